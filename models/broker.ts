@@ -1,0 +1,293 @@
+/**
+ * The broker cluster, Kafka-flavoured: each partition has `replicationFactor` replicas, one leader.
+ * The leader appends, followers copy after `replicationDelayMs`; the in-sync replicas (ISR) are the live
+ * ones. The high watermark (HW) is what every ISR member holds; consumers only see records below it.
+ * acks=1 answers after the leader's append, acks=all after every ISR member has the record, and refuses
+ * writes while the ISR is smaller than min.insync.replicas. A leader failure elects the first live replica;
+ * records the new leader never received are gone (truncated from everyone), which is how acks=1 loses
+ * acknowledged writes. Idempotence: per producer id, the last sequence number per partition, rebuilt from
+ * the log on election, so retried duplicates are dropped and out-of-order sequences refused.
+ * Durable: every replica's log, the committed offsets of the consumer group.
+ */
+import { msToUs } from './config.js';
+import type { DeliverySettings } from './config.js';
+import type { Ctx, ModelEnv } from './env.js';
+import { BROKER } from './messages.js';
+import type { LogRecord, Message } from './messages.js';
+import type { Actor } from '../sim/world.js';
+
+interface Replica {
+  alive: boolean;
+  /** Member of the ISR: caught up with the leader. A restarted replica re-joins once it has caught up. */
+  inSync: boolean;
+  log: LogRecord[];
+}
+
+interface WaitingAck {
+  from: string;
+  msgId: string;
+  attempt: number;
+  offset: number;
+}
+
+interface PartitionState {
+  replicas: Replica[];
+  /** Index of the leader replica, -1 while offline. */
+  leader: number;
+  /** Incremented at every election; stale replication timers carry an older epoch. */
+  epoch: number;
+  hw: number;
+  /** Last sequence number per producer id (leader's view). */
+  lastSeq: Map<number, number>;
+  waiting: WaitingAck[];
+}
+
+export class Broker implements Actor<Message> {
+  readonly id = BROKER;
+  readonly partitions: PartitionState[];
+  readonly committed: number[];
+  /** Messages whose first append already happened (leader-failover faults name the first append). */
+  private readonly appendedOnce = new Set<string>();
+  private readonly settings: DeliverySettings;
+
+  constructor(private readonly env: ModelEnv) {
+    this.settings = env.config.settings;
+    const { partitions } = env.config.workload;
+    this.partitions = Array.from({ length: partitions }, () => ({
+      replicas: Array.from({ length: this.settings.replicationFactor }, () => ({ alive: true, inSync: true, log: [] })),
+      leader: 0,
+      epoch: 0,
+      hw: 0,
+      lastSeq: new Map(),
+      waiting: [],
+    }));
+    this.committed = new Array<number>(partitions).fill(0);
+  }
+
+  /** The log the consumer reads: the current leader's, or the longest surviving one while offline. */
+  leaderLog(partition: number): LogRecord[] {
+    const state = this.partitions[partition];
+    return state.leader >= 0 ? state.replicas[state.leader].log : [];
+  }
+
+  isIdle(): boolean {
+    return this.partitions.every((state) => {
+      if (state.leader < 0 || state.waiting.length > 0) return false;
+      const length = state.replicas[state.leader].log.length;
+      return state.replicas.every((replica) => replica.alive && replica.inSync && replica.log.length === length) && state.hw === length;
+    });
+  }
+
+  start(_ctx: Ctx): void {
+    // The broker cluster as a whole never crashes here; single leaders fail (leader-failover faults).
+  }
+
+  crash(): void {}
+
+  receive(ctx: Ctx, from: string, message: Message): void {
+    switch (message.type) {
+      case 'produce':
+        return this.produce(ctx, from, message);
+      case 'fetch': {
+        const state = this.partitions[message.partition];
+        const records = state.leader < 0 ? [] : state.replicas[state.leader].log.slice(message.fromOffset, Math.min(state.hw, message.fromOffset + message.maxRecords));
+        ctx.send(from, { type: 'fetch-response', partition: message.partition, fromOffset: message.fromOffset, attempt: message.attempt, records, ...(state.leader < 0 ? { error: 'NOT_LEADER_OR_FOLLOWER' as const } : {}) });
+        return;
+      }
+      case 'commit':
+        this.committed[message.partition] = message.offset;
+        ctx.trace('offset-committed', { partition: message.partition, offset: message.offset, attempt: message.attempt });
+        ctx.send(from, { type: 'commit-response', partition: message.partition, offset: message.offset, attempt: message.attempt });
+        return;
+      case 'offset-fetch':
+        ctx.send(from, { type: 'offset-fetch-response', attempt: message.attempt, offsets: [...this.committed] });
+        return;
+      default:
+        return;
+    }
+  }
+
+  timer(ctx: Ctx, tag: string, data: unknown): void {
+    const { partition, replica, epoch } = data as { partition: number; replica: number; epoch: number };
+    const state = this.partitions[partition];
+    if (tag === 'replicate') {
+      if (epoch !== state.epoch || state.leader < 0 || !state.replicas[replica].alive || replica === state.leader) return;
+      const leaderLog = state.replicas[state.leader].log;
+      const follower = state.replicas[replica];
+      // Copy whatever the follower misses (records are immutable; sharing them is safe).
+      for (let offset = follower.log.length; offset < leaderLog.length; offset++) follower.log.push(leaderLog[offset]);
+      if (!follower.inSync) {
+        follower.inSync = true;
+        ctx.trace('isr-joined', { partition, replica });
+      }
+      this.advanceHighWatermark(ctx, partition);
+    } else if (tag === 'elect') {
+      this.elect(ctx, partition);
+    } else if (tag === 'replica-restart') {
+      this.restartReplica(ctx, partition, replica);
+    }
+  }
+
+  /** Heal: every failed replica comes back. */
+  heal(ctx: Ctx): void {
+    this.partitions.forEach((state, partition) => {
+      state.replicas.forEach((replica, index) => {
+        if (!replica.alive) this.restartReplica(ctx, partition, index);
+      });
+    });
+  }
+
+  private produce(ctx: Ctx, from: string, request: Extract<Message, { type: 'produce' }>): void {
+    const state = this.partitions[request.partition];
+    const reply = (fields: { error?: 'NOT_LEADER_OR_FOLLOWER' | 'NOT_ENOUGH_REPLICAS' | 'OUT_OF_ORDER_SEQUENCE_NUMBER'; offset?: number }): void => {
+      if (request.waitForAck) ctx.send(from, { type: 'produce-response', msgId: request.msgId, partition: request.partition, attempt: request.attempt, ...fields });
+    };
+    if (state.leader < 0) {
+      ctx.trace('produce-refused', { msg: request.msgId, attempt: request.attempt, partition: request.partition, error: 'NOT_LEADER_OR_FOLLOWER' });
+      return reply({ error: 'NOT_LEADER_OR_FOLLOWER' });
+    }
+    const isr = this.isrSize(state);
+    if (this.settings.acks === 'all' && request.waitForAck && isr < this.settings.minInsyncReplicas) {
+      ctx.trace('produce-refused', { msg: request.msgId, attempt: request.attempt, partition: request.partition, error: 'NOT_ENOUGH_REPLICAS', isr });
+      return reply({ error: 'NOT_ENOUGH_REPLICAS' });
+    }
+    const log = state.replicas[state.leader].log;
+    if (request.seq >= 0) {
+      const last = state.lastSeq.get(request.pid) ?? -1;
+      if (request.seq <= last) {
+        // A retry of something already in the log: answer with its offset, append nothing.
+        const existing = log.find((record) => record.pid === request.pid && record.seq === request.seq);
+        ctx.trace('duplicate-dropped', { msg: request.msgId, attempt: request.attempt, partition: request.partition, offset: existing?.offset });
+        return this.answerWhenReplicated(ctx, state, request.partition, from, request, existing?.offset ?? -1);
+      }
+      if (request.seq > last + 1) {
+        ctx.trace('produce-refused', { msg: request.msgId, attempt: request.attempt, partition: request.partition, error: 'OUT_OF_ORDER_SEQUENCE_NUMBER', expectedSeq: last + 1, seq: request.seq });
+        return reply({ error: 'OUT_OF_ORDER_SEQUENCE_NUMBER' });
+      }
+      state.lastSeq.set(request.pid, request.seq);
+    }
+    const offset = log.length;
+    log.push({ offset, partition: request.partition, msgId: request.msgId, key: request.key, pid: request.pid, seq: request.seq, attempt: request.attempt });
+    ctx.trace('append', { msg: request.msgId, attempt: request.attempt, partition: request.partition, offset, replica: state.leader });
+    for (let replica = 0; replica < state.replicas.length; replica++) {
+      if (replica !== state.leader && state.replicas[replica].alive) {
+        ctx.setTimer(msToUs(this.settings.replicationDelayMs), 'replicate', { partition: request.partition, replica, epoch: state.epoch });
+      }
+    }
+    if (request.waitForAck) this.answerWhenReplicated(ctx, state, request.partition, from, request, offset);
+    else this.advanceHighWatermark(ctx, request.partition);
+    if (!this.appendedOnce.has(request.msgId)) {
+      this.appendedOnce.add(request.msgId);
+      const fault = this.env.faults.maybe({ kind: 'leader-failover', message: request.msgId }, ctx.phase);
+      if (fault !== undefined) {
+        this.env.traceFault(ctx, fault);
+        this.failLeader(ctx, request.partition);
+      }
+    }
+  }
+
+  private answerWhenReplicated(ctx: Ctx, state: PartitionState, partition: number, from: string, request: { msgId: string; attempt: number; waitForAck: boolean }, offset: number): void {
+    if (!request.waitForAck) return;
+    if (this.settings.acks === 1 || offset < state.hw || (offset >= 0 && this.isrSize(state) === 1)) {
+      ctx.send(from, { type: 'produce-response', msgId: request.msgId, partition, attempt: request.attempt, offset });
+      if (this.isrSize(state) === 1) this.advanceHighWatermark(ctx, partition);
+      return;
+    }
+    state.waiting.push({ from, msgId: request.msgId, attempt: request.attempt, offset });
+  }
+
+  private isrSize(state: PartitionState): number {
+    let count = 0;
+    for (const replica of state.replicas) if (replica.alive && replica.inSync) count++;
+    return count;
+  }
+
+  private advanceHighWatermark(ctx: Ctx, partition: number): void {
+    const state = this.partitions[partition];
+    if (state.leader < 0) return;
+    let hw = Number.POSITIVE_INFINITY;
+    for (const replica of state.replicas) if (replica.alive && replica.inSync) hw = Math.min(hw, replica.log.length);
+    if (hw <= state.hw) return;
+    state.hw = hw;
+    if (state.waiting.length === 0) return;
+    const still: WaitingAck[] = [];
+    for (const waiting of state.waiting) {
+      if (waiting.offset < hw) ctx.send(waiting.from, { type: 'produce-response', msgId: waiting.msgId, partition, attempt: waiting.attempt, offset: waiting.offset });
+      else still.push(waiting);
+    }
+    state.waiting = still;
+  }
+
+  private failLeader(ctx: Ctx, partition: number): void {
+    const state = this.partitions[partition];
+    if (state.leader < 0) return;
+    const failed = state.leader;
+    state.replicas[failed].alive = false;
+    // Like Kafka, the last ISR member stays in the ISR even when it dies: it alone holds every acknowledged record.
+    state.replicas[failed].inSync = state.replicas.every((replica, index) => index === failed || !(replica.alive && replica.inSync));
+    state.leader = -1;
+    state.epoch++;
+    // Requests waiting for replication die with the leader; their producers time out and retry.
+    const dropped = state.waiting.map((waiting) => waiting.msgId);
+    state.waiting = [];
+    ctx.trace('leader-failed', { partition, replica: failed, unansweredMsgs: dropped });
+    ctx.setTimer(msToUs(this.settings.leaderElectionMs), 'elect', { partition, replica: failed, epoch: state.epoch });
+    if (ctx.phase === 'faulty') ctx.setTimer(msToUs(this.env.config.timing.brokerRestartDelayMs), 'replica-restart', { partition, replica: failed, epoch: state.epoch });
+  }
+
+  private elect(ctx: Ctx, partition: number): void {
+    const state = this.partitions[partition];
+    if (state.leader >= 0) return;
+    // Clean election only: a replica outside the ISR may lack acknowledged records.
+    const candidate = state.replicas.findIndex((replica) => replica.alive && replica.inSync);
+    if (candidate < 0) {
+      ctx.trace('partition-offline', { partition });
+      return;
+    }
+    state.leader = candidate;
+    state.epoch++;
+    const leaderLog = state.replicas[candidate].log;
+    // Followers and the HW follow the new leader: anything it lacks is gone.
+    for (const replica of state.replicas) if (replica.alive) this.truncateTo(ctx, partition, replica, leaderLog);
+    state.hw = Math.min(state.hw, leaderLog.length);
+    state.lastSeq = new Map();
+    for (const record of leaderLog) if (record.seq >= 0) state.lastSeq.set(record.pid, record.seq);
+    ctx.trace('leader-elected', { partition, replica: candidate, logEnd: leaderLog.length });
+    this.scheduleCatchUp(ctx, partition);
+    this.advanceHighWatermark(ctx, partition);
+  }
+
+  private restartReplica(ctx: Ctx, partition: number, index: number): void {
+    const state = this.partitions[partition];
+    const replica = state.replicas[index];
+    if (replica.alive) return;
+    replica.alive = true;
+    ctx.trace('replica-restarted', { partition, replica: index, inSync: replica.inSync });
+    if (state.leader < 0) {
+      this.elect(ctx, partition);
+      return;
+    }
+    replica.inSync = false;
+    this.truncateTo(ctx, partition, replica, state.replicas[state.leader].log);
+    this.scheduleCatchUp(ctx, partition);
+  }
+
+  /** Cut a replica's log back to the longest prefix it shares with the leader's (Kafka's leader-epoch truncation). */
+  private truncateTo(ctx: Ctx, partition: number, replica: Replica, leaderLog: LogRecord[]): void {
+    if (replica.log === leaderLog) return;
+    let common = 0;
+    while (common < replica.log.length && common < leaderLog.length && replica.log[common] === leaderLog[common]) common++;
+    if (common < replica.log.length) {
+      const removed = replica.log.slice(common);
+      replica.log.length = common;
+      ctx.trace('truncated', { partition, replica: this.partitions[partition].replicas.indexOf(replica), fromOffset: common, msgs: removed.map((record) => record.msgId) });
+    }
+  }
+
+  private scheduleCatchUp(ctx: Ctx, partition: number): void {
+    const state = this.partitions[partition];
+    state.replicas.forEach((replica, index) => {
+      if (index !== state.leader && replica.alive) ctx.setTimer(msToUs(this.settings.replicationDelayMs), 'replicate', { partition, replica: index, epoch: state.epoch });
+    });
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The consumer's database. Every request is one atomic transaction, committed the moment it arrives; its
+ * reply can still be lost (db-reply-lost), which is the window "committed, but the consumer doesn't know".
+ * Durable: the applied effects, the dedup table (unique message ids), the stored consumer offsets.
+ */
+import type { Ctx } from './env.js';
+import { DB } from './messages.js';
+import type { DbResult, Message } from './messages.js';
+import type { Actor } from '../sim/world.js';
+
+export interface AppliedEffect {
+  msgId: string;
+  key: string;
+  partition: number;
+  offset: number;
+  /** Virtual time (µs) of the commit. */
+  t: number;
+}
+
+export class Database implements Actor<Message> {
+  readonly id = DB;
+  readonly effects: AppliedEffect[] = [];
+  readonly seen = new Set<string>();
+  readonly offsets: number[];
+
+  constructor(partitions: number) {
+    this.offsets = new Array<number>(partitions).fill(0);
+  }
+
+  start(): void {}
+  crash(): void {}
+  timer(): void {}
+
+  receive(ctx: Ctx, from: string, message: Message): void {
+    switch (message.type) {
+      case 'db-apply': {
+        let result: DbResult = 'committed';
+        if (message.storeOffset && this.offsets[message.partition] > message.offset) {
+          // The offset stored with an earlier effect already covers this record: it was applied.
+          result = 'already-applied';
+        } else if (message.dedup && this.seen.has(message.msgId)) {
+          result = 'duplicate-skipped';
+        } else {
+          this.effects.push({ msgId: message.msgId, key: message.key, partition: message.partition, offset: message.offset, t: ctx.now });
+          if (message.dedup) this.seen.add(message.msgId);
+        }
+        if (message.storeOffset && result !== 'already-applied') this.offsets[message.partition] = message.offset + 1;
+        ctx.trace(result === 'committed' ? 'db-commit' : `db-${result}`, { msg: message.msgId, attempt: message.attempt, partition: message.partition, offset: message.offset, ...(message.storeOffset ? { storedOffset: this.offsets[message.partition] } : {}) });
+        ctx.send(from, { type: 'db-reply', msgId: message.msgId, attempt: message.attempt, result });
+        return;
+      }
+      case 'db-check-seen':
+        ctx.send(from, { type: 'db-seen', msgId: message.msgId, attempt: message.attempt, seen: this.seen.has(message.msgId) });
+        return;
+      case 'db-mark-seen':
+        this.seen.add(message.msgId);
+        ctx.trace('db-mark-seen', { msg: message.msgId, attempt: message.attempt });
+        ctx.send(from, { type: 'db-marked', msgId: message.msgId, attempt: message.attempt });
+        return;
+      case 'db-read-offsets':
+        ctx.send(from, { type: 'db-offsets', attempt: message.attempt, offsets: [...this.offsets] });
+        return;
+      default:
+        return;
+    }
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Invariant checkers: pure functions of the workload, the final DB effects, the producer's
+ * acknowledgements, the run outcome and the trace. They know nothing of how the run was produced, so they
+ * are tested on hand-written inputs. Each returns a count and witnesses (message ids + the trace records
+ * that explain them); `judge` turns that into holds / broken, as expected / VIOLATED for a mode.
+ */
+import type { TraceRecord } from '../sim/trace.js';
+import type { RunOutcome } from '../sim/world.js';
+import type { AppliedEffect } from './db.js';
+import type { InvariantName } from './modes.js';
+import type { WorkloadMessage } from './workload.js';
+
+export type InvariantStatus = 'holds' | 'broken, as expected' | 'VIOLATED';
+
+export interface Witness {
+  /** The message the witness is about (for order: the one applied too late). */
+  msg: string;
+  /** One line in domain words. */
+  summary: string;
+  /** Trace records about the message(s) involved, in trace order. */
+  records: TraceRecord[];
+}
+
+export interface InvariantResult {
+  name: InvariantName;
+  promised: boolean;
+  holds: boolean;
+  count: number;
+  status: InvariantStatus;
+  witnesses: Witness[];
+  /** Loss only: lost messages the broker had acknowledged to the producer. */
+  acknowledgedCount?: number;
+}
+
+export interface CheckInput {
+  workload: readonly WorkloadMessage[];
+  effects: readonly AppliedEffect[];
+  /** Ids of messages the broker acknowledged to the producer (acks >= 1). */
+  brokerAcked: ReadonlySet<string>;
+  outcome: RunOutcome;
+  trace: readonly TraceRecord[];
+}
+
+/** Witnesses listed per invariant at the most (the count is always complete). */
+export const MAX_WITNESSES = 5;
+const MAX_RECORDS_PER_WITNESS = 40;
+
+export function judge(promised: boolean, count: number): InvariantStatus {
+  if (count === 0) return 'holds';
+  return promised ? 'VIOLATED' : 'broken, as expected';
+}
+
+function recordsAbout(trace: readonly TraceRecord[], ids: readonly string[]): TraceRecord[] {
+  const wanted = new Set(ids);
+  const found: TraceRecord[] = [];
+  for (const record of trace) {
+    if (record.msg !== undefined && wanted.has(record.msg)) found.push(record);
+    else if (Array.isArray(record.msgs) && (record.msgs as unknown[]).some((id) => wanted.has(id as string))) found.push(record);
+    if (found.length >= MAX_RECORDS_PER_WITNESS) break;
+  }
+  return found;
+}
+
+function result(name: InvariantName, promised: boolean, count: number, witnesses: Witness[], extra: Partial<InvariantResult> = {}): InvariantResult {
+  return { name, promised, holds: count === 0, count, status: judge(promised, count), witnesses, ...extra };
+}
+
+export function checkLoss(input: CheckInput, promised: boolean): InvariantResult {
+  const applied = new Set(input.effects.map((effect) => effect.msgId));
+  const lost = input.workload.filter((message) => !applied.has(message.id));
+  const acknowledged = lost.filter((message) => input.brokerAcked.has(message.id));
+  const witnesses = lost.slice(0, MAX_WITNESSES).map((message) => ({
+    msg: message.id,
+    summary: `${message.id} (key ${message.key}) was handed to the producer but never applied to the DB${input.brokerAcked.has(message.id) ? ', although the broker had acknowledged it' : ''}`,
+    records: recordsAbout(input.trace, [message.id]),
+  }));
+  return result('loss', promised, lost.length, witnesses, { acknowledgedCount: acknowledged.length });
+}
+
+export function checkDuplicates(input: CheckInput, promised: boolean): InvariantResult {
+  const counts = new Map<string, number>();
+  for (const effect of input.effects) counts.set(effect.msgId, (counts.get(effect.msgId) ?? 0) + 1);
+  const duplicated = input.workload.filter((message) => (counts.get(message.id) ?? 0) > 1);
+  const witnesses = duplicated.slice(0, MAX_WITNESSES).map((message) => ({
+    msg: message.id,
+    summary: `${message.id} (key ${message.key}) was applied to the DB ${counts.get(message.id)} times`,
+    records: recordsAbout(input.trace, [message.id]),
+  }));
+  return result('duplicates', promised, duplicated.length, witnesses);
+}
+
+export function checkOrder(input: CheckInput, promised: boolean): InvariantResult {
+  const byId = new Map(input.workload.map((message) => [message.id, message]));
+  const firstApplied = new Set<string>();
+  const latestPerKey = new Map<string, WorkloadMessage>();
+  const witnesses: Witness[] = [];
+  let count = 0;
+  for (const effect of input.effects) {
+    if (firstApplied.has(effect.msgId)) continue; // re-applications are the duplicates checker's business
+    firstApplied.add(effect.msgId);
+    const message = byId.get(effect.msgId);
+    if (message === undefined) continue;
+    const latest = latestPerKey.get(message.key);
+    if (latest !== undefined && latest.keySeq > message.keySeq) {
+      count++;
+      if (witnesses.length < MAX_WITNESSES) {
+        witnesses.push({
+          msg: message.id,
+          summary: `${message.id} was applied after ${latest.id}, but the producer sent ${message.id} first (key ${message.key})`,
+          records: recordsAbout(input.trace, [message.id, latest.id]),
+        });
+      }
+    } else {
+      latestPerKey.set(message.key, message);
+    }
+  }
+  return result('order', promised, count, witnesses);
+}
+
+export function checkLiveness(input: CheckInput, promised: boolean): InvariantResult {
+  if (input.outcome.kind === 'quiescent') return result('liveness', promised, 0, []);
+  const limit = input.outcome.limit === 'events' ? `${input.outcome.value} events` : `${input.outcome.value / 1000} ms of virtual time`;
+  return result('liveness', promised, 1, [{ msg: '', summary: `the run did not settle after healing: it hit the limit of ${limit}`, records: input.trace.slice(-5) }]);
+}
+
+export function checkInvariants(input: CheckInput, promises: Record<InvariantName, boolean>): Record<InvariantName, InvariantResult> {
+  return {
+    loss: checkLoss(input, promises.loss),
+    duplicates: checkDuplicates(input, promises.duplicates),
+    order: checkOrder(input, promises.order),
+    liveness: checkLiveness(input, promises.liveness),
+  };
+}

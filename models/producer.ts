@@ -1,0 +1,199 @@
+/**
+ * The producer and its application. The application hands over messages on a schedule; the producer sends
+ * one produce request per message to the partition's leader, with Kafka's acks / retries / backoff /
+ * request timeout / idempotence (producer id + per-partition sequence) / max in-flight semantics.
+ * Durable: how many messages the application handed over, and with producerBuffer=outbox the outbox table
+ * (handed-over, not yet acknowledged). Volatile: the in-memory buffer, in-flight requests, the producer id.
+ */
+import { msToUs } from './config.js';
+import type { DeliverySettings } from './config.js';
+import type { Ctx, ModelEnv } from './env.js';
+import { BROKER, PRODUCER } from './messages.js';
+import type { Message } from './messages.js';
+import type { Actor } from '../sim/world.js';
+import type { WorkloadMessage } from './workload.js';
+
+interface Pending {
+  message: WorkloadMessage;
+  /** Attempt number of the request currently outstanding (0 = not sent yet). */
+  attempt: number;
+  /** Retries used in this producer session. */
+  retriesUsed: number;
+  seq: number;
+  awaiting: boolean;
+}
+
+export class Producer implements Actor<Message> {
+  readonly id = PRODUCER;
+  // Durable (the application's own progress, and the outbox table).
+  private handed = 0;
+  private readonly outbox = new Map<string, WorkloadMessage>();
+  /** Messages acknowledged by the broker to the application (acks >= 1), or sent (acks = 0). */
+  readonly acknowledged = new Set<string>();
+  /** Messages the broker itself acknowledged (acks >= 1): losing one of these is an acknowledged loss. */
+  readonly brokerAcked = new Set<string>();
+  readonly gaveUp = new Set<string>();
+  /** Bookkeeping for fault names (not behaviour): attempts per message across sessions. */
+  private readonly attempts = new Map<string, number>();
+  private sessions = 0;
+  // Volatile.
+  private queues: WorkloadMessage[][] = [];
+  private pending = new Map<string, Pending>();
+  private inFlight: number[] = [];
+  private nextSeq: number[] = [];
+  private pid = -1;
+  private readonly settings: DeliverySettings;
+
+  constructor(
+    private readonly env: ModelEnv,
+    private readonly workload: readonly WorkloadMessage[],
+  ) {
+    this.settings = env.config.settings;
+  }
+
+  /** True when the application handed over everything and nothing is buffered or waiting for an answer. */
+  isIdle(): boolean {
+    return this.handed === this.workload.length && this.pending.size === 0 && this.queues.every((queue) => queue.length === 0) && (this.settings.producerBuffer === 'memory' || this.outbox.size === this.gaveUp.size);
+  }
+
+  start(ctx: Ctx): void {
+    const partitions = this.env.config.workload.partitions;
+    this.queues = Array.from({ length: partitions }, () => []);
+    this.inFlight = new Array<number>(partitions).fill(0);
+    this.nextSeq = new Array<number>(partitions).fill(0);
+    this.pending = new Map();
+    this.sessions++;
+    // A new session gets a new producer id: idempotence only de-duplicates within one session.
+    this.pid = this.settings.enableIdempotence ? this.sessions : -1;
+    ctx.trace('session-start', { session: this.sessions, pid: this.pid });
+    if (this.settings.producerBuffer === 'outbox' && this.outbox.size > 0) {
+      const resend = [...this.outbox.values()].filter((message) => !this.gaveUp.has(message.id)).sort((a, b) => a.index - b.index);
+      ctx.trace('outbox-resend', { msgs: resend.map((message) => message.id) });
+      for (const message of resend) this.queues[message.partition].push(message);
+      for (let partition = 0; partition < partitions; partition++) if (this.pump(ctx, partition)) return;
+    }
+    this.catchUpHandovers(ctx);
+  }
+
+  crash(): void {
+    const lost: string[] = [];
+    if (this.settings.producerBuffer === 'memory') {
+      for (const queue of this.queues) for (const message of queue) lost.push(message.id);
+      for (const pending of this.pending.values()) if (!this.acknowledged.has(pending.message.id)) lost.push(pending.message.id);
+    }
+    this.lostOnCrash = lost;
+    this.queues = [];
+    this.pending = new Map();
+  }
+
+  /** Message ids a memory-buffer producer lost in its last crash (traced by the model after the crash). */
+  lostOnCrash: string[] = [];
+
+  receive(ctx: Ctx, _from: string, message: Message): void {
+    if (message.type !== 'produce-response') return;
+    const pending = this.pending.get(message.msgId);
+    // A late answer to an older attempt, or to a message already settled: nothing to do.
+    if (pending === undefined || !pending.awaiting || pending.attempt !== message.attempt) {
+      ctx.trace('late-response-ignored', { msg: message.msgId, attempt: message.attempt });
+      return;
+    }
+    if (message.error !== undefined) {
+      ctx.trace('produce-error', { msg: message.msgId, attempt: message.attempt, error: message.error });
+      this.retry(ctx, pending, message.error);
+      return;
+    }
+    ctx.trace('acked', { msg: message.msgId, attempt: message.attempt, offset: message.offset });
+    this.settle(ctx, pending.message);
+    this.acknowledged.add(message.msgId);
+    this.brokerAcked.add(message.msgId);
+    this.pump(ctx, pending.message.partition);
+  }
+
+  timer(ctx: Ctx, tag: string, data: unknown): void {
+    if (tag === 'handover') {
+      this.catchUpHandovers(ctx);
+      return;
+    }
+    const pending = this.pending.get(data as string);
+    if (pending === undefined) return;
+    if (tag === 'timeout' && pending.awaiting) {
+      ctx.trace('request-timeout', { msg: pending.message.id, attempt: pending.attempt });
+      this.retry(ctx, pending, 'timeout');
+    } else if (tag === 'resend' && !pending.awaiting) {
+      this.send(ctx, pending);
+    }
+  }
+
+  /** Hand over every message whose time has come (those due while the producer was down come now). */
+  private catchUpHandovers(ctx: Ctx): void {
+    while (this.handed < this.workload.length && this.workload[this.handed].handoverUs <= ctx.now) {
+      const message = this.workload[this.handed++];
+      ctx.trace('handover', { msg: message.id, key: message.key, partition: message.partition });
+      if (this.settings.producerBuffer === 'outbox') this.outbox.set(message.id, message);
+      this.queues[message.partition].push(message);
+      const crash = this.env.faults.maybe({ kind: 'producer-crash', message: message.id, point: 'after-handover' }, ctx.phase);
+      if (crash !== undefined) return this.env.crash(PRODUCER, crash);
+      if (this.pump(ctx, message.partition)) return;
+    }
+    if (this.handed < this.workload.length) ctx.setTimer(this.workload[this.handed].handoverUs - ctx.now, 'handover');
+  }
+
+  /** Send what the in-flight window allows. Returns true if the producer crashed meanwhile. */
+  private pump(ctx: Ctx, partition: number): boolean {
+    const queue = this.queues[partition];
+    while (queue.length > 0 && (this.settings.acks === 0 || this.inFlight[partition] < this.settings.maxInFlight)) {
+      const message = queue.shift() as WorkloadMessage;
+      const pending: Pending = { message, attempt: 0, retriesUsed: 0, seq: this.pid >= 0 ? this.nextSeq[partition]++ : -1, awaiting: false };
+      if (this.settings.acks !== 0) {
+        this.pending.set(message.id, pending);
+        this.inFlight[partition]++;
+      }
+      if (this.send(ctx, pending)) return true;
+      if (this.settings.acks === 0) {
+        // Fire and forget: the producer considers the message delivered as soon as it is written to the socket.
+        this.settle(ctx, message);
+        this.acknowledged.add(message.id);
+      }
+    }
+    return false;
+  }
+
+  private send(ctx: Ctx, pending: Pending): boolean {
+    const message = pending.message;
+    const attempt = (this.attempts.get(message.id) ?? 0) + 1;
+    this.attempts.set(message.id, attempt);
+    pending.attempt = attempt;
+    pending.awaiting = this.settings.acks !== 0;
+    ctx.trace('send', { msg: message.id, attempt, partition: message.partition, ...(pending.seq >= 0 ? { pid: this.pid, seq: pending.seq } : {}) });
+    ctx.send(BROKER, { type: 'produce', msgId: message.id, key: message.key, partition: message.partition, attempt, waitForAck: this.settings.acks !== 0, pid: this.pid, seq: pending.seq });
+    if (pending.awaiting) ctx.setTimer(msToUs(this.settings.requestTimeoutMs), 'timeout', message.id);
+    if (attempt === 1) {
+      const crash = this.env.faults.maybe({ kind: 'producer-crash', message: message.id, point: 'after-send' }, ctx.phase);
+      if (crash !== undefined) {
+        this.env.crash(PRODUCER, crash);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private retry(ctx: Ctx, pending: Pending, reason: string): void {
+    pending.awaiting = false;
+    if (pending.retriesUsed >= this.settings.retries) {
+      ctx.trace('gave-up', { msg: pending.message.id, attempts: pending.attempt, reason, retries: this.settings.retries });
+      this.gaveUp.add(pending.message.id);
+      this.settle(ctx, pending.message);
+      this.pump(ctx, pending.message.partition);
+      return;
+    }
+    pending.retriesUsed++;
+    const backoffMs = Math.min(this.settings.retryBackoffMs * 2 ** (pending.retriesUsed - 1), this.settings.retryBackoffMaxMs);
+    ctx.trace('retry-scheduled', { msg: pending.message.id, retry: pending.retriesUsed, backoffMs, reason });
+    ctx.setTimer(msToUs(backoffMs), 'resend', pending.message.id);
+  }
+
+  private settle(_ctx: Ctx, message: WorkloadMessage): void {
+    if (this.pending.delete(message.id)) this.inFlight[message.partition]--;
+    if (!this.gaveUp.has(message.id)) this.outbox.delete(message.id);
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * One run of the delivery world: build the config from a mode preset plus overrides, wire producer,
+ * broker, consumer and DB into a deterministic World, inject faults from rates or a plan, run to
+ * quiescence (or a limit), and check the invariants against the mode's promises.
+ */
+import { traceHash } from '../sim/trace.js';
+import type { TraceRecord } from '../sim/trace.js';
+import { World } from '../sim/world.js';
+import type { RunOutcome } from '../sim/world.js';
+import { Broker } from './broker.js';
+import { DEFAULT_LIMITS, DEFAULT_WORKLOAD, defaultTiming, msToUs, validateConfig } from './config.js';
+import type { DeliverySettings, Limits, ModeName, SimulationConfig, TimingSettings, WorkloadSettings } from './config.js';
+import { Consumer } from './consumer.js';
+import { Database } from './db.js';
+import type { AppliedEffect } from './db.js';
+import type { Ctx, ModelEnv } from './env.js';
+import { FAULT_PRESETS, FaultInjector, countByKind } from './faults.js';
+import type { Fault, FaultKind, FaultPlan, FaultRates, FaultSource, LinkName } from './faults.js';
+import { checkInvariants } from './invariants.js';
+import type { InvariantResult } from './invariants.js';
+import { BROKER, CONSUMER, DB, PRODUCER } from './messages.js';
+import type { Message } from './messages.js';
+import { MODES } from './modes.js';
+import type { InvariantName } from './modes.js';
+import { Producer } from './producer.js';
+import { generateWorkload } from './workload.js';
+import type { WorkloadMessage } from './workload.js';
+
+export interface SimulationInput {
+  mode: ModeName;
+  seed: number;
+  /** Overrides on top of the mode's preset. */
+  settings?: Partial<DeliverySettings>;
+  workload?: Partial<WorkloadSettings>;
+  timing?: Partial<TimingSettings>;
+  limits?: Partial<Limits>;
+}
+
+/** Preset + overrides, validated: throws ConfigError naming the first bad option. */
+export function resolveConfig(input: SimulationInput): SimulationConfig {
+  const preset = MODES[input.mode];
+  if (preset === undefined) {
+    validateConfig({ mode: input.mode } as SimulationConfig);
+  }
+  const workload = { ...DEFAULT_WORKLOAD, ...input.workload };
+  const config: SimulationConfig = {
+    mode: input.mode,
+    seed: input.seed,
+    settings: { ...preset.settings, ...input.settings },
+    workload,
+    timing: { ...defaultTiming(workload), ...input.timing },
+    limits: { ...DEFAULT_LIMITS, ...input.limits },
+  };
+  validateConfig(config);
+  return config;
+}
+
+export interface SimulationResult {
+  config: SimulationConfig;
+  /** Where the faults came from. */
+  faultSource: FaultSource;
+  workload: WorkloadMessage[];
+  outcome: RunOutcome;
+  stats: { events: number; virtualTimeMs: number; traceRecords: number };
+  /** The faults actually injected, in order, as a replayable plan. */
+  injected: FaultPlan;
+  /** Plan mode only: faults of the plan that never matched anything in this run. */
+  unusedPlanFaults: Fault[];
+  faultCounts: Record<FaultKind, number>;
+  trace: TraceRecord[];
+  effects: AppliedEffect[];
+  brokerAcked: string[];
+  invariants: Record<InvariantName, InvariantResult>;
+  /** `violated` when an invariant the mode promises broke. */
+  verdict: 'ok' | 'violated';
+  /** Hash of the trace (computed on demand: 16 hex digits). */
+  traceHash(): string;
+}
+
+const LINK_ACTORS: Record<LinkName, [string, string]> = {
+  'producer-broker': [PRODUCER, BROKER],
+  'consumer-broker': [CONSUMER, BROKER],
+  'consumer-db': [CONSUMER, DB],
+};
+
+/** Faults as rates (a preset name or rates), or as an explicit plan to replay. */
+export type FaultsInput = string | FaultRates | FaultPlan | FaultSource;
+
+export function toFaultSource(faults: FaultsInput | undefined): FaultSource {
+  if (faults === undefined) return { rates: FAULT_PRESETS.default };
+  if (typeof faults === 'string') {
+    const rates = FAULT_PRESETS[faults];
+    if (rates === undefined) throw new RangeError(`unknown fault preset ${faults}`);
+    return { rates };
+  }
+  if ('rates' in faults || 'plan' in faults) return faults;
+  if ('faults' in faults) return { plan: faults };
+  return { rates: faults };
+}
+
+export function runSimulation(config: SimulationConfig, source: FaultSource): SimulationResult {
+  validateConfig(config);
+  const healAtUs = msToUs(config.timing.faultyPhaseMs);
+  const world = new World<Message>({
+    seed: config.seed,
+    latencyUsMin: msToUs(config.timing.latencyMsMin),
+    latencyUsMax: msToUs(config.timing.latencyMsMax),
+    healAtUs,
+    maxEvents: config.limits.maxEvents,
+    maxVirtualTimeUs: msToUs(config.limits.maxVirtualTimeMs),
+  });
+  const injector = new FaultInjector(source, world.streams);
+  const traceFault = (now: number, fault: Fault): void => {
+    world.trace.append({ t: now, actor: 'faults', kind: 'fault', ...('message' in fault ? { msg: fault.message } : {}), fault });
+  };
+  const workload = generateWorkload(config.workload, world.streams);
+  let producer: Producer | undefined;
+  const env: ModelEnv = {
+    config,
+    faults: injector,
+    traceFault: (ctx: Ctx, fault: Fault) => traceFault(ctx.now, fault),
+    crash: (actor: string, fault: Fault) => {
+      traceFault(world.now, fault);
+      const restartAfterUs = msToUs(config.timing.restartDelayMs);
+      // Before healing, a crash whose restart would fall after the heal is restarted by the heal itself;
+      // a crash decided earlier that lands after healing (mid-processing) restarts after the usual delay.
+      world.crash(actor, world.phase === 'heal' || world.now + restartAfterUs < healAtUs ? restartAfterUs : undefined);
+      if (actor === PRODUCER && producer !== undefined && producer.lostOnCrash.length > 0) {
+        world.trace.append({ t: world.now, actor: PRODUCER, kind: 'buffer-lost', msgs: producer.lostOnCrash });
+      }
+    },
+  };
+  producer = new Producer(env, workload);
+  const broker = new Broker(env);
+  const consumer = new Consumer(env);
+  const db = new Database(config.workload.partitions);
+  for (const actor of [producer, broker, consumer, db]) world.addActor(actor);
+
+  const highWatermarks = (): number[] => broker.partitions.map((state) => state.hw);
+  world.setHooks({
+    networkFault: (from, to, message, now, phase) => {
+      const fault = networkFault(injector, message, phase);
+      if (fault === undefined) return undefined;
+      traceFault(now, fault);
+      if (fault.kind === 'fetch-duplicated') return { kind: 'duplicate' };
+      if (fault.kind === 'request-delayed') return { kind: 'delay', delayUs: msToUs(fault.delayMs) };
+      return { kind: 'drop' };
+    },
+    isQuiescent: () => (producer as Producer).isIdle() && broker.isIdle() && consumer.isCaughtUp(highWatermarks()),
+    onHeal: () => broker.heal(world.contextOf(BROKER)),
+  });
+  for (const window of injector.partitions(config.timing.faultyPhaseMs)) {
+    const [a, b] = LINK_ACTORS[window.link];
+    world.partition({ a, b, fromUs: msToUs(window.fromMs), toUs: msToUs(window.fromMs + window.durationMs) });
+    injector.recordPartition(window);
+  }
+
+  const run = world.run();
+  const brokerAcked = producer.brokerAcked;
+  const invariants = checkInvariants({ workload, effects: db.effects, brokerAcked, outcome: run.outcome, trace: world.trace.records }, MODES[config.mode].promises);
+  const violated = Object.values(invariants).some((invariant) => invariant.status === 'VIOLATED');
+  let hash: string | undefined;
+  const records = world.trace.records;
+  return {
+    config,
+    faultSource: source,
+    workload,
+    outcome: run.outcome,
+    stats: { events: run.events, virtualTimeMs: run.virtualTimeUs / 1000, traceRecords: records.length },
+    injected: { version: 1, faults: injector.injected },
+    unusedPlanFaults: injector.unused(),
+    faultCounts: countByKind(injector.injected),
+    trace: records,
+    effects: db.effects,
+    brokerAcked: [...brokerAcked],
+    invariants,
+    verdict: violated ? 'violated' : 'ok',
+    traceHash: () => (hash ??= traceHash(records)),
+  };
+}
+
+/** The network-level decision points, named in domain terms. */
+function networkFault(injector: FaultInjector, message: Message, phase: 'faulty' | 'heal'): Fault | undefined {
+  if (phase !== 'faulty') return undefined;
+  switch (message.type) {
+    case 'produce':
+      return (
+        injector.maybe({ kind: 'request-lost', message: message.msgId, attempt: message.attempt }, phase) ??
+        injector.maybe({ kind: 'request-delayed', message: message.msgId, attempt: message.attempt, delayMs: 0 }, phase)
+      );
+    case 'produce-response':
+      // Only a success answer is an "ack"; losing it is the classic duplicate-maker.
+      return message.error === undefined ? injector.maybe({ kind: 'ack-lost', message: message.msgId, attempt: message.attempt }, phase) : undefined;
+    case 'fetch-response':
+      if (message.records.length === 0) return undefined;
+      return (
+        injector.maybe({ kind: 'fetch-lost', partition: message.partition, fromOffset: message.fromOffset, attempt: message.attempt }, phase) ??
+        injector.maybe({ kind: 'fetch-duplicated', partition: message.partition, fromOffset: message.fromOffset, attempt: message.attempt }, phase)
+      );
+    case 'commit':
+      return injector.maybe({ kind: 'commit-lost', partition: message.partition, offset: message.offset, attempt: message.attempt }, phase);
+    case 'db-reply':
+      return message.result === 'committed' ? injector.maybe({ kind: 'db-reply-lost', message: message.msgId, attempt: message.attempt }, phase) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The library's one-call API: preset + overrides + faults (preset name, rates or plan) -> result. */
+export function simulate(input: SimulationInput & { faults?: FaultsInput }): SimulationResult {
+  return runSimulation(resolveConfig(input), toFaultSource(input.faults));
+}

@@ -1,0 +1,68 @@
+/**
+ * Links between actors: latency with seeded jitter, FIFO per directed link (like one TCP connection,
+ * a later message never overtakes an earlier one on the same link), partition windows, and a fault hook
+ * through which the model drops, duplicates or delays individual messages in domain terms.
+ */
+import type { RandomStream } from './random.js';
+
+/** What the fault hook decides for one message. `undefined` means: deliver normally. */
+export type NetworkVerdict =
+  | { readonly kind: 'drop' }
+  | { readonly kind: 'duplicate' }
+  | { readonly kind: 'delay'; readonly delayUs: number };
+
+export interface PartitionWindow {
+  readonly a: string;
+  readonly b: string;
+  readonly fromUs: number;
+  /** Exclusive. */
+  readonly toUs: number;
+}
+
+export interface NetworkOptions {
+  /** Minimum one-way latency in microseconds. */
+  latencyUsMin: number;
+  /** Maximum one-way latency in microseconds (jitter drawn from the `network` stream). */
+  latencyUsMax: number;
+}
+
+export class Network {
+  private readonly lastDeliveryUs = new Map<string, number>();
+  private readonly partitions: PartitionWindow[] = [];
+  /** Partitions are repaired from this time on (the heal phase). */
+  private healedFromUs = Number.POSITIVE_INFINITY;
+
+  constructor(
+    private readonly options: NetworkOptions,
+    private readonly rng: RandomStream,
+  ) {
+    if (!(Number.isInteger(options.latencyUsMin) && options.latencyUsMin >= 0)) throw new RangeError('latencyUsMin must be a non-negative integer');
+    if (!(Number.isInteger(options.latencyUsMax) && options.latencyUsMax >= options.latencyUsMin)) throw new RangeError('latencyUsMax must be an integer >= latencyUsMin');
+  }
+
+  addPartition(window: PartitionWindow): void {
+    this.partitions.push(window);
+  }
+
+  healAt(timeUs: number): void {
+    this.healedFromUs = timeUs;
+  }
+
+  isPartitioned(from: string, to: string, nowUs: number): boolean {
+    if (nowUs >= this.healedFromUs) return false;
+    for (const window of this.partitions) {
+      if (nowUs >= window.fromUs && nowUs < window.toUs && ((window.a === from && window.b === to) || (window.a === to && window.b === from))) return true;
+    }
+    return false;
+  }
+
+  /** Delivery time of a message sent now, FIFO on its directed link. Draws one latency from the network stream. */
+  deliveryTime(from: string, to: string, nowUs: number, extraDelayUs: number): number {
+    const latency = this.rng.intBetween(this.options.latencyUsMin, this.options.latencyUsMax);
+    const link = from + '>' + to;
+    const earliest = this.lastDeliveryUs.get(link) ?? 0;
+    const time = Math.max(nowUs + latency + extraDelayUs, earliest);
+    this.lastDeliveryUs.set(link, time);
+    return time;
+  }
+}

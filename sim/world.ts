@@ -1,0 +1,304 @@
+/**
+ * The deterministic world: virtual time, one event queue, actors that see only a context, a network,
+ * crash/restart with durable vs volatile state, a faulty phase then a heal phase, limits on everything.
+ * It knows nothing about brokers or messages' meaning; models plug in through Actor and WorldHooks.
+ */
+import { EventQueue } from './event-queue.js';
+import { Network } from './network.js';
+import type { NetworkVerdict, PartitionWindow } from './network.js';
+import { RandomStreams } from './random.js';
+import type { RandomStream } from './random.js';
+import { Trace } from './trace.js';
+
+export type Phase = 'faulty' | 'heal';
+
+export interface ActorContext<M> {
+  /** Virtual time in microseconds. */
+  readonly now: number;
+  readonly self: string;
+  readonly phase: Phase;
+  /** This actor's own random stream (named after the actor). */
+  readonly rng: RandomStream;
+  send(to: string, message: M): void;
+  /** Timers die with the actor's incarnation: a crash cancels every pending timer. */
+  setTimer(delayUs: number, tag: string, data?: unknown): void;
+  trace(kind: string, fields?: Record<string, unknown>): void;
+}
+
+export interface Actor<M> {
+  readonly id: string;
+  /** Called at t=0 and after every restart: the actor's recovery logic, from durable state only. */
+  start(ctx: ActorContext<M>): void;
+  receive(ctx: ActorContext<M>, from: string, message: M): void;
+  timer(ctx: ActorContext<M>, tag: string, data: unknown): void;
+  /** Drop volatile state. Durable state (logs, tables, committed offsets) must survive. */
+  crash(): void;
+}
+
+export interface WorldHooks<M> {
+  /** Decide a fault for one message in flight (drop / duplicate / delay), or undefined to deliver it. */
+  networkFault?(from: string, to: string, message: M, nowUs: number, phase: Phase): NetworkVerdict | undefined;
+  /** True when the model has nothing left to do; checked only in the heal phase. */
+  isQuiescent(): boolean;
+  /** Called once when the heal phase starts, after crashed actors were restarted. */
+  onHeal?(): void;
+}
+
+export interface WorldOptions {
+  seed: number | string;
+  latencyUsMin: number;
+  latencyUsMax: number;
+  /** Virtual time at which faults stop, partitions are repaired and crashed actors restart. */
+  healAtUs: number;
+  /** Stop with outcome `limit` after this many events. */
+  maxEvents: number;
+  /** Stop with outcome `limit` when virtual time would pass this. */
+  maxVirtualTimeUs: number;
+}
+
+export type RunOutcome =
+  | { readonly kind: 'quiescent' }
+  | { readonly kind: 'limit'; readonly limit: 'events' | 'virtual-time'; readonly value: number };
+
+export interface WorldRunResult {
+  outcome: RunOutcome;
+  events: number;
+  virtualTimeUs: number;
+}
+
+const DELIVER = 0;
+const TIMER = 1;
+const RESTART = 2;
+const CONTROL = 3;
+
+interface WorldEvent {
+  time: number;
+  seq: number;
+  kind: number;
+  target: number;
+  incarnation: number;
+  from: string;
+  tag: string;
+  payload: unknown;
+}
+
+interface ActorSlot<M> {
+  actor: Actor<M>;
+  context: Context<M>;
+  up: boolean;
+  incarnation: number;
+}
+
+class Context<M> implements ActorContext<M> {
+  readonly rng: RandomStream;
+  constructor(
+    private readonly world: World<M>,
+    private readonly index: number,
+    readonly self: string,
+  ) {
+    this.rng = world.streams.stream(`actor:${self}`);
+  }
+  get now(): number {
+    return this.world.now;
+  }
+  get phase(): Phase {
+    return this.world.phase;
+  }
+  send(to: string, message: M): void {
+    this.world.send(this.index, to, message);
+  }
+  setTimer(delayUs: number, tag: string, data?: unknown): void {
+    this.world.setTimer(this.index, delayUs, tag, data);
+  }
+  trace(kind: string, fields?: Record<string, unknown>): void {
+    if (!this.world.isUp(this.self)) return;
+    this.world.trace.append({ t: this.world.now, actor: this.self, kind, ...fields });
+  }
+}
+
+export class World<M> {
+  readonly streams: RandomStreams;
+  readonly trace = new Trace();
+  readonly network: Network;
+  now = 0;
+  phase: Phase = 'faulty';
+  private readonly queue = new EventQueue<WorldEvent>();
+  private readonly slots: ActorSlot<M>[] = [];
+  private readonly indexById = new Map<string, number>();
+  private hooks: WorldHooks<M> = { isQuiescent: () => true };
+  private inFlight = 0;
+  private events = 0;
+
+  constructor(readonly options: WorldOptions) {
+    for (const key of ['healAtUs', 'maxEvents', 'maxVirtualTimeUs'] as const) {
+      const value = options[key];
+      if (!(Number.isInteger(value) && value >= 0)) throw new RangeError(`${key} must be a non-negative integer, got ${value}`);
+    }
+    this.streams = new RandomStreams(options.seed);
+    this.network = new Network({ latencyUsMin: options.latencyUsMin, latencyUsMax: options.latencyUsMax }, this.streams.stream('network'));
+    this.network.healAt(options.healAtUs);
+  }
+
+  setHooks(hooks: WorldHooks<M>): void {
+    this.hooks = hooks;
+  }
+
+  addActor(actor: Actor<M>): void {
+    if (this.indexById.has(actor.id)) throw new Error(`duplicate actor id ${actor.id}`);
+    const index = this.slots.length;
+    this.indexById.set(actor.id, index);
+    this.slots.push({ actor, context: new Context(this, index, actor.id), up: true, incarnation: 0 });
+  }
+
+  /** The context of an actor, for world-level hooks that act on its behalf (e.g. healing). */
+  contextOf(id: string): ActorContext<M> {
+    return this.slot(id).context;
+  }
+
+  isUp(id: string): boolean {
+    return this.slot(id).up;
+  }
+
+  /** Partition the link a <-> b for [fromUs, toUs); repaired at the heal phase at the latest. */
+  partition(window: PartitionWindow): void {
+    this.network.addPartition(window);
+    this.at(window.fromUs, () => this.trace.append({ t: this.now, actor: 'network', kind: 'partition-start', link: `${window.a}<->${window.b}`, untilUs: Math.min(window.toUs, this.options.healAtUs) }));
+    this.at(Math.min(window.toUs, this.options.healAtUs), () => this.trace.append({ t: this.now, actor: 'network', kind: 'partition-end', link: `${window.a}<->${window.b}` }));
+  }
+
+  /** Run a world-level callback at a virtual time (fault injection at a time, phase changes). */
+  at(timeUs: number, callback: () => void): void {
+    this.queue.push({ time: Math.max(timeUs, this.now), seq: 0, kind: CONTROL, target: -1, incarnation: 0, from: '', tag: '', payload: callback });
+  }
+
+  /**
+   * Crash an actor now: its volatile state is dropped, its timers cancelled, messages in flight to it lost.
+   * With restartAfterUs it restarts (runs its recovery) after that delay; in any case it restarts at heal.
+   */
+  crash(id: string, restartAfterUs: number | undefined, fields?: Record<string, unknown>): void {
+    const index = this.indexById.get(id);
+    if (index === undefined) throw new Error(`unknown actor ${id}`);
+    const slot = this.slots[index];
+    if (!slot.up) return;
+    slot.up = false;
+    slot.incarnation++;
+    slot.actor.crash();
+    this.trace.append({ t: this.now, actor: id, kind: 'crash', ...fields });
+    if (restartAfterUs !== undefined) {
+      this.queue.push({ time: this.now + restartAfterUs, seq: 0, kind: RESTART, target: index, incarnation: slot.incarnation, from: '', tag: '', payload: undefined });
+    }
+  }
+
+  run(): WorldRunResult {
+    const startTime = this.now;
+    if (startTime === 0) {
+      this.at(this.options.healAtUs, () => this.heal());
+      for (const slot of this.slots) slot.actor.start(slot.context);
+    }
+    const { maxEvents, maxVirtualTimeUs } = this.options;
+    const queue = this.queue;
+    for (;;) {
+      if (this.phase === 'heal' && this.inFlight === 0 && this.hooks.isQuiescent()) {
+        return this.finish({ kind: 'quiescent' });
+      }
+      const event = queue.peek();
+      if (event === undefined) return this.finish({ kind: 'quiescent' });
+      if (event.time > maxVirtualTimeUs) return this.finish({ kind: 'limit', limit: 'virtual-time', value: maxVirtualTimeUs });
+      if (this.events >= maxEvents) return this.finish({ kind: 'limit', limit: 'events', value: maxEvents });
+      queue.pop();
+      this.events++;
+      this.now = event.time;
+      this.dispatch(event);
+    }
+  }
+
+  /** @internal used by contexts */
+  send(fromIndex: number, to: string, message: M): void {
+    // An actor that crashed inside its own handler sends nothing more.
+    if (!this.slots[fromIndex].up) return;
+    const from = this.slots[fromIndex].actor.id;
+    const target = this.indexById.get(to);
+    if (target === undefined) throw new Error(`send to unknown actor ${to}`);
+    if (this.network.isPartitioned(from, to, this.now)) {
+      this.trace.append({ t: this.now, actor: 'network', kind: 'partition-drop', from, to, type: (message as { type?: unknown }).type });
+      return;
+    }
+    const verdict = this.hooks.networkFault?.(from, to, message, this.now, this.phase);
+    if (verdict?.kind === 'drop') return;
+    const extra = verdict?.kind === 'delay' ? verdict.delayUs : 0;
+    const incarnation = this.slots[target].incarnation;
+    this.enqueueDelivery(target, incarnation, from, message, this.network.deliveryTime(from, to, this.now, extra));
+    if (verdict?.kind === 'duplicate') {
+      this.enqueueDelivery(target, incarnation, from, message, this.network.deliveryTime(from, to, this.now, 0));
+    }
+  }
+
+  /** @internal used by contexts */
+  setTimer(index: number, delayUs: number, tag: string, data: unknown): void {
+    if (!(delayUs >= 0)) throw new RangeError(`timer delay must be >= 0, got ${delayUs}`);
+    const slot = this.slots[index];
+    if (!slot.up) return;
+    this.queue.push({ time: this.now + Math.round(delayUs), seq: 0, kind: TIMER, target: index, incarnation: slot.incarnation, from: '', tag, payload: data });
+  }
+
+  private enqueueDelivery(target: number, incarnation: number, from: string, message: M, time: number): void {
+    this.inFlight++;
+    this.queue.push({ time, seq: 0, kind: DELIVER, target, incarnation, from, tag: '', payload: message });
+  }
+
+  private dispatch(event: WorldEvent): void {
+    switch (event.kind) {
+      case DELIVER: {
+        this.inFlight--;
+        const slot = this.slots[event.target];
+        if (!slot.up || slot.incarnation !== event.incarnation) {
+          // Messages in flight to a crashed actor are lost with its connections.
+          this.trace.append({ t: this.now, actor: 'network', kind: 'lost-to-crash', from: event.from, to: slot.actor.id, type: (event.payload as { type?: unknown }).type });
+          return;
+        }
+        slot.actor.receive(slot.context, event.from, event.payload as M);
+        return;
+      }
+      case TIMER: {
+        const slot = this.slots[event.target];
+        if (!slot.up || slot.incarnation !== event.incarnation) return;
+        slot.actor.timer(slot.context, event.tag, event.payload);
+        return;
+      }
+      case RESTART: {
+        const slot = this.slots[event.target];
+        if (slot.up || slot.incarnation !== event.incarnation) return;
+        this.restart(event.target);
+        return;
+      }
+      default:
+        (event.payload as () => void)();
+    }
+  }
+
+  private restart(index: number): void {
+    const slot = this.slots[index];
+    slot.up = true;
+    slot.incarnation++;
+    this.trace.append({ t: this.now, actor: slot.actor.id, kind: 'restart' });
+    slot.actor.start(slot.context);
+  }
+
+  private heal(): void {
+    this.phase = 'heal';
+    this.trace.append({ t: this.now, actor: 'world', kind: 'heal' });
+    for (let index = 0; index < this.slots.length; index++) if (!this.slots[index].up) this.restart(index);
+    this.hooks.onHeal?.();
+  }
+
+  private finish(outcome: RunOutcome): WorldRunResult {
+    if (outcome.kind === 'limit') this.trace.append({ t: this.now, actor: 'world', kind: 'limit-hit', limit: outcome.limit, value: outcome.value });
+    return { outcome, events: this.events, virtualTimeUs: this.now };
+  }
+
+  private slot(id: string): ActorSlot<M> {
+    const index = this.indexById.get(id);
+    if (index === undefined) throw new Error(`unknown actor ${id}`);
+    return this.slots[index];
+  }
+}
