@@ -1,0 +1,38 @@
+/** `simulate list`: modes, scenarios, fault kinds, rates and settings, one line each. */
+import type { Command } from 'commander';
+import { MODE_NAMES } from '../../models/config.js';
+import { FAULT_KINDS, FAULT_PRESETS, RATE_DESCRIPTIONS, RATE_NAMES } from '../../models/faults.js';
+import { MODES } from '../../models/modes.js';
+import { SCENARIOS } from '../../scenarios/scenarios.js';
+import { SETTING_FLAGS, kindHint } from '../setting-flags.js';
+
+export function registerList(program: Command): void {
+  program
+    .command('list')
+    .description('list modes, scenarios, fault kinds, fault rates and settings, one line each')
+    .action(() => {
+      process.stdout.write(renderList());
+    });
+}
+
+export function renderList(): string {
+  const lines: string[] = ['modes:'];
+  for (const mode of MODE_NAMES) {
+    const words: Record<string, string> = { loss: 'no loss', duplicates: 'no duplicates', order: 'per-key order', liveness: 'settles after healing' };
+    const promises = Object.entries(MODES[mode].promises).filter(([, promised]) => promised).map(([name]) => words[name]);
+    lines.push(`  ${mode.padEnd(26)} promises ${promises.join(', ')}; ${MODES[mode].summary}`);
+  }
+  lines.push('scenarios:');
+  for (const scenario of SCENARIOS) lines.push(`  ${scenario.name.padEnd(26)} ${scenario.summary}`);
+  lines.push('fault rates (--faults name=rate,...):');
+  for (const name of RATE_NAMES) lines.push(`  ${name.padEnd(26)} ${RATE_DESCRIPTIONS[name]}`);
+  lines.push(`fault presets:`);
+  for (const [name, rates] of Object.entries(FAULT_PRESETS)) {
+    const nonZero = Object.entries(rates).filter(([, rate]) => rate > 0).map(([rate, value]) => `${rate}=${value}`);
+    lines.push(`  ${name.padEnd(26)} ${nonZero.join(',') || 'no faults'}`);
+  }
+  lines.push(`fault kinds (in plans): ${FAULT_KINDS.join(', ')}`);
+  lines.push('settings (--flag value, on top of the mode preset):');
+  for (const flag of SETTING_FLAGS) lines.push(`  --${flag.flag.padEnd(24)} ${flag.description} [${kindHint(flag.kind)}]`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,51 @@
+/** `simulate [options]`: one deterministic run, printed for humans or as JSON, optionally with its trace. */
+import type { Command } from 'commander';
+import { runSimulation } from '../../models/simulation.js';
+import type { SimulationResult } from '../../models/simulation.js';
+import { traceLine } from '../../sim/trace.js';
+import { makeColor } from '../color.js';
+import { checkWritableTarget, writeFileAtomic } from '../files.js';
+import { renderRun } from '../human-output.js';
+import { runJson } from '../json-output.js';
+import { addRunOptions, buildRunSpec } from '../run-options.js';
+import type { RunOptionValues, RunSpec } from '../run-options.js';
+import { replayCommand } from '../shell-quote.js';
+import { EXIT_OK, EXIT_VIOLATED } from '../usage-error.js';
+
+export interface OutputOptions {
+  json?: boolean;
+  trace?: string;
+  color?: boolean;
+  force?: boolean;
+}
+
+export function addOutputOptions(command: Command): Command {
+  return command
+    .option('--json', 'print one JSON object instead of the human report')
+    .option('--trace <file>', 'write the full trace as NDJSON (one record per line)')
+    .option('--force', 'replace output files that already exist')
+    .option('--no-color', 'plain output (NO_COLOR is honoured too)');
+}
+
+export function registerRun(program: Command): void {
+  addOutputOptions(addRunOptions(program)).action((values: RunOptionValues & OutputOptions) => {
+    process.exitCode = runCommand(values);
+  });
+}
+
+export function runCommand(values: RunOptionValues & OutputOptions): number {
+  const spec = buildRunSpec(values);
+  if (values.trace !== undefined) checkWritableTarget('--trace', values.trace, values.force === true);
+  const started = performance.now();
+  const result = runSimulation(spec.config, spec.faults);
+  const wallMs = Math.round((performance.now() - started) * 1000) / 1000;
+  printRun(result, spec, values, wallMs);
+  if (values.trace !== undefined) writeFileAtomic('--trace', values.trace, result.trace.map((record) => traceLine(record) + '\n').join(''));
+  return result.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;
+}
+
+function printRun(result: SimulationResult, spec: RunSpec, values: OutputOptions, wallMs: number): void {
+  const replay = replayCommand(spec.replayArgs);
+  if (values.json === true) process.stdout.write(JSON.stringify(runJson(result, spec, wallMs, replay), null, 2) + '\n');
+  else process.stdout.write(renderRun(result, spec, makeColor(values.color), replay));
+}

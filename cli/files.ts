@@ -1,0 +1,39 @@
+/**
+ * Output files written so that nothing is lost: parent folders created, content written to a temp file
+ * beside the target and renamed over it (an interrupted run leaves the old file or none, never half a
+ * file), and an existing file is only replaced when the user asked with --force.
+ */
+import { mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { UsageError } from './usage-error.js';
+
+/** Check a target path before the (possibly long) run, so bad paths fail fast with exit 2. */
+export function checkWritableTarget(option: string, path: string, force: boolean): void {
+  if (path.trim() === '') throw new UsageError(`invalid ${option} "": expected a file path`);
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    return;
+  }
+  if (stats.isDirectory()) throw new UsageError(`invalid ${option} ${JSON.stringify(path)}: it is a directory, expected a file path`);
+  if (!force) throw new UsageError(`refusing to overwrite ${path} (given as ${option}); pass --force to replace it`);
+}
+
+export function writeFileAtomic(option: string, path: string, content: string): void {
+  const directory = dirname(path);
+  const temp = join(directory, `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    mkdirSync(directory, { recursive: true });
+    writeFileSync(temp, content);
+    renameSync(temp, path);
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // nothing was written
+    }
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new UsageError(`cannot write ${option} ${JSON.stringify(path)}: ${reason}`);
+  }
+}

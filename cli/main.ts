@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+/**
+ * The composition root: the only place with process, fs and console. Exit codes: 0 every promised
+ * invariant held, 1 a promised invariant was VIOLATED, 2 bad input (one line on stderr, never a stack trace).
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { registerList } from './commands/list.js';
+import { registerRun } from './commands/run.js';
+import { EXIT_USAGE, UsageError } from './usage-error.js';
+
+function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('simulate');
+  program
+    .description('Deterministic fault-injection simulator for message delivery guarantees (at-most-once, at-least-once, exactly-once).')
+    .version(version(), '-V, --version')
+    .showSuggestionAfterError(true)
+    .allowExcessArguments(false)
+    .exitOverride()
+    .configureOutput({ outputError: () => {} });
+  registerRun(program);
+  registerList(program);
+  for (const command of program.commands) command.exitOverride().configureOutput({ outputError: () => {} }).allowExcessArguments(false);
+  return program;
+}
+
+function fail(message: string): void {
+  process.stderr.write(`simulate: ${message.replace(/^error: /, '').split('\n')[0]}\n`);
+  process.exitCode = EXIT_USAGE;
+}
+
+// Output piped into `head` closes early; that is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+try {
+  buildProgram().parse(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') process.exitCode = 0;
+    else fail(`${error.message} (see simulate --help)`);
+  } else if (error instanceof UsageError) {
+    fail(error.message);
+  } else {
+    // A bug, not bad input: still one line, but say so, and exit 2 is not right either.
+    process.stderr.write(`simulate: internal error: ${(error as Error).message}\n`);
+    process.exitCode = 3;
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The options every simulating command shares (mode, seed, workload, settings, faults, scenario),
+ * registered on a commander Command and turned into a validated RunSpec. Values arrive as raw strings
+ * and are validated here, so every bad value gets the same one-line message naming flag, value and range.
+ */
+import type { Command } from 'commander';
+import { ConfigError, MODE_NAMES } from '../models/config.js';
+import type { DeliverySettings, Limits, ModeName, SimulationConfig, TimingSettings, WorkloadSettings } from '../models/config.js';
+import { FAULT_PRESETS, RATE_NAMES } from '../models/faults.js';
+import type { FaultRates, FaultSource, RateName } from '../models/faults.js';
+import { resolveConfig } from '../models/simulation.js';
+import type { SimulationInput } from '../models/simulation.js';
+import { SCENARIOS, findScenario } from '../scenarios/scenarios.js';
+import type { Scenario } from '../scenarios/scenarios.js';
+import { SETTING_FLAGS, flagForKey, kindHint, optionProperty, parseDecimal, parseInteger, parseSettingValue } from './setting-flags.js';
+import { UsageError } from './usage-error.js';
+
+export interface RunSpec {
+  config: SimulationConfig;
+  faults: FaultSource;
+  /** How the faults were given, for headers: a preset name, a rate list, "scenario plan", or a plan file. */
+  faultsLabel: string;
+  scenario?: Scenario;
+  /** Canonical arguments that reproduce this run (without the program name). */
+  replayArgs: string[];
+}
+
+export interface RunOptionValues {
+  mode?: string;
+  seed?: string;
+  faults?: string;
+  scenario?: string;
+  [option: string]: unknown;
+}
+
+export const DEFAULT_MODE: ModeName = 'at-least-once';
+export const DEFAULT_SEED = 1;
+
+export function addModeAndSeedOptions(command: Command, modeRequired = false): Command {
+  return command
+    .option('--mode <mode>', `delivery mode: ${MODE_NAMES.join(', ')}${modeRequired ? '' : ` (default ${DEFAULT_MODE})`}`)
+    .option('--seed <n>', `root seed: same seed and options, same run (default ${DEFAULT_SEED})`);
+}
+
+export function addRunOptions(command: Command, modeRequired = false): Command {
+  addModeAndSeedOptions(command, modeRequired);
+  addWorldOptions(command);
+  return command;
+}
+
+/** Everything but mode and seed: scenario, faults, and one flag per setting. */
+export function addWorldOptions(command: Command): Command {
+  command
+    .option('--scenario <name>', `a named setup: ${SCENARIOS.map((scenario) => scenario.name).join(', ')}`)
+    .option('--faults <spec>', `fault rates: a preset (${Object.keys(FAULT_PRESETS).join(', ')}) or a list like drop=0.05,ack-loss=0.05, optionally after a preset (default,dup=0)`);
+  for (const flag of SETTING_FLAGS) command.option(`--${flag.flag} <value>`, `${flag.description} [${kindHint(flag.kind)}]`);
+  return command;
+}
+
+export function parseMode(raw: string | undefined, fallback: ModeName | undefined = DEFAULT_MODE): ModeName {
+  if (raw === undefined) {
+    if (fallback === undefined) throw new UsageError(`missing --mode: expected one of ${MODE_NAMES.join(', ')}`);
+    return fallback;
+  }
+  if (!MODE_NAMES.includes(raw as ModeName)) throw new UsageError(`invalid --mode ${JSON.stringify(raw)}: expected one of ${MODE_NAMES.join(', ')}`);
+  return raw as ModeName;
+}
+
+export function parseSeed(raw: string | undefined): number {
+  return raw === undefined ? DEFAULT_SEED : parseInteger('--seed', raw, 0, Number.MAX_SAFE_INTEGER);
+}
+
+/** `default`, `none`, `drop=0.05,ack-loss=0.05`, or `chaos,dup=0` (a preset, then overrides). */
+export function parseFaultRates(spec: string): FaultRates {
+  const parts = spec.split(',').map((part) => part.trim());
+  if (parts.some((part) => part === '')) throw new UsageError(`invalid --faults ${JSON.stringify(spec)}: empty item; expected a preset (${Object.keys(FAULT_PRESETS).join(', ')}) or name=rate items`);
+  let rates: FaultRates = { ...FAULT_PRESETS.none };
+  parts.forEach((part, index) => {
+    if (!part.includes('=')) {
+      const preset = FAULT_PRESETS[part];
+      if (preset === undefined || index > 0) throw new UsageError(`invalid --faults ${JSON.stringify(spec)}: ${JSON.stringify(part)} is not a preset (${Object.keys(FAULT_PRESETS).join(', ')}); rates are name=value with name one of ${RATE_NAMES.join(', ')}`);
+      rates = { ...preset };
+      return;
+    }
+    const [name, value] = part.split('=', 2);
+    if (!RATE_NAMES.includes(name as RateName)) throw new UsageError(`invalid --faults ${JSON.stringify(spec)}: unknown fault ${JSON.stringify(name)}; expected one of ${RATE_NAMES.join(', ')}`);
+    rates[name as RateName] = parseDecimal(`--faults ${name}`, value, 0, 1);
+  });
+  return rates;
+}
+
+export function buildRunSpec(values: RunOptionValues, modeFallback: ModeName | undefined = DEFAULT_MODE): RunSpec {
+  const mode = parseMode(values.mode, modeFallback);
+  const seed = parseSeed(values.seed);
+  let scenario: Scenario | undefined;
+  if (values.scenario !== undefined) {
+    scenario = findScenario(values.scenario);
+    if (scenario === undefined) throw new UsageError(`invalid --scenario ${JSON.stringify(values.scenario)}: expected one of ${SCENARIOS.map((item) => item.name).join(', ')}`);
+  }
+  const input: SimulationInput = {
+    mode,
+    seed,
+    settings: { ...scenario?.settings },
+    workload: { ...scenario?.workload },
+    timing: { ...scenario?.timing },
+    limits: {},
+  };
+  const replayArgs = ['--mode', mode, '--seed', String(seed)];
+  if (scenario !== undefined) replayArgs.push('--scenario', scenario.name);
+  const groups = input as unknown as Record<string, Record<string, unknown>>;
+  for (const flag of SETTING_FLAGS) {
+    const raw = values[optionProperty(flag.flag)];
+    if (raw === undefined) continue;
+    groups[flag.group][flag.key] = parseSettingValue(flag, String(raw));
+    replayArgs.push(`--${flag.flag}`, String(raw));
+  }
+  let faults: FaultSource;
+  let faultsLabel: string;
+  if (values.faults !== undefined) {
+    faults = { rates: parseFaultRates(values.faults) };
+    faultsLabel = values.faults;
+    replayArgs.push('--faults', values.faults);
+  } else if (scenario !== undefined && typeof scenario.faults !== 'string') {
+    faults = { plan: scenario.faults };
+    faultsLabel = `scenario ${scenario.name} (explicit plan)`;
+  } else {
+    const preset = typeof scenario?.faults === 'string' ? scenario.faults : 'default';
+    faults = { rates: FAULT_PRESETS[preset] };
+    faultsLabel = preset;
+  }
+  return { config: resolveOrExplain(input), faults, faultsLabel, scenario, replayArgs };
+}
+
+/** resolveConfig with its ConfigError turned into the CLI's one-line message naming the flag. */
+export function resolveOrExplain(input: SimulationInput): SimulationConfig {
+  try {
+    return resolveConfig(input);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      throw new UsageError(`invalid ${flagForKey(error.option)} ${JSON.stringify(error.value)}: expected ${error.allowed}`);
+    }
+    throw error;
+  }
+}
+
+export type { DeliverySettings, Limits, TimingSettings, WorkloadSettings };

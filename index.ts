@@ -1,0 +1,20 @@
+/**
+ * The library API, for other people's property suites: run a simulation, the config types, the modes,
+ * the fault plan format, the checkers, and the scenarios.
+ */
+export { simulate, runSimulation, resolveConfig, toFaultSource } from './models/simulation.js';
+export type { SimulationInput, SimulationResult, FaultsInput } from './models/simulation.js';
+export { MODES, INVARIANT_NAMES } from './models/modes.js';
+export type { ModePreset, InvariantName } from './models/modes.js';
+export { ConfigError, MODE_NAMES, COMMIT_STRATEGIES, DEDUP_STRATEGIES, PRODUCER_BUFFERS, DEFAULT_WORKLOAD, DEFAULT_LIMITS, validateConfig } from './models/config.js';
+export type { Acks, CommitStrategy, DedupStrategy, DeliverySettings, Limits, ModeName, ProducerBuffer, SimulationConfig, TimingSettings, WorkloadSettings } from './models/config.js';
+export { FAULT_KINDS, FAULT_PRESETS, RATE_NAMES, CONSUMER_CRASH_POINTS, PRODUCER_CRASH_POINTS, LINK_NAMES, describeFault, faultKey, countByKind } from './models/faults.js';
+export type { Fault, FaultKind, FaultPlan, FaultRates, FaultSource, LinkName, RateName } from './models/faults.js';
+export { checkInvariants, checkLoss, checkDuplicates, checkOrder, checkLiveness, judge } from './models/invariants.js';
+export type { CheckInput, InvariantResult, InvariantStatus, Witness } from './models/invariants.js';
+export type { WorkloadMessage } from './models/workload.js';
+export type { AppliedEffect } from './models/db.js';
+export { SCENARIOS, findScenario } from './scenarios/scenarios.js';
+export type { Scenario, Expectation } from './scenarios/scenarios.js';
+export { traceHash, traceLine } from './sim/trace.js';
+export type { TraceRecord } from './sim/trace.js';

@@ -1,0 +1,146 @@
+/**
+ * Named, documented setups: a workload, a fault plan (or rates) and settings that force one mechanism,
+ * with the verdict each mode is expected to reach. `default` is what a plain `simulate --mode X --seed N` runs.
+ * Settings overrides apply on top of every mode's preset; the promises stay the mode's, so an override that
+ * weakens a mode is reported as VIOLATED — which is the point of the anti-pattern scenarios.
+ */
+import type { DeliverySettings, ModeName, TimingSettings, WorkloadSettings } from '../models/config.js';
+import type { FaultPlan } from '../models/faults.js';
+import type { InvariantName } from '../models/modes.js';
+
+/** `holds`: never breaks; `breaks`: breaks in this scenario; `may-break`: breaks for some seeds (rate-driven). */
+export type Expectation = 'holds' | 'breaks' | 'may-break';
+
+export interface Scenario {
+  name: string;
+  /** One line: what it shows. */
+  summary: string;
+  /** The mechanism in domain words, for `simulate list` and reports. */
+  mechanism: string;
+  workload?: Partial<WorkloadSettings>;
+  settings?: Partial<DeliverySettings>;
+  timing?: Partial<TimingSettings>;
+  /** A fault preset name, or an explicit plan. */
+  faults: string | FaultPlan;
+  expected: Record<ModeName, Record<Exclude<InvariantName, 'liveness'>, Expectation>>;
+}
+
+const plan = (...faults: FaultPlan['faults']): FaultPlan => ({ version: 1, faults });
+const allHold = { loss: 'holds', duplicates: 'holds', order: 'holds' } as const;
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'default',
+    summary: 'the workload and fault rates behind a plain `simulate --mode X --seed N`',
+    mechanism: 'every fault kind at low rates over 40 messages, 4 keys, 2 partitions; each mode shows its expected breaks over a few hundred seeds',
+    faults: 'default',
+    expected: {
+      'at-most-once': { loss: 'may-break', duplicates: 'holds', order: 'may-break' },
+      'at-least-once': { loss: 'holds', duplicates: 'may-break', order: 'may-break' },
+      'exactly-once': allHold,
+    },
+  },
+  {
+    name: 'lost-ack-retry',
+    summary: "the broker stores m3 but its ack is lost; the producer retries and the log holds m3 twice",
+    mechanism: 'ack lost after append => retry => duplicate in the log without enable.idempotence; the idempotent producer\'s sequence number lets the broker drop the retry',
+    workload: { messages: 6, keys: 2, partitions: 1 },
+    faults: plan({ kind: 'ack-lost', message: 'm3', attempt: 1 }),
+    expected: {
+      'at-most-once': allHold,
+      'at-least-once': { loss: 'holds', duplicates: 'breaks', order: 'holds' },
+      'exactly-once': allHold,
+    },
+  },
+  {
+    name: 'crash-after-db-commit',
+    summary: 'the consumer crashes after the DB commit of m3 and before committing its offset; it re-processes m3 on restart',
+    mechanism: 'the gap between the DB transaction and the offset commit: commit-after-process re-delivers; offsets or a dedup key stored in the same DB transaction close the gap',
+    workload: { messages: 6, keys: 2, partitions: 1 },
+    faults: plan({ kind: 'consumer-crash', message: 'm3', delivery: 1, point: 'after-db-commit' }),
+    expected: {
+      'at-most-once': { loss: 'may-break', duplicates: 'holds', order: 'holds' },
+      'at-least-once': { loss: 'holds', duplicates: 'breaks', order: 'holds' },
+      'exactly-once': allHold,
+    },
+  },
+  {
+    name: 'lost-request',
+    summary: 'the produce request for m3 is lost on the way to the broker',
+    mechanism: 'acks=0 never learns of the loss and never retries (at-most-once loses m3); acks=all times out and retries',
+    workload: { messages: 6, keys: 2, partitions: 1 },
+    faults: plan({ kind: 'request-lost', message: 'm3', attempt: 1 }),
+    expected: {
+      'at-most-once': { loss: 'breaks', duplicates: 'holds', order: 'holds' },
+      'at-least-once': { loss: 'holds', duplicates: 'holds', order: 'may-break' },
+      'exactly-once': allHold,
+    },
+  },
+  {
+    name: 'crash-after-early-commit',
+    summary: 'the consumer commits the offset past m3, then crashes before processing it',
+    mechanism: 'commit-before-process: the committed offset already covers m3, so the restarted consumer never sees it again (at-most-once loses it)',
+    workload: { messages: 6, keys: 2, partitions: 1 },
+    faults: plan({ kind: 'consumer-crash', message: 'm3', delivery: 1, point: 'after-fetch' }),
+    expected: {
+      'at-most-once': { loss: 'breaks', duplicates: 'holds', order: 'holds' },
+      'at-least-once': { loss: 'holds', duplicates: 'may-break', order: 'holds' },
+      'exactly-once': allHold,
+    },
+  },
+  {
+    name: 'leader-failover-acks-1',
+    summary: 'acks=1: the leader acknowledges m3 and fails before any follower copied it; the new leader never had m3',
+    mechanism: 'acks=1 answers after the leader\'s own append; a failover before replication truncates an acknowledged record (acks=all with min.insync.replicas=2 waits for a copy first)',
+    workload: { messages: 6, keys: 2, partitions: 1 },
+    settings: { acks: 1, enableIdempotence: false },
+    faults: plan({ kind: 'leader-failover', message: 'm3' }),
+    expected: {
+      'at-most-once': { loss: 'breaks', duplicates: 'holds', order: 'holds' },
+      'at-least-once': { loss: 'breaks', duplicates: 'holds', order: 'may-break' },
+      'exactly-once': { loss: 'breaks', duplicates: 'holds', order: 'may-break' },
+    },
+  },
+  {
+    name: 'auto-commit-slow-consumer',
+    summary: 'auto-commit every 2 ms while processing takes 6 ms; the consumer crashes mid-processing of m2',
+    mechanism: 'enable.auto.commit commits the fetched position in the background, processed or not: a crash mid-batch loses what was committed but not processed, and re-processes what was processed but not committed',
+    workload: { messages: 6, keys: 2, partitions: 1 },
+    settings: { commit: 'auto', autoCommitIntervalMs: 2, processingMs: 6, maxPollRecords: 5 },
+    faults: plan({ kind: 'consumer-crash', message: 'm2', delivery: 1, point: 'mid-process' }),
+    expected: {
+      'at-most-once': { loss: 'breaks', duplicates: 'holds', order: 'holds' },
+      'at-least-once': { loss: 'breaks', duplicates: 'holds', order: 'holds' },
+      'exactly-once': { loss: 'breaks', duplicates: 'holds', order: 'holds' },
+    },
+  },
+  {
+    name: 'retry-reorder',
+    summary: 'with 5 requests in flight, m1\'s request is lost; m2.. land first and m1\'s retry lands after them',
+    mechanism: 'max.in.flight.requests > 1 with retries reorders a key without idempotence; the idempotent producer\'s sequence check refuses out-of-order batches so retries keep the order',
+    workload: { messages: 4, keys: 1, partitions: 1, produceIntervalMs: 0.1 },
+    faults: plan({ kind: 'request-lost', message: 'm1', attempt: 1 }),
+    expected: {
+      'at-most-once': { loss: 'breaks', duplicates: 'holds', order: 'holds' },
+      'at-least-once': { loss: 'holds', duplicates: 'holds', order: 'breaks' },
+      'exactly-once': allHold,
+    },
+  },
+  {
+    name: 'dedup-outside-transaction',
+    summary: 'dedup key checked and marked in separate transactions; the consumer crashes between the effect and the mark',
+    mechanism: 'an idempotent consumer only works if the dedup key is written in the same transaction as the effect; here the effect of m3 commits, the crash comes before the mark, and the re-delivery passes the check',
+    workload: { messages: 6, keys: 2, partitions: 1 },
+    settings: { dedup: 'separate-transaction', commit: 'after-process' },
+    faults: plan({ kind: 'consumer-crash', message: 'm3', delivery: 1, point: 'after-db-commit' }),
+    expected: {
+      'at-most-once': { loss: 'holds', duplicates: 'breaks', order: 'holds' },
+      'at-least-once': { loss: 'holds', duplicates: 'breaks', order: 'holds' },
+      'exactly-once': { loss: 'holds', duplicates: 'breaks', order: 'holds' },
+    },
+  },
+];
+
+export function findScenario(name: string): Scenario | undefined {
+  return SCENARIOS.find((scenario) => scenario.name === name);
+}
