@@ -110,9 +110,9 @@ export function buildRunSpec(values: RunOptionValues, modeFallback: ModeName | u
   const groups = input as unknown as Record<string, Record<string, unknown>>;
   for (const flag of SETTING_FLAGS) {
     const raw = values[optionProperty(flag.flag)];
-    if (raw === undefined) continue;
-    groups[flag.group][flag.key] = parseSettingValue(flag, String(raw));
-    replayArgs.push(`--${flag.flag}`, String(raw));
+    if (typeof raw !== 'string') continue;
+    groups[flag.group][flag.key] = parseSettingValue(flag, raw);
+    replayArgs.push(`--${flag.flag}`, raw);
   }
   let faults: FaultSource;
   let faultsLabel: string;

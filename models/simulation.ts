@@ -114,7 +114,7 @@ export function runSimulation(config: SimulationConfig, source: FaultSource): Si
     world.trace.append({ t: now, actor: 'faults', kind: 'fault', ...('message' in fault ? { msg: fault.message } : {}), fault });
   };
   const workload = generateWorkload(config.workload, world.streams);
-  let producer: Producer | undefined;
+  const producerRef: { current?: Producer } = {};
   const env: ModelEnv = {
     config,
     faults: injector,
@@ -125,12 +125,14 @@ export function runSimulation(config: SimulationConfig, source: FaultSource): Si
       // Before healing, a crash whose restart would fall after the heal is restarted by the heal itself;
       // a crash decided earlier that lands after healing (mid-processing) restarts after the usual delay.
       world.crash(actor, world.phase === 'heal' || world.now + restartAfterUs < healAtUs ? restartAfterUs : undefined);
+      const producer = producerRef.current;
       if (actor === PRODUCER && producer !== undefined && producer.lostOnCrash.length > 0) {
         world.trace.append({ t: world.now, actor: PRODUCER, kind: 'buffer-lost', msgs: producer.lostOnCrash });
       }
     },
   };
-  producer = new Producer(env, workload);
+  const producer = new Producer(env, workload);
+  producerRef.current = producer;
   const broker = new Broker(env);
   const consumer = new Consumer(env);
   const db = new Database(config.workload.partitions);
@@ -146,7 +148,7 @@ export function runSimulation(config: SimulationConfig, source: FaultSource): Si
       if (fault.kind === 'request-delayed') return { kind: 'delay', delayUs: msToUs(fault.delayMs) };
       return { kind: 'drop' };
     },
-    isQuiescent: () => (producer as Producer).isIdle() && broker.isIdle() && consumer.isCaughtUp(highWatermarks()),
+    isQuiescent: () => producer.isIdle() && broker.isIdle() && consumer.isCaughtUp(highWatermarks()),
     onHeal: () => broker.heal(world.contextOf(BROKER)),
   });
   for (const window of injector.partitions(config.timing.faultyPhaseMs)) {
