@@ -1,0 +1,57 @@
+/**
+ * The runs whose trace hashes are pinned in test/fixtures/trace-hashes.json. They guard performance work
+ * on sim/ and models/: an optimisation must leave every trace byte for byte the same. The cases cover every
+ * mode over many seeds plus the settings and fault mixes that reach the rarer code paths (failover with
+ * acks=1, auto-commit, separate-transaction dedup, memory buffers, chaos rates, a long workload).
+ */
+import { MODE_NAMES } from '../../models/config.js';
+import type { DeliverySettings, ModeName, WorkloadSettings } from '../../models/config.js';
+import { simulate } from '../../models/simulation.js';
+import type { FaultsInput } from '../../models/simulation.js';
+import { SCENARIOS } from '../../scenarios/scenarios.js';
+
+export interface HashCase {
+  name: string;
+  mode: ModeName;
+  seed: number;
+  faults: FaultsInput;
+  settings?: Partial<DeliverySettings>;
+  workload?: Partial<WorkloadSettings>;
+}
+
+export function traceHashCases(): HashCase[] {
+  const cases: HashCase[] = [];
+  for (const mode of MODE_NAMES) {
+    for (let seed = 1; seed <= 300; seed++) cases.push({ name: `default/${mode}/${seed}`, mode, seed, faults: 'default' });
+    for (let seed = 1; seed <= 40; seed++) cases.push({ name: `chaos/${mode}/${seed}`, mode, seed, faults: 'chaos' });
+    for (const scenario of SCENARIOS) {
+      for (let seed = 1; seed <= 3; seed++) {
+        cases.push({ name: `scenario:${scenario.name}/${mode}/${seed}`, mode, seed, faults: scenario.faults, settings: scenario.settings, workload: scenario.workload });
+      }
+    }
+  }
+  const variants: Record<string, Partial<DeliverySettings>> = {
+    'acks-1': { acks: 1 },
+    'auto-commit': { commit: 'auto', processingMs: 3 },
+    'separate-dedup': { dedup: 'separate-transaction' },
+    'memory-buffer': { producerBuffer: 'memory' },
+    'in-flight-1': { maxInFlight: 1 },
+    'rf-1': { replicationFactor: 1, minInsyncReplicas: 1 },
+  };
+  for (const [name, settings] of Object.entries(variants)) {
+    for (let seed = 1; seed <= 30; seed++) cases.push({ name: `variant:${name}/at-least-once/${seed}`, mode: 'at-least-once', seed, faults: 'chaos', settings });
+  }
+  for (const mode of MODE_NAMES) {
+    for (let seed = 1; seed <= 2; seed++) cases.push({ name: `long/${mode}/${seed}`, mode, seed, faults: 'default', workload: { messages: 1000, keys: 16, partitions: 4 } });
+  }
+  return cases;
+}
+
+export function computeTraceHashes(): Record<string, string> {
+  const hashes: Record<string, string> = {};
+  for (const item of traceHashCases()) {
+    const result = simulate({ mode: item.mode, seed: item.seed, faults: item.faults, settings: item.settings, workload: item.workload });
+    hashes[item.name] = result.traceHash();
+  }
+  return hashes;
+}
