@@ -8,6 +8,7 @@ import type { SimulationResult } from '../models/simulation.js';
 import type { RunSpec } from './run-options.js';
 
 const onOff = (value: boolean): string => (value ? 'on' : 'off');
+const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 export function renderHeader(result: SimulationResult, spec: RunSpec, color: ChalkInstance): string[] {
   const { config } = result;
@@ -17,7 +18,7 @@ export function renderHeader(result: SimulationResult, spec: RunSpec, color: Cha
   return [
     color.bold(`simulate · ${config.mode} · seed ${config.seed}`) + (spec.scenario ? color.dim(` · scenario ${spec.scenario.name}`) : ''),
     `  mode        ${MODES[config.mode].summary}`,
-    `  workload    ${w.messages} messages, ${w.keys} keys, ${w.partitions} partitions, one every ${w.produceIntervalMs} ms`,
+    `  workload    ${plural(w.messages, 'message')}, ${plural(w.keys, 'key')}, ${plural(w.partitions, 'partition')}, one every ${w.produceIntervalMs} ms`,
     `  producer    acks=${String(s.acks)} retries=${s.retries} backoff=${s.retryBackoffMs}..${s.retryBackoffMaxMs}ms requestTimeout=${s.requestTimeoutMs}ms idempotence=${onOff(s.enableIdempotence)} maxInFlight=${s.maxInFlight} buffer=${s.producerBuffer}`,
     `  broker      replicationFactor=${s.replicationFactor} minInsyncReplicas=${s.minInsyncReplicas} replicationDelay=${s.replicationDelayMs}ms leaderElection=${s.leaderElectionMs}ms`,
     `  consumer    commit=${s.commit}${s.commit === 'auto' ? ` autoCommitInterval=${s.autoCommitIntervalMs}ms` : ''} processing=${s.processingMs}ms maxPollRecords=${s.maxPollRecords} pollInterval=${s.pollIntervalMs}ms timeout=${s.consumerTimeoutMs}ms dbRetries=${s.dbRetries} dedup=${s.dedup}`,
