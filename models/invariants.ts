@@ -50,15 +50,50 @@ export function judge(promised: boolean, count: number): InvariantStatus {
   return promised ? 'VIOLATED' : 'broken, as expected';
 }
 
-function recordsAbout(trace: readonly TraceRecord[], ids: readonly string[]): TraceRecord[] {
-  const wanted = new Set(ids);
-  const found: TraceRecord[] = [];
-  for (const record of trace) {
-    if (record.msg !== undefined && wanted.has(record.msg)) found.push(record);
-    else if (Array.isArray(record.msgs) && (record.msgs as unknown[]).some((id) => wanted.has(id as string))) found.push(record);
-    if (found.length >= MAX_RECORDS_PER_WITNESS) break;
+/** Trace positions of the records that mention each message id (its `msg`, or its `msgs` list), the first few per id. */
+interface TraceIndex {
+  length: number;
+  positions: Map<string, number[]>;
+}
+
+/**
+ * Built once per trace and shared by the checkers: scanning a long trace once per witness (records have
+ * dozens of shapes, so every `msg` read is a slow megamorphic load) was a fifth of a 1,000-message run.
+ * Keyed weakly by the trace array; a trace that grew since is re-indexed.
+ */
+const traceIndexes = new WeakMap<readonly TraceRecord[], TraceIndex>();
+
+function traceIndex(trace: readonly TraceRecord[]): TraceIndex {
+  const cached = traceIndexes.get(trace);
+  if (cached !== undefined && cached.length === trace.length) return cached;
+  const positions = new Map<string, number[]>();
+  const note = (id: unknown, position: number): void => {
+    if (typeof id !== 'string') return;
+    let list = positions.get(id);
+    if (list === undefined) positions.set(id, (list = []));
+    // Only the first MAX_RECORDS_PER_WITNESS are ever shown; a record listing an id twice counts once.
+    if (list.length < MAX_RECORDS_PER_WITNESS && list[list.length - 1] !== position) list.push(position);
+  };
+  for (let position = 0; position < trace.length; position++) {
+    const record = trace[position];
+    if (record.msg !== undefined) note(record.msg, position);
+    const msgs = record.msgs;
+    if (Array.isArray(msgs)) for (const id of msgs as unknown[]) note(id, position);
   }
-  return found;
+  const index = { length: trace.length, positions };
+  traceIndexes.set(trace, index);
+  return index;
+}
+
+/** The first MAX_RECORDS_PER_WITNESS records, in trace order, whose `msg` or `msgs` names one of `ids`. */
+function recordsAbout(trace: readonly TraceRecord[], ids: readonly string[]): TraceRecord[] {
+  const { positions } = traceIndex(trace);
+  const merged = new Set<number>();
+  for (const id of ids) for (const position of positions.get(id) ?? []) merged.add(position);
+  return [...merged]
+    .sort((a, b) => a - b)
+    .slice(0, MAX_RECORDS_PER_WITNESS)
+    .map((position) => trace[position]);
 }
 
 function result(name: InvariantName, promised: boolean, count: number, witnesses: Witness[], extra: Partial<InvariantResult> = {}): InvariantResult {

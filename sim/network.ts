@@ -27,7 +27,9 @@ export interface NetworkOptions {
 }
 
 export class Network {
-  private readonly lastDeliveryUs = new Map<string, number>();
+  /** Directed links get small integer ids on first use; the hot path never builds a `from>to` string. */
+  private readonly linkIds = new Map<string, number>();
+  private readonly lastDeliveryUs: number[] = [];
   private readonly partitions: PartitionWindow[] = [];
   /** Partitions are repaired from this time on (the heal phase). */
   private healedFromUs = Number.POSITIVE_INFINITY;
@@ -50,19 +52,38 @@ export class Network {
 
   isPartitioned(from: string, to: string, nowUs: number): boolean {
     if (nowUs >= this.healedFromUs) return false;
-    for (const window of this.partitions) {
+    const partitions = this.partitions;
+    for (let index = 0; index < partitions.length; index++) {
+      const window = partitions[index];
       if (nowUs >= window.fromUs && nowUs < window.toUs && ((window.a === from && window.b === to) || (window.a === to && window.b === from))) return true;
     }
     return false;
   }
 
+  /** The id of the directed link from -> to (stable for the network's lifetime). */
+  linkId(from: string, to: string): number {
+    const key = from + '>' + to;
+    let id = this.linkIds.get(key);
+    if (id === undefined) {
+      id = this.lastDeliveryUs.length;
+      this.linkIds.set(key, id);
+      this.lastDeliveryUs.push(0);
+    }
+    return id;
+  }
+
   /** Delivery time of a message sent now, FIFO on its directed link. Draws one latency from the network stream. */
   deliveryTime(from: string, to: string, nowUs: number, extraDelayUs: number): number {
+    return this.deliveryTimeOnLink(this.linkId(from, to), nowUs, extraDelayUs);
+  }
+
+  /** deliveryTime for a link id from linkId(). */
+  deliveryTimeOnLink(link: number, nowUs: number, extraDelayUs: number): number {
     const latency = this.rng.intBetween(this.options.latencyUsMin, this.options.latencyUsMax);
-    const link = from + '>' + to;
-    const earliest = this.lastDeliveryUs.get(link) ?? 0;
-    const time = Math.max(nowUs + latency + extraDelayUs, earliest);
-    this.lastDeliveryUs.set(link, time);
+    const earliest = this.lastDeliveryUs[link];
+    const sent = nowUs + latency + extraDelayUs;
+    const time = sent > earliest ? sent : earliest;
+    this.lastDeliveryUs[link] = time;
     return time;
   }
 }

@@ -71,13 +71,18 @@ const TIMER = 1;
 const RESTART = 2;
 const CONTROL = 3;
 
+/**
+ * One queued event. Events are recycled through a free list once dispatched (nothing else holds them),
+ * which keeps the kernel's allocation rate, and so its garbage collection, flat.
+ */
 interface WorldEvent {
   time: number;
   seq: number;
   kind: number;
   target: number;
   incarnation: number;
-  from: string;
+  /** Sender's actor index for deliveries (-1 otherwise). */
+  from: number;
   tag: string;
   payload: unknown;
 }
@@ -87,10 +92,14 @@ interface ActorSlot<M> {
   context: Context<M>;
   up: boolean;
   incarnation: number;
+  /** Network link id towards each target actor index, -1 until first used. */
+  links: number[];
 }
 
 class Context<M> implements ActorContext<M> {
   readonly rng: RandomStream;
+  /** Set right after construction; the slot is what `trace` checks for liveness (no id lookup per record). */
+  slot!: ActorSlot<M>;
   constructor(
     private readonly world: World<M>,
     private readonly index: number,
@@ -111,7 +120,8 @@ class Context<M> implements ActorContext<M> {
     this.world.setTimer(this.index, delayUs, tag, data);
   }
   trace(kind: string, fields?: Record<string, unknown>): void {
-    if (!this.world.isUp(this.self)) return;
+    // A crashed actor's handler may still be unwinding; what it does after the crash did not happen.
+    if (!this.slot.up) return;
     this.world.trace.append({ t: this.world.now, actor: this.self, kind, ...fields });
   }
 }
@@ -128,6 +138,7 @@ export class World<M> {
   private hooks: WorldHooks<M> = { isQuiescent: () => true };
   private inFlight = 0;
   private events = 0;
+  private readonly freeEvents: WorldEvent[] = [];
 
   constructor(readonly options: WorldOptions) {
     for (const key of ['healAtUs', 'maxEvents', 'maxVirtualTimeUs'] as const) {
@@ -147,7 +158,10 @@ export class World<M> {
     if (this.indexById.has(actor.id)) throw new Error(`duplicate actor id ${actor.id}`);
     const index = this.slots.length;
     this.indexById.set(actor.id, index);
-    this.slots.push({ actor, context: new Context(this, index, actor.id), up: true, incarnation: 0 });
+    const context = new Context(this, index, actor.id);
+    const slot: ActorSlot<M> = { actor, context, up: true, incarnation: 0, links: [] };
+    context.slot = slot;
+    this.slots.push(slot);
   }
 
   /** The context of an actor, for world-level hooks that act on its behalf (e.g. healing). */
@@ -168,7 +182,7 @@ export class World<M> {
 
   /** Run a world-level callback at a virtual time (fault injection at a time, phase changes). */
   at(timeUs: number, callback: () => void): void {
-    this.queue.push({ time: Math.max(timeUs, this.now), seq: 0, kind: CONTROL, target: -1, incarnation: 0, from: '', tag: '', payload: callback });
+    this.enqueue(Math.max(timeUs, this.now), CONTROL, -1, 0, -1, '', callback);
   }
 
   /**
@@ -185,7 +199,7 @@ export class World<M> {
     slot.actor.crash();
     this.trace.append({ t: this.now, actor: id, kind: 'crash', ...fields });
     if (restartAfterUs !== undefined) {
-      this.queue.push({ time: this.now + restartAfterUs, seq: 0, kind: RESTART, target: index, incarnation: slot.incarnation, from: '', tag: '', payload: undefined });
+      this.enqueue(this.now + restartAfterUs, RESTART, index, slot.incarnation, -1, '', undefined);
     }
   }
 
@@ -209,14 +223,17 @@ export class World<M> {
       this.events++;
       this.now = event.time;
       this.dispatch(event);
+      event.payload = undefined;
+      this.freeEvents.push(event);
     }
   }
 
   /** @internal used by contexts */
   send(fromIndex: number, to: string, message: M): void {
+    const source = this.slots[fromIndex];
     // An actor that crashed inside its own handler sends nothing more.
-    if (!this.slots[fromIndex].up) return;
-    const from = this.slots[fromIndex].actor.id;
+    if (!source.up) return;
+    const from = source.actor.id;
     const target = this.indexById.get(to);
     if (target === undefined) throw new Error(`send to unknown actor ${to}`);
     if (this.network.isPartitioned(from, to, this.now)) {
@@ -227,9 +244,14 @@ export class World<M> {
     if (verdict?.kind === 'drop') return;
     const extra = verdict?.kind === 'delay' ? verdict.delayUs : 0;
     const incarnation = this.slots[target].incarnation;
-    this.enqueueDelivery(target, incarnation, from, message, this.network.deliveryTime(from, to, this.now, extra));
+    let link = source.links[target] as number | undefined;
+    if (link === undefined) {
+      link = this.network.linkId(from, to);
+      source.links[target] = link;
+    }
+    this.enqueueDelivery(target, incarnation, fromIndex, message, this.network.deliveryTimeOnLink(link, this.now, extra));
     if (verdict?.kind === 'duplicate') {
-      this.enqueueDelivery(target, incarnation, from, message, this.network.deliveryTime(from, to, this.now, 0));
+      this.enqueueDelivery(target, incarnation, fromIndex, message, this.network.deliveryTimeOnLink(link, this.now, 0));
     }
   }
 
@@ -238,12 +260,28 @@ export class World<M> {
     if (!(delayUs >= 0)) throw new RangeError(`timer delay must be >= 0, got ${delayUs}`);
     const slot = this.slots[index];
     if (!slot.up) return;
-    this.queue.push({ time: this.now + Math.round(delayUs), seq: 0, kind: TIMER, target: index, incarnation: slot.incarnation, from: '', tag, payload: data });
+    this.enqueue(this.now + Math.round(delayUs), TIMER, index, slot.incarnation, -1, tag, data);
   }
 
-  private enqueueDelivery(target: number, incarnation: number, from: string, message: M, time: number): void {
+  private enqueueDelivery(target: number, incarnation: number, from: number, message: M, time: number): void {
     this.inFlight++;
-    this.queue.push({ time, seq: 0, kind: DELIVER, target, incarnation, from, tag: '', payload: message });
+    this.enqueue(time, DELIVER, target, incarnation, from, '', message);
+  }
+
+  private enqueue(time: number, kind: number, target: number, incarnation: number, from: number, tag: string, payload: unknown): void {
+    let event = this.freeEvents.pop();
+    if (event === undefined) {
+      event = { time, seq: 0, kind, target, incarnation, from, tag, payload };
+    } else {
+      event.time = time;
+      event.kind = kind;
+      event.target = target;
+      event.incarnation = incarnation;
+      event.from = from;
+      event.tag = tag;
+      event.payload = payload;
+    }
+    this.queue.push(event);
   }
 
   private dispatch(event: WorldEvent): void {
@@ -251,12 +289,13 @@ export class World<M> {
       case DELIVER: {
         this.inFlight--;
         const slot = this.slots[event.target];
+        const from = this.slots[event.from].actor.id;
         if (!slot.up || slot.incarnation !== event.incarnation) {
           // Messages in flight to a crashed actor are lost with its connections.
-          this.trace.append({ t: this.now, actor: 'network', kind: 'lost-to-crash', from: event.from, to: slot.actor.id, type: (event.payload as { type?: unknown }).type });
+          this.trace.append({ t: this.now, actor: 'network', kind: 'lost-to-crash', from, to: slot.actor.id, type: (event.payload as { type?: unknown }).type });
           return;
         }
-        slot.actor.receive(slot.context, event.from, event.payload as M);
+        slot.actor.receive(slot.context, from, event.payload as M);
         return;
       }
       case TIMER: {
