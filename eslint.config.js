@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const determinism = {
-  files: ['sim/**/*.ts', 'models/**/*.ts'],
+  files: ['sim/**/*.ts', 'models/**/*.ts', 'properties/**/*.ts'],
   rules: {
     'no-restricted-properties': [
       'error',

@@ -18,3 +18,18 @@ export { SCENARIOS, findScenario } from './scenarios/scenarios.js';
 export type { Scenario, Expectation } from './scenarios/scenarios.js';
 export { traceHash, traceLine } from './sim/trace.js';
 export type { TraceRecord } from './sim/trace.js';
+// Fault plan files, and fast-check arbitraries plus the search/shrink engine for property suites.
+export { parsePlan, parsePlanText, parseFault, formatPlan, planOnly, PlanError, PLAN_VERSION } from './models/plan.js';
+export type { PlanFile, PlanMeta } from './models/plan.js';
+export { faultArb, faultPlanArb, resolvePlanConstraints, ACTOR_OF_KIND, FAULT_ACTORS } from './properties/fault-arbitraries.js';
+export type { FaultActor, FaultPlanConstraints, ResolvedPlanConstraints } from './properties/fault-arbitraries.js';
+export { workloadArb, settingsArb, simulationInputArb, fitSettings } from './properties/config-arbitraries.js';
+export type { WorkloadConstraints, SimulationInputConstraints } from './properties/config-arbitraries.js';
+export { runPlan, breaks, brokenInvariants } from './properties/breaks.js';
+export { checkInvariant } from './properties/check.js';
+export type { CheckOptions, CheckOutcome, CheckFound, CheckNotFound, PlanVerdictCache } from './properties/check.js';
+export { shrinkPlan } from './properties/shrink.js';
+export type { ShrinkOptions, ShrinkOutcome } from './properties/shrink.js';
+export { deltaDebug } from './properties/delta-debug.js';
+export type { DeltaDebugOptions, DeltaDebugResult } from './properties/delta-debug.js';
+export type { ConsumerCrashPoint, ProducerCrashPoint } from './models/faults.js';

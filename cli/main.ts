@@ -5,8 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerCheck } from './commands/check.js';
+import { registerCompare } from './commands/compare.js';
 import { registerList } from './commands/list.js';
 import { registerRun } from './commands/run.js';
+import { registerShrink } from './commands/shrink.js';
 import { EXIT_USAGE, UsageError } from './usage-error.js';
 
 function version(): string {
@@ -20,11 +23,17 @@ export function buildProgram(): Command {
     .description('Deterministic fault-injection simulator for message delivery guarantees (at-most-once, at-least-once, exactly-once).')
     .version(version(), '-V, --version')
     .showSuggestionAfterError(true)
+    // The run options live on the program itself and again on check/shrink/compare: without this, the
+    // program would take `simulate check --mode x`'s --mode for itself.
+    .enablePositionalOptions()
     .allowExcessArguments(false)
     .exitOverride()
     .configureOutput({ outputError: () => {} });
   registerRun(program);
   registerList(program);
+  registerCheck(program);
+  registerShrink(program);
+  registerCompare(program);
   for (const command of program.commands) command.exitOverride().configureOutput({ outputError: () => {} }).allowExcessArguments(false);
   return program;
 }

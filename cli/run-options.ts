@@ -8,10 +8,13 @@ import { ConfigError, MODE_NAMES } from '../models/config.js';
 import type { DeliverySettings, Limits, ModeName, SimulationConfig, TimingSettings, WorkloadSettings } from '../models/config.js';
 import { FAULT_PRESETS, RATE_NAMES } from '../models/faults.js';
 import type { FaultRates, FaultSource, RateName } from '../models/faults.js';
+import { planOnly } from '../models/plan.js';
+import type { PlanMeta } from '../models/plan.js';
 import { resolveConfig } from '../models/simulation.js';
 import type { SimulationInput } from '../models/simulation.js';
 import { SCENARIOS, findScenario } from '../scenarios/scenarios.js';
 import type { Scenario } from '../scenarios/scenarios.js';
+import { readPlanOption } from './plan-file.js';
 import { SETTING_FLAGS, flagForKey, kindHint, optionProperty, parseDecimal, parseInteger, parseSettingValue } from './setting-flags.js';
 import { UsageError } from './usage-error.js';
 
@@ -23,12 +26,18 @@ export interface RunSpec {
   scenario?: Scenario;
   /** Canonical arguments that reproduce this run (without the program name). */
   replayArgs: string[];
+  /** replayArgs without the fault source (`--faults`, `--plan`): the world, to pair with another plan. */
+  worldArgs: string[];
+  /** With --plan: the plan file's informational metadata, if it had any. */
+  planMeta?: PlanMeta;
 }
 
 export interface RunOptionValues {
   mode?: string;
   seed?: string;
   faults?: string;
+  /** A plan file (or inline JSON) to replay instead of fault rates. */
+  plan?: string;
   scenario?: string;
   [option: string]: unknown;
 }
@@ -46,6 +55,16 @@ export function addRunOptions(command: Command, modeRequired = false): Command {
   addModeAndSeedOptions(command, modeRequired);
   addWorldOptions(command);
   return command;
+}
+
+/** `--plan <file>`: replay an explicit fault plan instead of rates (run, shrink, compare). */
+export function addPlanOption(command: Command): Command {
+  return command.option('--plan <file>', 'replay the faults of a plan file (or inline JSON starting with {) instead of fault rates');
+}
+
+/** `--emit-plan <file>`: write the faults a command ended with as a replayable plan file. */
+export function addEmitPlanOption(command: Command, what = 'the faults this run actually injected'): Command {
+  return command.option('--emit-plan <file>', `write ${what} as a plan file (replay it with --plan)`);
 }
 
 /** Everything but mode and seed: scenario, faults, and one flag per setting. */
@@ -114,9 +133,18 @@ export function buildRunSpec(values: RunOptionValues, modeFallback: ModeName | u
     groups[flag.group][flag.key] = parseSettingValue(flag, raw);
     replayArgs.push(`--${flag.flag}`, raw);
   }
+  const worldArgs = [...replayArgs];
   let faults: FaultSource;
   let faultsLabel: string;
-  if (values.faults !== undefined) {
+  let planMeta: PlanMeta | undefined;
+  if (values.plan !== undefined) {
+    if (values.faults !== undefined) throw new UsageError('--plan and --faults both given: a run takes its faults from one plan or from rates, not both');
+    const option = readPlanOption(values.plan);
+    faults = { plan: planOnly(option.plan) };
+    faultsLabel = option.label;
+    planMeta = option.plan.meta;
+    replayArgs.push('--plan', values.plan);
+  } else if (values.faults !== undefined) {
     faults = { rates: parseFaultRates(values.faults) };
     faultsLabel = values.faults;
     replayArgs.push('--faults', values.faults);
@@ -128,7 +156,7 @@ export function buildRunSpec(values: RunOptionValues, modeFallback: ModeName | u
     faults = { rates: FAULT_PRESETS[preset] };
     faultsLabel = preset;
   }
-  return { config: resolveOrExplain(input), faults, faultsLabel, scenario, replayArgs };
+  return { config: resolveOrExplain(input), faults, faultsLabel, scenario, replayArgs, worldArgs, ...(planMeta !== undefined ? { planMeta } : {}) };
 }
 
 /** resolveConfig with its ConfigError turned into the CLI's one-line message naming the flag. */

@@ -7,7 +7,9 @@ import { makeColor } from '../color.js';
 import { checkWritableTarget, writeFileAtomic } from '../files.js';
 import { renderRun } from '../human-output.js';
 import { runJson } from '../json-output.js';
-import { addRunOptions, buildRunSpec } from '../run-options.js';
+import { checkEmitTarget, emitRunPlan, planMismatchNote } from '../plan-file.js';
+import type { EmitPlanOption } from '../plan-file.js';
+import { addEmitPlanOption, addPlanOption, addRunOptions, buildRunSpec } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { replayCommand } from '../shell-quote.js';
 import { EXIT_OK, EXIT_VIOLATED } from '../usage-error.js';
@@ -28,19 +30,23 @@ export function addOutputOptions(command: Command): Command {
 }
 
 export function registerRun(program: Command): void {
-  addOutputOptions(addRunOptions(program)).action((values: RunOptionValues & OutputOptions) => {
+  addEmitPlanOption(addPlanOption(addOutputOptions(addRunOptions(program)))).action((values: RunOptionValues & OutputOptions & EmitPlanOption) => {
     process.exitCode = runCommand(values);
   });
 }
 
-export function runCommand(values: RunOptionValues & OutputOptions): number {
+export function runCommand(values: RunOptionValues & OutputOptions & EmitPlanOption): number {
   const spec = buildRunSpec(values);
   if (values.trace !== undefined) checkWritableTarget('--trace', values.trace, values.force === true);
+  checkEmitTarget(values.emitPlan, values.force === true);
+  const note = planMismatchNote(spec.planMeta, spec.config, spec.faultsLabel);
+  if (note !== undefined) process.stderr.write(`simulate: ${note}\n`);
   const started = performance.now();
   const result = runSimulation(spec.config, spec.faults);
   const wallMs = Math.round((performance.now() - started) * 1000) / 1000;
   printRun(result, spec, values, wallMs);
   if (values.trace !== undefined) writeFileAtomic('--trace', values.trace, result.trace.map((record) => traceLine(record) + '\n').join(''));
+  if (values.emitPlan !== undefined) emitRunPlan(values.emitPlan, spec.config, result.injected, spec.worldArgs);
   return result.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;
 }
 

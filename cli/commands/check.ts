@@ -1,0 +1,197 @@
+/**
+ * `simulate check --mode <m> [--invariant <name>] [--runs N] [--seed S]`: search generated fault plans
+ * (fast-check, seeded) for a break of each invariant in the world the other flags describe, shrink each
+ * break to a minimal plan, and print it in words and JSON with a replay command. Exit 1 when a promised
+ * invariant broke, 0 otherwise, 2 on bad input.
+ */
+import type { Command } from 'commander';
+import { FAULT_KINDS } from '../../models/faults.js';
+import type { FaultKind } from '../../models/faults.js';
+import { INVARIANT_NAMES } from '../../models/modes.js';
+import type { InvariantName } from '../../models/modes.js';
+import type { SimulationResult } from '../../models/simulation.js';
+import { runPlan } from '../../properties/breaks.js';
+import { checkInvariant } from '../../properties/check.js';
+import type { PlanVerdictCache } from '../../properties/check.js';
+import { makeColor } from '../color.js';
+import { addFindingOutputOptions, emitHeadline, findingJson, findingStatus, headlineFinding, renderFinding, replayFor } from '../finding.js';
+import type { Finding, FindingOutputOptions } from '../finding.js';
+import { renderHeader } from '../human-output.js';
+import { checkEmitTarget } from '../plan-file.js';
+import { addEmitPlanOption, addModeAndSeedOptions, addWorldOptions, buildRunSpec } from '../run-options.js';
+import type { RunOptionValues, RunSpec } from '../run-options.js';
+import { parseInteger } from '../setting-flags.js';
+import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
+
+export const DEFAULT_CHECK_RUNS = 1000;
+export const DEFAULT_MAX_FAULTS = 4;
+
+export interface CheckValues extends RunOptionValues, FindingOutputOptions {
+  invariant?: string;
+  runs?: string;
+  maxFaults?: string;
+  kinds?: string;
+}
+
+/** What one invariant's search came to. */
+export interface InvariantSearch {
+  invariant: InvariantName;
+  promised: boolean;
+  /** Generated plans tried (until the first break, when there was one). */
+  plansTried: number;
+  finding?: Finding;
+}
+
+/** Everything `check` found: printed as text or JSON, and what a report would be rendered from. */
+export interface CheckRun {
+  spec: RunSpec;
+  /** The world without any fault: the header's source, and a sanity baseline. */
+  baseline: SimulationResult;
+  runs: number;
+  maxFaults: number;
+  kinds: readonly FaultKind[];
+  searches: InvariantSearch[];
+  findings: Finding[];
+  headline?: Finding;
+  simulationRuns: number;
+  wallMs: number;
+}
+
+export function registerCheck(program: Command): void {
+  const command = program
+    .command('check')
+    .description('search generated fault plans (fast-check) for a break of each invariant, shrink it to a minimal plan, print how to replay it');
+  addModeAndSeedOptions(command, true);
+  command
+    .option('--invariant <name>', `only this invariant: ${INVARIANT_NAMES.join(', ')} (default: each in turn)`)
+    .option('--runs <n>', `generated plans to try per invariant (default ${DEFAULT_CHECK_RUNS})`)
+    .option('--max-faults <n>', `most faults in a generated plan (default ${DEFAULT_MAX_FAULTS})`)
+    .option('--kinds <list>', `only these fault kinds, comma-separated (default all: ${FAULT_KINDS.join(', ')})`);
+  addWorldOptions(command);
+  addEmitPlanOption(command, 'the minimal plan found (the first violation, else the first break)');
+  addFindingOutputOptions(command).action((values: CheckValues) => {
+    process.exitCode = checkCommand(values);
+  });
+}
+
+export function parseInvariant(raw: string | undefined): InvariantName | undefined {
+  if (raw === undefined) return undefined;
+  if (!INVARIANT_NAMES.includes(raw as InvariantName)) throw new UsageError(`invalid --invariant ${JSON.stringify(raw)}: expected one of ${INVARIANT_NAMES.join(', ')}`);
+  return raw as InvariantName;
+}
+
+export function parseKinds(raw: string | undefined): readonly FaultKind[] {
+  if (raw === undefined) return FAULT_KINDS;
+  const kinds = raw.split(',').map((item) => item.trim());
+  const unknown = kinds.find((kind) => !FAULT_KINDS.includes(kind as FaultKind));
+  if (unknown !== undefined) throw new UsageError(`invalid --kinds ${JSON.stringify(raw)}: unknown kind ${JSON.stringify(unknown)}; expected some of ${FAULT_KINDS.join(', ')}`);
+  return kinds as FaultKind[];
+}
+
+export function collectCheck(values: CheckValues, now: () => number): CheckRun {
+  if (values.faults !== undefined) throw new UsageError('check generates its own fault plans; --faults does not apply (narrow the search with --kinds and --max-faults)');
+  const spec = buildRunSpec(values, undefined);
+  const invariant = parseInvariant(values.invariant);
+  const runs = values.runs === undefined ? DEFAULT_CHECK_RUNS : parseInteger('--runs', values.runs, 1, 10_000_000);
+  const maxFaults = values.maxFaults === undefined ? DEFAULT_MAX_FAULTS : parseInteger('--max-faults', values.maxFaults, 1, 100);
+  const kinds = parseKinds(values.kinds);
+  checkEmitTarget(values.emitPlan, values.force === true);
+
+  const started = now();
+  const config = spec.config;
+  const baseline = runPlan(config, { version: 1, faults: [] });
+  // Every invariant's search uses the same seed, so it generates the same plans: simulate each once.
+  const cache: PlanVerdictCache = new Map();
+  let simulationRuns = 1;
+  const searches: InvariantSearch[] = [];
+  for (const name of invariant === undefined ? INVARIANT_NAMES : [invariant]) {
+    const outcome = checkInvariant({ config, invariant: name, numRuns: runs, seed: config.seed, plans: { maxFaults, kinds }, cache });
+    simulationRuns += outcome.simulationRuns;
+    const search: InvariantSearch = { invariant: name, promised: outcome.promised, plansTried: outcome.runs };
+    if (outcome.found) {
+      const original = outcome.firstPlan.faults.length;
+      search.finding = {
+        invariant: name,
+        result: outcome.result,
+        plan: outcome.plan,
+        originalFaults: original,
+        shrinkSteps: outcome.shrinkSteps,
+        simulationRuns: outcome.simulationRuns,
+        provenance: `found after ${outcome.runs} generated plan${outcome.runs === 1 ? '' : 's'}, shrunk from ${original} fault${original === 1 ? '' : 's'} in ${outcome.shrinkSteps} step${outcome.shrinkSteps === 1 ? '' : 's'}`,
+        replay: replayFor(spec.worldArgs, outcome.plan, undefined),
+      };
+    }
+    searches.push(search);
+  }
+  const emitted = emitHeadline(
+    searches.flatMap((search) => (search.finding === undefined ? [] : [search.finding])),
+    values.emitPlan,
+    'simulate check',
+    config,
+    spec.worldArgs,
+  );
+  for (const search of searches) search.finding = emitted.find((finding) => finding.invariant === search.invariant);
+  return { spec, baseline, runs, maxFaults, kinds, searches, findings: emitted, headline: headlineFinding(emitted), simulationRuns, wallMs: Math.round((now() - started) * 1000) / 1000 };
+}
+
+export function checkExitCode(run: CheckRun): number {
+  return run.findings.some((finding) => findingStatus(finding) === 'VIOLATED') ? EXIT_VIOLATED : EXIT_OK;
+}
+
+function searchLabel(run: CheckRun): string {
+  const kinds = run.kinds.length === FAULT_KINDS.length ? 'every kind' : run.kinds.join(', ');
+  return `generated: up to ${run.runs} plan${run.runs === 1 ? '' : 's'} per invariant, 0-${run.maxFaults} faults each of ${kinds} (fast-check seed ${run.spec.config.seed})`;
+}
+
+export function renderCheck(run: CheckRun, color: ReturnType<typeof makeColor>): string {
+  const config = run.spec.config;
+  const [, ...header] = renderHeader(run.baseline, { ...run.spec, faultsLabel: searchLabel(run), faults: { plan: { version: 1, faults: [] } } }, color);
+  const lines = [color.bold(`simulate check · ${config.mode} · seed ${config.seed}`) + (run.spec.scenario ? color.dim(` · scenario ${run.spec.scenario.name}`) : ''), ...header, ''];
+  lines.push(color.bold(['invariant'.padEnd(10), 'promised'.padEnd(8), 'result'].join('  ')));
+  for (const search of run.searches) {
+    const result =
+      search.finding === undefined
+        ? color.green(`holds over ${search.plansTried} generated plan${search.plansTried === 1 ? '' : 's'}`)
+        : `${findingStatus(search.finding) === 'VIOLATED' ? color.red.bold('VIOLATED') : color.yellow('broken, as expected')} · minimal plan of ${search.finding.plan.faults.length} fault${search.finding.plan.faults.length === 1 ? '' : 's'}`;
+    lines.push([search.invariant.padEnd(10), (search.promised ? 'yes' : 'no').padEnd(8), result].join('  '));
+  }
+  for (const finding of run.findings) lines.push('', ...renderFinding(finding, color));
+  lines.push('', color.dim(`${run.simulationRuns} simulation runs`), verdictLine(run, color), '');
+  return lines.join('\n');
+}
+
+function verdictLine(run: CheckRun, color: ReturnType<typeof makeColor>): string {
+  const mode = run.spec.config.mode;
+  const violated = run.findings.filter((finding) => findingStatus(finding) === 'VIOLATED').map((finding) => finding.invariant);
+  if (violated.length > 0) return color.red.bold(`verdict: VIOLATED — ${violated.join(', ')} broke although ${mode} promises ${violated.length === 1 ? 'it' : 'them'} (exit 1)`);
+  if (run.findings.length > 0) return color.green(`verdict: ok — every break found is one ${mode} does not promise (exit 0)`);
+  return color.green(`verdict: ok — no generated plan broke ${run.searches.length === 1 ? run.searches[0].invariant : 'any invariant'} (exit 0)`);
+}
+
+export function checkJson(run: CheckRun): Record<string, unknown> {
+  const config = run.spec.config;
+  return {
+    command: 'check',
+    mode: config.mode,
+    seed: config.seed,
+    scenario: run.spec.scenario?.name ?? null,
+    config,
+    search: { runsPerInvariant: run.runs, maxFaults: run.maxFaults, kinds: run.kinds, fastCheckSeed: config.seed },
+    invariants: Object.fromEntries(
+      run.searches.map((search) => [
+        search.invariant,
+        { promised: search.promised, found: search.finding !== undefined, plansTried: search.plansTried, ...(search.finding !== undefined ? findingJson(search.finding) : {}) },
+      ]),
+    ),
+    emittedPlan: run.findings.find((finding) => finding.planFile !== undefined)?.planFile ?? null,
+    verdict: checkExitCode(run) === EXIT_VIOLATED ? 'violated' : 'ok',
+    stats: { simulationRuns: run.simulationRuns, wallMs: run.wallMs },
+  };
+}
+
+export function checkCommand(values: CheckValues): number {
+  const run = collectCheck(values, () => performance.now());
+  if (values.json === true) process.stdout.write(JSON.stringify(checkJson(run), null, 2) + '\n');
+  else process.stdout.write(renderCheck(run, makeColor(values.color)));
+  return checkExitCode(run);
+}

@@ -1,0 +1,206 @@
+/**
+ * `simulate compare --seed <n>` (or `--plan <file>`): the same workload and the same faults under every
+ * mode, side by side — one table of invariants x modes — so a user sees exactly which guarantee breaks.
+ * With --seed the faults are the ones the seeded run of --mode (default at-least-once) drew from the rates,
+ * recorded as a plan; every mode then replays that plan (the --mode column is that run, exactly). Faults a
+ * mode never reaches (an ack under acks=0) simply do not fire there; the table counts them.
+ * Exit 1 when some mode broke an invariant it promises, 0 otherwise, 2 on bad input.
+ */
+import type { Command } from 'commander';
+import { MODE_NAMES } from '../../models/config.js';
+import type { ModeName } from '../../models/config.js';
+import { describeFault } from '../../models/faults.js';
+import type { FaultPlan } from '../../models/faults.js';
+import type { InvariantStatus } from '../../models/invariants.js';
+import { INVARIANT_NAMES } from '../../models/modes.js';
+import { runSimulation } from '../../models/simulation.js';
+import type { SimulationResult } from '../../models/simulation.js';
+import { makeColor } from '../color.js';
+import { addFindingOutputOptions } from '../finding.js';
+import type { FindingOutputOptions } from '../finding.js';
+import { checkEmitTarget, inlinePlan, planMeta, planMismatchNote, writePlanFile } from '../plan-file.js';
+import { addEmitPlanOption, addModeAndSeedOptions, addPlanOption, addWorldOptions, buildRunSpec } from '../run-options.js';
+import type { RunOptionValues, RunSpec } from '../run-options.js';
+import { replayCommand } from '../shell-quote.js';
+import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
+
+export type CompareValues = RunOptionValues & FindingOutputOptions;
+
+export interface CompareColumn {
+  mode: ModeName;
+  spec: RunSpec;
+  /** The plan replayed under this mode. */
+  result: SimulationResult;
+  /** Replays this column exactly. */
+  replay: string;
+}
+
+/** Everything `compare` ran: printed as text or JSON, and what a report would be rendered from. */
+export interface CompareRun {
+  /** The spec the faults came from (--mode's). */
+  spec: RunSpec;
+  plan: FaultPlan;
+  /** Where the plan came from, in words. */
+  planSource: string;
+  /** Where --emit-plan wrote it. */
+  planFile?: string;
+  columns: CompareColumn[];
+  note?: string;
+  wallMs: number;
+}
+
+export function registerCompare(program: Command): void {
+  const command = program
+    .command('compare')
+    .description('the same workload and the same faults under every mode, side by side: which guarantee breaks where');
+  addModeAndSeedOptions(command);
+  addPlanOption(command);
+  addWorldOptions(command);
+  addEmitPlanOption(command, 'the faults compared');
+  addFindingOutputOptions(command).action((values: CompareValues) => {
+    process.exitCode = compareCommand(values);
+  });
+}
+
+/** The same flags with another mode; a setting invalid under that mode is reported with the mode named. */
+function specForMode(values: CompareValues, mode: ModeName): RunSpec {
+  try {
+    return buildRunSpec({ ...values, mode });
+  } catch (error) {
+    if (error instanceof UsageError) throw new UsageError(`under --mode ${mode}: ${error.message}`);
+    throw error;
+  }
+}
+
+export function collectCompare(values: CompareValues, now: () => number): CompareRun {
+  const spec = buildRunSpec(values);
+  checkEmitTarget(values.emitPlan, values.force === true);
+  const specs = MODE_NAMES.map((mode) => (mode === spec.config.mode ? spec : specForMode(values, mode)));
+  const note = planMismatchNote(spec.planMeta, spec.config, spec.faultsLabel, false);
+
+  const started = now();
+  let plan: FaultPlan;
+  let planSource: string;
+  if ('plan' in spec.faults) {
+    plan = spec.faults.plan;
+    planSource = spec.faultsLabel;
+  } else {
+    plan = runSimulation(spec.config, spec.faults).injected;
+    planSource = `the faults the ${spec.config.mode} run of seed ${spec.config.seed} drew from rates ${spec.faultsLabel}`;
+  }
+  const planArg = values.emitPlan ?? values.plan ?? inlinePlan(plan);
+  const columns = specs.map((modeSpec): CompareColumn => ({
+    mode: modeSpec.config.mode,
+    spec: modeSpec,
+    result: runSimulation(modeSpec.config, { plan }),
+    replay: replayCommand([...modeSpec.worldArgs, '--plan', planArg]),
+  }));
+  if (values.emitPlan !== undefined) {
+    const replay = replayCommand(['compare', ...spec.worldArgs, '--plan', values.emitPlan]);
+    writePlanFile(values.emitPlan, plan, planMeta('simulate compare', spec.config, replay));
+  }
+  return {
+    spec,
+    plan,
+    planSource,
+    ...(values.emitPlan !== undefined ? { planFile: values.emitPlan } : {}),
+    columns,
+    ...(note !== undefined ? { note } : {}),
+    wallMs: Math.round((now() - started) * 1000) / 1000,
+  };
+}
+
+export function compareExitCode(run: CompareRun): number {
+  return run.columns.some((column) => column.result.verdict === 'violated') ? EXIT_VIOLATED : EXIT_OK;
+}
+
+function cellText(status: InvariantStatus, count: number, promised: boolean): string {
+  const text = status === 'holds' ? 'holds' : `${status} (${count})`;
+  return promised ? `${text} *` : text;
+}
+
+export function renderCompare(run: CompareRun, color: ReturnType<typeof makeColor>): string {
+  const config = run.spec.config;
+  const width = 26;
+  const label = 14;
+  const colorCell = (status: InvariantStatus, text: string): string =>
+    status === 'holds' ? color.green(text) : status === 'VIOLATED' ? color.red.bold(text) : color.yellow(text);
+  const faults = run.plan.faults;
+  const lines = [
+    color.bold(`simulate compare · seed ${config.seed}`) + (run.spec.scenario ? color.dim(` · scenario ${run.spec.scenario.name}`) : ''),
+    `  workload    ${config.workload.messages} messages, ${config.workload.keys} keys, ${config.workload.partitions} partitions, one every ${config.workload.produceIntervalMs} ms`,
+    `  faults      ${faults.length}: ${run.planSource}`,
+    ...faults.slice(0, 12).map((fault, index) => color.dim(`    ${index + 1}. ${describeFault(fault)}`)),
+    ...(faults.length > 12 ? [color.dim(`    … ${faults.length - 12} more (--json or --emit-plan lists them all)`)] : []),
+    '',
+    color.bold(['invariant'.padEnd(label), ...run.columns.map((column) => column.mode.padEnd(width))].join('').trimEnd()),
+  ];
+  for (const name of INVARIANT_NAMES) {
+    const cells = run.columns.map((column) => {
+      const invariant = column.result.invariants[name];
+      return colorCell(invariant.status, cellText(invariant.status, invariant.count, invariant.promised).padEnd(width));
+    });
+    lines.push([name.padEnd(label), ...cells].join('').trimEnd());
+  }
+  lines.push(['faults fired'.padEnd(label), ...run.columns.map((column) => `${faults.length - column.result.unusedPlanFaults.length} of ${faults.length}`.padEnd(width))].join('').trimEnd());
+  lines.push(['verdict'.padEnd(label), ...run.columns.map((column) => (column.result.verdict === 'violated' ? color.red.bold('VIOLATED'.padEnd(width)) : color.green('ok'.padEnd(width))))].join('').trimEnd());
+  lines.push(color.dim('* promised by the mode; (n) messages affected'), '');
+  // A long inline plan drowns the table; point at a file instead (the JSON output keeps the full command).
+  const long = run.columns.some((column) => column.replay.length > 200);
+  for (const column of run.columns) {
+    const replay = long ? replayCommand([...column.spec.worldArgs, '--plan', 'plan.json']) : column.replay;
+    lines.push(`${column.mode.padEnd(label)} trace hash ${column.result.traceHash()}  replay: ${replay}`);
+  }
+  if (long) lines.push(color.dim('(write plan.json with --emit-plan plan.json)'));
+  const violated = run.columns.filter((column) => column.result.verdict === 'violated').map((column) => column.mode);
+  lines.push(
+    '',
+    violated.length > 0
+      ? color.red.bold(`verdict: VIOLATED — ${violated.join(', ')} broke a promised invariant (exit 1)`)
+      : color.green('verdict: ok — every mode kept its promises; the breaks above are the ones each mode allows (exit 0)'),
+    '',
+  );
+  return lines.join('\n');
+}
+
+export function compareJson(run: CompareRun): Record<string, unknown> {
+  const config = run.spec.config;
+  return {
+    command: 'compare',
+    seed: config.seed,
+    scenario: run.spec.scenario?.name ?? null,
+    workload: config.workload,
+    faultsFrom: { mode: config.mode, source: run.planSource },
+    plan: run.plan,
+    planFile: run.planFile ?? null,
+    modes: Object.fromEntries(
+      run.columns.map((column) => [
+        column.mode,
+        {
+          settings: column.result.config.settings,
+          invariants: Object.fromEntries(
+            INVARIANT_NAMES.map((name) => {
+              const invariant = column.result.invariants[name];
+              return [name, { promised: invariant.promised, status: invariant.status, count: invariant.count, witnesses: invariant.witnesses.map((witness) => witness.summary) }];
+            }),
+          ),
+          faultsFired: run.plan.faults.length - column.result.unusedPlanFaults.length,
+          unusedFaults: column.result.unusedPlanFaults,
+          verdict: column.result.verdict,
+          traceHash: column.result.traceHash(),
+          replay: column.replay,
+        },
+      ]),
+    ),
+    verdict: compareExitCode(run) === EXIT_VIOLATED ? 'violated' : 'ok',
+    stats: { wallMs: run.wallMs },
+  };
+}
+
+export function compareCommand(values: CompareValues): number {
+  const run = collectCompare(values, () => performance.now());
+  if (run.note !== undefined) process.stderr.write(`simulate: ${run.note}\n`);
+  if (values.json === true) process.stdout.write(JSON.stringify(compareJson(run), null, 2) + '\n');
+  else process.stdout.write(renderCompare(run, makeColor(values.color)));
+  return compareExitCode(run);
+}

@@ -1,0 +1,127 @@
+/**
+ * A finding of `check` or `shrink`: a minimal fault plan that breaks one invariant, the replay of that plan,
+ * and how it was reached. Commands collect findings first and print them after, so other renderers (the
+ * markdown report) work from the same data: `result` is the replay of the minimal plan; the rest is metadata.
+ */
+import type { ChalkInstance } from 'chalk';
+import type { Command } from 'commander';
+import type { SimulationConfig } from '../models/config.js';
+import { describeFault } from '../models/faults.js';
+import type { FaultPlan } from '../models/faults.js';
+import type { InvariantStatus } from '../models/invariants.js';
+import { MODES } from '../models/modes.js';
+import type { InvariantName } from '../models/modes.js';
+import type { SimulationResult } from '../models/simulation.js';
+import { inlinePlan, planMeta, writePlanFile } from './plan-file.js';
+import { replayCommand } from './shell-quote.js';
+
+export interface Finding {
+  invariant: InvariantName;
+  /** The replay of the minimal plan: what reports render. */
+  result: SimulationResult;
+  /** The minimal plan. */
+  plan: FaultPlan;
+  /** Faults before shrinking: the first failing generated plan (check) or the recorded run's (shrink). */
+  originalFaults: number;
+  /** Successful shrink steps (each made the plan smaller). */
+  shrinkSteps: number;
+  /** Simulation runs spent finding and shrinking it. */
+  simulationRuns: number;
+  /** One line on how it was found, e.g. "found after 3 generated plans, shrunk from 4 faults in 5 steps". */
+  provenance: string;
+  /** The command that replays the minimal plan (same traceHash as `result`). */
+  replay: string;
+  /** Where --emit-plan wrote the plan, when it wrote this finding's. */
+  planFile?: string;
+}
+
+export interface FindingOutputOptions {
+  json?: boolean;
+  force?: boolean;
+  color?: boolean;
+  emitPlan?: string;
+}
+
+/** --json, --force, --no-color: the output options of check, shrink and compare (no --trace: they run many worlds). */
+export function addFindingOutputOptions(command: Command): Command {
+  return command
+    .option('--json', 'print one JSON object instead of the human report')
+    .option('--force', 'replace output files that already exist')
+    .option('--no-color', 'plain output (NO_COLOR is honoured too)');
+}
+
+export function findingStatus(finding: Finding): InvariantStatus {
+  return finding.result.invariants[finding.invariant].status;
+}
+
+/** The finding a single-plan output (--emit-plan, a report) should show: the first violation, else the first break. */
+export function headlineFinding(findings: readonly Finding[]): Finding | undefined {
+  return findings.find((finding) => findingStatus(finding) === 'VIOLATED') ?? findings[0];
+}
+
+/** Replay arguments for a plan in the world of `worldArgs`: the file when there is one, else the plan inline. */
+export function replayFor(worldArgs: readonly string[], plan: FaultPlan, planFile: string | undefined): string {
+  return replayCommand([...worldArgs, '--plan', planFile ?? inlinePlan(plan)]);
+}
+
+/**
+ * --emit-plan for check and shrink: write the headline finding's plan, point its replay command at the
+ * file, and return the findings updated. Nothing happens without a path or a finding.
+ */
+export function emitHeadline(findings: Finding[], path: string | undefined, origin: string, config: SimulationConfig, worldArgs: readonly string[]): Finding[] {
+  const headline = headlineFinding(findings);
+  if (path === undefined || headline === undefined) return findings;
+  const replay = replayFor(worldArgs, headline.plan, path);
+  writePlanFile(path, headline.plan, planMeta(origin, config, replay, { invariant: headline.invariant }));
+  return findings.map((finding) => (finding === headline ? { ...finding, replay, planFile: path } : finding));
+}
+
+function statusText(status: InvariantStatus, color: ChalkInstance): string {
+  if (status === 'holds') return color.green('holds');
+  if (status === 'VIOLATED') return color.red.bold('VIOLATED');
+  return color.yellow('broken, as expected');
+}
+
+const PROMISE_WORDS: Record<InvariantName, string> = { loss: 'no loss', duplicates: 'no duplicates', order: 'per-key order', liveness: 'settling after healing' };
+
+/** "at-least-once does not promise no duplicates" / "exactly-once promises no loss". */
+export function promiseText(finding: Finding): string {
+  const mode = finding.result.config.mode;
+  return `${mode} ${MODES[mode].promises[finding.invariant] ? 'promises' : 'does not promise'} ${PROMISE_WORDS[finding.invariant]}`;
+}
+
+export function renderFinding(finding: Finding, color: ChalkInstance): string[] {
+  const invariant = finding.result.invariants[finding.invariant];
+  const count = finding.plan.faults.length;
+  const lines = [
+    `${color.bold(finding.invariant)} · ${statusText(invariant.status, color)} (${promiseText(finding)})`,
+    `  minimal plan: ${count} fault${count === 1 ? '' : 's'} — ${finding.provenance}`,
+    ...finding.plan.faults.map((fault, index) => `    ${index + 1}. ${describeFault(fault)}`),
+  ];
+  for (const witness of invariant.witnesses.slice(0, 3)) lines.push(color.dim(`  what broke: ${witness.summary}`));
+  if (invariant.count > 3) lines.push(color.dim(`  … ${invariant.count - 3} more`));
+  lines.push(`  plan JSON: ${inlinePlan(finding.plan)}`);
+  if (finding.planFile !== undefined) lines.push(`  plan file: ${finding.planFile}`);
+  lines.push(`  replay (trace hash ${finding.result.traceHash()}): ${finding.replay}`);
+  return lines;
+}
+
+export function findingJson(finding: Finding): Record<string, unknown> {
+  const invariant = finding.result.invariants[finding.invariant];
+  return {
+    invariant: finding.invariant,
+    promised: invariant.promised,
+    status: invariant.status,
+    count: invariant.count,
+    witnesses: invariant.witnesses.map((witness) => witness.summary),
+    plan: { version: finding.plan.version, faults: finding.plan.faults },
+    inWords: finding.plan.faults.map(describeFault),
+    originalFaults: finding.originalFaults,
+    shrinkSteps: finding.shrinkSteps,
+    simulationRuns: finding.simulationRuns,
+    provenance: finding.provenance,
+    traceHash: finding.result.traceHash(),
+    planFile: finding.planFile ?? null,
+    replay: finding.replay,
+  };
+}

@@ -1,0 +1,226 @@
+/**
+ * Fault plan files: parse and validate a plan from untrusted JSON, and write one back.
+ *
+ * A plan is `{ "version": 1, "faults": [ ... ] }`, each fault in the domain terms of faults.ts. Faults are
+ * validated one by one and independently of each other, so any subset of a valid plan is a valid plan
+ * (that is what lets fast-check and delta debugging remove faults freely). The only rule across faults is
+ * that two faults may not name the same decision point (same `faultKey`): the second could never fire.
+ *
+ * A plan file may also carry `meta`: informational fields (the mode, seed, workload and settings it was
+ * recorded with, the invariant it breaks, a replay command). Replaying never applies `meta` — the command
+ * line decides how the world is set up — it only lets tools say "this plan was recorded with ...".
+ */
+import { MODE_NAMES } from './config.js';
+import type { DeliverySettings, ModeName, WorkloadSettings } from './config.js';
+import { CONSUMER_CRASH_POINTS, FAULT_KINDS, LINK_NAMES, PRODUCER_CRASH_POINTS, describeFault, faultKey } from './faults.js';
+import type { Fault, FaultKind, FaultPlan } from './faults.js';
+import { INVARIANT_NAMES, MODES } from './modes.js';
+import type { InvariantName } from './modes.js';
+
+export const PLAN_VERSION = 1;
+
+/** Informational fields of a plan file; every one optional, none changes how the plan replays. */
+export interface PlanMeta {
+  /** What wrote the file, e.g. `simulate --emit-plan`, `simulate check`, `simulate shrink`. */
+  origin?: string;
+  /** The mode the plan was recorded (or found) under. */
+  mode?: ModeName;
+  /** The simulation seed it was recorded with (it also decides latencies and the workload's keys). */
+  seed?: number;
+  /** The workload it was recorded with: a replay needs the same one (faults name messages m1..mN). */
+  workload?: Partial<WorkloadSettings>;
+  /** Settings overrides on top of the mode preset it was recorded with. */
+  settings?: Partial<DeliverySettings>;
+  /** The invariant this plan breaks (check and shrink write it). */
+  invariant?: InvariantName;
+  /** A command that replays this plan exactly (same traceHash). */
+  replay?: string;
+  /** Free text for humans. */
+  note?: string;
+}
+
+/** A plan as read from or written to a file: the plan plus optional metadata. */
+export interface PlanFile extends FaultPlan {
+  meta?: PlanMeta;
+}
+
+/** A plan that is not valid; the message names the fault (counted from 1), its kind and the field. */
+export class PlanError extends Error {
+  constructor(
+    message: string,
+    /** 1-based position of the offending fault in `faults`, when the problem is one fault. */
+    readonly faultNumber?: number,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'PlanError';
+  }
+}
+
+type FieldCheck = (value: unknown) => string | undefined;
+
+const MAX_COUNT = 1_000_000;
+const MAX_MS = 3_600_000;
+
+const integerAtLeast =
+  (min: number): FieldCheck =>
+  (value) => {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) return `must be an integer >= ${min}`;
+    return value <= MAX_COUNT ? undefined : `must be at most ${MAX_COUNT}`;
+  };
+
+const msAtLeast =
+  (min: number, inclusive: boolean): FieldCheck =>
+  (value) => {
+    if (typeof value !== 'number' || !Number.isFinite(value) || (inclusive ? value < min : value <= min)) return `must be a number of virtual ms ${inclusive ? '>=' : '>'} ${min}`;
+    return value <= MAX_MS ? undefined : `must be at most ${MAX_MS} ms`;
+  };
+
+const oneOf =
+  (allowed: readonly string[]): FieldCheck =>
+  (value) =>
+    typeof value === 'string' && allowed.includes(value) ? undefined : `must be one of ${allowed.join(', ')}`;
+
+/** Message ids are the workload's: m1, m2, ... (hand-over order). */
+const messageId: FieldCheck = (value) => (typeof value === 'string' && /^m[1-9]\d{0,5}$/.test(value) ? undefined : 'must be a message id like "m3" (m1 is the first message handed over)');
+
+/** Every field each kind has, besides `kind`, with its check. One table drives parsing and error messages. */
+const FIELDS: Record<FaultKind, Record<string, FieldCheck>> = {
+  'request-lost': { message: messageId, attempt: integerAtLeast(1) },
+  'ack-lost': { message: messageId, attempt: integerAtLeast(1) },
+  'request-delayed': { message: messageId, attempt: integerAtLeast(1), delayMs: msAtLeast(0, false) },
+  'fetch-duplicated': { partition: integerAtLeast(0), fromOffset: integerAtLeast(0), attempt: integerAtLeast(1) },
+  'fetch-lost': { partition: integerAtLeast(0), fromOffset: integerAtLeast(0), attempt: integerAtLeast(1) },
+  'commit-lost': { partition: integerAtLeast(0), offset: integerAtLeast(0), attempt: integerAtLeast(1) },
+  'db-reply-lost': { message: messageId, attempt: integerAtLeast(1) },
+  partition: { link: oneOf(LINK_NAMES), fromMs: msAtLeast(0, true), durationMs: msAtLeast(0, false) },
+  'consumer-crash': { message: messageId, delivery: integerAtLeast(1), point: oneOf(CONSUMER_CRASH_POINTS) },
+  'producer-crash': { message: messageId, point: oneOf(PRODUCER_CRASH_POINTS) },
+  'leader-failover': { message: messageId },
+};
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describeValue(value: unknown): string {
+  return value === undefined ? 'missing' : `got ${JSON.stringify(value)}`;
+}
+
+/** Validate one fault; `number` is its 1-based position, used in error messages. Returns a fresh object. */
+export function parseFault(value: unknown, number: number): Fault {
+  const where = `fault #${number}`;
+  if (!isRecord(value)) throw new PlanError(`${where}: must be an object like {"kind": "ack-lost", "message": "m3", "attempt": 1}, got ${JSON.stringify(value)}`, number);
+  const kind = value.kind;
+  if (typeof kind !== 'string' || !FAULT_KINDS.includes(kind as FaultKind)) {
+    throw new PlanError(`${where}: "kind" must be one of ${FAULT_KINDS.join(', ')}; ${describeValue(kind)}`, number, 'kind');
+  }
+  const fields = FIELDS[kind as FaultKind];
+  for (const name of Object.keys(value)) {
+    if (name !== 'kind' && !(name in fields)) throw new PlanError(`${where} (${kind}): unknown field "${name}" (${kind} faults have kind, ${Object.keys(fields).join(', ')})`, number, name);
+  }
+  const fault: Record<string, unknown> = { kind };
+  for (const [name, check] of Object.entries(fields)) {
+    const problem = check(value[name]);
+    if (problem !== undefined) throw new PlanError(`${where} (${kind}): "${name}" ${problem}; ${describeValue(value[name])}`, number, name);
+    fault[name] = value[name];
+  }
+  return fault as unknown as Fault;
+}
+
+const META_FIELDS: Record<keyof PlanMeta, FieldCheck> = {
+  origin: (value) => (typeof value === 'string' ? undefined : 'must be a string'),
+  mode: oneOf(MODE_NAMES),
+  seed: (value) => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? undefined : 'must be an integer >= 0'),
+  workload: (value) => objectWithKeys(value, ['messages', 'keys', 'partitions', 'produceIntervalMs']) ?? (Object.values(value as object).every((item) => typeof item === 'number') ? undefined : 'must hold numbers only'),
+  settings: (value) => objectWithKeys(value, Object.keys(MODES['at-least-once'].settings)),
+  invariant: oneOf(INVARIANT_NAMES),
+  replay: (value) => (typeof value === 'string' ? undefined : 'must be a string'),
+  note: (value) => (typeof value === 'string' ? undefined : 'must be a string'),
+};
+
+function objectWithKeys(value: unknown, allowed: readonly string[]): string | undefined {
+  if (!isRecord(value)) return 'must be an object';
+  const unknown = Object.keys(value).find((key) => !allowed.includes(key));
+  return unknown === undefined ? undefined : `has unknown field "${unknown}" (allowed: ${allowed.join(', ')})`;
+}
+
+function parseMeta(value: unknown): PlanMeta {
+  if (!isRecord(value)) throw new PlanError(`"meta" must be an object, got ${JSON.stringify(value)}`, undefined, 'meta');
+  for (const [name, field] of Object.entries(value)) {
+    const check = META_FIELDS[name as keyof PlanMeta] as FieldCheck | undefined;
+    if (check === undefined) throw new PlanError(`"meta" has unknown field "${name}" (allowed: ${Object.keys(META_FIELDS).join(', ')})`, undefined, `meta.${name}`);
+    const problem = check(field);
+    if (problem !== undefined) throw new PlanError(`"meta.${name}" ${problem}; ${describeValue(field)}`, undefined, `meta.${name}`);
+  }
+  return { ...value };
+}
+
+/**
+ * Parse a plan from JSON already decoded (`JSON.parse` output). Throws PlanError with one line naming the
+ * first problem: `fault #3 (ack-lost): "attempt" must be an integer >= 1 ...; got 0`.
+ */
+export function parsePlan(value: unknown): PlanFile {
+  if (!isRecord(value)) throw new PlanError(`a plan must be an object {"version": ${PLAN_VERSION}, "faults": [...]}, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`);
+  for (const name of Object.keys(value)) {
+    if (name !== 'version' && name !== 'faults' && name !== 'meta') throw new PlanError(`unknown top-level field "${name}" (a plan has version, faults and optionally meta)`, undefined, name);
+  }
+  if (value.version !== PLAN_VERSION) throw new PlanError(`"version" must be ${PLAN_VERSION}; ${describeValue(value.version)}`, undefined, 'version');
+  if (!Array.isArray(value.faults)) throw new PlanError(`"faults" must be an array of faults; ${describeValue(value.faults)}`, undefined, 'faults');
+  const faults: Fault[] = [];
+  const seen = new Map<string, number>();
+  (value.faults as unknown[]).forEach((item, index) => {
+    const fault = parseFault(item, index + 1);
+    const key = faultKey(fault);
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      throw new PlanError(`fault #${index + 1} (${fault.kind}): names the same decision point as fault #${earlier} (${describeFault(fault)}); remove one`, index + 1);
+    }
+    seen.set(key, index + 1);
+    faults.push(fault);
+  });
+  const plan: PlanFile = { version: PLAN_VERSION, faults };
+  if (value.meta !== undefined) plan.meta = parseMeta(value.meta);
+  return plan;
+}
+
+/** Parse plan text (a file's content): JSON syntax errors become PlanError too. */
+export function parsePlanText(text: string): PlanFile {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    // Node quotes a snippet of the text in its message; keep it on one short line.
+    const reason = (error as Error).message.replace(/\s+/g, ' ').trim();
+    throw new PlanError(`not valid JSON: ${reason.length > 120 ? `${reason.slice(0, 117)}...` : reason}`);
+  }
+  return parsePlan(value);
+}
+
+/**
+ * The plan as file text: version, then meta, then one fault per line (short lines that diff well), ending
+ * in a newline. Parsing the text gives back an equal plan.
+ */
+export function formatPlan(plan: FaultPlan, meta?: PlanMeta): string {
+  const lines = ['{', `  "version": ${PLAN_VERSION},`];
+  if (meta !== undefined && Object.keys(meta).length > 0) {
+    const entries = Object.entries(meta).filter(([, value]) => value !== undefined);
+    lines.push('  "meta": {');
+    entries.forEach(([key, value], index) => lines.push(`    ${JSON.stringify(key)}: ${JSON.stringify(value)}${index < entries.length - 1 ? ',' : ''}`));
+    lines.push('  },');
+  }
+  if (plan.faults.length === 0) {
+    lines.push('  "faults": []');
+  } else {
+    lines.push('  "faults": [');
+    plan.faults.forEach((fault, index) => lines.push(`    ${JSON.stringify(fault)}${index < plan.faults.length - 1 ? ',' : ''}`));
+    lines.push('  ]');
+  }
+  lines.push('}');
+  return lines.join('\n') + '\n';
+}
+
+/** The plan without its metadata (what replays). */
+export function planOnly(plan: FaultPlan): FaultPlan {
+  return { version: PLAN_VERSION, faults: plan.faults.map((fault) => ({ ...fault })) };
+}

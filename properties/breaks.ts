@@ -1,0 +1,25 @@
+/**
+ * The predicate every search and shrink is about: does replaying this plan in this world break that
+ * invariant? Kept in one place so check, shrink, the CLI and the property suites agree on it.
+ */
+import type { SimulationConfig } from '../models/config.js';
+import type { FaultPlan } from '../models/faults.js';
+import { INVARIANT_NAMES } from '../models/modes.js';
+import type { InvariantName } from '../models/modes.js';
+import { runSimulation } from '../models/simulation.js';
+import type { SimulationResult } from '../models/simulation.js';
+
+/** Replay `plan` exactly (plan mode: only its faults, each at its named decision point). */
+export function runPlan(config: SimulationConfig, plan: FaultPlan): SimulationResult {
+  return runSimulation(config, { plan });
+}
+
+/** True when the invariant broke in this run (whether or not the mode promises it). */
+export function breaks(result: SimulationResult, invariant: InvariantName): boolean {
+  return !result.invariants[invariant].holds;
+}
+
+/** The invariants a run broke, in INVARIANT_NAMES order. */
+export function brokenInvariants(result: SimulationResult): InvariantName[] {
+  return INVARIANT_NAMES.filter((name) => breaks(result, name));
+}

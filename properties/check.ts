@@ -1,0 +1,115 @@
+/**
+ * Search generated fault plans for one that breaks an invariant (fast-check `fc.check`, seeded), let
+ * fast-check shrink it, then delta-debug the shrunk plan so the result is 1-minimal. The world (mode,
+ * settings, workload, simulation seed) is fixed by `config`; only the faults vary, so the minimal plan
+ * replays exactly with `simulate --seed <config.seed> --plan <file>` and the same world flags.
+ */
+import fc from 'fast-check';
+import type { SimulationConfig } from '../models/config.js';
+import type { FaultPlan } from '../models/faults.js';
+import { MODES } from '../models/modes.js';
+import type { InvariantName } from '../models/modes.js';
+import type { SimulationResult } from '../models/simulation.js';
+import { brokenInvariants, runPlan } from './breaks.js';
+import { faultPlanArb } from './fault-arbitraries.js';
+import type { FaultPlanConstraints } from './fault-arbitraries.js';
+import { shrinkPlan } from './shrink.js';
+
+export interface CheckOptions {
+  /** The world every generated plan runs in. */
+  config: SimulationConfig;
+  invariant: InvariantName;
+  /** Generated plans to try before concluding the invariant holds. Default 300. */
+  numRuns?: number;
+  /** fast-check's seed. Default: the simulation seed (config.seed), so one number pins the whole search. */
+  seed?: number;
+  /** What plans to generate; `workload` and `faultyPhaseMs` default to the config's. Default maxFaults 4. */
+  plans?: Omit<FaultPlanConstraints, 'workload'>;
+  /**
+   * Broken invariants per plan already run in this same config. Share one between checks of several
+   * invariants with the same seed: they generate the same plans, so each plan is simulated once.
+   */
+  cache?: PlanVerdictCache;
+}
+
+/** Plan (as JSON of its faults) -> the invariants it broke. Only valid for one config. */
+export type PlanVerdictCache = Map<string, readonly InvariantName[]>;
+
+interface CheckCommon {
+  invariant: InvariantName;
+  /** Whether the config's mode promises the invariant (a break is then a violation). */
+  promised: boolean;
+  /** fast-check seed used. */
+  seed: number;
+  /** Simulation runs spent in all (search, fast-check shrinking, delta debugging, final replay). */
+  simulationRuns: number;
+}
+
+export interface CheckNotFound extends CheckCommon {
+  found: false;
+  /** Generated plans tried. */
+  runs: number;
+}
+
+export interface CheckFound extends CheckCommon {
+  found: true;
+  /** Generated plans tried until the first break (that one included). */
+  runs: number;
+  /** The first generated plan that broke the invariant, before any shrinking. */
+  firstPlan: FaultPlan;
+  /** The minimal plan. */
+  plan: FaultPlan;
+  /** Successful shrink steps: fast-check's, then delta debugging's. */
+  shrinkSteps: number;
+  /** fast-check's replay path for the shrunk counterexample (pass with the seed to fc.assert to re-run it). */
+  counterexamplePath: string | null;
+  /** The replay of the minimal plan. */
+  result: SimulationResult;
+}
+
+export type CheckOutcome = CheckNotFound | CheckFound;
+
+export function checkInvariant(options: CheckOptions): CheckOutcome {
+  const { config, invariant } = options;
+  const numRuns = options.numRuns ?? 300;
+  if (!(Number.isInteger(numRuns) && numRuns >= 1)) throw new RangeError(`numRuns must be an integer >= 1, got ${numRuns}`);
+  const seed = options.seed ?? config.seed;
+  const arbitrary = faultPlanArb({ ...options.plans, workload: config.workload, faultyPhaseMs: options.plans?.faultyPhaseMs ?? config.timing.faultyPhaseMs });
+  let simulationRuns = 0;
+  let firstPlan: FaultPlan | undefined;
+  const cache = options.cache ?? new Map<string, readonly InvariantName[]>();
+  const details = fc.check(
+    fc.property(arbitrary, (plan) => {
+      const key = JSON.stringify(plan.faults);
+      let broken = cache.get(key);
+      if (broken === undefined) {
+        simulationRuns++;
+        broken = brokenInvariants(runPlan(config, plan));
+        cache.set(key, broken);
+      }
+      const broke = broken.includes(invariant);
+      if (broke && firstPlan === undefined) firstPlan = plan;
+      return !broke;
+    }),
+    { seed, numRuns },
+  );
+  const common = { invariant, promised: MODES[config.mode].promises[invariant], seed: details.seed };
+  if (!details.failed) return { ...common, found: false, runs: details.numRuns, simulationRuns };
+  if (details.counterexample === null || firstPlan === undefined) {
+    // The property threw instead of returning false: the simulator itself failed on a plan. Not a finding.
+    throw new Error(`the simulation failed while checking ${invariant}: ${String(details.errorInstance)}`);
+  }
+  const [shrunk] = details.counterexample;
+  const polished = shrinkPlan(config, shrunk, invariant);
+  return {
+    ...common,
+    found: true,
+    runs: details.numRuns,
+    firstPlan,
+    plan: polished.plan,
+    shrinkSteps: details.numShrinks + polished.steps,
+    counterexamplePath: details.counterexamplePath,
+    result: polished.result,
+    simulationRuns: simulationRuns + polished.runs,
+  };
+}

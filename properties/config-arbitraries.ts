@@ -1,0 +1,111 @@
+/**
+ * fast-check arbitraries of workloads, settings overrides and whole simulation inputs. Every value they
+ * produce passes validateConfig (the combinations Kafka rejects, like idempotence without acks=all, are
+ * never generated), and they shrink toward small workloads and the mode's own preset.
+ */
+import fc from 'fast-check';
+import type { Arbitrary } from 'fast-check';
+import { COMMIT_STRATEGIES, DEDUP_STRATEGIES, MODE_NAMES, PRODUCER_BUFFERS } from '../models/config.js';
+import type { Acks, DeliverySettings, ModeName, WorkloadSettings } from '../models/config.js';
+import { MODES } from '../models/modes.js';
+import type { SimulationInput } from '../models/simulation.js';
+
+export interface WorkloadConstraints {
+  /** Most messages. Default 8: small workloads keep a run well under a millisecond and counterexamples readable. */
+  maxMessages?: number;
+  /** Most distinct keys. Default 3. */
+  maxKeys?: number;
+  /** Most partitions. Default 2. */
+  maxPartitions?: number;
+  /** Hand-over intervals to pick from (virtual ms). Default [2, 0.1]: the preset's pace, and a burst that fills the in-flight window. */
+  produceIntervalsMs?: readonly number[];
+}
+
+function requireInteger(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${name}: must be an integer from ${min} to ${max}, got ${value}`);
+  return value;
+}
+
+/** A workload of 1..maxMessages messages; shrinks toward one message, one key, one partition. */
+export function workloadArb(constraints: WorkloadConstraints = {}): Arbitrary<WorkloadSettings> {
+  const maxMessages = requireInteger('maxMessages', constraints.maxMessages ?? 8, 1, 100_000);
+  const maxKeys = requireInteger('maxKeys', constraints.maxKeys ?? 3, 1, 10_000);
+  const maxPartitions = requireInteger('maxPartitions', constraints.maxPartitions ?? 2, 1, 64);
+  const intervals = constraints.produceIntervalsMs ?? [2, 0.1];
+  if (intervals.length === 0 || intervals.some((interval) => !(Number.isFinite(interval) && interval >= 0))) {
+    throw new RangeError(`produceIntervalsMs: must be a non-empty list of numbers >= 0, got ${JSON.stringify(intervals)}`);
+  }
+  return fc.record({
+    messages: fc.integer({ min: 1, max: maxMessages }),
+    keys: fc.integer({ min: 1, max: maxKeys }),
+    partitions: fc.integer({ min: 1, max: maxPartitions }),
+    produceIntervalMs: fc.constantFrom(...intervals),
+  });
+}
+
+/**
+ * Make overrides valid on top of `mode`'s preset: Kafka refuses idempotence without acks=all, and
+ * min.insync.replicas above the replication factor. Returns a fresh object.
+ */
+export function fitSettings(mode: ModeName, overrides: Partial<DeliverySettings>): Partial<DeliverySettings> {
+  const fixed: Partial<DeliverySettings> = { ...overrides };
+  const preset = MODES[mode].settings;
+  if ((fixed.enableIdempotence ?? preset.enableIdempotence) && (fixed.acks ?? preset.acks) !== 'all') fixed.enableIdempotence = false;
+  const replicationFactor = fixed.replicationFactor ?? preset.replicationFactor;
+  if ((fixed.minInsyncReplicas ?? preset.minInsyncReplicas) > replicationFactor) fixed.minInsyncReplicas = replicationFactor;
+  return fixed;
+}
+
+/**
+ * Overrides of the delivery settings that decide guarantees (acks, retries, idempotence, in-flight,
+ * buffer, replication, commit strategy, DB retries, dedup), valid on top of `mode`'s preset (default
+ * at-least-once). Each key is present or absent independently; absent keys keep the preset's value, so it
+ * shrinks toward the plain preset.
+ */
+export function settingsArb(mode: ModeName = 'at-least-once'): Arbitrary<Partial<DeliverySettings>> {
+  return fc
+    .record(
+      {
+        acks: fc.constantFrom<Acks>('all', 1, 0),
+        retries: fc.integer({ min: 0, max: 5 }),
+        enableIdempotence: fc.boolean(),
+        maxInFlight: fc.integer({ min: 1, max: 5 }),
+        producerBuffer: fc.constantFrom(...PRODUCER_BUFFERS),
+        replicationFactor: fc.integer({ min: 1, max: 3 }),
+        minInsyncReplicas: fc.integer({ min: 1, max: 3 }),
+        commit: fc.constantFrom(...COMMIT_STRATEGIES),
+        dbRetries: fc.integer({ min: 0, max: 5 }),
+        dedup: fc.constantFrom(...DEDUP_STRATEGIES),
+      },
+      { requiredKeys: [] },
+    )
+    .map((settings) => fitSettings(mode, settings));
+}
+
+export interface SimulationInputConstraints {
+  /** Modes to draw from. Default: every mode. */
+  modes?: readonly ModeName[];
+  /** A fixed simulation seed, or undefined to draw one (0..2^31-1, shrinking toward 0). */
+  seed?: number;
+  workload?: WorkloadConstraints;
+  /** Draw settings overrides too (default false: each mode's own preset, which is what its promises are about). */
+  withSettings?: boolean;
+}
+
+/**
+ * A SimulationInput (mode, seed, workload, optionally settings overrides) for `simulate` / `resolveConfig`.
+ * Pair it with faultPlanArb({ workload: { messages: maxMessages } }) for the faults.
+ */
+export function simulationInputArb(constraints: SimulationInputConstraints = {}): Arbitrary<SimulationInput> {
+  const modes = constraints.modes ?? MODE_NAMES;
+  if (modes.length === 0 || modes.some((mode) => !MODE_NAMES.includes(mode))) throw new RangeError(`modes: must be a non-empty list of ${MODE_NAMES.join(', ')}`);
+  const seed = constraints.seed === undefined ? fc.integer({ min: 0, max: 0x7fffffff }) : fc.constant(requireInteger('seed', constraints.seed, 0, Number.MAX_SAFE_INTEGER));
+  return fc
+    .record({
+      mode: fc.constantFrom(...modes),
+      seed,
+      workload: workloadArb(constraints.workload),
+      settings: constraints.withSettings === true ? settingsArb() : fc.constant({}),
+    })
+    .map((input): SimulationInput => ({ ...input, settings: fitSettings(input.mode, input.settings) }));
+}

@@ -1,0 +1,169 @@
+/**
+ * fast-check arbitraries of faults and fault plans, built to shrink toward fewer, earlier, simpler faults:
+ * a plan is an array of faults (fast-check shrinks it by dropping faults), message numbers shrink toward
+ * m1, attempt/delivery/fetch numbers toward 1, partition windows toward t=0 and short, and with
+ * `withCrossShrink` a fault may shrink to a simpler kind (kinds are listed simplest first in FAULT_KINDS).
+ * Faults never share a decision point (faultKey), so every generated plan is valid and so is every subset.
+ */
+import fc from 'fast-check';
+import type { Arbitrary } from 'fast-check';
+import { DEFAULT_WORKLOAD, defaultTiming } from '../models/config.js';
+import type { WorkloadSettings } from '../models/config.js';
+import { CONSUMER_CRASH_POINTS, FAULT_KINDS, LINK_NAMES, PRODUCER_CRASH_POINTS, faultKey } from '../models/faults.js';
+import type { ConsumerCrashPoint, Fault, FaultKind, FaultPlan, LinkName, ProducerCrashPoint } from '../models/faults.js';
+
+/** The actor a fault kind strikes: whose request, reply, process or link it takes away. */
+export type FaultActor = 'producer' | 'broker' | 'consumer' | 'db' | 'network';
+export const FAULT_ACTORS: readonly FaultActor[] = ['producer', 'broker', 'consumer', 'db', 'network'];
+
+export const ACTOR_OF_KIND: Record<FaultKind, FaultActor> = {
+  'request-lost': 'producer',
+  'ack-lost': 'producer',
+  'request-delayed': 'producer',
+  'producer-crash': 'producer',
+  'leader-failover': 'broker',
+  'fetch-duplicated': 'consumer',
+  'fetch-lost': 'consumer',
+  'commit-lost': 'consumer',
+  'consumer-crash': 'consumer',
+  'db-reply-lost': 'db',
+  partition: 'network',
+};
+
+export interface FaultPlanConstraints {
+  /** Most faults in one plan. Default 4. */
+  maxFaults?: number;
+  /** Fault kinds to draw from. Default: every kind (FAULT_KINDS). */
+  kinds?: readonly FaultKind[];
+  /** Only kinds that strike these actors (see ACTOR_OF_KIND); combined with `kinds`. Default: every actor. */
+  actors?: readonly FaultActor[];
+  /** Where consumer crashes may happen. Default: every point. */
+  consumerCrashPoints?: readonly ConsumerCrashPoint[];
+  /** Where producer crashes may happen. Default: every point. */
+  producerCrashPoints?: readonly ProducerCrashPoint[];
+  /** Links partition windows may cut. Default: every link. */
+  links?: readonly LinkName[];
+  /**
+   * The workload the plans will run against (the same partial workload you pass to `simulate`): faults
+   * name messages m1..m<messages> and partitions 0..<partitions - 1>. Default: DEFAULT_WORKLOAD.
+   */
+  workload?: Partial<WorkloadSettings>;
+  /** Highest attempt, delivery and fetch number a fault names. Default 3: the faults that matter are early ones. */
+  maxAttempt?: number;
+  /** Partition windows start before this virtual time. Default: the default faulty phase of the workload. */
+  faultyPhaseMs?: number;
+}
+
+/** The constraints with every default filled in and checked. */
+export interface ResolvedPlanConstraints {
+  maxFaults: number;
+  kinds: FaultKind[];
+  consumerCrashPoints: readonly ConsumerCrashPoint[];
+  producerCrashPoints: readonly ProducerCrashPoint[];
+  links: readonly LinkName[];
+  messages: number;
+  partitions: number;
+  maxAttempt: number;
+  faultyPhaseMs: number;
+}
+
+function requireSubset<T>(name: string, values: readonly T[] | undefined, allowed: readonly T[]): readonly T[] {
+  if (values === undefined) return allowed;
+  const unknown = values.find((value) => !allowed.includes(value));
+  if (unknown !== undefined) throw new RangeError(`${name}: unknown value ${JSON.stringify(unknown)} (allowed: ${allowed.join(', ')})`);
+  if (values.length === 0) throw new RangeError(`${name}: must not be empty`);
+  return values;
+}
+
+function requireInteger(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${name}: must be an integer from ${min} to ${max}, got ${value}`);
+  return value;
+}
+
+/** Fill in defaults and validate: throws RangeError naming the bad constraint. */
+export function resolvePlanConstraints(constraints: FaultPlanConstraints = {}): ResolvedPlanConstraints {
+  const workload = { ...DEFAULT_WORKLOAD, ...constraints.workload };
+  const kinds = requireSubset('kinds', constraints.kinds, FAULT_KINDS);
+  const actors = requireSubset('actors', constraints.actors, FAULT_ACTORS);
+  // Keep FAULT_KINDS' order whatever order the caller gave: it is the simplest-first order cross-shrinking uses.
+  const chosen = FAULT_KINDS.filter((kind) => kinds.includes(kind) && actors.includes(ACTOR_OF_KIND[kind]));
+  if (chosen.length === 0) throw new RangeError(`kinds and actors leave no fault kind to draw (kinds: ${kinds.join(', ')}; actors: ${actors.join(', ')})`);
+  const faultyPhaseMs = constraints.faultyPhaseMs ?? defaultTiming(workload).faultyPhaseMs;
+  if (!(Number.isFinite(faultyPhaseMs) && faultyPhaseMs >= 1)) throw new RangeError(`faultyPhaseMs: must be a number >= 1, got ${faultyPhaseMs}`);
+  return {
+    maxFaults: requireInteger('maxFaults', constraints.maxFaults ?? 4, 0, 1000),
+    kinds: chosen,
+    consumerCrashPoints: requireSubset('consumerCrashPoints', constraints.consumerCrashPoints, CONSUMER_CRASH_POINTS),
+    producerCrashPoints: requireSubset('producerCrashPoints', constraints.producerCrashPoints, PRODUCER_CRASH_POINTS),
+    links: requireSubset('links', constraints.links, LINK_NAMES),
+    messages: requireInteger('workload.messages', workload.messages, 1, 100_000),
+    partitions: requireInteger('workload.partitions', workload.partitions, 1, 64),
+    maxAttempt: requireInteger('maxAttempt', constraints.maxAttempt ?? 3, 1, 1000),
+    faultyPhaseMs,
+  };
+}
+
+/** One arbitrary per fault kind, each shrinking toward its simplest instance. */
+function kindArbitrary(kind: FaultKind, c: ResolvedPlanConstraints): Arbitrary<Fault> {
+  const message = fc.integer({ min: 1, max: c.messages }).map(
+    (index) => `m${index}`,
+    (value) => {
+      if (typeof value !== 'string' || !/^m\d+$/.test(value)) throw new Error('not a message id');
+      return Number(value.slice(1));
+    },
+  );
+  const attempt = fc.integer({ min: 1, max: c.maxAttempt });
+  const partition = fc.integer({ min: 0, max: c.partitions - 1 });
+  // Offsets a small workload reaches; per partition there are at most `messages` records (plus retried duplicates).
+  const offset = fc.integer({ min: 0, max: c.messages });
+  switch (kind) {
+    case 'request-lost':
+    case 'ack-lost':
+    case 'db-reply-lost':
+      return fc.record({ kind: fc.constant(kind), message, attempt });
+    case 'request-delayed':
+      // Past the presets' 15 ms request timeout at the top of the range, so a delay can force a retry.
+      return fc.record({ kind: fc.constant(kind), message, attempt, delayMs: fc.integer({ min: 1, max: 40 }) });
+    case 'fetch-duplicated':
+    case 'fetch-lost':
+      return fc.record({ kind: fc.constant(kind), partition, fromOffset: offset, attempt });
+    case 'commit-lost':
+      return fc.record({ kind: fc.constant(kind), partition, offset: fc.integer({ min: 1, max: c.messages }), attempt });
+    case 'partition': {
+      const lastStartMs = Math.max(0, Math.ceil(c.faultyPhaseMs) - 1);
+      return fc.record({ kind: fc.constant(kind), link: fc.constantFrom(...c.links), fromMs: fc.integer({ min: 0, max: lastStartMs }), durationMs: fc.integer({ min: 1, max: 30 }) });
+    }
+    case 'consumer-crash':
+      return fc.record({ kind: fc.constant(kind), message, delivery: attempt, point: fc.constantFrom(...c.consumerCrashPoints) });
+    case 'producer-crash':
+      return fc.record({ kind: fc.constant(kind), message, point: fc.constantFrom(...c.producerCrashPoints) });
+    case 'leader-failover':
+      return fc.record({ kind: fc.constant(kind), message });
+  }
+}
+
+/** A single fault within the constraints. */
+export function faultArb(constraints: FaultPlanConstraints = {}): Arbitrary<Fault> {
+  const resolved = resolvePlanConstraints(constraints);
+  return faultArbFromResolved(resolved);
+}
+
+function faultArbFromResolved(c: ResolvedPlanConstraints): Arbitrary<Fault> {
+  const arbitraries = c.kinds.map((kind) => kindArbitrary(kind, c));
+  return arbitraries.length === 1 ? arbitraries[0] : fc.oneof({ withCrossShrink: true }, ...arbitraries);
+}
+
+/**
+ * A fault plan of 0..maxFaults faults within the constraints; no two faults share a decision point.
+ * Shrinks toward fewer faults, then earlier messages and attempts, then simpler kinds.
+ */
+export function faultPlanArb(constraints: FaultPlanConstraints = {}): Arbitrary<FaultPlan> {
+  const c = resolvePlanConstraints(constraints);
+  return fc.uniqueArray(faultArbFromResolved(c), { minLength: 0, maxLength: c.maxFaults, selector: faultKey }).map(
+    (faults): FaultPlan => ({ version: 1, faults }),
+    (value) => {
+      if (typeof value !== 'object' || value === null || !Array.isArray((value as FaultPlan).faults)) throw new Error('not a fault plan');
+      return (value as FaultPlan).faults;
+    },
+  );
+}
