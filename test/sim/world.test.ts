@@ -133,18 +133,19 @@ describe('World: crash and restart', () => {
   });
 
   it('an actor that crashes inside its own handler sends, traces and sets timers no more', () => {
-    let world: World<ToyMessage> | undefined;
+    const holder: { world?: World<ToyMessage> } = {};
     const fragile = new Toy('fragile', {
       start: (ctx, self) => {
         if (self.starts > 1) return;
-        (world as World<ToyMessage>).crash('fragile', undefined);
+        holder.world?.crash('fragile', undefined);
         ctx.send('peer', { type: 'ghost' });
         ctx.trace('ghost-record');
         ctx.setTimer(10, 'ghost-timer');
       },
     });
     const peer = new Toy('peer');
-    world = toyWorld([fragile, peer], { healAtUs: 1000 });
+    const world = toyWorld([fragile, peer], { healAtUs: 1000 });
+    holder.world = world;
     world.run();
     expect(peer.received).toEqual([]);
     expect(fragile.timers).toEqual([]);
@@ -269,10 +270,8 @@ describe('World: network partitions and faults', () => {
 describe('World: phases, quiescence and limits', () => {
   it('never asks for quiescence before the heal phase, and stops at the first quiescent moment after it', () => {
     const phasesAsked: Phase[] = [];
-    let world: World<ToyMessage> | undefined;
     const ticker = new Toy('ticker', { start: (ctx) => ctx.setTimer(100, 'tick'), timer: (ctx) => ctx.setTimer(100, 'tick') });
-    world = toyWorld([ticker], { healAtUs: 1000 });
-    const w = world;
+    const w = toyWorld([ticker], { healAtUs: 1000 });
     w.setHooks({
       isQuiescent: () => {
         phasesAsked.push(w.phase);
@@ -284,7 +283,6 @@ describe('World: phases, quiescence and limits', () => {
     expect(result.virtualTimeUs).toBe(1500);
     expect(new Set(phasesAsked)).toEqual(new Set(['heal']));
     expect(kinds(w.trace.records, 'heal')).toEqual([{ t: 1000, actor: 'world', kind: 'heal' }]);
-    world = undefined;
   });
 
   it('is not quiescent while a message is in flight, whatever the model says', () => {
