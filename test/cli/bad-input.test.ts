@@ -1,0 +1,127 @@
+/**
+ * Bad input, every option: exactly one line on stderr naming the option (or the problem), exit 2, nothing
+ * on stdout, and never a stack trace.
+ */
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { requireBuiltCli, runCli } from '../helpers/cli.js';
+
+beforeAll(requireBuiltCli);
+
+/** [arguments, a fragment the one stderr line must contain]. */
+const BAD_INPUTS: [string[], string][] = [
+  // mode and seed
+  [['--mode'], "'--mode <mode>' argument missing"],
+  [['--mode', 'foo'], 'invalid --mode "foo": expected one of at-most-once, at-least-once, exactly-once'],
+  [['--mode', 'AT-LEAST-ONCE'], 'invalid --mode'],
+  [['--mode', ''], 'invalid --mode ""'],
+  [['--seed', '-1'], 'invalid --seed "-1": expected an integer from 0 to 9007199254740991'],
+  [['--seed', 'abc'], 'invalid --seed "abc"'],
+  [['--seed', '1.5'], 'invalid --seed "1.5"'],
+  [['--seed', '0x10'], 'invalid --seed "0x10"'],
+  [['--seed', '1e3'], 'invalid --seed "1e3"'],
+  [['--seed', ''], 'invalid --seed ""'],
+  [['--seed', '9007199254740993'], 'invalid --seed "9007199254740993"'],
+  [['--seed'], "'--seed <n>' argument missing"],
+  // workload
+  [['--messages', '0'], 'invalid --messages "0": expected an integer from 1 to 100000'],
+  [['--messages', '100001'], 'invalid --messages "100001"'],
+  [['--messages', '10abc'], 'invalid --messages "10abc"'],
+  [['--messages', ' '], 'invalid --messages " "'],
+  [['--keys', '0'], 'invalid --keys "0"'],
+  [['--keys', 'many'], 'invalid --keys "many"'],
+  [['--partitions', '65'], 'invalid --partitions "65": expected an integer from 1 to 64'],
+  [['--partitions', '0'], 'invalid --partitions "0"'],
+  [['--produce-interval-ms', '-1'], 'invalid --produce-interval-ms "-1"'],
+  // producer
+  [['--acks', '2'], 'invalid --acks "2": expected 0, 1 or all'],
+  [['--acks', 'ALL'], 'invalid --acks "ALL"'],
+  [['--acks'], "'--acks <value>' argument missing"],
+  [['--retries', '-1'], 'invalid --retries "-1"'],
+  [['--retries', '1.5'], 'invalid --retries "1.5"'],
+  [['--retries', '1001'], 'invalid --retries "1001"'],
+  [['--retry-backoff-ms', 'x'], 'invalid --retry-backoff-ms "x"'],
+  [['--retry-backoff-max-ms', '60001'], 'invalid --retry-backoff-max-ms "60001"'],
+  [['--request-timeout-ms', '0'], 'invalid --request-timeout-ms "0": expected a number from 0.1 to 60000'],
+  [['--idempotence', 'yes'], 'invalid --idempotence "yes": expected true or false'],
+  [['--max-in-flight', '0'], 'invalid --max-in-flight "0"'],
+  [['--max-in-flight', '101'], 'invalid --max-in-flight "101"'],
+  [['--producer-buffer', 'disk'], 'invalid --producer-buffer "disk": expected one of memory, outbox'],
+  // broker
+  [['--replication-factor', '8'], 'invalid --replication-factor "8"'],
+  [['--replication-factor', '0'], 'invalid --replication-factor "0"'],
+  [['--min-insync-replicas', '0'], 'invalid --min-insync-replicas "0"'],
+  [['--replication-delay-ms', '-1'], 'invalid --replication-delay-ms "-1"'],
+  [['--leader-election-ms', 'abc'], 'invalid --leader-election-ms "abc"'],
+  // consumer and DB
+  [['--commit', 'sometimes'], 'invalid --commit "sometimes": expected one of before-process, after-process, auto, with-db-transaction'],
+  [['--auto-commit-interval-ms', '0'], 'invalid --auto-commit-interval-ms "0"'],
+  [['--processing-ms', '-0.5'], 'invalid --processing-ms "-0.5"'],
+  [['--max-poll-records', '0'], 'invalid --max-poll-records "0"'],
+  [['--poll-interval-ms', '0'], 'invalid --poll-interval-ms "0"'],
+  [['--consumer-timeout-ms', '0'], 'invalid --consumer-timeout-ms "0"'],
+  [['--db-retries', '1001'], 'invalid --db-retries "1001"'],
+  [['--dedup', 'maybe'], 'invalid --dedup "maybe": expected one of none, same-transaction, separate-transaction'],
+  // timing and limits
+  [['--faulty-phase-ms', '-1'], 'invalid --faulty-phase-ms "-1"'],
+  [['--restart-delay-ms', 'NaN'], 'invalid --restart-delay-ms "NaN"'],
+  [['--restart-delay-ms', 'Infinity'], 'invalid --restart-delay-ms "Infinity"'],
+  [['--max-events', '0'], 'invalid --max-events "0"'],
+  [['--max-virtual-time-ms', '0'], 'invalid --max-virtual-time-ms "0"'],
+  // faults and scenarios
+  [['--faults', 'bogus'], 'invalid --faults "bogus"'],
+  [['--faults', ''], 'invalid --faults ""'],
+  [['--faults', 'drop=2'], 'invalid --faults drop "2": expected a number from 0 to 1'],
+  [['--faults', 'drop=-0.1'], 'invalid --faults drop "-0.1"'],
+  [['--faults', 'drop=abc'], 'invalid --faults drop "abc"'],
+  [['--faults', 'drop'], 'invalid --faults "drop"'],
+  [['--faults', 'drop=0.1,,'], 'empty item'],
+  [['--faults', 'nope=0.1'], 'unknown fault "nope"'],
+  [['--faults', 'drop=0.1,default'], '"default" is not a preset'],
+  [['--scenario', 'nope'], 'invalid --scenario "nope": expected one of default,'],
+  // conflicting settings (the combinations Kafka itself refuses)
+  [['--idempotence', 'true', '--acks', '1'], 'invalid --idempotence true: expected false unless acks=all (acks is 1)'],
+  [['--mode', 'exactly-once', '--acks', '0'], 'invalid --idempotence true: expected false unless acks=all (acks is 0)'],
+  [['--mode', 'exactly-once', '--max-in-flight', '6'], 'invalid --max-in-flight 6: expected at most 5 with enableIdempotence'],
+  [['--min-insync-replicas', '4'], 'invalid --min-insync-replicas 4: expected an integer from 1 to 3'],
+  [['--min-insync-replicas', '3', '--replication-factor', '2'], 'invalid --min-insync-replicas 3: expected an integer from 1 to 2'],
+  [['--retry-backoff-max-ms', '1', '--retry-backoff-ms', '5'], 'invalid --retry-backoff-max-ms 1: expected a number from 5 to 60000'],
+  // unknown options, stray arguments, output options
+  [['--bogus'], "unknown option '--bogus'"],
+  [['-x'], "unknown option '-x'"],
+  [['--json=yes'], "unknown option '--json=yes'"],
+  [['stray'], 'too many arguments'],
+  [['--seed', '1', 'extra'], 'too many arguments'],
+  [['list', 'extra'], "too many arguments for 'list'"],
+  [['list', '--bogus'], "unknown option '--bogus'"],
+  [['--trace'], "'--trace <file>' argument missing"],
+  [['--trace', ''], 'invalid --trace "": expected a file path'],
+];
+
+describe.concurrent('bad input: one line, exit 2, no stack trace', () => {
+  for (const [args, fragment] of BAD_INPUTS) {
+    it(`simulate ${args.map((arg) => (arg === '' ? "''" : arg)).join(' ')}`, async () => {
+      const run = await runCli(args);
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).not.toContain('    at ');
+      const lines = run.stderr.split('\n');
+      expect(lines.at(-1)).toBe('');
+      expect(lines, run.stderr).toHaveLength(2);
+      expect(lines[0]).toMatch(/^simulate: /);
+      expect(lines[0]).toContain(fragment);
+    });
+  }
+});
+
+describe('bad input is refused before anything runs or is written', () => {
+  it('a bad option after a good --trace leaves no file behind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'simulate-bad-'));
+    const run = await runCli(['--trace', join(dir, 'trace.ndjson'), '--acks', 'two']);
+    expect(run.status).toBe(2);
+    expect(existsSync(join(dir, 'trace.ndjson'))).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});

@@ -1,0 +1,208 @@
+/** The built CLI end to end: exit codes, --json, determinism across processes, colour, list/help/version. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { simulate } from '../../models/simulation.js';
+import { requireBuiltCli, runCli } from '../helpers/cli.js';
+
+beforeAll(requireBuiltCli);
+
+// The escape character, written without a control character in a regex literal (eslint no-control-regex).
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[`);
+const VIOLATING = ['--mode', 'at-least-once', '--commit', 'before-process', '--scenario', 'crash-after-early-commit'];
+
+interface RunJson {
+  mode: string;
+  seed: number;
+  config: { mode: string; seed: number; settings: Record<string, unknown>; workload: Record<string, unknown>; timing: Record<string, unknown>; limits: Record<string, unknown> };
+  faults: Record<string, number>;
+  invariants: Record<'loss' | 'duplicates' | 'order' | 'liveness', { promised: boolean; holds: boolean; count: number; status: string; witnesses: { msg: string; summary: string; records: unknown[] }[] }>;
+  verdict: string;
+  stats: { events: number; virtualTimeMs: number; wallMs: number; traceRecords: number };
+  traceHash: string;
+  replay: string;
+}
+
+describe.concurrent('exit codes', () => {
+  it('0 when every promised invariant holds, with the verdict and the replay command', async () => {
+    const run = await runCli(['--mode', 'at-least-once', '--seed', '42']);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('simulate · at-least-once · seed 42');
+    expect(run.stdout).toContain('verdict: ok');
+    expect(run.stdout).toContain('replay: simulate --mode at-least-once --seed 42');
+  });
+
+  it('0 for exactly-once under default faults', async () => {
+    expect((await runCli(['--mode', 'exactly-once', '--seed', '7'])).status).toBe(0);
+  });
+
+  it('0 when an unpromised invariant breaks (at-most-once losing is expected)', async () => {
+    const run = await runCli(['--mode', 'at-most-once', '--scenario', 'lost-request', '--no-color']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/loss\s+no\s+1\s+broken, as expected/);
+  });
+
+  it('1 when a promised invariant is VIOLATED, naming it', async () => {
+    const run = await runCli([...VIOLATING, '--no-color']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/^loss\s+yes\s+1 .*VIOLATED$/m);
+    expect(run.stdout).toContain('verdict: VIOLATED — loss broke although at-least-once promises it (exit 1)');
+    expect(run.stdout).toContain('replay: simulate --mode at-least-once --seed 1 --scenario crash-after-early-commit --commit before-process');
+  });
+
+  it('1 for acks=1 with a leader failover under at-least-once (acknowledged loss)', async () => {
+    const run = await runCli(['--mode', 'at-least-once', '--scenario', 'leader-failover-acks-1', '--no-color']);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/loss\s+yes\s+1 \(1 acknowledged\)\s+VIOLATED/);
+  });
+
+  it('the printed replay command reproduces the run exactly', async () => {
+    const first = await runCli([...VIOLATING, '--seed', '3', '--max-poll-records', '2', '--no-color']);
+    const replay = /replay: simulate (.*)/.exec(first.stdout)?.[1];
+    expect(replay).toBeDefined();
+    const again = await runCli([...(replay as string).split(' '), '--no-color']);
+    expect(again.status).toBe(first.status);
+    expect(again.stdout).toBe(first.stdout);
+  });
+});
+
+describe.concurrent('--json', () => {
+  it('prints one object with the documented fields', async () => {
+    const run = await runCli(['--mode', 'at-least-once', '--seed', '42', '--json']);
+    expect(run.status).toBe(0);
+    const json = JSON.parse(run.stdout) as RunJson;
+    expect(json.mode).toBe('at-least-once');
+    expect(json.seed).toBe(42);
+    expect(json.config.mode).toBe('at-least-once');
+    expect(json.config.settings).toMatchObject({ acks: 'all', commit: 'after-process', enableIdempotence: false, producerBuffer: 'outbox' });
+    expect(json.config.workload).toMatchObject({ messages: 40, keys: 4, partitions: 2 });
+    expect(Object.keys(json.config.limits).sort()).toEqual(['maxEvents', 'maxVirtualTimeMs']);
+    expect(Object.keys(json.faults).sort()).toEqual(
+      ['ack-lost', 'commit-lost', 'consumer-crash', 'db-reply-lost', 'fetch-duplicated', 'fetch-lost', 'leader-failover', 'partition', 'producer-crash', 'request-delayed', 'request-lost'].sort(),
+    );
+    for (const name of ['loss', 'duplicates', 'order'] as const) {
+      const invariant = json.invariants[name];
+      expect(typeof invariant.promised).toBe('boolean');
+      expect(invariant.holds).toBe(invariant.count === 0);
+      expect(Number.isInteger(invariant.count)).toBe(true);
+      expect(Array.isArray(invariant.witnesses)).toBe(true);
+    }
+    expect(json.invariants.loss.promised).toBe(true);
+    expect(json.invariants.duplicates.promised).toBe(false);
+    expect(json.verdict).toBe('ok');
+    expect(json.stats.events).toBeGreaterThan(100);
+    expect(json.stats.virtualTimeMs).toBeGreaterThan(80);
+    expect(typeof json.stats.wallMs).toBe('number');
+    expect(json.traceHash).toMatch(/^[0-9a-f]{16}$/);
+    expect(run.stdout).not.toMatch(ANSI);
+  });
+
+  it('agrees with the library: same counts, same events, same trace hash', async () => {
+    const run = await runCli(['--mode', 'at-most-once', '--seed', '11', '--messages', '60', '--faults', 'chaos', '--json']);
+    const json = JSON.parse(run.stdout) as RunJson;
+    const result = simulate({ mode: 'at-most-once', seed: 11, workload: { messages: 60 }, faults: 'chaos' });
+    expect(json.traceHash).toBe(result.traceHash());
+    expect(json.stats.events).toBe(result.stats.events);
+    expect(json.faults).toEqual(result.faultCounts);
+    for (const name of ['loss', 'duplicates', 'order', 'liveness'] as const) expect(json.invariants[name].count).toBe(result.invariants[name].count);
+  });
+
+  it('a VIOLATED run has verdict "violated", witnesses, and exit 1', async () => {
+    const run = await runCli([...VIOLATING, '--json']);
+    expect(run.status).toBe(1);
+    const json = JSON.parse(run.stdout) as RunJson;
+    expect(json.verdict).toBe('violated');
+    expect(json.invariants.loss).toMatchObject({ promised: true, holds: false, status: 'VIOLATED' });
+    expect(json.invariants.loss.witnesses.map((witness) => witness.msg)).toContain('m3');
+    expect(json.invariants.loss.witnesses[0].records.length).toBeGreaterThan(0);
+  });
+
+  it('only stats.wallMs depends on the wall clock', async () => {
+    const args = ['--mode', 'exactly-once', '--seed', '5', '--json'];
+    const [first, second] = await Promise.all([runCli(args), runCli(args)]);
+    const strip = (text: string): unknown => {
+      const json = JSON.parse(text) as RunJson;
+      return { ...json, stats: { ...json.stats, wallMs: 0 } };
+    };
+    expect(strip(second.stdout)).toEqual(strip(first.stdout));
+  });
+});
+
+describe.concurrent('determinism across processes', () => {
+  it('the same command twice prints the same human output, byte for byte', async () => {
+    for (const args of [
+      ['--mode', 'at-least-once', '--seed', '42'],
+      ['--mode', 'at-most-once', '--seed', '9', '--faults', 'chaos', '--messages', '80'],
+    ]) {
+      const [first, second] = await Promise.all([runCli(args), runCli(args)]);
+      expect(first.status).toBe(second.status);
+      expect(second.stdout).toBe(first.stdout);
+      expect(first.stdout).toMatch(/trace hash [0-9a-f]{16}/);
+    }
+  });
+
+  it('the same seed gives the same trace hash, other seeds and modes other hashes', async () => {
+    const hashOf = async (args: string[]): Promise<string> => (JSON.parse((await runCli([...args, '--json'])).stdout) as RunJson).traceHash;
+    const [a, b, c, d] = await Promise.all([
+      hashOf(['--seed', '100']),
+      hashOf(['--seed', '100']),
+      hashOf(['--seed', '101']),
+      hashOf(['--seed', '100', '--mode', 'exactly-once']),
+    ]);
+    expect(b).toBe(a);
+    expect(c).not.toBe(a);
+    expect(d).not.toBe(a);
+  });
+});
+
+describe.concurrent('colour', () => {
+  it('is on when the terminal supports it (FORCE_COLOR)', async () => {
+    const run = await runCli(['--seed', '42'], { env: { FORCE_COLOR: '1' } });
+    expect(run.stdout).toMatch(ANSI);
+  });
+
+  it('NO_COLOR turns it off, even when colour is forced', async () => {
+    const run = await runCli(['--seed', '42'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } });
+    expect(run.status).toBe(0);
+    expect(run.stdout).not.toMatch(ANSI);
+  });
+
+  it('--no-color turns it off, even when colour is forced', async () => {
+    const run = await runCli([...VIOLATING, '--no-color'], { env: { FORCE_COLOR: '1' } });
+    expect(run.status).toBe(1);
+    expect(run.stdout).not.toMatch(ANSI);
+    expect(run.stdout).toContain('VIOLATED');
+  });
+
+  it('error lines carry no colour either', async () => {
+    const run = await runCli(['--acks', '7'], { env: { FORCE_COLOR: '1' } });
+    expect(run.stderr).not.toMatch(ANSI);
+  });
+});
+
+describe.concurrent('list, --help, --version', () => {
+  it('list prints modes, scenarios, fault rates, fault kinds and settings, and exits 0', async () => {
+    const run = await runCli(['list']);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+    for (const heading of ['modes:', 'scenarios:', 'fault rates', 'fault presets:', 'fault kinds', 'settings']) expect(run.stdout).toContain(heading);
+    for (const name of ['at-most-once', 'exactly-once', 'lost-ack-retry', 'dedup-outside-transaction', 'ack-loss', 'leader-failover', '--max-in-flight', '--dedup']) expect(run.stdout).toContain(name);
+  });
+
+  it('--help describes every option and exits 0', async () => {
+    const run = await runCli(['--help']);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+    for (const option of ['--mode', '--seed', '--faults', '--scenario', '--json', '--trace', '--no-color', '--acks', '--idempotence', '--commit']) expect(run.stdout).toContain(option);
+  });
+
+  it('--version prints the package version and exits 0', async () => {
+    const { readFileSync } = await import('node:fs');
+    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const run = await runCli([flag]);
+      expect(run.status).toBe(0);
+      expect(run.stdout.trim()).toBe(manifest.version);
+    }
+  });
+});

@@ -1,0 +1,106 @@
+/** `--trace <file>`: NDJSON written atomically, never over an existing file without --force. */
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { traceHash } from '../../sim/trace.js';
+import type { TraceRecord } from '../../sim/trace.js';
+import { requireBuiltCli, runCli } from '../helpers/cli.js';
+
+beforeAll(requireBuiltCli);
+
+const freshDir = (): string => mkdtempSync(join(tmpdir(), 'simulate-trace-'));
+
+describe.concurrent('--trace', () => {
+  it('writes one JSON record per line, the records the trace hash is computed over', async () => {
+    const dir = freshDir();
+    const file = join(dir, 'run.ndjson');
+    const run = await runCli(['--mode', 'at-least-once', '--seed', '42', '--trace', file, '--json']);
+    expect(run.status).toBe(0);
+    const json = JSON.parse(run.stdout) as { traceHash: string; stats: { traceRecords: number } };
+    const text = readFileSync(file, 'utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    const lines = text.slice(0, -1).split('\n');
+    expect(lines).toHaveLength(json.stats.traceRecords);
+    const records = lines.map((line) => JSON.parse(line) as TraceRecord);
+    for (const record of records) {
+      expect(Number.isInteger(record.t)).toBe(true);
+      expect(typeof record.actor).toBe('string');
+      expect(typeof record.kind).toBe('string');
+    }
+    expect(records.some((record) => record.kind === 'heal')).toBe(true);
+    expect(traceHash(records)).toBe(json.traceHash);
+    // Nothing else was left in the folder (no temp file).
+    expect(readdirSync(dir)).toEqual(['run.ndjson']);
+  });
+
+  it('creates missing parent folders', async () => {
+    const dir = freshDir();
+    const file = join(dir, 'a', 'b', 'trace.ndjson');
+    const run = await runCli(['--seed', '2', '--trace', file]);
+    expect(run.status).toBe(0);
+    expect(readFileSync(file, 'utf8').length).toBeGreaterThan(100);
+  });
+
+  it('is written for a VIOLATED run too (exit 1)', async () => {
+    const file = join(freshDir(), 'violated.ndjson');
+    const run = await runCli(['--mode', 'at-least-once', '--commit', 'before-process', '--scenario', 'crash-after-early-commit', '--trace', file]);
+    expect(run.status).toBe(1);
+    expect(readFileSync(file, 'utf8')).toContain('"kind":"crash"');
+  });
+
+  it('refuses to overwrite an existing file without --force, and leaves it untouched', async () => {
+    const file = join(freshDir(), 'existing.ndjson');
+    writeFileSync(file, 'keep me\n');
+    const run = await runCli(['--seed', '3', '--trace', file]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^simulate: refusing to overwrite .*existing\.ndjson .*--force.*\n$/);
+    expect(readFileSync(file, 'utf8')).toBe('keep me\n');
+  });
+
+  it('replaces it with --force', async () => {
+    const file = join(freshDir(), 'existing.ndjson');
+    writeFileSync(file, 'old\n');
+    const run = await runCli(['--seed', '3', '--trace', file, '--force']);
+    expect(run.status).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toContain('old');
+    expect(JSON.parse(text.split('\n')[0])).toMatchObject({ t: 0 });
+  });
+
+  it('a directory as target is bad input: exit 2, one line', async () => {
+    const dir = freshDir();
+    for (const force of [[], ['--force']]) {
+      const run = await runCli(['--seed', '3', '--trace', dir, ...force]);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(/^simulate: invalid --trace ".*": it is a directory, expected a file path\n$/);
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('an unwritable path is bad input: exit 2, one line, nothing half-written', async () => {
+    const dir = freshDir();
+    // A file where a folder should be: cannot be created, whoever runs the tests (root included).
+    writeFileSync(join(dir, 'blocker'), 'x');
+    const run = await runCli(['--seed', '3', '--trace', join(dir, 'blocker', 'trace.ndjson')]);
+    expect(run.status).toBe(2);
+    expect(run.stderr.split('\n')).toHaveLength(2);
+    expect(run.stderr).toMatch(/^simulate: cannot write --trace ".*blocker\/trace\.ndjson": E[A-Z]+\n$/);
+    expect(run.stderr).not.toContain('    at ');
+    expect(readdirSync(dir)).toEqual(['blocker']);
+  });
+
+  it('a read-only folder leaves neither the file nor a temp file behind', async () => {
+    if (process.getuid?.() === 0) return; // root writes anywhere; the blocker test above covers the failure path
+    const dir = freshDir();
+    const locked = join(dir, 'locked');
+    mkdirSync(locked);
+    chmodSync(locked, 0o555);
+    const run = await runCli(['--seed', '3', '--trace', join(locked, 'trace.ndjson')]);
+    chmodSync(locked, 0o755);
+    expect(run.status).toBe(2);
+    expect(existsSync(join(locked, 'trace.ndjson'))).toBe(false);
+    expect(readdirSync(locked)).toEqual([]);
+  });
+});

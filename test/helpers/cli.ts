@@ -1,0 +1,36 @@
+/** Running the built CLI (`node dist/cli/main.js`) as a user would, from tests. */
+import { execFile } from 'node:child_process';
+import { inject } from 'vitest';
+import { CLI_MAIN, ROOT } from './build.js';
+
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  /** Extra environment; NO_COLOR, FORCE_COLOR and the like are removed unless given here. */
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+/** Fails the calling suite with the compiler's output if the global setup could not build dist/. */
+export function requireBuiltCli(): void {
+  const error = inject('cliBuildError');
+  if (error !== '') throw new Error(error);
+}
+
+export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && !['NO_COLOR', 'FORCE_COLOR', 'NODE_OPTIONS', 'CI'].includes(name)) env[name] = value;
+  }
+  Object.assign(env, options.env);
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI_MAIN, ...args], { cwd: options.cwd ?? ROOT, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const status = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
