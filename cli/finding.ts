@@ -5,6 +5,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import type { Command } from 'commander';
+import { MODE_NAMES } from '../models/config.js';
 import type { SimulationConfig } from '../models/config.js';
 import { describeFault } from '../models/faults.js';
 import type { FaultPlan } from '../models/faults.js';
@@ -14,6 +15,7 @@ import type { InvariantName } from '../models/modes.js';
 import type { SimulationResult } from '../models/simulation.js';
 import { inlinePlan, planMeta, writePlanFile } from './plan-file.js';
 import { replayCommand } from './shell-quote.js';
+import { UsageError } from './usage-error.js';
 
 export interface Finding {
   invariant: InvariantName;
@@ -48,6 +50,11 @@ export function addFindingOutputOptions(command: Command): Command {
     .option('--json', 'print one JSON object instead of the human report')
     .option('--force', 'replace output files that already exist')
     .option('--no-color', 'plain output (NO_COLOR is honoured too)');
+}
+
+/** check and shrink are about one mode's promises: the mode is never implied. */
+export function requireMode(mode: string | undefined): void {
+  if (mode === undefined) throw new UsageError(`missing --mode: expected one of ${MODE_NAMES.join(', ')}`);
 }
 
 export function findingStatus(finding: Finding): InvariantStatus {

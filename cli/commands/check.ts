@@ -14,7 +14,7 @@ import { runPlan } from '../../properties/breaks.js';
 import { checkInvariant } from '../../properties/check.js';
 import type { PlanVerdictCache } from '../../properties/check.js';
 import { makeColor } from '../color.js';
-import { addFindingOutputOptions, emitHeadline, findingJson, findingStatus, headlineFinding, renderFinding, replayFor } from '../finding.js';
+import { addFindingOutputOptions, emitHeadline, requireMode, findingJson, findingStatus, headlineFinding, renderFinding, replayFor } from '../finding.js';
 import type { Finding, FindingOutputOptions } from '../finding.js';
 import { renderHeader } from '../human-output.js';
 import { checkEmitTarget } from '../plan-file.js';
@@ -68,6 +68,8 @@ export function registerCheck(program: Command): void {
     .option('--max-faults <n>', `most faults in a generated plan (default ${DEFAULT_MAX_FAULTS})`)
     .option('--kinds <list>', `only these fault kinds, comma-separated (default all: ${FAULT_KINDS.join(', ')})`);
   addWorldOptions(command);
+  // check generates its own plans; --faults is still parsed (to refuse it with a clear message) but not offered.
+  command.options.find((option) => option.long === '--faults')?.hideHelp();
   addEmitPlanOption(command, 'the minimal plan found (the first violation, else the first break)');
   addFindingOutputOptions(command).action((values: CheckValues) => {
     process.exitCode = checkCommand(values);
@@ -90,7 +92,8 @@ export function parseKinds(raw: string | undefined): readonly FaultKind[] {
 
 export function collectCheck(values: CheckValues, now: () => number): CheckRun {
   if (values.faults !== undefined) throw new UsageError('check generates its own fault plans; --faults does not apply (narrow the search with --kinds and --max-faults)');
-  const spec = buildRunSpec(values, undefined);
+  requireMode(values.mode);
+  const spec = buildRunSpec(values);
   const invariant = parseInvariant(values.invariant);
   const runs = values.runs === undefined ? DEFAULT_CHECK_RUNS : parseInteger('--runs', values.runs, 1, 10_000_000);
   const maxFaults = values.maxFaults === undefined ? DEFAULT_MAX_FAULTS : parseInteger('--max-faults', values.maxFaults, 1, 100);

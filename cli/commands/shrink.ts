@@ -12,7 +12,7 @@ import type { SimulationResult } from '../../models/simulation.js';
 import { brokenInvariants } from '../../properties/breaks.js';
 import { shrinkPlan } from '../../properties/shrink.js';
 import { makeColor } from '../color.js';
-import { addFindingOutputOptions, emitHeadline, findingJson, headlineFinding, renderFinding, replayFor } from '../finding.js';
+import { addFindingOutputOptions, emitHeadline, requireMode, findingJson, headlineFinding, renderFinding, replayFor } from '../finding.js';
 import type { Finding, FindingOutputOptions } from '../finding.js';
 import { renderHeader, renderVerdictTable } from '../human-output.js';
 import { checkEmitTarget, planMismatchNote } from '../plan-file.js';
@@ -59,7 +59,8 @@ export function registerShrink(program: Command): void {
 
 export function collectShrink(values: ShrinkValues, now: () => number): ShrinkRun {
   if (values.seed === undefined && values.plan === undefined) throw new UsageError('shrink needs a failing run: give --seed <n> (its faults drawn from rates) or --plan <file>');
-  const spec = buildRunSpec(values, undefined);
+  requireMode(values.mode);
+  const spec = buildRunSpec(values);
   const only = parseInvariant(values.invariant);
   checkEmitTarget(values.emitPlan, values.force === true);
   const note = planMismatchNote(spec.planMeta, spec.config, spec.faultsLabel);

@@ -1,0 +1,143 @@
+/**
+ * The exported arbitraries: every value they generate is valid and within its constraints, and they
+ * shrink toward fewer, earlier, simpler faults (what makes a counterexample readable).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ACTOR_OF_KIND, FAULT_KINDS, MODE_NAMES, faultArb, faultKey, faultPlanArb, fitSettings, parsePlan, resolveConfig, resolvePlanConstraints, settingsArb, simulationInputArb, workloadArb } from '../../index.js';
+import type { Fault, FaultPlan } from '../../index.js';
+import { FC_SEED, SEED_TAG, fcParams } from './fc-config.js';
+
+const messageNumber = (fault: Fault): number | undefined => ('message' in fault ? Number(fault.message.slice(1)) : undefined);
+
+/** The shrunk counterexample of "no generated plan satisfies `wanted`". */
+function shrunkTo(wanted: (plan: FaultPlan) => boolean, arbitrary = faultPlanArb({ workload: { messages: 8, partitions: 2 }, maxFaults: 6 })): Fault[] {
+  const details = fc.check(fc.property(arbitrary, (plan) => !wanted(plan)), { seed: FC_SEED, numRuns: 2000 });
+  expect(details.failed, 'no generated plan had the wanted shape').toBe(true);
+  return details.counterexample?.[0].faults ?? [];
+}
+
+describe('faultPlanArb generates valid plans within its constraints', () => {
+  it(`every plan parses, has at most maxFaults faults, distinct decision points and in-range fields ${SEED_TAG}`, () => {
+    const constraints = { workload: { messages: 5, partitions: 2 }, maxFaults: 7, maxAttempt: 2, faultyPhaseMs: 30 };
+    fc.assert(
+      fc.property(faultPlanArb(constraints), (plan) => {
+        expect(parsePlan(JSON.parse(JSON.stringify(plan)))).toEqual(plan);
+        expect(plan.faults.length).toBeLessThanOrEqual(7);
+        expect(new Set(plan.faults.map(faultKey)).size).toBe(plan.faults.length);
+        for (const fault of plan.faults) {
+          const index = messageNumber(fault);
+          if (index !== undefined) expect(index).toBeGreaterThanOrEqual(1);
+          if (index !== undefined) expect(index).toBeLessThanOrEqual(5);
+          if ('attempt' in fault) expect(fault.attempt).toBeLessThanOrEqual(2);
+          if ('delivery' in fault) expect(fault.delivery).toBeLessThanOrEqual(2);
+          if ('partition' in fault && typeof fault.partition === 'number') expect(fault.partition).toBeLessThanOrEqual(1);
+          if (fault.kind === 'partition') expect(fault.fromMs).toBeLessThan(30);
+        }
+      }),
+      fcParams(),
+    );
+  });
+
+  it(`kinds, actors, crash points and links narrow what is drawn ${SEED_TAG}`, () => {
+    fc.assert(
+      fc.property(
+        faultPlanArb({ actors: ['consumer', 'network'], consumerCrashPoints: ['after-db-commit'], links: ['consumer-db'], maxFaults: 8 }),
+        faultPlanArb({ kinds: ['ack-lost', 'leader-failover'], actors: ['producer'], maxFaults: 8 }),
+        (consumerSide, acksOnly) => {
+          for (const fault of consumerSide.faults) {
+            expect(['consumer', 'network']).toContain(ACTOR_OF_KIND[fault.kind]);
+            if (fault.kind === 'consumer-crash') expect(fault.point).toBe('after-db-commit');
+            if (fault.kind === 'partition') expect(fault.link).toBe('consumer-db');
+          }
+          for (const fault of acksOnly.faults) expect(fault.kind).toBe('ack-lost');
+        },
+      ),
+      fcParams(),
+    );
+  });
+
+  it('draws every kind when unconstrained', () => {
+    const seen = new Set(fc.sample(faultArb({}), { seed: FC_SEED, numRuns: 2000 }).map((fault) => fault.kind));
+    expect([...seen].sort()).toEqual([...FAULT_KINDS].sort());
+  });
+
+  it('rejects constraints that make no sense, naming the constraint', () => {
+    expect(() => resolvePlanConstraints({ kinds: ['ack-lost', 'nope' as never] })).toThrow(/kinds: unknown value "nope"/);
+    expect(() => resolvePlanConstraints({ kinds: [] })).toThrow(/kinds: must not be empty/);
+    expect(() => resolvePlanConstraints({ kinds: ['ack-lost'], actors: ['consumer'] })).toThrow(/leave no fault kind/);
+    expect(() => resolvePlanConstraints({ maxFaults: -1 })).toThrow(/maxFaults/);
+    expect(() => resolvePlanConstraints({ workload: { messages: 0 } })).toThrow(/workload.messages/);
+    expect(() => resolvePlanConstraints({ faultyPhaseMs: 0 })).toThrow(/faultyPhaseMs/);
+    expect(resolvePlanConstraints({}).maxFaults).toBe(4);
+  });
+});
+
+describe('faultPlanArb shrinks toward fewer, earlier, simpler faults', () => {
+  it('a plan with a consumer crash shrinks to the earliest, first-listed crash alone', () => {
+    expect(shrunkTo((plan) => plan.faults.some((fault) => fault.kind === 'consumer-crash'))).toEqual([{ kind: 'consumer-crash', message: 'm1', delivery: 1, point: 'after-fetch' }]);
+  });
+
+  it('a plan with a partition window shrinks to the shortest window at t=0 on the first link', () => {
+    expect(shrunkTo((plan) => plan.faults.some((fault) => fault.kind === 'partition'))).toEqual([{ kind: 'partition', link: 'producer-broker', fromMs: 0, durationMs: 1 }]);
+  });
+
+  it('a plan naming m5 shrinks to one fault naming m5, at its first attempt or delivery', () => {
+    const shrunk = shrunkTo((plan) => plan.faults.some((fault) => 'message' in fault && fault.message === 'm5'));
+    expect(shrunk).toHaveLength(1);
+    expect(shrunk[0]).toMatchObject({ message: 'm5' });
+    if ('attempt' in shrunk[0]) expect(shrunk[0].attempt).toBe(1);
+    if ('delivery' in shrunk[0]) expect(shrunk[0].delivery).toBe(1);
+  });
+
+  it('a plan of two faults shrinks to two faults on m1-m2, the simplest kind, first attempts', () => {
+    const shrunk = shrunkTo((plan) => plan.faults.length >= 2);
+    expect(shrunk).toHaveLength(2);
+    for (const fault of shrunk) {
+      expect(fault.kind).toBe('request-lost');
+      expect(messageNumber(fault)).toBeLessThanOrEqual(2);
+      expect((fault as Extract<Fault, { kind: 'request-lost' }>).attempt).toBeLessThanOrEqual(2);
+    }
+  });
+});
+
+describe('config arbitraries produce valid configurations', () => {
+  it(`simulationInputArb with settings always passes validation, for every mode ${SEED_TAG}`, () => {
+    fc.assert(
+      fc.property(simulationInputArb({ withSettings: true }), (input) => {
+        const config = resolveConfig(input);
+        expect(config.workload.messages).toBeLessThanOrEqual(8);
+        expect(MODE_NAMES).toContain(config.mode);
+      }),
+      fcParams(),
+    );
+  });
+
+  it(`settingsArb(mode) is valid on top of that mode's preset ${SEED_TAG}`, () => {
+    const modeAndSettings = fc.constantFrom(...MODE_NAMES).chain((mode) => settingsArb(mode).map((settings) => ({ mode, settings })));
+    fc.assert(
+      fc.property(modeAndSettings, ({ mode, settings }) => {
+        expect(() => resolveConfig({ mode, seed: 1, settings })).not.toThrow();
+      }),
+      fcParams(),
+    );
+  });
+
+  it('fitSettings repairs the combinations Kafka refuses, and leaves the rest alone', () => {
+    expect(fitSettings('at-most-once', { enableIdempotence: true })).toEqual({ enableIdempotence: false });
+    expect(fitSettings('at-least-once', { replicationFactor: 1 })).toEqual({ replicationFactor: 1, minInsyncReplicas: 1 });
+    expect(fitSettings('exactly-once', { acks: 'all', retries: 2 })).toEqual({ acks: 'all', retries: 2 });
+  });
+
+  it('workloadArb respects its maxima and shrinks toward one message', () => {
+    for (const workload of fc.sample(workloadArb({ maxMessages: 3, maxKeys: 2, maxPartitions: 1, produceIntervalsMs: [0.5] }), { seed: FC_SEED, numRuns: 200 })) {
+      expect(workload.messages).toBeLessThanOrEqual(3);
+      expect(workload.keys).toBeLessThanOrEqual(2);
+      expect(workload.partitions).toBe(1);
+      expect(workload.produceIntervalMs).toBe(0.5);
+    }
+    const details = fc.check(fc.property(workloadArb(), () => false), { seed: FC_SEED });
+    expect(details.counterexample?.[0]).toMatchObject({ messages: 1, keys: 1, partitions: 1 });
+    expect(() => workloadArb({ maxMessages: 0 })).toThrow(/maxMessages/);
+  });
+});
