@@ -3,7 +3,8 @@
  * kind...), so turning one fault kind on never changes what another stream draws.
  * Probabilities are integer thresholds over 2^32 so every platform decides the same way.
  */
-import seedrandom from 'seedrandom';
+// Only seedrandom's alea module: the package index would load all its generators at every start.
+import alea from 'seedrandom/lib/alea.js';
 
 const TWO_POW_32 = 4294967296;
 
@@ -25,7 +26,7 @@ export class RandomStream {
   constructor(rootSeed: string, name: string) {
     this.name = name;
     // alea is fast and has good statistical quality; the default ARC4 generator is several times slower.
-    const state = seedrandom.alea(`${rootSeed}\u0000${name}`, { state: true }).state();
+    const state = alea(`${rootSeed}\u0000${name}`, { state: true }).state();
     this.c = state.c;
     this.s0 = state.s0;
     this.s1 = state.s1;
