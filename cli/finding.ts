@@ -83,6 +83,11 @@ export function emitHeadline(findings: Finding[], path: string | undefined, orig
   return findings.map((finding) => (finding === headline ? { ...finding, replay, planFile: path } : finding));
 }
 
+/** For the human output: an --emit-plan that had nothing to write says so instead of staying silent. */
+export function emitSkippedLine(path: string | undefined, findings: readonly Finding[]): string[] {
+  return path !== undefined && findings.length === 0 ? [`no plan written to ${path}: nothing broke`] : [];
+}
+
 function statusText(status: InvariantStatus, color: ChalkInstance): string {
   if (status === 'holds') return color.green('holds');
   if (status === 'VIOLATED') return color.red.bold('VIOLATED');

@@ -14,7 +14,7 @@ import { runPlan } from '../../properties/breaks.js';
 import { checkInvariant } from '../../properties/check.js';
 import type { PlanVerdictCache } from '../../properties/check.js';
 import { makeColor } from '../color.js';
-import { addFindingOutputOptions, emitHeadline, requireMode, findingJson, findingStatus, headlineFinding, renderFinding, replayFor } from '../finding.js';
+import { addFindingOutputOptions, emitHeadline, emitSkippedLine, requireMode, findingJson, findingStatus, headlineFinding, renderFinding, replayFor } from '../finding.js';
 import type { Finding, FindingOutputOptions } from '../finding.js';
 import { renderHeader } from '../human-output.js';
 import { checkEmitTarget } from '../plan-file.js';
@@ -53,6 +53,8 @@ export interface CheckRun {
   searches: InvariantSearch[];
   findings: Finding[];
   headline?: Finding;
+  /** --emit-plan's path, when given (written only when something was found). */
+  emitPlan?: string;
   simulationRuns: number;
   wallMs: number;
 }
@@ -134,7 +136,8 @@ export function collectCheck(values: CheckValues, now: () => number): CheckRun {
     spec.worldArgs,
   );
   for (const search of searches) search.finding = emitted.find((finding) => finding.invariant === search.invariant);
-  return { spec, baseline, runs, maxFaults, kinds, searches, findings: emitted, headline: headlineFinding(emitted), simulationRuns, wallMs: Math.round((now() - started) * 1000) / 1000 };
+  const wallMs = Math.round((now() - started) * 1000) / 1000;
+  return { spec, baseline, runs, maxFaults, kinds, searches, findings: emitted, headline: headlineFinding(emitted), ...(values.emitPlan !== undefined ? { emitPlan: values.emitPlan } : {}), simulationRuns, wallMs };
 }
 
 export function checkExitCode(run: CheckRun): number {
@@ -159,6 +162,7 @@ export function renderCheck(run: CheckRun, color: ReturnType<typeof makeColor>):
     lines.push([search.invariant.padEnd(10), (search.promised ? 'yes' : 'no').padEnd(8), result].join('  '));
   }
   for (const finding of run.findings) lines.push('', ...renderFinding(finding, color));
+  lines.push(...emitSkippedLine(run.emitPlan, run.findings).map((line) => `\n${line}`));
   lines.push('', color.dim(`${run.simulationRuns} simulation runs`), verdictLine(run, color), '');
   return lines.join('\n');
 }

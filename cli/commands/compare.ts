@@ -114,6 +114,8 @@ export function compareExitCode(run: CompareRun): number {
   return run.columns.some((column) => column.result.verdict === 'violated') ? EXIT_VIOLATED : EXIT_OK;
 }
 
+const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 function cellText(status: InvariantStatus, count: number, promised: boolean): string {
   const text = status === 'holds' ? 'holds' : `${status} (${count})`;
   return promised ? `${text} *` : text;
@@ -128,7 +130,7 @@ export function renderCompare(run: CompareRun, color: ReturnType<typeof makeColo
   const faults = run.plan.faults;
   const lines = [
     color.bold(`simulate compare · seed ${config.seed}`) + (run.spec.scenario ? color.dim(` · scenario ${run.spec.scenario.name}`) : ''),
-    `  workload    ${config.workload.messages} messages, ${config.workload.keys} keys, ${config.workload.partitions} partitions, one every ${config.workload.produceIntervalMs} ms`,
+    `  workload    ${plural(config.workload.messages, 'message')}, ${plural(config.workload.keys, 'key')}, ${plural(config.workload.partitions, 'partition')}, one every ${config.workload.produceIntervalMs} ms`,
     `  faults      ${faults.length}: ${run.planSource}`,
     ...faults.slice(0, 12).map((fault, index) => color.dim(`    ${index + 1}. ${describeFault(fault)}`)),
     ...(faults.length > 12 ? [color.dim(`    … ${faults.length - 12} more (--json or --emit-plan lists them all)`)] : []),

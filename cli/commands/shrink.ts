@@ -12,7 +12,7 @@ import type { SimulationResult } from '../../models/simulation.js';
 import { brokenInvariants } from '../../properties/breaks.js';
 import { shrinkPlan } from '../../properties/shrink.js';
 import { makeColor } from '../color.js';
-import { addFindingOutputOptions, emitHeadline, requireMode, findingJson, headlineFinding, renderFinding, replayFor } from '../finding.js';
+import { addFindingOutputOptions, emitHeadline, emitSkippedLine, requireMode, findingJson, headlineFinding, renderFinding, replayFor } from '../finding.js';
 import type { Finding, FindingOutputOptions } from '../finding.js';
 import { renderHeader, renderVerdictTable } from '../human-output.js';
 import { checkEmitTarget, planMismatchNote } from '../plan-file.js';
@@ -39,6 +39,8 @@ export interface ShrinkRun {
   nothingToShrink?: string;
   /** A note about the plan file's recorded world, when it differs from this one. */
   note?: string;
+  /** --emit-plan's path, when given (written only when something was shrunk). */
+  emitPlan?: string;
   simulationRuns: number;
   wallMs: number;
 }
@@ -99,6 +101,7 @@ export function collectShrink(values: ShrinkValues, now: () => number): ShrinkRu
     headline: headlineFinding(emitted),
     ...(nothingToShrink !== undefined ? { nothingToShrink } : {}),
     ...(note !== undefined ? { note } : {}),
+    ...(values.emitPlan !== undefined ? { emitPlan: values.emitPlan } : {}),
     simulationRuns,
     wallMs: Math.round((now() - started) * 1000) / 1000,
   };
@@ -122,6 +125,7 @@ export function renderShrink(run: ShrinkRun, color: ReturnType<typeof makeColor>
   ];
   if (run.nothingToShrink !== undefined) lines.push('', `nothing to shrink: ${run.nothingToShrink}`);
   for (const finding of run.findings) lines.push('', ...renderFinding(finding, color));
+  lines.push(...emitSkippedLine(run.emitPlan, run.findings).map((line) => `\n${line}`));
   lines.push('', color.dim(`${run.simulationRuns} simulation runs`), verdictLine(run, color), '');
   return lines.join('\n');
 }
