@@ -5,11 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { registerCheck } from './commands/check.js';
-import { registerCompare } from './commands/compare.js';
 import { registerList } from './commands/list.js';
 import { registerRun } from './commands/run.js';
-import { registerShrink } from './commands/shrink.js';
 import { EXIT_USAGE, UsageError } from './usage-error.js';
 
 function version(): string {
@@ -17,7 +14,22 @@ function version(): string {
   return manifest.version;
 }
 
-export function buildProgram(): Command {
+/**
+ * check, shrink and compare load fast-check and the shrinker, most of a plain run's start-up time. They are
+ * registered only when the command line may name a subcommand (a bare word that is not an option's value)
+ * or asks for help, so `simulate --seed 42` does not pay for them.
+ */
+function mayNameSubcommand(program: Command, args: readonly string[]): boolean {
+  const takesValue = new Set(program.options.filter((option) => option.required || option.optional).map((option) => option.long));
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index];
+    if (!arg.startsWith('-') || arg === '-h' || arg === '--help') return true;
+    if (takesValue.has(arg)) index++;
+  }
+  return false;
+}
+
+export async function buildProgram(args: readonly string[] = process.argv.slice(2)): Promise<Command> {
   const program = new Command('simulate');
   program
     .description('Deterministic fault-injection simulator for message delivery guarantees (at-most-once, at-least-once, exactly-once).')
@@ -31,9 +43,12 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: () => {} });
   registerRun(program);
   registerList(program);
-  registerCheck(program);
-  registerShrink(program);
-  registerCompare(program);
+  if (mayNameSubcommand(program, args)) {
+    const [{ registerCheck }, { registerShrink }, { registerCompare }] = await Promise.all([import('./commands/check.js'), import('./commands/shrink.js'), import('./commands/compare.js')]);
+    registerCheck(program);
+    registerShrink(program);
+    registerCompare(program);
+  }
   for (const command of program.commands) command.exitOverride().configureOutput({ outputError: () => {} }).allowExcessArguments(false);
   return program;
 }
@@ -50,7 +65,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 try {
-  buildProgram().parse(process.argv);
+  (await buildProgram()).parse(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') process.exitCode = 0;
