@@ -97,15 +97,17 @@ interface ActorSlot<M> {
 }
 
 class Context<M> implements ActorContext<M> {
-  readonly rng: RandomStream;
   /** Set right after construction; the slot is what `trace` checks for liveness (no id lookup per record). */
   slot!: ActorSlot<M>;
+  private stream: RandomStream | undefined;
   constructor(
     private readonly world: World<M>,
     private readonly index: number,
     readonly self: string,
-  ) {
-    this.rng = world.streams.stream(`actor:${self}`);
+  ) {}
+  /** Created on first use: seeding a stream costs more than a short run's events, and most actors never draw. */
+  get rng(): RandomStream {
+    return (this.stream ??= this.world.streams.stream(`actor:${this.self}`));
   }
   get now(): number {
     return this.world.now;

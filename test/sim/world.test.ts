@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RandomStreams } from '../../sim/random.js';
 import { traceHash } from '../../sim/trace.js';
 import type { TraceRecord } from '../../sim/trace.js';
 import { World } from '../../sim/world.js';
@@ -369,6 +370,19 @@ describe('World: determinism', () => {
     const other = build(4);
     other.run();
     expect(traceHash(other.trace.records)).not.toBe(traceHash(first.trace.records));
+  });
+
+  it('gives each actor its own stream, named after it, untouched by network draws', () => {
+    const drawn: number[] = [];
+    const a = new Toy('a', {
+      start: (ctx) => {
+        for (let n = 0; n < 20; n++) ctx.send('b', { type: 'x', n });
+        for (let n = 0; n < 5; n++) drawn.push(ctx.rng.uint32());
+      },
+    });
+    toyWorld([a, new Toy('b')], { seed: 9, latencyUsMin: 1, latencyUsMax: 1000 }).run();
+    const reference = new RandomStreams(9).stream('actor:a');
+    expect(drawn).toEqual(Array.from({ length: 5 }, () => reference.uint32()));
   });
 
   it('isUp and contextOf reflect the actors', () => {
