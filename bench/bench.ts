@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { simulate } from '../models/simulation.js';
+import { benchFindAndShrink } from './find-and-shrink.js';
 import { World } from '../sim/world.js';
 import type { Actor, ActorContext } from '../sim/world.js';
 
@@ -108,10 +109,8 @@ async function main(): Promise<void> {
   print(benchModel(1000));
   print(benchModel(40));
   print(benchCli());
-  // FIND-AND-SHRINK (issue 3): bench/find-and-shrink.ts is not written yet. When it exists, import
-  // `benchFindAndShrink` from './find-and-shrink.js' and print its lines here:
-  //   print(await benchFindAndShrink());
-  await Promise.resolve();
+  // Issue 3's figures: time to find and shrink each mode's expected break.
+  print(await benchFindAndShrink());
 }
 
 await main();
