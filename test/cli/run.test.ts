@@ -1,4 +1,7 @@
 /** The built CLI end to end: exit codes, --json, determinism across processes, colour, list/help/version. */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../models/simulation.js';
 import { requireBuiltCli, runCli } from '../helpers/cli.js';
@@ -194,10 +197,25 @@ describe.concurrent('list, --help, --version', () => {
     expect(run.status).toBe(0);
     expect(run.stderr).toBe('');
     for (const option of ['--mode', '--seed', '--faults', '--scenario', '--json', '--trace', '--no-color', '--acks', '--idempotence', '--commit']) expect(run.stdout).toContain(option);
+    // Subcommands are loaded lazily (start-up time); help must still list every one of them.
+    for (const command of ['list', 'check', 'shrink', 'compare']) expect(run.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+  });
+
+  it('a subcommand is found after options, and a command name given as an option value stays a value', async () => {
+    const help = await runCli(['check', '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Usage: simulate check');
+    const compare = await runCli(['--no-color', 'compare', '--seed', '2', '--messages', '6']);
+    expect(compare.status).toBe(0);
+    expect(compare.stdout).toContain('exactly-once');
+    const dir = mkdtempSync(join(tmpdir(), 'simulate-value-'));
+    const traced = await runCli(['--seed', '4', '--trace', 'list', '--json'], { cwd: dir });
+    expect(traced.status).toBe(0);
+    expect(JSON.parse(traced.stdout)).toMatchObject({ seed: 4 });
+    expect(readFileSync(join(dir, 'list'), 'utf8')).toContain('"kind":"heal"');
   });
 
   it('--version prints the package version and exits 0', async () => {
-    const { readFileSync } = await import('node:fs');
     const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     for (const flag of ['--version', '-V']) {
       const run = await runCli([flag]);
