@@ -3,13 +3,41 @@
  * beside the target and renamed over it (an interrupted run leaves the old file or none, never half a
  * file), and an existing file is only replaced when the user asked with --force.
  */
-import { mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { accessSync, constants, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from './usage-error.js';
+
+/**
+ * The nearest existing folder on the way to `path` must be a folder we may write in (missing ones are
+ * created at write time). Checked before the run: finding out after it printed its report would leave a
+ * report that says "exit 0" followed by an exit 2.
+ */
+function checkParentWritable(option: string, path: string): void {
+  let directory = dirname(resolve(path));
+  for (;;) {
+    let stats;
+    try {
+      stats = statSync(directory);
+    } catch {
+      const parent = dirname(directory);
+      if (parent === directory) return;
+      directory = parent;
+      continue;
+    }
+    if (!stats.isDirectory()) throw new UsageError(`invalid ${option} ${JSON.stringify(path)}: ${directory} is a file, expected a folder on the way`);
+    try {
+      accessSync(directory, constants.W_OK);
+    } catch {
+      throw new UsageError(`invalid ${option} ${JSON.stringify(path)}: the folder ${directory} is not writable`);
+    }
+    return;
+  }
+}
 
 /** Check a target path before the (possibly long) run, so bad paths fail fast with exit 2. */
 export function checkWritableTarget(option: string, path: string, force: boolean): void {
   if (path.trim() === '') throw new UsageError(`invalid ${option} "": expected a file path`);
+  checkParentWritable(option, path);
   let stats;
   try {
     stats = statSync(path);

@@ -79,19 +79,23 @@ describe.concurrent('--trace', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('an unwritable path is bad input: exit 2, one line, nothing half-written', async () => {
+  it('an unwritable path is bad input found before the run: exit 2, one line, no report, nothing written', async () => {
     const dir = freshDir();
     // A file where a folder should be: cannot be created, whoever runs the tests (root included).
     writeFileSync(join(dir, 'blocker'), 'x');
-    const run = await runCli(['--seed', '3', '--trace', join(dir, 'blocker', 'trace.ndjson')]);
-    expect(run.status).toBe(2);
-    expect(run.stderr.split('\n')).toHaveLength(2);
-    expect(run.stderr).toMatch(/^simulate: cannot write --trace ".*blocker\/trace\.ndjson": E[A-Z]+\n$/);
-    expect(run.stderr).not.toContain('    at ');
+    for (const target of [join(dir, 'blocker', 'trace.ndjson'), join(dir, 'blocker', 'deeper', 'trace.ndjson')]) {
+      const run = await runCli(['--seed', '3', '--trace', target]);
+      expect(run.status).toBe(2);
+      // Refused before running: no report on stdout that would claim another exit code.
+      expect(run.stdout).toBe('');
+      expect(run.stderr.split('\n')).toHaveLength(2);
+      expect(run.stderr).toMatch(/^simulate: invalid --trace ".*blocker\/.*trace\.ndjson": .*blocker is a file, expected a folder on the way\n$/);
+      expect(run.stderr).not.toContain('    at ');
+    }
     expect(readdirSync(dir)).toEqual(['blocker']);
   });
 
-  it('a read-only folder leaves neither the file nor a temp file behind', async () => {
+  it('a read-only folder is refused before the run, and nothing is left in it', async () => {
     if (process.getuid?.() === 0) return; // root writes anywhere; the blocker test above covers the failure path
     const dir = freshDir();
     const locked = join(dir, 'locked');
@@ -100,6 +104,8 @@ describe.concurrent('--trace', () => {
     const run = await runCli(['--seed', '3', '--trace', join(locked, 'trace.ndjson')]);
     chmodSync(locked, 0o755);
     expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/is not writable\n$/);
     expect(existsSync(join(locked, 'trace.ndjson'))).toBe(false);
     expect(readdirSync(locked)).toEqual([]);
   });
