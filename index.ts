@@ -33,3 +33,6 @@ export type { ShrinkOptions, ShrinkOutcome } from './properties/shrink.js';
 export { deltaDebug } from './properties/delta-debug.js';
 export type { DeltaDebugOptions, DeltaDebugResult } from './properties/delta-debug.js';
 export type { ConsumerCrashPoint, ProducerCrashPoint } from './models/faults.js';
+// Markdown failure reports: pure renderers (run, check, shrink, compare), causal stories, sequence diagrams.
+export { renderRunReport, renderCompareReport, reportTitle, compareTitle, explainInvariant, explainWitness, sequenceDiagram, escapeMermaidLabel } from './reports/index.js';
+export type { RunReportMeta, CompareReportMeta, ReportKind, SearchSummary, WallFigures, Story } from './reports/index.js';

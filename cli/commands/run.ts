@@ -9,9 +9,12 @@ import { renderRun } from '../human-output.js';
 import { runJson } from '../json-output.js';
 import { checkEmitTarget, emitRunPlan, planMismatchNote } from '../plan-file.js';
 import type { EmitPlanOption } from '../plan-file.js';
+import { addReportOptions, checkReportTarget, reportReplayCommand, toolVersion, wallFigures, writeReport } from '../report-output.js';
+import type { ReportOptions } from '../report-output.js';
 import { addEmitPlanOption, addPlanOption, addRunOptions, buildRunSpec } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { replayCommand } from '../shell-quote.js';
+import { renderRunReport } from '../../reports/index.js';
 import { EXIT_OK, EXIT_VIOLATED } from '../usage-error.js';
 
 export interface OutputOptions {
@@ -30,15 +33,16 @@ export function addOutputOptions(command: Command): Command {
 }
 
 export function registerRun(program: Command): void {
-  addEmitPlanOption(addPlanOption(addOutputOptions(addRunOptions(program)))).action((values: RunOptionValues & OutputOptions & EmitPlanOption) => {
+  addReportOptions(addEmitPlanOption(addPlanOption(addOutputOptions(addRunOptions(program))))).action((values: RunOptionValues & OutputOptions & EmitPlanOption & ReportOptions) => {
     process.exitCode = runCommand(values);
   });
 }
 
-export function runCommand(values: RunOptionValues & OutputOptions & EmitPlanOption): number {
+export function runCommand(values: RunOptionValues & OutputOptions & EmitPlanOption & ReportOptions): number {
   const spec = buildRunSpec(values);
   if (values.trace !== undefined) checkWritableTarget('--trace', values.trace, values.force === true);
   checkEmitTarget(values.emitPlan, values.force === true);
+  checkReportTarget(values);
   const note = planMismatchNote(spec.planMeta, spec.config, spec.faultsLabel);
   if (note !== undefined) process.stderr.write(`simulate: ${note}\n`);
   const started = performance.now();
@@ -47,6 +51,7 @@ export function runCommand(values: RunOptionValues & OutputOptions & EmitPlanOpt
   printRun(result, spec, values, wallMs);
   if (values.trace !== undefined) writeFileAtomic('--trace', values.trace, result.trace.map((record) => traceLine(record) + '\n').join(''));
   if (values.emitPlan !== undefined) emitRunPlan(values.emitPlan, spec.config, result.injected, spec.worldArgs);
+  if (values.report !== undefined) writeRunReport(values.report, result, spec, values, wallMs);
   return result.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;
 }
 
@@ -54,4 +59,21 @@ function printRun(result: SimulationResult, spec: RunSpec, values: OutputOptions
   const replay = replayCommand(spec.replayArgs);
   if (values.json === true) process.stdout.write(JSON.stringify(runJson(result, spec, wallMs, replay), null, 2) + '\n');
   else process.stdout.write(renderRun(result, spec, makeColor(values.color), replay));
+}
+
+/** The markdown report of this run; its replay command regenerates it byte for byte (wall time aside). */
+function writeRunReport(path: string, result: SimulationResult, spec: RunSpec, values: EmitPlanOption & ReportOptions, wallMs: number): void {
+  // The emitted plan file is named in the report, so the replay writes it again too.
+  const emit = values.emitPlan === undefined ? [] : ['--emit-plan', values.emitPlan];
+  const wall = wallFigures(values, wallMs, result.stats.events);
+  const markdown = renderRunReport(result, {
+    kind: 'run',
+    toolVersion: toolVersion(),
+    replayCommand: reportReplayCommand(spec.replayArgs, values, emit),
+    faultsLabel: spec.faultsLabel,
+    ...(spec.scenario !== undefined ? { scenario: { name: spec.scenario.name, summary: spec.scenario.summary } } : {}),
+    ...(values.emitPlan !== undefined ? { planFile: values.emitPlan } : {}),
+    ...(wall !== undefined ? { wall } : {}),
+  });
+  writeReport(path, markdown);
 }

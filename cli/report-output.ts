@@ -1,0 +1,61 @@
+/**
+ * `--report <file.md>` (and `--report-wall-time`) for the simulating commands: option registration, the
+ * fail-fast target check, the replay command a report carries (the canonical arguments plus these flags,
+ * so pasting it regenerates the same report byte for byte), the tool version, and the atomic write.
+ * The report's content is rendered by the pure functions in reports/; this file only does the I/O.
+ */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { WallFigures } from '../reports/index.js';
+import { checkWritableTarget, writeFileAtomic } from './files.js';
+import { shellQuote } from './shell-quote.js';
+
+export interface ReportOptions {
+  report?: string;
+  reportWallTime?: boolean;
+}
+
+export function addReportOptions(command: Command): Command {
+  return command
+    .option('--report <file.md>', 'write a markdown report: verdict, causal story, sequence diagram, fault plan, replay command')
+    .option('--report-wall-time', 'add wall-clock time and events/s to the report (it then differs from run to run)');
+}
+
+/** Before the (possibly long) run: a directory, an unwritable folder, or an existing file without --force is exit 2. */
+export function checkReportTarget(values: ReportOptions & { force?: boolean }): void {
+  if (values.report !== undefined) checkWritableTarget('--report', values.report, values.force === true);
+}
+
+/**
+ * The command that reproduces the report: the canonical run arguments (`args`, without the program name),
+ * then `--report` with the same path, and any other output flag the report's content depends on.
+ */
+export function reportReplayCommand(args: readonly string[], values: ReportOptions, extraArgs: readonly string[] = []): string {
+  const flags = values.report === undefined ? [] : ['--report', values.report];
+  return shellQuote(['simulate', ...args, ...extraArgs, ...flags, ...(values.reportWallTime === true ? ['--report-wall-time'] : [])]);
+}
+
+export function wallFigures(values: ReportOptions, wallMs: number, events: number): WallFigures | undefined {
+  if (values.reportWallTime !== true) return undefined;
+  return { wallMs, eventsPerSecond: wallMs > 0 ? (events * 1000) / wallMs : 0 };
+}
+
+export function writeReport(path: string, markdown: string): void {
+  writeFileAtomic('--report', path, markdown);
+}
+
+let cachedVersion: string | undefined;
+
+/** The package version, from package.json beside the sources (tests) or beside dist/ (the built CLI). */
+export function toolVersion(): string {
+  if (cachedVersion !== undefined) return cachedVersion;
+  for (const relative of ['../package.json', '../../package.json']) {
+    try {
+      const manifest = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (manifest.name === 'delivery-sim' && typeof manifest.version === 'string') return (cachedVersion = manifest.version);
+    } catch {
+      // not at this level; try the next
+    }
+  }
+  return (cachedVersion = 'unknown');
+}

@@ -1,0 +1,41 @@
+/**
+ * Faults and broker errors in past-tense domain words, for stories ("the consumer crashed right after the DB
+ * commit of m3"). describeFault in models/ words a fault as a plan entry; these word it as something that
+ * happened, inside a longer sentence.
+ */
+import type { Fault } from '../models/faults.js';
+import { ordinal } from './format.js';
+
+/** When a crash struck, relative to the message it names: "right after the DB commit of m3 (delivery 1) ...". */
+export function crashMoment(fault: Fault): string {
+  switch (fault.kind) {
+    case 'consumer-crash': {
+      // The delivery number only matters when the message was delivered before.
+      const nth = fault.delivery > 1 ? ` (its ${ordinal(fault.delivery)} delivery)` : '';
+      if (fault.point === 'after-fetch') return `right after fetching ${fault.message}${nth}, before processing it`;
+      if (fault.point === 'mid-process') return `in the middle of processing ${fault.message}${nth}`;
+      return `right after the DB commit of ${fault.message}${nth} and before committing its offset`;
+    }
+    case 'producer-crash':
+      return fault.point === 'after-send' ? `right after sending ${fault.message}` : `right after being handed ${fault.message}`;
+    case 'leader-failover':
+      return `right after appending ${fault.message}`;
+    default:
+      return '';
+  }
+}
+
+/** A broker's produce error in words. */
+export function produceErrorWords(error: string, partition: number | undefined, isr?: number, minInsync?: number): string {
+  const where = partition === undefined ? 'the partition' : `partition ${partition}`;
+  switch (error) {
+    case 'NOT_LEADER_OR_FOLLOWER':
+      return `${where} had no leader (NOT_LEADER_OR_FOLLOWER)`;
+    case 'NOT_ENOUGH_REPLICAS':
+      return `${where} had ${isr ?? 'too few'} in-sync replica${isr === 1 ? '' : 's'}, fewer than min.insync.replicas=${minInsync ?? '?'} (NOT_ENOUGH_REPLICAS)`;
+    case 'OUT_OF_ORDER_SEQUENCE_NUMBER':
+      return 'its sequence number was ahead of the last one the broker had stored (OUT_OF_ORDER_SEQUENCE_NUMBER)';
+    default:
+      return error;
+  }
+}

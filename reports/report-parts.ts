@@ -1,0 +1,111 @@
+/**
+ * Sections shared by the run and compare reports: the outcome in words, the verdict table, the stories of a
+ * broken invariant with their sequence diagram, and the figures.
+ */
+import type { InvariantResult } from '../models/invariants.js';
+import { INVARIANT_NAMES } from '../models/modes.js';
+import type { InvariantName } from '../models/modes.js';
+import type { SimulationResult } from '../models/simulation.js';
+import { at, plural, trimNumber } from './format.js';
+import { code, escapeText, fenced, raw, table } from './markdown.js';
+import { sequenceDiagram } from './sequence-diagram.js';
+import { explainInvariant } from './story.js';
+import type { Story } from './story-types.js';
+import { TraceFacts } from './trace-facts.js';
+
+/** Wall-clock figures: only in a report when asked for, since they differ run to run. */
+export interface WallFigures {
+  wallMs: number;
+  eventsPerSecond: number;
+}
+
+/** Broken invariants, VIOLATED ones first (they are the bugs), then in the usual order. */
+export function brokenInvariants(result: Pick<SimulationResult, 'invariants'>): InvariantResult[] {
+  const broken = INVARIANT_NAMES.map((name) => result.invariants[name]).filter((invariant) => !invariant.holds);
+  return [...broken.filter((invariant) => invariant.status === 'VIOLATED'), ...broken.filter((invariant) => invariant.status !== 'VIOLATED')];
+}
+
+/** "loss: VIOLATED; duplicates: broken, as expected", or "every invariant holds". */
+export function outcomeWords(result: Pick<SimulationResult, 'invariants'>, separator = ': '): string {
+  const broken = brokenInvariants(result);
+  if (broken.length === 0) return 'every invariant holds';
+  return broken.map((invariant) => `${invariant.name}${separator}${invariant.status}`).join('; ');
+}
+
+export function observed(invariant: InvariantResult): string {
+  if (invariant.name === 'loss' && invariant.acknowledgedCount !== undefined && invariant.acknowledgedCount > 0) return `${invariant.count} (${invariant.acknowledgedCount} acknowledged)`;
+  return String(invariant.count);
+}
+
+export function statusMarkdown(invariant: InvariantResult): string {
+  if (invariant.status === 'VIOLATED') return '**VIOLATED**';
+  if (invariant.status === 'broken, as expected') return '**broken**, as expected';
+  return 'holds';
+}
+
+export function verdictTable(result: SimulationResult): string {
+  const rows = INVARIANT_NAMES.map((name) => {
+    const invariant = result.invariants[name];
+    return [name, invariant.promised ? 'yes' : 'no', observed(invariant), raw(statusMarkdown(invariant))];
+  });
+  return table(['invariant', `promised by ${result.config.mode}`, 'observed (count)', 'status'], rows, ['l', 'l', 'r', 'l']);
+}
+
+/** What a verdict means for the user, in one sentence. */
+export function verdictSentence(result: SimulationResult): string {
+  const violated = INVARIANT_NAMES.filter((name) => result.invariants[name].status === 'VIOLATED');
+  const expected = INVARIANT_NAMES.filter((name) => result.invariants[name].status === 'broken, as expected');
+  if (violated.length > 0) {
+    return `**VIOLATED**: ${violated.join(', ')} broke although ${result.config.mode} promises ${violated.length === 1 ? 'it' : 'them'} — a misconfiguration or a bug in the model (exit code 1).`;
+  }
+  if (expected.length > 0) {
+    return `**ok**: every invariant ${result.config.mode} promises held; ${expected.join(', ')} broke, which ${result.config.mode} does not promise.`;
+  }
+  return `**ok**: every invariant held.`;
+}
+
+export function outcomeSentence(result: SimulationResult): string {
+  if (result.outcome.kind === 'quiescent') return `settled after healing at ${at(result.stats.virtualTimeMs * 1000)}`;
+  return `stopped at the ${result.outcome.limit} limit (${result.outcome.value}) at ${at(result.stats.virtualTimeMs * 1000)}`;
+}
+
+/** Every story of every broken invariant, computed once per result (the report and the plan table share them). */
+export function allStories(result: SimulationResult, facts: TraceFacts = new TraceFacts(result)): Map<InvariantName, Story[]> {
+  const stories = new Map<InvariantName, Story[]>();
+  for (const invariant of brokenInvariants(result)) stories.set(invariant.name, explainInvariant(result, invariant.name, facts));
+  return stories;
+}
+
+/**
+ * One broken invariant: each witness's story (the checker lists at most a few; the count is complete),
+ * then the sequence diagram of the first witness.
+ */
+export function invariantSection(result: SimulationResult, invariant: InvariantResult, stories: readonly Story[], facts: TraceFacts, headingLevel: number): string[] {
+  const noun = invariant.name === 'liveness' ? 'run' : 'message';
+  const heading = `${'#'.repeat(headingLevel)} ${invariant.name}: ${invariant.status} (${plural(invariant.count, noun)})`;
+  const out = [heading, ''];
+  for (const story of stories) {
+    const lead = story.msg === '' ? '' : `**${story.msg}** `;
+    out.push(`${lead}*${escapeText(story.mechanism)}.* ${escapeText(story.text)}`, '');
+  }
+  if (invariant.count > stories.length) out.push(`… and ${invariant.count - stories.length} more (the checker lists ${stories.length}; \`--json\` has every witness).`, '');
+  const first = stories[0];
+  if (first !== undefined && first.records.length > 0) {
+    const subject = first.msg === '' ? 'the end of the run' : first.msgs.join(' and ');
+    out.push(`Sequence diagram of ${subject} (only the steps the story cites; times are virtual):`, '', fenced('mermaid', sequenceDiagram(facts, first)), '');
+  }
+  return out;
+}
+
+export function figuresTable(rows: readonly { label?: string; result: SimulationResult }[], wall?: WallFigures): string {
+  const header = [...(rows.some((row) => row.label !== undefined) ? ['mode'] : []), 'events', 'virtual time', 'trace records', 'trace hash', ...(wall === undefined ? [] : ['wall time', 'events/s'])];
+  const body = rows.map(({ label, result }) => [
+    ...(label === undefined ? [] : [label]),
+    String(result.stats.events),
+    `${trimNumber(result.stats.virtualTimeMs)} ms`,
+    String(result.stats.traceRecords),
+    raw(code(result.traceHash())),
+    ...(wall === undefined ? [] : [`${trimNumber(wall.wallMs)} ms`, String(Math.round(wall.eventsPerSecond))]),
+  ]);
+  return table(header, body);
+}

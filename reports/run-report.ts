@@ -1,0 +1,147 @@
+/**
+ * The markdown report of one run — a plain `simulate` run, a counterexample found by `simulate check`, or a
+ * plan shrunk by `simulate shrink` — for a reviewer who has never seen the code: what was run, what broke and
+ * whether the mode promised it, why (a story per witness and a sequence diagram), the faults in words and as
+ * a plan file, and the command that reproduces this exact report. Pure: the same inputs give the same bytes.
+ */
+import { MODES } from '../models/modes.js';
+import type { InvariantName } from '../models/modes.js';
+import type { SimulationResult } from '../models/simulation.js';
+import { faultPlanJson, faultPlanTable } from './fault-plan.js';
+import { plural } from './format.js';
+import { code, escapeText, fenced, raw, table } from './markdown.js';
+import { allStories, brokenInvariants, figuresTable, invariantSection, outcomeSentence, outcomeWords, verdictSentence, verdictTable } from './report-parts.js';
+import type { WallFigures } from './report-parts.js';
+import { settingRows, settingValue } from './settings-table.js';
+import { TraceFacts } from './trace-facts.js';
+
+export type ReportKind = 'run' | 'check' | 'shrink';
+
+/** One invariant's search in `simulate check`: how many plans were tried and, if it broke, the plan's size. */
+export interface SearchSummary {
+  invariant: InvariantName;
+  promised: boolean;
+  plansTried: number;
+  /** Faults in the minimal plan, when the search found a break. */
+  minimalFaults?: number;
+}
+
+export interface RunReportMeta {
+  /** Which command produced the result: a plain run, a `check` counterexample, or a `shrink` result. */
+  kind: ReportKind;
+  /** The simulator's version (package.json), printed in the header. */
+  toolVersion: string;
+  /** The exact command line that reproduces this report (including its `--report` flag). */
+  replayCommand: string;
+  /** The plan file the command wrote or read, when there is one. */
+  planFile?: string;
+  /** The named scenario the run used, if any. */
+  scenario?: { name: string; summary: string };
+  /** How the faults were given (a preset, rates, a plan file), for the header. */
+  faultsLabel?: string;
+  /** check/shrink: how many faults the failing plan had before shrinking. */
+  originalFaultCount?: number;
+  /** check/shrink: how many successful shrink steps it took. */
+  shrinkSteps?: number;
+  /** check: how many generated plans were tried before the counterexample. */
+  runsSearched?: number;
+  /**
+   * check/shrink: the command that replays just the counterexample's plan (a plain run: same trace hash as
+   * this report's run), beside `replayCommand`, which reruns the search and rewrites this report.
+   */
+  counterexampleReplay?: string;
+  /** check: what the search found per invariant, for a summary table. */
+  search?: readonly SearchSummary[];
+  /** Wall-clock figures, only when the user asked for them (they make the report differ run to run). */
+  wall?: WallFigures;
+}
+
+const INTRO: Record<ReportKind, string> = {
+  run: 'One deterministic run',
+  check: 'A counterexample found by `simulate check` (generated fault plans, shrunk to the fewest faults that still break the invariant)',
+  shrink: 'A failing run shrunk by `simulate shrink` to the fewest faults that still break the same invariant',
+};
+
+export function reportTitle(result: SimulationResult): string {
+  return `${result.config.mode} · seed ${result.config.seed} · ${outcomeWords(result)}`;
+}
+
+export function renderRunReport(result: SimulationResult, meta: RunReportMeta): string {
+  const facts = new TraceFacts(result);
+  const stories = allStories(result, facts);
+  const out: string[] = [`# ${reportTitle(result)}`, ''];
+  const scenario = meta.scenario === undefined ? '' : `, scenario ${code(meta.scenario.name)} (${escapeText(meta.scenario.summary)})`;
+  out.push(`${INTRO[meta.kind]} of delivery-sim ${escapeText(meta.toolVersion)}${scenario}.`, '', `Verdict — ${verdictSentence(result)}`, '');
+  const rows = settingRows(result.config);
+  const overrides = rows.filter((row) => row.note !== '');
+  if (overrides.length > 0) {
+    // Overrides are why a mode can break its own promise: say so up front, not only in the settings table.
+    out.push(`This run overrides the ${result.config.mode} preset: ${overrides.map((row) => `${code(`${row.setting}=${row.value}`)} (preset ${code(String(settingValue((MODES[result.config.mode].settings as unknown as Record<string, unknown>)[row.setting])))})`).join(', ')}.`, '');
+  }
+
+  out.push(...header(result, meta), '');
+  out.push(`<details><summary>Every effective setting (${rows.length})</summary>`, '');
+  out.push(table(['component', 'setting', 'real-system name', 'value', 'note'], rows.map((row) => [row.component, raw(code(row.setting)), row.realName, raw(code(row.value)), row.note])), '', '</details>', '');
+
+  if (meta.search !== undefined && meta.search.length > 0) out.push(...searchSection(meta.search));
+  out.push('## Verdict', '', verdictTable(result), '');
+  for (const invariant of brokenInvariants(result)) out.push(...invariantSection(result, invariant, stories.get(invariant.name) ?? [], facts, 2));
+
+  out.push(...planSection(result, meta, [...stories.values()].flat()));
+  out.push('## Replay', '', 'This command reproduces this exact report (the run is deterministic: same seed and options, same trace; add `--force` to replace an existing file):', '', fenced('sh', meta.replayCommand), '');
+  if (meta.counterexampleReplay !== undefined) out.push('This one replays only the counterexample, as a plain run with the same trace hash:', '', fenced('sh', meta.counterexampleReplay), '');
+  if (meta.planFile !== undefined) out.push(`Plan file: ${code(meta.planFile)}.`, '');
+  out.push('## Figures', '', figuresTable([{ result }], meta.wall), '');
+  if (meta.wall !== undefined) out.push('Wall time and events/s were asked for: they vary from run to run, everything else in this report does not.', '');
+  return out.join('\n');
+}
+
+function header(result: SimulationResult, meta: RunReportMeta): string[] {
+  const { config } = result;
+  const injected = result.injected.faults.length;
+  const faults = `${plural(injected, 'fault')} injected${meta.faultsLabel === undefined ? '' : ` (${meta.faultsLabel})`}${result.unusedPlanFaults.length > 0 ? `; ${result.unusedPlanFaults.length} of the plan never matched anything` : ''}`;
+  const rows: [string, string][] = [
+    ['mode', `${config.mode} — ${MODES[config.mode].summary}`],
+    ['seed', String(config.seed)],
+    ['tool', `delivery-sim ${meta.toolVersion}`],
+    ['workload', `${plural(config.workload.messages, 'message')}, ${plural(config.workload.keys, 'key')}, ${plural(config.workload.partitions, 'partition')}, one every ${config.workload.produceIntervalMs} ms`],
+    ['fault plan', faults],
+    ['outcome', outcomeSentence(result)],
+  ];
+  if (meta.scenario !== undefined) rows.splice(2, 0, ['scenario', meta.scenario.name]);
+  return [table(['run', ''], rows)];
+}
+
+function planSection(result: SimulationResult, meta: RunReportMeta, stories: Parameters<typeof faultPlanTable>[1]): string[] {
+  const plan = result.injected;
+  const size = plural(plan.faults.length, 'fault');
+  let heading: string;
+  let intro: string;
+  if (meta.kind === 'run') {
+    heading = `## Fault plan (${size})`;
+    intro = 'The faults this run injected, in order, named by what they hit (so removing one leaves the others meaning the same thing). Saved as a plan file, the JSON below replays them.';
+  } else {
+    heading = `## Minimal fault plan (${size})`;
+    const from = meta.originalFaultCount === undefined ? '' : `, shrunk from ${plural(meta.originalFaultCount, 'fault')}`;
+    const steps = meta.shrinkSteps === undefined ? '' : ` in ${plural(meta.shrinkSteps, 'step')}`;
+    const searched = meta.runsSearched === undefined ? '' : ` after ${plural(meta.runsSearched, 'generated plan')}`;
+    intro = `The fewest faults that still break the invariant${from}${steps}${searched}. The shrinker could not remove any one of them and keep the break.`;
+  }
+  const out = [heading, '', intro, ''];
+  if (plan.faults.length > 0) out.push(faultPlanTable(plan, stories), '');
+  out.push(fenced('json', faultPlanJson(plan)), '');
+  if (result.unusedPlanFaults.length > 0) {
+    out.push(`${plural(result.unusedPlanFaults.length, 'fault')} of the given plan never matched anything in this run (the run never reached that point, or reached it after healing):`, '', fenced('json', faultPlanJson({ version: 1, faults: result.unusedPlanFaults })), '');
+  }
+  return out;
+}
+
+function searchSection(search: readonly SearchSummary[]): string[] {
+  const rows = search.map((item) => [
+    item.invariant,
+    item.promised ? 'yes' : 'no',
+    String(item.plansTried),
+    item.minimalFaults === undefined ? 'holds over every plan tried' : `broke: minimal plan of ${plural(item.minimalFaults, 'fault')}`,
+  ]);
+  return ['## Search', '', table(['invariant', 'promised', 'plans tried', 'result'], rows, ['l', 'l', 'r', 'l']), ''];
+}

@@ -1,0 +1,136 @@
+/**
+ * Why a message's effect reached the DB more than once. Each re-application has one of three causes, told
+ * apart by comparing it with the previous application of the same message:
+ * - a different log offset: the log held the message twice (a produce retry or an outbox re-send appended it again);
+ * - the same offset, a later delivery: the consumer got the record again (it crashed before its offset commit covered it);
+ * - the same delivery, a later DB attempt: the consumer re-tried a write the DB had already committed (lost reply).
+ */
+import type { TraceRecord } from '../sim/trace.js';
+import { crashMoment } from './fault-words.js';
+import { at, timesWord, trimNumber } from './format.js';
+import { attemptFate, resendReason } from './story-producer.js';
+import { Citations } from './story-types.js';
+import type { Story } from './story-types.js';
+import { is, listField, numberField } from './trace-facts.js';
+import type { TraceFacts } from './trace-facts.js';
+
+interface Application {
+  commit: TraceRecord;
+  write?: TraceRecord;
+  deliver?: TraceRecord;
+  offset: number;
+  delivery: number;
+  attempt: number;
+}
+
+function application(facts: TraceFacts, msg: string, commit: TraceRecord): Application {
+  const attempt = numberField(commit, 'attempt') ?? 0;
+  const write = facts.previous(commit, is('db-write', 'consumer', { msg, attempt }));
+  const deliver = facts.previous(write ?? commit, is('deliver', 'consumer', { msg }));
+  return { commit, write, deliver, offset: numberField(commit, 'offset') ?? -1, delivery: numberField(deliver, 'delivery') ?? 0, attempt };
+}
+
+export function duplicateStory(facts: TraceFacts, msg: string): Story | undefined {
+  const commits = facts.aboutKind(msg, 'db-commit', { actor: 'db' });
+  if (commits.length < 2) return undefined;
+  const cite = new Citations(facts);
+  const applications = commits.map((commit) => application(facts, msg, commit));
+  const causes: string[] = [];
+  const mechanisms: string[] = [];
+  for (let index = 1; index < applications.length; index++) {
+    const [earlier, later] = [applications[index - 1], applications[index]];
+    cite.add(earlier.commit, later.commit);
+    let cause: { text: string; mechanism: string } | undefined;
+    if (later.offset !== earlier.offset) cause = logDuplicate(facts, cite, msg, earlier, later);
+    else if (later.delivery !== earlier.delivery) cause = redelivery(facts, cite, msg, earlier, later);
+    else cause = rewrite(facts, cite, msg, earlier, later);
+    causes.push(cause.text);
+    if (!mechanisms.includes(cause.mechanism)) mechanisms.push(cause.mechanism);
+  }
+  const text = `${msg} was applied to the DB ${timesWord(commits.length)}: ${causes.join('; then ')}.`;
+  return { invariant: 'duplicates', msg, mechanism: mechanisms.join('; '), text, records: cite.list(), msgs: [msg] };
+}
+
+/** The log held the message twice: a produce retry (or an outbox re-send) was appended again. */
+function logDuplicate(facts: TraceFacts, cite: Citations, msg: string, earlier: Application, later: Application): { text: string; mechanism: string } {
+  const firstAppend = facts.aboutKind(msg, 'append', { offset: earlier.offset })[0];
+  const secondAppend = facts.aboutKind(msg, 'append', { offset: later.offset })[0];
+  cite.add(firstAppend, secondAppend);
+  const firstAttempt = numberField(firstAppend, 'attempt') ?? 1;
+  const secondAttempt = numberField(secondAppend, 'attempt') ?? firstAttempt + 1;
+  const fate = attemptFate(facts, cite, msg, firstAttempt);
+  const steps: string[] = [`its produce request (attempt ${firstAttempt}) ${fate}`];
+  // Every attempt between the two appends explains itself too (a retry can be lost as well).
+  for (let attempt = firstAttempt; attempt < secondAttempt; attempt++) {
+    steps.push(resendReason(facts, cite, msg, attempt));
+    if (attempt + 1 < secondAttempt) steps.push(`attempt ${attempt + 1} ${attemptFate(facts, cite, msg, attempt + 1)}`);
+  }
+  const sessionChange = producerSessionChanged(facts, msg, firstAttempt, secondAttempt);
+  const why = facts.settings.enableIdempotence
+    ? sessionChange
+      ? ' — idempotence de-duplicates only within one producer session, and the restarted producer had a new producer id'
+      : ''
+    : ' — without enable.idempotence the broker cannot tell a retry from a new record';
+  steps.push(`the broker appended ${msg} again at offset ${later.offset}${secondAppend === undefined ? '' : ` (${at(secondAppend.t)})`}${why}`);
+  const mechanism = steps.some((step) => step.includes('outbox')) ? 'producer crash, outbox re-send: duplicate in the log' : fate.includes('ack was lost') ? 'lost ack, then a retry: duplicate in the log' : 'produce retry: duplicate in the log';
+  return {
+    text: `${steps.join('; ')}; the consumer processed both copies (offsets ${earlier.offset} and ${later.offset}), so the DB applied ${msg} at ${at(earlier.commit.t)} and again at ${at(later.commit.t)}`,
+    mechanism,
+  };
+}
+
+function producerSessionChanged(facts: TraceFacts, msg: string, first: number, second: number): boolean {
+  const pid = (attempt: number): number | undefined => numberField(facts.aboutKind(msg, 'send', { attempt })[0], 'pid');
+  return pid(first) !== pid(second);
+}
+
+function fetchOf(facts: TraceFacts, msg: string, deliver: TraceRecord | undefined): TraceRecord | undefined {
+  if (deliver === undefined) return undefined;
+  return facts.previous(deliver, (record) => record.kind === 'fetched' && listField(record, 'msgs').includes(msg));
+}
+
+/** The consumer got the same record again: it crashed before an offset commit covered it. */
+function redelivery(facts: TraceFacts, cite: Citations, msg: string, earlier: Application, later: Application): { text: string; mechanism: string } {
+  const partition = facts.message(msg)?.partition ?? 0;
+  const crash = facts.previous(later.deliver ?? later.commit, is('crash', 'consumer'), earlier.commit);
+  // The fetches that handed the record over, both times: the diagram shows the re-delivery as an arrow.
+  cite.add(fetchOf(facts, msg, earlier.deliver), fetchOf(facts, msg, later.deliver), later.deliver);
+  const applied = `the consumer applied it at ${at(earlier.commit.t)} (delivery ${earlier.delivery}, offset ${earlier.offset})`;
+  if (crash === undefined) {
+    return { text: `${applied}, and the broker delivered it again (delivery ${later.delivery}), applied at ${at(later.commit.t)}`, mechanism: 'redelivery' };
+  }
+  const faultRecord = facts.faultRecordBehind(crash);
+  const fault = facts.faultBehind(crash);
+  const restart = facts.next(crash, is('restart', 'consumer'));
+  const resumed = facts.next(crash, is('resumed', 'consumer'));
+  const committed = facts.previous(crash, is('offset-committed', 'broker', { partition }));
+  const lostCommits = facts.between(earlier.commit, crash, (record) => record.kind === 'fault' && (record.fault as { kind: string; partition?: number }).kind === 'commit-lost' && (record.fault as { partition?: number }).partition === partition);
+  cite.add(crash, faultRecord, restart, resumed, committed, ...lostCommits);
+  const committedOffset = numberField(committed, 'offset') ?? 0;
+  const position = (resumed?.positions as number[] | undefined)?.[partition];
+  const moment = fault === undefined ? '' : `, ${crashMoment(fault)},`;
+  const lost = lostCommits.length > 0 ? ` (its commit of offset ${(lostCommits[0].fault as { offset: number }).offset} had been lost on the way to the broker)` : '';
+  let text = `${applied} and crashed at ${at(crash.t)}${moment.replace(/,$/, '')}; partition ${partition}'s committed offset was still ${committedOffset}${lost}, so no commit covered ${msg} (offset ${earlier.offset}) yet`;
+  const marked = facts.between(earlier.commit, crash, is('db-mark-seen', 'db', { msg }));
+  if (facts.settings.dedup === 'separate-transaction' && marked.length === 0) {
+    text += `; the dedup key for ${msg} is written in a separate transaction (dedup=separate-transaction) and the crash came before it was written, so the dedup check on re-delivery found nothing`;
+  }
+  text += `; after restarting${restart === undefined ? '' : ` at ${at(restart.t)}`} the consumer resumed from offset ${position ?? committedOffset} and processed ${msg} again (delivery ${later.delivery}), applied at ${at(later.commit.t)}`;
+  const mechanism = facts.settings.dedup === 'separate-transaction' && marked.length === 0 ? 'crash between the effect and the dedup mark: redelivery passes the check' : fault?.kind === 'consumer-crash' && fault.point === 'after-db-commit' ? 'crash after the DB commit, before the offset commit: redelivery' : 'consumer crash before the offset commit: redelivery';
+  return { text, mechanism };
+}
+
+/** Same delivery, another DB attempt: the consumer retried a write the DB had already committed. */
+function rewrite(facts: TraceFacts, cite: Citations, msg: string, earlier: Application, later: Application): { text: string; mechanism: string } {
+  const replyLost = facts.faultRecord('db-reply-lost', { message: msg, attempt: earlier.attempt });
+  const timeout = facts.next(earlier.commit, (record) => record.kind === 'timeout' && record.actor === 'consumer' && record.msg === msg && record.attempt === earlier.attempt);
+  const drop = facts.next(earlier.commit, (record) => record.kind === 'partition-drop' && record.from === 'db' && record.to === 'consumer', later.write);
+  cite.add(earlier.write, replyLost, timeout, later.write, replyLost === undefined ? drop : undefined);
+  const why = replyLost !== undefined ? 'but its reply was lost on the way back' : drop !== undefined ? 'but its reply was dropped: the consumer-db link was cut (a network partition)' : 'but its reply did not arrive in time';
+  const waited = timeout === undefined ? 'the consumer' : `after consumerTimeoutMs=${trimNumber(facts.settings.consumerTimeoutMs)} without an answer (${at(timeout.t)}) the consumer`;
+  const dedup = facts.settings.dedup === 'none' ? ', which keeps no dedup key (dedup=none),' : '';
+  return {
+    text: `the DB committed the consumer's write of ${msg} (attempt ${earlier.attempt}) at ${at(earlier.commit.t)} ${why}; ${waited} retried the write (attempt ${later.attempt}, dbRetries=${facts.settings.dbRetries}) and the DB${dedup} applied it again at ${at(later.commit.t)}`,
+    mechanism: replyLost !== undefined ? 'lost DB reply, then a retried write' : 'retried DB write',
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Why two messages of one key reached the DB out of send order. The checker names the message applied too
+ * late; the one it was applied after is recomputed here from the DB effects, the same way the checker does.
+ * Usually the log itself holds them inverted: the earlier message's first request failed (lost, refused,
+ * held up) while later ones, already in flight (max.in.flight.requests > 1), were appended first, and the
+ * retry landed behind them.
+ */
+import { at, trimNumber } from './format.js';
+import { appendRecord, attemptFate, resendReason, sendRecord } from './story-producer.js';
+import { Citations } from './story-types.js';
+import type { Story } from './story-types.js';
+import { numberField } from './trace-facts.js';
+import type { TraceFacts } from './trace-facts.js';
+
+/** The message `late` was applied after (the latest applied of its key at that moment), as the checker sees it. */
+export function appliedBefore(facts: TraceFacts, late: string): string | undefined {
+  const seen = new Set<string>();
+  const latestPerKey = new Map<string, { id: string; keySeq: number }>();
+  for (const effect of facts.run.effects) {
+    if (seen.has(effect.msgId)) continue;
+    seen.add(effect.msgId);
+    const message = facts.message(effect.msgId);
+    if (message === undefined) continue;
+    const latest = latestPerKey.get(message.key);
+    if (effect.msgId === late) return latest !== undefined && latest.keySeq > message.keySeq ? latest.id : undefined;
+    if (latest === undefined || latest.keySeq < message.keySeq) latestPerKey.set(message.key, { id: message.id, keySeq: message.keySeq });
+  }
+  return undefined;
+}
+
+export function orderStory(facts: TraceFacts, late: string): Story | undefined {
+  const early = appliedBefore(facts, late);
+  const lateMessage = facts.message(late);
+  if (early === undefined || lateMessage === undefined) return undefined;
+  const cite = new Citations(facts);
+  const lateCommit = facts.aboutKind(late, 'db-commit')[0];
+  const earlyCommit = facts.aboutKind(early, 'db-commit')[0];
+  cite.add(lateCommit, earlyCommit);
+  const lateOffset = numberField(lateCommit, 'offset') ?? -1;
+  const earlyOffset = numberField(earlyCommit, 'offset') ?? -1;
+  const headline = `${late} and ${early} share key ${lateMessage.key} and the producer was handed ${late} first, yet the DB applied ${late} after ${early}`;
+  const lateSend = sendRecord(facts, late, 1);
+  cite.add(lateSend);
+  if (lateOffset > earlyOffset) {
+    // The log itself is inverted: explain how the later message overtook the earlier one.
+    const lateAppend = facts.aboutKind(late, 'append', { offset: lateOffset })[0];
+    const earlyAppend = facts.aboutKind(early, 'append', { offset: earlyOffset })[0] ?? appendRecord(facts, early, 1);
+    // The attempt of the earlier message that made it into the log is the one that overtook.
+    const earlySend = sendRecord(facts, early, numberField(earlyAppend, 'attempt') ?? 1);
+    cite.add(lateAppend, earlyAppend, earlySend);
+    const appendedAttempt = numberField(lateAppend, 'attempt') ?? 1;
+    const steps: string[] = [];
+    for (let attempt = 1; attempt < appendedAttempt; attempt++) {
+      steps.push(`${attempt === 1 ? `${late}'s first produce request` : `attempt ${attempt}`} ${attemptFate(facts, cite, late, attempt)}`);
+      steps.push(resendReason(facts, cite, late, attempt));
+    }
+    const inFlight = facts.settings.maxInFlight > 1 ? ` — with max.in.flight.requests=${facts.settings.maxInFlight} the producer does not wait for ${late} before sending the next records` : '';
+    steps.push(`meanwhile ${early}${earlySend === undefined ? '' : `, sent at ${at(earlySend.t)},`} was appended at offset ${earlyOffset}${earlyAppend === undefined ? '' : ` (${at(earlyAppend.t)})`}${inFlight}`);
+    steps.push(`${late}'s ${appendedAttempt > 1 ? `retry (attempt ${appendedAttempt})` : 'request'} was appended only at offset ${lateOffset}${lateAppend === undefined ? '' : ` (${at(lateAppend.t)})`}, behind ${early}`);
+    const guard = facts.settings.enableIdempotence ? '' : '; without enable.idempotence the broker does not check sequence numbers, so nothing refused the out-of-order append';
+    const text = `${headline}: ${steps.join('; ')}${guard}; the consumer applies records in log order, so ${early} (offset ${earlyOffset}) was applied at ${at(earlyCommit?.t ?? 0)} and ${late} (offset ${lateOffset}) only at ${at(lateCommit?.t ?? 0)}.`;
+    const mechanism = appendedAttempt > 1 ? `retry overtaken by in-flight requests: reordered log (max.in.flight.requests=${trimNumber(facts.settings.maxInFlight)})` : 'requests reordered before reaching the broker';
+    return { invariant: 'order', msg: late, mechanism, text, records: cite.list(), msgs: [late, early] };
+  }
+  const text = `${headline}: ${late} sits before ${early} in the log (offsets ${lateOffset} and ${earlyOffset}), but its first application came only at ${at(lateCommit?.t ?? 0)}, after ${early}'s at ${at(earlyCommit?.t ?? 0)}.`;
+  return { invariant: 'order', msg: late, mechanism: 'applied out of log order', text, records: cite.list(), msgs: [late, early] };
+}

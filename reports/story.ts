@@ -1,0 +1,60 @@
+/**
+ * Causal stories for broken invariants: for each witness, one paragraph in domain words built from the trace,
+ * and the trace records it rests on (which the sequence diagram draws). A mechanism the builders do not
+ * recognise still gets a story: the checker's summary plus every fault that touched the message.
+ */
+import type { Fault } from '../models/faults.js';
+import { describeFault } from '../models/faults.js';
+import type { InvariantResult, Witness } from '../models/invariants.js';
+import type { InvariantName } from '../models/modes.js';
+import { at } from './format.js';
+import { duplicateStory } from './story-duplicates.js';
+import { lossStory } from './story-loss.js';
+import { orderStory } from './story-order.js';
+import type { Story } from './story-types.js';
+import { TraceFacts } from './trace-facts.js';
+import type { RunFacts } from './trace-facts.js';
+
+export type { Story } from './story-types.js';
+
+/** One story per witness of a broken invariant (none when it holds). */
+export function explainInvariant(run: RunFacts & { invariants: Record<InvariantName, InvariantResult> }, name: InvariantName, facts: TraceFacts = new TraceFacts(run)): Story[] {
+  const invariant = run.invariants[name];
+  if (invariant.holds) return [];
+  return invariant.witnesses.map((witness) => explainWitness(facts, invariant, witness));
+}
+
+export function explainWitness(facts: TraceFacts, invariant: InvariantResult, witness: Witness): Story {
+  let story: Story | undefined;
+  switch (invariant.name) {
+    case 'duplicates':
+      story = duplicateStory(facts, witness.msg);
+      break;
+    case 'loss':
+      story = lossStory(facts, witness.msg);
+      break;
+    case 'order':
+      story = orderStory(facts, witness.msg);
+      break;
+    case 'liveness':
+      story = livenessStory(facts, witness);
+      break;
+  }
+  return story ?? fallbackStory(invariant.name, witness);
+}
+
+function livenessStory(facts: TraceFacts, witness: Witness): Story {
+  const outcome = facts.run.outcome;
+  const limit = outcome.kind === 'limit' ? (outcome.limit === 'events' ? `the limit of ${outcome.value} kernel events` : `the limit of ${outcome.value / 1000} ms of virtual time`) : 'a limit';
+  const heal = facts.records.find((record) => record.kind === 'heal');
+  const last = facts.records[facts.records.length - 1];
+  const text = `The run did not settle: faults stopped ${heal === undefined ? 'at the end of the faulty phase' : `at ${at(heal.t)}`}, yet the system was still busy when it hit ${limit}${last === undefined ? '' : ` (last trace record at ${at(last.t)}: ${last.actor} ${last.kind})`}; something kept retrying or waiting, so "eventually processed" could not be judged.`;
+  return { invariant: 'liveness', msg: '', mechanism: 'did not settle before a limit', text, records: witness.records.slice(-5), msgs: [] };
+}
+
+/** The checker's own summary, and in words every fault whose trace record names the message. */
+export function fallbackStory(name: InvariantName, witness: Witness): Story {
+  const faults = witness.records.filter((record) => record.kind === 'fault').map((record) => `${describeFault(record.fault as Fault)} (${at(record.t)})`);
+  const because = faults.length > 0 ? `; faults that touched it: ${faults.join('; ')}` : '';
+  return { invariant: name, msg: witness.msg, mechanism: 'see the trace', text: `${witness.summary}${because}.`, records: witness.records.filter((record) => record.kind === 'fault'), msgs: witness.msg === '' ? [] : [witness.msg] };
+}

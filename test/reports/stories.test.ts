@@ -1,0 +1,228 @@
+/**
+ * Causal stories: for each mechanism the scenarios force (and the ones plans force), the story names the
+ * right message, the right window and the right cause, with times and offsets read from the same trace.
+ */
+import { describe, expect, it } from 'vitest';
+import { INVARIANT_NAMES, MODE_NAMES, SCENARIOS, simulate } from '../../index.js';
+import type { Fault, InvariantName, ModeName, SimulationInput, SimulationResult, TraceRecord } from '../../index.js';
+import { at } from '../../reports/format.js';
+import { explainInvariant, explainWitness, fallbackStory } from '../../reports/story.js';
+import type { Story } from '../../reports/story.js';
+import { TraceFacts } from '../../reports/trace-facts.js';
+
+function scenarioRun(name: string, mode: ModeName): SimulationResult {
+  const scenario = SCENARIOS.find((item) => item.name === name);
+  if (scenario === undefined) throw new Error(`no scenario ${name}`);
+  return simulate({ mode, seed: 1, settings: scenario.settings, workload: scenario.workload, timing: scenario.timing, faults: scenario.faults });
+}
+
+const small = { messages: 6, keys: 2, partitions: 1 };
+function planRun(mode: ModeName, faults: Fault[], extra: Partial<SimulationInput> = {}): SimulationResult {
+  return simulate({ mode, seed: 1, workload: small, ...extra, faults: { version: 1, faults } });
+}
+
+function storyOf(result: SimulationResult, invariant: InvariantName, msg: string): Story {
+  const story = explainInvariant(result, invariant).find((item) => item.msg === msg);
+  if (story === undefined) throw new Error(`no ${invariant} story for ${msg}: ${result.invariants[invariant].witnesses.map((witness) => witness.msg).join(', ')}`);
+  return story;
+}
+
+const first = (result: SimulationResult, test: (record: TraceRecord) => boolean): TraceRecord => {
+  const record = result.trace.find(test);
+  if (record === undefined) throw new Error('record not found');
+  return record;
+};
+
+describe('duplicate stories', () => {
+  it('lost ack → retry → duplicate append (lost-ack-retry, at-least-once)', () => {
+    const result = scenarioRun('lost-ack-retry', 'at-least-once');
+    const story = storyOf(result, 'duplicates', 'm3');
+    const appends = result.trace.filter((record) => record.kind === 'append' && record.msg === 'm3');
+    const ackLost = first(result, (record) => record.kind === 'fault' && (record.fault as Fault).kind === 'ack-lost');
+    expect(story.mechanism).toBe('lost ack, then a retry: duplicate in the log');
+    expect(story.text).toMatch(/^m3 was applied to the DB twice: /);
+    expect(story.text).toContain(`at offset ${appends[0].offset as number} (${at(appends[0].t)}), but the broker's ack was lost on the way back (${at(ackLost.t)})`);
+    expect(story.text).toContain(`appended m3 again at offset ${appends[1].offset as number}`);
+    expect(story.text).toContain('without enable.idempotence');
+    expect(story.records).toContain(ackLost);
+  });
+
+  it('crash after the DB commit → redelivery (crash-after-db-commit, at-least-once)', () => {
+    const result = scenarioRun('crash-after-db-commit', 'at-least-once');
+    const crash = first(result, (record) => record.kind === 'crash' && record.actor === 'consumer');
+    const resumed = result.trace.filter((record) => record.kind === 'resumed').at(-1) as TraceRecord;
+    for (const msg of ['m2', 'm3']) {
+      const story = storyOf(result, 'duplicates', msg);
+      expect(story.mechanism).toBe('crash after the DB commit, before the offset commit: redelivery');
+      expect(story.text).toContain(`crashed at ${at(crash.t)}, right after the DB commit of m3 and before committing its offset`);
+      expect(story.text).toContain(`resumed from offset ${(resumed.positions as number[])[0]} and processed ${msg} again (delivery 2)`);
+      expect(story.records).toContain(crash);
+    }
+  });
+
+  it('lost DB reply → retried write', () => {
+    const result = planRun('at-least-once', [{ kind: 'db-reply-lost', message: 'm3', attempt: 1 }]);
+    const story = storyOf(result, 'duplicates', 'm3');
+    const commits = result.trace.filter((record) => record.kind === 'db-commit' && record.msg === 'm3');
+    expect(story.mechanism).toBe('lost DB reply, then a retried write');
+    expect(story.text).toContain(`committed the consumer's write of m3 (attempt 1) at ${at(commits[0].t)} but its reply was lost`);
+    expect(story.text).toContain(`retried the write (attempt 2, dbRetries=100)`);
+    expect(story.text).toContain(`applied it again at ${at(commits[1].t)}`);
+  });
+
+  it('producer crash → outbox re-send → duplicate append', () => {
+    const result = planRun('at-least-once', [{ kind: 'producer-crash', message: 'm2', point: 'after-handover' }]);
+    const story = storyOf(result, 'duplicates', 'm1');
+    expect(story.mechanism).toBe('producer crash, outbox re-send: duplicate in the log');
+    expect(story.text).toContain('right after being handed m2');
+    expect(story.text).toContain('re-sent everything still in its outbox (producerBuffer=outbox), m1 included');
+  });
+
+  it('dedup key outside the transaction → redelivery passes the check', () => {
+    const result = scenarioRun('dedup-outside-transaction', 'exactly-once');
+    const story = storyOf(result, 'duplicates', 'm3');
+    expect(result.invariants.duplicates.status).toBe('VIOLATED');
+    expect(story.mechanism).toBe('crash between the effect and the dedup mark: redelivery passes the check');
+    expect(story.text).toContain('dedup=separate-transaction');
+  });
+
+  it('a lost offset commit is named when a crash then re-delivers', () => {
+    const result = planRun('at-least-once', [
+      { kind: 'commit-lost', partition: 0, offset: 3, attempt: 1 },
+      { kind: 'consumer-crash', message: 'm4', delivery: 1, point: 'mid-process' },
+    ]);
+    const story = storyOf(result, 'duplicates', 'm2');
+    expect(story.text).toContain('its commit of offset 3 had been lost on the way to the broker');
+    expect(story.text).toContain('in the middle of processing m4');
+  });
+});
+
+describe('loss stories', () => {
+  it('acks=0 lost request: no retry (lost-request, at-most-once)', () => {
+    const result = scenarioRun('lost-request', 'at-most-once');
+    const story = storyOf(result, 'loss', 'm3');
+    expect(story.mechanism).toBe('produce request lost with acks=0: no retry');
+    expect(story.text).toBe('m3 was never applied to the DB: its produce request (attempt 1) was lost on the way to the broker (t=4 ms); with acks=0 the producer does not wait for an answer, so it never learned of the loss and never retried.');
+  });
+
+  it('early commit + crash → loss (crash-after-early-commit, at-most-once)', () => {
+    const result = scenarioRun('crash-after-early-commit', 'at-most-once');
+    const story = storyOf(result, 'loss', 'm3');
+    const crash = first(result, (record) => record.kind === 'crash' && record.actor === 'consumer');
+    const fetch = first(result, (record) => record.kind === 'fetched' && (record.msgs as string[]).includes('m3'));
+    expect(story.mechanism).toBe('offset committed before processing, then a crash');
+    expect(story.text).toContain(`fetched it at ${at(fetch.t)}`);
+    expect(story.text).toContain(`with commit=before-process it committed offset ${fetch.position as number}`);
+    expect(story.text).toContain(`crashed at ${at(crash.t)}, right after fetching m3, before processing it`);
+    expect(story.text).toContain(`resumed from the committed offset ${fetch.position as number}, past m3`);
+  });
+
+  it('acks=1 failover truncates an acknowledged write (leader-failover-acks-1, at-least-once)', () => {
+    const result = scenarioRun('leader-failover-acks-1', 'at-least-once');
+    const story = storyOf(result, 'loss', 'm3');
+    const elected = first(result, (record) => record.kind === 'leader-elected');
+    expect(result.invariants.loss.status).toBe('VIOLATED');
+    expect(story.mechanism).toBe('acks=1 and a leader failover: acknowledged write truncated');
+    expect(story.text).toMatch(/^m3 was never applied to the DB, although the broker had acknowledged it to the producer: /);
+    expect(story.text).toContain('with acks=1 acknowledged it at once');
+    expect(story.text).toContain(`replica ${elected.replica as number} was elected leader at ${at(elected.t)} with a log of ${elected.logEnd as number} records`);
+    expect(story.records.map((record) => record.kind)).toEqual(expect.arrayContaining(['append', 'acked', 'leader-failed', 'leader-elected', 'truncated']));
+  });
+
+  it('auto-commit while processing + crash → loss of the whole batch (auto-commit-slow-consumer)', () => {
+    const result = scenarioRun('auto-commit-slow-consumer', 'at-least-once');
+    const stories = explainInvariant(result, 'loss');
+    expect(stories.map((story) => story.msg)).toEqual(result.invariants.loss.witnesses.map((witness) => witness.msg));
+    for (const story of stories) {
+      expect(story.mechanism).toBe('auto-commit ahead of processing, then a crash');
+      expect(story.text).toContain('auto.commit.interval.ms=2');
+      expect(story.text).toContain('in the middle of processing m2');
+      expect(story.text).toContain(`past ${story.msg}, so ${story.msg} was never processed`);
+    }
+  });
+
+  it('producer crash with an in-memory buffer', () => {
+    const result = planRun('at-most-once', [{ kind: 'producer-crash', message: 'm3', point: 'after-handover' }]);
+    const story = storyOf(result, 'loss', 'm3');
+    expect(story.mechanism).toBe('producer crash with an in-memory buffer');
+    expect(story.text).toContain('producerBuffer=memory');
+    expect(story.records.map((record) => record.kind)).toEqual(expect.arrayContaining(['crash', 'buffer-lost']));
+  });
+
+  it('no leader: refused request, no retry left', () => {
+    const result = scenarioRun('leader-failover-acks-1', 'at-most-once');
+    const story = storyOf(result, 'loss', 'm4');
+    expect(story.text).toContain('partition 0 had no leader (NOT_LEADER_OR_FOLLOWER)');
+    expect(story.text).toContain('the producer gave up on m4 at once (retries=0)');
+  });
+
+  it('a partition on the consumer-db link and no DB retries', () => {
+    const result = planRun('at-most-once', [{ kind: 'partition', link: 'consumer-db', fromMs: 8, durationMs: 20 }]);
+    const story = storyOf(result, 'loss', result.invariants.loss.witnesses[0].msg);
+    expect(story.mechanism).toBe('DB write failed, consumer gave up');
+    expect(story.text).toContain('the consumer-db link was cut');
+    expect(story.text).toContain('with dbRetries=0 it gave up');
+  });
+});
+
+describe('order stories', () => {
+  it('lost request, retry overtaken by in-flight requests (retry-reorder, at-least-once)', () => {
+    const result = scenarioRun('retry-reorder', 'at-least-once');
+    const witness = result.invariants.order.witnesses[0];
+    const story = storyOf(result, 'order', witness.msg);
+    expect(story.msgs[0]).toBe('m1');
+    expect(witness.summary).toContain(`after ${story.msgs[1]}`);
+    expect(story.text).toMatch(new RegExp(`^m1 and ${story.msgs[1]} share key k0 and the producer was handed m1 first`));
+    expect(story.text).toContain("m1's first produce request was lost on the way to the broker");
+    expect(story.text).toContain('max.in.flight.requests=5');
+  });
+
+  it('a refused request during a failover, overtaken by a later one', () => {
+    const result = scenarioRun('leader-failover-acks-1', 'at-least-once');
+    const witness = result.invariants.order.witnesses[0];
+    const story = storyOf(result, 'order', witness.msg);
+    expect(story.text).toContain('had no leader (NOT_LEADER_OR_FOLLOWER)');
+    expect(story.text).toContain(`behind ${story.msgs[1]}`);
+  });
+});
+
+describe('liveness and fallbacks', () => {
+  it('a run stopped by a limit tells which limit', () => {
+    const result = simulate({ mode: 'at-least-once', seed: 1, limits: { maxEvents: 50 } });
+    const [story] = explainInvariant(result, 'liveness');
+    expect(result.invariants.liveness.status).toBe('VIOLATED');
+    expect(story.text).toContain('the limit of 50 kernel events');
+  });
+
+  it('an unrecognised situation still gets the checker summary and the faults that touched the message', () => {
+    const result = scenarioRun('lost-ack-retry', 'at-least-once');
+    const witness = { msg: 'm3', summary: 'm3 did something odd', records: result.trace.filter((record) => record.msg === 'm3') };
+    const story = fallbackStory('duplicates', witness);
+    expect(story.mechanism).toBe('see the trace');
+    expect(story.text).toContain('m3 did something odd; faults that touched it: the broker\'s ack for m3 (attempt 1) is lost');
+    // explainWitness falls back when the trace has no explanation for the named message.
+    const invariant = { ...result.invariants.duplicates, witnesses: [{ msg: 'm99', summary: 'm99 appeared twice', records: [] }] };
+    expect(explainWitness(new TraceFacts(result), invariant, invariant.witnesses[0]).text).toBe('m99 appeared twice.');
+  });
+
+  it('every break of every scenario and of seeded runs gets a specific story about its witness', () => {
+    const runs: SimulationResult[] = [];
+    for (const scenario of SCENARIOS) for (const mode of MODE_NAMES) runs.push(scenarioRun(scenario.name, mode));
+    for (const mode of MODE_NAMES) for (let seed = 1; seed <= 12; seed++) runs.push(simulate({ mode, seed }));
+    let told = 0;
+    for (const result of runs) {
+      const records = new Set(result.trace);
+      for (const name of INVARIANT_NAMES) {
+        for (const story of explainInvariant(result, name)) {
+          told++;
+          const label = `${result.config.mode} seed ${result.config.seed}: ${story.text}`;
+          expect(story.mechanism, label).not.toBe('see the trace');
+          expect(story.text.startsWith(story.msg), label).toBe(true);
+          expect(story.text.endsWith('.'), label).toBe(true);
+          for (const record of story.records) expect(records.has(record), label).toBe(true);
+        }
+      }
+    }
+    expect(told).toBeGreaterThan(40);
+  });
+});
