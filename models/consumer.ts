@@ -85,10 +85,13 @@ export class Consumer implements Actor<Message> {
         return this.onFetch(ctx, message);
       case 'commit-response':
         if (message.offset > this.committedKnown[message.partition]) this.committedKnown[message.partition] = message.offset;
-        if (this.isOutstanding(message.partition, message.offset, message.attempt)) {
+        // Only while committing: a late commit answer can carry the same (partition, offset, attempt) as the
+        // fetch now outstanding (commit of offset 5, then a fetch from offset 5), and taking it for the fetch's
+        // answer left the consumer waiting for nothing, with no timer: a silent stall.
+        if ((this.state === 'committing-before' || this.state === 'committing-after') && this.isOutstanding(message.partition, message.offset, message.attempt)) {
           this.outstanding = undefined;
           if (this.state === 'committing-before') this.processNext(ctx);
-          else if (this.state === 'committing-after') this.poll(ctx);
+          else this.poll(ctx);
         }
         return;
       case 'db-reply':
