@@ -5,6 +5,8 @@ import type { Fault } from '../models/faults.js';
 import type { InvariantResult } from '../models/invariants.js';
 import { INVARIANT_NAMES, MODES } from '../models/modes.js';
 import type { SimulationResult } from '../models/simulation.js';
+import { TraceFacts, explainWitness } from '../reports/index.js';
+import type { Story } from '../reports/index.js';
 import type { RunSpec } from './run-options.js';
 
 const onOff = (value: boolean): string => (value ? 'on' : 'off');
@@ -43,6 +45,12 @@ function statusText(invariant: InvariantResult, color: ChalkInstance): string {
   return color.yellow('broken, as expected');
 }
 
+/** Faults a story cites, in words (once each, in trace order). */
+function storyFaults(story: Story): string[] {
+  const words = story.records.filter((record) => record.kind === 'fault').map((record) => describeFault(record.fault as Fault));
+  return words.filter((text, index) => words.indexOf(text) === index);
+}
+
 /** Faults named in a witness's trace records, in words: the "why" behind the witness. */
 export function witnessFaults(invariant: InvariantResult, index: number): string[] {
   const records = invariant.witnesses[index]?.records ?? [];
@@ -57,11 +65,15 @@ export function renderVerdictTable(result: SimulationResult, color: ChalkInstanc
   }) as [string, string, string, InvariantResult][];
   const width = [10, 8, 18];
   const lines = [color.bold(['invariant'.padEnd(width[0]), 'promised'.padEnd(width[1]), 'observed'.padEnd(width[2]), 'status'].join('  '))];
+  // The story builder finds the cause even when the fault named another message (a crash while handling m3 re-delivers m2).
+  const facts = new TraceFacts(result);
   for (const [name, promised, observed, invariant] of rows) {
     lines.push([name.padEnd(width[0]), promised.padEnd(width[1]), observed.padEnd(width[2]), statusText(invariant, color)].join('  '));
-    invariant.witnesses.forEach((witness, index) => {
+    invariant.witnesses.forEach((witness) => {
       lines.push(color.dim(`    · ${witness.summary}`));
-      for (const cause of witnessFaults(invariant, index).slice(0, 3)) lines.push(color.dim(`        because ${cause}`));
+      const story = explainWitness(facts, invariant, witness);
+      if (story.mechanism !== 'see the trace') lines.push(color.dim(`        how: ${story.mechanism}`));
+      for (const cause of storyFaults(story).slice(0, 3)) lines.push(color.dim(`        because ${cause}`));
     });
     if (invariant.count > invariant.witnesses.length && invariant.witnesses.length > 0) lines.push(color.dim(`    · … ${invariant.count - invariant.witnesses.length} more`));
   }

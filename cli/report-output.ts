@@ -6,7 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { WallFigures } from '../reports/index.js';
+import type { CompareReportMeta, RunReportMeta, WallFigures } from '../reports/index.js';
+import type { Finding } from './finding.js';
+import type { RunSpec } from './run-options.js';
 import { checkWritableTarget, writeFileAtomic } from './files.js';
 import { shellQuote } from './shell-quote.js';
 
@@ -58,4 +60,40 @@ export function toolVersion(): string {
     }
   }
   return (cachedVersion = 'unknown');
+}
+
+/**
+ * Report metadata for a `check` or `shrink` finding (undefined: the search found nothing). `args` are the
+ * command's canonical arguments without the program name, e.g. ['check', '--mode', 'at-least-once', ...];
+ * `--report` (and `--report-wall-time`) are appended, so the replay rewrites this same report.
+ */
+export function findingReportMeta(kind: 'check' | 'shrink', finding: Finding | undefined, spec: RunSpec, values: ReportOptions, args: readonly string[], extra: Partial<RunReportMeta> = {}): RunReportMeta {
+  return {
+    kind,
+    toolVersion: toolVersion(),
+    replayCommand: reportReplayCommand(args, values),
+    ...(spec.scenario !== undefined ? { scenario: { name: spec.scenario.name, summary: spec.scenario.summary } } : {}),
+    ...(finding !== undefined
+      ? {
+          originalFaultCount: finding.originalFaults,
+          shrinkSteps: finding.shrinkSteps,
+          counterexampleReplay: finding.replay,
+          ...(finding.planFile !== undefined ? { planFile: finding.planFile } : {}),
+        }
+      : {}),
+    ...extra,
+  };
+}
+
+/** Report metadata for `compare`; `args` as for findingReportMeta (starting with 'compare'). */
+export function compareReportMeta(spec: RunSpec, values: ReportOptions, args: readonly string[], planSource: string, planFile: string | undefined, wallMs: number, events: number): CompareReportMeta {
+  const wall = wallFigures(values, wallMs, events);
+  return {
+    toolVersion: toolVersion(),
+    replayCommand: reportReplayCommand(args, values),
+    faultsLabel: planSource,
+    ...(spec.scenario !== undefined ? { scenario: { name: spec.scenario.name, summary: spec.scenario.summary } } : {}),
+    ...(planFile !== undefined ? { planFile } : {}),
+    ...(wall !== undefined ? { wall } : {}),
+  };
 }

@@ -71,7 +71,9 @@ export function renderRunReport(result: SimulationResult, meta: RunReportMeta): 
   const stories = allStories(result, facts);
   const out: string[] = [`# ${reportTitle(result)}`, ''];
   const scenario = meta.scenario === undefined ? '' : `, scenario ${code(meta.scenario.name)} (${escapeText(meta.scenario.summary)})`;
-  out.push(`${INTRO[meta.kind]} of delivery-sim ${escapeText(meta.toolVersion)}${scenario}.`, '', `Verdict — ${verdictSentence(result)}`, '');
+  // A check that found nothing reports the search and the fault-free run it searched around.
+  const intro = meta.kind === 'check' && brokenInvariants(result).length === 0 ? 'A search by `simulate check` that found no counterexample; below, the run without faults' : INTRO[meta.kind];
+  out.push(`${intro}, with delivery-sim ${escapeText(meta.toolVersion)}${scenario}.`, '', `Verdict — ${verdictSentence(result)}`, '');
   const rows = settingRows(result.config);
   const overrides = rows.filter((row) => row.note !== '');
   if (overrides.length > 0) {
@@ -117,7 +119,7 @@ function planSection(result: SimulationResult, meta: RunReportMeta, stories: Par
   const size = plural(plan.faults.length, 'fault');
   let heading: string;
   let intro: string;
-  if (meta.kind === 'run') {
+  if (meta.kind === 'run' || plan.faults.length === 0) {
     heading = `## Fault plan (${size})`;
     intro = 'The faults this run injected, in order, named by what they hit (so removing one leaves the others meaning the same thing). Saved as a plan file, the JSON below replays them.';
   } else {

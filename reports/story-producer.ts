@@ -66,6 +66,16 @@ function outageWords(facts: TraceFacts, cite: Citations, partition: number, reco
   return ` — its leader had failed at ${at(failed.t)}${until}`;
 }
 
+/** Why the ISR was too small: the last replica failure on the partition, not yet back in sync. */
+function shrunkIsrWords(facts: TraceFacts, cite: Citations, partition: number, record: TraceRecord): string {
+  const failed = facts.previous(record, is('leader-failed', 'broker', { partition }));
+  if (failed === undefined) return '';
+  const back = facts.next(failed, (candidate) => candidate.kind === 'isr-joined' && candidate.partition === partition && candidate.replica === failed.replica, record);
+  if (back !== undefined) return '';
+  cite.add(failed, facts.faultRecordBehind(failed));
+  return ` — replica ${numberField(failed, 'replica')} had failed at ${at(failed.t)} and was not back in sync yet`;
+}
+
 /**
  * What became of one produce attempt, as a clause that follows "m3's produce request (attempt 1)":
  * "was lost on the way to the broker", "was appended at offset 2 (t=4.245 ms), but the broker's ack was lost".
@@ -90,7 +100,7 @@ export function attemptFate(facts: TraceFacts, cite: Citations, msg: string, att
   if (refused !== undefined) {
     cite.add(refused);
     const error = stringField(refused, 'error') ?? 'an error';
-    const outage = error === 'NOT_LEADER_OR_FOLLOWER' && partition !== undefined ? outageWords(facts, cite, partition, refused) : '';
+    const outage = partition === undefined ? '' : error === 'NOT_LEADER_OR_FOLLOWER' ? outageWords(facts, cite, partition, refused) : error === 'NOT_ENOUGH_REPLICAS' ? shrunkIsrWords(facts, cite, partition, refused) : '';
     return `was refused by the broker at ${at(refused.t)}: ${produceErrorWords(error, partition, numberField(refused, 'isr'), facts.settings.minInsyncReplicas)}${outage}`;
   }
   const delayed = facts.faultRecord('request-delayed', { message: msg, attempt });
