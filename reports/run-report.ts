@@ -101,7 +101,7 @@ export function renderRunReport(result: SimulationResult, meta: RunReportMeta): 
 function header(result: SimulationResult, meta: RunReportMeta): string[] {
   const { config } = result;
   const injected = result.injected.faults.length;
-  const faults = `${plural(injected, 'fault')} injected${meta.faultsLabel === undefined ? '' : ` (${meta.faultsLabel})`}${result.unusedPlanFaults.length > 0 ? `; ${result.unusedPlanFaults.length} of the plan never matched anything` : ''}`;
+  const faults = `${plural(injected, 'fault')} injected${meta.faultsLabel === undefined ? '' : `; source: ${meta.faultsLabel}`}${result.unusedPlanFaults.length > 0 ? `; ${result.unusedPlanFaults.length} of the plan never matched anything` : ''}`;
   const rows: [string, string][] = [
     ['mode', `${config.mode} — ${MODES[config.mode].summary}`],
     ['seed', String(config.seed)],
