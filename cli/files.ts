@@ -48,11 +48,32 @@ export function checkWritableTarget(option: string, path: string, force: boolean
   if (!force) throw new UsageError(`refusing to overwrite ${path} (given as ${option}); pass --force to replace it`);
 }
 
+/**
+ * Create missing parent folders one level at a time. Node's `mkdirSync(..., { recursive: true })` spins
+ * forever on some paths (e.g. under /proc, where mkdir answers ENOENT for an existing parent).
+ */
+function makeParents(directory: string): void {
+  const missing: string[] = [];
+  let current = resolve(directory);
+  for (;;) {
+    try {
+      statSync(current);
+      break;
+    } catch {
+      missing.push(current);
+      const parent = dirname(current);
+      if (parent === current) break;
+      current = parent;
+    }
+  }
+  for (const folder of missing.reverse()) mkdirSync(folder);
+}
+
 export function writeFileAtomic(option: string, path: string, content: string): void {
   const directory = dirname(path);
   const temp = join(directory, `.${basename(path)}.${process.pid}.tmp`);
   try {
-    mkdirSync(directory, { recursive: true });
+    makeParents(directory);
     writeFileSync(temp, content);
     renameSync(temp, path);
   } catch (error) {

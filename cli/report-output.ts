@@ -17,10 +17,11 @@ export interface ReportOptions {
   reportWallTime?: boolean;
 }
 
-export function addReportOptions(command: Command): Command {
-  return command
-    .option('--report <file.md>', 'write a markdown report: verdict, causal story, sequence diagram, fault plan, replay command')
-    .option('--report-wall-time', 'add wall-clock time and events/s to the report (it then differs from run to run)');
+export function addReportOptions(command: Command, wallTime = true): Command {
+  command.option('--report <file.md>', 'write a markdown report: verdict, causal story, sequence diagram, fault plan, replay command');
+  // A search's wall time is not one run's: events/s would mislead, so check and shrink do not offer it.
+  if (wallTime) command.option('--report-wall-time', 'add wall-clock time and events/s to the report (it then differs from run to run)');
+  return command;
 }
 
 /** Before the (possibly long) run: a directory, an unwritable folder, or an existing file without --force is exit 2. */

@@ -18,6 +18,9 @@ import { addFindingOutputOptions, emitHeadline, emitSkippedLine, requireMode, fi
 import type { Finding, FindingOutputOptions } from '../finding.js';
 import { renderHeader } from '../human-output.js';
 import { checkEmitTarget } from '../plan-file.js';
+import { addReportOptions, checkReportTarget, findingReportMeta, writeReport } from '../report-output.js';
+import type { ReportOptions } from '../report-output.js';
+import { renderRunReport } from '../../reports/index.js';
 import { addEmitPlanOption, addModeAndSeedOptions, addWorldOptions, buildRunSpec } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { parseInteger } from '../setting-flags.js';
@@ -26,7 +29,7 @@ import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
 export const DEFAULT_CHECK_RUNS = 1000;
 export const DEFAULT_MAX_FAULTS = 4;
 
-export interface CheckValues extends RunOptionValues, FindingOutputOptions {
+export interface CheckValues extends RunOptionValues, FindingOutputOptions, ReportOptions {
   invariant?: string;
   runs?: string;
   maxFaults?: string;
@@ -73,7 +76,7 @@ export function registerCheck(program: Command): void {
   // check generates its own plans; --faults is still parsed (to refuse it with a clear message) but not offered.
   command.options.find((option) => option.long === '--faults')?.hideHelp();
   addEmitPlanOption(command, 'the minimal plan found (the first violation, else the first break)');
-  addFindingOutputOptions(command).action((values: CheckValues) => {
+  addReportOptions(addFindingOutputOptions(command), false).action((values: CheckValues) => {
     process.exitCode = checkCommand(values);
   });
 }
@@ -196,8 +199,24 @@ export function checkJson(run: CheckRun): Record<string, unknown> {
   };
 }
 
+/** The report of a check: the headline finding's minimal run (or the fault-free baseline) plus the search table. */
+export function checkReport(run: CheckRun, values: CheckValues): string {
+  const searchArgs: string[] = [];
+  for (const [flag, value] of [['--invariant', values.invariant], ['--runs', values.runs], ['--max-faults', values.maxFaults], ['--kinds', values.kinds], ['--emit-plan', values.emitPlan]] as const) {
+    if (value !== undefined) searchArgs.push(flag, value);
+  }
+  const meta = findingReportMeta('check', run.headline, run.spec, values, ['check', ...run.spec.replayArgs, ...searchArgs], {
+    // How many plans it took to find the headline break (the budget is in the search table's context).
+    runsSearched: run.searches.find((search) => search.finding !== undefined && search.finding === run.headline)?.plansTried ?? run.runs,
+    search: run.searches.map((search) => ({ invariant: search.invariant, promised: search.promised, plansTried: search.plansTried, ...(search.finding ? { minimalFaults: search.finding.plan.faults.length } : {}) })),
+  });
+  return renderRunReport(run.headline?.result ?? run.baseline, meta);
+}
+
 export function checkCommand(values: CheckValues): number {
+  checkReportTarget(values);
   const run = collectCheck(values, () => performance.now());
+  if (values.report !== undefined) writeReport(values.report, checkReport(run, values));
   if (values.json === true) process.stdout.write(JSON.stringify(checkJson(run), null, 2) + '\n');
   else process.stdout.write(renderCheck(run, makeColor(values.color)));
   return checkExitCode(run);

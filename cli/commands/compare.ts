@@ -19,12 +19,15 @@ import { makeColor } from '../color.js';
 import { addFindingOutputOptions } from '../finding.js';
 import type { FindingOutputOptions } from '../finding.js';
 import { checkEmitTarget, inlinePlan, planMeta, planMismatchNote, writePlanFile } from '../plan-file.js';
+import { addReportOptions, checkReportTarget, compareReportMeta, writeReport } from '../report-output.js';
+import type { ReportOptions } from '../report-output.js';
+import { renderCompareReport } from '../../reports/index.js';
 import { addEmitPlanOption, addModeAndSeedOptions, addPlanOption, addWorldOptions, buildRunSpec } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { replayCommand } from '../shell-quote.js';
 import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
 
-export type CompareValues = RunOptionValues & FindingOutputOptions;
+export type CompareValues = RunOptionValues & FindingOutputOptions & ReportOptions;
 
 export interface CompareColumn {
   mode: ModeName;
@@ -57,7 +60,7 @@ export function registerCompare(program: Command): void {
   addPlanOption(command);
   addWorldOptions(command);
   addEmitPlanOption(command, 'the faults compared');
-  addFindingOutputOptions(command).action((values: CompareValues) => {
+  addReportOptions(addFindingOutputOptions(command)).action((values: CompareValues) => {
     process.exitCode = compareCommand(values);
   });
 }
@@ -199,8 +202,20 @@ export function compareJson(run: CompareRun): Record<string, unknown> {
   };
 }
 
+/** The report of a compare: the invariants x modes table, then one story and diagram per mode that broke. */
+export function compareReport(run: CompareRun, values: CompareValues): string {
+  const args = ['compare', ...run.spec.replayArgs, ...(values.emitPlan !== undefined ? ['--emit-plan', values.emitPlan] : [])];
+  const events = run.columns.reduce((sum, column) => sum + column.result.stats.events, 0);
+  return renderCompareReport(
+    run.columns.map((column) => column.result),
+    compareReportMeta(run.spec, values, args, run.planSource, run.planFile, run.wallMs, events),
+  );
+}
+
 export function compareCommand(values: CompareValues): number {
+  checkReportTarget(values);
   const run = collectCompare(values, () => performance.now());
+  if (values.report !== undefined) writeReport(values.report, compareReport(run, values));
   if (run.note !== undefined) process.stderr.write(`simulate: ${run.note}\n`);
   if (values.json === true) process.stdout.write(JSON.stringify(compareJson(run), null, 2) + '\n');
   else process.stdout.write(renderCompare(run, makeColor(values.color)));

@@ -16,13 +16,16 @@ import { addFindingOutputOptions, emitHeadline, emitSkippedLine, requireMode, fi
 import type { Finding, FindingOutputOptions } from '../finding.js';
 import { renderHeader, renderVerdictTable } from '../human-output.js';
 import { checkEmitTarget, planMismatchNote } from '../plan-file.js';
+import { addReportOptions, checkReportTarget, findingReportMeta, writeReport } from '../report-output.js';
+import type { ReportOptions } from '../report-output.js';
+import { renderRunReport } from '../../reports/index.js';
 import { addEmitPlanOption, addModeAndSeedOptions, addPlanOption, addWorldOptions, buildRunSpec } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { replayCommand } from '../shell-quote.js';
 import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
 import { parseInvariant } from './check.js';
 
-export interface ShrinkValues extends RunOptionValues, FindingOutputOptions {
+export interface ShrinkValues extends RunOptionValues, FindingOutputOptions, ReportOptions {
   invariant?: string;
 }
 
@@ -54,7 +57,7 @@ export function registerShrink(program: Command): void {
   addPlanOption(command);
   addWorldOptions(command);
   addEmitPlanOption(command, 'the minimal plan (the first violation, else the first break)');
-  addFindingOutputOptions(command).action((values: ShrinkValues) => {
+  addReportOptions(addFindingOutputOptions(command), false).action((values: ShrinkValues) => {
     process.exitCode = shrinkCommand(values);
   });
 }
@@ -167,8 +170,19 @@ export function shrinkJson(run: ShrinkRun): Record<string, unknown> {
   };
 }
 
+/** The report of a shrink: the headline minimal plan's run, or the original run when nothing broke. */
+export function shrinkReport(run: ShrinkRun, values: ShrinkValues): string {
+  const extraArgs: string[] = [];
+  if (values.invariant !== undefined) extraArgs.push('--invariant', values.invariant);
+  if (values.emitPlan !== undefined) extraArgs.push('--emit-plan', values.emitPlan);
+  const meta = findingReportMeta('shrink', run.headline, run.spec, values, ['shrink', ...run.spec.replayArgs, ...extraArgs]);
+  return renderRunReport(run.headline?.result ?? run.original, meta);
+}
+
 export function shrinkCommand(values: ShrinkValues): number {
+  checkReportTarget(values);
   const run = collectShrink(values, () => performance.now());
+  if (values.report !== undefined) writeReport(values.report, shrinkReport(run, values));
   if (run.note !== undefined) process.stderr.write(`simulate: ${run.note}\n`);
   if (values.json === true) process.stdout.write(JSON.stringify(shrinkJson(run), null, 2) + '\n');
   else process.stdout.write(renderShrink(run, makeColor(values.color)));
