@@ -76,10 +76,11 @@ export function addWorldOptions(command: Command): Command {
   return command;
 }
 
-export function parseMode(raw: string | undefined, fallback: ModeName | undefined = DEFAULT_MODE): ModeName {
+/** The mode given, or the default one unless `modeRequired` (check and shrink are about one mode's promises). */
+export function parseMode(raw: string | undefined, modeRequired = false): ModeName {
   if (raw === undefined) {
-    if (fallback === undefined) throw new UsageError(`missing --mode: expected one of ${MODE_NAMES.join(', ')}`);
-    return fallback;
+    if (modeRequired) throw new UsageError(`missing --mode: expected one of ${MODE_NAMES.join(', ')}`);
+    return DEFAULT_MODE;
   }
   if (!MODE_NAMES.includes(raw as ModeName)) throw new UsageError(`invalid --mode ${JSON.stringify(raw)}: expected one of ${MODE_NAMES.join(', ')}`);
   return raw as ModeName;
@@ -108,8 +109,8 @@ export function parseFaultRates(spec: string): FaultRates {
   return rates;
 }
 
-export function buildRunSpec(values: RunOptionValues, modeFallback: ModeName | undefined = DEFAULT_MODE): RunSpec {
-  const mode = parseMode(values.mode, modeFallback);
+export function buildRunSpec(values: RunOptionValues, options: { modeRequired?: boolean } = {}): RunSpec {
+  const mode = parseMode(values.mode, options.modeRequired === true);
   const seed = parseSeed(values.seed);
   let scenario: Scenario | undefined;
   if (values.scenario !== undefined) {
