@@ -88,12 +88,16 @@ function traceIndex(trace: readonly TraceRecord[]): TraceIndex {
 /** The first MAX_RECORDS_PER_WITNESS records, in trace order, whose `msg` or `msgs` names one of `ids`. */
 function recordsAbout(trace: readonly TraceRecord[], ids: readonly string[]): TraceRecord[] {
   const { positions } = traceIndex(trace);
-  const merged = new Set<number>();
-  for (const id of ids) for (const position of positions.get(id) ?? []) merged.add(position);
-  return [...merged]
-    .sort((a, b) => a - b)
-    .slice(0, MAX_RECORDS_PER_WITNESS)
-    .map((position) => trace[position]);
+  let merged: number[];
+  if (ids.length === 1) {
+    // The common case (loss, duplicates): the id's own list is already sorted and capped.
+    merged = positions.get(ids[0]) ?? [];
+  } else {
+    const union = new Set<number>();
+    for (const id of ids) for (const position of positions.get(id) ?? []) union.add(position);
+    merged = [...union].sort((a, b) => a - b).slice(0, MAX_RECORDS_PER_WITNESS);
+  }
+  return merged.map((position) => trace[position]);
 }
 
 function result(name: InvariantName, promised: boolean, count: number, witnesses: Witness[], extra: Partial<InvariantResult> = {}): InvariantResult {
