@@ -65,7 +65,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 try {
-  (await buildProgram()).parse(process.argv);
+  // parseAsync: an action may load what it needs lazily (e.g. the report renderer only for --report).
+  await (await buildProgram()).parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') process.exitCode = 0;
