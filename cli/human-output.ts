@@ -81,7 +81,12 @@ export function renderVerdictTable(result: SimulationResult, color: ChalkInstanc
 }
 
 export function renderRun(result: SimulationResult, spec: RunSpec, color: ChalkInstance, replay: string): string {
-  const outcome = result.outcome.kind === 'quiescent' ? 'settled after healing' : color.red(`stopped at the ${result.outcome.limit} limit (${result.outcome.value})`);
+  const outcome =
+    result.outcome.kind === 'quiescent'
+      ? 'settled after healing'
+      : result.outcome.kind === 'stalled'
+        ? color.red('stalled (nothing left to run, yet not settled)')
+        : color.red(`stopped at the ${result.outcome.limit} limit (${result.outcome.value})`);
   const violated = INVARIANT_NAMES.filter((name) => result.invariants[name].status === 'VIOLATED');
   const verdict =
     violated.length === 0

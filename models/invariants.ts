@@ -158,6 +158,9 @@ export function checkOrder(input: CheckInput, promised: boolean): InvariantResul
 
 export function checkLiveness(input: CheckInput, promised: boolean): InvariantResult {
   if (input.outcome.kind === 'quiescent') return result('liveness', promised, 0, []);
+  if (input.outcome.kind === 'stalled') {
+    return result('liveness', promised, 1, [{ msg: '', summary: 'the run stalled after healing: no event was left to run, yet the system had not settled (something waits for an answer that cannot come)', records: input.trace.slice(-5) }]);
+  }
   const limit = input.outcome.limit === 'events' ? `${input.outcome.value} events` : `${input.outcome.value / 1000} ms of virtual time`;
   return result('liveness', promised, 1, [{ msg: '', summary: `the run did not settle after healing: it hit the limit of ${limit}`, records: input.trace.slice(-5) }]);
 }

@@ -66,6 +66,7 @@ export function verdictSentence(result: SimulationResult): string {
 
 export function outcomeSentence(result: SimulationResult): string {
   if (result.outcome.kind === 'quiescent') return `settled after healing at ${at(result.stats.virtualTimeMs * 1000)}`;
+  if (result.outcome.kind === 'stalled') return `stalled at ${at(result.stats.virtualTimeMs * 1000)}: nothing left to run, yet not settled`;
   return `stopped at the ${result.outcome.limit} limit (${result.outcome.value}) at ${at(result.stats.virtualTimeMs * 1000)}`;
 }
 

@@ -48,7 +48,12 @@ function livenessStory(facts: TraceFacts, witness: Witness): Story {
   const limit = outcome.kind === 'limit' ? (outcome.limit === 'events' ? `the limit of ${outcome.value} kernel events` : `the limit of ${outcome.value / 1000} ms of virtual time`) : 'a limit';
   const heal = facts.records.find((record) => record.kind === 'heal');
   const last = facts.records[facts.records.length - 1];
-  const text = `The run did not settle: faults stopped ${heal === undefined ? 'at the end of the faulty phase' : `at ${at(heal.t)}`}, yet the system was still busy when it hit ${limit}${last === undefined ? '' : ` (last trace record at ${at(last.t)}: ${last.actor} ${last.kind})`}; something kept retrying or waiting, so "eventually processed" could not be judged.`;
+  const healed = heal === undefined ? 'at the end of the faulty phase' : `at ${at(heal.t)}`;
+  if (outcome.kind === 'stalled') {
+    const text = `The run stalled: faults stopped ${healed}, then nothing was left to run although the system had not settled${last === undefined ? '' : ` (last trace record at ${at(last.t)}: ${last.actor} ${last.kind})`}; an actor waits for an answer no one will send, so the remaining messages are never processed.`;
+    return { invariant: 'liveness', msg: '', mechanism: 'stalled: nothing left to run', text, records: witness.records.slice(-5), msgs: [] };
+  }
+  const text = `The run did not settle: faults stopped ${healed}, yet the system was still busy when it hit ${limit}${last === undefined ? '' : ` (last trace record at ${at(last.t)}: ${last.actor} ${last.kind})`}; something kept retrying or waiting, so "eventually processed" could not be judged.`;
   return { invariant: 'liveness', msg: '', mechanism: 'did not settle before a limit', text, records: witness.records.slice(-5), msgs: [] };
 }
 

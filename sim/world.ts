@@ -58,6 +58,8 @@ export interface WorldOptions {
 
 export type RunOutcome =
   | { readonly kind: 'quiescent' }
+  /** Nothing left to run, yet the model says it has not settled: something waits for an answer that cannot come. */
+  | { readonly kind: 'stalled' }
   | { readonly kind: 'limit'; readonly limit: 'events' | 'virtual-time'; readonly value: number };
 
 export interface WorldRunResult {
@@ -218,7 +220,7 @@ export class World<M> {
         return this.finish({ kind: 'quiescent' });
       }
       const event = queue.peek();
-      if (event === undefined) return this.finish({ kind: 'quiescent' });
+      if (event === undefined) return this.finish({ kind: 'stalled' });
       if (event.time > maxVirtualTimeUs) return this.finish({ kind: 'limit', limit: 'virtual-time', value: maxVirtualTimeUs });
       if (this.events >= maxEvents) return this.finish({ kind: 'limit', limit: 'events', value: maxEvents });
       queue.pop();
@@ -334,6 +336,7 @@ export class World<M> {
 
   private finish(outcome: RunOutcome): WorldRunResult {
     if (outcome.kind === 'limit') this.trace.append({ t: this.now, actor: 'world', kind: 'limit-hit', limit: outcome.limit, value: outcome.value });
+    if (outcome.kind === 'stalled') this.trace.append({ t: this.now, actor: 'world', kind: 'stalled' });
     return { outcome, events: this.events, virtualTimeUs: this.now };
   }
 

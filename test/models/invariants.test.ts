@@ -173,6 +173,12 @@ describe('checkLiveness', () => {
     expect(result.witnesses[0].records).toEqual(trace.slice(-5));
   });
 
+  it('breaks when the run stalled (nothing left to run, not settled)', () => {
+    const result = checkLiveness(input({ workload: [], outcome: { kind: 'stalled' }, trace }), false);
+    expect(result).toMatchObject({ count: 1, holds: false, status: 'broken, as expected' });
+    expect(result.witnesses[0].summary).toMatch(/^the run stalled after healing/);
+  });
+
   it('names a virtual-time limit in milliseconds', () => {
     const result = checkLiveness(input({ workload: [], outcome: { kind: 'limit', limit: 'virtual-time', value: 2_500_000 } }), true);
     expect(result.witnesses[0].summary).toBe('the run did not settle after healing: it hit the limit of 2500 ms of virtual time');

@@ -303,6 +303,16 @@ describe('World: phases, quiescence and limits', () => {
     expect(sleeper.timers).toEqual([]);
   });
 
+  it('reports a stall when nothing is left to run but the model has not settled', () => {
+    const waiter = new Toy('waiter', { start: (ctx) => ctx.setTimer(10, 'ask') });
+    const world = toyWorld([waiter], { healAtUs: 1000 });
+    world.setHooks({ isQuiescent: () => false });
+    const result = world.run();
+    expect(result.outcome).toEqual({ kind: 'stalled' });
+    expect(result.virtualTimeUs).toBe(1000);
+    expect(kinds(world.trace.records, 'stalled')).toEqual([{ t: 1000, actor: 'world', kind: 'stalled' }]);
+  });
+
   it('ends at the heal time when nothing at all happens', () => {
     const result = toyWorld([new Toy('idle')], { healAtUs: 777 }).run();
     expect(result).toEqual({ outcome: { kind: 'quiescent' }, events: 1, virtualTimeUs: 777 });
