@@ -14,7 +14,6 @@ import type { ReportOptions } from '../report-output.js';
 import { addEmitPlanOption, addPlanOption, addRunOptions, buildRunSpec } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { replayCommand } from '../shell-quote.js';
-import { renderRunReport } from '../../reports/index.js';
 import { EXIT_OK, EXIT_VIOLATED } from '../usage-error.js';
 
 export interface OutputOptions {
@@ -34,11 +33,13 @@ export function addOutputOptions(command: Command): Command {
 
 export function registerRun(program: Command): void {
   addReportOptions(addEmitPlanOption(addPlanOption(addOutputOptions(addRunOptions(program))))).action((values: RunOptionValues & OutputOptions & EmitPlanOption & ReportOptions) => {
-    process.exitCode = runCommand(values);
+    return runCommand(values).then((code) => {
+      process.exitCode = code;
+    });
   });
 }
 
-export function runCommand(values: RunOptionValues & OutputOptions & EmitPlanOption & ReportOptions): number {
+export async function runCommand(values: RunOptionValues & OutputOptions & EmitPlanOption & ReportOptions): Promise<number> {
   const spec = buildRunSpec(values);
   if (values.trace !== undefined) checkWritableTarget('--trace', values.trace, values.force === true);
   checkEmitTarget(values.emitPlan, values.force === true);
@@ -51,7 +52,7 @@ export function runCommand(values: RunOptionValues & OutputOptions & EmitPlanOpt
   printRun(result, spec, values, wallMs);
   if (values.trace !== undefined) writeFileAtomic('--trace', values.trace, result.trace.map((record) => traceLine(record) + '\n').join(''));
   if (values.emitPlan !== undefined) emitRunPlan(values.emitPlan, spec.config, result.injected, spec.worldArgs);
-  if (values.report !== undefined) writeRunReport(values.report, result, spec, values, wallMs);
+  if (values.report !== undefined) await writeRunReport(values.report, result, spec, values, wallMs);
   return result.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;
 }
 
@@ -62,7 +63,9 @@ function printRun(result: SimulationResult, spec: RunSpec, values: OutputOptions
 }
 
 /** The markdown report of this run; its replay command regenerates it byte for byte (wall time aside). */
-function writeRunReport(path: string, result: SimulationResult, spec: RunSpec, values: EmitPlanOption & ReportOptions, wallMs: number): void {
+async function writeRunReport(path: string, result: SimulationResult, spec: RunSpec, values: EmitPlanOption & ReportOptions, wallMs: number): Promise<void> {
+  // Loaded only when asked for: the renderer is a sizeable share of a plain run's start-up time.
+  const { renderRunReport } = await import('../../reports/index.js');
   // The emitted plan file is named in the report, so the replay writes it again too.
   const emit = values.emitPlan === undefined ? [] : ['--emit-plan', values.emitPlan];
   const wall = wallFigures(values, wallMs, result.stats.events);
