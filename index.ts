@@ -31,6 +31,8 @@ export type { CheckOptions, CheckOutcome, CheckFound, CheckNotFound, PlanVerdict
 export { shrinkPlan } from './properties/shrink.js';
 export type { ShrinkOptions, ShrinkOutcome } from './properties/shrink.js';
 export { deltaDebug } from './properties/delta-debug.js';
+export { sweepSeeds, MAX_SWEEP_SEEDS } from './properties/sweep.js';
+export type { SweepOptions, SweepResult, InvariantSweep } from './properties/sweep.js';
 export type { DeltaDebugOptions, DeltaDebugResult } from './properties/delta-debug.js';
 export type { ConsumerCrashPoint, ProducerCrashPoint } from './models/faults.js';
 // Markdown failure reports: pure renderers (run, check, shrink, compare), causal stories, sequence diagrams.

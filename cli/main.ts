@@ -44,10 +44,16 @@ export async function buildProgram(args: readonly string[] = process.argv.slice(
   registerRun(program);
   registerList(program);
   if (mayNameSubcommand(program, args)) {
-    const [{ registerCheck }, { registerShrink }, { registerCompare }] = await Promise.all([import('./commands/check.js'), import('./commands/shrink.js'), import('./commands/compare.js')]);
+    const [{ registerCheck }, { registerShrink }, { registerCompare }, { registerSweep }] = await Promise.all([
+      import('./commands/check.js'),
+      import('./commands/shrink.js'),
+      import('./commands/compare.js'),
+      import('./commands/sweep.js'),
+    ]);
     registerCheck(program);
     registerShrink(program);
     registerCompare(program);
+    registerSweep(program);
   }
   for (const command of program.commands) command.exitOverride().configureOutput({ outputError: () => {} }).allowExcessArguments(false);
   return program;

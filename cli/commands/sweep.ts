@@ -1,0 +1,120 @@
+/**
+ * `simulate sweep --mode <m> --seeds 1..1000`: one configuration over many seeds, in one process. Prints,
+ * per invariant, how many seeds broke it and the first such seeds, with the command that replays the first
+ * violation. Exit 1 when any seed broke a promised invariant, 0 otherwise, 2 on bad input.
+ */
+import type { Command } from 'commander';
+import { FAULT_KINDS } from '../../models/faults.js';
+import { INVARIANT_NAMES } from '../../models/modes.js';
+import { MAX_SWEEP_SEEDS, sweepSeeds } from '../../properties/sweep.js';
+import type { SweepResult } from '../../properties/sweep.js';
+import { makeColor } from '../color.js';
+import { renderHeader } from '../human-output.js';
+import { addModeAndSeedOptions, addPlanOption, addWorldOptions, buildRunSpec } from '../run-options.js';
+import type { RunOptionValues, RunSpec } from '../run-options.js';
+import { parseInteger } from '../setting-flags.js';
+import { replayCommand } from '../shell-quote.js';
+import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
+import { runSimulation } from '../../models/simulation.js';
+
+export interface SweepValues extends RunOptionValues {
+  seeds?: string;
+  json?: boolean;
+  color?: boolean;
+}
+
+export const DEFAULT_SWEEP_SEEDS = '1..1000';
+
+export function registerSweep(program: Command): void {
+  const command = program.command('sweep').description('run one configuration over a range of seeds: how often each invariant breaks, and which seed to replay');
+  addModeAndSeedOptions(command);
+  // --seed belongs to single runs; a sweep takes a range.
+  command.options.find((option) => option.long === '--seed')?.hideHelp();
+  command.option('--seeds <range>', `seeds to run: from..to (inclusive) or a count n meaning 1..n (default ${DEFAULT_SWEEP_SEEDS})`);
+  addPlanOption(command);
+  addWorldOptions(command);
+  command
+    .option('--json', 'print one JSON object instead of the summary')
+    .option('--no-color', 'plain output (NO_COLOR is honoured too)')
+    .action((values: SweepValues) => {
+      process.exitCode = sweepCommand(values);
+    });
+}
+
+/** `1..1000` or `1000` (= 1..1000). */
+export function parseSeedRange(raw: string): { fromSeed: number; toSeed: number } {
+  const match = /^\s*(\d+)\s*\.\.\s*(\d+)\s*$/.exec(raw);
+  const range = match === null ? { fromSeed: 1, toSeed: parseInteger('--seeds', raw, 1, MAX_SWEEP_SEEDS) } : { fromSeed: parseInteger('--seeds', match[1], 0, Number.MAX_SAFE_INTEGER), toSeed: parseInteger('--seeds', match[2], 0, Number.MAX_SAFE_INTEGER) };
+  if (range.toSeed < range.fromSeed || range.toSeed - range.fromSeed + 1 > MAX_SWEEP_SEEDS) {
+    throw new UsageError(`invalid --seeds ${JSON.stringify(raw)}: expected from..to with from <= to and at most ${MAX_SWEEP_SEEDS} seeds, or a count from 1 to ${MAX_SWEEP_SEEDS}`);
+  }
+  return range;
+}
+
+function replayForSeed(spec: RunSpec, seed: number): string {
+  const args = [...spec.replayArgs];
+  args[args.indexOf('--seed') + 1] = String(seed);
+  return replayCommand(args);
+}
+
+export function sweepCommand(values: SweepValues): number {
+  if (values.seed !== undefined) throw new UsageError('sweep takes --seeds <from..to>, not --seed');
+  const { fromSeed, toSeed } = parseSeedRange(values.seeds ?? DEFAULT_SWEEP_SEEDS);
+  const spec = buildRunSpec({ ...values, seed: String(fromSeed) });
+  const started = performance.now();
+  const sweep = sweepSeeds({ config: spec.config, faults: spec.faults, fromSeed, toSeed });
+  const wallMs = Math.round((performance.now() - started) * 1000) / 1000;
+  if (values.json === true) process.stdout.write(JSON.stringify(sweepJson(spec, sweep, fromSeed, toSeed, wallMs), null, 2) + '\n');
+  else process.stdout.write(renderSweep(spec, sweep, fromSeed, toSeed, makeColor(values.color)));
+  return sweep.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;
+}
+
+function firstViolation(spec: RunSpec, sweep: SweepResult): string | undefined {
+  const seeds = INVARIANT_NAMES.filter((name) => sweep.invariants[name].status === 'VIOLATED').map((name) => sweep.invariants[name].examples[0]);
+  return seeds.length === 0 ? undefined : replayForSeed(spec, Math.min(...seeds));
+}
+
+export function sweepJson(spec: RunSpec, sweep: SweepResult, fromSeed: number, toSeed: number, wallMs: number): Record<string, unknown> {
+  const { seed: _seed, ...config } = spec.config;
+  return {
+    command: 'sweep',
+    mode: spec.config.mode,
+    seeds: { from: fromSeed, to: toSeed },
+    scenario: spec.scenario?.name ?? null,
+    config,
+    faultSource: 'plan' in spec.faults ? { plan: spec.faultsLabel } : { rates: spec.faults.rates, spec: spec.faultsLabel },
+    invariants: sweep.invariants,
+    faultKindsFired: sweep.faultKindsFired,
+    unsettled: sweep.unsettled,
+    verdict: sweep.verdict,
+    firstViolationReplay: firstViolation(spec, sweep) ?? null,
+    stats: { runs: sweep.runs, events: sweep.events, wallMs },
+  };
+}
+
+export function renderSweep(spec: RunSpec, sweep: SweepResult, fromSeed: number, toSeed: number, color: ReturnType<typeof makeColor>): string {
+  // The header describes the world; render it from the first seed's run (only the seed differs between runs).
+  const [, ...header] = renderHeader(runSimulation(spec.config, spec.faults), spec, color);
+  const lines = [color.bold(`simulate sweep · ${spec.config.mode} · seeds ${fromSeed}..${toSeed}`) + (spec.scenario ? color.dim(` · scenario ${spec.scenario.name}`) : ''), ...header, ''];
+  lines.push(color.bold(['invariant'.padEnd(10), 'promised'.padEnd(8), 'seeds broken'.padEnd(16), 'status'.padEnd(20), 'first seeds'].join('  ')));
+  for (const name of INVARIANT_NAMES) {
+    const invariant = sweep.invariants[name];
+    const status = invariant.status === 'holds' ? color.green('holds'.padEnd(20)) : invariant.status === 'VIOLATED' ? color.red.bold('VIOLATED'.padEnd(20)) : color.yellow('broken, as expected'.padEnd(20));
+    lines.push([name.padEnd(10), (invariant.promised ? 'yes' : 'no').padEnd(8), `${invariant.seedsBroken} of ${sweep.runs}`.padEnd(16), status, invariant.examples.join(', ')].join('  ').trimEnd());
+  }
+  const fired = FAULT_KINDS.filter((kind) => sweep.faultKindsFired[kind] > 0).map((kind) => `${kind} ${sweep.faultKindsFired[kind]}`);
+  lines.push('', `${color.bold('faults')}  seeds in which each kind fired: ${fired.length > 0 ? fired.join(', ') : 'none'}`);
+  if (sweep.unsettled > 0) lines.push(color.red(`${sweep.unsettled} seed(s) did not settle (limit or stall): see liveness`));
+  lines.push(color.dim(`${sweep.runs} runs, ${sweep.events} events`), '');
+  const replay = firstViolation(spec, sweep);
+  if (replay === undefined) {
+    lines.push(color.green(`verdict: ok — every invariant ${spec.config.mode} promises held in all ${sweep.runs} seeds (exit 0)`));
+    const example = INVARIANT_NAMES.find((name) => sweep.invariants[name].examples.length > 0);
+    if (example !== undefined) lines.push(`see a break: ${replayForSeed(spec, sweep.invariants[example].examples[0])}`);
+  } else {
+    const violated = INVARIANT_NAMES.filter((name) => sweep.invariants[name].status === 'VIOLATED');
+    lines.push(color.red.bold(`verdict: VIOLATED — ${violated.join(', ')} broke in some seeds although ${spec.config.mode} promises ${violated.length === 1 ? 'it' : 'them'} (exit 1)`));
+    lines.push(`replay the first violation: ${replay}`);
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,74 @@
+/**
+ * Run one configuration over a range of seeds and aggregate: per invariant, how many seeds broke it and
+ * which ones first; which fault kinds fired; the events spent. Answers "over a thousand seeds, does this
+ * mode keep its promises, and which seed shows me a break?" without a thousand processes.
+ */
+import type { SimulationConfig } from '../models/config.js';
+import { FAULT_KINDS } from '../models/faults.js';
+import type { FaultKind, FaultSource } from '../models/faults.js';
+import type { InvariantStatus } from '../models/invariants.js';
+import { INVARIANT_NAMES, MODES } from '../models/modes.js';
+import type { InvariantName } from '../models/modes.js';
+import { runSimulation } from '../models/simulation.js';
+
+export interface SweepOptions {
+  config: SimulationConfig;
+  faults: FaultSource;
+  /** First seed, inclusive. */
+  fromSeed: number;
+  /** Last seed, inclusive; at most MAX_SWEEP_SEEDS seeds in all. */
+  toSeed: number;
+  /** Seeds listed per invariant (the count is always complete). Default 10. */
+  examplesMax?: number;
+}
+
+export const MAX_SWEEP_SEEDS = 1_000_000;
+
+export interface InvariantSweep {
+  promised: boolean;
+  /** Seeds in which the invariant broke. */
+  seedsBroken: number;
+  /** The worst status over all seeds (VIOLATED if promised and broken anywhere). */
+  status: InvariantStatus;
+  /** The first seeds that broke it, ascending. */
+  examples: number[];
+}
+
+export interface SweepResult {
+  runs: number;
+  invariants: Record<InvariantName, InvariantSweep>;
+  /** Per fault kind, the number of seeds in which it fired at least once. */
+  faultKindsFired: Record<FaultKind, number>;
+  events: number;
+  /** Seeds whose run stopped at a limit or stalled instead of settling. */
+  unsettled: number;
+  verdict: 'ok' | 'violated';
+}
+
+export function sweepSeeds(options: SweepOptions): SweepResult {
+  const { config, faults, fromSeed, toSeed } = options;
+  const examplesMax = options.examplesMax ?? 10;
+  if (!(Number.isSafeInteger(fromSeed) && Number.isSafeInteger(toSeed) && fromSeed >= 0 && toSeed >= fromSeed)) throw new RangeError(`seed range must be 0 <= from <= to, got ${fromSeed}..${toSeed}`);
+  if (toSeed - fromSeed + 1 > MAX_SWEEP_SEEDS) throw new RangeError(`at most ${MAX_SWEEP_SEEDS} seeds per sweep, got ${toSeed - fromSeed + 1}`);
+  const promises = MODES[config.mode].promises;
+  const invariants = Object.fromEntries(INVARIANT_NAMES.map((name) => [name, { promised: promises[name], seedsBroken: 0, status: 'holds', examples: [] }])) as unknown as Record<InvariantName, InvariantSweep>;
+  const faultKindsFired = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
+  let events = 0;
+  let unsettled = 0;
+  for (let seed = fromSeed; seed <= toSeed; seed++) {
+    const result = runSimulation({ ...config, seed }, faults);
+    events += result.stats.events;
+    if (result.outcome.kind !== 'quiescent') unsettled++;
+    for (const kind of FAULT_KINDS) if (result.faultCounts[kind] > 0) faultKindsFired[kind]++;
+    for (const name of INVARIANT_NAMES) {
+      const observed = result.invariants[name];
+      if (observed.holds) continue;
+      const sweep = invariants[name];
+      sweep.seedsBroken++;
+      sweep.status = observed.status;
+      if (sweep.examples.length < examplesMax) sweep.examples.push(seed);
+    }
+  }
+  const verdict = INVARIANT_NAMES.some((name) => invariants[name].status === 'VIOLATED') ? 'violated' : 'ok';
+  return { runs: toSeed - fromSeed + 1, invariants, faultKindsFired, events, unsettled, verdict };
+}
