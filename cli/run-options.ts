@@ -166,7 +166,10 @@ export function resolveOrExplain(input: SimulationInput): SimulationConfig {
     return resolveConfig(input);
   } catch (error) {
     if (error instanceof ConfigError) {
-      throw new UsageError(`invalid ${flagForKey(error.option)} ${JSON.stringify(error.value)}: expected ${error.allowed}`);
+      // When the conflicting value came from the mode's preset, say so: the user never typed that flag.
+      const given = [input.settings, input.workload, input.timing, input.limits].some((group) => group !== undefined && error.option in group);
+      const origin = given || error.option === 'mode' || error.option === 'seed' ? '' : ` (the ${input.mode} preset sets it; give ${flagForKey(error.option)} too)`;
+      throw new UsageError(`invalid ${flagForKey(error.option)} ${JSON.stringify(error.value)}: expected ${error.allowed}${origin}`);
     }
     throw error;
   }
