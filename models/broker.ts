@@ -96,7 +96,7 @@ export class Broker implements Actor<Message> {
       }
       case 'commit':
         this.committed[message.partition] = message.offset;
-        ctx.trace('offset-committed', { partition: message.partition, offset: message.offset, attempt: message.attempt });
+        ctx.record({ t: ctx.now, actor: BROKER, kind: 'offset-committed', partition: message.partition, offset: message.offset, attempt: message.attempt });
         ctx.send(from, { type: 'commit-response', partition: message.partition, offset: message.offset, attempt: message.attempt });
         return;
       case 'offset-fetch':
@@ -168,7 +168,7 @@ export class Broker implements Actor<Message> {
     }
     const offset = log.length;
     log.push({ offset, partition: request.partition, msgId: request.msgId, key: request.key, pid: request.pid, seq: request.seq, attempt: request.attempt });
-    ctx.trace('append', { msg: request.msgId, attempt: request.attempt, partition: request.partition, offset, replica: state.leader });
+    ctx.record({ t: ctx.now, actor: BROKER, kind: 'append', msg: request.msgId, attempt: request.attempt, partition: request.partition, offset, replica: state.leader });
     for (let replica = 0; replica < state.replicas.length; replica++) {
       if (replica !== state.leader && state.replicas[replica].alive) {
         ctx.setTimer(msToUs(this.settings.replicationDelayMs), 'replicate', { partition: request.partition, replica, epoch: state.epoch });

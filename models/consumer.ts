@@ -172,7 +172,7 @@ export class Consumer implements Actor<Message> {
     this.batchIndex = 0;
     // Kafka's position advances when poll() returns the records, before they are processed.
     this.positions[partition] = response.records[response.records.length - 1].offset + 1;
-    ctx.trace('fetched', { partition, fromOffset: response.fromOffset, msgs: response.records.map((record) => record.msgId), position: this.positions[partition] });
+    ctx.record({ t: ctx.now, actor: CONSUMER, kind: 'fetched', partition, fromOffset: response.fromOffset, msgs: response.records.map((record) => record.msgId), position: this.positions[partition] });
     if (this.settings.commit === 'before-process') {
       this.state = 'committing-before';
       this.commit(ctx, partition);
@@ -201,7 +201,7 @@ export class Consumer implements Actor<Message> {
     const key = `${partition}:${offset}`;
     const attempt = (this.commitAttempts.get(key) ?? 0) + 1;
     this.commitAttempts.set(key, attempt);
-    ctx.trace('commit-sent', { partition, offset, attempt });
+    ctx.record({ t: ctx.now, actor: CONSUMER, kind: 'commit-sent', partition, offset, attempt });
     this.call(ctx, BROKER, { type: 'commit', partition, offset, attempt }, { partition, offset, attempt });
   }
 
@@ -224,7 +224,7 @@ export class Consumer implements Actor<Message> {
     const record = this.batch[this.batchIndex];
     const delivery = (this.deliveries.get(record.msgId) ?? 0) + 1;
     this.deliveries.set(record.msgId, delivery);
-    ctx.trace('deliver', { msg: record.msgId, partition: record.partition, offset: record.offset, delivery });
+    ctx.record({ t: ctx.now, actor: CONSUMER, kind: 'deliver', msg: record.msgId, partition: record.partition, offset: record.offset, delivery });
     const afterFetch = this.env.faults.maybe({ kind: 'consumer-crash', message: record.msgId, delivery, point: 'after-fetch' }, ctx.phase);
     if (afterFetch !== undefined) return this.env.crash(CONSUMER, afterFetch);
     this.state = 'processing';
@@ -250,7 +250,7 @@ export class Consumer implements Actor<Message> {
     if (step === 'check') message = { type: 'db-check-seen', msgId: record.msgId, attempt };
     else if (step === 'mark') message = { type: 'db-mark-seen', msgId: record.msgId, attempt };
     else message = { type: 'db-apply', msgId: record.msgId, key: record.key, partition, offset: record.offset, attempt, dedup: this.settings.dedup === 'same-transaction', storeOffset: this.settings.commit === 'with-db-transaction' };
-    if (step === 'apply') ctx.trace('db-write', { msg: record.msgId, attempt, partition, offset: record.offset });
+    if (step === 'apply') ctx.record({ t: ctx.now, actor: CONSUMER, kind: 'db-write', msg: record.msgId, attempt, partition, offset: record.offset });
     this.call(ctx, DB, message, { partition: -1, offset: -1, attempt });
   }
 
@@ -265,7 +265,7 @@ export class Consumer implements Actor<Message> {
       return this.dbCall(ctx, 'apply');
     }
     if (message.type === 'db-reply') {
-      ctx.trace('processed', { msg: record.msgId, result: message.result });
+      ctx.record({ t: ctx.now, actor: CONSUMER, kind: 'processed', msg: record.msgId, result: message.result });
       const crash = this.env.faults.maybe({ kind: 'consumer-crash', message: record.msgId, delivery: this.deliveries.get(record.msgId) ?? 1, point: 'after-db-commit' }, ctx.phase);
       if (crash !== undefined) return this.env.crash(CONSUMER, crash);
       if (this.settings.dedup === 'separate-transaction') return this.dbCall(ctx, 'mark');

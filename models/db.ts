@@ -45,7 +45,10 @@ export class Database implements Actor<Message> {
           if (message.dedup) this.seen.add(message.msgId);
         }
         if (message.storeOffset && result !== 'already-applied') this.offsets[message.partition] = message.offset + 1;
-        ctx.trace(result === 'committed' ? 'db-commit' : `db-${result}`, { msg: message.msgId, attempt: message.attempt, partition: message.partition, offset: message.offset, ...(message.storeOffset ? { storedOffset: this.offsets[message.partition] } : {}) });
+        // Hot path: the record is built whole (see ActorContext.record); storedOffset only when the offset is stored.
+        const kind = result === 'committed' ? 'db-commit' : `db-${result}`;
+        if (message.storeOffset) ctx.record({ t: ctx.now, actor: DB, kind, msg: message.msgId, attempt: message.attempt, partition: message.partition, offset: message.offset, storedOffset: this.offsets[message.partition] });
+        else ctx.record({ t: ctx.now, actor: DB, kind, msg: message.msgId, attempt: message.attempt, partition: message.partition, offset: message.offset });
         ctx.send(from, { type: 'db-reply', msgId: message.msgId, attempt: message.attempt, result });
         return;
       }

@@ -94,7 +94,7 @@ export class Producer implements Actor<Message> {
     const pending = this.pending.get(message.msgId);
     // A late answer to an older attempt, or to a message already settled: nothing to do.
     if (pending === undefined || !pending.awaiting || pending.attempt !== message.attempt) {
-      ctx.trace('late-response-ignored', { msg: message.msgId, attempt: message.attempt });
+      ctx.record({ t: ctx.now, actor: PRODUCER, kind: 'late-response-ignored', msg: message.msgId, attempt: message.attempt });
       return;
     }
     if (message.error !== undefined) {
@@ -102,7 +102,7 @@ export class Producer implements Actor<Message> {
       this.retry(ctx, pending, message.error);
       return;
     }
-    ctx.trace('acked', { msg: message.msgId, attempt: message.attempt, offset: message.offset });
+    ctx.record({ t: ctx.now, actor: PRODUCER, kind: 'acked', msg: message.msgId, attempt: message.attempt, offset: message.offset });
     this.settle(ctx, pending.message);
     this.acknowledged.add(message.msgId);
     this.brokerAcked.add(message.msgId);
@@ -117,7 +117,7 @@ export class Producer implements Actor<Message> {
     const pending = this.pending.get(data as string);
     if (pending === undefined) return;
     if (tag === 'timeout' && pending.awaiting) {
-      ctx.trace('request-timeout', { msg: pending.message.id, attempt: pending.attempt });
+      ctx.record({ t: ctx.now, actor: PRODUCER, kind: 'request-timeout', msg: pending.message.id, attempt: pending.attempt });
       this.retry(ctx, pending, 'timeout');
     } else if (tag === 'resend' && !pending.awaiting) {
       this.send(ctx, pending);
@@ -128,7 +128,7 @@ export class Producer implements Actor<Message> {
   private catchUpHandovers(ctx: Ctx): void {
     while (this.handed < this.workload.length && this.workload[this.handed].handoverUs <= ctx.now) {
       const message = this.workload[this.handed++];
-      ctx.trace('handover', { msg: message.id, key: message.key, partition: message.partition });
+      ctx.record({ t: ctx.now, actor: PRODUCER, kind: 'handover', msg: message.id, key: message.key, partition: message.partition });
       if (this.settings.producerBuffer === 'outbox') this.outbox.set(message.id, message);
       this.queues[message.partition].push(message);
       const crash = this.env.faults.maybe({ kind: 'producer-crash', message: message.id, point: 'after-handover' }, ctx.phase);
@@ -164,7 +164,9 @@ export class Producer implements Actor<Message> {
     this.attempts.set(message.id, attempt);
     pending.attempt = attempt;
     pending.awaiting = this.settings.acks !== 0;
-    ctx.trace('send', { msg: message.id, attempt, partition: message.partition, ...(pending.seq >= 0 ? { pid: this.pid, seq: pending.seq } : {}) });
+    // Hot path: the record is built whole (see ActorContext.record); pid and seq only with idempotence.
+    if (pending.seq >= 0) ctx.record({ t: ctx.now, actor: PRODUCER, kind: 'send', msg: message.id, attempt, partition: message.partition, pid: this.pid, seq: pending.seq });
+    else ctx.record({ t: ctx.now, actor: PRODUCER, kind: 'send', msg: message.id, attempt, partition: message.partition });
     ctx.send(BROKER, { type: 'produce', msgId: message.id, key: message.key, partition: message.partition, attempt, waitForAck: this.settings.acks !== 0, pid: this.pid, seq: pending.seq });
     if (pending.awaiting) ctx.setTimer(msToUs(this.settings.requestTimeoutMs), 'timeout', message.id);
     if (attempt === 1) {
@@ -188,7 +190,7 @@ export class Producer implements Actor<Message> {
     }
     pending.retriesUsed++;
     const backoffMs = Math.min(this.settings.retryBackoffMs * 2 ** (pending.retriesUsed - 1), this.settings.retryBackoffMaxMs);
-    ctx.trace('retry-scheduled', { msg: pending.message.id, retry: pending.retriesUsed, backoffMs, reason });
+    ctx.record({ t: ctx.now, actor: PRODUCER, kind: 'retry-scheduled', msg: pending.message.id, retry: pending.retriesUsed, backoffMs, reason });
     ctx.setTimer(msToUs(backoffMs), 'resend', pending.message.id);
   }
 

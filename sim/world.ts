@@ -9,6 +9,7 @@ import type { NetworkVerdict, PartitionWindow } from './network.js';
 import { RandomStreams } from './random.js';
 import type { RandomStream } from './random.js';
 import { Trace } from './trace.js';
+import type { TraceRecord } from './trace.js';
 
 export type Phase = 'faulty' | 'heal';
 
@@ -23,6 +24,12 @@ export interface ActorContext<M> {
   /** Timers die with the actor's incarnation: a crash cancels every pending timer. */
   setTimer(delayUs: number, tag: string, data?: unknown): void;
   trace(kind: string, fields?: Record<string, unknown>): void;
+  /**
+   * Append a record the caller built whole, `{ t: ctx.now, actor: ctx.self, kind, ...}` in that key order.
+   * For hot paths: `trace` has to spread its fields into a fresh record (a second allocation, a slow copy,
+   * and a record whose extra keys live out of line); a literal record is one allocation with its keys in place.
+   */
+  record(record: TraceRecord): void;
 }
 
 export interface Actor<M> {
@@ -127,6 +134,10 @@ class Context<M> implements ActorContext<M> {
     // A crashed actor's handler may still be unwinding; what it does after the crash did not happen.
     if (!this.slot.up) return;
     this.world.trace.append({ t: this.world.now, actor: this.self, kind, ...fields });
+  }
+  record(record: TraceRecord): void {
+    if (!this.slot.up) return;
+    this.world.trace.append(record);
   }
 }
 
