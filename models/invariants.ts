@@ -100,6 +100,25 @@ function recordsAbout(trace: readonly TraceRecord[], ids: readonly string[]): Tr
   return merged.map((position) => trace[position]);
 }
 
+/**
+ * A witness whose `records` are looked up on first read (then kept): indexing a 10,000-record trace cost more
+ * than a sixth of a 1,000-message run, and most runs (searches, sweeps, benchmarks) never read a witness's
+ * records. Reading them, spreading or serializing the witness gives exactly what an eager lookup gave.
+ */
+function witness(msg: string, summary: string, trace: readonly TraceRecord[], ids: readonly string[]): Witness {
+  let records: TraceRecord[] | undefined;
+  return {
+    msg,
+    summary,
+    get records(): TraceRecord[] {
+      return (records ??= recordsAbout(trace, ids));
+    },
+    set records(value: TraceRecord[]) {
+      records = value;
+    },
+  };
+}
+
 function result(name: InvariantName, promised: boolean, count: number, witnesses: Witness[], extra: Partial<InvariantResult> = {}): InvariantResult {
   return { name, promised, holds: count === 0, count, status: judge(promised, count), witnesses, ...extra };
 }
@@ -108,11 +127,11 @@ export function checkLoss(input: CheckInput, promised: boolean): InvariantResult
   const applied = new Set(input.effects.map((effect) => effect.msgId));
   const lost = input.workload.filter((message) => !applied.has(message.id));
   const acknowledged = lost.filter((message) => input.brokerAcked.has(message.id));
-  const witnesses = lost.slice(0, MAX_WITNESSES).map((message) => ({
-    msg: message.id,
-    summary: `${message.id} (key ${message.key}) was handed to the producer but never applied to the DB${input.brokerAcked.has(message.id) ? ', although the broker had acknowledged it' : ''}`,
-    records: recordsAbout(input.trace, [message.id]),
-  }));
+  const witnesses = lost
+    .slice(0, MAX_WITNESSES)
+    .map((message) =>
+      witness(message.id, `${message.id} (key ${message.key}) was handed to the producer but never applied to the DB${input.brokerAcked.has(message.id) ? ', although the broker had acknowledged it' : ''}`, input.trace, [message.id]),
+    );
   return result('loss', promised, lost.length, witnesses, { acknowledgedCount: acknowledged.length });
 }
 
@@ -120,11 +139,7 @@ export function checkDuplicates(input: CheckInput, promised: boolean): Invariant
   const counts = new Map<string, number>();
   for (const effect of input.effects) counts.set(effect.msgId, (counts.get(effect.msgId) ?? 0) + 1);
   const duplicated = input.workload.filter((message) => (counts.get(message.id) ?? 0) > 1);
-  const witnesses = duplicated.slice(0, MAX_WITNESSES).map((message) => ({
-    msg: message.id,
-    summary: `${message.id} (key ${message.key}) was applied to the DB ${counts.get(message.id)} times`,
-    records: recordsAbout(input.trace, [message.id]),
-  }));
+  const witnesses = duplicated.slice(0, MAX_WITNESSES).map((message) => witness(message.id, `${message.id} (key ${message.key}) was applied to the DB ${counts.get(message.id)} times`, input.trace, [message.id]));
   return result('duplicates', promised, duplicated.length, witnesses);
 }
 
@@ -143,11 +158,7 @@ export function checkOrder(input: CheckInput, promised: boolean): InvariantResul
     if (latest !== undefined && latest.keySeq > message.keySeq) {
       count++;
       if (witnesses.length < MAX_WITNESSES) {
-        witnesses.push({
-          msg: message.id,
-          summary: `${message.id} was applied after ${latest.id}, but the producer sent ${message.id} first (key ${message.key})`,
-          records: recordsAbout(input.trace, [message.id, latest.id]),
-        });
+        witnesses.push(witness(message.id, `${message.id} was applied after ${latest.id}, but the producer sent ${message.id} first (key ${message.key})`, input.trace, [message.id, latest.id]));
       }
     } else {
       latestPerKey.set(message.key, message);
