@@ -178,7 +178,8 @@ export class Broker implements Actor<Message> {
     else this.advanceHighWatermark(ctx, request.partition);
     if (!this.appendedOnce.has(request.msgId)) {
       this.appendedOnce.add(request.msgId);
-      const fault = this.env.faults.maybe({ kind: 'leader-failover', message: request.msgId }, ctx.phase);
+      const faults = this.env.faults;
+      const fault = faults.draw('leader-failover', ctx.phase) ? faults.inject({ kind: 'leader-failover', message: request.msgId }) : undefined;
       if (fault !== undefined) {
         this.env.traceFault(ctx, fault);
         this.failLeader(ctx, request.partition);

@@ -225,12 +225,14 @@ export class Consumer implements Actor<Message> {
     const delivery = (this.deliveries.get(record.msgId) ?? 0) + 1;
     this.deliveries.set(record.msgId, delivery);
     ctx.record({ t: ctx.now, actor: CONSUMER, kind: 'deliver', msg: record.msgId, partition: record.partition, offset: record.offset, delivery });
-    const afterFetch = this.env.faults.maybe({ kind: 'consumer-crash', message: record.msgId, delivery, point: 'after-fetch' }, ctx.phase);
+    // Crash points: `draw(kind) ? inject(candidate)` builds a candidate only when the draw fired (see FaultInjector.draw).
+    const faults = this.env.faults;
+    const afterFetch = faults.draw('consumer-crash', ctx.phase) ? faults.inject({ kind: 'consumer-crash', message: record.msgId, delivery, point: 'after-fetch' }) : undefined;
     if (afterFetch !== undefined) return this.env.crash(CONSUMER, afterFetch);
     this.state = 'processing';
     this.token++;
     const processingUs = msToUs(this.settings.processingMs);
-    const midProcess = this.env.faults.maybe({ kind: 'consumer-crash', message: record.msgId, delivery, point: 'mid-process' }, ctx.phase);
+    const midProcess = faults.draw('consumer-crash', ctx.phase) ? faults.inject({ kind: 'consumer-crash', message: record.msgId, delivery, point: 'mid-process' }) : undefined;
     if (midProcess !== undefined) {
       this.pendingCrash = midProcess;
       ctx.setTimer(Math.floor(processingUs / 2), 'crash', this.token);
@@ -266,7 +268,8 @@ export class Consumer implements Actor<Message> {
     }
     if (message.type === 'db-reply') {
       ctx.record({ t: ctx.now, actor: CONSUMER, kind: 'processed', msg: record.msgId, result: message.result });
-      const crash = this.env.faults.maybe({ kind: 'consumer-crash', message: record.msgId, delivery: this.deliveries.get(record.msgId) ?? 1, point: 'after-db-commit' }, ctx.phase);
+      const faults = this.env.faults;
+      const crash = faults.draw('consumer-crash', ctx.phase) ? faults.inject({ kind: 'consumer-crash', message: record.msgId, delivery: this.deliveries.get(record.msgId) ?? 1, point: 'after-db-commit' }) : undefined;
       if (crash !== undefined) return this.env.crash(CONSUMER, crash);
       if (this.settings.dedup === 'separate-transaction') return this.dbCall(ctx, 'mark');
     }

@@ -130,12 +130,21 @@ export type FaultSource = { readonly rates: FaultRates } | { readonly plan: Faul
  * Decides, at each named decision point, whether a fault hits it; records every fault injected, in order.
  * With rates, each rate has its own random stream (enabling one never shifts another's draws).
  */
+/** One rate's decision state in rate mode, shared by every fault kind the rate covers (they draw on one stream). */
+interface RateDecision {
+  readonly rate: RateName;
+  readonly threshold: number;
+  /** Created on first draw (seeding a stream is costly and short runs never reach some rates). */
+  stream: RandomStream | undefined;
+}
+
 export class FaultInjector {
   readonly injected: Fault[] = [];
   private readonly planned: Map<string, Fault> | undefined;
   private readonly used = new Set<string>();
   private readonly thresholds: Record<RateName, number> | undefined;
-  private readonly rateStreams: Partial<Record<RateName, RandomStream>> = {};
+  /** Rate mode: each kind's rate decision, looked up once per decision point. */
+  private readonly decisions: Record<FaultKind, RateDecision> | undefined;
 
   constructor(
     readonly source: FaultSource,
@@ -147,6 +156,8 @@ export class FaultInjector {
       const thresholds = { ...zeroRates };
       for (const name of RATE_NAMES) thresholds[name] = probabilityThreshold(source.rates[name]);
       this.thresholds = thresholds;
+      const byRate = new Map<RateName, RateDecision>(RATE_NAMES.map((rate) => [rate, { rate, threshold: thresholds[rate], stream: undefined }]));
+      this.decisions = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, byRate.get(RATE_OF_KIND[kind])])) as Record<FaultKind, RateDecision>;
     }
   }
 
@@ -155,7 +166,28 @@ export class FaultInjector {
    * Returns the fault as injected (with drawn fields filled in), or undefined. Never fires in the heal phase.
    */
   maybe(candidate: Fault, phase: Phase): Fault | undefined {
-    if (phase !== 'faulty') return undefined;
+    return this.draw(candidate.kind, phase) ? this.inject(candidate) : undefined;
+  }
+
+  /**
+   * The first half of `maybe`, for hot decision points: `draw(kind) ? inject({ kind, ... }) : undefined` is
+   * exactly `maybe({ kind, ... })`, but builds the candidate only when the draw fired (nearly every point
+   * draws a miss, and a candidate per point was a tenth of a run's allocations). In rate mode it draws on the
+   * kind's stream; in plan mode it draws nothing and says true in the faulty phase (inject matches the plan).
+   */
+  draw(kind: FaultKind, phase: Phase): boolean {
+    if (phase !== 'faulty') return false;
+    const decisions = this.decisions;
+    if (decisions === undefined) return true;
+    const decision = decisions[kind];
+    if (decision.threshold === 0) return false;
+    // Cached on the decision: building the stream name per decision point was a measurable share of a run.
+    const stream = (decision.stream ??= this.streams.stream(`faults:${decision.rate}`));
+    return stream.chance(decision.threshold);
+  }
+
+  /** The second half of `maybe`: call it only right after `draw(candidate.kind)` said true. */
+  inject(candidate: Fault): Fault | undefined {
     let fault: Fault | undefined;
     if (this.planned !== undefined) {
       const key = faultKey(candidate);
@@ -163,12 +195,7 @@ export class FaultInjector {
       if (fault === undefined || this.used.has(key)) return undefined;
       this.used.add(key);
     } else {
-      const rate = RATE_OF_KIND[candidate.kind];
-      const thresholds = this.thresholds as Record<RateName, number>;
-      if (thresholds[rate] === 0) return undefined;
-      // Cached here: building the stream name per decision point was a measurable share of a run.
-      const stream = (this.rateStreams[rate] ??= this.streams.stream(`faults:${rate}`));
-      if (!stream.chance(thresholds[rate])) return undefined;
+      const stream = (this.decisions as Record<FaultKind, RateDecision>)[candidate.kind].stream as RandomStream;
       fault = candidate.kind === 'request-delayed' ? { ...candidate, delayMs: stream.intBetween(5, 40) } : candidate;
     }
     this.injected.push(fault);

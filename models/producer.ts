@@ -131,7 +131,8 @@ export class Producer implements Actor<Message> {
       ctx.record({ t: ctx.now, actor: PRODUCER, kind: 'handover', msg: message.id, key: message.key, partition: message.partition });
       if (this.settings.producerBuffer === 'outbox') this.outbox.set(message.id, message);
       this.queues[message.partition].push(message);
-      const crash = this.env.faults.maybe({ kind: 'producer-crash', message: message.id, point: 'after-handover' }, ctx.phase);
+      const faults = this.env.faults;
+      const crash = faults.draw('producer-crash', ctx.phase) ? faults.inject({ kind: 'producer-crash', message: message.id, point: 'after-handover' }) : undefined;
       if (crash !== undefined) return this.env.crash(PRODUCER, crash);
       if (this.pump(ctx, message.partition)) return;
     }
@@ -170,7 +171,8 @@ export class Producer implements Actor<Message> {
     ctx.send(BROKER, { type: 'produce', msgId: message.id, key: message.key, partition: message.partition, attempt, waitForAck: this.settings.acks !== 0, pid: this.pid, seq: pending.seq });
     if (pending.awaiting) ctx.setTimer(msToUs(this.settings.requestTimeoutMs), 'timeout', message.id);
     if (attempt === 1) {
-      const crash = this.env.faults.maybe({ kind: 'producer-crash', message: message.id, point: 'after-send' }, ctx.phase);
+      const faults = this.env.faults;
+      const crash = faults.draw('producer-crash', ctx.phase) ? faults.inject({ kind: 'producer-crash', message: message.id, point: 'after-send' }) : undefined;
       if (crash !== undefined) {
         this.env.crash(PRODUCER, crash);
         return true;

@@ -138,7 +138,12 @@ export function runSimulation(config: SimulationConfig, source: FaultSource): Si
   const db = new Database(config.workload.partitions);
   for (const actor of [producer, broker, consumer, db]) world.addActor(actor);
 
-  const highWatermarks = (): number[] => broker.partitions.map((state) => state.hw);
+  // Asked after every event of the heal phase: one array filled in place, not a fresh one per event.
+  const watermarks = new Array<number>(broker.partitions.length).fill(0);
+  const highWatermarks = (): number[] => {
+    for (let partition = 0; partition < watermarks.length; partition++) watermarks[partition] = broker.partitions[partition].hw;
+    return watermarks;
+  };
   world.setHooks({
     networkFault: (from, to, message, now, phase) => {
       const fault = networkFault(injector, message, phase);
@@ -148,7 +153,8 @@ export function runSimulation(config: SimulationConfig, source: FaultSource): Si
       if (fault.kind === 'request-delayed') return { kind: 'delay', delayUs: msToUs(fault.delayMs) };
       return { kind: 'drop' };
     },
-    isQuiescent: () => producer.isIdle() && broker.isIdle() && consumer.isCaughtUp(highWatermarks()),
+    // The checks are pure; the consumer's goes first as it is nearly always the one that says "not yet".
+    isQuiescent: () => consumer.isCaughtUp(highWatermarks()) && producer.isIdle() && broker.isIdle(),
     onHeal: () => broker.heal(world.contextOf(BROKER)),
   });
   for (const window of injector.partitions(config.timing.faultyPhaseMs)) {
@@ -181,28 +187,34 @@ export function runSimulation(config: SimulationConfig, source: FaultSource): Si
   };
 }
 
-/** The network-level decision points, named in domain terms. */
+/**
+ * The network-level decision points, named in domain terms. Every message sent passes here, so each point is
+ * `draw(kind) ? inject(candidate)`: the candidate fault is built only when the draw fired (see FaultInjector.draw).
+ */
 function networkFault(injector: FaultInjector, message: Message, phase: 'faulty' | 'heal'): Fault | undefined {
   if (phase !== 'faulty') return undefined;
   switch (message.type) {
     case 'produce':
       return (
-        injector.maybe({ kind: 'request-lost', message: message.msgId, attempt: message.attempt }, phase) ??
-        injector.maybe({ kind: 'request-delayed', message: message.msgId, attempt: message.attempt, delayMs: 0 }, phase)
+        (injector.draw('request-lost', phase) ? injector.inject({ kind: 'request-lost', message: message.msgId, attempt: message.attempt }) : undefined) ??
+        (injector.draw('request-delayed', phase) ? injector.inject({ kind: 'request-delayed', message: message.msgId, attempt: message.attempt, delayMs: 0 }) : undefined)
       );
     case 'produce-response':
       // Only a success answer is an "ack"; losing it is the classic duplicate-maker.
-      return message.error === undefined ? injector.maybe({ kind: 'ack-lost', message: message.msgId, attempt: message.attempt }, phase) : undefined;
+      if (message.error !== undefined || !injector.draw('ack-lost', phase)) return undefined;
+      return injector.inject({ kind: 'ack-lost', message: message.msgId, attempt: message.attempt });
     case 'fetch-response':
       if (message.records.length === 0) return undefined;
       return (
-        injector.maybe({ kind: 'fetch-lost', partition: message.partition, fromOffset: message.fromOffset, attempt: message.attempt }, phase) ??
-        injector.maybe({ kind: 'fetch-duplicated', partition: message.partition, fromOffset: message.fromOffset, attempt: message.attempt }, phase)
+        (injector.draw('fetch-lost', phase) ? injector.inject({ kind: 'fetch-lost', partition: message.partition, fromOffset: message.fromOffset, attempt: message.attempt }) : undefined) ??
+        (injector.draw('fetch-duplicated', phase) ? injector.inject({ kind: 'fetch-duplicated', partition: message.partition, fromOffset: message.fromOffset, attempt: message.attempt }) : undefined)
       );
     case 'commit':
-      return injector.maybe({ kind: 'commit-lost', partition: message.partition, offset: message.offset, attempt: message.attempt }, phase);
+      if (!injector.draw('commit-lost', phase)) return undefined;
+      return injector.inject({ kind: 'commit-lost', partition: message.partition, offset: message.offset, attempt: message.attempt });
     case 'db-reply':
-      return message.result === 'committed' ? injector.maybe({ kind: 'db-reply-lost', message: message.msgId, attempt: message.attempt }, phase) : undefined;
+      if (message.result !== 'committed' || !injector.draw('db-reply-lost', phase)) return undefined;
+      return injector.inject({ kind: 'db-reply-lost', message: message.msgId, attempt: message.attempt });
     default:
       return undefined;
   }
