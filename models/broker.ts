@@ -13,7 +13,7 @@ import { msToUs } from './config.js';
 import type { DeliverySettings } from './config.js';
 import type { Ctx, ModelEnv } from './env.js';
 import { BROKER } from './messages.js';
-import type { LogRecord, Message } from './messages.js';
+import type { LogRecord, Message, ProduceError } from './messages.js';
 import type { Actor } from '../sim/world.js';
 
 interface Replica {
@@ -28,6 +28,13 @@ interface WaitingAck {
   msgId: string;
   attempt: number;
   offset: number;
+}
+
+/** What a broker timer carries (which partition and replica, in which leader epoch). */
+interface ReplicateData {
+  readonly partition: number;
+  readonly replica: number;
+  readonly epoch: number;
 }
 
 interface PartitionState {
@@ -48,6 +55,8 @@ export class Broker implements Actor<Message> {
   readonly committed: number[];
   /** Messages whose first append already happened (leader-failover faults name the first append). */
   private readonly appendedOnce = new Set<string>();
+  /** 'replicate' timer data per [partition][replica], for the epoch it names (see replicateData). */
+  private readonly replicateTimers: (ReplicateData | undefined)[][];
   private readonly settings: DeliverySettings;
 
   constructor(private readonly env: ModelEnv) {
@@ -62,6 +71,17 @@ export class Broker implements Actor<Message> {
       waiting: [],
     }));
     this.committed = new Array<number>(partitions).fill(0);
+    this.replicateTimers = Array.from({ length: partitions }, () => new Array<ReplicateData | undefined>(this.settings.replicationFactor).fill(undefined));
+  }
+
+  /**
+   * The data of a 'replicate' timer. Two are set per append, so one object per (partition, replica, epoch)
+   * is shared by all of them instead of a fresh one each: timers only read their data.
+   */
+  private replicateData(partition: number, replica: number, epoch: number): ReplicateData {
+    const cached = this.replicateTimers[partition][replica];
+    if (cached !== undefined && cached.epoch === epoch) return cached;
+    return (this.replicateTimers[partition][replica] = { partition, replica, epoch });
   }
 
   /** The log the consumer reads: the current leader's, or the longest surviving one while offline. */
@@ -139,17 +159,14 @@ export class Broker implements Actor<Message> {
 
   private produce(ctx: Ctx, from: string, request: Extract<Message, { type: 'produce' }>): void {
     const state = this.partitions[request.partition];
-    const reply = (fields: { error?: 'NOT_LEADER_OR_FOLLOWER' | 'NOT_ENOUGH_REPLICAS' | 'OUT_OF_ORDER_SEQUENCE_NUMBER'; offset?: number }): void => {
-      if (request.waitForAck) ctx.send(from, { type: 'produce-response', msgId: request.msgId, partition: request.partition, attempt: request.attempt, ...fields });
-    };
     if (state.leader < 0) {
       ctx.trace('produce-refused', { msg: request.msgId, attempt: request.attempt, partition: request.partition, error: 'NOT_LEADER_OR_FOLLOWER' });
-      return reply({ error: 'NOT_LEADER_OR_FOLLOWER' });
+      return this.refuse(ctx, from, request, 'NOT_LEADER_OR_FOLLOWER');
     }
     const isr = this.isrSize(state);
     if (this.settings.acks === 'all' && request.waitForAck && isr < this.settings.minInsyncReplicas) {
       ctx.trace('produce-refused', { msg: request.msgId, attempt: request.attempt, partition: request.partition, error: 'NOT_ENOUGH_REPLICAS', isr });
-      return reply({ error: 'NOT_ENOUGH_REPLICAS' });
+      return this.refuse(ctx, from, request, 'NOT_ENOUGH_REPLICAS');
     }
     const log = state.replicas[state.leader].log;
     if (request.seq >= 0) {
@@ -162,7 +179,7 @@ export class Broker implements Actor<Message> {
       }
       if (request.seq > last + 1) {
         ctx.trace('produce-refused', { msg: request.msgId, attempt: request.attempt, partition: request.partition, error: 'OUT_OF_ORDER_SEQUENCE_NUMBER', expectedSeq: last + 1, seq: request.seq });
-        return reply({ error: 'OUT_OF_ORDER_SEQUENCE_NUMBER' });
+        return this.refuse(ctx, from, request, 'OUT_OF_ORDER_SEQUENCE_NUMBER');
       }
       state.lastSeq.set(request.pid, request.seq);
     }
@@ -171,7 +188,7 @@ export class Broker implements Actor<Message> {
     ctx.record({ t: ctx.now, actor: BROKER, kind: 'append', msg: request.msgId, attempt: request.attempt, partition: request.partition, offset, replica: state.leader });
     for (let replica = 0; replica < state.replicas.length; replica++) {
       if (replica !== state.leader && state.replicas[replica].alive) {
-        ctx.setTimer(msToUs(this.settings.replicationDelayMs), 'replicate', { partition: request.partition, replica, epoch: state.epoch });
+        ctx.setTimer(msToUs(this.settings.replicationDelayMs), 'replicate', this.replicateData(request.partition, replica, state.epoch));
       }
     }
     if (request.waitForAck) this.answerWhenReplicated(ctx, state, request.partition, from, request, offset);
@@ -185,6 +202,11 @@ export class Broker implements Actor<Message> {
         this.failLeader(ctx, request.partition);
       }
     }
+  }
+
+  /** Answer a refused produce request with its error (nothing is answered when the producer does not wait). */
+  private refuse(ctx: Ctx, from: string, request: Extract<Message, { type: 'produce' }>, error: ProduceError): void {
+    if (request.waitForAck) ctx.send(from, { type: 'produce-response', msgId: request.msgId, partition: request.partition, attempt: request.attempt, error });
   }
 
   private answerWhenReplicated(ctx: Ctx, state: PartitionState, partition: number, from: string, request: { msgId: string; attempt: number; waitForAck: boolean }, offset: number): void {
@@ -211,12 +233,15 @@ export class Broker implements Actor<Message> {
     if (hw <= state.hw) return;
     state.hw = hw;
     if (state.waiting.length === 0) return;
-    const still: WaitingAck[] = [];
-    for (const waiting of state.waiting) {
+    // Answer what is now replicated and keep the rest in order, compacting in place (this runs per replication).
+    const waitingList = state.waiting;
+    let kept = 0;
+    for (let index = 0; index < waitingList.length; index++) {
+      const waiting = waitingList[index];
       if (waiting.offset < hw) ctx.send(waiting.from, { type: 'produce-response', msgId: waiting.msgId, partition, attempt: waiting.attempt, offset: waiting.offset });
-      else still.push(waiting);
+      else waitingList[kept++] = waiting;
     }
-    state.waiting = still;
+    waitingList.length = kept;
   }
 
   private failLeader(ctx: Ctx, partition: number): void {
@@ -288,7 +313,7 @@ export class Broker implements Actor<Message> {
   private scheduleCatchUp(ctx: Ctx, partition: number): void {
     const state = this.partitions[partition];
     state.replicas.forEach((replica, index) => {
-      if (index !== state.leader && replica.alive) ctx.setTimer(msToUs(this.settings.replicationDelayMs), 'replicate', { partition, replica: index, epoch: state.epoch });
+      if (index !== state.leader && replica.alive) ctx.setTimer(msToUs(this.settings.replicationDelayMs), 'replicate', this.replicateData(partition, index, state.epoch));
     });
   }
 }

@@ -25,8 +25,9 @@ export class Consumer implements Actor<Message> {
   // Bookkeeping for fault names and stats only (not behaviour): survives crashes.
   private readonly deliveries = new Map<string, number>();
   private readonly dbAttempts = new Map<string, number>();
-  private readonly fetchAttempts = new Map<string, number>();
-  private readonly commitAttempts = new Map<string, number>();
+  /** Attempts per [partition][offset]: arrays, not a `${partition}:${offset}` string map (built per fetch and commit). */
+  private readonly fetchAttempts: number[][];
+  private readonly commitAttempts: number[][];
   // Volatile.
   private state: State = 'down';
   private positions: number[] = [];
@@ -45,6 +46,8 @@ export class Consumer implements Actor<Message> {
   constructor(private readonly env: ModelEnv) {
     this.settings = env.config.settings;
     this.partitions = env.config.workload.partitions;
+    this.fetchAttempts = Array.from({ length: this.partitions }, () => []);
+    this.commitAttempts = Array.from({ length: this.partitions }, () => []);
   }
 
   /** Nothing in hand, every position at the high watermark, and (unless offsets live in the DB) committed. */
@@ -149,9 +152,8 @@ export class Consumer implements Actor<Message> {
     const partition = this.nextPartition;
     this.nextPartition = (this.nextPartition + 1) % this.partitions;
     const fromOffset = this.positions[partition];
-    const key = `${partition}:${fromOffset}`;
-    const attempt = (this.fetchAttempts.get(key) ?? 0) + 1;
-    this.fetchAttempts.set(key, attempt);
+    const attempt = (this.fetchAttempts[partition][fromOffset] ?? 0) + 1;
+    this.fetchAttempts[partition][fromOffset] = attempt;
     this.state = 'fetching';
     this.call(ctx, BROKER, { type: 'fetch', partition, fromOffset, attempt, maxRecords: this.settings.maxPollRecords }, { partition, offset: fromOffset, attempt });
   }
@@ -198,9 +200,8 @@ export class Consumer implements Actor<Message> {
 
   private commit(ctx: Ctx, partition: number): void {
     const offset = this.positions[partition];
-    const key = `${partition}:${offset}`;
-    const attempt = (this.commitAttempts.get(key) ?? 0) + 1;
-    this.commitAttempts.set(key, attempt);
+    const attempt = (this.commitAttempts[partition][offset] ?? 0) + 1;
+    this.commitAttempts[partition][offset] = attempt;
     ctx.record({ t: ctx.now, actor: CONSUMER, kind: 'commit-sent', partition, offset, attempt });
     this.call(ctx, BROKER, { type: 'commit', partition, offset, attempt }, { partition, offset, attempt });
   }
@@ -210,9 +211,8 @@ export class Consumer implements Actor<Message> {
     for (let partition = 0; partition < this.partitions; partition++) {
       if (this.committedKnown[partition] >= this.positions[partition]) continue;
       const offset = this.positions[partition];
-      const key = `${partition}:${offset}`;
-      const attempt = (this.commitAttempts.get(key) ?? 0) + 1;
-      this.commitAttempts.set(key, attempt);
+      const attempt = (this.commitAttempts[partition][offset] ?? 0) + 1;
+      this.commitAttempts[partition][offset] = attempt;
       ctx.trace('auto-commit-sent', { partition, offset, attempt });
       // Background commit: nobody waits for it; the next interval tries again if it did not land.
       ctx.send(BROKER, { type: 'commit', partition, offset, attempt });

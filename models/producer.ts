@@ -33,8 +33,8 @@ export class Producer implements Actor<Message> {
   /** Messages the broker itself acknowledged (acks >= 1): losing one of these is an acknowledged loss. */
   readonly brokerAcked = new Set<string>();
   readonly gaveUp = new Set<string>();
-  /** Bookkeeping for fault names (not behaviour): attempts per message across sessions. */
-  private readonly attempts = new Map<string, number>();
+  /** Bookkeeping for fault names (not behaviour): attempts per message across sessions, by workload index. */
+  private readonly attempts: number[] = [];
   private sessions = 0;
   // Volatile.
   private queues: WorkloadMessage[][] = [];
@@ -161,8 +161,8 @@ export class Producer implements Actor<Message> {
 
   private send(ctx: Ctx, pending: Pending): boolean {
     const message = pending.message;
-    const attempt = (this.attempts.get(message.id) ?? 0) + 1;
-    this.attempts.set(message.id, attempt);
+    const attempt = (this.attempts[message.index] ?? 0) + 1;
+    this.attempts[message.index] = attempt;
     pending.attempt = attempt;
     pending.awaiting = this.settings.acks !== 0;
     // Hot path: the record is built whole (see ActorContext.record); pid and seq only with idempotence.
