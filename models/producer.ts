@@ -28,8 +28,8 @@ export class Producer implements Actor<Message> {
   // Durable (the application's own progress, and the outbox table).
   private handed = 0;
   private readonly outbox = new Map<string, WorkloadMessage>();
-  /** Messages acknowledged by the broker to the application (acks >= 1), or sent (acks = 0). */
-  readonly acknowledged = new Set<string>();
+  /** Messages acknowledged by the broker to the application (acks >= 1), or sent (acks = 0), by workload index. */
+  readonly acknowledged: boolean[] = [];
   /** Messages the broker itself acknowledged (acks >= 1): losing one of these is an acknowledged loss. */
   readonly brokerAcked = new Set<string>();
   readonly gaveUp = new Set<string>();
@@ -79,7 +79,7 @@ export class Producer implements Actor<Message> {
     const lost: string[] = [];
     if (this.settings.producerBuffer === 'memory') {
       for (const queue of this.queues) for (const message of queue) lost.push(message.id);
-      for (const pending of this.pending.values()) if (!this.acknowledged.has(pending.message.id)) lost.push(pending.message.id);
+      for (const pending of this.pending.values()) if (this.acknowledged[pending.message.index] !== true) lost.push(pending.message.id);
     }
     this.lostOnCrash = lost;
     this.queues = [];
@@ -104,7 +104,7 @@ export class Producer implements Actor<Message> {
     }
     ctx.record({ t: ctx.now, actor: PRODUCER, kind: 'acked', msg: message.msgId, attempt: message.attempt, offset: message.offset });
     this.settle(ctx, pending.message);
-    this.acknowledged.add(message.msgId);
+    this.acknowledged[pending.message.index] = true;
     this.brokerAcked.add(message.msgId);
     this.pump(ctx, pending.message.partition);
   }
@@ -153,7 +153,7 @@ export class Producer implements Actor<Message> {
       if (this.settings.acks === 0) {
         // Fire and forget: the producer considers the message delivered as soon as it is written to the socket.
         this.settle(ctx, message);
-        this.acknowledged.add(message.id);
+        this.acknowledged[message.index] = true;
       }
     }
     return false;
