@@ -53,8 +53,8 @@ export class Broker implements Actor<Message> {
   readonly id = BROKER;
   readonly partitions: PartitionState[];
   readonly committed: number[];
-  /** Messages whose first append already happened (leader-failover faults name the first append). */
-  private readonly appendedOnce = new Set<string>();
+  /** Messages (by workload index) whose first append already happened (leader-failover faults name the first append). */
+  private readonly appendedOnce: boolean[] = [];
   /** 'replicate' timer data per [partition][replica], for the epoch it names (see replicateData). */
   private readonly replicateTimers: (ReplicateData | undefined)[][];
   private readonly settings: DeliverySettings;
@@ -184,7 +184,7 @@ export class Broker implements Actor<Message> {
       state.lastSeq.set(request.pid, request.seq);
     }
     const offset = log.length;
-    log.push({ offset, partition: request.partition, msgId: request.msgId, key: request.key, pid: request.pid, seq: request.seq, attempt: request.attempt });
+    log.push({ offset, partition: request.partition, msgId: request.msgId, index: request.index, key: request.key, pid: request.pid, seq: request.seq, attempt: request.attempt });
     ctx.record({ t: ctx.now, actor: BROKER, kind: 'append', msg: request.msgId, attempt: request.attempt, partition: request.partition, offset, replica: state.leader });
     for (let replica = 0; replica < state.replicas.length; replica++) {
       if (replica !== state.leader && state.replicas[replica].alive) {
@@ -193,8 +193,8 @@ export class Broker implements Actor<Message> {
     }
     if (request.waitForAck) this.answerWhenReplicated(ctx, state, request.partition, from, request, offset);
     else this.advanceHighWatermark(ctx, request.partition);
-    if (!this.appendedOnce.has(request.msgId)) {
-      this.appendedOnce.add(request.msgId);
+    if (this.appendedOnce[request.index] !== true) {
+      this.appendedOnce[request.index] = true;
       const faults = this.env.faults;
       const fault = faults.draw('leader-failover', ctx.phase) ? faults.inject({ kind: 'leader-failover', message: request.msgId }) : undefined;
       if (fault !== undefined) {

@@ -23,8 +23,9 @@ type DbStep = 'check' | 'apply' | 'mark';
 export class Consumer implements Actor<Message> {
   readonly id = CONSUMER;
   // Bookkeeping for fault names and stats only (not behaviour): survives crashes.
-  private readonly deliveries = new Map<string, number>();
-  private readonly dbAttempts = new Map<string, number>();
+  // Per message, by workload index (LogRecord.index): arrays, as these are read and bumped per delivery.
+  private readonly deliveries: number[] = [];
+  private readonly dbAttempts: number[] = [];
   /** Attempts per [partition][offset]: arrays, not a `${partition}:${offset}` string map (built per fetch and commit). */
   private readonly fetchAttempts: number[][];
   private readonly commitAttempts: number[][];
@@ -222,8 +223,8 @@ export class Consumer implements Actor<Message> {
   private processNext(ctx: Ctx): void {
     if (this.batchIndex >= this.batch.length) return this.batchDone(ctx);
     const record = this.batch[this.batchIndex];
-    const delivery = (this.deliveries.get(record.msgId) ?? 0) + 1;
-    this.deliveries.set(record.msgId, delivery);
+    const delivery = (this.deliveries[record.index] ?? 0) + 1;
+    this.deliveries[record.index] = delivery;
     ctx.record({ t: ctx.now, actor: CONSUMER, kind: 'deliver', msg: record.msgId, partition: record.partition, offset: record.offset, delivery });
     // Crash points: `draw(kind) ? inject(candidate)` builds a candidate only when the draw fired (see FaultInjector.draw).
     const faults = this.env.faults;
@@ -243,8 +244,8 @@ export class Consumer implements Actor<Message> {
 
   private dbCall(ctx: Ctx, step: DbStep): void {
     const record = this.batch[this.batchIndex];
-    const attempt = (this.dbAttempts.get(record.msgId) ?? 0) + 1;
-    this.dbAttempts.set(record.msgId, attempt);
+    const attempt = (this.dbAttempts[record.index] ?? 0) + 1;
+    this.dbAttempts[record.index] = attempt;
     this.dbStep = step;
     this.state = 'db-call';
     const partition = record.partition;
@@ -269,7 +270,7 @@ export class Consumer implements Actor<Message> {
     if (message.type === 'db-reply') {
       ctx.record({ t: ctx.now, actor: CONSUMER, kind: 'processed', msg: record.msgId, result: message.result });
       const faults = this.env.faults;
-      const crash = faults.draw('consumer-crash', ctx.phase) ? faults.inject({ kind: 'consumer-crash', message: record.msgId, delivery: this.deliveries.get(record.msgId) ?? 1, point: 'after-db-commit' }) : undefined;
+      const crash = faults.draw('consumer-crash', ctx.phase) ? faults.inject({ kind: 'consumer-crash', message: record.msgId, delivery: this.deliveries[record.index] ?? 1, point: 'after-db-commit' }) : undefined;
       if (crash !== undefined) return this.env.crash(CONSUMER, crash);
       if (this.settings.dedup === 'separate-transaction') return this.dbCall(ctx, 'mark');
     }

@@ -5,6 +5,8 @@ export interface LogRecord {
   offset: number;
   partition: number;
   msgId: string;
+  /** The message's position in the workload (m1 is 0): per-message bookkeeping is kept in arrays, not maps by id. */
+  index: number;
   key: string;
   /** Producer id of the session that wrote it (idempotence), -1 without idempotence. */
   pid: number;
@@ -18,7 +20,7 @@ export type ProduceError = 'NOT_LEADER_OR_FOLLOWER' | 'NOT_ENOUGH_REPLICAS' | 'O
 export type DbResult = 'committed' | 'duplicate-skipped' | 'already-applied';
 
 export type Message =
-  | { type: 'produce'; msgId: string; key: string; partition: number; attempt: number; waitForAck: boolean; pid: number; seq: number }
+  | { type: 'produce'; msgId: string; index: number; key: string; partition: number; attempt: number; waitForAck: boolean; pid: number; seq: number }
   | { type: 'produce-response'; msgId: string; partition: number; attempt: number; error?: ProduceError; offset?: number }
   | { type: 'fetch'; partition: number; fromOffset: number; attempt: number; maxRecords: number }
   | { type: 'fetch-response'; partition: number; fromOffset: number; attempt: number; records: LogRecord[]; error?: ProduceError }

@@ -168,7 +168,7 @@ export class Producer implements Actor<Message> {
     // Hot path: the record is built whole (see ActorContext.record); pid and seq only with idempotence.
     if (pending.seq >= 0) ctx.record({ t: ctx.now, actor: PRODUCER, kind: 'send', msg: message.id, attempt, partition: message.partition, pid: this.pid, seq: pending.seq });
     else ctx.record({ t: ctx.now, actor: PRODUCER, kind: 'send', msg: message.id, attempt, partition: message.partition });
-    ctx.send(BROKER, { type: 'produce', msgId: message.id, key: message.key, partition: message.partition, attempt, waitForAck: this.settings.acks !== 0, pid: this.pid, seq: pending.seq });
+    ctx.send(BROKER, { type: 'produce', msgId: message.id, index: message.index, key: message.key, partition: message.partition, attempt, waitForAck: this.settings.acks !== 0, pid: this.pid, seq: pending.seq });
     if (pending.awaiting) ctx.setTimer(msToUs(this.settings.requestTimeoutMs), 'timeout', message.id);
     if (attempt === 1) {
       const faults = this.env.faults;
