@@ -123,9 +123,49 @@ function result(name: InvariantName, promised: boolean, count: number, witnesses
   return { name, promised, holds: count === 0, count, status: judge(promised, count), witnesses, ...extra };
 }
 
+/**
+ * Which workload messages the effects applied, computed in one pass and shared by the loss, duplicates and
+ * order checkers (each used to build its own sets and maps of message ids, a large share of the checking).
+ */
+interface Applications {
+  /** Per workload position: the first position holding the same id (ids are unique in practice; this keeps repeats exact). */
+  canon: Int32Array;
+  /** Per canonical position: the last position holding that id (the message a lookup by id finds). */
+  last: Int32Array;
+  /** Per canonical position: how many effects applied that id. */
+  counts: Int32Array;
+  /** Per effect: the canonical position of its message id, -1 when no workload message has that id. */
+  effectPositions: Int32Array;
+}
+
+function applications(input: CheckInput): Applications {
+  const { workload, effects } = input;
+  const positionOfId = new Map<string, number>();
+  const canon = new Int32Array(workload.length);
+  const last = new Int32Array(workload.length);
+  for (let position = 0; position < workload.length; position++) {
+    const id = workload[position].id;
+    const first = positionOfId.get(id);
+    if (first === undefined) positionOfId.set(id, position);
+    canon[position] = first ?? position;
+    last[canon[position]] = position;
+  }
+  const counts = new Int32Array(workload.length);
+  const effectPositions = new Int32Array(effects.length);
+  for (let index = 0; index < effects.length; index++) {
+    const position = positionOfId.get(effects[index].msgId) ?? -1;
+    effectPositions[index] = position;
+    if (position >= 0) counts[position]++;
+  }
+  return { canon, last, counts, effectPositions };
+}
+
 export function checkLoss(input: CheckInput, promised: boolean): InvariantResult {
-  const applied = new Set(input.effects.map((effect) => effect.msgId));
-  const lost = input.workload.filter((message) => !applied.has(message.id));
+  return lossOf(input, promised, applications(input));
+}
+
+function lossOf(input: CheckInput, promised: boolean, applied: Applications): InvariantResult {
+  const lost = input.workload.filter((_message, position) => applied.counts[applied.canon[position]] === 0);
   const acknowledged = lost.filter((message) => input.brokerAcked.has(message.id));
   const witnesses = lost
     .slice(0, MAX_WITNESSES)
@@ -136,24 +176,35 @@ export function checkLoss(input: CheckInput, promised: boolean): InvariantResult
 }
 
 export function checkDuplicates(input: CheckInput, promised: boolean): InvariantResult {
-  const counts = new Map<string, number>();
-  for (const effect of input.effects) counts.set(effect.msgId, (counts.get(effect.msgId) ?? 0) + 1);
-  const duplicated = input.workload.filter((message) => (counts.get(message.id) ?? 0) > 1);
-  const witnesses = duplicated.slice(0, MAX_WITNESSES).map((message) => witness(message.id, `${message.id} (key ${message.key}) was applied to the DB ${counts.get(message.id)} times`, input.trace, [message.id]));
+  return duplicatesOf(input, promised, applications(input));
+}
+
+function duplicatesOf(input: CheckInput, promised: boolean, applied: Applications): InvariantResult {
+  const countAt = (position: number): number => applied.counts[applied.canon[position]];
+  const duplicated: number[] = [];
+  for (let position = 0; position < input.workload.length; position++) if (countAt(position) > 1) duplicated.push(position);
+  const witnesses = duplicated.slice(0, MAX_WITNESSES).map((position) => {
+    const message = input.workload[position];
+    return witness(message.id, `${message.id} (key ${message.key}) was applied to the DB ${countAt(position)} times`, input.trace, [message.id]);
+  });
   return result('duplicates', promised, duplicated.length, witnesses);
 }
 
 export function checkOrder(input: CheckInput, promised: boolean): InvariantResult {
-  const byId = new Map(input.workload.map((message) => [message.id, message]));
-  const firstApplied = new Set<string>();
+  return orderOf(input, promised, applications(input));
+}
+
+function orderOf(input: CheckInput, promised: boolean, applied: Applications): InvariantResult {
+  const firstApplied = new Uint8Array(input.workload.length);
   const latestPerKey = new Map<string, WorkloadMessage>();
   const witnesses: Witness[] = [];
   let count = 0;
-  for (const effect of input.effects) {
-    if (firstApplied.has(effect.msgId)) continue; // re-applications are the duplicates checker's business
-    firstApplied.add(effect.msgId);
-    const message = byId.get(effect.msgId);
-    if (message === undefined) continue;
+  for (let index = 0; index < applied.effectPositions.length; index++) {
+    const position = applied.effectPositions[index];
+    if (position < 0) continue; // an effect of no workload message
+    if (firstApplied[position] === 1) continue; // re-applications are the duplicates checker's business
+    firstApplied[position] = 1;
+    const message = input.workload[applied.last[position]];
     const latest = latestPerKey.get(message.key);
     if (latest !== undefined && latest.keySeq > message.keySeq) {
       count++;
@@ -177,10 +228,11 @@ export function checkLiveness(input: CheckInput, promised: boolean): InvariantRe
 }
 
 export function checkInvariants(input: CheckInput, promises: Record<InvariantName, boolean>): Record<InvariantName, InvariantResult> {
+  const applied = applications(input);
   return {
-    loss: checkLoss(input, promises.loss),
-    duplicates: checkDuplicates(input, promises.duplicates),
-    order: checkOrder(input, promises.order),
+    loss: lossOf(input, promises.loss, applied),
+    duplicates: duplicatesOf(input, promises.duplicates, applied),
+    order: orderOf(input, promises.order, applied),
     liveness: checkLiveness(input, promises.liveness),
   };
 }
