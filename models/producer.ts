@@ -27,7 +27,9 @@ export class Producer implements Actor<Message> {
   readonly id = PRODUCER;
   // Durable (the application's own progress, and the outbox table).
   private handed = 0;
-  private readonly outbox = new Map<string, WorkloadMessage>();
+  /** The outbox table by workload index (an array: it is written and cleared once per message), and its row count. */
+  private readonly outbox: (WorkloadMessage | undefined)[] = [];
+  private outboxSize = 0;
   /** Messages acknowledged by the broker to the application (acks >= 1), or sent (acks = 0), by workload index. */
   readonly acknowledged: boolean[] = [];
   /** Messages the broker itself acknowledged (acks >= 1): losing one of these is an acknowledged loss. */
@@ -53,7 +55,7 @@ export class Producer implements Actor<Message> {
 
   /** True when the application handed over everything and nothing is buffered or waiting for an answer. */
   isIdle(): boolean {
-    return this.handed === this.workload.length && this.pending.size === 0 && this.queues.every((queue) => queue.length === 0) && (this.settings.producerBuffer === 'memory' || this.outbox.size === this.gaveUp.size);
+    return this.handed === this.workload.length && this.pending.size === 0 && this.queues.every((queue) => queue.length === 0) && (this.settings.producerBuffer === 'memory' || this.outboxSize === this.gaveUp.size);
   }
 
   start(ctx: Ctx): void {
@@ -66,8 +68,9 @@ export class Producer implements Actor<Message> {
     // A new session gets a new producer id: idempotence only de-duplicates within one session.
     this.pid = this.settings.enableIdempotence ? this.sessions : -1;
     ctx.trace('session-start', { session: this.sessions, pid: this.pid });
-    if (this.settings.producerBuffer === 'outbox' && this.outbox.size > 0) {
-      const resend = [...this.outbox.values()].filter((message) => !this.gaveUp.has(message.id)).sort((a, b) => a.index - b.index);
+    if (this.settings.producerBuffer === 'outbox' && this.outboxSize > 0) {
+      // In workload order (the outbox is indexed by it).
+      const resend = this.outbox.filter((message): message is WorkloadMessage => message !== undefined && !this.gaveUp.has(message.id));
       ctx.trace('outbox-resend', { msgs: resend.map((message) => message.id) });
       for (const message of resend) this.queues[message.partition].push(message);
       for (let partition = 0; partition < partitions; partition++) if (this.pump(ctx, partition)) return;
@@ -129,7 +132,10 @@ export class Producer implements Actor<Message> {
     while (this.handed < this.workload.length && this.workload[this.handed].handoverUs <= ctx.now) {
       const message = this.workload[this.handed++];
       ctx.record({ t: ctx.now, actor: PRODUCER, kind: 'handover', msg: message.id, key: message.key, partition: message.partition });
-      if (this.settings.producerBuffer === 'outbox') this.outbox.set(message.id, message);
+      if (this.settings.producerBuffer === 'outbox') {
+        this.outbox[message.index] = message;
+        this.outboxSize++;
+      }
       this.queues[message.partition].push(message);
       const faults = this.env.faults;
       const crash = faults.draw('producer-crash', ctx.phase) ? faults.inject({ kind: 'producer-crash', message: message.id, point: 'after-handover' }) : undefined;
@@ -198,6 +204,9 @@ export class Producer implements Actor<Message> {
 
   private settle(_ctx: Ctx, message: WorkloadMessage): void {
     if (this.pending.delete(message.id)) this.inFlight[message.partition]--;
-    if (!this.gaveUp.has(message.id)) this.outbox.delete(message.id);
+    if (!this.gaveUp.has(message.id) && this.outbox[message.index] !== undefined) {
+      this.outbox[message.index] = undefined;
+      this.outboxSize--;
+    }
   }
 }

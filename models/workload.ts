@@ -18,12 +18,14 @@ export function generateWorkload(workload: WorkloadSettings, streams: RandomStre
   const rng = streams.stream('workload');
   const perKey = new Array<number>(workload.keys).fill(0);
   const messages: WorkloadMessage[] = [];
+  // One key string per key, shared by its messages (equal strings either way; this saves one per message).
+  const keyNames: string[] = [];
   for (let index = 0; index < workload.messages; index++) {
     const keyIndex = rng.intBetween(0, workload.keys - 1);
     messages.push({
       id: `m${index + 1}`,
       index,
-      key: `k${keyIndex}`,
+      key: (keyNames[keyIndex] ??= `k${keyIndex}`),
       // Keys map to partitions like Kafka's default partitioner: a stable function of the key.
       partition: keyIndex % workload.partitions,
       keySeq: perKey[keyIndex]++,
