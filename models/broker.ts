@@ -26,6 +26,7 @@ interface Replica {
 interface WaitingAck {
   from: string;
   msgId: string;
+  index: number;
   attempt: number;
   offset: number;
 }
@@ -206,17 +207,17 @@ export class Broker implements Actor<Message> {
 
   /** Answer a refused produce request with its error (nothing is answered when the producer does not wait). */
   private refuse(ctx: Ctx, from: string, request: Extract<Message, { type: 'produce' }>, error: ProduceError): void {
-    if (request.waitForAck) ctx.send(from, { type: 'produce-response', msgId: request.msgId, partition: request.partition, attempt: request.attempt, error });
+    if (request.waitForAck) ctx.send(from, { type: 'produce-response', msgId: request.msgId, index: request.index, partition: request.partition, attempt: request.attempt, error });
   }
 
-  private answerWhenReplicated(ctx: Ctx, state: PartitionState, partition: number, from: string, request: { msgId: string; attempt: number; waitForAck: boolean }, offset: number): void {
+  private answerWhenReplicated(ctx: Ctx, state: PartitionState, partition: number, from: string, request: { msgId: string; index: number; attempt: number; waitForAck: boolean }, offset: number): void {
     if (!request.waitForAck) return;
     if (this.settings.acks === 1 || offset < state.hw || (offset >= 0 && this.isrSize(state) === 1)) {
-      ctx.send(from, { type: 'produce-response', msgId: request.msgId, partition, attempt: request.attempt, offset });
+      ctx.send(from, { type: 'produce-response', msgId: request.msgId, index: request.index, partition, attempt: request.attempt, offset });
       if (this.isrSize(state) === 1) this.advanceHighWatermark(ctx, partition);
       return;
     }
-    state.waiting.push({ from, msgId: request.msgId, attempt: request.attempt, offset });
+    state.waiting.push({ from, msgId: request.msgId, index: request.index, attempt: request.attempt, offset });
   }
 
   private isrSize(state: PartitionState): number {
@@ -238,7 +239,7 @@ export class Broker implements Actor<Message> {
     let kept = 0;
     for (let index = 0; index < waitingList.length; index++) {
       const waiting = waitingList[index];
-      if (waiting.offset < hw) ctx.send(waiting.from, { type: 'produce-response', msgId: waiting.msgId, partition, attempt: waiting.attempt, offset: waiting.offset });
+      if (waiting.offset < hw) ctx.send(waiting.from, { type: 'produce-response', msgId: waiting.msgId, index: waiting.index, partition, attempt: waiting.attempt, offset: waiting.offset });
       else waitingList[kept++] = waiting;
     }
     waitingList.length = kept;

@@ -21,7 +21,7 @@ export type DbResult = 'committed' | 'duplicate-skipped' | 'already-applied';
 
 export type Message =
   | { type: 'produce'; msgId: string; index: number; key: string; partition: number; attempt: number; waitForAck: boolean; pid: number; seq: number }
-  | { type: 'produce-response'; msgId: string; partition: number; attempt: number; error?: ProduceError; offset?: number }
+  | { type: 'produce-response'; msgId: string; index: number; partition: number; attempt: number; error?: ProduceError; offset?: number }
   | { type: 'fetch'; partition: number; fromOffset: number; attempt: number; maxRecords: number }
   | { type: 'fetch-response'; partition: number; fromOffset: number; attempt: number; records: LogRecord[]; error?: ProduceError }
   | { type: 'commit'; partition: number; offset: number; attempt: number }

@@ -21,6 +21,8 @@ interface Pending {
   retriesUsed: number;
   seq: number;
   awaiting: boolean;
+  /** Rank among this session's pending requests, in the order they were first sent (what a crash lists them in). */
+  order: number;
 }
 
 export class Producer implements Actor<Message> {
@@ -40,7 +42,10 @@ export class Producer implements Actor<Message> {
   private sessions = 0;
   // Volatile.
   private queues: WorkloadMessage[][] = [];
-  private pending = new Map<string, Pending>();
+  /** Outstanding requests by workload index (an array: looked up per response and per timer), and their count. */
+  private pending: (Pending | undefined)[] = [];
+  private pendingCount = 0;
+  private pendingOrder = 0;
   private inFlight: number[] = [];
   private nextSeq: number[] = [];
   private pid = -1;
@@ -55,7 +60,7 @@ export class Producer implements Actor<Message> {
 
   /** True when the application handed over everything and nothing is buffered or waiting for an answer. */
   isIdle(): boolean {
-    return this.handed === this.workload.length && this.pending.size === 0 && this.queues.every((queue) => queue.length === 0) && (this.settings.producerBuffer === 'memory' || this.outboxSize === this.gaveUp.size);
+    return this.handed === this.workload.length && this.pendingCount === 0 && this.queues.every((queue) => queue.length === 0) && (this.settings.producerBuffer === 'memory' || this.outboxSize === this.gaveUp.size);
   }
 
   start(ctx: Ctx): void {
@@ -63,7 +68,8 @@ export class Producer implements Actor<Message> {
     this.queues = Array.from({ length: partitions }, () => []);
     this.inFlight = new Array<number>(partitions).fill(0);
     this.nextSeq = new Array<number>(partitions).fill(0);
-    this.pending = new Map();
+    this.pending = [];
+    this.pendingCount = 0;
     this.sessions++;
     // A new session gets a new producer id: idempotence only de-duplicates within one session.
     this.pid = this.settings.enableIdempotence ? this.sessions : -1;
@@ -82,11 +88,13 @@ export class Producer implements Actor<Message> {
     const lost: string[] = [];
     if (this.settings.producerBuffer === 'memory') {
       for (const queue of this.queues) for (const message of queue) lost.push(message.id);
-      for (const pending of this.pending.values()) if (this.acknowledged[pending.message.index] !== true) lost.push(pending.message.id);
+      const pendings = this.pending.filter((pending): pending is Pending => pending !== undefined).sort((a, b) => a.order - b.order);
+      for (const pending of pendings) if (this.acknowledged[pending.message.index] !== true) lost.push(pending.message.id);
     }
     this.lostOnCrash = lost;
     this.queues = [];
-    this.pending = new Map();
+    this.pending = [];
+    this.pendingCount = 0;
   }
 
   /** Message ids a memory-buffer producer lost in its last crash (traced by the model after the crash). */
@@ -94,7 +102,7 @@ export class Producer implements Actor<Message> {
 
   receive(ctx: Ctx, _from: string, message: Message): void {
     if (message.type !== 'produce-response') return;
-    const pending = this.pending.get(message.msgId);
+    const pending = this.pending[message.index];
     // A late answer to an older attempt, or to a message already settled: nothing to do.
     if (pending === undefined || !pending.awaiting || pending.attempt !== message.attempt) {
       ctx.record({ t: ctx.now, actor: PRODUCER, kind: 'late-response-ignored', msg: message.msgId, attempt: message.attempt });
@@ -117,7 +125,7 @@ export class Producer implements Actor<Message> {
       this.catchUpHandovers(ctx);
       return;
     }
-    const pending = this.pending.get(data as string);
+    const pending = this.pending[data as number];
     if (pending === undefined) return;
     if (tag === 'timeout' && pending.awaiting) {
       ctx.record({ t: ctx.now, actor: PRODUCER, kind: 'request-timeout', msg: pending.message.id, attempt: pending.attempt });
@@ -150,9 +158,10 @@ export class Producer implements Actor<Message> {
     const queue = this.queues[partition];
     while (queue.length > 0 && (this.settings.acks === 0 || this.inFlight[partition] < this.settings.maxInFlight)) {
       const message = queue.shift() as WorkloadMessage;
-      const pending: Pending = { message, attempt: 0, retriesUsed: 0, seq: this.pid >= 0 ? this.nextSeq[partition]++ : -1, awaiting: false };
+      const pending: Pending = { message, attempt: 0, retriesUsed: 0, seq: this.pid >= 0 ? this.nextSeq[partition]++ : -1, awaiting: false, order: this.pendingOrder++ };
       if (this.settings.acks !== 0) {
-        this.pending.set(message.id, pending);
+        this.pending[message.index] = pending;
+        this.pendingCount++;
         this.inFlight[partition]++;
       }
       if (this.send(ctx, pending)) return true;
@@ -175,7 +184,7 @@ export class Producer implements Actor<Message> {
     if (pending.seq >= 0) ctx.record({ t: ctx.now, actor: PRODUCER, kind: 'send', msg: message.id, attempt, partition: message.partition, pid: this.pid, seq: pending.seq });
     else ctx.record({ t: ctx.now, actor: PRODUCER, kind: 'send', msg: message.id, attempt, partition: message.partition });
     ctx.send(BROKER, { type: 'produce', msgId: message.id, index: message.index, key: message.key, partition: message.partition, attempt, waitForAck: this.settings.acks !== 0, pid: this.pid, seq: pending.seq });
-    if (pending.awaiting) ctx.setTimer(msToUs(this.settings.requestTimeoutMs), 'timeout', message.id);
+    if (pending.awaiting) ctx.setTimer(msToUs(this.settings.requestTimeoutMs), 'timeout', message.index);
     if (attempt === 1) {
       const faults = this.env.faults;
       const crash = faults.draw('producer-crash', ctx.phase) ? faults.inject({ kind: 'producer-crash', message: message.id, point: 'after-send' }) : undefined;
@@ -199,11 +208,15 @@ export class Producer implements Actor<Message> {
     pending.retriesUsed++;
     const backoffMs = Math.min(this.settings.retryBackoffMs * 2 ** (pending.retriesUsed - 1), this.settings.retryBackoffMaxMs);
     ctx.record({ t: ctx.now, actor: PRODUCER, kind: 'retry-scheduled', msg: pending.message.id, retry: pending.retriesUsed, backoffMs, reason });
-    ctx.setTimer(msToUs(backoffMs), 'resend', pending.message.id);
+    ctx.setTimer(msToUs(backoffMs), 'resend', pending.message.index);
   }
 
   private settle(_ctx: Ctx, message: WorkloadMessage): void {
-    if (this.pending.delete(message.id)) this.inFlight[message.partition]--;
+    if (this.pending[message.index] !== undefined) {
+      this.pending[message.index] = undefined;
+      this.pendingCount--;
+      this.inFlight[message.partition]--;
+    }
     if (!this.gaveUp.has(message.id) && this.outbox[message.index] !== undefined) {
       this.outbox[message.index] = undefined;
       this.outboxSize--;
