@@ -4,7 +4,6 @@
  * markdown report) work from the same data: `result` is the replay of the minimal plan; the rest is metadata.
  */
 import type { ChalkInstance } from 'chalk';
-import type { Command } from 'commander';
 import { MODE_NAMES } from '../models/config.js';
 import type { SimulationConfig } from '../models/config.js';
 import { describeFault } from '../models/faults.js';
@@ -42,14 +41,6 @@ export interface FindingOutputOptions {
   force?: boolean;
   color?: boolean;
   emitPlan?: string;
-}
-
-/** --json, --force, --no-color: the output options of check, shrink and compare (no --trace: they run many worlds). */
-export function addFindingOutputOptions(command: Command): Command {
-  return command
-    .option('--json', 'print one JSON object instead of the human report')
-    .option('--force', 'replace output files that already exist')
-    .option('--no-color', 'plain output (NO_COLOR is honoured too)');
 }
 
 /** check and shrink are about one mode's promises: the mode is never implied. */

@@ -1,5 +1,6 @@
 /** The terminal rendering of one run: header with every effective option, faults, verdict table, replay. */
 import type { ChalkInstance } from 'chalk';
+import { plural } from '../reports/format.js';
 import { FAULT_KINDS, describeFault } from '../models/faults.js';
 import type { Fault } from '../models/faults.js';
 import type { InvariantResult } from '../models/invariants.js';
@@ -10,7 +11,6 @@ import type { Story } from '../reports/index.js';
 import type { RunSpec } from './run-options.js';
 
 const onOff = (value: boolean): string => (value ? 'on' : 'off');
-const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 export function renderHeader(result: SimulationResult, spec: RunSpec, color: ChalkInstance): string[] {
   const { config } = result;
@@ -49,12 +49,6 @@ function statusText(invariant: InvariantResult, color: ChalkInstance): string {
 function storyFaults(story: Story): string[] {
   const words = story.records.filter((record) => record.kind === 'fault').map((record) => describeFault(record.fault as Fault));
   return words.filter((text, index) => words.indexOf(text) === index);
-}
-
-/** Faults named in a witness's trace records, in words: the "why" behind the witness. */
-export function witnessFaults(invariant: InvariantResult, index: number): string[] {
-  const records = invariant.witnesses[index]?.records ?? [];
-  return records.filter((record) => record.kind === 'fault').map((record) => describeFault(record.fault as Fault));
 }
 
 export function renderVerdictTable(result: SimulationResult, color: ChalkInstance): string[] {

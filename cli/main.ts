@@ -3,16 +3,11 @@
  * The composition root: the only place with process, fs and console. Exit codes: 0 every promised
  * invariant held, 1 a promised invariant was VIOLATED, 2 bad input (one line on stderr, never a stack trace).
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerList } from './commands/list.js';
 import { registerRun } from './commands/run.js';
+import { toolVersion } from './report-output.js';
 import { EXIT_USAGE, UsageError } from './usage-error.js';
-
-function version(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return manifest.version;
-}
 
 /**
  * check, shrink and compare load fast-check and the shrinker, most of a plain run's start-up time. They are
@@ -33,7 +28,7 @@ export async function buildProgram(args: readonly string[] = process.argv.slice(
   const program = new Command('simulate');
   program
     .description('Deterministic fault-injection simulator for message delivery guarantees (at-most-once, at-least-once, exactly-once).')
-    .version(version(), '-V, --version')
+    .version(toolVersion(), '-V, --version')
     .showSuggestionAfterError(true)
     // The run options live on the program itself and again on check/shrink/compare: without this, the
     // program would take `simulate check --mode x`'s --mode for itself.

@@ -8,7 +8,7 @@ import type { TraceRecord } from '../sim/trace.js';
 import { World } from '../sim/world.js';
 import type { RunOutcome } from '../sim/world.js';
 import { Broker } from './broker.js';
-import { DEFAULT_LIMITS, DEFAULT_WORKLOAD, defaultTiming, msToUs, validateConfig } from './config.js';
+import { ConfigError, DEFAULT_LIMITS, DEFAULT_WORKLOAD, MODE_NAMES, defaultTiming, msToUs, validateConfig } from './config.js';
 import type { DeliverySettings, Limits, ModeName, SimulationConfig, TimingSettings, WorkloadSettings } from './config.js';
 import { Consumer } from './consumer.js';
 import { Database } from './db.js';
@@ -39,9 +39,8 @@ export interface SimulationInput {
 /** Preset + overrides, validated: throws ConfigError naming the first bad option. */
 export function resolveConfig(input: SimulationInput): SimulationConfig {
   const preset = MODES[input.mode];
-  if (preset === undefined) {
-    validateConfig({ mode: input.mode } as SimulationConfig);
-  }
+  // Untyped callers (JSON, other people's suites) can pass any string; say which modes exist.
+  if (preset === undefined) throw new ConfigError('mode', input.mode, MODE_NAMES.join(', '));
   const workload = { ...DEFAULT_WORKLOAD, ...input.workload };
   const config: SimulationConfig = {
     mode: input.mode,

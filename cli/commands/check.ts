@@ -14,7 +14,8 @@ import { runPlan } from '../../properties/breaks.js';
 import { checkInvariant } from '../../properties/check.js';
 import type { PlanVerdictCache } from '../../properties/check.js';
 import { makeColor } from '../color.js';
-import { addFindingOutputOptions, emitHeadline, emitSkippedLine, requireMode, findingJson, findingStatus, headlineFinding, renderFinding, replayFor } from '../finding.js';
+import { addOutputOptions } from '../output-options.js';
+import { emitHeadline, emitSkippedLine, requireMode, findingJson, findingStatus, headlineFinding, renderFinding, replayFor } from '../finding.js';
 import type { Finding, FindingOutputOptions } from '../finding.js';
 import { renderHeader } from '../human-output.js';
 import { checkEmitTarget } from '../plan-file.js';
@@ -76,7 +77,7 @@ export function registerCheck(program: Command): void {
   // check generates its own plans; --faults is still parsed (to refuse it with a clear message) but not offered.
   command.options.find((option) => option.long === '--faults')?.hideHelp();
   addEmitPlanOption(command, 'the minimal plan found (the first violation, else the first break)');
-  addReportOptions(addFindingOutputOptions(command), false).action((values: CheckValues) => {
+  addReportOptions(addOutputOptions(command), false).action((values: CheckValues) => {
     process.exitCode = checkCommand(values);
   });
 }

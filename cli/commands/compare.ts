@@ -15,8 +15,9 @@ import type { InvariantStatus } from '../../models/invariants.js';
 import { INVARIANT_NAMES } from '../../models/modes.js';
 import { runSimulation } from '../../models/simulation.js';
 import type { SimulationResult } from '../../models/simulation.js';
+import { plural } from '../../reports/format.js';
 import { makeColor } from '../color.js';
-import { addFindingOutputOptions } from '../finding.js';
+import { addOutputOptions } from '../output-options.js';
 import type { FindingOutputOptions } from '../finding.js';
 import { checkEmitTarget, inlinePlan, planMeta, planMismatchNote, writePlanFile } from '../plan-file.js';
 import { addReportOptions, checkReportTarget, compareReportMeta, writeReport } from '../report-output.js';
@@ -60,7 +61,7 @@ export function registerCompare(program: Command): void {
   addPlanOption(command);
   addWorldOptions(command);
   addEmitPlanOption(command, 'the faults compared');
-  addReportOptions(addFindingOutputOptions(command)).action((values: CompareValues) => {
+  addReportOptions(addOutputOptions(command)).action((values: CompareValues) => {
     process.exitCode = compareCommand(values);
   });
 }
@@ -116,8 +117,6 @@ export function collectCompare(values: CompareValues, now: () => number): Compar
 export function compareExitCode(run: CompareRun): number {
   return run.columns.some((column) => column.result.verdict === 'violated') ? EXIT_VIOLATED : EXIT_OK;
 }
-
-const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 function cellText(status: InvariantStatus, count: number, promised: boolean): string {
   const text = status === 'holds' ? 'holds' : `${status} (${count})`;

@@ -4,6 +4,7 @@ import { runSimulation } from '../../models/simulation.js';
 import type { SimulationResult } from '../../models/simulation.js';
 import { traceLine } from '../../sim/trace.js';
 import { makeColor } from '../color.js';
+import { addOutputOptions } from '../output-options.js';
 import { checkWritableTarget, writeFileAtomic } from '../files.js';
 import { renderRun } from '../human-output.js';
 import { runJson } from '../json-output.js';
@@ -23,16 +24,8 @@ export interface OutputOptions {
   force?: boolean;
 }
 
-export function addOutputOptions(command: Command): Command {
-  return command
-    .option('--json', 'print one JSON object instead of the human report')
-    .option('--trace <file>', 'write the full trace as NDJSON (one record per line)')
-    .option('--force', 'replace output files that already exist')
-    .option('--no-color', 'plain output (NO_COLOR is honoured too)');
-}
-
 export function registerRun(program: Command): void {
-  addReportOptions(addEmitPlanOption(addPlanOption(addOutputOptions(addRunOptions(program))))).action((values: RunOptionValues & OutputOptions & EmitPlanOption & ReportOptions) => {
+  addReportOptions(addEmitPlanOption(addPlanOption(addOutputOptions(addRunOptions(program), { trace: true })))).action((values: RunOptionValues & OutputOptions & EmitPlanOption & ReportOptions) => {
     return runCommand(values).then((code) => {
       process.exitCode = code;
     });

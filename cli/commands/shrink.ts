@@ -12,7 +12,8 @@ import type { SimulationResult } from '../../models/simulation.js';
 import { brokenInvariants } from '../../properties/breaks.js';
 import { shrinkPlan } from '../../properties/shrink.js';
 import { makeColor } from '../color.js';
-import { addFindingOutputOptions, emitHeadline, emitSkippedLine, requireMode, findingJson, headlineFinding, renderFinding, replayFor } from '../finding.js';
+import { addOutputOptions } from '../output-options.js';
+import { emitHeadline, emitSkippedLine, requireMode, findingJson, headlineFinding, renderFinding, replayFor } from '../finding.js';
 import type { Finding, FindingOutputOptions } from '../finding.js';
 import { renderHeader, renderVerdictTable } from '../human-output.js';
 import { checkEmitTarget, planMismatchNote } from '../plan-file.js';
@@ -57,7 +58,7 @@ export function registerShrink(program: Command): void {
   addPlanOption(command);
   addWorldOptions(command);
   addEmitPlanOption(command, 'the minimal plan (the first violation, else the first break)');
-  addReportOptions(addFindingOutputOptions(command), false).action((values: ShrinkValues) => {
+  addReportOptions(addOutputOptions(command), false).action((values: ShrinkValues) => {
     process.exitCode = shrinkCommand(values);
   });
 }

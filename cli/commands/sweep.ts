@@ -9,6 +9,7 @@ import { INVARIANT_NAMES } from '../../models/modes.js';
 import { MAX_SWEEP_SEEDS, sweepSeeds } from '../../properties/sweep.js';
 import type { SweepResult } from '../../properties/sweep.js';
 import { makeColor } from '../color.js';
+import { addOutputOptions } from '../output-options.js';
 import { renderHeader } from '../human-output.js';
 import { addModeAndSeedOptions, addPlanOption, addWorldOptions, buildRunSpec } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
@@ -33,12 +34,9 @@ export function registerSweep(program: Command): void {
   command.option('--seeds <range>', `seeds to run: from..to (inclusive) or a count n meaning 1..n (default ${DEFAULT_SWEEP_SEEDS})`);
   addPlanOption(command);
   addWorldOptions(command);
-  command
-    .option('--json', 'print one JSON object instead of the summary')
-    .option('--no-color', 'plain output (NO_COLOR is honoured too)')
-    .action((values: SweepValues) => {
-      process.exitCode = sweepCommand(values);
-    });
+  addOutputOptions(command, { force: false }).action((values: SweepValues) => {
+    process.exitCode = sweepCommand(values);
+  });
 }
 
 /** `1..1000` or `1000` (= 1..1000). */
