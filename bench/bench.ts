@@ -6,10 +6,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { simulate } from '../models/simulation.js';
+import { simulate } from '../models/engine.js';
 import { benchFindAndShrink } from './find-and-shrink.js';
 import { World } from '../sim/world.js';
 import type { Actor, ActorContext } from '../sim/world.js';
+import type { TraceRecord } from '../sim/trace.js';
 
 /**
  * Run `body` repeatedly in `rounds` windows of `budgetMs / rounds` wall time each (after one warm-up call)
@@ -38,21 +39,28 @@ const millions = (value: number): string => `${(value / 1e6).toFixed(2)} M`;
 const thousands = (value: number): string => Math.round(value).toLocaleString('en-US');
 
 interface Ball {
+  type: 'ball';
   hops: number;
 }
 
+interface BallProtocol {
+  message: Ball;
+  timer: { tag: 'none' };
+  event: TraceRecord;
+}
+
 /** Bounces every ball it receives back to its peer until the ball has made `hopsMax` hops. */
-class Bouncer implements Actor<Ball> {
+class Bouncer implements Actor<BallProtocol> {
   constructor(
     readonly id: string,
     private readonly peer: string,
     private readonly balls: number,
     private readonly hopsMax: number,
   ) {}
-  start(ctx: ActorContext<Ball>): void {
-    for (let ball = 0; ball < this.balls; ball++) ctx.send(this.peer, { hops: 0 });
+  start(ctx: ActorContext<BallProtocol>): void {
+    for (let ball = 0; ball < this.balls; ball++) ctx.send(this.peer, { type: 'ball', hops: 0 });
   }
-  receive(ctx: ActorContext<Ball>, _from: string, message: Ball): void {
+  receive(ctx: ActorContext<BallProtocol>, _from: string, message: Ball): void {
     if (++message.hops < this.hopsMax) ctx.send(this.peer, message);
   }
   timer(): void {}
@@ -61,7 +69,7 @@ class Bouncer implements Actor<Ball> {
 
 /** Kernel only: two actors bounce `balls` messages through the World (network latency draw, FIFO link, heap). */
 function pingPong(balls: number, hopsPerBall: number): number {
-  const world = new World<Ball>({ seed: 1, latencyUsMin: 100, latencyUsMax: 1000, healAtUs: 1_000_000_000_000, maxEvents: 1_000_000_000, maxVirtualTimeUs: 1_000_000_000_000_000 });
+  const world = new World<BallProtocol>({ seed: 1, latencyUsMin: 100, latencyUsMax: 1000, healAtUs: 1_000_000_000_000, maxEvents: 1_000_000_000, maxVirtualTimeUs: 1_000_000_000_000_000 });
   world.addActor(new Bouncer('ping', 'pong', balls, hopsPerBall));
   world.addActor(new Bouncer('pong', 'ping', 0, hopsPerBall));
   const result = world.run();

@@ -4,7 +4,7 @@
  * 1-minimal plan and the final replay. Median and p95 over 20 seeds, and the faults left.
  * Targets (issue 3): median <= 0.5 s, p95 <= 5 s, <= 3 faults. Wall-clock figures: measured, never asserted.
  */
-import { resolveConfig } from '../models/simulation.js';
+import { resolveConfig } from '../models/engine.js';
 import type { ModeName } from '../models/config.js';
 import type { InvariantName } from '../models/modes.js';
 import { checkInvariant } from '../properties/check.js';

@@ -6,12 +6,12 @@
 import type { ChalkInstance } from 'chalk';
 import { MODE_NAMES } from '../models/config.js';
 import type { SimulationConfig } from '../models/config.js';
-import { describeFault } from '../models/faults.js';
-import type { FaultPlan } from '../models/faults.js';
-import type { InvariantStatus } from '../models/invariants.js';
-import { MODES } from '../models/modes.js';
+import { describeFault } from '../models/faults/catalog.js';
+import type { FaultPlan } from '../models/faults/catalog.js';
+import type { InvariantStatus } from '../models/invariants/index.js';
+import { PROMISES } from '../models/modes.js';
 import type { InvariantName } from '../models/modes.js';
-import type { SimulationResult } from '../models/simulation.js';
+import type { SimulationResult } from '../models/engine.js';
 import { inlinePlan, planMeta, writePlanFile } from './plan-file.js';
 import { replayCommand } from './shell-quote.js';
 import { UsageError } from './usage-error.js';
@@ -90,7 +90,7 @@ const PROMISE_WORDS: Record<InvariantName, string> = { loss: 'no loss', duplicat
 /** "at-least-once does not promise no duplicates" / "exactly-once promises no loss". */
 export function promiseText(finding: Finding): string {
   const mode = finding.result.config.mode;
-  return `${mode} ${MODES[mode].promises[finding.invariant] ? 'promises' : 'does not promise'} ${PROMISE_WORDS[finding.invariant]}`;
+  return `${mode} ${PROMISES[mode][finding.invariant] ? 'promises' : 'does not promise'} ${PROMISE_WORDS[finding.invariant]}`;
 }
 
 export function renderFinding(finding: Finding, color: ChalkInstance): string[] {

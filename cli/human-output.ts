@@ -1,11 +1,11 @@
 /** The terminal rendering of one run: header with every effective option, faults, verdict table, replay. */
 import type { ChalkInstance } from 'chalk';
 import { plural } from '../reports/format.js';
-import { FAULT_KINDS, describeFault } from '../models/faults.js';
-import type { Fault } from '../models/faults.js';
-import type { InvariantResult } from '../models/invariants.js';
-import { INVARIANT_NAMES, MODES } from '../models/modes.js';
-import type { SimulationResult } from '../models/simulation.js';
+import { FAULT_KINDS, describeFault } from '../models/faults/catalog.js';
+import type { InvariantResult } from '../models/invariants/index.js';
+import { modePreset } from '../models/families.js';
+import { INVARIANT_NAMES } from '../models/modes.js';
+import type { SimulationResult } from '../models/engine.js';
 import { TraceFacts, explainWitness } from '../reports/index.js';
 import type { Story } from '../reports/index.js';
 import type { RunSpec } from './run-options.js';
@@ -19,7 +19,7 @@ export function renderHeader(result: SimulationResult, spec: RunSpec, color: Cha
   const t = config.timing;
   return [
     color.bold(`simulate · ${config.mode} · seed ${config.seed}`) + (spec.scenario ? color.dim(` · scenario ${spec.scenario.name}`) : ''),
-    `  mode        ${MODES[config.mode].summary}`,
+    `  mode        ${modePreset(config).summary}`,
     `  workload    ${plural(w.messages, 'message')}, ${plural(w.keys, 'key')}, ${plural(w.partitions, 'partition')}, one every ${w.produceIntervalMs} ms`,
     `  producer    acks=${String(s.acks)} retries=${s.retries} backoff=${s.retryBackoffMs}..${s.retryBackoffMaxMs}ms requestTimeout=${s.requestTimeoutMs}ms idempotence=${onOff(s.enableIdempotence)} maxInFlight=${s.maxInFlight} buffer=${s.producerBuffer}`,
     `  broker      replicationFactor=${s.replicationFactor} minInsyncReplicas=${s.minInsyncReplicas} replicationDelay=${s.replicationDelayMs}ms leaderElection=${s.leaderElectionMs}ms`,
@@ -47,7 +47,7 @@ function statusText(invariant: InvariantResult, color: ChalkInstance): string {
 
 /** Faults a story cites, in words (once each, in trace order). */
 function storyFaults(story: Story): string[] {
-  const words = story.records.filter((record) => record.kind === 'fault').map((record) => describeFault(record.fault as Fault));
+  const words = story.records.filter((record) => record.kind === 'fault').map((record) => describeFault(record.fault));
   return words.filter((text, index) => words.indexOf(text) === index);
 }
 

@@ -1,5 +1,5 @@
 /** The `--json` object: everything but `stats.wallMs` is identical run to run. */
-import type { SimulationResult } from '../models/simulation.js';
+import type { SimulationResult } from '../models/engine.js';
 import type { RunSpec } from './run-options.js';
 
 export function runJson(result: SimulationResult, spec: RunSpec, wallMs: number, replay: string): Record<string, unknown> {

@@ -4,11 +4,11 @@
  * naming the option, the file and, for a bad fault, its number, kind and field.
  */
 import { readFileSync } from 'node:fs';
-import { MODES } from '../models/modes.js';
+import { modePreset } from '../models/families.js';
 import type { SimulationConfig } from '../models/config.js';
-import type { FaultPlan } from '../models/faults.js';
-import { PlanError, formatPlan, parsePlanText } from '../models/plan.js';
-import type { PlanFile, PlanMeta } from '../models/plan.js';
+import type { FaultPlan } from '../models/faults/catalog.js';
+import { PlanError, formatPlan, parsePlanText } from '../models/faults/plan.js';
+import type { PlanFile, PlanMeta } from '../models/faults/plan.js';
 import { checkWritableTarget, writeFileAtomic } from './files.js';
 import { replayCommand } from './shell-quote.js';
 import { UsageError } from './usage-error.js';
@@ -52,7 +52,7 @@ export function inlinePlan(plan: FaultPlan): string {
 
 /** Settings of the config that differ from its mode's preset: the overrides a plan was recorded with. */
 export function settingsOverrides(config: SimulationConfig): PlanMeta['settings'] {
-  const preset = MODES[config.mode].settings as unknown as Record<string, unknown>;
+  const preset = modePreset(config).settings as unknown as Record<string, unknown>;
   const actual = config.settings as unknown as Record<string, unknown>;
   const overrides = Object.fromEntries(Object.keys(actual).filter((key) => actual[key] !== preset[key]).map((key) => [key, actual[key]]));
   return overrides;

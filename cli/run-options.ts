@@ -6,12 +6,12 @@
 import type { Command } from 'commander';
 import { ConfigError, MODE_NAMES } from '../models/config.js';
 import type { DeliverySettings, Limits, ModeName, SimulationConfig, TimingSettings, WorkloadSettings } from '../models/config.js';
-import { FAULT_PRESETS, RATE_NAMES } from '../models/faults.js';
-import type { FaultRates, FaultSource, RateName } from '../models/faults.js';
-import { planOnly } from '../models/plan.js';
-import type { PlanMeta } from '../models/plan.js';
-import { resolveConfig } from '../models/simulation.js';
-import type { SimulationInput } from '../models/simulation.js';
+import { FAULT_PRESETS, RATE_NAMES } from '../models/faults/catalog.js';
+import type { FaultRates, FaultSource, RateName } from '../models/faults/catalog.js';
+import { planOnly } from '../models/faults/plan.js';
+import type { PlanMeta } from '../models/faults/plan.js';
+import { resolveConfig } from '../models/engine.js';
+import type { SimulationInput } from '../models/engine.js';
 import { SCENARIOS, findScenario } from '../scenarios/scenarios.js';
 import type { Scenario } from '../scenarios/scenarios.js';
 import { readPlanOption } from './plan-file.js';

@@ -1,17 +1,24 @@
-/** What the delivery actors share besides their kernel context: the fault injector and a way to crash. */
+/** What a family's actors share besides their kernel context: the config, the fault injector and a way to crash. */
 import type { ActorContext } from '../sim/world.js';
-import type { Fault } from './faults.js';
-import type { FaultInjector } from './faults.js';
-import type { Message } from './messages.js';
 import type { SimulationConfig } from './config.js';
-
-export type Ctx = ActorContext<Message>;
+import type { TraceEvent } from './events.js';
+import type { Fault } from './faults/catalog.js';
+import type { FaultInjector } from './faults/injector.js';
 
 export interface ModelEnv {
   config: SimulationConfig;
   faults: FaultInjector;
-  /** Crash an actor now (it restarts after its restart delay, or at heal). */
+  /** Crash an actor now (it restarts after its restart delay, or at heal), tracing the fault that did it. */
   crash(actor: string, fault: Fault): void;
   /** Record an injected fault in the trace, in domain words. */
-  traceFault(ctx: Ctx, fault: Fault): void;
+  traceFault(ctx: { readonly now: number }, fault: Fault): void;
 }
+
+/** The context shape every model actor records through (its messages and timers are its family's). */
+export interface EventSink {
+  readonly now: number;
+  readonly self: string;
+  record(record: TraceEvent): void;
+}
+
+export type { ActorContext };

@@ -1,51 +1,25 @@
 /**
- * The three delivery modes: each is a preset bundle of settings plus what it promises (DESIGN.md's matrix).
- * Any single setting can be overridden on top of a preset; the promises stay the mode's, so an override that
- * weakens the mode shows up as a VIOLATED invariant — which is how users study misconfigurations.
+ * The three delivery modes and what each promises (DESIGN.md's matrix). The promises are the same for every
+ * broker family; each family maps a mode to a preset of its own settings (models/<family>/modes.ts). Any single
+ * setting can be overridden on top of a preset; the promises stay the mode's, so an override that weakens the mode
+ * shows up as a VIOLATED invariant — which is how users study misconfigurations.
  */
-import type { DeliverySettings, ModeName } from './config.js';
+export type ModeName = 'at-most-once' | 'at-least-once' | 'exactly-once';
+export const MODE_NAMES: readonly ModeName[] = ['at-most-once', 'at-least-once', 'exactly-once'];
 
 export type InvariantName = 'loss' | 'duplicates' | 'order' | 'liveness';
 export const INVARIANT_NAMES: readonly InvariantName[] = ['loss', 'duplicates', 'order', 'liveness'];
 
-export interface ModePreset {
+export const PROMISES: Record<ModeName, Record<InvariantName, boolean>> = {
+  'at-most-once': { loss: false, duplicates: true, order: false, liveness: true },
+  'at-least-once': { loss: true, duplicates: false, order: false, liveness: true },
+  'exactly-once': { loss: true, duplicates: true, order: true, liveness: true },
+};
+
+/** A family's preset for one mode: its settings, in words and values. */
+export interface ModePreset<S = unknown> {
   name: ModeName;
   summary: string;
-  settings: DeliverySettings;
+  settings: S;
   promises: Record<InvariantName, boolean>;
 }
-
-const common = {
-  retryBackoffMs: 2,
-  retryBackoffMaxMs: 20,
-  requestTimeoutMs: 15,
-  replicationFactor: 3,
-  replicationDelayMs: 1,
-  leaderElectionMs: 5,
-  autoCommitIntervalMs: 5,
-  processingMs: 0.5,
-  maxPollRecords: 5,
-  pollIntervalMs: 2,
-  consumerTimeoutMs: 10,
-} as const;
-
-export const MODES: Record<ModeName, ModePreset> = {
-  'at-most-once': {
-    name: 'at-most-once',
-    summary: 'acks=0, no retries; the consumer commits its offset before processing and never retries a DB write',
-    settings: { ...common, acks: 0, retries: 0, enableIdempotence: false, maxInFlight: 5, producerBuffer: 'memory', minInsyncReplicas: 1, commit: 'before-process', dbRetries: 0, dedup: 'none' },
-    promises: { loss: false, duplicates: true, order: false, liveness: true },
-  },
-  'at-least-once': {
-    name: 'at-least-once',
-    summary: 'acks=all, retries, outbox on the producer side; the consumer commits after processing and retries DB writes',
-    settings: { ...common, acks: 'all', retries: 100, enableIdempotence: false, maxInFlight: 5, producerBuffer: 'outbox', minInsyncReplicas: 2, commit: 'after-process', dbRetries: 100, dedup: 'none' },
-    promises: { loss: true, duplicates: false, order: false, liveness: true },
-  },
-  'exactly-once': {
-    name: 'exactly-once',
-    summary: 'idempotent producer with acks=all and an outbox; the consumer stores its offset and a dedup key in the same DB transaction as the effect',
-    settings: { ...common, acks: 'all', retries: 100, enableIdempotence: true, maxInFlight: 5, producerBuffer: 'outbox', minInsyncReplicas: 2, commit: 'with-db-transaction', dbRetries: 100, dedup: 'same-transaction' },
-    promises: { loss: true, duplicates: true, order: true, liveness: true },
-  },
-};

@@ -1,6 +1,6 @@
 /** The producer application's messages: ids, keys (drawn from the `workload` stream) and partitions. */
 import type { RandomStreams } from '../sim/random.js';
-import type { WorkloadSettings } from './config.js';
+import type { WorkloadSettings } from './settings/common.js';
 
 export interface WorkloadMessage {
   /** m1, m2, ... in hand-over order. */

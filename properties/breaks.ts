@@ -3,11 +3,11 @@
  * invariant? Kept in one place so check, shrink, the CLI and the property suites agree on it.
  */
 import type { SimulationConfig } from '../models/config.js';
-import type { FaultPlan } from '../models/faults.js';
+import type { FaultPlan } from '../models/faults/catalog.js';
 import { INVARIANT_NAMES } from '../models/modes.js';
 import type { InvariantName } from '../models/modes.js';
-import { runSimulation } from '../models/simulation.js';
-import type { SimulationResult } from '../models/simulation.js';
+import { runSimulation } from '../models/engine.js';
+import type { SimulationResult } from '../models/engine.js';
 
 /** Replay `plan` exactly (plan mode: only its faults, each at its named decision point). */
 export function runPlan(config: SimulationConfig, plan: FaultPlan): SimulationResult {

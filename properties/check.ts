@@ -6,10 +6,10 @@
  */
 import fc from 'fast-check';
 import type { SimulationConfig } from '../models/config.js';
-import type { FaultPlan } from '../models/faults.js';
-import { MODES } from '../models/modes.js';
+import type { FaultPlan } from '../models/faults/catalog.js';
+import { PROMISES } from '../models/modes.js';
 import type { InvariantName } from '../models/modes.js';
-import type { SimulationResult } from '../models/simulation.js';
+import type { SimulationResult } from '../models/engine.js';
 import { brokenInvariants, runPlan } from './breaks.js';
 import { faultPlanArb } from './fault-arbitraries.js';
 import type { FaultPlanConstraints } from './fault-arbitraries.js';
@@ -93,7 +93,7 @@ export function checkInvariant(options: CheckOptions): CheckOutcome {
     }),
     { seed, numRuns },
   );
-  const common = { invariant, promised: MODES[config.mode].promises[invariant], seed: details.seed };
+  const common = { invariant, promised: PROMISES[config.mode][invariant], seed: details.seed };
   if (!details.failed) return { ...common, found: false, runs: details.numRuns, simulationRuns };
   if (details.counterexample === null || firstPlan === undefined) {
     // The property threw instead of returning false: the simulator itself failed on a plan. Not a finding.

@@ -9,26 +9,18 @@ import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
 import { DEFAULT_WORKLOAD, defaultTiming } from '../models/config.js';
 import type { WorkloadSettings } from '../models/config.js';
-import { CONSUMER_CRASH_POINTS, FAULT_KINDS, LINK_NAMES, PRODUCER_CRASH_POINTS, faultKey } from '../models/faults.js';
-import type { ConsumerCrashPoint, Fault, FaultKind, FaultPlan, LinkName, ProducerCrashPoint } from '../models/faults.js';
+import { FAULT_KINDS, faultKey, specOf } from '../models/faults/catalog.js';
+import type { Fault, FaultKind, FaultPlan } from '../models/faults/catalog.js';
+import { CONSUMER_CRASH_POINTS, LINK_NAMES, PRODUCER_CRASH_POINTS } from '../models/faults/common.js';
+import type { ConsumerCrashPoint, LinkName, ProducerCrashPoint } from '../models/faults/common.js';
+import { FAULT_ACTORS } from '../models/faults/spec.js';
+import type { FaultActor } from '../models/faults/spec.js';
 
-/** The actor a fault kind strikes: whose request, reply, process or link it takes away. */
-export type FaultActor = 'producer' | 'broker' | 'consumer' | 'db' | 'network';
-export const FAULT_ACTORS: readonly FaultActor[] = ['producer', 'broker', 'consumer', 'db', 'network'];
+export type { FaultActor };
+export { FAULT_ACTORS };
 
-export const ACTOR_OF_KIND: Record<FaultKind, FaultActor> = {
-  'request-lost': 'producer',
-  'ack-lost': 'producer',
-  'request-delayed': 'producer',
-  'producer-crash': 'producer',
-  'leader-failover': 'broker',
-  'fetch-duplicated': 'consumer',
-  'fetch-lost': 'consumer',
-  'commit-lost': 'consumer',
-  'consumer-crash': 'consumer',
-  'db-reply-lost': 'db',
-  partition: 'network',
-};
+/** The actor each fault kind strikes (read off its spec): whose request, reply, process or link it takes away. */
+export const ACTOR_OF_KIND: Record<FaultKind, FaultActor> = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, specOf(kind).strikes])) as Record<FaultKind, FaultActor>;
 
 export interface FaultPlanConstraints {
   /** Most faults in one plan. Default 4. */
@@ -103,43 +95,9 @@ export function resolvePlanConstraints(constraints: FaultPlanConstraints = {}): 
   };
 }
 
-/** One arbitrary per fault kind, each shrinking toward its simplest instance. */
+/** One arbitrary per fault kind (its spec's), each shrinking toward its simplest instance. */
 function kindArbitrary(kind: FaultKind, c: ResolvedPlanConstraints): Arbitrary<Fault> {
-  const message = fc.integer({ min: 1, max: c.messages }).map(
-    (index) => `m${index}`,
-    (value) => {
-      if (typeof value !== 'string' || !/^m\d+$/.test(value)) throw new Error('not a message id');
-      return Number(value.slice(1));
-    },
-  );
-  const attempt = fc.integer({ min: 1, max: c.maxAttempt });
-  const partition = fc.integer({ min: 0, max: c.partitions - 1 });
-  // Offsets a small workload reaches; per partition there are at most `messages` records (plus retried duplicates).
-  const offset = fc.integer({ min: 0, max: c.messages });
-  switch (kind) {
-    case 'request-lost':
-    case 'ack-lost':
-    case 'db-reply-lost':
-      return fc.record({ kind: fc.constant(kind), message, attempt });
-    case 'request-delayed':
-      // Past the presets' 15 ms request timeout at the top of the range, so a delay can force a retry.
-      return fc.record({ kind: fc.constant(kind), message, attempt, delayMs: fc.integer({ min: 1, max: 40 }) });
-    case 'fetch-duplicated':
-    case 'fetch-lost':
-      return fc.record({ kind: fc.constant(kind), partition, fromOffset: offset, attempt });
-    case 'commit-lost':
-      return fc.record({ kind: fc.constant(kind), partition, offset: fc.integer({ min: 1, max: c.messages }), attempt });
-    case 'partition': {
-      const lastStartMs = Math.max(0, Math.ceil(c.faultyPhaseMs) - 1);
-      return fc.record({ kind: fc.constant(kind), link: fc.constantFrom(...c.links), fromMs: fc.integer({ min: 0, max: lastStartMs }), durationMs: fc.integer({ min: 1, max: 30 }) });
-    }
-    case 'consumer-crash':
-      return fc.record({ kind: fc.constant(kind), message, delivery: attempt, point: fc.constantFrom(...c.consumerCrashPoints) });
-    case 'producer-crash':
-      return fc.record({ kind: fc.constant(kind), message, point: fc.constantFrom(...c.producerCrashPoints) });
-    case 'leader-failover':
-      return fc.record({ kind: fc.constant(kind), message });
-  }
+  return specOf(kind).arbitrary(fc, c);
 }
 
 /** A single fault within the constraints. */

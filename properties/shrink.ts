@@ -4,10 +4,10 @@
  * result is 1-minimal: remove any one of its faults and the invariant holds again.
  */
 import type { SimulationConfig } from '../models/config.js';
-import { faultKey } from '../models/faults.js';
-import type { FaultPlan } from '../models/faults.js';
+import { faultKey } from '../models/faults/catalog.js';
+import type { FaultPlan } from '../models/faults/catalog.js';
 import type { InvariantName } from '../models/modes.js';
-import type { SimulationResult } from '../models/simulation.js';
+import type { SimulationResult } from '../models/engine.js';
 import { breaks, runPlan } from './breaks.js';
 import { deltaDebug } from './delta-debug.js';
 

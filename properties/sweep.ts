@@ -4,12 +4,12 @@
  * mode keep its promises, and which seed shows me a break?" without a thousand processes.
  */
 import type { SimulationConfig } from '../models/config.js';
-import { FAULT_KINDS } from '../models/faults.js';
-import type { FaultKind, FaultSource } from '../models/faults.js';
-import type { InvariantStatus } from '../models/invariants.js';
-import { INVARIANT_NAMES, MODES } from '../models/modes.js';
+import { FAULT_KINDS } from '../models/faults/catalog.js';
+import type { FaultKind, FaultSource } from '../models/faults/catalog.js';
+import type { InvariantStatus } from '../models/invariants/index.js';
+import { INVARIANT_NAMES, PROMISES } from '../models/modes.js';
 import type { InvariantName } from '../models/modes.js';
-import { runSimulation } from '../models/simulation.js';
+import { runSimulation } from '../models/engine.js';
 
 export interface SweepOptions {
   config: SimulationConfig;
@@ -50,7 +50,7 @@ export function sweepSeeds(options: SweepOptions): SweepResult {
   const examplesMax = options.examplesMax ?? 10;
   if (!(Number.isSafeInteger(fromSeed) && Number.isSafeInteger(toSeed) && fromSeed >= 0 && toSeed >= fromSeed)) throw new RangeError(`seed range must be 0 <= from <= to, got ${fromSeed}..${toSeed}`);
   if (toSeed - fromSeed + 1 > MAX_SWEEP_SEEDS) throw new RangeError(`at most ${MAX_SWEEP_SEEDS} seeds per sweep, got ${toSeed - fromSeed + 1}`);
-  const promises = MODES[config.mode].promises;
+  const promises = PROMISES[config.mode];
   const invariants = Object.fromEntries(INVARIANT_NAMES.map((name) => [name, { promised: promises[name], seedsBroken: 0, status: 'holds', examples: [] }])) as unknown as Record<InvariantName, InvariantSweep>;
   const faultKindsFired = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
   let events = 0;

@@ -4,8 +4,9 @@
  * the story and the sequence diagram of its first broken invariant, so a reader sees exactly which guarantee
  * each mode gives up and how.
  */
-import type { SimulationResult } from '../models/simulation.js';
-import { INVARIANT_NAMES, MODES } from '../models/modes.js';
+import type { SimulationResult } from '../models/engine.js';
+import { modePreset } from '../models/families.js';
+import { INVARIANT_NAMES } from '../models/modes.js';
 import { faultPlanJson, faultPlanTable } from './fault-plan.js';
 import { plural, trimNumber } from './format.js';
 import { code, escapeText, fenced, raw, table } from './markdown.js';
@@ -55,7 +56,7 @@ export function renderCompareReport(results: readonly SimulationResult[], meta: 
   if (differing.length > 0) {
     out.push('### Settings that differ between the modes', '');
     out.push(table(['setting', ...modes], differing.map(([setting, values]) => [raw(code(setting)), ...values.map((value) => raw(code(value)))])), '');
-    out.push(results.map((result) => `- **${result.config.mode}**: ${escapeText(MODES[result.config.mode].summary)}.`).join('\n'), '');
+    out.push(results.map((result) => `- **${result.config.mode}**: ${escapeText(modePreset(result.config).summary)}.`).join('\n'), '');
   }
 
   for (const result of results) {

@@ -2,8 +2,8 @@
  * A fault plan for readers: a table in words (which story each fault explains) and the JSON a user can
  * save as a plan file, one fault per line so a diff between two plans reads line by line.
  */
-import { describeFault, faultKey } from '../models/faults.js';
-import type { Fault, FaultPlan } from '../models/faults.js';
+import { describeFault, faultKey } from '../models/faults/catalog.js';
+import type { FaultPlan } from '../models/faults/catalog.js';
 import { table } from './markdown.js';
 import type { Story } from './story-types.js';
 
@@ -13,7 +13,7 @@ function citations(stories: readonly Story[]): Map<string, string[]> {
   for (const story of stories) {
     for (const record of story.records) {
       if (record.kind !== 'fault') continue;
-      const key = faultKey(record.fault as Fault);
+      const key = faultKey(record.fault);
       const label = story.msg === '' ? story.invariant : `${story.invariant} ${story.msg}`;
       const list = cited.get(key) ?? [];
       if (!list.includes(label)) list.push(label);

@@ -3,26 +3,12 @@
  * commit of m3"). describeFault in models/ words a fault as a plan entry; these word it as something that
  * happened, inside a longer sentence.
  */
-import type { Fault } from '../models/faults.js';
-import { ordinal } from './format.js';
+import { specOf } from '../models/faults/catalog.js';
+import type { Fault } from '../models/faults/catalog.js';
 
 /** When a crash struck, relative to the message it names: "right after the DB commit of m3 (delivery 1) ...". */
 export function crashMoment(fault: Fault): string {
-  switch (fault.kind) {
-    case 'consumer-crash': {
-      // The delivery number only matters when the message was delivered before.
-      const nth = fault.delivery > 1 ? ` (its ${ordinal(fault.delivery)} delivery)` : '';
-      if (fault.point === 'after-fetch') return `right after fetching ${fault.message}${nth}, before processing it`;
-      if (fault.point === 'mid-process') return `in the middle of processing ${fault.message}${nth}`;
-      return `right after the DB commit of ${fault.message}${nth} and before committing its offset`;
-    }
-    case 'producer-crash':
-      return fault.point === 'after-send' ? `right after sending ${fault.message}` : `right after being handed ${fault.message}`;
-    case 'leader-failover':
-      return `right after appending ${fault.message}`;
-    default:
-      return '';
-  }
+  return specOf(fault.kind).moment?.(fault) ?? '';
 }
 
 /** A broker's produce error in words. */

@@ -3,6 +3,10 @@
  * its arguments (no locale, no clock), so the same run always yields the same bytes.
  */
 
+import { trimNumber } from '../models/words.js';
+
+export { ordinal, trimNumber } from '../models/words.js';
+
 /** Virtual microseconds as milliseconds with at most 3 decimals and no trailing zeros: 41200 -> "41.2 ms". */
 export function formatMs(timeUs: number): string {
   return `${trimNumber(timeUs / 1000)} ms`;
@@ -11,12 +15,6 @@ export function formatMs(timeUs: number): string {
 /** "t=41.2 ms": a point in virtual time, as the stories cite it. */
 export function at(timeUs: number): string {
   return `t=${formatMs(timeUs)}`;
-}
-
-/** A number with at most 3 decimals and no trailing zeros (never exponent notation for our ranges). */
-export function trimNumber(value: number): string {
-  const fixed = value.toFixed(3);
-  return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
 }
 
 /** "m2", "m2 and m3", "m2, m3 and m4". */
@@ -30,14 +28,6 @@ export function timesWord(count: number): string {
   if (count === 1) return 'once';
   if (count === 2) return 'twice';
   return `${count} times`;
-}
-
-/** 1 -> "1st", 2 -> "2nd", 3 -> "3rd", 11 -> "11th". */
-export function ordinal(value: number): string {
-  const tens = value % 100;
-  if (tens >= 11 && tens <= 13) return `${value}th`;
-  const suffix = ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[value % 10] ?? 'th';
-  return `${value}${suffix}`;
 }
 
 /** "1 fault", "3 faults". */

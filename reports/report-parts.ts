@@ -2,10 +2,10 @@
  * Sections shared by the run and compare reports: the outcome in words, the verdict table, the stories of a
  * broken invariant with their sequence diagram, and the figures.
  */
-import type { InvariantResult } from '../models/invariants.js';
+import type { InvariantResult } from '../models/invariants/index.js';
 import { INVARIANT_NAMES } from '../models/modes.js';
 import type { InvariantName } from '../models/modes.js';
-import type { SimulationResult } from '../models/simulation.js';
+import type { SimulationResult } from '../models/engine.js';
 import { at, plural, trimNumber } from './format.js';
 import { code, escapeText, fenced, raw, table } from './markdown.js';
 import { sequenceDiagram } from './sequence-diagram.js';

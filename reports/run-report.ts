@@ -4,9 +4,9 @@
  * whether the mode promised it, why (a story per witness and a sequence diagram), the faults in words and as
  * a plan file, and the command that reproduces this exact report. Pure: the same inputs give the same bytes.
  */
-import { MODES } from '../models/modes.js';
+import { modePreset } from '../models/families.js';
 import type { InvariantName } from '../models/modes.js';
-import type { SimulationResult } from '../models/simulation.js';
+import type { SimulationResult } from '../models/engine.js';
 import { faultPlanJson, faultPlanTable } from './fault-plan.js';
 import { plural } from './format.js';
 import { code, escapeText, fenced, raw, table } from './markdown.js';
@@ -78,7 +78,7 @@ export function renderRunReport(result: SimulationResult, meta: RunReportMeta): 
   const overrides = rows.filter((row) => row.note !== '');
   if (overrides.length > 0) {
     // Overrides are why a mode can break its own promise: say so up front, not only in the settings table.
-    out.push(`This run overrides the ${result.config.mode} preset: ${overrides.map((row) => `${code(`${row.setting}=${row.value}`)} (preset ${code(String(settingValue((MODES[result.config.mode].settings as unknown as Record<string, unknown>)[row.setting])))})`).join(', ')}.`, '');
+    out.push(`This run overrides the ${result.config.mode} preset: ${overrides.map((row) => `${code(`${row.setting}=${row.value}`)} (preset ${code(String(settingValue((modePreset(result.config).settings as unknown as Record<string, unknown>)[row.setting])))})`).join(', ')}.`, '');
   }
 
   out.push(...header(result, meta), '');
@@ -103,7 +103,7 @@ function header(result: SimulationResult, meta: RunReportMeta): string[] {
   const injected = result.injected.faults.length;
   const faults = `${plural(injected, 'fault')} injected${meta.faultsLabel === undefined ? '' : `; source: ${meta.faultsLabel}`}${result.unusedPlanFaults.length > 0 ? `; ${result.unusedPlanFaults.length} of the plan never matched anything` : ''}`;
   const rows: [string, string][] = [
-    ['mode', `${config.mode} — ${MODES[config.mode].summary}`],
+    ['mode', `${config.mode} — ${modePreset(config).summary}`],
     ['seed', String(config.seed)],
     ['tool', `delivery-sim ${meta.toolVersion}`],
     ['workload', `${plural(config.workload.messages, 'message')}, ${plural(config.workload.keys, 'key')}, ${plural(config.workload.partitions, 'partition')}, one every ${config.workload.produceIntervalMs} ms`],

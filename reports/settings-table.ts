@@ -4,7 +4,7 @@
  * a note where the run overrides its mode's preset — the usual reason a promised invariant was VIOLATED.
  */
 import type { SimulationConfig } from '../models/config.js';
-import { MODES } from '../models/modes.js';
+import { modePreset } from '../models/families.js';
 
 interface SettingRow {
   component: string;
@@ -68,7 +68,7 @@ export function settingValue(value: unknown): string {
 }
 
 export function settingRows(config: SimulationConfig): SettingRow[] {
-  const preset = MODES[config.mode].settings as unknown as Record<string, unknown>;
+  const preset = modePreset(config).settings as unknown as Record<string, unknown>;
   const rows: SettingRow[] = [];
   const push = (group: Group, component: string, field: string, realName: string): void => {
     const values = config[group] as unknown as Record<string, unknown>;

@@ -5,33 +5,33 @@
  * - the same offset, a later delivery: the consumer got the record again (it crashed before its offset commit covered it);
  * - the same delivery, a later DB attempt: the consumer re-tried a write the DB had already committed (lost reply).
  */
-import type { TraceRecord } from '../sim/trace.js';
+import type { EventOf } from '../models/events.js';
 import { crashMoment } from './fault-words.js';
 import { at, timesWord, trimNumber } from './format.js';
 import { attemptFate, resendReason } from './story-producer.js';
 import { Citations } from './story-types.js';
 import type { Story } from './story-types.js';
-import { is, listField, numberField } from './trace-facts.js';
+import { crashOf, is, restartOf } from './trace-facts.js';
 import type { TraceFacts } from './trace-facts.js';
 
 interface Application {
-  commit: TraceRecord;
-  write?: TraceRecord;
-  deliver?: TraceRecord;
+  commit: EventOf<'db-commit'>;
+  write?: EventOf<'db-write'>;
+  deliver?: EventOf<'deliver'>;
   offset: number;
   delivery: number;
   attempt: number;
 }
 
-function application(facts: TraceFacts, msg: string, commit: TraceRecord): Application {
-  const attempt = numberField(commit, 'attempt') ?? 0;
-  const write = facts.previous(commit, is('db-write', 'consumer', { msg, attempt }));
-  const deliver = facts.previous(write ?? commit, is('deliver', 'consumer', { msg }));
-  return { commit, write, deliver, offset: numberField(commit, 'offset') ?? -1, delivery: numberField(deliver, 'delivery') ?? 0, attempt };
+function application(facts: TraceFacts, msg: string, commit: EventOf<'db-commit'>): Application {
+  const attempt = commit.attempt;
+  const write = facts.previous(commit, is('db-write', { msg, attempt }));
+  const deliver = facts.previous(write ?? commit, is('deliver', { msg }));
+  return { commit, write, deliver, offset: commit.offset, delivery: deliver?.delivery ?? 0, attempt };
 }
 
 export function duplicateStory(facts: TraceFacts, msg: string): Story | undefined {
-  const commits = facts.aboutKind(msg, 'db-commit', { actor: 'db' });
+  const commits = facts.aboutKind(msg, 'db-commit');
   if (commits.length < 2) return undefined;
   const cite = new Citations(facts);
   const applications = commits.map((commit) => application(facts, msg, commit));
@@ -56,8 +56,8 @@ function logDuplicate(facts: TraceFacts, cite: Citations, msg: string, earlier: 
   const firstAppend = facts.aboutKind(msg, 'append', { offset: earlier.offset })[0];
   const secondAppend = facts.aboutKind(msg, 'append', { offset: later.offset })[0];
   cite.add(firstAppend, secondAppend);
-  const firstAttempt = numberField(firstAppend, 'attempt') ?? 1;
-  const secondAttempt = numberField(secondAppend, 'attempt') ?? firstAttempt + 1;
+  const firstAttempt = firstAppend?.attempt ?? 1;
+  const secondAttempt = secondAppend?.attempt ?? firstAttempt + 1;
   const fate = attemptFate(facts, cite, msg, firstAttempt);
   const steps: string[] = [`its produce request (attempt ${firstAttempt}) ${fate}`];
   // Every attempt between the two appends explains itself too (a retry can be lost as well).
@@ -80,19 +80,19 @@ function logDuplicate(facts: TraceFacts, cite: Citations, msg: string, earlier: 
 }
 
 function producerSessionChanged(facts: TraceFacts, msg: string, first: number, second: number): boolean {
-  const pid = (attempt: number): number | undefined => numberField(facts.aboutKind(msg, 'send', { attempt })[0], 'pid');
+  const pid = (attempt: number): number | undefined => facts.aboutKind(msg, 'send', { attempt })[0]?.pid;
   return pid(first) !== pid(second);
 }
 
-function fetchOf(facts: TraceFacts, msg: string, deliver: TraceRecord | undefined): TraceRecord | undefined {
+function fetchOf(facts: TraceFacts, msg: string, deliver: EventOf<'deliver'> | undefined): EventOf<'fetched'> | undefined {
   if (deliver === undefined) return undefined;
-  return facts.previous(deliver, (record) => record.kind === 'fetched' && listField(record, 'msgs').includes(msg));
+  return facts.previous(deliver, is('fetched', {}, (record) => record.msgs.includes(msg)));
 }
 
 /** The consumer got the same record again: it crashed before an offset commit covered it. */
 function redelivery(facts: TraceFacts, cite: Citations, msg: string, earlier: Application, later: Application): { text: string; mechanism: string } {
   const partition = facts.message(msg)?.partition ?? 0;
-  const crash = facts.previous(later.deliver ?? later.commit, is('crash', 'consumer'), earlier.commit);
+  const crash = facts.previous(later.deliver ?? later.commit, crashOf('consumer'), earlier.commit);
   // The fetches that handed the record over, both times: the diagram shows the re-delivery as an arrow.
   cite.add(fetchOf(facts, msg, earlier.deliver), fetchOf(facts, msg, later.deliver), later.deliver);
   const applied = `the consumer applied it at ${at(earlier.commit.t)} (delivery ${earlier.delivery}, offset ${earlier.offset})`;
@@ -101,17 +101,18 @@ function redelivery(facts: TraceFacts, cite: Citations, msg: string, earlier: Ap
   }
   const faultRecord = facts.faultRecordBehind(crash);
   const fault = facts.faultBehind(crash);
-  const restart = facts.next(crash, is('restart', 'consumer'));
-  const resumed = facts.next(crash, is('resumed', 'consumer'));
-  const committed = facts.previous(crash, is('offset-committed', 'broker', { partition }));
-  const lostCommits = facts.between(earlier.commit, crash, (record) => record.kind === 'fault' && (record.fault as { kind: string; partition?: number }).kind === 'commit-lost' && (record.fault as { partition?: number }).partition === partition);
+  const restart = facts.next(crash, restartOf('consumer'));
+  const resumed = facts.next(crash, is('resumed'));
+  const committed = facts.previous(crash, is('offset-committed', { partition }));
+  const lostCommits = facts.between(earlier.commit, crash, is('fault', {}, (record) => record.fault.kind === 'commit-lost' && record.fault.partition === partition));
   cite.add(crash, faultRecord, restart, resumed, committed, ...lostCommits);
-  const committedOffset = numberField(committed, 'offset') ?? 0;
-  const position = (resumed?.positions as number[] | undefined)?.[partition];
+  const committedOffset = committed?.offset ?? 0;
+  const position = resumed?.positions[partition];
   const moment = fault === undefined ? '' : `, ${crashMoment(fault)},`;
-  const lost = lostCommits.length > 0 ? ` (its commit of offset ${(lostCommits[0].fault as { offset: number }).offset} had been lost on the way to the broker)` : '';
+  const lostFault = lostCommits[0]?.fault;
+  const lost = lostFault?.kind === 'commit-lost' ? ` (its commit of offset ${lostFault.offset} had been lost on the way to the broker)` : '';
   let text = `${applied} and crashed at ${at(crash.t)}${moment.replace(/,$/, '')}; partition ${partition}'s committed offset was still ${committedOffset}${lost}, so no commit covered ${msg} (offset ${earlier.offset}) yet`;
-  const marked = facts.between(earlier.commit, crash, is('db-mark-seen', 'db', { msg }));
+  const marked = facts.between(earlier.commit, crash, is('db-mark-seen', { msg }));
   if (facts.settings.dedup === 'separate-transaction' && marked.length === 0) {
     text += `; the dedup key for ${msg} is written in a separate transaction (dedup=separate-transaction) and the crash came before it was written, so the dedup check on re-delivery found nothing`;
   }
@@ -123,8 +124,8 @@ function redelivery(facts: TraceFacts, cite: Citations, msg: string, earlier: Ap
 /** Same delivery, another DB attempt: the consumer retried a write the DB had already committed. */
 function rewrite(facts: TraceFacts, cite: Citations, msg: string, earlier: Application, later: Application): { text: string; mechanism: string } {
   const replyLost = facts.faultRecord('db-reply-lost', { message: msg, attempt: earlier.attempt });
-  const timeout = facts.next(earlier.commit, (record) => record.kind === 'timeout' && record.actor === 'consumer' && record.msg === msg && record.attempt === earlier.attempt);
-  const drop = facts.next(earlier.commit, (record) => record.kind === 'partition-drop' && record.from === 'db' && record.to === 'consumer', later.write);
+  const timeout = facts.next(earlier.commit, is('timeout', { msg, attempt: earlier.attempt }));
+  const drop = facts.next(earlier.commit, is('partition-drop', { from: 'db', to: 'consumer' }), later.write);
   cite.add(earlier.write, replyLost, timeout, later.write, replyLost === undefined ? drop : undefined);
   const why = replyLost !== undefined ? 'but its reply was lost on the way back' : drop !== undefined ? 'but its reply was dropped: the consumer-db link was cut (a network partition)' : 'but its reply did not arrive in time';
   const waited = timeout === undefined ? 'the consumer' : `after consumerTimeoutMs=${trimNumber(facts.settings.consumerTimeoutMs)} without an answer (${at(timeout.t)}) the consumer`;

@@ -5,13 +5,13 @@
  * that is an acknowledged write lost), or fetched and then skipped (an offset committed past it before it
  * was processed, then a crash), or dropped by the consumer after DB failures.
  */
-import type { TraceRecord } from '../sim/trace.js';
+import type { EventOf } from '../models/events.js';
 import { crashMoment } from './fault-words.js';
 import { at, listWords, trimNumber } from './format.js';
 import { attemptFate, electionWords, fireAndForgetWords, resendReason } from './story-producer.js';
 import { Citations } from './story-types.js';
 import type { Story } from './story-types.js';
-import { is, listField, numberField } from './trace-facts.js';
+import { crashOf, is, restartOf } from './trace-facts.js';
 import type { TraceFacts } from './trace-facts.js';
 
 interface Told {
@@ -38,11 +38,11 @@ function neverSent(facts: TraceFacts, cite: Citations, msg: string): Told | unde
     cite.add(handover);
     return { text: `the producer was handed it at ${at(handover.t)} but never sent it`, mechanism: 'never sent' };
   }
-  const crash = facts.previous(bufferLost, is('crash', 'producer'));
+  const crash = facts.previous(bufferLost, crashOf('producer'));
   const fault = crash === undefined ? undefined : facts.faultBehind(crash);
-  const restart = facts.next(bufferLost, is('restart', 'producer'));
+  const restart = facts.next(bufferLost, restartOf('producer'));
   cite.add(handover, crash === undefined ? undefined : facts.faultRecordBehind(crash), crash, bufferLost, restart);
-  const others = listField(bufferLost, 'msgs').filter((id) => id !== msg);
+  const others = bufferLost.msgs.filter((id) => id !== msg);
   const alongWith = others.length > 0 ? ` (along with ${listWords(others)})` : '';
   return {
     text: `the producer was handed it at ${at(handover?.t ?? bufferLost.t)} and crashed at ${at(bufferLost.t)}${fault === undefined ? '' : `, ${crashMoment(fault)},`} while ${msg} was still in its in-memory buffer${alongWith}; with producerBuffer=memory nothing survives a crash, so the restarted producer${restart === undefined ? '' : ` (${at(restart.t)})`} never sent ${msg} (a durable outbox would have re-sent it)`,
@@ -53,17 +53,17 @@ function neverSent(facts: TraceFacts, cite: Citations, msg: string): Told | unde
 /** Sent, but no attempt was ever appended to the log. */
 function neverStored(facts: TraceFacts, cite: Citations, msg: string): Told | undefined {
   if (facts.aboutKind(msg, 'append').length > 0) return undefined;
-  const sends = facts.aboutKind(msg, 'send', { actor: 'producer' });
+  const sends = facts.aboutKind(msg, 'send');
   if (sends.length === 0) return undefined;
   const steps: string[] = [];
   sends.forEach((send, index) => {
-    const attempt = numberField(send, 'attempt') ?? index + 1;
+    const attempt = send.attempt;
     steps.push(`${index === 0 ? `its produce request (attempt ${attempt})` : `attempt ${attempt}`} ${attemptFate(facts, cite, msg, attempt)}`);
     if (index < sends.length - 1 || facts.settings.acks !== 0) steps.push(resendReason(facts, cite, msg, attempt));
   });
   const bufferLost = facts.aboutKind(msg, 'buffer-lost')[0];
   if (bufferLost !== undefined) {
-    const crash = facts.previous(bufferLost, is('crash', 'producer'));
+    const crash = facts.previous(bufferLost, crashOf('producer'));
     cite.add(crash, crash === undefined ? undefined : facts.faultRecordBehind(crash), bufferLost);
     steps.push(`the producer crashed at ${at(bufferLost.t)} and, with producerBuffer=memory, forgot ${msg} for good`);
   } else if (facts.settings.acks === 0) {
@@ -81,16 +81,16 @@ function truncated(facts: TraceFacts, cite: Citations, msg: string): Told | unde
   const appends = facts.aboutKind(msg, 'append');
   const append = appends[appends.length - 1];
   if (append === undefined) return undefined;
-  const partition = numberField(append, 'partition') ?? 0;
-  const offset = numberField(append, 'offset') ?? 0;
-  const elected = facts.next(append, (record) => record.kind === 'leader-elected' && record.partition === partition && (numberField(record, 'logEnd') ?? 0) <= offset);
-  const cut = facts.next(append, (record) => record.kind === 'truncated' && listField(record, 'msgs').includes(msg));
+  const partition = append.partition;
+  const offset = append.offset;
+  const elected = facts.next(append, is('leader-elected', { partition }, (record) => record.logEnd <= offset));
+  const cut = facts.next(append, is('truncated', {}, (record) => record.msgs.includes(msg)));
   if (elected === undefined && cut === undefined) return undefined;
-  const failed = facts.previous(elected ?? cut, is('leader-failed', 'broker', { partition }), undefined);
+  const failed = facts.previous(elected ?? cut, is('leader-failed', { partition }), undefined);
   const faultRecord = failed === undefined ? undefined : facts.faultRecordBehind(failed);
-  const acked = facts.aboutKind(msg, 'acked', { actor: 'producer', attempt: numberField(append, 'attempt') })[0];
-  cite.add(facts.aboutKind(msg, 'send', { attempt: numberField(append, 'attempt') })[0], append, faultRecord, failed, acked, elected, cut);
-  const leader = numberField(append, 'replica') ?? 0;
+  const acked = facts.aboutKind(msg, 'acked', { attempt: append.attempt })[0];
+  cite.add(facts.aboutKind(msg, 'send', { attempt: append.attempt })[0], append, faultRecord, failed, acked, elected, cut);
+  const leader = append.replica;
   const acks = facts.settings.acks;
   const answer =
     acked === undefined
@@ -100,7 +100,7 @@ function truncated(facts: TraceFacts, cite: Citations, msg: string): Told | unde
         : `, and the producer got an ack at ${at(acked.t)}`;
   const failure = failed === undefined ? 'the leader failed' : `the leader failed at ${at(failed.t)}${faultRecord === undefined ? '' : ' (the injected leader failover)'}`;
   const lostWhat = acked === undefined ? `${msg} was gone` : `${msg} was gone — an acknowledged write lost`;
-  const truncation = cut === undefined ? '' : ` (replica ${numberField(cut, 'replica')} cut it from its own log at ${at(cut.t)} when it rejoined)`;
+  const truncation = cut === undefined ? '' : ` (replica ${cut.replica} cut it from its own log at ${at(cut.t)} when it rejoined)`;
   const retry = acked === undefined && acks === 0 ? `; ${fireAndForgetWords()}` : '';
   return {
     text: `replica ${leader}, the leader of partition ${partition}, appended it at offset ${offset} (${at(append.t)})${answer}; ${failure} before any follower had copied it, and ${electionWords(elected)}, so ${lostWhat}${truncation}${retry}`,
@@ -110,49 +110,49 @@ function truncated(facts: TraceFacts, cite: Citations, msg: string): Told | unde
 
 /** In the log and fetched, but never applied: skipped by a committed offset, or dropped after DB failures. */
 function skippedByConsumer(facts: TraceFacts, cite: Citations, msg: string): Told | undefined {
-  const fetches = facts.aboutKind(msg, 'fetched', { actor: 'consumer' });
+  const fetches = facts.aboutKind(msg, 'fetched');
   const message = facts.message(msg);
   const partition = message?.partition ?? 0;
   if (fetches.length === 0) {
     const append = facts.aboutKind(msg, 'append')[0];
     cite.add(append);
-    return { text: `it was stored at offset ${numberField(append, 'offset')} of partition ${partition}, but the consumer never fetched it before the run ended`, mechanism: 'never fetched' };
+    return { text: `it was stored at offset ${append?.offset} of partition ${partition}, but the consumer never fetched it before the run ended`, mechanism: 'never fetched' };
   }
   const gaveUp = facts.aboutKind(msg, 'db-gave-up')[0];
   if (gaveUp !== undefined) return droppedAfterDbFailures(facts, cite, msg, gaveUp);
   const fetch = fetches[fetches.length - 1];
-  const offset = numberField(facts.aboutKind(msg, 'deliver')[0], 'offset') ?? numberField(facts.aboutKind(msg, 'append').slice(-1)[0], 'offset');
-  const crash = facts.next(fetch, is('crash', 'consumer'));
-  const resumed = crash === undefined ? undefined : facts.next(crash, is('resumed', 'consumer'));
+  const offset = facts.aboutKind(msg, 'deliver')[0]?.offset ?? facts.aboutKind(msg, 'append').slice(-1)[0]?.offset;
+  const crash = facts.next(fetch, crashOf('consumer'));
+  const resumed = crash === undefined ? undefined : facts.next(crash, is('resumed'));
   if (crash === undefined || resumed === undefined) {
     cite.add(fetch);
     return { text: `the consumer fetched it at ${at(fetch.t)} but never applied it`, mechanism: 'fetched, never applied' };
   }
-  const covering = facts.previous(resumed, (record) => record.kind === 'offset-committed' && record.partition === partition && offset !== undefined && (numberField(record, 'offset') ?? 0) > offset);
-  const sent = covering === undefined ? undefined : facts.previous(covering, (record) => (record.kind === 'commit-sent' || record.kind === 'auto-commit-sent') && record.partition === partition && record.offset === covering.offset);
+  const covering = facts.previous(resumed, is('offset-committed', { partition }, (record) => offset !== undefined && record.offset > offset));
+  const sent = covering === undefined ? undefined : facts.previous(covering, (record): record is EventOf<'commit-sent' | 'auto-commit-sent'> => (record.kind === 'commit-sent' || record.kind === 'auto-commit-sent') && record.partition === partition && record.offset === covering.offset);
   const faultRecord = facts.faultRecordBehind(crash);
   const fault = facts.faultBehind(crash);
-  const restart = facts.next(crash, is('restart', 'consumer'));
+  const restart = facts.next(crash, restartOf('consumer'));
   cite.add(fetch, sent, covering, faultRecord, crash, restart, resumed);
-  const batch = listField(fetch, 'msgs');
+  const batch = fetch.msgs;
   const inBatch = batch.length > 1 ? ` in a batch of ${batch.length} (${listWords(batch)})` : '';
-  const committedOffset = numberField(covering, 'offset');
+  const committedOffset = covering?.offset;
   let commitWords: string;
   if (sent?.kind === 'auto-commit-sent') commitWords = `the background auto-commit (auto.commit.interval.ms=${trimNumber(facts.settings.autoCommitIntervalMs)}) committed offset ${committedOffset} at ${at(covering?.t ?? sent.t)}, past ${msg} (offset ${offset}), although the batch was not processed yet`;
   else if (facts.settings.commit === 'before-process') commitWords = `with commit=before-process it committed offset ${committedOffset} (past ${msg}'s offset ${offset}) before processing the batch — the broker stored that commit at ${at(covering?.t ?? fetch.t)}`;
   else if (covering !== undefined) commitWords = `offset ${committedOffset} (past ${msg}'s offset ${offset}) was committed at ${at(covering.t)} before ${msg} was processed`;
   else commitWords = `no offset commit covered ${msg}`;
-  const position = (resumed.positions as number[] | undefined)?.[partition];
+  const position = resumed.positions[partition] as number | undefined;
   return {
     text: `the consumer fetched it at ${at(fetch.t)}${inBatch}; ${commitWords}; then it crashed at ${at(crash.t)}${fault === undefined ? '' : `, ${crashMoment(fault)}`}; after restarting${restart === undefined ? '' : ` at ${at(restart.t)}`} it resumed from the committed offset ${position ?? committedOffset}, past ${msg}, so ${msg} was never processed`,
     mechanism: sent?.kind === 'auto-commit-sent' ? 'auto-commit ahead of processing, then a crash' : facts.settings.commit === 'before-process' ? 'offset committed before processing, then a crash' : 'offset committed past an unprocessed record, then a crash',
   };
 }
 
-function droppedAfterDbFailures(facts: TraceFacts, cite: Citations, msg: string, gaveUp: TraceRecord): Told {
-  const writes = facts.aboutKind(msg, 'db-write', { actor: 'consumer' });
-  const timeouts = facts.aboutKind(msg, 'timeout', { actor: 'consumer' });
-  const drops = writes.map((write) => facts.next(write, (record) => record.kind === 'partition-drop' && record.from === 'consumer' && record.to === 'db' && record.t === write.t)).filter((drop) => drop !== undefined);
+function droppedAfterDbFailures(facts: TraceFacts, cite: Citations, msg: string, gaveUp: EventOf<'db-gave-up'>): Told {
+  const writes = facts.aboutKind(msg, 'db-write');
+  const timeouts = facts.aboutKind(msg, 'timeout');
+  const drops = writes.map((write) => facts.next(write, is('partition-drop', { from: 'consumer', to: 'db', t: write.t }))).filter((drop) => drop !== undefined);
   cite.add(...writes, ...timeouts, ...drops, gaveUp);
   const why = drops.length > 0 ? ' (the consumer-db link was cut: a network partition dropped the write)' : '';
   return {

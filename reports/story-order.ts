@@ -9,7 +9,6 @@ import { at, trimNumber } from './format.js';
 import { appendRecord, attemptFate, resendReason, sendRecord } from './story-producer.js';
 import { Citations } from './story-types.js';
 import type { Story } from './story-types.js';
-import { numberField } from './trace-facts.js';
 import type { TraceFacts } from './trace-facts.js';
 
 /** The message `late` was applied after (the latest applied of its key at that moment), as the checker sees it. */
@@ -36,8 +35,8 @@ export function orderStory(facts: TraceFacts, late: string): Story | undefined {
   const lateCommit = facts.aboutKind(late, 'db-commit')[0];
   const earlyCommit = facts.aboutKind(early, 'db-commit')[0];
   cite.add(lateCommit, earlyCommit);
-  const lateOffset = numberField(lateCommit, 'offset') ?? -1;
-  const earlyOffset = numberField(earlyCommit, 'offset') ?? -1;
+  const lateOffset = lateCommit?.offset ?? -1;
+  const earlyOffset = earlyCommit?.offset ?? -1;
   const headline = `${late} and ${early} share key ${lateMessage.key} and the producer was handed ${late} first, yet the DB applied ${late} after ${early}`;
   const lateSend = sendRecord(facts, late, 1);
   cite.add(lateSend);
@@ -46,9 +45,9 @@ export function orderStory(facts: TraceFacts, late: string): Story | undefined {
     const lateAppend = facts.aboutKind(late, 'append', { offset: lateOffset })[0];
     const earlyAppend = facts.aboutKind(early, 'append', { offset: earlyOffset })[0] ?? appendRecord(facts, early, 1);
     // The attempt of the earlier message that made it into the log is the one that overtook.
-    const earlySend = sendRecord(facts, early, numberField(earlyAppend, 'attempt') ?? 1);
+    const earlySend = sendRecord(facts, early, earlyAppend?.attempt ?? 1);
     cite.add(lateAppend, earlyAppend, earlySend);
-    const appendedAttempt = numberField(lateAppend, 'attempt') ?? 1;
+    const appendedAttempt = lateAppend?.attempt ?? 1;
     const steps: string[] = [];
     for (let attempt = 1; attempt < appendedAttempt; attempt++) {
       steps.push(`${attempt === 1 ? `${late}'s first produce request` : `attempt ${attempt}`} ${attemptFate(facts, cite, late, attempt)}`);

@@ -3,19 +3,18 @@
  * but unanswered, acknowledged) and why the producer sent it again (timeout, error, outbox re-send after a
  * crash) or gave up. Shared by the duplicate, loss and order stories.
  */
-import type { Fault } from '../models/faults.js';
-import type { TraceRecord } from '../sim/trace.js';
+import type { EventOf, TraceEvent } from '../models/events.js';
 import { crashMoment, produceErrorWords } from './fault-words.js';
 import { at, trimNumber } from './format.js';
 import type { Citations } from './story-types.js';
-import { is, listField, numberField, stringField } from './trace-facts.js';
+import { crashOf, is, restartOf } from './trace-facts.js';
 import type { TraceFacts } from './trace-facts.js';
 
-export function sendRecord(facts: TraceFacts, msg: string, attempt: number): TraceRecord | undefined {
-  return facts.aboutKind(msg, 'send', { actor: 'producer', attempt })[0];
+export function sendRecord(facts: TraceFacts, msg: string, attempt: number): EventOf<'send'> | undefined {
+  return facts.aboutKind(msg, 'send', { attempt })[0];
 }
 
-export function appendRecord(facts: TraceFacts, msg: string, attempt: number): TraceRecord | undefined {
+export function appendRecord(facts: TraceFacts, msg: string, attempt: number): EventOf<'append'> | undefined {
   return facts.aboutKind(msg, 'append', { attempt })[0];
 }
 
@@ -23,25 +22,25 @@ export function appendRecord(facts: TraceFacts, msg: string, attempt: number): T
  * The network partition window in force for a link at a record, as the trace announced it. A window that
  * opens at the very instant of the record may be traced just after it, so the same instant counts too.
  */
-function partitionWindow(facts: TraceFacts, link: string, record: TraceRecord): TraceRecord | undefined {
-  let window: TraceRecord | undefined;
+function partitionWindow(facts: TraceFacts, link: string, record: TraceEvent): EventOf<'partition-start'> | undefined {
+  let window: EventOf<'partition-start'> | undefined;
   for (const candidate of facts.records) {
     if (candidate.t > record.t) break;
-    if (candidate.kind === 'partition-start' && candidate.link === link && (numberField(candidate, 'untilUs') ?? Infinity) > record.t) window = candidate;
+    if (candidate.kind === 'partition-start' && candidate.link === link && candidate.untilUs > record.t) window = candidate;
   }
   return window;
 }
 
-function partitionWords(facts: TraceFacts, cite: Citations, link: string, record: TraceRecord): string {
+function partitionWords(facts: TraceFacts, cite: Citations, link: string, record: TraceEvent): string {
   const window = partitionWindow(facts, link, record);
   cite.add(window);
   const pretty = link.replace('<->', '-');
   if (window === undefined) return `the ${pretty} link was cut (a network partition)`;
-  return `the ${pretty} link was cut (a network partition from ${at(window.t)} to ${at(numberField(window, 'untilUs') ?? window.t)})`;
+  return `the ${pretty} link was cut (a network partition from ${at(window.t)} to ${at(window.untilUs)})`;
 }
 
 /** Was this send dropped by a partition? The world traces the drop right after the send, at the same instant. */
-export function droppedByPartition(facts: TraceFacts, send: TraceRecord, type: string): TraceRecord | undefined {
+export function droppedByPartition(facts: TraceFacts, send: TraceEvent, type: string): EventOf<'partition-drop'> | undefined {
   const index = facts.indexOf(send);
   for (let next = index + 1; next < facts.records.length && facts.records[next].t === send.t; next++) {
     const record = facts.records[next];
@@ -52,28 +51,28 @@ export function droppedByPartition(facts: TraceFacts, send: TraceRecord, type: s
 }
 
 /** The leader failure that left a partition without a leader at `record`, and the election that ended it. */
-export function leaderOutage(facts: TraceFacts, partition: number, record: TraceRecord): { failed?: TraceRecord; elected?: TraceRecord } {
-  const failed = facts.previous(record, is('leader-failed', 'broker', { partition }));
-  const elected = failed === undefined ? undefined : facts.next(failed, is('leader-elected', 'broker', { partition }));
+export function leaderOutage(facts: TraceFacts, partition: number, record: TraceEvent): { failed?: EventOf<'leader-failed'>; elected?: EventOf<'leader-elected'> } {
+  const failed = facts.previous(record, is('leader-failed', { partition }));
+  const elected = failed === undefined ? undefined : facts.next(failed, is('leader-elected', { partition }));
   return { failed, elected };
 }
 
-function outageWords(facts: TraceFacts, cite: Citations, partition: number, record: TraceRecord): string {
+function outageWords(facts: TraceFacts, cite: Citations, partition: number, record: TraceEvent): string {
   const { failed, elected } = leaderOutage(facts, partition, record);
   if (failed === undefined) return '';
   cite.add(failed, facts.faultRecordBehind(failed), elected);
-  const until = elected === undefined ? '' : ` and replica ${numberField(elected, 'replica')} was elected only at ${at(elected.t)}`;
+  const until = elected === undefined ? '' : ` and replica ${elected.replica} was elected only at ${at(elected.t)}`;
   return ` — its leader had failed at ${at(failed.t)}${until}`;
 }
 
 /** Why the ISR was too small: the last replica failure on the partition, not yet back in sync. */
-function shrunkIsrWords(facts: TraceFacts, cite: Citations, partition: number, record: TraceRecord): string {
-  const failed = facts.previous(record, is('leader-failed', 'broker', { partition }));
+function shrunkIsrWords(facts: TraceFacts, cite: Citations, partition: number, record: TraceEvent): string {
+  const failed = facts.previous(record, is('leader-failed', { partition }));
   if (failed === undefined) return '';
-  const back = facts.next(failed, (candidate) => candidate.kind === 'isr-joined' && candidate.partition === partition && candidate.replica === failed.replica, record);
+  const back = facts.next(failed, is('isr-joined', { partition, replica: failed.replica }), record);
   if (back !== undefined) return '';
   cite.add(failed, facts.faultRecordBehind(failed));
-  return ` — replica ${numberField(failed, 'replica')} had failed at ${at(failed.t)} and was not back in sync yet`;
+  return ` — replica ${failed.replica} had failed at ${at(failed.t)} and was not back in sync yet`;
 }
 
 /**
@@ -99,12 +98,12 @@ export function attemptFate(facts: TraceFacts, cite: Citations, msg: string, att
   const refused = facts.aboutKind(msg, 'produce-refused', { attempt })[0];
   if (refused !== undefined) {
     cite.add(refused);
-    const error = stringField(refused, 'error') ?? 'an error';
+    const error = refused.error;
     const outage = partition === undefined ? '' : error === 'NOT_LEADER_OR_FOLLOWER' ? outageWords(facts, cite, partition, refused) : error === 'NOT_ENOUGH_REPLICAS' ? shrunkIsrWords(facts, cite, partition, refused) : '';
-    return `was refused by the broker at ${at(refused.t)}: ${produceErrorWords(error, partition, numberField(refused, 'isr'), facts.settings.minInsyncReplicas)}${outage}`;
+    return `was refused by the broker at ${at(refused.t)}: ${produceErrorWords(error, partition, refused.isr, facts.settings.minInsyncReplicas)}${outage}`;
   }
   const delayed = facts.faultRecord('request-delayed', { message: msg, attempt });
-  const delayWords = delayed === undefined ? '' : `was held up ${trimNumber((delayed.fault as Extract<Fault, { kind: 'request-delayed' }>).delayMs)} ms on the way and `;
+  const delayWords = delayed === undefined ? '' : `was held up ${trimNumber(delayed.fault.delayMs)} ms on the way and `;
   cite.add(delayed);
   const append = appendRecord(facts, msg, attempt);
   const dropped = facts.aboutKind(msg, 'duplicate-dropped', { attempt })[0];
@@ -117,29 +116,29 @@ export function attemptFate(facts: TraceFacts, cite: Citations, msg: string, att
   // A request stuck behind a delayed one on the same link (FIFO) arrives late without a fault of its own.
   const late = delayed === undefined && send !== undefined && append.t - send.t > facts.settings.requestTimeoutMs * 1000 ? 'reached the broker only after the request timeout and ' : '';
   const prefix = delayWords !== '' ? delayWords : late !== '' ? late : 'was ';
-  const appended = `${prefix}appended at offset ${numberField(append, 'offset')} (${at(append.t)})`;
+  const appended = `${prefix}appended at offset ${append.offset} (${at(append.t)})`;
   const ackLost = facts.faultRecord('ack-lost', { message: msg, attempt });
   if (ackLost !== undefined) {
     cite.add(ackLost);
     return `${appended}, but the broker's ack was lost on the way back (${at(ackLost.t)})`;
   }
-  const acked = facts.aboutKind(msg, 'acked', { actor: 'producer', attempt })[0];
+  const acked = facts.aboutKind(msg, 'acked', { attempt })[0];
   if (acked !== undefined) {
     cite.add(acked);
     return `${appended} and acknowledged to the producer at ${at(acked.t)}`;
   }
-  const failed = facts.next(append, (record) => record.kind === 'leader-failed' && listField(record, 'unansweredMsgs').includes(msg));
+  const failed = facts.next(append, is('leader-failed', {}, (record) => record.unansweredMsgs.includes(msg)));
   if (failed !== undefined) {
     cite.add(failed, facts.faultRecordBehind(failed));
     return `${appended}, but the leader failed at ${at(failed.t)} before answering${vanished(facts, cite, append)}`;
   }
   const timeout = facts.aboutKind(msg, 'request-timeout', { attempt })[0];
-  const crash = send === undefined ? undefined : facts.next(send, is('crash', 'producer'), timeout);
+  const crash = send === undefined ? undefined : facts.next(send, crashOf('producer'), timeout);
   if (crash !== undefined) {
     // The crash itself is told by resendReason (it is why the message was sent again).
     return `${appended}${vanished(facts, cite, append)}, but no answer reached the producer`;
   }
-  const responseDrop = facts.next(append, (record) => record.kind === 'partition-drop' && record.from === 'broker' && record.to === 'producer' && record.type === 'produce-response', timeout);
+  const responseDrop = facts.next(append, is('partition-drop', { from: 'broker', to: 'producer', type: 'produce-response' }), timeout);
   if (responseDrop !== undefined) {
     cite.add(responseDrop);
     return `${appended}, but the answer was dropped at ${at(responseDrop.t)}: ${partitionWords(facts, cite, 'producer<->broker', responseDrop)}`;
@@ -155,11 +154,11 @@ export function resendReason(facts: TraceFacts, cite: Citations, msg: string, at
   const next = sendRecord(facts, msg, attempt + 1);
   cite.add(next);
   const again = next === undefined ? '' : ` and sent it again at ${at(next.t)} (attempt ${attempt + 1})`;
-  const resend = next === undefined ? undefined : facts.previous(next, (record) => record.kind === 'outbox-resend' && listField(record, 'msgs').includes(msg));
+  const resend = next === undefined ? undefined : facts.previous(next, is('outbox-resend', {}, (record) => record.msgs.includes(msg)));
   const previousSend = sendRecord(facts, msg, attempt);
   if (resend !== undefined && (previousSend === undefined || facts.indexOf(resend) > facts.indexOf(previousSend))) {
-    const crash = facts.previous(resend, is('crash', 'producer'));
-    const restart = facts.previous(resend, is('restart', 'producer'));
+    const crash = facts.previous(resend, crashOf('producer'));
+    const restart = facts.previous(resend, restartOf('producer'));
     const fault = crash === undefined ? undefined : facts.faultBehind(crash);
     cite.add(crash, crash === undefined ? undefined : facts.faultRecordBehind(crash), restart, resend);
     const when = fault === undefined ? '' : `, ${crashMoment(fault)}`;
@@ -171,7 +170,7 @@ export function resendReason(facts: TraceFacts, cite: Citations, msg: string, at
     return `the producer timed out at ${at(timeout.t)} (request.timeout.ms=${trimNumber(facts.settings.requestTimeoutMs)})${again}`;
   }
   const error = facts.aboutKind(msg, 'produce-error', { attempt })[0];
-  const retry = error === undefined ? undefined : facts.sameInstantAfter(error, is('retry-scheduled', 'producer', { msg }));
+  const retry = error === undefined ? undefined : facts.sameInstantAfter(error, is('retry-scheduled', { msg }));
   const gaveUp = facts.aboutKind(msg, 'gave-up')[0];
   if (error !== undefined && retry === undefined && gaveUp !== undefined) {
     cite.add(error, gaveUp);
@@ -179,12 +178,12 @@ export function resendReason(facts: TraceFacts, cite: Citations, msg: string, at
   }
   if (error !== undefined) {
     cite.add(error);
-    const backoff = numberField(retry, 'backoffMs');
+    const backoff = retry?.backoffMs;
     return `on that error the producer backed off${backoff === undefined ? '' : ` ${trimNumber(backoff)} ms`}${again}`;
   }
   if (gaveUp !== undefined) {
     cite.add(gaveUp);
-    return `the producer gave up on ${msg} after ${numberField(gaveUp, 'attempts')} attempt${numberField(gaveUp, 'attempts') === 1 ? '' : 's'} (retries=${facts.settings.retries})`;
+    return `the producer gave up on ${msg} after ${gaveUp.attempts} attempt${gaveUp.attempts === 1 ? '' : 's'} (retries=${facts.settings.retries})`;
   }
   return next === undefined ? 'the producer never sent it again' : `the producer sent it again at ${at(next.t)} (attempt ${attempt + 1})`;
 }
@@ -195,18 +194,17 @@ export function fireAndForgetWords(): string {
 }
 
 /** ", and that copy vanished in the failover" when a later election left the record out of the log. */
-export function vanished(facts: TraceFacts, cite: Citations, append: TraceRecord): string {
-  const partition = numberField(append, 'partition');
-  const offset = numberField(append, 'offset') ?? 0;
-  const elected = facts.next(append, (record) => record.kind === 'leader-elected' && record.partition === partition && (numberField(record, 'logEnd') ?? 0) <= offset);
+export function vanished(facts: TraceFacts, cite: Citations, append: EventOf<'append'>): string {
+  const offset = append.offset;
+  const elected = facts.next(append, is('leader-elected', { partition: append.partition }, (record) => record.logEnd <= offset));
   if (elected === undefined) return '';
   cite.add(elected);
   return ` (that copy vanished: ${electionWords(elected)}, which ends before offset ${offset})`;
 }
 
 /** How long a partition was without a leader, in words, for headers of failover stories. */
-export function electionWords(elected: TraceRecord | undefined): string {
+export function electionWords(elected: EventOf<'leader-elected'> | undefined): string {
   if (elected === undefined) return 'no new leader was elected';
-  return `replica ${numberField(elected, 'replica')} was elected leader at ${at(elected.t)} with a log of ${numberField(elected, 'logEnd')} record${numberField(elected, 'logEnd') === 1 ? '' : 's'}`;
+  return `replica ${elected.replica} was elected leader at ${at(elected.t)} with a log of ${elected.logEnd} record${elected.logEnd === 1 ? '' : 's'}`;
 }
 

@@ -1,6 +1,6 @@
 /** What a causal story is, and the small accumulator the story builders share. */
+import type { TraceEvent } from '../models/events.js';
 import type { InvariantName } from '../models/modes.js';
-import type { TraceRecord } from '../sim/trace.js';
 import type { TraceFacts } from './trace-facts.js';
 
 export interface Story {
@@ -12,22 +12,22 @@ export interface Story {
   /** One paragraph in domain words, built from the trace. */
   text: string;
   /** The trace records the story rests on, in trace order: what the sequence diagram draws. */
-  records: TraceRecord[];
+  records: TraceEvent[];
   /** Messages the story is about, the witness first. */
   msgs: string[];
 }
 
 /** Collects the records a story cites; returns them once each, in trace order. */
 export class Citations {
-  private readonly cited = new Set<TraceRecord>();
+  private readonly cited = new Set<TraceEvent>();
 
   constructor(private readonly facts: TraceFacts) {}
 
-  add(...records: (TraceRecord | undefined)[]): void {
+  add(...records: (TraceEvent | undefined)[]): void {
     for (const record of records) if (record !== undefined) this.cited.add(record);
   }
 
-  list(): TraceRecord[] {
+  list(): TraceEvent[] {
     return [...this.cited].sort((a, b) => this.facts.indexOf(a) - this.facts.indexOf(b));
   }
 }

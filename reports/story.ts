@@ -3,16 +3,16 @@
  * and the trace records it rests on (which the sequence diagram draws). A mechanism the builders do not
  * recognise still gets a story: the checker's summary plus every fault that touched the message.
  */
-import type { Fault } from '../models/faults.js';
-import { describeFault } from '../models/faults.js';
-import type { InvariantResult, Witness } from '../models/invariants.js';
+import type { TraceEvent } from '../models/events.js';
+import { describeFault } from '../models/faults/catalog.js';
+import type { InvariantResult, Witness } from '../models/invariants/index.js';
 import type { InvariantName } from '../models/modes.js';
 import { at } from './format.js';
 import { duplicateStory } from './story-duplicates.js';
 import { lossStory } from './story-loss.js';
 import { orderStory } from './story-order.js';
 import type { Story } from './story-types.js';
-import { TraceFacts } from './trace-facts.js';
+import { TraceFacts, is } from './trace-facts.js';
 import type { RunFacts } from './trace-facts.js';
 
 export type { Story } from './story-types.js';
@@ -51,15 +51,16 @@ function livenessStory(facts: TraceFacts, witness: Witness): Story {
   const healed = heal === undefined ? 'at the end of the faulty phase' : `at ${at(heal.t)}`;
   if (outcome.kind === 'stalled') {
     const text = `The run stalled: faults stopped ${healed}, then nothing was left to run although the system had not settled${last === undefined ? '' : ` (last trace record at ${at(last.t)}: ${last.actor} ${last.kind})`}; an actor waits for an answer no one will send, so the remaining messages are never processed.`;
-    return { invariant: 'liveness', msg: '', mechanism: 'stalled: nothing left to run', text, records: witness.records.slice(-5), msgs: [] };
+    return { invariant: 'liveness', msg: '', mechanism: 'stalled: nothing left to run', text, records: (witness.records as TraceEvent[]).slice(-5), msgs: [] };
   }
   const text = `The run did not settle: faults stopped ${healed}, yet the system was still busy when it hit ${limit}${last === undefined ? '' : ` (last trace record at ${at(last.t)}: ${last.actor} ${last.kind})`}; something kept retrying or waiting, so "eventually processed" could not be judged.`;
-  return { invariant: 'liveness', msg: '', mechanism: 'did not settle before a limit', text, records: witness.records.slice(-5), msgs: [] };
+  return { invariant: 'liveness', msg: '', mechanism: 'did not settle before a limit', text, records: (witness.records as TraceEvent[]).slice(-5), msgs: [] };
 }
 
 /** The checker's own summary, and in words every fault whose trace record names the message. */
 export function fallbackStory(name: InvariantName, witness: Witness): Story {
-  const faults = witness.records.filter((record) => record.kind === 'fault').map((record) => `${describeFault(record.fault as Fault)} (${at(record.t)})`);
+  const faultRecords = (witness.records as TraceEvent[]).filter(is('fault'));
+  const faults = faultRecords.map((record) => `${describeFault(record.fault)} (${at(record.t)})`);
   const because = faults.length > 0 ? `; faults that touched it: ${faults.join('; ')}` : '';
-  return { invariant: name, msg: witness.msg, mechanism: 'see the trace', text: `${witness.summary}${because}.`, records: witness.records.filter((record) => record.kind === 'fault'), msgs: witness.msg === '' ? [] : [witness.msg] };
+  return { invariant: name, msg: witness.msg, mechanism: 'see the trace', text: `${witness.summary}${because}.`, records: faultRecords, msgs: witness.msg === '' ? [] : [witness.msg] };
 }

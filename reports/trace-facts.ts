@@ -1,25 +1,41 @@
 /**
  * Read-only questions about one run's trace, asked by the stories: records about a message, the next or
- * previous record matching a test, field access with types. Indexes are built once per run so a report of
- * a large run stays linear in the trace size.
+ * previous record matching a test, the fault behind a crash. Records are the typed TraceEvent union, and the
+ * tests are type guards, so a story reads `elected.logEnd`, never a field looked up by name. Indexes are built
+ * once per run so a report of a large run stays linear in the trace size.
  */
 import type { DeliverySettings, SimulationConfig } from '../models/config.js';
-import type { Fault } from '../models/faults.js';
-import type { SimulationResult } from '../models/simulation.js';
+import type { SimulationResult } from '../models/engine.js';
+import type { EventOf, FaultEvent, TraceEvent, TraceKind } from '../models/events.js';
+import type { Fault, FaultKind } from '../models/faults/catalog.js';
 import type { WorkloadMessage } from '../models/workload.js';
-import type { TraceRecord } from '../sim/trace.js';
 
-export type RecordTest = (record: TraceRecord) => boolean;
+/** A test on records that narrows the record's type when it passes. */
+export type RecordTest<E extends TraceEvent = TraceEvent> = (record: TraceEvent) => record is E;
+
+/** The part an actor plays, read off its id: what a story means by "the producer" or "the consumer". */
+export type Role = 'producer' | 'broker' | 'consumer' | 'db';
+
+export function roleOf(actor: string): Role | undefined {
+  if (actor === 'producer' || /^p\d+$/.test(actor)) return 'producer';
+  if (actor === 'consumer' || /^g\d+\/c\d+$/.test(actor)) return 'consumer';
+  if (actor === 'broker' || /^b\d+$/.test(actor)) return 'broker';
+  if (actor === 'db') return 'db';
+  return undefined;
+}
 
 /** What the stories need of a run: its config, workload, trace and final DB effects. */
 export type RunFacts = Pick<SimulationResult, 'config' | 'workload' | 'trace' | 'effects' | 'outcome' | 'brokerAcked'>;
 
+/** An injected fault's record, with the fault narrowed to one kind. */
+export type FaultRecordOf<K extends FaultKind> = FaultEvent & { readonly fault: Extract<Fault, { kind: K }> };
+
 export class TraceFacts {
-  readonly records: readonly TraceRecord[];
+  readonly records: readonly TraceEvent[];
   readonly config: SimulationConfig;
   readonly settings: DeliverySettings;
-  private readonly position = new Map<TraceRecord, number>();
-  private readonly byMsg = new Map<string, TraceRecord[]>();
+  private readonly position = new Map<TraceEvent, number>();
+  private readonly byMsg = new Map<string, TraceEvent[]>();
   private readonly messages: Map<string, WorkloadMessage>;
 
   constructor(readonly run: RunFacts) {
@@ -42,104 +58,109 @@ export class TraceFacts {
   }
 
   /** Records naming the message (its `msg`, or a `msgs` list that contains it), in trace order. */
-  about(id: string): readonly TraceRecord[] {
+  about(id: string): readonly TraceEvent[] {
     return this.byMsg.get(id) ?? [];
   }
 
   /** Records of one kind about a message, optionally narrowed by more field values. */
-  aboutKind(id: string, kind: string, fields: Record<string, unknown> = {}): TraceRecord[] {
-    return this.about(id).filter((record) => record.kind === kind && matches(record, fields));
+  aboutKind<K extends TraceKind>(id: string, kind: K, fields: Partial<EventOf<K>> = {}): EventOf<K>[] {
+    const test = is(kind, fields);
+    return this.about(id).filter(test);
   }
 
-  indexOf(record: TraceRecord): number {
+  indexOf(record: TraceEvent): number {
     return this.position.get(record) ?? -1;
   }
 
   /** The first record after `from` (exclusive; the start when undefined) that passes the test, before `until`. */
-  next(from: TraceRecord | undefined, test: RecordTest, until?: TraceRecord): TraceRecord | undefined {
+  next<E extends TraceEvent>(from: TraceEvent | undefined, test: RecordTest<E>, until?: TraceEvent): E | undefined {
     const end = until === undefined ? this.records.length : this.indexOf(until);
     for (let index = from === undefined ? 0 : this.indexOf(from) + 1; index < end; index++) {
-      if (test(this.records[index])) return this.records[index];
+      const record = this.records[index];
+      if (test(record)) return record;
     }
     return undefined;
   }
 
   /** The last record before `before` (exclusive; the end when undefined) that passes the test, after `since`. */
-  previous(before: TraceRecord | undefined, test: RecordTest, since?: TraceRecord): TraceRecord | undefined {
+  previous<E extends TraceEvent>(before: TraceEvent | undefined, test: RecordTest<E>, since?: TraceEvent): E | undefined {
     const start = since === undefined ? -1 : this.indexOf(since);
     for (let index = (before === undefined ? this.records.length : this.indexOf(before)) - 1; index > start; index--) {
-      if (test(this.records[index])) return this.records[index];
+      const record = this.records[index];
+      if (test(record)) return record;
     }
     return undefined;
   }
 
   /** Every record strictly between two records that passes the test. */
-  between(from: TraceRecord | undefined, until: TraceRecord | undefined, test: RecordTest): TraceRecord[] {
+  between<E extends TraceEvent>(from: TraceEvent | undefined, until: TraceEvent | undefined, test: RecordTest<E>): E[] {
     const start = from === undefined ? 0 : this.indexOf(from) + 1;
     const end = until === undefined ? this.records.length : this.indexOf(until);
-    const found: TraceRecord[] = [];
-    for (let index = start; index < end; index++) if (test(this.records[index])) found.push(this.records[index]);
+    const found: E[] = [];
+    for (let index = start; index < end; index++) {
+      const record = this.records[index];
+      if (test(record)) found.push(record);
+    }
     return found;
   }
 
   /** The injected fault recorded right before a crash (the injector traces the fault, then the world the crash). */
-  faultBehind(crash: TraceRecord): Fault | undefined {
-    const record = this.faultRecordBehind(crash);
-    return record === undefined ? undefined : (record.fault as Fault);
+  faultBehind(crash: TraceEvent): Fault | undefined {
+    return this.faultRecordBehind(crash)?.fault;
   }
 
-  faultRecordBehind(crash: TraceRecord): TraceRecord | undefined {
+  faultRecordBehind(crash: TraceEvent): FaultEvent | undefined {
     const index = this.indexOf(crash);
     for (let back = index - 1; back >= 0 && this.records[back].t === crash.t; back--) {
-      if (this.records[back].kind === 'fault') return this.records[back];
+      const record = this.records[back];
+      if (record.kind === 'fault') return record;
     }
     return undefined;
   }
 
   /** The fault record of this kind naming these fields (e.g. ack-lost for m3, attempt 1). */
-  faultRecord(kind: Fault['kind'], fields: Record<string, unknown>): TraceRecord | undefined {
-    return this.records.find((record) => record.kind === 'fault' && (record.fault as Fault).kind === kind && matches(record.fault as Record<string, unknown>, fields));
+  faultRecord<K extends FaultKind>(kind: K, fields: Partial<Extract<Fault, { kind: K }>>): FaultRecordOf<K> | undefined {
+    return this.records.find((record): record is FaultRecordOf<K> => record.kind === 'fault' && record.fault.kind === kind && matches(record.fault, fields));
   }
 
   /** The record that immediately follows `record` at the same virtual time and passes the test. */
-  sameInstantAfter(record: TraceRecord, test: RecordTest): TraceRecord | undefined {
+  sameInstantAfter<E extends TraceEvent>(record: TraceEvent, test: RecordTest<E>): E | undefined {
     for (let index = this.indexOf(record) + 1; index < this.records.length && this.records[index].t === record.t; index++) {
-      if (test(this.records[index])) return this.records[index];
+      const candidate = this.records[index];
+      if (test(candidate)) return candidate;
     }
     return undefined;
   }
 }
 
-export function matches(record: Record<string, unknown>, fields: Record<string, unknown>): boolean {
-  for (const [key, value] of Object.entries(fields)) if (record[key] !== value) return false;
+export function matches(record: object, fields: object): boolean {
+  for (const [key, value] of Object.entries(fields)) if ((record as Record<string, unknown>)[key] !== value) return false;
   return true;
 }
 
-export function mentionedMessages(record: TraceRecord): string[] {
+/** The message ids a record names: its `msg`, its `msgs` list, and the messages a failed leader left unanswered. */
+export function mentionedMessages(record: TraceEvent): string[] {
   const ids: string[] = [];
-  if (typeof record.msg === 'string' && record.msg !== '') ids.push(record.msg);
-  for (const list of [record.msgs, record.unansweredMsgs]) {
-    if (Array.isArray(list)) for (const id of list) if (typeof id === 'string' && !ids.includes(id)) ids.push(id);
-  }
+  const msg = (record as { readonly msg?: unknown }).msg;
+  if (typeof msg === 'string' && msg !== '') ids.push(msg);
+  const lists = [('msgs' in record ? record.msgs : undefined), record.kind === 'leader-failed' ? record.unansweredMsgs : undefined];
+  for (const list of lists) if (list !== undefined) for (const id of list) if (!ids.includes(id)) ids.push(id);
   return ids;
 }
 
-/** Typed field access on the loosely typed trace records. */
-export function numberField(record: TraceRecord | undefined, name: string): number | undefined {
-  const value = record?.[name];
-  return typeof value === 'number' ? value : undefined;
+/**
+ * A test for records of one kind whose fields equal `fields`, optionally by an actor of one role, and passing
+ * `where` (given the narrowed record).
+ */
+export function is<K extends TraceKind>(kind: K, fields: Partial<EventOf<K>> = {}, where?: (record: EventOf<K>) => boolean, role?: Role): RecordTest<EventOf<K>> {
+  return (record): record is EventOf<K> => record.kind === kind && matches(record, fields) && (role === undefined || roleOf(record.actor) === role) && (where === undefined || where(record as EventOf<K>));
 }
 
-export function stringField(record: TraceRecord | undefined, name: string): string | undefined {
-  const value = record?.[name];
-  return typeof value === 'string' ? value : undefined;
+/** A crash (or restart) of an actor playing `role`. */
+export function crashOf(role: Role): RecordTest<EventOf<'crash'>> {
+  return is('crash', {}, undefined, role);
 }
 
-export function listField(record: TraceRecord | undefined, name: string): string[] {
-  const value = record?.[name];
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-}
-
-export function is(kind: string, actor?: string, fields: Record<string, unknown> = {}): RecordTest {
-  return (record) => record.kind === kind && (actor === undefined || record.actor === actor) && matches(record, fields);
+export function restartOf(role: Role): RecordTest<EventOf<'restart'>> {
+  return is('restart', {}, undefined, role);
 }

@@ -5,7 +5,7 @@
  * weakens a mode is reported as VIOLATED — which is the point of the anti-pattern scenarios.
  */
 import type { DeliverySettings, ModeName, TimingSettings, WorkloadSettings } from '../models/config.js';
-import type { FaultPlan } from '../models/faults.js';
+import type { FaultPlan } from '../models/faults/catalog.js';
 import type { InvariantName } from '../models/modes.js';
 
 /** `holds`: never breaks; `breaks`: breaks in this scenario; `may-break`: breaks for some seeds (rate-driven). */

@@ -2,6 +2,9 @@
  * Links between actors: latency with seeded jitter, FIFO per directed link (like one TCP connection,
  * a later message never overtakes an earlier one on the same link), partition windows, and a fault hook
  * through which the model drops, duplicates or delays individual messages in domain terms.
+ *
+ * Background traffic (a model's heartbeats) travels on links of its own, with latency drawn from a stream of
+ * its own: turning it on never shifts a single draw or a FIFO slot of the foreground messages.
  */
 import type { RandomStream } from './random.js';
 
@@ -30,6 +33,8 @@ export class Network {
   /** Directed links get small integer ids on first use; the hot path never builds a `from>to` string. */
   private readonly linkIds = new Map<string, number>();
   private readonly lastDeliveryUs: number[] = [];
+  /** Per link id: true when it carries background traffic (latency from the background stream). */
+  private readonly background: boolean[] = [];
   private readonly partitions: PartitionWindow[] = [];
   /** Partitions are repaired from this time on (the heal phase). */
   private healedFromUs = Number.POSITIVE_INFINITY;
@@ -37,6 +42,7 @@ export class Network {
   constructor(
     private readonly options: NetworkOptions,
     private readonly rng: RandomStream,
+    private readonly backgroundRng: RandomStream = rng,
   ) {
     if (!(Number.isInteger(options.latencyUsMin) && options.latencyUsMin >= 0)) throw new RangeError('latencyUsMin must be a non-negative integer');
     if (!(Number.isInteger(options.latencyUsMax) && options.latencyUsMax >= options.latencyUsMin)) throw new RangeError('latencyUsMax must be an integer >= latencyUsMin');
@@ -60,14 +66,15 @@ export class Network {
     return false;
   }
 
-  /** The id of the directed link from -> to (stable for the network's lifetime). */
-  linkId(from: string, to: string): number {
-    const key = from + '>' + to;
+  /** The id of the directed link from -> to (stable for the network's lifetime); background links are separate. */
+  linkId(from: string, to: string, background = false): number {
+    const key = (background ? '~' : '') + from + '>' + to;
     let id = this.linkIds.get(key);
     if (id === undefined) {
       id = this.lastDeliveryUs.length;
       this.linkIds.set(key, id);
       this.lastDeliveryUs.push(0);
+      this.background.push(background);
     }
     return id;
   }
@@ -79,7 +86,7 @@ export class Network {
 
   /** deliveryTime for a link id from linkId(). */
   deliveryTimeOnLink(link: number, nowUs: number, extraDelayUs: number): number {
-    const latency = this.rng.intBetween(this.options.latencyUsMin, this.options.latencyUsMax);
+    const latency = (this.background[link] ? this.backgroundRng : this.rng).intBetween(this.options.latencyUsMin, this.options.latencyUsMax);
     const earliest = this.lastDeliveryUs[link];
     const sent = nowUs + latency + extraDelayUs;
     const time = sent > earliest ? sent : earliest;

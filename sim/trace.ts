@@ -1,22 +1,39 @@
 /**
  * The append-only trace: every domain decision, delivery and injected fault, in order.
  * Same seed + same config => the same records, so the same hash.
+ *
+ * The kernel writes its own few kinds (KernelEvent); a model declares the rest as a typed union and hands it to
+ * the World as its Protocol's `event`, so every reader (stories, diagrams) switches over a closed set of kinds.
  */
 export interface TraceRecord {
   /** Virtual time in microseconds. */
-  t: number;
-  /** The actor the record is about (or "network", "world"). */
-  actor: string;
-  kind: string;
+  readonly t: number;
+  /** The actor the record is about (or "network", "world", "faults"). */
+  readonly actor: string;
+  readonly kind: string;
   /** Message id when the record concerns one message (m1, m2, ...). */
-  msg?: string;
-  [field: string]: unknown;
+  readonly msg?: string;
 }
 
-export class Trace {
-  readonly records: TraceRecord[] = [];
+/** What the kernel itself records: crashes and restarts, the heal, link partitions, messages lost, limits. */
+export type KernelEvent =
+  | { readonly t: number; readonly actor: string; readonly kind: 'crash' }
+  | { readonly t: number; readonly actor: string; readonly kind: 'restart' }
+  | { readonly t: number; readonly actor: 'world'; readonly kind: 'heal' }
+  | { readonly t: number; readonly actor: 'network'; readonly kind: 'partition-start'; readonly link: string; readonly untilUs: number }
+  | { readonly t: number; readonly actor: 'network'; readonly kind: 'partition-end'; readonly link: string }
+  /** A message sent into a cut link. `type` is the message's own type. */
+  | { readonly t: number; readonly actor: 'network'; readonly kind: 'partition-drop'; readonly from: string; readonly to: string; readonly type: string }
+  /** A message that arrived at an actor that had crashed since it was sent. */
+  | { readonly t: number; readonly actor: 'network'; readonly kind: 'lost-to-crash'; readonly from: string; readonly to: string; readonly type: string }
+  | { readonly t: number; readonly actor: 'world'; readonly kind: 'limit-hit'; readonly limit: 'events' | 'virtual-time'; readonly value: number }
+  /** After healing, nothing moved the run forward for a while (or nothing was left to run), yet it had not settled. */
+  | { readonly t: number; readonly actor: 'world'; readonly kind: 'stalled'; readonly idleSinceUs?: number };
 
-  append(record: TraceRecord): void {
+export class Trace<E extends TraceRecord = TraceRecord> {
+  readonly records: E[] = [];
+
+  append(record: E): void {
     this.records.push(record);
   }
 

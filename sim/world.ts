@@ -1,7 +1,8 @@
 /**
  * The deterministic world: virtual time, one event queue, actors that see only a context, a network,
  * crash/restart with durable vs volatile state, a faulty phase then a heal phase, limits on everything.
- * It knows nothing about brokers or messages' meaning; models plug in through Actor and WorldHooks.
+ * It knows nothing about brokers or messages' meaning; models plug in through Actor, WorldHooks and a Protocol
+ * that names their message, timer and trace-event unions.
  */
 import { EventQueue } from './event-queue.js';
 import { Network } from './network.js';
@@ -9,48 +10,62 @@ import type { NetworkVerdict, PartitionWindow } from './network.js';
 import { RandomStreams } from './random.js';
 import type { RandomStream } from './random.js';
 import { Trace } from './trace.js';
-import type { TraceRecord } from './trace.js';
+import type { KernelEvent, TraceRecord } from './trace.js';
 
 export type Phase = 'faulty' | 'heal';
 
-export interface ActorContext<M> {
+/** The three typed unions a model speaks: what crosses the network, what its timers carry, what it traces. */
+export interface Protocol {
+  message: { readonly type: string };
+  timer: { readonly tag: string };
+  event: TraceRecord;
+}
+
+export interface ActorContext<P extends Protocol> {
   /** Virtual time in microseconds. */
   readonly now: number;
   readonly self: string;
   readonly phase: Phase;
   /** This actor's own random stream (named after the actor). */
   readonly rng: RandomStream;
-  send(to: string, message: M): void;
+  send(to: string, message: P['message']): void;
   /** Timers die with the actor's incarnation: a crash cancels every pending timer. */
-  setTimer(delayUs: number, tag: string, data?: unknown): void;
-  trace(kind: string, fields?: Record<string, unknown>): void;
+  setTimer(delayUs: number, timer: P['timer']): void;
   /**
-   * Append a record the caller built whole, `{ t: ctx.now, actor: ctx.self, kind, ...}` in that key order.
-   * For hot paths: `trace` has to spread its fields into a fresh record (a second allocation, a slow copy,
-   * and a record whose extra keys live out of line); a literal record is one allocation with its keys in place.
+   * Append a record the caller built whole, `{ t: ctx.now, actor: ctx.self, kind, ...}` in that key order (the
+   * order is part of the trace's bytes). Nothing is recorded once the actor has crashed inside its own handler.
    */
-  record(record: TraceRecord): void;
+  record(record: P['event']): void;
 }
 
-export interface Actor<M> {
+export interface Actor<P extends Protocol> {
   readonly id: string;
   /** Called at t=0 and after every restart: the actor's recovery logic, from durable state only. */
-  start(ctx: ActorContext<M>): void;
-  receive(ctx: ActorContext<M>, from: string, message: M): void;
-  timer(ctx: ActorContext<M>, tag: string, data: unknown): void;
+  start(ctx: ActorContext<P>): void;
+  receive(ctx: ActorContext<P>, from: string, message: P['message']): void;
+  timer(ctx: ActorContext<P>, timer: P['timer']): void;
   /** Drop volatile state. Durable state (logs, tables, committed offsets) must survive. */
   crash(): void;
 }
 
-export interface WorldHooks<M> {
+export interface WorldHooks<P extends Protocol> {
   /** Decide a fault for one message in flight (drop / duplicate / delay), or undefined to deliver it. */
-  networkFault?(from: string, to: string, message: M, nowUs: number, phase: Phase): NetworkVerdict | undefined;
+  networkFault?(from: string, to: string, message: P['message'], nowUs: number, phase: Phase): NetworkVerdict | undefined;
+  /**
+   * Background traffic (heartbeats): own links and latency stream, never faulted, dropped silently by partitions
+   * and crashes, and not waited for by quiescence. Undefined: every message is foreground.
+   */
+  isBackground?(message: P['message']): boolean;
   /** True when the model has nothing left to do; checked only in the heal phase. */
   isQuiescent(): boolean;
+  /**
+   * A number that changes whenever the model moves forward (an effect applied, a record parked, an offset
+   * committed). After healing, a run whose progress stands still for `progressTimeoutUs` is stalled.
+   */
+  progress?(): number;
   /** Called once when the heal phase starts, after crashed actors were restarted. */
   onHeal?(): void;
 }
-
 export interface WorldOptions {
   seed: number | string;
   latencyUsMin: number;
@@ -61,12 +76,17 @@ export interface WorldOptions {
   maxEvents: number;
   /** Stop with outcome `limit` when virtual time would pass this. */
   maxVirtualTimeUs: number;
+  /** After healing, stop with outcome `stalled` once the hooks' progress has not moved for this long. Default: never. */
+  progressTimeoutUs?: number;
 }
 
 export type RunOutcome =
   | { readonly kind: 'quiescent' }
-  /** Nothing left to run, yet the model says it has not settled: something waits for an answer that cannot come. */
-  | { readonly kind: 'stalled' }
+  /**
+   * Nothing left to run (or, with `idleSinceUs`, nothing moved forward since then), yet the model says it has not
+   * settled: something waits for an answer that cannot come, or retries what can never succeed.
+   */
+  | { readonly kind: 'stalled'; readonly idleSinceUs?: number }
   | { readonly kind: 'limit'; readonly limit: 'events' | 'virtual-time'; readonly value: number };
 
 export interface WorldRunResult {
@@ -79,6 +99,8 @@ const DELIVER = 0;
 const TIMER = 1;
 const RESTART = 2;
 const CONTROL = 3;
+/** A background message: not counted in flight, not traced when lost. */
+const DELIVER_BACKGROUND = 4;
 
 /**
  * One queued event. Events are recycled through a free list once dispatched (nothing else holds them),
@@ -92,25 +114,25 @@ interface WorldEvent {
   incarnation: number;
   /** Sender's actor index for deliveries (-1 otherwise). */
   from: number;
-  tag: string;
   payload: unknown;
 }
 
-interface ActorSlot<M> {
-  actor: Actor<M>;
-  context: Context<M>;
+interface ActorSlot<P extends Protocol> {
+  actor: Actor<P>;
+  context: Context<P>;
   up: boolean;
   incarnation: number;
-  /** Network link id towards each target actor index, -1 until first used. */
+  /** Network link id towards each target actor index, -1 until first used (and the background ones). */
   links: number[];
+  backgroundLinks: number[];
 }
 
-class Context<M> implements ActorContext<M> {
-  /** Set right after construction; the slot is what `trace` checks for liveness (no id lookup per record). */
-  slot!: ActorSlot<M>;
+class Context<P extends Protocol> implements ActorContext<P> {
+  /** Set right after construction; the slot is what `record` checks for liveness (no id lookup per record). */
+  slot!: ActorSlot<P>;
   private stream: RandomStream | undefined;
   constructor(
-    private readonly world: World<M>,
+    private readonly world: World<P>,
     private readonly index: number,
     readonly self: string,
   ) {}
@@ -124,63 +146,63 @@ class Context<M> implements ActorContext<M> {
   get phase(): Phase {
     return this.world.phase;
   }
-  send(to: string, message: M): void {
+  send(to: string, message: P['message']): void {
     this.world.send(this.index, to, message);
   }
-  setTimer(delayUs: number, tag: string, data?: unknown): void {
-    this.world.setTimer(this.index, delayUs, tag, data);
+  setTimer(delayUs: number, timer: P['timer']): void {
+    this.world.setTimer(this.index, delayUs, timer);
   }
-  trace(kind: string, fields?: Record<string, unknown>): void {
+  record(record: P['event']): void {
     // A crashed actor's handler may still be unwinding; what it does after the crash did not happen.
-    if (!this.slot.up) return;
-    this.world.trace.append({ t: this.world.now, actor: this.self, kind, ...fields });
-  }
-  record(record: TraceRecord): void {
     if (!this.slot.up) return;
     this.world.trace.append(record);
   }
 }
 
-export class World<M> {
+export class World<P extends Protocol> {
   readonly streams: RandomStreams;
-  readonly trace = new Trace();
+  readonly trace = new Trace<P['event'] | KernelEvent>();
   readonly network: Network;
   now = 0;
   phase: Phase = 'faulty';
   private readonly queue = new EventQueue<WorldEvent>();
-  private readonly slots: ActorSlot<M>[] = [];
+  private readonly slots: ActorSlot<P>[] = [];
   private readonly indexById = new Map<string, number>();
-  private hooks: WorldHooks<M> = { isQuiescent: () => true };
+  private hooks: WorldHooks<P> = { isQuiescent: () => true };
   private inFlight = 0;
   private events = 0;
   private readonly freeEvents: WorldEvent[] = [];
+  private lastProgress = Number.NaN;
+  private lastProgressUs = 0;
 
   constructor(readonly options: WorldOptions) {
     for (const key of ['healAtUs', 'maxEvents', 'maxVirtualTimeUs'] as const) {
       const value = options[key];
       if (!(Number.isInteger(value) && value >= 0)) throw new RangeError(`${key} must be a non-negative integer, got ${value}`);
     }
+    const progressTimeoutUs = options.progressTimeoutUs;
+    if (progressTimeoutUs !== undefined && !(Number.isInteger(progressTimeoutUs) && progressTimeoutUs > 0)) throw new RangeError(`progressTimeoutUs must be a positive integer, got ${progressTimeoutUs}`);
     this.streams = new RandomStreams(options.seed);
-    this.network = new Network({ latencyUsMin: options.latencyUsMin, latencyUsMax: options.latencyUsMax }, this.streams.stream('network'));
+    this.network = new Network({ latencyUsMin: options.latencyUsMin, latencyUsMax: options.latencyUsMax }, this.streams.stream('network'), this.streams.stream('network:background'));
     this.network.healAt(options.healAtUs);
   }
 
-  setHooks(hooks: WorldHooks<M>): void {
+  setHooks(hooks: WorldHooks<P>): void {
     this.hooks = hooks;
   }
 
-  addActor(actor: Actor<M>): void {
+  addActor(actor: Actor<P>): void {
     if (this.indexById.has(actor.id)) throw new Error(`duplicate actor id ${actor.id}`);
     const index = this.slots.length;
     this.indexById.set(actor.id, index);
     const context = new Context(this, index, actor.id);
-    const slot: ActorSlot<M> = { actor, context, up: true, incarnation: 0, links: [] };
+    const slot: ActorSlot<P> = { actor, context, up: true, incarnation: 0, links: [], backgroundLinks: [] };
     context.slot = slot;
     this.slots.push(slot);
   }
 
   /** The context of an actor, for world-level hooks that act on its behalf (e.g. healing). */
-  contextOf(id: string): ActorContext<M> {
+  contextOf(id: string): ActorContext<P> {
     return this.slot(id).context;
   }
 
@@ -197,14 +219,14 @@ export class World<M> {
 
   /** Run a world-level callback at a virtual time (fault injection at a time, phase changes). */
   at(timeUs: number, callback: () => void): void {
-    this.enqueue(Math.max(timeUs, this.now), CONTROL, -1, 0, -1, '', callback);
+    this.enqueue(Math.max(timeUs, this.now), CONTROL, -1, 0, -1, callback);
   }
 
   /**
    * Crash an actor now: its volatile state is dropped, its timers cancelled, messages in flight to it lost.
    * With restartAfterUs it restarts (runs its recovery) after that delay; in any case it restarts at heal.
    */
-  crash(id: string, restartAfterUs: number | undefined, fields?: Record<string, unknown>): void {
+  crash(id: string, restartAfterUs: number | undefined): void {
     const index = this.indexById.get(id);
     if (index === undefined) throw new Error(`unknown actor ${id}`);
     const slot = this.slots[index];
@@ -212,9 +234,9 @@ export class World<M> {
     slot.up = false;
     slot.incarnation++;
     slot.actor.crash();
-    this.trace.append({ t: this.now, actor: id, kind: 'crash', ...fields });
+    this.trace.append({ t: this.now, actor: id, kind: 'crash' });
     if (restartAfterUs !== undefined) {
-      this.enqueue(this.now + restartAfterUs, RESTART, index, slot.incarnation, -1, '', undefined);
+      this.enqueue(this.now + restartAfterUs, RESTART, index, slot.incarnation, -1, undefined);
     }
   }
 
@@ -225,10 +247,12 @@ export class World<M> {
       for (const slot of this.slots) slot.actor.start(slot.context);
     }
     const { maxEvents, maxVirtualTimeUs } = this.options;
+    const progressTimeoutUs = this.options.progressTimeoutUs ?? Number.POSITIVE_INFINITY;
     const queue = this.queue;
     for (;;) {
-      if (this.phase === 'heal' && this.inFlight === 0 && this.hooks.isQuiescent()) {
-        return this.finish({ kind: 'quiescent' });
+      if (this.phase === 'heal') {
+        if (this.inFlight === 0 && this.hooks.isQuiescent()) return this.finish({ kind: 'quiescent' });
+        if (this.idleTooLong(progressTimeoutUs)) return this.finish({ kind: 'stalled', idleSinceUs: this.lastProgressUs });
       }
       const event = queue.peek();
       if (event === undefined) return this.finish({ kind: 'stalled' });
@@ -243,16 +267,29 @@ export class World<M> {
     }
   }
 
+  /** True once the model's progress has stood still for longer than the timeout (heal phase only). */
+  private idleTooLong(progressTimeoutUs: number): boolean {
+    if (this.hooks.progress === undefined) return false;
+    const value = this.hooks.progress();
+    if (value !== this.lastProgress) {
+      this.lastProgress = value;
+      this.lastProgressUs = this.now;
+      return false;
+    }
+    return this.now - this.lastProgressUs > progressTimeoutUs;
+  }
+
   /** @internal used by contexts */
-  send(fromIndex: number, to: string, message: M): void {
+  send(fromIndex: number, to: string, message: P['message']): void {
     const source = this.slots[fromIndex];
     // An actor that crashed inside its own handler sends nothing more.
     if (!source.up) return;
     const from = source.actor.id;
     const target = this.indexById.get(to);
     if (target === undefined) throw new Error(`send to unknown actor ${to}`);
+    if (this.hooks.isBackground?.(message) === true) return this.sendBackground(source, target, message);
     if (this.network.isPartitioned(from, to, this.now)) {
-      this.trace.append({ t: this.now, actor: 'network', kind: 'partition-drop', from, to, type: (message as { type?: unknown }).type });
+      this.trace.append({ t: this.now, actor: 'network', kind: 'partition-drop', from, to, type: message.type });
       return;
     }
     const verdict = this.hooks.networkFault?.(from, to, message, this.now, this.phase);
@@ -270,30 +307,41 @@ export class World<M> {
     }
   }
 
+  private sendBackground(source: ActorSlot<P>, target: number, message: P['message']): void {
+    const to = this.slots[target].actor.id;
+    if (this.network.isPartitioned(source.actor.id, to, this.now)) return;
+    let link = source.backgroundLinks[target] as number | undefined;
+    if (link === undefined) {
+      link = this.network.linkId(source.actor.id, to, true);
+      source.backgroundLinks[target] = link;
+    }
+    const fromIndex = this.indexById.get(source.actor.id) as number;
+    this.enqueue(this.network.deliveryTimeOnLink(link, this.now, 0), DELIVER_BACKGROUND, target, this.slots[target].incarnation, fromIndex, message);
+  }
+
   /** @internal used by contexts */
-  setTimer(index: number, delayUs: number, tag: string, data: unknown): void {
+  setTimer(index: number, delayUs: number, timer: P['timer']): void {
     if (!(delayUs >= 0)) throw new RangeError(`timer delay must be >= 0, got ${delayUs}`);
     const slot = this.slots[index];
     if (!slot.up) return;
-    this.enqueue(this.now + Math.round(delayUs), TIMER, index, slot.incarnation, -1, tag, data);
+    this.enqueue(this.now + Math.round(delayUs), TIMER, index, slot.incarnation, -1, timer);
   }
 
-  private enqueueDelivery(target: number, incarnation: number, from: number, message: M, time: number): void {
+  private enqueueDelivery(target: number, incarnation: number, from: number, message: P['message'], time: number): void {
     this.inFlight++;
-    this.enqueue(time, DELIVER, target, incarnation, from, '', message);
+    this.enqueue(time, DELIVER, target, incarnation, from, message);
   }
 
-  private enqueue(time: number, kind: number, target: number, incarnation: number, from: number, tag: string, payload: unknown): void {
+  private enqueue(time: number, kind: number, target: number, incarnation: number, from: number, payload: unknown): void {
     let event = this.freeEvents.pop();
     if (event === undefined) {
-      event = { time, seq: 0, kind, target, incarnation, from, tag, payload };
+      event = { time, seq: 0, kind, target, incarnation, from, payload };
     } else {
       event.time = time;
       event.kind = kind;
       event.target = target;
       event.incarnation = incarnation;
       event.from = from;
-      event.tag = tag;
       event.payload = payload;
     }
     this.queue.push(event);
@@ -307,16 +355,22 @@ export class World<M> {
         const from = this.slots[event.from].actor.id;
         if (!slot.up || slot.incarnation !== event.incarnation) {
           // Messages in flight to a crashed actor are lost with its connections.
-          this.trace.append({ t: this.now, actor: 'network', kind: 'lost-to-crash', from, to: slot.actor.id, type: (event.payload as { type?: unknown }).type });
+          this.trace.append({ t: this.now, actor: 'network', kind: 'lost-to-crash', from, to: slot.actor.id, type: (event.payload as P['message']).type });
           return;
         }
-        slot.actor.receive(slot.context, from, event.payload as M);
+        slot.actor.receive(slot.context, from, event.payload as P['message']);
+        return;
+      }
+      case DELIVER_BACKGROUND: {
+        const slot = this.slots[event.target];
+        if (!slot.up || slot.incarnation !== event.incarnation) return;
+        slot.actor.receive(slot.context, this.slots[event.from].actor.id, event.payload as P['message']);
         return;
       }
       case TIMER: {
         const slot = this.slots[event.target];
         if (!slot.up || slot.incarnation !== event.incarnation) return;
-        slot.actor.timer(slot.context, event.tag, event.payload);
+        slot.actor.timer(slot.context, event.payload as P['timer']);
         return;
       }
       case RESTART: {
@@ -340,6 +394,7 @@ export class World<M> {
 
   private heal(): void {
     this.phase = 'heal';
+    this.lastProgressUs = this.now;
     this.trace.append({ t: this.now, actor: 'world', kind: 'heal' });
     for (let index = 0; index < this.slots.length; index++) if (!this.slots[index].up) this.restart(index);
     this.hooks.onHeal?.();
@@ -347,11 +402,13 @@ export class World<M> {
 
   private finish(outcome: RunOutcome): WorldRunResult {
     if (outcome.kind === 'limit') this.trace.append({ t: this.now, actor: 'world', kind: 'limit-hit', limit: outcome.limit, value: outcome.value });
-    if (outcome.kind === 'stalled') this.trace.append({ t: this.now, actor: 'world', kind: 'stalled' });
+    if (outcome.kind === 'stalled') {
+      this.trace.append(outcome.idleSinceUs === undefined ? { t: this.now, actor: 'world', kind: 'stalled' } : { t: this.now, actor: 'world', kind: 'stalled', idleSinceUs: outcome.idleSinceUs });
+    }
     return { outcome, events: this.events, virtualTimeUs: this.now };
   }
 
-  private slot(id: string): ActorSlot<M> {
+  private slot(id: string): ActorSlot<P> {
     const index = this.indexById.get(id);
     if (index === undefined) throw new Error(`unknown actor ${id}`);
     return this.slots[index];

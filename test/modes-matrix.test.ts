@@ -6,10 +6,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MODE_NAMES } from '../models/config.js';
 import type { ModeName } from '../models/config.js';
-import { FAULT_KINDS } from '../models/faults.js';
-import type { FaultKind } from '../models/faults.js';
-import { simulate } from '../models/simulation.js';
-import type { SimulationResult } from '../models/simulation.js';
+import { FAULT_KINDS } from '../models/faults/catalog.js';
+import type { FaultKind } from '../models/faults/catalog.js';
+import { simulate } from '../models/engine.js';
+import type { SimulationResult } from '../models/engine.js';
 
 const SEEDS = Array.from({ length: 200 }, (_, index) => index + 1);
 

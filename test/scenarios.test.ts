@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MODE_NAMES } from '../models/config.js';
-import { MODES } from '../models/modes.js';
-import { simulate } from '../models/simulation.js';
+import { PROMISES } from '../models/modes.js';
+import { simulate } from '../models/engine.js';
 import { SCENARIOS, findScenario } from '../scenarios/scenarios.js';
 
 const SEEDS = [1, 2, 3, 4, 5];
@@ -36,7 +36,7 @@ describe('scenarios', () => {
               if (expectation === 'holds') expect(invariant.count, `seed ${seed}: ${name} should hold`).toBe(0);
               if (expectation === 'breaks') expect(invariant.count, `seed ${seed}: ${name} should break`).toBeGreaterThan(0);
               // The status follows the mode's promise, scenario or not.
-              expect(invariant.status).toBe(invariant.count === 0 ? 'holds' : MODES[mode].promises[name] ? 'VIOLATED' : 'broken, as expected');
+              expect(invariant.status).toBe(invariant.count === 0 ? 'holds' : PROMISES[mode][name] ? 'VIOLATED' : 'broken, as expected');
             }
           }
         });

@@ -1,7 +1,7 @@
 /** `sweepSeeds` and `simulate sweep`: aggregates agree with individual runs; exit codes; replay; bad input. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resolveConfig, runSimulation } from '../models/simulation.js';
-import { FAULT_PRESETS } from '../models/faults.js';
+import { resolveConfig, runSimulation } from '../models/engine.js';
+import { FAULT_PRESETS } from '../models/faults/catalog.js';
 import { INVARIANT_NAMES } from '../models/modes.js';
 import { sweepSeeds } from '../properties/sweep.js';
 import { requireBuiltCli, runCli } from './helpers/cli.js';

@@ -5,11 +5,11 @@
  * invariant broke, 0 otherwise, 2 on bad input.
  */
 import type { Command } from 'commander';
-import { FAULT_KINDS } from '../../models/faults.js';
-import type { FaultKind } from '../../models/faults.js';
+import { FAULT_KINDS } from '../../models/faults/catalog.js';
+import type { FaultKind } from '../../models/faults/catalog.js';
 import { INVARIANT_NAMES } from '../../models/modes.js';
 import type { InvariantName } from '../../models/modes.js';
-import type { SimulationResult } from '../../models/simulation.js';
+import type { SimulationResult } from '../../models/engine.js';
 import { runPlan } from '../../properties/breaks.js';
 import { checkInvariant } from '../../properties/check.js';
 import type { PlanVerdictCache } from '../../properties/check.js';

@@ -9,12 +9,12 @@
 import type { Command } from 'commander';
 import { MODE_NAMES } from '../../models/config.js';
 import type { ModeName } from '../../models/config.js';
-import { describeFault } from '../../models/faults.js';
-import type { FaultPlan } from '../../models/faults.js';
-import type { InvariantStatus } from '../../models/invariants.js';
+import { describeFault } from '../../models/faults/catalog.js';
+import type { FaultPlan } from '../../models/faults/catalog.js';
+import type { InvariantStatus } from '../../models/invariants/index.js';
 import { INVARIANT_NAMES } from '../../models/modes.js';
-import { runSimulation } from '../../models/simulation.js';
-import type { SimulationResult } from '../../models/simulation.js';
+import { runSimulation } from '../../models/engine.js';
+import type { SimulationResult } from '../../models/engine.js';
 import { plural } from '../../reports/format.js';
 import { makeColor } from '../color.js';
 import { addOutputOptions } from '../output-options.js';

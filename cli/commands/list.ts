@@ -1,8 +1,9 @@
 /** `simulate list`: modes, scenarios, fault kinds, rates and settings, one line each. */
 import type { Command } from 'commander';
 import { MODE_NAMES } from '../../models/config.js';
-import { FAULT_KINDS, FAULT_PRESETS, RATE_DESCRIPTIONS, RATE_NAMES } from '../../models/faults.js';
-import { MODES } from '../../models/modes.js';
+import { FAULT_KINDS, FAULT_PRESETS, RATE_DESCRIPTIONS, RATE_NAMES } from '../../models/faults/catalog.js';
+import { FAMILIES } from '../../models/families.js';
+import { PROMISES } from '../../models/modes.js';
 import { SCENARIOS } from '../../scenarios/scenarios.js';
 import { SETTING_FLAGS, kindHint } from '../setting-flags.js';
 
@@ -19,8 +20,8 @@ export function renderList(): string {
   const lines: string[] = ['modes:'];
   for (const mode of MODE_NAMES) {
     const words: Record<string, string> = { loss: 'no loss', duplicates: 'no duplicates', order: 'per-key order', liveness: 'settles after healing' };
-    const promises = Object.entries(MODES[mode].promises).filter(([, promised]) => promised).map(([name]) => words[name]);
-    lines.push(`  ${mode.padEnd(26)} promises ${promises.join(', ')}; ${MODES[mode].summary}`);
+    const promises = Object.entries(PROMISES[mode]).filter(([, promised]) => promised).map(([name]) => words[name]);
+    lines.push(`  ${mode.padEnd(26)} promises ${promises.join(', ')}; ${FAMILIES.kafka.modes[mode].summary}`);
   }
   lines.push('scenarios:');
   for (const scenario of SCENARIOS) lines.push(`  ${scenario.name.padEnd(26)} ${scenario.summary}`);

@@ -1,7 +1,7 @@
 /** `simulate [options]`: one deterministic run, printed for humans or as JSON, optionally with its trace. */
 import type { Command } from 'commander';
-import { runSimulation } from '../../models/simulation.js';
-import type { SimulationResult } from '../../models/simulation.js';
+import { runSimulation } from '../../models/engine.js';
+import type { SimulationResult } from '../../models/engine.js';
 import { traceLine } from '../../sim/trace.js';
 import { makeColor } from '../color.js';
 import { addOutputOptions } from '../output-options.js';

@@ -5,10 +5,10 @@
  * minimal plan then reproduces a violation), 0 otherwise, 2 on bad input.
  */
 import type { Command } from 'commander';
-import { INVARIANT_NAMES, MODES } from '../../models/modes.js';
+import { INVARIANT_NAMES, PROMISES } from '../../models/modes.js';
 import type { InvariantName } from '../../models/modes.js';
-import { runSimulation } from '../../models/simulation.js';
-import type { SimulationResult } from '../../models/simulation.js';
+import { runSimulation } from '../../models/engine.js';
+import type { SimulationResult } from '../../models/engine.js';
 import { brokenInvariants } from '../../properties/breaks.js';
 import { shrinkPlan } from '../../properties/shrink.js';
 import { makeColor } from '../color.js';
@@ -149,7 +149,7 @@ function verdictLine(run: ShrinkRun, color: ReturnType<typeof makeColor>): strin
 
 export function shrinkJson(run: ShrinkRun): Record<string, unknown> {
   const config = run.spec.config;
-  const promises = MODES[config.mode].promises;
+  const promises = PROMISES[config.mode];
   return {
     command: 'shrink',
     mode: config.mode,

@@ -4,7 +4,7 @@
  * violation. Exit 1 when any seed broke a promised invariant, 0 otherwise, 2 on bad input.
  */
 import type { Command } from 'commander';
-import { FAULT_KINDS } from '../../models/faults.js';
+import { FAULT_KINDS } from '../../models/faults/catalog.js';
 import { INVARIANT_NAMES } from '../../models/modes.js';
 import { MAX_SWEEP_SEEDS, sweepSeeds } from '../../properties/sweep.js';
 import type { SweepResult } from '../../properties/sweep.js';
@@ -16,7 +16,7 @@ import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { parseInteger } from '../setting-flags.js';
 import { replayCommand } from '../shell-quote.js';
 import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
-import { runSimulation } from '../../models/simulation.js';
+import { runSimulation } from '../../models/engine.js';
 
 export interface SweepValues extends RunOptionValues {
   seeds?: string;

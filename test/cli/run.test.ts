@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { simulate } from '../../models/simulation.js';
+import { simulate } from '../../models/engine.js';
 import { requireBuiltCli, runCli } from '../helpers/cli.js';
 
 beforeAll(requireBuiltCli);

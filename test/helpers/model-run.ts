@@ -1,9 +1,9 @@
 /** Running the delivery world with an explicit fault plan, and reading its trace, for mechanism tests. */
 import type { DeliverySettings, ModeName, WorkloadSettings } from '../../models/config.js';
-import type { Fault } from '../../models/faults.js';
-import { simulate } from '../../models/simulation.js';
-import type { SimulationResult } from '../../models/simulation.js';
-import type { TraceRecord } from '../../sim/trace.js';
+import type { Fault } from '../../models/faults/catalog.js';
+import { simulate } from '../../models/engine.js';
+import type { SimulationResult } from '../../models/engine.js';
+import type { EventOf, TraceEvent, TraceKind } from '../../models/events.js';
 
 /** Six messages on two keys in one partition: small enough to reason about, long enough to have a middle. */
 export const SMALL_WORKLOAD: Partial<WorkloadSettings> = { messages: 6, keys: 2, partitions: 1 };
@@ -19,8 +19,8 @@ export function runPlan(mode: ModeName, faults: Fault[], options: PlanRun = {}):
 }
 
 /** Trace records of one kind, optionally about one message (its `msg`). */
-export function recordsOf(result: SimulationResult, kind: string, msg?: string): TraceRecord[] {
-  return result.trace.filter((record) => record.kind === kind && (msg === undefined || record.msg === msg));
+export function recordsOf<K extends TraceKind>(result: SimulationResult, kind: K, msg?: string): EventOf<K>[] {
+  return result.trace.filter((record): record is EventOf<K> => record.kind === kind && (msg === undefined || (record as { msg?: string }).msg === msg));
 }
 
 /** How many times the DB applied the message's effect. */
@@ -33,3 +33,6 @@ export function counts(result: SimulationResult): { loss: number; duplicates: nu
   const { loss, duplicates, order, liveness } = result.invariants;
   return { loss: loss.count, duplicates: duplicates.count, order: order.count, liveness: liveness.count };
 }
+
+/** A trace record read loosely in tests: any field, typed unknown, next to the typed ones. */
+export type LooseRecord = TraceEvent & { readonly [field: string]: unknown };

@@ -6,8 +6,8 @@
  */
 import { MODE_NAMES } from '../../models/config.js';
 import type { DeliverySettings, ModeName, WorkloadSettings } from '../../models/config.js';
-import { simulate } from '../../models/simulation.js';
-import type { FaultsInput } from '../../models/simulation.js';
+import { simulate } from '../../models/engine.js';
+import type { FaultsInput } from '../../models/engine.js';
 import { SCENARIOS } from '../../scenarios/scenarios.js';
 
 export interface HashCase {

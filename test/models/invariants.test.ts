@@ -3,11 +3,11 @@
  * every expected count, status and witness here is worked out by hand from the input.
  */
 import { describe, expect, it } from 'vitest';
-import type { AppliedEffect } from '../../models/db.js';
-import { MAX_WITNESSES, checkDuplicates, checkInvariants, checkLiveness, checkLoss, checkOrder, judge } from '../../models/invariants.js';
-import type { CheckInput } from '../../models/invariants.js';
+import type { AppliedEffect } from '../../models/db/database.js';
+import { MAX_WITNESSES, checkDuplicates, checkInvariants, checkLiveness, checkLoss, checkOrder, judge } from '../../models/invariants/index.js';
+import type { CheckInput } from '../../models/invariants/index.js';
 import type { WorkloadMessage } from '../../models/workload.js';
-import type { TraceRecord } from '../../sim/trace.js';
+import type { TraceEvent } from '../../models/events.js';
 
 /** Messages m1..mN on the given keys, in hand-over order; keySeq is each one's position within its key. */
 function workload(keys: string[]): WorkloadMessage[] {
@@ -30,7 +30,7 @@ function input(partial: Partial<CheckInput> & { workload: WorkloadMessage[] }): 
   return { effects: [], brokerAcked: new Set(), outcome: { kind: 'quiescent' }, trace: [], ...partial };
 }
 
-const trace: TraceRecord[] = [
+const trace: TraceEvent[] = [
   { t: 0, actor: 'producer', kind: 'handover', msg: 'm1', key: 'k0', partition: 0 },
   { t: 0, actor: 'producer', kind: 'send', msg: 'm1', attempt: 1, partition: 0 },
   { t: 1000, actor: 'producer', kind: 'handover', msg: 'm2', key: 'k0', partition: 0 },
@@ -187,7 +187,7 @@ describe('checkLiveness', () => {
 
 describe('witness records', () => {
   it('are capped at 40 per witness, earliest first', () => {
-    const long: TraceRecord[] = Array.from({ length: 100 }, (_, index) => ({ t: index, actor: 'consumer', kind: 'deliver', msg: 'm1', delivery: index + 1 }));
+    const long: TraceEvent[] = Array.from({ length: 100 }, (_, index) => ({ t: index, actor: 'consumer', kind: 'deliver', msg: 'm1', partition: 0, offset: index, delivery: index + 1 }));
     const messages = workload(['k0']);
     const result = checkDuplicates(input({ workload: messages, effects: effects(['m1', 'm1'], messages), trace: long }), false);
     expect(result.witnesses[0].records).toHaveLength(40);
@@ -197,9 +197,9 @@ describe('witness records', () => {
 
   it('follow a trace that grew between two checks', () => {
     const messages = workload(['k0']);
-    const grown: TraceRecord[] = [{ t: 0, actor: 'producer', kind: 'handover', msg: 'm1' }];
+    const grown: TraceEvent[] = [{ t: 0, actor: 'producer', kind: 'handover', msg: 'm1', key: 'k0', partition: 0 }];
     expect(checkLoss(input({ workload: messages, trace: grown }), true).witnesses[0].records).toHaveLength(1);
-    grown.push({ t: 1, actor: 'producer', kind: 'send', msg: 'm1' });
+    grown.push({ t: 1, actor: 'producer', kind: 'send', msg: 'm1', attempt: 1, partition: 0 });
     expect(checkLoss(input({ workload: messages, trace: grown }), true).witnesses[0].records).toHaveLength(2);
   });
 });

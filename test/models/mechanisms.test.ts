@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ModeName } from '../../models/config.js';
-import type { Fault } from '../../models/faults.js';
-import type { SimulationResult } from '../../models/simulation.js';
+import type { Fault } from '../../models/faults/catalog.js';
+import type { SimulationResult } from '../../models/engine.js';
 import { appliedCount, counts, recordsOf, runPlan } from '../helpers/model-run.js';
 import type { PlanRun } from '../helpers/model-run.js';
 
@@ -75,7 +75,7 @@ describe('consumer crash between the DB commit and the offset commit', () => {
     for (const mode of ['exactly-once', 'at-least-once'] as const) {
       forSeeds(mode, plan, { settings: { commit: 'with-db-transaction' } }, (result) => {
         expect(recordsOf(result, 'deliver', 'm3')).toHaveLength(1);
-        expect(recordsOf(result, 'db-commit', 'm3')[0].storedOffset).toBe((recordsOf(result, 'db-commit', 'm3')[0].offset as number) + 1);
+        expect(recordsOf(result, 'db-commit', 'm3')[0].storedOffset).toBe((recordsOf(result, 'db-commit', 'm3')[0].offset) + 1);
         const resumed = recordsOf(result, 'resumed');
         expect(resumed).toHaveLength(2);
         expect(resumed.every((record) => record.from === 'db')).toBe(true);
@@ -114,9 +114,9 @@ describe('offset committed before processing, then a crash', () => {
 
   it('the committed offset already covers m3, so the restarted consumer skips it: loss', () => {
     forSeeds('at-most-once', plan, {}, (result) => {
-      const m3Offset = recordsOf(result, 'append', 'm3')[0].offset as number;
+      const m3Offset = recordsOf(result, 'append', 'm3')[0].offset;
       const crashAt = result.trace.findIndex((record) => record.actor === 'consumer' && record.kind === 'crash');
-      const committed = result.trace.slice(0, crashAt).filter((record) => record.kind === 'offset-committed').map((record) => record.offset as number);
+      const committed = result.trace.slice(0, crashAt).filter((record) => record.kind === 'offset-committed').map((record) => record.offset);
       const committedAtCrash = Math.max(...committed);
       expect(committedAtCrash).toBeGreaterThan(m3Offset);
       const resumed = recordsOf(result, 'resumed');
@@ -182,8 +182,8 @@ describe('auto-commit with slow processing, then a crash mid-batch', () => {
       const crashAt = result.trace.findIndex((record) => record.actor === 'consumer' && record.kind === 'crash');
       const autoCommits = result.trace.slice(0, crashAt).filter((record) => record.kind === 'auto-commit-sent');
       expect(autoCommits.length).toBeGreaterThan(0);
-      const m2Offset = recordsOf(result, 'append', 'm2')[0].offset as number;
-      expect(Math.max(...autoCommits.map((record) => record.offset as number))).toBeGreaterThan(m2Offset + 1);
+      const m2Offset = recordsOf(result, 'append', 'm2')[0].offset;
+      expect(Math.max(...autoCommits.map((record) => record.offset))).toBeGreaterThan(m2Offset + 1);
       expect(recordsOf(result, 'db-commit', 'm2')).toEqual([]);
       expect(counts(result).loss).toBeGreaterThanOrEqual(2);
       expect(result.invariants.loss.witnesses.map((witness) => witness.msg)).toContain('m2');

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { INVARIANT_NAMES, MODE_NAMES, SCENARIOS, simulate } from '../../index.js';
-import type { ModeName, SimulationResult, TraceRecord } from '../../index.js';
+import type { ModeName, SimulationResult, TraceEvent } from '../../index.js';
 import { MAX_DIAGRAM_LINES, sequenceDiagram } from '../../reports/sequence-diagram.js';
 import { explainInvariant } from '../../reports/story.js';
 import { TraceFacts } from '../../reports/trace-facts.js';
@@ -86,7 +86,7 @@ describe('sequence diagrams', () => {
 
   it('escapes whatever a trace carries into labels (quotes, arrows, #, ;, non-ASCII)', async () => {
     const msg = 'm"1;#-->é한글';
-    const trace: TraceRecord[] = [
+    const trace: TraceEvent[] = [
       { t: 0, actor: 'producer', kind: 'send', msg, attempt: 1, partition: 0 },
       { t: 0, actor: 'faults', kind: 'fault', msg, fault: { kind: 'request-lost', message: msg, attempt: 1 } },
       { t: 1000, actor: 'producer', kind: 'request-timeout', msg, attempt: 1 },

@@ -17,7 +17,7 @@ describe('reports/ purity', () => {
   it.each(sources)('%s imports only models/, sim/, reports/ and markdown-table, and touches no ambient state', (file) => {
     const text = readFileSync(new URL(file, folder), 'utf8');
     const imports = [...text.matchAll(/^(?:import|export)[^'"]*from '([^']+)';$/gm)].map((match) => match[1]);
-    for (const target of imports) expect(target, `${file} imports ${target}`).toMatch(/^(\.\/[\w-]+\.js|\.\.\/(models|sim)\/[\w-]+\.js|markdown-table)$/);
+    for (const target of imports) expect(target, `${file} imports ${target}`).toMatch(/^(\.\/[\w-]+\.js|\.\.\/(models|sim)\/[\w/-]+\.js|markdown-table)$/);
     const code = text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
     for (const banned of [/\bprocess\./, /\bconsole\./, /\bDate\b/, /Math\.random/, /performance\./, /\brequire\(/, /\bimport\(/]) {
       expect(code, `${file} uses ${String(banned)}`).not.toMatch(banned);

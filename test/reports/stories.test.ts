@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { INVARIANT_NAMES, MODE_NAMES, SCENARIOS, simulate } from '../../index.js';
-import type { Fault, InvariantName, ModeName, SimulationInput, SimulationResult, TraceRecord } from '../../index.js';
+import type { Fault, InvariantName, ModeName, SimulationInput, SimulationResult } from '../../index.js';
+import type { LooseRecord } from '../helpers/model-run.js';
 import { at } from '../../reports/format.js';
 import { explainInvariant, explainWitness, fallbackStory } from '../../reports/story.js';
 import type { Story } from '../../reports/story.js';
@@ -27,8 +28,8 @@ function storyOf(result: SimulationResult, invariant: InvariantName, msg: string
   return story;
 }
 
-const first = (result: SimulationResult, test: (record: TraceRecord) => boolean): TraceRecord => {
-  const record = result.trace.find(test);
+const first = (result: SimulationResult, test: (record: LooseRecord) => boolean): LooseRecord => {
+  const record = (result.trace as LooseRecord[]).find(test);
   if (record === undefined) throw new Error('record not found');
   return record;
 };
@@ -37,8 +38,8 @@ describe('duplicate stories', () => {
   it('lost ack → retry → duplicate append (lost-ack-retry, at-least-once)', () => {
     const result = scenarioRun('lost-ack-retry', 'at-least-once');
     const story = storyOf(result, 'duplicates', 'm3');
-    const appends = result.trace.filter((record) => record.kind === 'append' && record.msg === 'm3');
-    const ackLost = first(result, (record) => record.kind === 'fault' && (record.fault as Fault).kind === 'ack-lost');
+    const appends = (result.trace as LooseRecord[]).filter((record) => record.kind === 'append' && record.msg === 'm3');
+    const ackLost = first(result, (record) => record.kind === 'fault' && (record.fault).kind === 'ack-lost');
     expect(story.mechanism).toBe('lost ack, then a retry: duplicate in the log');
     expect(story.text).toMatch(/^m3 was applied to the DB twice: /);
     expect(story.text).toContain(`at offset ${appends[0].offset as number} (${at(appends[0].t)}), but the broker's ack was lost on the way back (${at(ackLost.t)})`);
@@ -50,7 +51,7 @@ describe('duplicate stories', () => {
   it('crash after the DB commit → redelivery (crash-after-db-commit, at-least-once)', () => {
     const result = scenarioRun('crash-after-db-commit', 'at-least-once');
     const crash = first(result, (record) => record.kind === 'crash' && record.actor === 'consumer');
-    const resumed = result.trace.filter((record) => record.kind === 'resumed').at(-1) as TraceRecord;
+    const resumed = (result.trace as LooseRecord[]).filter((record) => record.kind === 'resumed').at(-1) as LooseRecord;
     for (const msg of ['m2', 'm3']) {
       const story = storyOf(result, 'duplicates', msg);
       expect(story.mechanism).toBe('crash after the DB commit, before the offset commit: redelivery');
@@ -196,7 +197,7 @@ describe('liveness and fallbacks', () => {
 
   it('an unrecognised situation still gets the checker summary and the faults that touched the message', () => {
     const result = scenarioRun('lost-ack-retry', 'at-least-once');
-    const witness = { msg: 'm3', summary: 'm3 did something odd', records: result.trace.filter((record) => record.msg === 'm3') };
+    const witness = { msg: 'm3', summary: 'm3 did something odd', records: (result.trace as LooseRecord[]).filter((record) => record.msg === 'm3') };
     const story = fallbackStory('duplicates', witness);
     expect(story.mechanism).toBe('see the trace');
     expect(story.text).toContain('m3 did something odd; faults that touched it: the broker\'s ack for m3 (attempt 1) is lost');

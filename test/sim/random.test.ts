@@ -1,9 +1,10 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { RandomStream, RandomStreams, probabilityThreshold } from '../../sim/random.js';
-import { FAULT_PRESETS, FaultInjector } from '../../models/faults.js';
-import type { FaultRates } from '../../models/faults.js';
-import { simulate } from '../../models/simulation.js';
+import { FAULT_PRESETS } from '../../models/faults/catalog.js';
+import { FaultInjector } from '../../models/faults/injector.js';
+import type { FaultRates } from '../../models/faults/catalog.js';
+import { simulate } from '../../models/engine.js';
 
 const draws = (stream: RandomStream, count: number): number[] => Array.from({ length: count }, () => stream.uint32());
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Trace, traceHash, traceLine } from '../../sim/trace.js';
+import type { TraceEvent } from '../../models/events.js';
 import type { TraceRecord } from '../../sim/trace.js';
-import { simulate } from '../../models/simulation.js';
+import { simulate } from '../../models/engine.js';
 
-const sample: TraceRecord[] = [
+const sample: TraceEvent[] = [
   { t: 0, actor: 'producer', kind: 'handover', msg: 'm1', key: 'k0', partition: 0 },
   { t: 512, actor: 'broker', kind: 'append', msg: 'm1', attempt: 1, partition: 0, offset: 0, replica: 0 },
   { t: 900, actor: 'network', kind: 'partition-drop', from: 'consumer', to: 'db', type: 'db-apply' },
@@ -30,7 +31,7 @@ describe('trace', () => {
 
   it('changes with any change: a value, a key order, a record order, a dropped or an added record', () => {
     const base = traceHash(sample);
-    const variants: TraceRecord[][] = [
+    const variants = [
       [{ ...sample[0], t: 1 }, sample[1], sample[2]],
       [{ ...sample[0], msg: 'm2' }, sample[1], sample[2]],
       [{ actor: 'producer', t: 0, kind: 'handover', msg: 'm1', key: 'k0', partition: 0 }, sample[1], sample[2]],
@@ -38,7 +39,7 @@ describe('trace', () => {
       [sample[0], sample[1]],
       [...sample, { t: 900, actor: 'world', kind: 'heal' }],
       [sample[0], { ...sample[1], offset: 1 }, sample[2]],
-    ];
+    ] as TraceRecord[][];
     const hashes = variants.map((variant) => traceHash(variant));
     for (const hash of hashes) expect(hash).not.toBe(base);
     expect(new Set(hashes).size).toBe(hashes.length);

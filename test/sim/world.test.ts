@@ -5,7 +5,7 @@ import type { TraceRecord } from '../../sim/trace.js';
 import { World } from '../../sim/world.js';
 import type { Phase } from '../../sim/world.js';
 import { DEFAULT_TOY_OPTIONS, Toy, toyWorld } from '../helpers/toy-world.js';
-import type { ToyMessage } from '../helpers/toy-world.js';
+import type { ToyProtocol } from '../helpers/toy-world.js';
 
 const kinds = (trace: readonly TraceRecord[], kind: string): TraceRecord[] => trace.filter((record) => record.kind === kind);
 
@@ -81,9 +81,9 @@ describe('World: delivery and timers', () => {
   });
 
   it('validates its options', () => {
-    expect(() => new World<ToyMessage>({ ...DEFAULT_TOY_OPTIONS, healAtUs: -1 })).toThrow(RangeError);
-    expect(() => new World<ToyMessage>({ ...DEFAULT_TOY_OPTIONS, maxEvents: 1.5 })).toThrow(RangeError);
-    expect(() => new World<ToyMessage>({ ...DEFAULT_TOY_OPTIONS, latencyUsMin: 10, latencyUsMax: 5 })).toThrow(RangeError);
+    expect(() => new World<ToyProtocol>({ ...DEFAULT_TOY_OPTIONS, healAtUs: -1 })).toThrow(RangeError);
+    expect(() => new World<ToyProtocol>({ ...DEFAULT_TOY_OPTIONS, maxEvents: 1.5 })).toThrow(RangeError);
+    expect(() => new World<ToyProtocol>({ ...DEFAULT_TOY_OPTIONS, latencyUsMin: 10, latencyUsMax: 5 })).toThrow(RangeError);
   });
 });
 
@@ -99,7 +99,7 @@ describe('World: crash and restart', () => {
     worker.durable.push('committed');
     worker.volatile.push('in-memory');
     const world = toyWorld([worker]);
-    world.at(200, () => world.crash('worker', 100, { why: 'test' }));
+    world.at(200, () => world.crash('worker', 100));
     world.run();
     expect(worker.crashes).toBe(1);
     expect(worker.starts).toBe(2);
@@ -112,7 +112,6 @@ describe('World: crash and restart', () => {
       [300, 'restart'],
       [300, 'recovered'],
     ]);
-    expect(records[1].why).toBe('test');
     expect(records[3]).toMatchObject({ durable: ['committed'], volatile: [] });
   });
 
@@ -134,7 +133,7 @@ describe('World: crash and restart', () => {
   });
 
   it('an actor that crashes inside its own handler sends, traces and sets timers no more', () => {
-    const holder: { world?: World<ToyMessage> } = {};
+    const holder: { world?: World<ToyProtocol> } = {};
     const fragile = new Toy('fragile', {
       start: (ctx, self) => {
         if (self.starts > 1) return;
@@ -232,7 +231,7 @@ describe('World: network partitions and faults', () => {
     world.partition({ a: 'a', b: 'b', fromUs: 500, toUs: 50_000 });
     world.run();
     expect(b.received.map((delivery) => delivery.message.n)).toEqual([0, 1, 2, 3, 4, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
-    expect(kinds(world.trace.records, 'partition-start')[0].untilUs).toBe(1000);
+    expect(kinds(world.trace.records, 'partition-start')[0]).toMatchObject({ untilUs: 1000 });
     expect(kinds(world.trace.records, 'partition-end')[0].t).toBe(1000);
   });
 
@@ -359,7 +358,7 @@ describe('World: phases, quiescence and limits', () => {
 });
 
 describe('World: determinism', () => {
-  const build = (seed: number): World<ToyMessage> => {
+  const build = (seed: number): World<ToyProtocol> => {
     const a = new Toy('a', {
       start: (ctx) => {
         for (let n = 0; n < 50; n++) ctx.send('b', { type: 'x', n });

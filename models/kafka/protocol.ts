@@ -1,4 +1,4 @@
-/** Everything that crosses the network between producer, broker, consumer and DB. */
+/** What crosses the network between a Kafka producer, the brokers and a consumer. */
 
 /** A record in a partition's log. */
 export interface LogRecord {
@@ -17,9 +17,7 @@ export interface LogRecord {
 
 export type ProduceError = 'NOT_LEADER_OR_FOLLOWER' | 'NOT_ENOUGH_REPLICAS' | 'OUT_OF_ORDER_SEQUENCE_NUMBER';
 
-export type DbResult = 'committed' | 'duplicate-skipped' | 'already-applied';
-
-export type Message =
+export type KafkaMessage =
   | { type: 'produce'; msgId: string; index: number; key: string; partition: number; attempt: number; waitForAck: boolean; pid: number; seq: number }
   | { type: 'produce-response'; msgId: string; index: number; partition: number; attempt: number; error?: ProduceError; offset?: number }
   | { type: 'fetch'; partition: number; fromOffset: number; attempt: number; maxRecords: number }
@@ -27,17 +25,17 @@ export type Message =
   | { type: 'commit'; partition: number; offset: number; attempt: number }
   | { type: 'commit-response'; partition: number; offset: number; attempt: number }
   | { type: 'offset-fetch'; attempt: number }
-  | { type: 'offset-fetch-response'; attempt: number; offsets: number[] }
-  | { type: 'db-apply'; msgId: string; key: string; partition: number; offset: number; attempt: number; dedup: boolean; storeOffset: boolean }
-  | { type: 'db-reply'; msgId: string; attempt: number; result: DbResult }
-  | { type: 'db-check-seen'; msgId: string; attempt: number }
-  | { type: 'db-seen'; msgId: string; attempt: number; seen: boolean }
-  | { type: 'db-mark-seen'; msgId: string; attempt: number }
-  | { type: 'db-marked'; msgId: string; attempt: number }
-  | { type: 'db-read-offsets'; attempt: number }
-  | { type: 'db-offsets'; attempt: number; offsets: number[] };
+  | { type: 'offset-fetch-response'; attempt: number; offsets: number[] };
 
-export const PRODUCER = 'producer';
-export const BROKER = 'broker';
-export const CONSUMER = 'consumer';
-export const DB = 'db';
+/** The timers of the Kafka actors, one union per actor. */
+export type ProducerTimer = { readonly tag: 'handover' } | { readonly tag: 'timeout'; readonly index: number } | { readonly tag: 'resend'; readonly index: number };
+
+/** Broker timers name a partition's replica in a leader epoch: a timer of an older epoch is stale. */
+export interface ReplicaTimerData {
+  readonly partition: number;
+  readonly replica: number;
+  readonly epoch: number;
+}
+export type BrokerTimer = ({ readonly tag: 'replicate' } & ReplicaTimerData) | ({ readonly tag: 'elect' } & ReplicaTimerData) | ({ readonly tag: 'replica-restart' } & ReplicaTimerData);
+
+export type ConsumerTimer = { readonly tag: 'poll' } | { readonly tag: 'auto-commit' } | { readonly tag: 'call-timeout'; readonly token: number };

@@ -10,12 +10,14 @@
  * recorded with, the invariant it breaks, a replay command). Replaying never applies `meta` — the command
  * line decides how the world is set up — it only lets tools say "this plan was recorded with ...".
  */
-import { MODE_NAMES } from './config.js';
-import type { DeliverySettings, ModeName, WorkloadSettings } from './config.js';
-import { CONSUMER_CRASH_POINTS, FAULT_KINDS, LINK_NAMES, PRODUCER_CRASH_POINTS, describeFault, faultKey } from './faults.js';
-import type { Fault, FaultKind, FaultPlan } from './faults.js';
-import { INVARIANT_NAMES, MODES } from './modes.js';
-import type { InvariantName } from './modes.js';
+import type { DeliverySettings, WorkloadSettings } from '../config.js';
+import { KAFKA_MODES } from '../kafka/modes.js';
+import { INVARIANT_NAMES, MODE_NAMES } from '../modes.js';
+import type { InvariantName, ModeName } from '../modes.js';
+import { FAULT_KINDS, describeFault, faultKey, specOf } from './catalog.js';
+import type { Fault, FaultKind, FaultPlan } from './catalog.js';
+import { oneOf } from './spec.js';
+import type { FieldCheck } from './spec.js';
 
 export const PLAN_VERSION = 1;
 
@@ -57,48 +59,6 @@ export class PlanError extends Error {
   }
 }
 
-type FieldCheck = (value: unknown) => string | undefined;
-
-const MAX_COUNT = 1_000_000;
-const MAX_MS = 3_600_000;
-
-const integerAtLeast =
-  (min: number): FieldCheck =>
-  (value) => {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) return `must be an integer >= ${min}`;
-    return value <= MAX_COUNT ? undefined : `must be at most ${MAX_COUNT}`;
-  };
-
-const msAtLeast =
-  (min: number, inclusive: boolean): FieldCheck =>
-  (value) => {
-    if (typeof value !== 'number' || !Number.isFinite(value) || (inclusive ? value < min : value <= min)) return `must be a number of virtual ms ${inclusive ? '>=' : '>'} ${min}`;
-    return value <= MAX_MS ? undefined : `must be at most ${MAX_MS} ms`;
-  };
-
-const oneOf =
-  (allowed: readonly string[]): FieldCheck =>
-  (value) =>
-    typeof value === 'string' && allowed.includes(value) ? undefined : `must be one of ${allowed.join(', ')}`;
-
-/** Message ids are the workload's: m1, m2, ... (hand-over order). */
-const messageId: FieldCheck = (value) => (typeof value === 'string' && /^m[1-9]\d{0,5}$/.test(value) ? undefined : 'must be a message id like "m3" (m1 is the first message handed over)');
-
-/** Every field each kind has, besides `kind`, with its check. One table drives parsing and error messages. */
-const FIELDS: Record<FaultKind, Record<string, FieldCheck>> = {
-  'request-lost': { message: messageId, attempt: integerAtLeast(1) },
-  'ack-lost': { message: messageId, attempt: integerAtLeast(1) },
-  'request-delayed': { message: messageId, attempt: integerAtLeast(1), delayMs: msAtLeast(0, false) },
-  'fetch-duplicated': { partition: integerAtLeast(0), fromOffset: integerAtLeast(0), attempt: integerAtLeast(1) },
-  'fetch-lost': { partition: integerAtLeast(0), fromOffset: integerAtLeast(0), attempt: integerAtLeast(1) },
-  'commit-lost': { partition: integerAtLeast(0), offset: integerAtLeast(0), attempt: integerAtLeast(1) },
-  'db-reply-lost': { message: messageId, attempt: integerAtLeast(1) },
-  partition: { link: oneOf(LINK_NAMES), fromMs: msAtLeast(0, true), durationMs: msAtLeast(0, false) },
-  'consumer-crash': { message: messageId, delivery: integerAtLeast(1), point: oneOf(CONSUMER_CRASH_POINTS) },
-  'producer-crash': { message: messageId, point: oneOf(PRODUCER_CRASH_POINTS) },
-  'leader-failover': { message: messageId },
-};
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -115,7 +75,7 @@ export function parseFault(value: unknown, number: number): Fault {
   if (typeof kind !== 'string' || !FAULT_KINDS.includes(kind as FaultKind)) {
     throw new PlanError(`${where}: "kind" must be one of ${FAULT_KINDS.join(', ')}; ${describeValue(kind)}`, number, 'kind');
   }
-  const fields = FIELDS[kind as FaultKind];
+  const fields = specOf(kind as FaultKind).fields as Record<string, FieldCheck>;
   for (const name of Object.keys(value)) {
     if (name !== 'kind' && !(name in fields)) throw new PlanError(`${where} (${kind}): unknown field "${name}" (${kind} faults have kind, ${Object.keys(fields).join(', ')})`, number, name);
   }
@@ -133,7 +93,7 @@ const META_FIELDS: Record<keyof PlanMeta, FieldCheck> = {
   mode: oneOf(MODE_NAMES),
   seed: (value) => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? undefined : 'must be an integer >= 0'),
   workload: (value) => objectWithKeys(value, ['messages', 'keys', 'partitions', 'produceIntervalMs']) ?? (Object.values(value as object).every((item) => typeof item === 'number') ? undefined : 'must hold numbers only'),
-  settings: (value) => objectWithKeys(value, Object.keys(MODES['at-least-once'].settings)),
+  settings: (value) => objectWithKeys(value, Object.keys(KAFKA_MODES['at-least-once'].settings)),
   invariant: oneOf(INVARIANT_NAMES),
   replay: (value) => (typeof value === 'string' ? undefined : 'must be a string'),
   note: (value) => (typeof value === 'string' ? undefined : 'must be a string'),

@@ -9,12 +9,15 @@
  * the log on election, so retried duplicates are dropped and out-of-order sequences refused.
  * Durable: every replica's log, the committed offsets of the consumer group.
  */
-import { msToUs } from './config.js';
-import type { DeliverySettings } from './config.js';
-import type { Ctx, ModelEnv } from './env.js';
-import { BROKER } from './messages.js';
-import type { LogRecord, Message, ProduceError } from './messages.js';
-import type { Actor } from '../sim/world.js';
+import type { Actor } from '../../../sim/world.js';
+import { msToUs } from '../../config.js';
+import type { ModelEnv } from '../../env.js';
+import type { BrokerTimer, KafkaMessage, LogRecord, ProduceError, ReplicaTimerData } from '../protocol.js';
+import type { KafkaSettings } from '../settings.js';
+import type { KafkaContext, KafkaProtocol } from '../world.js';
+
+type Ctx = KafkaContext;
+type ReplicateTimer = Extract<BrokerTimer, { tag: 'replicate' }>;
 
 interface Replica {
   alive: boolean;
@@ -31,13 +34,6 @@ interface WaitingAck {
   offset: number;
 }
 
-/** What a broker timer carries (which partition and replica, in which leader epoch). */
-interface ReplicateData {
-  readonly partition: number;
-  readonly replica: number;
-  readonly epoch: number;
-}
-
 interface PartitionState {
   replicas: Replica[];
   /** Index of the leader replica, -1 while offline. */
@@ -50,17 +46,19 @@ interface PartitionState {
   waiting: WaitingAck[];
 }
 
-export class Broker implements Actor<Message> {
-  readonly id = BROKER;
+export class Broker implements Actor<KafkaProtocol> {
   readonly partitions: PartitionState[];
   readonly committed: number[];
   /** Messages (by workload index) whose first append already happened (leader-failover faults name the first append). */
   private readonly appendedOnce: boolean[] = [];
   /** 'replicate' timer data per [partition][replica], for the epoch it names (see replicateData). */
-  private readonly replicateTimers: (ReplicateData | undefined)[][];
-  private readonly settings: DeliverySettings;
+  private readonly replicateTimers: (ReplicateTimer | undefined)[][];
+  private readonly settings: KafkaSettings;
 
-  constructor(private readonly env: ModelEnv) {
+  constructor(
+    readonly id: string,
+    private readonly env: ModelEnv,
+  ) {
     this.settings = env.config.settings;
     const { partitions } = env.config.workload;
     this.partitions = Array.from({ length: partitions }, () => ({
@@ -72,17 +70,17 @@ export class Broker implements Actor<Message> {
       waiting: [],
     }));
     this.committed = new Array<number>(partitions).fill(0);
-    this.replicateTimers = Array.from({ length: partitions }, () => new Array<ReplicateData | undefined>(this.settings.replicationFactor).fill(undefined));
+    this.replicateTimers = Array.from({ length: partitions }, () => new Array<ReplicateTimer | undefined>(this.settings.replicationFactor).fill(undefined));
   }
 
   /**
    * The data of a 'replicate' timer. Two are set per append, so one object per (partition, replica, epoch)
    * is shared by all of them instead of a fresh one each: timers only read their data.
    */
-  private replicateData(partition: number, replica: number, epoch: number): ReplicateData {
+  private replicateData(partition: number, replica: number, epoch: number): ReplicateTimer {
     const cached = this.replicateTimers[partition][replica];
     if (cached !== undefined && cached.epoch === epoch) return cached;
-    return (this.replicateTimers[partition][replica] = { partition, replica, epoch });
+    return (this.replicateTimers[partition][replica] = { tag: 'replicate', partition, replica, epoch });
   }
 
   /** The log the consumer reads: the current leader's, or the longest surviving one while offline. */
@@ -105,7 +103,7 @@ export class Broker implements Actor<Message> {
 
   crash(): void {}
 
-  receive(ctx: Ctx, from: string, message: Message): void {
+  receive(ctx: Ctx, from: string, message: KafkaMessage): void {
     switch (message.type) {
       case 'produce':
         return this.produce(ctx, from, message);
@@ -117,7 +115,7 @@ export class Broker implements Actor<Message> {
       }
       case 'commit':
         this.committed[message.partition] = message.offset;
-        ctx.record({ t: ctx.now, actor: BROKER, kind: 'offset-committed', partition: message.partition, offset: message.offset, attempt: message.attempt });
+        ctx.record({ t: ctx.now, actor: this.id, kind: 'offset-committed', partition: message.partition, offset: message.offset, attempt: message.attempt });
         ctx.send(from, { type: 'commit-response', partition: message.partition, offset: message.offset, attempt: message.attempt });
         return;
       case 'offset-fetch':
@@ -128,10 +126,10 @@ export class Broker implements Actor<Message> {
     }
   }
 
-  timer(ctx: Ctx, tag: string, data: unknown): void {
-    const { partition, replica, epoch } = data as { partition: number; replica: number; epoch: number };
+  timer(ctx: Ctx, timer: BrokerTimer): void {
+    const { partition, replica, epoch } = timer;
     const state = this.partitions[partition];
-    if (tag === 'replicate') {
+    if (timer.tag === 'replicate') {
       if (epoch !== state.epoch || state.leader < 0 || !state.replicas[replica].alive || replica === state.leader) return;
       const leaderLog = state.replicas[state.leader].log;
       const follower = state.replicas[replica];
@@ -139,12 +137,12 @@ export class Broker implements Actor<Message> {
       for (let offset = follower.log.length; offset < leaderLog.length; offset++) follower.log.push(leaderLog[offset]);
       if (!follower.inSync) {
         follower.inSync = true;
-        ctx.trace('isr-joined', { partition, replica });
+        ctx.record({ t: ctx.now, actor: this.id, kind: 'isr-joined', partition, replica });
       }
       this.advanceHighWatermark(ctx, partition);
-    } else if (tag === 'elect') {
+    } else if (timer.tag === 'elect') {
       this.elect(ctx, partition);
-    } else if (tag === 'replica-restart') {
+    } else {
       this.restartReplica(ctx, partition, replica);
     }
   }
@@ -158,15 +156,15 @@ export class Broker implements Actor<Message> {
     });
   }
 
-  private produce(ctx: Ctx, from: string, request: Extract<Message, { type: 'produce' }>): void {
+  private produce(ctx: Ctx, from: string, request: Extract<KafkaMessage, { type: 'produce' }>): void {
     const state = this.partitions[request.partition];
     if (state.leader < 0) {
-      ctx.trace('produce-refused', { msg: request.msgId, attempt: request.attempt, partition: request.partition, error: 'NOT_LEADER_OR_FOLLOWER' });
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'produce-refused', msg: request.msgId, attempt: request.attempt, partition: request.partition, error: 'NOT_LEADER_OR_FOLLOWER' });
       return this.refuse(ctx, from, request, 'NOT_LEADER_OR_FOLLOWER');
     }
     const isr = this.isrSize(state);
     if (this.settings.acks === 'all' && request.waitForAck && isr < this.settings.minInsyncReplicas) {
-      ctx.trace('produce-refused', { msg: request.msgId, attempt: request.attempt, partition: request.partition, error: 'NOT_ENOUGH_REPLICAS', isr });
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'produce-refused', msg: request.msgId, attempt: request.attempt, partition: request.partition, error: 'NOT_ENOUGH_REPLICAS', isr });
       return this.refuse(ctx, from, request, 'NOT_ENOUGH_REPLICAS');
     }
     const log = state.replicas[state.leader].log;
@@ -175,21 +173,21 @@ export class Broker implements Actor<Message> {
       if (request.seq <= last) {
         // A retry of something already in the log: answer with its offset, append nothing.
         const existing = log.find((record) => record.pid === request.pid && record.seq === request.seq);
-        ctx.trace('duplicate-dropped', { msg: request.msgId, attempt: request.attempt, partition: request.partition, offset: existing?.offset });
+        ctx.record({ t: ctx.now, actor: this.id, kind: 'duplicate-dropped', msg: request.msgId, attempt: request.attempt, partition: request.partition, offset: existing?.offset });
         return this.answerWhenReplicated(ctx, state, request.partition, from, request, existing?.offset ?? -1);
       }
       if (request.seq > last + 1) {
-        ctx.trace('produce-refused', { msg: request.msgId, attempt: request.attempt, partition: request.partition, error: 'OUT_OF_ORDER_SEQUENCE_NUMBER', expectedSeq: last + 1, seq: request.seq });
+        ctx.record({ t: ctx.now, actor: this.id, kind: 'produce-refused', msg: request.msgId, attempt: request.attempt, partition: request.partition, error: 'OUT_OF_ORDER_SEQUENCE_NUMBER', expectedSeq: last + 1, seq: request.seq });
         return this.refuse(ctx, from, request, 'OUT_OF_ORDER_SEQUENCE_NUMBER');
       }
       state.lastSeq.set(request.pid, request.seq);
     }
     const offset = log.length;
     log.push({ offset, partition: request.partition, msgId: request.msgId, index: request.index, key: request.key, pid: request.pid, seq: request.seq, attempt: request.attempt });
-    ctx.record({ t: ctx.now, actor: BROKER, kind: 'append', msg: request.msgId, attempt: request.attempt, partition: request.partition, offset, replica: state.leader });
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'append', msg: request.msgId, attempt: request.attempt, partition: request.partition, offset, replica: state.leader });
     for (let replica = 0; replica < state.replicas.length; replica++) {
       if (replica !== state.leader && state.replicas[replica].alive) {
-        ctx.setTimer(msToUs(this.settings.replicationDelayMs), 'replicate', this.replicateData(request.partition, replica, state.epoch));
+        ctx.setTimer(msToUs(this.settings.replicationDelayMs), this.replicateData(request.partition, replica, state.epoch));
       }
     }
     if (request.waitForAck) this.answerWhenReplicated(ctx, state, request.partition, from, request, offset);
@@ -206,7 +204,7 @@ export class Broker implements Actor<Message> {
   }
 
   /** Answer a refused produce request with its error (nothing is answered when the producer does not wait). */
-  private refuse(ctx: Ctx, from: string, request: Extract<Message, { type: 'produce' }>, error: ProduceError): void {
+  private refuse(ctx: Ctx, from: string, request: Extract<KafkaMessage, { type: 'produce' }>, error: ProduceError): void {
     if (request.waitForAck) ctx.send(from, { type: 'produce-response', msgId: request.msgId, index: request.index, partition: request.partition, attempt: request.attempt, error });
   }
 
@@ -257,9 +255,10 @@ export class Broker implements Actor<Message> {
     // Requests waiting for replication die with the leader; their producers time out and retry.
     const dropped = state.waiting.map((waiting) => waiting.msgId);
     state.waiting = [];
-    ctx.trace('leader-failed', { partition, replica: failed, unansweredMsgs: dropped });
-    ctx.setTimer(msToUs(this.settings.leaderElectionMs), 'elect', { partition, replica: failed, epoch: state.epoch });
-    if (ctx.phase === 'faulty') ctx.setTimer(msToUs(this.env.config.timing.brokerRestartDelayMs), 'replica-restart', { partition, replica: failed, epoch: state.epoch });
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'leader-failed', partition, replica: failed, unansweredMsgs: dropped });
+    const data: ReplicaTimerData = { partition, replica: failed, epoch: state.epoch };
+    ctx.setTimer(msToUs(this.settings.leaderElectionMs), { tag: 'elect', ...data });
+    if (ctx.phase === 'faulty') ctx.setTimer(msToUs(this.env.config.timing.brokerRestartDelayMs), { tag: 'replica-restart', ...data });
   }
 
   private elect(ctx: Ctx, partition: number): void {
@@ -268,7 +267,7 @@ export class Broker implements Actor<Message> {
     // Clean election only: a replica outside the ISR may lack acknowledged records.
     const candidate = state.replicas.findIndex((replica) => replica.alive && replica.inSync);
     if (candidate < 0) {
-      ctx.trace('partition-offline', { partition });
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'partition-offline', partition });
       return;
     }
     state.leader = candidate;
@@ -279,7 +278,7 @@ export class Broker implements Actor<Message> {
     state.hw = Math.min(state.hw, leaderLog.length);
     state.lastSeq = new Map();
     for (const record of leaderLog) if (record.seq >= 0) state.lastSeq.set(record.pid, record.seq);
-    ctx.trace('leader-elected', { partition, replica: candidate, logEnd: leaderLog.length });
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'leader-elected', partition, replica: candidate, logEnd: leaderLog.length });
     this.scheduleCatchUp(ctx, partition);
     this.advanceHighWatermark(ctx, partition);
   }
@@ -289,7 +288,7 @@ export class Broker implements Actor<Message> {
     const replica = state.replicas[index];
     if (replica.alive) return;
     replica.alive = true;
-    ctx.trace('replica-restarted', { partition, replica: index, inSync: replica.inSync });
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'replica-restarted', partition, replica: index, inSync: replica.inSync });
     if (state.leader < 0) {
       this.elect(ctx, partition);
       return;
@@ -307,14 +306,14 @@ export class Broker implements Actor<Message> {
     if (common < replica.log.length) {
       const removed = replica.log.slice(common);
       replica.log.length = common;
-      ctx.trace('truncated', { partition, replica: this.partitions[partition].replicas.indexOf(replica), fromOffset: common, msgs: removed.map((record) => record.msgId) });
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'truncated', partition, replica: this.partitions[partition].replicas.indexOf(replica), fromOffset: common, msgs: removed.map((record) => record.msgId) });
     }
   }
 
   private scheduleCatchUp(ctx: Ctx, partition: number): void {
     const state = this.partitions[partition];
     state.replicas.forEach((replica, index) => {
-      if (index !== state.leader && replica.alive) ctx.setTimer(msToUs(this.settings.replicationDelayMs), 'replicate', this.replicateData(partition, index, state.epoch));
+      if (index !== state.leader && replica.alive) ctx.setTimer(msToUs(this.settings.replicationDelayMs), this.replicateData(partition, index, state.epoch));
     });
   }
 }

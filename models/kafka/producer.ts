@@ -5,13 +5,18 @@
  * Durable: how many messages the application handed over, and with producerBuffer=outbox the outbox table
  * (handed-over, not yet acknowledged). Volatile: the in-memory buffer, in-flight requests, the producer id.
  */
-import { msToUs } from './config.js';
-import type { DeliverySettings } from './config.js';
-import type { Ctx, ModelEnv } from './env.js';
-import { BROKER, PRODUCER } from './messages.js';
-import type { Message } from './messages.js';
-import type { Actor } from '../sim/world.js';
-import type { WorkloadMessage } from './workload.js';
+import type { Actor } from '../../sim/world.js';
+import { msToUs } from '../config.js';
+import type { ModelEnv } from '../env.js';
+import type { WorkloadMessage } from '../workload.js';
+import type { KafkaMessage, ProducerTimer } from './protocol.js';
+import type { KafkaSettings } from './settings.js';
+import type { KafkaContext, KafkaProtocol } from './world.js';
+
+type Ctx = KafkaContext;
+
+/** The handover timer carries nothing: one object serves every instance. */
+const HANDOVER: ProducerTimer = { tag: 'handover' };
 
 interface Pending {
   message: WorkloadMessage;
@@ -25,8 +30,7 @@ interface Pending {
   order: number;
 }
 
-export class Producer implements Actor<Message> {
-  readonly id = PRODUCER;
+export class Producer implements Actor<KafkaProtocol> {
   // Durable (the application's own progress, and the outbox table).
   private handed = 0;
   /** The outbox table by workload index (an array: it is written and cleared once per message), and its row count. */
@@ -49,9 +53,12 @@ export class Producer implements Actor<Message> {
   private inFlight: number[] = [];
   private nextSeq: number[] = [];
   private pid = -1;
-  private readonly settings: DeliverySettings;
+  private readonly settings: KafkaSettings;
 
   constructor(
+    readonly id: string,
+    /** The broker actor every produce request goes to. */
+    private readonly broker: string,
     private readonly env: ModelEnv,
     private readonly workload: readonly WorkloadMessage[],
   ) {
@@ -73,11 +80,11 @@ export class Producer implements Actor<Message> {
     this.sessions++;
     // A new session gets a new producer id: idempotence only de-duplicates within one session.
     this.pid = this.settings.enableIdempotence ? this.sessions : -1;
-    ctx.trace('session-start', { session: this.sessions, pid: this.pid });
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'session-start', session: this.sessions, pid: this.pid });
     if (this.settings.producerBuffer === 'outbox' && this.outboxSize > 0) {
       // In workload order (the outbox is indexed by it).
       const resend = this.outbox.filter((message): message is WorkloadMessage => message !== undefined && !this.gaveUp.has(message.id));
-      ctx.trace('outbox-resend', { msgs: resend.map((message) => message.id) });
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'outbox-resend', msgs: resend.map((message) => message.id) });
       for (const message of resend) this.queues[message.partition].push(message);
       for (let partition = 0; partition < partitions; partition++) if (this.pump(ctx, partition)) return;
     }
@@ -100,37 +107,37 @@ export class Producer implements Actor<Message> {
   /** Message ids a memory-buffer producer lost in its last crash (traced by the model after the crash). */
   lostOnCrash: string[] = [];
 
-  receive(ctx: Ctx, _from: string, message: Message): void {
+  receive(ctx: Ctx, _from: string, message: KafkaMessage): void {
     if (message.type !== 'produce-response') return;
     const pending = this.pending[message.index];
     // A late answer to an older attempt, or to a message already settled: nothing to do.
     if (pending === undefined || !pending.awaiting || pending.attempt !== message.attempt) {
-      ctx.record({ t: ctx.now, actor: PRODUCER, kind: 'late-response-ignored', msg: message.msgId, attempt: message.attempt });
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'late-response-ignored', msg: message.msgId, attempt: message.attempt });
       return;
     }
     if (message.error !== undefined) {
-      ctx.trace('produce-error', { msg: message.msgId, attempt: message.attempt, error: message.error });
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'produce-error', msg: message.msgId, attempt: message.attempt, error: message.error });
       this.retry(ctx, pending, message.error);
       return;
     }
-    ctx.record({ t: ctx.now, actor: PRODUCER, kind: 'acked', msg: message.msgId, attempt: message.attempt, offset: message.offset });
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'acked', msg: message.msgId, attempt: message.attempt, offset: message.offset });
     this.settle(ctx, pending.message);
     this.acknowledged[pending.message.index] = true;
     this.brokerAcked.add(message.msgId);
     this.pump(ctx, pending.message.partition);
   }
 
-  timer(ctx: Ctx, tag: string, data: unknown): void {
-    if (tag === 'handover') {
+  timer(ctx: Ctx, timer: ProducerTimer): void {
+    if (timer.tag === 'handover') {
       this.catchUpHandovers(ctx);
       return;
     }
-    const pending = this.pending[data as number];
+    const pending = this.pending[timer.index];
     if (pending === undefined) return;
-    if (tag === 'timeout' && pending.awaiting) {
-      ctx.record({ t: ctx.now, actor: PRODUCER, kind: 'request-timeout', msg: pending.message.id, attempt: pending.attempt });
+    if (timer.tag === 'timeout' && pending.awaiting) {
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'request-timeout', msg: pending.message.id, attempt: pending.attempt });
       this.retry(ctx, pending, 'timeout');
-    } else if (tag === 'resend' && !pending.awaiting) {
+    } else if (timer.tag === 'resend' && !pending.awaiting) {
       this.send(ctx, pending);
     }
   }
@@ -139,7 +146,7 @@ export class Producer implements Actor<Message> {
   private catchUpHandovers(ctx: Ctx): void {
     while (this.handed < this.workload.length && this.workload[this.handed].handoverUs <= ctx.now) {
       const message = this.workload[this.handed++];
-      ctx.record({ t: ctx.now, actor: PRODUCER, kind: 'handover', msg: message.id, key: message.key, partition: message.partition });
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'handover', msg: message.id, key: message.key, partition: message.partition });
       if (this.settings.producerBuffer === 'outbox') {
         this.outbox[message.index] = message;
         this.outboxSize++;
@@ -147,10 +154,10 @@ export class Producer implements Actor<Message> {
       this.queues[message.partition].push(message);
       const faults = this.env.faults;
       const crash = faults.draw('producer-crash', ctx.phase) ? faults.inject({ kind: 'producer-crash', message: message.id, point: 'after-handover' }) : undefined;
-      if (crash !== undefined) return this.env.crash(PRODUCER, crash);
+      if (crash !== undefined) return this.env.crash(this.id, crash);
       if (this.pump(ctx, message.partition)) return;
     }
-    if (this.handed < this.workload.length) ctx.setTimer(this.workload[this.handed].handoverUs - ctx.now, 'handover');
+    if (this.handed < this.workload.length) ctx.setTimer(this.workload[this.handed].handoverUs - ctx.now, HANDOVER);
   }
 
   /** Send what the in-flight window allows. Returns true if the producer crashed meanwhile. */
@@ -181,15 +188,15 @@ export class Producer implements Actor<Message> {
     pending.attempt = attempt;
     pending.awaiting = this.settings.acks !== 0;
     // Hot path: the record is built whole (see ActorContext.record); pid and seq only with idempotence.
-    if (pending.seq >= 0) ctx.record({ t: ctx.now, actor: PRODUCER, kind: 'send', msg: message.id, attempt, partition: message.partition, pid: this.pid, seq: pending.seq });
-    else ctx.record({ t: ctx.now, actor: PRODUCER, kind: 'send', msg: message.id, attempt, partition: message.partition });
-    ctx.send(BROKER, { type: 'produce', msgId: message.id, index: message.index, key: message.key, partition: message.partition, attempt, waitForAck: this.settings.acks !== 0, pid: this.pid, seq: pending.seq });
-    if (pending.awaiting) ctx.setTimer(msToUs(this.settings.requestTimeoutMs), 'timeout', message.index);
+    if (pending.seq >= 0) ctx.record({ t: ctx.now, actor: this.id, kind: 'send', msg: message.id, attempt, partition: message.partition, pid: this.pid, seq: pending.seq });
+    else ctx.record({ t: ctx.now, actor: this.id, kind: 'send', msg: message.id, attempt, partition: message.partition });
+    ctx.send(this.broker, { type: 'produce', msgId: message.id, index: message.index, key: message.key, partition: message.partition, attempt, waitForAck: this.settings.acks !== 0, pid: this.pid, seq: pending.seq });
+    if (pending.awaiting) ctx.setTimer(msToUs(this.settings.requestTimeoutMs), { tag: 'timeout', index: message.index });
     if (attempt === 1) {
       const faults = this.env.faults;
       const crash = faults.draw('producer-crash', ctx.phase) ? faults.inject({ kind: 'producer-crash', message: message.id, point: 'after-send' }) : undefined;
       if (crash !== undefined) {
-        this.env.crash(PRODUCER, crash);
+        this.env.crash(this.id, crash);
         return true;
       }
     }
@@ -199,7 +206,7 @@ export class Producer implements Actor<Message> {
   private retry(ctx: Ctx, pending: Pending, reason: string): void {
     pending.awaiting = false;
     if (pending.retriesUsed >= this.settings.retries) {
-      ctx.trace('gave-up', { msg: pending.message.id, attempts: pending.attempt, reason, retries: this.settings.retries });
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'gave-up', msg: pending.message.id, attempts: pending.attempt, reason, retries: this.settings.retries });
       this.gaveUp.add(pending.message.id);
       this.settle(ctx, pending.message);
       this.pump(ctx, pending.message.partition);
@@ -207,8 +214,8 @@ export class Producer implements Actor<Message> {
     }
     pending.retriesUsed++;
     const backoffMs = Math.min(this.settings.retryBackoffMs * 2 ** (pending.retriesUsed - 1), this.settings.retryBackoffMaxMs);
-    ctx.record({ t: ctx.now, actor: PRODUCER, kind: 'retry-scheduled', msg: pending.message.id, retry: pending.retriesUsed, backoffMs, reason });
-    ctx.setTimer(msToUs(backoffMs), 'resend', pending.message.index);
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'retry-scheduled', msg: pending.message.id, retry: pending.retriesUsed, backoffMs, reason });
+    ctx.setTimer(msToUs(backoffMs), { tag: 'resend', index: pending.message.index });
   }
 
   private settle(_ctx: Ctx, message: WorkloadMessage): void {

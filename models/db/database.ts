@@ -3,10 +3,16 @@
  * reply can still be lost (db-reply-lost), which is the window "committed, but the consumer doesn't know".
  * Durable: the applied effects, the dedup table (unique message ids), the stored consumer offsets.
  */
-import type { Ctx } from './env.js';
-import { DB } from './messages.js';
-import type { DbResult, Message } from './messages.js';
-import type { Actor } from '../sim/world.js';
+import type { Actor, ActorContext } from '../../sim/world.js';
+import type { DbResult, TraceEvent } from '../events.js';
+import type { DbMessage } from './protocol.js';
+
+interface DbProtocol {
+  message: DbMessage;
+  timer: never;
+  event: TraceEvent;
+}
+type Ctx = ActorContext<DbProtocol>;
 
 export interface AppliedEffect {
   msgId: string;
@@ -17,13 +23,15 @@ export interface AppliedEffect {
   t: number;
 }
 
-export class Database implements Actor<Message> {
-  readonly id = DB;
+export class Database implements Actor<DbProtocol> {
   readonly effects: AppliedEffect[] = [];
   readonly seen = new Set<string>();
   readonly offsets: number[];
 
-  constructor(partitions: number) {
+  constructor(
+    readonly id: string,
+    partitions: number,
+  ) {
     this.offsets = new Array<number>(partitions).fill(0);
   }
 
@@ -31,7 +39,7 @@ export class Database implements Actor<Message> {
   crash(): void {}
   timer(): void {}
 
-  receive(ctx: Ctx, from: string, message: Message): void {
+  receive(ctx: Ctx, from: string, message: DbMessage): void {
     switch (message.type) {
       case 'db-apply': {
         let result: DbResult = 'committed';
@@ -46,9 +54,9 @@ export class Database implements Actor<Message> {
         }
         if (message.storeOffset && result !== 'already-applied') this.offsets[message.partition] = message.offset + 1;
         // Hot path: the record is built whole (see ActorContext.record); storedOffset only when the offset is stored.
-        const kind = result === 'committed' ? 'db-commit' : `db-${result}`;
-        if (message.storeOffset) ctx.record({ t: ctx.now, actor: DB, kind, msg: message.msgId, attempt: message.attempt, partition: message.partition, offset: message.offset, storedOffset: this.offsets[message.partition] });
-        else ctx.record({ t: ctx.now, actor: DB, kind, msg: message.msgId, attempt: message.attempt, partition: message.partition, offset: message.offset });
+        const kind = result === 'committed' ? 'db-commit' : (`db-${result}` as const);
+        if (message.storeOffset) ctx.record({ t: ctx.now, actor: this.id, kind, msg: message.msgId, attempt: message.attempt, partition: message.partition, offset: message.offset, storedOffset: this.offsets[message.partition] });
+        else ctx.record({ t: ctx.now, actor: this.id, kind, msg: message.msgId, attempt: message.attempt, partition: message.partition, offset: message.offset });
         ctx.send(from, { type: 'db-reply', msgId: message.msgId, attempt: message.attempt, result });
         return;
       }
@@ -57,7 +65,7 @@ export class Database implements Actor<Message> {
         return;
       case 'db-mark-seen':
         this.seen.add(message.msgId);
-        ctx.trace('db-mark-seen', { msg: message.msgId, attempt: message.attempt });
+        ctx.record({ t: ctx.now, actor: this.id, kind: 'db-mark-seen', msg: message.msgId, attempt: message.attempt });
         ctx.send(from, { type: 'db-marked', msgId: message.msgId, attempt: message.attempt });
         return;
       case 'db-read-offsets':

@@ -1,0 +1,135 @@
+/**
+ * One run: resolve the config, let the family deploy its actors into a deterministic World, inject faults from
+ * rates or a plan, run to quiescence (or a limit), and judge the invariants against the mode's promises. Nothing
+ * here names a broker family; everything family-specific comes through the Family seam.
+ */
+import { traceHash } from '../sim/trace.js';
+import { World } from '../sim/world.js';
+import type { RunOutcome } from '../sim/world.js';
+import { msToUs } from './config.js';
+import type { SimulationConfig } from './config.js';
+import type { AppliedEffect } from './db/database.js';
+import type { ModelEnv } from './env.js';
+import type { TraceEvent } from './events.js';
+import { familyOf } from './families.js';
+import type { ModelProtocol } from './family.js';
+import { FAULT_PRESETS, countByKind } from './faults/catalog.js';
+import type { Fault, FaultKind, FaultPlan, FaultRates, FaultSource } from './faults/catalog.js';
+import { FaultInjector } from './faults/injector.js';
+import { checkInvariants } from './invariants/index.js';
+import type { InvariantResult } from './invariants/index.js';
+import { PROMISES } from './modes.js';
+import type { InvariantName } from './modes.js';
+import { resolveConfig, validateConfig } from './resolve.js';
+import type { SimulationInput } from './resolve.js';
+import { generateWorkload } from './workload.js';
+import type { WorkloadMessage } from './workload.js';
+
+export interface SimulationResult {
+  config: SimulationConfig;
+  /** Where the faults came from. */
+  faultSource: FaultSource;
+  workload: WorkloadMessage[];
+  outcome: RunOutcome;
+  stats: { events: number; virtualTimeMs: number; traceRecords: number };
+  /** The faults actually injected, in order, as a replayable plan. */
+  injected: FaultPlan;
+  /** Plan mode only: faults of the plan that never matched anything in this run. */
+  unusedPlanFaults: Fault[];
+  faultCounts: Record<FaultKind, number>;
+  trace: TraceEvent[];
+  effects: readonly AppliedEffect[];
+  brokerAcked: string[];
+  invariants: Record<InvariantName, InvariantResult>;
+  /** `violated` when an invariant the mode promises broke. */
+  verdict: 'ok' | 'violated';
+  /** Hash of the trace (computed on demand: 16 hex digits). */
+  traceHash(): string;
+}
+
+/** Faults as rates (a preset name or rates), or as an explicit plan to replay. */
+export type FaultsInput = string | FaultRates | FaultPlan | FaultSource;
+
+export function toFaultSource(faults: FaultsInput | undefined): FaultSource {
+  if (faults === undefined) return { rates: FAULT_PRESETS.default };
+  if (typeof faults === 'string') {
+    const rates = FAULT_PRESETS[faults];
+    if (rates === undefined) throw new RangeError(`unknown fault preset ${faults}`);
+    return { rates };
+  }
+  if ('rates' in faults || 'plan' in faults) return faults;
+  if ('faults' in faults) return { plan: faults };
+  return { rates: faults };
+}
+
+export function runSimulation(config: SimulationConfig, source: FaultSource): SimulationResult {
+  validateConfig(config);
+  const family = familyOf(config);
+  const healAtUs = msToUs(config.timing.faultyPhaseMs);
+  const world = new World<ModelProtocol>({
+    seed: config.seed,
+    latencyUsMin: msToUs(config.timing.latencyMsMin),
+    latencyUsMax: msToUs(config.timing.latencyMsMax),
+    healAtUs,
+    maxEvents: config.limits.maxEvents,
+    maxVirtualTimeUs: msToUs(config.limits.maxVirtualTimeMs),
+  });
+  const injector = new FaultInjector(source, world.streams);
+  const traceFault = (now: number, fault: Fault): void => {
+    world.trace.append('message' in fault ? { t: now, actor: 'faults', kind: 'fault', msg: fault.message, fault } : { t: now, actor: 'faults', kind: 'fault', fault });
+  };
+  const workload = generateWorkload(config.workload, world.streams);
+  const crashed: { afterCrash?: (actor: string) => void } = {};
+  const env: ModelEnv = {
+    config,
+    faults: injector,
+    traceFault: (ctx, fault) => traceFault(ctx.now, fault),
+    crash: (actor, fault) => {
+      traceFault(world.now, fault);
+      const restartAfterUs = msToUs(config.timing.restartDelayMs);
+      // Before healing, a crash whose restart would fall after the heal is restarted by the heal itself;
+      // a crash decided earlier that lands after healing (mid-processing) restarts after the usual delay.
+      world.crash(actor, world.phase === 'heal' || world.now + restartAfterUs < healAtUs ? restartAfterUs : undefined);
+      crashed.afterCrash?.(actor);
+    },
+  };
+  const deployment = family.deploy({ config, world, env, workload });
+  crashed.afterCrash = (actor) => deployment.afterCrash(actor);
+  world.setHooks(deployment.hooks);
+  for (const window of injector.partitions(config.timing.faultyPhaseMs)) {
+    const [a, b] = deployment.linkEnds(window.link);
+    world.partition({ a, b, fromUs: msToUs(window.fromMs), toUs: msToUs(window.fromMs + window.durationMs) });
+    injector.recordPartition(window);
+  }
+
+  const run = world.run();
+  const observed = deployment.observe();
+  const records = world.trace.records;
+  const invariants = checkInvariants({ workload, effects: observed.effects, brokerAcked: observed.acknowledged, outcome: run.outcome, trace: records }, PROMISES[config.mode]);
+  const violated = Object.values(invariants).some((invariant) => invariant.status === 'VIOLATED');
+  let hash: string | undefined;
+  return {
+    config,
+    faultSource: source,
+    workload,
+    outcome: run.outcome,
+    stats: { events: run.events, virtualTimeMs: run.virtualTimeUs / 1000, traceRecords: records.length },
+    injected: { version: 1, faults: injector.injected },
+    unusedPlanFaults: injector.unused(),
+    faultCounts: countByKind(injector.injected),
+    trace: records,
+    effects: observed.effects,
+    brokerAcked: [...observed.acknowledged],
+    invariants,
+    verdict: violated ? 'violated' : 'ok',
+    traceHash: () => (hash ??= traceHash(records)),
+  };
+}
+
+/** The library's one-call API: preset + overrides + faults (preset name, rates or plan) -> result. */
+export function simulate(input: SimulationInput & { faults?: FaultsInput }): SimulationResult {
+  return runSimulation(resolveConfig(input), toFaultSource(input.faults));
+}
+
+export { resolveConfig } from './resolve.js';
+export type { SimulationInput } from './resolve.js';

@@ -1,0 +1,46 @@
+/**
+ * The trace's vocabulary: what the kernel records, what every family's shared parts record (injected faults, the
+ * consumer application, the DB), and each family's own events. `TraceEvent` is the closed union every story and
+ * diagram switches over, so the compiler checks that each of them handles each kind.
+ */
+import type { KernelEvent } from '../sim/trace.js';
+import type { Fault } from './faults/catalog.js';
+import type { KafkaEvent } from './kafka/events.js';
+
+interface At {
+  readonly t: number;
+  readonly actor: string;
+}
+
+export type DbResult = 'committed' | 'duplicate-skipped' | 'already-applied';
+export type DbStep = 'check' | 'apply' | 'mark';
+
+/** A fault the injector decided, in the domain terms of its plan entry. */
+export type FaultEvent = { readonly t: number; readonly actor: 'faults'; readonly kind: 'fault'; readonly msg?: string; readonly fault: Fault };
+
+/** The consumer application: each delivery of a record to the business logic, its DB calls and their outcome. */
+export type ApplicationEvent = At &
+  (
+    | { readonly kind: 'deliver'; readonly msg: string; readonly partition: number; readonly offset: number; readonly delivery: number }
+    | { readonly kind: 'db-write'; readonly msg: string; readonly attempt: number; readonly partition: number; readonly offset: number }
+    | { readonly kind: 'dedup-skip'; readonly msg: string }
+    | { readonly kind: 'processed'; readonly msg: string; readonly result: DbResult }
+    | { readonly kind: 'db-gave-up'; readonly msg: string; readonly step: DbStep; readonly dbRetries: number }
+    | { readonly kind: 'timeout'; readonly call: `db-${DbStep}`; readonly msg: string; readonly attempt: number }
+  );
+
+/** One DB write's outcome; `storedOffset` only when offsets live in the DB. */
+type DbWriteOutcome<K extends string> = { readonly kind: K; readonly msg: string; readonly attempt: number; readonly partition: number; readonly offset: number; readonly storedOffset?: number };
+
+/** The DB: a committed effect (or why none was applied), and dedup marks. */
+export type DbEvent = At & (DbWriteOutcome<'db-commit'> | DbWriteOutcome<'db-duplicate-skipped'> | DbWriteOutcome<'db-already-applied'> | { readonly kind: 'db-mark-seen'; readonly msg: string; readonly attempt: number });
+
+export type SharedEvent = FaultEvent | ApplicationEvent | DbEvent;
+
+/** Every record a trace can hold. */
+export type TraceEvent = KernelEvent | SharedEvent | KafkaEvent;
+
+export type TraceKind = TraceEvent['kind'];
+
+/** The records of one kind (all variants of it). */
+export type EventOf<K extends TraceKind> = Extract<TraceEvent, { readonly kind: K }>;

@@ -1,0 +1,16 @@
+/** Every broker family, by name. */
+import type { DeliverySettings, FamilyName } from './config.js';
+import type { Family } from './family.js';
+import type { ModeName, ModePreset } from './modes.js';
+import { KAFKA } from './kafka/family.js';
+
+export const FAMILIES: Record<FamilyName, Family> = { kafka: KAFKA };
+
+export function familyOf(config: { family: FamilyName }): Family {
+  return FAMILIES[config.family];
+}
+
+/** The preset a config's family gives its mode. */
+export function modePreset(config: { family: FamilyName; mode: ModeName }): ModePreset<DeliverySettings> {
+  return FAMILIES[config.family].modes[config.mode];
+}

@@ -1,0 +1,52 @@
+/**
+ * The family seam. A broker family provides its settings, its mode presets, the fault kinds it understands, and a
+ * `deploy` that puts its actors into the world and hands back the hooks the engine needs: network faults,
+ * quiescence, the heal, what a crash leaves behind, which actors a link joins, and what the checkers observe.
+ * The engine (resolve -> deploy -> inject -> run -> judge) names no family.
+ */
+import type { Protocol, World, WorldHooks } from '../sim/world.js';
+import type { DeliverySettings, FamilyName, SimulationConfig } from './config.js';
+import type { ModelEnv } from './env.js';
+import type { TraceEvent } from './events.js';
+import type { FaultKind } from './faults/catalog.js';
+import type { LinkName } from './faults/common.js';
+import type { ModeName, ModePreset } from './modes.js';
+import type { Observations } from './observations.js';
+import type { SettingSpec } from './settings/spec.js';
+import type { WorkloadMessage } from './workload.js';
+
+/** The world every family's actors live in: its messages and timers are the family's, its trace the shared union. */
+export interface ModelProtocol extends Protocol {
+  event: TraceEvent;
+}
+
+export interface DeployInput {
+  readonly config: SimulationConfig;
+  readonly world: World<ModelProtocol>;
+  readonly env: ModelEnv;
+  readonly workload: readonly WorkloadMessage[];
+}
+
+export interface Deployment {
+  readonly hooks: WorldHooks<ModelProtocol>;
+  /** The two actors a link joins. */
+  linkEnds(link: LinkName): readonly [string, string];
+  /** Right after the world crashed an actor: record what the crash took with it (a producer's in-memory buffer). */
+  afterCrash(actor: string): void;
+  /** After the run: what the checkers read. */
+  observe(): Observations;
+}
+
+export interface Family {
+  readonly name: FamilyName;
+  /** One line for `simulate list`. */
+  readonly summary: string;
+  /** Its settings (clients and brokers, then the consumer application's), in display order. */
+  readonly settings: readonly SettingSpec[];
+  readonly modes: Record<ModeName, ModePreset<DeliverySettings>>;
+  /** The fault kinds its worlds have decision points for, in canonical order. */
+  readonly faultKinds: readonly FaultKind[];
+  /** Throws ConfigError on a combination the real clients refuse. */
+  checkCombinations(settings: DeliverySettings): void;
+  deploy(input: DeployInput): Deployment;
+}

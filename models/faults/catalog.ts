@@ -1,0 +1,89 @@
+/**
+ * Every fault kind, one spec each, and what is read off them: the Fault union, the kinds in their canonical order
+ * (simplest first: fast-check's cross-shrinking moves toward the front), a fault's identity, its words, and the
+ * fault rates with their presets.
+ */
+import { ACK_LOST, COMMIT_LOST, FETCH_DUPLICATED, FETCH_LOST, LEADER_FAILOVER, REQUEST_DELAYED, REQUEST_LOST } from '../kafka/faults.js';
+import type { KafkaFault } from '../kafka/faults.js';
+import { CONSUMER_CRASH, DB_REPLY_LOST, PARTITION, PRODUCER_CRASH } from './common.js';
+import type { CommonFault } from './common.js';
+import type { FaultSpec, RateName } from './spec.js';
+
+export type Fault = CommonFault | KafkaFault;
+export type FaultKind = Fault['kind'];
+
+export interface FaultPlan {
+  version: 1;
+  faults: Fault[];
+}
+
+/** The spec of each kind, keyed by kind (the compiler checks there is one per kind and no other). */
+export const FAULT_SPECS: { readonly [K in FaultKind]: FaultSpec<Extract<Fault, { kind: K }>> } = {
+  'request-lost': REQUEST_LOST,
+  'ack-lost': ACK_LOST,
+  'request-delayed': REQUEST_DELAYED,
+  'fetch-duplicated': FETCH_DUPLICATED,
+  'fetch-lost': FETCH_LOST,
+  'commit-lost': COMMIT_LOST,
+  'db-reply-lost': DB_REPLY_LOST,
+  partition: PARTITION,
+  'consumer-crash': CONSUMER_CRASH,
+  'producer-crash': PRODUCER_CRASH,
+  'leader-failover': LEADER_FAILOVER,
+};
+
+/** Every kind, in the canonical order above. */
+export const FAULT_KINDS: readonly FaultKind[] = Object.keys(FAULT_SPECS) as FaultKind[];
+
+/** The spec of a fault's kind, typed loosely enough to call with any fault. */
+export function specOf(kind: FaultKind): FaultSpec<Fault> {
+  return FAULT_SPECS[kind] as unknown as FaultSpec<Fault>;
+}
+
+/** The identity of a fault: its kind and every field but the drawn ones. Two faults with the same key hit the same thing. */
+export function faultKey(fault: Fault): string {
+  const spec = specOf(fault.kind);
+  const drawn = spec.drawn ?? [];
+  const record = fault as unknown as Record<string, unknown>;
+  let key: string = fault.kind;
+  for (const field of Object.keys(spec.fields)) if (!drawn.includes(field as never)) key += `|${String(record[field])}`;
+  return key;
+}
+
+/** "the broker's ack for m7 (attempt 1) is lost" — one line of domain words per fault, for humans and reports. */
+export function describeFault(fault: Fault): string {
+  return specOf(fault.kind).describe(fault);
+}
+
+export function countByKind(faults: readonly Fault[]): Record<FaultKind, number> {
+  const counts = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
+  for (const fault of faults) counts[fault.kind]++;
+  return counts;
+}
+
+export type { RateName };
+export const RATE_NAMES: readonly RateName[] = ['drop', 'ack-loss', 'dup', 'delay', 'partition', 'crash', 'producer-crash', 'failover', 'db-reply-loss'];
+export type FaultRates = Record<RateName, number>;
+
+export const RATE_DESCRIPTIONS: Record<RateName, string> = {
+  drop: 'a produce request, fetch response or offset commit is lost (per message sent)',
+  'ack-loss': "the broker's produce response is lost after the record was stored (per response)",
+  dup: 'a fetch response is delivered twice (per response)',
+  delay: 'a produce request is held up 5-40 ms, past the request timeout (per request)',
+  partition: 'a link is cut for 5-30 ms (per link, per 10 ms of the faulty phase)',
+  crash: 'the consumer crashes after a fetch, mid-processing, or after a DB commit (per point)',
+  'producer-crash': 'the producer crashes after handing over or sending a message (per point)',
+  failover: "a partition's leader fails right after appending a record (per first append)",
+  'db-reply-loss': 'the DB commits a write but its reply is lost (per reply)',
+};
+
+const zeroRates: FaultRates = { drop: 0, 'ack-loss': 0, dup: 0, delay: 0, partition: 0, crash: 0, 'producer-crash': 0, failover: 0, 'db-reply-loss': 0 };
+
+export const FAULT_PRESETS: Record<string, FaultRates> = {
+  none: zeroRates,
+  default: { drop: 0.02, 'ack-loss': 0.02, dup: 0.02, delay: 0.01, partition: 0.01, crash: 0.004, 'producer-crash': 0.004, failover: 0.006, 'db-reply-loss': 0.01 },
+  chaos: { drop: 0.08, 'ack-loss': 0.08, dup: 0.05, delay: 0.04, partition: 0.04, crash: 0.02, 'producer-crash': 0.01, failover: 0.02, 'db-reply-loss': 0.04 },
+};
+
+/** Where a run's faults come from: rates drawn from the seed, or an explicit plan replayed as written. */
+export type FaultSource = { readonly rates: FaultRates } | { readonly plan: FaultPlan };

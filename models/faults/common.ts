@@ -1,0 +1,106 @@
+/**
+ * Fault kinds every broker family shares: a lost DB reply, a cut link, and crashes of the producer and consumer
+ * applications at named points of their work.
+ */
+import { ordinal } from '../words.js';
+import { integerAtLeast, messageArb, messageId, msAtLeast, oneOf } from './spec.js';
+import type { FaultSpec } from './spec.js';
+
+export type LinkName = 'producer-broker' | 'consumer-broker' | 'consumer-db';
+export const LINK_NAMES: readonly LinkName[] = ['producer-broker', 'consumer-broker', 'consumer-db'];
+
+export type ConsumerCrashPoint = 'after-fetch' | 'mid-process' | 'after-db-commit';
+export const CONSUMER_CRASH_POINTS: readonly ConsumerCrashPoint[] = ['after-fetch', 'mid-process', 'after-db-commit'];
+export type ProducerCrashPoint = 'after-handover' | 'after-send';
+export const PRODUCER_CRASH_POINTS: readonly ProducerCrashPoint[] = ['after-handover', 'after-send'];
+
+export type CommonFault =
+  /** The DB commits the consumer's write of `message` (attempt `attempt`) but its reply is lost. */
+  | { kind: 'db-reply-lost'; message: string; attempt: number }
+  /** The link is cut for a window of virtual time (repaired at the heal phase at the latest). */
+  | { kind: 'partition'; link: LinkName; fromMs: number; durationMs: number }
+  /** The consumer crashes at `point` while handling its `delivery`-th delivery of `message`. */
+  | { kind: 'consumer-crash'; message: string; delivery: number; point: ConsumerCrashPoint }
+  /** The producer crashes right after handing over / first sending `message`. */
+  | { kind: 'producer-crash'; message: string; point: ProducerCrashPoint };
+
+type Of<K extends CommonFault['kind']> = Extract<CommonFault, { kind: K }>;
+
+export const DB_REPLY_LOST: FaultSpec<Of<'db-reply-lost'>> = {
+  kind: 'db-reply-lost',
+  strikes: 'db',
+  rate: 'db-reply-loss',
+  summary: "the DB commits the consumer's write but its reply is lost: committed, and the consumer does not know",
+  example: { kind: 'db-reply-lost', message: 'm3', attempt: 1 },
+  fields: { message: messageId, attempt: integerAtLeast(1) },
+  describe: (fault) => `the DB commits the write of ${fault.message} (attempt ${fault.attempt}) but its reply is lost`,
+  drawing: (fault) => ({ arrow: { from: 'db', to: 'consumer', reply: true }, text: `reply for ${fault.message} (attempt ${fault.attempt}) LOST` }),
+  arbitrary: (fc, space) => fc.record({ kind: fc.constant('db-reply-lost' as const), message: messageArb(fc, space), attempt: fc.integer({ min: 1, max: space.maxAttempt }) }),
+};
+
+export const PARTITION: FaultSpec<Of<'partition'>> = {
+  kind: 'partition',
+  strikes: 'network',
+  rate: 'partition',
+  summary: 'a link is cut for a window of virtual time: everything sent into it is lost (repaired at the heal at the latest)',
+  example: { kind: 'partition', link: 'consumer-db', fromMs: 10, durationMs: 20 },
+  fields: { link: oneOf(LINK_NAMES), fromMs: msAtLeast(0, true), durationMs: msAtLeast(0, false) },
+  describe: (fault) => `the ${fault.link} link is cut from t=${fault.fromMs} ms for ${fault.durationMs} ms`,
+  drawing: () => undefined,
+  arbitrary: (fc, space) => {
+    const lastStartMs = Math.max(0, Math.ceil(space.faultyPhaseMs) - 1);
+    return fc.record({
+      kind: fc.constant('partition' as const),
+      link: fc.constantFrom(...(space.links as LinkName[])),
+      fromMs: fc.integer({ min: 0, max: lastStartMs }),
+      durationMs: fc.integer({ min: 1, max: 30 }),
+    });
+  },
+};
+
+function consumerCrashMoment(fault: Of<'consumer-crash'>): string {
+  // The delivery number only matters when the message was delivered before.
+  const nth = fault.delivery > 1 ? ` (its ${ordinal(fault.delivery)} delivery)` : '';
+  if (fault.point === 'after-fetch') return `right after fetching ${fault.message}${nth}, before processing it`;
+  if (fault.point === 'mid-process') return `in the middle of processing ${fault.message}${nth}`;
+  return `right after the DB commit of ${fault.message}${nth} and before committing its offset`;
+}
+
+export const CONSUMER_CRASH: FaultSpec<Of<'consumer-crash'>> = {
+  kind: 'consumer-crash',
+  strikes: 'consumer',
+  rate: 'crash',
+  summary: 'the consumer crashes after fetching a record, in the middle of processing it, or after its DB commit',
+  example: { kind: 'consumer-crash', message: 'm3', delivery: 1, point: 'after-db-commit' },
+  fields: { message: messageId, delivery: integerAtLeast(1), point: oneOf(CONSUMER_CRASH_POINTS) },
+  describe: (fault) => {
+    const where = { 'after-fetch': 'after fetching', 'mid-process': 'while processing', 'after-db-commit': 'after the DB commit of' }[fault.point];
+    const suffix = fault.point === 'after-db-commit' ? ' and before committing its offset' : '';
+    return `the consumer crashes ${where} ${fault.message} (delivery ${fault.delivery})${suffix}`;
+  },
+  moment: consumerCrashMoment,
+  drawing: (fault) => ({ note: 'consumer', text: `CRASH ${consumerCrashMoment(fault)}` }),
+  arbitrary: (fc, space) =>
+    fc.record({
+      kind: fc.constant('consumer-crash' as const),
+      message: messageArb(fc, space),
+      delivery: fc.integer({ min: 1, max: space.maxAttempt }),
+      point: fc.constantFrom(...(space.consumerCrashPoints as ConsumerCrashPoint[])),
+    }),
+};
+
+const producerCrashMoment = (fault: Of<'producer-crash'>): string => (fault.point === 'after-send' ? `right after sending ${fault.message}` : `right after being handed ${fault.message}`);
+
+export const PRODUCER_CRASH: FaultSpec<Of<'producer-crash'>> = {
+  kind: 'producer-crash',
+  strikes: 'producer',
+  rate: 'producer-crash',
+  summary: 'the producer crashes right after being handed a message, or right after first sending it',
+  example: { kind: 'producer-crash', message: 'm3', point: 'after-send' },
+  fields: { message: messageId, point: oneOf(PRODUCER_CRASH_POINTS) },
+  describe: (fault) => `the producer crashes right after ${fault.point === 'after-send' ? 'sending' : 'being handed'} ${fault.message}`,
+  moment: producerCrashMoment,
+  drawing: (fault) => ({ note: 'producer', text: `CRASH ${producerCrashMoment(fault)}` }),
+  arbitrary: (fc, space) =>
+    fc.record({ kind: fc.constant('producer-crash' as const), message: messageArb(fc, space), point: fc.constantFrom(...(space.producerCrashPoints as ProducerCrashPoint[])) }),
+};

@@ -1,0 +1,119 @@
+/**
+ * Decides, at each named decision point, whether a fault hits it, and records every fault injected, in order.
+ * With rates, each rate has its own random stream (enabling one never shifts another's draws); with a plan, a
+ * point fires when the plan names it. A run driven by rates records what it injected in the plan's own form, so
+ * any seeded run can be replayed exactly and shrunk.
+ */
+import { probabilityThreshold } from '../../sim/random.js';
+import type { RandomStream, RandomStreams } from '../../sim/random.js';
+import type { Phase } from '../../sim/world.js';
+import { FAULT_KINDS, RATE_NAMES, faultKey, specOf } from './catalog.js';
+import type { Fault, FaultKind, FaultSource, RateName } from './catalog.js';
+import { LINK_NAMES } from './common.js';
+import type { CommonFault } from './common.js';
+
+type PartitionFault = Extract<CommonFault, { kind: 'partition' }>;
+
+/** One rate's decision state in rate mode, shared by every fault kind the rate covers (they draw on one stream). */
+interface RateDecision {
+  readonly rate: RateName;
+  readonly threshold: number;
+  /** Created on first draw (seeding a stream is costly and short runs never reach some rates). */
+  stream: RandomStream | undefined;
+}
+
+export class FaultInjector {
+  readonly injected: Fault[] = [];
+  private readonly planned: Map<string, Fault> | undefined;
+  private readonly used = new Set<string>();
+  /** Rate mode: each kind's rate decision, looked up once per decision point. */
+  private readonly decisions: Record<FaultKind, RateDecision> | undefined;
+
+  constructor(
+    readonly source: FaultSource,
+    private readonly streams: RandomStreams,
+  ) {
+    if ('plan' in source) {
+      this.planned = new Map(source.plan.faults.map((fault) => [faultKey(fault), fault]));
+    } else {
+      const byRate = new Map<RateName, RateDecision>(RATE_NAMES.map((rate) => [rate, { rate, threshold: probabilityThreshold(source.rates[rate]), stream: undefined }]));
+      this.decisions = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, byRate.get(specOf(kind).rate)])) as Record<FaultKind, RateDecision>;
+    }
+  }
+
+  /**
+   * Does `candidate` happen? In plan mode: is it in the plan. In rate mode: a draw on its rate's stream.
+   * Returns the fault as injected (with drawn fields filled in), or undefined. Never fires in the heal phase.
+   */
+  maybe(candidate: Fault, phase: Phase): Fault | undefined {
+    return this.draw(candidate.kind, phase) ? this.inject(candidate) : undefined;
+  }
+
+  /**
+   * The first half of `maybe`, for hot decision points: `draw(kind) ? inject({ kind, ... }) : undefined` is
+   * exactly `maybe({ kind, ... })`, but builds the candidate only when the draw fired (nearly every point
+   * draws a miss, and a candidate per point was a tenth of a run's allocations). In rate mode it draws on the
+   * kind's stream; in plan mode it draws nothing and says true in the faulty phase (inject matches the plan).
+   */
+  draw(kind: FaultKind, phase: Phase): boolean {
+    if (phase !== 'faulty') return false;
+    const decisions = this.decisions;
+    if (decisions === undefined) return true;
+    const decision = decisions[kind];
+    if (decision.threshold === 0) return false;
+    // Cached on the decision: building the stream name per decision point was a measurable share of a run.
+    const stream = (decision.stream ??= this.streams.stream(`faults:${decision.rate}`));
+    return stream.chance(decision.threshold);
+  }
+
+  /** The second half of `maybe`: call it only right after `draw(candidate.kind)` said true. */
+  inject<F extends Fault>(candidate: F): F | undefined {
+    let fault: Fault | undefined;
+    if (this.planned !== undefined) {
+      const key = faultKey(candidate);
+      fault = this.planned.get(key);
+      if (fault === undefined || this.used.has(key)) return undefined;
+      this.used.add(key);
+    } else {
+      const spec = specOf(candidate.kind);
+      const stream = (this.decisions as Record<FaultKind, RateDecision>)[candidate.kind].stream as RandomStream;
+      fault = spec.draw === undefined ? candidate : spec.draw(candidate, stream);
+    }
+    this.injected.push(fault);
+    return fault as F;
+  }
+
+  /** Partition windows are decided up front (they are timed, not tied to a message). */
+  partitions(faultyPhaseMs: number): PartitionFault[] {
+    if (this.planned !== undefined) {
+      const windows = [...this.planned.values()].filter((fault): fault is PartitionFault => fault.kind === 'partition');
+      for (const window of windows) if (window.fromMs < faultyPhaseMs) this.used.add(faultKey(window));
+      return windows.filter((window) => window.fromMs < faultyPhaseMs);
+    }
+    const decision = (this.decisions as Record<FaultKind, RateDecision>).partition;
+    if (decision.threshold === 0) return [];
+    const stream = this.streams.stream('faults:partition');
+    const windows: PartitionFault[] = [];
+    for (const link of LINK_NAMES) {
+      for (let slotMs = 0; slotMs < faultyPhaseMs; slotMs += 10) {
+        if (!stream.chance(decision.threshold)) continue;
+        const fromMs = slotMs + stream.intBetween(0, 9);
+        const durationMs = stream.intBetween(5, 30);
+        // The last slot can start a window after healing: it would cut nothing, and a plan replay (which
+        // skips such windows) would not match, so it is neither applied nor recorded as injected.
+        if (fromMs < faultyPhaseMs) windows.push({ kind: 'partition', link, fromMs, durationMs });
+      }
+    }
+    return windows;
+  }
+
+  recordPartition(window: PartitionFault): void {
+    this.injected.push(window);
+  }
+
+  /** Plan faults that never matched a decision point (the run never got there, or got there after healing). */
+  unused(): Fault[] {
+    if (this.planned === undefined) return [];
+    return [...this.planned.entries()].filter(([key]) => !this.used.has(key)).map(([, fault]) => fault);
+  }
+}

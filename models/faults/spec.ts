@@ -1,0 +1,104 @@
+/**
+ * One definition per fault kind. A FaultSpec holds everything about a kind: its plan fields and their validation,
+ * the actor it strikes, the rate that draws it, its words as a plan entry and as a past event, how a sequence
+ * diagram draws it, and its fast-check arbitrary. Plans, the injector, `simulate list`, the arbitraries, the
+ * stories and the diagrams all read it from here.
+ *
+ * Faults are named by what they hit in domain terms ("the broker's ack for m7, attempt 1, is lost"), never by a
+ * global event counter: removing one fault from a plan leaves the others meaning the same thing.
+ */
+import type { Arbitrary } from 'fast-check';
+import type fcModule from 'fast-check';
+import type { RandomStream } from '../../sim/random.js';
+
+/** fast-check itself, handed in by the caller: plain runs never load it. */
+export type FastCheck = typeof fcModule;
+
+/** Whose request, reply, process or link a fault takes away. */
+export type FaultActor = 'producer' | 'broker' | 'consumer' | 'db' | 'network';
+export const FAULT_ACTORS: readonly FaultActor[] = ['producer', 'broker', 'consumer', 'db', 'network'];
+
+/** The rate names users type (`--faults drop=0.05,ack-loss=0.05`), each drawing one or more fault kinds. */
+export type RateName = 'drop' | 'ack-loss' | 'dup' | 'delay' | 'partition' | 'crash' | 'producer-crash' | 'failover' | 'db-reply-loss';
+
+/** A field check: undefined when the value is fine, else what it must be ("must be an integer >= 1"). */
+export type FieldCheck = (value: unknown) => string | undefined;
+
+/** Where a plan may draw its faults from: the workload, the search's bounds, the crash points allowed. */
+export interface PlanSpace {
+  messages: number;
+  partitions: number;
+  /** Highest attempt, delivery and fetch number a fault names. */
+  maxAttempt: number;
+  /** Partition windows start before this virtual time. */
+  faultyPhaseMs: number;
+  links: readonly string[];
+  consumerCrashPoints: readonly string[];
+  producerCrashPoints: readonly string[];
+}
+
+/** How a sequence diagram draws a fault, in roles (the renderer picks the participants). */
+export type FaultDrawing =
+  | { readonly arrow: { readonly from: DiagramRole; readonly to: DiagramRole; readonly reply: boolean }; readonly text: string }
+  | { readonly note: DiagramRole; readonly text: string };
+export type DiagramRole = 'producer' | 'broker' | 'consumer' | 'db';
+
+export interface FaultSpec<F extends { readonly kind: string } = { readonly kind: string }> {
+  readonly kind: F['kind'];
+  readonly strikes: FaultActor;
+  readonly rate: RateName;
+  /** One line for `simulate list` and the README. */
+  readonly summary: string;
+  /** A valid instance, quoted in error messages. */
+  readonly example: F;
+  /** Its plan fields besides `kind`, in plan order. */
+  readonly fields: { readonly [K in Exclude<keyof F, 'kind'>]-?: FieldCheck };
+  /** Fields a rate-driven run draws when it injects the fault: not part of the decision point it names. */
+  readonly drawn?: readonly Exclude<keyof F & string, 'kind'>[];
+  /** Fill in the drawn fields from the rate's stream (rate mode only). */
+  draw?(fault: F, stream: RandomStream): F;
+  /** The fault as a plan entry, in domain words. */
+  describe(fault: F): string;
+  /** For faults that strike a process: when it struck, as a clause ("right after the DB commit of m3 ..."). */
+  moment?(fault: F): string;
+  /** How a sequence diagram draws the fault on its own, or undefined when the line it hits shows it. */
+  drawing(fault: F): FaultDrawing | undefined;
+  /** Instances of this kind within a plan space, shrinking toward the simplest. */
+  arbitrary(fc: FastCheck, space: PlanSpace): Arbitrary<F>;
+}
+
+const MAX_COUNT = 1_000_000;
+const MAX_MS = 3_600_000;
+
+export const integerAtLeast =
+  (min: number): FieldCheck =>
+  (value) => {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) return `must be an integer >= ${min}`;
+    return value <= MAX_COUNT ? undefined : `must be at most ${MAX_COUNT}`;
+  };
+
+export const msAtLeast =
+  (min: number, inclusive: boolean): FieldCheck =>
+  (value) => {
+    if (typeof value !== 'number' || !Number.isFinite(value) || (inclusive ? value < min : value <= min)) return `must be a number of virtual ms ${inclusive ? '>=' : '>'} ${min}`;
+    return value <= MAX_MS ? undefined : `must be at most ${MAX_MS} ms`;
+  };
+
+export const oneOf =
+  (allowed: readonly string[]): FieldCheck =>
+  (value) =>
+    typeof value === 'string' && allowed.includes(value) ? undefined : `must be one of ${allowed.join(', ')}`;
+
+/** Message ids are the workload's: m1, m2, ... (hand-over order). */
+export const messageId: FieldCheck = (value) => (typeof value === 'string' && /^m[1-9]\d{0,5}$/.test(value) ? undefined : 'must be a message id like "m3" (m1 is the first message handed over)');
+
+/** The arbitrary of a message id m1..m<messages>, shrinking toward m1. */
+export function messageArb(fc: FastCheck, space: PlanSpace): Arbitrary<string> {
+  return fc.integer({ min: 1, max: space.messages }).map(
+    (index) => `m${index}`,
+    (value) => {
+      if (typeof value !== 'string' || !/^m\d+$/.test(value)) throw new Error('not a message id');
+      return Number(value.slice(1));
+    },
+  );
+}

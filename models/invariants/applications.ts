@@ -1,0 +1,38 @@
+/**
+ * Which workload messages the effects applied, computed in one pass and shared by the loss, duplicates and
+ * order checkers (each used to build its own sets and maps of message ids, a large share of the checking).
+ */
+import type { CheckInput } from './input.js';
+
+export interface Applications {
+  /** Per workload position: the first position holding the same id (ids are unique in practice; this keeps repeats exact). */
+  canon: Int32Array;
+  /** Per canonical position: the last position holding that id (the message a lookup by id finds). */
+  last: Int32Array;
+  /** Per canonical position: how many effects applied that id. */
+  counts: Int32Array;
+  /** Per effect: the canonical position of its message id, -1 when no workload message has that id. */
+  effectPositions: Int32Array;
+}
+
+export function applications(input: Pick<CheckInput, 'workload' | 'effects'>): Applications {
+  const { workload, effects } = input;
+  const positionOfId = new Map<string, number>();
+  const canon = new Int32Array(workload.length);
+  const last = new Int32Array(workload.length);
+  for (let position = 0; position < workload.length; position++) {
+    const id = workload[position].id;
+    const first = positionOfId.get(id);
+    if (first === undefined) positionOfId.set(id, position);
+    canon[position] = first ?? position;
+    last[canon[position]] = position;
+  }
+  const counts = new Int32Array(workload.length);
+  const effectPositions = new Int32Array(effects.length);
+  for (let index = 0; index < effects.length; index++) {
+    const position = positionOfId.get(effects[index].msgId) ?? -1;
+    effectPositions[index] = position;
+    if (position >= 0) counts[position]++;
+  }
+  return { canon, last, counts, effectPositions };
+}

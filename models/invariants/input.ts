@@ -1,0 +1,14 @@
+/** What every checker reads: pure data of one run, so checkers are tested on hand-written inputs. */
+import type { TraceRecord } from '../../sim/trace.js';
+import type { RunOutcome } from '../../sim/world.js';
+import type { AppliedEffect } from '../db/database.js';
+import type { WorkloadMessage } from '../workload.js';
+
+export interface CheckInput {
+  workload: readonly WorkloadMessage[];
+  effects: readonly AppliedEffect[];
+  /** Ids of messages the broker acknowledged to the producer (acks >= 1). */
+  brokerAcked: ReadonlySet<string>;
+  outcome: RunOutcome;
+  trace: readonly TraceRecord[];
+}

@@ -1,0 +1,35 @@
+/** Order: for one key, first applications in an order that differs from the producer's hand-over order. */
+import type { WorkloadMessage } from '../workload.js';
+import { applications } from './applications.js';
+import type { Applications } from './applications.js';
+import type { CheckInput } from './input.js';
+import { MAX_WITNESSES, result, witness } from './witness.js';
+import type { InvariantResult, Witness } from './witness.js';
+
+export function checkOrder(input: CheckInput, promised: boolean): InvariantResult {
+  return orderOf(input, promised, applications(input));
+}
+
+export function orderOf(input: CheckInput, promised: boolean, applied: Applications): InvariantResult {
+  const firstApplied = new Uint8Array(input.workload.length);
+  const latestPerKey = new Map<string, WorkloadMessage>();
+  const witnesses: Witness[] = [];
+  let count = 0;
+  for (let index = 0; index < applied.effectPositions.length; index++) {
+    const position = applied.effectPositions[index];
+    if (position < 0) continue; // an effect of no workload message
+    if (firstApplied[position] === 1) continue; // re-applications are the duplicates checker's business
+    firstApplied[position] = 1;
+    const message = input.workload[applied.last[position]];
+    const latest = latestPerKey.get(message.key);
+    if (latest !== undefined && latest.keySeq > message.keySeq) {
+      count++;
+      if (witnesses.length < MAX_WITNESSES) {
+        witnesses.push(witness(message.id, `${message.id} was applied after ${latest.id}, but the producer sent ${message.id} first (key ${message.key})`, input.trace, [message.id, latest.id]));
+      }
+    } else {
+      latestPerKey.set(message.key, message);
+    }
+  }
+  return result('order', promised, count, witnesses);
+}

@@ -1,0 +1,110 @@
+/**
+ * What a checker returns: a count, a verdict against the mode's promise, and witnesses (message ids with the trace
+ * records that explain them). Records are looked up lazily, through one index per trace shared by every checker.
+ */
+import type { TraceRecord } from '../../sim/trace.js';
+import type { InvariantName } from '../modes.js';
+
+export type InvariantStatus = 'holds' | 'broken, as expected' | 'VIOLATED';
+
+export interface Witness {
+  /** The message the witness is about (for order: the one applied too late). */
+  msg: string;
+  /** One line in domain words. */
+  summary: string;
+  /** Trace records about the message(s) involved, in trace order. */
+  records: TraceRecord[];
+}
+
+export interface InvariantResult {
+  name: InvariantName;
+  promised: boolean;
+  holds: boolean;
+  count: number;
+  status: InvariantStatus;
+  witnesses: Witness[];
+  /** Loss only: lost messages the broker had acknowledged to the producer. */
+  acknowledgedCount?: number;
+}
+
+/** Witnesses listed per invariant at the most (the count is always complete). */
+export const MAX_WITNESSES = 5;
+const MAX_RECORDS_PER_WITNESS = 40;
+
+export function judge(promised: boolean, count: number): InvariantStatus {
+  if (count === 0) return 'holds';
+  return promised ? 'VIOLATED' : 'broken, as expected';
+}
+
+export function result(name: InvariantName, promised: boolean, count: number, witnesses: Witness[], extra: Partial<InvariantResult> = {}): InvariantResult {
+  return { name, promised, holds: count === 0, count, status: judge(promised, count), witnesses, ...extra };
+}
+
+/** Trace positions of the records that mention each message id (its `msg`, or its `msgs` list), the first few per id. */
+interface TraceIndex {
+  length: number;
+  positions: Map<string, number[]>;
+}
+
+/**
+ * Built once per trace and shared by the checkers: scanning a long trace once per witness (records have
+ * dozens of shapes, so every `msg` read is a slow megamorphic load) was a fifth of a 1,000-message run.
+ * Keyed weakly by the trace array; a trace that grew since is re-indexed.
+ */
+const traceIndexes = new WeakMap<readonly TraceRecord[], TraceIndex>();
+
+function traceIndex(trace: readonly TraceRecord[]): TraceIndex {
+  const cached = traceIndexes.get(trace);
+  if (cached !== undefined && cached.length === trace.length) return cached;
+  const positions = new Map<string, number[]>();
+  const note = (id: unknown, position: number): void => {
+    if (typeof id !== 'string') return;
+    let list = positions.get(id);
+    if (list === undefined) positions.set(id, (list = []));
+    // Only the first MAX_RECORDS_PER_WITNESS are ever shown; a record listing an id twice counts once.
+    if (list.length < MAX_RECORDS_PER_WITNESS && list[list.length - 1] !== position) list.push(position);
+  };
+  for (let position = 0; position < trace.length; position++) {
+    const record = trace[position];
+    if (record.msg !== undefined) note(record.msg, position);
+    const msgs = (record as { msgs?: unknown }).msgs;
+    if (Array.isArray(msgs)) for (const id of msgs as unknown[]) note(id, position);
+  }
+  const index = { length: trace.length, positions };
+  traceIndexes.set(trace, index);
+  return index;
+}
+
+/** The first MAX_RECORDS_PER_WITNESS records, in trace order, whose `msg` or `msgs` names one of `ids`. */
+function recordsAbout(trace: readonly TraceRecord[], ids: readonly string[]): TraceRecord[] {
+  const { positions } = traceIndex(trace);
+  let merged: number[];
+  if (ids.length === 1) {
+    // The common case (loss, duplicates): the id's own list is already sorted and capped.
+    merged = positions.get(ids[0]) ?? [];
+  } else {
+    const union = new Set<number>();
+    for (const id of ids) for (const position of positions.get(id) ?? []) union.add(position);
+    merged = [...union].sort((a, b) => a - b).slice(0, MAX_RECORDS_PER_WITNESS);
+  }
+  return merged.map((position) => trace[position]);
+}
+
+/**
+ * A witness whose `records` are looked up on first read (then kept): indexing a 10,000-record trace cost more
+ * than a sixth of a 1,000-message run, and most runs (searches, sweeps, benchmarks) never read a witness's
+ * records. Reading them, spreading or serializing the witness gives exactly what an eager lookup gave.
+ */
+export function witness(msg: string, summary: string, trace: readonly TraceRecord[], ids: readonly string[]): Witness {
+  let records: TraceRecord[] | undefined;
+  return {
+    msg,
+    summary,
+    get records(): TraceRecord[] {
+      return (records ??= recordsAbout(trace, ids));
+    },
+    set records(value: TraceRecord[]) {
+      records = value;
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * What the Kafka family's actors write into the trace, as one typed union per actor. Field order is part of the
+ * trace's bytes (the hash is over the JSON lines), so every record is built whole, in the order written here.
+ */
+import type { ProduceError } from './protocol.js';
+
+interface At {
+  readonly t: number;
+  readonly actor: string;
+}
+
+export type ProducerEvent = At &
+  (
+    | { readonly kind: 'session-start'; readonly session: number; readonly pid: number }
+    | { readonly kind: 'outbox-resend'; readonly msgs: readonly string[] }
+    | { readonly kind: 'buffer-lost'; readonly msgs: readonly string[] }
+    | { readonly kind: 'handover'; readonly msg: string; readonly key: string; readonly partition: number }
+    | { readonly kind: 'send'; readonly msg: string; readonly attempt: number; readonly partition: number; readonly pid?: number; readonly seq?: number }
+    | { readonly kind: 'late-response-ignored'; readonly msg: string; readonly attempt: number }
+    | { readonly kind: 'produce-error'; readonly msg: string; readonly attempt: number; readonly error: ProduceError }
+    | { readonly kind: 'acked'; readonly msg: string; readonly attempt: number; readonly offset: number | undefined }
+    | { readonly kind: 'request-timeout'; readonly msg: string; readonly attempt: number }
+    | { readonly kind: 'gave-up'; readonly msg: string; readonly attempts: number; readonly reason: string; readonly retries: number }
+    | { readonly kind: 'retry-scheduled'; readonly msg: string; readonly retry: number; readonly backoffMs: number; readonly reason: string }
+  );
+
+export type BrokerEvent = At &
+  (
+    | { readonly kind: 'append'; readonly msg: string; readonly attempt: number; readonly partition: number; readonly offset: number; readonly replica: number }
+    | { readonly kind: 'produce-refused'; readonly msg: string; readonly attempt: number; readonly partition: number; readonly error: ProduceError; readonly isr?: number; readonly expectedSeq?: number; readonly seq?: number }
+    | { readonly kind: 'duplicate-dropped'; readonly msg: string; readonly attempt: number; readonly partition: number; readonly offset: number | undefined }
+    | { readonly kind: 'offset-committed'; readonly partition: number; readonly offset: number; readonly attempt: number }
+    | { readonly kind: 'isr-joined'; readonly partition: number; readonly replica: number }
+    | { readonly kind: 'leader-failed'; readonly partition: number; readonly replica: number; readonly unansweredMsgs: readonly string[] }
+    | { readonly kind: 'partition-offline'; readonly partition: number }
+    | { readonly kind: 'leader-elected'; readonly partition: number; readonly replica: number; readonly logEnd: number }
+    | { readonly kind: 'replica-restarted'; readonly partition: number; readonly replica: number; readonly inSync: boolean }
+    | { readonly kind: 'truncated'; readonly partition: number; readonly replica: number; readonly fromOffset: number; readonly msgs: readonly string[] }
+  );
+
+/** The consumer client's side: finding its offsets, fetching, committing. */
+export type ConsumerClientEvent = At &
+  (
+    | { readonly kind: 'resumed'; readonly positions: readonly number[]; readonly from: 'broker' | 'db' }
+    | { readonly kind: 'stale-fetch-discarded'; readonly partition: number; readonly fromOffset: number; readonly attempt: number }
+    | { readonly kind: 'fetched'; readonly partition: number; readonly fromOffset: number; readonly msgs: readonly string[]; readonly position: number }
+    | { readonly kind: 'commit-sent'; readonly partition: number; readonly offset: number; readonly attempt: number }
+    | { readonly kind: 'auto-commit-sent'; readonly partition: number; readonly offset: number; readonly attempt: number }
+    | { readonly kind: 'timeout'; readonly call: 'offsets'; readonly attempt: number }
+    | { readonly kind: 'timeout'; readonly call: 'fetch'; readonly partition: number; readonly fromOffset: number; readonly attempt: number }
+    | { readonly kind: 'timeout'; readonly call: 'commit'; readonly partition: number; readonly offset: number; readonly attempt: number }
+  );
+
+export type KafkaEvent = ProducerEvent | BrokerEvent | ConsumerClientEvent;

@@ -1,0 +1,16 @@
+/** The Kafka family: its settings, mode presets, fault kinds and deployment, behind the family seam. */
+import type { Family } from '../family.js';
+import { APPLICATION_SETTINGS } from '../settings/common.js';
+import { deployKafka } from './deployment.js';
+import { KAFKA_MODES } from './modes.js';
+import { KAFKA_SETTINGS, checkKafkaCombinations } from './settings.js';
+
+export const KAFKA: Family = {
+  name: 'kafka',
+  summary: 'Apache Kafka (3.x semantics): replicated partition logs, acks, idempotent producer, consumer offsets',
+  settings: [...KAFKA_SETTINGS, ...APPLICATION_SETTINGS],
+  modes: KAFKA_MODES,
+  faultKinds: ['request-lost', 'ack-lost', 'request-delayed', 'fetch-duplicated', 'fetch-lost', 'commit-lost', 'db-reply-lost', 'partition', 'consumer-crash', 'producer-crash', 'leader-failover'],
+  checkCombinations: checkKafkaCombinations,
+  deploy: deployKafka,
+};

@@ -1,0 +1,39 @@
+/** The Kafka family's preset per mode: the producer, broker and consumer settings each mode stands for. */
+import { PROMISES } from '../modes.js';
+import type { ModeName, ModePreset } from '../modes.js';
+import type { KafkaSettings } from './settings.js';
+
+const common = {
+  retryBackoffMs: 2,
+  retryBackoffMaxMs: 20,
+  requestTimeoutMs: 15,
+  replicationFactor: 3,
+  replicationDelayMs: 1,
+  leaderElectionMs: 5,
+  autoCommitIntervalMs: 5,
+  processingMs: 0.5,
+  maxPollRecords: 5,
+  pollIntervalMs: 2,
+  consumerTimeoutMs: 10,
+} as const;
+
+export const KAFKA_MODES: Record<ModeName, ModePreset<KafkaSettings>> = {
+  'at-most-once': {
+    name: 'at-most-once',
+    summary: 'acks=0, no retries; the consumer commits its offset before processing and never retries a DB write',
+    settings: { ...common, acks: 0, retries: 0, enableIdempotence: false, maxInFlight: 5, producerBuffer: 'memory', minInsyncReplicas: 1, commit: 'before-process', dbRetries: 0, dedup: 'none' },
+    promises: PROMISES['at-most-once'],
+  },
+  'at-least-once': {
+    name: 'at-least-once',
+    summary: 'acks=all, retries, outbox on the producer side; the consumer commits after processing and retries DB writes',
+    settings: { ...common, acks: 'all', retries: 100, enableIdempotence: false, maxInFlight: 5, producerBuffer: 'outbox', minInsyncReplicas: 2, commit: 'after-process', dbRetries: 100, dedup: 'none' },
+    promises: PROMISES['at-least-once'],
+  },
+  'exactly-once': {
+    name: 'exactly-once',
+    summary: 'idempotent producer with acks=all and an outbox; the consumer stores its offset and a dedup key in the same DB transaction as the effect',
+    settings: { ...common, acks: 'all', retries: 100, enableIdempotence: true, maxInFlight: 5, producerBuffer: 'outbox', minInsyncReplicas: 2, commit: 'with-db-transaction', dbRetries: 100, dedup: 'same-transaction' },
+    promises: PROMISES['exactly-once'],
+  },
+};

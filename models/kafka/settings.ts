@@ -1,0 +1,79 @@
+/**
+ * The Kafka family's settings: producer, broker and consumer-client configs under their Kafka names (Apache Kafka
+ * 3.x documentation), one SettingSpec row each, plus the three mode presets and the combinations the Kafka clients
+ * refuse at construction.
+ */
+import { ConfigError } from '../config-error.js';
+import type { ApplicationSettings } from '../settings/common.js';
+import { specsOf } from '../settings/common.js';
+import type { SettingSpec } from '../settings/spec.js';
+
+export type Acks = 0 | 1 | 'all';
+export type CommitStrategy = 'before-process' | 'after-process' | 'auto' | 'with-db-transaction';
+export const COMMIT_STRATEGIES: readonly CommitStrategy[] = ['before-process', 'after-process', 'auto', 'with-db-transaction'];
+export type ProducerBuffer = 'memory' | 'outbox';
+export const PRODUCER_BUFFERS: readonly ProducerBuffer[] = ['memory', 'outbox'];
+
+/** The Kafka client and broker knobs that decide a delivery guarantee. Times are virtual milliseconds. */
+export interface KafkaClientSettings {
+  /** Producer `acks`: 0 = fire and forget, 1 = leader only, all = every in-sync replica. */
+  acks: Acks;
+  /** Producer `retries`: re-sends after a timeout or a retriable error, per message. */
+  retries: number;
+  /** Producer `retry.backoff.ms`: first backoff, doubled per attempt. */
+  retryBackoffMs: number;
+  /** Producer `retry.backoff.max.ms`: cap of the exponential backoff. */
+  retryBackoffMaxMs: number;
+  /** Producer `request.timeout.ms`: how long to wait for a produce response before retrying. */
+  requestTimeoutMs: number;
+  /** Producer `enable.idempotence`: producer id + per-partition sequence numbers; the broker drops retried duplicates. */
+  enableIdempotence: boolean;
+  /** Producer `max.in.flight.requests.per.connection` (per partition here): > 1 with retries can reorder. */
+  maxInFlight: number;
+  /** Where handed-over messages wait: `memory` (lost when the producer crashes) or a durable `outbox` table re-sent on restart. */
+  producerBuffer: ProducerBuffer;
+  /** Topic `replication.factor`. */
+  replicationFactor: number;
+  /** Topic `min.insync.replicas`: with acks=all, fewer live in-sync replicas reject writes. */
+  minInsyncReplicas: number;
+  /** How long a follower takes to copy a record from the leader. */
+  replicationDelayMs: number;
+  /** How long a partition is offline while a new leader is elected. */
+  leaderElectionMs: number;
+  /** Consumer offset commit strategy. */
+  commit: CommitStrategy;
+  /** Consumer `auto.commit.interval.ms` (with commit=auto). */
+  autoCommitIntervalMs: number;
+  /** Consumer `max.poll.records`. */
+  maxPollRecords: number;
+  /** Pause between polls when a fetch returned nothing. */
+  pollIntervalMs: number;
+}
+
+/** Every setting of a Kafka run: the clients' and the consumer application's. */
+export type KafkaSettings = KafkaClientSettings & ApplicationSettings;
+
+export const KAFKA_SETTINGS: readonly SettingSpec[] = specsOf<KafkaClientSettings>('settings', {
+  acks: { component: 'producer', flag: 'acks', realName: 'acks', kind: { type: 'acks' }, doc: 'how many replicas must have a record before the producer hears "stored": 0 (none, no answer), 1 (the leader), all (every in-sync replica)' },
+  retries: { component: 'producer', flag: 'retries', realName: 'retries', kind: { type: 'int', min: 0, max: 1000 }, doc: 'producer re-sends per message after a timeout or a retriable error' },
+  retryBackoffMs: { component: 'producer', flag: 'retry-backoff-ms', realName: 'retry.backoff.ms', kind: { type: 'number', min: 0, max: 60_000 }, doc: 'first retry backoff, doubled per retry' },
+  retryBackoffMaxMs: { component: 'producer', flag: 'retry-backoff-max-ms', realName: 'retry.backoff.max.ms', kind: { type: 'number', min: { ref: 'retryBackoffMs' }, max: 60_000 }, doc: 'cap of the exponential retry backoff' },
+  requestTimeoutMs: { component: 'producer', flag: 'request-timeout-ms', realName: 'request.timeout.ms', kind: { type: 'number', min: 0.1, max: 60_000 }, doc: 'how long the producer waits for a produce response before it retries' },
+  enableIdempotence: { component: 'producer', flag: 'idempotence', realName: 'enable.idempotence', kind: { type: 'bool' }, doc: 'producer id + per-partition sequence numbers, so the broker drops retried duplicates (needs acks=all, max-in-flight <= 5)' },
+  maxInFlight: { component: 'producer', flag: 'max-in-flight', realName: 'max.in.flight.requests.per.connection', kind: { type: 'int', min: 1, max: 100 }, doc: 'unanswered produce requests per partition (> 1 with retries can reorder)' },
+  producerBuffer: { component: 'producer', flag: 'producer-buffer', realName: 'in-memory buffer or transactional outbox', kind: { type: 'enum', values: PRODUCER_BUFFERS }, doc: 'memory (lost on a producer crash) or a durable outbox table, re-sent on restart' },
+  replicationFactor: { component: 'broker', flag: 'replication-factor', realName: 'replication.factor', kind: { type: 'int', min: 1, max: 7 }, doc: 'replicas per partition' },
+  minInsyncReplicas: { component: 'broker', flag: 'min-insync-replicas', realName: 'min.insync.replicas', kind: { type: 'int', min: 1, max: { ref: 'replicationFactor' } }, doc: 'with acks=all, writes are refused while fewer replicas are in sync' },
+  replicationDelayMs: { component: 'broker', flag: 'replication-delay-ms', realName: 'time for a follower to copy a record', kind: { type: 'number', min: 0, max: 60_000 }, doc: 'how long a follower takes to copy a record from the leader' },
+  leaderElectionMs: { component: 'broker', flag: 'leader-election-ms', realName: 'time a partition has no leader after a failure', kind: { type: 'number', min: 0, max: 60_000 }, doc: 'how long a partition is offline after its leader fails' },
+  commit: { component: 'consumer', flag: 'commit', realName: 'offset commit strategy (enable.auto.commit, commit before/after processing, offsets in the DB)', kind: { type: 'enum', values: COMMIT_STRATEGIES }, doc: 'when the consumer commits its offsets: before processing, after processing, auto (enable.auto.commit), or in the DB transaction of the effect' },
+  autoCommitIntervalMs: { component: 'consumer', flag: 'auto-commit-interval-ms', realName: 'auto.commit.interval.ms', kind: { type: 'number', min: 0.1, max: 60_000 }, doc: 'background commit interval (with --commit auto)' },
+  maxPollRecords: { component: 'consumer', flag: 'max-poll-records', realName: 'max.poll.records', kind: { type: 'int', min: 1, max: 10_000 }, doc: 'records one poll hands to the application' },
+  pollIntervalMs: { component: 'consumer', flag: 'poll-interval-ms', realName: 'pause after an empty poll', kind: { type: 'number', min: 0.1, max: 60_000 }, doc: 'pause after a fetch that returned nothing' },
+});
+
+/** Kafka refuses these combinations when the producer is built (KafkaProducer's config validation); so do we. */
+export function checkKafkaCombinations(settings: KafkaSettings): void {
+  if (settings.enableIdempotence && settings.acks !== 'all') throw new ConfigError('enableIdempotence', true, `false unless acks=all (acks is ${String(settings.acks)})`);
+  if (settings.enableIdempotence && settings.maxInFlight > 5) throw new ConfigError('maxInFlight', settings.maxInFlight, 'at most 5 with enableIdempotence');
+}

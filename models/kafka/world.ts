@@ -1,0 +1,14 @@
+/** The Kafka world's protocol: what its actors send, set as timers and trace. */
+import type { ActorContext, Protocol } from '../../sim/world.js';
+import type { ApplicationTimer } from '../consumer/application.js';
+import type { DbMessage } from '../db/protocol.js';
+import type { TraceEvent } from '../events.js';
+import type { BrokerTimer, ConsumerTimer, KafkaMessage, ProducerTimer } from './protocol.js';
+
+export interface KafkaProtocol extends Protocol {
+  message: KafkaMessage | DbMessage;
+  timer: ProducerTimer | BrokerTimer | ConsumerTimer | ApplicationTimer;
+  event: TraceEvent;
+}
+
+export type KafkaContext = ActorContext<KafkaProtocol>;

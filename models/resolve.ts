@@ -1,0 +1,91 @@
+/**
+ * A mode preset plus overrides becomes a validated SimulationConfig. Validation reads the SettingSpec rows of the
+ * family and of the shared groups, so every bad value, unknown setting and refused combination gets a ConfigError
+ * naming the option, the value and what is allowed.
+ */
+import { ConfigError } from './config-error.js';
+import { DEFAULT_LIMITS, DEFAULT_WORKLOAD, FAMILY_NAMES, defaultTiming } from './config.js';
+import type { DeliverySettings, FamilyName, Limits, SimulationConfig, TimingSettings, WorkloadSettings } from './config.js';
+import { FAMILIES } from './families.js';
+import type { Family } from './family.js';
+import { MODE_NAMES } from './modes.js';
+import type { ModeName } from './modes.js';
+import { LIMIT_SETTINGS, TIMING_SETTINGS, WORKLOAD_SETTINGS } from './settings/common.js';
+import { acceptsValue, allowedText } from './settings/spec.js';
+import type { SettingGroup, SettingSpec, SettingValue } from './settings/spec.js';
+
+export interface SimulationInput {
+  /** The broker family (default kafka). */
+  family?: FamilyName;
+  mode: ModeName;
+  seed: number;
+  /** Overrides on top of the mode's preset. */
+  settings?: Partial<DeliverySettings>;
+  workload?: Partial<WorkloadSettings>;
+  timing?: Partial<TimingSettings>;
+  limits?: Partial<Limits>;
+}
+
+/** Every setting a family's config has, in validation order: the family's own, then the shared groups. */
+export function settingSpecs(family: Family): readonly SettingSpec[] {
+  return [...family.settings, ...WORKLOAD_SETTINGS, ...TIMING_SETTINGS, ...LIMIT_SETTINGS];
+}
+
+function requireOneOf<T>(option: string, value: unknown, allowed: readonly T[]): void {
+  if (!allowed.includes(value as T)) throw new ConfigError(option, value, allowed.map(String).join(', '));
+}
+
+/** An override naming a setting the config does not have is refused, not dropped silently. */
+function refuseUnknown(group: SettingGroup, values: object | undefined, specs: readonly SettingSpec[]): void {
+  if (values === undefined) return;
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new ConfigError(group, values, `an object of ${group} overrides`);
+  const known = specs.filter((spec) => spec.group === group).map((spec) => spec.key);
+  for (const key of Object.keys(values)) if (!known.includes(key)) throw new ConfigError(key, (values as Record<string, unknown>)[key], `a known ${group} setting: ${known.join(', ')}`);
+}
+
+/** Preset + overrides, validated: throws ConfigError naming the first bad option. */
+export function resolveConfig(input: SimulationInput): SimulationConfig {
+  const familyName = input.family ?? 'kafka';
+  requireOneOf('family', familyName, FAMILY_NAMES);
+  const family = FAMILIES[familyName];
+  const preset = family.modes[input.mode];
+  // Untyped callers (JSON, other people's suites) can pass any string; say which modes exist.
+  if (preset === undefined) throw new ConfigError('mode', input.mode, MODE_NAMES.join(', '));
+  const specs = settingSpecs(family);
+  refuseUnknown('settings', input.settings, specs);
+  refuseUnknown('workload', input.workload, specs);
+  refuseUnknown('timing', input.timing, specs);
+  refuseUnknown('limits', input.limits, specs);
+  const workload = { ...DEFAULT_WORKLOAD, ...input.workload };
+  const config: SimulationConfig = {
+    family: familyName,
+    mode: input.mode,
+    seed: input.seed,
+    settings: { ...preset.settings, ...input.settings },
+    workload,
+    timing: { ...defaultTiming(workload), ...input.timing },
+    limits: { ...DEFAULT_LIMITS, ...input.limits },
+  };
+  validateConfig(config);
+  return config;
+}
+
+/** Throws ConfigError on the first invalid field, including combinations the real systems reject. */
+export function validateConfig(config: SimulationConfig): void {
+  requireOneOf('family', config.family, FAMILY_NAMES);
+  requireOneOf('mode', config.mode, MODE_NAMES);
+  if (typeof config.seed !== 'number' || !Number.isInteger(config.seed) || config.seed < 0 || config.seed > Number.MAX_SAFE_INTEGER) {
+    throw new ConfigError('seed', config.seed, `an integer from 0 to ${Number.MAX_SAFE_INTEGER}`);
+  }
+  const family = FAMILIES[config.family];
+  const groups = config as unknown as Record<SettingGroup, Record<string, SettingValue>>;
+  for (const spec of family.settings) checkSetting(spec, groups);
+  family.checkCombinations(config.settings);
+  for (const spec of [...WORKLOAD_SETTINGS, ...TIMING_SETTINGS, ...LIMIT_SETTINGS]) checkSetting(spec, groups);
+}
+
+function checkSetting(spec: SettingSpec, groups: Record<SettingGroup, Record<string, SettingValue>>): void {
+  const values = groups[spec.group];
+  const value = values[spec.key];
+  if (!acceptsValue(spec, value, values)) throw new ConfigError(spec.key, value, allowedText(spec, values));
+}

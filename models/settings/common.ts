@@ -1,0 +1,92 @@
+/**
+ * The settings every broker family shares: the workload, the topology (how many producers, consumer groups and
+ * members), the consumer application (processing, DB calls, dedup), timing and limits. Each is one SettingSpec
+ * row; the TypeScript interfaces below are checked against the rows at compile time (one row per field).
+ */
+import type { SettingGroup, SettingSpec } from './spec.js';
+
+export type DedupStrategy = 'none' | 'same-transaction' | 'separate-transaction';
+export const DEDUP_STRATEGIES: readonly DedupStrategy[] = ['none', 'same-transaction', 'separate-transaction'];
+
+/** The consumer application's side of the delivery settings (the same for every family). */
+export interface ApplicationSettings {
+  /** Time the business logic takes per record before its DB write. */
+  processingMs: number;
+  /** How long the consumer waits for a DB reply (or a broker reply) before it counts the call as failed. */
+  consumerTimeoutMs: number;
+  /** How often the consumer re-tries a DB write whose reply did not come (0 = give up: at-most-once). */
+  dbRetries: number;
+  /** Idempotent consumer: none, a dedup key in the same DB transaction, or a check/mark outside it (anti-pattern). */
+  dedup: DedupStrategy;
+}
+
+export interface WorkloadSettings {
+  /** Messages the producer applications hand over. */
+  messages: number;
+  /** Distinct keys; per-key order is checked. */
+  keys: number;
+  /** Topic partitions; a key always maps to the same partition. */
+  partitions: number;
+  /** Virtual time between two hand-overs. */
+  produceIntervalMs: number;
+}
+
+export interface TimingSettings {
+  /** Faults are injected only before this time; then the heal phase starts. Default: the workload's duration + 50 ms. */
+  faultyPhaseMs: number;
+  latencyMsMin: number;
+  latencyMsMax: number;
+  /** How long a crashed producer or consumer stays down during the faulty phase. */
+  restartDelayMs: number;
+  /** How long a failed partition leader's broker stays down during the faulty phase. */
+  brokerRestartDelayMs: number;
+}
+
+export interface Limits {
+  /** Stop after this many kernel events (reported as outcome `limit`). */
+  maxEvents: number;
+  /** Stop when virtual time passes this (reported as outcome `limit`). */
+  maxVirtualTimeMs: number;
+}
+
+/** A spec row without its key and group: the key is the record's key, the group the table's. */
+export type SpecRow = Omit<SettingSpec, 'key' | 'group'>;
+
+/** Turn a table of rows keyed by config field into specs, in the table's order. */
+export function specsOf<T extends object>(group: SettingGroup, rows: { readonly [K in keyof T]-?: SpecRow }): SettingSpec[] {
+  return Object.entries(rows as Record<string, SpecRow>).map(([key, row]) => ({ key, group, ...row }));
+}
+
+export const APPLICATION_SETTINGS: readonly SettingSpec[] = specsOf<ApplicationSettings>('settings', {
+  processingMs: { component: 'application', flag: 'processing-ms', realName: 'business logic time per record', kind: { type: 'number', min: 0, max: 60_000 }, doc: 'time the business logic takes per record, before its DB write' },
+  consumerTimeoutMs: { component: 'application', flag: 'consumer-timeout-ms', realName: 'wait for a broker or DB reply', kind: { type: 'number', min: 0.1, max: 60_000 }, doc: 'how long the consumer waits for a broker or DB reply before it counts the call as failed' },
+  dbRetries: { component: 'application', flag: 'db-retries', realName: 'DB write retries', kind: { type: 'int', min: 0, max: 1000 }, doc: 'retries of a DB call whose reply did not come (0: give up and move on)' },
+  dedup: { component: 'application', flag: 'dedup', realName: 'idempotent consumer: dedup key and its transaction', kind: { type: 'enum', values: DEDUP_STRATEGIES }, doc: 'none; a dedup key written in the same DB transaction as the effect; or checked and marked in separate transactions (anti-pattern)' },
+});
+
+export const WORKLOAD_SETTINGS: readonly SettingSpec[] = specsOf<WorkloadSettings>('workload', {
+  messages: { component: 'workload', flag: 'messages', realName: 'messages handed to the producer', kind: { type: 'int', min: 1, max: 100_000 }, doc: 'messages the producer applications hand over', default: 40 },
+  keys: { component: 'workload', flag: 'keys', realName: 'distinct keys (order is checked per key)', kind: { type: 'int', min: 1, max: 10_000 }, doc: 'distinct message keys; per-key order is checked', default: 4 },
+  partitions: { component: 'workload', flag: 'partitions', realName: 'topic partitions', kind: { type: 'int', min: 1, max: 64 }, doc: 'topic partitions; a key always maps to the same partition', default: 2 },
+  produceIntervalMs: { component: 'workload', flag: 'produce-interval-ms', realName: 'time between two hand-overs', kind: { type: 'number', min: 0, max: 60_000 }, doc: 'virtual ms between two hand-overs', default: 2 },
+});
+
+export const TIMING_SETTINGS: readonly SettingSpec[] = specsOf<TimingSettings>('timing', {
+  faultyPhaseMs: {
+    component: 'timing',
+    flag: 'faulty-phase-ms',
+    realName: 'faults are injected before this time, then the system heals',
+    kind: { type: 'number', min: 0, max: 3_600_000 },
+    doc: 'faults stop and the heal phase starts at this virtual time',
+    default: { text: "the workload's duration + 50 ms", derive: (groups) => Math.ceil((groups.workload.messages as number) * (groups.workload.produceIntervalMs as number)) + 50 },
+  },
+  latencyMsMin: { component: 'timing', flag: 'latency-ms-min', realName: 'one-way network latency, minimum', kind: { type: 'number', min: 0, max: 60_000 }, doc: 'shortest one-way network latency', default: 0.2 },
+  latencyMsMax: { component: 'timing', flag: 'latency-ms-max', realName: 'one-way network latency, maximum', kind: { type: 'number', min: { ref: 'latencyMsMin' }, max: 60_000 }, doc: 'longest one-way network latency (jitter drawn from the seed)', default: 1 },
+  restartDelayMs: { component: 'timing', flag: 'restart-delay-ms', realName: 'a crashed producer or consumer restarts after', kind: { type: 'number', min: 0, max: 3_600_000 }, doc: 'how long a crashed producer or consumer stays down in the faulty phase', default: 15 },
+  brokerRestartDelayMs: { component: 'timing', flag: 'broker-restart-delay-ms', realName: 'a failed broker replica restarts after', kind: { type: 'number', min: 0, max: 3_600_000 }, doc: 'how long a failed partition leader stays down in the faulty phase', default: 40 },
+});
+
+export const LIMIT_SETTINGS: readonly SettingSpec[] = specsOf<Limits>('limits', {
+  maxEvents: { component: 'limits', flag: 'max-events', realName: 'stop after this many kernel events', kind: { type: 'int', min: 1, max: 1_000_000_000 }, doc: 'stop, and report it, after this many events', default: 2_000_000 },
+  maxVirtualTimeMs: { component: 'limits', flag: 'max-virtual-time-ms', realName: 'stop after this much virtual time', kind: { type: 'number', min: 1, max: 86_400_000 }, doc: 'stop, and report it, past this virtual time', default: 120_000 },
+});
