@@ -66,6 +66,7 @@ export function planMeta(origin: string, config: SimulationConfig, replay: strin
     mode: config.mode,
     seed: config.seed,
     workload: { ...config.workload },
+    topology: { ...config.topology },
     ...(settings !== undefined && Object.keys(settings).length > 0 ? { settings } : {}),
     ...extra,
     replay,
@@ -90,9 +91,11 @@ export function planMismatchNote(meta: PlanMeta | undefined, config: SimulationC
   const differences: string[] = [];
   if (checkMode && meta.mode !== undefined && meta.mode !== config.mode) differences.push(`--mode ${meta.mode}`);
   if (meta.seed !== undefined && meta.seed !== config.seed) differences.push(`--seed ${meta.seed}`);
-  if (meta.workload !== undefined) {
-    const workload = config.workload as unknown as Record<string, number>;
-    for (const [key, value] of Object.entries(meta.workload)) if (workload[key] !== value) differences.push(`${key}=${String(value)}`);
+  for (const group of ['workload', 'topology'] as const) {
+    const recorded = meta[group];
+    if (recorded === undefined) continue;
+    const current = config[group] as unknown as Record<string, number>;
+    for (const [key, value] of Object.entries(recorded)) if (current[key] !== value) differences.push(`${key}=${String(value)}`);
   }
   if (differences.length === 0) return undefined;
   return `note: ${label} was recorded with ${differences.join(', ')}; this run differs, so it may not show what the recording did${meta.replay !== undefined ? ` (recorded replay: ${meta.replay})` : ''}`;

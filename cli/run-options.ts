@@ -8,14 +8,16 @@ import { ConfigError, MODE_NAMES } from '../models/config.js';
 import type { DeliverySettings, Limits, ModeName, SimulationConfig, TimingSettings, WorkloadSettings } from '../models/config.js';
 import { FAULT_PRESETS, RATE_NAMES } from '../models/faults/catalog.js';
 import type { FaultRates, FaultSource, RateName } from '../models/faults/catalog.js';
-import { planOnly } from '../models/faults/plan.js';
+import { PlanError, checkPlanInstances, planOnly } from '../models/faults/plan.js';
+import type { FaultPlan } from '../models/faults/catalog.js';
+import { buildTopology } from '../models/topology.js';
 import type { PlanMeta } from '../models/faults/plan.js';
 import { resolveConfig } from '../models/engine.js';
 import type { SimulationInput } from '../models/engine.js';
 import { SCENARIOS, findScenario } from '../scenarios/scenarios.js';
 import type { Scenario } from '../scenarios/scenarios.js';
 import { readPlanOption } from './plan-file.js';
-import { SETTING_FLAGS, flagForKey, kindHint, optionProperty, parseDecimal, parseInteger, parseSettingValue } from './setting-flags.js';
+import { SETTING_FLAGS, flagForKey, flagHelp, optionProperty, parseDecimal, parseInteger, parseSettingValue } from './setting-flags.js';
 import { UsageError } from './usage-error.js';
 
 export interface RunSpec {
@@ -72,7 +74,7 @@ export function addWorldOptions(command: Command): Command {
   command
     .option('--scenario <name>', `a named setup: ${SCENARIOS.map((scenario) => scenario.name).join(', ')}`)
     .option('--faults <spec>', `fault rates: a preset (${Object.keys(FAULT_PRESETS).join(', ')}) or a list like drop=0.05,ack-loss=0.05, optionally after a preset (default,dup=0)`);
-  for (const flag of SETTING_FLAGS) command.option(`--${flag.flag} <value>`, `${flag.description} [${kindHint(flag.kind)}]`);
+  for (const spec of SETTING_FLAGS) command.option(`--${spec.flag} <value>`, flagHelp(spec));
   return command;
 }
 
@@ -122,17 +124,18 @@ export function buildRunSpec(values: RunOptionValues, options: { modeRequired?: 
     seed,
     settings: { ...scenario?.settings },
     workload: { ...scenario?.workload },
+    topology: { ...scenario?.topology },
     timing: { ...scenario?.timing },
     limits: {},
   };
   const replayArgs = ['--mode', mode, '--seed', String(seed)];
   if (scenario !== undefined) replayArgs.push('--scenario', scenario.name);
   const groups = input as unknown as Record<string, Record<string, unknown>>;
-  for (const flag of SETTING_FLAGS) {
-    const raw = values[optionProperty(flag.flag)];
+  for (const spec of SETTING_FLAGS) {
+    const raw = values[optionProperty(spec.flag)];
     if (typeof raw !== 'string') continue;
-    groups[flag.group][flag.key] = parseSettingValue(flag, raw);
-    replayArgs.push(`--${flag.flag}`, raw);
+    groups[spec.group][spec.key] = parseSettingValue(spec, raw);
+    replayArgs.push(`--${spec.flag}`, raw);
   }
   const worldArgs = [...replayArgs];
   let faults: FaultSource;
@@ -157,7 +160,19 @@ export function buildRunSpec(values: RunOptionValues, options: { modeRequired?: 
     faults = { rates: FAULT_PRESETS[preset] };
     faultsLabel = preset;
   }
-  return { config: resolveOrExplain(input), faults, faultsLabel, scenario, replayArgs, worldArgs, ...(planMeta !== undefined ? { planMeta } : {}) };
+  const config = resolveOrExplain(input);
+  if ('plan' in faults) checkPlanWorld(faults.plan, config, values.plan === undefined ? `--scenario ${scenario?.name ?? ''}` : '--plan');
+  return { config, faults, faultsLabel, scenario, replayArgs, worldArgs, ...(planMeta !== undefined ? { planMeta } : {}) };
+}
+
+/** A plan naming an instance the world does not have is bad input: one line, exit 2. */
+function checkPlanWorld(plan: FaultPlan, config: SimulationConfig, option: string): void {
+  try {
+    checkPlanInstances(plan, buildTopology(config.topology));
+  } catch (error) {
+    if (error instanceof PlanError) throw new UsageError(`invalid ${option}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** resolveConfig with its ConfigError turned into the CLI's one-line message naming the flag. */
@@ -167,7 +182,7 @@ export function resolveOrExplain(input: SimulationInput): SimulationConfig {
   } catch (error) {
     if (error instanceof ConfigError) {
       // When the conflicting value came from the mode's preset, say so: the user never typed that flag.
-      const given = [input.settings, input.workload, input.timing, input.limits].some((group) => group !== undefined && error.option in group);
+      const given = [input.settings, input.workload, input.topology, input.timing, input.limits].some((group) => group !== undefined && error.option in group);
       const origin = given || error.option === 'mode' || error.option === 'seed' ? '' : ` (the ${input.mode} preset sets it; give ${flagForKey(error.option)} too)`;
       throw new UsageError(`invalid ${flagForKey(error.option)} ${JSON.stringify(error.value)}: expected ${error.allowed}${origin}`);
     }

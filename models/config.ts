@@ -5,7 +5,9 @@
  */
 import type { KafkaSettings } from './kafka/settings.js';
 import type { ModeName } from './modes.js';
+import { workloadDurationMs } from './settings/common.js';
 import type { Limits, TimingSettings, WorkloadSettings } from './settings/common.js';
+import type { TopologySettings } from './topology.js';
 
 export type FamilyName = 'kafka';
 export const FAMILY_NAMES: readonly FamilyName[] = ['kafka'];
@@ -19,17 +21,18 @@ export interface SimulationConfig {
   seed: number;
   settings: DeliverySettings;
   workload: WorkloadSettings;
+  topology: TopologySettings;
   timing: TimingSettings;
   limits: Limits;
 }
 
-export const DEFAULT_WORKLOAD: WorkloadSettings = { messages: 40, keys: 4, partitions: 2, produceIntervalMs: 2 };
+export const DEFAULT_WORKLOAD: WorkloadSettings = { messages: 40, keys: 4, partitions: 2, produceIntervalMs: 2, burst: 0 };
 
 export const DEFAULT_LIMITS: Limits = { maxEvents: 2_000_000, maxVirtualTimeMs: 120_000 };
 
 export function defaultTiming(workload: WorkloadSettings): TimingSettings {
   return {
-    faultyPhaseMs: Math.ceil(workload.messages * workload.produceIntervalMs) + 50,
+    faultyPhaseMs: workloadDurationMs(workload) + 50,
     latencyMsMin: 0.2,
     latencyMsMax: 1,
     restartDelayMs: 15,
@@ -49,3 +52,5 @@ export { COMMIT_STRATEGIES, PRODUCER_BUFFERS } from './kafka/settings.js';
 export type { Acks, CommitStrategy, ProducerBuffer } from './kafka/settings.js';
 export { DEDUP_STRATEGIES } from './settings/common.js';
 export type { DedupStrategy, Limits, TimingSettings, WorkloadSettings } from './settings/common.js';
+export { DEFAULT_TOPOLOGY } from './topology.js';
+export type { TopologySettings } from './topology.js';

@@ -16,12 +16,17 @@ import type { ModelProtocol } from './family.js';
 import { FAULT_PRESETS, countByKind } from './faults/catalog.js';
 import type { Fault, FaultKind, FaultPlan, FaultRates, FaultSource } from './faults/catalog.js';
 import { FaultInjector } from './faults/injector.js';
-import { checkInvariants } from './invariants/index.js';
-import type { InvariantResult } from './invariants/index.js';
+import { checkPlanInstances } from './faults/plan.js';
+import { checkGroups } from './invariants/index.js';
+import type { InvariantResult, Verdicts } from './invariants/index.js';
+import { lagByGroup, worstLag } from './lag.js';
+import type { Lag } from './lag.js';
 import { PROMISES } from './modes.js';
 import type { InvariantName } from './modes.js';
 import { resolveConfig, validateConfig } from './resolve.js';
 import type { SimulationInput } from './resolve.js';
+import { buildTopology } from './topology.js';
+import type { Topology } from './topology.js';
 import { generateWorkload } from './workload.js';
 import type { WorkloadMessage } from './workload.js';
 
@@ -31,7 +36,16 @@ export interface SimulationResult {
   faultSource: FaultSource;
   workload: WorkloadMessage[];
   outcome: RunOutcome;
-  stats: { events: number; virtualTimeMs: number; traceRecords: number };
+  topology: Topology;
+  stats: {
+    events: number;
+    virtualTimeMs: number;
+    traceRecords: number;
+    /** Effects applied per member (`g1/c2`): how a group shared its work. */
+    appliedByConsumer: Record<string, number>;
+    /** The worst consumer lag over the groups. */
+    lag: Lag;
+  };
   /** The faults actually injected, in order, as a replayable plan. */
   injected: FaultPlan;
   /** Plan mode only: faults of the plan that never matched anything in this run. */
@@ -40,7 +54,10 @@ export interface SimulationResult {
   trace: TraceEvent[];
   effects: readonly AppliedEffect[];
   brokerAcked: string[];
+  /** Per invariant, over every group: counts and witnesses summed, the worst status. */
   invariants: Record<InvariantName, InvariantResult>;
+  /** Per consumer group: its own invariants and lag. */
+  groups: Record<string, { invariants: Verdicts; lag: Lag }>;
   /** `violated` when an invariant the mode promises broke. */
   verdict: 'ok' | 'violated';
   /** Hash of the trace (computed on demand: 16 hex digits). */
@@ -64,6 +81,8 @@ export function toFaultSource(faults: FaultsInput | undefined): FaultSource {
 
 export function runSimulation(config: SimulationConfig, source: FaultSource): SimulationResult {
   validateConfig(config);
+  const topology = buildTopology(config.topology);
+  if ('plan' in source) checkPlanInstances(source.plan, topology);
   const family = familyOf(config);
   const healAtUs = msToUs(config.timing.faultyPhaseMs);
   const world = new World<ModelProtocol>({
@@ -78,7 +97,7 @@ export function runSimulation(config: SimulationConfig, source: FaultSource): Si
   const traceFault = (now: number, fault: Fault): void => {
     world.trace.append('message' in fault ? { t: now, actor: 'faults', kind: 'fault', msg: fault.message, fault } : { t: now, actor: 'faults', kind: 'fault', fault });
   };
-  const workload = generateWorkload(config.workload, world.streams);
+  const workload = generateWorkload(config.workload, world.streams, config.topology.producers);
   const crashed: { afterCrash?: (actor: string) => void } = {};
   const env: ModelEnv = {
     config,
@@ -96,8 +115,8 @@ export function runSimulation(config: SimulationConfig, source: FaultSource): Si
   const deployment = family.deploy({ config, world, env, workload });
   crashed.afterCrash = (actor) => deployment.afterCrash(actor);
   world.setHooks(deployment.hooks);
-  for (const window of injector.partitions(config.timing.faultyPhaseMs)) {
-    const [a, b] = deployment.linkEnds(window.link);
+  for (const window of injector.partitions(config.timing.faultyPhaseMs, topology)) {
+    const [a, b] = deployment.linkEnds(window.link, window.producer ?? window.consumer);
     world.partition({ a, b, fromUs: msToUs(window.fromMs), toUs: msToUs(window.fromMs + window.durationMs) });
     injector.recordPartition(window);
   }
@@ -105,15 +124,20 @@ export function runSimulation(config: SimulationConfig, source: FaultSource): Si
   const run = world.run();
   const observed = deployment.observe();
   const records = world.trace.records;
-  const invariants = checkInvariants({ workload, effects: observed.effects, brokerAcked: observed.acknowledged, outcome: run.outcome, trace: records }, PROMISES[config.mode]);
+  const judged = checkGroups({ workload, effects: observed.effects, brokerAcked: observed.acknowledged, outcome: run.outcome, trace: records, groups: observed.groups }, PROMISES[config.mode]);
+  const invariants = judged.invariants;
+  const lags = lagByGroup(workload, observed.handedAtUs, observed.effects, observed.groups);
   const violated = Object.values(invariants).some((invariant) => invariant.status === 'VIOLATED');
+  const appliedByConsumer: Record<string, number> = Object.fromEntries(topology.consumers.map((consumer) => [consumer, 0]));
+  for (const effect of observed.effects) appliedByConsumer[effect.consumer] = (appliedByConsumer[effect.consumer] ?? 0) + 1;
   let hash: string | undefined;
   return {
     config,
     faultSource: source,
     workload,
     outcome: run.outcome,
-    stats: { events: run.events, virtualTimeMs: run.virtualTimeUs / 1000, traceRecords: records.length },
+    topology,
+    stats: { events: run.events, virtualTimeMs: run.virtualTimeUs / 1000, traceRecords: records.length, appliedByConsumer, lag: worstLag(lags) },
     injected: { version: 1, faults: injector.injected },
     unusedPlanFaults: injector.unused(),
     faultCounts: countByKind(injector.injected),
@@ -121,6 +145,7 @@ export function runSimulation(config: SimulationConfig, source: FaultSource): Si
     effects: observed.effects,
     brokerAcked: [...observed.acknowledged],
     invariants,
+    groups: Object.fromEntries(observed.groups.map((group) => [group, { invariants: judged.groups[group], lag: lags[group] }])),
     verdict: violated ? 'violated' : 'ok',
     traceHash: () => (hash ??= traceHash(records)),
   };

@@ -30,10 +30,10 @@ export type ApplicationEvent = At &
   );
 
 /** One DB write's outcome; `storedOffset` only when offsets live in the DB. */
-type DbWriteOutcome<K extends string> = { readonly kind: K; readonly msg: string; readonly attempt: number; readonly partition: number; readonly offset: number; readonly storedOffset?: number };
+type DbWriteOutcome<K extends string> = { readonly kind: K; readonly msg: string; readonly attempt: number; readonly partition: number; readonly offset: number; readonly group: string; readonly storedOffset?: number };
 
 /** The DB: a committed effect (or why none was applied), and dedup marks. */
-export type DbEvent = At & (DbWriteOutcome<'db-commit'> | DbWriteOutcome<'db-duplicate-skipped'> | DbWriteOutcome<'db-already-applied'> | { readonly kind: 'db-mark-seen'; readonly msg: string; readonly attempt: number });
+export type DbEvent = At & (DbWriteOutcome<'db-commit'> | DbWriteOutcome<'db-duplicate-skipped'> | DbWriteOutcome<'db-already-applied'> | { readonly kind: 'db-mark-seen'; readonly msg: string; readonly attempt: number; readonly group: string });
 
 export type SharedEvent = FaultEvent | ApplicationEvent | DbEvent;
 

@@ -29,8 +29,8 @@ export interface DeployInput {
 
 export interface Deployment {
   readonly hooks: WorldHooks<ModelProtocol>;
-  /** The two actors a link joins. */
-  linkEnds(link: LinkName): readonly [string, string];
+  /** The two actors a link of an instance joins (the first instance when none is named). */
+  linkEnds(link: LinkName, instance: string | undefined): readonly [string, string];
   /** Right after the world crashed an actor: record what the crash took with it (a producer's in-memory buffer). */
   afterCrash(actor: string): void;
   /** After the run: what the checkers read. */

@@ -6,4 +6,8 @@ export interface Observations {
   effects: readonly AppliedEffect[];
   /** Ids of messages the broker acknowledged to the producer (acks >= 1): losing one is an acknowledged loss. */
   acknowledged: ReadonlySet<string>;
+  /** When each message was handed over (virtual µs, by workload index; -1 if never). */
+  handedAtUs: readonly number[];
+  /** The consumer groups, in order: every invariant is judged per group. */
+  groups: readonly string[];
 }

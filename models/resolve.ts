@@ -5,12 +5,13 @@
  */
 import { ConfigError } from './config-error.js';
 import { DEFAULT_LIMITS, DEFAULT_WORKLOAD, FAMILY_NAMES, defaultTiming } from './config.js';
-import type { DeliverySettings, FamilyName, Limits, SimulationConfig, TimingSettings, WorkloadSettings } from './config.js';
+import type { DeliverySettings, FamilyName, Limits, SimulationConfig, TimingSettings, TopologySettings, WorkloadSettings } from './config.js';
 import { FAMILIES } from './families.js';
 import type { Family } from './family.js';
 import { MODE_NAMES } from './modes.js';
 import type { ModeName } from './modes.js';
-import { LIMIT_SETTINGS, TIMING_SETTINGS, WORKLOAD_SETTINGS } from './settings/common.js';
+import { LIMIT_SETTINGS, TIMING_SETTINGS, TOPOLOGY_SETTINGS, WORKLOAD_SETTINGS } from './settings/common.js';
+import { DEFAULT_TOPOLOGY } from './topology.js';
 import { acceptsValue, allowedText } from './settings/spec.js';
 import type { SettingGroup, SettingSpec, SettingValue } from './settings/spec.js';
 
@@ -22,13 +23,17 @@ export interface SimulationInput {
   /** Overrides on top of the mode's preset. */
   settings?: Partial<DeliverySettings>;
   workload?: Partial<WorkloadSettings>;
+  topology?: Partial<TopologySettings>;
   timing?: Partial<TimingSettings>;
   limits?: Partial<Limits>;
 }
 
+/** The settings outside the family's own, in validation order. */
+const SHARED_SETTINGS: readonly SettingSpec[] = [...WORKLOAD_SETTINGS, ...TOPOLOGY_SETTINGS, ...TIMING_SETTINGS, ...LIMIT_SETTINGS];
+
 /** Every setting a family's config has, in validation order: the family's own, then the shared groups. */
 export function settingSpecs(family: Family): readonly SettingSpec[] {
-  return [...family.settings, ...WORKLOAD_SETTINGS, ...TIMING_SETTINGS, ...LIMIT_SETTINGS];
+  return [...family.settings, ...SHARED_SETTINGS];
 }
 
 function requireOneOf<T>(option: string, value: unknown, allowed: readonly T[]): void {
@@ -54,6 +59,7 @@ export function resolveConfig(input: SimulationInput): SimulationConfig {
   const specs = settingSpecs(family);
   refuseUnknown('settings', input.settings, specs);
   refuseUnknown('workload', input.workload, specs);
+  refuseUnknown('topology', input.topology, specs);
   refuseUnknown('timing', input.timing, specs);
   refuseUnknown('limits', input.limits, specs);
   const workload = { ...DEFAULT_WORKLOAD, ...input.workload };
@@ -63,6 +69,7 @@ export function resolveConfig(input: SimulationInput): SimulationConfig {
     seed: input.seed,
     settings: { ...preset.settings, ...input.settings },
     workload,
+    topology: { ...DEFAULT_TOPOLOGY, ...input.topology },
     timing: { ...defaultTiming(workload), ...input.timing },
     limits: { ...DEFAULT_LIMITS, ...input.limits },
   };
@@ -81,7 +88,7 @@ export function validateConfig(config: SimulationConfig): void {
   const groups = config as unknown as Record<SettingGroup, Record<string, SettingValue>>;
   for (const spec of family.settings) checkSetting(spec, groups);
   family.checkCombinations(config.settings);
-  for (const spec of [...WORKLOAD_SETTINGS, ...TIMING_SETTINGS, ...LIMIT_SETTINGS]) checkSetting(spec, groups);
+  for (const spec of SHARED_SETTINGS) checkSetting(spec, groups);
 }
 
 function checkSetting(spec: SettingSpec, groups: Record<SettingGroup, Record<string, SettingValue>>): void {

@@ -1,6 +1,10 @@
-/** The producer application's messages: ids, keys (drawn from the `workload` stream) and partitions. */
+/**
+ * The producer applications' messages: ids, keys (drawn from the `workload` stream), partitions, which producer
+ * hands each over, and when. Message i goes to producer i mod N; a burst hands the first messages over at once.
+ */
 import type { RandomStreams } from '../sim/random.js';
 import type { WorkloadSettings } from './settings/common.js';
+import { producerId } from './topology.js';
 
 export interface WorkloadMessage {
   /** m1, m2, ... in hand-over order. */
@@ -8,28 +12,45 @@ export interface WorkloadMessage {
   index: number;
   key: string;
   partition: number;
-  /** Position of this message among its key's messages (0-based): the order the DB must apply them in. */
+  /** The producer instance that hands it over (p1, p2, ...). */
+  producer: string;
+  /**
+   * What per-key order is judged on: the key, or with several producers the producer and the key (a producer
+   * sends its own messages in order; nothing orders two producers' sends of one key).
+   */
+  orderKey: string;
+  /** Position of this message among its order key's messages (0-based): the order the DB must apply them in. */
   keySeq: number;
   /** Virtual time (µs) at which the application hands it to the producer. */
   handoverUs: number;
 }
 
-export function generateWorkload(workload: WorkloadSettings, streams: RandomStreams): WorkloadMessage[] {
+export function generateWorkload(workload: WorkloadSettings, streams: RandomStreams, producers = 1): WorkloadMessage[] {
   const rng = streams.stream('workload');
-  const perKey = new Array<number>(workload.keys).fill(0);
+  const perOrderKey = new Map<string, number>();
   const messages: WorkloadMessage[] = [];
   // One key string per key, shared by its messages (equal strings either way; this saves one per message).
   const keyNames: string[] = [];
+  const producerNames = Array.from({ length: producers }, (_, index) => producerId(index));
+  const burst = Math.max(workload.burst, 1);
   for (let index = 0; index < workload.messages; index++) {
     const keyIndex = rng.intBetween(0, workload.keys - 1);
+    const key = (keyNames[keyIndex] ??= `k${keyIndex}`);
+    const producer = producerNames[index % producers];
+    const orderKey = producers === 1 ? key : `${producer}/${key}`;
+    const keySeq = perOrderKey.get(orderKey) ?? 0;
+    perOrderKey.set(orderKey, keySeq + 1);
     messages.push({
       id: `m${index + 1}`,
       index,
-      key: (keyNames[keyIndex] ??= `k${keyIndex}`),
-      // Keys map to partitions like Kafka's default partitioner: a stable function of the key.
-      partition: keyIndex % workload.partitions,
-      keySeq: perKey[keyIndex]++,
-      handoverUs: Math.round(index * workload.produceIntervalMs * 1000),
+      key,
+      // A stable function of the key, like Kafka's default partitioner; fewer keys than partitions are spread over
+      // the whole range (key i of K on partition floor(i * P / K)), so every range of partitions gets some.
+      partition: workload.keys >= workload.partitions ? keyIndex % workload.partitions : Math.floor((keyIndex * workload.partitions) / workload.keys),
+      producer,
+      orderKey,
+      keySeq,
+      handoverUs: index < burst ? 0 : Math.round((index - burst + 1) * workload.produceIntervalMs * 1000),
     });
   }
   return messages;

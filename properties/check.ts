@@ -24,7 +24,7 @@ export interface CheckOptions {
   /** fast-check's seed. Default: the simulation seed (config.seed), so one number pins the whole search. */
   seed?: number;
   /** What plans to generate; `workload` and `faultyPhaseMs` default to the config's. Default maxFaults 4. */
-  plans?: Omit<FaultPlanConstraints, 'workload'>;
+  plans?: Omit<FaultPlanConstraints, 'workload' | 'topology'>;
   /**
    * Broken invariants per plan already run in this same config. Share one between checks of several
    * invariants with the same seed: they generate the same plans, so each plan is simulated once.
@@ -74,7 +74,7 @@ export function checkInvariant(options: CheckOptions): CheckOutcome {
   const numRuns = options.numRuns ?? 300;
   if (!(Number.isInteger(numRuns) && numRuns >= 1)) throw new RangeError(`numRuns must be an integer >= 1, got ${numRuns}`);
   const seed = options.seed ?? config.seed;
-  const arbitrary = faultPlanArb({ ...options.plans, workload: config.workload, faultyPhaseMs: options.plans?.faultyPhaseMs ?? config.timing.faultyPhaseMs });
+  const arbitrary = faultPlanArb({ ...options.plans, workload: config.workload, topology: config.topology, faultyPhaseMs: options.plans?.faultyPhaseMs ?? config.timing.faultyPhaseMs });
   let simulationRuns = 0;
   let firstPlan: FaultPlan | undefined;
   const cache = options.cache ?? new Map<string, readonly InvariantName[]>();

@@ -40,6 +40,7 @@ export function workloadArb(constraints: WorkloadConstraints = {}): Arbitrary<Wo
     keys: fc.integer({ min: 1, max: maxKeys }),
     partitions: fc.integer({ min: 1, max: maxPartitions }),
     produceIntervalMs: fc.constantFrom(...intervals),
+    burst: fc.constant(0),
   });
 }
 

@@ -7,8 +7,9 @@
  */
 import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
-import { DEFAULT_WORKLOAD, defaultTiming } from '../models/config.js';
-import type { WorkloadSettings } from '../models/config.js';
+import { DEFAULT_TOPOLOGY, DEFAULT_WORKLOAD, defaultTiming } from '../models/config.js';
+import type { TopologySettings, WorkloadSettings } from '../models/config.js';
+import { buildTopology } from '../models/topology.js';
 import { FAULT_KINDS, faultKey, specOf } from '../models/faults/catalog.js';
 import type { Fault, FaultKind, FaultPlan } from '../models/faults/catalog.js';
 import { CONSUMER_CRASH_POINTS, LINK_NAMES, PRODUCER_CRASH_POINTS } from '../models/faults/common.js';
@@ -40,6 +41,11 @@ export interface FaultPlanConstraints {
    * name messages m1..m<messages> and partitions 0..<partitions - 1>. Default: DEFAULT_WORKLOAD.
    */
   workload?: Partial<WorkloadSettings>;
+  /**
+   * The topology the plans will run in (the same partial topology you pass to `simulate`): faults name its
+   * producers and consumers when it has more than one. Default: one producer, one group of one consumer.
+   */
+  topology?: Partial<TopologySettings>;
   /** Highest attempt, delivery and fetch number a fault names. Default 3: the faults that matter are early ones. */
   maxAttempt?: number;
   /** Partition windows start before this virtual time. Default: the default faulty phase of the workload. */
@@ -57,6 +63,9 @@ export interface ResolvedPlanConstraints {
   partitions: number;
   maxAttempt: number;
   faultyPhaseMs: number;
+  producers: readonly string[];
+  consumers: readonly string[];
+  groups: readonly string[];
 }
 
 function requireSubset<T>(name: string, values: readonly T[] | undefined, allowed: readonly T[]): readonly T[] {
@@ -80,6 +89,11 @@ export function resolvePlanConstraints(constraints: FaultPlanConstraints = {}): 
   // Keep FAULT_KINDS' order whatever order the caller gave: it is the simplest-first order cross-shrinking uses.
   const chosen = FAULT_KINDS.filter((kind) => kinds.includes(kind) && actors.includes(ACTOR_OF_KIND[kind]));
   if (chosen.length === 0) throw new RangeError(`kinds and actors leave no fault kind to draw (kinds: ${kinds.join(', ')}; actors: ${actors.join(', ')})`);
+  const topologySettings = { ...DEFAULT_TOPOLOGY, ...constraints.topology };
+  requireInteger('topology.producers', topologySettings.producers, 1, 16);
+  requireInteger('topology.groups', topologySettings.groups, 1, 8);
+  requireInteger('topology.consumers', topologySettings.consumers, 1, 32);
+  const topology = buildTopology(topologySettings);
   const faultyPhaseMs = constraints.faultyPhaseMs ?? defaultTiming(workload).faultyPhaseMs;
   if (!(Number.isFinite(faultyPhaseMs) && faultyPhaseMs >= 1)) throw new RangeError(`faultyPhaseMs: must be a number >= 1, got ${faultyPhaseMs}`);
   return {
@@ -92,6 +106,9 @@ export function resolvePlanConstraints(constraints: FaultPlanConstraints = {}): 
     partitions: requireInteger('workload.partitions', workload.partitions, 1, 64),
     maxAttempt: requireInteger('maxAttempt', constraints.maxAttempt ?? 3, 1, 1000),
     faultyPhaseMs,
+    producers: topology.producers,
+    consumers: topology.consumers,
+    groups: topology.groups.map((group) => group.name),
   };
 }
 

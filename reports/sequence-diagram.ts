@@ -117,6 +117,16 @@ const RENDERERS: { readonly [K in TraceKind]: Renderer<K> } = {
     return drawer.note(drawer.broker(record, record.replica), record, `leader replica ${record.replica} FAILS${fault === undefined ? '' : ' (injected failover)'}`);
   },
   'partition-offline': none,
+  // The group coordinator.
+  'rebalance-started': (drawer, record) => drawer.note(drawer.broker(record), record, `group ${record.group} rebalances: ${record.reason}`),
+  rebalanced: (drawer, record) => {
+    const shares = Object.entries(record.assignment).map(([member, partitions]) => `${member} gets ${partitions.length === 0 ? 'nothing' : partitions.join(', ')}`);
+    return drawer.note(drawer.broker(record), record, `group ${record.group}, generation ${record.generation}: ${shares.join('; ')}`);
+  },
+  'member-expired': (drawer, record) => drawer.note(drawer.broker(record), record, `no heartbeat from ${record.member} for session.timeout.ms: removed from ${record.group}`),
+  'member-left': (drawer, record) => drawer.note(drawer.broker(record), record, `${record.member} left ${record.group}`),
+  'member-removed': (drawer, record) => drawer.note(drawer.broker(record), record, `${record.member} did not rejoin in time: removed from ${record.group}`),
+  'commit-rejected': (drawer, record) => drawer.note(drawer.broker(record), record, `refuse ${record.member}'s commit of offset ${record.offset}: ${record.error}`),
   'leader-elected': (drawer, record) => drawer.note(drawer.broker(record, record.replica), record, `replica ${record.replica} elected leader, log ends at offset ${record.logEnd}`),
   'replica-restarted': none,
   truncated: (drawer, record) => drawer.note(drawer.broker(record, record.replica), record, `replica ${record.replica} truncates ${record.msgs.join(', ')} from offset ${record.fromOffset}`),
@@ -126,6 +136,11 @@ const RENDERERS: { readonly [K in TraceKind]: Renderer<K> } = {
     return drawer.arrow(from, 'C', '-->>', record, `committed offset ${record.positions[drawer.partition] ?? '?'}: resume there`);
   },
   'stale-fetch-discarded': none,
+  assigned: (drawer, record) => drawer.note('C', record, `joined ${record.group} (generation ${record.generation}): partitions ${record.partitions.length === 0 ? 'none' : record.partitions.join(', ')}`),
+  revoked: (drawer, record) => drawer.note('C', record, `gives up partitions ${record.partitions.join(', ')} to rejoin ${record.group}`),
+  'rejoin-needed': none,
+  'left-group': (drawer, record) => drawer.note('C', record, `did not poll for max.poll.interval.ms: leaves ${record.group}`),
+  'commit-failed': (drawer, record) => drawer.arrow(drawer.broker(record), 'C', '-->>', record, `commit of offset ${record.offset} refused: ${record.error}`),
   fetched: (drawer, record) => drawer.arrow(drawer.broker(record), 'C', '->>', record, `fetch from offset ${record.fromOffset}: ${record.msgs.join(', ')}`),
   'commit-sent': (drawer, record) => drawer.commit(record),
   'auto-commit-sent': (drawer, record) => drawer.commit(record),

@@ -125,7 +125,7 @@ function redelivery(facts: TraceFacts, cite: Citations, msg: string, earlier: Ap
 function rewrite(facts: TraceFacts, cite: Citations, msg: string, earlier: Application, later: Application): { text: string; mechanism: string } {
   const replyLost = facts.faultRecord('db-reply-lost', { message: msg, attempt: earlier.attempt });
   const timeout = facts.next(earlier.commit, is('timeout', { msg, attempt: earlier.attempt }));
-  const drop = facts.next(earlier.commit, is('partition-drop', { from: 'db', to: 'consumer' }), later.write);
+  const drop = facts.next(earlier.commit, is('partition-drop', { from: earlier.commit.actor, to: earlier.write?.actor ?? later.write?.actor }), later.write);
   cite.add(earlier.write, replyLost, timeout, later.write, replyLost === undefined ? drop : undefined);
   const why = replyLost !== undefined ? 'but its reply was lost on the way back' : drop !== undefined ? 'but its reply was dropped: the consumer-db link was cut (a network partition)' : 'but its reply did not arrive in time';
   const waited = timeout === undefined ? 'the consumer' : `after consumerTimeoutMs=${trimNumber(facts.settings.consumerTimeoutMs)} without an answer (${at(timeout.t)}) the consumer`;

@@ -11,7 +11,7 @@ import { at, listWords, trimNumber } from './format.js';
 import { attemptFate, electionWords, fireAndForgetWords, resendReason } from './story-producer.js';
 import { Citations } from './story-types.js';
 import type { Story } from './story-types.js';
-import { crashOf, is, restartOf } from './trace-facts.js';
+import { crashOf, is, restartOf, roleOf } from './trace-facts.js';
 import type { TraceFacts } from './trace-facts.js';
 
 interface Told {
@@ -152,7 +152,7 @@ function skippedByConsumer(facts: TraceFacts, cite: Citations, msg: string): Tol
 function droppedAfterDbFailures(facts: TraceFacts, cite: Citations, msg: string, gaveUp: EventOf<'db-gave-up'>): Told {
   const writes = facts.aboutKind(msg, 'db-write');
   const timeouts = facts.aboutKind(msg, 'timeout');
-  const drops = writes.map((write) => facts.next(write, is('partition-drop', { from: 'consumer', to: 'db', t: write.t }))).filter((drop) => drop !== undefined);
+  const drops = writes.map((write) => facts.next(write, is('partition-drop', { from: write.actor, t: write.t }, (drop) => roleOf(drop.to) === 'db'))).filter((drop) => drop !== undefined);
   cite.add(...writes, ...timeouts, ...drops, gaveUp);
   const why = drops.length > 0 ? ' (the consumer-db link was cut: a network partition dropped the write)' : '';
   return {

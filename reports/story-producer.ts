@@ -34,7 +34,7 @@ function partitionWindow(facts: TraceFacts, link: string, record: TraceEvent): E
 function partitionWords(facts: TraceFacts, cite: Citations, link: string, record: TraceEvent): string {
   const window = partitionWindow(facts, link, record);
   cite.add(window);
-  const pretty = link.replace('<->', '-');
+  const pretty = facts.linkName(link);
   if (window === undefined) return `the ${pretty} link was cut (a network partition)`;
   return `the ${pretty} link was cut (a network partition from ${at(window.t)} to ${at(window.untilUs)})`;
 }
@@ -92,7 +92,7 @@ export function attemptFate(facts: TraceFacts, cite: Citations, msg: string, att
     const drop = droppedByPartition(facts, send, 'produce');
     if (drop !== undefined) {
       cite.add(drop);
-      return `was dropped at ${at(drop.t)}: ${partitionWords(facts, cite, 'producer<->broker', drop)}`;
+      return `was dropped at ${at(drop.t)}: ${partitionWords(facts, cite, `${drop.from}<->${drop.to}`, drop)}`;
     }
   }
   const refused = facts.aboutKind(msg, 'produce-refused', { attempt })[0];
@@ -138,10 +138,10 @@ export function attemptFate(facts: TraceFacts, cite: Citations, msg: string, att
     // The crash itself is told by resendReason (it is why the message was sent again).
     return `${appended}${vanished(facts, cite, append)}, but no answer reached the producer`;
   }
-  const responseDrop = facts.next(append, is('partition-drop', { from: 'broker', to: 'producer', type: 'produce-response' }), timeout);
+  const responseDrop = facts.next(append, is('partition-drop', { from: append.actor, to: facts.producerOf(msg), type: 'produce-response' }), timeout);
   if (responseDrop !== undefined) {
     cite.add(responseDrop);
-    return `${appended}, but the answer was dropped at ${at(responseDrop.t)}: ${partitionWords(facts, cite, 'producer<->broker', responseDrop)}`;
+    return `${appended}, but the answer was dropped at ${at(responseDrop.t)}: ${partitionWords(facts, cite, `${responseDrop.to}<->${responseDrop.from}`, responseDrop)}`;
   }
   return `${appended}, but no answer reached the producer in time`;
 }

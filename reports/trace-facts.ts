@@ -8,6 +8,8 @@ import type { DeliverySettings, SimulationConfig } from '../models/config.js';
 import type { SimulationResult } from '../models/engine.js';
 import type { EventOf, FaultEvent, TraceEvent, TraceKind } from '../models/events.js';
 import type { Fault, FaultKind } from '../models/faults/catalog.js';
+import { buildTopology } from '../models/topology.js';
+import type { Topology } from '../models/topology.js';
 import type { WorkloadMessage } from '../models/workload.js';
 
 /** A test on records that narrows the record's type when it passes. */
@@ -34,6 +36,7 @@ export class TraceFacts {
   readonly records: readonly TraceEvent[];
   readonly config: SimulationConfig;
   readonly settings: DeliverySettings;
+  readonly topology: Topology;
   private readonly position = new Map<TraceEvent, number>();
   private readonly byMsg = new Map<string, TraceEvent[]>();
   private readonly messages: Map<string, WorkloadMessage>;
@@ -42,6 +45,7 @@ export class TraceFacts {
     this.records = run.trace;
     this.config = run.config;
     this.settings = run.config.settings;
+    this.topology = buildTopology(run.config.topology);
     this.messages = new Map(run.workload.map((message) => [message.id, message]));
     run.trace.forEach((record, index) => {
       this.position.set(record, index);
@@ -55,6 +59,37 @@ export class TraceFacts {
 
   message(id: string): WorkloadMessage | undefined {
     return this.messages.get(id);
+  }
+
+  /** The producer instance that sends a message (the first one when the message is unknown). */
+  producerOf(msg: string): string {
+    return this.message(msg)?.producer ?? this.topology.producers[0];
+  }
+
+  /**
+   * An actor as the stories name it: by its role alone ("producer", "consumer") when the world has one of that
+   * role, by its instance id ("g1/c2") when it has several.
+   */
+  name(actor: string): string {
+    const role = roleOf(actor);
+    if (role === 'producer') return this.topology.producers.length === 1 ? 'producer' : actor;
+    if (role === 'consumer') return this.topology.consumers.length === 1 ? 'consumer' : actor;
+    return actor;
+  }
+
+  /** "the consumer" or "consumer g1/c2", to start a clause about an actor. */
+  who(actor: string): string {
+    const name = this.name(actor);
+    const role = roleOf(actor);
+    return name === role || role === undefined ? `the ${name}` : `${role} ${name}`;
+  }
+
+  /** A link as the stories name it: "producer-broker", or "p2-broker" when there are several producers. */
+  linkName(link: string): string {
+    return link
+      .split('<->')
+      .map((end) => this.name(end))
+      .join('-');
   }
 
   /** Records naming the message (its `msg`, or a `msgs` list that contains it), in trace order. */

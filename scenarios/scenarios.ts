@@ -4,7 +4,7 @@
  * Settings overrides apply on top of every mode's preset; the promises stay the mode's, so an override that
  * weakens a mode is reported as VIOLATED — which is the point of the anti-pattern scenarios.
  */
-import type { DeliverySettings, ModeName, TimingSettings, WorkloadSettings } from '../models/config.js';
+import type { DeliverySettings, ModeName, TimingSettings, TopologySettings, WorkloadSettings } from '../models/config.js';
 import type { FaultPlan } from '../models/faults/catalog.js';
 import type { InvariantName } from '../models/modes.js';
 
@@ -18,6 +18,7 @@ export interface Scenario {
   /** The mechanism in domain words, for `simulate list` and reports. */
   mechanism: string;
   workload?: Partial<WorkloadSettings>;
+  topology?: Partial<TopologySettings>;
   settings?: Partial<DeliverySettings>;
   timing?: Partial<TimingSettings>;
   /** A fault preset name, or an explicit plan. */

@@ -5,7 +5,7 @@ import { FAULT_KINDS, FAULT_PRESETS, RATE_DESCRIPTIONS, RATE_NAMES } from '../..
 import { FAMILIES } from '../../models/families.js';
 import { PROMISES } from '../../models/modes.js';
 import { SCENARIOS } from '../../scenarios/scenarios.js';
-import { SETTING_FLAGS, kindHint } from '../setting-flags.js';
+import { SETTING_FLAGS, flagHelp } from '../setting-flags.js';
 
 export function registerList(program: Command): void {
   program
@@ -34,6 +34,6 @@ export function renderList(): string {
   }
   lines.push(`fault kinds (in plans): ${FAULT_KINDS.join(', ')}`);
   lines.push('settings (--flag value, on top of the mode preset):');
-  for (const flag of SETTING_FLAGS) lines.push(`  --${flag.flag.padEnd(24)} ${flag.description} [${kindHint(flag.kind)}]`);
+  for (const spec of SETTING_FLAGS) lines.push(`  --${spec.flag.padEnd(24)} ${spec.realName === spec.doc ? '' : `${spec.realName}: `}${flagHelp(spec)}`);
   return lines.join('\n') + '\n';
 }

@@ -39,6 +39,8 @@ export interface DeliveredRecord {
 export interface ApplicationOptions {
   /** The actor the application runs in (crash faults strike it). */
   readonly actor: string;
+  /** The consumer group it belongs to: its effects, dedup keys and stored offsets are the group's own. */
+  readonly group: string;
   /** The DB actor. */
   readonly db: string;
   readonly settings: ApplicationSettings;
@@ -129,9 +131,10 @@ export class ConsumerApplication {
     const attempt = (this.dbAttempts[record.index] ?? 0) + 1;
     this.dbAttempts[record.index] = attempt;
     let message: DbMessage;
-    if (step === 'check') message = { type: 'db-check-seen', msgId: record.msgId, attempt };
-    else if (step === 'mark') message = { type: 'db-mark-seen', msgId: record.msgId, attempt };
-    else message = { type: 'db-apply', msgId: record.msgId, key: record.key, partition: record.partition, offset: record.offset, attempt, dedup: this.options.settings.dedup === 'same-transaction', storeOffset: this.options.storeOffset };
+    const group = this.options.group;
+    if (step === 'check') message = { type: 'db-check-seen', msgId: record.msgId, attempt, group };
+    else if (step === 'mark') message = { type: 'db-mark-seen', msgId: record.msgId, attempt, group };
+    else message = { type: 'db-apply', msgId: record.msgId, key: record.key, partition: record.partition, offset: record.offset, attempt, group, dedup: this.options.settings.dedup === 'same-transaction', storeOffset: this.options.storeOffset };
     if (step === 'apply') ctx.record({ t: ctx.now, actor: this.options.actor, kind: 'db-write', msg: record.msgId, attempt, partition: record.partition, offset: record.offset });
     const token = ++this.token;
     this.state = { kind: 'db-call', record, step, attempt, retriesUsed, token };

@@ -1,7 +1,8 @@
 /**
- * The consumer's database. Every request is one atomic transaction, committed the moment it arrives; its
- * reply can still be lost (db-reply-lost), which is the window "committed, but the consumer doesn't know".
- * Durable: the applied effects, the dedup table (unique message ids), the stored consumer offsets.
+ * The consumers' database. Every request is one atomic transaction, committed the moment it arrives; its reply
+ * can still be lost (db-reply-lost), which is the window "committed, but the consumer doesn't know". Each
+ * consumer group is its own application with its own tables: effects, a dedup table (unique message ids) and
+ * stored offsets per group. Durable: all of it.
  */
 import type { Actor, ActorContext } from '../../sim/world.js';
 import type { DbResult, TraceEvent } from '../events.js';
@@ -21,18 +22,32 @@ export interface AppliedEffect {
   offset: number;
   /** Virtual time (µs) of the commit. */
   t: number;
+  /** The consumer group whose application applied it. */
+  group: string;
+  /** The member that sent the write. */
+  consumer: string;
+}
+
+/** One group's tables. */
+interface GroupTables {
+  readonly seen: Set<string>;
+  readonly offsets: number[];
 }
 
 export class Database implements Actor<DbProtocol> {
   readonly effects: AppliedEffect[] = [];
-  readonly seen = new Set<string>();
-  readonly offsets: number[];
+  private readonly tables = new Map<string, GroupTables>();
 
   constructor(
     readonly id: string,
-    partitions: number,
-  ) {
-    this.offsets = new Array<number>(partitions).fill(0);
+    private readonly partitions: number,
+  ) {}
+
+  /** A group's tables, created on first use (every group starts with no effects and offsets 0). */
+  private group(name: string): GroupTables {
+    let tables = this.tables.get(name);
+    if (tables === undefined) this.tables.set(name, (tables = { seen: new Set(), offsets: new Array<number>(this.partitions).fill(0) }));
+    return tables;
   }
 
   start(): void {}
@@ -41,38 +56,41 @@ export class Database implements Actor<DbProtocol> {
 
   receive(ctx: Ctx, from: string, message: DbMessage): void {
     switch (message.type) {
-      case 'db-apply': {
-        let result: DbResult = 'committed';
-        if (message.storeOffset && this.offsets[message.partition] > message.offset) {
-          // The offset stored with an earlier effect already covers this record: it was applied.
-          result = 'already-applied';
-        } else if (message.dedup && this.seen.has(message.msgId)) {
-          result = 'duplicate-skipped';
-        } else {
-          this.effects.push({ msgId: message.msgId, key: message.key, partition: message.partition, offset: message.offset, t: ctx.now });
-          if (message.dedup) this.seen.add(message.msgId);
-        }
-        if (message.storeOffset && result !== 'already-applied') this.offsets[message.partition] = message.offset + 1;
-        // Hot path: the record is built whole (see ActorContext.record); storedOffset only when the offset is stored.
-        const kind = result === 'committed' ? 'db-commit' : (`db-${result}` as const);
-        if (message.storeOffset) ctx.record({ t: ctx.now, actor: this.id, kind, msg: message.msgId, attempt: message.attempt, partition: message.partition, offset: message.offset, storedOffset: this.offsets[message.partition] });
-        else ctx.record({ t: ctx.now, actor: this.id, kind, msg: message.msgId, attempt: message.attempt, partition: message.partition, offset: message.offset });
-        ctx.send(from, { type: 'db-reply', msgId: message.msgId, attempt: message.attempt, result });
-        return;
-      }
+      case 'db-apply':
+        return this.apply(ctx, from, message);
       case 'db-check-seen':
-        ctx.send(from, { type: 'db-seen', msgId: message.msgId, attempt: message.attempt, seen: this.seen.has(message.msgId) });
+        ctx.send(from, { type: 'db-seen', msgId: message.msgId, attempt: message.attempt, seen: this.group(message.group).seen.has(message.msgId) });
         return;
       case 'db-mark-seen':
-        this.seen.add(message.msgId);
-        ctx.record({ t: ctx.now, actor: this.id, kind: 'db-mark-seen', msg: message.msgId, attempt: message.attempt });
+        this.group(message.group).seen.add(message.msgId);
+        ctx.record({ t: ctx.now, actor: this.id, kind: 'db-mark-seen', msg: message.msgId, attempt: message.attempt, group: message.group });
         ctx.send(from, { type: 'db-marked', msgId: message.msgId, attempt: message.attempt });
         return;
       case 'db-read-offsets':
-        ctx.send(from, { type: 'db-offsets', attempt: message.attempt, offsets: [...this.offsets] });
+        ctx.send(from, { type: 'db-offsets', attempt: message.attempt, offsets: [...this.group(message.group).offsets] });
         return;
       default:
         return;
     }
+  }
+
+  private apply(ctx: Ctx, from: string, message: Extract<DbMessage, { type: 'db-apply' }>): void {
+    const tables = this.group(message.group);
+    let result: DbResult = 'committed';
+    if (message.storeOffset && tables.offsets[message.partition] > message.offset) {
+      // The offset stored with an earlier effect already covers this record: it was applied.
+      result = 'already-applied';
+    } else if (message.dedup && tables.seen.has(message.msgId)) {
+      result = 'duplicate-skipped';
+    } else {
+      this.effects.push({ msgId: message.msgId, key: message.key, partition: message.partition, offset: message.offset, t: ctx.now, group: message.group, consumer: from });
+      if (message.dedup) tables.seen.add(message.msgId);
+    }
+    if (message.storeOffset && result !== 'already-applied') tables.offsets[message.partition] = message.offset + 1;
+    // Hot path: the record is built whole (see ActorContext.record); storedOffset only when the offset is stored.
+    const kind = result === 'committed' ? 'db-commit' : (`db-${result}` as const);
+    if (message.storeOffset) ctx.record({ t: ctx.now, actor: this.id, kind, msg: message.msgId, attempt: message.attempt, partition: message.partition, offset: message.offset, group: message.group, storedOffset: tables.offsets[message.partition] });
+    else ctx.record({ t: ctx.now, actor: this.id, kind, msg: message.msgId, attempt: message.attempt, partition: message.partition, offset: message.offset, group: message.group });
+    ctx.send(from, { type: 'db-reply', msgId: message.msgId, attempt: message.attempt, result });
   }
 }

@@ -2,13 +2,13 @@
 import type { DbResult } from '../events.js';
 
 export type DbMessage =
-  | { type: 'db-apply'; msgId: string; key: string; partition: number; offset: number; attempt: number; dedup: boolean; storeOffset: boolean }
+  | { type: 'db-apply'; msgId: string; key: string; partition: number; offset: number; attempt: number; group: string; dedup: boolean; storeOffset: boolean }
   | { type: 'db-reply'; msgId: string; attempt: number; result: DbResult }
-  | { type: 'db-check-seen'; msgId: string; attempt: number }
+  | { type: 'db-check-seen'; msgId: string; attempt: number; group: string }
   | { type: 'db-seen'; msgId: string; attempt: number; seen: boolean }
-  | { type: 'db-mark-seen'; msgId: string; attempt: number }
+  | { type: 'db-mark-seen'; msgId: string; attempt: number; group: string }
   | { type: 'db-marked'; msgId: string; attempt: number }
-  | { type: 'db-read-offsets'; attempt: number }
+  | { type: 'db-read-offsets'; attempt: number; group: string }
   | { type: 'db-offsets'; attempt: number; offsets: number[] };
 
 /** The DB answers the consumer application sees. */

@@ -40,14 +40,21 @@ export function specOf(kind: FaultKind): FaultSpec<Fault> {
   return FAULT_SPECS[kind] as unknown as FaultSpec<Fault>;
 }
 
-/** The identity of a fault: its kind and every field but the drawn ones. Two faults with the same key hit the same thing. */
+/** Fields that name an instance: optional in a plan (absent means the first instance), resolved by the spec's `instance`. */
+export const INSTANCE_FIELDS: readonly string[] = ['producer', 'consumer', 'group'];
+
+/**
+ * The identity of a fault: its kind, every field but the drawn ones, and the instance it strikes (a fault naming
+ * the first instance and one naming none are the same). Two faults with the same key hit the same thing.
+ */
 export function faultKey(fault: Fault): string {
   const spec = specOf(fault.kind);
   const drawn = spec.drawn ?? [];
   const record = fault as unknown as Record<string, unknown>;
   let key: string = fault.kind;
-  for (const field of Object.keys(spec.fields)) if (!drawn.includes(field as never)) key += `|${String(record[field])}`;
-  return key;
+  for (const field of Object.keys(spec.fields)) if (!drawn.includes(field as never) && !INSTANCE_FIELDS.includes(field)) key += `|${String(record[field])}`;
+  const instance = spec.instance?.(fault);
+  return instance === undefined ? key : `${key}|${instance.name}`;
 }
 
 /** "the broker's ack for m7 (attempt 1) is lost" — one line of domain words per fault, for humans and reports. */

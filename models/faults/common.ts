@@ -2,8 +2,9 @@
  * Fault kinds every broker family shares: a lost DB reply, a cut link, and crashes of the producer and consumer
  * applications at named points of their work.
  */
+import { FIRST_INSTANCE } from '../topology.js';
 import { ordinal } from '../words.js';
-import { integerAtLeast, messageArb, messageId, msAtLeast, oneOf } from './spec.js';
+import { instanceArb, instanceName, integerAtLeast, messageArb, messageId, msAtLeast, oneOf, withInstance } from './spec.js';
 import type { FaultSpec } from './spec.js';
 
 export type LinkName = 'producer-broker' | 'consumer-broker' | 'consumer-db';
@@ -15,16 +16,23 @@ export type ProducerCrashPoint = 'after-handover' | 'after-send';
 export const PRODUCER_CRASH_POINTS: readonly ProducerCrashPoint[] = ['after-handover', 'after-send'];
 
 export type CommonFault =
-  /** The DB commits the consumer's write of `message` (attempt `attempt`) but its reply is lost. */
-  | { kind: 'db-reply-lost'; message: string; attempt: number }
-  /** The link is cut for a window of virtual time (repaired at the heal phase at the latest). */
-  | { kind: 'partition'; link: LinkName; fromMs: number; durationMs: number }
-  /** The consumer crashes at `point` while handling its `delivery`-th delivery of `message`. */
-  | { kind: 'consumer-crash'; message: string; delivery: number; point: ConsumerCrashPoint }
+  /** The DB commits the consumer's write of `message` (its attempt-th DB call for it) but its reply is lost. */
+  | { kind: 'db-reply-lost'; message: string; attempt: number; consumer?: string }
+  /** A producer's or a consumer's link is cut for a window of virtual time (repaired at the heal phase at the latest). */
+  | { kind: 'partition'; link: LinkName; fromMs: number; durationMs: number; producer?: string; consumer?: string }
+  /** The consumer crashes at `point` while handling its `delivery`-th delivery of `message` (counted in its group). */
+  | { kind: 'consumer-crash'; message: string; delivery: number; point: ConsumerCrashPoint; consumer?: string }
   /** The producer crashes right after handing over / first sending `message`. */
   | { kind: 'producer-crash'; message: string; point: ProducerCrashPoint };
 
 type Of<K extends CommonFault['kind']> = Extract<CommonFault, { kind: K }>;
+
+/** "the consumer" or "consumer g1/c2": who a fault names, in the words a plan entry uses. */
+export function consumerWords(consumer: string | undefined): string {
+  return consumer === undefined ? 'the consumer' : `consumer ${consumer}`;
+}
+
+const consumerInstance = (fault: { consumer?: string }) => ({ kind: 'consumer' as const, name: fault.consumer ?? FIRST_INSTANCE.consumer });
 
 export const DB_REPLY_LOST: FaultSpec<Of<'db-reply-lost'>> = {
   kind: 'db-reply-lost',
@@ -32,10 +40,12 @@ export const DB_REPLY_LOST: FaultSpec<Of<'db-reply-lost'>> = {
   rate: 'db-reply-loss',
   summary: "the DB commits the consumer's write but its reply is lost: committed, and the consumer does not know",
   example: { kind: 'db-reply-lost', message: 'm3', attempt: 1 },
-  fields: { message: messageId, attempt: integerAtLeast(1) },
-  describe: (fault) => `the DB commits the write of ${fault.message} (attempt ${fault.attempt}) but its reply is lost`,
+  fields: { message: messageId, attempt: integerAtLeast(1), consumer: instanceName('consumer') },
+  instance: consumerInstance,
+  describe: (fault) => `the DB commits the write of ${fault.message} (attempt ${fault.attempt}${fault.consumer === undefined ? '' : ` by ${fault.consumer}`}) but its reply is lost`,
   drawing: (fault) => ({ arrow: { from: 'db', to: 'consumer', reply: true }, text: `reply for ${fault.message} (attempt ${fault.attempt}) LOST` }),
-  arbitrary: (fc, space) => fc.record({ kind: fc.constant('db-reply-lost' as const), message: messageArb(fc, space), attempt: fc.integer({ min: 1, max: space.maxAttempt }) }),
+  arbitrary: (fc, space) =>
+    fc.record(withInstance({ kind: fc.constant('db-reply-lost' as const), message: messageArb(fc, space), attempt: fc.integer({ min: 1, max: space.maxAttempt }) }, 'consumer', instanceArb(fc, space.consumers))),
 };
 
 export const PARTITION: FaultSpec<Of<'partition'>> = {
@@ -44,16 +54,33 @@ export const PARTITION: FaultSpec<Of<'partition'>> = {
   rate: 'partition',
   summary: 'a link is cut for a window of virtual time: everything sent into it is lost (repaired at the heal at the latest)',
   example: { kind: 'partition', link: 'consumer-db', fromMs: 10, durationMs: 20 },
-  fields: { link: oneOf(LINK_NAMES), fromMs: msAtLeast(0, true), durationMs: msAtLeast(0, false) },
-  describe: (fault) => `the ${fault.link} link is cut from t=${fault.fromMs} ms for ${fault.durationMs} ms`,
+  fields: { link: oneOf(LINK_NAMES), fromMs: msAtLeast(0, true), durationMs: msAtLeast(0, false), producer: instanceName('producer'), consumer: instanceName('consumer') },
+  instance: (fault) => (fault.link === 'producer-broker' ? { kind: 'producer', name: fault.producer ?? FIRST_INSTANCE.producer } : consumerInstance(fault)),
+  validate: (fault) => {
+    if (fault.link === 'producer-broker' && fault.consumer !== undefined) return `"consumer" does not apply to the producer-broker link (name its "producer")`;
+    if (fault.link !== 'producer-broker' && fault.producer !== undefined) return `"producer" does not apply to the ${fault.link} link (name its "consumer")`;
+    return undefined;
+  },
+  describe: (fault) => {
+    const whose = fault.producer ?? fault.consumer;
+    return `the ${fault.link} link${whose === undefined ? '' : ` of ${whose}`} is cut from t=${fault.fromMs} ms for ${fault.durationMs} ms`;
+  },
   drawing: () => undefined,
   arbitrary: (fc, space) => {
     const lastStartMs = Math.max(0, Math.ceil(space.faultyPhaseMs) - 1);
-    return fc.record({
+    const window = fc.record({
       kind: fc.constant('partition' as const),
       link: fc.constantFrom(...(space.links as LinkName[])),
       fromMs: fc.integer({ min: 0, max: lastStartMs }),
       durationMs: fc.integer({ min: 1, max: 30 }),
+    });
+    if (space.producers.length === 1 && space.consumers.length === 1) return window;
+    // Which instance's link: drawn as a position, so a window shrinks toward the first instance.
+    return fc.tuple(window, fc.nat()).map(([fault, pick]) => {
+      const names = fault.link === 'producer-broker' ? space.producers : space.consumers;
+      const name = names[pick % names.length];
+      if (pick % names.length === 0) return fault;
+      return fault.link === 'producer-broker' ? { ...fault, producer: name } : { ...fault, consumer: name };
     });
   },
 };
@@ -72,21 +99,28 @@ export const CONSUMER_CRASH: FaultSpec<Of<'consumer-crash'>> = {
   rate: 'crash',
   summary: 'the consumer crashes after fetching a record, in the middle of processing it, or after its DB commit',
   example: { kind: 'consumer-crash', message: 'm3', delivery: 1, point: 'after-db-commit' },
-  fields: { message: messageId, delivery: integerAtLeast(1), point: oneOf(CONSUMER_CRASH_POINTS) },
+  fields: { message: messageId, delivery: integerAtLeast(1), point: oneOf(CONSUMER_CRASH_POINTS), consumer: instanceName('consumer') },
+  instance: consumerInstance,
   describe: (fault) => {
     const where = { 'after-fetch': 'after fetching', 'mid-process': 'while processing', 'after-db-commit': 'after the DB commit of' }[fault.point];
     const suffix = fault.point === 'after-db-commit' ? ' and before committing its offset' : '';
-    return `the consumer crashes ${where} ${fault.message} (delivery ${fault.delivery})${suffix}`;
+    return `${consumerWords(fault.consumer)} crashes ${where} ${fault.message} (delivery ${fault.delivery})${suffix}`;
   },
   moment: consumerCrashMoment,
   drawing: (fault) => ({ note: 'consumer', text: `CRASH ${consumerCrashMoment(fault)}` }),
   arbitrary: (fc, space) =>
-    fc.record({
-      kind: fc.constant('consumer-crash' as const),
-      message: messageArb(fc, space),
-      delivery: fc.integer({ min: 1, max: space.maxAttempt }),
-      point: fc.constantFrom(...(space.consumerCrashPoints as ConsumerCrashPoint[])),
-    }),
+    fc.record(
+      withInstance(
+        {
+          kind: fc.constant('consumer-crash' as const),
+          message: messageArb(fc, space),
+          delivery: fc.integer({ min: 1, max: space.maxAttempt }),
+          point: fc.constantFrom(...(space.consumerCrashPoints as ConsumerCrashPoint[])),
+        },
+        'consumer',
+        instanceArb(fc, space.consumers),
+      ),
+    ),
 };
 
 const producerCrashMoment = (fault: Of<'producer-crash'>): string => (fault.point === 'after-send' ? `right after sending ${fault.message}` : `right after being handed ${fault.message}`);

@@ -9,6 +9,8 @@ import type { RandomStream, RandomStreams } from '../../sim/random.js';
 import type { Phase } from '../../sim/world.js';
 import { FAULT_KINDS, RATE_NAMES, faultKey, specOf } from './catalog.js';
 import type { Fault, FaultKind, FaultSource, RateName } from './catalog.js';
+import { FIRST_INSTANCE } from '../topology.js';
+import type { Topology } from '../topology.js';
 import { LINK_NAMES } from './common.js';
 import type { CommonFault } from './common.js';
 
@@ -83,8 +85,8 @@ export class FaultInjector {
     return fault as F;
   }
 
-  /** Partition windows are decided up front (they are timed, not tied to a message). */
-  partitions(faultyPhaseMs: number): PartitionFault[] {
+  /** Partition windows are decided up front (they are timed, not tied to a message), per link of every instance. */
+  partitions(faultyPhaseMs: number, topology: Topology): PartitionFault[] {
     if (this.planned !== undefined) {
       const windows = [...this.planned.values()].filter((fault): fault is PartitionFault => fault.kind === 'partition');
       for (const window of windows) if (window.fromMs < faultyPhaseMs) this.used.add(faultKey(window));
@@ -95,13 +97,19 @@ export class FaultInjector {
     const stream = this.streams.stream('faults:partition');
     const windows: PartitionFault[] = [];
     for (const link of LINK_NAMES) {
-      for (let slotMs = 0; slotMs < faultyPhaseMs; slotMs += 10) {
-        if (!stream.chance(decision.threshold)) continue;
-        const fromMs = slotMs + stream.intBetween(0, 9);
-        const durationMs = stream.intBetween(5, 30);
-        // The last slot can start a window after healing: it would cut nothing, and a plan replay (which
-        // skips such windows) would not match, so it is neither applied nor recorded as injected.
-        if (fromMs < faultyPhaseMs) windows.push({ kind: 'partition', link, fromMs, durationMs });
+      const producerLink = link === 'producer-broker';
+      for (const instance of producerLink ? topology.producers : topology.consumers) {
+        // The first instance is named by no field, so one-instance worlds draw and record what they always did.
+        const first = instance === (producerLink ? FIRST_INSTANCE.producer : FIRST_INSTANCE.consumer);
+        const whose = first ? {} : producerLink ? { producer: instance } : { consumer: instance };
+        for (let slotMs = 0; slotMs < faultyPhaseMs; slotMs += 10) {
+          if (!stream.chance(decision.threshold)) continue;
+          const fromMs = slotMs + stream.intBetween(0, 9);
+          const durationMs = stream.intBetween(5, 30);
+          // The last slot can start a window after healing: it would cut nothing, and a plan replay (which
+          // skips such windows) would not match, so it is neither applied nor recorded as injected.
+          if (fromMs < faultyPhaseMs) windows.push({ kind: 'partition', link, fromMs, durationMs, ...whose });
+        }
       }
     }
     return windows;

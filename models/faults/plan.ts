@@ -10,12 +10,15 @@
  * recorded with, the invariant it breaks, a replay command). Replaying never applies `meta` — the command
  * line decides how the world is set up — it only lets tools say "this plan was recorded with ...".
  */
-import type { DeliverySettings, WorkloadSettings } from '../config.js';
+import type { DeliverySettings, TopologySettings, WorkloadSettings } from '../config.js';
+import { TOPOLOGY_SETTINGS, WORKLOAD_SETTINGS } from '../settings/common.js';
 import { KAFKA_MODES } from '../kafka/modes.js';
 import { INVARIANT_NAMES, MODE_NAMES } from '../modes.js';
 import type { InvariantName, ModeName } from '../modes.js';
 import { FAULT_KINDS, describeFault, faultKey, specOf } from './catalog.js';
 import type { Fault, FaultKind, FaultPlan } from './catalog.js';
+import { instancesOf } from '../topology.js';
+import type { Topology } from '../topology.js';
 import { oneOf } from './spec.js';
 import type { FieldCheck } from './spec.js';
 
@@ -31,6 +34,8 @@ export interface PlanMeta {
   seed?: number;
   /** The workload it was recorded with: a replay needs the same one (faults name messages m1..mN). */
   workload?: Partial<WorkloadSettings>;
+  /** The topology it was recorded with (faults name its instances). */
+  topology?: Partial<TopologySettings>;
   /** Settings overrides on top of the mode preset it was recorded with. */
   settings?: Partial<DeliverySettings>;
   /** The invariant this plan breaks (check and shrink write it). */
@@ -83,8 +88,11 @@ export function parseFault(value: unknown, number: number): Fault {
   for (const [name, check] of Object.entries(fields)) {
     const problem = check(value[name]);
     if (problem !== undefined) throw new PlanError(`${where} (${kind}): "${name}" ${problem}; ${describeValue(value[name])}`, number, name);
-    fault[name] = value[name];
+    // Only instance fields may be absent (they mean the first instance); absent stays absent.
+    if (value[name] !== undefined) fault[name] = value[name];
   }
+  const across = specOf(kind as FaultKind).validate?.(fault as unknown as Fault);
+  if (across !== undefined) throw new PlanError(`${where} (${kind}): ${across}`, number);
   return fault as unknown as Fault;
 }
 
@@ -92,7 +100,8 @@ const META_FIELDS: Record<keyof PlanMeta, FieldCheck> = {
   origin: (value) => (typeof value === 'string' ? undefined : 'must be a string'),
   mode: oneOf(MODE_NAMES),
   seed: (value) => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? undefined : 'must be an integer >= 0'),
-  workload: (value) => objectWithKeys(value, ['messages', 'keys', 'partitions', 'produceIntervalMs']) ?? (Object.values(value as object).every((item) => typeof item === 'number') ? undefined : 'must hold numbers only'),
+  workload: (value) => objectWithKeys(value, WORKLOAD_SETTINGS.map((spec) => spec.key)) ?? (Object.values(value as object).every((item) => typeof item === 'number') ? undefined : 'must hold numbers only'),
+  topology: (value) => objectWithKeys(value, TOPOLOGY_SETTINGS.map((spec) => spec.key)) ?? (Object.values(value as object).every((item) => typeof item === 'number') ? undefined : 'must hold numbers only'),
   settings: (value) => objectWithKeys(value, Object.keys(KAFKA_MODES['at-least-once'].settings)),
   invariant: oneOf(INVARIANT_NAMES),
   replay: (value) => (typeof value === 'string' ? undefined : 'must be a string'),
@@ -183,4 +192,19 @@ export function formatPlan(plan: FaultPlan, meta?: PlanMeta): string {
 /** The plan without its metadata (what replays). */
 export function planOnly(plan: FaultPlan): FaultPlan {
   return { version: PLAN_VERSION, faults: plan.faults.map((fault) => ({ ...fault })) };
+}
+
+/**
+ * A plan meets a world: a fault naming an instance the topology does not have could never fire, and would read
+ * as if it had been survived, so it is refused (PlanError naming the fault, the field and the instances there are).
+ */
+export function checkPlanInstances(plan: FaultPlan, topology: Topology): void {
+  plan.faults.forEach((fault, index) => {
+    const instance = specOf(fault.kind).instance?.(fault);
+    if (instance === undefined) return;
+    const names = instancesOf(topology, instance.kind);
+    if (names.includes(instance.name)) return;
+    const field = instance.kind;
+    throw new PlanError(`fault #${index + 1} (${fault.kind}): "${field}" names ${instance.name}, which this world does not have (its ${field}s: ${names.join(', ')})`, index + 1, field);
+  });
 }

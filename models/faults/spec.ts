@@ -10,6 +10,7 @@
 import type { Arbitrary } from 'fast-check';
 import type fcModule from 'fast-check';
 import type { RandomStream } from '../../sim/random.js';
+import type { InstanceKind } from '../topology.js';
 
 /** fast-check itself, handed in by the caller: plain runs never load it. */
 export type FastCheck = typeof fcModule;
@@ -35,6 +36,16 @@ export interface PlanSpace {
   links: readonly string[];
   consumerCrashPoints: readonly string[];
   producerCrashPoints: readonly string[];
+  /** The topology's instances: faults name one when there is more than one to choose from. */
+  producers: readonly string[];
+  consumers: readonly string[];
+  groups: readonly string[];
+}
+
+/** The instance a fault strikes. */
+export interface StruckInstance {
+  readonly kind: InstanceKind;
+  readonly name: string;
 }
 
 /** How a sequence diagram draws a fault, in roles (the renderer picks the participants). */
@@ -53,6 +64,13 @@ export interface FaultSpec<F extends { readonly kind: string } = { readonly kind
   readonly example: F;
   /** Its plan fields besides `kind`, in plan order. */
   readonly fields: { readonly [K in Exclude<keyof F, 'kind'>]-?: FieldCheck };
+  /**
+   * The instance it strikes, for kinds that name one (an optional field: absent means the first instance, so plans
+   * written before topologies keep their meaning). Part of the decision point it names.
+   */
+  instance?(fault: F): StruckInstance;
+  /** A check across fields (undefined when fine). */
+  validate?(fault: F): string | undefined;
   /** Fields a rate-driven run draws when it injects the fault: not part of the decision point it names. */
   readonly drawn?: readonly Exclude<keyof F & string, 'kind'>[];
   /** Fill in the drawn fields from the rate's stream (rate mode only). */
@@ -88,6 +106,29 @@ export const oneOf =
   (allowed: readonly string[]): FieldCheck =>
   (value) =>
     typeof value === 'string' && allowed.includes(value) ? undefined : `must be one of ${allowed.join(', ')}`;
+
+/** An optional instance name: absent, or an id like "g1/c2" (whether the topology has it is checked against the config). */
+export const instanceName =
+  (kind: InstanceKind): FieldCheck =>
+  (value) => {
+    if (value === undefined) return undefined;
+    const pattern = kind === 'producer' ? /^p[1-9]\d{0,2}$/ : kind === 'group' ? /^g[1-9]\d{0,2}$/ : /^g[1-9]\d{0,2}\/c[1-9]\d{0,2}$/;
+    const example = kind === 'producer' ? '"p2"' : kind === 'group' ? '"g2"' : '"g1/c2"';
+    return typeof value === 'string' && pattern.test(value) ? undefined : `must be a ${kind} instance like ${example} (leave it out for the first one)`;
+  };
+
+/**
+ * An instance field for an arbitrary: left out (the first instance) when the topology has one, else any of them.
+ * Leaving it out keeps the plans generated for a one-instance world exactly what they were before topologies.
+ */
+export function instanceArb(fc: FastCheck, names: readonly string[]): Arbitrary<string> | undefined {
+  return names.length > 1 ? fc.constantFrom(...names) : undefined;
+}
+
+/** A record arbitrary's model with an instance field added last when there is a choice (see instanceArb). */
+export function withInstance<T extends object>(model: T, field: string, arbitrary: Arbitrary<string> | undefined): T {
+  return arbitrary === undefined ? model : { ...model, [field]: arbitrary };
+}
 
 /** Message ids are the workload's: m1, m2, ... (hand-over order). */
 export const messageId: FieldCheck = (value) => (typeof value === 'string' && /^m[1-9]\d{0,5}$/.test(value) ? undefined : 'must be a message id like "m3" (m1 is the first message handed over)');

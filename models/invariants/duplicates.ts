@@ -9,13 +9,13 @@ export function checkDuplicates(input: CheckInput, promised: boolean): Invariant
   return duplicatesOf(input, promised, applications(input));
 }
 
-export function duplicatesOf(input: CheckInput, promised: boolean, applied: Applications): InvariantResult {
+export function duplicatesOf(input: CheckInput, promised: boolean, applied: Applications, where = ''): InvariantResult {
   const countAt = (position: number): number => applied.counts[applied.canon[position]];
   const duplicated: number[] = [];
   for (let position = 0; position < input.workload.length; position++) if (countAt(position) > 1) duplicated.push(position);
   const witnesses = duplicated.slice(0, MAX_WITNESSES).map((position) => {
     const message = input.workload[position];
-    return witness(message.id, `${message.id} (key ${message.key}) was applied to the DB ${countAt(position)} times`, input.trace, [message.id]);
+    return witness(message.id, `${message.id} (key ${message.key}) was applied to the DB ${countAt(position)} times${where}`, input.trace, [message.id]);
   });
   return result('duplicates', promised, duplicated.length, witnesses);
 }

@@ -4,23 +4,17 @@
  * inputs. Each returns a count and witnesses; `judge` turns that into holds / broken, as expected / VIOLATED.
  */
 import type { InvariantName } from '../modes.js';
-import { applications } from './applications.js';
-import { duplicatesOf } from './duplicates.js';
+import { checkGroups } from './groups.js';
 import type { CheckInput } from './input.js';
-import { checkLiveness } from './liveness.js';
-import { lossOf } from './loss.js';
-import { orderOf } from './order.js';
 import type { InvariantResult } from './witness.js';
 
+/** Every invariant, judged per consumer group (see checkGroups) and summed over the groups. */
 export function checkInvariants(input: CheckInput, promises: Record<InvariantName, boolean>): Record<InvariantName, InvariantResult> {
-  const applied = applications(input);
-  return {
-    loss: lossOf(input, promises.loss, applied),
-    duplicates: duplicatesOf(input, promises.duplicates, applied),
-    order: orderOf(input, promises.order, applied),
-    liveness: checkLiveness(input, promises.liveness),
-  };
+  return checkGroups(input, promises).invariants;
 }
+
+export { checkGroups } from './groups.js';
+export type { GroupedVerdicts, Verdicts } from './groups.js';
 
 export { checkDuplicates } from './duplicates.js';
 export { checkLiveness } from './liveness.js';

@@ -11,4 +11,6 @@ export interface CheckInput {
   brokerAcked: ReadonlySet<string>;
   outcome: RunOutcome;
   trace: readonly TraceRecord[];
+  /** The consumer groups to judge, each on its own effects (default: one group, g1, taking every effect). */
+  groups?: readonly string[];
 }

@@ -10,7 +10,7 @@ export function checkOrder(input: CheckInput, promised: boolean): InvariantResul
   return orderOf(input, promised, applications(input));
 }
 
-export function orderOf(input: CheckInput, promised: boolean, applied: Applications): InvariantResult {
+export function orderOf(input: CheckInput, promised: boolean, applied: Applications, where = ''): InvariantResult {
   const firstApplied = new Uint8Array(input.workload.length);
   const latestPerKey = new Map<string, WorkloadMessage>();
   const witnesses: Witness[] = [];
@@ -21,14 +21,17 @@ export function orderOf(input: CheckInput, promised: boolean, applied: Applicati
     if (firstApplied[position] === 1) continue; // re-applications are the duplicates checker's business
     firstApplied[position] = 1;
     const message = input.workload[applied.last[position]];
-    const latest = latestPerKey.get(message.key);
+    // Per order key: the key, or the producer and the key (nothing orders two producers' sends of one key).
+    const orderKey = message.orderKey ?? message.key;
+    const latest = latestPerKey.get(orderKey);
     if (latest !== undefined && latest.keySeq > message.keySeq) {
       count++;
       if (witnesses.length < MAX_WITNESSES) {
-        witnesses.push(witness(message.id, `${message.id} was applied after ${latest.id}, but the producer sent ${message.id} first (key ${message.key})`, input.trace, [message.id, latest.id]));
+        const whose = orderKey === message.key ? `key ${message.key}` : `key ${message.key} of producer ${message.producer}`;
+        witnesses.push(witness(message.id, `${message.id} was applied after ${latest.id}${where}, but the producer sent ${message.id} first (${whose})`, input.trace, [message.id, latest.id]));
       }
     } else {
-      latestPerKey.set(message.key, message);
+      latestPerKey.set(orderKey, message);
     }
   }
   return result('order', promised, count, witnesses);

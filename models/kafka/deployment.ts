@@ -1,6 +1,7 @@
 /**
- * Puts a Kafka world together: the producer, the broker cluster, the consumer and the DB, the network-level
- * decision points (which message a fault kind hits, in domain terms), quiescence and the heal.
+ * Puts a Kafka world together for a topology: its producers, the broker cluster (with the group coordinator), the
+ * members of every consumer group and the DB; the network-level decision points (which message a fault kind hits,
+ * in domain terms, and on which instance); quiescence and the heal.
  */
 import type { Phase } from '../../sim/world.js';
 import { msToUs } from '../config.js';
@@ -8,30 +9,25 @@ import { Database } from '../db/database.js';
 import type { DbMessage } from '../db/protocol.js';
 import type { DeployInput, Deployment } from '../family.js';
 import type { Fault } from '../faults/catalog.js';
-import type { FaultInjector } from '../faults/injector.js';
 import type { LinkName } from '../faults/common.js';
+import type { FaultInjector } from '../faults/injector.js';
+import { FIRST_INSTANCE, buildTopology } from '../topology.js';
 import { Broker } from './broker/broker.js';
 import { KafkaConsumer } from './consumer/consumer.js';
 import { Producer } from './producer.js';
+import { isBackground } from './protocol.js';
 import type { KafkaMessage } from './protocol.js';
 
-export const PRODUCER = 'producer';
 export const BROKER = 'broker';
-export const CONSUMER = 'consumer';
 export const DB = 'db';
 
-const LINK_ENDS: Record<LinkName, readonly [string, string]> = {
-  'producer-broker': [PRODUCER, BROKER],
-  'consumer-broker': [CONSUMER, BROKER],
-  'consumer-db': [CONSUMER, DB],
-};
-
 export function deployKafka({ config, world, env, workload }: DeployInput): Deployment {
-  const producer = new Producer(PRODUCER, BROKER, env, workload);
-  const broker = new Broker(BROKER, env);
-  const consumer = new KafkaConsumer(CONSUMER, BROKER, DB, env);
+  const topology = buildTopology(config.topology);
+  const producers = topology.producers.map((id, index) => new Producer(id, BROKER, env, workload.filter((message) => message.producer === id), index, topology.producers.length));
+  const broker = new Broker(BROKER, env, topology.groups.map((group) => group.name));
+  const consumers = topology.consumers.map((id) => new KafkaConsumer(id, BROKER, DB, env));
   const db = new Database(DB, config.workload.partitions);
-  for (const actor of [producer, broker, consumer, db]) world.addActor(actor);
+  for (const actor of [...producers, broker, ...consumers, db]) world.addActor(actor);
 
   // Asked after every event of the heal phase: one array filled in place, not a fresh one per event.
   const watermarks = new Array<number>(broker.partitions.length).fill(0);
@@ -39,33 +35,54 @@ export function deployKafka({ config, world, env, workload }: DeployInput): Depl
     for (let partition = 0; partition < watermarks.length; partition++) watermarks[partition] = broker.partitions[partition].hw;
     return watermarks;
   };
+  const coordinator = broker.coordinator;
+  const consumersCaughtUp = (): boolean => {
+    const hw = highWatermarks();
+    return consumers.every((consumer) => coordinator.isStable(consumer.group) && coordinator.hasMember(consumer.group, consumer.memberId) && consumer.isCaughtUp(hw, coordinator.generation(consumer.group)));
+  };
   return {
     hooks: {
-      networkFault: (_from, _to, message, now, phase) => {
-        const fault = networkFault(env.faults, message as KafkaMessage | DbMessage, phase);
+      networkFault: (from, to, message, now, phase) => {
+        const fault = networkFault(env.faults, from, to, message as KafkaMessage | DbMessage, phase);
         if (fault === undefined) return undefined;
         env.traceFault({ now }, fault);
         if (fault.kind === 'fetch-duplicated') return { kind: 'duplicate' };
         if (fault.kind === 'request-delayed') return { kind: 'delay', delayUs: msToUs(fault.delayMs) };
         return { kind: 'drop' };
       },
-      // The checks are pure; the consumer's goes first as it is nearly always the one that says "not yet".
-      isQuiescent: () => consumer.isCaughtUp(highWatermarks()) && producer.isIdle() && broker.isIdle(),
+      isBackground,
+      // The checks are pure; the consumers' go first as they are nearly always the ones that say "not yet".
+      isQuiescent: () => consumersCaughtUp() && producers.every((producer) => producer.isIdle()) && broker.isIdle(),
       onHeal: () => broker.heal(world.contextOf(BROKER)),
     },
-    linkEnds: (link) => LINK_ENDS[link],
-    afterCrash: (actor) => {
-      if (actor === producer.id && producer.lostOnCrash.length > 0) world.trace.append({ t: world.now, actor: producer.id, kind: 'buffer-lost', msgs: producer.lostOnCrash });
+    linkEnds: (link: LinkName, instance: string | undefined) => {
+      if (link === 'producer-broker') return [instance ?? FIRST_INSTANCE.producer, BROKER];
+      return [instance ?? FIRST_INSTANCE.consumer, link === 'consumer-broker' ? BROKER : DB];
     },
-    observe: () => ({ effects: db.effects, acknowledged: producer.brokerAcked }),
+    afterCrash: (actor) => {
+      const producer = producers.find((candidate) => candidate.id === actor);
+      if (producer !== undefined && producer.lostOnCrash.length > 0) world.trace.append({ t: world.now, actor: producer.id, kind: 'buffer-lost', msgs: producer.lostOnCrash });
+    },
+    observe: () => {
+      const acknowledged = new Set<string>();
+      for (const producer of producers) for (const id of producer.brokerAcked) acknowledged.add(id);
+      const handedAtUs = new Array<number>(workload.length).fill(-1);
+      for (const producer of producers) producer.handedAtUs.forEach((time, index) => (handedAtUs[index] = time));
+      return { effects: db.effects, acknowledged, handedAtUs, groups: topology.groups.map((group) => group.name) };
+    },
   };
+}
+
+/** A fault naming a consumer names it only when it is not the first one (plans without instances keep their meaning). */
+function onConsumer<F extends Fault>(fault: F, consumer: string): F {
+  return consumer === FIRST_INSTANCE.consumer ? fault : { ...fault, consumer };
 }
 
 /**
  * The network-level decision points, named in domain terms. Every message sent passes here, so each point is
  * `draw(kind) ? inject(candidate)`: the candidate fault is built only when the draw fired (see FaultInjector.draw).
  */
-function networkFault(injector: FaultInjector, message: KafkaMessage | DbMessage, phase: Phase): Fault | undefined {
+function networkFault(injector: FaultInjector, from: string, to: string, message: KafkaMessage | DbMessage, phase: Phase): Fault | undefined {
   if (phase !== 'faulty') return undefined;
   switch (message.type) {
     case 'produce':
@@ -80,15 +97,15 @@ function networkFault(injector: FaultInjector, message: KafkaMessage | DbMessage
     case 'fetch-response':
       if (message.records.length === 0) return undefined;
       return (
-        (injector.draw('fetch-lost', phase) ? injector.inject({ kind: 'fetch-lost', partition: message.partition, fromOffset: message.fromOffset, attempt: message.attempt }) : undefined) ??
-        (injector.draw('fetch-duplicated', phase) ? injector.inject({ kind: 'fetch-duplicated', partition: message.partition, fromOffset: message.fromOffset, attempt: message.attempt }) : undefined)
+        (injector.draw('fetch-lost', phase) ? injector.inject(onConsumer({ kind: 'fetch-lost', partition: message.partition, fromOffset: message.fromOffset, attempt: message.attempt }, to)) : undefined) ??
+        (injector.draw('fetch-duplicated', phase) ? injector.inject(onConsumer({ kind: 'fetch-duplicated', partition: message.partition, fromOffset: message.fromOffset, attempt: message.attempt }, to)) : undefined)
       );
     case 'commit':
       if (!injector.draw('commit-lost', phase)) return undefined;
-      return injector.inject({ kind: 'commit-lost', partition: message.partition, offset: message.offset, attempt: message.attempt });
+      return injector.inject(onConsumer({ kind: 'commit-lost', partition: message.partition, offset: message.offset, attempt: message.attempt }, from));
     case 'db-reply':
       if (message.result !== 'committed' || !injector.draw('db-reply-lost', phase)) return undefined;
-      return injector.inject({ kind: 'db-reply-lost', message: message.msgId, attempt: message.attempt });
+      return injector.inject(onConsumer({ kind: 'db-reply-lost', message: message.msgId, attempt: message.attempt }, to));
     default:
       return undefined;
   }

@@ -2,7 +2,7 @@
  * What the Kafka family's actors write into the trace, as one typed union per actor. Field order is part of the
  * trace's bytes (the hash is over the JSON lines), so every record is built whole, in the order written here.
  */
-import type { ProduceError } from './protocol.js';
+import type { CommitError, ProduceError } from './protocol.js';
 
 interface At {
   readonly t: number;
@@ -29,7 +29,7 @@ export type BrokerEvent = At &
     | { readonly kind: 'append'; readonly msg: string; readonly attempt: number; readonly partition: number; readonly offset: number; readonly replica: number }
     | { readonly kind: 'produce-refused'; readonly msg: string; readonly attempt: number; readonly partition: number; readonly error: ProduceError; readonly isr?: number; readonly expectedSeq?: number; readonly seq?: number }
     | { readonly kind: 'duplicate-dropped'; readonly msg: string; readonly attempt: number; readonly partition: number; readonly offset: number | undefined }
-    | { readonly kind: 'offset-committed'; readonly partition: number; readonly offset: number; readonly attempt: number }
+    | { readonly kind: 'offset-committed'; readonly partition: number; readonly offset: number; readonly attempt: number; readonly group: string }
     | { readonly kind: 'isr-joined'; readonly partition: number; readonly replica: number }
     | { readonly kind: 'leader-failed'; readonly partition: number; readonly replica: number; readonly unansweredMsgs: readonly string[] }
     | { readonly kind: 'partition-offline'; readonly partition: number }
@@ -38,17 +38,34 @@ export type BrokerEvent = At &
     | { readonly kind: 'truncated'; readonly partition: number; readonly replica: number; readonly fromOffset: number; readonly msgs: readonly string[] }
   );
 
+/** The group coordinator (on the broker): membership, rebalances and which commits it takes. */
+export type CoordinatorEvent = At &
+  (
+    | { readonly kind: 'rebalance-started'; readonly group: string; readonly generation: number; readonly reason: string }
+    | { readonly kind: 'rebalanced'; readonly group: string; readonly generation: number; readonly assignment: Readonly<Record<string, readonly number[]>> }
+    | { readonly kind: 'member-expired'; readonly group: string; readonly member: string; readonly lastHeartbeatUs: number }
+    | { readonly kind: 'member-left'; readonly group: string; readonly member: string }
+    | { readonly kind: 'member-removed'; readonly group: string; readonly member: string }
+    | { readonly kind: 'commit-rejected'; readonly group: string; readonly member: string; readonly partition: number; readonly offset: number; readonly attempt: number; readonly error: CommitError }
+  );
+
 /** The consumer client's side: finding its offsets, fetching, committing. */
 export type ConsumerClientEvent = At &
   (
+    | { readonly kind: 'assigned'; readonly group: string; readonly generation: number; readonly partitions: readonly number[] }
+    | { readonly kind: 'revoked'; readonly group: string; readonly generation: number; readonly partitions: readonly number[] }
+    | { readonly kind: 'rejoin-needed'; readonly group: string; readonly generation: number; readonly reason: 'rebalance' | 'unknown-member' | 'commit-failed' | 'poll-timeout' }
+    | { readonly kind: 'left-group'; readonly group: string; readonly generation: number; readonly reason: 'max.poll.interval.ms' }
+    | { readonly kind: 'commit-failed'; readonly partition: number; readonly offset: number; readonly attempt: number; readonly error: CommitError }
+    /** Positions by partition (-1 where the member has no assignment). */
     | { readonly kind: 'resumed'; readonly positions: readonly number[]; readonly from: 'broker' | 'db' }
     | { readonly kind: 'stale-fetch-discarded'; readonly partition: number; readonly fromOffset: number; readonly attempt: number }
     | { readonly kind: 'fetched'; readonly partition: number; readonly fromOffset: number; readonly msgs: readonly string[]; readonly position: number }
     | { readonly kind: 'commit-sent'; readonly partition: number; readonly offset: number; readonly attempt: number }
     | { readonly kind: 'auto-commit-sent'; readonly partition: number; readonly offset: number; readonly attempt: number }
-    | { readonly kind: 'timeout'; readonly call: 'offsets'; readonly attempt: number }
+    | { readonly kind: 'timeout'; readonly call: 'join' | 'offsets'; readonly attempt: number }
     | { readonly kind: 'timeout'; readonly call: 'fetch'; readonly partition: number; readonly fromOffset: number; readonly attempt: number }
     | { readonly kind: 'timeout'; readonly call: 'commit'; readonly partition: number; readonly offset: number; readonly attempt: number }
   );
 
-export type KafkaEvent = ProducerEvent | BrokerEvent | ConsumerClientEvent;
+export type KafkaEvent = ProducerEvent | BrokerEvent | CoordinatorEvent | ConsumerClientEvent;

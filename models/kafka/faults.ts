@@ -2,8 +2,9 @@
  * The Kafka family's own fault kinds: produce requests and their answers lost or held up, fetch responses lost or
  * delivered twice, offset commits lost, and a partition leader failing right after an append.
  */
-import { integerAtLeast, messageArb, messageId, msAtLeast } from '../faults/spec.js';
+import { instanceArb, instanceName, integerAtLeast, messageArb, messageId, msAtLeast, withInstance } from '../faults/spec.js';
 import type { FaultSpec } from '../faults/spec.js';
+import { FIRST_INSTANCE } from '../topology.js';
 import { trimNumber } from '../words.js';
 
 export type KafkaFault =
@@ -14,15 +15,18 @@ export type KafkaFault =
   /** That produce request is held up by `delayMs` (everything behind it on the link waits too). */
   | { kind: 'request-delayed'; message: string; attempt: number; delayMs: number }
   /** The broker's fetch response for `partition` from `fromOffset` (the consumer's attempt-th fetch there) arrives twice. */
-  | { kind: 'fetch-duplicated'; partition: number; fromOffset: number; attempt: number }
+  | { kind: 'fetch-duplicated'; partition: number; fromOffset: number; attempt: number; consumer?: string }
   /** That fetch response is lost. */
-  | { kind: 'fetch-lost'; partition: number; fromOffset: number; attempt: number }
+  | { kind: 'fetch-lost'; partition: number; fromOffset: number; attempt: number; consumer?: string }
   /** The consumer's attempt-th offset commit of `offset` for `partition` is lost on the way to the broker. */
-  | { kind: 'commit-lost'; partition: number; offset: number; attempt: number }
+  | { kind: 'commit-lost'; partition: number; offset: number; attempt: number; consumer?: string }
   /** The leader of `message`'s partition fails right after appending `message` (first append) and answering. */
   | { kind: 'leader-failover'; message: string };
 
 type Of<K extends KafkaFault['kind']> = Extract<KafkaFault, { kind: K }>;
+
+const consumerInstance = (fault: { consumer?: string }) => ({ kind: 'consumer' as const, name: fault.consumer ?? FIRST_INSTANCE.consumer });
+const toConsumer = (fault: { consumer?: string }): string => (fault.consumer === undefined ? '' : ` to ${fault.consumer}`);
 
 export const REQUEST_LOST: FaultSpec<Of<'request-lost'>> = {
   kind: 'request-lost',
@@ -67,12 +71,18 @@ export const REQUEST_DELAYED: FaultSpec<Of<'request-delayed'>> = {
 /** Offsets a small workload reaches: per partition at most `messages` records (plus retried duplicates). */
 const fetchArbitrary = <K extends 'fetch-duplicated' | 'fetch-lost'>(kind: K): FaultSpec<Of<K>>['arbitrary'] =>
   (fc, space) =>
-    fc.record({
-      kind: fc.constant(kind),
-      partition: fc.integer({ min: 0, max: space.partitions - 1 }),
-      fromOffset: fc.integer({ min: 0, max: space.messages }),
-      attempt: fc.integer({ min: 1, max: space.maxAttempt }),
-    }) as ReturnType<FaultSpec<Of<K>>['arbitrary']>;
+    fc.record(
+      withInstance(
+        {
+          kind: fc.constant(kind),
+          partition: fc.integer({ min: 0, max: space.partitions - 1 }),
+          fromOffset: fc.integer({ min: 0, max: space.messages }),
+          attempt: fc.integer({ min: 1, max: space.maxAttempt }),
+        },
+        'consumer',
+        instanceArb(fc, space.consumers),
+      ),
+    ) as ReturnType<FaultSpec<Of<K>>['arbitrary']>;
 
 export const FETCH_DUPLICATED: FaultSpec<Of<'fetch-duplicated'>> = {
   kind: 'fetch-duplicated',
@@ -80,8 +90,9 @@ export const FETCH_DUPLICATED: FaultSpec<Of<'fetch-duplicated'>> = {
   rate: 'dup',
   summary: 'a fetch response is delivered twice (the consumer discards the stale copy, as Kafka does)',
   example: { kind: 'fetch-duplicated', partition: 0, fromOffset: 2, attempt: 1 },
-  fields: { partition: integerAtLeast(0), fromOffset: integerAtLeast(0), attempt: integerAtLeast(1) },
-  describe: (fault) => `the fetch response for partition ${fault.partition} from offset ${fault.fromOffset} (fetch ${fault.attempt}) is delivered twice`,
+  fields: { partition: integerAtLeast(0), fromOffset: integerAtLeast(0), attempt: integerAtLeast(1), consumer: instanceName('consumer') },
+  instance: consumerInstance,
+  describe: (fault) => `the fetch response for partition ${fault.partition} from offset ${fault.fromOffset} (fetch ${fault.attempt})${toConsumer(fault)} is delivered twice`,
   drawing: (fault) => ({ note: 'consumer', text: `fetch response from offset ${fault.fromOffset} arrives twice` }),
   arbitrary: fetchArbitrary('fetch-duplicated'),
 };
@@ -92,8 +103,9 @@ export const FETCH_LOST: FaultSpec<Of<'fetch-lost'>> = {
   rate: 'drop',
   summary: 'a fetch response is lost on the way to the consumer',
   example: { kind: 'fetch-lost', partition: 0, fromOffset: 2, attempt: 1 },
-  fields: { partition: integerAtLeast(0), fromOffset: integerAtLeast(0), attempt: integerAtLeast(1) },
-  describe: (fault) => `the fetch response for partition ${fault.partition} from offset ${fault.fromOffset} (fetch ${fault.attempt}) is lost`,
+  fields: { partition: integerAtLeast(0), fromOffset: integerAtLeast(0), attempt: integerAtLeast(1), consumer: instanceName('consumer') },
+  instance: consumerInstance,
+  describe: (fault) => `the fetch response for partition ${fault.partition} from offset ${fault.fromOffset} (fetch ${fault.attempt})${toConsumer(fault)} is lost`,
   drawing: (fault) => ({ arrow: { from: 'broker', to: 'consumer', reply: true }, text: `fetch response from offset ${fault.fromOffset} LOST` }),
   arbitrary: fetchArbitrary('fetch-lost'),
 };
@@ -104,16 +116,23 @@ export const COMMIT_LOST: FaultSpec<Of<'commit-lost'>> = {
   rate: 'drop',
   summary: "the consumer's offset commit is lost on the way to the broker",
   example: { kind: 'commit-lost', partition: 0, offset: 3, attempt: 1 },
-  fields: { partition: integerAtLeast(0), offset: integerAtLeast(0), attempt: integerAtLeast(1) },
-  describe: (fault) => `the consumer's commit of offset ${fault.offset} on partition ${fault.partition} (attempt ${fault.attempt}) is lost`,
+  fields: { partition: integerAtLeast(0), offset: integerAtLeast(0), attempt: integerAtLeast(1), consumer: instanceName('consumer') },
+  instance: consumerInstance,
+  describe: (fault) => `${fault.consumer === undefined ? "the consumer's" : `${fault.consumer}'s`} commit of offset ${fault.offset} on partition ${fault.partition} (attempt ${fault.attempt}) is lost`,
   drawing: (fault) => ({ arrow: { from: 'consumer', to: 'broker', reply: false }, text: `commit offset ${fault.offset} LOST` }),
   arbitrary: (fc, space) =>
-    fc.record({
-      kind: fc.constant('commit-lost' as const),
-      partition: fc.integer({ min: 0, max: space.partitions - 1 }),
-      offset: fc.integer({ min: 1, max: space.messages }),
-      attempt: fc.integer({ min: 1, max: space.maxAttempt }),
-    }),
+    fc.record(
+      withInstance(
+        {
+          kind: fc.constant('commit-lost' as const),
+          partition: fc.integer({ min: 0, max: space.partitions - 1 }),
+          offset: fc.integer({ min: 1, max: space.messages }),
+          attempt: fc.integer({ min: 1, max: space.maxAttempt }),
+        },
+        'consumer',
+        instanceArb(fc, space.consumers),
+      ),
+    ),
 };
 
 export const LEADER_FAILOVER: FaultSpec<Of<'leader-failover'>> = {

@@ -15,6 +15,15 @@ const common = {
   maxPollRecords: 5,
   pollIntervalMs: 2,
   consumerTimeoutMs: 10,
+  // Kafka's defaults (3.x) scaled down like the other times: session.timeout.ms 45 s, heartbeat.interval.ms a third
+  // of it, max.poll.interval.ms 300 s. Every member has a group.instance.id (static membership, KIP-345), so a
+  // crashed member that restarts within its session keeps its partitions; one gone longer is removed and its
+  // partitions move. With --membership dynamic every restart is a new member, and the group rebalances.
+  assignor: 'range',
+  membership: 'static',
+  sessionTimeoutMs: 45,
+  heartbeatIntervalMs: 15,
+  maxPollIntervalMs: 300,
 } as const;
 
 export const KAFKA_MODES: Record<ModeName, ModePreset<KafkaSettings>> = {

@@ -38,6 +38,8 @@ export class Producer implements Actor<KafkaProtocol> {
   private outboxSize = 0;
   /** Messages acknowledged by the broker to the application (acks >= 1), or sent (acks = 0), by workload index. */
   readonly acknowledged: boolean[] = [];
+  /** When the application handed each message over, by workload index (virtual µs): where consumer lag is measured from. */
+  readonly handedAtUs: number[] = [];
   /** Messages the broker itself acknowledged (acks >= 1): losing one of these is an acknowledged loss. */
   readonly brokerAcked = new Set<string>();
   readonly gaveUp = new Set<string>();
@@ -60,7 +62,11 @@ export class Producer implements Actor<KafkaProtocol> {
     /** The broker actor every produce request goes to. */
     private readonly broker: string,
     private readonly env: ModelEnv,
+    /** The messages this producer's application hands over, in hand-over order. */
     private readonly workload: readonly WorkloadMessage[],
+    /** This producer's place among `producers` (producer ids must differ between producers and sessions). */
+    private readonly producerIndex = 0,
+    private readonly producers = 1,
   ) {
     this.settings = env.config.settings;
   }
@@ -79,7 +85,7 @@ export class Producer implements Actor<KafkaProtocol> {
     this.pendingCount = 0;
     this.sessions++;
     // A new session gets a new producer id: idempotence only de-duplicates within one session.
-    this.pid = this.settings.enableIdempotence ? this.sessions : -1;
+    this.pid = this.settings.enableIdempotence ? (this.sessions - 1) * this.producers + this.producerIndex + 1 : -1;
     ctx.record({ t: ctx.now, actor: this.id, kind: 'session-start', session: this.sessions, pid: this.pid });
     if (this.settings.producerBuffer === 'outbox' && this.outboxSize > 0) {
       // In workload order (the outbox is indexed by it).
@@ -147,6 +153,7 @@ export class Producer implements Actor<KafkaProtocol> {
     while (this.handed < this.workload.length && this.workload[this.handed].handoverUs <= ctx.now) {
       const message = this.workload[this.handed++];
       ctx.record({ t: ctx.now, actor: this.id, kind: 'handover', msg: message.id, key: message.key, partition: message.partition });
+      this.handedAtUs[message.index] = ctx.now;
       if (this.settings.producerBuffer === 'outbox') {
         this.outbox[message.index] = message;
         this.outboxSize++;

@@ -17,15 +17,31 @@ export interface LogRecord {
 
 export type ProduceError = 'NOT_LEADER_OR_FOLLOWER' | 'NOT_ENOUGH_REPLICAS' | 'OUT_OF_ORDER_SEQUENCE_NUMBER';
 
+/** Why the group coordinator refuses a member's offset commit (the client throws CommitFailedException). */
+export type CommitError = 'ILLEGAL_GENERATION' | 'UNKNOWN_MEMBER_ID';
+
 export type KafkaMessage =
   | { type: 'produce'; msgId: string; index: number; key: string; partition: number; attempt: number; waitForAck: boolean; pid: number; seq: number }
   | { type: 'produce-response'; msgId: string; index: number; partition: number; attempt: number; error?: ProduceError; offset?: number }
   | { type: 'fetch'; partition: number; fromOffset: number; attempt: number; maxRecords: number }
   | { type: 'fetch-response'; partition: number; fromOffset: number; attempt: number; records: LogRecord[]; error?: ProduceError }
-  | { type: 'commit'; partition: number; offset: number; attempt: number }
-  | { type: 'commit-response'; partition: number; offset: number; attempt: number }
-  | { type: 'offset-fetch'; attempt: number }
-  | { type: 'offset-fetch-response'; attempt: number; offsets: number[] };
+  | { type: 'commit'; group: string; member: string; generation: number; partition: number; offset: number; attempt: number }
+  | { type: 'commit-response'; partition: number; offset: number; attempt: number; error?: CommitError }
+  /**
+   * JoinGroup, SyncGroup and OffsetFetch in one round trip: the coordinator answers once the group's rebalance
+   * is done, with the member's partitions and the group's committed offsets (by partition).
+   */
+  | { type: 'join-group'; group: string; member: string; attempt: number }
+  | { type: 'join-response'; attempt: number; generation: number; partitions: number[]; offsets: number[] }
+  // Background traffic (own links and latency stream, never faulted, never traced): the heartbeat thread's.
+  | { type: 'heartbeat'; group: string; member: string; generation: number }
+  | { type: 'heartbeat-response'; generation: number; rebalancing: boolean; known: boolean }
+  | { type: 'leave-group'; group: string; member: string };
+
+/** Messages the heartbeat thread sends and receives: background traffic. */
+export function isBackground(message: { readonly type: string }): boolean {
+  return message.type === 'heartbeat' || message.type === 'heartbeat-response' || message.type === 'leave-group';
+}
 
 /** The timers of the Kafka actors, one union per actor. */
 export type ProducerTimer = { readonly tag: 'handover' } | { readonly tag: 'timeout'; readonly index: number } | { readonly tag: 'resend'; readonly index: number };
@@ -36,6 +52,11 @@ export interface ReplicaTimerData {
   readonly replica: number;
   readonly epoch: number;
 }
-export type BrokerTimer = ({ readonly tag: 'replicate' } & ReplicaTimerData) | ({ readonly tag: 'elect' } & ReplicaTimerData) | ({ readonly tag: 'replica-restart' } & ReplicaTimerData);
+export type BrokerTimer =
+  | ({ readonly tag: 'replicate' } & ReplicaTimerData)
+  | ({ readonly tag: 'elect' } & ReplicaTimerData)
+  | ({ readonly tag: 'replica-restart' } & ReplicaTimerData)
+  /** The group coordinator's check of sessions and of a rebalance's deadline. */
+  | { readonly tag: 'group-check'; readonly group: string };
 
-export type ConsumerTimer = { readonly tag: 'poll' } | { readonly tag: 'auto-commit' } | { readonly tag: 'call-timeout'; readonly token: number };
+export type ConsumerTimer = { readonly tag: 'poll' } | { readonly tag: 'auto-commit' } | { readonly tag: 'heartbeat' } | { readonly tag: 'call-timeout'; readonly token: number };

@@ -13,6 +13,12 @@ export type CommitStrategy = 'before-process' | 'after-process' | 'auto' | 'with
 export const COMMIT_STRATEGIES: readonly CommitStrategy[] = ['before-process', 'after-process', 'auto', 'with-db-transaction'];
 export type ProducerBuffer = 'memory' | 'outbox';
 export const PRODUCER_BUFFERS: readonly ProducerBuffer[] = ['memory', 'outbox'];
+/** Kafka's partition assignors (`partition.assignment.strategy`): RangeAssignor and RoundRobinAssignor. */
+export type Assignor = 'range' | 'round-robin';
+export const ASSIGNORS: readonly Assignor[] = ['range', 'round-robin'];
+/** Consumer group membership: static (each member has a `group.instance.id`, KIP-345) or dynamic (none). */
+export type Membership = 'static' | 'dynamic';
+export const MEMBERSHIPS: readonly Membership[] = ['static', 'dynamic'];
 
 /** The Kafka client and broker knobs that decide a delivery guarantee. Times are virtual milliseconds. */
 export interface KafkaClientSettings {
@@ -48,6 +54,20 @@ export interface KafkaClientSettings {
   maxPollRecords: number;
   /** Pause between polls when a fetch returned nothing. */
   pollIntervalMs: number;
+  /** Consumer `partition.assignment.strategy`: how a group's partitions are shared among its live members. */
+  assignor: Assignor;
+  /**
+   * Consumer `group.instance.id`: with static membership a member that restarts within its session keeps its
+   * partitions without a rebalance; with dynamic membership a restarted member joins as a new one (a rebalance),
+   * and its old self stays in the group until its session expires.
+   */
+  membership: Membership;
+  /** Consumer `session.timeout.ms`: a member whose heartbeats stop this long is removed from its group (rebalance). */
+  sessionTimeoutMs: number;
+  /** Consumer `heartbeat.interval.ms`: how often the background heartbeat goes to the group coordinator. */
+  heartbeatIntervalMs: number;
+  /** Consumer `max.poll.interval.ms`: a member that does not poll this long leaves its group (and the rebalance waits this long for members to rejoin). */
+  maxPollIntervalMs: number;
 }
 
 /** Every setting of a Kafka run: the clients' and the consumer application's. */
@@ -70,6 +90,11 @@ export const KAFKA_SETTINGS: readonly SettingSpec[] = specsOf<KafkaClientSetting
   autoCommitIntervalMs: { component: 'consumer', flag: 'auto-commit-interval-ms', realName: 'auto.commit.interval.ms', kind: { type: 'number', min: 0.1, max: 60_000 }, doc: 'background commit interval (with --commit auto)' },
   maxPollRecords: { component: 'consumer', flag: 'max-poll-records', realName: 'max.poll.records', kind: { type: 'int', min: 1, max: 10_000 }, doc: 'records one poll hands to the application' },
   pollIntervalMs: { component: 'consumer', flag: 'poll-interval-ms', realName: 'pause after an empty poll', kind: { type: 'number', min: 0.1, max: 60_000 }, doc: 'pause after a fetch that returned nothing' },
+  assignor: { component: 'consumer', flag: 'assignor', realName: 'partition.assignment.strategy', kind: { type: 'enum', values: ASSIGNORS }, doc: "how a group's partitions are shared among its members: range (RangeAssignor) or round-robin (RoundRobinAssignor)" },
+  membership: { component: 'consumer', flag: 'membership', realName: 'group.instance.id (set: static membership, KIP-345)', kind: { type: 'enum', values: MEMBERSHIPS }, doc: 'static: a member restarted within session.timeout.ms keeps its partitions; dynamic: a restart is a new member and the group rebalances' },
+  sessionTimeoutMs: { component: 'consumer', flag: 'session-timeout-ms', realName: 'session.timeout.ms', kind: { type: 'number', min: 1, max: 3_600_000 }, doc: 'a member whose heartbeats stop this long (a crash, a cut link) is removed from its group and its partitions rebalanced' },
+  heartbeatIntervalMs: { component: 'consumer', flag: 'heartbeat-interval-ms', realName: 'heartbeat.interval.ms', kind: { type: 'number', min: 0.1, max: { ref: 'sessionTimeoutMs' } }, doc: "the background heartbeat's interval (at most session.timeout.ms)" },
+  maxPollIntervalMs: { component: 'consumer', flag: 'max-poll-interval-ms', realName: 'max.poll.interval.ms', kind: { type: 'number', min: 1, max: 3_600_000 }, doc: 'a member that does not poll this long leaves its group; also how long a rebalance waits for members to rejoin' },
 });
 
 /** Kafka refuses these combinations when the producer is built (KafkaProducer's config validation); so do we. */

@@ -3,6 +3,7 @@
  * members), the consumer application (processing, DB calls, dedup), timing and limits. Each is one SettingSpec
  * row; the TypeScript interfaces below are checked against the rows at compile time (one row per field).
  */
+import type { TopologySettings } from '../topology.js';
 import type { SettingGroup, SettingSpec } from './spec.js';
 
 export type DedupStrategy = 'none' | 'same-transaction' | 'separate-transaction';
@@ -29,6 +30,8 @@ export interface WorkloadSettings {
   partitions: number;
   /** Virtual time between two hand-overs. */
   produceIntervalMs: number;
+  /** Messages handed over at once at t=0 (0 or 1: none); the rest follow one per interval (seed 004: a queue absorbs bursts). */
+  burst: number;
 }
 
 export interface TimingSettings {
@@ -47,6 +50,12 @@ export interface Limits {
   maxEvents: number;
   /** Stop when virtual time passes this (reported as outcome `limit`). */
   maxVirtualTimeMs: number;
+}
+
+/** From the first hand-over to one interval after the last (a burst hands its messages over at t=0), rounded up. */
+export function workloadDurationMs(workload: WorkloadSettings): number {
+  const spread = workload.messages - Math.max(workload.burst, 1) + 1;
+  return Math.ceil(spread * workload.produceIntervalMs);
 }
 
 /** A spec row without its key and group: the key is the record's key, the group the table's. */
@@ -69,6 +78,13 @@ export const WORKLOAD_SETTINGS: readonly SettingSpec[] = specsOf<WorkloadSetting
   keys: { component: 'workload', flag: 'keys', realName: 'distinct keys (order is checked per key)', kind: { type: 'int', min: 1, max: 10_000 }, doc: 'distinct message keys; per-key order is checked', default: 4 },
   partitions: { component: 'workload', flag: 'partitions', realName: 'topic partitions', kind: { type: 'int', min: 1, max: 64 }, doc: 'topic partitions; a key always maps to the same partition', default: 2 },
   produceIntervalMs: { component: 'workload', flag: 'produce-interval-ms', realName: 'time between two hand-overs', kind: { type: 'number', min: 0, max: 60_000 }, doc: 'virtual ms between two hand-overs', default: 2 },
+  burst: { component: 'workload', flag: 'burst', realName: 'messages handed over at once at the start', kind: { type: 'int', min: 0, max: { ref: 'messages' } }, doc: 'hand the first N messages over at once at t=0, then one per interval (0: no burst)', default: 0 },
+});
+
+export const TOPOLOGY_SETTINGS: readonly SettingSpec[] = specsOf<TopologySettings>('topology', {
+  producers: { component: 'topology', flag: 'producers', realName: 'producer instances sharing the workload', kind: { type: 'int', min: 1, max: 16 }, doc: 'producers p1..pN; message i is handed to producer i mod N, and per-key order is judged per producer', default: 1 },
+  groups: { component: 'topology', flag: 'groups', realName: 'consumer groups subscribed to the topic (pub/sub)', kind: { type: 'int', min: 1, max: 8 }, doc: 'independent consumer groups g1..gN: each gets every message, with its own offsets and its own effects', default: 1 },
+  consumers: { component: 'topology', flag: 'consumers', realName: 'members per consumer group (competing consumers)', kind: { type: 'int', min: 1, max: 32 }, doc: 'members g1/c1..g1/cN of each group, sharing its partitions', default: 1 },
 });
 
 export const TIMING_SETTINGS: readonly SettingSpec[] = specsOf<TimingSettings>('timing', {
@@ -78,7 +94,7 @@ export const TIMING_SETTINGS: readonly SettingSpec[] = specsOf<TimingSettings>('
     realName: 'faults are injected before this time, then the system heals',
     kind: { type: 'number', min: 0, max: 3_600_000 },
     doc: 'faults stop and the heal phase starts at this virtual time',
-    default: { text: "the workload's duration + 50 ms", derive: (groups) => Math.ceil((groups.workload.messages as number) * (groups.workload.produceIntervalMs as number)) + 50 },
+    default: { text: "the workload's duration + 50 ms", derive: (groups) => workloadDurationMs(groups.workload as unknown as WorkloadSettings) + 50 },
   },
   latencyMsMin: { component: 'timing', flag: 'latency-ms-min', realName: 'one-way network latency, minimum', kind: { type: 'number', min: 0, max: 60_000 }, doc: 'shortest one-way network latency', default: 0.2 },
   latencyMsMax: { component: 'timing', flag: 'latency-ms-max', realName: 'one-way network latency, maximum', kind: { type: 'number', min: { ref: 'latencyMsMin' }, max: 60_000 }, doc: 'longest one-way network latency (jitter drawn from the seed)', default: 1 },

@@ -15,14 +15,14 @@ function workload(keys: string[]): WorkloadMessage[] {
   return keys.map((key, index) => {
     const keySeq = perKey.get(key) ?? 0;
     perKey.set(key, keySeq + 1);
-    return { id: `m${index + 1}`, index, key, partition: 0, keySeq, handoverUs: index * 1000 };
+    return { id: `m${index + 1}`, index, key, partition: 0, producer: 'p1', orderKey: key, keySeq, handoverUs: index * 1000 };
   });
 }
 
 function effects(ids: string[], messages: WorkloadMessage[]): AppliedEffect[] {
   return ids.map((id, position) => {
     const message = messages.find((candidate) => candidate.id === id);
-    return { msgId: id, key: message?.key ?? 'k?', partition: 0, offset: position, t: 10_000 + position };
+    return { msgId: id, key: message?.key ?? 'k?', partition: 0, offset: position, t: 10_000 + position, group: 'g1', consumer: 'g1/c1' };
   });
 }
 
@@ -40,7 +40,7 @@ const trace: TraceEvent[] = [
   { t: 1700, actor: 'producer', kind: 'acked', msg: 'm1', attempt: 1, offset: 0 },
   { t: 2000, actor: 'consumer', kind: 'fetched', partition: 0, fromOffset: 0, msgs: ['m1', 'm3'], position: 2 },
   { t: 2100, actor: 'broker', kind: 'truncated', partition: 0, replica: 1, fromOffset: 1, msgs: ['m3'] },
-  { t: 2200, actor: 'db', kind: 'db-commit', msg: 'm1', attempt: 1, partition: 0, offset: 0 },
+  { t: 2200, actor: 'db', kind: 'db-commit', msg: 'm1', attempt: 1, partition: 0, offset: 0, group: 'g1' },
   { t: 2300, actor: 'world', kind: 'heal' },
 ];
 

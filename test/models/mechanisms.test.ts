@@ -61,7 +61,7 @@ describe('consumer crash between the DB commit and the offset commit', () => {
     forSeeds('at-least-once', plan, {}, (result) => {
       expect(recordsOf(result, 'deliver', 'm3').map((record) => record.delivery)).toEqual([1, 2]);
       expect(recordsOf(result, 'db-commit', 'm3')).toHaveLength(2);
-      const crash = result.trace.findIndex((record) => record.actor === 'consumer' && record.kind === 'crash');
+      const crash = result.trace.findIndex((record) => record.actor === 'g1/c1' && record.kind === 'crash');
       expect(result.trace.indexOf(recordsOf(result, 'db-commit', 'm3')[0])).toBeLessThan(crash);
       expect(counts(result).loss).toBe(0);
       // m3, and any record of its batch processed before it: applied before the crash, never committed.
@@ -115,7 +115,7 @@ describe('offset committed before processing, then a crash', () => {
   it('the committed offset already covers m3, so the restarted consumer skips it: loss', () => {
     forSeeds('at-most-once', plan, {}, (result) => {
       const m3Offset = recordsOf(result, 'append', 'm3')[0].offset;
-      const crashAt = result.trace.findIndex((record) => record.actor === 'consumer' && record.kind === 'crash');
+      const crashAt = result.trace.findIndex((record) => record.actor === 'g1/c1' && record.kind === 'crash');
       const committed = result.trace.slice(0, crashAt).filter((record) => record.kind === 'offset-committed').map((record) => record.offset);
       const committedAtCrash = Math.max(...committed);
       expect(committedAtCrash).toBeGreaterThan(m3Offset);
@@ -179,7 +179,7 @@ describe('auto-commit with slow processing, then a crash mid-batch', () => {
 
   it('the background commit moved past records not yet processed: they are lost', () => {
     forSeeds('at-least-once', plan, { settings }, (result) => {
-      const crashAt = result.trace.findIndex((record) => record.actor === 'consumer' && record.kind === 'crash');
+      const crashAt = result.trace.findIndex((record) => record.actor === 'g1/c1' && record.kind === 'crash');
       const autoCommits = result.trace.slice(0, crashAt).filter((record) => record.kind === 'auto-commit-sent');
       expect(autoCommits.length).toBeGreaterThan(0);
       const m2Offset = recordsOf(result, 'append', 'm2')[0].offset;
@@ -328,7 +328,7 @@ describe('link partition window', () => {
       const drops = recordsOf(result, 'partition-drop');
       expect(drops.length).toBeGreaterThan(0);
       expect(drops.every((record) => record.t >= 3000 && record.t < 13_000)).toBe(true);
-      expect(recordsOf(result, 'partition-start')).toEqual([{ t: 3000, actor: 'network', kind: 'partition-start', link: 'producer<->broker', untilUs: 13_000 }]);
+      expect(recordsOf(result, 'partition-start')).toEqual([{ t: 3000, actor: 'network', kind: 'partition-start', link: 'p1<->broker', untilUs: 13_000 }]);
       expect(recordsOf(result, 'partition-end').map((record) => record.t)).toEqual([13_000]);
       expect(counts(result)).toMatchObject({ loss: 0 });
     });

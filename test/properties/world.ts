@@ -8,7 +8,7 @@ import { faultPlanArb, resolveConfig, runPlan, workloadArb } from '../../index.j
 import type { DeliverySettings, FaultPlan, FaultPlanConstraints, InvariantName, ModeName, SimulationConfig, SimulationResult, WorkloadSettings } from '../../index.js';
 
 /** The fixed world of the "can break" searches: 6 messages on 2 keys in one partition (several per key, for order). */
-export const SMALL_WORKLOAD: WorkloadSettings = { messages: 6, keys: 2, partitions: 1, produceIntervalMs: 2 };
+export const SMALL_WORKLOAD: WorkloadSettings = { messages: 6, keys: 2, partitions: 1, produceIntervalMs: 2, burst: 0 };
 
 export function smallConfig(mode: ModeName, settings: Partial<DeliverySettings> = {}, seed = 1): SimulationConfig {
   return resolveConfig({ mode, seed, workload: SMALL_WORKLOAD, settings });
@@ -33,7 +33,7 @@ export function generatedCaseArb(constraints: Omit<FaultPlanConstraints, 'worklo
   return fc.record({
     seed: fc.integer({ min: 0, max: 10_000 }),
     workload: workloadArb({ maxMessages: 8, maxKeys: 3, maxPartitions: 2 }),
-    plan: faultPlanArb({ maxFaults: 6, ...constraints, workload: { messages: 8, partitions: 2, produceIntervalMs: 2 } }),
+    plan: faultPlanArb({ maxFaults: 6, ...constraints, workload: { messages: 8, partitions: 2, produceIntervalMs: 2, burst: 0 } }),
   });
 }
 

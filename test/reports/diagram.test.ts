@@ -96,7 +96,7 @@ describe('sequence diagrams', () => {
     ];
     const run: RunFacts = {
       config: simulate({ mode: 'at-least-once', seed: 1, workload: { messages: 1 } }).config,
-      workload: [{ id: msg, index: 0, key: 'k;"0', partition: 0, keySeq: 0, handoverUs: 0 }],
+      workload: [{ id: msg, index: 0, key: 'k;"0', partition: 0, producer: 'p1', orderKey: 'k;"0', keySeq: 0, handoverUs: 0 }],
       trace,
       effects: [],
       outcome: { kind: 'quiescent' },

@@ -81,7 +81,7 @@ describe('run reports', () => {
     const markdown = scenarioReport('leader-failover-acks-1', 'at-least-once');
     expect(markdown).toContain('Verdict — **VIOLATED**: loss broke although at-least-once promises it');
     expect(markdown).toContain('This run overrides the at-least-once preset: `acks=1` (preset `all`)');
-    expect(markdown).toContain('| producer  | `acks`');
+    expect(markdown).toMatch(/\| producer +\| `acks`/);
     expect(markdown).toMatch(/\| `1` +\| overrides the at-least-once preset \(all\) \|/);
   });
 

@@ -50,7 +50,7 @@ describe('duplicate stories', () => {
 
   it('crash after the DB commit → redelivery (crash-after-db-commit, at-least-once)', () => {
     const result = scenarioRun('crash-after-db-commit', 'at-least-once');
-    const crash = first(result, (record) => record.kind === 'crash' && record.actor === 'consumer');
+    const crash = first(result, (record) => record.kind === 'crash' && record.actor === 'g1/c1');
     const resumed = (result.trace as LooseRecord[]).filter((record) => record.kind === 'resumed').at(-1) as LooseRecord;
     for (const msg of ['m2', 'm3']) {
       const story = storyOf(result, 'duplicates', msg);
@@ -109,7 +109,7 @@ describe('loss stories', () => {
   it('early commit + crash → loss (crash-after-early-commit, at-most-once)', () => {
     const result = scenarioRun('crash-after-early-commit', 'at-most-once');
     const story = storyOf(result, 'loss', 'm3');
-    const crash = first(result, (record) => record.kind === 'crash' && record.actor === 'consumer');
+    const crash = first(result, (record) => record.kind === 'crash' && record.actor === 'g1/c1');
     const fetch = first(result, (record) => record.kind === 'fetched' && (record.msgs as string[]).includes('m3'));
     expect(story.mechanism).toBe('offset committed before processing, then a crash');
     expect(story.text).toContain(`fetched it at ${at(fetch.t)}`);

@@ -15,6 +15,7 @@ import type { ModelEnv } from '../../env.js';
 import type { BrokerTimer, KafkaMessage, LogRecord, ProduceError, ReplicaTimerData } from '../protocol.js';
 import type { KafkaSettings } from '../settings.js';
 import type { KafkaContext, KafkaProtocol } from '../world.js';
+import { GroupCoordinator } from './group-coordinator.js';
 
 type Ctx = KafkaContext;
 type ReplicateTimer = Extract<BrokerTimer, { tag: 'replicate' }>;
@@ -48,7 +49,7 @@ interface PartitionState {
 
 export class Broker implements Actor<KafkaProtocol> {
   readonly partitions: PartitionState[];
-  readonly committed: number[];
+  readonly coordinator: GroupCoordinator;
   /** Messages (by workload index) whose first append already happened (leader-failover faults name the first append). */
   private readonly appendedOnce: boolean[] = [];
   /** 'replicate' timer data per [partition][replica], for the epoch it names (see replicateData). */
@@ -58,6 +59,7 @@ export class Broker implements Actor<KafkaProtocol> {
   constructor(
     readonly id: string,
     private readonly env: ModelEnv,
+    groups: readonly string[],
   ) {
     this.settings = env.config.settings;
     const { partitions } = env.config.workload;
@@ -69,7 +71,7 @@ export class Broker implements Actor<KafkaProtocol> {
       lastSeq: new Map(),
       waiting: [],
     }));
-    this.committed = new Array<number>(partitions).fill(0);
+    this.coordinator = new GroupCoordinator(id, this.settings, partitions, groups);
     this.replicateTimers = Array.from({ length: partitions }, () => new Array<ReplicateTimer | undefined>(this.settings.replicationFactor).fill(undefined));
   }
 
@@ -114,19 +116,20 @@ export class Broker implements Actor<KafkaProtocol> {
         return;
       }
       case 'commit':
-        this.committed[message.partition] = message.offset;
-        ctx.record({ t: ctx.now, actor: this.id, kind: 'offset-committed', partition: message.partition, offset: message.offset, attempt: message.attempt });
-        ctx.send(from, { type: 'commit-response', partition: message.partition, offset: message.offset, attempt: message.attempt });
-        return;
-      case 'offset-fetch':
-        ctx.send(from, { type: 'offset-fetch-response', attempt: message.attempt, offsets: [...this.committed] });
-        return;
+        return this.coordinator.commit(ctx, from, message);
+      case 'join-group':
+        return this.coordinator.join(ctx, from, message);
+      case 'heartbeat':
+        return this.coordinator.heartbeat(ctx, from, message);
+      case 'leave-group':
+        return this.coordinator.leave(ctx, message);
       default:
         return;
     }
   }
 
   timer(ctx: Ctx, timer: BrokerTimer): void {
+    if (timer.tag === 'group-check') return this.coordinator.check(ctx, timer.group);
     const { partition, replica, epoch } = timer;
     const state = this.partitions[partition];
     if (timer.tag === 'replicate') {

@@ -1,13 +1,22 @@
 /**
- * The Kafka consumer client (one member of one consumer group, assigned every partition). It recovers its
- * positions (from the broker's committed offsets, or from the DB with commit=with-db-transaction), then loops:
- * fetch a partition from its position, hand each record to the consumer application (business logic and DB
- * writes), and commit offsets according to the strategy:
+ * The Kafka consumer client: one member of one consumer group. It joins its group through the group coordinator
+ * (which answers with the member's partitions and the group's committed offsets), reads its positions from the
+ * DB instead when offsets live there (commit=with-db-transaction), then loops: fetch one of its partitions from its
+ * position, hand each record to the consumer application (business logic and DB writes), and commit offsets by
+ * its strategy:
  * - before-process: commit the batch's end, wait for the ack, then process (a crash after it loses records);
  * - after-process: process the batch, then commit (a crash before the commit re-delivers: duplicates);
  * - auto: a background timer commits the fetched position every autoCommitIntervalMs, processed or not;
  * - with-db-transaction: the offset is stored in the same DB transaction as the effect.
- * Volatile: positions, the batch in hand, outstanding calls. Durable: nothing (it lives in broker and DB).
+ *
+ * A background heartbeat keeps its session alive; its answer says when the group is rebalancing, and the member
+ * then commits what it has processed, gives its partitions up and rejoins at its next poll (Kafka's eager
+ * rebalance). A member that does not poll for max.poll.interval.ms leaves its group. A refused commit (it is no
+ * longer in the group's generation) makes it rejoin too; what it processed and did not commit is redelivered to
+ * the partition's next owner.
+ *
+ * Volatile: membership, positions, the batch in hand, outstanding calls. Durable: nothing (offsets live in the
+ * broker or the DB).
  */
 import type { Actor } from '../../../sim/world.js';
 import { msToUs } from '../../config.js';
@@ -15,12 +24,14 @@ import { ConsumerApplication } from '../../consumer/application.js';
 import type { ApplicationTimer } from '../../consumer/application.js';
 import type { DbMessage } from '../../db/protocol.js';
 import type { ModelEnv } from '../../env.js';
+import { groupOf } from '../../topology.js';
 import type { ConsumerTimer, KafkaMessage, LogRecord } from '../protocol.js';
 import type { KafkaSettings } from '../settings.js';
 import type { KafkaContext, KafkaProtocol } from '../world.js';
 
 type Ctx = KafkaContext;
-type State = 'recovering' | 'fetching' | 'poll-wait' | 'committing-before' | 'in-application' | 'committing-after' | 'down';
+type State = 'down' | 'joining' | 'recovering' | 'fetching' | 'poll-wait' | 'committing-before' | 'in-application' | 'committing-after' | 'committing-revoke';
+type RejoinReason = 'rebalance' | 'unknown-member' | 'commit-failed' | 'poll-timeout';
 
 /** The call the client waits for; replies and timeouts about another call are stale. */
 interface Outstanding {
@@ -31,20 +42,34 @@ interface Outstanding {
 
 const POLL: ConsumerTimer = { tag: 'poll' };
 const AUTO_COMMIT: ConsumerTimer = { tag: 'auto-commit' };
-/** The outstanding offsets request names no partition or offset. */
+const HEARTBEAT: ConsumerTimer = { tag: 'heartbeat' };
+/** The outstanding join or offsets request names no partition or offset. */
 const NO_PARTITION = -1;
 
 export class KafkaConsumer implements Actor<KafkaProtocol> {
+  readonly group: string;
   // Bookkeeping for fault names (not behaviour): survives crashes.
   /** Attempts per [partition][offset]: arrays, not a `${partition}:${offset}` string map (built per fetch and commit). */
   private readonly fetchAttempts: number[][];
   private readonly commitAttempts: number[][];
   // Volatile.
   private state: State = 'down';
+  /** The group generation this member is in (-1: none). */
+  private generation = -1;
+  /** Its member id: the instance id with static membership; with dynamic membership a new one per incarnation. */
+  private memberIdValue = '';
+  private incarnations = 0;
+  private assigned: number[] = [];
+  private rejoinNeeded = false;
+  /** Partitions whose offsets were committed on the way out of the current generation (one try each). */
+  private readonly revokeCommits = new Set<number>();
+  private autoCommitting = false;
+  private lastPollUs = 0;
   private positions: number[] = [];
   private committedKnown: number[] = [];
   private batch: LogRecord[] = [];
   private batchIndex = 0;
+  /** Round-robin over the assigned partitions (kept across restarts: only where to look first). */
   private nextPartition = 0;
   /** Identifies the outstanding call's timeout; other timeouts are stale. */
   private token = 0;
@@ -59,12 +84,14 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     private readonly db: string,
     env: ModelEnv,
   ) {
+    this.group = groupOf(id);
     this.settings = env.config.settings;
     this.partitions = env.config.workload.partitions;
     this.fetchAttempts = Array.from({ length: this.partitions }, () => []);
     this.commitAttempts = Array.from({ length: this.partitions }, () => []);
     this.application = new ConsumerApplication({
       actor: id,
+      group: this.group,
       db,
       settings: this.settings,
       storeOffset: this.settings.commit === 'with-db-transaction',
@@ -73,10 +100,15 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     });
   }
 
-  /** Nothing in hand, every position at the high watermark, and (unless offsets live in the DB) committed. */
-  isCaughtUp(highWatermarks: readonly number[]): boolean {
-    if (this.state !== 'poll-wait') return false;
-    for (let partition = 0; partition < this.partitions; partition++) {
+  /** The member id it joined its group under (see membership). */
+  get memberId(): string {
+    return this.memberIdValue;
+  }
+
+  /** In the group's generation, nothing in hand, every assigned position at the high watermark and (unless offsets live in the DB) committed. */
+  isCaughtUp(highWatermarks: readonly number[], generation: number): boolean {
+    if (this.state !== 'poll-wait' || this.rejoinNeeded || this.generation !== generation) return false;
+    for (const partition of this.assigned) {
       if (this.positions[partition] !== highWatermarks[partition]) return false;
       if (this.settings.commit !== 'with-db-transaction' && this.committedKnown[partition] !== this.positions[partition]) return false;
     }
@@ -84,9 +116,18 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
   }
 
   start(ctx: Ctx): void {
-    this.state = 'recovering';
+    this.state = 'joining';
     this.batch = [];
-    this.requestOffsets(ctx, 1);
+    this.generation = -1;
+    this.incarnations++;
+    this.memberIdValue = this.settings.membership === 'static' ? this.id : `${this.id}@${this.incarnations}`;
+    this.assigned = [];
+    this.rejoinNeeded = false;
+    this.revokeCommits.clear();
+    this.autoCommitting = false;
+    this.lastPollUs = ctx.now;
+    ctx.setTimer(msToUs(this.settings.heartbeatIntervalMs), HEARTBEAT);
+    this.join(ctx, 1);
   }
 
   crash(): void {
@@ -98,13 +139,16 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
 
   receive(ctx: Ctx, _from: string, message: KafkaMessage | DbMessage): void {
     switch (message.type) {
-      case 'offset-fetch-response':
+      case 'join-response':
+        return this.onJoined(ctx, message);
       case 'db-offsets':
-        return this.onOffsets(ctx, message);
+        return this.onDbOffsets(ctx, message);
       case 'fetch-response':
         return this.onFetch(ctx, message);
       case 'commit-response':
         return this.onCommitted(ctx, message);
+      case 'heartbeat-response':
+        return this.onHeartbeatAnswer(ctx, message);
       case 'db-reply':
       case 'db-seen':
       case 'db-marked':
@@ -124,6 +168,9 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
         this.autoCommit(ctx);
         ctx.setTimer(msToUs(this.settings.autoCommitIntervalMs), AUTO_COMMIT);
         return;
+      case 'heartbeat':
+        ctx.setTimer(msToUs(this.settings.heartbeatIntervalMs), HEARTBEAT);
+        return this.heartbeat(ctx);
       case 'call-timeout':
         if (timer.token === this.token && this.outstanding !== undefined) this.onTimeout(ctx, this.outstanding);
         return;
@@ -144,36 +191,119 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     ctx.setTimer(msToUs(this.settings.consumerTimeoutMs), { tag: 'call-timeout', token });
   }
 
-  private requestOffsets(ctx: Ctx, attempt: number): void {
-    const fromDb = this.settings.commit === 'with-db-transaction';
-    this.call(ctx, fromDb ? this.db : this.broker, fromDb ? { type: 'db-read-offsets', attempt } : { type: 'offset-fetch', attempt }, { partition: NO_PARTITION, offset: NO_PARTITION, attempt });
+  private join(ctx: Ctx, attempt: number): void {
+    this.state = 'joining';
+    this.call(ctx, this.broker, { type: 'join-group', group: this.group, member: this.memberId, attempt }, { partition: NO_PARTITION, offset: NO_PARTITION, attempt });
   }
 
-  private onOffsets(ctx: Ctx, message: Extract<KafkaMessage | DbMessage, { type: 'offset-fetch-response' | 'db-offsets' }>): void {
-    if (this.state !== 'recovering' || message.attempt !== this.outstanding?.attempt) return;
-    this.positions = [...message.offsets];
-    this.committedKnown = [...message.offsets];
+  private onJoined(ctx: Ctx, message: Extract<KafkaMessage, { type: 'join-response' }>): void {
+    if (this.state !== 'joining' || message.attempt !== this.outstanding?.attempt) return;
     this.outstanding = undefined;
-    ctx.record({ t: ctx.now, actor: this.id, kind: 'resumed', positions: [...this.positions], from: message.type === 'db-offsets' ? 'db' : 'broker' });
-    if (this.settings.commit === 'auto') ctx.setTimer(msToUs(this.settings.autoCommitIntervalMs), AUTO_COMMIT);
+    this.generation = message.generation;
+    this.assigned = message.partitions;
+    this.lastPollUs = ctx.now;
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'assigned', group: this.group, generation: this.generation, partitions: [...this.assigned] });
+    if (this.settings.commit === 'with-db-transaction') {
+      this.state = 'recovering';
+      this.call(ctx, this.db, { type: 'db-read-offsets', attempt: 1, group: this.group }, { partition: NO_PARTITION, offset: NO_PARTITION, attempt: 1 });
+      return;
+    }
+    this.resume(ctx, message.offsets, 'broker');
+  }
+
+  private onDbOffsets(ctx: Ctx, message: Extract<DbMessage, { type: 'db-offsets' }>): void {
+    if (this.state !== 'recovering' || message.attempt !== this.outstanding?.attempt) return;
+    this.outstanding = undefined;
+    this.resume(ctx, message.offsets, 'db');
+  }
+
+  /** Positions of the assigned partitions from the offsets given (-1 for the others), then poll. */
+  private resume(ctx: Ctx, offsets: readonly number[], from: 'broker' | 'db'): void {
+    const positions = new Array<number>(this.partitions).fill(-1);
+    for (const partition of this.assigned) positions[partition] = offsets[partition];
+    this.positions = positions;
+    this.committedKnown = [...positions];
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'resumed', positions: [...positions], from });
+    if (this.settings.commit === 'auto' && !this.autoCommitting) {
+      this.autoCommitting = true;
+      ctx.setTimer(msToUs(this.settings.autoCommitIntervalMs), AUTO_COMMIT);
+    }
     this.poll(ctx);
   }
 
+  private heartbeat(ctx: Ctx): void {
+    if (this.generation < 0 || this.state === 'joining' || this.state === 'down') return;
+    if (ctx.now - this.lastPollUs > msToUs(this.settings.maxPollIntervalMs)) {
+      // The heartbeat thread leaves the group for a poll loop that stopped (Kafka's max.poll.interval.ms).
+      ctx.send(this.broker, { type: 'leave-group', group: this.group, member: this.memberId });
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'left-group', group: this.group, generation: this.generation, reason: 'max.poll.interval.ms' });
+      this.generation = -1;
+      return this.needRejoin(ctx, 'poll-timeout');
+    }
+    ctx.send(this.broker, { type: 'heartbeat', group: this.group, member: this.memberId, generation: this.generation });
+  }
+
+  private onHeartbeatAnswer(ctx: Ctx, message: Extract<KafkaMessage, { type: 'heartbeat-response' }>): void {
+    if (this.generation < 0 || this.state === 'joining') return;
+    if (!message.known) this.needRejoin(ctx, 'unknown-member');
+    else if (message.rebalancing) this.needRejoin(ctx, 'rebalance');
+  }
+
+  private needRejoin(ctx: Ctx, reason: RejoinReason): void {
+    if (this.rejoinNeeded) return;
+    this.rejoinNeeded = true;
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'rejoin-needed', group: this.group, generation: this.generation, reason });
+  }
+
+  /**
+   * At a poll, after a rebalance was announced: commit what was processed (as a rebalance listener would in
+   * onPartitionsRevoked, and as auto-commit does before a rebalance), give the partitions up, rejoin.
+   */
+  private rejoin(ctx: Ctx): void {
+    const commits = this.settings.commit === 'after-process' || this.settings.commit === 'auto';
+    const pending = commits && this.generation >= 0 ? this.assigned.find((partition) => this.committedKnown[partition] < this.positions[partition] && !this.revokeCommits.has(partition)) : undefined;
+    if (pending !== undefined) {
+      this.revokeCommits.add(pending);
+      this.state = 'committing-revoke';
+      return this.commit(ctx, pending);
+    }
+    this.revokeCommits.clear();
+    if (this.assigned.length > 0) ctx.record({ t: ctx.now, actor: this.id, kind: 'revoked', group: this.group, generation: this.generation, partitions: [...this.assigned] });
+    this.assigned = [];
+    this.rejoinNeeded = false;
+    this.join(ctx, (this.outstanding?.attempt ?? 0) + 1);
+  }
+
   private onCommitted(ctx: Ctx, message: Extract<KafkaMessage, { type: 'commit-response' }>): void {
-    if (message.offset > this.committedKnown[message.partition]) this.committedKnown[message.partition] = message.offset;
+    const answered = (this.state === 'committing-before' || this.state === 'committing-after' || this.state === 'committing-revoke') && this.isOutstanding(message.partition, message.offset, message.attempt);
+    if (message.error !== undefined) {
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'commit-failed', partition: message.partition, offset: message.offset, attempt: message.attempt, error: message.error });
+      this.needRejoin(ctx, 'commit-failed');
+    } else if (message.offset > this.committedKnown[message.partition]) {
+      this.committedKnown[message.partition] = message.offset;
+    }
     // Only while committing: a late commit answer can carry the same (partition, offset, attempt) as the
     // fetch now outstanding (commit of offset 5, then a fetch from offset 5), and taking it for the fetch's
     // answer left the consumer waiting for nothing, with no timer: a silent stall.
-    if ((this.state === 'committing-before' || this.state === 'committing-after') && this.isOutstanding(message.partition, message.offset, message.attempt)) {
-      this.outstanding = undefined;
-      if (this.state === 'committing-before') this.processNext(ctx);
-      else this.poll(ctx);
-    }
+    if (!answered) return;
+    this.outstanding = undefined;
+    if (this.state === 'committing-revoke') return this.rejoin(ctx);
+    // A refused commit before processing: the batch is not this member's to process any more.
+    if (this.state === 'committing-before' && message.error === undefined) return this.processNext(ctx);
+    this.batch = [];
+    this.poll(ctx);
   }
 
   private poll(ctx: Ctx): void {
-    const partition = this.nextPartition;
-    this.nextPartition = (this.nextPartition + 1) % this.partitions;
+    if (this.rejoinNeeded) return this.rejoin(ctx);
+    this.lastPollUs = ctx.now;
+    if (this.assigned.length === 0) {
+      this.state = 'poll-wait';
+      ctx.setTimer(msToUs(this.settings.pollIntervalMs), POLL);
+      return;
+    }
+    const partition = this.assigned[this.nextPartition % this.assigned.length];
+    this.nextPartition = (this.nextPartition + 1) % this.assigned.length;
     const fromOffset = this.positions[partition];
     const attempt = (this.fetchAttempts[partition][fromOffset] ?? 0) + 1;
     this.fetchAttempts[partition][fromOffset] = attempt;
@@ -209,12 +339,11 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
   /** Nothing fetched: commit what is due (after-process), then wait a poll interval. */
   private idle(ctx: Ctx): void {
     if (this.settings.commit === 'after-process') {
-      for (let partition = 0; partition < this.partitions; partition++) {
-        if (this.committedKnown[partition] < this.positions[partition]) {
-          this.state = 'committing-after';
-          this.commit(ctx, partition);
-          return;
-        }
+      const due = this.assigned.find((partition) => this.committedKnown[partition] < this.positions[partition]);
+      if (due !== undefined) {
+        this.state = 'committing-after';
+        this.commit(ctx, due);
+        return;
       }
     }
     this.state = 'poll-wait';
@@ -226,19 +355,19 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     const attempt = (this.commitAttempts[partition][offset] ?? 0) + 1;
     this.commitAttempts[partition][offset] = attempt;
     ctx.record({ t: ctx.now, actor: this.id, kind: 'commit-sent', partition, offset, attempt });
-    this.call(ctx, this.broker, { type: 'commit', partition, offset, attempt }, { partition, offset, attempt });
+    this.call(ctx, this.broker, { type: 'commit', group: this.group, member: this.memberId, generation: this.generation, partition, offset, attempt }, { partition, offset, attempt });
   }
 
   private autoCommit(ctx: Ctx): void {
-    if (this.state === 'down' || this.state === 'recovering') return;
-    for (let partition = 0; partition < this.partitions; partition++) {
+    if (this.state === 'down' || this.state === 'joining' || this.state === 'recovering' || this.generation < 0) return;
+    for (const partition of this.assigned) {
       if (this.committedKnown[partition] >= this.positions[partition]) continue;
       const offset = this.positions[partition];
       const attempt = (this.commitAttempts[partition][offset] ?? 0) + 1;
       this.commitAttempts[partition][offset] = attempt;
       ctx.record({ t: ctx.now, actor: this.id, kind: 'auto-commit-sent', partition, offset, attempt });
       // Background commit: nobody waits for it; the next interval tries again if it did not land.
-      ctx.send(this.broker, { type: 'commit', partition, offset, attempt });
+      ctx.send(this.broker, { type: 'commit', group: this.group, member: this.memberId, generation: this.generation, partition, offset, attempt });
     }
   }
 
@@ -267,9 +396,12 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
   private onTimeout(ctx: Ctx, out: Outstanding): void {
     this.outstanding = undefined;
     switch (this.state) {
+      case 'joining':
+        ctx.record({ t: ctx.now, actor: this.id, kind: 'timeout', call: 'join', attempt: out.attempt });
+        return this.join(ctx, out.attempt + 1);
       case 'recovering':
         ctx.record({ t: ctx.now, actor: this.id, kind: 'timeout', call: 'offsets', attempt: out.attempt });
-        return this.requestOffsets(ctx, out.attempt + 1);
+        return this.call(ctx, this.db, { type: 'db-read-offsets', attempt: out.attempt + 1, group: this.group }, { partition: NO_PARTITION, offset: NO_PARTITION, attempt: out.attempt + 1 });
       case 'fetching':
         ctx.record({ t: ctx.now, actor: this.id, kind: 'timeout', call: 'fetch', partition: out.partition, fromOffset: out.offset, attempt: out.attempt });
         return this.poll(ctx);
@@ -281,6 +413,10 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
         // Move on; the commit is retried when the consumer is next idle.
         ctx.record({ t: ctx.now, actor: this.id, kind: 'timeout', call: 'commit', partition: out.partition, offset: out.offset, attempt: out.attempt });
         return this.poll(ctx);
+      case 'committing-revoke':
+        // The partitions are being given up: rejoin without the commit (what it covered will be redelivered).
+        ctx.record({ t: ctx.now, actor: this.id, kind: 'timeout', call: 'commit', partition: out.partition, offset: out.offset, attempt: out.attempt });
+        return this.rejoin(ctx);
       default:
         return;
     }

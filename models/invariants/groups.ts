@@ -1,0 +1,66 @@
+/**
+ * Every consumer group is a subscriber of its own: each must get every message as the mode promises. Loss,
+ * duplicates and order are judged per group on that group's effects; the run's result per invariant sums the
+ * groups (counts and witnesses) and its verdict is the worst. Liveness is the run's.
+ */
+import type { AppliedEffect } from '../db/database.js';
+import { INVARIANT_NAMES } from '../modes.js';
+import type { InvariantName } from '../modes.js';
+import { FIRST_INSTANCE } from '../topology.js';
+import { applications } from './applications.js';
+import { duplicatesOf } from './duplicates.js';
+import type { CheckInput } from './input.js';
+import { checkLiveness } from './liveness.js';
+import { lossOf } from './loss.js';
+import { orderOf } from './order.js';
+import { MAX_WITNESSES, result } from './witness.js';
+import type { InvariantResult } from './witness.js';
+
+export type Verdicts = Record<InvariantName, InvariantResult>;
+
+export interface GroupedVerdicts {
+  /** The run's: per invariant, every group's count and witnesses, the worst status. */
+  invariants: Verdicts;
+  /** Per group, in topology order. */
+  groups: Record<string, Verdicts>;
+}
+
+/** The group an effect belongs to (effects written before groups existed belong to the first). */
+const groupOfEffect = (effect: AppliedEffect): string => effect.group ?? FIRST_INSTANCE.group;
+
+export function checkGroups(input: CheckInput, promises: Record<InvariantName, boolean>): GroupedVerdicts {
+  const names = input.groups ?? [FIRST_INSTANCE.group];
+  const liveness = checkLiveness(input, promises.liveness);
+  const groups: Record<string, Verdicts> = {};
+  for (const group of names) {
+    const effects = names.length === 1 ? input.effects : input.effects.filter((effect) => groupOfEffect(effect) === group);
+    const scoped: CheckInput = { ...input, effects };
+    const applied = applications(scoped);
+    // With one group the witnesses read as before; with several, each says which group it is about.
+    const where = names.length === 1 ? '' : ` in group ${group}`;
+    groups[group] = {
+      loss: lossOf(scoped, promises.loss, applied, where),
+      duplicates: duplicatesOf(scoped, promises.duplicates, applied, where),
+      order: orderOf(scoped, promises.order, applied, where),
+      liveness,
+    };
+  }
+  return { invariants: merge(names.map((group) => groups[group]), promises), groups };
+}
+
+function merge(perGroup: readonly Verdicts[], promises: Record<InvariantName, boolean>): Verdicts {
+  if (perGroup.length === 1) return perGroup[0];
+  const merged = {} as Verdicts;
+  for (const name of INVARIANT_NAMES) {
+    const results = perGroup.map((verdicts) => verdicts[name]);
+    if (name === 'liveness') {
+      merged[name] = results[0];
+      continue;
+    }
+    const count = results.reduce((sum, item) => sum + item.count, 0);
+    const witnesses = results.flatMap((item) => item.witnesses).slice(0, MAX_WITNESSES);
+    const extra = name === 'loss' ? { acknowledgedCount: results.reduce((sum, item) => sum + (item.acknowledgedCount ?? 0), 0) } : {};
+    merged[name] = result(name, promises[name], count, witnesses, extra);
+  }
+  return merged;
+}

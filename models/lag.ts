@@ -1,0 +1,59 @@
+/**
+ * Consumer lag per group, as an operator watches it (seed 004: a queue absorbs bursts, so watch the lag): the
+ * most messages handed over but not yet processed at any moment, and the longest a message waited between its
+ * hand-over and its first processing. A message is processed when its effect is applied; one never processed
+ * counts as waiting until the end of the run.
+ */
+import type { AppliedEffect } from './db/database.js';
+import { FIRST_INSTANCE } from './topology.js';
+import type { WorkloadMessage } from './workload.js';
+
+export interface Lag {
+  /** The most records handed over and not yet processed at one time. */
+  maxRecords: number;
+  /** The longest time (virtual ms) a processed message waited after its hand-over. */
+  maxMs: number;
+}
+
+export function lagOf(workload: readonly WorkloadMessage[], handedAtUs: readonly number[], effects: readonly AppliedEffect[]): Lag {
+  const indexOf = new Map(workload.map((message) => [message.id, message.index]));
+  const processedAtUs = new Array<number>(workload.length).fill(-1);
+  for (const effect of effects) {
+    const index = indexOf.get(effect.msgId);
+    if (index !== undefined && processedAtUs[index] < 0) processedAtUs[index] = effect.t;
+  }
+  // Hand-overs (+1) and first processings (-1) in time order; a hand-over before a processing at the same instant.
+  const changes: [number, number][] = [];
+  let maxUs = 0;
+  for (let index = 0; index < workload.length; index++) {
+    const handed = handedAtUs[index];
+    if (handed < 0) continue;
+    changes.push([handed, 1]);
+    const processed = processedAtUs[index];
+    if (processed >= 0) {
+      changes.push([processed, -1]);
+      maxUs = Math.max(maxUs, processed - handed);
+    }
+  }
+  changes.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  let waiting = 0;
+  let maxRecords = 0;
+  for (const [, delta] of changes) {
+    waiting += delta;
+    if (waiting > maxRecords) maxRecords = waiting;
+  }
+  return { maxRecords, maxMs: maxUs / 1000 };
+}
+
+/** Per group, each on its own effects. */
+export function lagByGroup(workload: readonly WorkloadMessage[], handedAtUs: readonly number[], effects: readonly AppliedEffect[], groups: readonly string[]): Record<string, Lag> {
+  const lags: Record<string, Lag> = {};
+  for (const group of groups) lags[group] = lagOf(workload, handedAtUs, groups.length === 1 ? effects : effects.filter((effect) => (effect.group ?? FIRST_INSTANCE.group) === group));
+  return lags;
+}
+
+/** The worst over groups: the largest of each figure. */
+export function worstLag(lags: Readonly<Record<string, Lag>>): Lag {
+  const all = Object.values(lags);
+  return { maxRecords: Math.max(0, ...all.map((lag) => lag.maxRecords)), maxMs: Math.max(0, ...all.map((lag) => lag.maxMs)) };
+}
