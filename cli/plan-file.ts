@@ -4,7 +4,7 @@
  * naming the option, the file and, for a bad fault, its number, kind and field.
  */
 import { readFileSync } from 'node:fs';
-import { modePreset } from '../models/families.js';
+import { presetSettings } from '../models/resolve.js';
 import type { SimulationConfig } from '../models/config.js';
 import type { FaultPlan } from '../models/faults/catalog.js';
 import { PlanError, formatPlan, parsePlanText } from '../models/faults/plan.js';
@@ -52,7 +52,7 @@ export function inlinePlan(plan: FaultPlan): string {
 
 /** Settings of the config that differ from its mode's preset: the overrides a plan was recorded with. */
 export function settingsOverrides(config: SimulationConfig): PlanMeta['settings'] {
-  const preset = modePreset(config).settings as unknown as Record<string, unknown>;
+  const preset = presetSettings(config) as unknown as Record<string, unknown>;
   const actual = config.settings as unknown as Record<string, unknown>;
   const overrides = Object.fromEntries(Object.keys(actual).filter((key) => actual[key] !== preset[key]).map((key) => [key, actual[key]]));
   return overrides;

@@ -28,7 +28,8 @@ export interface SimulationConfig {
 
 export const DEFAULT_WORKLOAD: WorkloadSettings = { messages: 40, keys: 4, partitions: 2, produceIntervalMs: 2, burst: 0 };
 
-export const DEFAULT_LIMITS: Limits = { maxEvents: 2_000_000, maxVirtualTimeMs: 120_000 };
+/** The fixed limits; progressTimeoutMs is derived from the other settings when not given (see resolveConfig). */
+export const DEFAULT_LIMITS: Omit<Limits, 'progressTimeoutMs'> = { maxEvents: 2_000_000, maxVirtualTimeMs: 120_000 };
 
 export function defaultTiming(workload: WorkloadSettings): TimingSettings {
   return {

@@ -18,7 +18,7 @@ import type { Fault, FaultKind, FaultPlan, FaultRates, FaultSource } from './fau
 import { FaultInjector } from './faults/injector.js';
 import { checkPlanInstances } from './faults/plan.js';
 import { checkGroups } from './invariants/index.js';
-import type { InvariantResult, Verdicts } from './invariants/index.js';
+import type { InvariantResult, ParkedResult, Verdicts } from './invariants/index.js';
 import { lagByGroup, worstLag } from './lag.js';
 import type { Lag } from './lag.js';
 import { PROMISES } from './modes.js';
@@ -56,8 +56,10 @@ export interface SimulationResult {
   brokerAcked: string[];
   /** Per invariant, over every group: counts and witnesses summed, the worst status. */
   invariants: Record<InvariantName, InvariantResult>;
-  /** Per consumer group: its own invariants and lag. */
-  groups: Record<string, { invariants: Verdicts; lag: Lag }>;
+  /** Records parked in the dead-letter topic (given up by the failure policy): neither applied nor lost. */
+  parked: ParkedResult;
+  /** Per consumer group: its own invariants, parked records and lag. */
+  groups: Record<string, { invariants: Verdicts; parked: ParkedResult; lag: Lag }>;
   /** `violated` when an invariant the mode promises broke. */
   verdict: 'ok' | 'violated';
   /** Hash of the trace (computed on demand: 16 hex digits). */
@@ -92,6 +94,7 @@ export function runSimulation(config: SimulationConfig, source: FaultSource): Si
     healAtUs,
     maxEvents: config.limits.maxEvents,
     maxVirtualTimeUs: msToUs(config.limits.maxVirtualTimeMs),
+    progressTimeoutUs: Math.max(1, msToUs(config.limits.progressTimeoutMs)),
   });
   const injector = new FaultInjector(source, world.streams);
   const traceFault = (now: number, fault: Fault): void => {
@@ -124,9 +127,9 @@ export function runSimulation(config: SimulationConfig, source: FaultSource): Si
   const run = world.run();
   const observed = deployment.observe();
   const records = world.trace.records;
-  const judged = checkGroups({ workload, effects: observed.effects, brokerAcked: observed.acknowledged, outcome: run.outcome, trace: records, groups: observed.groups }, PROMISES[config.mode]);
+  const judged = checkGroups({ workload, effects: observed.effects, brokerAcked: observed.acknowledged, outcome: run.outcome, trace: records, groups: observed.groups, parked: observed.parked }, PROMISES[config.mode]);
   const invariants = judged.invariants;
-  const lags = lagByGroup(workload, observed.handedAtUs, observed.effects, observed.groups);
+  const lags = lagByGroup(workload, observed.handedAtUs, observed.effects, observed.groups, observed.parked);
   const violated = Object.values(invariants).some((invariant) => invariant.status === 'VIOLATED');
   const appliedByConsumer: Record<string, number> = Object.fromEntries(topology.consumers.map((consumer) => [consumer, 0]));
   for (const effect of observed.effects) appliedByConsumer[effect.consumer] = (appliedByConsumer[effect.consumer] ?? 0) + 1;
@@ -145,7 +148,8 @@ export function runSimulation(config: SimulationConfig, source: FaultSource): Si
     effects: observed.effects,
     brokerAcked: [...observed.acknowledged],
     invariants,
-    groups: Object.fromEntries(observed.groups.map((group) => [group, { invariants: judged.groups[group], lag: lags[group] }])),
+    parked: judged.parked,
+    groups: Object.fromEntries(observed.groups.map((group) => [group, { invariants: judged.groups[group], parked: judged.parkedByGroup[group], lag: lags[group] }])),
     verdict: violated ? 'violated' : 'ok',
     traceHash: () => (hash ??= traceHash(records)),
   };

@@ -27,6 +27,12 @@ export type ApplicationEvent = At &
     | { readonly kind: 'processed'; readonly msg: string; readonly result: DbResult }
     | { readonly kind: 'db-gave-up'; readonly msg: string; readonly step: DbStep; readonly dbRetries: number }
     | { readonly kind: 'timeout'; readonly call: `db-${DbStep}`; readonly msg: string; readonly attempt: number }
+    /** The business logic threw on this delivery (a processing-error fault). */
+    | { readonly kind: 'processing-failed'; readonly msg: string; readonly delivery: number }
+    /** The failure policy redelivers the record after this backoff. */
+    | { readonly kind: 'processing-retry'; readonly msg: string; readonly delivery: number; readonly backoffMs: number }
+    /** The failure policy gave the record up and skipped it (onError: skip): it is lost. */
+    | { readonly kind: 'skipped'; readonly msg: string; readonly delivery: number }
   );
 
 /** One DB write's outcome; `storedOffset` only when offsets live in the DB. */

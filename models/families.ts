@@ -11,6 +11,6 @@ export function familyOf(config: { family: FamilyName }): Family {
 }
 
 /** The preset a config's family gives its mode. */
-export function modePreset(config: { family: FamilyName; mode: ModeName }): ModePreset<DeliverySettings> {
+export function modePreset(config: { family: FamilyName; mode: ModeName }): ModePreset<Partial<DeliverySettings>> {
   return FAMILIES[config.family].modes[config.mode];
 }

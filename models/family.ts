@@ -43,7 +43,8 @@ export interface Family {
   readonly summary: string;
   /** Its settings (clients and brokers, then the consumer application's), in display order. */
   readonly settings: readonly SettingSpec[];
-  readonly modes: Record<ModeName, ModePreset<DeliverySettings>>;
+  /** Per mode, every setting but the ones derived from the rest of the config (their specs say how). */
+  readonly modes: Record<ModeName, ModePreset<Partial<DeliverySettings>>>;
   /** The fault kinds its worlds have decision points for, in canonical order. */
   readonly faultKinds: readonly FaultKind[];
   /** Throws ConfigError on a combination the real clients refuse. */

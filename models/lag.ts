@@ -5,6 +5,7 @@
  * counts as waiting until the end of the run.
  */
 import type { AppliedEffect } from './db/database.js';
+import type { ParkedRecord } from './observations.js';
 import { FIRST_INSTANCE } from './topology.js';
 import type { WorkloadMessage } from './workload.js';
 
@@ -15,12 +16,13 @@ export interface Lag {
   maxMs: number;
 }
 
-export function lagOf(workload: readonly WorkloadMessage[], handedAtUs: readonly number[], effects: readonly AppliedEffect[]): Lag {
+export function lagOf(workload: readonly WorkloadMessage[], handedAtUs: readonly number[], effects: readonly AppliedEffect[], parked: readonly ParkedRecord[] = []): Lag {
   const indexOf = new Map(workload.map((message) => [message.id, message.index]));
   const processedAtUs = new Array<number>(workload.length).fill(-1);
-  for (const effect of effects) {
-    const index = indexOf.get(effect.msgId);
-    if (index !== undefined && processedAtUs[index] < 0) processedAtUs[index] = effect.t;
+  // Parking a record takes it off the queue as surely as applying it does.
+  for (const done of [...effects, ...parked]) {
+    const index = indexOf.get(done.msgId);
+    if (index !== undefined && (processedAtUs[index] < 0 || done.t < processedAtUs[index])) processedAtUs[index] = done.t;
   }
   // Hand-overs (+1) and first processings (-1) in time order; a hand-over before a processing at the same instant.
   const changes: [number, number][] = [];
@@ -46,9 +48,12 @@ export function lagOf(workload: readonly WorkloadMessage[], handedAtUs: readonly
 }
 
 /** Per group, each on its own effects. */
-export function lagByGroup(workload: readonly WorkloadMessage[], handedAtUs: readonly number[], effects: readonly AppliedEffect[], groups: readonly string[]): Record<string, Lag> {
+export function lagByGroup(workload: readonly WorkloadMessage[], handedAtUs: readonly number[], effects: readonly AppliedEffect[], groups: readonly string[], parked: readonly ParkedRecord[] = []): Record<string, Lag> {
   const lags: Record<string, Lag> = {};
-  for (const group of groups) lags[group] = lagOf(workload, handedAtUs, groups.length === 1 ? effects : effects.filter((effect) => (effect.group ?? FIRST_INSTANCE.group) === group));
+  for (const group of groups) {
+    const own = groups.length === 1 ? effects : effects.filter((effect) => (effect.group ?? FIRST_INSTANCE.group) === group);
+    lags[group] = lagOf(workload, handedAtUs, own, parked.filter((record) => record.group === group));
+  }
   return lags;
 }
 

@@ -1,6 +1,13 @@
 /** What the invariant checkers read of a run, besides its workload, outcome and trace. */
 import type { AppliedEffect } from './db/database.js';
 
+export interface ParkedRecord {
+  readonly msgId: string;
+  readonly group: string;
+  /** When it was parked (virtual µs). */
+  readonly t: number;
+}
+
 export interface Observations {
   /** The effects the DB applied, in commit order. */
   effects: readonly AppliedEffect[];
@@ -8,6 +15,8 @@ export interface Observations {
   acknowledged: ReadonlySet<string>;
   /** When each message was handed over (virtual µs, by workload index; -1 if never). */
   handedAtUs: readonly number[];
+  /** Records a group's application parked in the dead-letter topic (neither applied nor lost). */
+  parked: readonly ParkedRecord[];
   /** The consumer groups, in order: every invariant is judged per group. */
   groups: readonly string[];
 }

@@ -10,7 +10,7 @@ import { FAMILIES } from './families.js';
 import type { Family } from './family.js';
 import { MODE_NAMES } from './modes.js';
 import type { ModeName } from './modes.js';
-import { LIMIT_SETTINGS, TIMING_SETTINGS, TOPOLOGY_SETTINGS, WORKLOAD_SETTINGS } from './settings/common.js';
+import { LIMIT_SETTINGS, TIMING_SETTINGS, TOPOLOGY_SETTINGS, WORKLOAD_SETTINGS, defaultProgressTimeoutMs } from './settings/common.js';
 import { DEFAULT_TOPOLOGY } from './topology.js';
 import { acceptsValue, allowedText } from './settings/spec.js';
 import type { SettingGroup, SettingSpec, SettingValue } from './settings/spec.js';
@@ -63,18 +63,34 @@ export function resolveConfig(input: SimulationInput): SimulationConfig {
   refuseUnknown('timing', input.timing, specs);
   refuseUnknown('limits', input.limits, specs);
   const workload = { ...DEFAULT_WORKLOAD, ...input.workload };
+  const topology = { ...DEFAULT_TOPOLOGY, ...input.topology };
+  const timing = { ...defaultTiming(workload), ...input.timing };
+  const settings = { ...preset.settings, ...input.settings } as Record<string, SettingValue>;
+  // Settings no preset sets are derived from the rest of the config, as their specs say.
+  for (const spec of family.settings) {
+    if (settings[spec.key] !== undefined || typeof spec.default !== 'object') continue;
+    settings[spec.key] = spec.default.derive({ settings, workload: { ...workload }, topology: { ...topology }, timing: { ...timing }, limits: {} });
+  }
   const config: SimulationConfig = {
     family: familyName,
     mode: input.mode,
     seed: input.seed,
-    settings: { ...preset.settings, ...input.settings },
+    settings: settings as unknown as DeliverySettings,
     workload,
-    topology: { ...DEFAULT_TOPOLOGY, ...input.topology },
-    timing: { ...defaultTiming(workload), ...input.timing },
-    limits: { ...DEFAULT_LIMITS, ...input.limits },
+    topology,
+    timing,
+    limits: { ...DEFAULT_LIMITS, progressTimeoutMs: defaultProgressTimeoutMs(settings, timing), ...input.limits },
   };
   validateConfig(config);
   return config;
+}
+
+/**
+ * The settings the config's mode preset gives in this same world (derived settings derived the same way): what a
+ * run's settings are compared with to tell its overrides.
+ */
+export function presetSettings(config: SimulationConfig): DeliverySettings {
+  return resolveConfig({ family: config.family, mode: config.mode, seed: config.seed, workload: config.workload, topology: config.topology, timing: config.timing }).settings;
 }
 
 /** Throws ConfigError on the first invalid field, including combinations the real systems reject. */

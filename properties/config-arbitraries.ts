@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
 import { COMMIT_STRATEGIES, DEDUP_STRATEGIES, MODE_NAMES, PRODUCER_BUFFERS } from '../models/config.js';
 import type { Acks, DeliverySettings, ModeName, WorkloadSettings } from '../models/config.js';
-import { FAMILIES } from '../models/families.js';
+import { KAFKA_MODES } from '../models/kafka/modes.js';
 import type { SimulationInput } from '../models/engine.js';
 
 export interface WorkloadConstraints {
@@ -50,7 +50,7 @@ export function workloadArb(constraints: WorkloadConstraints = {}): Arbitrary<Wo
  */
 export function fitSettings(mode: ModeName, overrides: Partial<DeliverySettings>): Partial<DeliverySettings> {
   const fixed: Partial<DeliverySettings> = { ...overrides };
-  const preset = FAMILIES.kafka.modes[mode].settings;
+  const preset = KAFKA_MODES[mode].settings;
   if ((fixed.enableIdempotence ?? preset.enableIdempotence) && (fixed.acks ?? preset.acks) !== 'all') fixed.enableIdempotence = false;
   const replicationFactor = fixed.replicationFactor ?? preset.replicationFactor;
   if ((fixed.minInsyncReplicas ?? preset.minInsyncReplicas) > replicationFactor) fixed.minInsyncReplicas = replicationFactor;

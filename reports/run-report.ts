@@ -5,6 +5,7 @@
  * a plan file, and the command that reproduces this exact report. Pure: the same inputs give the same bytes.
  */
 import { modePreset } from '../models/families.js';
+import { presetSettings } from '../models/resolve.js';
 import type { InvariantName } from '../models/modes.js';
 import type { SimulationResult } from '../models/engine.js';
 import { faultPlanJson, faultPlanTable } from './fault-plan.js';
@@ -78,7 +79,7 @@ export function renderRunReport(result: SimulationResult, meta: RunReportMeta): 
   const overrides = rows.filter((row) => row.note !== '');
   if (overrides.length > 0) {
     // Overrides are why a mode can break its own promise: say so up front, not only in the settings table.
-    out.push(`This run overrides the ${result.config.mode} preset: ${overrides.map((row) => `${code(`${row.setting}=${row.value}`)} (preset ${code(String(settingValue((modePreset(result.config).settings as unknown as Record<string, unknown>)[row.setting])))})`).join(', ')}.`, '');
+    out.push(`This run overrides the ${result.config.mode} preset: ${overrides.map((row) => `${code(`${row.setting}=${row.value}`)} (preset ${code(String(settingValue((presetSettings(result.config) as unknown as Record<string, unknown>)[row.setting])))})`).join(', ')}.`, '');
   }
 
   out.push(...header(result, meta), '');

@@ -5,8 +5,8 @@
  * are the settings' own spec rows (models/settings), so the table cannot drift from validation or the CLI.
  */
 import type { SimulationConfig } from '../models/config.js';
-import { familyOf, modePreset } from '../models/families.js';
-import { settingSpecs } from '../models/resolve.js';
+import { familyOf } from '../models/families.js';
+import { presetSettings, settingSpecs } from '../models/resolve.js';
 import { settingText } from '../models/settings/spec.js';
 
 interface SettingRow {
@@ -22,7 +22,7 @@ export function settingValue(value: unknown): string {
 }
 
 export function settingRows(config: SimulationConfig): SettingRow[] {
-  const preset = modePreset(config).settings as unknown as Record<string, unknown>;
+  const preset = presetSettings(config) as unknown as Record<string, unknown>;
   return settingSpecs(familyOf(config)).map((spec) => {
     const value = (config[spec.group] as unknown as Record<string, unknown>)[spec.key];
     const overridden = spec.group === 'settings' && preset[spec.key] !== value;

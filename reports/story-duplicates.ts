@@ -11,7 +11,8 @@ import { at, timesWord, trimNumber } from './format.js';
 import { attemptFate, resendReason } from './story-producer.js';
 import { Citations } from './story-types.js';
 import type { Story } from './story-types.js';
-import { crashOf, is, restartOf } from './trace-facts.js';
+import type { Fault } from '../models/faults/catalog.js';
+import { is } from './trace-facts.js';
 import type { TraceFacts } from './trace-facts.js';
 
 interface Application {
@@ -89,36 +90,79 @@ function fetchOf(facts: TraceFacts, msg: string, deliver: EventOf<'deliver'> | u
   return facts.previous(deliver, is('fetched', {}, (record) => record.msgs.includes(msg)));
 }
 
-/** The consumer got the same record again: it crashed before an offset commit covered it. */
+/** The consumer got the same record again: it crashed before an offset commit covered it, or its partition moved. */
 function redelivery(facts: TraceFacts, cite: Citations, msg: string, earlier: Application, later: Application): { text: string; mechanism: string } {
   const partition = facts.message(msg)?.partition ?? 0;
-  const crash = facts.previous(later.deliver ?? later.commit, crashOf('consumer'), earlier.commit);
+  const first = earlier.deliver?.actor ?? '';
+  const second = later.deliver?.actor ?? first;
+  const crash = facts.previous(later.deliver ?? later.commit, is('crash', {}, (record) => record.actor === first), earlier.commit);
   // The fetches that handed the record over, both times: the diagram shows the re-delivery as an arrow.
   cite.add(fetchOf(facts, msg, earlier.deliver), fetchOf(facts, msg, later.deliver), later.deliver);
-  const applied = `the consumer applied it at ${at(earlier.commit.t)} (delivery ${earlier.delivery}, offset ${earlier.offset})`;
-  if (crash === undefined) {
+  const applied = `${facts.who(first)} applied it at ${at(earlier.commit.t)} (delivery ${earlier.delivery}, offset ${earlier.offset})`;
+  if (crash === undefined && second === first) {
     return { text: `${applied}, and the broker delivered it again (delivery ${later.delivery}), applied at ${at(later.commit.t)}`, mechanism: 'redelivery' };
   }
-  const faultRecord = facts.faultRecordBehind(crash);
-  const fault = facts.faultBehind(crash);
-  const restart = facts.next(crash, restartOf('consumer'));
-  const resumed = facts.next(crash, is('resumed'));
-  const committed = facts.previous(crash, is('offset-committed', { partition }));
-  const lostCommits = facts.between(earlier.commit, crash, is('fault', {}, (record) => record.fault.kind === 'commit-lost' && record.fault.partition === partition));
-  cite.add(crash, faultRecord, restart, resumed, committed, ...lostCommits);
-  const committedOffset = committed?.offset ?? 0;
-  const position = resumed?.positions[partition];
-  const moment = fault === undefined ? '' : `, ${crashMoment(fault)},`;
+  const committed = facts.previous(later.deliver ?? later.commit, is('offset-committed', { partition }), earlier.commit) ?? facts.previous(earlier.commit, is('offset-committed', { partition }));
+  const lostCommits = facts.between(earlier.commit, crash ?? later.deliver, is('fault', {}, (record) => record.fault.kind === 'commit-lost' && record.fault.partition === partition));
+  cite.add(committed, ...lostCommits);
   const lostFault = lostCommits[0]?.fault;
   const lost = lostFault?.kind === 'commit-lost' ? ` (its commit of offset ${lostFault.offset} had been lost on the way to the broker)` : '';
-  let text = `${applied} and crashed at ${at(crash.t)}${moment.replace(/,$/, '')}; partition ${partition}'s committed offset was still ${committedOffset}${lost}, so no commit covered ${msg} (offset ${earlier.offset}) yet`;
+  const uncovered = `partition ${partition}'s committed offset was still ${committed?.offset ?? 0}${lost}, so no commit covered ${msg} (offset ${earlier.offset}) yet`;
+  const again = `processed ${msg} again (delivery ${later.delivery}), applied at ${at(later.commit.t)}`;
+  const committedOffset = committed?.offset ?? 0;
+  if (second !== first) return movedStory(facts, cite, { crash, applied, committedOffset, uncovered, again, first, second, partition, earlier, later });
+  return restartedStory(facts, cite, msg, { crash: crash as EventOf<'crash'>, applied, committedOffset, uncovered, again, partition, earlier, later });
+}
+
+interface Retold {
+  applied: string;
+  committedOffset: number;
+  uncovered: string;
+  again: string;
+  partition: number;
+  earlier: Application;
+  later: Application;
+}
+
+/** The same member re-processed it after its restart. */
+function restartedStory(facts: TraceFacts, cite: Citations, msg: string, told: Retold & { crash: EventOf<'crash'> }): { text: string; mechanism: string } {
+  const { crash, earlier } = told;
+  const faultRecord = facts.faultRecordBehind(crash);
+  const fault = facts.faultBehind(crash);
+  const restart = facts.next(crash, is('restart', {}, (record) => record.actor === crash.actor));
+  const resumed = facts.next(crash, is('resumed', {}, (record) => record.actor === crash.actor));
+  cite.add(crash, faultRecord, restart, resumed);
+  const moment = fault === undefined ? '' : `, ${crashMoment(fault)}`;
+  let text = `${told.applied} and crashed at ${at(crash.t)}${moment}; ${told.uncovered}`;
   const marked = facts.between(earlier.commit, crash, is('db-mark-seen', { msg }));
-  if (facts.settings.dedup === 'separate-transaction' && marked.length === 0) {
-    text += `; the dedup key for ${msg} is written in a separate transaction (dedup=separate-transaction) and the crash came before it was written, so the dedup check on re-delivery found nothing`;
-  }
-  text += `; after restarting${restart === undefined ? '' : ` at ${at(restart.t)}`} the consumer resumed from offset ${position ?? committedOffset} and processed ${msg} again (delivery ${later.delivery}), applied at ${at(later.commit.t)}`;
-  const mechanism = facts.settings.dedup === 'separate-transaction' && marked.length === 0 ? 'crash between the effect and the dedup mark: redelivery passes the check' : fault?.kind === 'consumer-crash' && fault.point === 'after-db-commit' ? 'crash after the DB commit, before the offset commit: redelivery' : 'consumer crash before the offset commit: redelivery';
+  const unmarked = facts.settings.dedup === 'separate-transaction' && marked.length === 0;
+  if (unmarked) text += `; the dedup key for ${msg} is written in a separate transaction (dedup=separate-transaction) and the crash came before it was written, so the dedup check on re-delivery found nothing`;
+  const position = resumed?.positions[told.partition];
+  text += `; after restarting${restart === undefined ? '' : ` at ${at(restart.t)}`} ${facts.who(crash.actor)} resumed from offset ${position ?? told.committedOffset} and ${told.again}`;
+  const mechanism = unmarked ? 'crash between the effect and the dedup mark: redelivery passes the check' : fault?.kind === 'consumer-crash' && fault.point === 'after-db-commit' ? 'crash after the DB commit, before the offset commit: redelivery' : 'consumer crash before the offset commit: redelivery';
   return { text, mechanism };
+}
+
+/** Another member of the group re-processed it: its partition moved in a rebalance. */
+function movedStory(facts: TraceFacts, cite: Citations, told: Retold & { crash: EventOf<'crash'> | undefined; first: string; second: string }): { text: string; mechanism: string } {
+  const { crash, first, second, partition, later } = told;
+  const since = crash ?? told.earlier.commit;
+  const gone = facts.next(since, (record): record is EventOf<'member-expired' | 'member-left' | 'member-removed'> => (record.kind === 'member-expired' || record.kind === 'member-left' || record.kind === 'member-removed') && record.member.startsWith(first), later.deliver);
+  const rebalanced = facts.next(gone ?? since, is('rebalanced', {}, (record) => (record.assignment[second] ?? []).includes(partition)), later.deliver);
+  const assigned = facts.next(rebalanced ?? since, is('assigned', {}, (record) => record.actor === second && record.partitions.includes(partition)), later.deliver);
+  cite.add(crash, crash === undefined ? undefined : facts.faultRecordBehind(crash), gone, rebalanced, assigned);
+  const moment = crash === undefined ? '' : ` and crashed at ${at(crash.t)}${facts.faultBehind(crash) === undefined ? '' : `, ${crashMoment(facts.faultBehind(crash) as Fault)}`}`;
+  const why =
+    gone?.kind === 'member-expired'
+      ? `its session expired at ${at(gone.t)} (no heartbeat for session.timeout.ms=${trimNumber(facts.settings.sessionTimeoutMs)})`
+      : gone?.kind === 'member-left'
+        ? `it left the group at ${at(gone.t)}`
+        : gone?.kind === 'member-removed'
+          ? `it was removed from the group at ${at(gone.t)} for not rejoining in time`
+          : 'the group rebalanced';
+  const moved = rebalanced === undefined ? `partition ${partition} moved to ${second}` : `the group rebalanced at ${at(rebalanced.t)} (generation ${rebalanced.generation}) and gave partition ${partition} to ${second}`;
+  const text = `${told.applied}${moment}; ${told.uncovered}; ${why}, ${moved}, which resumed from the committed offset and ${told.again}`;
+  return { text, mechanism: 'rebalance: the partition moved, and its new owner re-processed from the committed offset' };
 }
 
 /** Same delivery, another DB attempt: the consumer retried a write the DB had already committed. */

@@ -8,20 +8,25 @@
 import type { EventOf } from '../models/events.js';
 import { crashMoment } from './fault-words.js';
 import { at, listWords, trimNumber } from './format.js';
+import { blockedStory, poisonStory, skippedStory } from './story-failures.js';
+import type { Told } from './story-failures.js';
 import { attemptFate, electionWords, fireAndForgetWords, resendReason } from './story-producer.js';
 import { Citations } from './story-types.js';
 import type { Story } from './story-types.js';
 import { crashOf, is, restartOf, roleOf } from './trace-facts.js';
 import type { TraceFacts } from './trace-facts.js';
 
-interface Told {
-  text: string;
-  mechanism: string;
-}
 
 export function lossStory(facts: TraceFacts, msg: string): Story | undefined {
   const cite = new Citations(facts);
-  const told = neverSent(facts, cite, msg) ?? neverStored(facts, cite, msg) ?? truncated(facts, cite, msg) ?? skippedByConsumer(facts, cite, msg);
+  const told =
+    neverSent(facts, cite, msg) ??
+    neverStored(facts, cite, msg) ??
+    truncated(facts, cite, msg) ??
+    skippedStory(facts, cite, msg) ??
+    poisonStory(facts, cite, msg) ??
+    blockedStory(facts, cite, msg) ??
+    skippedByConsumer(facts, cite, msg);
   if (told === undefined) return undefined;
   const acked = facts.run.brokerAcked.includes(msg);
   const headline = `${msg} was never applied to the DB${acked ? ', although the broker had acknowledged it to the producer' : ''}`;

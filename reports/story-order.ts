@@ -15,14 +15,14 @@ import type { TraceFacts } from './trace-facts.js';
 export function appliedBefore(facts: TraceFacts, late: string): string | undefined {
   const seen = new Set<string>();
   const latestPerKey = new Map<string, { id: string; keySeq: number }>();
-  for (const effect of facts.run.effects) {
+  for (const effect of facts.effects) {
     if (seen.has(effect.msgId)) continue;
     seen.add(effect.msgId);
     const message = facts.message(effect.msgId);
     if (message === undefined) continue;
-    const latest = latestPerKey.get(message.key);
+    const latest = latestPerKey.get(message.orderKey);
     if (effect.msgId === late) return latest !== undefined && latest.keySeq > message.keySeq ? latest.id : undefined;
-    if (latest === undefined || latest.keySeq < message.keySeq) latestPerKey.set(message.key, { id: message.id, keySeq: message.keySeq });
+    if (latest === undefined || latest.keySeq < message.keySeq) latestPerKey.set(message.orderKey, { id: message.id, keySeq: message.keySeq });
   }
   return undefined;
 }

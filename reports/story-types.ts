@@ -4,7 +4,8 @@ import type { InvariantName } from '../models/modes.js';
 import type { TraceFacts } from './trace-facts.js';
 
 export interface Story {
-  invariant: InvariantName;
+  /** The invariant it explains a break of, or `parked` for a record the failure policy dead-lettered. */
+  invariant: InvariantName | 'parked';
   /** The witness message ('' for liveness, which has none). */
   msg: string;
   /** The mechanism in a few words, e.g. "lost ack, then a retry: duplicate append". */

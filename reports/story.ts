@@ -7,7 +7,8 @@ import type { TraceEvent } from '../models/events.js';
 import { describeFault } from '../models/faults/catalog.js';
 import type { InvariantResult, Witness } from '../models/invariants/index.js';
 import type { InvariantName } from '../models/modes.js';
-import { at } from './format.js';
+import type { EventOf } from '../models/events.js';
+import { at, trimNumber } from './format.js';
 import { duplicateStory } from './story-duplicates.js';
 import { lossStory } from './story-loss.js';
 import { orderStory } from './story-order.js';
@@ -24,7 +25,9 @@ export function explainInvariant(run: RunFacts & { invariants: Record<InvariantN
   return invariant.witnesses.map((witness) => explainWitness(facts, invariant, witness));
 }
 
-export function explainWitness(facts: TraceFacts, invariant: InvariantResult, witness: Witness): Story {
+export function explainWitness(allFacts: TraceFacts, invariant: InvariantResult, witness: Witness): Story {
+  // A witness about one group is told from that group's records (the other groups' copies of the message are not its story).
+  const facts = allFacts.scoped(witness.group);
   let story: Story | undefined;
   switch (invariant.name) {
     case 'duplicates':
@@ -49,12 +52,32 @@ function livenessStory(facts: TraceFacts, witness: Witness): Story {
   const heal = facts.records.find((record) => record.kind === 'heal');
   const last = facts.records[facts.records.length - 1];
   const healed = heal === undefined ? 'at the end of the faulty phase' : `at ${at(heal.t)}`;
+  if (outcome.kind === 'stalled' && outcome.idleSinceUs !== undefined) return standstillStory(facts, witness, outcome.idleSinceUs, healed);
   if (outcome.kind === 'stalled') {
     const text = `The run stalled: faults stopped ${healed}, then nothing was left to run although the system had not settled${last === undefined ? '' : ` (last trace record at ${at(last.t)}: ${last.actor} ${last.kind})`}; an actor waits for an answer no one will send, so the remaining messages are never processed.`;
     return { invariant: 'liveness', msg: '', mechanism: 'stalled: nothing left to run', text, records: (witness.records as TraceEvent[]).slice(-5), msgs: [] };
   }
   const text = `The run did not settle: faults stopped ${healed}, yet the system was still busy when it hit ${limit}${last === undefined ? '' : ` (last trace record at ${at(last.t)}: ${last.actor} ${last.kind})`}; something kept retrying or waiting, so "eventually processed" could not be judged.`;
   return { invariant: 'liveness', msg: '', mechanism: 'did not settle before a limit', text, records: (witness.records as TraceEvent[]).slice(-5), msgs: [] };
+}
+
+/**
+ * After healing nothing moved forward until the progress watchdog stopped the run. The usual cause is a record
+ * retried forever (a poison message with on-error=retry): say so when the trace shows one.
+ */
+function standstillStory(facts: TraceFacts, witness: Witness, idleSinceUs: number, healed: string): Story {
+  const last = facts.records[facts.records.length - 1];
+  const stopped = last === undefined ? '' : `, until the progress watchdog stopped the run at ${at(last.t)} (progress-timeout-ms=${trimNumber(facts.config.limits.progressTimeoutMs)})`;
+  const retried = facts.records.filter((record): record is EventOf<'processing-retry'> => record.kind === 'processing-retry' && record.t >= idleSinceUs);
+  const poison = retried.at(-1);
+  const base = `The run never settled: faults stopped ${healed}, and from ${at(idleSinceUs)} on nothing moved forward (no record appended, applied, committed or parked)${stopped}`;
+  if (poison === undefined) {
+    return { invariant: 'liveness', msg: '', mechanism: 'stalled: no progress after healing', text: `${base}; something kept waiting or retrying without effect, so the remaining messages were never processed.`, records: (witness.records as TraceEvent[]).slice(-5), msgs: [] };
+  }
+  const deliveries = facts.aboutKind(poison.msg, 'processing-failed').length;
+  const text = `${base}: ${facts.who(poison.actor)} kept retrying ${poison.msg}, whose business logic threw on every one of its ${deliveries} deliveries (on-error=${facts.settings.onError}), so its partition never moved past it and the records behind it were never processed.`;
+  const records = [...facts.aboutKind(poison.msg, 'processing-failed').slice(0, 3), ...(last === undefined ? [] : [last])];
+  return { invariant: 'liveness', msg: '', mechanism: 'stalled: a poison message retried forever blocks its partition', text, records, msgs: [poison.msg] };
 }
 
 /** The checker's own summary, and in words every fault whose trace record names the message. */

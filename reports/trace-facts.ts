@@ -8,7 +8,9 @@ import type { DeliverySettings, SimulationConfig } from '../models/config.js';
 import type { SimulationResult } from '../models/engine.js';
 import type { EventOf, FaultEvent, TraceEvent, TraceKind } from '../models/events.js';
 import type { Fault, FaultKind } from '../models/faults/catalog.js';
-import { buildTopology } from '../models/topology.js';
+import type { AppliedEffect } from '../models/db/database.js';
+import { specOf } from '../models/faults/catalog.js';
+import { buildTopology, groupOf } from '../models/topology.js';
 import type { Topology } from '../models/topology.js';
 import type { WorkloadMessage } from '../models/workload.js';
 
@@ -32,22 +34,49 @@ export type RunFacts = Pick<SimulationResult, 'config' | 'workload' | 'trace' | 
 /** An injected fault's record, with the fault narrowed to one kind. */
 export type FaultRecordOf<K extends FaultKind> = FaultEvent & { readonly fault: Extract<Fault, { kind: K }> };
 
+/**
+ * Whether a record is about a consumer group: its own members' records, records naming it (DB, coordinator),
+ * faults striking its members, links of its members; and everything every group shares (producers, the log).
+ */
+export function belongsTo(record: TraceEvent, group: string): boolean {
+  if (roleOf(record.actor) === 'consumer') return groupOf(record.actor) === group;
+  if ('group' in record && typeof record.group === 'string') return record.group === group;
+  if (record.kind === 'fault') {
+    const instance = specOf(record.fault.kind).instance?.(record.fault);
+    if (instance?.kind === 'consumer') return groupOf(instance.name) === group;
+    if (instance?.kind === 'group') return instance.name === group;
+    return true;
+  }
+  const ends = record.kind === 'partition-drop' || record.kind === 'lost-to-crash' ? [record.from, record.to] : record.kind === 'partition-start' || record.kind === 'partition-end' ? record.link.split('<->') : [];
+  for (const end of ends) if (roleOf(end) === 'consumer') return groupOf(end) === group;
+  return true;
+}
+
 export class TraceFacts {
   readonly records: readonly TraceEvent[];
   readonly config: SimulationConfig;
   readonly settings: DeliverySettings;
   readonly topology: Topology;
+  /** The DB effects of the group these facts are about (every effect with one group). */
+  readonly effects: readonly AppliedEffect[];
   private readonly position = new Map<TraceEvent, number>();
   private readonly byMsg = new Map<string, TraceEvent[]>();
   private readonly messages: Map<string, WorkloadMessage>;
+  private readonly scopes = new Map<string, TraceFacts>();
 
-  constructor(readonly run: RunFacts) {
-    this.records = run.trace;
+  /** With `group`, the facts of that consumer group only (what the others did is left out). */
+  constructor(
+    readonly run: RunFacts,
+    readonly group?: string,
+  ) {
     this.config = run.config;
     this.settings = run.config.settings;
     this.topology = buildTopology(run.config.topology);
+    const scoped = group !== undefined && this.topology.groups.length > 1;
+    this.records = scoped ? run.trace.filter((record) => belongsTo(record, group)) : run.trace;
+    this.effects = scoped ? run.effects.filter((effect) => effect.group === group) : run.effects;
     this.messages = new Map(run.workload.map((message) => [message.id, message]));
-    run.trace.forEach((record, index) => {
+    this.records.forEach((record, index) => {
       this.position.set(record, index);
       for (const id of mentionedMessages(record)) {
         let list = this.byMsg.get(id);
@@ -55,6 +84,14 @@ export class TraceFacts {
         list.push(record);
       }
     });
+  }
+
+  /** The facts of one consumer group (these facts themselves when the run has one group, or they are that group's). */
+  scoped(group: string | undefined): TraceFacts {
+    if (group === undefined || group === this.group || this.topology.groups.length === 1) return this;
+    let facts = this.scopes.get(group);
+    if (facts === undefined) this.scopes.set(group, (facts = new TraceFacts(this.run, group)));
+    return facts;
   }
 
   message(id: string): WorkloadMessage | undefined {

@@ -11,6 +11,9 @@ import type { InvariantName } from '../models/modes.js';
 /** `holds`: never breaks; `breaks`: breaks in this scenario; `may-break`: breaks for some seeds (rate-driven). */
 export type Expectation = 'holds' | 'breaks' | 'may-break';
 
+/** Per mode: loss, duplicates and order; liveness when the scenario breaks it; whether records end up parked. */
+export type ModeExpectation = Record<Exclude<InvariantName, 'liveness'>, Expectation> & { liveness?: Expectation; parked?: 'none' | 'some' };
+
 export interface Scenario {
   name: string;
   /** One line: what it shows. */
@@ -23,7 +26,7 @@ export interface Scenario {
   timing?: Partial<TimingSettings>;
   /** A fault preset name, or an explicit plan. */
   faults: string | FaultPlan;
-  expected: Record<ModeName, Record<Exclude<InvariantName, 'liveness'>, Expectation>>;
+  expected: Record<ModeName, ModeExpectation>;
 }
 
 const plan = (...faults: FaultPlan['faults']): FaultPlan => ({ version: 1, faults });
@@ -138,6 +141,72 @@ export const SCENARIOS: readonly Scenario[] = [
       'at-most-once': { loss: 'holds', duplicates: 'breaks', order: 'holds' },
       'at-least-once': { loss: 'holds', duplicates: 'breaks', order: 'holds' },
       'exactly-once': { loss: 'holds', duplicates: 'breaks', order: 'holds' },
+    },
+  },
+  {
+    name: 'rebalance-duplicates',
+    summary: 'two consumers share a group; g1/c1 crashes after the DB commit of m3 and stays down past session.timeout.ms, so its partition moves to g1/c2, which processes m3 again',
+    mechanism: 'the group coordinator removes a member whose heartbeats stop for session.timeout.ms and rebalances; the new owner resumes from the committed offset, which does not cover what the crashed member processed: commit-after-process re-processes it (at-least-once duplicates); offsets stored in the DB transaction close the gap',
+    workload: { messages: 8, keys: 1, partitions: 2 },
+    topology: { consumers: 2 },
+    // Down for 100 ms, past session.timeout.ms (45): the coordinator removes it and its partition moves.
+    timing: { restartDelayMs: 100, faultyPhaseMs: 150 },
+    faults: plan({ kind: 'consumer-crash', message: 'm3', delivery: 1, point: 'after-db-commit' }),
+    expected: {
+      'at-most-once': { loss: 'may-break', duplicates: 'holds', order: 'holds' },
+      'at-least-once': { loss: 'holds', duplicates: 'breaks', order: 'holds' },
+      'exactly-once': allHold,
+    },
+  },
+  {
+    name: 'pubsub-two-groups',
+    summary: "two consumer groups subscribe to the topic; group g2's consumer crashes after the DB commit of m3, group g1 is untouched",
+    mechanism: 'pub/sub: each group gets every message, with its own committed offsets and its own effects, and each is judged on its own; the crash re-delivers m3 in g2 only',
+    workload: { messages: 6, keys: 2, partitions: 1 },
+    topology: { groups: 2 },
+    faults: plan({ kind: 'consumer-crash', message: 'm3', delivery: 1, point: 'after-db-commit', consumer: 'g2/c1' }),
+    expected: {
+      'at-most-once': { loss: 'may-break', duplicates: 'holds', order: 'holds' },
+      'at-least-once': { loss: 'holds', duplicates: 'breaks', order: 'holds' },
+      'exactly-once': allHold,
+    },
+  },
+  {
+    name: 'poison-message-dead-letter',
+    summary: 'the business logic throws on every delivery of m3 (a poison message); the consumer retries it with a growing backoff, then dead-letters it',
+    mechanism: "a record that keeps failing is redelivered processing-retries times (backoff doubling each time), then published to events.DLT (Spring Kafka's DeadLetterPublishingRecoverer): parked, neither applied nor lost, and the partition moves on; at-most-once's preset skips it at once and loses it",
+    workload: { messages: 6, keys: 2, partitions: 1 },
+    faults: plan({ kind: 'processing-error', message: 'm3', deliveries: 'always' }),
+    expected: {
+      'at-most-once': { loss: 'breaks', duplicates: 'holds', order: 'holds', parked: 'none' },
+      'at-least-once': { ...allHold, parked: 'some' },
+      'exactly-once': { ...allHold, parked: 'some' },
+    },
+  },
+  {
+    name: 'poison-message-skip',
+    summary: 'a poison message m3 with --on-error skip: after its retries the consumer skips it',
+    mechanism: "skipping a record that keeps failing (Spring Kafka's default recoverer logs it and moves on) loses it: at-least-once and exactly-once report loss VIOLATED; a dead-letter topic keeps it instead",
+    workload: { messages: 6, keys: 2, partitions: 1 },
+    settings: { onError: 'skip' },
+    faults: plan({ kind: 'processing-error', message: 'm3', deliveries: 'always' }),
+    expected: {
+      'at-most-once': { loss: 'breaks', duplicates: 'holds', order: 'holds', parked: 'none' },
+      'at-least-once': { loss: 'breaks', duplicates: 'holds', order: 'holds', parked: 'none' },
+      'exactly-once': { loss: 'breaks', duplicates: 'holds', order: 'holds', parked: 'none' },
+    },
+  },
+  {
+    name: 'poison-message-blocks-partition',
+    summary: 'a poison message m3 with --on-error retry: the consumer retries it forever and the records behind it never come',
+    mechanism: 'endless retry of a record that can never succeed blocks its partition: nothing behind it is processed, and after healing the run makes no progress, so liveness breaks (reported at once by the progress watchdog, not after a limit)',
+    workload: { messages: 6, keys: 2, partitions: 1 },
+    settings: { onError: 'retry' },
+    faults: plan({ kind: 'processing-error', message: 'm3', deliveries: 'always' }),
+    expected: {
+      'at-most-once': { loss: 'breaks', duplicates: 'holds', order: 'holds', liveness: 'breaks', parked: 'none' },
+      'at-least-once': { loss: 'breaks', duplicates: 'holds', order: 'holds', liveness: 'breaks', parked: 'none' },
+      'exactly-once': { loss: 'breaks', duplicates: 'holds', order: 'holds', liveness: 'breaks', parked: 'none' },
     },
   },
 ];

@@ -6,12 +6,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MODE_NAMES } from '../models/config.js';
 import type { ModeName } from '../models/config.js';
-import { FAULT_KINDS } from '../models/faults/catalog.js';
+import { FAULT_KINDS, FAULT_PRESETS, specOf } from '../models/faults/catalog.js';
 import type { FaultKind } from '../models/faults/catalog.js';
 import { simulate } from '../models/engine.js';
 import type { SimulationResult } from '../models/engine.js';
 
 const SEEDS = Array.from({ length: 200 }, (_, index) => index + 1);
+/** The kinds the default preset draws (processing errors are the application's, drawn only when asked for). */
+const DRAWN = FAULT_KINDS.filter((kind) => FAULT_PRESETS.default[specOf(kind).rate] > 0);
 
 interface Row {
   seed: number;
@@ -75,11 +77,12 @@ describe('modes over seeds 1..200 with default faults', () => {
     expect(seedsWhere('at-least-once', (row) => row.order > 0).length).toBeGreaterThan(0);
   });
 
-  it('every fault kind fires in some of those runs', () => {
+  it('every fault kind the default rates draw fires in some of those runs (and processing errors, at rate 0, never)', () => {
     const totals = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
     for (const mode of MODE_NAMES) for (const row of rows[mode]) for (const kind of FAULT_KINDS) totals[kind] += row.faultCounts[kind];
-    const silent = FAULT_KINDS.filter((kind) => totals[kind] === 0);
+    const silent = DRAWN.filter((kind) => totals[kind] === 0);
     expect(silent).toEqual([]);
+    expect(totals['processing-error']).toBe(0);
   });
 
   it('in every mode, each fault kind that can hit it fires in some seed', () => {
@@ -87,7 +90,7 @@ describe('modes over seeds 1..200 with default faults', () => {
       // acks=0 sends no produce responses, so at-most-once has no ack to lose; exactly-once stores its
       // offsets in the DB transaction, so it sends no offset commit that could be lost.
       const impossible: Partial<Record<ModeName, FaultKind>> = { 'at-most-once': 'ack-lost', 'exactly-once': 'commit-lost' };
-      const applicable = FAULT_KINDS.filter((kind) => impossible[mode] !== kind);
+      const applicable = DRAWN.filter((kind) => impossible[mode] !== kind);
       const silent = applicable.filter((kind) => rows[mode].every((row) => row.faultCounts[kind] === 0));
       expect(silent, mode).toEqual([]);
     }

@@ -2,11 +2,16 @@
  * The consumer application every family shares: it takes one delivered record at a time from its family's
  * consumer runtime, runs the business logic (processingMs), then its DB calls — an optional dedup check, the
  * effect's write, an optional dedup mark in a separate transaction — retrying a call whose reply does not come,
- * and tells the runtime when it is done with the record. The crash points of a delivery live here too:
- * right after the delivery, in the middle of the business logic, right after the DB commit.
+ * and tells the runtime what became of the record: processed, to be redelivered after a backoff, skipped, or to be
+ * dead-lettered. The crash points of a delivery live here too: right after the delivery, in the middle of the
+ * business logic, right after the DB commit.
  *
- * Volatile: the record in hand and the call outstanding. Survives crashes (bookkeeping for fault names only):
- * deliveries and DB attempts per message.
+ * The failure policy follows Spring Kafka's error handling: a record whose business logic throws is redelivered
+ * after an exponential backoff (with optional jitter) until `processingRetries` redeliveries are used up, then
+ * skipped or dead-lettered (`onError`); with `onError: retry` it is never given up.
+ *
+ * Volatile: the record in hand and the call outstanding. Survives crashes (bookkeeping for fault names only): DB
+ * attempts per message; deliveries are counted per group (GroupLedger).
  */
 import { msToUs } from '../config.js';
 import type { ActorContext } from '../../sim/world.js';
@@ -15,6 +20,8 @@ import type { DbStep, TraceEvent } from '../events.js';
 import type { ModelEnv } from '../env.js';
 import type { Fault } from '../faults/catalog.js';
 import type { ApplicationSettings } from '../settings/common.js';
+import { FIRST_INSTANCE } from '../topology.js';
+import type { GroupLedger, ProcessingError } from './ledger.js';
 
 /** The application's timers; the token names the delivery (or DB call) they belong to: others are stale. */
 export type ApplicationTimer = { readonly tag: 'processed'; readonly token: number } | { readonly tag: 'crash'; readonly token: number } | { readonly tag: 'db-timeout'; readonly token: number };
@@ -36,33 +43,43 @@ export interface DeliveredRecord {
   readonly offset: number;
 }
 
+/** What became of a delivered record: the runtime turns it into its family's primitive. */
+export type Disposition =
+  | { readonly kind: 'processed' }
+  /** The business logic failed; redeliver the record after this backoff. */
+  | { readonly kind: 'retry'; readonly backoffMs: number }
+  /** Given up and skipped (it is lost). */
+  | { readonly kind: 'skip' }
+  /** Given up: publish it to the dead-letter topic, then move on (it is parked). */
+  | { readonly kind: 'dead-letter' };
+
 export interface ApplicationOptions {
   /** The actor the application runs in (crash faults strike it). */
   readonly actor: string;
-  /** The consumer group it belongs to: its effects, dedup keys and stored offsets are the group's own. */
-  readonly group: string;
+  /** Its consumer group's ledger: its effects, dedup keys and stored offsets are the group's own. */
+  readonly ledger: GroupLedger;
   /** The DB actor. */
   readonly db: string;
   readonly settings: ApplicationSettings;
   /** Offsets live in the DB: each effect's transaction also stores the record's offset + 1. */
   readonly storeOffset: boolean;
   readonly env: ModelEnv;
-  /** Called when the application is done with the record in hand (processed, skipped as seen, or given up). */
-  readonly done: (ctx: ApplicationContext) => void;
+  /** Called when the application is done with the record in hand. */
+  readonly done: (ctx: ApplicationContext, disposition: Disposition) => void;
 }
 
 type State =
   | { readonly kind: 'idle' }
-  | { readonly kind: 'processing'; readonly record: DeliveredRecord; readonly token: number; readonly crash: Fault | undefined }
+  | { readonly kind: 'processing'; readonly record: DeliveredRecord; readonly delivery: number; readonly token: number; readonly crash: Fault | undefined; readonly fails: boolean }
   | { readonly kind: 'db-call'; readonly record: DeliveredRecord; readonly step: DbStep; readonly attempt: number; readonly retriesUsed: number; readonly token: number };
 
 const IDLE: State = { kind: 'idle' };
+const PROCESSED: Disposition = { kind: 'processed' };
 
 export class ConsumerApplication {
   private state: State = IDLE;
   private token = 0;
-  /** Per message, by workload index: deliveries to the business logic and DB calls, across crashes. */
-  private readonly deliveries: number[] = [];
+  /** DB calls per message, by workload index, across crashes. */
   private readonly dbAttempts: number[] = [];
 
   constructor(private readonly options: ApplicationOptions) {}
@@ -72,28 +89,22 @@ export class ConsumerApplication {
     return this.state.kind === 'idle';
   }
 
-  /** The delivery number of a message's latest delivery (1 for one never delivered). */
-  deliveryOf(index: number): number {
-    return this.deliveries[index] ?? 1;
-  }
-
   crash(): void {
     this.state = IDLE;
   }
 
   /** One delivery of a record to the business logic. */
   handle(ctx: ApplicationContext, record: DeliveredRecord): void {
-    const delivery = (this.deliveries[record.index] ?? 0) + 1;
-    this.deliveries[record.index] = delivery;
+    const delivery = this.options.ledger.deliver(record.index);
     ctx.record({ t: ctx.now, actor: this.options.actor, kind: 'deliver', msg: record.msgId, partition: record.partition, offset: record.offset, delivery });
     // Crash points: `draw(kind) ? inject(candidate)` builds a candidate only when the draw fired (see FaultInjector.draw).
     const faults = this.options.env.faults;
-    const afterFetch = faults.draw('consumer-crash', ctx.phase) ? faults.inject({ kind: 'consumer-crash', message: record.msgId, delivery, point: 'after-fetch' }) : undefined;
+    const afterFetch = faults.draw('consumer-crash', ctx.phase) ? faults.inject(this.named({ kind: 'consumer-crash', message: record.msgId, delivery, point: 'after-fetch' })) : undefined;
     if (afterFetch !== undefined) return this.options.env.crash(this.options.actor, afterFetch);
     const token = ++this.token;
     const processingUs = msToUs(this.options.settings.processingMs);
-    const midProcess = faults.draw('consumer-crash', ctx.phase) ? faults.inject({ kind: 'consumer-crash', message: record.msgId, delivery, point: 'mid-process' }) : undefined;
-    this.state = { kind: 'processing', record, token, crash: midProcess };
+    const midProcess = faults.draw('consumer-crash', ctx.phase) ? faults.inject(this.named({ kind: 'consumer-crash', message: record.msgId, delivery, point: 'mid-process' })) : undefined;
+    this.state = { kind: 'processing', record, delivery, token, crash: midProcess, fails: this.fails(ctx, record, delivery) };
     if (midProcess !== undefined) ctx.setTimer(Math.floor(processingUs / 2), { tag: 'crash', token });
     ctx.setTimer(processingUs, { tag: 'processed', token });
   }
@@ -102,11 +113,14 @@ export class ConsumerApplication {
     const state = this.state;
     if (state.kind === 'idle' || timer.token !== state.token) return;
     if (timer.tag === 'crash' && state.kind === 'processing' && state.crash !== undefined) return this.options.env.crash(this.options.actor, state.crash);
-    if (timer.tag === 'processed' && state.kind === 'processing') return this.dbCall(ctx, state.record, this.options.settings.dedup === 'separate-transaction' ? 'check' : 'apply', 0);
+    if (timer.tag === 'processed' && state.kind === 'processing') {
+      if (state.fails) return this.failed(ctx, state.record, state.delivery);
+      return this.dbCall(ctx, state.record, this.options.settings.dedup === 'separate-transaction' ? 'check' : 'apply', 0);
+    }
     if (timer.tag === 'db-timeout' && state.kind === 'db-call') return this.onTimeout(ctx, state);
   }
 
-  /** A DB answer; stale ones (another call, another record) are ignored. Returns false when it was not the application's. */
+  /** A DB answer; stale ones (another call, another record) are ignored. */
   receive(ctx: ApplicationContext, message: DbAnswer): void {
     const state = this.state;
     if (state.kind !== 'db-call' || state.attempt !== message.attempt || state.record.msgId !== message.msgId) return;
@@ -115,23 +129,75 @@ export class ConsumerApplication {
     if (message.type === 'db-seen') {
       if (!message.seen) return this.dbCall(ctx, record, 'apply', 0);
       ctx.record({ t: ctx.now, actor, kind: 'dedup-skip', msg: record.msgId });
-      return this.finish(ctx);
+      return this.finish(ctx, PROCESSED);
     }
     if (message.type === 'db-reply') {
       ctx.record({ t: ctx.now, actor, kind: 'processed', msg: record.msgId, result: message.result });
       const faults = this.options.env.faults;
-      const crash = faults.draw('consumer-crash', ctx.phase) ? faults.inject({ kind: 'consumer-crash', message: record.msgId, delivery: this.deliveryOf(record.index), point: 'after-db-commit' }) : undefined;
+      const delivery = this.options.ledger.deliveryOf(record.index);
+      const crash = faults.draw('consumer-crash', ctx.phase) ? faults.inject(this.named({ kind: 'consumer-crash', message: record.msgId, delivery, point: 'after-db-commit' })) : undefined;
       if (crash !== undefined) return this.options.env.crash(actor, crash);
       if (this.options.settings.dedup === 'separate-transaction') return this.dbCall(ctx, record, 'mark', 0);
     }
-    this.finish(ctx);
+    this.finish(ctx, PROCESSED);
+  }
+
+  /** A fault naming this consumer names it only when it is not the first one (plans without instances keep their meaning). */
+  private named<F extends Extract<Fault, { kind: 'consumer-crash' }>>(fault: F): F {
+    return this.options.actor === FIRST_INSTANCE.consumer ? fault : { ...fault, consumer: this.options.actor };
+  }
+
+  /**
+   * Does the business logic throw on this delivery? A processing error is decided at a message's first delivery
+   * in the group (a decision point like any other fault's), then holds for the deliveries it names.
+   */
+  private fails(ctx: ApplicationContext, record: DeliveredRecord, delivery: number): boolean {
+    const ledger = this.options.ledger;
+    let error = ledger.errorOf(record.index);
+    if (error === undefined && delivery === 1) {
+      const faults = this.options.env.faults;
+      const group = ledger.group === FIRST_INSTANCE.group ? {} : { group: ledger.group };
+      const decided = faults.draw('processing-error', ctx.phase) ? faults.inject<ProcessingError>({ kind: 'processing-error', message: record.msgId, deliveries: 1, ...group }) : undefined;
+      if (decided !== undefined) this.options.env.traceFault(ctx, decided);
+      ledger.decideError(record.index, decided);
+      error = decided ?? null;
+    }
+    return error !== undefined && error !== null && (error.deliveries === 'always' || delivery <= error.deliveries);
+  }
+
+  /** The business logic threw: redeliver after a backoff, or give the record up as the policy says. */
+  private failed(ctx: ApplicationContext, record: DeliveredRecord, delivery: number): void {
+    const actor = this.options.actor;
+    const settings = this.options.settings;
+    ctx.record({ t: ctx.now, actor, kind: 'processing-failed', msg: record.msgId, delivery });
+    const retries = settings.processingRetries;
+    if (settings.onError === 'retry' || retries === 'unlimited' || delivery <= retries) {
+      const backoffMs = this.backoffMs(ctx, delivery);
+      ctx.record({ t: ctx.now, actor, kind: 'processing-retry', msg: record.msgId, delivery, backoffMs });
+      return this.finish(ctx, { kind: 'retry', backoffMs });
+    }
+    if (settings.onError === 'skip') {
+      ctx.record({ t: ctx.now, actor, kind: 'skipped', msg: record.msgId, delivery });
+      return this.finish(ctx, { kind: 'skip' });
+    }
+    this.finish(ctx, { kind: 'dead-letter' });
+  }
+
+  /** Exponential: the n-th redelivery waits backoff * 2^(n-1), capped, less a random share when jitter is set. */
+  private backoffMs(ctx: ApplicationContext, delivery: number): number {
+    const settings = this.options.settings;
+    const exponential = Math.min(settings.processingBackoffMs * 2 ** Math.min(delivery - 1, 52), settings.processingBackoffMaxMs);
+    if (settings.processingBackoffJitter === 0) return exponential;
+    // Whole microseconds, so the wait is exact in virtual time and in the trace.
+    const share = ctx.rng.intBetween(0, 1_000_000) / 1_000_000;
+    return Math.round(exponential * (1 - settings.processingBackoffJitter * share) * 1000) / 1000;
   }
 
   private dbCall(ctx: ApplicationContext, record: DeliveredRecord, step: DbStep, retriesUsed: number): void {
     const attempt = (this.dbAttempts[record.index] ?? 0) + 1;
     this.dbAttempts[record.index] = attempt;
+    const group = this.options.ledger.group;
     let message: DbMessage;
-    const group = this.options.group;
     if (step === 'check') message = { type: 'db-check-seen', msgId: record.msgId, attempt, group };
     else if (step === 'mark') message = { type: 'db-mark-seen', msgId: record.msgId, attempt, group };
     else message = { type: 'db-apply', msgId: record.msgId, key: record.key, partition: record.partition, offset: record.offset, attempt, group, dedup: this.options.settings.dedup === 'same-transaction', storeOffset: this.options.storeOffset };
@@ -148,11 +214,11 @@ export class ConsumerApplication {
     const dbRetries = this.options.settings.dbRetries;
     if (state.retriesUsed < dbRetries) return this.dbCall(ctx, state.record, state.step, state.retriesUsed + 1);
     ctx.record({ t: ctx.now, actor, kind: 'db-gave-up', msg: state.record.msgId, step: state.step, dbRetries });
-    this.finish(ctx);
+    this.finish(ctx, PROCESSED);
   }
 
-  private finish(ctx: ApplicationContext): void {
+  private finish(ctx: ApplicationContext, disposition: Disposition): void {
     this.state = IDLE;
-    this.options.done(ctx);
+    this.options.done(ctx, disposition);
   }
 }

@@ -50,6 +50,16 @@ export class Database implements Actor<DbProtocol> {
     return tables;
   }
 
+  /** Moves whenever the DB moves forward: an effect applied, an offset stored, a dedup key written. */
+  progress(): number {
+    let total = this.effects.length;
+    for (const tables of this.tables.values()) {
+      total += tables.seen.size;
+      for (const offset of tables.offsets) total += offset;
+    }
+    return total;
+  }
+
   start(): void {}
   crash(): void {}
   timer(): void {}

@@ -5,7 +5,7 @@
  */
 import { ACK_LOST, COMMIT_LOST, FETCH_DUPLICATED, FETCH_LOST, LEADER_FAILOVER, REQUEST_DELAYED, REQUEST_LOST } from '../kafka/faults.js';
 import type { KafkaFault } from '../kafka/faults.js';
-import { CONSUMER_CRASH, DB_REPLY_LOST, PARTITION, PRODUCER_CRASH } from './common.js';
+import { CONSUMER_CRASH, DB_REPLY_LOST, PARTITION, PROCESSING_ERROR, PRODUCER_CRASH } from './common.js';
 import type { CommonFault } from './common.js';
 import type { FaultSpec, RateName } from './spec.js';
 
@@ -30,6 +30,7 @@ export const FAULT_SPECS: { readonly [K in FaultKind]: FaultSpec<Extract<Fault, 
   'consumer-crash': CONSUMER_CRASH,
   'producer-crash': PRODUCER_CRASH,
   'leader-failover': LEADER_FAILOVER,
+  'processing-error': PROCESSING_ERROR,
 };
 
 /** Every kind, in the canonical order above. */
@@ -69,7 +70,7 @@ export function countByKind(faults: readonly Fault[]): Record<FaultKind, number>
 }
 
 export type { RateName };
-export const RATE_NAMES: readonly RateName[] = ['drop', 'ack-loss', 'dup', 'delay', 'partition', 'crash', 'producer-crash', 'failover', 'db-reply-loss'];
+export const RATE_NAMES: readonly RateName[] = ['drop', 'ack-loss', 'dup', 'delay', 'partition', 'crash', 'producer-crash', 'failover', 'db-reply-loss', 'processing-error'];
 export type FaultRates = Record<RateName, number>;
 
 export const RATE_DESCRIPTIONS: Record<RateName, string> = {
@@ -82,14 +83,19 @@ export const RATE_DESCRIPTIONS: Record<RateName, string> = {
   'producer-crash': 'the producer crashes after handing over or sending a message (per point)',
   failover: "a partition's leader fails right after appending a record (per first append)",
   'db-reply-loss': 'the DB commits a write but its reply is lost (per reply)',
+  'processing-error': "the business logic throws on a message's first 1-3 deliveries in a group (per message and group; poison messages only in plans)",
 };
 
-const zeroRates: FaultRates = { drop: 0, 'ack-loss': 0, dup: 0, delay: 0, partition: 0, crash: 0, 'producer-crash': 0, failover: 0, 'db-reply-loss': 0 };
+const zeroRates: FaultRates = { drop: 0, 'ack-loss': 0, dup: 0, delay: 0, partition: 0, crash: 0, 'producer-crash': 0, failover: 0, 'db-reply-loss': 0, 'processing-error': 0 };
 
+/**
+ * The default and chaos presets draw no processing errors: those are faults of the application's own code, not
+ * of the infrastructure the modes are about; add them with `--faults default,processing-error=0.05`.
+ */
 export const FAULT_PRESETS: Record<string, FaultRates> = {
   none: zeroRates,
-  default: { drop: 0.02, 'ack-loss': 0.02, dup: 0.02, delay: 0.01, partition: 0.01, crash: 0.004, 'producer-crash': 0.004, failover: 0.006, 'db-reply-loss': 0.01 },
-  chaos: { drop: 0.08, 'ack-loss': 0.08, dup: 0.05, delay: 0.04, partition: 0.04, crash: 0.02, 'producer-crash': 0.01, failover: 0.02, 'db-reply-loss': 0.04 },
+  default: { drop: 0.02, 'ack-loss': 0.02, dup: 0.02, delay: 0.01, partition: 0.01, crash: 0.004, 'producer-crash': 0.004, failover: 0.006, 'db-reply-loss': 0.01, 'processing-error': 0 },
+  chaos: { drop: 0.08, 'ack-loss': 0.08, dup: 0.05, delay: 0.04, partition: 0.04, crash: 0.02, 'producer-crash': 0.01, failover: 0.02, 'db-reply-loss': 0.04, 'processing-error': 0 },
 };
 
 /** Where a run's faults come from: rates drawn from the seed, or an explicit plan replayed as written. */

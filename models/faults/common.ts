@@ -23,7 +23,12 @@ export type CommonFault =
   /** The consumer crashes at `point` while handling its `delivery`-th delivery of `message` (counted in its group). */
   | { kind: 'consumer-crash'; message: string; delivery: number; point: ConsumerCrashPoint; consumer?: string }
   /** The producer crashes right after handing over / first sending `message`. */
-  | { kind: 'producer-crash'; message: string; point: ProducerCrashPoint };
+  | { kind: 'producer-crash'; message: string; point: ProducerCrashPoint }
+  /**
+   * The business logic throws on `message` in a consumer group: on its first `deliveries` deliveries there, or on
+   * every one (`"always"`: a poison message).
+   */
+  | { kind: 'processing-error'; message: string; deliveries: number | 'always'; group?: string };
 
 type Of<K extends CommonFault['kind']> = Extract<CommonFault, { kind: K }>;
 
@@ -124,6 +129,36 @@ export const CONSUMER_CRASH: FaultSpec<Of<'consumer-crash'>> = {
 };
 
 const producerCrashMoment = (fault: Of<'producer-crash'>): string => (fault.point === 'after-send' ? `right after sending ${fault.message}` : `right after being handed ${fault.message}`);
+
+const deliveriesCheck = (value: unknown): string | undefined => (value === 'always' ? undefined : integerAtLeast(1)(value) === undefined ? undefined : 'must be an integer >= 1 (the first n deliveries fail) or "always" (a poison message)');
+
+/** "on its first 2 deliveries" / "on every delivery". */
+export function failingDeliveries(deliveries: number | 'always'): string {
+  if (deliveries === 'always') return 'on every delivery (a poison message)';
+  return deliveries === 1 ? 'on its first delivery' : `on its first ${deliveries} deliveries`;
+}
+
+export const PROCESSING_ERROR: FaultSpec<Of<'processing-error'>> = {
+  kind: 'processing-error',
+  strikes: 'consumer',
+  rate: 'processing-error',
+  summary: 'the business logic throws on a message: on its first n deliveries in a group (1-3 in rate runs), or always (a poison message)',
+  example: { kind: 'processing-error', message: 'm3', deliveries: 'always' },
+  fields: { message: messageId, deliveries: deliveriesCheck, group: instanceName('group') },
+  instance: (fault) => ({ kind: 'group', name: fault.group ?? FIRST_INSTANCE.group }),
+  drawn: ['deliveries'],
+  draw: (fault, stream) => ({ ...fault, deliveries: stream.intBetween(1, 3) }),
+  describe: (fault) => `the business logic throws on ${fault.message}${fault.group === undefined ? '' : ` in group ${fault.group}`} ${failingDeliveries(fault.deliveries)}`,
+  drawing: () => undefined,
+  arbitrary: (fc, space) =>
+    fc.record(
+      withInstance(
+        { kind: fc.constant('processing-error' as const), message: messageArb(fc, space), deliveries: fc.oneof(fc.integer({ min: 1, max: space.maxAttempt }), fc.constant('always' as const)) },
+        'group',
+        instanceArb(fc, space.groups),
+      ),
+    ),
+};
 
 export const PRODUCER_CRASH: FaultSpec<Of<'producer-crash'>> = {
   kind: 'producer-crash',

@@ -12,7 +12,8 @@
  */
 import type { DeliverySettings, TopologySettings, WorkloadSettings } from '../config.js';
 import { TOPOLOGY_SETTINGS, WORKLOAD_SETTINGS } from '../settings/common.js';
-import { KAFKA_MODES } from '../kafka/modes.js';
+import { KAFKA_SETTINGS } from '../kafka/settings.js';
+import { APPLICATION_SETTINGS } from '../settings/common.js';
 import { INVARIANT_NAMES, MODE_NAMES } from '../modes.js';
 import type { InvariantName, ModeName } from '../modes.js';
 import { FAULT_KINDS, describeFault, faultKey, specOf } from './catalog.js';
@@ -96,13 +97,16 @@ export function parseFault(value: unknown, number: number): Fault {
   return fault as unknown as Fault;
 }
 
+/** Every family's settings (a plan records the overrides it was made with). */
+const SETTING_KEYS: readonly string[] = [...KAFKA_SETTINGS, ...APPLICATION_SETTINGS].map((spec) => spec.key);
+
 const META_FIELDS: Record<keyof PlanMeta, FieldCheck> = {
   origin: (value) => (typeof value === 'string' ? undefined : 'must be a string'),
   mode: oneOf(MODE_NAMES),
   seed: (value) => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? undefined : 'must be an integer >= 0'),
   workload: (value) => objectWithKeys(value, WORKLOAD_SETTINGS.map((spec) => spec.key)) ?? (Object.values(value as object).every((item) => typeof item === 'number') ? undefined : 'must hold numbers only'),
   topology: (value) => objectWithKeys(value, TOPOLOGY_SETTINGS.map((spec) => spec.key)) ?? (Object.values(value as object).every((item) => typeof item === 'number') ? undefined : 'must hold numbers only'),
-  settings: (value) => objectWithKeys(value, Object.keys(KAFKA_MODES['at-least-once'].settings)),
+  settings: (value) => objectWithKeys(value, SETTING_KEYS),
   invariant: oneOf(INVARIANT_NAMES),
   replay: (value) => (typeof value === 'string' ? undefined : 'must be a string'),
   note: (value) => (typeof value === 'string' ? undefined : 'must be a string'),

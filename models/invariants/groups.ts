@@ -13,6 +13,8 @@ import type { CheckInput } from './input.js';
 import { checkLiveness } from './liveness.js';
 import { lossOf } from './loss.js';
 import { orderOf } from './order.js';
+import { mergeParked, parkedIn } from './parked.js';
+import type { ParkedResult } from './parked.js';
 import { MAX_WITNESSES, result } from './witness.js';
 import type { InvariantResult } from './witness.js';
 
@@ -23,6 +25,9 @@ export interface GroupedVerdicts {
   invariants: Verdicts;
   /** Per group, in topology order. */
   groups: Record<string, Verdicts>;
+  /** Records parked in the dead-letter topic: over every group, and per group. */
+  parked: ParkedResult;
+  parkedByGroup: Record<string, ParkedResult>;
 }
 
 /** The group an effect belongs to (effects written before groups existed belong to the first). */
@@ -32,20 +37,23 @@ export function checkGroups(input: CheckInput, promises: Record<InvariantName, b
   const names = input.groups ?? [FIRST_INSTANCE.group];
   const liveness = checkLiveness(input, promises.liveness);
   const groups: Record<string, Verdicts> = {};
+  const parkedByGroup: Record<string, ParkedResult> = {};
   for (const group of names) {
     const effects = names.length === 1 ? input.effects : input.effects.filter((effect) => groupOfEffect(effect) === group);
     const scoped: CheckInput = { ...input, effects };
     const applied = applications(scoped);
     // With one group the witnesses read as before; with several, each says which group it is about.
-    const where = names.length === 1 ? '' : ` in group ${group}`;
+    const scope = { group, where: names.length === 1 ? '' : ` in group ${group}` };
+    const parked = parkedIn(input, group, names.length);
+    parkedByGroup[group] = parked.result;
     groups[group] = {
-      loss: lossOf(scoped, promises.loss, applied, where),
-      duplicates: duplicatesOf(scoped, promises.duplicates, applied, where),
-      order: orderOf(scoped, promises.order, applied, where),
+      loss: lossOf(scoped, promises.loss, applied, scope, parked.ids),
+      duplicates: duplicatesOf(scoped, promises.duplicates, applied, scope),
+      order: orderOf(scoped, promises.order, applied, scope),
       liveness,
     };
   }
-  return { invariants: merge(names.map((group) => groups[group]), promises), groups };
+  return { invariants: merge(names.map((group) => groups[group]), promises), groups, parked: mergeParked(names.map((group) => parkedByGroup[group])), parkedByGroup };
 }
 
 function merge(perGroup: readonly Verdicts[], promises: Record<InvariantName, boolean>): Verdicts {

@@ -15,6 +15,7 @@ export function checkInvariants(input: CheckInput, promises: Record<InvariantNam
 
 export { checkGroups } from './groups.js';
 export type { GroupedVerdicts, Verdicts } from './groups.js';
+export type { ParkedResult } from './parked.js';
 
 export { checkDuplicates } from './duplicates.js';
 export { checkLiveness } from './liveness.js';

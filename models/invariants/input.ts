@@ -2,6 +2,7 @@
 import type { TraceRecord } from '../../sim/trace.js';
 import type { RunOutcome } from '../../sim/world.js';
 import type { AppliedEffect } from '../db/database.js';
+import type { ParkedRecord } from '../observations.js';
 import type { WorkloadMessage } from '../workload.js';
 
 export interface CheckInput {
@@ -13,4 +14,6 @@ export interface CheckInput {
   trace: readonly TraceRecord[];
   /** The consumer groups to judge, each on its own effects (default: one group, g1, taking every effect). */
   groups?: readonly string[];
+  /** Records parked in the dead-letter topic, per group: neither applied nor lost. */
+  parked?: readonly ParkedRecord[];
 }

@@ -2,20 +2,22 @@
 import { applications } from './applications.js';
 import type { Applications } from './applications.js';
 import type { CheckInput } from './input.js';
-import { MAX_WITNESSES, result, witness } from './witness.js';
-import type { InvariantResult } from './witness.js';
+import { MAX_WITNESSES, SINGLE_GROUP, result, witness } from './witness.js';
+import type { InvariantResult, Scope } from './witness.js';
 
 export function checkLoss(input: CheckInput, promised: boolean): InvariantResult {
   return lossOf(input, promised, applications(input));
 }
 
-export function lossOf(input: CheckInput, promised: boolean, applied: Applications, where = ''): InvariantResult {
-  const lost = input.workload.filter((_message, position) => applied.counts[applied.canon[position]] === 0);
+/** A message is lost when its group neither applied nor parked it (a parked record is its own outcome). */
+export function lossOf(input: CheckInput, promised: boolean, applied: Applications, scope: Scope = SINGLE_GROUP, parked: ReadonlySet<string> = new Set()): InvariantResult {
+  const where = scope.where;
+  const lost = input.workload.filter((message, position) => applied.counts[applied.canon[position]] === 0 && !parked.has(message.id));
   const acknowledged = lost.filter((message) => input.brokerAcked.has(message.id));
   const witnesses = lost
     .slice(0, MAX_WITNESSES)
     .map((message) =>
-      witness(message.id, `${message.id} (key ${message.key}) was handed to the producer but never applied to the DB${where}${input.brokerAcked.has(message.id) ? ', although the broker had acknowledged it' : ''}`, input.trace, [message.id]),
+      witness(message.id, `${message.id} (key ${message.key}) was handed to the producer but never applied to the DB${where}${input.brokerAcked.has(message.id) ? ', although the broker had acknowledged it' : ''}`, input.trace, [message.id], scope.group),
     );
   return result('loss', promised, lost.length, witnesses, { acknowledgedCount: acknowledged.length });
 }

@@ -3,14 +3,15 @@ import type { WorkloadMessage } from '../workload.js';
 import { applications } from './applications.js';
 import type { Applications } from './applications.js';
 import type { CheckInput } from './input.js';
-import { MAX_WITNESSES, result, witness } from './witness.js';
-import type { InvariantResult, Witness } from './witness.js';
+import { MAX_WITNESSES, SINGLE_GROUP, result, witness } from './witness.js';
+import type { InvariantResult, Scope, Witness } from './witness.js';
 
 export function checkOrder(input: CheckInput, promised: boolean): InvariantResult {
   return orderOf(input, promised, applications(input));
 }
 
-export function orderOf(input: CheckInput, promised: boolean, applied: Applications, where = ''): InvariantResult {
+export function orderOf(input: CheckInput, promised: boolean, applied: Applications, scope: Scope = SINGLE_GROUP): InvariantResult {
+  const where = scope.where;
   const firstApplied = new Uint8Array(input.workload.length);
   const latestPerKey = new Map<string, WorkloadMessage>();
   const witnesses: Witness[] = [];
@@ -28,7 +29,7 @@ export function orderOf(input: CheckInput, promised: boolean, applied: Applicati
       count++;
       if (witnesses.length < MAX_WITNESSES) {
         const whose = orderKey === message.key ? `key ${message.key}` : `key ${message.key} of producer ${message.producer}`;
-        witnesses.push(witness(message.id, `${message.id} was applied after ${latest.id}${where}, but the producer sent ${message.id} first (${whose})`, input.trace, [message.id, latest.id]));
+        witnesses.push(witness(message.id, `${message.id} was applied after ${latest.id}${where}, but the producer sent ${message.id} first (${whose})`, input.trace, [message.id, latest.id], scope.group));
       }
     } else {
       latestPerKey.set(orderKey, message);

@@ -14,7 +14,18 @@ export interface Witness {
   summary: string;
   /** Trace records about the message(s) involved, in trace order. */
   records: TraceRecord[];
+  /** The consumer group it is about (absent for the run as a whole: liveness). */
+  group?: string;
 }
+
+/** Which group a checker judges, and how its witnesses say so (nothing when the run has one group). */
+export interface Scope {
+  readonly group: string;
+  /** " in group g2", or "" with one group. */
+  readonly where: string;
+}
+
+export const SINGLE_GROUP: Scope = { group: 'g1', where: '' };
 
 export interface InvariantResult {
   name: InvariantName;
@@ -95,11 +106,12 @@ function recordsAbout(trace: readonly TraceRecord[], ids: readonly string[]): Tr
  * than a sixth of a 1,000-message run, and most runs (searches, sweeps, benchmarks) never read a witness's
  * records. Reading them, spreading or serializing the witness gives exactly what an eager lookup gave.
  */
-export function witness(msg: string, summary: string, trace: readonly TraceRecord[], ids: readonly string[]): Witness {
+export function witness(msg: string, summary: string, trace: readonly TraceRecord[], ids: readonly string[], group: string = SINGLE_GROUP.group): Witness {
   let records: TraceRecord[] | undefined;
   return {
     msg,
     summary,
+    group,
     get records(): TraceRecord[] {
       return (records ??= recordsAbout(trace, ids));
     },

@@ -11,7 +11,8 @@ import type { DeployInput, Deployment } from '../family.js';
 import type { Fault } from '../faults/catalog.js';
 import type { LinkName } from '../faults/common.js';
 import type { FaultInjector } from '../faults/injector.js';
-import { FIRST_INSTANCE, buildTopology } from '../topology.js';
+import { GroupLedger } from '../consumer/ledger.js';
+import { FIRST_INSTANCE, buildTopology, groupOf } from '../topology.js';
 import { Broker } from './broker/broker.js';
 import { KafkaConsumer } from './consumer/consumer.js';
 import { Producer } from './producer.js';
@@ -25,7 +26,8 @@ export function deployKafka({ config, world, env, workload }: DeployInput): Depl
   const topology = buildTopology(config.topology);
   const producers = topology.producers.map((id, index) => new Producer(id, BROKER, env, workload.filter((message) => message.producer === id), index, topology.producers.length));
   const broker = new Broker(BROKER, env, topology.groups.map((group) => group.name));
-  const consumers = topology.consumers.map((id) => new KafkaConsumer(id, BROKER, DB, env));
+  const ledgers = new Map(topology.groups.map((group) => [group.name, new GroupLedger(group.name)]));
+  const consumers = topology.consumers.map((id) => new KafkaConsumer(id, BROKER, DB, env, ledgers.get(groupOf(id)) as GroupLedger));
   const db = new Database(DB, config.workload.partitions);
   for (const actor of [...producers, broker, ...consumers, db]) world.addActor(actor);
 
@@ -51,6 +53,7 @@ export function deployKafka({ config, world, env, workload }: DeployInput): Depl
         return { kind: 'drop' };
       },
       isBackground,
+      progress: () => db.progress() + broker.progress(),
       // The checks are pure; the consumers' go first as they are nearly always the ones that say "not yet".
       isQuiescent: () => consumersCaughtUp() && producers.every((producer) => producer.isIdle()) && broker.isIdle(),
       onHeal: () => broker.heal(world.contextOf(BROKER)),
@@ -68,7 +71,8 @@ export function deployKafka({ config, world, env, workload }: DeployInput): Depl
       for (const producer of producers) for (const id of producer.brokerAcked) acknowledged.add(id);
       const handedAtUs = new Array<number>(workload.length).fill(-1);
       for (const producer of producers) producer.handedAtUs.forEach((time, index) => (handedAtUs[index] = time));
-      return { effects: db.effects, acknowledged, handedAtUs, groups: topology.groups.map((group) => group.name) };
+      const parked = broker.deadLetters.map((record) => ({ msgId: record.msgId, group: record.group, t: record.t }));
+      return { effects: db.effects, acknowledged, handedAtUs, parked, groups: topology.groups.map((group) => group.name) };
     },
   };
 }

@@ -36,6 +36,8 @@ export type BrokerEvent = At &
     | { readonly kind: 'leader-elected'; readonly partition: number; readonly replica: number; readonly logEnd: number }
     | { readonly kind: 'replica-restarted'; readonly partition: number; readonly replica: number; readonly inSync: boolean }
     | { readonly kind: 'truncated'; readonly partition: number; readonly replica: number; readonly fromOffset: number; readonly msgs: readonly string[] }
+    /** A consumer group's application published a record to the dead-letter topic. */
+    | { readonly kind: 'dlt-append'; readonly msg: string; readonly group: string; readonly topic: string; readonly offset: number }
   );
 
 /** The group coordinator (on the broker): membership, rebalances and which commits it takes. */
@@ -66,6 +68,9 @@ export type ConsumerClientEvent = At &
     | { readonly kind: 'timeout'; readonly call: 'join' | 'offsets'; readonly attempt: number }
     | { readonly kind: 'timeout'; readonly call: 'fetch'; readonly partition: number; readonly fromOffset: number; readonly attempt: number }
     | { readonly kind: 'timeout'; readonly call: 'commit'; readonly partition: number; readonly offset: number; readonly attempt: number }
+    | { readonly kind: 'timeout'; readonly call: 'dead-letter'; readonly msg: string; readonly attempt: number }
+    /** The failed record is in the dead-letter topic (parked); the member moves on. */
+    | { readonly kind: 'dead-lettered'; readonly msg: string; readonly partition: number; readonly offset: number; readonly topic: string }
   );
 
 export type KafkaEvent = ProducerEvent | BrokerEvent | CoordinatorEvent | ConsumerClientEvent;

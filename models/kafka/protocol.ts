@@ -1,5 +1,9 @@
 /** What crosses the network between a Kafka producer, the brokers and a consumer. */
 
+/** The topic every producer writes to, and its dead-letter topic (Spring Kafka's `<topic>.DLT` naming). */
+export const TOPIC = 'events';
+export const DEAD_LETTER_TOPIC = `${TOPIC}.DLT`;
+
 /** A record in a partition's log. */
 export interface LogRecord {
   offset: number;
@@ -36,7 +40,10 @@ export type KafkaMessage =
   // Background traffic (own links and latency stream, never faulted, never traced): the heartbeat thread's.
   | { type: 'heartbeat'; group: string; member: string; generation: number }
   | { type: 'heartbeat-response'; generation: number; rebalancing: boolean; known: boolean }
-  | { type: 'leave-group'; group: string; member: string };
+  | { type: 'leave-group'; group: string; member: string }
+  /** A group's application publishes a failed record to the dead-letter topic (acks=all: answered once stored). */
+  | { type: 'dead-letter'; group: string; msgId: string; index: number; key: string; partition: number; offset: number; attempt: number }
+  | { type: 'dead-letter-response'; msgId: string; attempt: number };
 
 /** Messages the heartbeat thread sends and receives: background traffic. */
 export function isBackground(message: { readonly type: string }): boolean {
@@ -57,6 +64,14 @@ export type BrokerTimer =
   | ({ readonly tag: 'elect' } & ReplicaTimerData)
   | ({ readonly tag: 'replica-restart' } & ReplicaTimerData)
   /** The group coordinator's check of sessions and of a rebalance's deadline. */
-  | { readonly tag: 'group-check'; readonly group: string };
+  | { readonly tag: 'group-check'; readonly group: string }
+  /** A new group's initial rebalance delay is over. */
+  | { readonly tag: 'initial-rebalance'; readonly group: string };
 
-export type ConsumerTimer = { readonly tag: 'poll' } | { readonly tag: 'auto-commit' } | { readonly tag: 'heartbeat' } | { readonly tag: 'call-timeout'; readonly token: number };
+export type ConsumerTimer =
+  | { readonly tag: 'poll' }
+  | { readonly tag: 'auto-commit' }
+  | { readonly tag: 'heartbeat' }
+  | { readonly tag: 'call-timeout'; readonly token: number }
+  /** A failed record's backoff is over: fetch its partition again (from the failed record). */
+  | { readonly tag: 'redeliver'; readonly partition: number; readonly token: number };

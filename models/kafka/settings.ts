@@ -68,10 +68,15 @@ export interface KafkaClientSettings {
   heartbeatIntervalMs: number;
   /** Consumer `max.poll.interval.ms`: a member that does not poll this long leaves its group (and the rebalance waits this long for members to rejoin). */
   maxPollIntervalMs: number;
+  /** Broker `group.initial.rebalance.delay.ms`: how long a new group waits for more members before its first rebalance. */
+  initialRebalanceDelayMs: number;
 }
 
 /** Every setting of a Kafka run: the clients' and the consumer application's. */
 export type KafkaSettings = KafkaClientSettings & ApplicationSettings;
+
+/** Settings derived from the rest of the config when not given (their spec says how), so no preset sets them. */
+export type DerivedKafkaSetting = 'initialRebalanceDelayMs';
 
 export const KAFKA_SETTINGS: readonly SettingSpec[] = specsOf<KafkaClientSettings>('settings', {
   acks: { component: 'producer', flag: 'acks', realName: 'acks', kind: { type: 'acks' }, doc: 'how many replicas must have a record before the producer hears "stored": 0 (none, no answer), 1 (the leader), all (every in-sync replica)' },
@@ -86,6 +91,15 @@ export const KAFKA_SETTINGS: readonly SettingSpec[] = specsOf<KafkaClientSetting
   minInsyncReplicas: { component: 'broker', flag: 'min-insync-replicas', realName: 'min.insync.replicas', kind: { type: 'int', min: 1, max: { ref: 'replicationFactor' } }, doc: 'with acks=all, writes are refused while fewer replicas are in sync' },
   replicationDelayMs: { component: 'broker', flag: 'replication-delay-ms', realName: 'time for a follower to copy a record', kind: { type: 'number', min: 0, max: 60_000 }, doc: 'how long a follower takes to copy a record from the leader' },
   leaderElectionMs: { component: 'broker', flag: 'leader-election-ms', realName: 'time a partition has no leader after a failure', kind: { type: 'number', min: 0, max: 60_000 }, doc: 'how long a partition is offline after its leader fails' },
+  initialRebalanceDelayMs: {
+    component: 'broker',
+    flag: 'initial-rebalance-delay-ms',
+    realName: 'group.initial.rebalance.delay.ms',
+    kind: { type: 'number', min: 0, max: 3_600_000 },
+    doc: 'how long a new consumer group waits for more members to join before its first rebalance (so they start with a share each)',
+    // Kafka's default is 3 s; scaled like the other times. With one member per group there is nobody to wait for.
+    default: { text: '3 ms when groups have several members, else 0', derive: (groups) => ((groups.topology.consumers as number) > 1 ? 3 : 0) },
+  },
   commit: { component: 'consumer', flag: 'commit', realName: 'offset commit strategy (enable.auto.commit, commit before/after processing, offsets in the DB)', kind: { type: 'enum', values: COMMIT_STRATEGIES }, doc: 'when the consumer commits its offsets: before processing, after processing, auto (enable.auto.commit), or in the DB transaction of the effect' },
   autoCommitIntervalMs: { component: 'consumer', flag: 'auto-commit-interval-ms', realName: 'auto.commit.interval.ms', kind: { type: 'number', min: 0.1, max: 60_000 }, doc: 'background commit interval (with --commit auto)' },
   maxPollRecords: { component: 'consumer', flag: 'max-poll-records', realName: 'max.poll.records', kind: { type: 'int', min: 1, max: 10_000 }, doc: 'records one poll hands to the application' },

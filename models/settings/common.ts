@@ -8,6 +8,13 @@ import type { SettingGroup, SettingSpec } from './spec.js';
 
 export type DedupStrategy = 'none' | 'same-transaction' | 'separate-transaction';
 export const DEDUP_STRATEGIES: readonly DedupStrategy[] = ['none', 'same-transaction', 'separate-transaction'];
+/**
+ * What the consumer does with a record whose processing keeps failing once its retries are used up, by the names
+ * of Spring Kafka's error handling: skip it (DefaultErrorHandler's default recoverer logs and moves on), publish
+ * it to the dead-letter topic (DeadLetterPublishingRecoverer), or never give up on it.
+ */
+export type OnError = 'retry' | 'skip' | 'dead-letter';
+export const ON_ERROR: readonly OnError[] = ['retry', 'skip', 'dead-letter'];
 
 /** The consumer application's side of the delivery settings (the same for every family). */
 export interface ApplicationSettings {
@@ -19,6 +26,16 @@ export interface ApplicationSettings {
   dbRetries: number;
   /** Idempotent consumer: none, a dedup key in the same DB transaction, or a check/mark outside it (anti-pattern). */
   dedup: DedupStrategy;
+  /** When a record's processing keeps failing: retry forever, skip it (lost) or dead-letter it (parked). */
+  onError: OnError;
+  /** Redeliveries of a record whose processing failed before it is skipped or dead-lettered. */
+  processingRetries: number | 'unlimited';
+  /** The first backoff before a failed record is redelivered; doubled per redelivery. */
+  processingBackoffMs: number;
+  /** Cap of that exponential backoff. */
+  processingBackoffMaxMs: number;
+  /** A fraction of each backoff taken off at random (0: none), drawn from the consumer's own seeded stream. */
+  processingBackoffJitter: number;
 }
 
 export interface WorkloadSettings {
@@ -50,6 +67,8 @@ export interface Limits {
   maxEvents: number;
   /** Stop when virtual time passes this (reported as outcome `limit`). */
   maxVirtualTimeMs: number;
+  /** After healing, a run that moves nothing forward for this long is stalled: liveness broken, reported at once. */
+  progressTimeoutMs: number;
 }
 
 /** From the first hand-over to one interval after the last (a burst hands its messages over at t=0), rounded up. */
@@ -71,6 +90,17 @@ export const APPLICATION_SETTINGS: readonly SettingSpec[] = specsOf<ApplicationS
   consumerTimeoutMs: { component: 'application', flag: 'consumer-timeout-ms', realName: 'wait for a broker or DB reply', kind: { type: 'number', min: 0.1, max: 60_000 }, doc: 'how long the consumer waits for a broker or DB reply before it counts the call as failed' },
   dbRetries: { component: 'application', flag: 'db-retries', realName: 'DB write retries', kind: { type: 'int', min: 0, max: 1000 }, doc: 'retries of a DB call whose reply did not come (0: give up and move on)' },
   dedup: { component: 'application', flag: 'dedup', realName: 'idempotent consumer: dedup key and its transaction', kind: { type: 'enum', values: DEDUP_STRATEGIES }, doc: 'none; a dedup key written in the same DB transaction as the effect; or checked and marked in separate transactions (anti-pattern)' },
+  onError: {
+    component: 'application',
+    flag: 'on-error',
+    realName: "Spring Kafka's error handler: retry, skip (DefaultErrorHandler), dead-letter (DeadLetterPublishingRecoverer)",
+    kind: { type: 'enum', values: ON_ERROR },
+    doc: 'a record whose processing keeps failing: retry it forever (processing-retries does not apply), skip it once its retries are used up (lost), or publish it to the dead-letter topic <topic>.DLT (parked)',
+  },
+  processingRetries: { component: 'application', flag: 'processing-retries', realName: 'BackOff maxAttempts / FixedBackOff.UNLIMITED_ATTEMPTS', kind: { type: 'count-or-unlimited', min: 0, max: 1000 }, doc: 'redeliveries of a failed record before it is skipped or dead-lettered' },
+  processingBackoffMs: { component: 'application', flag: 'processing-backoff-ms', realName: 'ExponentialBackOff initialInterval', kind: { type: 'number', min: 0, max: 60_000 }, doc: 'wait before the first redelivery of a failed record; doubled per redelivery' },
+  processingBackoffMaxMs: { component: 'application', flag: 'processing-backoff-max-ms', realName: 'ExponentialBackOff maxInterval', kind: { type: 'number', min: { ref: 'processingBackoffMs' }, max: 60_000 }, doc: 'cap of the redelivery backoff' },
+  processingBackoffJitter: { component: 'application', flag: 'processing-backoff-jitter', realName: 'ExponentialBackOffWithMaxRetries with jitter (a random share of each wait taken off)', kind: { type: 'number', min: 0, max: 1 }, doc: 'up to this fraction of each backoff is taken off at random, drawn from the seed (0: none)' },
 });
 
 export const WORKLOAD_SETTINGS: readonly SettingSpec[] = specsOf<WorkloadSettings>('workload', {
@@ -105,4 +135,24 @@ export const TIMING_SETTINGS: readonly SettingSpec[] = specsOf<TimingSettings>('
 export const LIMIT_SETTINGS: readonly SettingSpec[] = specsOf<Limits>('limits', {
   maxEvents: { component: 'limits', flag: 'max-events', realName: 'stop after this many kernel events', kind: { type: 'int', min: 1, max: 1_000_000_000 }, doc: 'stop, and report it, after this many events', default: 2_000_000 },
   maxVirtualTimeMs: { component: 'limits', flag: 'max-virtual-time-ms', realName: 'stop after this much virtual time', kind: { type: 'number', min: 1, max: 86_400_000 }, doc: 'stop, and report it, past this virtual time', default: 120_000 },
+  progressTimeoutMs: {
+    component: 'limits',
+    flag: 'progress-timeout-ms',
+    realName: 'after healing, stop when nothing moves forward for this long',
+    kind: { type: 'number', min: 1, max: 86_400_000 },
+    doc: 'after healing, a run in which nothing is appended, applied, committed or parked for this long is stalled (liveness broken), not left to spin until a limit',
+    default: { text: '10 x the longest time setting, at least 5000 ms', derive: (groups) => defaultProgressTimeoutMs(groups.settings, groups.timing) },
+  },
 });
+
+/**
+ * Longer than anything that legitimately keeps a healed run quiet (a backoff, a session timeout, a restart), so a
+ * run that stands still that long is stuck, not slow.
+ */
+export function defaultProgressTimeoutMs(settings: Readonly<Record<string, unknown>>, timing: Readonly<Record<string, unknown>>): number {
+  let longest = 0;
+  for (const [key, value] of [...Object.entries(settings), ...Object.entries(timing)]) {
+    if (key.endsWith('Ms') && key !== 'faultyPhaseMs' && typeof value === 'number') longest = Math.max(longest, value);
+  }
+  return Math.max(5000, 10 * longest);
+}

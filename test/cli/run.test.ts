@@ -79,9 +79,9 @@ describe.concurrent('--json', () => {
     expect(json.config.mode).toBe('at-least-once');
     expect(json.config.settings).toMatchObject({ acks: 'all', commit: 'after-process', enableIdempotence: false, producerBuffer: 'outbox' });
     expect(json.config.workload).toMatchObject({ messages: 40, keys: 4, partitions: 2 });
-    expect(Object.keys(json.config.limits).sort()).toEqual(['maxEvents', 'maxVirtualTimeMs']);
+    expect(Object.keys(json.config.limits).sort()).toEqual(['maxEvents', 'maxVirtualTimeMs', 'progressTimeoutMs']);
     expect(Object.keys(json.faults).sort()).toEqual(
-      ['ack-lost', 'commit-lost', 'consumer-crash', 'db-reply-lost', 'fetch-duplicated', 'fetch-lost', 'leader-failover', 'partition', 'producer-crash', 'request-delayed', 'request-lost'].sort(),
+      ['ack-lost', 'commit-lost', 'consumer-crash', 'db-reply-lost', 'fetch-duplicated', 'fetch-lost', 'leader-failover', 'partition', 'processing-error', 'producer-crash', 'request-delayed', 'request-lost'].sort(),
     );
     for (const name of ['loss', 'duplicates', 'order'] as const) {
       const invariant = json.invariants[name];

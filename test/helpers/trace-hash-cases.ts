@@ -5,8 +5,9 @@
  * acks=1, auto-commit, separate-transaction dedup, memory buffers, chaos rates, a long workload).
  */
 import { MODE_NAMES } from '../../models/config.js';
-import type { DeliverySettings, ModeName, WorkloadSettings } from '../../models/config.js';
+import type { DeliverySettings, ModeName, TimingSettings, TopologySettings, WorkloadSettings } from '../../models/config.js';
 import { simulate } from '../../models/engine.js';
+import { FAULT_PRESETS } from '../../models/faults/catalog.js';
 import type { FaultsInput } from '../../models/engine.js';
 import { SCENARIOS } from '../../scenarios/scenarios.js';
 
@@ -17,6 +18,8 @@ export interface HashCase {
   faults: FaultsInput;
   settings?: Partial<DeliverySettings>;
   workload?: Partial<WorkloadSettings>;
+  topology?: Partial<TopologySettings>;
+  timing?: Partial<TimingSettings>;
 }
 
 export function traceHashCases(): HashCase[] {
@@ -26,7 +29,7 @@ export function traceHashCases(): HashCase[] {
     for (let seed = 1; seed <= 40; seed++) cases.push({ name: `chaos/${mode}/${seed}`, mode, seed, faults: 'chaos' });
     for (const scenario of SCENARIOS) {
       for (let seed = 1; seed <= 3; seed++) {
-        cases.push({ name: `scenario:${scenario.name}/${mode}/${seed}`, mode, seed, faults: scenario.faults, settings: scenario.settings, workload: scenario.workload });
+        cases.push({ name: `scenario:${scenario.name}/${mode}/${seed}`, mode, seed, faults: scenario.faults, settings: scenario.settings, workload: scenario.workload, topology: scenario.topology, timing: scenario.timing });
       }
     }
   }
@@ -44,13 +47,24 @@ export function traceHashCases(): HashCase[] {
   for (const mode of MODE_NAMES) {
     for (let seed = 1; seed <= 2; seed++) cases.push({ name: `long/${mode}/${seed}`, mode, seed, faults: 'default', workload: { messages: 1000, keys: 16, partitions: 4 } });
   }
+  // Topologies, membership and failing handlers: consumer groups rebalancing under chaos, pub/sub with several
+  // producers, dynamic members, and processing errors drawn at a rate (retried, skipped or dead-lettered).
+  const withErrors = { ...FAULT_PRESETS.default, 'processing-error': 0.1 };
+  for (const mode of MODE_NAMES) {
+    for (let seed = 1; seed <= 10; seed++) {
+      cases.push({ name: `topology:consumers-3/${mode}/${seed}`, mode, seed, faults: 'chaos', workload: { partitions: 6 }, topology: { consumers: 3 } });
+      cases.push({ name: `topology:groups-2-producers-2/${mode}/${seed}`, mode, seed, faults: 'default', topology: { groups: 2, producers: 2, consumers: 2 } });
+      cases.push({ name: `variant:processing-errors/${mode}/${seed}`, mode, seed, faults: withErrors });
+    }
+  }
+  for (let seed = 1; seed <= 10; seed++) cases.push({ name: `variant:dynamic-membership/at-least-once/${seed}`, mode: 'at-least-once', seed, faults: 'chaos', settings: { membership: 'dynamic' }, topology: { consumers: 3 } });
   return cases;
 }
 
 export function computeTraceHashes(): Record<string, string> {
   const hashes: Record<string, string> = {};
   for (const item of traceHashCases()) {
-    const result = simulate({ mode: item.mode, seed: item.seed, faults: item.faults, settings: item.settings, workload: item.workload });
+    const result = simulate({ mode: item.mode, seed: item.seed, faults: item.faults, settings: item.settings, workload: item.workload, topology: item.topology, timing: item.timing });
     hashes[item.name] = result.traceHash();
   }
   return hashes;

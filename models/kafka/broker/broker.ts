@@ -12,6 +12,7 @@
 import type { Actor } from '../../../sim/world.js';
 import { msToUs } from '../../config.js';
 import type { ModelEnv } from '../../env.js';
+import { DEAD_LETTER_TOPIC } from '../protocol.js';
 import type { BrokerTimer, KafkaMessage, LogRecord, ProduceError, ReplicaTimerData } from '../protocol.js';
 import type { KafkaSettings } from '../settings.js';
 import type { KafkaContext, KafkaProtocol } from '../world.js';
@@ -91,6 +92,29 @@ export class Broker implements Actor<KafkaProtocol> {
     return state.leader >= 0 ? state.replicas[state.leader].log : [];
   }
 
+  /**
+   * The dead-letter topic's log, across groups (each record says whose application parked it). Kept apart from the
+   * data partitions and never failed over: a failover there is not what the DLT stories are about.
+   */
+  readonly deadLetters: { readonly msgId: string; readonly index: number; readonly group: string; readonly t: number }[] = [];
+
+  /**
+   * A number that moves whenever the cluster moves forward: records appended, offsets committed, records parked.
+   * (An offset committed again at the same value is not progress.)
+   */
+  progress(): number {
+    let total = this.deadLetters.length + this.coordinator.committedTotal();
+    for (const state of this.partitions) if (state.leader >= 0) total += state.replicas[state.leader].log.length;
+    return total;
+  }
+
+  private deadLetter(ctx: Ctx, from: string, request: Extract<KafkaMessage, { type: 'dead-letter' }>): void {
+    const offset = this.deadLetters.length;
+    this.deadLetters.push({ msgId: request.msgId, index: request.index, group: request.group, t: ctx.now });
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'dlt-append', msg: request.msgId, group: request.group, topic: DEAD_LETTER_TOPIC, offset });
+    ctx.send(from, { type: 'dead-letter-response', msgId: request.msgId, attempt: request.attempt });
+  }
+
   isIdle(): boolean {
     return this.partitions.every((state) => {
       if (state.leader < 0 || state.waiting.length > 0) return false;
@@ -123,6 +147,8 @@ export class Broker implements Actor<KafkaProtocol> {
         return this.coordinator.heartbeat(ctx, from, message);
       case 'leave-group':
         return this.coordinator.leave(ctx, message);
+      case 'dead-letter':
+        return this.deadLetter(ctx, from, message);
       default:
         return;
     }
@@ -130,6 +156,7 @@ export class Broker implements Actor<KafkaProtocol> {
 
   timer(ctx: Ctx, timer: BrokerTimer): void {
     if (timer.tag === 'group-check') return this.coordinator.check(ctx, timer.group);
+    if (timer.tag === 'initial-rebalance') return this.coordinator.initialDelayOver(ctx, timer.group);
     const { partition, replica, epoch } = timer;
     const state = this.partitions[partition];
     if (timer.tag === 'replicate') {

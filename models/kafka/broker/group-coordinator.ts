@@ -36,6 +36,8 @@ interface GroupState {
   rebalancing: boolean;
   /** Rebalance timeout: members that have not rejoined by then are removed. */
   rebalanceDeadlineUs: number;
+  /** A new group's first rebalance waits until then for more members (group.initial.rebalance.delay.ms). */
+  initialUntilUs: number;
   readonly members: Map<string, Member>;
   assignment: Map<string, number[]>;
   readonly committed: number[];
@@ -52,7 +54,7 @@ export class GroupCoordinator {
     groups: readonly string[],
   ) {
     for (const name of groups) {
-      this.groups.set(name, { name, generation: 0, rebalancing: false, rebalanceDeadlineUs: 0, members: new Map(), assignment: new Map(), committed: new Array<number>(partitions).fill(0), checkScheduled: false });
+      this.groups.set(name, { name, generation: 0, rebalancing: false, rebalanceDeadlineUs: 0, initialUntilUs: 0, members: new Map(), assignment: new Map(), committed: new Array<number>(partitions).fill(0), checkScheduled: false });
     }
   }
 
@@ -69,6 +71,13 @@ export class GroupCoordinator {
   /** Whether the coordinator counts the member in its group. */
   hasMember(group: string, member: string): boolean {
     return this.group(group).members.has(member);
+  }
+
+  /** Every committed offset of every group, summed: it moves when a commit moves an offset. */
+  committedTotal(): number {
+    let total = 0;
+    for (const state of this.groups.values()) for (const offset of state.committed) total += offset;
+    return total;
   }
 
   /** The group's committed offset of a partition. */
@@ -93,9 +102,11 @@ export class GroupCoordinator {
     }
     const member = known ?? { actor: from, lastHeartbeatUs: ctx.now, joinAttempt: -1 };
     member.lastHeartbeatUs = ctx.now;
+    const empty = state.members.size === 0;
     state.members.set(request.member, member);
     if (!state.rebalancing) this.startRebalance(ctx, state, `${request.member} joined`);
     member.joinAttempt = request.attempt;
+    if (known === undefined) this.delayInitialRebalance(ctx, state, empty);
     this.completeIfReady(ctx, state);
   }
 
@@ -168,9 +179,25 @@ export class GroupCoordinator {
     ctx.record({ t: ctx.now, actor: this.broker, kind: 'rebalance-started', group: state.name, generation: state.generation, reason });
   }
 
+  /**
+   * A group going from no members to some waits group.initial.rebalance.delay.ms for more before its first
+   * rebalance, and each member joining meanwhile extends the wait (up to the rebalance timeout), as Kafka does.
+   */
+  private delayInitialRebalance(ctx: Ctx, state: GroupState, empty: boolean): void {
+    const delayUs = msToUs(this.settings.initialRebalanceDelayMs);
+    if (delayUs === 0 || (!empty && ctx.now >= state.initialUntilUs)) return;
+    state.initialUntilUs = Math.min(ctx.now + delayUs, state.rebalanceDeadlineUs);
+    ctx.setTimer(state.initialUntilUs - ctx.now, { tag: 'initial-rebalance', group: state.name });
+  }
+
+  /** The initial rebalance delay of a group is over. */
+  initialDelayOver(ctx: Ctx, group: string): void {
+    this.completeIfReady(ctx, this.group(group));
+  }
+
   /** Every member has rejoined: a new generation, the assignor's assignment, and every pending join answered. */
   private completeIfReady(ctx: Ctx, state: GroupState): void {
-    if (!state.rebalancing) return;
+    if (!state.rebalancing || ctx.now < state.initialUntilUs) return;
     // A member whose join arrived before the rebalance started keeps its attempt; one that has not rejoined is waited for.
     for (const member of state.members.values()) if (member.joinAttempt < 0) return;
     state.rebalancing = false;

@@ -21,16 +21,18 @@
 import type { Actor } from '../../../sim/world.js';
 import { msToUs } from '../../config.js';
 import { ConsumerApplication } from '../../consumer/application.js';
-import type { ApplicationTimer } from '../../consumer/application.js';
+import type { ApplicationTimer, Disposition } from '../../consumer/application.js';
+import type { GroupLedger } from '../../consumer/ledger.js';
 import type { DbMessage } from '../../db/protocol.js';
 import type { ModelEnv } from '../../env.js';
 import { groupOf } from '../../topology.js';
+import { DEAD_LETTER_TOPIC } from '../protocol.js';
 import type { ConsumerTimer, KafkaMessage, LogRecord } from '../protocol.js';
 import type { KafkaSettings } from '../settings.js';
 import type { KafkaContext, KafkaProtocol } from '../world.js';
 
 type Ctx = KafkaContext;
-type State = 'down' | 'joining' | 'recovering' | 'fetching' | 'poll-wait' | 'committing-before' | 'in-application' | 'committing-after' | 'committing-revoke';
+type State = 'down' | 'joining' | 'recovering' | 'fetching' | 'poll-wait' | 'committing-before' | 'in-application' | 'committing-after' | 'committing-revoke' | 'retry-backoff' | 'dead-lettering';
 type RejoinReason = 'rebalance' | 'unknown-member' | 'commit-failed' | 'poll-timeout';
 
 /** The call the client waits for; replies and timeouts about another call are stale. */
@@ -83,6 +85,7 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     private readonly broker: string,
     private readonly db: string,
     env: ModelEnv,
+    ledger: GroupLedger,
   ) {
     this.group = groupOf(id);
     this.settings = env.config.settings;
@@ -91,12 +94,12 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     this.commitAttempts = Array.from({ length: this.partitions }, () => []);
     this.application = new ConsumerApplication({
       actor: id,
-      group: this.group,
+      ledger,
       db,
       settings: this.settings,
       storeOffset: this.settings.commit === 'with-db-transaction',
       env,
-      done: (ctx) => this.nextRecord(ctx),
+      done: (ctx, disposition) => this.afterRecord(ctx, disposition),
     });
   }
 
@@ -149,6 +152,8 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
         return this.onCommitted(ctx, message);
       case 'heartbeat-response':
         return this.onHeartbeatAnswer(ctx, message);
+      case 'dead-letter-response':
+        return this.onDeadLettered(ctx, message);
       case 'db-reply':
       case 'db-seen':
       case 'db-marked':
@@ -173,6 +178,9 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
         return this.heartbeat(ctx);
       case 'call-timeout':
         if (timer.token === this.token && this.outstanding !== undefined) this.onTimeout(ctx, this.outstanding);
+        return;
+      case 'redeliver':
+        if (this.state === 'retry-backoff' && timer.token === this.token) this.poll(ctx, timer.partition);
         return;
       default:
         this.application.timer(ctx, timer);
@@ -294,7 +302,8 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     this.poll(ctx);
   }
 
-  private poll(ctx: Ctx): void {
+  /** Fetch the next assigned partition in turn (or `only`: the partition a failed record waits on). */
+  private poll(ctx: Ctx, only?: number): void {
     if (this.rejoinNeeded) return this.rejoin(ctx);
     this.lastPollUs = ctx.now;
     if (this.assigned.length === 0) {
@@ -302,8 +311,13 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
       ctx.setTimer(msToUs(this.settings.pollIntervalMs), POLL);
       return;
     }
-    const partition = this.assigned[this.nextPartition % this.assigned.length];
-    this.nextPartition = (this.nextPartition + 1) % this.assigned.length;
+    let partition: number;
+    if (only !== undefined && this.assigned.includes(only)) {
+      partition = only;
+    } else {
+      partition = this.assigned[this.nextPartition % this.assigned.length];
+      this.nextPartition = (this.nextPartition + 1) % this.assigned.length;
+    }
     const fromOffset = this.positions[partition];
     const attempt = (this.fetchAttempts[partition][fromOffset] ?? 0) + 1;
     this.fetchAttempts[partition][fromOffset] = attempt;
@@ -382,6 +396,48 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     this.processNext(ctx);
   }
 
+  /** The application is done with the record in hand; its disposition in Kafka's terms. */
+  private afterRecord(ctx: Ctx, disposition: Disposition): void {
+    const record = this.batch[this.batchIndex];
+    switch (disposition.kind) {
+      case 'processed':
+      case 'skip':
+        return this.nextRecord(ctx);
+      case 'retry':
+        return this.seekBack(ctx, record, disposition.backoffMs);
+      case 'dead-letter':
+        return this.publishDeadLetter(ctx, record, 1);
+    }
+  }
+
+  /**
+   * Redeliver a failed record as Spring Kafka's DefaultErrorHandler does: seek its partition back to it (the rest
+   * of the batch is fetched again), wait the backoff, and fetch that partition first.
+   */
+  private seekBack(ctx: Ctx, record: LogRecord, backoffMs: number): void {
+    this.positions[record.partition] = record.offset;
+    this.batch = [];
+    this.state = 'retry-backoff';
+    const token = ++this.token;
+    this.outstanding = undefined;
+    ctx.setTimer(msToUs(backoffMs), { tag: 'redeliver', partition: record.partition, token });
+  }
+
+  /** Publish the given-up record to the dead-letter topic and wait for the broker's answer (acks=all). */
+  private publishDeadLetter(ctx: Ctx, record: LogRecord, attempt: number): void {
+    this.state = 'dead-lettering';
+    const message: KafkaMessage = { type: 'dead-letter', group: this.group, msgId: record.msgId, index: record.index, key: record.key, partition: record.partition, offset: record.offset, attempt };
+    this.call(ctx, this.broker, message, { partition: record.partition, offset: record.offset, attempt });
+  }
+
+  private onDeadLettered(ctx: Ctx, message: Extract<KafkaMessage, { type: 'dead-letter-response' }>): void {
+    const record = this.batch[this.batchIndex] as LogRecord | undefined;
+    if (this.state !== 'dead-lettering' || record === undefined || record.msgId !== message.msgId || !this.isOutstanding(record.partition, record.offset, message.attempt)) return;
+    this.outstanding = undefined;
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'dead-lettered', msg: record.msgId, partition: record.partition, offset: record.offset, topic: DEAD_LETTER_TOPIC });
+    this.nextRecord(ctx);
+  }
+
   private batchDone(ctx: Ctx): void {
     const partition = this.batch.length > 0 ? this.batch[0].partition : 0;
     this.batch = [];
@@ -417,6 +473,11 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
         // The partitions are being given up: rejoin without the commit (what it covered will be redelivered).
         ctx.record({ t: ctx.now, actor: this.id, kind: 'timeout', call: 'commit', partition: out.partition, offset: out.offset, attempt: out.attempt });
         return this.rejoin(ctx);
+      case 'dead-lettering': {
+        const record = this.batch[this.batchIndex];
+        ctx.record({ t: ctx.now, actor: this.id, kind: 'timeout', call: 'dead-letter', msg: record.msgId, attempt: out.attempt });
+        return this.publishDeadLetter(ctx, record, out.attempt + 1);
+      }
       default:
         return;
     }

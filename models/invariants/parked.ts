@@ -1,0 +1,26 @@
+/**
+ * Parked records: given up by a group's failure policy and published to the dead-letter topic. They are neither
+ * applied nor lost: their own outcome, counted once per group however often a redelivery parked them again.
+ */
+import type { WorkloadMessage } from '../workload.js';
+import type { CheckInput } from './input.js';
+import { MAX_WITNESSES, witness } from './witness.js';
+import type { Witness } from './witness.js';
+
+export interface ParkedResult {
+  count: number;
+  witnesses: Witness[];
+}
+
+export function parkedIn(input: CheckInput, group: string, groups: number): { ids: Set<string>; result: ParkedResult } {
+  const ids = new Set((input.parked ?? []).filter((record) => record.group === group).map((record) => record.msgId));
+  const where = groups === 1 ? '' : ` by group ${group}`;
+  const messages = input.workload.filter((message) => ids.has(message.id));
+  const witnesses = messages.slice(0, MAX_WITNESSES).map((message: WorkloadMessage) => witness(message.id, `${message.id} (key ${message.key}) was parked in the dead-letter topic${where}: its processing kept failing`, input.trace, [message.id], group));
+  return { ids, result: { count: messages.length, witnesses } };
+}
+
+export function mergeParked(results: readonly ParkedResult[]): ParkedResult {
+  if (results.length === 1) return results[0];
+  return { count: results.reduce((sum, item) => sum + item.count, 0), witnesses: results.flatMap((item) => item.witnesses).slice(0, MAX_WITNESSES) };
+}

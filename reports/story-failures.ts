@@ -1,0 +1,85 @@
+/**
+ * Stories of failing business logic: a record whose processing kept failing was redelivered with a growing
+ * backoff, then skipped (lost), dead-lettered (parked) or retried forever — and then its partition stays blocked,
+ * and the records behind it never come. Shared by the loss, liveness and parked stories.
+ */
+import type { EventOf } from '../models/events.js';
+import { failingDeliveries } from '../models/faults/common.js';
+import { at, listWords, trimNumber } from './format.js';
+import { Citations } from './story-types.js';
+import type { Story } from './story-types.js';
+import { is } from './trace-facts.js';
+import type { TraceFacts } from './trace-facts.js';
+
+export interface Told {
+  text: string;
+  mechanism: string;
+}
+
+/** How often the message was delivered and failed, with the backoffs between, as a clause; cites what it names. */
+function failures(facts: TraceFacts, cite: Citations, msg: string): { clause: string; deliveries: number } {
+  const failed = facts.aboutKind(msg, 'processing-failed');
+  const retries = facts.aboutKind(msg, 'processing-retry');
+  const fault = facts.faultRecord('processing-error', { message: msg });
+  cite.add(fault, ...failed.slice(0, 6), ...retries.slice(0, 6));
+  const first = failed[0];
+  const backoffs = retries.slice(0, 5).map((retry) => `${trimNumber(retry.backoffMs)} ms`);
+  const more = retries.length > 5 ? ', ...' : '';
+  const why = fault === undefined ? 'its business logic threw' : `its business logic threw ${failingDeliveries(fault.fault.deliveries)}`;
+  const times = `${failed.length} deliver${failed.length === 1 ? 'y' : 'ies'}${first === undefined ? '' : `, the first at ${at(first.t)}`}`;
+  const waits = backoffs.length === 0 ? '' : `; it was redelivered after ${listWords(backoffs)}${more} (processing-backoff-ms=${trimNumber(facts.settings.processingBackoffMs)}, doubling up to ${trimNumber(facts.settings.processingBackoffMaxMs)})`;
+  return { clause: `${why} (${times})${waits}`, deliveries: failed.length };
+}
+
+/** Lost because the failure policy skipped it (onError: skip). */
+export function skippedStory(facts: TraceFacts, cite: Citations, msg: string): Told | undefined {
+  const skipped = facts.aboutKind(msg, 'skipped')[0];
+  if (skipped === undefined) return undefined;
+  const { clause } = failures(facts, cite, msg);
+  cite.add(skipped);
+  return {
+    text: `${clause}; with on-error=skip and processing-retries=${String(facts.settings.processingRetries)} the consumer gave it up at ${at(skipped.t)} and skipped it, so it was never applied (a dead-letter topic would have parked it instead)`,
+    mechanism: 'processing kept failing: skipped after its retries (on-error=skip)',
+  };
+}
+
+/** The poison message itself, retried forever (onError: retry): never applied. */
+export function poisonStory(facts: TraceFacts, cite: Citations, msg: string): Told | undefined {
+  if (facts.aboutKind(msg, 'processing-failed').length === 0 || facts.aboutKind(msg, 'db-commit').length > 0 || facts.aboutKind(msg, 'dead-lettered').length > 0) return undefined;
+  const { clause, deliveries } = failures(facts, cite, msg);
+  const policy = facts.settings.onError === 'retry' ? 'with on-error=retry the consumer never gives a record up' : `its retries (processing-retries=${String(facts.settings.processingRetries)}) were not used up before the run stopped`;
+  return {
+    text: `${clause}; ${policy}, so after ${deliveries} deliveries it was still not applied and its partition stayed blocked behind it`,
+    mechanism: 'poison message retried forever: never applied, partition blocked',
+  };
+}
+
+/** Never processed because a poison message ahead of it on its partition was retried forever. */
+export function blockedStory(facts: TraceFacts, cite: Citations, msg: string): Told | undefined {
+  const message = facts.message(msg);
+  const append = facts.aboutKind(msg, 'append').at(-1);
+  if (message === undefined || append === undefined || facts.aboutKind(msg, 'deliver').length > 1) return undefined;
+  const blocker = facts.records.find(
+    (record): record is EventOf<'processing-retry'> => record.kind === 'processing-retry' && facts.message(record.msg)?.partition === message.partition && record.msg !== msg && (facts.aboutKind(record.msg, 'append').at(-1)?.offset ?? Infinity) < append.offset,
+  );
+  if (blocker === undefined || facts.aboutKind(blocker.msg, 'db-commit').length > 0) return undefined;
+  cite.add(append);
+  const { clause, deliveries } = failures(facts, cite, blocker.msg);
+  return {
+    text: `it was stored at offset ${append.offset} of partition ${message.partition}, behind ${blocker.msg}; ${blocker.msg}'s ${clause.replace(/^its /, '')}, and the consumer kept retrying it (${deliveries} deliveries, on-error=${facts.settings.onError}), so nothing behind it on partition ${message.partition} was ever processed`,
+    mechanism: `blocked behind poison message ${blocker.msg} on its partition`,
+  };
+}
+
+/** Why a record was parked: its failures, its retries, and the publish to the dead-letter topic. */
+export function parkedStory(facts: TraceFacts, msg: string): Story | undefined {
+  const published = facts.aboutKind(msg, 'dead-lettered')[0];
+  if (published === undefined) return undefined;
+  const cite = new Citations(facts);
+  const { clause } = failures(facts, cite, msg);
+  const appended = facts.next(published, is('dlt-append', { msg }));
+  cite.add(published, appended);
+  const retries = String(facts.settings.processingRetries);
+  const text = `${msg} was parked, neither applied nor lost: ${clause}; after processing-retries=${retries} the consumer published it to ${published.topic} at ${at(published.t)} (on-error=dead-letter) and moved on to the records behind it.`;
+  return { invariant: 'parked', msg, mechanism: 'processing kept failing: dead-lettered after its retries', text, records: cite.list(), msgs: [msg] };
+}
