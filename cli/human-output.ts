@@ -1,31 +1,50 @@
-/** The terminal rendering of one run: header with every effective option, faults, verdict table, replay. */
+/** The terminal rendering of one run: header with every effective option, faults, verdict table, groups, replay. */
 import type { ChalkInstance } from 'chalk';
-import { plural } from '../reports/format.js';
-import { FAULT_KINDS, describeFault } from '../models/faults/catalog.js';
+import { plural, trimNumber } from '../reports/format.js';
+import type { SimulationConfig } from '../models/config.js';
+import { describeFault, FAULT_KINDS } from '../models/faults/catalog.js';
 import type { InvariantResult } from '../models/invariants/index.js';
-import { modePreset } from '../models/families.js';
+import { familyOf, modePreset } from '../models/families.js';
 import { INVARIANT_NAMES } from '../models/modes.js';
 import type { SimulationResult } from '../models/engine.js';
+import { settingText } from '../models/settings/spec.js';
 import { TraceFacts, explainWitness } from '../reports/index.js';
 import type { Story } from '../reports/index.js';
 import type { RunSpec } from './run-options.js';
 
-const onOff = (value: boolean): string => (value ? 'on' : 'off');
+/** `key=value ...` of every setting of one component, read off the family's setting specs. */
+function componentLine(config: SimulationConfig, component: string): string {
+  const settings = config.settings as unknown as Record<string, unknown>;
+  return familyOf(config)
+    .settings.filter((spec) => spec.component === component)
+    .map((spec) => `${spec.key}=${settingText(settings[spec.key])}`)
+    .join(' ');
+}
+
+function topologyLine(config: SimulationConfig): string {
+  const { producers, groups, consumers } = config.topology;
+  const groupWords = groups === 1 ? `1 consumer group of ${plural(consumers, 'member')}` : `${groups} consumer groups (pub/sub) of ${plural(consumers, 'member')} each`;
+  return `${plural(producers, 'producer')}; ${groupWords}`;
+}
+
+function workloadLine(config: SimulationConfig): string {
+  const w = config.workload;
+  const burst = w.burst > 1 ? `; the first ${w.burst} at once` : '';
+  return `${plural(w.messages, 'message')}, ${plural(w.keys, 'key')}, ${plural(w.partitions, 'partition')}, one every ${w.produceIntervalMs} ms${burst}`;
+}
 
 export function renderHeader(result: SimulationResult, spec: RunSpec, color: ChalkInstance): string[] {
   const { config } = result;
-  const s = config.settings;
-  const w = config.workload;
   const t = config.timing;
+  const components = [...new Set(familyOf(config).settings.map((item) => item.component))];
   return [
     color.bold(`simulate · ${config.mode} · seed ${config.seed}`) + (spec.scenario ? color.dim(` · scenario ${spec.scenario.name}`) : ''),
     `  mode        ${modePreset(config).summary}`,
-    `  workload    ${plural(w.messages, 'message')}, ${plural(w.keys, 'key')}, ${plural(w.partitions, 'partition')}, one every ${w.produceIntervalMs} ms`,
-    `  producer    acks=${String(s.acks)} retries=${s.retries} backoff=${s.retryBackoffMs}..${s.retryBackoffMaxMs}ms requestTimeout=${s.requestTimeoutMs}ms idempotence=${onOff(s.enableIdempotence)} maxInFlight=${s.maxInFlight} buffer=${s.producerBuffer}`,
-    `  broker      replicationFactor=${s.replicationFactor} minInsyncReplicas=${s.minInsyncReplicas} replicationDelay=${s.replicationDelayMs}ms leaderElection=${s.leaderElectionMs}ms`,
-    `  consumer    commit=${s.commit}${s.commit === 'auto' ? ` autoCommitInterval=${s.autoCommitIntervalMs}ms` : ''} processing=${s.processingMs}ms maxPollRecords=${s.maxPollRecords} pollInterval=${s.pollIntervalMs}ms timeout=${s.consumerTimeoutMs}ms dbRetries=${s.dbRetries} dedup=${s.dedup}`,
+    `  topology    ${topologyLine(config)}`,
+    `  workload    ${workloadLine(config)}`,
+    ...components.map((component) => `  ${component.padEnd(11)} ${componentLine(config, component)}`),
     `  timing      faulty phase 0..${t.faultyPhaseMs}ms, latency ${t.latencyMsMin}..${t.latencyMsMax}ms, restart after ${t.restartDelayMs}ms (broker ${t.brokerRestartDelayMs}ms)`,
-    `  limits      ${config.limits.maxEvents} events, ${config.limits.maxVirtualTimeMs}ms virtual time`,
+    `  limits      ${config.limits.maxEvents} events, ${config.limits.maxVirtualTimeMs}ms virtual time, stalled after ${config.limits.progressTimeoutMs}ms without progress`,
     `  faults      ${spec.faultsLabel}${'rates' in spec.faults ? ` (${Object.entries(spec.faults.rates).filter(([, rate]) => rate > 0).map(([name, rate]) => `${name}=${rate}`).join(', ') || 'none'})` : ''}`,
   ];
 }
@@ -47,22 +66,24 @@ function statusText(invariant: InvariantResult, color: ChalkInstance): string {
 
 /** Faults a story cites, in words (once each, in trace order). */
 function storyFaults(story: Story): string[] {
-  const words = story.records.filter((record) => record.kind === 'fault').map((record) => describeFault(record.fault));
+  const words = story.records.flatMap((record) => (record.kind === 'fault' ? [describeFault(record.fault)] : []));
   return words.filter((text, index) => words.indexOf(text) === index);
 }
 
+function observedText(invariant: InvariantResult): string {
+  return invariant.name === 'loss' && invariant.acknowledgedCount ? `${invariant.count} (${invariant.acknowledgedCount} acknowledged)` : String(invariant.count);
+}
+
 export function renderVerdictTable(result: SimulationResult, color: ChalkInstance): string[] {
-  const rows = INVARIANT_NAMES.map((name) => {
-    const invariant = result.invariants[name];
-    const observed = name === 'loss' && invariant.acknowledgedCount ? `${invariant.count} (${invariant.acknowledgedCount} acknowledged)` : String(invariant.count);
-    return [name, invariant.promised ? 'yes' : 'no', observed, invariant];
-  }) as [string, string, string, InvariantResult][];
-  const width = [10, 8, 18];
+  const observed = INVARIANT_NAMES.map((name) => observedText(result.invariants[name]));
+  // Columns as wide as their widest cell, so "47 (47 acknowledged)" does not push the status out of line.
+  const width = [10, 8, Math.max(8, ...observed.map((text) => text.length))];
   const lines = [color.bold(['invariant'.padEnd(width[0]), 'promised'.padEnd(width[1]), 'observed'.padEnd(width[2]), 'status'].join('  '))];
   // The story builder finds the cause even when the fault named another message (a crash while handling m3 re-delivers m2).
   const facts = new TraceFacts(result);
-  for (const [name, promised, observed, invariant] of rows) {
-    lines.push([name.padEnd(width[0]), promised.padEnd(width[1]), observed.padEnd(width[2]), statusText(invariant, color)].join('  '));
+  INVARIANT_NAMES.forEach((name, row) => {
+    const invariant = result.invariants[name];
+    lines.push([name.padEnd(width[0]), (invariant.promised ? 'yes' : 'no').padEnd(width[1]), observed[row].padEnd(width[2]), statusText(invariant, color)].join('  '));
     invariant.witnesses.forEach((witness) => {
       lines.push(color.dim(`    · ${witness.summary}`));
       const story = explainWitness(facts, invariant, witness);
@@ -70,8 +91,34 @@ export function renderVerdictTable(result: SimulationResult, color: ChalkInstanc
       for (const cause of storyFaults(story).slice(0, 3)) lines.push(color.dim(`        because ${cause}`));
     });
     if (invariant.count > invariant.witnesses.length && invariant.witnesses.length > 0) lines.push(color.dim(`    · … ${invariant.count - invariant.witnesses.length} more`));
+  });
+  return lines;
+}
+
+/** Per group (when there are several), parked records, consumer lag, and how the members shared the work. */
+export function renderGroups(result: SimulationResult, color: ChalkInstance): string[] {
+  const lines: string[] = [];
+  const groups = Object.entries(result.groups);
+  if (groups.length > 1) {
+    for (const [name, group] of groups) {
+      const broken = INVARIANT_NAMES.filter((invariant) => !group.invariants[invariant].holds).map((invariant) => `${invariant} ${group.invariants[invariant].count} (${group.invariants[invariant].status})`);
+      lines.push(`${color.bold(`group ${name}`)}  ${broken.length === 0 ? color.green('every invariant holds') : broken.join(', ')}; parked ${group.parked.count}; lag ${lagWords(group.lag)}`);
+    }
+  }
+  if (result.parked.count > 0) {
+    lines.push(`${color.bold('parked')}  ${plural(result.parked.count, 'record')} in the dead-letter topic: neither applied nor lost`);
+    for (const witness of result.parked.witnesses) lines.push(color.dim(`    · ${witness.summary}`));
+  }
+  lines.push(`${color.bold('lag')}  ${lagWords(result.stats.lag)}${groups.length > 1 ? ' (the worst group)' : ''}`);
+  if (result.topology.consumers.length > 1) {
+    const shares = Object.entries(result.stats.appliedByConsumer).map(([member, count]) => `${member} ${count}`);
+    lines.push(`${color.bold('applied by')}  ${shares.join(', ')}`);
   }
   return lines;
+}
+
+function lagWords(lag: SimulationResult['stats']['lag']): string {
+  return `at most ${plural(lag.maxRecords, 'record')} waiting, the longest wait ${trimNumber(lag.maxMs)} ms`;
 }
 
 export function renderRun(result: SimulationResult, spec: RunSpec, color: ChalkInstance, replay: string): string {
@@ -79,7 +126,7 @@ export function renderRun(result: SimulationResult, spec: RunSpec, color: ChalkI
     result.outcome.kind === 'quiescent'
       ? 'settled after healing'
       : result.outcome.kind === 'stalled'
-        ? color.red('stalled (nothing left to run, yet not settled)')
+        ? color.red(result.outcome.idleSinceUs === undefined ? 'stalled (nothing left to run, yet not settled)' : `stalled (no progress after t=${trimNumber(result.outcome.idleSinceUs / 1000)} ms, yet not settled)`)
         : color.red(`stopped at the ${result.outcome.limit} limit (${result.outcome.value})`);
   const violated = INVARIANT_NAMES.filter((name) => result.invariants[name].status === 'VIOLATED');
   const verdict =
@@ -93,6 +140,7 @@ export function renderRun(result: SimulationResult, spec: RunSpec, color: ChalkI
     `${color.bold('run')}  ${outcome} at t=${result.stats.virtualTimeMs.toFixed(3)} ms; ${result.stats.events} events, ${result.stats.traceRecords} trace records, trace hash ${result.traceHash()}`,
     '',
     ...renderVerdictTable(result, color),
+    ...renderGroups(result, color),
     '',
     verdict,
     `replay: ${replay}`,

@@ -1,10 +1,12 @@
 /** The `--json` object: everything but `stats.wallMs` is identical run to run. */
 import type { SimulationResult } from '../models/engine.js';
+import type { InvariantResult, ParkedResult } from '../models/invariants/index.js';
 import type { RunSpec } from './run-options.js';
 
-export function runJson(result: SimulationResult, spec: RunSpec, wallMs: number, replay: string): Record<string, unknown> {
-  const invariants = Object.fromEntries(
-    Object.entries(result.invariants).map(([name, invariant]) => [
+/** Invariants as `--json` prints them, for the run and for each group. */
+export function invariantsJson(invariants: Record<string, InvariantResult>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(invariants).map(([name, invariant]) => [
       name,
       {
         promised: invariant.promised,
@@ -16,6 +18,13 @@ export function runJson(result: SimulationResult, spec: RunSpec, wallMs: number,
       },
     ]),
   );
+}
+
+function parkedJson(parked: ParkedResult): Record<string, unknown> {
+  return { count: parked.count, witnesses: parked.witnesses };
+}
+
+export function runJson(result: SimulationResult, spec: RunSpec, wallMs: number, replay: string): Record<string, unknown> {
   return {
     mode: result.config.mode,
     seed: result.config.seed,
@@ -25,10 +34,19 @@ export function runJson(result: SimulationResult, spec: RunSpec, wallMs: number,
     faults: result.faultCounts,
     faultPlan: result.injected,
     ...(result.unusedPlanFaults.length > 0 ? { unusedPlanFaults: result.unusedPlanFaults } : {}),
-    invariants,
+    invariants: invariantsJson(result.invariants),
+    groups: Object.fromEntries(Object.entries(result.groups).map(([name, group]) => [name, { invariants: invariantsJson(group.invariants), parked: parkedJson(group.parked), lag: group.lag }])),
+    parked: parkedJson(result.parked),
     verdict: result.verdict,
     outcome: result.outcome,
-    stats: { events: result.stats.events, virtualTimeMs: result.stats.virtualTimeMs, traceRecords: result.stats.traceRecords, wallMs },
+    stats: {
+      events: result.stats.events,
+      virtualTimeMs: result.stats.virtualTimeMs,
+      traceRecords: result.stats.traceRecords,
+      appliedByConsumer: result.stats.appliedByConsumer,
+      lag: result.stats.lag,
+      wallMs,
+    },
     traceHash: result.traceHash(),
     replay,
   };

@@ -32,6 +32,8 @@ export interface InvariantSweep {
   status: InvariantStatus;
   /** The first seeds that broke it, ascending. */
   examples: number[];
+  /** Loss only: seeds in which a lost message was one the broker had acknowledged to the producer. */
+  acknowledgedSeeds?: number;
 }
 
 export interface SweepResult {
@@ -42,6 +44,10 @@ export interface SweepResult {
   events: number;
   /** Seeds whose run stopped at a limit or stalled instead of settling. */
   unsettled: number;
+  /** Seeds in which some record was parked in the dead-letter topic, and the records parked over all seeds. */
+  parked: { seeds: number; records: number };
+  /** The worst consumer lag of any seed, and the seed that had it. */
+  lag: { maxRecords: number; maxMs: number; seed: number };
   verdict: 'ok' | 'violated';
 }
 
@@ -51,24 +57,31 @@ export function sweepSeeds(options: SweepOptions): SweepResult {
   if (!(Number.isSafeInteger(fromSeed) && Number.isSafeInteger(toSeed) && fromSeed >= 0 && toSeed >= fromSeed)) throw new RangeError(`seed range must be 0 <= from <= to, got ${fromSeed}..${toSeed}`);
   if (toSeed - fromSeed + 1 > MAX_SWEEP_SEEDS) throw new RangeError(`at most ${MAX_SWEEP_SEEDS} seeds per sweep, got ${toSeed - fromSeed + 1}`);
   const promises = PROMISES[config.mode];
-  const invariants = Object.fromEntries(INVARIANT_NAMES.map((name) => [name, { promised: promises[name], seedsBroken: 0, status: 'holds', examples: [] }])) as unknown as Record<InvariantName, InvariantSweep>;
+  const invariants = Object.fromEntries(INVARIANT_NAMES.map((name) => [name, { promised: promises[name], seedsBroken: 0, status: 'holds', examples: [], ...(name === 'loss' ? { acknowledgedSeeds: 0 } : {}) }])) as unknown as Record<InvariantName, InvariantSweep>;
   const faultKindsFired = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
   let events = 0;
   let unsettled = 0;
+  const parked = { seeds: 0, records: 0 };
+  const lag = { maxRecords: 0, maxMs: 0, seed: fromSeed };
   for (let seed = fromSeed; seed <= toSeed; seed++) {
     const result = runSimulation({ ...config, seed }, faults);
     events += result.stats.events;
     if (result.outcome.kind !== 'quiescent') unsettled++;
+    if (result.parked.count > 0) parked.seeds++;
+    parked.records += result.parked.count;
+    if (result.stats.lag.maxMs > lag.maxMs) Object.assign(lag, { maxMs: result.stats.lag.maxMs, seed });
+    lag.maxRecords = Math.max(lag.maxRecords, result.stats.lag.maxRecords);
     for (const kind of FAULT_KINDS) if (result.faultCounts[kind] > 0) faultKindsFired[kind]++;
     for (const name of INVARIANT_NAMES) {
       const observed = result.invariants[name];
       if (observed.holds) continue;
       const sweep = invariants[name];
       sweep.seedsBroken++;
+      if (name === 'loss' && (observed.acknowledgedCount ?? 0) > 0) sweep.acknowledgedSeeds = (sweep.acknowledgedSeeds ?? 0) + 1;
       sweep.status = observed.status;
       if (sweep.examples.length < examplesMax) sweep.examples.push(seed);
     }
   }
   const verdict = INVARIANT_NAMES.some((name) => invariants[name].status === 'VIOLATED') ? 'violated' : 'ok';
-  return { runs: toSeed - fromSeed + 1, invariants, faultKindsFired, events, unsettled, verdict };
+  return { runs: toSeed - fromSeed + 1, invariants, faultKindsFired, events, unsettled, parked, lag, verdict };
 }

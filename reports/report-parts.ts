@@ -66,6 +66,7 @@ export function verdictSentence(result: SimulationResult): string {
 
 export function outcomeSentence(result: SimulationResult): string {
   if (result.outcome.kind === 'quiescent') return `settled after healing at ${at(result.stats.virtualTimeMs * 1000)}`;
+  if (result.outcome.kind === 'stalled' && result.outcome.idleSinceUs !== undefined) return `stalled at ${at(result.stats.virtualTimeMs * 1000)}: nothing moved forward after ${at(result.outcome.idleSinceUs)}, yet not settled`;
   if (result.outcome.kind === 'stalled') return `stalled at ${at(result.stats.virtualTimeMs * 1000)}: nothing left to run, yet not settled`;
   return `stopped at the ${result.outcome.limit} limit (${result.outcome.value}) at ${at(result.stats.virtualTimeMs * 1000)}`;
 }
@@ -99,12 +100,13 @@ export function invariantSection(result: SimulationResult, invariant: InvariantR
 }
 
 export function figuresTable(rows: readonly { label?: string; result: SimulationResult }[], wall?: WallFigures): string {
-  const header = [...(rows.some((row) => row.label !== undefined) ? ['mode'] : []), 'events', 'virtual time', 'trace records', 'trace hash', ...(wall === undefined ? [] : ['wall time', 'events/s'])];
+  const header = [...(rows.some((row) => row.label !== undefined) ? ['mode'] : []), 'events', 'virtual time', 'trace records', 'consumer lag (records / wait)', 'trace hash', ...(wall === undefined ? [] : ['wall time', 'events/s'])];
   const body = rows.map(({ label, result }) => [
     ...(label === undefined ? [] : [label]),
     String(result.stats.events),
     `${trimNumber(result.stats.virtualTimeMs)} ms`,
     String(result.stats.traceRecords),
+    `${result.stats.lag.maxRecords} / ${trimNumber(result.stats.lag.maxMs)} ms`,
     raw(code(result.traceHash())),
     ...(wall === undefined ? [] : [`${trimNumber(wall.wallMs)} ms`, String(Math.round(wall.eventsPerSecond))]),
   ]);

@@ -6,12 +6,14 @@
  */
 import { modePreset } from '../models/families.js';
 import { presetSettings } from '../models/resolve.js';
+import { INVARIANT_NAMES } from '../models/modes.js';
 import type { InvariantName } from '../models/modes.js';
 import type { SimulationResult } from '../models/engine.js';
 import { faultPlanJson, faultPlanTable } from './fault-plan.js';
-import { plural } from './format.js';
+import { plural, trimNumber } from './format.js';
 import { code, escapeText, fenced, raw, table } from './markdown.js';
-import { allStories, brokenInvariants, figuresTable, invariantSection, outcomeSentence, outcomeWords, verdictSentence, verdictTable } from './report-parts.js';
+import { allStories, brokenInvariants, figuresTable, invariantSection, observed, outcomeSentence, outcomeWords, statusMarkdown, verdictSentence, verdictTable } from './report-parts.js';
+import { parkedStory } from './story-failures.js';
 import type { WallFigures } from './report-parts.js';
 import { settingRows, settingValue } from './settings-table.js';
 import { TraceFacts } from './trace-facts.js';
@@ -88,7 +90,9 @@ export function renderRunReport(result: SimulationResult, meta: RunReportMeta): 
 
   if (meta.search !== undefined && meta.search.length > 0) out.push(...searchSection(meta.search));
   out.push('## Verdict', '', verdictTable(result), '');
+  out.push(...groupsSection(result));
   for (const invariant of brokenInvariants(result)) out.push(...invariantSection(result, invariant, stories.get(invariant.name) ?? [], facts, 2));
+  out.push(...parkedSection(result, facts));
 
   out.push(...planSection(result, meta, [...stories.values()].flat()));
   out.push('## Replay', '', 'This command reproduces this exact report (the run is deterministic: same seed and options, same trace; add `--force` to replace an existing file):', '', fenced('sh', meta.replayCommand), '');
@@ -107,7 +111,8 @@ function header(result: SimulationResult, meta: RunReportMeta): string[] {
     ['mode', `${config.mode} — ${modePreset(config).summary}`],
     ['seed', String(config.seed)],
     ['tool', `delivery-sim ${meta.toolVersion}`],
-    ['workload', `${plural(config.workload.messages, 'message')}, ${plural(config.workload.keys, 'key')}, ${plural(config.workload.partitions, 'partition')}, one every ${config.workload.produceIntervalMs} ms`],
+    ['workload', `${plural(config.workload.messages, 'message')}, ${plural(config.workload.keys, 'key')}, ${plural(config.workload.partitions, 'partition')}, one every ${config.workload.produceIntervalMs} ms${config.workload.burst > 1 ? `, the first ${config.workload.burst} at once` : ''}`],
+    ['topology', topologyWords(result)],
     ['fault plan', faults],
     ['outcome', outcomeSentence(result)],
   ];
@@ -136,6 +141,41 @@ function planSection(result: SimulationResult, meta: RunReportMeta, stories: Par
   if (result.unusedPlanFaults.length > 0) {
     out.push(`${plural(result.unusedPlanFaults.length, 'fault')} of the given plan never matched anything in this run (the run never reached that point, or reached it after healing):`, '', fenced('json', faultPlanJson({ version: 1, faults: result.unusedPlanFaults })), '');
   }
+  return out;
+}
+
+function topologyWords(result: SimulationResult): string {
+  const { producers, groups, consumers } = result.config.topology;
+  const members = plural(consumers, 'member');
+  return `${plural(producers, 'producer')}; ${groups === 1 ? `one consumer group of ${members}` : `${groups} consumer groups (pub/sub), ${members} each`}`;
+}
+
+/** With several groups: each group's verdicts, parked records and lag (every group must get every message). */
+function groupsSection(result: SimulationResult): string[] {
+  const groups = Object.entries(result.groups);
+  if (groups.length === 1 && result.topology.consumers.length === 1) return [];
+  const out: string[] = [];
+  if (groups.length > 1) {
+    const rows = groups.map(([name, group]) => [name, ...INVARIANT_NAMES.map((invariant) => raw(group.invariants[invariant].holds ? 'holds' : `${statusMarkdown(group.invariants[invariant])} (${observed(group.invariants[invariant])})`)), String(group.parked.count), `${group.lag.maxRecords} / ${trimNumber(group.lag.maxMs)} ms`]);
+    out.push('### Per consumer group', '', 'Each group is a subscriber of its own and must get every message; the verdict above is the worst group\'s.', '');
+    out.push(table(['group', ...INVARIANT_NAMES, 'parked', 'lag (records / wait)'], rows), '');
+  }
+  if (result.topology.consumers.length > 1) {
+    const shares = Object.entries(result.stats.appliedByConsumer).map(([member, count]) => `${code(member)} ${count}`);
+    out.push(`Effects applied per member: ${shares.join(', ')}.`, '');
+  }
+  return out;
+}
+
+/** Records the failure policy parked in the dead-letter topic: their own outcome, with a story each. */
+function parkedSection(result: SimulationResult, facts: TraceFacts): string[] {
+  if (result.parked.count === 0) return [];
+  const out = [`## Parked: ${plural(result.parked.count, 'record')} in the dead-letter topic`, '', 'Neither applied nor lost: the failure policy gave these records up and published them to the dead-letter topic, where they wait for someone to look at them.', ''];
+  for (const witness of result.parked.witnesses) {
+    const story = parkedStory(facts.scoped(witness.group), witness.msg);
+    out.push(story === undefined ? escapeText(witness.summary) : `**${story.msg}** *${escapeText(story.mechanism)}.* ${escapeText(story.text)}`, '');
+  }
+  if (result.parked.count > result.parked.witnesses.length) out.push(`… and ${result.parked.count - result.parked.witnesses.length} more (\`--json\` lists them).`, '');
   return out;
 }
 

@@ -84,6 +84,8 @@ export function sweepJson(spec: RunSpec, sweep: SweepResult, fromSeed: number, t
     invariants: sweep.invariants,
     faultKindsFired: sweep.faultKindsFired,
     unsettled: sweep.unsettled,
+    parked: sweep.parked,
+    lag: sweep.lag,
     verdict: sweep.verdict,
     firstViolationReplay: firstViolation(spec, sweep) ?? null,
     stats: { runs: sweep.runs, events: sweep.events, wallMs },
@@ -103,6 +105,8 @@ export function renderSweep(spec: RunSpec, sweep: SweepResult, fromSeed: number,
   const fired = FAULT_KINDS.filter((kind) => sweep.faultKindsFired[kind] > 0).map((kind) => `${kind} ${sweep.faultKindsFired[kind]}`);
   lines.push('', `${color.bold('faults')}  seeds in which each kind fired: ${fired.length > 0 ? fired.join(', ') : 'none'}`);
   if (sweep.unsettled > 0) lines.push(color.red(`${sweep.unsettled} seed(s) did not settle (limit or stall): see liveness`));
+  if (sweep.parked.seeds > 0) lines.push(`${color.bold('parked')}  ${sweep.parked.records} record(s) in the dead-letter topic, in ${sweep.parked.seeds} seed(s)`);
+  lines.push(`${color.bold('lag')}  at most ${sweep.lag.maxRecords} records waiting; the longest wait ${sweep.lag.maxMs} ms (seed ${sweep.lag.seed})`);
   lines.push(color.dim(`${sweep.runs} runs, ${sweep.events} events`), '');
   const replay = firstViolation(spec, sweep);
   if (replay === undefined) {

@@ -90,7 +90,7 @@ describe('run reports', () => {
     const plain = renderRunReport(result, runMeta('lost-request', 'at-most-once'));
     expect(plain).not.toMatch(/wall/i);
     const timed = renderRunReport(result, { ...runMeta('lost-request', 'at-most-once'), wall: { wallMs: 12.5, eventsPerSecond: 10_000 } });
-    expect(timed).toMatch(/\| events \| virtual time \| trace records \| trace hash +\| wall time \| events\/s \|/);
+    expect(timed).toMatch(/\| events \| virtual time \| trace records \| consumer lag \(records \/ wait\) \| trace hash +\| wall time \| events\/s \|/);
     expect(timed).toContain('| 12.5 ms   | 10000    |');
     expect(timed).toContain('Wall time and events/s were asked for');
   });
