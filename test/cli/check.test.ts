@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parsePlanText } from '../index.js';
-import { requireBuiltCli, runCli } from './helpers/cli.js';
-import type { CliRun } from './helpers/cli.js';
+import { parsePlanText } from '../../index.js';
+import { requireBuiltCli, runCli } from '../helpers/cli.js';
+import type { CliRun } from '../helpers/cli.js';
 
 let dir = '';
 beforeAll(() => {

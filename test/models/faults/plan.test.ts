@@ -4,8 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PlanError, faultPlanArb, formatPlan, parsePlan, parsePlanText } from '../index.js';
-import type { Fault } from '../index.js';
+import { PlanError, faultPlanArb, formatPlan, parsePlan, parsePlanText } from '../../../index.js';
+import type { Fault } from '../../../index.js';
 
 const plan = (...faults: unknown[]): unknown => ({ version: 1, faults });
 const errorOf = (value: unknown): string => {

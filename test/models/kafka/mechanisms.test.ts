@@ -5,11 +5,11 @@
  * the planned fault really matched a decision point.
  */
 import { describe, expect, it } from 'vitest';
-import type { ModeName } from '../../models/config.js';
-import type { Fault } from '../../models/faults/catalog.js';
-import type { SimulationResult } from '../../models/engine.js';
-import { appliedCount, counts, recordsOf, runPlan } from '../helpers/model-run.js';
-import type { PlanRun } from '../helpers/model-run.js';
+import type { ModeName } from '../../../models/config.js';
+import type { Fault } from '../../../models/faults/catalog.js';
+import type { SimulationResult } from '../../../models/engine.js';
+import { appliedCount, counts, recordsOf, runPlan } from '../../helpers/model-run.js';
+import type { PlanRun } from '../../helpers/model-run.js';
 
 const SEEDS = [1, 2, 3, 4];
 

@@ -3,11 +3,11 @@
  * every expected count, status and witness here is worked out by hand from the input.
  */
 import { describe, expect, it } from 'vitest';
-import type { AppliedEffect } from '../../models/db/database.js';
-import { MAX_WITNESSES, checkDuplicates, checkInvariants, checkLiveness, checkLoss, checkOrder, judge } from '../../models/invariants/index.js';
-import type { CheckInput } from '../../models/invariants/index.js';
-import type { WorkloadMessage } from '../../models/workload.js';
-import type { TraceEvent } from '../../models/events.js';
+import type { AppliedEffect } from '../../../models/db/database.js';
+import { MAX_WITNESSES, checkDuplicates, checkInvariants, checkLiveness, checkLoss, checkOrder, judge } from '../../../models/invariants/index.js';
+import type { CheckInput } from '../../../models/invariants/index.js';
+import type { WorkloadMessage } from '../../../models/workload.js';
+import type { TraceEvent } from '../../../models/events.js';
 
 /** Messages m1..mN on the given keys, in hand-over order; keySeq is each one's position within its key. */
 function workload(keys: string[]): WorkloadMessage[] {

@@ -3,10 +3,10 @@
  * `holds` must hold in every seed, `breaks` must break in every seed, `may-break` is left to the seeds.
  */
 import { describe, expect, it } from 'vitest';
-import { MODE_NAMES } from '../models/config.js';
-import { PROMISES } from '../models/modes.js';
-import { simulate } from '../models/engine.js';
-import { SCENARIOS, findScenario } from '../scenarios/scenarios.js';
+import { MODE_NAMES } from '../../models/config.js';
+import { PROMISES } from '../../models/modes.js';
+import { simulate } from '../../models/engine.js';
+import { SCENARIOS, findScenario } from '../../scenarios/scenarios.js';
 
 const SEEDS = [1, 2, 3, 4, 5];
 const CHECKED = ['loss', 'duplicates', 'order'] as const;

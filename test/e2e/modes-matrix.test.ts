@@ -4,12 +4,12 @@
  * Seeds are pinned (deterministic), so a failure names the seed to replay with `simulate --seed N`.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MODE_NAMES } from '../models/config.js';
-import type { ModeName } from '../models/config.js';
-import { FAULT_KINDS, FAULT_PRESETS, specOf } from '../models/faults/catalog.js';
-import type { FaultKind } from '../models/faults/catalog.js';
-import { simulate } from '../models/engine.js';
-import type { SimulationResult } from '../models/engine.js';
+import { MODE_NAMES } from '../../models/config.js';
+import type { ModeName } from '../../models/config.js';
+import { FAULT_KINDS, FAULT_PRESETS, specOf } from '../../models/faults/catalog.js';
+import type { FaultKind } from '../../models/faults/catalog.js';
+import { simulate } from '../../models/engine.js';
+import type { SimulationResult } from '../../models/engine.js';
 
 const SEEDS = Array.from({ length: 200 }, (_, index) => index + 1);
 /** The kinds the default preset draws (processing errors are the application's, drawn only when asked for). */

@@ -1,10 +1,10 @@
 /** `sweepSeeds` and `simulate sweep`: aggregates agree with individual runs; exit codes; replay; bad input. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resolveConfig, runSimulation } from '../models/engine.js';
-import { FAULT_PRESETS } from '../models/faults/catalog.js';
-import { INVARIANT_NAMES } from '../models/modes.js';
-import { sweepSeeds } from '../properties/sweep.js';
-import { requireBuiltCli, runCli } from './helpers/cli.js';
+import { resolveConfig, runSimulation } from '../../models/engine.js';
+import { FAULT_PRESETS } from '../../models/faults/catalog.js';
+import { INVARIANT_NAMES } from '../../models/modes.js';
+import { sweepSeeds } from '../../properties/sweep.js';
+import { requireBuiltCli, runCli } from '../helpers/cli.js';
 
 describe('sweepSeeds', () => {
   it('counts, per invariant, exactly the seeds whose own run broke it', () => {

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireBuiltCli, runCli } from './helpers/cli.js';
+import { requireBuiltCli, runCli } from '../helpers/cli.js';
 
 let folder: string;
 beforeAll(() => {
