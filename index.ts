@@ -36,8 +36,9 @@ export { parsePlan, parsePlanText, parseFault, formatPlan, planOnly, PlanError, 
 export type { PlanFile, PlanMeta } from './models/faults/plan.js';
 export { faultArb, faultPlanArb, resolvePlanConstraints, ACTOR_OF_KIND, FAULT_ACTORS } from './properties/fault-arbitraries.js';
 export type { FaultActor, FaultPlanConstraints, ResolvedPlanConstraints } from './properties/fault-arbitraries.js';
-export { workloadArb, settingsArb, simulationInputArb, fitSettings } from './properties/config-arbitraries.js';
-export type { WorkloadConstraints, SimulationInputConstraints } from './properties/config-arbitraries.js';
+export { workloadArb, settingsArb, simulationInputArb, topologyArb, fitSettings } from './properties/config-arbitraries.js';
+export type { WorkloadConstraints, SimulationInputConstraints, TopologyConstraints } from './properties/config-arbitraries.js';
+export type { TopologySettings } from './models/topology.js';
 export { runPlan, breaks, brokenInvariants } from './properties/breaks.js';
 export { checkInvariant } from './properties/check.js';
 export type { CheckOptions, CheckOutcome, CheckFound, CheckNotFound, PlanVerdictCache } from './properties/check.js';

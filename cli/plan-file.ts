@@ -19,6 +19,11 @@ export interface PlanOption {
   label: string;
 }
 
+/** How errors name a plan option: `--plan (inline)` or `--plan "/tmp/p.json"`. */
+export function planOptionLabel(raw: string, option = '--plan'): string {
+  return `${option} ${isInlinePlan(raw) ? '(inline)' : JSON.stringify(raw)}`;
+}
+
 /** `--plan` values starting with `{` are the plan itself; anything else is a path. */
 export function isInlinePlan(raw: string): boolean {
   return raw.trimStart().startsWith('{');
@@ -40,7 +45,7 @@ export function readPlanOption(raw: string, option = '--plan'): PlanOption {
   try {
     return { plan: parsePlanText(text), label: inline ? 'inline plan' : `plan ${raw}` };
   } catch (error) {
-    if (error instanceof PlanError) throw new UsageError(`invalid ${option} ${inline ? '(inline)' : JSON.stringify(raw)}: ${error.message}`);
+    if (error instanceof PlanError) throw new UsageError(`invalid ${planOptionLabel(raw, option)}: ${error.message}`);
     throw error;
   }
 }

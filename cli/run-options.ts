@@ -16,7 +16,7 @@ import { resolveConfig } from '../models/engine.js';
 import type { SimulationInput } from '../models/engine.js';
 import { SCENARIOS, findScenario } from '../scenarios/scenarios.js';
 import type { Scenario } from '../scenarios/scenarios.js';
-import { readPlanOption } from './plan-file.js';
+import { planOptionLabel, readPlanOption } from './plan-file.js';
 import { SETTING_FLAGS, flagForKey, flagHelp, optionProperty, parseDecimal, parseInteger, parseSettingValue } from './setting-flags.js';
 import { UsageError } from './usage-error.js';
 
@@ -161,7 +161,7 @@ export function buildRunSpec(values: RunOptionValues, options: { modeRequired?: 
     faultsLabel = preset;
   }
   const config = resolveOrExplain(input);
-  if ('plan' in faults) checkPlanWorld(faults.plan, config, values.plan === undefined ? `--scenario ${scenario?.name ?? ''}` : '--plan');
+  if ('plan' in faults) checkPlanWorld(faults.plan, config, values.plan === undefined ? `--scenario ${scenario?.name ?? ''}` : planOptionLabel(values.plan));
   return { config, faults, faultsLabel, scenario, replayArgs, worldArgs, ...(planMeta !== undefined ? { planMeta } : {}) };
 }
 

@@ -28,7 +28,10 @@ export interface SimulationConfig {
 
 export const DEFAULT_WORKLOAD: WorkloadSettings = { messages: 40, keys: 4, partitions: 2, produceIntervalMs: 2, burst: 0 };
 
-/** The fixed limits; progressTimeoutMs is derived from the other settings when not given (see resolveConfig). */
+/**
+ * The default limits. progressTimeoutMs is derived from the other settings when not given, and maxVirtualTimeMs
+ * is this floor or more when the progress timeout is long (see resolveConfig).
+ */
 export const DEFAULT_LIMITS: Omit<Limits, 'progressTimeoutMs'> = { maxEvents: 2_000_000, maxVirtualTimeMs: 120_000 };
 
 export function defaultTiming(workload: WorkloadSettings): TimingSettings {

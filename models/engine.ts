@@ -129,7 +129,7 @@ export function runSimulation(config: SimulationConfig, source: FaultSource): Si
   const records = world.trace.records;
   const judged = checkGroups({ workload, effects: observed.effects, brokerAcked: observed.acknowledged, outcome: run.outcome, trace: records, groups: observed.groups, parked: observed.parked }, PROMISES[config.mode]);
   const invariants = judged.invariants;
-  const lags = lagByGroup(workload, observed.handedAtUs, observed.effects, observed.groups, observed.parked);
+  const lags = lagByGroup(workload, observed.handedAtUs, observed.effects, observed.groups, observed.parked, run.virtualTimeUs);
   const violated = Object.values(invariants).some((invariant) => invariant.status === 'VIOLATED');
   const appliedByConsumer: Record<string, number> = Object.fromEntries(topology.consumers.map((consumer) => [consumer, 0]));
   for (const effect of observed.effects) appliedByConsumer[effect.consumer] = (appliedByConsumer[effect.consumer] ?? 0) + 1;

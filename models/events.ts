@@ -12,8 +12,9 @@ interface At {
   readonly actor: string;
 }
 
-export type DbResult = 'committed' | 'duplicate-skipped' | 'already-applied';
-export type DbStep = 'check' | 'apply' | 'mark';
+export type DbResult = 'committed' | 'duplicate-skipped' | 'already-applied' | 'given-up';
+/** A DB call of the application: the dedup check, the effect, the dedup mark, or the record given up (skipped or dead-lettered). */
+export type DbStep = 'check' | 'apply' | 'mark' | 'give-up';
 
 /** A fault the injector decided, in the domain terms of its plan entry. */
 export type FaultEvent = { readonly t: number; readonly actor: 'faults'; readonly kind: 'fault'; readonly msg?: string; readonly fault: Fault };
@@ -39,7 +40,18 @@ export type ApplicationEvent = At &
 type DbWriteOutcome<K extends string> = { readonly kind: K; readonly msg: string; readonly attempt: number; readonly partition: number; readonly offset: number; readonly group: string; readonly storedOffset?: number };
 
 /** The DB: a committed effect (or why none was applied), and dedup marks. */
-export type DbEvent = At & (DbWriteOutcome<'db-commit'> | DbWriteOutcome<'db-duplicate-skipped'> | DbWriteOutcome<'db-already-applied'> | { readonly kind: 'db-mark-seen'; readonly msg: string; readonly attempt: number; readonly group: string });
+export type DbEvent = At &
+  (
+    | DbWriteOutcome<'db-commit'>
+    | DbWriteOutcome<'db-duplicate-skipped'>
+    | DbWriteOutcome<'db-already-applied'>
+    /**
+     * A record the application gave up (skipped or dead-lettered), without an effect: its id marked handled in the
+     * dedup table (when the group dedups) and the offset past it stored (when offsets live in the DB), atomically.
+     */
+    | (DbWriteOutcome<'db-given-up'> & { readonly markedSeen: boolean })
+    | { readonly kind: 'db-mark-seen'; readonly msg: string; readonly attempt: number; readonly group: string }
+  );
 
 export type SharedEvent = FaultEvent | ApplicationEvent | DbEvent;
 

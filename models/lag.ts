@@ -12,11 +12,14 @@ import type { WorkloadMessage } from './workload.js';
 export interface Lag {
   /** The most records handed over and not yet processed at one time. */
   maxRecords: number;
-  /** The longest time (virtual ms) a processed message waited after its hand-over. */
+  /**
+   * The longest time (virtual ms) a message waited after its hand-over: until its first processing, or until
+   * `endUs` (the end of the run) if it was never processed — a blocked partition's wait is the run's, not zero.
+   */
   maxMs: number;
 }
 
-export function lagOf(workload: readonly WorkloadMessage[], handedAtUs: readonly number[], effects: readonly AppliedEffect[], parked: readonly ParkedRecord[] = []): Lag {
+export function lagOf(workload: readonly WorkloadMessage[], handedAtUs: readonly number[], effects: readonly AppliedEffect[], parked: readonly ParkedRecord[] = [], endUs = 0): Lag {
   const indexOf = new Map(workload.map((message) => [message.id, message.index]));
   const processedAtUs = new Array<number>(workload.length).fill(-1);
   // Parking a record takes it off the queue as surely as applying it does.
@@ -35,6 +38,8 @@ export function lagOf(workload: readonly WorkloadMessage[], handedAtUs: readonly
     if (processed >= 0) {
       changes.push([processed, -1]);
       maxUs = Math.max(maxUs, processed - handed);
+    } else {
+      maxUs = Math.max(maxUs, endUs - handed);
     }
   }
   changes.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
@@ -47,12 +52,12 @@ export function lagOf(workload: readonly WorkloadMessage[], handedAtUs: readonly
   return { maxRecords, maxMs: maxUs / 1000 };
 }
 
-/** Per group, each on its own effects. */
-export function lagByGroup(workload: readonly WorkloadMessage[], handedAtUs: readonly number[], effects: readonly AppliedEffect[], groups: readonly string[], parked: readonly ParkedRecord[] = []): Record<string, Lag> {
+/** Per group, each on its own effects (`endUs`: the end of the run, see Lag.maxMs). */
+export function lagByGroup(workload: readonly WorkloadMessage[], handedAtUs: readonly number[], effects: readonly AppliedEffect[], groups: readonly string[], parked: readonly ParkedRecord[] = [], endUs = 0): Record<string, Lag> {
   const lags: Record<string, Lag> = {};
   for (const group of groups) {
     const own = groups.length === 1 ? effects : effects.filter((effect) => (effect.group ?? FIRST_INSTANCE.group) === group);
-    lags[group] = lagOf(workload, handedAtUs, own, parked.filter((record) => record.group === group));
+    lags[group] = lagOf(workload, handedAtUs, own, parked.filter((record) => record.group === group), endUs);
   }
   return lags;
 }

@@ -10,7 +10,7 @@ import { FAMILIES } from './families.js';
 import type { Family } from './family.js';
 import { MODE_NAMES } from './modes.js';
 import type { ModeName } from './modes.js';
-import { LIMIT_SETTINGS, TIMING_SETTINGS, TOPOLOGY_SETTINGS, WORKLOAD_SETTINGS, defaultProgressTimeoutMs } from './settings/common.js';
+import { LIMIT_SETTINGS, TIMING_SETTINGS, TOPOLOGY_SETTINGS, WORKLOAD_SETTINGS, defaultMaxVirtualTimeMs, defaultProgressTimeoutMs } from './settings/common.js';
 import { DEFAULT_TOPOLOGY } from './topology.js';
 import { acceptsValue, allowedText } from './settings/spec.js';
 import type { SettingGroup, SettingSpec, SettingValue } from './settings/spec.js';
@@ -79,10 +79,16 @@ export function resolveConfig(input: SimulationInput): SimulationConfig {
     workload,
     topology,
     timing,
-    limits: { ...DEFAULT_LIMITS, progressTimeoutMs: defaultProgressTimeoutMs(settings, timing), ...input.limits },
+    limits: defaultLimits(settings, timing, input.limits),
   };
   validateConfig(config);
   return config;
+}
+
+/** The limits given, the rest derived: the progress timeout from the settings, the virtual-time limit from both. */
+function defaultLimits(settings: Readonly<Record<string, SettingValue>>, timing: Readonly<TimingSettings>, given: Partial<Limits> | undefined): Limits {
+  const progressTimeoutMs = given?.progressTimeoutMs ?? defaultProgressTimeoutMs(settings, timing);
+  return { ...DEFAULT_LIMITS, maxVirtualTimeMs: defaultMaxVirtualTimeMs(progressTimeoutMs, timing), progressTimeoutMs, ...given };
 }
 
 /**

@@ -6,7 +6,9 @@
 import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
 import { COMMIT_STRATEGIES, DEDUP_STRATEGIES, MODE_NAMES, PRODUCER_BUFFERS } from '../models/config.js';
-import type { Acks, DeliverySettings, ModeName, WorkloadSettings } from '../models/config.js';
+import { ASSIGNORS, MEMBERSHIPS } from '../models/kafka/settings.js';
+import { ON_ERROR } from '../models/settings/common.js';
+import type { Acks, DeliverySettings, ModeName, TopologySettings, WorkloadSettings } from '../models/config.js';
 import { KAFKA_MODES } from '../models/kafka/modes.js';
 import type { SimulationInput } from '../models/engine.js';
 
@@ -19,6 +21,26 @@ export interface WorkloadConstraints {
   maxPartitions?: number;
   /** Hand-over intervals to pick from (virtual ms). Default [2, 0.1]: the preset's pace, and a burst that fills the in-flight window. */
   produceIntervalsMs?: readonly number[];
+  /** Draw a burst too (the first messages handed over at once). Default false: no burst. */
+  withBurst?: boolean;
+}
+
+export interface TopologyConstraints {
+  /** Most producers. Default 2. */
+  maxProducers?: number;
+  /** Most consumer groups. Default 2. */
+  maxGroups?: number;
+  /** Most members per group. Default 3. */
+  maxConsumers?: number;
+}
+
+/** Producers, groups and members per group; shrinks toward the one-of-each world. */
+export function topologyArb(constraints: TopologyConstraints = {}): Arbitrary<TopologySettings> {
+  return fc.record({
+    producers: fc.integer({ min: 1, max: requireInteger('maxProducers', constraints.maxProducers ?? 2, 1, 16) }),
+    groups: fc.integer({ min: 1, max: requireInteger('maxGroups', constraints.maxGroups ?? 2, 1, 8) }),
+    consumers: fc.integer({ min: 1, max: requireInteger('maxConsumers', constraints.maxConsumers ?? 3, 1, 32) }),
+  });
 }
 
 function requireInteger(name: string, value: number, min: number, max: number): number {
@@ -35,13 +57,15 @@ export function workloadArb(constraints: WorkloadConstraints = {}): Arbitrary<Wo
   if (intervals.length === 0 || intervals.some((interval) => !(Number.isFinite(interval) && interval >= 0))) {
     throw new RangeError(`produceIntervalsMs: must be a non-empty list of numbers >= 0, got ${JSON.stringify(intervals)}`);
   }
-  return fc.record({
+  const workload = fc.record({
     messages: fc.integer({ min: 1, max: maxMessages }),
     keys: fc.integer({ min: 1, max: maxKeys }),
     partitions: fc.integer({ min: 1, max: maxPartitions }),
     produceIntervalMs: fc.constantFrom(...intervals),
     burst: fc.constant(0),
   });
+  if (constraints.withBurst !== true) return workload;
+  return fc.tuple(workload, fc.nat()).map(([drawn, burst]) => ({ ...drawn, burst: burst % (drawn.messages + 1) }));
 }
 
 /**
@@ -77,6 +101,10 @@ export function settingsArb(mode: ModeName = 'at-least-once'): Arbitrary<Partial
         commit: fc.constantFrom(...COMMIT_STRATEGIES),
         dbRetries: fc.integer({ min: 0, max: 5 }),
         dedup: fc.constantFrom(...DEDUP_STRATEGIES),
+        onError: fc.constantFrom(...ON_ERROR),
+        processingRetries: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.constant('unlimited' as const)),
+        assignor: fc.constantFrom(...ASSIGNORS),
+        membership: fc.constantFrom(...MEMBERSHIPS),
       },
       { requiredKeys: [] },
     )
@@ -91,6 +119,8 @@ export interface SimulationInputConstraints {
   workload?: WorkloadConstraints;
   /** Draw settings overrides too (default false: each mode's own preset, which is what its promises are about). */
   withSettings?: boolean;
+  /** Draw a topology too (several producers, groups, members). Default: the one-of-each world. */
+  topology?: TopologyConstraints;
 }
 
 /**
@@ -107,6 +137,7 @@ export function simulationInputArb(constraints: SimulationInputConstraints = {})
       seed,
       workload: workloadArb(constraints.workload),
       settings: constraints.withSettings === true ? settingsArb() : fc.constant({}),
+      topology: constraints.topology === undefined ? fc.constant({}) : topologyArb(constraints.topology),
     })
     .map((input): SimulationInput => ({ ...input, settings: fitSettings(input.mode, input.settings) }));
 }

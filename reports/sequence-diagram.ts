@@ -44,6 +44,12 @@ type Renderer<K extends TraceKind> = (drawer: Drawer, record: EventOf<K>) => Lin
 /** Records that carry no step of their own in a diagram. */
 const none = (): undefined => undefined;
 
+/** What a give-up wrote: the id marked handled, the offset moved past it, or both. */
+function givenUpLabel(record: EventOf<'db-given-up'>): string {
+  const parts = [record.markedSeen ? `mark ${record.msg} handled` : '', record.storedOffset !== undefined ? `store offset ${record.storedOffset}` : ''].filter(Boolean);
+  return `${parts.join(' + ')} (${record.msg} given up)`;
+}
+
 
 const RENDERERS: { readonly [K in TraceKind]: Renderer<K> } = {
   // The kernel's records.
@@ -77,6 +83,7 @@ const RENDERERS: { readonly [K in TraceKind]: Renderer<K> } = {
   },
   'db-duplicate-skipped': none,
   'db-already-applied': none,
+  'db-given-up': (drawer, record) => drawer.arrow(drawer.writerOf(record), 'D', '->>', record, givenUpLabel(record)),
   'db-mark-seen': (drawer, record) => drawer.arrow(drawer.writerOf(record), 'D', '->>', record, `mark ${record.msg} as seen`),
   'processing-failed': (drawer, record) => drawer.note(drawer.at(record.actor, record), record, `business logic throws on ${record.msg} (delivery ${record.delivery})`),
   'processing-retry': (drawer, record) => drawer.note(drawer.at(record.actor, record), record, `redeliver ${record.msg} in ${trimNumber(record.backoffMs)} ms`),
@@ -135,7 +142,8 @@ const RENDERERS: { readonly [K in TraceKind]: Renderer<K> } = {
   assigned: (drawer, record) => drawer.note(drawer.at(record.actor, record), record, `joined ${record.group} (generation ${record.generation}): partitions ${record.partitions.length === 0 ? 'none' : record.partitions.join(', ')}`),
   revoked: (drawer, record) => drawer.note(drawer.at(record.actor, record), record, `gives up partitions ${record.partitions.join(', ')} to rejoin ${record.group}`),
   'rejoin-needed': none,
-  'left-group': (drawer, record) => drawer.note(drawer.at(record.actor, record), record, `did not poll for max.poll.interval.ms: leaves ${record.group}`),
+  'left-group': (drawer, record) =>
+    drawer.note(drawer.at(record.actor, record), record, `did not poll for max.poll.interval.ms: ${record.sentLeaveGroup ? `leaves ${record.group}` : `drops its generation (static member: no LeaveGroup, the session decides)`}`),
   'dead-lettered': (drawer, record) => drawer.arrow(drawer.at(record.actor, record), drawer.broker(record), '->>', record, `publish ${record.msg} to ${record.topic}`),
   'commit-failed': (drawer, record) => drawer.arrow(drawer.broker(record), drawer.at(record.actor, record), '-->>', record, `commit of offset ${record.offset} refused: ${record.error}`),
   fetched: (drawer, record) => drawer.arrow(drawer.broker(record), drawer.at(record.actor, record), '->>', record, `fetch from offset ${record.fromOffset}: ${record.msgs.join(', ')}`),
@@ -242,8 +250,9 @@ class Drawer {
   }
 
   /** The member whose write a DB record answers: the one that sent that attempt's write (or check, or mark). */
-  writerOf(record: EventOf<'db-commit' | 'db-mark-seen'>): Participant {
-    const write = this.facts.previous(record, (candidate): candidate is EventOf<'db-write' | 'processed'> => (candidate.kind === 'db-write' || candidate.kind === 'processed') && candidate.msg === record.msg && groupOf(candidate.actor) === record.group);
+  writerOf(record: EventOf<'db-commit' | 'db-mark-seen' | 'db-given-up'>): Participant {
+    const kinds: readonly string[] = ['db-write', 'processed', 'dead-lettered', 'skipped'];
+    const write = this.facts.previous(record, (candidate): candidate is EventOf<'db-write' | 'processed' | 'dead-lettered' | 'skipped'> => kinds.includes(candidate.kind) && (candidate as { msg?: string }).msg === record.msg && groupOf(candidate.actor) === record.group);
     return this.at(write?.actor ?? this.facts.topology.consumers[0], record);
   }
 

@@ -71,7 +71,7 @@ export interface ApplicationOptions {
 type State =
   | { readonly kind: 'idle' }
   | { readonly kind: 'processing'; readonly record: DeliveredRecord; readonly delivery: number; readonly token: number; readonly crash: Fault | undefined; readonly fails: boolean }
-  | { readonly kind: 'db-call'; readonly record: DeliveredRecord; readonly step: DbStep; readonly attempt: number; readonly retriesUsed: number; readonly token: number };
+  | { readonly kind: 'db-call'; readonly record: DeliveredRecord; readonly step: DbStep; readonly attempt: number; readonly retriesUsed: number; readonly token: number; readonly then: Disposition };
 
 const IDLE: State = { kind: 'idle' };
 const PROCESSED: Disposition = { kind: 'processed' };
@@ -115,7 +115,7 @@ export class ConsumerApplication {
     if (timer.tag === 'crash' && state.kind === 'processing' && state.crash !== undefined) return this.options.env.crash(this.options.actor, state.crash);
     if (timer.tag === 'processed' && state.kind === 'processing') {
       if (state.fails) return this.failed(ctx, state.record, state.delivery);
-      return this.dbCall(ctx, state.record, this.options.settings.dedup === 'separate-transaction' ? 'check' : 'apply', 0);
+      return this.dbCall(ctx, state.record, this.options.settings.dedup === 'separate-transaction' ? 'check' : 'apply', 0, PROCESSED);
     }
     if (timer.tag === 'db-timeout' && state.kind === 'db-call') return this.onTimeout(ctx, state);
   }
@@ -126,8 +126,9 @@ export class ConsumerApplication {
     if (state.kind !== 'db-call' || state.attempt !== message.attempt || state.record.msgId !== message.msgId) return;
     const record = state.record;
     const actor = this.options.actor;
+    if (state.step === 'give-up') return this.finish(ctx, state.then);
     if (message.type === 'db-seen') {
-      if (!message.seen) return this.dbCall(ctx, record, 'apply', 0);
+      if (!message.seen) return this.dbCall(ctx, record, 'apply', 0, PROCESSED);
       ctx.record({ t: ctx.now, actor, kind: 'dedup-skip', msg: record.msgId });
       return this.finish(ctx, PROCESSED);
     }
@@ -137,7 +138,7 @@ export class ConsumerApplication {
       const delivery = this.options.ledger.deliveryOf(record.index);
       const crash = faults.draw('consumer-crash', ctx.phase) ? faults.inject(this.named({ kind: 'consumer-crash', message: record.msgId, delivery, point: 'after-db-commit' })) : undefined;
       if (crash !== undefined) return this.options.env.crash(actor, crash);
-      if (this.options.settings.dedup === 'separate-transaction') return this.dbCall(ctx, record, 'mark', 0);
+      if (this.options.settings.dedup === 'separate-transaction') return this.dbCall(ctx, record, 'mark', 0, PROCESSED);
     }
     this.finish(ctx, PROCESSED);
   }
@@ -178,9 +179,21 @@ export class ConsumerApplication {
     }
     if (settings.onError === 'skip') {
       ctx.record({ t: ctx.now, actor, kind: 'skipped', msg: record.msgId, delivery });
-      return this.finish(ctx, { kind: 'skip' });
+      return this.giveUp(ctx, record, { kind: 'skip' });
     }
     this.finish(ctx, { kind: 'dead-letter' });
+  }
+
+  /**
+   * Past a record given up (skipped, or dead-lettered by the runtime): when the group dedups or keeps its offsets
+   * in the DB, record that in one DB transaction first — its id as handled, so a duplicate copy of it further down
+   * the log is not applied behind its successors, and the offset past it, so a restart does not deliver it again.
+   * (In a Kafka transaction the DLT publish and the offset commit are one atomic step; this is that step for an
+   * application whose offsets and dedup keys live in its own DB.)
+   */
+  giveUp(ctx: ApplicationContext, record: DeliveredRecord, disposition: Disposition): void {
+    if (!this.options.storeOffset && this.options.settings.dedup === 'none') return this.finish(ctx, disposition);
+    this.dbCall(ctx, record, 'give-up', 0, disposition);
   }
 
   /** Exponential: the n-th redelivery waits backoff * 2^(n-1), capped, less a random share when jitter is set. */
@@ -193,17 +206,18 @@ export class ConsumerApplication {
     return Math.round(exponential * (1 - settings.processingBackoffJitter * share) * 1000) / 1000;
   }
 
-  private dbCall(ctx: ApplicationContext, record: DeliveredRecord, step: DbStep, retriesUsed: number): void {
+  private dbCall(ctx: ApplicationContext, record: DeliveredRecord, step: DbStep, retriesUsed: number, then: Disposition): void {
     const attempt = (this.dbAttempts[record.index] ?? 0) + 1;
     this.dbAttempts[record.index] = attempt;
     const group = this.options.ledger.group;
     let message: DbMessage;
     if (step === 'check') message = { type: 'db-check-seen', msgId: record.msgId, attempt, group };
     else if (step === 'mark') message = { type: 'db-mark-seen', msgId: record.msgId, attempt, group };
+    else if (step === 'give-up') message = { type: 'db-give-up', msgId: record.msgId, partition: record.partition, offset: record.offset, attempt, group, dedup: this.options.settings.dedup !== 'none', storeOffset: this.options.storeOffset };
     else message = { type: 'db-apply', msgId: record.msgId, key: record.key, partition: record.partition, offset: record.offset, attempt, group, dedup: this.options.settings.dedup === 'same-transaction', storeOffset: this.options.storeOffset };
     if (step === 'apply') ctx.record({ t: ctx.now, actor: this.options.actor, kind: 'db-write', msg: record.msgId, attempt, partition: record.partition, offset: record.offset });
     const token = ++this.token;
-    this.state = { kind: 'db-call', record, step, attempt, retriesUsed, token };
+    this.state = { kind: 'db-call', record, step, attempt, retriesUsed, token, then };
     ctx.send(this.options.db, message);
     ctx.setTimer(msToUs(this.options.settings.consumerTimeoutMs), { tag: 'db-timeout', token });
   }
@@ -212,9 +226,9 @@ export class ConsumerApplication {
     const actor = this.options.actor;
     ctx.record({ t: ctx.now, actor, kind: 'timeout', call: `db-${state.step}`, msg: state.record.msgId, attempt: state.attempt });
     const dbRetries = this.options.settings.dbRetries;
-    if (state.retriesUsed < dbRetries) return this.dbCall(ctx, state.record, state.step, state.retriesUsed + 1);
+    if (state.retriesUsed < dbRetries) return this.dbCall(ctx, state.record, state.step, state.retriesUsed + 1, state.then);
     ctx.record({ t: ctx.now, actor, kind: 'db-gave-up', msg: state.record.msgId, step: state.step, dbRetries });
-    this.finish(ctx, PROCESSED);
+    this.finish(ctx, state.step === 'give-up' ? state.then : PROCESSED);
   }
 
   private finish(ctx: ApplicationContext, disposition: Disposition): void {

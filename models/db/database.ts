@@ -79,9 +79,23 @@ export class Database implements Actor<DbProtocol> {
       case 'db-read-offsets':
         ctx.send(from, { type: 'db-offsets', attempt: message.attempt, offsets: [...this.group(message.group).offsets] });
         return;
+      case 'db-give-up':
+        return this.giveUp(ctx, from, message);
       default:
         return;
     }
+  }
+
+  private giveUp(ctx: Ctx, from: string, message: Extract<DbMessage, { type: 'db-give-up' }>): void {
+    const tables = this.group(message.group);
+    if (message.dedup) tables.seen.add(message.msgId);
+    const at = { t: ctx.now, actor: this.id, kind: 'db-given-up', msg: message.msgId, attempt: message.attempt, partition: message.partition, offset: message.offset, group: message.group, markedSeen: message.dedup } as const;
+    if (message.storeOffset) {
+      // Never backwards: a later record's effect may already have stored a higher offset.
+      tables.offsets[message.partition] = Math.max(tables.offsets[message.partition], message.offset + 1);
+      ctx.record({ ...at, storedOffset: tables.offsets[message.partition] });
+    } else ctx.record(at);
+    ctx.send(from, { type: 'db-reply', msgId: message.msgId, attempt: message.attempt, result: 'given-up' });
   }
 
   private apply(ctx: Ctx, from: string, message: Extract<DbMessage, { type: 'db-apply' }>): void {

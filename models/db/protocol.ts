@@ -9,6 +9,11 @@ export type DbMessage =
   | { type: 'db-mark-seen'; msgId: string; attempt: number; group: string }
   | { type: 'db-marked'; msgId: string; attempt: number }
   | { type: 'db-read-offsets'; attempt: number; group: string }
+  /**
+   * A record given up (skipped or dead-lettered): mark its id handled and/or store the offset past it, in one
+   * transaction, so neither a restart nor a duplicate copy of it in the log applies it later, behind its successors.
+   */
+  | { type: 'db-give-up'; msgId: string; partition: number; offset: number; attempt: number; group: string; dedup: boolean; storeOffset: boolean }
   | { type: 'db-offsets'; attempt: number; offsets: number[] };
 
 /** The DB answers the consumer application sees. */

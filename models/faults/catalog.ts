@@ -83,7 +83,7 @@ export const RATE_DESCRIPTIONS: Record<RateName, string> = {
   'producer-crash': 'the producer crashes after handing over or sending a message (per point)',
   failover: "a partition's leader fails right after appending a record (per first append)",
   'db-reply-loss': 'the DB commits a write but its reply is lost (per reply)',
-  'processing-error': "the business logic throws on a message's first 1-3 deliveries in a group (per message and group; poison messages only in plans)",
+  'processing-error': "the business logic throws on a message's first 1-5 deliveries in a group (per message and group; always-failing poison messages only in plans)",
 };
 
 const zeroRates: FaultRates = { drop: 0, 'ack-loss': 0, dup: 0, delay: 0, partition: 0, crash: 0, 'producer-crash': 0, failover: 0, 'db-reply-loss': 0, 'processing-error': 0 };

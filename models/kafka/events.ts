@@ -57,7 +57,8 @@ export type ConsumerClientEvent = At &
     | { readonly kind: 'assigned'; readonly group: string; readonly generation: number; readonly partitions: readonly number[] }
     | { readonly kind: 'revoked'; readonly group: string; readonly generation: number; readonly partitions: readonly number[] }
     | { readonly kind: 'rejoin-needed'; readonly group: string; readonly generation: number; readonly reason: 'rebalance' | 'unknown-member' | 'commit-failed' | 'poll-timeout' }
-    | { readonly kind: 'left-group'; readonly group: string; readonly generation: number; readonly reason: 'max.poll.interval.ms' }
+    /** The poll loop stopped past max.poll.interval.ms: the member drops its generation; only a dynamic one sends LeaveGroup. */
+    | { readonly kind: 'left-group'; readonly group: string; readonly generation: number; readonly reason: 'max.poll.interval.ms'; readonly sentLeaveGroup: boolean }
     | { readonly kind: 'commit-failed'; readonly partition: number; readonly offset: number; readonly attempt: number; readonly error: CommitError }
     /** Positions by partition (-1 where the member has no assignment). */
     | { readonly kind: 'resumed'; readonly positions: readonly number[]; readonly from: 'broker' | 'db' }

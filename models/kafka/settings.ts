@@ -66,7 +66,7 @@ export interface KafkaClientSettings {
   sessionTimeoutMs: number;
   /** Consumer `heartbeat.interval.ms`: how often the background heartbeat goes to the group coordinator. */
   heartbeatIntervalMs: number;
-  /** Consumer `max.poll.interval.ms`: a member that does not poll this long leaves its group (and the rebalance waits this long for members to rejoin). */
+  /** Consumer `max.poll.interval.ms`: a member that does not poll this long drops out of its group (and the rebalance waits this long for members to rejoin). */
   maxPollIntervalMs: number;
   /** Broker `group.initial.rebalance.delay.ms`: how long a new group waits for more members before its first rebalance. */
   initialRebalanceDelayMs: number;
@@ -108,7 +108,7 @@ export const KAFKA_SETTINGS: readonly SettingSpec[] = specsOf<KafkaClientSetting
   membership: { component: 'consumer', flag: 'membership', realName: 'group.instance.id (set: static membership, KIP-345)', kind: { type: 'enum', values: MEMBERSHIPS }, doc: 'static: a member restarted within session.timeout.ms keeps its partitions; dynamic: a restart is a new member and the group rebalances' },
   sessionTimeoutMs: { component: 'consumer', flag: 'session-timeout-ms', realName: 'session.timeout.ms', kind: { type: 'number', min: 1, max: 3_600_000 }, doc: 'a member whose heartbeats stop this long (a crash, a cut link) is removed from its group and its partitions rebalanced' },
   heartbeatIntervalMs: { component: 'consumer', flag: 'heartbeat-interval-ms', realName: 'heartbeat.interval.ms', kind: { type: 'number', min: 0.1, max: { ref: 'sessionTimeoutMs' } }, doc: "the background heartbeat's interval (at most session.timeout.ms)" },
-  maxPollIntervalMs: { component: 'consumer', flag: 'max-poll-interval-ms', realName: 'max.poll.interval.ms', kind: { type: 'number', min: 1, max: 3_600_000 }, doc: 'a member that does not poll this long leaves its group; also how long a rebalance waits for members to rejoin' },
+  maxPollIntervalMs: { component: 'consumer', flag: 'max-poll-interval-ms', realName: 'max.poll.interval.ms', kind: { type: 'number', min: 1, max: 3_600_000 }, doc: 'a member that does not poll this long drops out of its group (a dynamic member sends LeaveGroup; a static one is removed only if its session expires before it rejoins); also how long a rebalance waits for members to rejoin' },
 });
 
 /** Kafka refuses these combinations when the producer is built (KafkaProducer's config validation); so do we. */

@@ -134,7 +134,14 @@ export const TIMING_SETTINGS: readonly SettingSpec[] = specsOf<TimingSettings>('
 
 export const LIMIT_SETTINGS: readonly SettingSpec[] = specsOf<Limits>('limits', {
   maxEvents: { component: 'limits', flag: 'max-events', realName: 'stop after this many kernel events', kind: { type: 'int', min: 1, max: 1_000_000_000 }, doc: 'stop, and report it, after this many events', default: 2_000_000 },
-  maxVirtualTimeMs: { component: 'limits', flag: 'max-virtual-time-ms', realName: 'stop after this much virtual time', kind: { type: 'number', min: 1, max: 86_400_000 }, doc: 'stop, and report it, past this virtual time', default: 120_000 },
+  maxVirtualTimeMs: {
+    component: 'limits',
+    flag: 'max-virtual-time-ms',
+    realName: 'stop after this much virtual time',
+    kind: { type: 'number', min: 1, max: 86_400_000 },
+    doc: 'stop, and report it, past this virtual time',
+    default: { text: '120000 ms, or the end of the faulty phase + 10 x the progress timeout if later', derive: (groups) => defaultMaxVirtualTimeMs(Number(groups.limits.progressTimeoutMs ?? defaultProgressTimeoutMs(groups.settings, groups.timing)), groups.timing) },
+  },
   progressTimeoutMs: {
     component: 'limits',
     flag: 'progress-timeout-ms',
@@ -144,6 +151,15 @@ export const LIMIT_SETTINGS: readonly SettingSpec[] = specsOf<Limits>('limits', 
     default: { text: '10 x the longest time setting, at least 5000 ms', derive: (groups) => defaultProgressTimeoutMs(groups.settings, groups.timing) },
   },
 });
+
+/**
+ * Room for a slow but healthy recovery: a long backoff or session timeout lengthens the progress timeout, and the
+ * virtual-time limit grows with it, so the progress watchdog, not the time limit, is what stops a stuck run.
+ */
+export function defaultMaxVirtualTimeMs(progressTimeoutMs: number, timing: Readonly<Record<string, unknown>>): number {
+  const faultyPhaseMs = typeof timing.faultyPhaseMs === 'number' ? timing.faultyPhaseMs : 0;
+  return Math.min(86_400_000, Math.max(120_000, faultyPhaseMs + 10 * progressTimeoutMs));
+}
 
 /**
  * Longer than anything that legitimately keeps a healed run quiet (a backoff, a session timeout, a restart), so a

@@ -51,8 +51,9 @@ function boundValue(bound: Bound, groupValues: Readonly<Record<string, SettingVa
   return typeof bound === 'number' ? bound : (groupValues[bound.ref] as number);
 }
 
+/** A bound in words for --help, `list` and flag errors: another setting by its flag (every flag is its key, kebab-cased). */
 function boundText(bound: Bound): string {
-  return typeof bound === 'number' ? String(bound) : bound.ref;
+  return typeof bound === 'number' ? String(bound) : `--${bound.ref.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
 }
 
 /** "an integer from 0 to 1000", "0, 1, all": what the setting accepts (with cross-setting bounds resolved when given). */

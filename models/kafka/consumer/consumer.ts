@@ -58,6 +58,8 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
   private state: State = 'down';
   /** The group generation this member is in (-1: none). */
   private generation = -1;
+  /** The generation its current partitions were assigned in (kept when a poll timeout drops `generation`). */
+  private assignedGeneration = -1;
   /** Its member id: the instance id with static membership; with dynamic membership a new one per incarnation. */
   private memberIdValue = '';
   private incarnations = 0;
@@ -208,6 +210,7 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     if (this.state !== 'joining' || message.attempt !== this.outstanding?.attempt) return;
     this.outstanding = undefined;
     this.generation = message.generation;
+    this.assignedGeneration = message.generation;
     this.assigned = message.partitions;
     this.lastPollUs = ctx.now;
     ctx.record({ t: ctx.now, actor: this.id, kind: 'assigned', group: this.group, generation: this.generation, partitions: [...this.assigned] });
@@ -242,11 +245,15 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
   private heartbeat(ctx: Ctx): void {
     if (this.generation < 0 || this.state === 'joining' || this.state === 'down') return;
     if (ctx.now - this.lastPollUs > msToUs(this.settings.maxPollIntervalMs)) {
-      // The heartbeat thread leaves the group for a poll loop that stopped (Kafka's max.poll.interval.ms).
-      ctx.send(this.broker, { type: 'leave-group', group: this.group, member: this.memberId });
-      ctx.record({ t: ctx.now, actor: this.id, kind: 'left-group', group: this.group, generation: this.generation, reason: 'max.poll.interval.ms' });
+      // The heartbeat thread leaves the group for a poll loop that stopped (Kafka's max.poll.interval.ms). Since
+      // Kafka 2.3 (KIP-345) only a dynamic member sends LeaveGroup; a static one just stops heartbeating and
+      // rejoins at its next poll, and the coordinator removes it only if its session expires first.
+      const sentLeaveGroup = this.settings.membership === 'dynamic';
+      if (sentLeaveGroup) ctx.send(this.broker, { type: 'leave-group', group: this.group, member: this.memberId });
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'left-group', group: this.group, generation: this.generation, reason: 'max.poll.interval.ms', sentLeaveGroup });
+      this.needRejoin(ctx, 'poll-timeout');
       this.generation = -1;
-      return this.needRejoin(ctx, 'poll-timeout');
+      return;
     }
     ctx.send(this.broker, { type: 'heartbeat', group: this.group, member: this.memberId, generation: this.generation });
   }
@@ -276,7 +283,7 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
       return this.commit(ctx, pending);
     }
     this.revokeCommits.clear();
-    if (this.assigned.length > 0) ctx.record({ t: ctx.now, actor: this.id, kind: 'revoked', group: this.group, generation: this.generation, partitions: [...this.assigned] });
+    if (this.assigned.length > 0) ctx.record({ t: ctx.now, actor: this.id, kind: 'revoked', group: this.group, generation: this.assignedGeneration, partitions: [...this.assigned] });
     this.assigned = [];
     this.rejoinNeeded = false;
     this.join(ctx, (this.outstanding?.attempt ?? 0) + 1);
@@ -435,7 +442,9 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     if (this.state !== 'dead-lettering' || record === undefined || record.msgId !== message.msgId || !this.isOutstanding(record.partition, record.offset, message.attempt)) return;
     this.outstanding = undefined;
     ctx.record({ t: ctx.now, actor: this.id, kind: 'dead-lettered', msg: record.msgId, partition: record.partition, offset: record.offset, topic: DEAD_LETTER_TOPIC });
-    this.nextRecord(ctx);
+    // Back to the application, which stores the offset past the parked record when offsets live in the DB.
+    this.state = 'in-application';
+    this.application.giveUp(ctx, record, { kind: 'processed' });
   }
 
   private batchDone(ctx: Ctx): void {
