@@ -7,6 +7,7 @@
 import type { AppliedEffect } from './db/database.js';
 import type { ParkedRecord } from './observations.js';
 import { FIRST_INSTANCE } from './topology.js';
+import { workloadIndex } from './workload.js';
 import type { WorkloadMessage } from './workload.js';
 
 export interface Lag {
@@ -20,34 +21,46 @@ export interface Lag {
 }
 
 export function lagOf(workload: readonly WorkloadMessage[], handedAtUs: readonly number[], effects: readonly AppliedEffect[], parked: readonly ParkedRecord[] = [], endUs = 0): Lag {
-  const indexOf = new Map(workload.map((message) => [message.id, message.index]));
-  const processedAtUs = new Array<number>(workload.length).fill(-1);
+  const { positionOfId } = workloadIndex(workload);
+  const processedAtUs = new Float64Array(workload.length).fill(-1);
   // Parking a record takes it off the queue as surely as applying it does.
-  for (const done of [...effects, ...parked]) {
-    const index = indexOf.get(done.msgId);
-    if (index !== undefined && (processedAtUs[index] < 0 || done.t < processedAtUs[index])) processedAtUs[index] = done.t;
-  }
-  // Hand-overs (+1) and first processings (-1) in time order; a hand-over before a processing at the same instant.
-  const changes: [number, number][] = [];
+  const done = (msgId: string, t: number): void => {
+    const index = positionOfId.get(msgId);
+    if (index !== undefined && (processedAtUs[index] < 0 || t < processedAtUs[index])) processedAtUs[index] = t;
+  };
+  for (const effect of effects) done(effect.msgId, effect.t);
+  for (const record of parked) done(record.msgId, record.t);
+  // Hand-overs (+1) and first processings (-1), each sorted by time, merged; a hand-over first at the same instant.
+  const handed = new Float64Array(workload.length);
+  const processed = new Float64Array(workload.length);
+  let handedCount = 0;
+  let processedCount = 0;
   let maxUs = 0;
   for (let index = 0; index < workload.length; index++) {
-    const handed = handedAtUs[index];
-    if (handed < 0) continue;
-    changes.push([handed, 1]);
-    const processed = processedAtUs[index];
-    if (processed >= 0) {
-      changes.push([processed, -1]);
-      maxUs = Math.max(maxUs, processed - handed);
+    const handedUs = handedAtUs[index];
+    if (handedUs < 0) continue;
+    handed[handedCount++] = handedUs;
+    const processedUs = processedAtUs[index];
+    if (processedUs >= 0) {
+      processed[processedCount++] = processedUs;
+      maxUs = Math.max(maxUs, processedUs - handedUs);
     } else {
-      maxUs = Math.max(maxUs, endUs - handed);
+      maxUs = Math.max(maxUs, endUs - handedUs);
     }
   }
-  changes.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  const hands = handed.subarray(0, handedCount).sort();
+  const takes = processed.subarray(0, processedCount).sort();
   let waiting = 0;
   let maxRecords = 0;
-  for (const [, delta] of changes) {
-    waiting += delta;
-    if (waiting > maxRecords) maxRecords = waiting;
+  for (let h = 0, p = 0; h < hands.length; ) {
+    if (p < takes.length && takes[p] < hands[h]) {
+      waiting--;
+      p++;
+    } else {
+      waiting++;
+      h++;
+      if (waiting > maxRecords) maxRecords = waiting;
+    }
   }
   return { maxRecords, maxMs: maxUs / 1000 };
 }

@@ -55,3 +55,36 @@ export function generateWorkload(workload: WorkloadSettings, streams: RandomStre
   }
   return messages;
 }
+
+/** Per workload: each id's first position, and per position the first position holding the same id. */
+export interface WorkloadIndex {
+  readonly positionOfId: ReadonlyMap<string, number>;
+  /** Per position: the first position holding the same id (ids are unique in practice; this keeps repeats exact). */
+  readonly canon: Int32Array;
+  /** Per canonical position: the last position holding that id (the message a lookup by id finds). */
+  readonly last: Int32Array;
+}
+
+const indexes = new WeakMap<readonly WorkloadMessage[], WorkloadIndex>();
+
+/**
+ * The workload's id index, built once per workload array and shared by the checkers and the lag (each used to
+ * build its own map of ids: a large share of a short run's time). Workload arrays are not mutated after generation.
+ */
+export function workloadIndex(workload: readonly WorkloadMessage[]): WorkloadIndex {
+  let index = indexes.get(workload);
+  if (index !== undefined && index.canon.length === workload.length) return index;
+  const positionOfId = new Map<string, number>();
+  const canon = new Int32Array(workload.length);
+  const last = new Int32Array(workload.length);
+  for (let position = 0; position < workload.length; position++) {
+    const id = workload[position].id;
+    const first = positionOfId.get(id);
+    if (first === undefined) positionOfId.set(id, position);
+    canon[position] = first ?? position;
+    last[canon[position]] = position;
+  }
+  index = { positionOfId, canon, last };
+  indexes.set(workload, index);
+  return index;
+}

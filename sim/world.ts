@@ -29,6 +29,11 @@ export interface ActorContext<P extends Protocol> {
   /** This actor's own random stream (named after the actor). */
   readonly rng: RandomStream;
   send(to: string, message: P['message']): void;
+  /**
+   * Background traffic (a heartbeat thread's): its own links and latency stream, never faulted, dropped silently
+   * by partitions and crashes, untraced, and not counted in flight (quiescence does not wait for it).
+   */
+  sendBackground(to: string, message: P['message']): void;
   /** Timers die with the actor's incarnation: a crash cancels every pending timer. */
   setTimer(delayUs: number, timer: P['timer']): void;
   /**
@@ -51,11 +56,6 @@ export interface Actor<P extends Protocol> {
 export interface WorldHooks<P extends Protocol> {
   /** Decide a fault for one message in flight (drop / duplicate / delay), or undefined to deliver it. */
   networkFault?(from: string, to: string, message: P['message'], nowUs: number, phase: Phase): NetworkVerdict | undefined;
-  /**
-   * Background traffic (heartbeats): own links and latency stream, never faulted, dropped silently by partitions
-   * and crashes, and not waited for by quiescence. Undefined: every message is foreground.
-   */
-  isBackground?(message: P['message']): boolean;
   /** True when the model has nothing left to do; checked only in the heal phase. */
   isQuiescent(): boolean;
   /**
@@ -148,6 +148,9 @@ class Context<P extends Protocol> implements ActorContext<P> {
   }
   send(to: string, message: P['message']): void {
     this.world.send(this.index, to, message);
+  }
+  sendBackground(to: string, message: P['message']): void {
+    this.world.sendBackground(this.index, to, message);
   }
   setTimer(delayUs: number, timer: P['timer']): void {
     this.world.setTimer(this.index, delayUs, timer);
@@ -287,7 +290,6 @@ export class World<P extends Protocol> {
     const from = source.actor.id;
     const target = this.indexById.get(to);
     if (target === undefined) throw new Error(`send to unknown actor ${to}`);
-    if (this.hooks.isBackground?.(message) === true) return this.sendBackground(source, target, message);
     if (this.network.isPartitioned(from, to, this.now)) {
       this.trace.append({ t: this.now, actor: 'network', kind: 'partition-drop', from, to, type: message.type });
       return;
@@ -307,15 +309,18 @@ export class World<P extends Protocol> {
     }
   }
 
-  private sendBackground(source: ActorSlot<P>, target: number, message: P['message']): void {
-    const to = this.slots[target].actor.id;
+  /** @internal used by contexts */
+  sendBackground(fromIndex: number, to: string, message: P['message']): void {
+    const source = this.slots[fromIndex];
+    if (!source.up) return;
+    const target = this.indexById.get(to);
+    if (target === undefined) throw new Error(`send to unknown actor ${to}`);
     if (this.network.isPartitioned(source.actor.id, to, this.now)) return;
     let link = source.backgroundLinks[target] as number | undefined;
     if (link === undefined) {
       link = this.network.linkId(source.actor.id, to, true);
       source.backgroundLinks[target] = link;
     }
-    const fromIndex = this.indexById.get(source.actor.id) as number;
     this.enqueue(this.network.deliveryTimeOnLink(link, this.now, 0), DELIVER_BACKGROUND, target, this.slots[target].incarnation, fromIndex, message);
   }
 

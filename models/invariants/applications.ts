@@ -2,6 +2,7 @@
  * Which workload messages the effects applied, computed in one pass and shared by the loss, duplicates and
  * order checkers (each used to build its own sets and maps of message ids, a large share of the checking).
  */
+import { workloadIndex } from '../workload.js';
 import type { CheckInput } from './input.js';
 
 export interface Applications {
@@ -17,16 +18,7 @@ export interface Applications {
 
 export function applications(input: Pick<CheckInput, 'workload' | 'effects'>): Applications {
   const { workload, effects } = input;
-  const positionOfId = new Map<string, number>();
-  const canon = new Int32Array(workload.length);
-  const last = new Int32Array(workload.length);
-  for (let position = 0; position < workload.length; position++) {
-    const id = workload[position].id;
-    const first = positionOfId.get(id);
-    if (first === undefined) positionOfId.set(id, position);
-    canon[position] = first ?? position;
-    last[canon[position]] = position;
-  }
+  const { positionOfId, canon, last } = workloadIndex(workload);
   const counts = new Int32Array(workload.length);
   const effectPositions = new Int32Array(effects.length);
   for (let index = 0; index < effects.length; index++) {

@@ -12,7 +12,11 @@ export interface ParkedResult {
   witnesses: Witness[];
 }
 
-export function parkedIn(input: CheckInput, group: string, groups: number): { ids: Set<string>; result: ParkedResult } {
+const NONE: ReadonlySet<string> = new Set();
+
+export function parkedIn(input: CheckInput, group: string, groups: number): { ids: ReadonlySet<string>; result: ParkedResult } {
+  // Most runs park nothing: no filtering of the workload for them.
+  if (input.parked === undefined || input.parked.length === 0) return { ids: NONE, result: { count: 0, witnesses: [] } };
   const ids = new Set((input.parked ?? []).filter((record) => record.group === group).map((record) => record.msgId));
   const where = groups === 1 ? '' : ` by group ${group}`;
   const messages = input.workload.filter((message) => ids.has(message.id));

@@ -16,7 +16,6 @@ import { FIRST_INSTANCE, buildTopology, groupOf } from '../topology.js';
 import { Broker } from './broker/broker.js';
 import { KafkaConsumer } from './consumer/consumer.js';
 import { Producer } from './producer.js';
-import { isBackground } from './protocol.js';
 import type { KafkaMessage } from './protocol.js';
 
 export const BROKER = 'broker';
@@ -52,7 +51,6 @@ export function deployKafka({ config, world, env, workload }: DeployInput): Depl
         if (fault.kind === 'request-delayed') return { kind: 'delay', delayUs: msToUs(fault.delayMs) };
         return { kind: 'drop' };
       },
-      isBackground,
       progress: () => db.progress() + broker.progress(),
       // The checks are pure; the consumers' go first as they are nearly always the ones that say "not yet".
       isQuiescent: () => consumersCaughtUp() && producers.every((producer) => producer.isIdle()) && broker.isIdle(),

@@ -37,18 +37,14 @@ export type KafkaMessage =
    */
   | { type: 'join-group'; group: string; member: string; attempt: number }
   | { type: 'join-response'; attempt: number; generation: number; partitions: number[]; offsets: number[] }
-  // Background traffic (own links and latency stream, never faulted, never traced): the heartbeat thread's.
+  // The heartbeat thread's, sent as background traffic (ActorContext.sendBackground: own links and latency
+  // stream, never faulted, never traced).
   | { type: 'heartbeat'; group: string; member: string; generation: number }
   | { type: 'heartbeat-response'; generation: number; rebalancing: boolean; known: boolean }
   | { type: 'leave-group'; group: string; member: string }
   /** A group's application publishes a failed record to the dead-letter topic (acks=all: answered once stored). */
   | { type: 'dead-letter'; group: string; msgId: string; index: number; key: string; partition: number; offset: number; attempt: number }
   | { type: 'dead-letter-response'; msgId: string; attempt: number };
-
-/** Messages the heartbeat thread sends and receives: background traffic. */
-export function isBackground(message: { readonly type: string }): boolean {
-  return message.type === 'heartbeat' || message.type === 'heartbeat-response' || message.type === 'leave-group';
-}
 
 /** The timers of the Kafka actors, one union per actor. */
 export type ProducerTimer = { readonly tag: 'handover' } | { readonly tag: 'timeout'; readonly index: number } | { readonly tag: 'resend'; readonly index: number };

@@ -30,6 +30,7 @@ export interface ToyContext {
   readonly phase: Phase;
   readonly rng: RandomStream;
   send(to: string, message: ToyMessage): void;
+  sendBackground(to: string, message: ToyMessage): void;
   setTimer(delayUs: number, tag: string, data?: unknown): void;
   trace(kind: string, fields?: Record<string, unknown>): void;
 }
@@ -49,6 +50,7 @@ function toyContext(ctx: ActorContext<ToyProtocol>): ToyContext {
       return ctx.rng;
     },
     send: (to, message) => ctx.send(to, message),
+    sendBackground: (to, message) => ctx.sendBackground(to, message),
     setTimer: (delayUs, tag, data) => ctx.setTimer(delayUs, { tag, data }),
     trace: (kind, fields) => ctx.record({ t: ctx.now, actor: ctx.self, kind, ...fields }),
   };

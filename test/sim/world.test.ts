@@ -401,3 +401,104 @@ describe('World: determinism', () => {
     expect(() => world.isUp('y')).toThrow(/unknown actor y/);
   });
 });
+
+describe('World: background traffic (a heartbeat thread)', () => {
+  const beater = (count: number, everyUs = 100): Toy =>
+    new Toy('a', {
+      start: (ctx) => ctx.setTimer(0, 'beat', 0),
+      timer: (ctx, _tag, data) => {
+        const n = data as number;
+        ctx.sendBackground('b', { type: 'beat', n });
+        if (n + 1 < count) ctx.setTimer(everyUs, 'beat', n + 1);
+      },
+    });
+
+  it('is delivered, but never offered to the fault hook and never traced', () => {
+    const b = new Toy('b');
+    const world = toyWorld([beater(5), b], { latencyUsMin: 10, latencyUsMax: 10 });
+    const offered: string[] = [];
+    world.setHooks({ isQuiescent: () => true, networkFault: (_from, _to, message) => (offered.push(message.type), { kind: 'drop' }) });
+    world.run();
+    expect(b.received.map((delivery) => [delivery.t, delivery.message.n])).toEqual([
+      [10, 0],
+      [110, 1],
+      [210, 2],
+      [310, 3],
+      [410, 4],
+    ]);
+    expect(offered).toEqual([]);
+    expect(world.trace.records.map((record) => record.kind)).toEqual(['heal']);
+  });
+
+  it('does not hold quiescence open while in flight', () => {
+    const a = new Toy('a', { start: (ctx) => ctx.setTimer(900, 'go'), timer: (ctx) => ctx.sendBackground('b', { type: 'beat' }) });
+    const b = new Toy('b');
+    const world = toyWorld([a, b], { healAtUs: 1000, latencyUsMin: 700, latencyUsMax: 700 });
+    world.setHooks({ isQuiescent: () => true });
+    expect(world.run().virtualTimeUs).toBe(1000);
+    expect(b.received).toEqual([]);
+  });
+
+  it('is dropped silently by a partition and by a crash of its receiver', () => {
+    const b = new Toy('b');
+    const world = toyWorld([beater(10), b], { latencyUsMin: 50, latencyUsMax: 50, healAtUs: 100_000 });
+    world.partition({ a: 'a', b: 'b', fromUs: 200, toUs: 400 });
+    world.at(520, () => world.crash('b', 100));
+    world.run();
+    // Beats sent at 200 and 300 hit the partition; the one sent at 500 is in flight when b crashes at 520, and the
+    // one sent at 600 reaches a b that was down when it left (b is back at 620, a new incarnation).
+    expect(b.received.map((delivery) => delivery.message.n)).toEqual([0, 1, 4, 7, 8, 9]);
+    expect(kinds(world.trace.records, 'partition-drop')).toEqual([]);
+    expect(kinds(world.trace.records, 'lost-to-crash')).toEqual([]);
+  });
+
+  it('keeps its own latency stream: foreground deliveries are the same with or without it', () => {
+    const run = (withBackground: boolean): number[] => {
+      const a = new Toy('a', {
+        start: (ctx) => ctx.setTimer(0, 'tick', 0),
+        timer: (ctx, _tag, data) => {
+          const n = data as number;
+          ctx.send('b', { type: 'ping', n });
+          if (withBackground) ctx.sendBackground('b', { type: 'beat', n });
+          if (n < 20) ctx.setTimer(100, 'tick', n + 1);
+        },
+      });
+      const b = new Toy('b');
+      toyWorld([a, b], { latencyUsMin: 10, latencyUsMax: 90 }).run();
+      return b.received.filter((delivery) => delivery.message.type === 'ping').map((delivery) => delivery.t);
+    };
+    expect(run(true)).toEqual(run(false));
+  });
+});
+
+describe('World: the progress watchdog (heal phase)', () => {
+  const spinner = (): Toy => new Toy('spin', { start: (ctx) => ctx.setTimer(100, 'spin'), timer: (ctx) => ctx.setTimer(100, 'spin') });
+
+  it('stops a run whose progress stands still for longer than the timeout: stalled, with the idle start', () => {
+    const world = toyWorld([spinner()], { healAtUs: 1000, progressTimeoutUs: 5000 });
+    world.setHooks({ isQuiescent: () => false, progress: () => 7 });
+    const result = world.run();
+    expect(result.outcome).toEqual({ kind: 'stalled', idleSinceUs: 1000 });
+    expect(result.virtualTimeUs).toBeGreaterThan(6000);
+    expect(result.virtualTimeUs).toBeLessThanOrEqual(6100);
+    expect(kinds(world.trace.records, 'stalled')).toEqual([{ t: result.virtualTimeUs, actor: 'world', kind: 'stalled', idleSinceUs: 1000 }]);
+  });
+
+  it('restarts its clock whenever progress moves', () => {
+    const world = toyWorld([spinner()], { healAtUs: 1000, progressTimeoutUs: 5000 });
+    // Moves until t = 20 ms, then stands still.
+    world.setHooks({ isQuiescent: () => false, progress: () => Math.min(world.now, 20_000) });
+    const result = world.run();
+    expect(result.outcome).toEqual({ kind: 'stalled', idleSinceUs: 20_000 });
+    expect(result.virtualTimeUs).toBeGreaterThan(25_000);
+  });
+
+  it('never fires in the faulty phase, and not without a progress hook', () => {
+    const quiet = toyWorld([spinner()], { healAtUs: 50_000, progressTimeoutUs: 1000, maxVirtualTimeUs: 60_000 });
+    quiet.setHooks({ isQuiescent: () => false, progress: () => 0 });
+    expect(quiet.run().outcome).toEqual({ kind: 'stalled', idleSinceUs: 50_000 });
+    const blind = toyWorld([spinner()], { healAtUs: 1000, progressTimeoutUs: 1000, maxVirtualTimeUs: 60_000 });
+    blind.setHooks({ isQuiescent: () => false });
+    expect(blind.run().outcome).toEqual({ kind: 'limit', limit: 'virtual-time', value: 60_000 });
+  });
+});

@@ -115,7 +115,7 @@ export class GroupCoordinator {
     const member = state.members.get(request.member);
     if (member !== undefined) member.lastHeartbeatUs = ctx.now;
     const rebalancing = member !== undefined && state.rebalancing && member.joinAttempt < 0;
-    ctx.send(from, { type: 'heartbeat-response', generation: state.generation, rebalancing, known: member !== undefined });
+    ctx.sendBackground(from, { type: 'heartbeat-response', generation: state.generation, rebalancing, known: member !== undefined });
   }
 
   leave(ctx: Ctx, request: Extract<KafkaMessage, { type: 'leave-group' }>): void {
@@ -145,11 +145,14 @@ export class GroupCoordinator {
     const state = this.group(group);
     state.checkScheduled = false;
     const sessionUs = msToUs(this.settings.sessionTimeoutMs);
-    const expired = [...state.members].filter(([, member]) => ctx.now - member.lastHeartbeatUs > sessionUs);
-    for (const [name, member] of expired) {
-      state.members.delete(name);
+    // Runs every heartbeat interval: no arrays unless a session did expire.
+    let expired: string[] | undefined;
+    for (const [name, member] of state.members) {
+      if (ctx.now - member.lastHeartbeatUs <= sessionUs) continue;
+      (expired ??= []).push(name);
       ctx.record({ t: ctx.now, actor: this.broker, kind: 'member-expired', group, member: name, lastHeartbeatUs: member.lastHeartbeatUs });
     }
+    for (const name of expired ?? []) state.members.delete(name);
     if (state.rebalancing && ctx.now >= state.rebalanceDeadlineUs) {
       for (const [name, member] of [...state.members]) {
         if (member.joinAttempt >= 0) continue;
@@ -157,7 +160,7 @@ export class GroupCoordinator {
         ctx.record({ t: ctx.now, actor: this.broker, kind: 'member-removed', group, member: name });
       }
     }
-    if (expired.length > 0) this.membershipChanged(ctx, state, `${expired.map(([name]) => name).join(', ')} expired`);
+    if (expired !== undefined) this.membershipChanged(ctx, state, `${expired.join(', ')} expired`);
     else this.completeIfReady(ctx, state);
     if (state.members.size > 0) this.scheduleCheck(ctx, state);
   }

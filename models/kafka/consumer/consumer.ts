@@ -249,13 +249,13 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
       // Kafka 2.3 (KIP-345) only a dynamic member sends LeaveGroup; a static one just stops heartbeating and
       // rejoins at its next poll, and the coordinator removes it only if its session expires first.
       const sentLeaveGroup = this.settings.membership === 'dynamic';
-      if (sentLeaveGroup) ctx.send(this.broker, { type: 'leave-group', group: this.group, member: this.memberId });
+      if (sentLeaveGroup) ctx.sendBackground(this.broker, { type: 'leave-group', group: this.group, member: this.memberId });
       ctx.record({ t: ctx.now, actor: this.id, kind: 'left-group', group: this.group, generation: this.generation, reason: 'max.poll.interval.ms', sentLeaveGroup });
       this.needRejoin(ctx, 'poll-timeout');
       this.generation = -1;
       return;
     }
-    ctx.send(this.broker, { type: 'heartbeat', group: this.group, member: this.memberId, generation: this.generation });
+    ctx.sendBackground(this.broker, { type: 'heartbeat', group: this.group, member: this.memberId, generation: this.generation });
   }
 
   private onHeartbeatAnswer(ctx: Ctx, message: Extract<KafkaMessage, { type: 'heartbeat-response' }>): void {
