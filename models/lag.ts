@@ -21,12 +21,12 @@ export interface Lag {
 }
 
 export function lagOf(workload: readonly WorkloadMessage[], handedAtUs: readonly number[], effects: readonly AppliedEffect[], parked: readonly ParkedRecord[] = [], endUs = 0): Lag {
-  const { positionOfId } = workloadIndex(workload);
+  const { positionOf } = workloadIndex(workload);
   const processedAtUs = new Float64Array(workload.length).fill(-1);
   // Parking a record takes it off the queue as surely as applying it does.
   const done = (msgId: string, t: number): void => {
-    const index = positionOfId.get(msgId);
-    if (index !== undefined && (processedAtUs[index] < 0 || t < processedAtUs[index])) processedAtUs[index] = t;
+    const index = positionOf(msgId);
+    if (index >= 0 && (processedAtUs[index] < 0 || t < processedAtUs[index])) processedAtUs[index] = t;
   };
   for (const effect of effects) done(effect.msgId, effect.t);
   for (const record of parked) done(record.msgId, record.t);

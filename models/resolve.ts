@@ -10,10 +10,11 @@ import { FAMILIES } from './families.js';
 import type { Family } from './family.js';
 import { MODE_NAMES } from './modes.js';
 import type { ModeName } from './modes.js';
-import { LIMIT_SETTINGS, TIMING_SETTINGS, TOPOLOGY_SETTINGS, WORKLOAD_SETTINGS, defaultMaxVirtualTimeMs, defaultProgressTimeoutMs } from './settings/common.js';
+import { LIMIT_SETTINGS, TIMING_SETTINGS, TOPOLOGY_SETTINGS, WORKLOAD_SETTINGS, defaultMaxVirtualTimeMs, defaultProgressTimeoutMs, durationKeysOf } from './settings/common.js';
+import type { DurationKeys } from './settings/common.js';
 import { DEFAULT_TOPOLOGY } from './topology.js';
 import { acceptsValue, allowedText } from './settings/spec.js';
-import type { SettingGroup, SettingSpec, SettingValue } from './settings/spec.js';
+import type { DerivedDefault, SettingGroup, SettingSpec, SettingValue } from './settings/spec.js';
 
 export interface SimulationInput {
   /** The broker family (default kafka). */
@@ -48,6 +49,23 @@ function refuseUnknown(group: SettingGroup, values: object | undefined, specs: r
   for (const key of Object.keys(values)) if (!known.includes(key)) throw new ConfigError(key, (values as Record<string, unknown>)[key], `a known ${group} setting: ${known.join(', ')}`);
 }
 
+/** Looked up once per family (resolveConfig runs once per seed): its settings with a derived default, its durations. */
+interface FamilyFacts {
+  readonly derived: readonly SettingSpec[];
+  readonly durations: DurationKeys;
+}
+const facts = new WeakMap<Family, FamilyFacts>();
+
+function factsOf(family: Family): FamilyFacts {
+  let found = facts.get(family);
+  if (found === undefined) {
+    const derived = family.settings.filter((spec) => typeof spec.default === 'object');
+    const durations = { settings: durationKeysOf(family.settings.map((spec) => spec.key)), timing: durationKeysOf(TIMING_SETTINGS.map((spec) => spec.key)) };
+    facts.set(family, (found = { derived, durations }));
+  }
+  return found;
+}
+
 /** Preset + overrides, validated: throws ConfigError naming the first bad option. */
 export function resolveConfig(input: SimulationInput): SimulationConfig {
   const familyName = input.family ?? 'kafka';
@@ -67,9 +85,9 @@ export function resolveConfig(input: SimulationInput): SimulationConfig {
   const timing = { ...defaultTiming(workload), ...input.timing };
   const settings = { ...preset.settings, ...input.settings } as Record<string, SettingValue>;
   // Settings no preset sets are derived from the rest of the config, as their specs say.
-  for (const spec of family.settings) {
-    if (settings[spec.key] !== undefined || typeof spec.default !== 'object') continue;
-    settings[spec.key] = spec.default.derive({ settings, workload: { ...workload }, topology: { ...topology }, timing: { ...timing }, limits: {} });
+  const groups = { settings, workload: workload as unknown as Record<string, SettingValue>, topology: topology as unknown as Record<string, SettingValue>, timing: timing as unknown as Record<string, SettingValue>, limits: {} };
+  for (const spec of factsOf(family).derived) {
+    if (settings[spec.key] === undefined) settings[spec.key] = (spec.default as DerivedDefault).derive(groups);
   }
   const config: SimulationConfig = {
     family: familyName,
@@ -79,15 +97,15 @@ export function resolveConfig(input: SimulationInput): SimulationConfig {
     workload,
     topology,
     timing,
-    limits: defaultLimits(settings, timing, input.limits),
+    limits: defaultLimits(settings, timing, input.limits, factsOf(family).durations),
   };
   validateConfig(config);
   return config;
 }
 
 /** The limits given, the rest derived: the progress timeout from the settings, the virtual-time limit from both. */
-function defaultLimits(settings: Readonly<Record<string, SettingValue>>, timing: Readonly<TimingSettings>, given: Partial<Limits> | undefined): Limits {
-  const progressTimeoutMs = given?.progressTimeoutMs ?? defaultProgressTimeoutMs(settings, timing);
+function defaultLimits(settings: Readonly<Record<string, SettingValue>>, timing: Readonly<TimingSettings>, given: Partial<Limits> | undefined, durations: DurationKeys): Limits {
+  const progressTimeoutMs = given?.progressTimeoutMs ?? defaultProgressTimeoutMs(settings, timing, durations);
   return { ...DEFAULT_LIMITS, maxVirtualTimeMs: defaultMaxVirtualTimeMs(progressTimeoutMs, timing), progressTimeoutMs, ...given };
 }
 

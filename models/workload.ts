@@ -27,9 +27,11 @@ export interface WorkloadMessage {
 
 export function generateWorkload(workload: WorkloadSettings, streams: RandomStreams, producers = 1): WorkloadMessage[] {
   const rng = streams.stream('workload');
-  const perOrderKey = new Map<string, number>();
+  // Per (producer, key): how many of its messages came before, and its order key; one string each, shared by its
+  // messages (equal strings either way; building them per message was a visible share of a short run).
+  const seen = new Array<number>(producers * workload.keys).fill(0);
+  const orderKeys: string[] = [];
   const messages: WorkloadMessage[] = [];
-  // One key string per key, shared by its messages (equal strings either way; this saves one per message).
   const keyNames: string[] = [];
   const producerNames = Array.from({ length: producers }, (_, index) => producerId(index));
   const burst = Math.max(workload.burst, 1);
@@ -37,9 +39,9 @@ export function generateWorkload(workload: WorkloadSettings, streams: RandomStre
     const keyIndex = rng.intBetween(0, workload.keys - 1);
     const key = (keyNames[keyIndex] ??= `k${keyIndex}`);
     const producer = producerNames[index % producers];
-    const orderKey = producers === 1 ? key : `${producer}/${key}`;
-    const keySeq = perOrderKey.get(orderKey) ?? 0;
-    perOrderKey.set(orderKey, keySeq + 1);
+    const slot = (index % producers) * workload.keys + keyIndex;
+    const orderKey = (orderKeys[slot] ??= producers === 1 ? key : `${producer}/${key}`);
+    const keySeq = seen[slot]++;
     messages.push({
       id: `m${index + 1}`,
       index,
@@ -58,7 +60,8 @@ export function generateWorkload(workload: WorkloadSettings, streams: RandomStre
 
 /** Per workload: each id's first position, and per position the first position holding the same id. */
 export interface WorkloadIndex {
-  readonly positionOfId: ReadonlyMap<string, number>;
+  /** The first position of the message with this id, or -1. */
+  readonly positionOf: (msgId: string) => number;
   /** Per position: the first position holding the same id (ids are unique in practice; this keeps repeats exact). */
   readonly canon: Int32Array;
   /** Per canonical position: the last position holding that id (the message a lookup by id finds). */
@@ -74,6 +77,49 @@ const indexes = new WeakMap<readonly WorkloadMessage[], WorkloadIndex>();
 export function workloadIndex(workload: readonly WorkloadMessage[]): WorkloadIndex {
   let index = indexes.get(workload);
   if (index !== undefined && index.canon.length === workload.length) return index;
+  index = isGenerated(workload) ? generatedIndex(workload.length) : mappedIndex(workload);
+  indexes.set(workload, index);
+  return index;
+}
+
+/** The number in `m<n>` (n >= 1), or -1 for any other id: no string is built, no map is asked. */
+function idNumber(msgId: string): number {
+  if (msgId.length < 2 || msgId.length > 16 || msgId.charCodeAt(0) !== 109 /* m */ || msgId.charCodeAt(1) === 48 /* no leading 0 */) return -1;
+  let n = 0;
+  for (let at = 1; at < msgId.length; at++) {
+    const digit = msgId.charCodeAt(at) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    n = n * 10 + digit;
+  }
+  return n;
+}
+
+/** Ids m1..mN in order, as generateWorkload makes them: a message's position is its number less one. */
+function isGenerated(workload: readonly WorkloadMessage[]): boolean {
+  for (let position = 0; position < workload.length; position++) if (idNumber(workload[position].id) !== position + 1) return false;
+  return true;
+}
+
+const identities = new Map<number, Int32Array>();
+
+function generatedIndex(length: number): WorkloadIndex {
+  let identity = identities.get(length);
+  if (identity === undefined) {
+    identity = Int32Array.from({ length }, (_, position) => position);
+    if (identities.size < 64) identities.set(length, identity);
+  }
+  return {
+    positionOf: (msgId) => {
+      const n = idNumber(msgId);
+      return n >= 1 && n <= length ? n - 1 : -1;
+    },
+    canon: identity,
+    last: identity,
+  };
+}
+
+/** Any other workload (hand-built in tests, ids repeated): a map of ids. */
+function mappedIndex(workload: readonly WorkloadMessage[]): WorkloadIndex {
   const positionOfId = new Map<string, number>();
   const canon = new Int32Array(workload.length);
   const last = new Int32Array(workload.length);
@@ -84,7 +130,5 @@ export function workloadIndex(workload: readonly WorkloadMessage[]): WorkloadInd
     canon[position] = first ?? position;
     last[canon[position]] = position;
   }
-  index = { positionOfId, canon, last };
-  indexes.set(workload, index);
-  return index;
+  return { positionOf: (msgId) => positionOfId.get(msgId) ?? -1, canon, last };
 }

@@ -64,7 +64,8 @@ export function describeFault(fault: Fault): string {
 }
 
 export function countByKind(faults: readonly Fault[]): Record<FaultKind, number> {
-  const counts = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
+  const counts = {} as Record<FaultKind, number>;
+  for (const kind of FAULT_KINDS) counts[kind] = 0;
   for (const fault of faults) counts[fault.kind]++;
   return counts;
 }

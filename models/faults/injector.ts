@@ -24,6 +24,9 @@ interface RateDecision {
   stream: RandomStream | undefined;
 }
 
+/** Each fault kind's rate, looked up once (an injector is built per run). */
+const KIND_RATES: readonly (readonly [FaultKind, RateName])[] = FAULT_KINDS.map((kind) => [kind, specOf(kind).rate]);
+
 export class FaultInjector {
   readonly injected: Fault[] = [];
   private readonly planned: Map<string, Fault> | undefined;
@@ -38,8 +41,11 @@ export class FaultInjector {
     if ('plan' in source) {
       this.planned = new Map(source.plan.faults.map((fault) => [faultKey(fault), fault]));
     } else {
-      const byRate = new Map<RateName, RateDecision>(RATE_NAMES.map((rate) => [rate, { rate, threshold: probabilityThreshold(source.rates[rate]), stream: undefined }]));
-      this.decisions = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, byRate.get(specOf(kind).rate)])) as Record<FaultKind, RateDecision>;
+      const byRate = new Map<RateName, RateDecision>();
+      for (const rate of RATE_NAMES) byRate.set(rate, { rate, threshold: probabilityThreshold(source.rates[rate]), stream: undefined });
+      const decisions = {} as Record<FaultKind, RateDecision>;
+      for (const [kind, rate] of KIND_RATES) decisions[kind] = byRate.get(rate) as RateDecision;
+      this.decisions = decisions;
     }
   }
 

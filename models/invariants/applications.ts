@@ -18,11 +18,11 @@ export interface Applications {
 
 export function applications(input: Pick<CheckInput, 'workload' | 'effects'>): Applications {
   const { workload, effects } = input;
-  const { positionOfId, canon, last } = workloadIndex(workload);
+  const { positionOf, canon, last } = workloadIndex(workload);
   const counts = new Int32Array(workload.length);
   const effectPositions = new Int32Array(effects.length);
   for (let index = 0; index < effects.length; index++) {
-    const position = positionOfId.get(effects[index].msgId) ?? -1;
+    const position = positionOf(effects[index].msgId);
     effectPositions[index] = position;
     if (position >= 0) counts[position]++;
   }

@@ -165,10 +165,21 @@ export function defaultMaxVirtualTimeMs(progressTimeoutMs: number, timing: Reado
  * Longer than anything that legitimately keeps a healed run quiet (a backoff, a session timeout, a restart), so a
  * run that stands still that long is stuck, not slow.
  */
-export function defaultProgressTimeoutMs(settings: Readonly<Record<string, unknown>>, timing: Readonly<Record<string, unknown>>): number {
+export function defaultProgressTimeoutMs(settings: Readonly<Record<string, unknown>>, timing: Readonly<Record<string, unknown>>, durationKeys?: DurationKeys): number {
+  const keys = durationKeys ?? { settings: durationKeysOf(Object.keys(settings)), timing: durationKeysOf(Object.keys(timing)) };
   let longest = 0;
-  for (const [key, value] of [...Object.entries(settings), ...Object.entries(timing)]) {
-    if (key.endsWith('Ms') && key !== 'faultyPhaseMs' && typeof value === 'number') longest = Math.max(longest, value);
-  }
+  for (const key of keys.settings) if (typeof settings[key] === 'number') longest = Math.max(longest, settings[key]);
+  for (const key of keys.timing) if (typeof timing[key] === 'number') longest = Math.max(longest, timing[key]);
   return Math.max(5000, 10 * longest);
+}
+
+/** The settings and timing keys naming a duration, known ahead from the spec rows (see durationKeysOf). */
+export interface DurationKeys {
+  readonly settings: readonly string[];
+  readonly timing: readonly string[];
+}
+
+/** The keys naming a duration (`...Ms`), except the faulty phase's end, which is when healing starts. */
+export function durationKeysOf(keys: readonly string[]): readonly string[] {
+  return keys.filter((key) => key.endsWith('Ms') && key !== 'faultyPhaseMs');
 }

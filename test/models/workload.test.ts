@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { simulate } from '../../models/engine.js';
 import { workloadDurationMs } from '../../models/settings/common.js';
 import type { WorkloadSettings } from '../../models/settings/common.js';
-import { generateWorkload } from '../../models/workload.js';
+import { generateWorkload, workloadIndex } from '../../models/workload.js';
 import type { WorkloadMessage } from '../../models/workload.js';
 import { RandomStreams } from '../../sim/random.js';
 
@@ -161,5 +161,33 @@ describe('determinism', () => {
       expect(record.t).toBe(message?.handoverUs);
       expect(record.partition).toBe(message?.partition);
     }
+  });
+});
+
+describe('workloadIndex: message id -> first position', () => {
+  const message = (id: string, index: number): WorkloadMessage => ({ id, index, key: 'k0', partition: 0, producer: 'p1', orderKey: 'k0', keySeq: index, handoverUs: 0 });
+
+  it('a generated workload: m<n> is at n - 1, anything else is nowhere', () => {
+    const workload = generateWorkload({ messages: 12, keys: 3, partitions: 2, produceIntervalMs: 1, burst: 0 }, new RandomStreams(1));
+    const index = workloadIndex(workload);
+    for (const item of workload) expect(index.positionOf(item.id)).toBe(item.index);
+    for (const id of ['m0', 'm13', 'm01', 'x1', 'm', 'm1a', '', 'm99999999999999999']) expect(index.positionOf(id), id).toBe(-1);
+    expect([...index.canon]).toEqual(workload.map((item) => item.index));
+    expect([...index.last]).toEqual(workload.map((item) => item.index));
+  });
+
+  it('any other workload: ids looked up by name, a repeated id at its first position', () => {
+    const workload = [message('a', 0), message('m2', 1), message('a', 2), message('m1', 3)];
+    const index = workloadIndex(workload);
+    expect(['a', 'm2', 'm1', 'm3'].map((id) => index.positionOf(id))).toEqual([0, 1, 3, -1]);
+    expect([...index.canon]).toEqual([0, 1, 0, 3]);
+    // The last position holding each canonical id: what a lookup by id finds.
+    expect(index.last[0]).toBe(2);
+  });
+
+  it('is built once per workload array', () => {
+    const workload = [message('m1', 0), message('m2', 1)];
+    expect(workloadIndex(workload)).toBe(workloadIndex(workload));
+    expect(workloadIndex([...workload])).not.toBe(workloadIndex(workload));
   });
 });
