@@ -5,7 +5,7 @@
  */
 import { traceHash } from '../sim/trace.js';
 import { World } from '../sim/world.js';
-import type { RunOutcome } from '../sim/world.js';
+import type { RunOutcome, WorldRunResult } from '../sim/world.js';
 import { msToUs } from './config.js';
 import type { SimulationConfig } from './config.js';
 import type { AppliedEffect } from './db/database.js';
@@ -13,6 +13,7 @@ import type { ModelEnv } from './env.js';
 import type { TraceEvent } from './events.js';
 import { familyOf } from './families.js';
 import type { ModelProtocol } from './family.js';
+import type { Observations } from './observations.js';
 import { FAULT_PRESETS, countByKind } from './faults/catalog.js';
 import type { Fault, FaultKind, FaultPlan, FaultRates, FaultSource } from './faults/catalog.js';
 import { FaultInjector } from './faults/injector.js';
@@ -87,15 +88,7 @@ export function runSimulation(config: SimulationConfig, source: FaultSource): Si
   if ('plan' in source) checkPlanInstances(source.plan, topology);
   const family = familyOf(config);
   const healAtUs = msToUs(config.timing.faultyPhaseMs);
-  const world = new World<ModelProtocol>({
-    seed: config.seed,
-    latencyUsMin: msToUs(config.timing.latencyMsMin),
-    latencyUsMax: msToUs(config.timing.latencyMsMax),
-    healAtUs,
-    maxEvents: config.limits.maxEvents,
-    maxVirtualTimeUs: msToUs(config.limits.maxVirtualTimeMs),
-    progressTimeoutUs: Math.max(1, msToUs(config.limits.progressTimeoutMs)),
-  });
+  const world = worldFor(config);
   const injector = new FaultInjector(source, world.streams);
   const traceFault = (now: number, fault: Fault): void => {
     world.trace.append('message' in fault ? { t: now, actor: 'faults', kind: 'fault', msg: fault.message, fault } : { t: now, actor: 'faults', kind: 'fault', fault });
@@ -126,8 +119,33 @@ export function runSimulation(config: SimulationConfig, source: FaultSource): Si
   }
 
   const run = world.run();
-  const observed = deployment.observe();
-  const records = world.trace.records;
+  return judgeRun(config, source, { topology, workload, injector, run, observed: deployment.observe(), records: world.trace.records });
+}
+
+function worldFor(config: SimulationConfig): World<ModelProtocol> {
+  return new World<ModelProtocol>({
+    seed: config.seed,
+    latencyUsMin: msToUs(config.timing.latencyMsMin),
+    latencyUsMax: msToUs(config.timing.latencyMsMax),
+    healAtUs: msToUs(config.timing.faultyPhaseMs),
+    maxEvents: config.limits.maxEvents,
+    maxVirtualTimeUs: msToUs(config.limits.maxVirtualTimeMs),
+    progressTimeoutUs: Math.max(1, msToUs(config.limits.progressTimeoutMs)),
+  });
+}
+
+/** What a finished run leaves to judge. */
+interface FinishedRun {
+  topology: Topology;
+  workload: WorkloadMessage[];
+  injector: FaultInjector;
+  run: WorldRunResult;
+  observed: Observations;
+  records: TraceEvent[];
+}
+
+/** The invariants per group against the mode's promises, parked records, lag, and what was injected. */
+function judgeRun(config: SimulationConfig, source: FaultSource, { topology, workload, injector, run, observed, records }: FinishedRun): SimulationResult {
   const judged = checkGroups({ workload, effects: observed.effects, brokerAcked: observed.acknowledged, outcome: run.outcome, trace: records, groups: observed.groups, parked: observed.parked }, PROMISES[config.mode]);
   const invariants = judged.invariants;
   const lags = lagByGroup(workload, observed.handedAtUs, observed.effects, observed.groups, observed.parked, run.virtualTimeUs);

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { requireBuiltCli, runCli } from '../helpers/cli.js';
+import { expectOneLineError, requireBuiltCli, runCli } from '../helpers/cli.js';
 
 beforeAll(requireBuiltCli);
 
@@ -103,15 +103,7 @@ const BAD_INPUTS: [string[], string][] = [
 describe.concurrent('bad input: one line, exit 2, no stack trace', () => {
   for (const [args, fragment] of BAD_INPUTS) {
     it(`simulate ${args.map((arg) => (arg === '' ? "''" : arg)).join(' ')}`, async () => {
-      const run = await runCli(args);
-      expect(run.status).toBe(2);
-      expect(run.stdout).toBe('');
-      expect(run.stderr).not.toContain('    at ');
-      const lines = run.stderr.split('\n');
-      expect(lines.at(-1)).toBe('');
-      expect(lines, run.stderr).toHaveLength(2);
-      expect(lines[0]).toMatch(/^simulate: /);
-      expect(lines[0]).toContain(fragment);
+      expectOneLineError(await runCli(args), [fragment]);
     });
   }
 });

@@ -7,24 +7,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { requireBuiltCli, runCli } from '../helpers/cli.js';
-import type { CliRun } from '../helpers/cli.js';
+import { expectOneLineError, requireBuiltCli, runCli } from '../helpers/cli.js';
 
 beforeAll(requireBuiltCli);
 
 const freshDir = (): string => mkdtempSync(join(tmpdir(), 'simulate-topology-'));
-
-/** Exactly one line on stderr, starting 'simulate: ', no stack trace, nothing on stdout, exit 2. */
-function expectOneLineError(run: CliRun, fragments: readonly string[]): void {
-  expect(run.status, run.stderr).toBe(2);
-  expect(run.stdout).toBe('');
-  expect(run.stderr).not.toContain('    at ');
-  const lines = run.stderr.split('\n');
-  expect(lines.at(-1)).toBe('');
-  expect(lines, run.stderr).toHaveLength(2);
-  expect(lines[0]).toMatch(/^simulate: /);
-  for (const fragment of fragments) expect(lines[0]).toContain(fragment);
-}
 
 /** [arguments, fragments the one stderr line must contain]. */
 const BAD_FLAGS: [string[], string[]][] = [

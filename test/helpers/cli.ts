@@ -1,6 +1,6 @@
 /** Running the built CLI (`node dist/cli/main.js`) as a user would, from tests. */
 import { execFile } from 'node:child_process';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { CLI_MAIN, ROOT } from './build.js';
 
 export interface CliRun {
@@ -33,4 +33,16 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
       resolve({ status, stdout, stderr });
     });
   });
+}
+
+/** Bad input: exactly one line on stderr, starting `simulate: ` and holding every fragment; nothing on stdout; exit 2. */
+export function expectOneLineError(run: CliRun, fragments: readonly string[]): void {
+  expect(run.status, run.stderr).toBe(2);
+  expect(run.stdout).toBe('');
+  expect(run.stderr).not.toContain('    at ');
+  const lines = run.stderr.split('\n');
+  expect(lines.at(-1)).toBe('');
+  expect(lines, run.stderr).toHaveLength(2);
+  expect(lines[0]).toMatch(/^simulate: /);
+  for (const fragment of fragments) expect(lines[0]).toContain(fragment);
 }

@@ -4,6 +4,7 @@ import type { Fault } from '../../models/faults/catalog.js';
 import { simulate } from '../../models/engine.js';
 import type { SimulationResult } from '../../models/engine.js';
 import type { EventOf, TraceEvent, TraceKind } from '../../models/events.js';
+import type { WorkloadMessage } from '../../models/workload.js';
 
 /** Six messages on two keys in one partition: small enough to reason about, long enough to have a middle. */
 export const SMALL_WORKLOAD: Partial<WorkloadSettings> = { messages: 6, keys: 2, partitions: 1 };
@@ -36,3 +37,13 @@ export function counts(result: SimulationResult): { loss: number; duplicates: nu
 
 /** A trace record read loosely in tests: any field, typed unknown, next to the typed ones. */
 export type LooseRecord = TraceEvent & { readonly [field: string]: unknown };
+
+/** Messages m1..mN on the given keys, one producer, partition 0, a millisecond apart; keySeq is each one's position within its key. */
+export function workloadOnKeys(keys: readonly string[]): WorkloadMessage[] {
+  const perKey = new Map<string, number>();
+  return keys.map((key, index) => {
+    const keySeq = perKey.get(key) ?? 0;
+    perKey.set(key, keySeq + 1);
+    return { id: `m${index + 1}`, index, key, partition: 0, producer: 'p1', orderKey: key, keySeq, handoverUs: index * 1000 };
+  });
+}

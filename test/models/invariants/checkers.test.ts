@@ -8,16 +8,9 @@ import { MAX_WITNESSES, checkDuplicates, checkInvariants, checkLiveness, checkLo
 import type { CheckInput } from '../../../models/invariants/index.js';
 import type { WorkloadMessage } from '../../../models/workload.js';
 import type { TraceEvent } from '../../../models/events.js';
+import { workloadOnKeys } from '../../helpers/model-run.js';
 
-/** Messages m1..mN on the given keys, in hand-over order; keySeq is each one's position within its key. */
-function workload(keys: string[]): WorkloadMessage[] {
-  const perKey = new Map<string, number>();
-  return keys.map((key, index) => {
-    const keySeq = perKey.get(key) ?? 0;
-    perKey.set(key, keySeq + 1);
-    return { id: `m${index + 1}`, index, key, partition: 0, producer: 'p1', orderKey: key, keySeq, handoverUs: index * 1000 };
-  });
-}
+const workload = workloadOnKeys;
 
 function effects(ids: string[], messages: WorkloadMessage[]): AppliedEffect[] {
   return ids.map((id, position) => {

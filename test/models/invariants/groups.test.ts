@@ -12,19 +12,12 @@ import { PROMISES } from '../../../models/modes.js';
 import type { InvariantName } from '../../../models/modes.js';
 import type { ParkedRecord } from '../../../models/observations.js';
 import type { WorkloadMessage } from '../../../models/workload.js';
+import { workloadOnKeys } from '../../helpers/model-run.js';
 
 const AT_LEAST_ONCE = PROMISES['at-least-once'];
 const EXACTLY_ONCE = PROMISES['exactly-once'];
 
-/** Messages m1..mN on the given keys, one producer, partition 0; keySeq is each one's position within its key. */
-function workload(keys: string[]): WorkloadMessage[] {
-  const perKey = new Map<string, number>();
-  return keys.map((key, index) => {
-    const keySeq = perKey.get(key) ?? 0;
-    perKey.set(key, keySeq + 1);
-    return { id: `m${index + 1}`, index, key, partition: 0, producer: 'p1', orderKey: key, keySeq, handoverUs: index * 1000 };
-  });
-}
+const workload = workloadOnKeys;
 
 /** The effects one group applied, in commit order. */
 function applied(group: string, ids: string[], messages: WorkloadMessage[], startUs = 10_000): AppliedEffect[] {
