@@ -10,9 +10,10 @@ export function escapeCell(text: string): string {
 }
 
 /** A GFM table; every cell is escaped here so callers pass plain text (or already-built inline markdown via `raw`). */
-export function table(header: readonly string[], rows: readonly (readonly (string | RawCell)[])[], align?: readonly ('l' | 'r' | 'c')[]): string {
+export function table(header: readonly string[], rows: readonly (readonly (string | RawCell)[])[], align?: readonly ('l' | 'r' | 'c')[], compact = false): string {
   const cell = (value: string | RawCell): string => (typeof value === 'string' ? escapeCell(value) : escapeCell(value.markdown));
-  return markdownTable([header.map(cell), ...rows.map((row) => row.map(cell))], align === undefined ? undefined : { align });
+  // Compact: no padding to column width (wide reference tables read better in a diff and in narrow editors).
+  return markdownTable([header.map(cell), ...rows.map((row) => row.map(cell))], { ...(align === undefined ? {} : { align }), ...(compact ? { alignDelimiters: false, padding: true } : {}) });
 }
 
 /** Cell content that is already markdown (bold, code spans): only pipes and line breaks are escaped. */

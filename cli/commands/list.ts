@@ -5,6 +5,7 @@ import { FAULT_KINDS, FAULT_PRESETS, INSTANCE_FIELDS, RATE_DESCRIPTIONS, RATE_NA
 import { MODE_NAMES, PROMISES } from '../../models/modes.js';
 import { settingText } from '../../models/settings/spec.js';
 import type { SettingSpec } from '../../models/settings/spec.js';
+import { modeValues } from '../../reports/reference-tables.js';
 import { SCENARIOS } from '../../scenarios/scenarios.js';
 import { SETTING_FLAGS, flagHelp } from '../setting-flags.js';
 
@@ -19,9 +20,8 @@ export function registerList(program: Command): void {
 
 /** Each mode's preset value of a setting, when the modes set it ("at-most-once 0, at-least-once all, ..."). */
 function presetValues(spec: SettingSpec): string {
-  const family = FAMILIES.kafka;
-  const values = MODE_NAMES.map((mode) => (family.modes[mode].settings as Record<string, unknown>)[spec.key]);
-  if (values.every((value) => value === undefined)) return '';
+  const values = modeValues(spec);
+  if (values === undefined) return '';
   if (values.every((value) => value === values[0])) return ` (every mode: ${settingText(values[0])})`;
   return ` (${MODE_NAMES.map((mode, index) => `${mode} ${settingText(values[index])}`).join(', ')})`;
 }
