@@ -1,9 +1,11 @@
 /**
  * Output files written so that nothing is lost: parent folders created, content written to a temp file
  * beside the target and renamed over it (an interrupted run leaves the old file or none, never half a
- * file), and an existing file is only replaced when the user asked with --force.
+ * file), and an existing file is only replaced when the user asked with --force. A symlink is followed (the
+ * file it points to is replaced, not the link), and devices and pipes (`/dev/stdout`, a FIFO) are written
+ * straight to: a rename would replace the device node itself.
  */
-import { accessSync, constants, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from './usage-error.js';
 
@@ -34,9 +36,26 @@ function checkParentWritable(option: string, path: string): void {
   }
 }
 
+/**
+ * A stream rather than a file: a device or pipe, or anything under /dev or /proc (`/dev/stdout` may lead to
+ * the very file the shell redirected stdout to; renaming over it would lose what was printed before).
+ */
+function isStream(path: string): boolean {
+  if (/^\/(dev|proc)\//.test(resolve(path))) return true;
+  try {
+    const stats = statSync(path);
+    return !stats.isFile() && !stats.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Check a target path before the (possibly long) run, so bad paths fail fast with exit 2. */
 export function checkWritableTarget(option: string, path: string, force: boolean): void {
   if (path.trim() === '') throw new UsageError(`invalid ${option} "": expected a file path`);
+  // `-` is stdout to many tools; here it would silently become a file named "-" next to the user's work.
+  if (path === '-') throw new UsageError(`invalid ${option} "-": expected a file path (for standard output, give /dev/stdout)`);
+  if (isStream(path)) return;
   checkParentWritable(option, path);
   let stats;
   try {
@@ -69,7 +88,9 @@ function makeParents(directory: string): void {
   for (const folder of missing.reverse()) mkdirSync(folder);
 }
 
-export function writeFileAtomic(option: string, path: string, content: string): void {
+export function writeFileAtomic(option: string, given: string, content: string): void {
+  if (isStream(given)) return writeStraight(option, given, content);
+  const path = followLink(given);
   const directory = dirname(path);
   const temp = join(directory, `.${basename(path)}.${process.pid}.tmp`);
   try {
@@ -82,6 +103,38 @@ export function writeFileAtomic(option: string, path: string, content: string): 
     } catch {
       // nothing was written
     }
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new UsageError(`cannot write ${option} ${JSON.stringify(given)}: ${reason}`);
+  }
+}
+
+/** The file a symlink points to (renaming over the link would replace the link); the path itself otherwise. */
+function followLink(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/** The process's own stdout or stderr, by any of its names: written through the stream the CLI prints on. */
+function ownStream(path: string): NodeJS.WriteStream | undefined {
+  const fd = /^\/dev\/(stdout|stderr)$/.exec(resolve(path))?.[1] ?? /^\/(?:dev|proc\/self)\/fd\/([12])$/.exec(resolve(path))?.[1];
+  if (fd === 'stdout' || fd === '1') return process.stdout;
+  if (fd === 'stderr' || fd === '2') return process.stderr;
+  return undefined;
+}
+
+function writeStraight(option: string, path: string, content: string): void {
+  // Opening /dev/stdout fails when stdout is a socket (ENXIO), and would interleave with what was printed.
+  const stream = ownStream(path);
+  if (stream !== undefined) {
+    stream.write(content);
+    return;
+  }
+  try {
+    writeFileSync(path, content);
+  } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new UsageError(`cannot write ${option} ${JSON.stringify(path)}: ${reason}`);
   }

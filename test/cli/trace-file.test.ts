@@ -1,11 +1,11 @@
 /** `--trace <file>`: NDJSON written atomically, never over an existing file without --force. */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { traceHash } from '../../sim/trace.js';
 import type { TraceRecord } from '../../sim/trace.js';
-import { requireBuiltCli, runCli } from '../helpers/cli.js';
+import { expectOneLineError, requireBuiltCli, runCli } from '../helpers/cli.js';
 
 beforeAll(requireBuiltCli);
 
@@ -108,5 +108,45 @@ describe.concurrent('--trace', () => {
     expect(run.stderr).toMatch(/is not writable\n$/);
     expect(existsSync(join(locked, 'trace.ndjson'))).toBe(false);
     expect(readdirSync(locked)).toEqual([]);
+  });
+});
+
+describe.concurrent('--trace to a stream or through a link', () => {
+  const small = ['--seed', '1', '--faults', 'none', '--messages', '2'];
+
+  it('"-" is refused with a pointer to /dev/stdout, and no file named "-" appears', async () => {
+    const dir = freshDir();
+    expectOneLineError(await runCli([...small, '--trace', '-'], { cwd: dir }), ['--trace "-"', '/dev/stdout']);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('/dev/stdout gets the trace after the printed run, needs no --force, and stays what it was', async () => {
+    const before = lstatSync('/dev/stdout');
+    const run = await runCli([...small, '--trace', '/dev/stdout']);
+    expect(run.status).toBe(0);
+    const lines = run.stdout.split('\n').filter((line) => line.startsWith('{'));
+    expect(lines.length).toBeGreaterThan(5);
+    expect(JSON.parse(lines[0])).toMatchObject({ t: 0 });
+    expect(run.stdout).toContain('verdict: ok');
+    const after = lstatSync('/dev/stdout');
+    expect([after.isSymbolicLink(), after.isFile(), after.ino]).toEqual([before.isSymbolicLink(), before.isFile(), before.ino]);
+  });
+
+  it('/dev/null takes it without --force', async () => {
+    expect((await runCli([...small, '--trace', '/dev/null'])).status).toBe(0);
+    expect(lstatSync('/dev/null').isCharacterDevice()).toBe(true);
+  });
+
+  it('a symlink is followed: with --force the file it points to is replaced, the link stays a link', async () => {
+    const dir = freshDir();
+    const file = join(dir, 'real.ndjson');
+    const link = join(dir, 'link.ndjson');
+    writeFileSync(file, 'old\n');
+    symlinkSync(file, link);
+    expectOneLineError(await runCli([...small, '--trace', link]), ['refusing to overwrite']);
+    expect((await runCli([...small, '--trace', link, '--force'])).status).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(file, 'utf8')).toMatch(/^\{"t":0,/);
+    expect(readdirSync(dir).sort()).toEqual(['link.ndjson', 'real.ndjson']);
   });
 });
