@@ -110,7 +110,7 @@ export function runSimulation(config: SimulationConfig, source: FaultSource): Si
       deployment.afterCrash(actor);
     },
   };
-  const deployment = family.deploy({ config, world, env, workload });
+  const deployment = family.deploy({ config, topology, world, env, workload });
   world.setHooks(deployment.hooks);
   for (const window of injector.partitions(config.timing.faultyPhaseMs, topology)) {
     const [a, b] = deployment.linkEnds(window.link, window.producer ?? window.consumer);

@@ -13,6 +13,7 @@ import type { LinkName } from './faults/common.js';
 import type { ModeName, ModePreset } from './modes.js';
 import type { Observations } from './observations.js';
 import type { SettingSpec } from './settings/spec.js';
+import type { Topology } from './topology.js';
 import type { WorkloadMessage } from './workload.js';
 
 /** The world every family's actors live in: its messages and timers are the family's, its trace the shared union. */
@@ -22,6 +23,8 @@ export interface ModelProtocol extends Protocol {
 
 export interface DeployInput {
   readonly config: SimulationConfig;
+  /** The config's topology, built once by the engine. */
+  readonly topology: Topology;
   readonly world: World<ModelProtocol>;
   readonly env: ModelEnv;
   readonly workload: readonly WorkloadMessage[];

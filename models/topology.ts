@@ -32,20 +32,7 @@ export const producerId = (index: number): string => `p${index + 1}`;
 export const groupId = (index: number): string => `g${index + 1}`;
 export const memberId = (group: string, index: number): string => `${group}/c${index + 1}`;
 
-/** Topologies are immutable and a run builds its own more than once (and sweeps one per seed): shared by shape. */
-const built = new Map<string, Topology>();
-
 export function buildTopology(settings: TopologySettings): Topology {
-  const shape = `${settings.producers}/${settings.groups}/${settings.consumers}`;
-  let topology = built.get(shape);
-  if (topology === undefined) {
-    topology = freshTopology(settings);
-    if (built.size < 256) built.set(shape, topology);
-  }
-  return topology;
-}
-
-function freshTopology(settings: TopologySettings): Topology {
   const producers = Array.from({ length: settings.producers }, (_, index) => producerId(index));
   const groups = Array.from({ length: settings.groups }, (_, index) => {
     const name = groupId(index);

@@ -12,7 +12,7 @@ import type { Fault } from '../faults/catalog.js';
 import type { LinkName } from '../faults/common.js';
 import type { FaultInjector } from '../faults/injector.js';
 import { GroupLedger } from '../consumer/ledger.js';
-import { FIRST_INSTANCE, buildTopology, groupOf } from '../topology.js';
+import { FIRST_INSTANCE, groupOf } from '../topology.js';
 import { Broker } from './broker/broker.js';
 import { KafkaConsumer } from './consumer/consumer.js';
 import { Producer } from './producer.js';
@@ -21,8 +21,7 @@ import type { KafkaMessage } from './protocol.js';
 export const BROKER = 'broker';
 export const DB = 'db';
 
-export function deployKafka({ config, world, env, workload }: DeployInput): Deployment {
-  const topology = buildTopology(config.topology);
+export function deployKafka({ config, topology, world, env, workload }: DeployInput): Deployment {
   const producers = topology.producers.map((id, index) => new Producer(id, BROKER, env, workload.filter((message) => message.producer === id), index, topology.producers.length));
   const broker = new Broker(BROKER, env, topology.groups.map((group) => group.name));
   const ledgers = new Map(topology.groups.map((group) => [group.name, new GroupLedger(group.name)]));
