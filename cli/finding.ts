@@ -4,8 +4,6 @@
  * markdown report) work from the same data: `result` is the replay of the minimal plan; the rest is metadata.
  */
 import type { ChalkInstance } from 'chalk';
-import { MODE_NAMES } from '../models/config.js';
-import type { SimulationConfig } from '../models/config.js';
 import { describeFault } from '../models/faults/catalog.js';
 import type { FaultPlan } from '../models/faults/catalog.js';
 import type { InvariantStatus } from '../models/invariants/index.js';
@@ -13,8 +11,8 @@ import { PROMISES } from '../models/modes.js';
 import type { InvariantName } from '../models/modes.js';
 import type { SimulationResult } from '../models/engine.js';
 import { inlinePlan, planMeta, writePlanFile } from './plan-file.js';
+import type { PlanWorldSource } from './plan-file.js';
 import { replayCommand } from './shell-quote.js';
-import { UsageError } from './usage-error.js';
 
 export interface Finding {
   invariant: InvariantName;
@@ -44,10 +42,6 @@ export interface FindingOutputOptions {
 }
 
 /** check and shrink are about one mode's promises: the mode is never implied. */
-export function requireMode(mode: string | undefined): void {
-  if (mode === undefined) throw new UsageError(`missing --mode: expected one of ${MODE_NAMES.join(', ')}`);
-}
-
 export function findingStatus(finding: Finding): InvariantStatus {
   return finding.result.invariants[finding.invariant].status;
 }
@@ -66,11 +60,11 @@ export function replayFor(worldArgs: readonly string[], plan: FaultPlan, planFil
  * --emit-plan for check and shrink: write the headline finding's plan, point its replay command at the
  * file, and return the findings updated. Nothing happens without a path or a finding.
  */
-export function emitHeadline(findings: Finding[], path: string | undefined, origin: string, config: SimulationConfig, worldArgs: readonly string[]): Finding[] {
+export function emitHeadline(findings: Finding[], path: string | undefined, origin: string, world: PlanWorldSource & { worldArgs: readonly string[] }): Finding[] {
   const headline = headlineFinding(findings);
   if (path === undefined || headline === undefined) return findings;
-  const replay = replayFor(worldArgs, headline.plan, path);
-  writePlanFile(path, headline.plan, planMeta(origin, config, replay, { invariant: headline.invariant }));
+  const replay = replayFor(world.worldArgs, headline.plan, path);
+  writePlanFile(path, headline.plan, planMeta(origin, world, replay, { invariant: headline.invariant }));
   return findings.map((finding) => (finding === headline ? { ...finding, replay, planFile: path } : finding));
 }
 

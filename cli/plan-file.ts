@@ -4,12 +4,12 @@
  * naming the option, the file and, for a bad fault, its number, kind and field.
  */
 import { readFileSync } from 'node:fs';
-import { presetSettings } from '../models/resolve.js';
 import type { SimulationConfig } from '../models/config.js';
 import type { FaultPlan } from '../models/faults/catalog.js';
 import { PlanError, formatPlan, parsePlanText } from '../models/faults/plan.js';
 import type { PlanFile, PlanMeta } from '../models/faults/plan.js';
 import { checkWritableTarget, writeFileAtomic } from './files.js';
+import { worldOverrides } from './plan-world.js';
 import { replayCommand } from './shell-quote.js';
 import { UsageError } from './usage-error.js';
 
@@ -55,27 +55,16 @@ export function inlinePlan(plan: FaultPlan): string {
   return JSON.stringify({ version: plan.version, faults: plan.faults });
 }
 
-/** Settings of the config that differ from its mode's preset: the overrides a plan was recorded with. */
-export function settingsOverrides(config: SimulationConfig): PlanMeta['settings'] {
-  const preset = presetSettings(config) as unknown as Record<string, unknown>;
-  const actual = config.settings as unknown as Record<string, unknown>;
-  const overrides = Object.fromEntries(Object.keys(actual).filter((key) => actual[key] !== preset[key]).map((key) => [key, actual[key]]));
-  return overrides;
+/** What a plan file records: its world (cli/plan-world.ts replays it), and how to replay it. */
+export function planMeta(origin: string, world: PlanWorldSource, replay: string, extra: Partial<PlanMeta> = {}): PlanMeta {
+  const { config, scenario } = world;
+  return { origin, mode: config.mode, seed: config.seed, ...(scenario !== undefined ? { scenario: scenario.name } : {}), ...worldOverrides(config), ...extra, replay };
 }
 
-/** Metadata that lets a reader of the file know the world it was recorded in and how to replay it. */
-export function planMeta(origin: string, config: SimulationConfig, replay: string, extra: Partial<PlanMeta> = {}): PlanMeta {
-  const settings = settingsOverrides(config);
-  return {
-    origin,
-    mode: config.mode,
-    seed: config.seed,
-    workload: { ...config.workload },
-    topology: { ...config.topology },
-    ...(settings !== undefined && Object.keys(settings).length > 0 ? { settings } : {}),
-    ...extra,
-    replay,
-  };
+/** The world a plan was made in: the resolved config, and the scenario it started from, if any. */
+export interface PlanWorldSource {
+  config: SimulationConfig;
+  scenario?: { name: string };
 }
 
 /** Check the target early (before a long search), so a bad path fails fast with exit 2. */
@@ -87,28 +76,9 @@ export function writePlanFile(path: string, plan: FaultPlan, meta: PlanMeta): vo
   writeFileAtomic('--emit-plan', path, formatPlan(plan, meta));
 }
 
-/**
- * A note when a plan file was recorded in another world than the one it is replayed in (mode, seed or
- * workload differ): the replay is still exact, but may not show what the file's author saw.
- */
-export function planMismatchNote(meta: PlanMeta | undefined, config: SimulationConfig, label: string, checkMode = true): string | undefined {
-  if (meta === undefined) return undefined;
-  const differences: string[] = [];
-  if (checkMode && meta.mode !== undefined && meta.mode !== config.mode) differences.push(`--mode ${meta.mode}`);
-  if (meta.seed !== undefined && meta.seed !== config.seed) differences.push(`--seed ${meta.seed}`);
-  for (const group of ['workload', 'topology'] as const) {
-    const recorded = meta[group];
-    if (recorded === undefined) continue;
-    const current = config[group] as unknown as Record<string, number>;
-    for (const [key, value] of Object.entries(recorded)) if (current[key] !== value) differences.push(`${key}=${String(value)}`);
-  }
-  if (differences.length === 0) return undefined;
-  return `note: ${label} was recorded with ${differences.join(', ')}; this run differs, so it may not show what the recording did${meta.replay !== undefined ? ` (recorded replay: ${meta.replay})` : ''}`;
-}
-
 /** `simulate --emit-plan`: the faults the run injected, with a replay command that points at the file. */
-export function emitRunPlan(path: string, config: SimulationConfig, injected: FaultPlan, worldArgs: readonly string[]): void {
-  writePlanFile(path, injected, planMeta('simulate --emit-plan', config, replayCommand([...worldArgs, '--plan', path])));
+export function emitRunPlan(path: string, world: PlanWorldSource & { worldArgs: readonly string[] }, injected: FaultPlan): void {
+  writePlanFile(path, injected, planMeta('simulate --emit-plan', world, replayCommand([...world.worldArgs, '--plan', path])));
 }
 
 /** Commander's value for `--emit-plan <file>`. */

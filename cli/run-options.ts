@@ -17,6 +17,7 @@ import type { SimulationInput } from '../models/engine.js';
 import { SCENARIOS, findScenario } from '../scenarios/scenarios.js';
 import type { Scenario } from '../scenarios/scenarios.js';
 import { planOptionLabel, readPlanOption } from './plan-file.js';
+import { applyPlanWorld } from './plan-world.js';
 import { SETTING_FLAGS, flagForKey, flagHelp, optionProperty, parseDecimal, parseInteger, parseSettingValue } from './setting-flags.js';
 import { UsageError } from './usage-error.js';
 
@@ -30,8 +31,18 @@ export interface RunSpec {
   replayArgs: string[];
   /** replayArgs without the fault source (`--faults`, `--plan`): the world, to pair with another plan. */
   worldArgs: string[];
-  /** With --plan: the plan file's informational metadata, if it had any. */
+  /** With --plan: the plan file's metadata, if it had any (its recorded world is already applied). */
   planMeta?: PlanMeta;
+  /** One line each: a flag that overrides a different value the plan was recorded with. */
+  notes: string[];
+}
+
+export interface RunSpecOptions {
+  /** check and shrink are about one mode's promises: a mode must be given (or recorded in the plan). */
+  modeRequired?: boolean;
+  /** The command sets the mode (compare) or the seed (sweep) itself: the plan's recorded one is not used. */
+  fixedMode?: boolean;
+  fixedSeed?: boolean;
 }
 
 export interface RunOptionValues {
@@ -111,7 +122,11 @@ export function parseFaultRates(spec: string): FaultRates {
   return rates;
 }
 
-export function buildRunSpec(values: RunOptionValues, options: { modeRequired?: boolean } = {}): RunSpec {
+export function buildRunSpec(given: RunOptionValues, options: RunSpecOptions = {}): RunSpec {
+  if (given.plan !== undefined && given.faults !== undefined) throw new UsageError('--plan and --faults both given: a run takes its faults from one plan or from rates, not both');
+  // A plan is read first: the world it recorded fills in every flag the command line leaves out.
+  const planOption = given.plan === undefined ? undefined : readPlanOption(given.plan);
+  const { values, notes } = applyPlanWorld(given, planOption?.plan.meta, planOption?.label ?? '', options);
   const mode = parseMode(values.mode, options.modeRequired === true);
   const seed = parseSeed(values.seed);
   let scenario: Scenario | undefined;
@@ -141,9 +156,8 @@ export function buildRunSpec(values: RunOptionValues, options: { modeRequired?: 
   let faults: FaultSource;
   let faultsLabel: string;
   let planMeta: PlanMeta | undefined;
-  if (values.plan !== undefined) {
-    if (values.faults !== undefined) throw new UsageError('--plan and --faults both given: a run takes its faults from one plan or from rates, not both');
-    const option = readPlanOption(values.plan);
+  if (values.plan !== undefined && planOption !== undefined) {
+    const option = planOption;
     faults = { plan: planOnly(option.plan) };
     faultsLabel = option.label;
     planMeta = option.plan.meta;
@@ -162,7 +176,7 @@ export function buildRunSpec(values: RunOptionValues, options: { modeRequired?: 
   }
   const config = resolveOrExplain(input);
   if ('plan' in faults) checkPlanWorld(faults.plan, config, values.plan === undefined ? `--scenario ${scenario?.name ?? ''}` : planOptionLabel(values.plan));
-  return { config, faults, faultsLabel, scenario, replayArgs, worldArgs, ...(planMeta !== undefined ? { planMeta } : {}) };
+  return { config, faults, faultsLabel, scenario, replayArgs, worldArgs, notes, ...(planMeta !== undefined ? { planMeta } : {}) };
 }
 
 /** A plan naming an instance the world does not have is bad input: one line, exit 2. */

@@ -15,7 +15,7 @@ import { checkInvariant } from '../../properties/check.js';
 import type { PlanVerdictCache } from '../../properties/check.js';
 import { makeColor } from '../color.js';
 import { addOutputOptions } from '../output-options.js';
-import { emitHeadline, emitSkippedLine, requireMode, findingJson, findingStatus, headlineFinding, renderFinding, replayFor } from '../finding.js';
+import { emitHeadline, emitSkippedLine, findingJson, findingStatus, headlineFinding, renderFinding, replayFor } from '../finding.js';
 import type { Finding, FindingOutputOptions } from '../finding.js';
 import { renderHeader } from '../human-output.js';
 import { checkEmitTarget } from '../plan-file.js';
@@ -98,8 +98,7 @@ export function parseKinds(raw: string | undefined): readonly FaultKind[] {
 
 export function collectCheck(values: CheckValues, now: () => number): CheckRun {
   if (values.faults !== undefined) throw new UsageError('check generates its own fault plans; --faults does not apply (narrow the search with --kinds and --max-faults)');
-  requireMode(values.mode);
-  const spec = buildRunSpec(values);
+  const spec = buildRunSpec(values, { modeRequired: true });
   const invariant = parseInvariant(values.invariant);
   const runs = values.runs === undefined ? DEFAULT_CHECK_RUNS : parseInteger('--runs', values.runs, 1, 10_000_000);
   const maxFaults = values.maxFaults === undefined ? DEFAULT_MAX_FAULTS : parseInteger('--max-faults', values.maxFaults, 1, 100);
@@ -136,8 +135,7 @@ export function collectCheck(values: CheckValues, now: () => number): CheckRun {
     searches.flatMap((search) => (search.finding === undefined ? [] : [search.finding])),
     values.emitPlan,
     'simulate check',
-    config,
-    spec.worldArgs,
+    spec,
   );
   for (const search of searches) search.finding = emitted.find((finding) => finding.invariant === search.invariant);
   const wallMs = Math.round((now() - started) * 1000) / 1000;

@@ -19,7 +19,7 @@ import { plural } from '../../reports/format.js';
 import { makeColor } from '../color.js';
 import { addOutputOptions } from '../output-options.js';
 import type { FindingOutputOptions } from '../finding.js';
-import { checkEmitTarget, inlinePlan, planMeta, planMismatchNote, writePlanFile } from '../plan-file.js';
+import { checkEmitTarget, inlinePlan, planMeta, writePlanFile } from '../plan-file.js';
 import { addReportOptions, checkReportTarget, compareReportMeta, writeReport } from '../report-output.js';
 import type { ReportOptions } from '../report-output.js';
 import { renderCompareReport } from '../../reports/index.js';
@@ -49,7 +49,8 @@ export interface CompareRun {
   /** Where --emit-plan wrote it. */
   planFile?: string;
   columns: CompareColumn[];
-  note?: string;
+  /** Flags that override a different value the plan file was recorded with, one line each. */
+  notes: string[];
   wallMs: number;
 }
 
@@ -69,7 +70,7 @@ export function registerCompare(program: Command): void {
 /** The same flags with another mode; a setting invalid under that mode is reported with the mode named. */
 function specForMode(values: CompareValues, mode: ModeName): RunSpec {
   try {
-    return buildRunSpec({ ...values, mode });
+    return buildRunSpec({ ...values, mode }, { fixedMode: true });
   } catch (error) {
     if (error instanceof UsageError) throw new UsageError(`under --mode ${mode}: ${error.message}`);
     throw error;
@@ -80,7 +81,6 @@ export function collectCompare(values: CompareValues, now: () => number): Compar
   const spec = buildRunSpec(values);
   checkEmitTarget(values.emitPlan, values.force === true);
   const specs = MODE_NAMES.map((mode) => (mode === spec.config.mode ? spec : specForMode(values, mode)));
-  const note = planMismatchNote(spec.planMeta, spec.config, spec.faultsLabel, false);
 
   const started = now();
   let plan: FaultPlan;
@@ -101,7 +101,7 @@ export function collectCompare(values: CompareValues, now: () => number): Compar
   }));
   if (values.emitPlan !== undefined) {
     const replay = replayCommand(['compare', ...spec.worldArgs, '--plan', values.emitPlan]);
-    writePlanFile(values.emitPlan, plan, planMeta('simulate compare', spec.config, replay));
+    writePlanFile(values.emitPlan, plan, planMeta('simulate compare', spec, replay));
   }
   return {
     spec,
@@ -109,7 +109,7 @@ export function collectCompare(values: CompareValues, now: () => number): Compar
     planSource,
     ...(values.emitPlan !== undefined ? { planFile: values.emitPlan } : {}),
     columns,
-    ...(note !== undefined ? { note } : {}),
+    notes: spec.notes,
     wallMs: Math.round((now() - started) * 1000) / 1000,
   };
 }
@@ -215,7 +215,7 @@ export function compareCommand(values: CompareValues): number {
   checkReportTarget(values);
   const run = collectCompare(values, () => performance.now());
   if (values.report !== undefined) writeReport(values.report, compareReport(run, values));
-  if (run.note !== undefined) process.stderr.write(`simulate: ${run.note}\n`);
+  for (const note of run.notes) process.stderr.write(`simulate: ${note}\n`);
   if (values.json === true) process.stdout.write(JSON.stringify(compareJson(run), null, 2) + '\n');
   else process.stdout.write(renderCompare(run, makeColor(values.color)));
   return compareExitCode(run);

@@ -8,7 +8,7 @@ import { addOutputOptions } from '../output-options.js';
 import { checkWritableTarget, writeFileAtomic } from '../files.js';
 import { renderRun } from '../human-output.js';
 import { runJson } from '../json-output.js';
-import { checkEmitTarget, emitRunPlan, planMismatchNote } from '../plan-file.js';
+import { checkEmitTarget, emitRunPlan } from '../plan-file.js';
 import type { EmitPlanOption } from '../plan-file.js';
 import { addReportOptions, checkReportTarget, reportReplayCommand, toolVersion, wallFigures, writeReport } from '../report-output.js';
 import type { ReportOptions } from '../report-output.js';
@@ -37,14 +37,13 @@ export async function runCommand(values: RunOptionValues & OutputOptions & EmitP
   if (values.trace !== undefined) checkWritableTarget('--trace', values.trace, values.force === true);
   checkEmitTarget(values.emitPlan, values.force === true);
   checkReportTarget(values);
-  const note = planMismatchNote(spec.planMeta, spec.config, spec.faultsLabel);
-  if (note !== undefined) process.stderr.write(`simulate: ${note}\n`);
+  for (const note of spec.notes) process.stderr.write(`simulate: ${note}\n`);
   const started = performance.now();
   const result = runSimulation(spec.config, spec.faults);
   const wallMs = Math.round((performance.now() - started) * 1000) / 1000;
   printRun(result, spec, values, wallMs);
   if (values.trace !== undefined) writeFileAtomic('--trace', values.trace, result.trace.map((record) => traceLine(record) + '\n').join(''));
-  if (values.emitPlan !== undefined) emitRunPlan(values.emitPlan, spec.config, result.injected, spec.worldArgs);
+  if (values.emitPlan !== undefined) emitRunPlan(values.emitPlan, spec, result.injected);
   if (values.report !== undefined) await writeRunReport(values.report, result, spec, values, wallMs);
   return result.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;
 }

@@ -13,10 +13,10 @@ import { brokenInvariants } from '../../properties/breaks.js';
 import { shrinkPlan } from '../../properties/shrink.js';
 import { makeColor } from '../color.js';
 import { addOutputOptions } from '../output-options.js';
-import { emitHeadline, emitSkippedLine, requireMode, findingJson, headlineFinding, renderFinding, replayFor } from '../finding.js';
+import { emitHeadline, emitSkippedLine, findingJson, headlineFinding, renderFinding, replayFor } from '../finding.js';
 import type { Finding, FindingOutputOptions } from '../finding.js';
 import { renderHeader, renderVerdictTable } from '../human-output.js';
-import { checkEmitTarget, planMismatchNote } from '../plan-file.js';
+import { checkEmitTarget } from '../plan-file.js';
 import { addReportOptions, checkReportTarget, findingReportMeta, writeReport } from '../report-output.js';
 import type { ReportOptions } from '../report-output.js';
 import { renderRunReport } from '../../reports/index.js';
@@ -41,8 +41,8 @@ export interface ShrinkRun {
   headline?: Finding;
   /** Why nothing was shrunk, when nothing was. */
   nothingToShrink?: string;
-  /** A note about the plan file's recorded world, when it differs from this one. */
-  note?: string;
+  /** Flags that override a different value the plan file was recorded with, one line each. */
+  notes: string[];
   /** --emit-plan's path, when given (written only when something was shrunk). */
   emitPlan?: string;
   simulationRuns: number;
@@ -65,11 +65,9 @@ export function registerShrink(program: Command): void {
 
 export function collectShrink(values: ShrinkValues, now: () => number): ShrinkRun {
   if (values.seed === undefined && values.plan === undefined) throw new UsageError('shrink needs a failing run: give --seed <n> (its faults drawn from rates) or --plan <file>');
-  requireMode(values.mode);
-  const spec = buildRunSpec(values);
+  const spec = buildRunSpec(values, { modeRequired: true });
   const only = parseInvariant(values.invariant);
   checkEmitTarget(values.emitPlan, values.force === true);
-  const note = planMismatchNote(spec.planMeta, spec.config, spec.faultsLabel);
 
   const started = now();
   const config = spec.config;
@@ -96,7 +94,7 @@ export function collectShrink(values: ShrinkValues, now: () => number): ShrinkRu
       replay: replayFor(spec.worldArgs, outcome.plan, undefined),
     };
   });
-  const emitted = emitHeadline(findings, values.emitPlan, 'simulate shrink', config, spec.worldArgs);
+  const emitted = emitHeadline(findings, values.emitPlan, 'simulate shrink', spec);
   return {
     spec,
     original,
@@ -104,7 +102,7 @@ export function collectShrink(values: ShrinkValues, now: () => number): ShrinkRu
     findings: emitted,
     headline: headlineFinding(emitted),
     ...(nothingToShrink !== undefined ? { nothingToShrink } : {}),
-    ...(note !== undefined ? { note } : {}),
+    notes: spec.notes,
     ...(values.emitPlan !== undefined ? { emitPlan: values.emitPlan } : {}),
     simulationRuns,
     wallMs: Math.round((now() - started) * 1000) / 1000,
@@ -184,7 +182,7 @@ export function shrinkCommand(values: ShrinkValues): number {
   checkReportTarget(values);
   const run = collectShrink(values, () => performance.now());
   if (values.report !== undefined) writeReport(values.report, shrinkReport(run, values));
-  if (run.note !== undefined) process.stderr.write(`simulate: ${run.note}\n`);
+  for (const note of run.notes) process.stderr.write(`simulate: ${note}\n`);
   if (values.json === true) process.stdout.write(JSON.stringify(shrinkJson(run), null, 2) + '\n');
   else process.stdout.write(renderShrink(run, makeColor(values.color)));
   return shrinkExitCode(run);

@@ -58,7 +58,7 @@ function replayForSeed(spec: RunSpec, seed: number): string {
 export function sweepCommand(values: SweepValues): number {
   if (values.seed !== undefined) throw new UsageError('sweep takes --seeds <from..to>, not --seed');
   const { fromSeed, toSeed } = parseSeedRange(values.seeds ?? DEFAULT_SWEEP_SEEDS);
-  const spec = buildRunSpec({ ...values, seed: String(fromSeed) });
+  const spec = buildRunSpec({ ...values, seed: String(fromSeed) }, { fixedSeed: true });
   const started = performance.now();
   const sweep = sweepSeeds({ config: spec.config, faults: spec.faults, fromSeed, toSeed });
   const wallMs = Math.round((performance.now() - started) * 1000) / 1000;

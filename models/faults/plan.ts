@@ -6,12 +6,13 @@
  * (that is what lets fast-check and delta debugging remove faults freely). The only rule across faults is
  * that two faults may not name the same decision point (same `faultKey`): the second could never fire.
  *
- * A plan file may also carry `meta`: informational fields (the mode, seed, workload and settings it was
- * recorded with, the invariant it breaks, a replay command). Replaying never applies `meta` — the command
- * line decides how the world is set up — it only lets tools say "this plan was recorded with ...".
+ * A plan file may also carry `meta`: the world it was recorded in (mode, seed, workload, topology and the settings,
+ * timing and limits it overrode) and informational fields (what wrote it, the invariant it breaks, a replay
+ * command). The CLI replays a plan in its recorded world (cli/plan-world.ts); a library caller passes the plan
+ * and chooses the world itself.
  */
-import type { DeliverySettings, TopologySettings, WorkloadSettings } from '../config.js';
-import { TOPOLOGY_SETTINGS, WORKLOAD_SETTINGS } from '../settings/common.js';
+import type { DeliverySettings, Limits, TimingSettings, TopologySettings, WorkloadSettings } from '../config.js';
+import { LIMIT_SETTINGS, TIMING_SETTINGS, TOPOLOGY_SETTINGS, WORKLOAD_SETTINGS } from '../settings/common.js';
 import { KAFKA_SETTINGS } from '../kafka/settings.js';
 import { APPLICATION_SETTINGS } from '../settings/common.js';
 import { INVARIANT_NAMES, MODE_NAMES } from '../modes.js';
@@ -25,7 +26,7 @@ import type { FieldCheck } from './spec.js';
 
 export const PLAN_VERSION = 1;
 
-/** Informational fields of a plan file; every one optional, none changes how the plan replays. */
+/** The recorded world and informational fields of a plan file; every one optional (older plans have fewer). */
 export interface PlanMeta {
   /** What wrote the file, e.g. `simulate --emit-plan`, `simulate check`, `simulate shrink`. */
   origin?: string;
@@ -39,6 +40,12 @@ export interface PlanMeta {
   topology?: Partial<TopologySettings>;
   /** Settings overrides on top of the mode preset it was recorded with. */
   settings?: Partial<DeliverySettings>;
+  /** Timing overrides (faulty phase, latencies, restart delays) it was recorded with. */
+  timing?: Partial<TimingSettings>;
+  /** Limits it was recorded with, where they differ from the derived defaults. */
+  limits?: Partial<Limits>;
+  /** The scenario it was recorded under, if any (informational: the overrides above carry its world). */
+  scenario?: string;
   /** The invariant this plan breaks (check and shrink write it). */
   invariant?: InvariantName;
   /** A command that replays this plan exactly (same traceHash). */
@@ -104,9 +111,12 @@ const META_FIELDS: Record<keyof PlanMeta, FieldCheck> = {
   origin: (value) => (typeof value === 'string' ? undefined : 'must be a string'),
   mode: oneOf(MODE_NAMES),
   seed: (value) => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? undefined : 'must be an integer >= 0'),
-  workload: (value) => objectWithKeys(value, WORKLOAD_SETTINGS.map((spec) => spec.key)) ?? (Object.values(value as object).every((item) => typeof item === 'number') ? undefined : 'must hold numbers only'),
-  topology: (value) => objectWithKeys(value, TOPOLOGY_SETTINGS.map((spec) => spec.key)) ?? (Object.values(value as object).every((item) => typeof item === 'number') ? undefined : 'must hold numbers only'),
+  workload: (value) => numbersWithKeys(value, WORKLOAD_SETTINGS.map((spec) => spec.key)),
+  topology: (value) => numbersWithKeys(value, TOPOLOGY_SETTINGS.map((spec) => spec.key)),
   settings: (value) => objectWithKeys(value, SETTING_KEYS),
+  timing: (value) => numbersWithKeys(value, TIMING_SETTINGS.map((spec) => spec.key)),
+  limits: (value) => numbersWithKeys(value, LIMIT_SETTINGS.map((spec) => spec.key)),
+  scenario: (value) => (typeof value === 'string' ? undefined : 'must be a string'),
   invariant: oneOf(INVARIANT_NAMES),
   replay: (value) => (typeof value === 'string' ? undefined : 'must be a string'),
   note: (value) => (typeof value === 'string' ? undefined : 'must be a string'),
@@ -116,6 +126,10 @@ function objectWithKeys(value: unknown, allowed: readonly string[]): string | un
   if (!isRecord(value)) return 'must be an object';
   const unknown = Object.keys(value).find((key) => !allowed.includes(key));
   return unknown === undefined ? undefined : `has unknown field "${unknown}" (allowed: ${allowed.join(', ')})`;
+}
+
+function numbersWithKeys(value: unknown, allowed: readonly string[]): string | undefined {
+  return objectWithKeys(value, allowed) ?? (Object.values(value as object).every((item) => typeof item === 'number') ? undefined : 'must hold numbers only');
 }
 
 function parseMeta(value: unknown): PlanMeta {

@@ -86,13 +86,6 @@ describe('simulate --emit-plan / --plan', () => {
     }
   });
 
-  it('notes on stderr when a plan is replayed in another world than it was recorded in', async () => {
-    const plan = file('recorded.json');
-    await runCli(['--mode', 'at-least-once', '--seed', '5', '--emit-plan', plan]);
-    const run = await runCli(['--mode', 'at-least-once', '--seed', '6', '--plan', plan]);
-    expect(run.stderr).toMatch(/^simulate: note: plan .* was recorded with --seed 5; this run differs/);
-  });
-
   it('bad plan files get one line naming the problem, exit 2', async () => {
     writeFileSync(file('not-json.json'), '{"version": 1, "faults": [');
     writeFileSync(file('bad-attempt.json'), JSON.stringify({ version: 1, faults: [{ kind: 'ack-lost', message: 'm3', attempt: 1 }, { kind: 'request-lost', message: 'm1', attempt: 1 }, { kind: 'ack-lost', message: 'm4', attempt: 0 }] }));
