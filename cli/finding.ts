@@ -10,6 +10,7 @@ import type { InvariantStatus } from '../models/invariants/index.js';
 import { PROMISES } from '../models/modes.js';
 import type { InvariantName } from '../models/modes.js';
 import type { SimulationResult } from '../models/engine.js';
+import { WitnessWriter } from './json-contract.js';
 import { inlinePlan, planMeta, writePlanFile } from './plan-file.js';
 import type { PlanWorldSource } from './plan-file.js';
 import { replayCommand } from './shell-quote.js';
@@ -105,12 +106,13 @@ export function renderFinding(finding: Finding, color: ChalkInstance): string[] 
 
 export function findingJson(finding: Finding): Record<string, unknown> {
   const invariant = finding.result.invariants[finding.invariant];
+  const witnesses = new WitnessWriter(finding.result);
   return {
     invariant: finding.invariant,
     promised: invariant.promised,
     status: invariant.status,
     count: invariant.count,
-    witnesses: invariant.witnesses.map((witness) => witness.summary),
+    witnesses: invariant.witnesses.map((witness) => witnesses.witness(invariant, witness)),
     plan: { version: finding.plan.version, faults: finding.plan.faults },
     inWords: finding.plan.faults.map(describeFault),
     originalFaults: finding.originalFaults,

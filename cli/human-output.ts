@@ -9,7 +9,7 @@ import { INVARIANT_NAMES } from '../models/modes.js';
 import type { SimulationResult } from '../models/engine.js';
 import { settingText } from '../models/settings/spec.js';
 import { TraceFacts, explainWitness } from '../reports/index.js';
-import type { Story } from '../reports/index.js';
+import { storyFaults } from './json-contract.js';
 import type { RunSpec } from './run-options.js';
 
 /** `key=value ...` of every setting of one component, read off the family's setting specs. */
@@ -62,12 +62,6 @@ function statusText(invariant: InvariantResult, color: ChalkInstance): string {
   if (invariant.status === 'holds') return color.green('holds');
   if (invariant.status === 'VIOLATED') return color.red.bold('VIOLATED');
   return color.yellow('broken, as expected');
-}
-
-/** Faults a story cites, in words (once each, in trace order). */
-function storyFaults(story: Story): string[] {
-  const words = story.records.flatMap((record) => (record.kind === 'fault' ? [describeFault(record.fault)] : []));
-  return words.filter((text, index) => words.indexOf(text) === index);
 }
 
 function observedText(invariant: InvariantResult): string {

@@ -1,10 +1,11 @@
-/** The `--json` object: everything but `stats.wallMs` is identical run to run. */
+/** The run's `--json` object (contract: cli/json-contract.ts): everything but `stats.wallMs` is identical run to run. */
 import type { SimulationResult } from '../models/engine.js';
 import type { InvariantResult, ParkedResult } from '../models/invariants/index.js';
+import { WitnessWriter, envelope } from './json-contract.js';
 import type { RunSpec } from './run-options.js';
 
 /** Invariants as `--json` prints them, for the run and for each group. */
-export function invariantsJson(invariants: Record<string, InvariantResult>): Record<string, unknown> {
+export function invariantsJson(invariants: Record<string, InvariantResult>, witnesses: WitnessWriter): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(invariants).map(([name, invariant]) => [
       name,
@@ -14,29 +15,35 @@ export function invariantsJson(invariants: Record<string, InvariantResult>): Rec
         count: invariant.count,
         status: invariant.status,
         ...(invariant.acknowledgedCount !== undefined ? { acknowledgedCount: invariant.acknowledgedCount } : {}),
-        witnesses: invariant.witnesses,
+        witnesses: invariant.witnesses.map((witness) => witnesses.witness(invariant, witness)),
       },
     ]),
   );
 }
 
-function parkedJson(parked: ParkedResult): Record<string, unknown> {
-  return { count: parked.count, witnesses: parked.witnesses };
+function parkedJson(parked: ParkedResult, witnesses: WitnessWriter): Record<string, unknown> {
+  return { count: parked.count, witnesses: parked.witnesses.map((witness) => witnesses.parked(witness)) };
+}
+
+/** How a command's faults were given: rates (with the text of --faults) or a plan (named by where it came from). */
+export function faultSourceJson(spec: RunSpec): Record<string, unknown> {
+  return 'plan' in spec.faults ? { plan: spec.faultsLabel } : { rates: spec.faults.rates, spec: spec.faultsLabel };
 }
 
 export function runJson(result: SimulationResult, spec: RunSpec, wallMs: number, replay: string): Record<string, unknown> {
-  return {
+  const witnesses = new WitnessWriter(result);
+  return envelope('run', {
     mode: result.config.mode,
     seed: result.config.seed,
     scenario: spec.scenario?.name ?? null,
     config: result.config,
-    faultSource: 'plan' in spec.faults ? { plan: spec.faultsLabel } : { rates: spec.faults.rates, spec: spec.faultsLabel },
-    faults: result.faultCounts,
-    faultPlan: result.injected,
+    faultSource: faultSourceJson(spec),
+    faultCounts: result.faultCounts,
+    plan: result.injected,
     ...(result.unusedPlanFaults.length > 0 ? { unusedPlanFaults: result.unusedPlanFaults } : {}),
-    invariants: invariantsJson(result.invariants),
-    groups: Object.fromEntries(Object.entries(result.groups).map(([name, group]) => [name, { invariants: invariantsJson(group.invariants), parked: parkedJson(group.parked), lag: group.lag }])),
-    parked: parkedJson(result.parked),
+    invariants: invariantsJson(result.invariants, witnesses),
+    groups: Object.fromEntries(Object.entries(result.groups).map(([name, group]) => [name, { invariants: invariantsJson(group.invariants, witnesses), parked: parkedJson(group.parked, witnesses), lag: group.lag }])),
+    parked: parkedJson(result.parked, witnesses),
     verdict: result.verdict,
     outcome: result.outcome,
     stats: {
@@ -49,5 +56,5 @@ export function runJson(result: SimulationResult, spec: RunSpec, wallMs: number,
     },
     traceHash: result.traceHash(),
     replay,
-  };
+  });
 }

@@ -32,8 +32,12 @@ export interface InvariantSweep {
   status: InvariantStatus;
   /** The first seeds that broke it, ascending. */
   examples: number[];
+  /** Messages that broke it, summed over all seeds (a message counts once per seed it broke in). */
+  count: number;
   /** Loss only: seeds in which a lost message was one the broker had acknowledged to the producer. */
   acknowledgedSeeds?: number;
+  /** Loss only: lost messages the broker had acknowledged, summed over all seeds. */
+  acknowledgedCount?: number;
 }
 
 export interface SweepResult {
@@ -57,7 +61,7 @@ export function sweepSeeds(options: SweepOptions): SweepResult {
   if (!(Number.isSafeInteger(fromSeed) && Number.isSafeInteger(toSeed) && fromSeed >= 0 && toSeed >= fromSeed)) throw new RangeError(`seed range must be 0 <= from <= to, got ${fromSeed}..${toSeed}`);
   if (toSeed - fromSeed + 1 > MAX_SWEEP_SEEDS) throw new RangeError(`at most ${MAX_SWEEP_SEEDS} seeds per sweep, got ${toSeed - fromSeed + 1}`);
   const promises = PROMISES[config.mode];
-  const invariants = Object.fromEntries(INVARIANT_NAMES.map((name) => [name, { promised: promises[name], seedsBroken: 0, status: 'holds', examples: [], ...(name === 'loss' ? { acknowledgedSeeds: 0 } : {}) }])) as unknown as Record<InvariantName, InvariantSweep>;
+  const invariants = Object.fromEntries(INVARIANT_NAMES.map((name) => [name, { promised: promises[name], seedsBroken: 0, status: 'holds', examples: [], count: 0, ...(name === 'loss' ? { acknowledgedSeeds: 0, acknowledgedCount: 0 } : {}) }])) as unknown as Record<InvariantName, InvariantSweep>;
   const faultKindsFired = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
   let events = 0;
   let unsettled = 0;
@@ -77,7 +81,12 @@ export function sweepSeeds(options: SweepOptions): SweepResult {
       if (observed.holds) continue;
       const sweep = invariants[name];
       sweep.seedsBroken++;
-      if (name === 'loss' && (observed.acknowledgedCount ?? 0) > 0) sweep.acknowledgedSeeds = (sweep.acknowledgedSeeds ?? 0) + 1;
+      sweep.count += observed.count;
+      const acknowledged = observed.acknowledgedCount ?? 0;
+      if (name === 'loss' && acknowledged > 0) {
+        sweep.acknowledgedSeeds = (sweep.acknowledgedSeeds ?? 0) + 1;
+        sweep.acknowledgedCount = (sweep.acknowledgedCount ?? 0) + acknowledged;
+      }
       sweep.status = observed.status;
       if (sweep.examples.length < examplesMax) sweep.examples.push(seed);
     }

@@ -25,6 +25,7 @@ import { renderRunReport } from '../../reports/index.js';
 import { addEmitPlanOption, addModeAndSeedOptions, addWorldOptions, buildRunSpec } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { parseInteger } from '../setting-flags.js';
+import { envelope } from '../json-contract.js';
 import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
 
 export const DEFAULT_CHECK_RUNS = 1000;
@@ -179,8 +180,7 @@ function verdictLine(run: CheckRun, color: ReturnType<typeof makeColor>): string
 
 export function checkJson(run: CheckRun): Record<string, unknown> {
   const config = run.spec.config;
-  return {
-    command: 'check',
+  return envelope('check', {
     mode: config.mode,
     seed: config.seed,
     scenario: run.spec.scenario?.name ?? null,
@@ -195,7 +195,7 @@ export function checkJson(run: CheckRun): Record<string, unknown> {
     emittedPlan: run.findings.find((finding) => finding.planFile !== undefined)?.planFile ?? null,
     verdict: checkExitCode(run) === EXIT_VIOLATED ? 'violated' : 'ok',
     stats: { simulationRuns: run.simulationRuns, wallMs: run.wallMs },
-  };
+  });
 }
 
 /** The report of a check: the headline finding's minimal run (or the fault-free baseline) plus the search table. */

@@ -26,6 +26,7 @@ import { renderCompareReport } from '../../reports/index.js';
 import { addEmitPlanOption, addModeAndSeedOptions, addPlanOption, addWorldOptions, buildRunSpec } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { replayCommand } from '../shell-quote.js';
+import { WitnessWriter, envelope } from '../json-contract.js';
 import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
 
 export type CompareValues = RunOptionValues & FindingOutputOptions & ReportOptions;
@@ -167,38 +168,39 @@ export function renderCompare(run: CompareRun, color: ReturnType<typeof makeColo
   return lines.join('\n');
 }
 
+/** One mode's column: its settings, each invariant with its witnesses, and how to replay it. */
+function columnJson(run: CompareRun, column: CompareColumn): Record<string, unknown> {
+  const result = column.result;
+  const witnesses = new WitnessWriter(result);
+  const invariants = INVARIANT_NAMES.map((name) => {
+    const invariant = result.invariants[name];
+    return [name, { promised: invariant.promised, status: invariant.status, count: invariant.count, witnesses: invariant.witnesses.map((witness) => witnesses.witness(invariant, witness)) }];
+  });
+  return {
+    settings: result.config.settings,
+    invariants: Object.fromEntries(invariants),
+    faultsFired: run.plan.faults.length - result.unusedPlanFaults.length,
+    unusedPlanFaults: result.unusedPlanFaults,
+    verdict: result.verdict,
+    traceHash: result.traceHash(),
+    replay: column.replay,
+  };
+}
+
 export function compareJson(run: CompareRun): Record<string, unknown> {
   const config = run.spec.config;
-  return {
-    command: 'compare',
+  return envelope('compare', {
     seed: config.seed,
     scenario: run.spec.scenario?.name ?? null,
     workload: config.workload,
+    topology: config.topology,
     faultsFrom: { mode: config.mode, source: run.planSource },
     plan: run.plan,
     planFile: run.planFile ?? null,
-    modes: Object.fromEntries(
-      run.columns.map((column) => [
-        column.mode,
-        {
-          settings: column.result.config.settings,
-          invariants: Object.fromEntries(
-            INVARIANT_NAMES.map((name) => {
-              const invariant = column.result.invariants[name];
-              return [name, { promised: invariant.promised, status: invariant.status, count: invariant.count, witnesses: invariant.witnesses.map((witness) => witness.summary) }];
-            }),
-          ),
-          faultsFired: run.plan.faults.length - column.result.unusedPlanFaults.length,
-          unusedFaults: column.result.unusedPlanFaults,
-          verdict: column.result.verdict,
-          traceHash: column.result.traceHash(),
-          replay: column.replay,
-        },
-      ]),
-    ),
+    modes: Object.fromEntries(run.columns.map((column) => [column.mode, columnJson(run, column)])),
     verdict: compareExitCode(run) === EXIT_VIOLATED ? 'violated' : 'ok',
     stats: { wallMs: run.wallMs },
-  };
+  });
 }
 
 /** The report of a compare: the invariants x modes table, then one story and diagram per mode that broke. */

@@ -23,6 +23,8 @@ import { renderRunReport } from '../../reports/index.js';
 import { addEmitPlanOption, addModeAndSeedOptions, addPlanOption, addWorldOptions, buildRunSpec } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { replayCommand } from '../shell-quote.js';
+import { envelope } from '../json-contract.js';
+import { faultSourceJson } from '../json-output.js';
 import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
 import { parseInvariant } from './check.js';
 
@@ -148,15 +150,14 @@ function verdictLine(run: ShrinkRun, color: ReturnType<typeof makeColor>): strin
 export function shrinkJson(run: ShrinkRun): Record<string, unknown> {
   const config = run.spec.config;
   const promises = PROMISES[config.mode];
-  return {
-    command: 'shrink',
+  return envelope('shrink', {
     mode: config.mode,
     seed: config.seed,
     scenario: run.spec.scenario?.name ?? null,
     config,
     original: {
-      faultSource: 'plan' in run.spec.faults ? { plan: run.spec.faultsLabel } : { rates: run.spec.faults.rates, spec: run.spec.faultsLabel },
-      injected: run.original.injected,
+      faultSource: faultSourceJson(run.spec),
+      plan: run.original.injected,
       traceHash: run.original.traceHash(),
       replay: replayCommand(run.spec.replayArgs),
       invariants: Object.fromEntries(INVARIANT_NAMES.map((name) => [name, { promised: promises[name], status: run.original.invariants[name].status, count: run.original.invariants[name].count }])),
@@ -166,7 +167,7 @@ export function shrinkJson(run: ShrinkRun): Record<string, unknown> {
     emittedPlan: run.findings.find((finding) => finding.planFile !== undefined)?.planFile ?? null,
     verdict: shrinkExitCode(run) === EXIT_VIOLATED ? 'violated' : 'ok',
     stats: { simulationRuns: run.simulationRuns, wallMs: run.wallMs },
-  };
+  });
 }
 
 /** The report of a shrink: the headline minimal plan's run, or the original run when nothing broke. */

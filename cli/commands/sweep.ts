@@ -15,6 +15,8 @@ import { addModeAndSeedOptions, addPlanOption, addWorldOptions, buildRunSpec } f
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { parseInteger } from '../setting-flags.js';
 import { replayCommand } from '../shell-quote.js';
+import { envelope } from '../json-contract.js';
+import { faultSourceJson } from '../json-output.js';
 import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
 import { runSimulation } from '../../models/engine.js';
 
@@ -74,13 +76,12 @@ function firstViolation(spec: RunSpec, sweep: SweepResult): string | undefined {
 
 export function sweepJson(spec: RunSpec, sweep: SweepResult, fromSeed: number, toSeed: number, wallMs: number): Record<string, unknown> {
   const { seed: _seed, ...config } = spec.config;
-  return {
-    command: 'sweep',
+  return envelope('sweep', {
     mode: spec.config.mode,
     seeds: { from: fromSeed, to: toSeed },
     scenario: spec.scenario?.name ?? null,
     config,
-    faultSource: 'plan' in spec.faults ? { plan: spec.faultsLabel } : { rates: spec.faults.rates, spec: spec.faultsLabel },
+    faultSource: faultSourceJson(spec),
     invariants: sweep.invariants,
     faultKindsFired: sweep.faultKindsFired,
     unsettled: sweep.unsettled,
@@ -89,7 +90,7 @@ export function sweepJson(spec: RunSpec, sweep: SweepResult, fromSeed: number, t
     verdict: sweep.verdict,
     firstViolationReplay: firstViolation(spec, sweep) ?? null,
     stats: { runs: sweep.runs, events: sweep.events, wallMs },
-  };
+  });
 }
 
 export function renderSweep(spec: RunSpec, sweep: SweepResult, fromSeed: number, toSeed: number, color: ReturnType<typeof makeColor>): string {

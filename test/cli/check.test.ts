@@ -80,7 +80,7 @@ describe('simulate --emit-plan / --plan', () => {
         expect(replayed.stderr).toBe('');
         expect(json(replayed).traceHash).toBe(json(recorded).traceHash);
         const parsed = parsePlanText(readFileSync(plan, 'utf8'));
-        expect(parsed.faults).toEqual(json<{ faultPlan: { faults: unknown[] } }>(recorded).faultPlan.faults);
+        expect(parsed.faults).toEqual(json<{ plan: { faults: unknown[] } }>(recorded).plan.faults);
         expect(parsed.meta).toMatchObject({ origin: 'simulate --emit-plan', mode, seed, replay: `simulate --mode ${mode} --seed ${seed} --plan ${plan}` });
       }
     }
@@ -177,7 +177,7 @@ describe('simulate check', () => {
 interface ShrinkJson {
   verdict: string;
   nothingToShrink: string | null;
-  original: { injected: { faults: unknown[] }; traceHash: string };
+  original: { plan: { faults: unknown[] }; traceHash: string };
   findings: { invariant: string; status: string; plan: { faults: unknown[] }; originalFaults: number; replay: string; traceHash: string; planFile: string | null }[];
 }
 
@@ -188,7 +188,7 @@ describe('simulate shrink', () => {
     const output = json<ShrinkJson>(run);
     expect(output.findings.map((finding) => finding.invariant)).toEqual(['duplicates', 'order']);
     for (const finding of output.findings) {
-      expect(finding.originalFaults).toBe(output.original.injected.faults.length);
+      expect(finding.originalFaults).toBe(output.original.plan.faults.length);
       expect(finding.plan.faults.length).toBeLessThanOrEqual(3);
       const replayed = await replay(finding.replay);
       expect(replayed.traceHash).toBe(finding.traceHash);

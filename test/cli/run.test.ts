@@ -16,7 +16,7 @@ interface RunJson {
   mode: string;
   seed: number;
   config: { mode: string; seed: number; settings: Record<string, unknown>; workload: Record<string, unknown>; timing: Record<string, unknown>; limits: Record<string, unknown> };
-  faults: Record<string, number>;
+  faultCounts: Record<string, number>;
   invariants: Record<'loss' | 'duplicates' | 'order' | 'liveness', { promised: boolean; holds: boolean; count: number; status: string; witnesses: { msg: string; summary: string; records: unknown[] }[] }>;
   verdict: string;
   stats: { events: number; virtualTimeMs: number; wallMs: number; traceRecords: number };
@@ -80,7 +80,7 @@ describe.concurrent('--json', () => {
     expect(json.config.settings).toMatchObject({ acks: 'all', commit: 'after-process', enableIdempotence: false, producerBuffer: 'outbox' });
     expect(json.config.workload).toMatchObject({ messages: 40, keys: 4, partitions: 2 });
     expect(Object.keys(json.config.limits).sort()).toEqual(['maxEvents', 'maxVirtualTimeMs', 'progressTimeoutMs']);
-    expect(Object.keys(json.faults).sort()).toEqual(
+    expect(Object.keys(json.faultCounts).sort()).toEqual(
       ['ack-lost', 'commit-lost', 'consumer-crash', 'db-reply-lost', 'fetch-duplicated', 'fetch-lost', 'leader-failover', 'partition', 'processing-error', 'producer-crash', 'request-delayed', 'request-lost'].sort(),
     );
     for (const name of ['loss', 'duplicates', 'order'] as const) {
@@ -106,7 +106,7 @@ describe.concurrent('--json', () => {
     const result = simulate({ mode: 'at-most-once', seed: 11, workload: { messages: 60 }, faults: 'chaos' });
     expect(json.traceHash).toBe(result.traceHash());
     expect(json.stats.events).toBe(result.stats.events);
-    expect(json.faults).toEqual(result.faultCounts);
+    expect(json.faultCounts).toEqual(result.faultCounts);
     for (const name of ['loss', 'duplicates', 'order', 'liveness'] as const) expect(json.invariants[name].count).toBe(result.invariants[name].count);
   });
 

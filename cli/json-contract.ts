@@ -1,0 +1,71 @@
+/**
+ * The versioned `--json` contract every command shares: an envelope (`schemaVersion`, `tool`, `command`), one
+ * witness shape, one name for a fault plan (`plan`) and for counts per fault kind (`faultCounts`). The JSON Schemas
+ * in schemas/ describe it (cli/json-schemas.ts generates them); see README "JSON output" for the compatibility rule.
+ */
+import { describeFault } from '../models/faults/catalog.js';
+import type { InvariantResult, Witness } from '../models/invariants/index.js';
+import type { SimulationResult } from '../models/engine.js';
+import { TraceFacts, explainWitness } from '../reports/index.js';
+import type { Story } from '../reports/index.js';
+import { parkedStory } from '../reports/story-failures.js';
+import { toolVersion } from './report-output.js';
+
+/**
+ * Bumped on a breaking change: a field removed, renamed or given another type or meaning. Adding a field is not
+ * breaking, so readers must ignore fields they do not know.
+ */
+export const SCHEMA_VERSION = 1;
+
+export type CommandName = 'run' | 'check' | 'shrink' | 'compare' | 'sweep';
+
+/** What every `--json` object starts with. */
+export function envelope(command: CommandName, body: Record<string, unknown>): Record<string, unknown> {
+  return { schemaVersion: SCHEMA_VERSION, tool: { name: 'delivery-sim', version: toolVersion() }, command, ...body };
+}
+
+/** Faults a story cites, in words: once each, in trace order. */
+export function storyFaults(story: Story): string[] {
+  const words = story.records.flatMap((record) => (record.kind === 'fault' ? [describeFault(record.fault)] : []));
+  return words.filter((text, index) => words.indexOf(text) === index);
+}
+
+/** A story's mechanism, or null when no story builder recognised it (the summary is all there is). */
+export function storyHow(story: Story): string | null {
+  return story.mechanism === 'see the trace' ? null : story.mechanism;
+}
+
+/** Explains the witnesses of one run in the shape every command prints. */
+export class WitnessWriter {
+  private facts: TraceFacts | undefined;
+  private keys: Map<string, string> | undefined;
+
+  constructor(private readonly result: SimulationResult) {}
+
+  /** `{ msg, key, group?, summary, how, because, records }`: the same shape in run, check, shrink and compare. */
+  witness(invariant: InvariantResult, witness: Witness): Record<string, unknown> {
+    return this.shape(witness, explainWitness(this.factsOf(), invariant, witness));
+  }
+
+  /** A record parked in the dead-letter topic, in the same shape. */
+  parked(witness: Witness): Record<string, unknown> {
+    return this.shape(witness, parkedStory(this.factsOf().scoped(witness.group), witness.msg));
+  }
+
+  private shape(witness: Witness, story: Story | undefined): Record<string, unknown> {
+    this.keys ??= new Map(this.result.workload.map((message) => [message.id, message.key]));
+    return {
+      msg: witness.msg === '' ? null : witness.msg,
+      key: this.keys.get(witness.msg) ?? null,
+      ...(witness.group !== undefined ? { group: witness.group } : {}),
+      summary: witness.summary,
+      how: story === undefined ? null : storyHow(story),
+      because: story === undefined ? [] : storyFaults(story),
+      records: witness.records,
+    };
+  }
+
+  private factsOf(): TraceFacts {
+    return (this.facts ??= new TraceFacts(this.result));
+  }
+}
