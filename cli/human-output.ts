@@ -3,7 +3,7 @@ import type { ChalkInstance } from 'chalk';
 import { plural, trimNumber } from '../reports/format.js';
 import type { SimulationConfig } from '../models/config.js';
 import { describeFault, FAULT_KINDS } from '../models/faults/catalog.js';
-import type { InvariantResult } from '../models/invariants/index.js';
+import type { InvariantResult, InvariantStatus } from '../models/invariants/index.js';
 import { familyOf, modePreset } from '../models/families.js';
 import { INVARIANT_NAMES } from '../models/modes.js';
 import type { SimulationResult } from '../models/engine.js';
@@ -11,6 +11,8 @@ import { settingText } from '../models/settings/spec.js';
 import { TraceFacts, explainWitness } from '../reports/index.js';
 import { storyFaults } from './json-contract.js';
 import type { RunSpec } from './run-options.js';
+import { layoutTable } from './table.js';
+import type { Cell } from './table.js';
 
 /** `key=value ...` of every setting of one component, read off the family's setting specs. */
 function componentLine(config: SimulationConfig, component: string): string {
@@ -37,16 +39,17 @@ export function renderHeader(result: SimulationResult, spec: RunSpec, color: Cha
   const { config } = result;
   const t = config.timing;
   const components = [...new Set(familyOf(config).settings.map((item) => item.component))];
-  return [
-    color.bold(`simulate · ${config.mode} · seed ${config.seed}`) + (spec.scenario ? color.dim(` · scenario ${spec.scenario.name}`) : ''),
-    `  mode        ${modePreset(config).summary}`,
-    `  topology    ${topologyLine(config)}`,
-    `  workload    ${workloadLine(config)}`,
-    ...components.map((component) => `  ${component.padEnd(11)} ${componentLine(config, component)}`),
-    `  timing      faulty phase 0..${t.faultyPhaseMs}ms, latency ${t.latencyMsMin}..${t.latencyMsMax}ms, restart after ${t.restartDelayMs}ms (broker ${t.brokerRestartDelayMs}ms)`,
-    `  limits      ${config.limits.maxEvents} events, ${config.limits.maxVirtualTimeMs}ms virtual time, stalled after ${config.limits.progressTimeoutMs}ms without progress`,
-    `  faults      ${spec.faultsLabel}${'rates' in spec.faults ? ` (${Object.entries(spec.faults.rates).filter(([, rate]) => rate > 0).map(([name, rate]) => `${name}=${rate}`).join(', ') || 'none'})` : ''}`,
+  const rows: [string, string][] = [
+    ['mode', modePreset(config).summary],
+    ['topology', topologyLine(config)],
+    ['workload', workloadLine(config)],
+    ...components.map((component): [string, string] => [component, componentLine(config, component)]),
+    ['timing', `faulty phase 0..${t.faultyPhaseMs}ms, latency ${t.latencyMsMin}..${t.latencyMsMax}ms, restart after ${t.restartDelayMs}ms (broker ${t.brokerRestartDelayMs}ms)`],
+    ['limits', `${config.limits.maxEvents} events, ${config.limits.maxVirtualTimeMs}ms virtual time, stalled after ${config.limits.progressTimeoutMs}ms without progress`],
+    ['faults', `${spec.faultsLabel}${'rates' in spec.faults ? ` (${Object.entries(spec.faults.rates).filter(([, rate]) => rate > 0).map(([name, rate]) => `${name}=${rate}`).join(', ') || 'none'})` : ''}`],
   ];
+  // One blank between label and text, the labels as wide as the longest (a family's new component included).
+  return [color.bold(`simulate · ${config.mode} · seed ${config.seed}`) + (spec.scenario ? color.dim(` · scenario ${spec.scenario.name}`) : ''), ...layoutTable(rows, { gap: ' ' }).map((line) => `  ${line}`)];
 }
 
 function faultLines(result: SimulationResult, color: ChalkInstance): string[] {
@@ -58,10 +61,11 @@ function faultLines(result: SimulationResult, color: ChalkInstance): string[] {
   return lines;
 }
 
-function statusText(invariant: InvariantResult, color: ChalkInstance): string {
-  if (invariant.status === 'holds') return color.green('holds');
-  if (invariant.status === 'VIOLATED') return color.red.bold('VIOLATED');
-  return color.yellow('broken, as expected');
+/** An invariant's status as a table cell, in its colour. */
+export function statusCell(status: InvariantStatus, color: ChalkInstance): Cell {
+  if (status === 'holds') return { text: 'holds', paint: color.green };
+  if (status === 'VIOLATED') return { text: 'VIOLATED', paint: color.red.bold };
+  return { text: 'broken, as expected', paint: color.yellow };
 }
 
 function observedText(invariant: InvariantResult): string {
@@ -69,15 +73,19 @@ function observedText(invariant: InvariantResult): string {
 }
 
 export function renderVerdictTable(result: SimulationResult, color: ChalkInstance): string[] {
-  const observed = INVARIANT_NAMES.map((name) => observedText(result.invariants[name]));
-  // Columns as wide as their widest cell, so "47 (47 acknowledged)" does not push the status out of line.
-  const width = [10, 8, Math.max(8, ...observed.map((text) => text.length))];
-  const lines = [color.bold(['invariant'.padEnd(width[0]), 'promised'.padEnd(width[1]), 'observed'.padEnd(width[2]), 'status'].join('  '))];
+  const table = layoutTable([
+    ['invariant', 'promised', 'observed', 'status'],
+    ...INVARIANT_NAMES.map((name) => {
+      const invariant = result.invariants[name];
+      return [name, invariant.promised ? 'yes' : 'no', observedText(invariant), statusCell(invariant.status, color)];
+    }),
+  ]);
+  const lines = [color.bold(table[0])];
   // The story builder finds the cause even when the fault named another message (a crash while handling m3 re-delivers m2).
   const facts = new TraceFacts(result);
   INVARIANT_NAMES.forEach((name, row) => {
     const invariant = result.invariants[name];
-    lines.push([name.padEnd(width[0]), (invariant.promised ? 'yes' : 'no').padEnd(width[1]), observed[row].padEnd(width[2]), statusText(invariant, color)].join('  '));
+    lines.push(table[row + 1]);
     invariant.witnesses.forEach((witness) => {
       lines.push(color.dim(`    · ${witness.summary}`));
       const story = explainWitness(facts, invariant, witness);

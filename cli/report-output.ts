@@ -10,7 +10,7 @@ import type { CompareReportMeta, RunReportMeta, WallFigures } from '../reports/i
 import type { Finding } from './finding.js';
 import type { RunSpec } from './run-options.js';
 import { checkWritableTarget, writeFileAtomic } from './files.js';
-import { shellQuote } from './shell-quote.js';
+import { replayCommand } from './shell-quote.js';
 
 export interface ReportOptions {
   report?: string;
@@ -35,7 +35,7 @@ export function checkReportTarget(values: ReportOptions & { force?: boolean }): 
  */
 export function reportReplayCommand(args: readonly string[], values: ReportOptions, extraArgs: readonly string[] = []): string {
   const flags = values.report === undefined ? [] : ['--report', values.report];
-  return shellQuote(['simulate', ...args, ...extraArgs, ...flags, ...(values.reportWallTime === true ? ['--report-wall-time'] : [])]);
+  return replayCommand([...args, ...extraArgs, ...flags, ...(values.reportWallTime === true ? ['--report-wall-time'] : [])]);
 }
 
 export function wallFigures(values: ReportOptions, wallMs: number, events: number): WallFigures | undefined {

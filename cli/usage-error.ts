@@ -6,3 +6,5 @@ export class UsageError extends Error {
 export const EXIT_OK = 0;
 export const EXIT_VIOLATED = 1;
 export const EXIT_USAGE = 2;
+/** A bug in simulate, not the user's input. */
+export const EXIT_INTERNAL = 3;

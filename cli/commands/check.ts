@@ -26,6 +26,8 @@ import { addEmitPlanOption, addModeAndSeedOptions, addWorldOptions, buildRunSpec
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { parseInteger } from '../setting-flags.js';
 import { envelope } from '../json-contract.js';
+import { layoutTable } from '../table.js';
+import type { Cell } from '../table.js';
 import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
 
 export const DEFAULT_CHECK_RUNS = 1000;
@@ -156,14 +158,17 @@ export function renderCheck(run: CheckRun, color: ReturnType<typeof makeColor>):
   const config = run.spec.config;
   const [, ...header] = renderHeader(run.baseline, { ...run.spec, faultsLabel: searchLabel(run), faults: { plan: { version: 1, faults: [] } } }, color);
   const lines = [color.bold(`simulate check · ${config.mode} · seed ${config.seed}`) + (run.spec.scenario ? color.dim(` · scenario ${run.spec.scenario.name}`) : ''), ...header, ''];
-  lines.push(color.bold(['invariant'.padEnd(10), 'promised'.padEnd(8), 'result'].join('  ')));
-  for (const search of run.searches) {
-    const result =
-      search.finding === undefined
-        ? color.green(`holds over ${search.plansTried} generated plan${search.plansTried === 1 ? '' : 's'}`)
-        : `${findingStatus(search.finding) === 'VIOLATED' ? color.red.bold('VIOLATED') : color.yellow('broken, as expected')} · minimal plan of ${search.finding.plan.faults.length} fault${search.finding.plan.faults.length === 1 ? '' : 's'}`;
-    lines.push([search.invariant.padEnd(10), (search.promised ? 'yes' : 'no').padEnd(8), result].join('  '));
-  }
+  const table = layoutTable([
+    ['invariant', 'promised', 'result'],
+    ...run.searches.map((search) => {
+      const result: Cell =
+        search.finding === undefined
+          ? { text: `holds over ${search.plansTried} generated plan${search.plansTried === 1 ? '' : 's'}`, paint: color.green }
+          : `${findingStatus(search.finding) === 'VIOLATED' ? color.red.bold('VIOLATED') : color.yellow('broken, as expected')} · minimal plan of ${search.finding.plan.faults.length} fault${search.finding.plan.faults.length === 1 ? '' : 's'}`;
+      return [search.invariant, search.promised ? 'yes' : 'no', result];
+    }),
+  ]);
+  lines.push(color.bold(table[0]), ...table.slice(1));
   for (const finding of run.findings) lines.push('', ...renderFinding(finding, color));
   lines.push(...emitSkippedLine(run.emitPlan, run.findings).map((line) => `\n${line}`));
   lines.push('', color.dim(`${run.simulationRuns} simulation runs`), verdictLine(run, color), '');

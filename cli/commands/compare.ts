@@ -27,6 +27,8 @@ import { addEmitPlanOption, addModeAndSeedOptions, addPlanOption, addWorldOption
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { replayCommand } from '../shell-quote.js';
 import { WitnessWriter, envelope } from '../json-contract.js';
+import { layoutTable } from '../table.js';
+import type { Cell } from '../table.js';
 import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
 
 export type CompareValues = RunOptionValues & FindingOutputOptions & ReportOptions;
@@ -126,11 +128,23 @@ function cellText(status: InvariantStatus, count: number, promised: boolean): st
 
 export function renderCompare(run: CompareRun, color: ReturnType<typeof makeColor>): string {
   const config = run.spec.config;
-  const width = 26;
-  const label = 14;
-  const colorCell = (status: InvariantStatus, text: string): string =>
-    status === 'holds' ? color.green(text) : status === 'VIOLATED' ? color.red.bold(text) : color.yellow(text);
+  const statusCell = (status: InvariantStatus, text: string): Cell => ({
+    text,
+    paint: status === 'holds' ? color.green : status === 'VIOLATED' ? color.red.bold : color.yellow,
+  });
   const faults = run.plan.faults;
+  const table = layoutTable([
+    ['invariant', ...run.columns.map((column) => column.mode)],
+    ...INVARIANT_NAMES.map((name) => [
+      name,
+      ...run.columns.map((column) => {
+        const invariant = column.result.invariants[name];
+        return statusCell(invariant.status, cellText(invariant.status, invariant.count, invariant.promised));
+      }),
+    ]),
+    ['faults fired', ...run.columns.map((column) => `${faults.length - column.result.unusedPlanFaults.length} of ${faults.length}`)],
+    ['verdict', ...run.columns.map((column): Cell => (column.result.verdict === 'violated' ? { text: 'VIOLATED', paint: color.red.bold } : { text: 'ok', paint: color.green }))],
+  ]);
   const lines = [
     color.bold(`simulate compare · seed ${config.seed}`) + (run.spec.scenario ? color.dim(` · scenario ${run.spec.scenario.name}`) : ''),
     `  workload    ${plural(config.workload.messages, 'message')}, ${plural(config.workload.keys, 'key')}, ${plural(config.workload.partitions, 'partition')}, one every ${config.workload.produceIntervalMs} ms`,
@@ -138,24 +152,14 @@ export function renderCompare(run: CompareRun, color: ReturnType<typeof makeColo
     ...faults.slice(0, 12).map((fault, index) => color.dim(`    ${index + 1}. ${describeFault(fault)}`)),
     ...(faults.length > 12 ? [color.dim(`    … ${faults.length - 12} more (--json or --emit-plan lists them all)`)] : []),
     '',
-    color.bold(['invariant'.padEnd(label), ...run.columns.map((column) => column.mode.padEnd(width))].join('').trimEnd()),
+    color.bold(table[0]),
+    ...table.slice(1),
   ];
-  for (const name of INVARIANT_NAMES) {
-    const cells = run.columns.map((column) => {
-      const invariant = column.result.invariants[name];
-      return colorCell(invariant.status, cellText(invariant.status, invariant.count, invariant.promised).padEnd(width));
-    });
-    lines.push([name.padEnd(label), ...cells].join('').trimEnd());
-  }
-  lines.push(['faults fired'.padEnd(label), ...run.columns.map((column) => `${faults.length - column.result.unusedPlanFaults.length} of ${faults.length}`.padEnd(width))].join('').trimEnd());
-  lines.push(['verdict'.padEnd(label), ...run.columns.map((column) => (column.result.verdict === 'violated' ? color.red.bold('VIOLATED'.padEnd(width)) : color.green('ok'.padEnd(width))))].join('').trimEnd());
   lines.push(color.dim('* promised by the mode; (n) messages affected'), '');
   // A long inline plan drowns the table; point at a file instead (the JSON output keeps the full command).
   const long = run.columns.some((column) => column.replay.length > 200);
-  for (const column of run.columns) {
-    const replay = long ? replayCommand([...column.spec.worldArgs, '--plan', 'plan.json']) : column.replay;
-    lines.push(`${column.mode.padEnd(label)} trace hash ${column.result.traceHash()}  replay: ${replay}`);
-  }
+  const replays = run.columns.map((column) => [column.mode, `trace hash ${column.result.traceHash()}  replay: ${long ? replayCommand([...column.spec.worldArgs, '--plan', 'plan.json']) : column.replay}`]);
+  lines.push(...layoutTable(replays));
   if (long) lines.push(color.dim('(write plan.json with --emit-plan plan.json)'));
   const violated = run.columns.filter((column) => column.result.verdict === 'violated').map((column) => column.mode);
   lines.push(

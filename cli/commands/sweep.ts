@@ -10,13 +10,14 @@ import { MAX_SWEEP_SEEDS, sweepSeeds } from '../../properties/sweep.js';
 import type { SweepResult } from '../../properties/sweep.js';
 import { makeColor } from '../color.js';
 import { addOutputOptions } from '../output-options.js';
-import { renderHeader } from '../human-output.js';
+import { renderHeader, statusCell } from '../human-output.js';
 import { addModeAndSeedOptions, addPlanOption, addWorldOptions, buildRunSpec } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { parseInteger } from '../setting-flags.js';
 import { replayCommand } from '../shell-quote.js';
 import { envelope } from '../json-contract.js';
 import { faultSourceJson } from '../json-output.js';
+import { layoutTable } from '../table.js';
 import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
 import { runSimulation } from '../../models/engine.js';
 
@@ -97,12 +98,14 @@ export function renderSweep(spec: RunSpec, sweep: SweepResult, fromSeed: number,
   // The header describes the world; render it from the first seed's run (only the seed differs between runs).
   const [, ...header] = renderHeader(runSimulation(spec.config, spec.faults), spec, color);
   const lines = [color.bold(`simulate sweep · ${spec.config.mode} · seeds ${fromSeed}..${toSeed}`) + (spec.scenario ? color.dim(` · scenario ${spec.scenario.name}`) : ''), ...header, ''];
-  lines.push(color.bold(['invariant'.padEnd(10), 'promised'.padEnd(8), 'seeds broken'.padEnd(16), 'status'.padEnd(20), 'first seeds'].join('  ')));
-  for (const name of INVARIANT_NAMES) {
-    const invariant = sweep.invariants[name];
-    const status = invariant.status === 'holds' ? color.green('holds'.padEnd(20)) : invariant.status === 'VIOLATED' ? color.red.bold('VIOLATED'.padEnd(20)) : color.yellow('broken, as expected'.padEnd(20));
-    lines.push([name.padEnd(10), (invariant.promised ? 'yes' : 'no').padEnd(8), `${invariant.seedsBroken} of ${sweep.runs}`.padEnd(16), status, invariant.examples.join(', ')].join('  ').trimEnd());
-  }
+  const table = layoutTable([
+    ['invariant', 'promised', 'seeds broken', 'status', 'first seeds'],
+    ...INVARIANT_NAMES.map((name) => {
+      const invariant = sweep.invariants[name];
+      return [name, invariant.promised ? 'yes' : 'no', `${invariant.seedsBroken} of ${sweep.runs}`, statusCell(invariant.status, color), invariant.examples.join(', ')];
+    }),
+  ]);
+  lines.push(color.bold(table[0]), ...table.slice(1));
   const fired = FAULT_KINDS.filter((kind) => sweep.faultKindsFired[kind] > 0).map((kind) => `${kind} ${sweep.faultKindsFired[kind]}`);
   lines.push('', `${color.bold('faults')}  seeds in which each kind fired: ${fired.length > 0 ? fired.join(', ') : 'none'}`);
   if (sweep.unsettled > 0) lines.push(color.red(`${sweep.unsettled} seed(s) did not settle (limit or stall): see liveness`));

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePlanText } from '../../index.js';
-import { requireBuiltCli, runCli } from '../helpers/cli.js';
+import { CLI_INVOCATION, requireBuiltCli, runCli, withoutInvocation } from '../helpers/cli.js';
 import type { CliRun } from '../helpers/cli.js';
 
 let dir = '';
@@ -52,8 +52,7 @@ function shellWords(command: string): string[] {
 
 /** Run a printed replay command (`simulate ...`) with --json; returns the parsed output. */
 async function replay(command: string): Promise<{ traceHash: string; invariants: Record<string, { status: string }>; verdict: string }> {
-  const [program, ...args] = shellWords(command);
-  expect(program).toBe('simulate');
+  const args = shellWords(withoutInvocation(command));
   const run = await runCli([...args, '--json']);
   expect(run.stderr).toBe('');
   return JSON.parse(run.stdout) as { traceHash: string; invariants: Record<string, { status: string }>; verdict: string };
@@ -81,7 +80,7 @@ describe('simulate --emit-plan / --plan', () => {
         expect(json(replayed).traceHash).toBe(json(recorded).traceHash);
         const parsed = parsePlanText(readFileSync(plan, 'utf8'));
         expect(parsed.faults).toEqual(json<{ plan: { faults: unknown[] } }>(recorded).plan.faults);
-        expect(parsed.meta).toMatchObject({ origin: 'simulate --emit-plan', mode, seed, replay: `simulate --mode ${mode} --seed ${seed} --plan ${plan}` });
+        expect(parsed.meta).toMatchObject({ origin: 'simulate --emit-plan', mode, seed, replay: `${CLI_INVOCATION} --mode ${mode} --seed ${seed} --plan ${plan}` });
       }
     }
   });
@@ -126,7 +125,7 @@ describe('simulate check', () => {
     expect(loss).toMatchObject({ promised: false, found: true, status: 'broken, as expected', planFile: plan });
     expect(loss.plan?.faults.length).toBeLessThanOrEqual(3);
     expect(Object.keys(output.invariants)).toEqual(['loss']);
-    expect(loss.replay).toBe(`simulate --mode at-most-once --seed 3 --plan ${plan}`);
+    expect(loss.replay).toBe(`${CLI_INVOCATION} --mode at-most-once --seed 3 --plan ${plan}`);
     const replayed = await replay(loss.replay ?? '');
     expect(replayed.traceHash).toBe(loss.traceHash);
     expect(replayed.invariants.loss.status).toBe('broken, as expected');
@@ -142,7 +141,7 @@ describe('simulate check', () => {
     const duplicates = output.invariants.duplicates;
     expect(duplicates).toMatchObject({ promised: false, found: true, status: 'broken, as expected' });
     expect(duplicates.plan?.faults.length).toBeLessThanOrEqual(3);
-    expect(duplicates.replay).toMatch(/^simulate --mode at-least-once --seed 1 --messages 8 --plan '\{"version":1,"faults":\[.*\]\}'$/);
+    expect(withoutInvocation(duplicates.replay ?? '')).toMatch(/^--mode at-least-once --seed 1 --messages 8 --plan '\{"version":1,"faults":\[.*\]\}'$/);
     const replayed = await replay(duplicates.replay ?? '');
     expect(replayed.traceHash).toBe(duplicates.traceHash);
     expect(replayed.invariants.duplicates.status).toBe('broken, as expected');
@@ -160,7 +159,8 @@ describe('simulate check', () => {
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/^loss · VIOLATED \(exactly-once promises no loss\)$/m);
     expect(run.stdout).toMatch(/^ {4}1\. the leader of m\d+'s partition fails right after appending m\d+$/m);
-    expect(run.stdout).toMatch(/^ {2}replay \(trace hash [0-9a-f]{16}\): simulate --mode exactly-once --seed 1 --acks 1 --idempotence false --plan '/m);
+    expect(run.stdout).toContain(`): ${CLI_INVOCATION} --mode exactly-once --seed 1 --acks 1 --idempotence false --plan '`);
+    expect(run.stdout).toMatch(/^ {2}replay \(trace hash [0-9a-f]{16}\): .*--mode exactly-once --seed 1 --acks 1 --idempotence false --plan '/m);
     expect(run.stdout).toMatch(/^verdict: VIOLATED — loss broke although exactly-once promises it \(exit 1\)$/m);
   });
 
@@ -204,7 +204,7 @@ describe('simulate shrink', () => {
     expect(run.status).toBe(0);
     const output = json<ShrinkJson>(run);
     expect(output.findings).toHaveLength(1);
-    expect(output.findings[0]).toMatchObject({ invariant: 'duplicates', planFile: minimal, replay: `simulate --mode at-least-once --seed 3 --plan ${minimal}` });
+    expect(output.findings[0]).toMatchObject({ invariant: 'duplicates', planFile: minimal, replay: `${CLI_INVOCATION} --mode at-least-once --seed 3 --plan ${minimal}` });
     const replayed = await replay(output.findings[0].replay);
     expect(replayed.traceHash).toBe(output.findings[0].traceHash);
     expect(parsePlanText(readFileSync(minimal, 'utf8')).faults).toEqual(output.findings[0].plan.faults);

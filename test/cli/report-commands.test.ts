@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireBuiltCli, runCli } from '../helpers/cli.js';
+import { requireBuiltCli, runCli, withoutInvocation } from '../helpers/cli.js';
 
 let folder: string;
 beforeAll(() => {
@@ -15,11 +15,11 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-/** The first `simulate ...` command in the report's Replay section, as argv words (no quoting needed here). */
+/** The first command in the report's Replay section, as argv words after the program (no quoting needed here). */
 function replayArgs(markdown: string): string[] {
-  const match = /## Replay[\s\S]*?```sh\n(simulate [^\n]+)\n```/.exec(markdown);
+  const match = /## Replay[\s\S]*?```sh\n([^\n]+)\n```/.exec(markdown);
   if (match === null) throw new Error('no replay command in the report');
-  return match[1].split(' ').slice(1);
+  return withoutInvocation(match[1]).split(' ');
 }
 
 const cases: [string, string[], number][] = [

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../models/engine.js';
-import { requireBuiltCli, runCli } from '../helpers/cli.js';
+import { CLI_INVOCATION, requireBuiltCli, runCli, withoutInvocation } from '../helpers/cli.js';
 
 beforeAll(requireBuiltCli);
 
@@ -31,7 +31,7 @@ describe.concurrent('exit codes', () => {
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain('simulate · at-least-once · seed 42');
     expect(run.stdout).toContain('verdict: ok');
-    expect(run.stdout).toContain('replay: simulate --mode at-least-once --seed 42');
+    expect(run.stdout).toContain(`replay: ${CLI_INVOCATION} --mode at-least-once --seed 42`);
   });
 
   it('0 for exactly-once under default faults', async () => {
@@ -50,7 +50,7 @@ describe.concurrent('exit codes', () => {
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/^loss\s+yes\s+1 .*VIOLATED$/m);
     expect(run.stdout).toContain('verdict: VIOLATED — loss broke although at-least-once promises it (exit 1)');
-    expect(run.stdout).toContain('replay: simulate --mode at-least-once --seed 1 --scenario crash-after-early-commit --commit before-process');
+    expect(run.stdout).toContain(`replay: ${CLI_INVOCATION} --mode at-least-once --seed 1 --scenario crash-after-early-commit --commit before-process`);
   });
 
   it('1 for acks=1 with a leader failover under at-least-once (acknowledged loss)', async () => {
@@ -61,9 +61,9 @@ describe.concurrent('exit codes', () => {
 
   it('the printed replay command reproduces the run exactly', async () => {
     const first = await runCli([...VIOLATING, '--seed', '3', '--max-poll-records', '2', '--no-color']);
-    const replay = /replay: simulate (.*)/.exec(first.stdout)?.[1];
+    const replay = /replay: (.*)/.exec(first.stdout)?.[1];
     expect(replay).toBeDefined();
-    const again = await runCli([...(replay as string).split(' '), '--no-color']);
+    const again = await runCli([...withoutInvocation(replay as string).split(' '), '--no-color']);
     expect(again.status).toBe(first.status);
     expect(again.stdout).toBe(first.stdout);
   });
@@ -188,7 +188,7 @@ describe.concurrent('list, --help, --version', () => {
     const run = await runCli(['list']);
     expect(run.status).toBe(0);
     expect(run.stderr).toBe('');
-    for (const heading of ['modes:', 'scenarios:', 'fault rates', 'fault presets:', 'fault kinds', 'settings']) expect(run.stdout).toContain(heading);
+    for (const heading of ['modes:', 'scenarios', 'topologies', 'fault rates', 'fault presets:', 'fault kinds', 'settings']) expect(run.stdout).toContain(heading);
     for (const name of ['at-most-once', 'exactly-once', 'lost-ack-retry', 'dedup-outside-transaction', 'ack-loss', 'leader-failover', '--max-in-flight', '--dedup']) expect(run.stdout).toContain(name);
   });
 
@@ -221,6 +221,40 @@ describe.concurrent('list, --help, --version', () => {
       const run = await runCli([flag]);
       expect(run.status).toBe(0);
       expect(run.stdout.trim()).toBe(manifest.version);
+    }
+  });
+});
+
+describe.concurrent('tables line up whatever their cells hold', () => {
+  it('a wide observed cell ("1 (1 acknowledged)") moves the status column for every row', async () => {
+    const run = await runCli(['--mode', 'at-least-once', '--scenario', 'leader-failover-acks-1', '--no-color']);
+    const lines = run.stdout.split('\n').filter((line) => /^(invariant|loss|duplicates|order|liveness) /.test(line));
+    const column = lines[0].indexOf('status');
+    expect(lines).toHaveLength(5);
+    for (const line of lines.slice(1)) expect(line.slice(column - 2, column), line).toBe('  ');
+    for (const line of lines.slice(1)) expect(line[column], line).toMatch(/\S/);
+    expect(lines[1]).toMatch(/^loss {8}yes {7}1 \(1 acknowledged\) {2}VIOLATED$/);
+  });
+
+  it('the sweep and compare tables: every row starts its cells where the header starts its headings', async () => {
+    const sweep = await runCli(['sweep', '--mode', 'at-most-once', '--seeds', '12', '--no-color']);
+    const compare = await runCli(['compare', '--seed', '3', '--messages', '12', '--no-color']);
+    for (const [output, headings] of [
+      [sweep.stdout, ['promised', 'seeds broken', 'status', 'first seeds']],
+      [compare.stdout, ['at-most-once', 'at-least-once', 'exactly-once']],
+    ] as const) {
+      const lines = output.split('\n');
+      const header = lines.findIndex((line) => line.startsWith('invariant '));
+      const rows = lines.slice(header + 1).filter((line) => /^(loss|duplicates|order|liveness) /.test(line));
+      expect(rows).toHaveLength(4);
+      for (const heading of headings) {
+        const column = lines[header].indexOf(heading);
+        // A row whose last cells are empty ends early (no trailing blanks); the others have their cell right there.
+        for (const row of rows.filter((item) => item.length > column)) {
+          expect(row.slice(column - 2, column), `${heading}: ${row}`).toBe('  ');
+          expect(row[column], `${heading}: ${row}`).toMatch(/\S/);
+        }
+      }
     }
   });
 });

@@ -1,7 +1,21 @@
 /** Running the built CLI (`node dist/cli/main.js`) as a user would, from tests. */
 import { execFile } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import { expect, inject } from 'vitest';
+import { invocationFor } from '../../cli/invocation.js';
 import { CLI_MAIN, ROOT } from './build.js';
+
+/**
+ * How the built CLI names itself in the replay commands it prints (`simulate`, `npx simulate`: it depends on where
+ * it is installed), so tests that compare printed commands hold wherever the project is checked out.
+ */
+export const CLI_INVOCATION = invocationFor(realpathSync(CLI_MAIN));
+
+/** A printed replay command without its program prefix (which must be this install's). */
+export function withoutInvocation(command: string): string {
+  expect(command.startsWith(`${CLI_INVOCATION} `), command).toBe(true);
+  return command.slice(CLI_INVOCATION.length + 1);
+}
 
 export interface CliRun {
   status: number | null;

@@ -4,7 +4,7 @@ import { resolveConfig, runSimulation } from '../../models/engine.js';
 import { FAULT_PRESETS } from '../../models/faults/catalog.js';
 import { INVARIANT_NAMES } from '../../models/modes.js';
 import { sweepSeeds } from '../../properties/sweep.js';
-import { requireBuiltCli, runCli } from '../helpers/cli.js';
+import { requireBuiltCli, runCli, withoutInvocation } from '../helpers/cli.js';
 
 describe('sweepSeeds', () => {
   it('counts, per invariant, exactly the seeds whose own run broke it', () => {
@@ -53,8 +53,8 @@ describe('simulate sweep', () => {
     const run = await runCli(['sweep', '--mode', 'at-least-once', '--producer-buffer', 'memory', '--faults', 'chaos', '--seeds', '30', '--json']);
     expect(run.status).toBe(1);
     const replay = (JSON.parse(run.stdout) as { firstViolationReplay: string }).firstViolationReplay;
-    expect(replay).toMatch(/^simulate --mode at-least-once --seed \d+ --producer-buffer memory --faults chaos$/);
-    const single = await runCli([...replay.split(' ').slice(1), '--json']);
+    expect(withoutInvocation(replay)).toMatch(/^--mode at-least-once --seed \d+ --producer-buffer memory --faults chaos$/);
+    const single = await runCli([...withoutInvocation(replay).split(' '), '--json']);
     expect(single.status).toBe(1);
     expect((JSON.parse(single.stdout) as { invariants: { loss: { status: string } } }).invariants.loss.status).toBe('VIOLATED');
   });

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { requireBuiltCli, runCli } from '../helpers/cli.js';
+import { requireBuiltCli, runCli, withoutInvocation } from '../helpers/cli.js';
 import { mermaidBlocks, parseMermaid } from './mermaid-parser.js';
 
 beforeAll(requireBuiltCli);
@@ -18,9 +18,7 @@ const freshDir = (): string => mkdtempSync(join(tmpdir(), 'simulate-report-'));
 function replayArgs(markdown: string): string[] {
   const match = /^## Replay[\s\S]*?^```sh\n(.*)\n```$/m.exec(markdown);
   if (match === null) throw new Error('no replay command');
-  const words = match[1].split(' ');
-  expect(words[0]).toBe('simulate');
-  return words.slice(1);
+  return withoutInvocation(match[1]).split(' ');
 }
 
 describe('--report', () => {

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { collectCheck } from '../../cli/commands/check.js';
+import { INVOCATION } from '../../cli/invocation.js';
 import { collectCompare } from '../../cli/commands/compare.js';
 import { collectShrink } from '../../cli/commands/shrink.js';
 import type { Finding } from '../../cli/finding.js';
@@ -27,8 +28,8 @@ function shellWords(command: string): string[] {
 
 /** Replays a printed `simulate --mode ... --plan '...'` command in-process, through the CLI's own option parsing. */
 function replay(command: string): ReturnType<typeof runSimulation> {
-  const [program, ...args] = shellWords(command);
-  expect(program).toBe('simulate');
+  expect(command.startsWith(`${INVOCATION} `), command).toBe(true);
+  const args = shellWords(command.slice(INVOCATION.length + 1));
   const values: Record<string, string> = {};
   for (let index = 0; index < args.length; index += 2) values[optionProperty(args[index].slice(2))] = args[index + 1];
   const spec = buildRunSpec(values);
