@@ -3,6 +3,7 @@
  * setting with each mode's value beside it. Everything is read off the spec rows, so a new setting, fault kind
  * or scenario shows up here by itself.
  */
+import { envelope } from '../json-contract.js';
 import type { Command } from 'commander';
 import { FAMILIES } from '../../models/families.js';
 import { FAULT_KINDS, FAULT_PRESETS, INSTANCE_FIELDS, RATE_DESCRIPTIONS, RATE_NAMES, specOf } from '../../models/faults/catalog.js';
@@ -89,8 +90,7 @@ export function renderList(): string {
 
 /** `simulate list --json`: the same catalogue as data, for tools. */
 export function listJson(): Record<string, unknown> {
-  return {
-    command: 'list',
+  return envelope('list', {
     families: Object.values(FAMILIES).map((family) => ({ name: family.name, summary: family.summary, faultKinds: family.faultKinds })),
     modes: MODE_NAMES.map((mode) => ({ name: mode, promises: PROMISES[mode], summary: FAMILIES.kafka.modes[mode].summary })),
     settings: SETTING_FLAGS.map((spec) => ({
@@ -122,5 +122,5 @@ export function listJson(): Record<string, unknown> {
       const fields = Object.keys(spec.fields);
       return { kind, strikes: spec.strikes, rate: spec.rate, summary: spec.summary, fields, instanceFields: fields.filter((field) => INSTANCE_FIELDS.includes(field)), example: spec.example };
     }),
-  };
+  });
 }

@@ -29,7 +29,7 @@ describe.concurrent('simulate list', () => {
     expect(run.status).toBe(0);
     expect(run.stderr).toBe('');
     const list = JSON.parse(run.stdout) as ListJson;
-    expect(list.command).toBe('list');
+    expect(list).toMatchObject({ schemaVersion: 1, tool: { name: 'delivery-sim' }, command: 'list' });
     expect(list.families.map((family) => family.name)).toEqual(Object.keys(FAMILIES));
     expect(list.modes.map((mode) => mode.name)).toEqual(MODE_NAMES);
     expect(list.settings.map((setting) => setting.flag)).toEqual(SETTING_FLAGS.map((spec) => `--${spec.flag}`));
