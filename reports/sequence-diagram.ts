@@ -337,8 +337,11 @@ class Drawer {
     const { invariant, msg = '', msgs } = this.story;
     const facts = this.facts;
     switch (invariant) {
-      case 'duplicates':
-        return `${msg} applied ${timesWord(facts.aboutKind(msg, 'db-commit').length)}`;
+      case 'duplicates': {
+        // The group whose effects the story is about: the one of the effects it cites.
+        const group = this.story.records.find((record): record is EventOf<'db-commit'> => record.kind === 'db-commit')?.group;
+        return `${msg} applied ${timesWord(facts.aboutKind(msg, 'db-commit', group === undefined ? {} : { group }).length)}`;
+      }
       case 'loss':
         return `${msg} lost: ${facts.run.brokerAcked.includes(msg) ? 'acknowledged, ' : ''}never applied`;
       case 'order':
@@ -486,7 +489,7 @@ class Drawer {
     const append = this.facts.aboutKind(record.msg, 'append', { attempt: record.attempt })[0];
     const from = this.broker(record, append?.replica);
     const text = `ack ${record.msg} (attempt ${record.attempt}, offset ${record.offset})`;
-    if (append !== undefined && this.facts.settings.acks === 1) return this.arrow(from, this.at(record.actor, record), '-->>', record, text, { sentBy: append });
+    if (append !== undefined && this.facts.settings.acks === 1) return this.arrow(from, this.at(record.actor, record), '-->>', record, `${text}, received at t=${trimNumber(record.t / 1000)} ms`, { sentBy: append });
     return this.arrow(from, this.at(record.actor, record), '-->>', record, text, { bound: true });
   }
 
@@ -508,10 +511,11 @@ class Drawer {
 
   /** A committed effect, drawn when its write left. */
   dbCommit(record: EventOf<'db-commit'>): Drawn {
-    const effect = this.facts.aboutKind(record.msg, 'db-commit').indexOf(record) + 1;
+    // Each group applies every message once; count this group's effects only (another group's are not duplicates).
+    const effect = this.facts.aboutKind(record.msg, 'db-commit', { group: record.group }).indexOf(record) + 1;
     const write = this.facts.previous(record, is('db-write', { msg: record.msg, attempt: record.attempt }, (candidate) => groupOf(candidate.actor) === record.group));
     // No attempt number here: with a separate dedup transaction the check and the mark count as attempts too.
-    const text = `write ${record.msg}: committed, ${ordinal(effect)} effect of ${record.msg}`;
+    const text = `write ${record.msg}: committed at t=${trimNumber(record.t / 1000)} ms, ${ordinal(effect)} effect of ${record.msg}`;
     if (write === undefined) return this.arrow(this.writerOf(record), 'D', '->>', record, text, { bound: true });
     this.fold(write, record);
     return this.withCheck(write, this.arrow(this.at(write.actor, write), 'D', '->>', record, text, { sentBy: write }));

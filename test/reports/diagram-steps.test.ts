@@ -74,7 +74,11 @@ describe('diagram steps', () => {
       expect(lines, name).toContain('  autonumber');
       expect(lines.indexOf('  autonumber'), name).toBeLessThan(lines.findIndex((line) => line.includes(diagram.steps[0] ?? '\u0000')));
       expect(lines.at(-1), name).toMatch(/^ {2}Note over \S+: outcome: \S/);
-      if (story.invariant === 'duplicates') expect(lines.at(-1), name).toMatch(new RegExp(`outcome: ${story.msg} applied (twice|\\d+ times)$`));
+      if (story.invariant === 'duplicates') {
+        expect(lines.at(-1), name).toMatch(new RegExp(`outcome: ${story.msg} applied (twice|\\d+ times)$`));
+        // Effects are counted within the story's group: its first one is the 1st, whatever other groups did.
+        expect(diagram.steps.find((step) => step.includes(`effect of ${story.msg}`)), name).toMatch(new RegExp(`, 1st effect of ${story.msg}$`));
+      }
       if (story.invariant === 'loss') expect(lines.at(-1), name).toMatch(new RegExp(`outcome: ${story.msg} lost: (acknowledged, )?never applied$`));
     }
   });

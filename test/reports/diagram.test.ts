@@ -47,7 +47,7 @@ describe('sequence diagrams', () => {
     const text = firstDiagram(scenarioRun('lost-ack-retry', 'at-least-once'), 'duplicates');
     expect(text).toMatch(/^ {2}rect rgb\(255, 228, 228\)\n {4}B--xP: t=[\d.]+ ms: ack for m3 \(attempt 1\) LOST\n {2}end$/m);
     expect(text.match(/B->>B: t=[\d.]+ ms: append m3 at offset \d+/g)).toHaveLength(2);
-    expect(text.match(/C->>D: .*committed, (1st|2nd) effect of m3/g)).toHaveLength(2);
+    expect(text.match(/C->>D: .*committed at t=[\d.]+ ms, (1st|2nd) effect of m3/g)).toHaveLength(2);
     expect(text.split('\n').slice(1, 5)).toEqual(['  participant P as Producer', '  participant B as Broker', '  participant C as Consumer', '  participant D as DB']);
   });
 
