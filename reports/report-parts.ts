@@ -8,8 +8,9 @@ import type { InvariantName } from '../models/modes.js';
 import type { SimulationResult } from '../models/engine.js';
 import { at, plural, trimNumber } from './format.js';
 import { code, escapeText, fenced, raw, table } from './markdown.js';
-import { sequenceDiagram } from './sequence-diagram.js';
+import { drawDiagram } from './sequence-diagram.js';
 import { explainInvariant } from './story.js';
+import { storyText } from './story-types.js';
 import type { Story } from './story-types.js';
 import { TraceFacts } from './trace-facts.js';
 
@@ -86,15 +87,18 @@ export function invariantSection(result: SimulationResult, invariant: InvariantR
   const noun = invariant.name === 'liveness' ? 'run' : 'message';
   const heading = `${'#'.repeat(headingLevel)} ${invariant.name}: ${invariant.status} (${plural(invariant.count, noun)})`;
   const out = [heading, ''];
+  // The diagram is drawn first so the first story can cite its step numbers (one numbering for both).
+  const first = stories[0] as Story | undefined;
+  const diagram = first !== undefined && first.records.length > 0 ? drawDiagram(facts, first) : undefined;
   for (const story of stories) {
     const lead = story.msg === '' ? '' : `**${story.msg}** `;
-    out.push(`${lead}*${escapeText(story.mechanism)}.* ${escapeText(story.text)}`, '');
+    out.push(`${lead}*${escapeText(story.mechanism)}.* ${escapeText(storyText(story, story === first ? diagram?.stepOf : undefined))}`, '');
   }
   if (invariant.count > stories.length) out.push(`… and ${invariant.count - stories.length} more (the checker lists ${stories.length}; \`--json\` has every witness).`, '');
-  const first = stories[0];
-  if (first !== undefined && first.records.length > 0) {
+  if (first !== undefined && diagram !== undefined) {
     const subject = first.msg === '' ? 'the end of the run' : first.msgs.join(' and ');
-    out.push(`Sequence diagram of ${subject} (only the steps the story cites; times are virtual):`, '', fenced('mermaid', sequenceDiagram(facts, first)), '');
+    const whose = stories.length > 1 ? 'the first story' : 'the story';
+    out.push(`Sequence diagram of ${subject}: the steps ${whose} cites (its step numbers are this diagram's) and the deliveries behind its writes:`, '', fenced('mermaid', diagram.text), '');
   }
   return out;
 }

@@ -1,45 +1,85 @@
 /**
- * A mermaid `sequenceDiagram` of one story: only the records the story cites (the messages involved, the
- * faults, crashes, restarts, commits), one line each, with the virtual time in every label. Lost messages are
- * failed arrows (`-x`); crashes, restarts, appends and truncations are notes. When a leader failover is part
- * of the story the broker is drawn as its replicas, so the reader sees which replica had the record.
+ * A mermaid `sequenceDiagram` of one story: the records the story cites (the messages involved, the faults,
+ * crashes, restarts, commits), plus what a reader needs to follow them: the delivery (a fetch) that led to each
+ * cited DB write, the dedup check before it and the dedup mark after it when the group dedups in a separate
+ * transaction, and a failed replica's restart before it acts again.
+ *
+ * Every step is a numbered message (`autonumber`): a message between two participants, or a participant's own
+ * step (an append, a crash) as a message to itself, so the story can cite "step 7" and mean the same line.
+ * Every arrow carries its send time; a reply the trace records only on arrival (a fetch response, an acks=all
+ * ack, an offsets answer) says "by t=…": it was sent by then. Lines are ordered by that time. Faulted steps sit
+ * in a red `rect`; a first note states the time convention, a last one the outcome.
  *
  * Each trace kind has its own renderer in one table keyed by kind, so the compiler checks that every kind is
  * drawn (or deliberately left out).
  */
 import type { EventOf, TraceEvent, TraceKind } from '../models/events.js';
+import { msToUs } from '../models/config.js';
 import { specOf } from '../models/faults/catalog.js';
 import type { Fault, FaultKind } from '../models/faults/catalog.js';
 import type { DiagramRole } from '../models/faults/spec.js';
 import { crashMoment } from './fault-words.js';
-import { ordinal, trimNumber } from './format.js';
+import { ordinal, timesWord, trimNumber } from './format.js';
 import { escapeMermaidLabel } from './mermaid-escape.js';
+import { stepKey } from './story-types.js';
 import type { Story } from './story-types.js';
 import { groupOf } from '../models/topology.js';
 import { is, roleOf } from './trace-facts.js';
 import type { TraceFacts } from './trace-facts.js';
 
-/** Lines past this are summarised in one note: a diagram is read at a glance, the trace has the rest. */
+/** Steps past this are summarised in one note: a diagram is read at a glance, the trace has the rest. */
 export const MAX_DIAGRAM_LINES = 40;
+
+/** The background of a faulted step (a light red). */
+const FAULT_FILL = 'rgb(255, 228, 228)';
 
 /** A mermaid participant id: P or P2 (producers), B or B0.. (the broker or its replicas), C or C1_2 (members), D. */
 type Participant = string;
 
+type Style = '->>' | '-->>' | '-x' | '--x';
+
+/** When a message left: a time and the trace position it follows (ties at one instant keep trace order). */
+interface SentAt {
+  t: number;
+  anchor: number;
+}
+
 interface Line {
-  /** Participants the line touches (declared in a fixed order at the top). */
-  uses: Participant[];
+  from: Participant;
+  to: Participant;
+  style: Style;
+  /** The label, already escaped, with its time. */
+  label: string;
+  sent: SentAt;
+  /** Creation order: the last tie-breaker. */
+  order: number;
+  /** The step keys this line stands for (its record's, and any step drawn with it). */
+  keys: string[];
+  fault: boolean;
+}
+
+/** What a diagram needs of a story; with `invariant` it closes with the outcome. */
+export type DiagramStory = Pick<Story, 'records' | 'msgs'> & Partial<Pick<Story, 'invariant' | 'msg'>>;
+
+/** A drawn diagram: its mermaid text and which step number each cited record got. */
+export interface Diagram {
   text: string;
+  /** The step number of a story's step key (undefined when the step is not drawn, or was cut). */
+  readonly stepOf: (key: string) => number | undefined;
+  /** The numbered steps in order: the mermaid statement of step n is `steps[n - 1]`. */
+  steps: readonly string[];
 }
 
-
-const label = (record: TraceEvent, text: string): string => escapeMermaidLabel(`t=${trimNumber(record.t / 1000)} ms: ${text}`);
-
-export function sequenceDiagram(facts: TraceFacts, story: Pick<Story, 'records' | 'msgs'>): string {
-  const drawer = new Drawer(facts, story.records, story.msgs);
-  return drawer.draw();
+export function sequenceDiagram(facts: TraceFacts, story: DiagramStory): string {
+  return drawDiagram(facts, story).text;
 }
 
-type Renderer<K extends TraceKind> = (drawer: Drawer, record: EventOf<K>) => Line | undefined;
+export function drawDiagram(facts: TraceFacts, story: DiagramStory): Diagram {
+  return new Drawer(facts, story).draw();
+}
+
+type Drawn = Line | readonly Line[] | undefined;
+type Renderer<K extends TraceKind> = (drawer: Drawer, record: EventOf<K>) => Drawn;
 
 /** Records that carry no step of their own in a diagram. */
 const none = (): undefined => undefined;
@@ -50,130 +90,160 @@ function givenUpLabel(record: EventOf<'db-given-up'>): string {
   return `${parts.join(' + ')} (${record.msg} given up)`;
 }
 
-
 const RENDERERS: { readonly [K in TraceKind]: Renderer<K> } = {
   // The kernel's records.
   crash: (drawer, record) => drawer.crash(record),
-  restart: (drawer, record) => drawer.note(drawer.at(record.actor, record), record, 'restart'),
+  restart: (drawer, record) => drawer.local(drawer.at(record.actor, record), record, 'restart'),
   heal: none,
-  'partition-start': (drawer, record) => drawer.note(drawer.linkPair(record.link), record, `link cut until t=${trimNumber(record.untilUs / 1000)} ms`),
-  'partition-end': (drawer, record) => drawer.note(drawer.linkPair(record.link), record, 'link repaired'),
-  'partition-drop': (drawer, record) => {
-    return drawer.arrow(drawer.at(record.from, record), drawer.at(record.to, record), '-x', record, `${record.type} dropped: link cut`);
+  'partition-start': (drawer, record) => {
+    const [a, b] = drawer.linkPair(record.link);
+    return drawer.local(a, record, `link to ${drawer.participantName(b)} cut until t=${trimNumber(record.untilUs / 1000)} ms`, { fault: true });
   },
+  'partition-end': (drawer, record) => {
+    const [a, b] = drawer.linkPair(record.link);
+    return drawer.local(a, record, `link to ${drawer.participantName(b)} repaired`);
+  },
+  'partition-drop': (drawer, record) => drawer.arrow(drawer.at(record.from, record), drawer.at(record.to, record), '-x', record, `${record.type} dropped: link cut`, { fault: true }),
   'lost-to-crash': none,
   'limit-hit': none,
   stalled: none,
   // Injected faults, drawn as their spec says (a crash or a lost message drawn on its own line folds its fault in).
   fault: (drawer, record) => drawer.fault(record),
   // The consumer application and the DB.
-  deliver: (drawer, record) => drawer.note(drawer.at(record.actor, record), record, `process ${record.msg} (delivery ${record.delivery})`),
+  deliver: (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `process ${record.msg} (delivery ${record.delivery})`),
   'db-write': (drawer, record) => drawer.dbWrite(record),
-  'dedup-skip': (drawer, record) => drawer.note(drawer.at(record.actor, record), record, `${record.msg} already seen: skip`),
+  'dedup-skip': (drawer, record) => drawer.dedupSkip(record),
   processed: none,
-  'db-gave-up': (drawer, record) => drawer.note(drawer.at(record.actor, record), record, `give up on ${record.msg} (dbRetries=${record.dbRetries})`),
+  'db-gave-up': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `give up on ${record.msg} (dbRetries=${record.dbRetries})`),
   timeout: (drawer, record) => {
     const msg = 'msg' in record ? record.msg : '';
-    return drawer.note(drawer.at(record.actor, record), record, `no answer to ${record.call}${msg === '' ? '' : ` for ${msg}`} (attempt ${record.attempt}): timeout, retry`);
+    return drawer.local(drawer.at(record.actor, record), record, `no answer to ${record.call}${msg === '' ? '' : ` for ${msg}`} (attempt ${record.attempt}): timeout, retry`);
   },
-  'db-commit': (drawer, record) => {
-    const effect = drawer.facts.aboutKind(record.msg, 'db-commit').indexOf(record) + 1;
-    // No attempt number here: with a separate dedup transaction the check and the mark count as attempts too.
-    return drawer.arrow(drawer.writerOf(record), 'D', '->>', record, `write ${record.msg}: committed, ${ordinal(effect)} effect of ${record.msg}`);
-  },
+  'db-commit': (drawer, record) => drawer.dbCommit(record),
   'db-duplicate-skipped': none,
   'db-already-applied': none,
-  'db-given-up': (drawer, record) => drawer.arrow(drawer.writerOf(record), 'D', '->>', record, givenUpLabel(record)),
-  'db-mark-seen': (drawer, record) => drawer.arrow(drawer.writerOf(record), 'D', '->>', record, `mark ${record.msg} as seen`),
-  'processing-failed': (drawer, record) => drawer.note(drawer.at(record.actor, record), record, `business logic throws on ${record.msg} (delivery ${record.delivery})`),
-  'processing-retry': (drawer, record) => drawer.note(drawer.at(record.actor, record), record, `redeliver ${record.msg} in ${trimNumber(record.backoffMs)} ms`),
-  skipped: (drawer, record) => drawer.note(drawer.at(record.actor, record), record, `give up on ${record.msg} after ${record.delivery} deliveries: skip it`),
+  'db-given-up': (drawer, record) => {
+    const sent = drawer.facts.previous(record, (candidate): candidate is TraceEvent => (candidate.kind === 'skipped' || candidate.kind === 'dead-lettered' || (candidate.kind === 'timeout' && candidate.call === 'db-give-up')) && 'msg' in candidate && candidate.msg === record.msg);
+    return drawer.arrow(drawer.writerOf(record), 'D', '->>', record, givenUpLabel(record), sent === undefined ? { bound: true } : { sentBy: sent });
+  },
+  'db-mark-seen': (drawer, record) => drawer.mark(record),
+  'processing-failed': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `business logic throws on ${record.msg} (delivery ${record.delivery})`, { fault: true }),
+  'processing-retry': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `redeliver ${record.msg} in ${trimNumber(record.backoffMs)} ms`),
+  skipped: (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `give up on ${record.msg} after ${record.delivery} deliveries: skip it`),
   // The Kafka producer.
   'session-start': none,
-  'outbox-resend': (drawer, record) => drawer.note(drawer.at(record.actor, record), record, `re-send the outbox: ${record.msgs.join(', ')}`),
-  'buffer-lost': (drawer, record) => drawer.note(drawer.at(record.actor, record), record, `in-memory buffer lost: ${record.msgs.join(', ')}`),
-  handover: (drawer, record) => drawer.note(drawer.at(record.actor, record), record, `handed ${record.msg} by the application`),
+  'outbox-resend': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `re-send the outbox: ${record.msgs.join(', ')}`),
+  'buffer-lost': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `in-memory buffer lost: ${record.msgs.join(', ')}`, { fault: true }),
+  handover: (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `handed ${record.msg} by the application`),
   send: (drawer, record) => drawer.send(record),
   'late-response-ignored': none,
   'produce-error': (drawer, record) => {
-    // The answer comes from the replica that refused, even when it arrives after an election.
+    // The answer comes from the broker that refused, when it refused (even when it arrives after an election).
     const refused = drawer.facts.aboutKind(record.msg, 'produce-refused', { attempt: record.attempt })[0];
-    return drawer.arrow(drawer.broker(refused ?? record), drawer.at(record.actor, record), '-->>', record, `error for ${record.msg} (attempt ${record.attempt}): ${record.error}`);
+    return drawer.arrow(drawer.broker(refused ?? record), drawer.at(record.actor, record), '-->>', record, `error for ${record.msg} (attempt ${record.attempt}): ${record.error}`, refused === undefined ? { bound: true } : { sentBy: refused });
   },
-  acked: (drawer, record) => {
-    const append = drawer.facts.aboutKind(record.msg, 'append', { attempt: record.attempt })[0];
-    return drawer.arrow(drawer.broker(record, append?.replica), drawer.at(record.actor, record), '-->>', record, `ack ${record.msg} (attempt ${record.attempt}, offset ${record.offset})`);
-  },
-  'request-timeout': (drawer, record) => drawer.note(drawer.at(record.actor, record), record, `no answer for ${record.msg} (attempt ${record.attempt}): timeout`),
-  'gave-up': (drawer, record) => drawer.note(drawer.at(record.actor, record), record, `give up on ${record.msg} after ${record.attempts} attempt(s)`),
-  'retry-scheduled': (drawer, record) => drawer.note(drawer.at(record.actor, record), record, `retry ${record.msg} in ${trimNumber(record.backoffMs)} ms`),
+  acked: (drawer, record) => drawer.acked(record),
+  'request-timeout': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `no answer for ${record.msg} (attempt ${record.attempt}): timeout`),
+  'gave-up': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `give up on ${record.msg} after ${record.attempts} attempt(s)`),
+  'retry-scheduled': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `retry ${record.msg} in ${trimNumber(record.backoffMs)} ms`),
   // The Kafka broker.
-  append: (drawer, record) => drawer.note(drawer.broker(record, record.replica), record, `append ${record.msg} at offset ${record.offset}`),
-  'produce-refused': (drawer, record) => drawer.note(drawer.broker(record), record, `refuse ${record.msg}: ${record.error}`),
-  'duplicate-dropped': (drawer, record) => drawer.note(drawer.broker(record), record, `${record.msg} (attempt ${record.attempt}) is a retry: not appended again`),
-  'offset-committed': (drawer, record) => drawer.arrow(drawer.committerOf(record), drawer.broker(record), '->>', record, `commit offset ${record.offset} (stored)`),
+  append: (drawer, record) => drawer.local(drawer.broker(record, record.replica), record, `append ${record.msg} at offset ${record.offset}`),
+  'produce-refused': (drawer, record) => drawer.local(drawer.broker(record), record, `refuse ${record.msg}: ${record.error}`),
+  'duplicate-dropped': (drawer, record) => drawer.local(drawer.broker(record), record, `${record.msg} (attempt ${record.attempt}) is a retry: not appended again`),
+  'offset-committed': (drawer, record) => {
+    const sent = drawer.commitSentFor(record);
+    return drawer.arrow(drawer.committerOf(record), drawer.broker(record), '->>', record, `commit offset ${record.offset} (stored)`, sent === undefined ? { bound: true } : { sentBy: sent });
+  },
   'isr-joined': none,
   'leader-failed': (drawer, record) => {
     const fault = drawer.facts.faultRecordBehind(record);
-    if (fault !== undefined) drawer.consume(fault);
-    return drawer.note(drawer.broker(record, record.replica), record, `leader replica ${record.replica} FAILS${fault === undefined ? '' : ' (injected failover)'}`);
+    if (fault !== undefined) drawer.fold(fault, record);
+    return drawer.local(drawer.broker(record, record.replica), record, `leader replica ${record.replica} FAILS${fault === undefined ? '' : ' (injected failover)'}`, { fault: true, style: '-x' });
   },
   'partition-offline': none,
   // The group coordinator.
-  'rebalance-started': (drawer, record) => drawer.note(drawer.broker(record), record, `group ${record.group} rebalances: ${record.reason}`),
+  'rebalance-started': (drawer, record) => drawer.local(drawer.broker(record), record, `group ${record.group} rebalances: ${record.reason}`),
   rebalanced: (drawer, record) => {
     const shares = Object.entries(record.assignment).map(([member, partitions]) => `${member} gets ${partitions.length === 0 ? 'nothing' : partitions.join(', ')}`);
-    return drawer.note(drawer.broker(record), record, `group ${record.group}, generation ${record.generation}: ${shares.join('; ')}`);
+    return drawer.local(drawer.broker(record), record, `group ${record.group}, generation ${record.generation}: ${shares.join('; ')}`);
   },
-  'member-expired': (drawer, record) => drawer.note(drawer.broker(record), record, `no heartbeat from ${record.member} for session.timeout.ms: removed from ${record.group}`),
-  'member-left': (drawer, record) => drawer.note(drawer.broker(record), record, `${record.member} left ${record.group}`),
-  'member-removed': (drawer, record) => drawer.note(drawer.broker(record), record, `${record.member} did not rejoin in time: removed from ${record.group}`),
-  'commit-rejected': (drawer, record) => drawer.note(drawer.broker(record), record, `refuse ${record.member}'s commit of offset ${record.offset}: ${record.error}`),
-  'leader-elected': (drawer, record) => drawer.note(drawer.broker(record, record.replica), record, `replica ${record.replica} elected leader, log ends at offset ${record.logEnd}`),
-  'replica-restarted': none,
-  'dlt-append': (drawer, record) => drawer.note(drawer.broker(record), record, `${record.msg} parked in ${record.topic} (offset ${record.offset})`),
-  truncated: (drawer, record) => drawer.note(drawer.broker(record, record.replica), record, `replica ${record.replica} truncates ${record.msgs.join(', ')} from offset ${record.fromOffset}`),
+  'member-expired': (drawer, record) => drawer.local(drawer.broker(record), record, `no heartbeat from ${record.member} for session.timeout.ms: removed from ${record.group}`),
+  'member-left': (drawer, record) => drawer.local(drawer.broker(record), record, `${record.member} left ${record.group}`),
+  'member-removed': (drawer, record) => drawer.local(drawer.broker(record), record, `${record.member} did not rejoin in time: removed from ${record.group}`),
+  'commit-rejected': (drawer, record) => drawer.local(drawer.broker(record), record, `refuse ${record.member}'s commit of offset ${record.offset}: ${record.error}`),
+  'leader-elected': (drawer, record) => drawer.local(drawer.broker(record, record.replica), record, `replica ${record.replica} elected leader, log ends at offset ${record.logEnd}`),
+  'replica-restarted': (drawer, record) => drawer.local(drawer.broker(record, record.replica), record, `replica ${record.replica} restarts${record.inSync ? '' : ', out of sync'}`),
+  'dlt-append': (drawer, record) => drawer.local(drawer.broker(record), record, `${record.msg} parked in ${record.topic} (offset ${record.offset})`),
+  truncated: (drawer, record) => drawer.local(drawer.broker(record, record.replica), record, `replica ${record.replica} truncates ${record.msgs.join(', ')} from offset ${record.fromOffset}`),
   // The Kafka consumer client.
   resumed: (drawer, record) => {
     const from: Participant = record.from === 'db' ? 'D' : drawer.broker(record);
-    return drawer.arrow(from, drawer.at(record.actor, record), '-->>', record, `committed offset ${record.positions[drawer.partition] ?? '?'}: resume there`);
+    return drawer.arrow(from, drawer.at(record.actor, record), '-->>', record, `committed offset ${record.positions[drawer.partition] ?? '?'}: resume there`, { bound: true });
   },
   'stale-fetch-discarded': none,
-  assigned: (drawer, record) => drawer.note(drawer.at(record.actor, record), record, `joined ${record.group} (generation ${record.generation}): partitions ${record.partitions.length === 0 ? 'none' : record.partitions.join(', ')}`),
-  revoked: (drawer, record) => drawer.note(drawer.at(record.actor, record), record, `gives up partitions ${record.partitions.join(', ')} to rejoin ${record.group}`),
+  assigned: (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `joined ${record.group} (generation ${record.generation}): partitions ${record.partitions.length === 0 ? 'none' : record.partitions.join(', ')}`),
+  revoked: (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `gives up partitions ${record.partitions.join(', ')} to rejoin ${record.group}`),
   'rejoin-needed': none,
   'left-group': (drawer, record) =>
-    drawer.note(drawer.at(record.actor, record), record, `did not poll for max.poll.interval.ms: ${record.sentLeaveGroup ? `leaves ${record.group}` : `drops its generation (static member: no LeaveGroup, the session decides)`}`),
-  'dead-lettered': (drawer, record) => drawer.arrow(drawer.at(record.actor, record), drawer.broker(record), '->>', record, `publish ${record.msg} to ${record.topic}`),
-  'commit-failed': (drawer, record) => drawer.arrow(drawer.broker(record), drawer.at(record.actor, record), '-->>', record, `commit of offset ${record.offset} refused: ${record.error}`),
-  fetched: (drawer, record) => drawer.arrow(drawer.broker(record), drawer.at(record.actor, record), '->>', record, `fetch from offset ${record.fromOffset}: ${record.msgs.join(', ')}`),
+    drawer.local(drawer.at(record.actor, record), record, `did not poll for max.poll.interval.ms: ${record.sentLeaveGroup ? `leaves ${record.group}` : `drops its generation (static member: no LeaveGroup, the session decides)`}`),
+  'dead-lettered': (drawer, record) => {
+    // The record is written when the broker's answer arrives; the publish left after the last failure (or a timeout).
+    const sent = drawer.facts.previous(record, (candidate): candidate is TraceEvent => candidate.actor === record.actor && ((candidate.kind === 'processing-failed' && candidate.msg === record.msg) || (candidate.kind === 'timeout' && candidate.call === 'dead-letter' && candidate.msg === record.msg)));
+    return drawer.arrow(drawer.at(record.actor, record), drawer.broker(record), '->>', record, `publish ${record.msg} to ${record.topic}`, sent === undefined ? { bound: true } : { sentBy: sent });
+  },
+  'commit-failed': (drawer, record) => {
+    const rejected = drawer.facts.previous(record, is('commit-rejected', { partition: record.partition, offset: record.offset, attempt: record.attempt }));
+    return drawer.arrow(drawer.broker(rejected ?? record), drawer.at(record.actor, record), '-->>', record, `commit of offset ${record.offset} refused: ${record.error}`, rejected === undefined ? { bound: true } : { sentBy: rejected });
+  },
+  // A fetch response is traced when it arrives: the diagram can only say it was sent by then.
+  fetched: (drawer, record) => drawer.arrow(drawer.broker(record), drawer.at(record.actor, record), '->>', record, `deliver ${record.msgs.join(', ')} (fetch from offset ${record.fromOffset})`, { bound: true }),
   'commit-sent': (drawer, record) => drawer.commit(record),
   'auto-commit-sent': (drawer, record) => drawer.commit(record),
 };
 
+/** Kinds of consumer-side records that stand for a DB write of a delivered record: each is drawn after its delivery. */
+const WRITE_KINDS: ReadonlySet<TraceKind> = new Set<TraceKind>(['deliver', 'db-write', 'db-commit', 'dedup-skip', 'db-given-up']);
+
+interface ArrowOptions {
+  /** The record at whose moment the message left (default: the line's own record). */
+  sentBy?: TraceEvent;
+  /** A send moment the trace has no record of (derived). */
+  sentAt?: SentAt;
+  /** The trace records only the arrival: label "by t=" (sent by then). */
+  bound?: boolean;
+  fault?: boolean;
+  /** The step key, when the line is not its record's own step. */
+  key?: string;
+}
+
 class Drawer {
-  private readonly cited: Set<TraceEvent>;
+  /** Records drawn: the story's, and the context added around them. */
+  private readonly drawn: Set<TraceEvent>;
+  /** Records drawn inside another record's line (a fault inside its crash, a stored commit inside its send). */
+  private readonly folded = new Map<TraceEvent, TraceEvent>();
   /** Display names of the producer and member participants drawn. */
   private readonly names = new Map<Participant, string>();
-  private readonly consumed = new Set<TraceEvent>();
+  private readonly checked = new Set<TraceEvent>();
   private readonly replicas: boolean;
   readonly partition: number;
   private readonly leaderChanges: { index: number; leader: number }[] = [];
+  private order = 0;
+  private boundUsed = false;
 
   constructor(
     readonly facts: TraceFacts,
-    private readonly records: readonly TraceEvent[],
-    msgs: readonly string[],
+    private readonly story: DiagramStory,
   ) {
-    this.cited = new Set(records);
-    // A crash or a leader failure is drawn once, with the injected fault that caused it folded into its note.
+    const records = story.records;
+    this.drawn = new Set(records);
+    // A crash or a leader failure is drawn once, with the injected fault that caused it folded into its line.
     for (const record of records) {
       if (record.kind === 'crash' || record.kind === 'leader-failed') {
         const fault = facts.faultRecordBehind(record);
-        if (fault !== undefined) this.consumed.add(fault);
+        if (fault !== undefined) this.folded.set(fault, record);
       }
     }
-    this.partition = facts.message(msgs[0] ?? '')?.partition ?? 0;
+    this.partition = facts.message(story.msgs[0] ?? '')?.partition ?? 0;
     // Replicas matter when the story has a failover in it; otherwise one "Broker" reads better.
     this.replicas = records.some((record) => record.kind === 'leader-failed' || record.kind === 'leader-elected' || record.kind === 'truncated');
     if (this.replicas) {
@@ -182,31 +252,116 @@ class Drawer {
         if (record.kind === 'leader-elected' && record.partition === this.partition) this.leaderChanges.push({ index, leader: record.replica });
       });
     }
+    this.addContext(records);
   }
 
-  draw(): string {
+  /**
+   * What a reader needs around the cited records: the delivery behind each write (so no write appears from
+   * nowhere), the dedup mark after a commit when the group marks in a separate transaction (or its absence
+   * after a crash), and a failed replica's restart before it acts again.
+   */
+  private addContext(records: readonly TraceEvent[]): void {
+    const facts = this.facts;
+    for (const record of records) {
+      if (WRITE_KINDS.has(record.kind) && 'msg' in record && typeof record.msg === 'string') {
+        const delivery = facts.deliveryOf(record.msg, this.consumerOf(record), record);
+        if (delivery !== undefined) this.drawn.add(delivery);
+      }
+      if (record.kind === 'db-commit' && facts.settings.dedup === 'separate-transaction') {
+        const nextDelivery = facts.next(record, is('deliver', { msg: record.msg }));
+        const mark = facts.next(record, is('db-mark-seen', { msg: record.msg, group: record.group }), nextDelivery);
+        if (mark !== undefined) this.drawn.add(mark);
+      }
+    }
+    for (const record of records) {
+      if (record.kind !== 'leader-failed') continue;
+      const restart = facts.next(record, is('replica-restarted', { partition: record.partition, replica: record.replica }));
+      if (restart === undefined) continue;
+      const actsAgain = [...this.drawn].some((other) => facts.indexOf(other) > facts.indexOf(restart) && 'replica' in other && other.replica === record.replica && other.kind !== 'leader-failed');
+      if (actsAgain) this.drawn.add(restart);
+    }
+  }
+
+  /** The consumer instance behind a consumer-side or DB record about a delivered record. */
+  private consumerOf(record: TraceEvent): string {
+    if (roleOf(record.actor) === 'consumer') return record.actor;
+    if (record.kind === 'db-commit') return this.facts.previous(record, is('db-write', { msg: record.msg, attempt: record.attempt }))?.actor ?? this.facts.topology.consumers[0];
+    return this.facts.topology.consumers[0];
+  }
+
+  draw(): Diagram {
+    const records = [...this.drawn].sort((a, b) => this.facts.indexOf(a) - this.facts.indexOf(b));
     const lines: Line[] = [];
-    for (const record of this.records) {
-      if (this.consumed.has(record)) continue;
-      const line = (RENDERERS[record.kind] as Renderer<TraceKind>)(this, record);
-      if (line !== undefined) lines.push(line);
+    for (const record of records) {
+      if (this.folded.has(record)) continue;
+      const drawn = (RENDERERS[record.kind] as Renderer<TraceKind>)(this, record);
+      if (drawn === undefined) continue;
+      if ('from' in drawn) lines.push(drawn);
+      else lines.push(...drawn);
     }
-    let shown = lines;
-    if (lines.length > MAX_DIAGRAM_LINES) {
-      shown = lines.slice(0, MAX_DIAGRAM_LINES - 1);
-      const rest = lines.length - shown.length;
-        const first = lines[0]?.uses[0] ?? 'P';
-      shown.push({ uses: [first], text: `Note over ${first}: ${escapeMermaidLabel(`... ${rest} more steps: see the full trace (--trace)`)}` });
+    lines.sort((a, b) => a.sent.t - b.sent.t || a.sent.anchor - b.sent.anchor || a.order - b.order);
+    const shown = lines.length > MAX_DIAGRAM_LINES ? lines.slice(0, MAX_DIAGRAM_LINES - 1) : lines;
+    const stepOfKey = new Map<string, number>();
+    shown.forEach((line, index) => {
+      for (const key of line.keys) if (!stepOfKey.has(key)) stepOfKey.set(key, index + 1);
+    });
+    for (const [record, into] of this.folded) {
+      let owner = into;
+      while (this.folded.has(owner)) owner = this.folded.get(owner) as TraceEvent;
+      const step = stepOfKey.get(this.key(owner));
+      if (step !== undefined) stepOfKey.set(this.key(record), step);
     }
-    const used = new Set<Participant>(shown.flatMap((line) => line.uses));
+
+    const used = new Set<Participant>(shown.flatMap((line) => [line.from, line.to]));
+    if (used.size === 0) used.add('B');
     // Producers, the broker (or its replicas), the group members, the DB: left to right as messages flow.
-    const order: Participant[] = [...this.ids('P', used), ...this.replicaIds(used), 'B', ...this.ids('C', used), 'D'];
-    const header = order.filter((id) => used.has(id)).map((id) => `  participant ${id} as ${escapeMermaidLabel(this.participantName(id))}`);
-    return ['sequenceDiagram', ...header, ...shown.map((line) => `  ${line.text}`)].join('\n');
+    const order: Participant[] = [...this.ids('P', used), ...this.replicaIds(used), 'B', ...this.ids('C', used), 'D'].filter((id) => used.has(id));
+    const span = order.length === 1 ? order[0] : `${order[0]},${order[order.length - 1]}`;
+    const note = (text: string): string => `  Note over ${span}: ${escapeMermaidLabel(text)}`;
+    const statements = shown.map((line) => `${line.from}${line.style}${line.to}: ${line.label}`);
+    const body: string[] = [];
+    shown.forEach((line, index) => {
+      if (line.fault) body.push(`  rect ${FAULT_FILL}`, `    ${statements[index]}`, '  end');
+      else body.push(`  ${statements[index]}`);
+    });
+    const convention = `times are virtual. t= is when each message was sent${this.boundUsed ? '. by t= marks a reply the trace records only on arrival: it was sent by then' : ''}`;
+    const out = ['sequenceDiagram', ...order.map((id) => `  participant ${id} as ${escapeMermaidLabel(this.participantName(id))}`), '  autonumber', note(convention), ...body];
+    if (lines.length > shown.length) out.push(note(`... ${lines.length - shown.length} more steps: see the full trace (--trace)`));
+    const outcome = this.outcome();
+    if (outcome !== undefined) out.push(note(`outcome: ${outcome}`));
+    return { text: out.join('\n'), stepOf: (key) => stepOfKey.get(key), steps: statements };
   }
 
-  consume(record: TraceEvent): void {
-    this.consumed.add(record);
+  /** The story's outcome in a few words, for the closing note. */
+  private outcome(): string | undefined {
+    const { invariant, msg = '', msgs } = this.story;
+    const facts = this.facts;
+    switch (invariant) {
+      case 'duplicates': {
+        // The group whose effects the story is about: the one of the effects it cites.
+        const group = this.story.records.find((record): record is EventOf<'db-commit'> => record.kind === 'db-commit')?.group;
+        return `${msg} applied ${timesWord(facts.aboutKind(msg, 'db-commit', group === undefined ? {} : { group }).length)}`;
+      }
+      case 'loss':
+        return `${msg} lost: ${facts.run.brokerAcked.includes(msg) ? 'acknowledged, ' : ''}never applied`;
+      case 'order':
+        return msgs.length > 1 ? `${msgs[0]} applied after ${msgs[1]}, which was handed over later` : `${msg} applied out of order`;
+      case 'liveness':
+        return 'the run never settled';
+      case 'parked':
+        return `${msg} parked in the dead-letter topic, never applied`;
+      default:
+        return undefined;
+    }
+  }
+
+  key(record: TraceEvent): string {
+    return stepKey(this.facts, record);
+  }
+
+  /** Draw `record` inside `into`'s line: a story citing it points at that line. */
+  fold(record: TraceEvent, into: TraceEvent): void {
+    this.folded.set(record, into);
   }
 
   private replicaIds(used: Set<Participant>): Participant[] {
@@ -219,13 +374,14 @@ class Drawer {
     return all.filter((id) => used.has(id));
   }
 
-  private participantName(id: Participant): string {
+  participantName(id: Participant): string {
     const named = this.names.get(id);
     if (named !== undefined) return named;
-    if (id === 'B') return 'Broker';
     if (id === 'D') return 'DB';
     const partitions = this.facts.config.workload.partitions;
-    return `Broker replica ${id.slice(1)}${partitions > 1 ? ` (partition ${this.partition})` : ''}`;
+    const which = partitions > 1 ? ` (partition ${this.partition})` : '';
+    if (id === 'B') return this.replicas ? `Broker, no leader${which}` : 'Broker';
+    return `Broker replica ${id.slice(1)}${which}`;
   }
 
   /**
@@ -234,7 +390,7 @@ class Drawer {
    */
   at(actor: string, record: TraceEvent | undefined): Participant {
     const role = roleOf(actor);
-    if (role === 'broker') return this.broker(record ?? this.records[0]);
+    if (role === 'broker') return this.broker(record ?? this.story.records[0]);
     if (role === 'db') return 'D';
     if (role === 'producer') return this.named(this.facts.topology.producers.length === 1 ? 'P' : `P${actor.slice(1)}`, this.facts.topology.producers.length === 1 ? 'Producer' : `Producer ${actor}`);
     if (role === 'consumer') {
@@ -256,50 +412,57 @@ class Drawer {
     return this.at(write?.actor ?? this.facts.topology.consumers[0], record);
   }
 
-  /** The member whose commit the broker stored. */
-  committerOf(record: EventOf<'offset-committed'>): Participant {
-    const sent = this.facts.previous(record, (candidate): candidate is EventOf<'commit-sent' | 'auto-commit-sent'> => (candidate.kind === 'commit-sent' || candidate.kind === 'auto-commit-sent') && candidate.partition === record.partition && candidate.offset === record.offset && groupOf(candidate.actor) === record.group);
-    return this.at(sent?.actor ?? this.facts.topology.consumers[0], record);
+  /** The commit (or auto-commit) a stored offset answers. */
+  commitSentFor(record: EventOf<'offset-committed'>): EventOf<'commit-sent' | 'auto-commit-sent'> | undefined {
+    return this.facts.previous(record, (candidate): candidate is EventOf<'commit-sent' | 'auto-commit-sent'> => (candidate.kind === 'commit-sent' || candidate.kind === 'auto-commit-sent') && candidate.partition === record.partition && candidate.offset === record.offset && groupOf(candidate.actor) === record.group);
   }
 
-  /** The broker participant for a record: the replica that handled it when replicas are drawn. */
+  /** The member whose commit the broker stored. */
+  committerOf(record: EventOf<'offset-committed'>): Participant {
+    return this.at(this.commitSentFor(record)?.actor ?? this.facts.topology.consumers[0], record);
+  }
+
+  /** The broker participant for a record: the replica that handled it when replicas are drawn ('B' while none leads). */
   broker(record: TraceEvent, replica?: number): Participant {
     if (!this.replicas) return 'B';
     if (replica !== undefined) return `B${replica}`;
-    return `B${this.leaderAt(record)}`;
+    const leader = this.leaderAt(record);
+    return leader < 0 ? 'B' : `B${leader}`;
   }
 
-  /** The partition's leader when `record` happened (the last one before, while it has none). */
+  /** The partition's leader when `record` happened (-1 between a failure and the next election). */
   private leaderAt(record: TraceEvent): number {
     const index = this.facts.indexOf(record);
     let leader = 0;
-    let last = 0;
     for (const change of this.leaderChanges) {
       if (change.index > index) break;
-      if (change.leader >= 0) last = change.leader;
       leader = change.leader;
     }
-    return leader >= 0 ? leader : last;
+    return leader;
   }
 
   private citedFault<K extends FaultKind>(kind: K, fields: Partial<Extract<Fault, { kind: K }>>): TraceEvent | undefined {
     const fault = this.facts.faultRecord(kind, fields);
-    return fault !== undefined && this.cited.has(fault) ? fault : undefined;
+    return fault !== undefined && this.drawn.has(fault) ? fault : undefined;
   }
 
   private citedDropAfter(record: TraceEvent): TraceEvent | undefined {
     const index = this.facts.indexOf(record);
     const next = this.facts.records[index + 1];
-    return next !== undefined && next.kind === 'partition-drop' && next.t === record.t && this.cited.has(next) ? next : undefined;
+    return next !== undefined && next.kind === 'partition-drop' && next.t === record.t && this.drawn.has(next) ? next : undefined;
   }
 
-  arrow(from: Participant, to: Participant, style: '->>' | '-->>' | '-x' | '--x', record: TraceEvent, text: string): Line {
-    return { uses: [from, to], text: `${from}${style}${to}: ${label(record, text)}` };
+  arrow(from: Participant, to: Participant, style: Style, record: TraceEvent, text: string, options: ArrowOptions = {}): Line {
+    const by = options.sentBy ?? record;
+    const sent = options.sentAt ?? { t: by.t, anchor: this.facts.indexOf(by) };
+    if (options.bound === true) this.boundUsed = true;
+    const time = `${options.bound === true ? 'by ' : ''}t=${trimNumber(sent.t / 1000)} ms`;
+    return { from, to, style, label: escapeMermaidLabel(`${time}: ${text}`), sent, order: this.order++, keys: [options.key ?? this.key(record)], fault: options.fault ?? false };
   }
 
-  note(over: Participant | readonly [Participant, Participant], record: TraceEvent, text: string): Line {
-    const list: Participant[] = typeof over === 'string' ? [over] : [...over];
-    return { uses: list, text: `Note over ${list.join(',')}: ${label(record, text)}` };
+  /** A participant's own step (an append, a crash, a timeout): a message to itself, so it is numbered too. */
+  local(participant: Participant, record: TraceEvent, text: string, options: { fault?: boolean; style?: Style } = {}): Line {
+    return this.arrow(participant, participant, options.style ?? '->>', record, text, { fault: options.fault });
   }
 
   send(record: EventOf<'send'>): Line {
@@ -309,38 +472,102 @@ class Drawer {
     const lost = this.citedFault('request-lost', { message: msg, attempt });
     const drop = this.citedDropAfter(record);
     const delayed = this.citedFault('request-delayed', { message: msg, attempt });
-    for (const folded of [lost, drop, delayed]) if (folded !== undefined) this.consumed.add(folded);
+    for (const folded of [lost, drop, delayed]) if (folded !== undefined) this.fold(folded, record);
     const producer = this.at(record.actor, record);
-    if (lost !== undefined) return this.arrow(producer, target, '-x', record, `produce ${msg} (attempt ${attempt}) LOST`);
-    if (drop !== undefined) return this.arrow(producer, target, '-x', record, `produce ${msg} (attempt ${attempt}) dropped: link cut`);
+    if (lost !== undefined) return this.arrow(producer, target, '-x', record, `produce ${msg} (attempt ${attempt}) LOST`, { fault: true });
+    if (drop !== undefined) return this.arrow(producer, target, '-x', record, `produce ${msg} (attempt ${attempt}) dropped: link cut`, { fault: true });
     const delayFault = delayed?.kind === 'fault' && delayed.fault.kind === 'request-delayed' ? delayed.fault : undefined;
     const held = delayFault === undefined ? '' : `, held up ${trimNumber(delayFault.delayMs)} ms`;
-    return this.arrow(producer, target, '->>', record, `produce ${msg} (attempt ${attempt}${held})`);
+    return this.arrow(producer, target, '->>', record, `produce ${msg} (attempt ${attempt}${held})`, { fault: delayFault !== undefined });
   }
 
-  dbWrite(record: EventOf<'db-write'>): Line | undefined {
+  /**
+   * The broker's ack: with acks=1 the leader answers right after its own append, so it left then; otherwise the
+   * trace records only its arrival.
+   */
+  acked(record: EventOf<'acked'>): Line {
+    const append = this.facts.aboutKind(record.msg, 'append', { attempt: record.attempt })[0];
+    const from = this.broker(record, append?.replica);
+    const text = `ack ${record.msg} (attempt ${record.attempt}, offset ${record.offset})`;
+    if (append !== undefined && this.facts.settings.acks === 1) return this.arrow(from, this.at(record.actor, record), '-->>', record, `${text}, received at t=${trimNumber(record.t / 1000)} ms`, { sentBy: append });
+    return this.arrow(from, this.at(record.actor, record), '-->>', record, text, { bound: true });
+  }
+
+  dbWrite(record: EventOf<'db-write'>): Drawn {
+    const member = this.at(record.actor, record);
     const drop = this.citedDropAfter(record);
     if (drop !== undefined) {
-      this.consumed.add(drop);
-      return this.arrow(this.at(record.actor, record), 'D', '-x', record, `write ${record.msg} (attempt ${record.attempt}) dropped: link cut`);
+      this.fold(drop, record);
+      return this.withCheck(record, this.arrow(member, 'D', '-x', record, `write ${record.msg} (attempt ${record.attempt}) dropped: link cut`, { fault: true }));
     }
     const commit = this.facts.aboutKind(record.msg, 'db-commit', { attempt: record.attempt })[0];
-    // The commit line says it all when both are cited.
-    if (commit !== undefined && this.cited.has(commit)) return undefined;
-    return this.arrow(this.at(record.actor, record), 'D', '->>', record, `write ${record.msg} (attempt ${record.attempt})`);
+    // The commit line says it all when both are drawn.
+    if (commit !== undefined && this.drawn.has(commit)) {
+      this.fold(record, commit);
+      return undefined;
+    }
+    return this.withCheck(record, this.arrow(member, 'D', '->>', record, `write ${record.msg} (attempt ${record.attempt})`));
+  }
+
+  /** A committed effect, drawn when its write left. */
+  dbCommit(record: EventOf<'db-commit'>): Drawn {
+    // Each group applies every message once; count this group's effects only (another group's are not duplicates).
+    const effect = this.facts.aboutKind(record.msg, 'db-commit', { group: record.group }).indexOf(record) + 1;
+    const write = this.facts.previous(record, is('db-write', { msg: record.msg, attempt: record.attempt }, (candidate) => groupOf(candidate.actor) === record.group));
+    // No attempt number here: with a separate dedup transaction the check and the mark count as attempts too.
+    const text = `write ${record.msg}: committed at t=${trimNumber(record.t / 1000)} ms, ${ordinal(effect)} effect of ${record.msg}`;
+    if (write === undefined) return this.arrow(this.writerOf(record), 'D', '->>', record, text, { bound: true });
+    this.fold(write, record);
+    return this.withCheck(write, this.arrow(this.at(write.actor, write), 'D', '->>', record, text, { sentBy: write }));
+  }
+
+  /**
+   * The dedup check before the first write of a delivery, when the group checks in a separate transaction. The
+   * trace has no record of the check: it left when processing ended (processingMs after the delivery) or when
+   * an unanswered check was retried, and its answer was "not seen" (the write followed).
+   */
+  private withCheck(write: EventOf<'db-write'>, line: Line): Drawn {
+    if (this.facts.settings.dedup !== 'separate-transaction' || this.checked.has(write)) return line;
+    this.checked.add(write);
+    const sent = this.checkSent(write.actor, write.msg, write);
+    if (sent === undefined) return line;
+    const earlierWrite = this.facts.previous(write, is('db-write', { msg: write.msg }, (candidate) => candidate.actor === write.actor), sent.deliver);
+    if (earlierWrite !== undefined) return line;
+    const check = this.arrow(this.at(write.actor, write), 'D', '->>', write, `dedup check ${write.msg} (attempt ${write.attempt - 1}): not seen yet`, { sentAt: sent.at, key: this.key(write) + ':check' });
+    return [check, line];
+  }
+
+  private checkSent(actor: string, msg: string, before: TraceEvent): { at: SentAt; deliver: TraceEvent } | undefined {
+    const deliver = this.facts.previous(before, is('deliver', { msg }, (candidate) => candidate.actor === actor));
+    if (deliver === undefined) return undefined;
+    const retried = this.facts.previous(before, is('timeout', { call: 'db-check' }, (candidate) => candidate.actor === actor && 'msg' in candidate && candidate.msg === msg), deliver);
+    if (retried !== undefined) return { at: { t: retried.t, anchor: this.facts.indexOf(retried) }, deliver };
+    return { at: { t: deliver.t + msToUs(this.facts.settings.processingMs), anchor: this.facts.indexOf(deliver) }, deliver };
+  }
+
+  /** The dedup check that found the id: the record is the answer's arrival, the check left before. */
+  dedupSkip(record: EventOf<'dedup-skip'>): Line {
+    const sent = this.checkSent(record.actor, record.msg, record);
+    return this.arrow(this.at(record.actor, record), 'D', '->>', record, `dedup check ${record.msg}: already seen, skip it`, sent === undefined ? { bound: true } : { sentAt: sent.at });
+  }
+
+  /** The dedup mark after an effect: it left when the effect's answer arrived (or when an unanswered mark was retried). */
+  mark(record: EventOf<'db-mark-seen'>): Line {
+    const sent = this.facts.previous(record, (candidate): candidate is TraceEvent => groupOf(candidate.actor) === record.group && ((candidate.kind === 'processed' && candidate.msg === record.msg) || (candidate.kind === 'timeout' && candidate.call === 'db-mark' && candidate.msg === record.msg)));
+    return this.arrow(this.writerOf(record), 'D', '->>', record, `mark ${record.msg} as seen (attempt ${record.attempt})`, sent === undefined ? { bound: true } : { sentBy: sent });
   }
 
   commit(record: EventOf<'commit-sent' | 'auto-commit-sent'>): Line {
     const { partition, offset, attempt } = record;
     const lost = this.citedFault('commit-lost', { partition, offset, attempt });
-    if (lost !== undefined) this.consumed.add(lost);
+    if (lost !== undefined) this.fold(lost, record);
     const what = `${record.kind === 'auto-commit-sent' ? 'auto-commit' : 'commit'} offset ${offset}`;
     const member = this.at(record.actor, record);
-    if (lost !== undefined) return this.arrow(member, this.broker(record), '-x', record, `${what} LOST`);
+    if (lost !== undefined) return this.arrow(member, this.broker(record), '-x', record, `${what} LOST`, { fault: true });
     const stored = this.facts.next(record, is('offset-committed', { partition, offset, attempt }));
-    if (stored !== undefined && this.cited.has(stored)) {
-      this.consumed.add(stored);
-      return this.arrow(member, this.broker(stored), '->>', stored, `${what} (stored)`);
+    if (stored !== undefined && this.drawn.has(stored)) {
+      this.fold(stored, record);
+      return this.arrow(member, this.broker(stored), '->>', record, `${what} (stored)`);
     }
     return this.arrow(member, this.broker(record), '->>', record, what);
   }
@@ -348,9 +575,9 @@ class Drawer {
   crash(record: EventOf<'crash'>): Line {
     const fault = this.facts.faultBehind(record);
     const faultRecord = this.facts.faultRecordBehind(record);
-    if (faultRecord !== undefined) this.consumed.add(faultRecord);
+    if (faultRecord !== undefined) this.fold(faultRecord, record);
     const who = this.at(record.actor, record);
-    return this.note(who, record, `CRASH${fault === undefined ? '' : ` ${crashMoment(fault)}`}`);
+    return this.local(who, record, `CRASH${fault === undefined ? '' : ` ${crashMoment(fault)}`}`, { fault: true, style: '-x' });
   }
 
   /** An injected fault on a line of its own, as its spec draws it (roles become participants here). */
@@ -359,8 +586,8 @@ class Drawer {
     const drawing = specOf(fault.kind).drawing(fault);
     if (drawing === undefined) return undefined;
     const participant = (role: DiagramRole): Participant => this.faultParticipant(record, role);
-    if ('note' in drawing) return this.note(participant(drawing.note), record, drawing.text);
-    return this.arrow(participant(drawing.arrow.from), participant(drawing.arrow.to), drawing.arrow.reply ? '--x' : '-x', record, drawing.text);
+    if ('note' in drawing) return this.local(participant(drawing.note), record, drawing.text, { fault: true, style: drawing.text.startsWith('CRASH') ? '-x' : '->>' });
+    return this.arrow(participant(drawing.arrow.from), participant(drawing.arrow.to), drawing.arrow.reply ? '--x' : '-x', record, drawing.text, { fault: true });
   }
 
   /** Who a fault's drawing means by a role: the instance it strikes, the message's producer, the broker, the DB. */
@@ -382,6 +609,6 @@ class Drawer {
 
   linkPair(link: string): [Participant, Participant] {
     const [a, b] = link.split('<->');
-    return [this.at(a, this.records[0]), this.at(b, this.records[0])];
+    return [this.at(a, this.story.records[0]), this.at(b, this.story.records[0])];
   }
 }

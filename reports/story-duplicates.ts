@@ -7,7 +7,7 @@
  */
 import type { EventOf } from '../models/events.js';
 import { crashMoment } from './fault-words.js';
-import { at, timesWord, trimNumber } from './format.js';
+import { timesWord, trimNumber } from './format.js';
 import { attemptFate, resendReason } from './story-producer.js';
 import { Citations } from './story-types.js';
 import type { Story } from './story-types.js';
@@ -60,7 +60,7 @@ function logDuplicate(facts: TraceFacts, cite: Citations, msg: string, earlier: 
   const firstAttempt = firstAppend?.attempt ?? 1;
   const secondAttempt = secondAppend?.attempt ?? firstAttempt + 1;
   const fate = attemptFate(facts, cite, msg, firstAttempt);
-  const steps: string[] = [`its produce request (attempt ${firstAttempt}) ${fate}`];
+  const steps: string[] = [`its produce request (attempt ${firstAttempt}${cite.step(facts.aboutKind(msg, 'send', { attempt: firstAttempt })[0])}) ${fate}`];
   // Every attempt between the two appends explains itself too (a retry can be lost as well).
   for (let attempt = firstAttempt; attempt < secondAttempt; attempt++) {
     steps.push(resendReason(facts, cite, msg, attempt));
@@ -72,10 +72,10 @@ function logDuplicate(facts: TraceFacts, cite: Citations, msg: string, earlier: 
       ? ' — idempotence de-duplicates only within one producer session, and the restarted producer had a new producer id'
       : ''
     : ' — without enable.idempotence the broker cannot tell a retry from a new record';
-  steps.push(`the broker appended ${msg} again at offset ${later.offset}${secondAppend === undefined ? '' : ` (${at(secondAppend.t)})`}${why}`);
+  steps.push(`the broker appended ${msg} again at offset ${later.offset}${secondAppend === undefined ? '' : ` (${cite.at(secondAppend)})`}${why}`);
   const mechanism = steps.some((step) => step.includes('outbox')) ? 'producer crash, outbox re-send: duplicate in the log' : fate.includes('ack was lost') ? 'lost ack, then a retry: duplicate in the log' : 'produce retry: duplicate in the log';
   return {
-    text: `${steps.join('; ')}; the consumer processed both copies (offsets ${earlier.offset} and ${later.offset}), so the DB applied ${msg} at ${at(earlier.commit.t)} and again at ${at(later.commit.t)}`,
+    text: `${steps.join('; ')}; the consumer processed both copies (offsets ${earlier.offset} and ${later.offset}), so the DB applied ${msg} at ${cite.at(earlier.commit)} and again at ${cite.at(later.commit)}`,
     mechanism,
   };
 }
@@ -97,10 +97,11 @@ function redelivery(facts: TraceFacts, cite: Citations, msg: string, earlier: Ap
   const second = later.deliver?.actor ?? first;
   const crash = facts.previous(later.deliver ?? later.commit, is('crash', {}, (record) => record.actor === first), earlier.commit);
   // The fetches that handed the record over, both times: the diagram shows the re-delivery as an arrow.
-  cite.add(fetchOf(facts, msg, earlier.deliver), fetchOf(facts, msg, later.deliver), later.deliver);
-  const applied = `${facts.who(first)} applied it at ${at(earlier.commit.t)} (delivery ${earlier.delivery}, offset ${earlier.offset})`;
+  const refetch = fetchOf(facts, msg, later.deliver);
+  cite.add(fetchOf(facts, msg, earlier.deliver), refetch, later.deliver);
+  const applied = `${facts.who(first)} applied it at ${cite.at(earlier.commit)} (delivery ${earlier.delivery}, offset ${earlier.offset})`;
   if (crash === undefined && second === first) {
-    return { text: `${applied}, and the broker delivered it again (delivery ${later.delivery}), applied at ${at(later.commit.t)}`, mechanism: 'redelivery' };
+    return { text: `${applied}, and the broker delivered it again (delivery ${later.delivery}${cite.step(refetch)}), applied at ${cite.at(later.commit)}`, mechanism: 'redelivery' };
   }
   const committed = facts.previous(later.deliver ?? later.commit, is('offset-committed', { partition }), earlier.commit) ?? facts.previous(earlier.commit, is('offset-committed', { partition }));
   const lostCommits = facts.between(earlier.commit, crash ?? later.deliver, is('fault', {}, (record) => record.fault.kind === 'commit-lost' && record.fault.partition === partition));
@@ -108,7 +109,7 @@ function redelivery(facts: TraceFacts, cite: Citations, msg: string, earlier: Ap
   const lostFault = lostCommits[0]?.fault;
   const lost = lostFault?.kind === 'commit-lost' ? ` (its commit of offset ${lostFault.offset} had been lost on the way to the broker)` : '';
   const uncovered = `partition ${partition}'s committed offset was still ${committed?.offset ?? 0}${lost}, so no commit covered ${msg} (offset ${earlier.offset}) yet`;
-  const again = `processed ${msg} again (delivery ${later.delivery}), applied at ${at(later.commit.t)}`;
+  const again = `processed ${msg} again (delivery ${later.delivery}${cite.step(refetch)}), applied at ${cite.at(later.commit)}`;
   const committedOffset = committed?.offset ?? 0;
   if (second !== first) return movedStory(facts, cite, { crash, applied, committedOffset, uncovered, again, first, second, partition, earlier, later });
   return restartedStory(facts, cite, msg, { crash: crash as EventOf<'crash'>, applied, committedOffset, uncovered, again, partition, earlier, later });
@@ -133,12 +134,12 @@ function restartedStory(facts: TraceFacts, cite: Citations, msg: string, told: R
   const resumed = facts.next(crash, is('resumed', {}, (record) => record.actor === crash.actor));
   cite.add(crash, faultRecord, restart, resumed);
   const moment = fault === undefined ? '' : `, ${crashMoment(fault)}`;
-  let text = `${told.applied} and crashed at ${at(crash.t)}${moment}; ${told.uncovered}`;
+  let text = `${told.applied} and crashed at ${cite.at(crash)}${moment}; ${told.uncovered}`;
   const marked = facts.between(earlier.commit, crash, is('db-mark-seen', { msg }));
   const unmarked = facts.settings.dedup === 'separate-transaction' && marked.length === 0;
-  if (unmarked) text += `; the dedup key for ${msg} is written in a separate transaction (dedup=separate-transaction) and the crash came before it was written, so the dedup check on re-delivery found nothing`;
+  if (unmarked) text += `; the dedup key for ${msg} is written in a separate transaction (dedup=separate-transaction) and the crash came before it was written, so the dedup check on re-delivery found nothing${cite.step(told.later.write, ':check')}`;
   const position = resumed?.positions[told.partition];
-  text += `; after restarting${restart === undefined ? '' : ` at ${at(restart.t)}`} ${facts.who(crash.actor)} resumed from offset ${position ?? told.committedOffset} and ${told.again}`;
+  text += `; after restarting${restart === undefined ? '' : ` at ${cite.at(restart)}`} ${facts.who(crash.actor)} resumed from offset ${position ?? told.committedOffset}${cite.step(resumed)} and ${told.again}`;
   const mechanism = unmarked ? 'crash between the effect and the dedup mark: redelivery passes the check' : fault?.kind === 'consumer-crash' && fault.point === 'after-db-commit' ? 'crash after the DB commit, before the offset commit: redelivery' : 'consumer crash before the offset commit: redelivery';
   return { text, mechanism };
 }
@@ -151,16 +152,16 @@ function movedStory(facts: TraceFacts, cite: Citations, told: Retold & { crash: 
   const rebalanced = facts.next(gone ?? since, is('rebalanced', {}, (record) => (record.assignment[second] ?? []).includes(partition)), later.deliver);
   const assigned = facts.next(rebalanced ?? since, is('assigned', {}, (record) => record.actor === second && record.partitions.includes(partition)), later.deliver);
   cite.add(crash, crash === undefined ? undefined : facts.faultRecordBehind(crash), gone, rebalanced, assigned);
-  const moment = crash === undefined ? '' : ` and crashed at ${at(crash.t)}${facts.faultBehind(crash) === undefined ? '' : `, ${crashMoment(facts.faultBehind(crash) as Fault)}`}`;
+  const moment = crash === undefined ? '' : ` and crashed at ${cite.at(crash)}${facts.faultBehind(crash) === undefined ? '' : `, ${crashMoment(facts.faultBehind(crash) as Fault)}`}`;
   const why =
     gone?.kind === 'member-expired'
-      ? `its session expired at ${at(gone.t)} (no heartbeat for session.timeout.ms=${trimNumber(facts.settings.sessionTimeoutMs)})`
+      ? `its session expired at ${cite.at(gone)} (no heartbeat for session.timeout.ms=${trimNumber(facts.settings.sessionTimeoutMs)})`
       : gone?.kind === 'member-left'
-        ? `it left the group at ${at(gone.t)}`
+        ? `it left the group at ${cite.at(gone)}`
         : gone?.kind === 'member-removed'
-          ? `it was removed from the group at ${at(gone.t)} for not rejoining in time`
+          ? `it was removed from the group at ${cite.at(gone)} for not rejoining in time`
           : 'the group rebalanced';
-  const moved = rebalanced === undefined ? `partition ${partition} moved to ${second}` : `the group rebalanced at ${at(rebalanced.t)} (generation ${rebalanced.generation}) and gave partition ${partition} to ${second}`;
+  const moved = rebalanced === undefined ? `partition ${partition} moved to ${second}` : `the group rebalanced at ${cite.at(rebalanced)} (generation ${rebalanced.generation}) and gave partition ${partition} to ${second}`;
   const text = `${told.applied}${moment}; ${told.uncovered}; ${why}, ${moved}, which resumed from the committed offset and ${told.again}`;
   return { text, mechanism: 'rebalance: the partition moved, and its new owner re-processed from the committed offset' };
 }
@@ -171,11 +172,11 @@ function rewrite(facts: TraceFacts, cite: Citations, msg: string, earlier: Appli
   const timeout = facts.next(earlier.commit, is('timeout', { msg, attempt: earlier.attempt }));
   const drop = facts.next(earlier.commit, is('partition-drop', { from: earlier.commit.actor, to: earlier.write?.actor ?? later.write?.actor }), later.write);
   cite.add(earlier.write, replyLost, timeout, later.write, replyLost === undefined ? drop : undefined);
-  const why = replyLost !== undefined ? 'but its reply was lost on the way back' : drop !== undefined ? 'but its reply was dropped: the consumer-db link was cut (a network partition)' : 'but its reply did not arrive in time';
-  const waited = timeout === undefined ? 'the consumer' : `after consumerTimeoutMs=${trimNumber(facts.settings.consumerTimeoutMs)} without an answer (${at(timeout.t)}) the consumer`;
+  const why = replyLost !== undefined ? `but its reply was lost on the way back${cite.step(replyLost)}` : drop !== undefined ? 'but its reply was dropped: the consumer-db link was cut (a network partition)' : 'but its reply did not arrive in time';
+  const waited = timeout === undefined ? 'the consumer' : `after consumerTimeoutMs=${trimNumber(facts.settings.consumerTimeoutMs)} without an answer (${cite.at(timeout)}) the consumer`;
   const dedup = facts.settings.dedup === 'none' ? ', which keeps no dedup key (dedup=none),' : '';
   return {
-    text: `the DB committed the consumer's write of ${msg} (attempt ${earlier.attempt}) at ${at(earlier.commit.t)} ${why}; ${waited} retried the write (attempt ${later.attempt}, dbRetries=${facts.settings.dbRetries}) and the DB${dedup} applied it again at ${at(later.commit.t)}`,
+    text: `the DB committed the consumer's write of ${msg} (attempt ${earlier.attempt}) at ${cite.at(earlier.commit)} ${why}; ${waited} retried the write (attempt ${later.attempt}, dbRetries=${facts.settings.dbRetries}) and the DB${dedup} applied it again at ${cite.at(later.commit)}`,
     mechanism: replyLost !== undefined ? 'lost DB reply, then a retried write' : 'retried DB write',
   };
 }

@@ -5,8 +5,8 @@
  */
 import type { EventOf } from '../models/events.js';
 import { failingDeliveries } from '../models/faults/common.js';
-import { at, listWords, trimNumber } from './format.js';
-import { Citations } from './story-types.js';
+import { listWords, trimNumber } from './format.js';
+import { Citations, finished } from './story-types.js';
 import type { Story } from './story-types.js';
 import { is } from './trace-facts.js';
 import type { TraceFacts } from './trace-facts.js';
@@ -26,7 +26,7 @@ function failures(facts: TraceFacts, cite: Citations, msg: string): { clause: st
   const backoffs = retries.slice(0, 5).map((retry) => `${trimNumber(retry.backoffMs)} ms`);
   const more = retries.length > 5 ? ', ...' : '';
   const why = fault === undefined ? 'its business logic threw' : `its business logic threw ${failingDeliveries(fault.fault.deliveries)}`;
-  const times = `${failed.length} deliver${failed.length === 1 ? 'y' : 'ies'}${first === undefined ? '' : `, the first at ${at(first.t)}`}`;
+  const times = `${failed.length} deliver${failed.length === 1 ? 'y' : 'ies'}${first === undefined ? '' : `, the first at ${cite.at(first)}`}`;
   const waits = backoffs.length === 0 ? '' : `; it was redelivered after ${listWords(backoffs)}${more} (processing-backoff-ms=${trimNumber(facts.settings.processingBackoffMs)}, doubling up to ${trimNumber(facts.settings.processingBackoffMaxMs)})`;
   return { clause: `${why} (${times})${waits}`, deliveries: failed.length };
 }
@@ -38,7 +38,7 @@ export function skippedStory(facts: TraceFacts, cite: Citations, msg: string): T
   const { clause } = failures(facts, cite, msg);
   cite.add(skipped);
   return {
-    text: `${clause}; with on-error=skip and processing-retries=${String(facts.settings.processingRetries)} the consumer gave it up at ${at(skipped.t)} and skipped it, so it was never applied (a dead-letter topic would have parked it instead)`,
+    text: `${clause}; with on-error=skip and processing-retries=${String(facts.settings.processingRetries)} the consumer gave it up at ${cite.at(skipped)} and skipped it, so it was never applied (a dead-letter topic would have parked it instead)`,
     mechanism: 'processing kept failing: skipped after its retries (on-error=skip)',
   };
 }
@@ -80,6 +80,6 @@ export function parkedStory(facts: TraceFacts, msg: string): Story | undefined {
   const appended = facts.next(published, is('dlt-append', { msg }));
   cite.add(published, appended);
   const retries = String(facts.settings.processingRetries);
-  const text = `${msg} was parked, neither applied nor lost: ${clause}; after processing-retries=${retries} the consumer published it to ${published.topic} at ${at(published.t)} (on-error=dead-letter) and moved on to the records behind it.`;
-  return { invariant: 'parked', msg, mechanism: 'processing kept failing: dead-lettered after its retries', text, records: cite.list(), msgs: [msg] };
+  const text = `${msg} was parked, neither applied nor lost: ${clause}; after processing-retries=${retries} the consumer published it to ${published.topic} at ${cite.at(published)} (on-error=dead-letter) and moved on to the records behind it.`;
+  return finished({ invariant: 'parked', msg, mechanism: 'processing kept failing: dead-lettered after its retries', text, records: cite.list(), msgs: [msg] });
 }

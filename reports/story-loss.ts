@@ -41,7 +41,7 @@ function neverSent(facts: TraceFacts, cite: Citations, msg: string): Told | unde
   if (bufferLost === undefined) {
     if (handover === undefined) return { text: 'the producer application never handed it over before the run stopped', mechanism: 'never handed over' };
     cite.add(handover);
-    return { text: `the producer was handed it at ${at(handover.t)} but never sent it`, mechanism: 'never sent' };
+    return { text: `the producer was handed it at ${cite.at(handover)} but never sent it`, mechanism: 'never sent' };
   }
   const crash = facts.previous(bufferLost, crashOf('producer'));
   const fault = crash === undefined ? undefined : facts.faultBehind(crash);
@@ -50,7 +50,7 @@ function neverSent(facts: TraceFacts, cite: Citations, msg: string): Told | unde
   const others = bufferLost.msgs.filter((id) => id !== msg);
   const alongWith = others.length > 0 ? ` (along with ${listWords(others)})` : '';
   return {
-    text: `the producer was handed it at ${at(handover?.t ?? bufferLost.t)} and crashed at ${at(bufferLost.t)}${fault === undefined ? '' : `, ${crashMoment(fault)},`} while ${msg} was still in its in-memory buffer${alongWith}; with producerBuffer=memory nothing survives a crash, so the restarted producer${restart === undefined ? '' : ` (${at(restart.t)})`} never sent ${msg} (a durable outbox would have re-sent it)`,
+    text: `the producer was handed it at ${handover === undefined ? at(bufferLost.t) : cite.at(handover)} and crashed at ${crash === undefined ? at(bufferLost.t) : cite.at(crash)}${fault === undefined ? '' : `, ${crashMoment(fault)},`} while ${msg} was still in its in-memory buffer${alongWith}${cite.step(bufferLost)}; with producerBuffer=memory nothing survives a crash, so the restarted producer${restart === undefined ? '' : ` (${cite.at(restart)})`} never sent ${msg} (a durable outbox would have re-sent it)`,
     mechanism: 'producer crash with an in-memory buffer',
   };
 }
@@ -63,14 +63,14 @@ function neverStored(facts: TraceFacts, cite: Citations, msg: string): Told | un
   const steps: string[] = [];
   sends.forEach((send, index) => {
     const attempt = send.attempt;
-    steps.push(`${index === 0 ? `its produce request (attempt ${attempt})` : `attempt ${attempt}`} ${attemptFate(facts, cite, msg, attempt)}`);
+    steps.push(`${index === 0 ? `its produce request (attempt ${attempt}${cite.step(send)})` : `attempt ${attempt}`} ${attemptFate(facts, cite, msg, attempt)}`);
     if (index < sends.length - 1 || facts.settings.acks !== 0) steps.push(resendReason(facts, cite, msg, attempt));
   });
   const bufferLost = facts.aboutKind(msg, 'buffer-lost')[0];
   if (bufferLost !== undefined) {
     const crash = facts.previous(bufferLost, crashOf('producer'));
     cite.add(crash, crash === undefined ? undefined : facts.faultRecordBehind(crash), bufferLost);
-    steps.push(`the producer crashed at ${at(bufferLost.t)} and, with producerBuffer=memory, forgot ${msg} for good`);
+    steps.push(`the producer crashed at ${crash === undefined ? at(bufferLost.t) : cite.at(crash)} and, with producerBuffer=memory, forgot ${msg} for good`);
   } else if (facts.settings.acks === 0) {
     steps.push(fireAndForgetWords());
   }
@@ -101,14 +101,14 @@ function truncated(facts: TraceFacts, cite: Citations, msg: string): Told | unde
     acked === undefined
       ? ''
       : acks === 1
-        ? `, and with acks=1 acknowledged it at once, without waiting for a follower (the producer got the ack at ${at(acked.t)})`
-        : `, and the producer got an ack at ${at(acked.t)}`;
-  const failure = failed === undefined ? 'the leader failed' : `the leader failed at ${at(failed.t)}${faultRecord === undefined ? '' : ' (the injected leader failover)'}`;
+        ? `, and with acks=1 acknowledged it at once, without waiting for a follower (the producer got the ack at ${cite.at(acked)})`
+        : `, and the producer got an ack at ${cite.at(acked)}`;
+  const failure = failed === undefined ? 'the leader failed' : `the leader failed at ${cite.at(failed)}${faultRecord === undefined ? '' : ' (the injected leader failover)'}`;
   const lostWhat = acked === undefined ? `${msg} was gone` : `${msg} was gone — an acknowledged write lost`;
-  const truncation = cut === undefined ? '' : ` (replica ${cut.replica} cut it from its own log at ${at(cut.t)} when it rejoined)`;
+  const truncation = cut === undefined ? '' : ` (replica ${cut.replica} cut it from its own log at ${cite.at(cut)} when it rejoined)`;
   const retry = acked === undefined && acks === 0 ? `; ${fireAndForgetWords()}` : '';
   return {
-    text: `replica ${leader}, the leader of partition ${partition}, appended it at offset ${offset} (${at(append.t)})${answer}; ${failure} before any follower had copied it, and ${electionWords(elected)}, so ${lostWhat}${truncation}${retry}`,
+    text: `replica ${leader}, the leader of partition ${partition}, appended it at offset ${offset} (${cite.at(append)})${answer}; ${failure} before any follower had copied it, and ${electionWords(elected, cite)}, so ${lostWhat}${truncation}${retry}`,
     mechanism: acked !== undefined ? (acks === 1 ? 'acks=1 and a leader failover: acknowledged write truncated' : 'leader failover: acknowledged write truncated') : 'leader failover before replication: record truncated',
   };
 }
@@ -121,7 +121,7 @@ function skippedByConsumer(facts: TraceFacts, cite: Citations, msg: string): Tol
   if (fetches.length === 0) {
     const append = facts.aboutKind(msg, 'append')[0];
     cite.add(append);
-    return { text: `it was stored at offset ${append?.offset} of partition ${partition}, but the consumer never fetched it before the run ended`, mechanism: 'never fetched' };
+    return { text: `it was stored at offset ${append?.offset} of partition ${partition}${cite.step(append)}, but the consumer never fetched it before the run ended`, mechanism: 'never fetched' };
   }
   const gaveUp = facts.aboutKind(msg, 'db-gave-up')[0];
   if (gaveUp !== undefined) return droppedAfterDbFailures(facts, cite, msg, gaveUp);
@@ -131,7 +131,7 @@ function skippedByConsumer(facts: TraceFacts, cite: Citations, msg: string): Tol
   const resumed = crash === undefined ? undefined : facts.next(crash, is('resumed'));
   if (crash === undefined || resumed === undefined) {
     cite.add(fetch);
-    return { text: `the consumer fetched it at ${at(fetch.t)} but never applied it`, mechanism: 'fetched, never applied' };
+    return { text: `the consumer fetched it at ${cite.at(fetch)} but never applied it`, mechanism: 'fetched, never applied' };
   }
   const covering = facts.previous(resumed, is('offset-committed', { partition }, (record) => offset !== undefined && record.offset > offset));
   const sent = covering === undefined ? undefined : facts.previous(covering, (record): record is EventOf<'commit-sent' | 'auto-commit-sent'> => (record.kind === 'commit-sent' || record.kind === 'auto-commit-sent') && record.partition === partition && record.offset === covering.offset);
@@ -143,13 +143,13 @@ function skippedByConsumer(facts: TraceFacts, cite: Citations, msg: string): Tol
   const inBatch = batch.length > 1 ? ` in a batch of ${batch.length} (${listWords(batch)})` : '';
   const committedOffset = covering?.offset;
   let commitWords: string;
-  if (sent?.kind === 'auto-commit-sent') commitWords = `the background auto-commit (auto.commit.interval.ms=${trimNumber(facts.settings.autoCommitIntervalMs)}) committed offset ${committedOffset} at ${at(covering?.t ?? sent.t)}, past ${msg} (offset ${offset}), although the batch was not processed yet`;
-  else if (facts.settings.commit === 'before-process') commitWords = `with commit=before-process it committed offset ${committedOffset} (past ${msg}'s offset ${offset}) before processing the batch — the broker stored that commit at ${at(covering?.t ?? fetch.t)}`;
-  else if (covering !== undefined) commitWords = `offset ${committedOffset} (past ${msg}'s offset ${offset}) was committed at ${at(covering.t)} before ${msg} was processed`;
+  if (sent?.kind === 'auto-commit-sent') commitWords = `the background auto-commit (auto.commit.interval.ms=${trimNumber(facts.settings.autoCommitIntervalMs)}) committed offset ${committedOffset} at ${covering === undefined ? cite.at(sent) : cite.at(covering)}, past ${msg} (offset ${offset}), although the batch was not processed yet`;
+  else if (facts.settings.commit === 'before-process') commitWords = `with commit=before-process it committed offset ${committedOffset} (past ${msg}'s offset ${offset}) before processing the batch — the broker stored that commit at ${covering === undefined ? at(fetch.t) : cite.at(covering)}`;
+  else if (covering !== undefined) commitWords = `offset ${committedOffset} (past ${msg}'s offset ${offset}) was committed at ${cite.at(covering)} before ${msg} was processed`;
   else commitWords = `no offset commit covered ${msg}`;
   const position = resumed.positions[partition] as number | undefined;
   return {
-    text: `the consumer fetched it at ${at(fetch.t)}${inBatch}; ${commitWords}; then it crashed at ${at(crash.t)}${fault === undefined ? '' : `, ${crashMoment(fault)}`}; after restarting${restart === undefined ? '' : ` at ${at(restart.t)}`} it resumed from the committed offset ${position ?? committedOffset}, past ${msg}, so ${msg} was never processed`,
+    text: `the consumer fetched it at ${cite.at(fetch)}${inBatch}; ${commitWords}; then it crashed at ${cite.at(crash)}${fault === undefined ? '' : `, ${crashMoment(fault)}`}; after restarting${restart === undefined ? '' : ` at ${cite.at(restart)}`} it resumed from the committed offset ${position ?? committedOffset}${cite.step(resumed)}, past ${msg}, so ${msg} was never processed`,
     mechanism: sent?.kind === 'auto-commit-sent' ? 'auto-commit ahead of processing, then a crash' : facts.settings.commit === 'before-process' ? 'offset committed before processing, then a crash' : 'offset committed past an unprocessed record, then a crash',
   };
 }
@@ -161,7 +161,7 @@ function droppedAfterDbFailures(facts: TraceFacts, cite: Citations, msg: string,
   cite.add(...writes, ...timeouts, ...drops, gaveUp);
   const why = drops.length > 0 ? ' (the consumer-db link was cut: a network partition dropped the write)' : '';
   return {
-    text: `the consumer tried to write it ${writes.length === 1 ? 'once' : `${writes.length} times`} and got no answer${why}; with dbRetries=${facts.settings.dbRetries} it gave up at ${at(gaveUp.t)} and moved on to the next record`,
+    text: `the consumer tried to write it ${writes.length === 1 ? 'once' : `${writes.length} times`} and got no answer${why}; with dbRetries=${facts.settings.dbRetries} it gave up at ${cite.at(gaveUp)} and moved on to the next record`,
     mechanism: 'DB write failed, consumer gave up',
   };
 }

@@ -54,13 +54,13 @@ export function orderStory(facts: TraceFacts, late: string): Story | undefined {
       steps.push(resendReason(facts, cite, late, attempt));
     }
     const inFlight = facts.settings.maxInFlight > 1 ? ` — with max.in.flight.requests=${facts.settings.maxInFlight} the producer does not wait for ${late} before sending the next records` : '';
-    steps.push(`meanwhile ${early}${earlySend === undefined ? '' : `, sent at ${at(earlySend.t)},`} was appended at offset ${earlyOffset}${earlyAppend === undefined ? '' : ` (${at(earlyAppend.t)})`}${inFlight}`);
-    steps.push(`${late}'s ${appendedAttempt > 1 ? `retry (attempt ${appendedAttempt})` : 'request'} was appended only at offset ${lateOffset}${lateAppend === undefined ? '' : ` (${at(lateAppend.t)})`}, behind ${early}`);
+    steps.push(`meanwhile ${early}${earlySend === undefined ? '' : `, sent at ${cite.at(earlySend)},`} was appended at offset ${earlyOffset}${earlyAppend === undefined ? '' : ` (${cite.at(earlyAppend)})`}${inFlight}`);
+    steps.push(`${late}'s ${appendedAttempt > 1 ? `retry (attempt ${appendedAttempt})` : 'request'} was appended only at offset ${lateOffset}${lateAppend === undefined ? '' : ` (${cite.at(lateAppend)})`}, behind ${early}`);
     const guard = facts.settings.enableIdempotence ? '' : '; without enable.idempotence the broker does not check sequence numbers, so nothing refused the out-of-order append';
-    const text = `${headline}: ${steps.join('; ')}${guard}; the consumer applies records in log order, so ${early} (offset ${earlyOffset}) was applied at ${at(earlyCommit?.t ?? 0)} and ${late} (offset ${lateOffset}) only at ${at(lateCommit?.t ?? 0)}.`;
+    const text = `${headline}: ${steps.join('; ')}${guard}; the consumer applies records in log order, so ${early} (offset ${earlyOffset}) was applied at ${earlyCommit === undefined ? at(0) : cite.at(earlyCommit)} and ${late} (offset ${lateOffset}) only at ${lateCommit === undefined ? at(0) : cite.at(lateCommit)}.`;
     const mechanism = appendedAttempt > 1 ? `retry overtaken by in-flight requests: reordered log (max.in.flight.requests=${trimNumber(facts.settings.maxInFlight)})` : 'requests reordered before reaching the broker';
     return { invariant: 'order', msg: late, mechanism, text, records: cite.list(), msgs: [late, early] };
   }
-  const text = `${headline}: ${late} sits before ${early} in the log (offsets ${lateOffset} and ${earlyOffset}), but its first application came only at ${at(lateCommit?.t ?? 0)}, after ${early}'s at ${at(earlyCommit?.t ?? 0)}.`;
+  const text = `${headline}: ${late} sits before ${early} in the log (offsets ${lateOffset} and ${earlyOffset}), but its first application came only at ${lateCommit === undefined ? at(0) : cite.at(lateCommit)}, after ${early}'s at ${earlyCommit === undefined ? at(0) : cite.at(earlyCommit)}.`;
   return { invariant: 'order', msg: late, mechanism: 'applied out of log order', text, records: cite.list(), msgs: [late, early] };
 }

@@ -36,7 +36,7 @@ function partitionWords(facts: TraceFacts, cite: Citations, link: string, record
   cite.add(window);
   const pretty = facts.linkName(link);
   if (window === undefined) return `the ${pretty} link was cut (a network partition)`;
-  return `the ${pretty} link was cut (a network partition from ${at(window.t)} to ${at(window.untilUs)})`;
+  return `the ${pretty} link was cut (a network partition from ${cite.at(window)} to ${at(window.untilUs)})`;
 }
 
 /** Was this send dropped by a partition? The world traces the drop right after the send, at the same instant. */
@@ -61,8 +61,8 @@ function outageWords(facts: TraceFacts, cite: Citations, partition: number, reco
   const { failed, elected } = leaderOutage(facts, partition, record);
   if (failed === undefined) return '';
   cite.add(failed, facts.faultRecordBehind(failed), elected);
-  const until = elected === undefined ? '' : ` and replica ${elected.replica} was elected only at ${at(elected.t)}`;
-  return ` — its leader had failed at ${at(failed.t)}${until}`;
+  const until = elected === undefined ? '' : ` and replica ${elected.replica} was elected only at ${cite.at(elected)}`;
+  return ` — its leader had failed at ${cite.at(failed)}${until}`;
 }
 
 /** Why the ISR was too small: the last replica failure on the partition, not yet back in sync. */
@@ -72,7 +72,7 @@ function shrunkIsrWords(facts: TraceFacts, cite: Citations, partition: number, r
   const back = facts.next(failed, is('isr-joined', { partition, replica: failed.replica }), record);
   if (back !== undefined) return '';
   cite.add(failed, facts.faultRecordBehind(failed));
-  return ` — replica ${failed.replica} had failed at ${at(failed.t)} and was not back in sync yet`;
+  return ` — replica ${failed.replica} had failed at ${cite.at(failed)} and was not back in sync yet`;
 }
 
 /**
@@ -86,13 +86,13 @@ export function attemptFate(facts: TraceFacts, cite: Citations, msg: string, att
   const lost = facts.faultRecord('request-lost', { message: msg, attempt });
   if (lost !== undefined) {
     cite.add(lost);
-    return `was lost on the way to the broker (${at(lost.t)})`;
+    return `was lost on the way to the broker (${cite.at(lost)})`;
   }
   if (send !== undefined) {
     const drop = droppedByPartition(facts, send, 'produce');
     if (drop !== undefined) {
       cite.add(drop);
-      return `was dropped at ${at(drop.t)}: ${partitionWords(facts, cite, `${drop.from}<->${drop.to}`, drop)}`;
+      return `was dropped at ${cite.at(drop)}: ${partitionWords(facts, cite, `${drop.from}<->${drop.to}`, drop)}`;
     }
   }
   const refused = facts.aboutKind(msg, 'produce-refused', { attempt })[0];
@@ -100,7 +100,7 @@ export function attemptFate(facts: TraceFacts, cite: Citations, msg: string, att
     cite.add(refused);
     const error = refused.error;
     const outage = partition === undefined ? '' : error === 'NOT_LEADER_OR_FOLLOWER' ? outageWords(facts, cite, partition, refused) : error === 'NOT_ENOUGH_REPLICAS' ? shrunkIsrWords(facts, cite, partition, refused) : '';
-    return `was refused by the broker at ${at(refused.t)}: ${produceErrorWords(error, partition, refused.isr, facts.settings.minInsyncReplicas)}${outage}`;
+    return `was refused by the broker at ${cite.at(refused)}: ${produceErrorWords(error, partition, refused.isr, facts.settings.minInsyncReplicas)}${outage}`;
   }
   const delayed = facts.faultRecord('request-delayed', { message: msg, attempt });
   const delayWords = delayed === undefined ? '' : `was held up ${trimNumber(delayed.fault.delayMs)} ms on the way and `;
@@ -108,29 +108,28 @@ export function attemptFate(facts: TraceFacts, cite: Citations, msg: string, att
   const append = appendRecord(facts, msg, attempt);
   const dropped = facts.aboutKind(msg, 'duplicate-dropped', { attempt })[0];
   if (append === undefined && dropped !== undefined) {
-    cite.add(dropped);
-    return `${delayWords}was recognised by the broker as a retry of a record it already had (enable.idempotence) and not appended again`;
+    return `${delayWords}was recognised by the broker as a retry of a record it already had (enable.idempotence) and not appended again${cite.step(dropped)}`;
   }
   if (append === undefined) return delayWords === '' ? 'got no answer' : `${delayWords}got no answer in time`;
   cite.add(append);
   // A request stuck behind a delayed one on the same link (FIFO) arrives late without a fault of its own.
   const late = delayed === undefined && send !== undefined && append.t - send.t > facts.settings.requestTimeoutMs * 1000 ? 'reached the broker only after the request timeout and ' : '';
   const prefix = delayWords !== '' ? delayWords : late !== '' ? late : 'was ';
-  const appended = `${prefix}appended at offset ${append.offset} (${at(append.t)})`;
+  const appended = `${prefix}appended at offset ${append.offset} (${cite.at(append)})`;
   const ackLost = facts.faultRecord('ack-lost', { message: msg, attempt });
   if (ackLost !== undefined) {
     cite.add(ackLost);
-    return `${appended}, but the broker's ack was lost on the way back (${at(ackLost.t)})`;
+    return `${appended}, but the broker's ack was lost on the way back (${cite.at(ackLost)})`;
   }
   const acked = facts.aboutKind(msg, 'acked', { attempt })[0];
   if (acked !== undefined) {
     cite.add(acked);
-    return `${appended} and acknowledged to the producer at ${at(acked.t)}`;
+    return `${appended} and acknowledged to the producer at ${cite.at(acked)}`;
   }
   const failed = facts.next(append, is('leader-failed', {}, (record) => record.unansweredMsgs.includes(msg)));
   if (failed !== undefined) {
     cite.add(failed, facts.faultRecordBehind(failed));
-    return `${appended}, but the leader failed at ${at(failed.t)} before answering${vanished(facts, cite, append)}`;
+    return `${appended}, but the leader failed at ${cite.at(failed)} before answering${vanished(facts, cite, append)}`;
   }
   const timeout = facts.aboutKind(msg, 'request-timeout', { attempt })[0];
   const crash = send === undefined ? undefined : facts.next(send, crashOf('producer'), timeout);
@@ -141,7 +140,7 @@ export function attemptFate(facts: TraceFacts, cite: Citations, msg: string, att
   const responseDrop = facts.next(append, is('partition-drop', { from: append.actor, to: facts.producerOf(msg), type: 'produce-response' }), timeout);
   if (responseDrop !== undefined) {
     cite.add(responseDrop);
-    return `${appended}, but the answer was dropped at ${at(responseDrop.t)}: ${partitionWords(facts, cite, `${responseDrop.to}<->${responseDrop.from}`, responseDrop)}`;
+    return `${appended}, but the answer was dropped at ${cite.at(responseDrop)}: ${partitionWords(facts, cite, `${responseDrop.to}<->${responseDrop.from}`, responseDrop)}`;
   }
   return `${appended}, but no answer reached the producer in time`;
 }
@@ -153,7 +152,7 @@ export function attemptFate(facts: TraceFacts, cite: Citations, msg: string, att
 export function resendReason(facts: TraceFacts, cite: Citations, msg: string, attempt: number): string {
   const next = sendRecord(facts, msg, attempt + 1);
   cite.add(next);
-  const again = next === undefined ? '' : ` and sent it again at ${at(next.t)} (attempt ${attempt + 1})`;
+  const again = next === undefined ? '' : ` and sent it again at ${cite.at(next)} (attempt ${attempt + 1})`;
   const resend = next === undefined ? undefined : facts.previous(next, is('outbox-resend', {}, (record) => record.msgs.includes(msg)));
   const previousSend = sendRecord(facts, msg, attempt);
   if (resend !== undefined && (previousSend === undefined || facts.indexOf(resend) > facts.indexOf(previousSend))) {
@@ -162,12 +161,12 @@ export function resendReason(facts: TraceFacts, cite: Citations, msg: string, at
     const fault = crash === undefined ? undefined : facts.faultBehind(crash);
     cite.add(crash, crash === undefined ? undefined : facts.faultRecordBehind(crash), restart, resend);
     const when = fault === undefined ? '' : `, ${crashMoment(fault)}`;
-    return `the producer crashed${crash === undefined ? '' : ` at ${at(crash.t)}`}${when}; after restarting${restart === undefined ? '' : ` at ${at(restart.t)}`} it re-sent everything still in its outbox (producerBuffer=outbox), ${msg} included${next === undefined ? '' : ` (attempt ${attempt + 1})`}`;
+    return `the producer crashed${crash === undefined ? '' : ` at ${cite.at(crash)}`}${when}; after restarting${restart === undefined ? '' : ` at ${cite.at(restart)}`} it re-sent everything still in its outbox (producerBuffer=outbox), ${msg} included${next === undefined ? '' : ` (attempt ${attempt + 1}${cite.step(next)})`}`;
   }
   const timeout = facts.aboutKind(msg, 'request-timeout', { attempt })[0];
   if (timeout !== undefined) {
     cite.add(timeout);
-    return `the producer timed out at ${at(timeout.t)} (request.timeout.ms=${trimNumber(facts.settings.requestTimeoutMs)})${again}`;
+    return `the producer timed out at ${cite.at(timeout)} (request.timeout.ms=${trimNumber(facts.settings.requestTimeoutMs)})${again}`;
   }
   const error = facts.aboutKind(msg, 'produce-error', { attempt })[0];
   const retry = error === undefined ? undefined : facts.sameInstantAfter(error, is('retry-scheduled', { msg }));
@@ -185,7 +184,7 @@ export function resendReason(facts: TraceFacts, cite: Citations, msg: string, at
     cite.add(gaveUp);
     return `the producer gave up on ${msg} after ${gaveUp.attempts} attempt${gaveUp.attempts === 1 ? '' : 's'} (retries=${facts.settings.retries})`;
   }
-  return next === undefined ? 'the producer never sent it again' : `the producer sent it again at ${at(next.t)} (attempt ${attempt + 1})`;
+  return next === undefined ? 'the producer never sent it again' : `the producer sent it again at ${cite.at(next)} (attempt ${attempt + 1})`;
 }
 
 /** "with acks=0 the producer never waits for an answer, so it never learns of a loss and never retries". */
@@ -198,13 +197,12 @@ export function vanished(facts: TraceFacts, cite: Citations, append: EventOf<'ap
   const offset = append.offset;
   const elected = facts.next(append, is('leader-elected', { partition: append.partition }, (record) => record.logEnd <= offset));
   if (elected === undefined) return '';
-  cite.add(elected);
-  return ` (that copy vanished: ${electionWords(elected)}, which ends before offset ${offset})`;
+  return ` (that copy vanished: ${electionWords(elected, cite)}, which ends before offset ${offset})`;
 }
 
 /** How long a partition was without a leader, in words, for headers of failover stories. */
-export function electionWords(elected: EventOf<'leader-elected'> | undefined): string {
+export function electionWords(elected: EventOf<'leader-elected'> | undefined, cite?: Citations): string {
   if (elected === undefined) return 'no new leader was elected';
-  return `replica ${elected.replica} was elected leader at ${at(elected.t)} with a log of ${elected.logEnd} record${elected.logEnd === 1 ? '' : 's'}`;
+  return `replica ${elected.replica} was elected leader at ${cite === undefined ? at(elected.t) : cite.at(elected)} with a log of ${elected.logEnd} record${elected.logEnd === 1 ? '' : 's'}`;
 }
 

@@ -12,6 +12,7 @@ import { at, trimNumber } from './format.js';
 import { duplicateStory } from './story-duplicates.js';
 import { lossStory } from './story-loss.js';
 import { orderStory } from './story-order.js';
+import { finished } from './story-types.js';
 import type { Story } from './story-types.js';
 import { TraceFacts, is } from './trace-facts.js';
 import type { RunFacts } from './trace-facts.js';
@@ -43,7 +44,7 @@ export function explainWitness(allFacts: TraceFacts, invariant: InvariantResult,
       story = livenessStory(facts, witness);
       break;
   }
-  return story ?? fallbackStory(invariant.name, witness);
+  return finished(story ?? fallbackStory(invariant.name, witness));
 }
 
 function livenessStory(facts: TraceFacts, witness: Witness): Story {

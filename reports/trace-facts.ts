@@ -63,6 +63,7 @@ export class TraceFacts {
   private readonly byMsg = new Map<string, TraceEvent[]>();
   private readonly messages: Map<string, WorkloadMessage>;
   private readonly scopes = new Map<string, TraceFacts>();
+  private runPositions?: Map<TraceEvent, number>;
 
   /** With `group`, the facts of that consumer group only (what the others did is left out). */
   constructor(
@@ -144,6 +145,16 @@ export class TraceFacts {
     return this.position.get(record) ?? -1;
   }
 
+  /**
+   * A record's position in the whole run's trace, the same for every group's facts: what a story's step
+   * citation and a diagram's step agree on, whichever facts each was built from.
+   */
+  runIndex(record: TraceEvent): number {
+    if (this.records === this.run.trace) return this.indexOf(record);
+    this.runPositions ??= new Map(this.run.trace.map((candidate, index) => [candidate, index]));
+    return this.runPositions.get(record) ?? -1;
+  }
+
   /** The first record after `from` (exclusive; the start when undefined) that passes the test, before `until`. */
   next<E extends TraceEvent>(from: TraceEvent | undefined, test: RecordTest<E>, until?: TraceEvent): E | undefined {
     const end = until === undefined ? this.records.length : this.indexOf(until);
@@ -174,6 +185,18 @@ export class TraceFacts {
       if (test(record)) found.push(record);
     }
     return found;
+  }
+
+  /**
+   * The delivery that handed `msg` to a consumer instance for the processing `before` belongs to: the transport
+   * record of the message reaching the consumer (in the Kafka family, the fetch response that carried it), the
+   * last one before that processing began. Stories and diagrams ask this family-neutral question so a write
+   * never appears without the delivery that led to it.
+   */
+  deliveryOf(msg: string, consumer: string, before: TraceEvent): EventOf<'fetched'> | undefined {
+    const start = before.kind === 'deliver' ? before : this.previous(before, is('deliver', { msg }, (record) => record.actor === consumer));
+    if (start === undefined) return undefined;
+    return this.previous(start, is('fetched', {}, (record) => record.actor === consumer && record.msgs.includes(msg)));
   }
 
   /** The injected fault recorded right before a crash (the injector traces the fault, then the world the crash). */
