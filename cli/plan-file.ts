@@ -12,6 +12,7 @@ import type { PlanFile, PlanMeta } from '../models/faults/plan.js';
 import { checkWritableTarget, writeFileAtomic } from './files.js';
 import { replayCommand } from './shell-quote.js';
 import { UsageError } from './usage-error.js';
+import { quoteInput } from '../models/quote.js';
 
 export interface PlanOption {
   plan: PlanFile;
@@ -21,7 +22,7 @@ export interface PlanOption {
 
 /** How errors name a plan option: `--plan (inline)` or `--plan "/tmp/p.json"`. */
 export function planOptionLabel(raw: string, option = '--plan'): string {
-  return `${option} ${isInlinePlan(raw) ? '(inline)' : JSON.stringify(raw)}`;
+  return `${option} ${isInlinePlan(raw) ? '(inline)' : quoteInput(raw)}`;
 }
 
 /** `--plan` values starting with `{` are the plan itself; anything else is a path. */
@@ -39,7 +40,7 @@ export function readPlanOption(raw: string, option = '--plan'): PlanOption {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? (error as Error).message);
-      throw new UsageError(`cannot read ${option} ${JSON.stringify(raw)}: ${reason}`);
+      throw new UsageError(`cannot read ${option} ${quoteInput(raw)}: ${reason}`);
     }
   }
   try {

@@ -19,6 +19,7 @@ import type { Scenario } from '../scenarios/scenarios.js';
 import { planOptionLabel, readPlanOption } from './plan-file.js';
 import { SETTING_FLAGS, flagForKey, flagHelp, optionProperty, parseDecimal, parseInteger, parseSettingValue } from './setting-flags.js';
 import { UsageError } from './usage-error.js';
+import { quoteInput } from '../models/quote.js';
 
 export interface RunSpec {
   config: SimulationConfig;
@@ -84,7 +85,7 @@ export function parseMode(raw: string | undefined, modeRequired = false): ModeNa
     if (modeRequired) throw new UsageError(`missing --mode: expected one of ${MODE_NAMES.join(', ')}`);
     return DEFAULT_MODE;
   }
-  if (!MODE_NAMES.includes(raw as ModeName)) throw new UsageError(`invalid --mode ${JSON.stringify(raw)}: expected one of ${MODE_NAMES.join(', ')}`);
+  if (!MODE_NAMES.includes(raw as ModeName)) throw new UsageError(`invalid --mode ${quoteInput(raw)}: expected one of ${MODE_NAMES.join(', ')}`);
   return raw as ModeName;
 }
 
@@ -95,17 +96,20 @@ export function parseSeed(raw: string | undefined): number {
 /** `default`, `none`, `drop=0.05,ack-loss=0.05`, or `chaos,dup=0` (a preset, then overrides). */
 export function parseFaultRates(spec: string): FaultRates {
   const parts = spec.split(',').map((part) => part.trim());
-  if (parts.some((part) => part === '')) throw new UsageError(`invalid --faults ${JSON.stringify(spec)}: empty item; expected a preset (${Object.keys(FAULT_PRESETS).join(', ')}) or name=rate items`);
+  if (parts.some((part) => part === '')) throw new UsageError(`invalid --faults ${quoteInput(spec)}: empty item; expected a preset (${Object.keys(FAULT_PRESETS).join(', ')}) or name=rate items`);
   let rates: FaultRates = { ...FAULT_PRESETS.none };
   parts.forEach((part, index) => {
     if (!part.includes('=')) {
-      const preset = FAULT_PRESETS[part];
-      if (preset === undefined || index > 0) throw new UsageError(`invalid --faults ${JSON.stringify(spec)}: ${JSON.stringify(part)} is not a preset (${Object.keys(FAULT_PRESETS).join(', ')}); rates are name=value with name one of ${RATE_NAMES.join(', ')}`);
+      // hasOwn: `constructor` or `toString` would otherwise find Object.prototype's members.
+      const preset = Object.hasOwn(FAULT_PRESETS, part) ? FAULT_PRESETS[part] : undefined;
+      if (preset === undefined || index > 0) throw new UsageError(`invalid --faults ${quoteInput(spec)}: ${quoteInput(part)} is not a preset (${Object.keys(FAULT_PRESETS).join(', ')}); rates are name=value with name one of ${RATE_NAMES.join(', ')}`);
       rates = { ...preset };
       return;
     }
-    const [name, value] = part.split('=', 2);
-    if (!RATE_NAMES.includes(name as RateName)) throw new UsageError(`invalid --faults ${JSON.stringify(spec)}: unknown fault ${JSON.stringify(name)}; expected one of ${RATE_NAMES.join(', ')}`);
+    // Split at the first '=' only: `drop=0.1=0.2` is a bad rate "0.1=0.2", not drop=0.1 with the rest dropped.
+    const name = part.slice(0, part.indexOf('='));
+    const value = part.slice(part.indexOf('=') + 1);
+    if (!RATE_NAMES.includes(name as RateName)) throw new UsageError(`invalid --faults ${quoteInput(spec)}: unknown fault ${quoteInput(name)}; expected one of ${RATE_NAMES.join(', ')}`);
     rates[name as RateName] = parseDecimal(`--faults ${name}`, value, 0, 1);
   });
   return rates;
@@ -117,7 +121,7 @@ export function buildRunSpec(values: RunOptionValues, options: { modeRequired?: 
   let scenario: Scenario | undefined;
   if (values.scenario !== undefined) {
     scenario = findScenario(values.scenario);
-    if (scenario === undefined) throw new UsageError(`invalid --scenario ${JSON.stringify(values.scenario)}: expected one of ${SCENARIOS.map((item) => item.name).join(', ')}`);
+    if (scenario === undefined) throw new UsageError(`invalid --scenario ${quoteInput(values.scenario)}: expected one of ${SCENARIOS.map((item) => item.name).join(', ')}`);
   }
   const input: SimulationInput = {
     mode,
@@ -184,7 +188,7 @@ export function resolveOrExplain(input: SimulationInput): SimulationConfig {
       // When the conflicting value came from the mode's preset, say so: the user never typed that flag.
       const given = [input.settings, input.workload, input.topology, input.timing, input.limits].some((group) => group !== undefined && error.option in group);
       const origin = given || error.option === 'mode' || error.option === 'seed' ? '' : ` (the ${input.mode} preset sets it; give ${flagForKey(error.option)} too)`;
-      throw new UsageError(`invalid ${flagForKey(error.option)} ${JSON.stringify(error.value)}: expected ${error.allowed}${origin}`);
+      throw new UsageError(`invalid ${flagForKey(error.option)} ${quoteInput(error.value)}: expected ${error.allowed}${origin}`);
     }
     throw error;
   }

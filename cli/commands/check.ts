@@ -26,6 +26,7 @@ import { addEmitPlanOption, addModeAndSeedOptions, addWorldOptions, buildRunSpec
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { parseInteger } from '../setting-flags.js';
 import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
+import { quoteInput } from '../../models/quote.js';
 
 export const DEFAULT_CHECK_RUNS = 1000;
 export const DEFAULT_MAX_FAULTS = 4;
@@ -84,7 +85,7 @@ export function registerCheck(program: Command): void {
 
 export function parseInvariant(raw: string | undefined): InvariantName | undefined {
   if (raw === undefined) return undefined;
-  if (!INVARIANT_NAMES.includes(raw as InvariantName)) throw new UsageError(`invalid --invariant ${JSON.stringify(raw)}: expected one of ${INVARIANT_NAMES.join(', ')}`);
+  if (!INVARIANT_NAMES.includes(raw as InvariantName)) throw new UsageError(`invalid --invariant ${quoteInput(raw)}: expected one of ${INVARIANT_NAMES.join(', ')}`);
   return raw as InvariantName;
 }
 
@@ -92,7 +93,7 @@ export function parseKinds(raw: string | undefined): readonly FaultKind[] {
   if (raw === undefined) return FAULT_KINDS;
   const kinds = raw.split(',').map((item) => item.trim());
   const unknown = kinds.find((kind) => !FAULT_KINDS.includes(kind as FaultKind));
-  if (unknown !== undefined) throw new UsageError(`invalid --kinds ${JSON.stringify(raw)}: unknown kind ${JSON.stringify(unknown)}; expected some of ${FAULT_KINDS.join(', ')}`);
+  if (unknown !== undefined) throw new UsageError(`invalid --kinds ${quoteInput(raw)}: unknown kind ${quoteInput(unknown)}; expected some of ${FAULT_KINDS.join(', ')}`);
   return kinds as FaultKind[];
 }
 
