@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerList } from './commands/list.js';
 import { registerRun } from './commands/run.js';
+import { guardStandardStreams } from './standard-streams.js';
 import { toolVersion } from './report-output.js';
 import { EXIT_USAGE, UsageError } from './usage-error.js';
 
@@ -59,11 +60,7 @@ function fail(message: string): void {
   process.exitCode = EXIT_USAGE;
 }
 
-// Output piped into `head` closes early; that is not an error worth a stack trace.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
-});
+guardStandardStreams();
 
 try {
   // parseAsync: an action may load what it needs lazily (e.g. the report renderer only for --report).

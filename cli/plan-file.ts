@@ -107,9 +107,9 @@ export function planMismatchNote(meta: PlanMeta | undefined, config: SimulationC
   return `note: ${label} was recorded with ${differences.join(', ')}; this run differs, so it may not show what the recording did${meta.replay !== undefined ? ` (recorded replay: ${meta.replay})` : ''}`;
 }
 
-/** `simulate --emit-plan`: the faults the run injected, with a replay command that points at the file. */
-export function emitRunPlan(path: string, config: SimulationConfig, injected: FaultPlan, worldArgs: readonly string[]): void {
-  writePlanFile(path, injected, planMeta('simulate --emit-plan', config, replayCommand([...worldArgs, '--plan', path])));
+/** `simulate --emit-plan`'s file: the faults the run injected, with a replay command that points at the file. */
+export function runPlanText(path: string, config: SimulationConfig, injected: FaultPlan, worldArgs: readonly string[]): string {
+  return formatPlan(injected, planMeta('simulate --emit-plan', config, replayCommand([...worldArgs, '--plan', path])));
 }
 
 /** Commander's value for `--emit-plan <file>`. */

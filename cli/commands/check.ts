@@ -19,7 +19,7 @@ import { emitHeadline, emitSkippedLine, requireMode, findingJson, findingStatus,
 import type { Finding, FindingOutputOptions } from '../finding.js';
 import { renderHeader } from '../human-output.js';
 import { checkEmitTarget } from '../plan-file.js';
-import { addReportOptions, checkReportTarget, findingReportMeta, writeReport } from '../report-output.js';
+import { addReportOptions, checkOutputFiles, findingReportMeta, writeReport } from '../report-output.js';
 import type { ReportOptions } from '../report-output.js';
 import { renderRunReport } from '../../reports/index.js';
 import { addEmitPlanOption, addModeAndSeedOptions, addWorldOptions, buildRunSpec } from '../run-options.js';
@@ -216,7 +216,7 @@ export function checkReport(run: CheckRun, values: CheckValues): string {
 }
 
 export function checkCommand(values: CheckValues): number {
-  checkReportTarget(values);
+  checkOutputFiles(values);
   const run = collectCheck(values, () => performance.now());
   if (values.report !== undefined) writeReport(values.report, checkReport(run, values));
   if (values.json === true) process.stdout.write(JSON.stringify(checkJson(run), null, 2) + '\n');

@@ -20,7 +20,7 @@ import { makeColor } from '../color.js';
 import { addOutputOptions } from '../output-options.js';
 import type { FindingOutputOptions } from '../finding.js';
 import { checkEmitTarget, inlinePlan, planMeta, planMismatchNote, writePlanFile } from '../plan-file.js';
-import { addReportOptions, checkReportTarget, compareReportMeta, writeReport } from '../report-output.js';
+import { addReportOptions, checkOutputFiles, compareReportMeta, writeReport } from '../report-output.js';
 import type { ReportOptions } from '../report-output.js';
 import { renderCompareReport } from '../../reports/index.js';
 import { addEmitPlanOption, addModeAndSeedOptions, addPlanOption, addWorldOptions, buildRunSpec } from '../run-options.js';
@@ -79,7 +79,9 @@ function specForMode(values: CompareValues, mode: ModeName): RunSpec {
 export function collectCompare(values: CompareValues, now: () => number): CompareRun {
   const spec = buildRunSpec(values);
   checkEmitTarget(values.emitPlan, values.force === true);
-  const specs = MODE_NAMES.map((mode) => (mode === spec.config.mode ? spec : specForMode(values, mode)));
+  // The other modes replay the plan already read: reading `--plan <(…)` (a pipe) again would wait forever.
+  const readPlan = 'plan' in spec.faults && values.plan !== undefined ? { plan: inlinePlan(spec.faults.plan) } : {};
+  const specs = MODE_NAMES.map((mode) => (mode === spec.config.mode ? spec : specForMode({ ...values, ...readPlan }, mode)));
   const note = planMismatchNote(spec.planMeta, spec.config, spec.faultsLabel, false);
 
   const started = now();
@@ -212,7 +214,7 @@ export function compareReport(run: CompareRun, values: CompareValues): string {
 }
 
 export function compareCommand(values: CompareValues): number {
-  checkReportTarget(values);
+  checkOutputFiles(values);
   const run = collectCompare(values, () => performance.now());
   if (values.report !== undefined) writeReport(values.report, compareReport(run, values));
   if (run.note !== undefined) process.stderr.write(`simulate: ${run.note}\n`);

@@ -17,7 +17,7 @@ import { emitHeadline, emitSkippedLine, requireMode, findingJson, headlineFindin
 import type { Finding, FindingOutputOptions } from '../finding.js';
 import { renderHeader, renderVerdictTable } from '../human-output.js';
 import { checkEmitTarget, planMismatchNote } from '../plan-file.js';
-import { addReportOptions, checkReportTarget, findingReportMeta, writeReport } from '../report-output.js';
+import { addReportOptions, checkOutputFiles, findingReportMeta, writeReport } from '../report-output.js';
 import type { ReportOptions } from '../report-output.js';
 import { renderRunReport } from '../../reports/index.js';
 import { addEmitPlanOption, addModeAndSeedOptions, addPlanOption, addWorldOptions, buildRunSpec } from '../run-options.js';
@@ -181,7 +181,7 @@ export function shrinkReport(run: ShrinkRun, values: ShrinkValues): string {
 }
 
 export function shrinkCommand(values: ShrinkValues): number {
-  checkReportTarget(values);
+  checkOutputFiles(values);
   const run = collectShrink(values, () => performance.now());
   if (values.report !== undefined) writeReport(values.report, shrinkReport(run, values));
   if (run.note !== undefined) process.stderr.write(`simulate: ${run.note}\n`);

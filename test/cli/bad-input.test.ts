@@ -2,10 +2,13 @@
  * Bad input, every option: exactly one line on stderr naming the option (or the problem), exit 2, nothing
  * on stdout, and never a stack trace.
  */
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CLI_MAIN } from '../helpers/build.js';
 import { expectOneLineError, requireBuiltCli, runCli } from '../helpers/cli.js';
 
 beforeAll(requireBuiltCli);
@@ -167,10 +170,43 @@ describe.concurrent('plan files at the edges', () => {
 
   it('a long option value is cut in the error line too', async () => {
     const long = 'y'.repeat(100_000);
-    for (const args of [['--mode', long], ['--faults', `drop=${long}`], ['--scenario', long], ['--plan', long]]) {
+    for (const args of [['--mode', long], ['--faults', `drop=${long}`], ['--scenario', long], ['--plan', long], ['--trace', `${long}.ndjson`]]) {
       const run = await runCli([...small, ...args]);
       expectOneLineError(run, [args[0]]);
       expect(run.stderr.length, args[0]).toBeLessThan(500);
     }
+  });
+});
+
+describe('standard output that cannot be written', () => {
+  const hasDevFull = existsSync('/dev/full');
+
+  it.skipIf(!hasDevFull)(`> /dev/full is one line on stderr and exit 2, not a stack trace and exit 1${hasDevFull ? '' : ' (skipped: this machine has no /dev/full)'}`, async () => {
+    for (const extra of [[], ['--json'], ['--scenario', 'crash-after-early-commit', '--commit', 'before-process']]) {
+      const full = openSync('/dev/full', 'w');
+      const child = spawn(process.execPath, [CLI_MAIN, '--seed', '1', '--messages', '3', ...extra], { stdio: ['ignore', full, 'pipe'] });
+      closeSync(full);
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const [status] = (await once(child, 'close')) as [number | null];
+      expect(stderr).not.toContain('    at ');
+      expect(stderr).toBe('simulate: cannot write standard output: no space left on the device (ENOSPC)\n');
+      expect(status).toBe(2);
+    }
+  });
+
+  // A guard, not a fix: the CLI was quiet on EPIPE before too; its stdout handler is new, so keep it so.
+  it('a reader that stops early (| head) is no error: quiet, the files are written, the exit code is the run\'s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'simulate-epipe-'));
+    const report = join(dir, 'report.md');
+    // The trace goes to stdout after the printed run: far more than a pipe holds, so the writer meets the closed pipe.
+    const child = spawn(process.execPath, [CLI_MAIN, '--seed', '1', '--messages', '300', '--trace', '/dev/stdout', '--report', report], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const [status] = (await once(child, 'close')) as [number | null];
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(readFileSync(report, 'utf8')).toContain('simulate --mode at-least-once --seed 1 --messages 300');
   });
 });
