@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { registerList } from './commands/list.js';
 import { registerRun } from './commands/run.js';
 import { guardStandardStreams } from './standard-streams.js';
+import { boundedLine } from '../models/quote.js';
 import { toolVersion } from './report-output.js';
 import { EXIT_USAGE, UsageError } from './usage-error.js';
 
@@ -56,7 +57,7 @@ export async function buildProgram(args: readonly string[] = process.argv.slice(
 }
 
 function fail(message: string): void {
-  process.stderr.write(`simulate: ${message.replace(/^error: /, '').split('\n')[0]}\n`);
+  process.stderr.write(`simulate: ${boundedLine(message.replace(/^error: /, '').split('\n')[0])}\n`);
   process.exitCode = EXIT_USAGE;
 }
 

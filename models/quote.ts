@@ -65,3 +65,14 @@ function* arrayEntries(value: readonly unknown[]): Generator<[string, unknown]> 
 function* ownEntries(value: Record<string, unknown>): Generator<[string, unknown]> {
   for (const key in value) if (Object.hasOwn(value, key)) yield [key, value[key]];
 }
+
+/** The longest error line, in characters, whoever composed it. */
+export const LINE_CHARS_MAX = 500;
+
+/**
+ * A message line cut to LINE_CHARS_MAX: the last resort for messages other code composed with the user's
+ * input in them (commander's `unknown option '--…'` quotes the whole argument).
+ */
+export function boundedLine(line: string): string {
+  return line.length <= LINE_CHARS_MAX ? line : `${line.slice(0, LINE_CHARS_MAX)}… (${line.length} characters)`;
+}

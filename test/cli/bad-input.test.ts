@@ -170,10 +170,10 @@ describe.concurrent('plan files at the edges', () => {
 
   it('a long option value is cut in the error line too', async () => {
     const long = 'y'.repeat(100_000);
-    for (const args of [['--mode', long], ['--faults', `drop=${long}`], ['--scenario', long], ['--plan', long], ['--trace', `${long}.ndjson`]]) {
+    for (const args of [['--mode', long], ['--faults', `drop=${long}`], ['--scenario', long], ['--plan', long], ['--trace', `${long}.ndjson`], [`--${long}`]]) {
       const run = await runCli([...small, ...args]);
-      expectOneLineError(run, [args[0]]);
-      expect(run.stderr.length, args[0]).toBeLessThan(500);
+      expectOneLineError(run, [args[0].slice(0, 20)]);
+      expect(run.stderr.length, args[0].slice(0, 20)).toBeLessThan(600);
     }
   });
 });

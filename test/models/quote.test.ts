@@ -1,6 +1,6 @@
 /** Quoting user input in error messages: JSON for short values, bounded for huge or deeply nested ones. */
 import { describe, expect, it } from 'vitest';
-import { QUOTE_CHARS_MAX, quoteInput } from '../../models/quote.js';
+import { LINE_CHARS_MAX, QUOTE_CHARS_MAX, boundedLine, quoteInput } from '../../models/quote.js';
 
 describe('quoteInput', () => {
   it('is JSON for short values, as messages always printed them', () => {
@@ -32,5 +32,11 @@ describe('quoteInput', () => {
 
   it('shows a "__proto__" key JSON.parse made an own property', () => {
     expect(quoteInput(JSON.parse('{"__proto__": {"x": 1}}'))).toBe('{"__proto__":{"x":1}}');
+  });
+
+  it('boundedLine leaves a normal line alone and cuts a huge one, saying how long it was', () => {
+    expect(boundedLine("unknown option '--bogus'")).toBe("unknown option '--bogus'");
+    const line = `unknown option '--${'z'.repeat(100_000)}'`;
+    expect(boundedLine(line)).toBe(`${line.slice(0, LINE_CHARS_MAX)}… (${line.length} characters)`);
   });
 });
