@@ -74,7 +74,7 @@ try {
     fail(error.message);
   } else {
     // A bug, not bad input: still one line, but say so, and exit 2 is not right either.
-    process.stderr.write(`simulate: internal error: ${(error as Error).message}\n`);
+    process.stderr.write(`simulate: internal error: ${boundedLine(String((error as Error).message).split('\n')[0])}\n`);
     process.exitCode = 3;
   }
 }

@@ -12,7 +12,7 @@ import type { PlanFile, PlanMeta } from '../models/faults/plan.js';
 import { checkWritableTarget, writeFileAtomic } from './files.js';
 import { replayCommand } from './shell-quote.js';
 import { UsageError } from './usage-error.js';
-import { quoteInput } from '../models/quote.js';
+import { QUOTE_CHARS_MAX, quoteInput } from '../models/quote.js';
 
 export interface PlanOption {
   plan: PlanFile;
@@ -104,7 +104,9 @@ export function planMismatchNote(meta: PlanMeta | undefined, config: SimulationC
     for (const [key, value] of Object.entries(recorded)) if (current[key] !== value) differences.push(`${key}=${String(value)}`);
   }
   if (differences.length === 0) return undefined;
-  return `note: ${label} was recorded with ${differences.join(', ')}; this run differs, so it may not show what the recording did${meta.replay !== undefined ? ` (recorded replay: ${meta.replay})` : ''}`;
+  // The file's replay is shown as written, to be pasted, unless it would not be one short line.
+  const replay = meta.replay === undefined ? undefined : meta.replay.length <= QUOTE_CHARS_MAX * 2 && !/[\r\n]/.test(meta.replay) ? meta.replay : quoteInput(meta.replay);
+  return `note: ${label} was recorded with ${differences.join(', ')}; this run differs, so it may not show what the recording did${replay !== undefined ? ` (recorded replay: ${replay})` : ''}`;
 }
 
 /** `simulate --emit-plan`'s file: the faults the run injected, with a replay command that points at the file. */

@@ -168,6 +168,14 @@ describe.concurrent('plan files at the edges', () => {
     expect(key.stderr.length).toBeLessThan(400);
   });
 
+  it("a plan's recorded replay is quoted short in the note when it would not be one short line", async () => {
+    const replay = `simulate --seed 5\n${'x'.repeat(1_000_000)}`;
+    const run = await runCli([...small, '--plan', planFile('noted.json', JSON.stringify({ version: 1, faults: [], meta: { seed: 5, replay } }))]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/^simulate: note: plan .* was recorded with --seed 5; .*\(recorded replay: "simulate --seed 5\\nxxx.*\(1000018 characters\)\)\n$/);
+    expect(run.stderr.length).toBeLessThan(600);
+  });
+
   it('a long option value is cut in the error line too', async () => {
     const long = 'y'.repeat(100_000);
     for (const args of [['--mode', long], ['--faults', `drop=${long}`], ['--scenario', long], ['--plan', long], ['--trace', `${long}.ndjson`], [`--${long}`]]) {
