@@ -5,21 +5,19 @@
  * 3 an internal error (a bug; one line too).
  */
 import { CommanderError } from 'commander';
+import { boundedLine } from '../models/quote.js';
 import { INVOCATION } from './invocation.js';
 import { buildProgram } from './program.js';
+import { guardStandardStreams } from './standard-streams.js';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
 import { usageLine } from './usage-line.js';
 
 function fail(message: string): void {
-  process.stderr.write(`simulate: ${message.split('\n')[0]}\n`);
+  process.stderr.write(`simulate: ${boundedLine(message.split('\n')[0])}\n`);
   process.exitCode = EXIT_USAGE;
 }
 
-// Output piped into `head` closes early; that is not an error worth a stack trace.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
-});
+guardStandardStreams();
 
 try {
   // parseAsync: an action may load what it needs lazily (e.g. the report renderer only for --report).
@@ -33,7 +31,7 @@ try {
     fail(error.message);
   } else {
     // A bug, not bad input: still one line, but say so; exit 2 would blame the user.
-    process.stderr.write(`simulate: internal error: ${(error as Error).message} (a bug in simulate; please report it with the command)\n`);
+    process.stderr.write(`simulate: internal error: ${boundedLine(String((error as Error).message).split('\n')[0])} (a bug in simulate; please report it with the command)\n`);
     process.exitCode = EXIT_INTERNAL;
   }
 }

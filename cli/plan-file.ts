@@ -12,6 +12,7 @@ import { checkWritableTarget, writeFileAtomic } from './files.js';
 import { worldOverrides } from './plan-world.js';
 import { replayCommand } from './shell-quote.js';
 import { UsageError } from './usage-error.js';
+import { quoteInput } from '../models/quote.js';
 
 export interface PlanOption {
   plan: PlanFile;
@@ -21,7 +22,7 @@ export interface PlanOption {
 
 /** How errors name a plan option: `--plan (inline)` or `--plan "/tmp/p.json"`. */
 export function planOptionLabel(raw: string, option = '--plan'): string {
-  return `${option} ${isInlinePlan(raw) ? '(inline)' : JSON.stringify(raw)}`;
+  return `${option} ${isInlinePlan(raw) ? '(inline)' : quoteInput(raw)}`;
 }
 
 /** `--plan` values starting with `{` are the plan itself; anything else is a path. */
@@ -39,7 +40,7 @@ export function readPlanOption(raw: string, option = '--plan'): PlanOption {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? (error as Error).message);
-      throw new UsageError(`cannot read ${option} ${JSON.stringify(raw)}: ${reason}`);
+      throw new UsageError(`cannot read ${option} ${quoteInput(raw)}: ${reason}`);
     }
   }
   try {
@@ -76,9 +77,9 @@ export function writePlanFile(path: string, plan: FaultPlan, meta: PlanMeta): vo
   writeFileAtomic('--emit-plan', path, formatPlan(plan, meta));
 }
 
-/** `simulate --emit-plan`: the faults the run injected, with a replay command that points at the file. */
-export function emitRunPlan(path: string, world: PlanWorldSource & { worldArgs: readonly string[] }, injected: FaultPlan): void {
-  writePlanFile(path, injected, planMeta('simulate --emit-plan', world, replayCommand([...world.worldArgs, '--plan', path])));
+/** `simulate --emit-plan`'s file: the faults the run injected, with a replay command that points at the file. */
+export function runPlanText(path: string, world: PlanWorldSource & { worldArgs: readonly string[] }, injected: FaultPlan): string {
+  return formatPlan(injected, planMeta('simulate --emit-plan', world, replayCommand([...world.worldArgs, '--plan', path])));
 }
 
 /** Commander's value for `--emit-plan <file>`. */

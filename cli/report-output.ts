@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import type { CompareReportMeta, RunReportMeta, WallFigures } from '../reports/index.js';
 import type { Finding } from './finding.js';
 import type { RunSpec } from './run-options.js';
-import { checkWritableTarget, writeFileAtomic } from './files.js';
+import { checkOutputTargets, writeFileAtomic } from './files.js';
 import { replayCommand } from './shell-quote.js';
 
 export interface ReportOptions {
@@ -24,9 +24,12 @@ export function addReportOptions(command: Command, wallTime = true): Command {
   return command;
 }
 
-/** Before the (possibly long) run: a directory, an unwritable folder, or an existing file without --force is exit 2. */
-export function checkReportTarget(values: ReportOptions & { force?: boolean }): void {
-  if (values.report !== undefined) checkWritableTarget('--report', values.report, values.force === true);
+/**
+ * Before the (possibly long) run, every output file the command was given, together: a directory, an
+ * unwritable folder, an existing file without --force, or two options naming one file is exit 2.
+ */
+export function checkOutputFiles(values: ReportOptions & { trace?: string; emitPlan?: string; force?: boolean }): void {
+  checkOutputTargets({ '--trace': values.trace, '--emit-plan': values.emitPlan, '--report': values.report }, values.force === true);
 }
 
 /**

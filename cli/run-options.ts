@@ -17,9 +17,11 @@ import type { SimulationInput } from '../models/engine.js';
 import { SCENARIOS, findScenario } from '../scenarios/scenarios.js';
 import type { Scenario } from '../scenarios/scenarios.js';
 import { planOptionLabel, readPlanOption } from './plan-file.js';
+import type { PlanOption } from './plan-file.js';
 import { applyPlanWorld } from './plan-world.js';
 import { SETTING_FLAGS, flagForKey, flagHelp, optionProperty, parseDecimal, parseInteger, parseSettingValue } from './setting-flags.js';
 import { UsageError } from './usage-error.js';
+import { quoteInput } from '../models/quote.js';
 
 export interface RunSpec {
   config: SimulationConfig;
@@ -33,6 +35,8 @@ export interface RunSpec {
   worldArgs: string[];
   /** With --plan: the plan file's metadata, if it had any (its recorded world is already applied). */
   planMeta?: PlanMeta;
+  /** With --plan: the plan as read (so another spec of the same command need not read a pipe twice). */
+  planOption?: PlanOption;
   /** One line each: a flag that overrides a different value the plan was recorded with. */
   notes: string[];
 }
@@ -43,6 +47,8 @@ export interface RunSpecOptions {
   /** The command sets the mode (compare) or the seed (sweep) itself: the plan's recorded one is not used. */
   fixedMode?: boolean;
   fixedSeed?: boolean;
+  /** The --plan already read by another spec of the same command. */
+  readPlan?: PlanOption;
 }
 
 export interface RunOptionValues {
@@ -95,7 +101,7 @@ export function parseMode(raw: string | undefined, modeRequired = false): ModeNa
     if (modeRequired) throw new UsageError(`missing --mode: expected one of ${MODE_NAMES.join(', ')}`);
     return DEFAULT_MODE;
   }
-  if (!MODE_NAMES.includes(raw as ModeName)) throw new UsageError(`invalid --mode ${JSON.stringify(raw)}: expected one of ${MODE_NAMES.join(', ')}`);
+  if (!MODE_NAMES.includes(raw as ModeName)) throw new UsageError(`invalid --mode ${quoteInput(raw)}: expected one of ${MODE_NAMES.join(', ')}`);
   return raw as ModeName;
 }
 
@@ -106,17 +112,20 @@ export function parseSeed(raw: string | undefined): number {
 /** `default`, `none`, `drop=0.05,ack-loss=0.05`, or `chaos,dup=0` (a preset, then overrides). */
 export function parseFaultRates(spec: string): FaultRates {
   const parts = spec.split(',').map((part) => part.trim());
-  if (parts.some((part) => part === '')) throw new UsageError(`invalid --faults ${JSON.stringify(spec)}: empty item; expected a preset (${Object.keys(FAULT_PRESETS).join(', ')}) or name=rate items`);
+  if (parts.some((part) => part === '')) throw new UsageError(`invalid --faults ${quoteInput(spec)}: empty item; expected a preset (${Object.keys(FAULT_PRESETS).join(', ')}) or name=rate items`);
   let rates: FaultRates = { ...FAULT_PRESETS.none };
   parts.forEach((part, index) => {
     if (!part.includes('=')) {
-      const preset = FAULT_PRESETS[part];
-      if (preset === undefined || index > 0) throw new UsageError(`invalid --faults ${JSON.stringify(spec)}: ${JSON.stringify(part)} is not a preset (${Object.keys(FAULT_PRESETS).join(', ')}); rates are name=value with name one of ${RATE_NAMES.join(', ')}`);
+      // hasOwn: `constructor` or `toString` would otherwise find Object.prototype's members.
+      const preset = Object.hasOwn(FAULT_PRESETS, part) ? FAULT_PRESETS[part] : undefined;
+      if (preset === undefined || index > 0) throw new UsageError(`invalid --faults ${quoteInput(spec)}: ${quoteInput(part)} is not a preset (${Object.keys(FAULT_PRESETS).join(', ')}); rates are name=value with name one of ${RATE_NAMES.join(', ')}`);
       rates = { ...preset };
       return;
     }
-    const [name, value] = part.split('=', 2);
-    if (!RATE_NAMES.includes(name as RateName)) throw new UsageError(`invalid --faults ${JSON.stringify(spec)}: unknown fault ${JSON.stringify(name)}; expected one of ${RATE_NAMES.join(', ')}`);
+    // Split at the first '=' only: `drop=0.1=0.2` is a bad rate "0.1=0.2", not drop=0.1 with the rest dropped.
+    const name = part.slice(0, part.indexOf('='));
+    const value = part.slice(part.indexOf('=') + 1);
+    if (!RATE_NAMES.includes(name as RateName)) throw new UsageError(`invalid --faults ${quoteInput(spec)}: unknown fault ${quoteInput(name)}; expected one of ${RATE_NAMES.join(', ')}`);
     rates[name as RateName] = parseDecimal(`--faults ${name}`, value, 0, 1);
   });
   return rates;
@@ -125,14 +134,14 @@ export function parseFaultRates(spec: string): FaultRates {
 export function buildRunSpec(given: RunOptionValues, options: RunSpecOptions = {}): RunSpec {
   if (given.plan !== undefined && given.faults !== undefined) throw new UsageError('--plan and --faults both given: a run takes its faults from one plan or from rates, not both');
   // A plan is read first: the world it recorded fills in every flag the command line leaves out.
-  const planOption = given.plan === undefined ? undefined : readPlanOption(given.plan);
+  const planOption = given.plan === undefined ? undefined : (options.readPlan ?? readPlanOption(given.plan));
   const { values, notes } = applyPlanWorld(given, planOption?.plan.meta, planOption?.label ?? '', options);
   const mode = parseMode(values.mode, options.modeRequired === true);
   const seed = parseSeed(values.seed);
   let scenario: Scenario | undefined;
   if (values.scenario !== undefined) {
     scenario = findScenario(values.scenario);
-    if (scenario === undefined) throw new UsageError(`invalid --scenario ${JSON.stringify(values.scenario)}: expected one of ${SCENARIOS.map((item) => item.name).join(', ')}`);
+    if (scenario === undefined) throw new UsageError(`invalid --scenario ${quoteInput(values.scenario)}: expected one of ${SCENARIOS.map((item) => item.name).join(', ')}`);
   }
   const input: SimulationInput = {
     mode,
@@ -176,7 +185,7 @@ export function buildRunSpec(given: RunOptionValues, options: RunSpecOptions = {
   }
   const config = resolveOrExplain(input);
   if ('plan' in faults) checkPlanWorld(faults.plan, config, values.plan === undefined ? `--scenario ${scenario?.name ?? ''}` : planOptionLabel(values.plan));
-  return { config, faults, faultsLabel, scenario, replayArgs, worldArgs, notes, ...(planMeta !== undefined ? { planMeta } : {}) };
+  return { config, faults, faultsLabel, scenario, replayArgs, worldArgs, notes, ...(planMeta !== undefined ? { planMeta } : {}), ...(planOption !== undefined ? { planOption } : {}) };
 }
 
 /** A plan naming an instance the world does not have is bad input: one line, exit 2. */
@@ -198,7 +207,7 @@ export function resolveOrExplain(input: SimulationInput): SimulationConfig {
       // When the conflicting value came from the mode's preset, say so: the user never typed that flag.
       const given = [input.settings, input.workload, input.topology, input.timing, input.limits].some((group) => group !== undefined && error.option in group);
       const origin = given || error.option === 'mode' || error.option === 'seed' ? '' : ` (the ${input.mode} preset sets it; give ${flagForKey(error.option)} too)`;
-      throw new UsageError(`invalid ${flagForKey(error.option)} ${JSON.stringify(error.value)}: expected ${error.allowed}${origin}`);
+      throw new UsageError(`invalid ${flagForKey(error.option)} ${quoteInput(error.value)}: expected ${error.allowed}${origin}`);
     }
     throw error;
   }

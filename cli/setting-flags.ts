@@ -7,6 +7,7 @@ import { settingSpecs } from '../models/resolve.js';
 import { allowedText, defaultText, optionProperty, parseSettingText } from '../models/settings/spec.js';
 import type { SettingSpec, SettingValue } from '../models/settings/spec.js';
 import { UsageError } from './usage-error.js';
+import { quoteInput } from '../models/quote.js';
 
 export { optionProperty };
 
@@ -41,18 +42,18 @@ const DECIMAL = /^-?(\d+(\.\d*)?|\.\d+)$/;
 
 export function parseInteger(label: string, raw: string, min: number, max: number): number {
   const value = INTEGER.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) throw new UsageError(`invalid ${label} ${JSON.stringify(raw)}: expected an integer from ${min} to ${max}`);
+  if (!Number.isSafeInteger(value) || value < min || value > max) throw new UsageError(`invalid ${label} ${quoteInput(raw)}: expected an integer from ${min} to ${max}`);
   return value;
 }
 
 export function parseDecimal(label: string, raw: string, min: number, max: number): number {
   const value = DECIMAL.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-  if (!Number.isFinite(value) || value < min || value > max) throw new UsageError(`invalid ${label} ${JSON.stringify(raw)}: expected a number from ${min} to ${max}`);
+  if (!Number.isFinite(value) || value < min || value > max) throw new UsageError(`invalid ${label} ${quoteInput(raw)}: expected a number from ${min} to ${max}`);
   return value;
 }
 
 export function parseSettingValue(spec: SettingSpec, raw: string): SettingValue {
   const parsed = parseSettingText(spec, raw);
-  if ('problem' in parsed) throw new UsageError(`invalid --${spec.flag} ${JSON.stringify(raw)}: ${parsed.problem}`);
+  if ('problem' in parsed) throw new UsageError(`invalid --${spec.flag} ${quoteInput(raw)}: ${parsed.problem}`);
   return parsed.value;
 }

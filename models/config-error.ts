@@ -1,3 +1,4 @@
+import { quoteInput } from './quote.js';
 /** A bad value in a config: names the option, the value and what is allowed. */
 export class ConfigError extends Error {
   constructor(
@@ -5,7 +6,7 @@ export class ConfigError extends Error {
     readonly value: unknown,
     readonly allowed: string,
   ) {
-    super(`invalid ${option}: ${JSON.stringify(value)} (allowed: ${allowed})`);
+    super(`invalid ${option}: ${quoteInput(value)} (allowed: ${allowed})`);
     this.name = 'ConfigError';
   }
 }

@@ -19,7 +19,7 @@ import { emitHeadline, emitSkippedLine, findingJson, findingStatus, headlineFind
 import type { Finding, FindingOutputOptions } from '../finding.js';
 import { renderHeader } from '../human-output.js';
 import { checkEmitTarget } from '../plan-file.js';
-import { addReportOptions, checkReportTarget, findingReportMeta, writeReport } from '../report-output.js';
+import { addReportOptions, checkOutputFiles, findingReportMeta, writeReport } from '../report-output.js';
 import type { ReportOptions } from '../report-output.js';
 import { renderRunReport } from '../../reports/index.js';
 import { addEmitPlanOption, addModeAndSeedOptions, addWorldOptions, buildRunSpec } from '../run-options.js';
@@ -29,6 +29,7 @@ import { envelope } from '../json-contract.js';
 import { layoutTable } from '../table.js';
 import type { Cell } from '../table.js';
 import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
+import { quoteInput } from '../../models/quote.js';
 
 export const DEFAULT_CHECK_RUNS = 1000;
 export const DEFAULT_MAX_FAULTS = 4;
@@ -87,7 +88,7 @@ export function registerCheck(program: Command): void {
 
 export function parseInvariant(raw: string | undefined): InvariantName | undefined {
   if (raw === undefined) return undefined;
-  if (!INVARIANT_NAMES.includes(raw as InvariantName)) throw new UsageError(`invalid --invariant ${JSON.stringify(raw)}: expected one of ${INVARIANT_NAMES.join(', ')}`);
+  if (!INVARIANT_NAMES.includes(raw as InvariantName)) throw new UsageError(`invalid --invariant ${quoteInput(raw)}: expected one of ${INVARIANT_NAMES.join(', ')}`);
   return raw as InvariantName;
 }
 
@@ -95,7 +96,7 @@ export function parseKinds(raw: string | undefined): readonly FaultKind[] {
   if (raw === undefined) return FAULT_KINDS;
   const kinds = raw.split(',').map((item) => item.trim());
   const unknown = kinds.find((kind) => !FAULT_KINDS.includes(kind as FaultKind));
-  if (unknown !== undefined) throw new UsageError(`invalid --kinds ${JSON.stringify(raw)}: unknown kind ${JSON.stringify(unknown)}; expected some of ${FAULT_KINDS.join(', ')}`);
+  if (unknown !== undefined) throw new UsageError(`invalid --kinds ${quoteInput(raw)}: unknown kind ${quoteInput(unknown)}; expected some of ${FAULT_KINDS.join(', ')}`);
   return kinds as FaultKind[];
 }
 
@@ -218,7 +219,7 @@ export function checkReport(run: CheckRun, values: CheckValues): string {
 }
 
 export function checkCommand(values: CheckValues): number {
-  checkReportTarget(values);
+  checkOutputFiles(values);
   const run = collectCheck(values, () => performance.now());
   if (values.report !== undefined) writeReport(values.report, checkReport(run, values));
   if (values.json === true) process.stdout.write(JSON.stringify(checkJson(run), null, 2) + '\n');

@@ -20,7 +20,8 @@ import { makeColor } from '../color.js';
 import { addOutputOptions } from '../output-options.js';
 import type { FindingOutputOptions } from '../finding.js';
 import { checkEmitTarget, inlinePlan, planMeta, writePlanFile } from '../plan-file.js';
-import { addReportOptions, checkReportTarget, compareReportMeta, writeReport } from '../report-output.js';
+import { addReportOptions, checkOutputFiles, compareReportMeta, writeReport } from '../report-output.js';
+import type { PlanOption } from '../plan-file.js';
 import type { ReportOptions } from '../report-output.js';
 import { renderCompareReport } from '../../reports/index.js';
 import { addEmitPlanOption, addModeAndSeedOptions, addPlanOption, addWorldOptions, buildRunSpec } from '../run-options.js';
@@ -71,9 +72,9 @@ export function registerCompare(program: Command): void {
 }
 
 /** The same flags with another mode; a setting invalid under that mode is reported with the mode named. */
-function specForMode(values: CompareValues, mode: ModeName): RunSpec {
+function specForMode(values: CompareValues, mode: ModeName, readPlan: PlanOption | undefined): RunSpec {
   try {
-    return buildRunSpec({ ...values, mode }, { fixedMode: true });
+    return buildRunSpec({ ...values, mode }, { fixedMode: true, ...(readPlan !== undefined ? { readPlan } : {}) });
   } catch (error) {
     if (error instanceof UsageError) throw new UsageError(`under --mode ${mode}: ${error.message}`);
     throw error;
@@ -83,7 +84,8 @@ function specForMode(values: CompareValues, mode: ModeName): RunSpec {
 export function collectCompare(values: CompareValues, now: () => number): CompareRun {
   const spec = buildRunSpec(values);
   checkEmitTarget(values.emitPlan, values.force === true);
-  const specs = MODE_NAMES.map((mode) => (mode === spec.config.mode ? spec : specForMode(values, mode)));
+  // The other modes replay the plan already read (with its recorded world): reading `--plan <(…)` (a pipe) again would wait forever.
+  const specs = MODE_NAMES.map((mode) => (mode === spec.config.mode ? spec : specForMode(values, mode, spec.planOption)));
 
   const started = now();
   let plan: FaultPlan;
@@ -218,7 +220,7 @@ export function compareReport(run: CompareRun, values: CompareValues): string {
 }
 
 export function compareCommand(values: CompareValues): number {
-  checkReportTarget(values);
+  checkOutputFiles(values);
   const run = collectCompare(values, () => performance.now());
   if (values.report !== undefined) writeReport(values.report, compareReport(run, values));
   for (const note of run.notes) process.stderr.write(`simulate: ${note}\n`);

@@ -5,12 +5,13 @@ import type { SimulationResult } from '../../models/engine.js';
 import { traceLine } from '../../sim/trace.js';
 import { makeColor } from '../color.js';
 import { addOutputOptions } from '../output-options.js';
-import { checkWritableTarget, writeFileAtomic } from '../files.js';
+import { writeFilesThenPrint } from '../files.js';
+import type { OutputFile } from '../files.js';
 import { renderRun } from '../human-output.js';
 import { runJson } from '../json-output.js';
-import { checkEmitTarget, emitRunPlan } from '../plan-file.js';
+import { runPlanText } from '../plan-file.js';
 import type { EmitPlanOption } from '../plan-file.js';
-import { addReportOptions, checkReportTarget, reportReplayCommand, toolVersion, wallFigures, writeReport } from '../report-output.js';
+import { addReportOptions, checkOutputFiles, reportReplayCommand, toolVersion, wallFigures } from '../report-output.js';
 import type { ReportOptions } from '../report-output.js';
 import { addEmitPlanOption, addPlanOption, addRunOptions, buildRunSpec } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
@@ -33,18 +34,18 @@ export function registerRun(program: Command): void {
 }
 
 export async function runCommand(values: RunOptionValues & OutputOptions & EmitPlanOption & ReportOptions): Promise<number> {
+  checkOutputFiles(values);
   const spec = buildRunSpec(values);
-  if (values.trace !== undefined) checkWritableTarget('--trace', values.trace, values.force === true);
-  checkEmitTarget(values.emitPlan, values.force === true);
-  checkReportTarget(values);
   for (const note of spec.notes) process.stderr.write(`simulate: ${note}\n`);
   const started = performance.now();
   const result = runSimulation(spec.config, spec.faults);
   const wallMs = Math.round((performance.now() - started) * 1000) / 1000;
-  printRun(result, spec, values, wallMs);
-  if (values.trace !== undefined) writeFileAtomic('--trace', values.trace, result.trace.map((record) => traceLine(record) + '\n').join(''));
-  if (values.emitPlan !== undefined) emitRunPlan(values.emitPlan, spec, result.injected);
-  if (values.report !== undefined) await writeRunReport(values.report, result, spec, values, wallMs);
+  const files: OutputFile[] = [];
+  if (values.trace !== undefined) files.push({ option: '--trace', path: values.trace, content: result.trace.map((record) => traceLine(record) + '\n').join('') });
+  if (values.emitPlan !== undefined) files.push({ option: '--emit-plan', path: values.emitPlan, content: runPlanText(values.emitPlan, spec, result.injected) });
+  if (values.report !== undefined) files.push({ option: '--report', path: values.report, content: await runReport(result, spec, values, wallMs) });
+  // The printed run ends in "(exit N)": only once the files are written is N known to be the exit code.
+  writeFilesThenPrint(files, () => printRun(result, spec, values, wallMs));
   return result.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;
 }
 
@@ -55,13 +56,13 @@ function printRun(result: SimulationResult, spec: RunSpec, values: OutputOptions
 }
 
 /** The markdown report of this run; its replay command regenerates it byte for byte (wall time aside). */
-async function writeRunReport(path: string, result: SimulationResult, spec: RunSpec, values: EmitPlanOption & ReportOptions, wallMs: number): Promise<void> {
+async function runReport(result: SimulationResult, spec: RunSpec, values: EmitPlanOption & ReportOptions, wallMs: number): Promise<string> {
   // Loaded only when asked for: the renderer is a sizeable share of a plain run's start-up time.
   const { renderRunReport } = await import('../../reports/index.js');
   // The emitted plan file is named in the report, so the replay writes it again too.
   const emit = values.emitPlan === undefined ? [] : ['--emit-plan', values.emitPlan];
   const wall = wallFigures(values, wallMs, result.stats.events);
-  const markdown = renderRunReport(result, {
+  return renderRunReport(result, {
     kind: 'run',
     toolVersion: toolVersion(),
     replayCommand: reportReplayCommand(spec.replayArgs, values, emit),
@@ -70,5 +71,4 @@ async function writeRunReport(path: string, result: SimulationResult, spec: RunS
     ...(values.emitPlan !== undefined ? { planFile: values.emitPlan } : {}),
     ...(wall !== undefined ? { wall } : {}),
   });
-  writeReport(path, markdown);
 }

@@ -17,7 +17,7 @@ import { emitHeadline, emitSkippedLine, findingJson, headlineFinding, renderFind
 import type { Finding, FindingOutputOptions } from '../finding.js';
 import { renderHeader, renderVerdictTable } from '../human-output.js';
 import { checkEmitTarget } from '../plan-file.js';
-import { addReportOptions, checkReportTarget, findingReportMeta, writeReport } from '../report-output.js';
+import { addReportOptions, checkOutputFiles, findingReportMeta, writeReport } from '../report-output.js';
 import type { ReportOptions } from '../report-output.js';
 import { renderRunReport } from '../../reports/index.js';
 import { addEmitPlanOption, addModeAndSeedOptions, addPlanOption, addWorldOptions, buildRunSpec } from '../run-options.js';
@@ -180,7 +180,7 @@ export function shrinkReport(run: ShrinkRun, values: ShrinkValues): string {
 }
 
 export function shrinkCommand(values: ShrinkValues): number {
-  checkReportTarget(values);
+  checkOutputFiles(values);
   const run = collectShrink(values, () => performance.now());
   if (values.report !== undefined) writeReport(values.report, shrinkReport(run, values));
   for (const note of run.notes) process.stderr.write(`simulate: ${note}\n`);

@@ -20,6 +20,7 @@ import { faultSourceJson } from '../json-output.js';
 import { layoutTable } from '../table.js';
 import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
 import { runSimulation } from '../../models/engine.js';
+import { quoteInput } from '../../models/quote.js';
 
 export interface SweepValues extends RunOptionValues {
   seeds?: string;
@@ -47,7 +48,7 @@ export function parseSeedRange(raw: string): { fromSeed: number; toSeed: number 
   const match = /^\s*(\d+)\s*\.\.\s*(\d+)\s*$/.exec(raw);
   const range = match === null ? { fromSeed: 1, toSeed: parseInteger('--seeds', raw, 1, MAX_SWEEP_SEEDS) } : { fromSeed: parseInteger('--seeds', match[1], 0, Number.MAX_SAFE_INTEGER), toSeed: parseInteger('--seeds', match[2], 0, Number.MAX_SAFE_INTEGER) };
   if (range.toSeed < range.fromSeed || range.toSeed - range.fromSeed + 1 > MAX_SWEEP_SEEDS) {
-    throw new UsageError(`invalid --seeds ${JSON.stringify(raw)}: expected from..to with from <= to and at most ${MAX_SWEEP_SEEDS} seeds, or a count from 1 to ${MAX_SWEEP_SEEDS}`);
+    throw new UsageError(`invalid --seeds ${quoteInput(raw)}: expected from..to with from <= to and at most ${MAX_SWEEP_SEEDS} seeds, or a count from 1 to ${MAX_SWEEP_SEEDS}`);
   }
   return range;
 }

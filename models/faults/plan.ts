@@ -21,6 +21,7 @@ import { FAULT_KINDS, describeFault, faultKey, specOf } from './catalog.js';
 import type { Fault, FaultKind, FaultPlan } from './catalog.js';
 import { instancesOf } from '../topology.js';
 import type { Topology } from '../topology.js';
+import { quoteInput } from '../quote.js';
 import { oneOf } from './spec.js';
 import type { FieldCheck } from './spec.js';
 
@@ -77,20 +78,21 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function describeValue(value: unknown): string {
-  return value === undefined ? 'missing' : `got ${JSON.stringify(value)}`;
+  return value === undefined ? 'missing' : `got ${quoteInput(value)}`;
 }
 
 /** Validate one fault; `number` is its 1-based position, used in error messages. Returns a fresh object. */
 export function parseFault(value: unknown, number: number): Fault {
   const where = `fault #${number}`;
-  if (!isRecord(value)) throw new PlanError(`${where}: must be an object like {"kind": "ack-lost", "message": "m3", "attempt": 1}, got ${JSON.stringify(value)}`, number);
+  if (!isRecord(value)) throw new PlanError(`${where}: must be an object like {"kind": "ack-lost", "message": "m3", "attempt": 1}, got ${quoteInput(value)}`, number);
   const kind = value.kind;
   if (typeof kind !== 'string' || !FAULT_KINDS.includes(kind as FaultKind)) {
     throw new PlanError(`${where}: "kind" must be one of ${FAULT_KINDS.join(', ')}; ${describeValue(kind)}`, number, 'kind');
   }
   const fields = specOf(kind as FaultKind).fields as Record<string, FieldCheck>;
   for (const name of Object.keys(value)) {
-    if (name !== 'kind' && !(name in fields)) throw new PlanError(`${where} (${kind}): unknown field "${name}" (${kind} faults have kind, ${Object.keys(fields).join(', ')})`, number, name);
+    // hasOwn, not `in`: "constructor" or "__proto__" are in every object, and are no fault's field.
+    if (name !== 'kind' && !Object.hasOwn(fields, name)) throw new PlanError(`${where} (${kind}): unknown field ${quoteInput(name)} (${kind} faults have kind, ${Object.keys(fields).join(', ')})`, number, name);
   }
   const fault: Record<string, unknown> = { kind };
   for (const [name, check] of Object.entries(fields)) {
@@ -125,7 +127,7 @@ const META_FIELDS: Record<keyof PlanMeta, FieldCheck> = {
 function objectWithKeys(value: unknown, allowed: readonly string[]): string | undefined {
   if (!isRecord(value)) return 'must be an object';
   const unknown = Object.keys(value).find((key) => !allowed.includes(key));
-  return unknown === undefined ? undefined : `has unknown field "${unknown}" (allowed: ${allowed.join(', ')})`;
+  return unknown === undefined ? undefined : `has unknown field ${quoteInput(unknown)} (allowed: ${allowed.join(', ')})`;
 }
 
 function numbersWithKeys(value: unknown, allowed: readonly string[]): string | undefined {
@@ -133,10 +135,11 @@ function numbersWithKeys(value: unknown, allowed: readonly string[]): string | u
 }
 
 function parseMeta(value: unknown): PlanMeta {
-  if (!isRecord(value)) throw new PlanError(`"meta" must be an object, got ${JSON.stringify(value)}`, undefined, 'meta');
+  if (!isRecord(value)) throw new PlanError(`"meta" must be an object, got ${quoteInput(value)}`, undefined, 'meta');
   for (const [name, field] of Object.entries(value)) {
-    const check = META_FIELDS[name as keyof PlanMeta] as FieldCheck | undefined;
-    if (check === undefined) throw new PlanError(`"meta" has unknown field "${name}" (allowed: ${Object.keys(META_FIELDS).join(', ')})`, undefined, `meta.${name}`);
+    // hasOwn: JSON.parse makes "__proto__" an own key, and META_FIELDS["__proto__"] is Object.prototype.
+    const check = Object.hasOwn(META_FIELDS, name) ? META_FIELDS[name as keyof PlanMeta] : undefined;
+    if (check === undefined) throw new PlanError(`"meta" has unknown field ${quoteInput(name)} (allowed: ${Object.keys(META_FIELDS).join(', ')})`, undefined, `meta.${name}`);
     const problem = check(field);
     if (problem !== undefined) throw new PlanError(`"meta.${name}" ${problem}; ${describeValue(field)}`, undefined, `meta.${name}`);
   }
@@ -148,9 +151,9 @@ function parseMeta(value: unknown): PlanMeta {
  * first problem: `fault #3 (ack-lost): "attempt" must be an integer >= 1 ...; got 0`.
  */
 export function parsePlan(value: unknown): PlanFile {
-  if (!isRecord(value)) throw new PlanError(`a plan must be an object {"version": ${PLAN_VERSION}, "faults": [...]}, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`);
+  if (!isRecord(value)) throw new PlanError(`a plan must be an object {"version": ${PLAN_VERSION}, "faults": [...]}, got ${Array.isArray(value) ? 'an array' : quoteInput(value)}`);
   for (const name of Object.keys(value)) {
-    if (name !== 'version' && name !== 'faults' && name !== 'meta') throw new PlanError(`unknown top-level field "${name}" (a plan has version, faults and optionally meta)`, undefined, name);
+    if (name !== 'version' && name !== 'faults' && name !== 'meta') throw new PlanError(`unknown top-level field ${quoteInput(name)} (a plan has version, faults and optionally meta)`, undefined, name);
   }
   if (value.version !== PLAN_VERSION) throw new PlanError(`"version" must be ${PLAN_VERSION}; ${describeValue(value.version)}`, undefined, 'version');
   if (!Array.isArray(value.faults)) throw new PlanError(`"faults" must be an array of faults; ${describeValue(value.faults)}`, undefined, 'faults');
@@ -171,11 +174,12 @@ export function parsePlan(value: unknown): PlanFile {
   return plan;
 }
 
-/** Parse plan text (a file's content): JSON syntax errors become PlanError too. */
+/** Parse plan text (a file's content): JSON syntax errors become PlanError too. A UTF-8 byte order mark is skipped. */
 export function parsePlanText(text: string): PlanFile {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // Editors on Windows save UTF-8 with a BOM; it is not JSON, but it is no reason to refuse the plan.
+    value = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch (error) {
     // Node quotes a snippet of the text in its message; keep it on one short line.
     const reason = (error as Error).message.replace(/\s+/g, ' ').trim();

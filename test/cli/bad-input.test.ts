@@ -2,10 +2,13 @@
  * Bad input, every option: exactly one line on stderr naming the option (or the problem), exit 2, nothing
  * on stdout, and never a stack trace.
  */
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CLI_MAIN } from '../helpers/build.js';
 import { expectOneLineError, requireBuiltCli, runCli } from '../helpers/cli.js';
 
 beforeAll(requireBuiltCli);
@@ -80,6 +83,17 @@ const BAD_INPUTS: [string[], string][] = [
   [['--faults', 'drop=0.1,,'], 'empty item'],
   [['--faults', 'nope=0.1'], 'unknown fault "nope"'],
   [['--faults', 'drop=0.1,default'], '"default" is not a preset'],
+  // one '=' per item: the second must not be cut off silently
+  [['--faults', 'drop=0.1=0.2'], 'invalid --faults drop "0.1=0.2"'],
+  [['--faults', 'default,dup=0.1=0.2'], 'invalid --faults dup "0.1=0.2"'],
+  // names every object has are no preset, fault field or meta field
+  [['--faults', 'constructor'], '"constructor" is not a preset'],
+  [['--faults', '__proto__'], '"__proto__" is not a preset'],
+  [['--faults', 'toString,drop=0.1'], '"toString" is not a preset'],
+  [['--plan', '{"version":1,"faults":[],"meta":{"__proto__":{}}}'], '"meta" has unknown field "__proto__"'],
+  [['--plan', '{"version":1,"faults":[],"meta":{"constructor":"x"}}'], '"meta" has unknown field "constructor"'],
+  [['--plan', '{"version":1,"faults":[{"kind":"producer-crash","message":"m1","point":"after-send","constructor":1}]}'], 'fault #1 (producer-crash): unknown field "constructor"'],
+  [['--plan', '{"version":1,"faults":[{"kind":"producer-crash","message":"m1","point":"after-send","__proto__":{}}]}'], 'fault #1 (producer-crash): unknown field "__proto__"'],
   [['--scenario', 'nope'], 'invalid --scenario "nope": expected one of default,'],
   // conflicting settings (the combinations Kafka itself refuses)
   [['--idempotence', 'true', '--acks', '1'], 'invalid --idempotence true: expected false unless acks=all (acks is 1)'],
@@ -115,5 +129,92 @@ describe('bad input is refused before anything runs or is written', () => {
     expect(run.status).toBe(2);
     expect(existsSync(join(dir, 'trace.ndjson'))).toBe(false);
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe.concurrent('plan files at the edges', () => {
+  const planFile = (name: string, text: string | Buffer): string => {
+    const path = join(mkdtempSync(join(tmpdir(), 'simulate-plan-edge-')), name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const small = ['--seed', '1', '--messages', '2'];
+
+  it('a plan nested 5,000 deep is bad input, quoted short (JSON.stringify overflowed the stack: exit 3)', async () => {
+    const deep = '['.repeat(5000) + ']'.repeat(5000);
+    const run = await runCli([...small, '--plan', planFile('deep.json', `{"version":1,"faults":[${deep}]}`)]);
+    expectOneLineError(run, ['invalid --plan', 'fault #1: must be an object', 'got [[[[[[…]]]]]]']);
+    const meta = await runCli([...small, '--plan', planFile('deep-meta.json', `{"version":1,"faults":[],"meta":{"note":${deep}}}`)]);
+    expectOneLineError(meta, ['"meta.note" must be a string', '…']);
+  });
+
+  it('a UTF-8 byte order mark is skipped: the plan runs as without it', async () => {
+    const text = '{"version":1,"faults":[{"kind":"producer-crash","message":"m1","point":"after-send"}]}';
+    const plain = await runCli([...small, '--json', '--plan', planFile('plan.json', text)]);
+    const bom = await runCli([...small, '--json', '--plan', planFile('plan.json', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]))]);
+    expect(bom.stderr).toBe('');
+    expect(bom.status).toBe(plain.status);
+    const hash = (run: { stdout: string }): unknown => (JSON.parse(run.stdout) as { traceHash: string }).traceHash;
+    expect(hash(bom)).toBe(hash(plain));
+  });
+
+  it('a 50 MB bad plan gets a short error line: echoed values are cut', async () => {
+    const huge = 'x'.repeat(50_000_000);
+    const run = await runCli([...small, '--plan', planFile('huge.json', `{"version":1,"faults":"${huge}"}`)]);
+    expectOneLineError(run, ['"faults" must be an array', '(50000000 characters)']);
+    expect(run.stderr.length).toBeLessThan(400);
+    const key = await runCli([...small, '--plan', planFile('key.json', `{"version":1,"faults":[],"${huge}":1}`)]);
+    expectOneLineError(key, ['unknown top-level field', '(50000000 characters)']);
+    expect(key.stderr.length).toBeLessThan(400);
+  });
+
+  it("a plan's huge recorded replay never reaches the override note: one short line", async () => {
+    const replay = `simulate --seed 5\n${'x'.repeat(1_000_000)}`;
+    const run = await runCli([...small, '--seed', '6', '--plan', planFile('noted.json', JSON.stringify({ version: 1, faults: [], meta: { seed: 5, replay } }))]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/^simulate: note: --seed 6 overrides the --seed 5 that plan .*noted\.json was recorded with\n$/);
+    expect(run.stderr.length).toBeLessThan(600);
+  });
+
+  it('a long option value is cut in the error line too', async () => {
+    const long = 'y'.repeat(100_000);
+    for (const args of [['--mode', long], ['--faults', `drop=${long}`], ['--scenario', long], ['--plan', long], ['--trace', `${long}.ndjson`], [`--${long}`]]) {
+      const run = await runCli([...small, ...args]);
+      expectOneLineError(run, [args[0].slice(0, 20)]);
+      expect(run.stderr.length, args[0].slice(0, 20)).toBeLessThan(600);
+    }
+  });
+});
+
+describe('standard output that cannot be written', () => {
+  const hasDevFull = existsSync('/dev/full');
+
+  it.skipIf(!hasDevFull)(`> /dev/full is one line on stderr and exit 2, not a stack trace and exit 1${hasDevFull ? '' : ' (skipped: this machine has no /dev/full)'}`, async () => {
+    for (const extra of [[], ['--json'], ['--scenario', 'crash-after-early-commit', '--commit', 'before-process']]) {
+      const full = openSync('/dev/full', 'w');
+      const child = spawn(process.execPath, [CLI_MAIN, '--seed', '1', '--messages', '3', ...extra], { stdio: ['ignore', full, 'pipe'] });
+      closeSync(full);
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const [status] = (await once(child, 'close')) as [number | null];
+      expect(stderr).not.toContain('    at ');
+      expect(stderr).toBe('simulate: cannot write standard output: no space left on the device (ENOSPC)\n');
+      expect(status).toBe(2);
+    }
+  });
+
+  // A guard, not a fix: the CLI was quiet on EPIPE before too; its stdout handler is new, so keep it so.
+  it('a reader that stops early (| head) is no error: quiet, the files are written, the exit code is the run\'s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'simulate-epipe-'));
+    const report = join(dir, 'report.md');
+    // The trace goes to stdout after the printed run: far more than a pipe holds, so the writer meets the closed pipe.
+    const child = spawn(process.execPath, [CLI_MAIN, '--seed', '1', '--messages', '300', '--trace', '/dev/stdout', '--report', report], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const [status] = (await once(child, 'close')) as [number | null];
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(readFileSync(report, 'utf8')).toContain('simulate --mode at-least-once --seed 1 --messages 300');
   });
 });

@@ -1,11 +1,15 @@
 /** `--trace <file>`: NDJSON written atomically, never over an existing file without --force. */
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, closeSync, constants, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { traceHash } from '../../sim/trace.js';
 import type { TraceRecord } from '../../sim/trace.js';
 import { expectOneLineError, requireBuiltCli, runCli } from '../helpers/cli.js';
+import type { CliRun } from '../helpers/cli.js';
 
 beforeAll(requireBuiltCli);
 
@@ -148,5 +152,154 @@ describe.concurrent('--trace to a stream or through a link', () => {
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(readFileSync(file, 'utf8')).toMatch(/^\{"t":0,/);
     expect(readdirSync(dir).sort()).toEqual(['link.ndjson', 'real.ndjson']);
+  });
+});
+
+/**
+ * Run the CLI with `--plan <fifo>`: it checks its output targets, then blocks reading the plan until `during`
+ * has run — a deterministic "meanwhile", between the check before the run and the write after it.
+ */
+async function runWhileBlocked(dir: string, args: readonly string[], during: () => void): Promise<CliRun> {
+  const fifo = join(dir, 'plan.fifo');
+  execFileSync('mkfifo', [fifo]);
+  const running = runCli([...args, '--plan', fifo]);
+  // Opening the write end returns once the CLI opened the read end: its targets are checked by then.
+  const exited = running.then((run) => {
+    // Release our open if the CLI never came to read (then fail with what it said).
+    closeSync(openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK));
+    throw new Error(`the CLI exited before reading the plan: ${run.stderr}`);
+  });
+  const writer = await Promise.race([open(fifo, 'w'), exited]);
+  exited.catch(() => undefined);
+  during();
+  await writer.writeFile('{"version":1,"faults":[]}');
+  await writer.close();
+  return running;
+}
+
+const world = ['--seed', '1', '--messages', '2'];
+const tiny = [...world, '--faults', 'none'];
+
+describe.concurrent('output files at the edges', () => {
+  it('two outputs naming one file, by any spelling, are refused before the run, and nothing is written', async () => {
+    const dir = freshDir();
+    writeFileSync(join(dir, 'kept.txt'), 'keep\n');
+    symlinkSync('kept.txt', join(dir, 'link.txt'));
+    linkSync(join(dir, 'kept.txt'), join(dir, 'hard.txt'));
+    mkdirSync(join(dir, 'sub'));
+    const cases: [string[], string[]][] = [
+      [['--trace', 'o.txt', '--emit-plan', 'o.txt'], ['--trace "o.txt" and --emit-plan "o.txt" name the same file']],
+      [['--trace', 'o.txt', '--report', './sub/../o.txt'], ['--trace "o.txt" and --report "./sub/../o.txt" name the same file']],
+      [['--emit-plan', join(dir, 'o.txt'), '--report', 'o.txt'], ['and --report "o.txt" name the same file']],
+      [['--trace', 'kept.txt', '--report', 'link.txt', '--force'], ['--trace "kept.txt" and --report "link.txt" name the same file']],
+      [['--trace', 'kept.txt', '--emit-plan', 'hard.txt', '--force'], ['--trace "kept.txt" and --emit-plan "hard.txt" name the same file']],
+      [['compare', ...tiny, '--emit-plan', 'p.json', '--report', './p.json'], ['--emit-plan "p.json" and --report "./p.json" name the same file']],
+      [['check', '--mode', 'at-least-once', '--runs', '1', '--emit-plan', 'p.json', '--report', 'sub/../p.json'], ['--emit-plan "p.json" and --report "sub/../p.json"']],
+      [['shrink', '--mode', 'at-least-once', '--seed', '3', '--emit-plan', 'p.json', '--report', 'p.json'], ['--emit-plan "p.json" and --report "p.json"']],
+    ];
+    for (const [args, fragments] of cases) {
+      const command = args[0] === 'compare' || args[0] === 'check' || args[0] === 'shrink' ? args : [...tiny, ...args];
+      expectOneLineError(await runCli(command, { cwd: dir }), fragments);
+    }
+    expect(readdirSync(dir).sort()).toEqual(['hard.txt', 'kept.txt', 'link.txt', 'sub']);
+    expect(readFileSync(join(dir, 'kept.txt'), 'utf8')).toBe('keep\n');
+    // Streams are written to, not replaced: outputs may share one.
+    expect((await runCli([...tiny, '--trace', '/dev/null', '--report', '/dev/null', '--emit-plan', '/dev/null'])).status).toBe(0);
+  });
+
+  it('a file that appears at the target during the run is not replaced without --force', async () => {
+    for (const command of [[], ['compare']]) {
+      const dir = freshDir();
+      const target = join(dir, 'out.md');
+      const option = command.length === 0 ? '--trace' : '--report';
+      const run = await runWhileBlocked(dir, [...command, ...world, option, target], () => writeFileSync(target, 'keep me\n'));
+      expectOneLineError(run, [`refusing to overwrite ${target} (given as ${option}; it appeared during the run); pass --force`]);
+      expect(readFileSync(target, 'utf8')).toBe('keep me\n');
+      expect(readdirSync(dir).sort()).toEqual(['out.md', 'plan.fifo']);
+    }
+  });
+
+  it('with --force, what appears during the run is replaced only when it is a regular file', async () => {
+    const dir = freshDir();
+    const target = join(dir, 'trace.ndjson');
+    const replaced = await runWhileBlocked(dir, [...world, '--trace', target, '--force'], () => writeFileSync(target, 'old\n'));
+    expect(replaced.status).toBe(0);
+    expect(readFileSync(target, 'utf8')).toMatch(/^\{"t":0,/);
+    const linkDir = freshDir();
+    const link = join(linkDir, 'trace.ndjson');
+    const refused = await runWhileBlocked(linkDir, [...world, '--trace', link, '--force'], () => symlinkSync(join(linkDir, 'missing', 'file'), link));
+    expectOneLineError(refused, ['invalid --trace', 'it is a symbolic link to a missing file']);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    // A device node, there before the run or appearing during it, is written to (mknod needs root).
+    if (process.getuid?.() !== 0) return;
+    const deviceDir = freshDir();
+    const device = join(deviceDir, 'null');
+    execFileSync('mknod', [device, 'c', '1', '3']);
+    expect((await runCli([...tiny, '--trace', device, '--force'])).status).toBe(0);
+    const later = join(deviceDir, 'later');
+    expect((await runWhileBlocked(deviceDir, [...world, '--report', later, '--force'], () => execFileSync('mknod', [later, 'c', '1', '3']))).status).toBe(0);
+    for (const path of [device, later]) expect(lstatSync(path).isCharacterDevice()).toBe(true);
+    expect(readdirSync(deviceDir).sort()).toEqual(['later', 'null', 'plan.fifo']);
+  });
+
+  it('a failed write after the run prints no report claiming another exit code', async () => {
+    const dir = freshDir();
+    const run = await runWhileBlocked(dir, [...world, '--trace', join(dir, 'sub', 'trace.ndjson')], () => writeFileSync(join(dir, 'sub'), 'a file where the folder goes'));
+    expectOneLineError(run, ['cannot write --trace', 'sub/trace.ndjson']);
+    expect(readdirSync(dir).sort()).toEqual(['plan.fifo', 'sub']);
+  });
+
+  it('a link to nothing, a socket, or a regular file in /dev are not replaced', async () => {
+    const dir = freshDir();
+    symlinkSync(join(dir, 'nowhere', 'x'), join(dir, 'dangling'));
+    for (const force of [[], ['--force']]) expectOneLineError(await runCli([...tiny, '--trace', join(dir, 'dangling'), ...force]), ['it is a symbolic link to a missing file']);
+    expect(lstatSync(join(dir, 'dangling')).isSymbolicLink()).toBe(true);
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(join(dir, 'socket'), resolve));
+    try {
+      expectOneLineError(await runCli([...tiny, '--trace', join(dir, 'socket'), '--force']), ['it is a socket, expected a file path']);
+    } finally {
+      server.close();
+    }
+  });
+
+  const shm = existsSync('/dev/shm') && lstatSync('/dev/shm').isDirectory();
+  it.skipIf(!shm)(`a regular file under /dev (/dev/shm) needs --force like any other${shm ? '' : ' (skipped: no /dev/shm here)'}`, async () => {
+    const file = join(mkdtempSync('/dev/shm/simulate-'), 'kept.ndjson');
+    writeFileSync(file, 'keep me\n');
+    expectOneLineError(await runCli([...tiny, '--trace', file]), ['refusing to overwrite']);
+    expect(readFileSync(file, 'utf8')).toBe('keep me\n');
+    expect((await runCli([...tiny, '--trace', file, '--force'])).status).toBe(0);
+    expect(lstatSync(file).isFile()).toBe(true);
+    expect(readFileSync(file, 'utf8')).toMatch(/^\{"t":0,/);
+  });
+
+  it('a 253-byte file name is written (the temp name is short); a 256-byte one is refused before the run', async () => {
+    const dir = freshDir();
+    const name = `${'n'.repeat(246)}.ndjson`;
+    expect(Buffer.byteLength(name)).toBe(253);
+    const run = await runCli([...tiny, '--trace', join(dir, name)]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(readdirSync(dir)).toEqual([name]);
+    const tooLong = `${'é'.repeat(124)}.ndjson`;
+    expect(Buffer.byteLength(tooLong)).toBe(255);
+    expect((await runCli([...tiny, '--trace', join(dir, tooLong), '--force'])).status).toBe(0);
+    expectOneLineError(await runCli([...tiny, '--trace', join(dir, `${'n'.repeat(249)}.ndjson`)]), ['invalid --trace', 'too long (at most 255 bytes each) (ENAMETOOLONG)']);
+    expect(readdirSync(dir).sort()).toEqual([name, tooLong].sort());
+  });
+
+  it('temp files left by a run killed mid-write are removed by the next write into that folder', async () => {
+    const dir = freshDir();
+    // The pid of a process that has exited: what `kill -9` during a write leaves behind.
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    const leftovers = [`.simulate-${dead}-1.tmp`, `.trace.ndjson.${dead}.tmp`];
+    // A live process's temp file is its write in progress: left alone.
+    const live = `.simulate-${process.pid}-1.tmp`;
+    const unrelated = `.other.${dead}.tmp`;
+    for (const name of [...leftovers, live, unrelated]) writeFileSync(join(dir, name), 'partial');
+    const run = await runCli([...tiny, '--trace', join(dir, 'trace.ndjson')]);
+    expect(run.status).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual([live, unrelated, 'trace.ndjson'].sort());
   });
 });
