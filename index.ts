@@ -2,8 +2,13 @@
  * The library API, for other people's property suites: run a simulation, the config types, the modes,
  * the fault plan format, the checkers, and the scenarios.
  */
-export { simulate, runSimulation, resolveConfig, toFaultSource } from './models/engine.js';
+export { runSimulation, runSimulationAsync, resolveConfig, toFaultSource } from './models/engine.js';
 export type { SimulationInput, SimulationResult, FaultsInput } from './models/engine.js';
+// simulate() with or without a team's own handler (models/handler/contract.ts).
+export { simulate, simulateModule, hostTurn } from './library/simulate.js';
+export type { LibraryInput, HandlerInput } from './library/simulate.js';
+export { HANDLER_OUTCOMES, HandlerError, checkHandlerModule } from './models/handler/contract.js';
+export type { DbValue, FinalDb, Handler, HandlerDb, HandlerInvariant, HandlerModule, HandlerOutcome, HandlerRecord, HandlerTx, WorkloadEntry } from './models/handler/contract.js';
 export { INVARIANT_NAMES, PROMISES } from './models/modes.js';
 export type { ModePreset, InvariantName } from './models/modes.js';
 /** The Kafka family's mode presets (settings and words per mode). */

@@ -12,6 +12,7 @@ const AREAS: Record<string, string> = {
   '--seed': 'Run',
   '--seeds': 'Run',
   '--scenario': 'Run',
+  '--handler': 'Run',
   '--faults': 'Faults',
   '--plan': 'Faults',
   '--emit-plan': 'Faults',

@@ -12,12 +12,13 @@ import type { AppliedEffect } from './db/database.js';
 import type { ModelEnv } from './env.js';
 import type { TraceEvent } from './events.js';
 import { familyOf } from './families.js';
-import type { ModelProtocol } from './family.js';
+import type { Deployment, ModelProtocol } from './family.js';
+import type { HandlerModule } from './handler/contract.js';
 import type { Observations } from './observations.js';
 import { FAULT_PRESETS, countByKind } from './faults/catalog.js';
 import type { Fault, FaultKind, FaultPlan, FaultRates, FaultSource } from './faults/catalog.js';
 import { FaultInjector } from './faults/injector.js';
-import { checkPlanInstances } from './faults/plan.js';
+import { checkPlanInstances, parsePlan, planOnly } from './faults/plan.js';
 import { checkGroups } from './invariants/index.js';
 import type { InvariantResult, ParkedResult, Verdicts } from './invariants/index.js';
 import { lagByGroup, worstLag } from './lag.js';
@@ -77,12 +78,52 @@ export function toFaultSource(faults: FaultsInput | undefined): FaultSource {
     if (rates === undefined) throw new RangeError(`unknown fault preset ${faults}`);
     return { rates };
   }
-  if ('rates' in faults || 'plan' in faults) return faults;
-  if ('faults' in faults) return { plan: faults };
+  // A plan is validated as a plan file is: a misspelled kind or field is refused, not silently never matched.
+  if ('plan' in faults) return { plan: planOnly(parsePlan(faults.plan)) };
+  if ('rates' in faults) return faults;
+  if ('faults' in faults) return { plan: planOnly(parsePlan(faults)) };
   return { rates: faults };
 }
 
 export function runSimulation(config: SimulationConfig, source: FaultSource): SimulationResult {
+  const run = deployRun(config, source, undefined);
+  return run.judge(run.world.run());
+}
+
+/**
+ * A run with a user's handler in place of the built-in processing. The handler is async, so the run pauses after
+ * every event that woke it, and `hostTurn` (supplied by the caller: models/ has no real event loop) lets the host's
+ * event loop turn, so the handler continues at that event's virtual time. A handler that awaits anything but its
+ * DB calls is refused (HandlerError), never waited for.
+ */
+export async function runSimulationAsync(config: SimulationConfig, source: FaultSource, handler: HandlerModule, hostTurn: () => Promise<void>): Promise<SimulationResult> {
+  const run = deployRun(handlerConfig(config), source, handler);
+  const result = await run.world.runAsync(async () => {
+    await hostTurn();
+    run.deployment.afterHostTurn();
+  });
+  return run.judge(result);
+}
+
+/**
+ * With a handler, the handler owns its tables and its idempotency: the built-in dedup is off, and offsets are
+ * committed to the broker after the handler acks (offsets stored in the DB would need the handler's own
+ * transaction to write them).
+ */
+export function handlerConfig(config: SimulationConfig): SimulationConfig {
+  const settings = config.settings;
+  if (settings.dedup === 'none' && settings.commit !== 'with-db-transaction') return config;
+  return { ...config, settings: { ...settings, dedup: 'none', commit: settings.commit === 'with-db-transaction' ? 'after-process' : settings.commit } };
+}
+
+/** A run deployed and ready: its world, its family's deployment, and how to judge what the world returns. */
+interface DeployedRun {
+  world: World<ModelProtocol>;
+  deployment: Deployment;
+  judge(run: WorldRunResult): SimulationResult;
+}
+
+function deployRun(config: SimulationConfig, source: FaultSource, handler: HandlerModule | undefined): DeployedRun {
   validateConfig(config);
   const topology = buildTopology(config.topology);
   if ('plan' in source) checkPlanInstances(source.plan, topology);
@@ -109,6 +150,7 @@ export function runSimulation(config: SimulationConfig, source: FaultSource): Si
       // actors, and runs were 30% slower.)
       deployment.afterCrash(actor);
     },
+    ...(handler !== undefined ? { handler: { module: handler, workload } } : {}),
   };
   const deployment = family.deploy({ config, topology, world, env, workload });
   world.setHooks(deployment.hooks);
@@ -117,9 +159,11 @@ export function runSimulation(config: SimulationConfig, source: FaultSource): Si
     world.partition({ a, b, fromUs: msToUs(window.fromMs), toUs: msToUs(window.fromMs + window.durationMs) });
     injector.recordPartition(window);
   }
-
-  const run = world.run();
-  return judgeRun(config, source, { topology, workload, injector, run, observed: deployment.observe(), records: world.trace.records });
+  return {
+    world,
+    deployment,
+    judge: (run) => judgeRun(config, source, { topology, workload, injector, run, observed: deployment.observe(), records: world.trace.records }),
+  };
 }
 
 function worldFor(config: SimulationConfig): World<ModelProtocol> {

@@ -5,6 +5,7 @@
  */
 import type { KernelEvent } from '../sim/trace.js';
 import type { Fault } from './faults/catalog.js';
+import type { HandlerOutcome } from './handler/contract.js';
 import type { KafkaEvent } from './kafka/events.js';
 
 interface At {
@@ -34,6 +35,14 @@ export type ApplicationEvent = At &
     | { readonly kind: 'processing-retry'; readonly msg: string; readonly delivery: number; readonly backoffMs: number }
     /** The failure policy gave the record up and skipped it (onError: skip): it is lost. */
     | { readonly kind: 'skipped'; readonly msg: string; readonly delivery: number }
+    /** A handler's DB call sent, in its own words ("get processed[m3]", "commit the transaction"). */
+    | { readonly kind: 'handler-call'; readonly msg: string; readonly delivery: number; readonly call: number; readonly text: string }
+    /** No answer to a handler's call within consumerTimeoutMs: the call rejects with a timeout. */
+    | { readonly kind: 'handler-timeout'; readonly msg: string; readonly call: number }
+    /** The handler returned: what it asked for the record. */
+    | { readonly kind: 'handler-done'; readonly msg: string; readonly delivery: number; readonly outcome: HandlerOutcome }
+    /** The handler threw (or its promise rejected): a processing failure, handled by the failure policy. */
+    | { readonly kind: 'handler-threw'; readonly msg: string; readonly delivery: number; readonly error: string }
   );
 
 /** One DB write's outcome; `storedOffset` only when offsets live in the DB. */
@@ -51,6 +60,8 @@ export type DbEvent = At &
      */
     | (DbWriteOutcome<'db-given-up'> & { readonly markedSeen: boolean })
     | { readonly kind: 'db-mark-seen'; readonly msg: string; readonly attempt: number; readonly group: string }
+    /** A handler's call answered by the DB, in words with its answer ("get processed[m3] → absent"). */
+    | { readonly kind: 'db-op'; readonly msg: string; readonly call: number; readonly group: string; readonly text: string; readonly effect: boolean }
   );
 
 export type SharedEvent = FaultEvent | ApplicationEvent | DbEvent;

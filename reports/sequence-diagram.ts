@@ -130,6 +130,15 @@ const RENDERERS: { readonly [K in TraceKind]: Renderer<K> } = {
   'processing-failed': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `business logic throws on ${record.msg} (delivery ${record.delivery})`, { fault: true }),
   'processing-retry': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `redeliver ${record.msg} in ${trimNumber(record.backoffMs)} ms`),
   skipped: (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `give up on ${record.msg} after ${record.delivery} deliveries: skip it`),
+  // A handler's own steps, in its words.
+  'handler-call': (drawer, record) => drawer.arrow(drawer.at(record.actor, record), 'D', '->>', record, `${record.msg} call ${record.call}: ${record.text}`),
+  'db-op': (drawer, record) => {
+    const call = drawer.facts.previous(record, is('handler-call', { msg: record.msg, call: record.call }));
+    return drawer.arrow('D', drawer.at(call?.actor ?? drawer.facts.topology.consumers[0], record), '-->>', record, `${record.msg} call ${record.call}: ${record.text}`);
+  },
+  'handler-timeout': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `no answer to call ${record.call} for ${record.msg}: the call times out`),
+  'handler-done': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `handler returns ${record.outcome} for ${record.msg} (delivery ${record.delivery})`),
+  'handler-threw': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `handler throws on ${record.msg} (delivery ${record.delivery}): ${record.error}`, { fault: true }),
   // The Kafka producer.
   'session-start': none,
   'outbox-resend': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `re-send the outbox: ${record.msgs.join(', ')}`),

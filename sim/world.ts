@@ -41,6 +41,12 @@ export interface ActorContext<P extends Protocol> {
    * order is part of the trace's bytes). Nothing is recorded once the actor has crashed inside its own handler.
    */
   record(record: P['event']): void;
+  /**
+   * Work of this actor goes on outside the kernel (a user's async handler awaiting a promise the actor resolved):
+   * pause the run after this event and let the host's event loop turn (`runAsync`), so that work continues at
+   * this same virtual time, before any later event.
+   */
+  requestHostTurn(): void;
 }
 
 export interface Actor<P extends Protocol> {
@@ -160,6 +166,9 @@ class Context<P extends Protocol> implements ActorContext<P> {
     if (!this.slot.up) return;
     this.world.trace.append(record);
   }
+  requestHostTurn(): void {
+    this.world.hostTurnRequested = true;
+  }
 }
 
 export class World<P extends Protocol> {
@@ -177,6 +186,9 @@ export class World<P extends Protocol> {
   private readonly freeEvents: WorldEvent[] = [];
   private lastProgress = Number.NaN;
   private lastProgressUs = 0;
+  private started = false;
+  /** True after an event whose actor asked for a host turn (requestHostTurn), until the run resumes. */
+  hostTurnRequested = false;
 
   constructor(readonly options: WorldOptions) {
     for (const key of ['healAtUs', 'maxEvents', 'maxVirtualTimeUs'] as const) {
@@ -243,11 +255,35 @@ export class World<P extends Protocol> {
     }
   }
 
+  /** Run to quiescence or a limit. Actors that need the host's event loop (requestHostTurn) need runAsync. */
   run(): WorldRunResult {
-    const startTime = this.now;
-    if (startTime === 0) {
-      this.at(this.options.healAtUs, () => this.heal());
-      for (const slot of this.slots) slot.actor.start(slot.context);
+    const result = this.runSlice();
+    if (result === undefined) throw new Error('an actor asked for the host event loop (an async handler): run the world with runAsync');
+    return result;
+  }
+
+  /**
+   * Run to quiescence or a limit, letting the host's event loop turn (`hostTurn`) after every event that asked
+   * for it: an async handler then continues at that event's virtual time, before the next event.
+   */
+  async runAsync(hostTurn: () => Promise<void>): Promise<WorldRunResult> {
+    for (;;) {
+      const result = this.runSlice();
+      if (result !== undefined) return result;
+      await hostTurn();
+    }
+  }
+
+  /** Events until the run ends (its result) or an actor asks for a host turn (undefined). */
+  private runSlice(): WorldRunResult | undefined {
+    this.hostTurnRequested = false;
+    if (!this.started) {
+      this.started = true;
+      if (this.now === 0) {
+        this.at(this.options.healAtUs, () => this.heal());
+        for (const slot of this.slots) slot.actor.start(slot.context);
+        if (this.hostTurnRequested) return undefined;
+      }
     }
     const { maxEvents, maxVirtualTimeUs } = this.options;
     const progressTimeoutUs = this.options.progressTimeoutUs ?? Number.POSITIVE_INFINITY;
@@ -267,6 +303,7 @@ export class World<P extends Protocol> {
       this.dispatch(event);
       event.payload = undefined;
       this.freeEvents.push(event);
+      if (this.hostTurnRequested) return undefined;
     }
   }
 

@@ -1,6 +1,9 @@
 /** `simulate [options]`: one deterministic run, printed for humans or as JSON, optionally with its trace. */
 import type { Command } from 'commander';
-import { runSimulation } from '../../models/engine.js';
+import { runSimulation, runSimulationAsync } from '../../models/engine.js';
+import { HandlerError } from '../../models/handler/contract.js';
+import { hostTurn } from '../../library/simulate.js';
+import { loadHandlerOption } from '../handler-option.js';
 import type { SimulationResult } from '../../models/engine.js';
 import { traceLine } from '../../sim/trace.js';
 import { makeColor } from '../color.js';
@@ -16,17 +19,21 @@ import type { ReportOptions } from '../report-output.js';
 import { addEmitPlanOption, addPlanOption, addRunOptions, buildRunSpec } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { replayCommand } from '../shell-quote.js';
-import { EXIT_OK, EXIT_VIOLATED } from '../usage-error.js';
+import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
 
 export interface OutputOptions {
   json?: boolean;
   trace?: string;
   color?: boolean;
   force?: boolean;
+  /** A team's own handler module, in place of the built-in processing. */
+  handler?: string;
 }
 
 export function registerRun(program: Command): void {
-  addReportOptions(addEmitPlanOption(addPlanOption(addOutputOptions(addRunOptions(program), { trace: true })))).action((values: RunOptionValues & OutputOptions & EmitPlanOption & ReportOptions) => {
+  addReportOptions(addEmitPlanOption(addPlanOption(addOutputOptions(addRunOptions(program), { trace: true }))))
+    .option('--handler <module>', 'run your own handler (an ES module exporting handler and effects) in place of the built-in processing and dedup')
+    .action((values: RunOptionValues & OutputOptions & EmitPlanOption & ReportOptions) => {
     return runCommand(values).then((code) => {
       process.exitCode = code;
     });
@@ -35,10 +42,14 @@ export function registerRun(program: Command): void {
 
 export async function runCommand(values: RunOptionValues & OutputOptions & EmitPlanOption & ReportOptions): Promise<number> {
   checkOutputFiles(values);
-  const spec = buildRunSpec(values);
+  const built = buildRunSpec(values);
+  const handler = values.handler === undefined ? undefined : await loadHandlerOption(values.handler);
+  // The handler is part of the world: every replay command names it too.
+  const withHandler = values.handler === undefined ? [] : ['--handler', values.handler];
+  const spec: RunSpec = { ...built, replayArgs: [...built.replayArgs, ...withHandler], worldArgs: [...built.worldArgs, ...withHandler] };
   for (const note of spec.notes) process.stderr.write(`simulate: ${note}\n`);
   const started = performance.now();
-  const result = runSimulation(spec.config, spec.faults);
+  const result = handler === undefined ? runSimulation(spec.config, spec.faults) : await runHandler(spec, handler);
   const wallMs = Math.round((performance.now() - started) * 1000) / 1000;
   const files: OutputFile[] = [];
   if (values.trace !== undefined) files.push({ option: '--trace', path: values.trace, content: result.trace.map((record) => traceLine(record) + '\n').join('') });
@@ -47,6 +58,16 @@ export async function runCommand(values: RunOptionValues & OutputOptions & EmitP
   // The printed run ends in "(exit N)": only once the files are written is N known to be the exit code.
   writeFilesThenPrint(files, () => printRun(result, spec, values, wallMs));
   return result.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;
+}
+
+/** A handler's misuse of the contract (awaiting a real timer, parallel db calls) is the user's input: exit 2. */
+async function runHandler(spec: RunSpec, handler: Parameters<typeof runSimulationAsync>[2]): Promise<SimulationResult> {
+  try {
+    return await runSimulationAsync(spec.config, spec.faults, handler, hostTurn);
+  } catch (error) {
+    if (error instanceof HandlerError) throw new UsageError(`--handler ${handler.source ?? ''}: ${error.message}`);
+    throw error;
+  }
 }
 
 function printRun(result: SimulationResult, spec: RunSpec, values: OutputOptions, wallMs: number): void {

@@ -21,6 +21,7 @@ import type { ModelEnv } from '../env.js';
 import type { Fault } from '../faults/catalog.js';
 import type { ApplicationSettings } from '../settings/common.js';
 import { FIRST_INSTANCE } from '../topology.js';
+import { afterFailure } from './failure-policy.js';
 import type { GroupLedger, ProcessingError } from './ledger.js';
 
 /** The application's timers; the token names the delivery (or DB call) they belong to: others are stale. */
@@ -68,6 +69,19 @@ export interface ApplicationOptions {
   readonly done: (ctx: ApplicationContext, disposition: Disposition) => void;
 }
 
+/** What a family's consumer runtime hands its records to: the built-in processing, or a user's handler. */
+export interface RecordApplication {
+  /** Nothing in hand. */
+  readonly idle: boolean;
+  crash(): void;
+  handle(ctx: ApplicationContext, record: DeliveredRecord): void;
+  timer(ctx: ApplicationContext, timer: ApplicationTimer): void;
+  receive(ctx: ApplicationContext, message: DbAnswer): void;
+  giveUp(ctx: ApplicationContext, record: DeliveredRecord, disposition: Disposition): void;
+  /** After the host's event loop turned (async handlers only): refuse a handler awaiting anything but its calls. */
+  checkAfterHostTurn?(): void;
+}
+
 type State =
   | { readonly kind: 'idle' }
   | { readonly kind: 'processing'; readonly record: DeliveredRecord; readonly delivery: number; readonly token: number; readonly crash: Fault | undefined; readonly fails: boolean }
@@ -76,7 +90,7 @@ type State =
 const IDLE: State = { kind: 'idle' };
 const PROCESSED: Disposition = { kind: 'processed' };
 
-export class ConsumerApplication {
+export class ConsumerApplication implements RecordApplication {
   private state: State = IDLE;
   private token = 0;
   /** DB calls per message, by workload index, across crashes. */
@@ -123,7 +137,7 @@ export class ConsumerApplication {
   /** A DB answer; stale ones (another call, another record) are ignored. */
   receive(ctx: ApplicationContext, message: DbAnswer): void {
     const state = this.state;
-    if (state.kind !== 'db-call' || state.attempt !== message.attempt || state.record.msgId !== message.msgId) return;
+    if (message.type === 'db-op-reply' || state.kind !== 'db-call' || state.attempt !== message.attempt || state.record.msgId !== message.msgId) return;
     const record = state.record;
     const actor = this.options.actor;
     if (state.step === 'give-up') return this.finish(ctx, state.then);
@@ -168,20 +182,9 @@ export class ConsumerApplication {
 
   /** The business logic threw: redeliver after a backoff, or give the record up as the policy says. */
   private failed(ctx: ApplicationContext, record: DeliveredRecord, delivery: number): void {
-    const actor = this.options.actor;
-    const settings = this.options.settings;
-    ctx.record({ t: ctx.now, actor, kind: 'processing-failed', msg: record.msgId, delivery });
-    const retries = settings.processingRetries;
-    if (settings.onError === 'retry' || retries === 'unlimited' || delivery <= retries) {
-      const backoffMs = this.backoffMs(ctx, delivery);
-      ctx.record({ t: ctx.now, actor, kind: 'processing-retry', msg: record.msgId, delivery, backoffMs });
-      return this.finish(ctx, { kind: 'retry', backoffMs });
-    }
-    if (settings.onError === 'skip') {
-      ctx.record({ t: ctx.now, actor, kind: 'skipped', msg: record.msgId, delivery });
-      return this.giveUp(ctx, record, { kind: 'skip' });
-    }
-    this.finish(ctx, { kind: 'dead-letter' });
+    const disposition = afterFailure(ctx, this.options.actor, this.options.settings, record.msgId, delivery);
+    if (disposition.kind === 'skip') return this.giveUp(ctx, record, disposition);
+    this.finish(ctx, disposition);
   }
 
   /**
@@ -194,16 +197,6 @@ export class ConsumerApplication {
   giveUp(ctx: ApplicationContext, record: DeliveredRecord, disposition: Disposition): void {
     if (!this.options.storeOffset && this.options.settings.dedup === 'none') return this.finish(ctx, disposition);
     this.dbCall(ctx, record, 'give-up', 0, disposition);
-  }
-
-  /** Exponential: the n-th redelivery waits backoff * 2^(n-1), capped, less a random share when jitter is set. */
-  private backoffMs(ctx: ApplicationContext, delivery: number): number {
-    const settings = this.options.settings;
-    const exponential = Math.min(settings.processingBackoffMs * 2 ** Math.min(delivery - 1, 52), settings.processingBackoffMaxMs);
-    if (settings.processingBackoffJitter === 0) return exponential;
-    // Whole microseconds, so the wait is exact in virtual time and in the trace.
-    const share = ctx.rng.intBetween(0, 1_000_000) / 1_000_000;
-    return Math.round(exponential * (1 - settings.processingBackoffJitter * share) * 1000) / 1000;
   }
 
   private dbCall(ctx: ApplicationContext, record: DeliveredRecord, step: DbStep, retriesUsed: number, then: Disposition): void {

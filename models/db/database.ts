@@ -6,6 +6,8 @@
  */
 import type { Actor, ActorContext } from '../../sim/world.js';
 import type { DbResult, TraceEvent } from '../events.js';
+import { HandlerTables } from '../handler/tables.js';
+import type { CommittedWrite, OpResult, TableOp } from '../handler/tables.js';
 import type { DbMessage } from './protocol.js';
 
 interface DbProtocol {
@@ -37,11 +39,19 @@ interface GroupTables {
 export class Database implements Actor<DbProtocol> {
   readonly effects: AppliedEffect[] = [];
   private readonly tables = new Map<string, GroupTables>();
+  /** A user handler's tables (only when one runs), and which of them hold a message's effect. */
+  readonly handlerTables = new HandlerTables();
+  private readonly effectTables: ReadonlySet<string>;
+  /** Handlings (group, message, delivery) that already have an effect: a handling counts once, however many rows it wrote. */
+  private readonly effectHandlings = new Set<string>();
 
   constructor(
     readonly id: string,
     private readonly partitions: number,
-  ) {}
+    effectTables: readonly string[] = [],
+  ) {
+    this.effectTables = new Set(effectTables);
+  }
 
   /** A group's tables, created on first use (every group starts with no effects and offsets 0). */
   private group(name: string): GroupTables {
@@ -52,7 +62,7 @@ export class Database implements Actor<DbProtocol> {
 
   /** Moves whenever the DB moves forward: an effect applied, an offset stored, a dedup key written. */
   progress(): number {
-    let total = this.effects.length;
+    let total = this.effects.length + this.handlerTables.writes;
     for (const tables of this.tables.values()) {
       total += tables.seen.size;
       for (const offset of tables.offsets) total += offset;
@@ -81,9 +91,32 @@ export class Database implements Actor<DbProtocol> {
         return;
       case 'db-give-up':
         return this.giveUp(ctx, from, message);
+      case 'db-op':
+        return this.answer(ctx, from, message, this.handlerTables.apply(message.operation, message.txn), operationText(message.operation));
+      case 'db-tx-commit':
+        return this.answer(ctx, from, message, this.handlerTables.commit(message.txn), 'commit the transaction');
+      case 'db-tx-rollback':
+        this.handlerTables.rollback(message.txn);
+        return;
       default:
         return;
     }
+  }
+
+  /**
+   * A handler's call answered: its committed writes to effect tables become the handling's effect (once per
+   * handling), the call and its answer go in the trace in the handler's words, and the reply goes back.
+   */
+  private answer(ctx: Ctx, from: string, message: Extract<DbMessage, { type: 'db-op' | 'db-tx-commit' }>, outcome: { result: OpResult; committed: CommittedWrite[] }, text: string): void {
+    const effect = outcome.committed.some((write) => this.effectTables.has(write.table));
+    const handling = `${message.group}\u0000${message.msgId}\u0000${message.delivery}`;
+    if (effect && !this.effectHandlings.has(handling)) {
+      this.effectHandlings.add(handling);
+      this.effects.push({ msgId: message.msgId, key: message.key, partition: message.partition, offset: message.offset, t: ctx.now, group: message.group, consumer: from });
+    }
+    const answer = message.type === 'db-op' && message.operation.op === 'get' && outcome.result.ok && outcome.result.value === undefined ? 'absent' : resultText(outcome.result);
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'db-op', msg: message.msgId, call: message.call, group: message.group, text: `${text} → ${answer}`, effect });
+    ctx.send(from, { type: 'db-op-reply', msgId: message.msgId, call: message.call, result: outcome.result });
   }
 
   private giveUp(ctx: Ctx, from: string, message: Extract<DbMessage, { type: 'db-give-up' }>): void {
@@ -117,4 +150,27 @@ export class Database implements Actor<DbProtocol> {
     else ctx.record({ t: ctx.now, actor: this.id, kind, msg: message.msgId, attempt: message.attempt, partition: message.partition, offset: message.offset, group: message.group });
     ctx.send(from, { type: 'db-reply', msgId: message.msgId, attempt: message.attempt, result });
   }
+}
+
+/** A handler's operation in its own words: "get processed[m3]", "increment ledger[k1] by 1". */
+export function operationText(operation: TableOp): string {
+  const row = `${operation.table}[${operation.key}]`;
+  switch (operation.op) {
+    case 'get':
+      return `get ${row}`;
+    case 'put':
+      return `put ${row} = ${JSON.stringify(operation.value)}`;
+    case 'insert':
+      return `insert ${row} = ${JSON.stringify(operation.value)}`;
+    case 'increment':
+      return `increment ${row} by ${operation.by}`;
+    case 'delete':
+      return `delete ${row}`;
+  }
+}
+
+function resultText(result: OpResult): string {
+  if (!result.ok) return `refused: ${result.error}`;
+  if (!('value' in result) || result.value === undefined) return 'ok';
+  return typeof result.value === 'string' ? result.value : JSON.stringify(result.value);
 }

@@ -4,7 +4,7 @@
  */
 import { FIRST_INSTANCE } from '../topology.js';
 import { ordinal } from '../words.js';
-import { instanceArb, instanceName, integerAtLeast, messageArb, messageId, msAtLeast, oneOf, withInstance } from './spec.js';
+import { exactlyOne, instanceArb, instanceName, integerAtLeast, messageArb, messageId, msAtLeast, oneOf, optional, withInstance } from './spec.js';
 import type { FaultSpec } from './spec.js';
 
 export type LinkName = 'producer-broker' | 'consumer-broker' | 'consumer-db';
@@ -16,12 +16,20 @@ export type ProducerCrashPoint = 'after-handover' | 'after-send';
 export const PRODUCER_CRASH_POINTS: readonly ProducerCrashPoint[] = ['after-handover', 'after-send'];
 
 export type CommonFault =
-  /** The DB commits the consumer's write of `message` (its attempt-th DB call for it) but its reply is lost. */
-  | { kind: 'db-reply-lost'; message: string; attempt: number; consumer?: string }
+  /**
+   * The DB answers a consumer's call about `message` but its reply is lost: the built-in processing's attempt-th DB
+   * call for it (only a committed write's reply), or a handler's call-th call for it (any call; counted over all its
+   * deliveries). Exactly one of `attempt` and `call`.
+   */
+  | { kind: 'db-reply-lost'; message: string; attempt?: number; call?: number; consumer?: string }
   /** A producer's or a consumer's link is cut for a window of virtual time (repaired at the heal phase at the latest). */
   | { kind: 'partition'; link: LinkName; fromMs: number; durationMs: number; producer?: string; consumer?: string }
-  /** The consumer crashes at `point` while handling its `delivery`-th delivery of `message` (counted in its group). */
-  | { kind: 'consumer-crash'; message: string; delivery: number; point: ConsumerCrashPoint; consumer?: string }
+  /**
+   * The consumer crashes while handling its `delivery`-th delivery of `message` (counted in its group): at `point`
+   * of the built-in processing, or, with a handler, once its `afterCall`-th DB call was answered (0: before the
+   * handler's first call). Exactly one of `point` and `afterCall`.
+   */
+  | { kind: 'consumer-crash'; message: string; delivery: number; point?: ConsumerCrashPoint; afterCall?: number; consumer?: string }
   /** The producer crashes right after handing over / first sending `message`. */
   | { kind: 'producer-crash'; message: string; point: ProducerCrashPoint }
   /**
@@ -45,10 +53,14 @@ export const DB_REPLY_LOST: FaultSpec<Of<'db-reply-lost'>> = {
   rate: 'db-reply-loss',
   summary: "the DB commits the consumer's write but its reply is lost: committed, and the consumer does not know",
   example: { kind: 'db-reply-lost', message: 'm3', attempt: 1 },
-  fields: { message: messageId, attempt: integerAtLeast(1), consumer: instanceName('consumer') },
+  fields: { message: messageId, attempt: optional(integerAtLeast(1)), call: optional(integerAtLeast(1)), consumer: instanceName('consumer') },
   instance: consumerInstance,
-  describe: (fault) => `the DB commits the write of ${fault.message} (attempt ${fault.attempt}${fault.consumer === undefined ? '' : ` by ${fault.consumer}`}) but its reply is lost`,
-  drawing: (fault) => ({ arrow: { from: 'db', to: 'consumer', reply: true }, text: `reply for ${fault.message} (attempt ${fault.attempt}) LOST` }),
+  validate: (fault) => exactlyOne(fault, 'attempt', 'call', 'the built-in processing\'s DB attempt', 'a handler\'s DB call'),
+  describe: (fault) =>
+    fault.call !== undefined
+      ? `the DB answers call ${fault.call} of the handler for ${fault.message}${fault.consumer === undefined ? '' : ` on ${fault.consumer}`} but its reply is lost`
+      : `the DB commits the write of ${fault.message} (attempt ${fault.attempt ?? 1}${fault.consumer === undefined ? '' : ` by ${fault.consumer}`}) but its reply is lost`,
+  drawing: (fault) => ({ arrow: { from: 'db', to: 'consumer', reply: true }, text: `reply for ${fault.message} (${fault.call !== undefined ? `call ${fault.call}` : `attempt ${fault.attempt ?? 1}`}) LOST` }),
   arbitrary: (fc, space) =>
     fc.record(withInstance({ kind: fc.constant('db-reply-lost' as const), message: messageArb(fc, space), attempt: fc.integer({ min: 1, max: space.maxAttempt }) }, 'consumer', instanceArb(fc, space.consumers))),
 };
@@ -93,6 +105,7 @@ export const PARTITION: FaultSpec<Of<'partition'>> = {
 function consumerCrashMoment(fault: Of<'consumer-crash'>): string {
   // The delivery number only matters when the message was delivered before.
   const nth = fault.delivery > 1 ? ` (its ${ordinal(fault.delivery)} delivery)` : '';
+  if (fault.afterCall !== undefined) return fault.afterCall === 0 ? `right after ${fault.message}${nth} was delivered, before the handler's first DB call` : `right after call ${fault.afterCall} of the handler for ${fault.message}${nth} was answered`;
   if (fault.point === 'after-fetch') return `right after fetching ${fault.message}${nth}, before processing it`;
   if (fault.point === 'mid-process') return `in the middle of processing ${fault.message}${nth}`;
   return `right after the DB commit of ${fault.message}${nth} and before committing its offset`;
@@ -104,9 +117,11 @@ export const CONSUMER_CRASH: FaultSpec<Of<'consumer-crash'>> = {
   rate: 'crash',
   summary: 'the consumer crashes after fetching a record, in the middle of processing it, or after its DB commit',
   example: { kind: 'consumer-crash', message: 'm3', delivery: 1, point: 'after-db-commit' },
-  fields: { message: messageId, delivery: integerAtLeast(1), point: oneOf(CONSUMER_CRASH_POINTS), consumer: instanceName('consumer') },
+  fields: { message: messageId, delivery: integerAtLeast(1), point: optional(oneOf(CONSUMER_CRASH_POINTS)), afterCall: optional(integerAtLeast(0)), consumer: instanceName('consumer') },
   instance: consumerInstance,
+  validate: (fault) => exactlyOne(fault, 'point', 'afterCall', 'a crash point of the built-in processing', 'a handler step'),
   describe: (fault) => {
+    if (fault.point === undefined) return `${consumerWords(fault.consumer)} crashes ${consumerCrashMoment(fault)}`;
     const where = { 'after-fetch': 'after fetching', 'mid-process': 'while processing', 'after-db-commit': 'after the DB commit of' }[fault.point];
     const suffix = fault.point === 'after-db-commit' ? ' and before committing its offset' : '';
     return `${consumerWords(fault.consumer)} crashes ${where} ${fault.message} (delivery ${fault.delivery})${suffix}`;

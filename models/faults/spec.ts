@@ -107,6 +107,19 @@ export const oneOf =
   (value) =>
     typeof value === 'string' && allowed.includes(value) ? undefined : `must be one of ${allowed.join(', ')}`;
 
+/** A field that may be left out; when given, `check` decides. */
+export const optional =
+  (check: FieldCheck): FieldCheck =>
+  (value) =>
+    value === undefined ? undefined : check(value);
+
+/** A fault that names its decision point by one of two fields (the built-in processing's or a handler's): exactly one. */
+export function exactlyOne(fault: object, first: string, second: string, firstMeaning: string, secondMeaning: string): string | undefined {
+  const has = (field: string): boolean => (fault as Record<string, unknown>)[field] !== undefined;
+  if (has(first) === has(second)) return `give exactly one of "${first}" (${firstMeaning}) and "${second}" (${secondMeaning})`;
+  return undefined;
+}
+
 /** An optional instance name: absent, or an id like "g1/c2" (whether the topology has it is checked against the config). */
 export const instanceName =
   (kind: InstanceKind): FieldCheck =>

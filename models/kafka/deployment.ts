@@ -26,7 +26,7 @@ export function deployKafka({ config, topology, world, env, workload }: DeployIn
   const broker = new Broker(BROKER, env, topology.groups.map((group) => group.name));
   const ledgers = new Map(topology.groups.map((group) => [group.name, new GroupLedger(group.name)]));
   const consumers = topology.consumers.map((id) => new KafkaConsumer(id, BROKER, DB, env, ledgers.get(groupOf(id)) as GroupLedger));
-  const db = new Database(DB, config.workload.partitions);
+  const db = new Database(DB, config.workload.partitions, env.handler?.module.effects);
   for (const actor of [...producers, broker, ...consumers, db]) world.addActor(actor);
 
   // Asked after every event of the heal phase: one array filled in place, not a fresh one per event.
@@ -58,6 +58,9 @@ export function deployKafka({ config, topology, world, env, workload }: DeployIn
     linkEnds: (link: LinkName, instance: string | undefined) => {
       if (link === 'producer-broker') return [instance ?? FIRST_INSTANCE.producer, BROKER];
       return [instance ?? FIRST_INSTANCE.consumer, link === 'consumer-broker' ? BROKER : DB];
+    },
+    afterHostTurn: () => {
+      for (const consumer of consumers) consumer.checkAfterHostTurn();
     },
     afterCrash: (actor) => {
       const producer = producers.find((candidate) => candidate.id === actor);
@@ -107,6 +110,10 @@ function networkFault(injector: FaultInjector, from: string, to: string, message
     case 'db-reply':
       if (message.result !== 'committed' || !injector.draw('db-reply-lost', phase)) return undefined;
       return injector.inject(onConsumer({ kind: 'db-reply-lost', message: message.msgId, attempt: message.attempt }, to));
+    case 'db-op-reply':
+      // A handler's call: any answer can be lost (a lost read is a timeout too).
+      if (!injector.draw('db-reply-lost', phase)) return undefined;
+      return injector.inject(onConsumer({ kind: 'db-reply-lost', message: message.msgId, call: message.call }, to));
     default:
       return undefined;
   }

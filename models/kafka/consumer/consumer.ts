@@ -21,7 +21,8 @@
 import type { Actor } from '../../../sim/world.js';
 import { msToUs } from '../../config.js';
 import { ConsumerApplication } from '../../consumer/application.js';
-import type { ApplicationTimer, Disposition } from '../../consumer/application.js';
+import type { ApplicationOptions, ApplicationTimer, Disposition, RecordApplication } from '../../consumer/application.js';
+import { HandlerApplication } from '../../handler/application.js';
 import type { GroupLedger } from '../../consumer/ledger.js';
 import type { DbMessage } from '../../db/protocol.js';
 import type { ModelEnv } from '../../env.js';
@@ -78,7 +79,7 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
   /** Identifies the outstanding call's timeout; other timeouts are stale. */
   private token = 0;
   private outstanding: Outstanding | undefined;
-  private readonly application: ConsumerApplication;
+  private readonly application: RecordApplication;
   private readonly settings: KafkaSettings;
   private readonly partitions: number;
 
@@ -94,7 +95,7 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     this.partitions = env.config.workload.partitions;
     this.fetchAttempts = Array.from({ length: this.partitions }, () => []);
     this.commitAttempts = Array.from({ length: this.partitions }, () => []);
-    this.application = new ConsumerApplication({
+    const options: ApplicationOptions = {
       actor: id,
       ledger,
       db,
@@ -102,7 +103,13 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
       storeOffset: this.settings.commit === 'with-db-transaction',
       env,
       done: (ctx, disposition) => this.afterRecord(ctx, disposition),
-    });
+    };
+    this.application = env.handler === undefined ? new ConsumerApplication(options) : new HandlerApplication(options, env.handler.module, env.handler.workload);
+  }
+
+  /** See RecordApplication.checkAfterHostTurn. */
+  checkAfterHostTurn(): void {
+    this.application.checkAfterHostTurn?.();
   }
 
   /** The member id it joined its group under (see membership). */
@@ -159,6 +166,7 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
       case 'db-reply':
       case 'db-seen':
       case 'db-marked':
+      case 'db-op-reply':
         if (this.state === 'in-application') this.application.receive(ctx, message);
         return;
       default:

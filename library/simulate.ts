@@ -1,0 +1,58 @@
+/**
+ * The library's one-call API: `simulate({ mode, seed, settings, workload, topology, faults })` returns a result;
+ * with `handler` (and `effects`) it runs a team's own handler in place of the built-in processing and returns a
+ * promise of the result. Every input is checked with the same one-line errors the CLI gives: an unknown key, an
+ * unknown setting, a malformed fault plan, a handler without effects.
+ *
+ * This layer may use the host's event loop (models/ may not): a handler's awaits continue between the simulation's
+ * events through `hostTurn`.
+ */
+import { ConfigError } from '../models/config-error.js';
+import { runSimulation, runSimulationAsync, toFaultSource } from '../models/engine.js';
+import type { FaultsInput, SimulationResult } from '../models/engine.js';
+import { checkHandlerModule } from '../models/handler/contract.js';
+import type { Handler, HandlerInvariant, HandlerModule } from '../models/handler/contract.js';
+import { resolveConfig } from '../models/resolve.js';
+import type { SimulationInput } from '../models/resolve.js';
+
+/** The built-in processing: a plain input. */
+export type LibraryInput = SimulationInput & { faults?: FaultsInput };
+
+/** A team's handler in place of the built-in processing (see models/handler/contract.ts). */
+export type HandlerInput = LibraryInput & {
+  handler: Handler;
+  /** Tables whose committed writes are a message's effect. */
+  effects: readonly string[];
+  invariants?: Readonly<Record<string, HandlerInvariant>>;
+};
+
+const INPUT_KEYS = ['family', 'mode', 'seed', 'settings', 'workload', 'topology', 'timing', 'limits', 'faults', 'handler', 'effects', 'invariants'];
+
+/** Lets the host's event loop turn once: every promise a handler chained on its answered call settles first. */
+export function hostTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+export function simulate(input: HandlerInput): Promise<SimulationResult>;
+export function simulate(input: LibraryInput): SimulationResult;
+export function simulate(input: LibraryInput | HandlerInput): SimulationResult | Promise<SimulationResult> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ConfigError('input', input, 'an object like { mode, seed, settings, workload, faults }');
+  // A misspelled key would silently run the defaults: refuse it, as an unknown setting is refused.
+  const unknown = Object.keys(input).find((key) => !INPUT_KEYS.includes(key));
+  if (unknown !== undefined) throw new ConfigError(unknown, (input as unknown as Record<string, unknown>)[unknown], `a simulate() input key: ${INPUT_KEYS.join(', ')}`);
+  if ('config' in input || 'trace' in input) throw new ConfigError('input', input, 'a SimulationInput ({ mode, seed, ... }), not a config or a result');
+  const config = resolveConfig(input);
+  const source = toFaultSource(input.faults);
+  if (!('handler' in input) || input.handler === undefined) {
+    if ('effects' in input || 'invariants' in input) throw new ConfigError('effects', (input as HandlerInput).effects, 'a handler to go with them');
+    return runSimulation(config, source);
+  }
+  const module: HandlerModule = checkHandlerModule({ handler: input.handler, effects: input.effects, invariants: input.invariants });
+  return runSimulationAsync(config, source, module, hostTurn);
+}
+
+/** A handler module given whole (as `import * as module from './handler.mjs'` gives it). */
+export function simulateModule(input: LibraryInput, module: unknown, source?: string): Promise<SimulationResult> {
+  const checked = checkHandlerModule(module, source);
+  return runSimulationAsync(resolveConfig(input), toFaultSource(input.faults), checked, hostTurn);
+}

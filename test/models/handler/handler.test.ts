@@ -1,0 +1,138 @@
+/**
+ * A team's own handler under test, through the library: every awaited db call is a round trip that faults can
+ * strike (a lost reply, a crash after the n-th call), and what broke is judged on the handler's effect tables.
+ * Written only against the contract (models/handler/contract.ts), as a user would.
+ */
+import { describe, expect, it } from 'vitest';
+import { HandlerError, simulate } from '../../../index.js';
+import type { Fault, Handler, HandlerDb, HandlerRecord, SimulationResult } from '../../../index.js';
+
+const naive: Handler = async (record: HandlerRecord, db: HandlerDb) => {
+  await db.increment('ledger', record.key, 1);
+};
+
+/** The processed-id check outside the effect's transaction: racy. */
+const checkOutside: Handler = async (record, db) => {
+  if ((await db.get('processed', record.id)) === true) return 'ack';
+  await db.increment('ledger', record.key, 1);
+  await db.put('processed', record.id, true);
+  return 'ack';
+};
+
+/** The processed id inserted in the effect's transaction: a redelivery conflicts and changes nothing. */
+const insertInTransaction: Handler = async (record, db) =>
+  db.transaction(async (tx) => {
+    if ((await tx.insert('processed', record.id, true)) === 'conflict') return 'ack';
+    await tx.increment('ledger', record.key, 1);
+    return 'ack';
+  });
+
+const plan = (...faults: Fault[]) => ({ version: 1 as const, faults });
+const run = (handler: Handler, mode: 'at-least-once' | 'exactly-once', faults: ReturnType<typeof plan> | string, seed = 7): Promise<SimulationResult> =>
+  simulate({ mode, seed, workload: { messages: 12 }, faults, handler, effects: ['ledger'] });
+
+describe('a handler under faults between its steps', () => {
+  it('runs every message through the handler: no faults, every effect once, in order', async () => {
+    const result = await run(checkOutside, 'exactly-once', 'none');
+    expect(result.verdict).toBe('ok');
+    expect(result.effects).toHaveLength(12);
+    const calls = result.trace.filter((record) => record.kind === 'handler-call');
+    expect(calls).toHaveLength(36);
+    expect(calls.slice(0, 3).map((record) => record.kind === 'handler-call' && record.text)).toEqual(['get processed[m1]', expect.stringMatching(/^increment ledger\[k\d\] by 1$/), 'put processed[m1] = true']);
+  });
+
+  it('a lost reply of a naive increment is retried by redelivery: a duplicate (at-least-once allows it)', async () => {
+    const result = await run(naive, 'at-least-once', plan({ kind: 'db-reply-lost', message: 'm3', call: 1 }));
+    expect(result.invariants.duplicates.witnesses.map((witness) => witness.msg)).toEqual(['m3']);
+    expect(result.invariants.loss.holds).toBe(true);
+    expect(result.verdict).toBe('ok');
+    expect(result.trace.some((record) => record.kind === 'handler-timeout' && record.msg === 'm3' && record.call === 1)).toBe(true);
+  });
+
+  it('exactly-once with the check outside the transaction: a crash between the effect and the mark duplicates (VIOLATED)', async () => {
+    const result = await run(checkOutside, 'exactly-once', plan({ kind: 'consumer-crash', message: 'm3', delivery: 1, afterCall: 2 }));
+    expect(result.verdict).toBe('violated');
+    expect(result.invariants.duplicates.witnesses.map((witness) => witness.msg)).toEqual(['m3']);
+    const calls = result.trace.filter((record) => record.kind === 'handler-call' && record.msg === 'm3').map((record) => record.kind === 'handler-call' && record.text);
+    // Delivery 1: check, increment, crash. Delivery 2: check finds nothing, increments again, marks.
+    expect(calls).toEqual(['get processed[m3]', expect.stringContaining('increment'), 'get processed[m3]', expect.stringContaining('increment'), 'put processed[m3] = true']);
+  });
+
+  it('the same crash against an insert in the effect\'s transaction changes nothing: exactly-once holds', async () => {
+    for (const afterCall of [0, 1, 2, 3]) {
+      const result = await run(insertInTransaction, 'exactly-once', plan({ kind: 'consumer-crash', message: 'm3', delivery: 1, afterCall }));
+      expect(result.verdict, `afterCall ${afterCall}`).toBe('ok');
+      expect(result.effects.filter((effect) => effect.msgId === 'm3')).toHaveLength(1);
+    }
+  });
+
+  it('holds exactly-once over 40 chaos seeds with the insert in the transaction, and breaks with the naive handler', async () => {
+    let naiveDuplicates = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const safe = await run(insertInTransaction, 'exactly-once', 'chaos', seed);
+      expect(safe.verdict, `seed ${seed}`).toBe('ok');
+      if (!(await run(naive, 'exactly-once', 'chaos', seed)).invariants.duplicates.holds) naiveDuplicates++;
+    }
+    expect(naiveDuplicates).toBeGreaterThan(10);
+  });
+
+  it('a transaction whose body throws rolls back: none of its writes happen, and the failure policy redelivers', async () => {
+    let calls = 0;
+    const flaky: Handler = async (record, db) => {
+      await db.transaction(async (tx) => {
+        await tx.increment('ledger', record.key, 1);
+        if (record.id === 'm2' && calls++ === 0) throw new Error('business rule failed');
+      });
+    };
+    const result = await run(flaky, 'at-least-once', 'none');
+    expect(result.verdict).toBe('ok');
+    expect(result.invariants.duplicates.holds).toBe(true);
+    expect(result.trace.some((record) => record.kind === 'handler-threw' && record.msg === 'm2' && record.error === 'business rule failed')).toBe(true);
+    expect(result.trace.some((record) => record.kind === 'processing-retry' && record.msg === 'm2')).toBe(true);
+  });
+
+  it("'skip' and 'dead-letter' go to the delivery side at once", async () => {
+    const picky: Handler = async (record, db) => {
+      if (record.id === 'm4') return 'skip';
+      if (record.id === 'm5') return 'dead-letter';
+      await db.put('ledger', record.id, record.value.seq);
+    };
+    const result = await run(picky, 'at-least-once', 'none');
+    expect(result.invariants.loss.witnesses.map((witness) => witness.msg)).toEqual(['m4']);
+    expect(result.parked.count).toBe(1);
+  });
+
+  it('is deterministic: the same seed and handler give the same trace hash', async () => {
+    const first = await run(checkOutside, 'at-least-once', 'chaos', 3);
+    const second = await run(checkOutside, 'at-least-once', 'chaos', 3);
+    expect(second.traceHash()).toBe(first.traceHash());
+  });
+});
+
+describe('a handler that breaks the contract is refused, never waited for', () => {
+  it('awaiting a real timer stops the run with one line naming the step', async () => {
+    const sleepy: Handler = async (record, db) => {
+      await db.get('x', record.id);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      await db.put('ledger', record.id, 1);
+    };
+    await expect(run(sleepy, 'at-least-once', 'none')).rejects.toThrow(HandlerError);
+    await expect(run(sleepy, 'at-least-once', 'none')).rejects.toThrow(/awaited something other than its db calls while handling m1 \(delivery 1\), after DB call 1 was answered/);
+  });
+
+  it('db calls in parallel stop the run', async () => {
+    const parallel: Handler = async (record, db) => {
+      await Promise.all([db.get('a', record.id), db.get('b', record.id)]);
+    };
+    await expect(run(parallel, 'at-least-once', 'none')).rejects.toThrow(/before call 1 was answered/);
+  });
+
+  it('the library refuses bad inputs with one line: unknown keys, misspelled kinds, unknown settings, a handler without effects', async () => {
+    expect(() => simulate({ mode: 'at-least-once', seed: 1, consumer: {} } as never)).toThrow(/invalid consumer/);
+    expect(() => simulate({ mode: 'at-least-once', seed: 1, faults: { version: 1, faults: [{ kind: 'ack-losst', message: 'm1', attempt: 1 }] } as never })).toThrow(/"kind" must be one of/);
+    expect(() => simulate({ mode: 'at-least-once', seed: 1, settings: { ackz: 1 } as never })).toThrow(/invalid ackz/);
+    expect(() => simulate({ mode: 'at-least-once', seed: 1, handler: naive, effects: [] })).toThrow(/"effects" must be a non-empty list/);
+    expect(() => simulate({ mode: 'at-least-once', seed: 1, effects: ['ledger'] } as never)).toThrow(/a handler to go with them/);
+    expect(() => simulate({ mode: 'at-least-once', seed: 1, faults: { version: 1, faults: [{ kind: 'consumer-crash', message: 'm1', delivery: 1, point: 'after-fetch', afterCall: 1 }] } })).toThrow(/exactly one of "point"/);
+  });
+});
