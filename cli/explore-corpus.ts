@@ -50,7 +50,7 @@ export function emitCorpus(dir: string, spec: RunSpec, result: ExploreResult, fo
     );
     const entry = {
       name,
-      why: `Found by simulate explore (${spec.config.mode}): ${found.plan.faults.map(describeFault).join('; ')} breaks ${found.invariant}, one of ${found.equivalentPlans} minimal plan(s) of this cause.`,
+      why: `Found by simulate explore (${spec.config.mode}, every plan of at most ${result.maxFaults} fault(s)): ${found.plan.faults.map(describeFault).join(', then ')}. That breaks ${found.invariant}; no smaller plan does. One of ${found.equivalentPlans} minimal plan(s) of this cause (${found.cause}).`,
       seed: spec.config.seed,
       workload: overrides.workload ?? {},
       settings: overrides.settings ?? {},
