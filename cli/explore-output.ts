@@ -5,7 +5,6 @@
 import type { ChalkInstance } from 'chalk';
 import { describeFault } from '../models/faults/catalog.js';
 import type { ModeName } from '../models/modes.js';
-import type { WindowCoverage } from '../properties/coverage.js';
 import type { ExploreBreak, ExploreResult } from '../properties/explore.js';
 import { SHORT_PARTITION_MS } from '../properties/explore-choices.js';
 import { renderExploreReport } from '../reports/explore-report.js';
@@ -66,10 +65,6 @@ export function renderBreak(found: ExploreBreak, replay: string, color: ChalkIns
   if (witness !== undefined) lines.push(color.dim(`      what broke: ${witness.summary}`));
   lines.push(`      replay: ${replay}`);
   return lines;
-}
-
-export function coverageJson(coverage: readonly WindowCoverage[]): Record<string, unknown> {
-  return Object.fromEntries(coverage.map((window) => [window.id, { words: window.words, reached: window.reached, faulted: window.faulted, runsFaulted: window.runsFaulted }]));
 }
 
 /** The markdown report: the canonical command (with --report) that rewrites it, and the plain data it shows. */

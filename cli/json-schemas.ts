@@ -138,6 +138,11 @@ function definitions(): Record<string, Schema> {
     outcome: object({ kind: { enum: ['quiescent', 'stalled', 'limit'] }, idleSinceUs: number, limit: { enum: ['events', 'virtual-time'] }, value: number }, ['idleSinceUs', 'limit', 'value']),
     finding: object(findingProperties()),
     traceHash: { type: 'string', pattern: '^[0-9a-f]{16}$' },
+    coverage: {
+      type: 'object',
+      description: 'per dangerous window (e.g. consumer-crash-after-db-commit): its words, the decision points reached, the reached points faulted (or, for sweep and check, named), and the runs that faulted it',
+      additionalProperties: object({ words: string, reached: { ...nullable(integer(0)), description: 'null: the search cannot see the points of this window it did not fault' }, faulted: integer(0), runsFaulted: integer(0) }),
+    },
   };
 }
 
@@ -220,6 +225,7 @@ function checkSchema(): Schema {
     emittedPlan: nullable(string),
     verdict: ref('verdict'),
     stats: object({ simulationRuns: integer(0), wallMs: number }),
+    coverage: ref('coverage'),
   });
 }
 
@@ -284,6 +290,7 @@ function sweepSchema(): Schema {
     verdict: ref('verdict'),
     firstViolationReplay: nullable(string),
     stats: object({ runs: integer(0), events: integer(0), wallMs: number }),
+    coverage: ref('coverage'),
   });
 }
 
@@ -298,7 +305,6 @@ function exploreSchema(): Schema {
     traceHash: ref('traceHash'),
     replay: string,
   });
-  const window = object({ words: string, reached: { ...nullable(integer(0)), description: 'distinct decision points of this window reached by a plan of fewer than K faults' }, faulted: integer(0), runsFaulted: integer(0) });
   return commandSchema('explore', 'simulate explore --json: every plan of at most K faults over every decision point the world reaches', {
     mode: ref('mode'),
     seed: integer(0),
@@ -323,7 +329,7 @@ function exploreSchema(): Schema {
       processingErrorDeliveries: { type: 'object', additionalProperties: { anyOf: [integer(1), { const: 'always' }] } },
     }),
     breaks: array(found),
-    coverage: { type: 'object', description: 'per dangerous window', additionalProperties: window },
+    coverage: { ...ref('coverage'), description: 'per dangerous window: points reached by a plan of fewer than K faults, and those some plan faulted' },
     corpusFiles: array(string),
     verdict: ref('verdict'),
     summary: string,

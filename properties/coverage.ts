@@ -4,6 +4,8 @@
  * decision points a search reached and how many it actually faulted: the answer to "did testing even get there?".
  * explore, sweep and check all count with the same tally.
  */
+import type { SimulationConfig } from '../models/config.js';
+import { runSimulation } from '../models/engine.js';
 import { faultKey } from '../models/faults/catalog.js';
 import type { Fault } from '../models/faults/catalog.js';
 
@@ -76,14 +78,23 @@ export class CoverageTally {
     for (const index of hit) this.runs[index]++;
   }
 
+  /**
+   * Per window. When points were reached, `faulted` counts the reached points that were faulted (a sampling search
+   * also faults points only a faulty run reaches, which "reached" cannot count); a window none of whose points
+   * were reached (partition windows in a sampling search: they are timed, not reached) counts every point faulted.
+   */
   result(): WindowCoverage[] {
-    return DANGEROUS_WINDOWS.map((window, index) => ({
-      id: window.id,
-      words: window.words,
-      reached: this.seesReached ? this.reached[index].size : null,
-      faulted: this.faulted[index].size,
-      runsFaulted: this.runs[index],
-    }));
+    return DANGEROUS_WINDOWS.map((window, index) => {
+      const reached = this.reached[index];
+      const seen = this.seesReached && reached.size > 0;
+      return {
+        id: window.id,
+        words: window.words,
+        reached: seen ? reached.size : this.seesReached && this.faulted[index].size === 0 ? 0 : null,
+        faulted: seen ? [...this.faulted[index]].filter((key) => reached.has(key)).length : this.faulted[index].size,
+        runsFaulted: this.runs[index],
+      };
+    });
   }
 }
 
@@ -91,8 +102,12 @@ function windowIndex(fault: Fault): number {
   return DANGEROUS_WINDOWS.findIndex((window) => window.matches(fault));
 }
 
-/** "consumer crash between the DB commit and the offset commit: 40 points, 40 explored (120 runs)". */
-export function coverageLine(window: WindowCoverage): string {
-  const reached = window.reached === null ? '' : `${window.reached} point${window.reached === 1 ? '' : 's'} reached, `;
-  return `${window.words}: ${reached}${window.faulted} faulted (in ${window.runsFaulted} run${window.runsFaulted === 1 ? '' : 's'})`;
+/**
+ * Coverage of a sampling search (sweep's seeds, check's generated plans): a tally that has reached the points of
+ * each window the fault-free run reaches (what one fault could hit; faults open more); feed it each run's faults.
+ */
+export function samplingTally(config: SimulationConfig): CoverageTally {
+  const tally = new CoverageTally();
+  runSimulation(config, { plan: { version: 1, faults: [] } }, { candidate: (candidate) => tally.reach(candidate) });
+  return tally;
 }

@@ -19,7 +19,8 @@ import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { parseDecimal, parseInteger } from '../setting-flags.js';
 import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
 import { parseKinds } from './check.js';
-import { breakReplay, choicesLines, coverageJson, exploreReport, exploreVerdict, renderBreak, thousands } from '../explore-output.js';
+import { coverageJson } from '../search-coverage.js';
+import { breakReplay, choicesLines, exploreReport, exploreVerdict, renderBreak, thousands } from '../explore-output.js';
 import { emitCorpus, checkCorpusTarget } from '../explore-corpus.js';
 
 export const DEFAULT_EXPLORE_FAULTS = 2;

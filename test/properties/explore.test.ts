@@ -12,6 +12,9 @@ import type { InvariantName } from '../../models/modes.js';
 import { explore } from '../../properties/explore.js';
 import type { ExploreResult } from '../../properties/explore.js';
 import { alternatives, exploreChoices } from '../../properties/explore-choices.js';
+import { samplingTally } from '../../properties/coverage.js';
+import { sweepSeeds } from '../../properties/sweep.js';
+import { FAULT_PRESETS } from '../../models/faults/catalog.js';
 
 const SMALL = { messages: 3, partitions: 1 };
 
@@ -97,5 +100,20 @@ describe('explore', () => {
     expect(result).toMatchObject({ exhaustive: false, stoppedBy: 'max-runs', plansRun: 300, completeUpTo: 1 });
     const timed = explore({ config: small('exactly-once'), maxFaults: 2, outOfTime: () => true });
     expect(timed).toMatchObject({ exhaustive: false, stoppedBy: 'time', plansRun: 0, completeUpTo: -1 });
+  });
+
+  it('sweep coverage: per window, the fault-free run\'s points and the distinct ones the seeds faulted', () => {
+    const config = resolveConfig({ mode: 'at-least-once', seed: 1, workload: { messages: 10, partitions: 1 } });
+    const tally = samplingTally(config);
+    const injected: Fault[] = [];
+    sweepSeeds({ config, faults: { rates: FAULT_PRESETS.chaos }, fromSeed: 1, toSeed: 30, onRun: (result) => {
+      tally.run(result.injected.faults);
+      injected.push(...result.injected.faults);
+    } });
+    const window = tally.result().find((item) => item.id === 'consumer-crash-after-db-commit');
+    expect(window?.reached).toBe(10);
+    const keys = new Set(injected.filter((fault) => fault.kind === 'consumer-crash' && fault.point === 'after-db-commit' && fault.delivery === 1).map(faultKey));
+    expect(window?.faulted).toBe(keys.size);
+    expect(keys.size).toBeGreaterThan(0);
   });
 });
