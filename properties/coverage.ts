@@ -25,7 +25,7 @@ const crashAt =
 export const DANGEROUS_WINDOWS: readonly DangerousWindow[] = [
   { id: 'ack-lost', words: "the broker's ack lost after the record was stored", matches: (fault) => fault.kind === 'ack-lost' },
   { id: 'request-lost', words: 'a produce request lost before the broker', matches: (fault) => fault.kind === 'request-lost' },
-  { id: 'request-delayed', words: 'a produce request held up (past the timeout: a retry races it)', matches: (fault) => fault.kind === 'request-delayed' },
+  { id: 'request-delayed', words: 'a produce request held up (within or past the request timeout)', matches: (fault) => fault.kind === 'request-delayed' },
   { id: 'producer-crash-after-handover', words: 'producer crash after being handed a message, before sending it', matches: (fault) => fault.kind === 'producer-crash' && fault.point === 'after-handover' },
   { id: 'producer-crash-after-send', words: 'producer crash after sending a message, before its ack', matches: (fault) => fault.kind === 'producer-crash' && fault.point === 'after-send' },
   { id: 'leader-failover', words: "a partition leader failing right after an append", matches: (fault) => fault.kind === 'leader-failover' },
