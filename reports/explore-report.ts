@@ -5,11 +5,27 @@
  * sections. Pure: the same inputs give the same bytes (no wall time).
  */
 import { FAULT_KINDS, describeFault } from '../models/faults/catalog.js';
-import type { ExploreResult } from '../properties/explore.js';
+import type { FaultKind, FaultPlan } from '../models/faults/catalog.js';
+import type { SimulationResult } from '../models/engine.js';
+import type { InvariantName } from '../models/modes.js';
 import { plural } from './format.js';
 import { code, escapeText, fenced, raw, table } from './markdown.js';
 import { allStories, invariantSection, verdictTable } from './report-parts.js';
 import { TraceFacts } from './trace-facts.js';
+
+/** What the report shows of an exploration (properties/explore.ts's ExploreResult has this shape). */
+export interface ExploreReportData {
+  maxFaults: number;
+  plansRun: number;
+  plansByFaults: readonly number[];
+  distinctRuns: number;
+  naivePlans: number;
+  decisionPoints: Record<FaultKind, number>;
+  decisionPointsTotal: number;
+  coverage: readonly { words: string; reached: number | null; faulted: number; runsFaulted: number }[];
+  breaks: readonly { invariant: InvariantName; promised: boolean; cause: string; plan: FaultPlan; equivalentPlans: number; result: SimulationResult }[];
+  baseline: SimulationResult;
+}
 
 export interface ExploreReportMeta {
   toolVersion: string;
@@ -25,7 +41,7 @@ export interface ExploreReportMeta {
   scenario?: { name: string; summary: string };
 }
 
-export function renderExploreReport(result: ExploreResult, meta: ExploreReportMeta): string {
+export function renderExploreReport(result: ExploreReportData, meta: ExploreReportMeta): string {
   const config = result.baseline.config;
   const scenario = meta.scenario === undefined ? '' : `, scenario ${code(meta.scenario.name)} (${escapeText(meta.scenario.summary)})`;
   const out: string[] = [`# explore · ${config.mode} · seed ${config.seed} · K=${result.maxFaults}`, ''];

@@ -44,6 +44,8 @@ describe('simulate explore', () => {
     expect(run.stdout).not.toContain('exhaustive for K=2');
     const { json } = await exploreJson(['--mode', 'exactly-once', '--max-faults', '2', '--max-runs', '40', ...WORLD]);
     expect(json).toMatchObject({ exhaustive: false, stoppedBy: 'max-runs', plansRun: 40 });
+    const timed = await exploreJson(['--mode', 'exactly-once', '--max-faults', '3', '--max-time-s', '0.05', ...WORLD]);
+    expect(timed.json).toMatchObject({ exhaustive: false, stoppedBy: 'time' });
   });
 
   it('exits 1 on a promised break, whose replay command reproduces it exactly', async () => {
