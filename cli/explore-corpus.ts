@@ -32,12 +32,13 @@ export function corpusName(found: ExploreBreak, mode: string): string {
 
 /** Writes one file per cause and returns their paths. */
 export function emitCorpus(dir: string, spec: RunSpec, result: ExploreResult, force: boolean): string[] {
-  if (result.breaks.length === 0) return [];
+  if (!result.breaks.some((found) => found.plan.faults.length > 0)) return [];
   mkdirSync(dir, { recursive: true });
   const overrides = worldOverrides(spec.config);
   const flags = spec.worldArgs.filter((_, index, args) => args[index] !== '--mode' && args[index - 1] !== '--mode').join(' ');
   const written: string[] = [];
-  for (const found of result.breaks) {
+  // A break of the fault-free run has no plan to keep: the corpus holds plans that cause a break.
+  for (const found of result.breaks.filter((item) => item.plan.faults.length > 0)) {
     const name = corpusName(found, spec.config.mode);
     const path = join(dir, `${name}.json`);
     checkWritableTarget('--emit-corpus', path, force);
