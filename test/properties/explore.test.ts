@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, runSimulation } from '../../models/engine.js';
 import { FAULT_KINDS, faultKey } from '../../models/faults/catalog.js';
-import type { Fault } from '../../models/faults/catalog.js';
+import type { Fault, FaultKind } from '../../models/faults/catalog.js';
 import type { SimulationConfig } from '../../models/config.js';
 import type { InvariantName } from '../../models/modes.js';
 import { explore } from '../../properties/explore.js';
@@ -93,6 +93,28 @@ describe('explore', () => {
     const breaking = plans.filter((fault) => !runSimulation(config, { plan: { version: 1, faults: [fault] } }).invariants.duplicates.holds);
     const counted = result.breaks.filter((found) => found.invariant === 'duplicates').reduce((sum, found) => sum + found.equivalentPlans, 0);
     expect(counted).toBe(breaking.length);
+  });
+
+  it('K=2 runs exactly the pairs of points whose faults both fire, each once (checked by brute force over every pair)', () => {
+    const config = small('at-least-once');
+    const kinds: readonly FaultKind[] = FAULT_KINDS.filter((kind) => kind !== 'partition' && kind !== 'request-delayed' && kind !== 'processing-error');
+    const result = explore({ config, maxFaults: 2, kinds });
+    // Every point a plan of at most one fault reaches (what any plan of two could name).
+    const points = new Map<string, Fault>();
+    const watch = (faults: Fault[]): void => {
+      runSimulation(config, { plan: { version: 1, faults } }, { candidate: (candidate) => void (kinds.includes(candidate.kind) && points.set(faultKey(candidate), candidate)) });
+    };
+    watch([]);
+    for (const point of [...points.values()]) watch([point]);
+    const all = [...points.values()];
+    let firing = 0;
+    for (let i = 0; i < all.length; i++) {
+      for (let j = i + 1; j < all.length; j++) {
+        if (runSimulation(config, { plan: { version: 1, faults: [all[i], all[j]] } }).unusedPlanFaults.length === 0) firing++;
+      }
+    }
+    expect(result.plansByFaults[2]).toBe(firing);
+    expect(result.decisionPointsTotal).toBe(all.length);
   });
 
   it('stops at maxRuns, says so, and never claims to be exhaustive', () => {
