@@ -20,6 +20,9 @@ const AREAS: Record<string, string> = {
   '--runs': 'Search',
   '--max-faults': 'Search',
   '--kinds': 'Search',
+  '--max-runs': 'Search',
+  '--max-time-s': 'Search',
+  '--emit-corpus': 'Output',
   '--json': 'Output',
   '--trace': 'Output',
   '--report': 'Output',
@@ -82,6 +85,12 @@ export const EXAMPLES: Record<string, readonly (readonly [string, string])[]> = 
   sweep: [
     ['sweep --mode at-least-once --seeds 1..1000', 'how often each invariant breaks over a thousand seeds'],
     ['sweep --mode exactly-once --seeds 200 --faults chaos', 'seeds 1..200 under heavy fault rates'],
+  ],
+  explore: [
+    ['explore --mode exactly-once --max-faults 2 --messages 3 --partitions 1', 'every plan of at most 2 faults in a small world: a proof, or the minimal breaking plans'],
+    ['explore --mode at-least-once --max-faults 1 --messages 3 --partitions 1', 'every single-fault cause of a duplicate, each once'],
+    ['explore --mode exactly-once --dedup separate-transaction --max-faults 1 --emit-corpus corpus/', 'a weakened setting: its minimal breaking plans, kept as regression files'],
+    ['explore --mode exactly-once --max-faults 3 --max-time-s 60 --json', 'as far as a minute goes; says what stopped it'],
   ],
   list: [
     ['list', 'every family, mode, scenario, fault kind and setting (each mode\'s value beside it)'],

@@ -17,7 +17,7 @@ import { toolVersion } from './report-output.js';
  */
 export const SCHEMA_VERSION = 1;
 
-export type CommandName = 'run' | 'check' | 'shrink' | 'compare' | 'sweep' | 'list';
+export type CommandName = 'run' | 'check' | 'shrink' | 'compare' | 'sweep' | 'explore' | 'list';
 
 /** What every `--json` object starts with. */
 export function envelope(command: CommandName, body: Record<string, unknown>): Record<string, unknown> {

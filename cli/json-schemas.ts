@@ -138,6 +138,11 @@ function definitions(): Record<string, Schema> {
     outcome: object({ kind: { enum: ['quiescent', 'stalled', 'limit'] }, idleSinceUs: number, limit: { enum: ['events', 'virtual-time'] }, value: number }, ['idleSinceUs', 'limit', 'value']),
     finding: object(findingProperties()),
     traceHash: { type: 'string', pattern: '^[0-9a-f]{16}$' },
+    coverage: {
+      type: 'object',
+      description: 'per dangerous window (e.g. consumer-crash-after-db-commit): its words, the decision points reached, the reached points faulted (or, for sweep and check, named), and the runs that faulted it',
+      additionalProperties: object({ words: string, reached: { ...nullable(integer(0)), description: 'null: the search cannot see the points of this window it did not fault' }, faulted: integer(0), runsFaulted: integer(0) }),
+    },
   };
 }
 
@@ -220,6 +225,7 @@ function checkSchema(): Schema {
     emittedPlan: nullable(string),
     verdict: ref('verdict'),
     stats: object({ simulationRuns: integer(0), wallMs: number }),
+    coverage: ref('coverage'),
   });
 }
 
@@ -284,6 +290,50 @@ function sweepSchema(): Schema {
     verdict: ref('verdict'),
     firstViolationReplay: nullable(string),
     stats: object({ runs: integer(0), events: integer(0), wallMs: number }),
+    coverage: ref('coverage'),
+  });
+}
+
+function exploreSchema(): Schema {
+  const found = object({
+    invariant: { enum: [...INVARIANT_NAMES] },
+    promised: boolean,
+    status: ref('invariantStatus'),
+    cause: { ...string, description: 'each fault of the plan by kind and point or named choice, e.g. "consumer-crash after-db-commit"' },
+    plan: { ...ref('plan'), description: 'the first minimal plan of this cause: no smaller plan that was run breaks the same invariant' },
+    equivalentPlans: { ...integer(1), description: 'minimal plans of this cause (differing only in the message, attempt or time they hit), this one included' },
+    traceHash: ref('traceHash'),
+    replay: string,
+  });
+  return commandSchema('explore', 'simulate explore --json: every plan of at most K faults over every decision point the world reaches', {
+    mode: ref('mode'),
+    seed: integer(0),
+    scenario: nullable(string),
+    config: ref('config'),
+    maxFaults: integer(0),
+    kinds: array({ enum: [...FAULT_KINDS] }),
+    limits: object({ maxRuns: nullable(integer(1)), maxTimeS: nullable(number) }),
+    exhaustive: { ...boolean, description: 'true only when every plan of at most maxFaults faults was run' },
+    stoppedBy: { enum: [null, 'max-runs', 'time'] },
+    completeUpTo: { ...integer(-1), description: 'every plan of at most this many faults was run' },
+    plansRun: { ...integer(0), description: 'plans run, the fault-free one included' },
+    plansByFaults: { ...array(integer(0)), description: 'plans run per number of faults (index = faults)' },
+    distinctRuns: { ...integer(0), description: 'plans whose trace, fault records aside, differs from every other plan\'s' },
+    naivePlans: { ...number, description: 'every set of at most K of the points and choices: what a naive enumeration would run' },
+    decisionPoints: { ...each(FAULT_KINDS, integer(0)), description: 'distinct decision points by kind' },
+    decisionPointsTotal: integer(0),
+    choices: object({
+      partitionStartsMs: array(number),
+      partitionDurations: array({ enum: ['short', 'to-heal'] }),
+      requestDelaysMs: { type: 'object', additionalProperties: number },
+      processingErrorDeliveries: { type: 'object', additionalProperties: { anyOf: [integer(1), { const: 'always' }] } },
+    }),
+    breaks: array(found),
+    coverage: { ...ref('coverage'), description: 'per dangerous window: points reached by a plan of fewer than K faults, and those some plan faulted' },
+    corpusFiles: array(string),
+    verdict: ref('verdict'),
+    summary: string,
+    stats: object({ simulationRuns: integer(0), wallMs: number }),
   });
 }
 
@@ -324,6 +374,7 @@ export function jsonSchemas(): Record<string, Schema> {
     'shrink.schema.json': shrinkSchema(),
     'compare.schema.json': compareSchema(),
     'sweep.schema.json': sweepSchema(),
+    'explore.schema.json': exploreSchema(),
     'plan.schema.json': planFileSchema(),
   };
 }

@@ -18,6 +18,7 @@ import type { Observations } from './observations.js';
 import { FAULT_PRESETS, countByKind } from './faults/catalog.js';
 import type { Fault, FaultKind, FaultPlan, FaultRates, FaultSource } from './faults/catalog.js';
 import { FaultInjector } from './faults/injector.js';
+import type { CandidateObserver } from './faults/injector.js';
 import { checkPlanInstances, parsePlan, planOnly } from './faults/plan.js';
 import { checkGroups } from './invariants/index.js';
 import type { InvariantResult, ParkedResult, Verdicts } from './invariants/index.js';
@@ -85,8 +86,14 @@ export function toFaultSource(faults: FaultsInput | undefined): FaultSource {
   return { rates: faults };
 }
 
-export function runSimulation(config: SimulationConfig, source: FaultSource): SimulationResult {
-  const run = deployRun(config, source, undefined);
+/** What a caller may watch during a run besides its result (exploration collects the decision points reached). */
+export interface RunObservers {
+  /** Plan mode: every decision point reached in the faulty phase, in order (see CandidateObserver). */
+  candidate?: CandidateObserver;
+}
+
+export function runSimulation(config: SimulationConfig, source: FaultSource, observers?: RunObservers): SimulationResult {
+  const run = deployRun(config, source, undefined, observers);
   return run.judge(run.world.run());
 }
 
@@ -123,14 +130,14 @@ interface DeployedRun {
   judge(run: WorldRunResult): SimulationResult;
 }
 
-function deployRun(config: SimulationConfig, source: FaultSource, handler: HandlerModule | undefined): DeployedRun {
+function deployRun(config: SimulationConfig, source: FaultSource, handler: HandlerModule | undefined, observers?: RunObservers): DeployedRun {
   validateConfig(config);
   const topology = buildTopology(config.topology);
   if ('plan' in source) checkPlanInstances(source.plan, topology);
   const family = familyOf(config);
   const healAtUs = msToUs(config.timing.faultyPhaseMs);
   const world = worldFor(config);
-  const injector = new FaultInjector(source, world.streams);
+  const injector = new FaultInjector(source, world.streams, observers?.candidate);
   const traceFault = (now: number, fault: Fault): void => {
     world.trace.append('message' in fault ? { t: now, actor: 'faults', kind: 'fault', msg: fault.message, fault } : { t: now, actor: 'faults', kind: 'fault', fault });
   };

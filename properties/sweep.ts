@@ -10,6 +10,7 @@ import type { InvariantStatus } from '../models/invariants/index.js';
 import { INVARIANT_NAMES, PROMISES } from '../models/modes.js';
 import type { InvariantName } from '../models/modes.js';
 import { runSimulation } from '../models/engine.js';
+import type { SimulationResult } from '../models/engine.js';
 
 export interface SweepOptions {
   config: SimulationConfig;
@@ -20,6 +21,8 @@ export interface SweepOptions {
   toSeed: number;
   /** Seeds listed per invariant (the count is always complete). Default 10. */
   examplesMax?: number;
+  /** Told of each seed's run (coverage tallies the faults each one injected). */
+  onRun?: (result: SimulationResult) => void;
 }
 
 export const MAX_SWEEP_SEEDS = 1_000_000;
@@ -69,6 +72,7 @@ export function sweepSeeds(options: SweepOptions): SweepResult {
   const lag = { maxRecords: 0, maxMs: 0, seed: fromSeed };
   for (let seed = fromSeed; seed <= toSeed; seed++) {
     const result = runSimulation({ ...config, seed }, faults);
+    options.onRun?.(result);
     events += result.stats.events;
     if (result.outcome.kind !== 'quiescent') unsettled++;
     if (result.parked.count > 0) parked.seeds++;

@@ -6,7 +6,10 @@
  */
 import type { Command } from 'commander';
 import { FAULT_KINDS } from '../../models/faults/catalog.js';
-import type { FaultKind } from '../../models/faults/catalog.js';
+import type { Fault, FaultKind } from '../../models/faults/catalog.js';
+import { samplingTally } from '../../properties/coverage.js';
+import type { WindowCoverage } from '../../properties/coverage.js';
+import { coverageJson, coverageLines } from '../search-coverage.js';
 import { INVARIANT_NAMES } from '../../models/modes.js';
 import type { InvariantName } from '../../models/modes.js';
 import type { SimulationResult } from '../../models/engine.js';
@@ -61,6 +64,8 @@ export interface CheckRun {
   searches: InvariantSearch[];
   findings: Finding[];
   headline?: Finding;
+  /** Per dangerous window: points in the fault-free run, and distinct points the generated plans named. */
+  coverage: WindowCoverage[];
   /** --emit-plan's path, when given (written only when something was found). */
   emitPlan?: string;
   simulationRuns: number;
@@ -143,7 +148,9 @@ export function collectCheck(values: CheckValues, now: () => number): CheckRun {
   );
   for (const search of searches) search.finding = emitted.find((finding) => finding.invariant === search.invariant);
   const wallMs = Math.round((now() - started) * 1000) / 1000;
-  return { spec, baseline, runs, maxFaults, kinds, searches, findings: emitted, headline: headlineFinding(emitted), ...(values.emitPlan !== undefined ? { emitPlan: values.emitPlan } : {}), simulationRuns, wallMs };
+  const tally = samplingTally(config);
+  for (const key of cache.keys()) tally.run(JSON.parse(key) as Fault[]);
+  return { spec, baseline, runs, maxFaults, kinds, searches, coverage: tally.result(), findings: emitted, headline: headlineFinding(emitted), ...(values.emitPlan !== undefined ? { emitPlan: values.emitPlan } : {}), simulationRuns, wallMs };
 }
 
 export function checkExitCode(run: CheckRun): number {
@@ -172,6 +179,7 @@ export function renderCheck(run: CheckRun, color: ReturnType<typeof makeColor>):
   lines.push(color.bold(table[0]), ...table.slice(1));
   for (const finding of run.findings) lines.push('', ...renderFinding(finding, color));
   lines.push(...emitSkippedLine(run.emitPlan, run.findings).map((line) => `\n${line}`));
+  lines.push('', ...coverageLines(run.coverage, color, 'plans', 'named'));
   lines.push('', color.dim(`${run.simulationRuns} simulation runs`), verdictLine(run, color), '');
   return lines.join('\n');
 }
@@ -201,6 +209,7 @@ export function checkJson(run: CheckRun): Record<string, unknown> {
     emittedPlan: run.findings.find((finding) => finding.planFile !== undefined)?.planFile ?? null,
     verdict: checkExitCode(run) === EXIT_VIOLATED ? 'violated' : 'ok',
     stats: { simulationRuns: run.simulationRuns, wallMs: run.wallMs },
+    coverage: coverageJson(run.coverage),
   });
 }
 

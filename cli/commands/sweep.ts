@@ -21,6 +21,8 @@ import { layoutTable } from '../table.js';
 import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
 import { runSimulation } from '../../models/engine.js';
 import { quoteInput } from '../../models/quote.js';
+import { samplingTally } from '../../properties/coverage.js';
+import { coverageJson, coverageLines } from '../search-coverage.js';
 
 export interface SweepValues extends RunOptionValues {
   seeds?: string;
@@ -64,10 +66,12 @@ export function sweepCommand(values: SweepValues): number {
   const { fromSeed, toSeed } = parseSeedRange(values.seeds ?? DEFAULT_SWEEP_SEEDS);
   const spec = buildRunSpec({ ...values, seed: String(fromSeed) }, { fixedSeed: true });
   const started = performance.now();
-  const sweep = sweepSeeds({ config: spec.config, faults: spec.faults, fromSeed, toSeed });
+  const tally = samplingTally(spec.config);
+  const sweep = sweepSeeds({ config: spec.config, faults: spec.faults, fromSeed, toSeed, onRun: (result) => tally.run(result.injected.faults) });
   const wallMs = Math.round((performance.now() - started) * 1000) / 1000;
-  if (values.json === true) process.stdout.write(JSON.stringify(sweepJson(spec, sweep, fromSeed, toSeed, wallMs), null, 2) + '\n');
-  else process.stdout.write(renderSweep(spec, sweep, fromSeed, toSeed, makeColor(values.color)));
+  const coverage = tally.result();
+  if (values.json === true) process.stdout.write(JSON.stringify({ ...sweepJson(spec, sweep, fromSeed, toSeed, wallMs), coverage: coverageJson(coverage) }, null, 2) + '\n');
+  else process.stdout.write(renderSweep(spec, sweep, fromSeed, toSeed, makeColor(values.color)) + coverageLines(coverage, makeColor(values.color), 'seeds').map((line) => `${line}\n`).join(''));
   return sweep.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;
 }
 

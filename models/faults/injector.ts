@@ -27,6 +27,12 @@ interface RateDecision {
 /** Each fault kind's rate, looked up once (an injector is built per run). */
 const KIND_RATES: readonly (readonly [FaultKind, RateName])[] = FAULT_KINDS.map((kind) => [kind, specOf(kind).rate]);
 
+/**
+ * Told of every decision point a plan-mode run reaches (in the faulty phase, in the order reached), whether or not
+ * the plan names it: what bounded exhaustive exploration enumerates. Never called in rate mode.
+ */
+export type CandidateObserver = (candidate: Fault) => void;
+
 export class FaultInjector {
   readonly injected: Fault[] = [];
   private readonly planned: Map<string, Fault> | undefined;
@@ -37,6 +43,7 @@ export class FaultInjector {
   constructor(
     readonly source: FaultSource,
     private readonly streams: RandomStreams,
+    private readonly observer?: CandidateObserver,
   ) {
     if ('plan' in source) {
       this.planned = new Map(source.plan.faults.map((fault) => [faultKey(fault), fault]));
@@ -78,6 +85,8 @@ export class FaultInjector {
   inject<F extends Fault>(candidate: F): F | undefined {
     let fault: Fault | undefined;
     if (this.planned !== undefined) {
+      // Plan mode only: rate-mode runs reach this line only when a draw fired, and never pay for an observer.
+      this.observer?.(candidate);
       const key = faultKey(candidate);
       fault = this.planned.get(key);
       if (fault === undefined || this.used.has(key)) return undefined;

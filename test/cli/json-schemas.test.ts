@@ -98,6 +98,19 @@ describe('JSON Schemas', () => {
     for (const output of [check, shrink, sweep]) expect(output).toMatchObject({ schemaVersion: SCHEMA_VERSION, tool: { name: 'delivery-sim' } });
   });
 
+  it('explore validates, exhaustive and stopped, with and without breaks', async () => {
+    const world = ['--messages', '3', '--partitions', '1', '--max-faults', '1'];
+    const clean = await jsonOf(['explore', '--mode', 'exactly-once', ...world]);
+    const broken = await jsonOf(['explore', '--mode', 'at-least-once', ...world]);
+    const stopped = await jsonOf(['explore', '--mode', 'at-most-once', ...world, '--max-runs', '5']);
+    for (const output of [clean, broken, stopped]) {
+      expectValid('explore.schema.json', output);
+      expect(output).toMatchObject({ schemaVersion: SCHEMA_VERSION, tool: { name: 'delivery-sim' }, command: 'explore' });
+    }
+    expect((broken.breaks as unknown[]).length).toBeGreaterThan(0);
+    expect(stopped).toMatchObject({ exhaustive: false, stoppedBy: 'max-runs', plansRun: 5 });
+  });
+
   it('sweep counts acknowledged loss: seeds and messages', async () => {
     const sweep = await jsonOf(['sweep', '--mode', 'at-most-once', '--seeds', '1..60', '--faults', 'failover=0.2', '--acks', '1']);
     const loss = (sweep.invariants as Record<string, { seedsBroken: number; count: number; acknowledgedSeeds: number; acknowledgedCount: number }>).loss;

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { buildRunSpec } from '../../cli/run-options.js';
 import { optionProperty } from '../../cli/setting-flags.js';
 import { INVARIANT_NAMES, MODE_NAMES, parsePlan, resolveConfig, runPlan, runSimulation } from '../../index.js';
-import type { DeliverySettings, FaultPlan, InvariantName, InvariantStatus, ModeName, WorkloadSettings } from '../../index.js';
+import type { DeliverySettings, FaultPlan, InvariantName, InvariantStatus, ModeName, TimingSettings, TopologySettings, WorkloadSettings } from '../../index.js';
 
 interface CorpusEntry {
   name: string;
@@ -20,6 +20,9 @@ interface CorpusEntry {
   seed: number;
   workload: Partial<WorkloadSettings>;
   settings: Partial<DeliverySettings>;
+  /** Optional (explore --emit-corpus writes them): the topology and timing the plan was found in. */
+  topology?: Partial<TopologySettings>;
+  timing?: Partial<TimingSettings>;
   /** The CLI flags of this world (all but --mode and --plan). */
   flags: string;
   plan: FaultPlan;
@@ -63,7 +66,7 @@ describe('regression corpus', () => {
     describe(entry.name, () => {
       for (const mode of MODE_NAMES) {
         it(`${mode}: ${INVARIANT_NAMES.map((name) => `${name} ${entry.expected[mode][name]}`).join(', ')}`, () => {
-          const config = resolveConfig({ mode, seed: entry.seed, workload: entry.workload, settings: entry.settings });
+          const config = resolveConfig({ mode, seed: entry.seed, workload: entry.workload, settings: entry.settings, topology: entry.topology, timing: entry.timing });
           const result = runPlan(config, entry.plan);
           const statuses = Object.fromEntries(INVARIANT_NAMES.map((name) => [name, result.invariants[name].status]));
           expect({ ...statuses, faultsFired: entry.plan.faults.length - result.unusedPlanFaults.length }).toEqual(entry.expected[mode]);
@@ -76,7 +79,7 @@ describe('regression corpus', () => {
       it('replays the same through the CLI flags and --plan', () => {
         for (const mode of MODE_NAMES) {
           const spec = buildRunSpec({ ...flagValues(entry.flags), mode, plan: JSON.stringify(entry.plan) });
-          expect(spec.config).toEqual(resolveConfig({ mode, seed: entry.seed, workload: entry.workload, settings: entry.settings }));
+          expect(spec.config).toEqual(resolveConfig({ mode, seed: entry.seed, workload: entry.workload, settings: entry.settings, topology: entry.topology, timing: entry.timing }));
           const viaCli = runSimulation(spec.config, spec.faults);
           expect(viaCli.traceHash()).toBe(runPlan(spec.config, entry.plan).traceHash());
         }

@@ -127,7 +127,7 @@ describe('a handler that breaks the contract is refused, never waited for', () =
     await expect(run(parallel, 'at-least-once', 'none')).rejects.toThrow(/before call 1 was answered/);
   });
 
-  it('the library refuses bad inputs with one line: unknown keys, misspelled kinds, unknown settings, a handler without effects', async () => {
+  it('the library refuses bad inputs with one line: unknown keys, misspelled kinds, unknown settings, a handler without effects', () => {
     expect(() => simulate({ mode: 'at-least-once', seed: 1, consumer: {} } as never)).toThrow(/invalid consumer/);
     expect(() => simulate({ mode: 'at-least-once', seed: 1, faults: { version: 1, faults: [{ kind: 'ack-losst', message: 'm1', attempt: 1 }] } as never })).toThrow(/"kind" must be one of/);
     expect(() => simulate({ mode: 'at-least-once', seed: 1, settings: { ackz: 1 } as never })).toThrow(/invalid ackz/);

@@ -1,0 +1,22 @@
+/**
+ * The coverage figures `sweep` and `check` print beside their verdicts (explore prints its own): per dangerous
+ * window, the points the fault-free run reaches and the distinct points the search faulted. Answers "did random
+ * testing even reach the window?". Kept out of the commands' own files: one call each.
+ */
+import type { ChalkInstance } from 'chalk';
+import type { WindowCoverage } from '../properties/coverage.js';
+
+/** Windows that were reached or faulted, one line each; nothing when no window was. */
+export function coverageLines(coverage: readonly WindowCoverage[], color: ChalkInstance, runs: string, verb = 'faulted'): string[] {
+  const shown = coverage.filter((window) => (window.reached ?? 0) > 0 || window.faulted > 0);
+  if (shown.length === 0) return [];
+  return [
+    `${color.bold('coverage')}  dangerous windows: points the fault-free run reaches, distinct points ${verb}, and the ${runs} that ${verb} them`,
+    ...shown.map((window) => `  ${window.words}: ${window.reached === null ? `${window.faulted} ${verb}` : `${window.reached} reached, ${window.faulted} ${verb}`} (${window.runsFaulted} ${runs})`),
+  ];
+}
+
+/** The `coverage` JSON field: per window id, its words and figures. */
+export function coverageJson(coverage: readonly WindowCoverage[]): Record<string, unknown> {
+  return Object.fromEntries(coverage.map((window) => [window.id, { words: window.words, reached: window.reached, faulted: window.faulted, runsFaulted: window.runsFaulted }]));
+}

@@ -1,0 +1,113 @@
+/**
+ * Dangerous windows: the moments at which one fault is known to break some mode (a crash between the DB commit and
+ * the offset commit, a lost ack after the record was stored, ...). Coverage says, per window, how many of its
+ * decision points a search reached and how many it actually faulted: the answer to "did testing even get there?".
+ * explore, sweep and check all count with the same tally.
+ */
+import type { SimulationConfig } from '../models/config.js';
+import { runSimulation } from '../models/engine.js';
+import { faultKey } from '../models/faults/catalog.js';
+import type { Fault } from '../models/faults/catalog.js';
+
+export interface DangerousWindow {
+  /** A stable id, used as the JSON key. */
+  readonly id: string;
+  /** In words, as printed. */
+  readonly words: string;
+  readonly matches: (fault: Fault) => boolean;
+}
+
+const crashAt =
+  (point: string) =>
+  (fault: Fault): boolean =>
+    fault.kind === 'consumer-crash' && fault.point === point;
+
+export const DANGEROUS_WINDOWS: readonly DangerousWindow[] = [
+  { id: 'ack-lost', words: "the broker's ack lost after the record was stored", matches: (fault) => fault.kind === 'ack-lost' },
+  { id: 'request-lost', words: 'a produce request lost before the broker', matches: (fault) => fault.kind === 'request-lost' },
+  { id: 'request-delayed', words: 'a produce request held up (within or past the request timeout)', matches: (fault) => fault.kind === 'request-delayed' },
+  { id: 'producer-crash-after-handover', words: 'producer crash after being handed a message, before sending it', matches: (fault) => fault.kind === 'producer-crash' && fault.point === 'after-handover' },
+  { id: 'producer-crash-after-send', words: 'producer crash after sending a message, before its ack', matches: (fault) => fault.kind === 'producer-crash' && fault.point === 'after-send' },
+  { id: 'leader-failover', words: "a partition leader failing right after an append", matches: (fault) => fault.kind === 'leader-failover' },
+  { id: 'fetch-lost', words: 'a fetch response lost', matches: (fault) => fault.kind === 'fetch-lost' },
+  { id: 'fetch-duplicated', words: 'a fetch response delivered twice', matches: (fault) => fault.kind === 'fetch-duplicated' },
+  { id: 'consumer-crash-after-fetch', words: 'consumer crash after a fetch, before processing', matches: crashAt('after-fetch') },
+  { id: 'consumer-crash-mid-process', words: 'consumer crash in the middle of processing', matches: crashAt('mid-process') },
+  { id: 'consumer-crash-after-db-commit', words: 'consumer crash between the DB commit and the offset commit', matches: crashAt('after-db-commit') },
+  { id: 'db-reply-lost', words: "the DB's reply lost after it committed", matches: (fault) => fault.kind === 'db-reply-lost' },
+  { id: 'commit-lost', words: 'an offset commit lost', matches: (fault) => fault.kind === 'commit-lost' },
+  { id: 'processing-error', words: 'the business logic throwing on a message', matches: (fault) => fault.kind === 'processing-error' },
+  { id: 'partition', words: 'a link cut for a window of time', matches: (fault) => fault.kind === 'partition' },
+];
+
+/** One window's figures: distinct decision points reached and faulted, and the runs that faulted it. */
+export interface WindowCoverage {
+  id: string;
+  words: string;
+  /** Distinct decision points of this window reached (null when the search cannot see points it did not fault). */
+  reached: number | null;
+  /** Distinct decision points of this window faulted in at least one run. */
+  faulted: number;
+  /** Runs in which some fault hit this window. */
+  runsFaulted: number;
+}
+
+/** Counts, over a search's runs, the points each window reached and faulted. */
+export class CoverageTally {
+  private readonly reached = DANGEROUS_WINDOWS.map(() => new Set<string>());
+  private readonly faulted = DANGEROUS_WINDOWS.map(() => new Set<string>());
+  private readonly runs = DANGEROUS_WINDOWS.map(() => 0);
+  private seesReached = false;
+
+  /** A decision point was reached (a plan-mode run's candidate, or a partition window a search could choose). */
+  reach(fault: Fault, key = faultKey(fault)): void {
+    this.seesReached = true;
+    const index = windowIndex(fault);
+    if (index >= 0) this.reached[index].add(key);
+  }
+
+  /** One run's injected faults. */
+  run(injected: readonly Fault[]): void {
+    const hit = new Set<number>();
+    for (const fault of injected) {
+      const index = windowIndex(fault);
+      if (index < 0) continue;
+      this.faulted[index].add(faultKey(fault));
+      hit.add(index);
+    }
+    for (const index of hit) this.runs[index]++;
+  }
+
+  /**
+   * Per window. When points were reached, `faulted` counts the reached points that were faulted (a sampling search
+   * also faults points only a faulty run reaches, which "reached" cannot count); a window none of whose points
+   * were reached (partition windows in a sampling search: they are timed, not reached) counts every point faulted.
+   */
+  result(): WindowCoverage[] {
+    return DANGEROUS_WINDOWS.map((window, index) => {
+      const reached = this.reached[index];
+      const seen = this.seesReached && reached.size > 0;
+      return {
+        id: window.id,
+        words: window.words,
+        reached: seen ? reached.size : this.seesReached && this.faulted[index].size === 0 ? 0 : null,
+        faulted: seen ? [...this.faulted[index]].filter((key) => reached.has(key)).length : this.faulted[index].size,
+        runsFaulted: this.runs[index],
+      };
+    });
+  }
+}
+
+function windowIndex(fault: Fault): number {
+  return DANGEROUS_WINDOWS.findIndex((window) => window.matches(fault));
+}
+
+/**
+ * Coverage of a sampling search (sweep's seeds, check's generated plans): a tally that has reached the points of
+ * each window the fault-free run reaches (what one fault could hit; faults open more); feed it each run's faults.
+ */
+export function samplingTally(config: SimulationConfig): CoverageTally {
+  const tally = new CoverageTally();
+  runSimulation(config, { plan: { version: 1, faults: [] } }, { candidate: (candidate) => tally.reach(candidate) });
+  return tally;
+}
