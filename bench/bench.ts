@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { simulate } from '../models/engine.js';
 import { benchFindAndShrink } from './find-and-shrink.js';
+import { benchWorkerPool } from './worker-pool.js';
 import { World } from '../sim/world.js';
 import type { Actor, ActorContext } from '../sim/world.js';
 import type { TraceRecord } from '../sim/trace.js';
@@ -135,6 +136,8 @@ async function main(): Promise<void> {
   print(benchCli());
   // Issue 3's figures: time to find and shrink each mode's expected break.
   print(await benchFindAndShrink());
+  // Issue 13's: sweep on every core.
+  print(benchWorkerPool());
 }
 
 await main();
