@@ -110,7 +110,7 @@ export async function sweepCommand(values: SweepValues): Promise<number> {
   const wallMs = elapsedMs();
   if (values.report !== undefined) writeReport(values.report, sweepReport(reportInput(spec, range, values), sweep));
   if (values.json === true) process.stdout.write(JSON.stringify(sweepJson(spec, sweep, range.fromSeed, range.toSeed, wallMs, shard === undefined ? undefined : { ...shard, whole }), null, 2) + '\n');
-  else process.stdout.write(renderSweep(spec, sweep, range.fromSeed, range.toSeed, color));
+  else process.stdout.write(renderSweep(spec, sweep, range.fromSeed, range.toSeed, color, shard === undefined ? undefined : { ...shard, whole }));
   return sweep.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;
 }
 
@@ -160,10 +160,11 @@ export function sweepJson(spec: RunSpec, sweep: SweepResult, fromSeed: number, t
   });
 }
 
-export function renderSweep(spec: RunSpec, sweep: SweepResult, fromSeed: number, toSeed: number, color: ReturnType<typeof makeColor>): string {
+export function renderSweep(spec: RunSpec, sweep: SweepResult, fromSeed: number, toSeed: number, color: ReturnType<typeof makeColor>, shard?: ShardInfo): string {
   // The header describes the world; render it from the first seed's run (only the seed differs between runs).
   const [, ...header] = renderHeader(runSimulation(spec.config, spec.faults), spec, color);
-  const lines = [color.bold(`simulate sweep · ${spec.config.mode} · seeds ${fromSeed}..${toSeed}`) + (spec.scenario ? color.dim(` · scenario ${spec.scenario.name}`) : ''), ...header, ''];
+  const shardText = shard === undefined ? '' : ` (shard ${shard.index}/${shard.count} of ${shard.whole.fromSeed}..${shard.whole.toSeed})`;
+  const lines = [color.bold(`simulate sweep · ${spec.config.mode} · seeds ${fromSeed}..${toSeed}${shardText}`) + (spec.scenario ? color.dim(` · scenario ${spec.scenario.name}`) : ''), ...header, ''];
   const table = layoutTable([
     ['invariant', 'promised', 'seeds broken', 'status', 'first seeds'],
     ...INVARIANT_NAMES.map((name) => {

@@ -43,6 +43,21 @@ describe.concurrent('every core', () => {
   });
 });
 
+describe.concurrent('bad input: one line, exit 2, before any run', () => {
+  it.each([
+    [['sweep', '--workers', '0'], 'invalid --workers "0": expected an integer from 1 to 256'],
+    [['check', '--mode', 'at-least-once', '--workers', 'many'], 'invalid --workers "many"'],
+    [['sweep', '--shard', '3/2'], 'invalid --shard "3/2": expected k/n'],
+    [['sweep', '--seeds', '1..2', '--shard', '1/3'], 'more shards than the 2 seed(s)'],
+    [['sweep', '--vary', 'drop=0..0.1:0.05', '--shard', '1/2'], '--vary and --shard do not combine'],
+    [['sweep', '--vary', 'speed=1..2:1'], 'neither a fault rate'],
+    [['sweep', '--vary', 'max-in-flight=0..2:1'], 'invalid --max-in-flight "0"'],
+    [['merge'], "missing required argument 'files'"],
+  ])('simulate %s', async (args, fragment) => {
+    expectOneLineError(await runCli(args), [fragment]);
+  });
+});
+
 describe('shards and merge', () => {
   const seeds = ['--seeds', '1..90'];
   let whole = '';
