@@ -32,7 +32,7 @@ import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
 import { PREFETCH_RUNS_MAX, prefetchVerdicts } from '../scale/check-prefetch.js';
 import { openRunner } from '../scale/pool.js';
 import { progressWanted, startProgress } from '../scale/progress.js';
-import { addWorkersOption, parseWorkers, workersFor } from '../scale/workers-option.js';
+import { addWorkersOption, workersFor } from '../scale/workers-option.js';
 
 export const DEFAULT_CHECK_RUNS = 1000;
 export const DEFAULT_MAX_FAULTS = 4;
@@ -230,7 +230,7 @@ export function checkJson(run: CheckRun): Record<string, unknown> {
  */
 async function runPlansAhead(values: CheckValues): Promise<ReadonlyMap<string, readonly InvariantName[]> | undefined> {
   const setup = parseCheck(values);
-  const workers = workersFor(parseWorkers(values.workers), setup.runs, 100);
+  const workers = workersFor(values.workers, setup.runs);
   const watched = progressWanted({ json: values.json });
   if ((workers === 1 && !watched) || setup.runs > PREFETCH_RUNS_MAX) return undefined;
   const runner = openRunner(workers);

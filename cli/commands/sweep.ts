@@ -33,7 +33,7 @@ import type { Shard } from '../scale/shard.js';
 import { sweepReport, varyReport } from '../scale/sweep-report.js';
 import { parseVary } from '../scale/vary.js';
 import { renderVary, runVary, varyJson } from '../scale/vary-sweep.js';
-import { addWorkersOption, parseWorkers, workersFor } from '../scale/workers-option.js';
+import { addWorkersOption, workersFor } from '../scale/workers-option.js';
 
 export interface SweepValues extends RunOptionValues {
   seeds?: string;
@@ -87,7 +87,6 @@ export async function sweepCommand(values: SweepValues): Promise<number> {
   const whole = parseSeedRange(values.seeds ?? DEFAULT_SWEEP_SEEDS);
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
   const range = shard === undefined ? whole : shardSeeds(whole, shard);
-  const workers = parseWorkers(values.workers);
   const vary = values.vary === undefined ? undefined : parseVary(values.vary);
   if (vary !== undefined && shard !== undefined) throw new UsageError('--vary and --shard do not combine: shard a plain sweep, or give each machine its own --vary range');
   checkReportTarget(values);
@@ -96,7 +95,7 @@ export async function sweepCommand(values: SweepValues): Promise<number> {
   const elapsedMs = (): number => Math.round((performance.now() - started) * 1000) / 1000;
   const color = makeColor(values.color);
   if (vary !== undefined) {
-    const runner = openRunner(workersFor(workers, seeds * vary.values.length));
+    const runner = openRunner(workersFor(values.workers, seeds * vary.values.length));
     const run = await withProgress(runner, 'sweep', seeds * vary.values.length, values, (update) => runVary(values, vary, range, runner, update));
     const wallMs = elapsedMs();
     if (values.report !== undefined) writeReport(values.report, varyReport(reportInput(run.spec, range, values), run));
@@ -105,7 +104,7 @@ export async function sweepCommand(values: SweepValues): Promise<number> {
     return run.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;
   }
   const spec = buildRunSpec({ ...values, seed: String(range.fromSeed) }, { fixedSeed: true });
-  const runner = openRunner(workersFor(workers, seeds));
+  const runner = openRunner(workersFor(values.workers, seeds));
   const sweep = await withProgress(runner, 'sweep', seeds, values, (update) => sweepOn(runner, { config: spec.config, faults: spec.faults, ...range }, update));
   const wallMs = elapsedMs();
   if (values.report !== undefined) writeReport(values.report, sweepReport(reportInput(spec, range, values), sweep));

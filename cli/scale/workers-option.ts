@@ -5,18 +5,21 @@ import { defaultWorkers } from './pool.js';
 
 export const MAX_WORKERS = 256;
 
-export function addWorkersOption(command: Command): Command {
-  return command.option('--workers <n>', `worker threads to share the runs (default: the available cores, ${defaultWorkers()} here); the result is the same for any n`);
-}
+/**
+ * Runs a thread must have before the default starts it: a new thread compiles and warms up the simulator on its
+ * own (about as much CPU as two thousand runs take once warm), so a smaller job is done sooner in fewer threads.
+ */
+export const RUNS_PER_DEFAULT_WORKER_MIN = 2000;
 
-export function parseWorkers(raw: string | undefined): number {
-  return raw === undefined ? defaultWorkers() : parseInteger('--workers', raw, 1, MAX_WORKERS);
+export function addWorkersOption(command: Command): Command {
+  return command.option('--workers <n>', `worker threads to share the runs (default: the available cores, ${defaultWorkers()} here, for jobs large enough to gain from them); the result is the same for any n`);
 }
 
 /**
- * Threads worth starting for `units` of work: starting one costs about as much as a couple of hundred runs, so a
- * small job stays in this thread. Only speed depends on this; the result never does.
+ * The threads to run `units` runs on: exactly --workers when given (never more than the runs), else every core the
+ * job is large enough for. Only speed depends on this; the result never does.
  */
-export function workersFor(requested: number, units: number, unitsPerWorkerMin = 200): number {
-  return Math.max(1, Math.min(requested, Math.floor(units / unitsPerWorkerMin)));
+export function workersFor(raw: string | undefined, units: number): number {
+  if (raw !== undefined) return Math.max(1, Math.min(parseInteger('--workers', raw, 1, MAX_WORKERS), units));
+  return Math.max(1, Math.min(defaultWorkers(), Math.floor(units / RUNS_PER_DEFAULT_WORKER_MIN)));
 }
