@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { simulate } from '../models/engine.js';
 import { benchFindAndShrink } from './find-and-shrink.js';
 import { benchExplore } from './explore.js';
+import { benchWorkerPool } from './worker-pool.js';
 import { World } from '../sim/world.js';
 import type { Actor, ActorContext } from '../sim/world.js';
 import type { TraceRecord } from '../sim/trace.js';
@@ -138,6 +139,8 @@ async function main(): Promise<void> {
   print(await benchFindAndShrink());
   // Issue 8's figures: every plan of at most K faults.
   print(benchExplore());
+  // Issue 13's: sweep on every core.
+  print(benchWorkerPool());
 }
 
 await main();

@@ -23,6 +23,9 @@ const AREAS: Record<string, string> = {
   '--max-runs': 'Search',
   '--max-time-s': 'Search',
   '--emit-corpus': 'Output',
+  '--workers': 'Scale',
+  '--shard': 'Scale',
+  '--vary': 'Scale',
   '--json': 'Output',
   '--trace': 'Output',
   '--report': 'Output',
@@ -85,6 +88,12 @@ export const EXAMPLES: Record<string, readonly (readonly [string, string])[]> = 
   sweep: [
     ['sweep --mode at-least-once --seeds 1..1000', 'how often each invariant breaks over a thousand seeds'],
     ['sweep --mode exactly-once --seeds 200 --faults chaos', 'seeds 1..200 under heavy fault rates'],
+    ['sweep --mode at-most-once --seeds 500 --vary drop=0..0.2:0.02 --report drop.md', 'how loss grows with the drop rate: a table, a chart, a markdown report'],
+    ['sweep --seeds 1..20000 --shard 2/4 --json', 'the second quarter of the seeds (one CI job of four); join with merge'],
+  ],
+  merge: [
+    ['merge shard-1.json shard-2.json shard-3.json shard-4.json', "the shards' sweep --json joined: the whole sweep's JSON"],
+    ['merge shard-*.json', 'the same with a shell glob: the order of the files does not matter'],
   ],
   explore: [
     ['explore --mode exactly-once --max-faults 2 --messages 3 --partitions 1', 'every plan of at most 2 faults in a small world: a proof, or the minimal breaking plans'],

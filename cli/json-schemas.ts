@@ -276,22 +276,47 @@ function sweepSchema(): Schema {
     ['acknowledgedSeeds', 'acknowledgedCount'],
   );
   const { seed: _seed, ...configProperties } = (definitions().config as { properties: Record<string, Schema> }).properties;
-  return commandSchema('sweep', 'simulate sweep --json: one configuration over a range of seeds', {
-    mode: ref('mode'),
-    seeds: object({ from: integer(0), to: integer(0) }),
-    scenario: nullable(string),
-    config: object(configProperties),
-    faultSource: ref('faultSource'),
-    invariants: each(INVARIANT_NAMES, invariant),
-    faultKindsFired: { ...each(FAULT_KINDS, integer(0)), description: 'per fault kind, the seeds in which it fired' },
-    unsettled: integer(0),
-    parked: object({ seeds: integer(0), records: integer(0) }),
-    lag: object({ maxRecords: integer(0), maxMs: number, seed: integer(0) }),
-    verdict: ref('verdict'),
-    firstViolationReplay: nullable(string),
-    stats: object({ runs: integer(0), events: integer(0), wallMs: number }),
-    coverage: ref('coverage'),
-  });
+  const range = object({ from: integer(0), to: integer(0) });
+  const faultKindsFired = { ...each(FAULT_KINDS, integer(0)), description: 'per fault kind, the seeds in which it fired' };
+  const point = object(
+    {
+      value: number,
+      invariants: each(INVARIANT_NAMES, invariant),
+      faultKindsFired,
+      unsettled: integer(0),
+      verdict: ref('verdict'),
+      firstViolationReplay: nullable(string),
+    },
+    [],
+    'the sweep at one value of the varied rate or setting',
+  );
+  const plain = ['invariants', 'faultKindsFired', 'unsettled', 'parked', 'lag', 'firstViolationReplay', 'coverage'];
+  const schema = commandSchema(
+    'sweep',
+    'simulate sweep --json (and simulate merge): one configuration over a range of seeds; with --vary, one sweep per value',
+    {
+      mode: ref('mode'),
+      seeds: { ...range, description: 'the seeds this output covers (with --shard, the shard\'s piece)' },
+      shard: { ...object({ index: integer(1), count: integer(1), seeds: range, faulted: { ...object({ keys: array(array(string)), runs: array(integer(0)) }), description: 'per dangerous window, the points this piece\'s faults hit: merge joins them into the whole sweep\'s coverage' } }), description: '--shard only: this is piece index of count of the seeds range (simulate merge joins the pieces)' },
+      scenario: nullable(string),
+      config: object(configProperties),
+      faultSource: ref('faultSource'),
+      invariants: each(INVARIANT_NAMES, invariant),
+      faultKindsFired,
+      unsettled: integer(0),
+      parked: object({ seeds: integer(0), records: integer(0) }),
+      lag: object({ maxRecords: integer(0), maxMs: number, seed: integer(0) }),
+      vary: { ...object({ name: string, target: { enum: ['fault rate', 'setting'] }, from: number, to: number, step: number }), description: '--vary only: the rate or setting varied, and its values' },
+      points: { ...array(point), description: '--vary only: one sweep per value, ordered by value' },
+      verdict: ref('verdict'),
+      firstViolationReplay: nullable(string),
+      stats: object({ runs: integer(0), events: integer(0), wallMs: number }),
+      coverage: ref('coverage'),
+    },
+    [...plain, 'shard', 'vary', 'points'],
+  );
+  // A plain sweep (or a merge) has the aggregate fields; a --vary sweep has them per point instead.
+  return { ...schema, oneOf: [{ required: plain, not: { required: ['points'] } }, { required: ['vary', 'points'], not: { anyOf: plain.map((name) => ({ required: [name] })) } }] };
 }
 
 function exploreSchema(): Schema {
@@ -375,6 +400,8 @@ export function jsonSchemas(): Record<string, Schema> {
     'compare.schema.json': compareSchema(),
     'sweep.schema.json': sweepSchema(),
     'explore.schema.json': exploreSchema(),
+    // merge prints the JSON the unsharded sweep would have printed (command "sweep"), so its schema is the sweep's.
+    'merge.schema.json': { ...sweepSchema(), $id: `${SCHEMA_BASE}/merge.schema.json`, title: 'simulate merge: the shards\' sweep --json joined, exactly the unsharded sweep\'s JSON (command "sweep")' },
     'plan.schema.json': planFileSchema(),
   };
 }

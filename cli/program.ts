@@ -42,18 +42,20 @@ export async function buildProgram(args: readonly string[] = process.argv.slice(
   });
   registerList(program);
   if (mayNameSubcommand(program, args)) {
-    const [{ registerCheck }, { registerShrink }, { registerCompare }, { registerSweep }, { registerExplore }] = await Promise.all([
+    const [{ registerCheck }, { registerShrink }, { registerCompare }, { registerSweep }, { registerExplore }, { registerMerge }] = await Promise.all([
       import('./commands/check.js'),
       import('./commands/shrink.js'),
       import('./commands/compare.js'),
       import('./commands/sweep.js'),
       import('./commands/explore.js'),
+      import('./commands/merge.js'),
     ]);
     registerCheck(program);
     registerShrink(program);
     registerCompare(program);
     registerSweep(program);
     registerExplore(program);
+    registerMerge(program);
   }
   registerHelp(program);
   // -V as well: the flag commander offered before -v, kept working for scripts that use it.
@@ -85,7 +87,7 @@ function unknownCommand(program: Command, name: string): never {
 function registerHelp(program: Command): void {
   program
     .command('help')
-    .argument('[command]', 'a command: check, shrink, compare, sweep, explore, list')
+    .argument('[command]', 'a command: check, shrink, compare, sweep, explore, merge, list')
     .description("show the help of a command (or of simulate itself)")
     .action((name: string | undefined) => {
       if (name === undefined) program.help();

@@ -30,6 +30,11 @@ export interface CheckOptions {
    * invariants with the same seed: they generate the same plans, so each plan is simulated once.
    */
   cache?: PlanVerdictCache;
+  /**
+   * Broken invariants of plans already run elsewhere (worker threads) in this same config. A plan found here is
+   * not simulated again, but counts as the simulation run it stands for, so counts match a search without it.
+   */
+  verdicts?: ReadonlyMap<string, readonly InvariantName[]>;
 }
 
 /** Plan (as JSON of its faults) -> the invariants it broke. Only valid for one config. */
@@ -69,22 +74,41 @@ export interface CheckFound extends CheckCommon {
 
 export type CheckOutcome = CheckNotFound | CheckFound;
 
+/** The plans a search generates, as fast-check draws them for the property. */
+function searchArbitrary(options: Pick<CheckOptions, 'config' | 'plans'>): fc.Arbitrary<FaultPlan> {
+  const { config } = options;
+  return faultPlanArb({ ...options.plans, workload: config.workload, topology: config.topology, faultyPhaseMs: options.plans?.faultyPhaseMs ?? config.timing.faultyPhaseMs });
+}
+
+/**
+ * The first `count` plans a search with these options tries, in order: fast-check's sample walks the same seeded
+ * stream as its check, so these can be run ahead (in parallel) and handed back as `verdicts`.
+ */
+export function searchPlans(options: Pick<CheckOptions, 'config' | 'plans' | 'seed'>, count: number): FaultPlan[] {
+  return fc.sample(searchArbitrary(options), { seed: options.seed ?? options.config.seed, numRuns: count });
+}
+
+/** The key a plan's verdict is cached under. */
+export function planKey(plan: FaultPlan): string {
+  return JSON.stringify(plan.faults);
+}
+
 export function checkInvariant(options: CheckOptions): CheckOutcome {
   const { config, invariant } = options;
   const numRuns = options.numRuns ?? 300;
   if (!(Number.isInteger(numRuns) && numRuns >= 1)) throw new RangeError(`numRuns must be an integer >= 1, got ${numRuns}`);
   const seed = options.seed ?? config.seed;
-  const arbitrary = faultPlanArb({ ...options.plans, workload: config.workload, topology: config.topology, faultyPhaseMs: options.plans?.faultyPhaseMs ?? config.timing.faultyPhaseMs });
+  const arbitrary = searchArbitrary(options);
   let simulationRuns = 0;
   let firstPlan: FaultPlan | undefined;
   const cache = options.cache ?? new Map<string, readonly InvariantName[]>();
   const details = fc.check(
     fc.property(arbitrary, (plan) => {
-      const key = JSON.stringify(plan.faults);
+      const key = planKey(plan);
       let broken = cache.get(key);
       if (broken === undefined) {
         simulationRuns++;
-        broken = brokenInvariants(runPlan(config, plan));
+        broken = options.verdicts?.get(key) ?? brokenInvariants(runPlan(config, plan));
         cache.set(key, broken);
       }
       const broke = broken.includes(invariant);

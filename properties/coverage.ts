@@ -52,6 +52,44 @@ export interface WindowCoverage {
   runsFaulted: number;
 }
 
+/**
+ * The points each window's faults hit over some runs (sorted keys), and the runs that hit it: what a sweep's pieces
+ * (worker chunks, shards) carry so that their union is exactly one pass's.
+ */
+export interface WindowsFaulted {
+  keys: string[][];
+  runs: number[];
+}
+
+/** Collects WindowsFaulted over runs. */
+export class WindowsCollector {
+  private readonly keys = DANGEROUS_WINDOWS.map(() => new Set<string>());
+  private readonly runs = DANGEROUS_WINDOWS.map(() => 0);
+
+  run(injected: readonly Fault[]): void {
+    let hit = 0;
+    for (const fault of injected) {
+      const index = windowIndex(fault);
+      if (index < 0) continue;
+      this.keys[index].add(faultKey(fault));
+      hit |= 1 << index;
+    }
+    for (let index = 0; index < this.runs.length; index++) if ((hit & (1 << index)) !== 0) this.runs[index]++;
+  }
+
+  result(): WindowsFaulted {
+    return { keys: this.keys.map((keys) => [...keys].sort()), runs: [...this.runs] };
+  }
+}
+
+/** The union of pieces' WindowsFaulted. */
+export function mergeWindows(parts: readonly WindowsFaulted[]): WindowsFaulted {
+  return {
+    keys: DANGEROUS_WINDOWS.map((_, index) => [...new Set(parts.flatMap((part) => part.keys[index] ?? []))].sort()),
+    runs: DANGEROUS_WINDOWS.map((_, index) => parts.reduce((total, part) => total + (part.runs[index] ?? 0), 0)),
+  };
+}
+
 /** Counts, over a search's runs, the points each window reached and faulted. */
 export class CoverageTally {
   private readonly reached = DANGEROUS_WINDOWS.map(() => new Set<string>());
@@ -78,6 +116,14 @@ export class CoverageTally {
     for (const index of hit) this.runs[index]++;
   }
 
+  /** Runs counted elsewhere (a sweep's chunks or shards), as one. */
+  absorb(windows: WindowsFaulted): void {
+    DANGEROUS_WINDOWS.forEach((_, index) => {
+      for (const key of windows.keys[index] ?? []) this.faulted[index].add(key);
+      this.runs[index] += windows.runs[index] ?? 0;
+    });
+  }
+
   /**
    * Per window. When points were reached, `faulted` counts the reached points that were faulted (a sampling search
    * also faults points only a faulty run reaches, which "reached" cannot count); a window none of whose points
@@ -100,6 +146,13 @@ export class CoverageTally {
 
 function windowIndex(fault: Fault): number {
   return DANGEROUS_WINDOWS.findIndex((window) => window.matches(fault));
+}
+
+/** A sweep's coverage: the fault-free run of its first seed reaches the points; its seeds' faults hit `windows`. */
+export function sweepCoverage(config: SimulationConfig, firstSeed: number, windows: WindowsFaulted): WindowCoverage[] {
+  const tally = samplingTally({ ...config, seed: firstSeed });
+  tally.absorb(windows);
+  return tally.result();
 }
 
 /**

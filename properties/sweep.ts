@@ -3,6 +3,8 @@
  * which ones first; which fault kinds fired; the events spent. Answers "over a thousand seeds, does this
  * mode keep its promises, and which seed shows me a break?" without a thousand processes.
  */
+import { WindowsCollector } from './coverage.js';
+import type { WindowsFaulted } from './coverage.js';
 import type { SimulationConfig } from '../models/config.js';
 import { FAULT_KINDS } from '../models/faults/catalog.js';
 import type { FaultKind, FaultSource } from '../models/faults/catalog.js';
@@ -56,6 +58,8 @@ export interface SweepResult {
   /** The worst consumer lag of any seed, and the seed that had it. */
   lag: { maxRecords: number; maxMs: number; seed: number };
   verdict: 'ok' | 'violated';
+  /** The dangerous windows the seeds' faults hit (properties/coverage.ts): merged by union across pieces. */
+  windows: WindowsFaulted;
 }
 
 export function sweepSeeds(options: SweepOptions): SweepResult {
@@ -70,9 +74,11 @@ export function sweepSeeds(options: SweepOptions): SweepResult {
   let unsettled = 0;
   const parked = { seeds: 0, records: 0 };
   const lag = { maxRecords: 0, maxMs: 0, seed: fromSeed };
+  const windows = new WindowsCollector();
   for (let seed = fromSeed; seed <= toSeed; seed++) {
     const result = runSimulation({ ...config, seed }, faults);
     options.onRun?.(result);
+    windows.run(result.injected.faults);
     events += result.stats.events;
     if (result.outcome.kind !== 'quiescent') unsettled++;
     if (result.parked.count > 0) parked.seeds++;
@@ -96,5 +102,5 @@ export function sweepSeeds(options: SweepOptions): SweepResult {
     }
   }
   const verdict = INVARIANT_NAMES.some((name) => invariants[name].status === 'VIOLATED') ? 'violated' : 'ok';
-  return { runs: toSeed - fromSeed + 1, invariants, faultKindsFired, events, unsettled, parked, lag, verdict };
+  return { runs: toSeed - fromSeed + 1, invariants, faultKindsFired, events, unsettled, parked, lag, verdict, windows: windows.result() };
 }

@@ -33,6 +33,10 @@ import { layoutTable } from '../table.js';
 import type { Cell } from '../table.js';
 import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
 import { quoteInput } from '../../models/quote.js';
+import { PREFETCH_RUNS_MAX, prefetchVerdicts } from '../scale/check-prefetch.js';
+import { openRunner } from '../scale/pool.js';
+import { progressWanted, startProgress } from '../scale/progress.js';
+import { addWorkersOption, workersFor } from '../scale/workers-option.js';
 
 export const DEFAULT_CHECK_RUNS = 1000;
 export const DEFAULT_MAX_FAULTS = 4;
@@ -42,6 +46,7 @@ export interface CheckValues extends RunOptionValues, FindingOutputOptions, Repo
   runs?: string;
   maxFaults?: string;
   kinds?: string;
+  workers?: string;
 }
 
 /** What one invariant's search came to. */
@@ -86,8 +91,9 @@ export function registerCheck(program: Command): void {
   // check generates its own plans; --faults is still parsed (to refuse it with a clear message) but not offered.
   command.options.find((option) => option.long === '--faults')?.hideHelp();
   addEmitPlanOption(command, 'the minimal plan found (the first violation, else the first break)');
-  addReportOptions(addOutputOptions(command), false).action((values: CheckValues) => {
-    process.exitCode = checkCommand(values);
+  addWorkersOption(command);
+  addReportOptions(addOutputOptions(command), false).action(async (values: CheckValues) => {
+    process.exitCode = await checkCommand(values);
   });
 }
 
@@ -105,7 +111,16 @@ export function parseKinds(raw: string | undefined): readonly FaultKind[] {
   return kinds as FaultKind[];
 }
 
-export function collectCheck(values: CheckValues, now: () => number): CheckRun {
+/** check's flags, validated: what the search runs in and over. */
+export interface CheckSetup {
+  spec: RunSpec;
+  invariant: InvariantName | undefined;
+  runs: number;
+  maxFaults: number;
+  kinds: readonly FaultKind[];
+}
+
+export function parseCheck(values: CheckValues): CheckSetup {
   if (values.faults !== undefined) throw new UsageError('check generates its own fault plans; --faults does not apply (narrow the search with --kinds and --max-faults)');
   const spec = buildRunSpec(values, { modeRequired: true });
   const invariant = parseInvariant(values.invariant);
@@ -113,6 +128,12 @@ export function collectCheck(values: CheckValues, now: () => number): CheckRun {
   const maxFaults = values.maxFaults === undefined ? DEFAULT_MAX_FAULTS : parseInteger('--max-faults', values.maxFaults, 1, 100);
   const kinds = parseKinds(values.kinds);
   checkEmitTarget(values.emitPlan, values.force === true);
+  return { spec, invariant, runs, maxFaults, kinds };
+}
+
+/** `verdicts`: plans already run on worker threads (see cli/scale/check-prefetch.ts); the result is the same without. */
+export function collectCheck(values: CheckValues, now: () => number, verdicts?: ReadonlyMap<string, readonly InvariantName[]>): CheckRun {
+  const { spec, invariant, runs, maxFaults, kinds } = parseCheck(values);
 
   const started = now();
   const config = spec.config;
@@ -122,7 +143,7 @@ export function collectCheck(values: CheckValues, now: () => number): CheckRun {
   let simulationRuns = 1;
   const searches: InvariantSearch[] = [];
   for (const name of invariant === undefined ? INVARIANT_NAMES : [invariant]) {
-    const outcome = checkInvariant({ config, invariant: name, numRuns: runs, seed: config.seed, plans: { maxFaults, kinds }, cache });
+    const outcome = checkInvariant({ config, invariant: name, numRuns: runs, seed: config.seed, plans: { maxFaults, kinds }, cache, ...(verdicts !== undefined ? { verdicts } : {}) });
     simulationRuns += outcome.simulationRuns;
     const search: InvariantSearch = { invariant: name, promised: outcome.promised, plansTried: outcome.runs };
     if (outcome.found) {
@@ -213,6 +234,26 @@ export function checkJson(run: CheckRun): Record<string, unknown> {
   });
 }
 
+/**
+ * The plans the search will try, run ahead on every core (or in this thread, to show progress). Skipped when it
+ * would not pay: one thread and nobody watching, or so many plans that their verdicts would crowd memory.
+ */
+async function runPlansAhead(values: CheckValues): Promise<ReadonlyMap<string, readonly InvariantName[]> | undefined> {
+  const setup = parseCheck(values);
+  const workers = workersFor(values.workers, setup.runs);
+  const watched = progressWanted({ json: values.json });
+  if ((workers === 1 && !watched) || setup.runs > PREFETCH_RUNS_MAX) return undefined;
+  const runner = openRunner(workers);
+  const progress = startProgress('check', setup.runs, 'plans', { json: values.json });
+  try {
+    const job = { config: setup.spec.config, invariants: setup.invariant === undefined ? INVARIANT_NAMES : [setup.invariant], runs: setup.runs, plans: { maxFaults: setup.maxFaults, kinds: setup.kinds } };
+    return await prefetchVerdicts(runner, job, (done, breaks) => progress.update(done, breaks));
+  } finally {
+    progress.stop();
+    await runner.close();
+  }
+}
+
 /** The report of a check: the headline finding's minimal run (or the fault-free baseline) plus the search table. */
 export function checkReport(run: CheckRun, values: CheckValues): string {
   const searchArgs: string[] = [];
@@ -227,9 +268,13 @@ export function checkReport(run: CheckRun, values: CheckValues): string {
   return renderRunReport(run.headline?.result ?? run.baseline, meta);
 }
 
-export function checkCommand(values: CheckValues): number {
+export async function checkCommand(values: CheckValues): Promise<number> {
   checkOutputFiles(values);
-  const run = collectCheck(values, () => performance.now());
+  const started = performance.now();
+  const verdicts = await runPlansAhead(values);
+  const run = collectCheck(values, () => performance.now(), verdicts);
+  // The plans run ahead are part of the search: wallMs is the whole of it.
+  run.wallMs = Math.round((performance.now() - started) * 1000) / 1000;
   if (values.report !== undefined) writeReport(values.report, checkReport(run, values));
   if (values.json === true) process.stdout.write(JSON.stringify(checkJson(run), null, 2) + '\n');
   else process.stdout.write(renderCheck(run, makeColor(values.color)));

@@ -1,12 +1,14 @@
 /**
- * `simulate sweep --mode <m> --seeds 1..1000`: one configuration over many seeds, in one process. Prints,
- * per invariant, how many seeds broke it and the first such seeds, with the command that replays the first
- * violation. Exit 1 when any seed broke a promised invariant, 0 otherwise, 2 on bad input.
+ * `simulate sweep --mode <m> --seeds 1..1000`: one configuration over many seeds, on every core. Prints, per
+ * invariant, how many seeds broke it and the first such seeds, with the command that replays the first
+ * violation. `--shard k/n` runs one piece of the range (join the pieces with `simulate merge`), `--vary`
+ * repeats the sweep over the values of one rate or setting, `--report` writes a markdown report. Exit 1 when
+ * any seed broke a promised invariant, 0 otherwise, 2 on bad input.
  */
 import type { Command } from 'commander';
 import { FAULT_KINDS } from '../../models/faults/catalog.js';
 import { INVARIANT_NAMES } from '../../models/modes.js';
-import { MAX_SWEEP_SEEDS, sweepSeeds } from '../../properties/sweep.js';
+import { MAX_SWEEP_SEEDS } from '../../properties/sweep.js';
 import type { SweepResult } from '../../properties/sweep.js';
 import { makeColor } from '../color.js';
 import { addOutputOptions } from '../output-options.js';
@@ -21,13 +23,30 @@ import { layoutTable } from '../table.js';
 import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
 import { runSimulation } from '../../models/engine.js';
 import { quoteInput } from '../../models/quote.js';
-import { samplingTally } from '../../properties/coverage.js';
+import { sweepCoverage } from '../../properties/coverage.js';
 import { coverageJson, coverageLines } from '../search-coverage.js';
+import type { SeedRange } from '../../properties/seed-ranges.js';
+import { checkOutputFiles, reportReplayCommand, toolVersion, writeReport } from '../report-output.js';
+import { sweepOn } from '../scale/parallel-sweep.js';
+import { openRunner } from '../scale/pool.js';
+import type { TaskRunner } from '../scale/pool.js';
+import { startProgress } from '../scale/progress.js';
+import { parseShard, shardSeeds } from '../scale/shard.js';
+import type { Shard } from '../scale/shard.js';
+import { sweepReport, varyReport } from '../scale/sweep-report.js';
+import { parseVary } from '../scale/vary.js';
+import { renderVary, runVary, varyJson } from '../scale/vary-sweep.js';
+import { addWorkersOption, workersFor } from '../scale/workers-option.js';
 
 export interface SweepValues extends RunOptionValues {
   seeds?: string;
   json?: boolean;
   color?: boolean;
+  workers?: string;
+  shard?: string;
+  vary?: string;
+  report?: string;
+  force?: boolean;
 }
 
 export const DEFAULT_SWEEP_SEEDS = '1..1000';
@@ -38,10 +57,15 @@ export function registerSweep(program: Command): void {
   // --seed belongs to single runs; a sweep takes a range.
   command.options.find((option) => option.long === '--seed')?.hideHelp();
   command.option('--seeds <range>', `seeds to run: from..to (inclusive) or a count n meaning 1..n (default ${DEFAULT_SWEEP_SEEDS})`);
+  command
+    .option('--shard <k/n>', 'run only the k-th of n equal pieces of the seed range (join the pieces\' --json with simulate merge)')
+    .option('--vary <name=from..to:step>', 'repeat the sweep for each value of a fault rate or numeric setting, e.g. drop=0..0.2:0.02 or max-in-flight=1..5:1')
+    .option('--report <file.md>', 'write a markdown report: how often each invariant broke (table and chart), first failing seeds with replay commands, fault kinds that fired');
+  addWorkersOption(command);
   addPlanOption(command);
   addWorldOptions(command);
-  addOutputOptions(command, { force: false }).action((values: SweepValues) => {
-    process.exitCode = sweepCommand(values);
+  addOutputOptions(command).action(async (values: SweepValues) => {
+    process.exitCode = await sweepCommand(values);
   });
 }
 
@@ -61,18 +85,54 @@ function replayForSeed(spec: RunSpec, seed: number): string {
   return replayCommand(args);
 }
 
-export function sweepCommand(values: SweepValues): number {
+export async function sweepCommand(values: SweepValues): Promise<number> {
   if (values.seed !== undefined) throw new UsageError('sweep takes --seeds <from..to>, not --seed');
-  const { fromSeed, toSeed } = parseSeedRange(values.seeds ?? DEFAULT_SWEEP_SEEDS);
-  const spec = buildRunSpec({ ...values, seed: String(fromSeed) }, { fixedSeed: true });
+  const whole = parseSeedRange(values.seeds ?? DEFAULT_SWEEP_SEEDS);
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  const range = shard === undefined ? whole : shardSeeds(whole, shard);
+  const vary = values.vary === undefined ? undefined : parseVary(values.vary);
+  if (vary !== undefined && shard !== undefined) throw new UsageError('--vary and --shard do not combine: shard a plain sweep, or give each machine its own --vary range');
+  checkOutputFiles(values);
+  const seeds = range.toSeed - range.fromSeed + 1;
   const started = performance.now();
-  const tally = samplingTally(spec.config);
-  const sweep = sweepSeeds({ config: spec.config, faults: spec.faults, fromSeed, toSeed, onRun: (result) => tally.run(result.injected.faults) });
-  const wallMs = Math.round((performance.now() - started) * 1000) / 1000;
-  const coverage = tally.result();
-  if (values.json === true) process.stdout.write(JSON.stringify({ ...sweepJson(spec, sweep, fromSeed, toSeed, wallMs), coverage: coverageJson(coverage) }, null, 2) + '\n');
-  else process.stdout.write(renderSweep(spec, sweep, fromSeed, toSeed, makeColor(values.color)) + coverageLines(coverage, makeColor(values.color), 'seeds').map((line) => `${line}\n`).join(''));
+  const elapsedMs = (): number => Math.round((performance.now() - started) * 1000) / 1000;
+  const color = makeColor(values.color);
+  if (vary !== undefined) {
+    const runner = openRunner(workersFor(values.workers, seeds * vary.values.length));
+    const run = await withProgress(runner, 'sweep', seeds * vary.values.length, values, (update) => runVary(values, vary, range, runner, update));
+    const wallMs = elapsedMs();
+    if (values.report !== undefined) writeReport(values.report, varyReport(reportInput(run.spec, range, values), run));
+    if (values.json === true) process.stdout.write(JSON.stringify(varyJson(run, wallMs), null, 2) + '\n');
+    else process.stdout.write(renderVary(run, renderHeader(runSimulation(run.spec.config, run.spec.faults), run.spec, color).slice(1), color));
+    return run.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;
+  }
+  const spec = buildRunSpec({ ...values, seed: String(range.fromSeed) }, { fixedSeed: true });
+  const runner = openRunner(workersFor(values.workers, seeds));
+  const sweep = await withProgress(runner, 'sweep', seeds, values, (update) => sweepOn(runner, { config: spec.config, faults: spec.faults, ...range }, update));
+  const wallMs = elapsedMs();
+  if (values.report !== undefined) writeReport(values.report, sweepReport(reportInput(spec, range, values), sweep));
+  if (values.json === true) process.stdout.write(JSON.stringify(sweepJson(spec, sweep, range.fromSeed, range.toSeed, wallMs, shard === undefined ? undefined : { ...shard, whole }), null, 2) + '\n');
+  else {
+    const coverage = sweepCoverage(spec.config, whole.fromSeed, sweep.windows);
+    process.stdout.write(renderSweep(spec, sweep, range.fromSeed, range.toSeed, color, shard === undefined ? undefined : { ...shard, whole }) + coverageLines(coverage, color, 'seeds').map((line) => `${line}\n`).join(''));
+  }
   return sweep.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;
+}
+
+/** Run `work` with a progress line (when someone watches stderr), then stop the line and the threads. */
+async function withProgress<T>(runner: TaskRunner, label: string, total: number, values: SweepValues, work: (update: (done: number, breaks: string) => void) => Promise<T>): Promise<T> {
+  const progress = startProgress(label, total, 'seeds', { json: values.json });
+  try {
+    return await work((done, breaks) => progress.update(done, breaks));
+  } finally {
+    progress.stop();
+    await runner.close();
+  }
+}
+
+function reportInput(spec: RunSpec, range: SeedRange, values: SweepValues): Parameters<typeof sweepReport>[0] {
+  const args = ['sweep', ...spec.replayArgs.filter((_, index, all) => all[index] !== '--seed' && all[index - 1] !== '--seed'), '--seeds', `${range.fromSeed}..${range.toSeed}`];
+  return { spec, range, command: reportReplayCommand(args, values, values.vary === undefined ? [] : ['--vary', values.vary]), toolVersion: toolVersion() };
 }
 
 function firstViolation(spec: RunSpec, sweep: SweepResult): string | undefined {
@@ -80,11 +140,18 @@ function firstViolation(spec: RunSpec, sweep: SweepResult): string | undefined {
   return seeds.length === 0 ? undefined : replayForSeed(spec, Math.min(...seeds));
 }
 
-export function sweepJson(spec: RunSpec, sweep: SweepResult, fromSeed: number, toSeed: number, wallMs: number): Record<string, unknown> {
+/** The shard a `--shard` sweep ran, and the whole range it is a piece of (what `simulate merge` checks). */
+export interface ShardInfo extends Shard {
+  whole: SeedRange;
+}
+
+export function sweepJson(spec: RunSpec, sweep: SweepResult, fromSeed: number, toSeed: number, wallMs: number, shard?: ShardInfo): Record<string, unknown> {
   const { seed: _seed, ...config } = spec.config;
   return envelope('sweep', {
     mode: spec.config.mode,
     seeds: { from: fromSeed, to: toSeed },
+    // A shard also carries the points its seeds' faults hit, so that merge can take their union.
+    ...(shard === undefined ? {} : { shard: { index: shard.index, count: shard.count, seeds: { from: shard.whole.fromSeed, to: shard.whole.toSeed }, faulted: sweep.windows } }),
     scenario: spec.scenario?.name ?? null,
     config,
     faultSource: faultSourceJson(spec),
@@ -96,13 +163,15 @@ export function sweepJson(spec: RunSpec, sweep: SweepResult, fromSeed: number, t
     verdict: sweep.verdict,
     firstViolationReplay: firstViolation(spec, sweep) ?? null,
     stats: { runs: sweep.runs, events: sweep.events, wallMs },
+    coverage: coverageJson(sweepCoverage(spec.config, shard?.whole.fromSeed ?? fromSeed, sweep.windows)),
   });
 }
 
-export function renderSweep(spec: RunSpec, sweep: SweepResult, fromSeed: number, toSeed: number, color: ReturnType<typeof makeColor>): string {
+export function renderSweep(spec: RunSpec, sweep: SweepResult, fromSeed: number, toSeed: number, color: ReturnType<typeof makeColor>, shard?: ShardInfo): string {
   // The header describes the world; render it from the first seed's run (only the seed differs between runs).
   const [, ...header] = renderHeader(runSimulation(spec.config, spec.faults), spec, color);
-  const lines = [color.bold(`simulate sweep · ${spec.config.mode} · seeds ${fromSeed}..${toSeed}`) + (spec.scenario ? color.dim(` · scenario ${spec.scenario.name}`) : ''), ...header, ''];
+  const shardText = shard === undefined ? '' : ` (shard ${shard.index}/${shard.count} of ${shard.whole.fromSeed}..${shard.whole.toSeed})`;
+  const lines = [color.bold(`simulate sweep · ${spec.config.mode} · seeds ${fromSeed}..${toSeed}${shardText}`) + (spec.scenario ? color.dim(` · scenario ${spec.scenario.name}`) : ''), ...header, ''];
   const table = layoutTable([
     ['invariant', 'promised', 'seeds broken', 'status', 'first seeds'],
     ...INVARIANT_NAMES.map((name) => {

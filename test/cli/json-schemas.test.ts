@@ -4,7 +4,7 @@
  * copy of each schema: the published ones stay open, since adding a field is not breaking). Emitted plan files
  * validate against plan.schema.json. The committed schemas/ are exactly what `npm run docs` generates.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -109,6 +109,21 @@ describe('JSON Schemas', () => {
     }
     expect((broken.breaks as unknown[]).length).toBeGreaterThan(0);
     expect(stopped).toMatchObject({ exhaustive: false, stoppedBy: 'max-runs', plansRun: 5 });
+  });
+
+  it('sweep --shard, merge and sweep --vary validate; a vary point is not a plain sweep', async () => {
+    const shards = await Promise.all(['1/2', '2/2'].map((shard) => jsonOf(['sweep', '--seeds', '1..20', '--shard', shard])));
+    for (const shard of shards) expectValid('sweep.schema.json', shard);
+    const files = shards.map((shard, index) => join(dir, `shard-${index}.json`));
+    files.forEach((file, index) => writeFileSync(file, JSON.stringify(shards[index])));
+    const merged = await runCli(['merge', ...files]);
+    expect(merged.status, merged.stderr).toBe(0);
+    expectValid('merge.schema.json', JSON.parse(merged.stdout));
+    const vary = await jsonOf(['sweep', '--seeds', '10', '--vary', 'dup=0..0.1:0.05']);
+    expectValid('sweep.schema.json', vary);
+    const validate = validator('sweep.schema.json', false);
+    expect(validate({ ...vary, invariants: shards[0].invariants })).toBe(false);
+    expect(validate({ ...shards[0], points: [] })).toBe(false);
   });
 
   it('sweep counts acknowledged loss: seeds and messages', async () => {

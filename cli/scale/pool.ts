@@ -1,0 +1,61 @@
+/**
+ * Where sweep and check send their work: a tinypool of worker threads running cli/scale/worker.js, or, with one
+ * worker, the same functions in this thread (no thread start-up, and a yield between tasks so progress can draw).
+ * Both run the same code on the same inputs, so the answer does not depend on the worker count.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Tinypool } from 'tinypool';
+import { planVerdicts, sweepChunk } from './worker.js';
+
+const TASKS = { sweepChunk, planVerdicts };
+export type TaskName = keyof typeof TASKS;
+type TaskInput<Name extends TaskName> = Parameters<(typeof TASKS)[Name]>[0];
+type TaskOutput<Name extends TaskName> = ReturnType<(typeof TASKS)[Name]>;
+
+export interface TaskRunner {
+  readonly workers: number;
+  run<Name extends TaskName>(name: Name, task: TaskInput<Name>): Promise<TaskOutput<Name>>;
+  close(): Promise<void>;
+}
+
+/** The default --workers: every core this process may use. */
+export function defaultWorkers(): number {
+  return availableParallelism();
+}
+
+/**
+ * The compiled worker. The CLI runs from dist/, where it sits beside this file; under vitest this file is the
+ * TypeScript source, and a thread cannot load that, so it points at the build (test/global-setup.ts makes it).
+ */
+export function workerFile(): string {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.js')) return join(dirname(here), 'worker.js');
+  const built = join(dirname(here), '..', '..', 'dist', 'cli', 'scale', 'worker.js');
+  if (!existsSync(built)) throw new Error(`the worker threads run the built ${built}; run npm run build first`);
+  return built;
+}
+
+export function openRunner(workers: number): TaskRunner {
+  if (workers <= 1) return inThread();
+  const pool = new Tinypool({ filename: workerFile(), minThreads: workers, maxThreads: workers });
+  return {
+    workers,
+    run: (name, task) => pool.run(task, { name }),
+    close: () => pool.destroy(),
+  };
+}
+
+function inThread(): TaskRunner {
+  return {
+    workers: 1,
+    run: async (name, task) => {
+      // Give timers (the progress bar) a turn between tasks: this thread does the work itself.
+      await new Promise((resolve) => setImmediate(resolve));
+      return (TASKS[name] as (input: typeof task) => TaskOutput<typeof name>)(task);
+    },
+    close: async () => {},
+  };
+}

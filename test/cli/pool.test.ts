@@ -1,0 +1,55 @@
+/**
+ * The worker pool from the TypeScript sources (as vitest runs them): the threads load the built worker from dist/,
+ * and a sweep or a batch of plan verdicts spread over them equals the one-thread answer.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openRunner, workerFile } from '../../cli/scale/pool.js';
+import { sweepOn } from '../../cli/scale/parallel-sweep.js';
+import { resolveConfig } from '../../models/engine.js';
+import { FAULT_PRESETS } from '../../models/faults/catalog.js';
+import { brokenInvariants, runPlan } from '../../properties/breaks.js';
+import { checkInvariant, planKey, searchPlans } from '../../properties/check.js';
+import type { InvariantName } from '../../models/modes.js';
+import { sweepSeeds } from '../../properties/sweep.js';
+import { requireBuiltCli } from '../helpers/cli.js';
+
+beforeAll(requireBuiltCli);
+
+describe('worker pool', () => {
+  it('runs the built worker from dist/, whatever file imports it', () => {
+    expect(workerFile()).toMatch(/[/\\]dist[/\\]cli[/\\]scale[/\\]worker\.js$/);
+  });
+
+  it('a sweep over two threads, and plan verdicts on them, equal the one-thread results', async () => {
+    const config = resolveConfig({ mode: 'at-least-once', seed: 3, settings: { producerBuffer: 'memory' } });
+    const faults = { rates: FAULT_PRESETS.chaos };
+    const runner = openRunner(2);
+    try {
+      const job = { config, faults, fromSeed: 1, toSeed: 120 };
+      expect(JSON.stringify(await sweepOn(runner, job))).toBe(JSON.stringify(sweepSeeds(job)));
+      const plans = searchPlans({ config, plans: { maxFaults: 3 } }, 12);
+      expect(await runner.run('planVerdicts', { config, plans })).toEqual(plans.map((plan) => brokenInvariants(runPlan(config, plan))));
+    } finally {
+      await runner.close();
+    }
+  });
+
+  it('the plans drawn ahead are exactly the ones the search tries: none is simulated again', () => {
+    const config = resolveConfig({ mode: 'exactly-once', seed: 11 });
+    const plans = { maxFaults: 3 };
+    const ahead = searchPlans({ config, plans }, 40);
+    const misses: string[] = [];
+    class Verdicts extends Map<string, readonly InvariantName[]> {
+      override get(key: string): readonly InvariantName[] | undefined {
+        const found = super.get(key);
+        if (found === undefined) misses.push(key);
+        return found;
+      }
+    }
+    const verdicts = new Verdicts(ahead.map((plan) => [planKey(plan), brokenInvariants(runPlan(config, plan))]));
+    const withVerdicts = checkInvariant({ config, invariant: 'loss', numRuns: 40, plans, verdicts });
+    expect(withVerdicts.found).toBe(false);
+    expect(misses).toEqual([]);
+    expect(withVerdicts).toEqual(checkInvariant({ config, invariant: 'loss', numRuns: 40, plans }));
+  });
+});
