@@ -135,8 +135,13 @@ export class Broker implements Actor<KafkaProtocol> {
         return this.produce(ctx, from, message);
       case 'fetch': {
         const state = this.partitions[message.partition];
-        const records = state.leader < 0 ? [] : state.replicas[state.leader].log.slice(message.fromOffset, Math.min(state.hw, message.fromOffset + message.maxRecords));
-        ctx.send(from, { type: 'fetch-response', partition: message.partition, fromOffset: message.fromOffset, attempt: message.attempt, records, ...(state.leader < 0 ? { error: 'NOT_LEADER_OR_FOLLOWER' as const } : {}) });
+        // Two literals rather than a spread of an optional error: a spread builds the answer on V8's slow path.
+        if (state.leader < 0) {
+          ctx.send(from, { type: 'fetch-response', partition: message.partition, fromOffset: message.fromOffset, attempt: message.attempt, records: [], error: 'NOT_LEADER_OR_FOLLOWER' });
+          return;
+        }
+        const records = state.replicas[state.leader].log.slice(message.fromOffset, Math.min(state.hw, message.fromOffset + message.maxRecords));
+        ctx.send(from, { type: 'fetch-response', partition: message.partition, fromOffset: message.fromOffset, attempt: message.attempt, records });
         return;
       }
       case 'commit':
