@@ -5,6 +5,7 @@
 import type { RandomStreams } from '../sim/random.js';
 import type { WorkloadSettings } from './settings/common.js';
 import { producerId } from './topology.js';
+import { arrayOf } from './arrays.js';
 
 export interface WorkloadMessage {
   /** m1, m2, ... in hand-over order. */
@@ -33,7 +34,7 @@ export function generateWorkload(workload: WorkloadSettings, streams: RandomStre
   const orderKeys: string[] = [];
   const messages: WorkloadMessage[] = [];
   const keyNames: string[] = [];
-  const producerNames = Array.from({ length: producers }, (_, index) => producerId(index));
+  const producerNames = arrayOf(producers, producerId);
   const burst = Math.max(workload.burst, 1);
   for (let index = 0; index < workload.messages; index++) {
     const keyIndex = rng.intBetween(0, workload.keys - 1);

@@ -17,6 +17,7 @@ import type { BrokerTimer, KafkaMessage, LogRecord, ProduceError, ReplicaTimerDa
 import type { KafkaSettings } from '../settings.js';
 import type { KafkaContext, KafkaProtocol } from '../world.js';
 import { GroupCoordinator } from './group-coordinator.js';
+import { arrayOf } from '../../arrays.js';
 
 type Ctx = KafkaContext;
 type ReplicateTimer = Extract<BrokerTimer, { tag: 'replicate' }>;
@@ -64,8 +65,8 @@ export class Broker implements Actor<KafkaProtocol> {
   ) {
     this.settings = env.config.settings;
     const { partitions } = env.config.workload;
-    this.partitions = Array.from({ length: partitions }, () => ({
-      replicas: Array.from({ length: this.settings.replicationFactor }, () => ({ alive: true, inSync: true, log: [] })),
+    this.partitions = arrayOf(partitions, () => ({
+      replicas: arrayOf(this.settings.replicationFactor, () => ({ alive: true, inSync: true, log: [] })),
       leader: 0,
       epoch: 0,
       hw: 0,
@@ -73,7 +74,7 @@ export class Broker implements Actor<KafkaProtocol> {
       waiting: [],
     }));
     this.coordinator = new GroupCoordinator(id, this.settings, partitions, groups);
-    this.replicateTimers = Array.from({ length: partitions }, () => new Array<ReplicateTimer | undefined>(this.settings.replicationFactor).fill(undefined));
+    this.replicateTimers = arrayOf(partitions, () => new Array<ReplicateTimer | undefined>(this.settings.replicationFactor).fill(undefined));
   }
 
   /**
