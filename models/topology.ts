@@ -3,6 +3,8 @@
  * subscriber of the topic, pub/sub fan-out), each with members g1/c1..g1/cK competing for its partitions. Every
  * instance id is also its actor id and the name faults use to strike it ("consumer": "g1/c2").
  */
+import { arrayOf } from './arrays.js';
+
 export interface TopologySettings {
   /** Producers sharing the workload (message i goes to producer i mod N). */
   producers: number;
@@ -33,10 +35,10 @@ export const groupId = (index: number): string => `g${index + 1}`;
 export const memberId = (group: string, index: number): string => `${group}/c${index + 1}`;
 
 export function buildTopology(settings: TopologySettings): Topology {
-  const producers = Array.from({ length: settings.producers }, (_, index) => producerId(index));
-  const groups = Array.from({ length: settings.groups }, (_, index) => {
+  const producers = arrayOf(settings.producers, producerId);
+  const groups = arrayOf(settings.groups, (index) => {
     const name = groupId(index);
-    return { name, members: Array.from({ length: settings.consumers }, (_, member) => memberId(name, member)) };
+    return { name, members: arrayOf(settings.consumers, (member) => memberId(name, member)) };
   });
   return { producers, groups, consumers: groups.flatMap((group) => group.members) };
 }

@@ -5,6 +5,7 @@
 import type { RandomStreams } from '../sim/random.js';
 import type { WorkloadSettings } from './settings/common.js';
 import { producerId } from './topology.js';
+import { arrayOf } from './arrays.js';
 
 export interface WorkloadMessage {
   /** m1, m2, ... in hand-over order. */
@@ -33,7 +34,7 @@ export function generateWorkload(workload: WorkloadSettings, streams: RandomStre
   const orderKeys: string[] = [];
   const messages: WorkloadMessage[] = [];
   const keyNames: string[] = [];
-  const producerNames = Array.from({ length: producers }, (_, index) => producerId(index));
+  const producerNames = arrayOf(producers, producerId);
   const burst = Math.max(workload.burst, 1);
   for (let index = 0; index < workload.messages; index++) {
     const keyIndex = rng.intBetween(0, workload.keys - 1);
@@ -68,17 +69,23 @@ export interface WorkloadIndex {
   readonly last: Int32Array;
 }
 
-const indexes = new WeakMap<readonly WorkloadMessage[], WorkloadIndex>();
+/**
+ * The last workload indexed and its index. One entry is enough: a run's checkers and lag all ask about the same
+ * workload, one after the other. (It was a WeakMap: an entry per run with a short-lived key, which the young
+ * generation's GC had to process as an ephemeron at every scavenge.)
+ */
+let lastWorkload: readonly WorkloadMessage[] | undefined;
+let lastIndex: WorkloadIndex | undefined;
 
 /**
  * The workload's id index, built once per workload array and shared by the checkers and the lag (each used to
  * build its own map of ids: a large share of a short run's time). Workload arrays are not mutated after generation.
  */
 export function workloadIndex(workload: readonly WorkloadMessage[]): WorkloadIndex {
-  let index = indexes.get(workload);
-  if (index !== undefined && index.canon.length === workload.length) return index;
-  index = isGenerated(workload) ? generatedIndex(workload.length) : mappedIndex(workload);
-  indexes.set(workload, index);
+  if (workload === lastWorkload && lastIndex !== undefined && lastIndex.canon.length === workload.length) return lastIndex;
+  const index = isGenerated(workload) ? generatedIndex(workload.length) : mappedIndex(workload);
+  lastWorkload = workload;
+  lastIndex = index;
   return index;
 }
 

@@ -44,6 +44,11 @@ export class Database implements Actor<DbProtocol> {
   private readonly effectTables: ReadonlySet<string>;
   /** Handlings (group, message, delivery) that already have an effect: a handling counts once, however many rows it wrote. */
   private readonly effectHandlings = new Set<string>();
+  /**
+   * What progress() reports, kept up to date at every write (effects, dedup keys, stored offsets) instead of summed
+   * over every group's tables: the World asks for it after every event of the heal phase.
+   */
+  private progressTotal = 0;
 
   constructor(
     readonly id: string,
@@ -60,14 +65,24 @@ export class Database implements Actor<DbProtocol> {
     return tables;
   }
 
-  /** Moves whenever the DB moves forward: an effect applied, an offset stored, a dedup key written. */
+  /**
+   * Moves whenever the DB moves forward: an effect applied, an offset stored, a dedup key written. It is the number
+   * of effects, plus every group's dedup keys, plus every group's stored offsets.
+   */
   progress(): number {
-    let total = this.effects.length + this.handlerTables.writes;
-    for (const tables of this.tables.values()) {
-      total += tables.seen.size;
-      for (const offset of tables.offsets) total += offset;
-    }
-    return total;
+    // A handler's committed writes move it too (its effects are among them).
+    return this.progressTotal + this.handlerTables.writes;
+  }
+
+  private markSeen(tables: GroupTables, msgId: string): void {
+    const before = tables.seen.size;
+    tables.seen.add(msgId);
+    this.progressTotal += tables.seen.size - before;
+  }
+
+  private storeOffset(tables: GroupTables, partition: number, offset: number): void {
+    this.progressTotal += offset - tables.offsets[partition];
+    tables.offsets[partition] = offset;
   }
 
   start(): void {}
@@ -82,7 +97,7 @@ export class Database implements Actor<DbProtocol> {
         ctx.send(from, { type: 'db-seen', msgId: message.msgId, attempt: message.attempt, seen: this.group(message.group).seen.has(message.msgId) });
         return;
       case 'db-mark-seen':
-        this.group(message.group).seen.add(message.msgId);
+        this.markSeen(this.group(message.group), message.msgId);
         ctx.record({ t: ctx.now, actor: this.id, kind: 'db-mark-seen', msg: message.msgId, attempt: message.attempt, group: message.group });
         ctx.send(from, { type: 'db-marked', msgId: message.msgId, attempt: message.attempt });
         return;
@@ -121,11 +136,11 @@ export class Database implements Actor<DbProtocol> {
 
   private giveUp(ctx: Ctx, from: string, message: Extract<DbMessage, { type: 'db-give-up' }>): void {
     const tables = this.group(message.group);
-    if (message.dedup) tables.seen.add(message.msgId);
+    if (message.dedup) this.markSeen(tables, message.msgId);
     const at = { t: ctx.now, actor: this.id, kind: 'db-given-up', msg: message.msgId, attempt: message.attempt, partition: message.partition, offset: message.offset, group: message.group, markedSeen: message.dedup } as const;
     if (message.storeOffset) {
       // Never backwards: a later record's effect may already have stored a higher offset.
-      tables.offsets[message.partition] = Math.max(tables.offsets[message.partition], message.offset + 1);
+      this.storeOffset(tables, message.partition, Math.max(tables.offsets[message.partition], message.offset + 1));
       ctx.record({ ...at, storedOffset: tables.offsets[message.partition] });
     } else ctx.record(at);
     ctx.send(from, { type: 'db-reply', msgId: message.msgId, attempt: message.attempt, result: 'given-up' });
@@ -141,9 +156,10 @@ export class Database implements Actor<DbProtocol> {
       result = 'duplicate-skipped';
     } else {
       this.effects.push({ msgId: message.msgId, key: message.key, partition: message.partition, offset: message.offset, t: ctx.now, group: message.group, consumer: from });
-      if (message.dedup) tables.seen.add(message.msgId);
+      this.progressTotal++;
+      if (message.dedup) this.markSeen(tables, message.msgId);
     }
-    if (message.storeOffset && result !== 'already-applied') tables.offsets[message.partition] = message.offset + 1;
+    if (message.storeOffset && result !== 'already-applied') this.storeOffset(tables, message.partition, message.offset + 1);
     // Hot path: the record is built whole (see ActorContext.record); storedOffset only when the offset is stored.
     const kind = result === 'committed' ? 'db-commit' : (`db-${result}` as const);
     if (message.storeOffset) ctx.record({ t: ctx.now, actor: this.id, kind, msg: message.msgId, attempt: message.attempt, partition: message.partition, offset: message.offset, group: message.group, storedOffset: tables.offsets[message.partition] });

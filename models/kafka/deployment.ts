@@ -67,8 +67,9 @@ export function deployKafka({ config, topology, world, env, workload }: DeployIn
       if (producer !== undefined && producer.lostOnCrash.length > 0) world.trace.append({ t: world.now, actor: producer.id, kind: 'buffer-lost', msgs: producer.lostOnCrash });
     },
     observe: () => {
-      const acknowledged = new Set<string>();
-      for (const producer of producers) for (const id of producer.brokerAcked) acknowledged.add(id);
+      // One producer: its own set, not a copy of it (observe runs once per run, after the producers are done).
+      const acknowledged = producers.length === 1 ? producers[0].brokerAcked : new Set<string>();
+      if (producers.length > 1) for (const producer of producers) for (const id of producer.brokerAcked) acknowledged.add(id);
       const handedAtUs = new Array<number>(workload.length).fill(-1);
       for (const producer of producers) producer.handedAtUs.forEach((time, index) => (handedAtUs[index] = time));
       const parked = broker.deadLetters.map((record) => ({ msgId: record.msgId, group: record.group, t: record.t }));

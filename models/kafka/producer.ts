@@ -12,6 +12,7 @@ import type { WorkloadMessage } from '../workload.js';
 import type { KafkaMessage, ProducerTimer } from './protocol.js';
 import type { KafkaSettings } from './settings.js';
 import type { KafkaContext, KafkaProtocol } from './world.js';
+import { arrayOf } from '../arrays.js';
 
 type Ctx = KafkaContext;
 
@@ -78,7 +79,7 @@ export class Producer implements Actor<KafkaProtocol> {
 
   start(ctx: Ctx): void {
     const partitions = this.env.config.workload.partitions;
-    this.queues = Array.from({ length: partitions }, () => []);
+    this.queues = arrayOf(partitions, () => []);
     this.inFlight = new Array<number>(partitions).fill(0);
     this.nextSeq = new Array<number>(partitions).fill(0);
     this.pending = [];

@@ -46,6 +46,8 @@ interface GroupState {
 
 export class GroupCoordinator {
   private readonly groups = new Map<string, GroupState>();
+  /** committedTotal(), kept up to date at every commit (asked after every event of the heal phase). */
+  private committedSum = 0;
 
   constructor(
     private readonly broker: string,
@@ -75,9 +77,7 @@ export class GroupCoordinator {
 
   /** Every committed offset of every group, summed: it moves when a commit moves an offset. */
   committedTotal(): number {
-    let total = 0;
-    for (const state of this.groups.values()) for (const offset of state.committed) total += offset;
-    return total;
+    return this.committedSum;
   }
 
   /** The group's committed offset of a partition. */
@@ -135,6 +135,7 @@ export class GroupCoordinator {
       ctx.send(from, { type: 'commit-response', partition, offset, attempt, error });
       return;
     }
+    this.committedSum += offset - state.committed[partition];
     state.committed[partition] = offset;
     ctx.record({ t: ctx.now, actor: this.broker, kind: 'offset-committed', partition, offset, attempt, group: state.name });
     ctx.send(from, { type: 'commit-response', partition, offset, attempt });

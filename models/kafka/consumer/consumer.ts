@@ -31,6 +31,7 @@ import { DEAD_LETTER_TOPIC } from '../protocol.js';
 import type { ConsumerTimer, KafkaMessage, LogRecord } from '../protocol.js';
 import type { KafkaSettings } from '../settings.js';
 import type { KafkaContext, KafkaProtocol } from '../world.js';
+import { arrayOf } from '../../arrays.js';
 
 type Ctx = KafkaContext;
 type State = 'down' | 'joining' | 'recovering' | 'fetching' | 'poll-wait' | 'committing-before' | 'in-application' | 'committing-after' | 'committing-revoke' | 'retry-backoff' | 'dead-lettering';
@@ -93,8 +94,8 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     this.group = groupOf(id);
     this.settings = env.config.settings;
     this.partitions = env.config.workload.partitions;
-    this.fetchAttempts = Array.from({ length: this.partitions }, () => []);
-    this.commitAttempts = Array.from({ length: this.partitions }, () => []);
+    this.fetchAttempts = arrayOf(this.partitions, () => []);
+    this.commitAttempts = arrayOf(this.partitions, () => []);
     const options: ApplicationOptions = {
       actor: id,
       ledger,
