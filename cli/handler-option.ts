@@ -6,7 +6,14 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Command } from 'commander';
+import type { SimulationConfig } from '../models/config.js';
+import { handlerConfig, runSimulationAsync } from '../models/engine.js';
+import type { SimulationResult } from '../models/engine.js';
+import type { FaultSource } from '../models/faults/catalog.js';
 import { HandlerError, checkHandlerModule } from '../models/handler/contract.js';
+import { hostTurn } from '../library/simulate.js';
+import type { RunSpec } from './run-options.js';
 import type { HandlerModule } from '../models/handler/contract.js';
 import { quoteInput } from '../models/quote.js';
 import { UsageError } from './usage-error.js';
@@ -28,6 +35,30 @@ export async function loadHandlerOption(raw: string): Promise<HandlerModule> {
     return checkHandlerModule(module, raw);
   } catch (error) {
     if (error instanceof HandlerError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** `--handler <module>` on a command. */
+export function addHandlerOption(command: Command): Command {
+  return command.option('--handler <module>', 'run your own handler (an ES module exporting handler and effects) in place of the built-in processing and dedup');
+}
+
+/**
+ * The spec of a run with a handler: the handler is part of the world, so every replay command names it, and the
+ * config is the one the run uses (the handler owns dedup; offsets are committed after it acks: see handlerConfig).
+ */
+export function withHandler(spec: RunSpec, path: string): RunSpec {
+  const args = ['--handler', path];
+  return { ...spec, config: handlerConfig(spec.config), replayArgs: [...spec.replayArgs, ...args], worldArgs: [...spec.worldArgs, ...args] };
+}
+
+/** One run with the handler; its misuse of the contract (a real timer, parallel calls) is the user's input: exit 2. */
+export async function runWithHandler(config: SimulationConfig, faults: FaultSource, handler: HandlerModule): Promise<SimulationResult> {
+  try {
+    return await runSimulationAsync(config, faults, handler, hostTurn);
+  } catch (error) {
+    if (error instanceof HandlerError) throw new UsageError(`--handler ${handler.source ?? ''}: ${error.message}`);
     throw error;
   }
 }

@@ -297,6 +297,7 @@ function sweepSchema(): Schema {
     {
       mode: ref('mode'),
       seeds: { ...range, description: 'the seeds this output covers (with --shard, the shard\'s piece)' },
+      handler: { ...string, description: '--handler only: the module that ran in place of the built-in processing' },
       shard: { ...object({ index: integer(1), count: integer(1), seeds: range, faulted: { ...object({ keys: array(array(string)), runs: array(integer(0)) }), description: 'per dangerous window, the points this piece\'s faults hit: merge joins them into the whole sweep\'s coverage' } }), description: '--shard only: this is piece index of count of the seeds range (simulate merge joins the pieces)' },
       scenario: nullable(string),
       config: object(configProperties),
@@ -313,7 +314,7 @@ function sweepSchema(): Schema {
       stats: object({ runs: integer(0), events: integer(0), wallMs: number }),
       coverage: ref('coverage'),
     },
-    [...plain, 'shard', 'vary', 'points'],
+    [...plain, 'handler', 'shard', 'vary', 'points'],
   );
   // A plain sweep (or a merge) has the aggregate fields; a --vary sweep has them per point instead.
   return { ...schema, oneOf: [{ required: plain, not: { required: ['points'] } }, { required: ['vary', 'points'], not: { anyOf: plain.map((name) => ({ required: [name] })) } }] };

@@ -34,7 +34,9 @@ export const DANGEROUS_WINDOWS: readonly DangerousWindow[] = [
   { id: 'consumer-crash-after-fetch', words: 'consumer crash after a fetch, before processing', matches: crashAt('after-fetch') },
   { id: 'consumer-crash-mid-process', words: 'consumer crash in the middle of processing', matches: crashAt('mid-process') },
   { id: 'consumer-crash-after-db-commit', words: 'consumer crash between the DB commit and the offset commit', matches: crashAt('after-db-commit') },
-  { id: 'db-reply-lost', words: "the DB's reply lost after it committed", matches: (fault) => fault.kind === 'db-reply-lost' },
+  { id: 'consumer-crash-between-handler-calls', words: "consumer crash between two of a handler's DB calls", matches: (fault) => fault.kind === 'consumer-crash' && fault.afterCall !== undefined },
+  { id: 'db-reply-lost', words: "the DB's reply lost after it committed", matches: (fault) => fault.kind === 'db-reply-lost' && fault.call === undefined },
+  { id: 'handler-reply-lost', words: "the reply to one of a handler's DB calls lost", matches: (fault) => fault.kind === 'db-reply-lost' && fault.call !== undefined },
   { id: 'commit-lost', words: 'an offset commit lost', matches: (fault) => fault.kind === 'commit-lost' },
   { id: 'processing-error', words: 'the business logic throwing on a message', matches: (fault) => fault.kind === 'processing-error' },
   { id: 'partition', words: 'a link cut for a window of time', matches: (fault) => fault.kind === 'partition' },
@@ -149,8 +151,9 @@ function windowIndex(fault: Fault): number {
 }
 
 /** A sweep's coverage: the fault-free run of its first seed reaches the points; its seeds' faults hit `windows`. */
-export function sweepCoverage(config: SimulationConfig, firstSeed: number, windows: WindowsFaulted): WindowCoverage[] {
-  const tally = samplingTally({ ...config, seed: firstSeed });
+export function sweepCoverage(config: SimulationConfig, firstSeed: number, windows: WindowsFaulted, reach = true): WindowCoverage[] {
+  // A handler's points are not the built-in run's: without `reach` only the points faulted are counted.
+  const tally = reach ? samplingTally({ ...config, seed: firstSeed }) : new CoverageTally();
   tally.absorb(windows);
   return tally.result();
 }

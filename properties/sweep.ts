@@ -63,33 +63,64 @@ export interface SweepResult {
 }
 
 export function sweepSeeds(options: SweepOptions): SweepResult {
-  const { config, faults, fromSeed, toSeed } = options;
-  const examplesMax = options.examplesMax ?? 10;
-  if (!(Number.isSafeInteger(fromSeed) && Number.isSafeInteger(toSeed) && fromSeed >= 0 && toSeed >= fromSeed)) throw new RangeError(`seed range must be 0 <= from <= to, got ${fromSeed}..${toSeed}`);
-  if (toSeed - fromSeed + 1 > MAX_SWEEP_SEEDS) throw new RangeError(`at most ${MAX_SWEEP_SEEDS} seeds per sweep, got ${toSeed - fromSeed + 1}`);
-  const promises = PROMISES[config.mode];
-  const invariants = Object.fromEntries(INVARIANT_NAMES.map((name) => [name, { promised: promises[name], seedsBroken: 0, status: 'holds', examples: [], count: 0, ...(name === 'loss' ? { acknowledgedSeeds: 0, acknowledgedCount: 0 } : {}) }])) as unknown as Record<InvariantName, InvariantSweep>;
-  const faultKindsFired = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
-  let events = 0;
-  let unsettled = 0;
-  const parked = { seeds: 0, records: 0 };
-  const lag = { maxRecords: 0, maxMs: 0, seed: fromSeed };
-  const windows = new WindowsCollector();
-  for (let seed = fromSeed; seed <= toSeed; seed++) {
-    const result = runSimulation({ ...config, seed }, faults);
+  const sweep = new SweepAccumulator(options);
+  for (let seed = options.fromSeed; seed <= options.toSeed; seed++) {
+    const result = runSimulation({ ...options.config, seed }, options.faults);
     options.onRun?.(result);
-    windows.run(result.injected.faults);
-    events += result.stats.events;
-    if (result.outcome.kind !== 'quiescent') unsettled++;
+    sweep.add(seed, result);
+  }
+  return sweep.result();
+}
+
+/**
+ * The same sweep with a run per seed that may be asynchronous (a team's own handler: runSimulationAsync), seed
+ * after seed in this thread.
+ */
+export async function sweepSeedsAsync(options: SweepOptions, run: (config: SimulationConfig) => Promise<SimulationResult>): Promise<SweepResult> {
+  const sweep = new SweepAccumulator(options);
+  for (let seed = options.fromSeed; seed <= options.toSeed; seed++) {
+    const result = await run({ ...options.config, seed });
+    options.onRun?.(result);
+    sweep.add(seed, result);
+  }
+  return sweep.result();
+}
+
+/** Aggregates the runs of a sweep, seed by seed in ascending order. */
+class SweepAccumulator {
+  private readonly invariants: Record<InvariantName, InvariantSweep>;
+  private readonly faultKindsFired = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
+  private events = 0;
+  private unsettled = 0;
+  private readonly parked = { seeds: 0, records: 0 };
+  private readonly lag: { maxRecords: number; maxMs: number; seed: number };
+  private readonly windows = new WindowsCollector();
+  private readonly examplesMax: number;
+
+  constructor(private readonly options: SweepOptions) {
+    const { config, fromSeed, toSeed } = options;
+    if (!(Number.isSafeInteger(fromSeed) && Number.isSafeInteger(toSeed) && fromSeed >= 0 && toSeed >= fromSeed)) throw new RangeError(`seed range must be 0 <= from <= to, got ${fromSeed}..${toSeed}`);
+    if (toSeed - fromSeed + 1 > MAX_SWEEP_SEEDS) throw new RangeError(`at most ${MAX_SWEEP_SEEDS} seeds per sweep, got ${toSeed - fromSeed + 1}`);
+    this.examplesMax = options.examplesMax ?? 10;
+    const promises = PROMISES[config.mode];
+    this.invariants = Object.fromEntries(INVARIANT_NAMES.map((name) => [name, { promised: promises[name], seedsBroken: 0, status: 'holds', examples: [], count: 0, ...(name === 'loss' ? { acknowledgedSeeds: 0, acknowledgedCount: 0 } : {}) }])) as unknown as Record<InvariantName, InvariantSweep>;
+    this.lag = { maxRecords: 0, maxMs: 0, seed: fromSeed };
+  }
+
+  add(seed: number, result: SimulationResult): void {
+    const { parked, lag } = this;
+    this.windows.run(result.injected.faults);
+    this.events += result.stats.events;
+    if (result.outcome.kind !== 'quiescent') this.unsettled++;
     if (result.parked.count > 0) parked.seeds++;
     parked.records += result.parked.count;
     if (result.stats.lag.maxMs > lag.maxMs) Object.assign(lag, { maxMs: result.stats.lag.maxMs, seed });
     lag.maxRecords = Math.max(lag.maxRecords, result.stats.lag.maxRecords);
-    for (const kind of FAULT_KINDS) if (result.faultCounts[kind] > 0) faultKindsFired[kind]++;
+    for (const kind of FAULT_KINDS) if (result.faultCounts[kind] > 0) this.faultKindsFired[kind]++;
     for (const name of INVARIANT_NAMES) {
       const observed = result.invariants[name];
       if (observed.holds) continue;
-      const sweep = invariants[name];
+      const sweep = this.invariants[name];
       sweep.seedsBroken++;
       sweep.count += observed.count;
       const acknowledged = observed.acknowledgedCount ?? 0;
@@ -98,9 +129,13 @@ export function sweepSeeds(options: SweepOptions): SweepResult {
         sweep.acknowledgedCount = (sweep.acknowledgedCount ?? 0) + acknowledged;
       }
       sweep.status = observed.status;
-      if (sweep.examples.length < examplesMax) sweep.examples.push(seed);
+      if (sweep.examples.length < this.examplesMax) sweep.examples.push(seed);
     }
   }
-  const verdict = INVARIANT_NAMES.some((name) => invariants[name].status === 'VIOLATED') ? 'violated' : 'ok';
-  return { runs: toSeed - fromSeed + 1, invariants, faultKindsFired, events, unsettled, parked, lag, verdict, windows: windows.result() };
+
+  result(): SweepResult {
+    const { invariants, faultKindsFired, events, unsettled, parked, lag } = this;
+    const verdict = INVARIANT_NAMES.some((name) => invariants[name].status === 'VIOLATED') ? 'violated' : 'ok';
+    return { runs: this.options.toSeed - this.options.fromSeed + 1, invariants, faultKindsFired, events, unsettled, parked, lag, verdict, windows: this.windows.result() };
+  }
 }

@@ -1,9 +1,7 @@
 /** `simulate [options]`: one deterministic run, printed for humans or as JSON, optionally with its trace. */
 import type { Command } from 'commander';
-import { runSimulation, runSimulationAsync } from '../../models/engine.js';
-import { HandlerError } from '../../models/handler/contract.js';
-import { hostTurn } from '../../library/simulate.js';
-import { loadHandlerOption } from '../handler-option.js';
+import { runSimulation } from '../../models/engine.js';
+import { addHandlerOption, loadHandlerOption, runWithHandler, withHandler } from '../handler-option.js';
 import type { SimulationResult } from '../../models/engine.js';
 import { traceLine } from '../../sim/trace.js';
 import { makeColor } from '../color.js';
@@ -19,7 +17,7 @@ import type { ReportOptions } from '../report-output.js';
 import { addEmitPlanOption, addPlanOption, addRunOptions, buildRunSpec } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { replayCommand } from '../shell-quote.js';
-import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
+import { EXIT_OK, EXIT_VIOLATED } from '../usage-error.js';
 
 export interface OutputOptions {
   json?: boolean;
@@ -31,8 +29,7 @@ export interface OutputOptions {
 }
 
 export function registerRun(program: Command): void {
-  addReportOptions(addEmitPlanOption(addPlanOption(addOutputOptions(addRunOptions(program), { trace: true }))))
-    .option('--handler <module>', 'run your own handler (an ES module exporting handler and effects) in place of the built-in processing and dedup')
+  addHandlerOption(addReportOptions(addEmitPlanOption(addPlanOption(addOutputOptions(addRunOptions(program), { trace: true })))))
     .action((values: RunOptionValues & OutputOptions & EmitPlanOption & ReportOptions) => {
     return runCommand(values).then((code) => {
       process.exitCode = code;
@@ -44,12 +41,10 @@ export async function runCommand(values: RunOptionValues & OutputOptions & EmitP
   checkOutputFiles(values);
   const built = buildRunSpec(values);
   const handler = values.handler === undefined ? undefined : await loadHandlerOption(values.handler);
-  // The handler is part of the world: every replay command names it too.
-  const withHandler = values.handler === undefined ? [] : ['--handler', values.handler];
-  const spec: RunSpec = { ...built, replayArgs: [...built.replayArgs, ...withHandler], worldArgs: [...built.worldArgs, ...withHandler] };
+  const spec = values.handler === undefined ? built : withHandler(built, values.handler);
   for (const note of spec.notes) process.stderr.write(`simulate: ${note}\n`);
   const started = performance.now();
-  const result = handler === undefined ? runSimulation(spec.config, spec.faults) : await runHandler(spec, handler);
+  const result = handler === undefined ? runSimulation(spec.config, spec.faults) : await runWithHandler(spec.config, spec.faults, handler);
   const wallMs = Math.round((performance.now() - started) * 1000) / 1000;
   const files: OutputFile[] = [];
   if (values.trace !== undefined) files.push({ option: '--trace', path: values.trace, content: result.trace.map((record) => traceLine(record) + '\n').join('') });
@@ -58,16 +53,6 @@ export async function runCommand(values: RunOptionValues & OutputOptions & EmitP
   // The printed run ends in "(exit N)": only once the files are written is N known to be the exit code.
   writeFilesThenPrint(files, () => printRun(result, spec, values, wallMs));
   return result.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;
-}
-
-/** A handler's misuse of the contract (awaiting a real timer, parallel db calls) is the user's input: exit 2. */
-async function runHandler(spec: RunSpec, handler: Parameters<typeof runSimulationAsync>[2]): Promise<SimulationResult> {
-  try {
-    return await runSimulationAsync(spec.config, spec.faults, handler, hostTurn);
-  } catch (error) {
-    if (error instanceof HandlerError) throw new UsageError(`--handler ${handler.source ?? ''}: ${error.message}`);
-    throw error;
-  }
 }
 
 function printRun(result: SimulationResult, spec: RunSpec, values: OutputOptions, wallMs: number): void {

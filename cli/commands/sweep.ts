@@ -8,7 +8,8 @@
 import type { Command } from 'commander';
 import { FAULT_KINDS } from '../../models/faults/catalog.js';
 import { INVARIANT_NAMES } from '../../models/modes.js';
-import { MAX_SWEEP_SEEDS } from '../../properties/sweep.js';
+import { MAX_SWEEP_SEEDS, sweepSeedsAsync } from '../../properties/sweep.js';
+import { addHandlerOption, loadHandlerOption, runWithHandler, withHandler } from '../handler-option.js';
 import type { SweepResult } from '../../properties/sweep.js';
 import { makeColor } from '../color.js';
 import { addOutputOptions } from '../output-options.js';
@@ -47,6 +48,8 @@ export interface SweepValues extends RunOptionValues {
   vary?: string;
   report?: string;
   force?: boolean;
+  /** A team's own handler module (runs in this thread). */
+  handler?: string;
 }
 
 export const DEFAULT_SWEEP_SEEDS = '1..1000';
@@ -62,6 +65,7 @@ export function registerSweep(program: Command): void {
     .option('--vary <name=from..to:step>', 'repeat the sweep for each value of a fault rate or numeric setting, e.g. drop=0..0.2:0.02 or max-in-flight=1..5:1')
     .option('--report <file.md>', 'write a markdown report: how often each invariant broke (table and chart), first failing seeds with replay commands, fault kinds that fired');
   addWorkersOption(command);
+  addHandlerOption(command);
   addPlanOption(command);
   addWorldOptions(command);
   addOutputOptions(command).action(async (values: SweepValues) => {
@@ -92,6 +96,7 @@ export async function sweepCommand(values: SweepValues): Promise<number> {
   const range = shard === undefined ? whole : shardSeeds(whole, shard);
   const vary = values.vary === undefined ? undefined : parseVary(values.vary);
   if (vary !== undefined && shard !== undefined) throw new UsageError('--vary and --shard do not combine: shard a plain sweep, or give each machine its own --vary range');
+  if (vary !== undefined && values.handler !== undefined) throw new UsageError('--vary does not take --handler yet: sweep one value at a time');
   checkOutputFiles(values);
   const seeds = range.toSeed - range.fromSeed + 1;
   const started = performance.now();
@@ -106,17 +111,35 @@ export async function sweepCommand(values: SweepValues): Promise<number> {
     else process.stdout.write(renderVary(run, renderHeader(runSimulation(run.spec.config, run.spec.faults), run.spec, color).slice(1), color));
     return run.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;
   }
-  const spec = buildRunSpec({ ...values, seed: String(range.fromSeed) }, { fixedSeed: true });
-  const runner = openRunner(workersFor(values.workers, seeds));
-  const sweep = await withProgress(runner, 'sweep', seeds, values, (update) => sweepOn(runner, { config: spec.config, faults: spec.faults, ...range }, update));
+  const built = buildRunSpec({ ...values, seed: String(range.fromSeed) }, { fixedSeed: true });
+  const spec = values.handler === undefined ? built : withHandler(built, values.handler);
+  const sweep = values.handler === undefined ? await sweepOnWorkers(spec, range, values) : await sweepHandler(spec, range, values, values.handler);
   const wallMs = elapsedMs();
   if (values.report !== undefined) writeReport(values.report, sweepReport(reportInput(spec, range, values), sweep));
-  if (values.json === true) process.stdout.write(JSON.stringify(sweepJson(spec, sweep, range.fromSeed, range.toSeed, wallMs, shard === undefined ? undefined : { ...shard, whole }), null, 2) + '\n');
+  if (values.json === true) process.stdout.write(JSON.stringify(sweepJson(spec, sweep, range.fromSeed, range.toSeed, wallMs, shard === undefined ? undefined : { ...shard, whole }, values.handler), null, 2) + '\n');
   else {
-    const coverage = sweepCoverage(spec.config, whole.fromSeed, sweep.windows);
+    const coverage = sweepCoverage(spec.config, whole.fromSeed, sweep.windows, values.handler === undefined);
     process.stdout.write(renderSweep(spec, sweep, range.fromSeed, range.toSeed, color, shard === undefined ? undefined : { ...shard, whole }) + coverageLines(coverage, color, 'seeds').map((line) => `${line}\n`).join(''));
   }
   return sweep.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;
+}
+
+function sweepOnWorkers(spec: RunSpec, range: SeedRange, values: SweepValues): Promise<SweepResult> {
+  const runner = openRunner(workersFor(values.workers, range.toSeed - range.fromSeed + 1));
+  return withProgress(runner, 'sweep', range.toSeed - range.fromSeed + 1, values, (update) => sweepOn(runner, { config: spec.config, faults: spec.faults, ...range }, update));
+}
+
+/** A handler runs in this thread, seed after seed (it is a module of the user's, loaded here). */
+async function sweepHandler(spec: RunSpec, range: SeedRange, values: SweepValues, path: string): Promise<SweepResult> {
+  if (values.workers !== undefined && values.workers !== '1') throw new UsageError('--handler runs in this thread: --workers does not apply');
+  const handler = await loadHandlerOption(path);
+  const progress = startProgress('sweep', range.toSeed - range.fromSeed + 1, 'seeds', { json: values.json });
+  let done = 0;
+  try {
+    return await sweepSeedsAsync({ config: spec.config, faults: spec.faults, ...range, onRun: () => progress.update(++done, '') }, (config) => runWithHandler(config, spec.faults, handler));
+  } finally {
+    progress.stop();
+  }
 }
 
 /** Run `work` with a progress line (when someone watches stderr), then stop the line and the threads. */
@@ -145,7 +168,7 @@ export interface ShardInfo extends Shard {
   whole: SeedRange;
 }
 
-export function sweepJson(spec: RunSpec, sweep: SweepResult, fromSeed: number, toSeed: number, wallMs: number, shard?: ShardInfo): Record<string, unknown> {
+export function sweepJson(spec: RunSpec, sweep: SweepResult, fromSeed: number, toSeed: number, wallMs: number, shard?: ShardInfo, handler?: string): Record<string, unknown> {
   const { seed: _seed, ...config } = spec.config;
   return envelope('sweep', {
     mode: spec.config.mode,
@@ -153,6 +176,7 @@ export function sweepJson(spec: RunSpec, sweep: SweepResult, fromSeed: number, t
     // A shard also carries the points its seeds' faults hit, so that merge can take their union.
     ...(shard === undefined ? {} : { shard: { index: shard.index, count: shard.count, seeds: { from: shard.whole.fromSeed, to: shard.whole.toSeed }, faulted: sweep.windows } }),
     scenario: spec.scenario?.name ?? null,
+    ...(handler !== undefined ? { handler } : {}),
     config,
     faultSource: faultSourceJson(spec),
     invariants: sweep.invariants,
@@ -163,7 +187,7 @@ export function sweepJson(spec: RunSpec, sweep: SweepResult, fromSeed: number, t
     verdict: sweep.verdict,
     firstViolationReplay: firstViolation(spec, sweep) ?? null,
     stats: { runs: sweep.runs, events: sweep.events, wallMs },
-    coverage: coverageJson(sweepCoverage(spec.config, shard?.whole.fromSeed ?? fromSeed, sweep.windows)),
+    coverage: coverageJson(sweepCoverage(spec.config, shard?.whole.fromSeed ?? fromSeed, sweep.windows, handler === undefined)),
   });
 }
 

@@ -22,7 +22,7 @@ export interface ShardInput {
 }
 
 /** What must be equal in every shard: the same tool, world, fault source and whole seed range. */
-const SAME_WORLD = ['schemaVersion', 'tool', 'mode', 'scenario', 'config', 'faultSource'] as const;
+const SAME_WORLD = ['schemaVersion', 'tool', 'mode', 'scenario', 'handler', 'config', 'faultSource'] as const;
 
 export function mergeShards(inputs: readonly ShardInput[]): Json {
   if (inputs.length === 0) throw new UsageError('merge needs the sweep --json files of the shards, e.g. simulate merge shard-1.json shard-2.json');
@@ -58,7 +58,7 @@ export function mergeShards(inputs: readonly ShardInput[]): Json {
     firstViolationReplay: shards.map((shard) => shard.json.firstViolationReplay).find((replay) => typeof replay === 'string') ?? null,
     stats: { ...stats(first.json), runs: merged.runs, events: merged.events, wallMs: Math.round(shards.reduce((total, shard) => total + (stats(shard.json).wallMs as number), 0) * 1000) / 1000 },
     // The union of the points the shards' faults hit, against the points the whole range's first seed reaches.
-    coverage: coverageJson(sweepCoverage(first.json.config as SimulationConfig, first.whole.from, merged.windows)),
+    coverage: coverageJson(sweepCoverage(first.json.config as SimulationConfig, first.whole.from, merged.windows, first.json.handler === undefined)),
   };
 }
 

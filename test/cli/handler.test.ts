@@ -57,4 +57,21 @@ describe('simulate --handler', () => {
     expectOneLineError(await runCli(['--handler', file('no-effects.mjs')]), ['"effects" must be a non-empty list']);
     expectOneLineError(await runCli(['--handler', file('sleepy.mjs')]), ['awaited something other than its db calls', 'before its first DB call']);
   });
+
+  it('sweep --handler: the check outside the transaction breaks exactly-once in some seeds; the printed replay reproduces one', async () => {
+    const sweep = await runCli(['sweep', '--mode', 'exactly-once', '--seeds', '1..25', '--faults', 'chaos', '--handler', file('outside.mjs'), '--json']);
+    expect(sweep.status, sweep.stderr).toBe(1);
+    const output = JSON.parse(sweep.stdout) as { handler: string; invariants: { duplicates: { seedsBroken: number } }; firstViolationReplay: string };
+    expect(output.handler).toBe(file('outside.mjs'));
+    expect(output.invariants.duplicates.seedsBroken).toBeGreaterThan(0);
+    const args = output.firstViolationReplay.split(' ').slice(CLI_INVOCATION.split(' ').length);
+    const replay = await runCli(args);
+    expect(replay.status, replay.stderr).toBe(1);
+    expect(replay.stdout).toMatch(/duplicates\s+yes\s+\d+\s+VIOLATED/);
+  });
+
+  it('sweep --handler refuses what it cannot do yet, in one line', async () => {
+    expectOneLineError(await runCli(['sweep', '--seeds', '5', '--workers', '2', '--handler', file('naive.mjs')]), ['--workers does not apply']);
+    expectOneLineError(await runCli(['sweep', '--seeds', '5', '--vary', 'drop=0..0.1:0.05', '--handler', file('naive.mjs')]), ['--vary does not take --handler']);
+  });
 });
