@@ -50,7 +50,7 @@ export function addHandlerOption(command: Command): Command {
  */
 export function withHandler(spec: RunSpec, path: string): RunSpec {
   const args = ['--handler', path];
-  return { ...spec, config: handlerConfig(spec.config), replayArgs: [...spec.replayArgs, ...args], worldArgs: [...spec.worldArgs, ...args] };
+  return { ...spec, handler: path, config: handlerConfig(spec.config), replayArgs: [...spec.replayArgs, ...args], worldArgs: [...spec.worldArgs, ...args] };
 }
 
 /** One run with the handler; its misuse of the contract (a real timer, parallel calls) is the user's input: exit 2. */

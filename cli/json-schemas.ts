@@ -372,6 +372,7 @@ function planFileSchema(): Schema {
       mode: ref('mode'),
       seed: integer(0),
       scenario: string,
+      handler: { ...string, description: 'the --handler module it was recorded with, as given on that command line' },
       workload: group('workload'),
       topology: group('topology'),
       settings: group('settings'),
@@ -381,7 +382,7 @@ function planFileSchema(): Schema {
       replay: string,
       note: string,
     },
-    ['origin', 'mode', 'seed', 'scenario', 'workload', 'topology', 'settings', 'timing', 'limits', 'invariant', 'replay', 'note'],
+    ['origin', 'mode', 'seed', 'scenario', 'handler', 'workload', 'topology', 'settings', 'timing', 'limits', 'invariant', 'replay', 'note'],
     'the world the plan was recorded in (replayed by --plan) and notes for humans',
   );
   return schemaFile('plan', 'a fault plan file (--plan, --emit-plan)', {

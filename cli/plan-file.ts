@@ -58,14 +58,16 @@ export function inlinePlan(plan: FaultPlan): string {
 
 /** What a plan file records: its world (cli/plan-world.ts replays it), and how to replay it. */
 export function planMeta(origin: string, world: PlanWorldSource, replay: string, extra: Partial<PlanMeta> = {}): PlanMeta {
-  const { config, scenario } = world;
-  return { origin, mode: config.mode, seed: config.seed, ...(scenario !== undefined ? { scenario: scenario.name } : {}), ...worldOverrides(config), ...extra, replay };
+  const { config, scenario, handler } = world;
+  return { origin, mode: config.mode, seed: config.seed, ...(scenario !== undefined ? { scenario: scenario.name } : {}), ...(handler !== undefined ? { handler } : {}), ...worldOverrides(config), ...extra, replay };
 }
 
 /** The world a plan was made in: the resolved config, and the scenario it started from, if any. */
 export interface PlanWorldSource {
   config: SimulationConfig;
   scenario?: { name: string };
+  /** The --handler module, when one ran. */
+  handler?: string;
 }
 
 /** Check the target early (before a long search), so a bad path fails fast with exit 2. */

@@ -83,6 +83,11 @@ export function applyPlanWorld(values: RunOptionValues, meta: PlanMeta | undefin
     if (values.mode === undefined) filled.mode = meta.mode;
     else if (values.mode !== meta.mode) overridden('mode', values.mode, `--mode ${meta.mode}`);
   }
+  if (meta.handler !== undefined) {
+    const given = typeof values.handler === 'string' ? values.handler : undefined;
+    if (given === undefined) filled.handler = meta.handler;
+    else if (given !== meta.handler) overridden('handler', given, `--handler ${meta.handler}`);
+  }
   if (meta.seed !== undefined && options.fixedSeed !== true) {
     if (values.seed === undefined) filled.seed = String(meta.seed);
     else if (Number(values.seed) !== meta.seed) overridden('seed', values.seed, `--seed ${meta.seed}`);

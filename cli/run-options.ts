@@ -20,6 +20,7 @@ import { planOptionLabel, readPlanOption } from './plan-file.js';
 import type { PlanOption } from './plan-file.js';
 import { applyPlanWorld } from './plan-world.js';
 import { SETTING_FLAGS, flagForKey, flagHelp, optionProperty, parseDecimal, parseInteger, parseSettingValue } from './setting-flags.js';
+import { withHandler } from './handler-option.js';
 import { UsageError } from './usage-error.js';
 import { quoteInput } from '../models/quote.js';
 
@@ -39,6 +40,8 @@ export interface RunSpec {
   planOption?: PlanOption;
   /** One line each: a flag that overrides a different value the plan was recorded with. */
   notes: string[];
+  /** The handler module (--handler, or the one the plan was recorded with): only for commands that take one. */
+  handler?: string;
 }
 
 export interface RunSpecOptions {
@@ -49,6 +52,8 @@ export interface RunSpecOptions {
   fixedSeed?: boolean;
   /** The --plan already read by another spec of the same command. */
   readPlan?: PlanOption;
+  /** The command takes --handler (run, sweep); others refuse a plan recorded with one rather than run without it. */
+  takesHandler?: boolean;
 }
 
 export interface RunOptionValues {
@@ -136,6 +141,9 @@ export function buildRunSpec(given: RunOptionValues, options: RunSpecOptions = {
   // A plan is read first: the world it recorded fills in every flag the command line leaves out.
   const planOption = given.plan === undefined ? undefined : (options.readPlan ?? readPlanOption(given.plan));
   const { values, notes } = applyPlanWorld(given, planOption?.plan.meta, planOption?.label ?? '', options);
+  if (typeof values.handler === 'string' && options.takesHandler !== true) {
+    throw new UsageError(`${planOption?.label ?? 'the plan'} was recorded with --handler ${quoteInput(values.handler)}, and this command does not take a handler yet (run or sweep do)`);
+  }
   const mode = parseMode(values.mode, options.modeRequired === true);
   const seed = parseSeed(values.seed);
   let scenario: Scenario | undefined;
@@ -185,7 +193,8 @@ export function buildRunSpec(given: RunOptionValues, options: RunSpecOptions = {
   }
   const config = resolveOrExplain(input);
   if ('plan' in faults) checkPlanWorld(faults.plan, config, values.plan === undefined ? `--scenario ${scenario?.name ?? ''}` : planOptionLabel(values.plan));
-  return { config, faults, faultsLabel, scenario, replayArgs, worldArgs, notes, ...(planMeta !== undefined ? { planMeta } : {}), ...(planOption !== undefined ? { planOption } : {}) };
+  const spec: RunSpec = { config, faults, faultsLabel, scenario, replayArgs, worldArgs, notes, ...(planMeta !== undefined ? { planMeta } : {}), ...(planOption !== undefined ? { planOption } : {}) };
+  return typeof values.handler === 'string' ? withHandler(spec, values.handler) : spec;
 }
 
 /** A plan naming an instance the world does not have is bad input: one line, exit 2. */

@@ -1,7 +1,7 @@
 /** `simulate [options]`: one deterministic run, printed for humans or as JSON, optionally with its trace. */
 import type { Command } from 'commander';
 import { runSimulation } from '../../models/engine.js';
-import { addHandlerOption, loadHandlerOption, runWithHandler, withHandler } from '../handler-option.js';
+import { addHandlerOption, loadHandlerOption, runWithHandler } from '../handler-option.js';
 import type { SimulationResult } from '../../models/engine.js';
 import { traceLine } from '../../sim/trace.js';
 import { makeColor } from '../color.js';
@@ -39,9 +39,9 @@ export function registerRun(program: Command): void {
 
 export async function runCommand(values: RunOptionValues & OutputOptions & EmitPlanOption & ReportOptions): Promise<number> {
   checkOutputFiles(values);
-  const built = buildRunSpec(values);
-  const handler = values.handler === undefined ? undefined : await loadHandlerOption(values.handler);
-  const spec = values.handler === undefined ? built : withHandler(built, values.handler);
+  const built = buildRunSpec(values, { takesHandler: true });
+  const spec = built;
+  const handler = spec.handler === undefined ? undefined : await loadHandlerOption(spec.handler);
   for (const note of spec.notes) process.stderr.write(`simulate: ${note}\n`);
   const started = performance.now();
   const result = handler === undefined ? runSimulation(spec.config, spec.faults) : await runWithHandler(spec.config, spec.faults, handler);

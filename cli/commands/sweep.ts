@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { FAULT_KINDS } from '../../models/faults/catalog.js';
 import { INVARIANT_NAMES } from '../../models/modes.js';
 import { MAX_SWEEP_SEEDS, sweepSeedsAsync } from '../../properties/sweep.js';
-import { addHandlerOption, loadHandlerOption, runWithHandler, withHandler } from '../handler-option.js';
+import { addHandlerOption, loadHandlerOption, runWithHandler } from '../handler-option.js';
 import type { SweepResult } from '../../properties/sweep.js';
 import { makeColor } from '../color.js';
 import { addOutputOptions } from '../output-options.js';
@@ -111,14 +111,13 @@ export async function sweepCommand(values: SweepValues): Promise<number> {
     else process.stdout.write(renderVary(run, renderHeader(runSimulation(run.spec.config, run.spec.faults), run.spec, color).slice(1), color));
     return run.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;
   }
-  const built = buildRunSpec({ ...values, seed: String(range.fromSeed) }, { fixedSeed: true });
-  const spec = values.handler === undefined ? built : withHandler(built, values.handler);
-  const sweep = values.handler === undefined ? await sweepOnWorkers(spec, range, values) : await sweepHandler(spec, range, values, values.handler);
+  const spec = buildRunSpec({ ...values, seed: String(range.fromSeed) }, { fixedSeed: true, takesHandler: true });
+  const sweep = spec.handler === undefined ? await sweepOnWorkers(spec, range, values) : await sweepHandler(spec, range, values, spec.handler);
   const wallMs = elapsedMs();
   if (values.report !== undefined) writeReport(values.report, sweepReport(reportInput(spec, range, values), sweep));
-  if (values.json === true) process.stdout.write(JSON.stringify(sweepJson(spec, sweep, range.fromSeed, range.toSeed, wallMs, shard === undefined ? undefined : { ...shard, whole }, values.handler), null, 2) + '\n');
+  if (values.json === true) process.stdout.write(JSON.stringify(sweepJson(spec, sweep, range.fromSeed, range.toSeed, wallMs, shard === undefined ? undefined : { ...shard, whole }, spec.handler), null, 2) + '\n');
   else {
-    const coverage = sweepCoverage(spec.config, whole.fromSeed, sweep.windows, values.handler === undefined);
+    const coverage = sweepCoverage(spec.config, whole.fromSeed, sweep.windows, spec.handler === undefined);
     process.stdout.write(renderSweep(spec, sweep, range.fromSeed, range.toSeed, color, shard === undefined ? undefined : { ...shard, whole }) + coverageLines(coverage, color, 'seeds').map((line) => `${line}\n`).join(''));
   }
   return sweep.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;

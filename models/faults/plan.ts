@@ -47,6 +47,8 @@ export interface PlanMeta {
   limits?: Partial<Limits>;
   /** The scenario it was recorded under, if any (informational: the overrides above carry its world). */
   scenario?: string;
+  /** The handler module it was recorded with (`--handler`), as given on that command line. */
+  handler?: string;
   /** The invariant this plan breaks (check and shrink write it). */
   invariant?: InvariantName;
   /** A command that replays this plan exactly (same traceHash). */
@@ -119,6 +121,7 @@ const META_FIELDS: Record<keyof PlanMeta, FieldCheck> = {
   timing: (value) => numbersWithKeys(value, TIMING_SETTINGS.map((spec) => spec.key)),
   limits: (value) => numbersWithKeys(value, LIMIT_SETTINGS.map((spec) => spec.key)),
   scenario: (value) => (typeof value === 'string' ? undefined : 'must be a string'),
+  handler: (value) => (typeof value === 'string' && value !== '' ? undefined : 'must be a module path'),
   invariant: oneOf(INVARIANT_NAMES),
   replay: (value) => (typeof value === 'string' ? undefined : 'must be a string'),
   note: (value) => (typeof value === 'string' ? undefined : 'must be a string'),

@@ -3,10 +3,12 @@
  * handler duplicates, the check outside the transaction is VIOLATED under exactly-once, a module that does not
  * load or breaks the contract is one line and exit 2, and a run is the same across processes.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/build.js';
 import { expectOneLineError, requireBuiltCli, runCli, CLI_INVOCATION } from '../helpers/cli.js';
 
 let dir = '';
@@ -73,5 +75,18 @@ describe('simulate --handler', () => {
   it('sweep --handler refuses what it cannot do yet, in one line', async () => {
     expectOneLineError(await runCli(['sweep', '--seeds', '5', '--workers', '2', '--handler', file('naive.mjs')]), ['--workers does not apply']);
     expectOneLineError(await runCli(['sweep', '--seeds', '5', '--vary', 'drop=0..0.1:0.05', '--handler', file('naive.mjs')]), ['--vary does not take --handler']);
+  });
+
+  it('a plan carries its handler: --plan alone replays with it; a command without --handler refuses the plan instead of running without it', async () => {
+    const plan = file('with-handler.json');
+    const recorded = await runCli(['--mode', 'exactly-once', '--seed', '6', '--faults', 'chaos', '--handler', file('outside.mjs'), '--json', '--emit-plan', plan]);
+    expect(recorded.status, recorded.stderr).not.toBe(2);
+    const replayed = await runCli(['--plan', plan, '--json']);
+    expect(replayed.stderr).toBe('');
+    expect(json(replayed.stdout).traceHash).toBe(json(recorded.stdout).traceHash);
+    expectOneLineError(await runCli(['shrink', '--plan', plan]), ['was recorded with --handler', 'does not take a handler yet']);
+    const meta = (JSON.parse(readFileSync(plan, 'utf8')) as { meta: { handler: string } }).meta;
+    expect(meta.handler).toBe(file('outside.mjs'));
+    expect(new Ajv2020({ strict: false }).validate(JSON.parse(readFileSync(join(ROOT, 'schemas/plan.schema.json'), 'utf8')) as object, JSON.parse(readFileSync(plan, 'utf8')))).toBe(true);
   });
 });
