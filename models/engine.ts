@@ -86,6 +86,12 @@ export function toFaultSource(faults: FaultsInput | undefined): FaultSource {
   return { rates: faults };
 }
 
+/**
+ * How a search runs one simulation: runSimulation itself, or a stand-in with the same meaning (a team's async
+ * handler run in a worker thread, behind a synchronous call: cli/handler-sync/runner.ts).
+ */
+export type SimulationRunner = (config: SimulationConfig, source: FaultSource, observers?: RunObservers) => SimulationResult;
+
 /** What a caller may watch during a run besides its result (exploration collects the decision points reached). */
 export interface RunObservers {
   /** Plan mode: every decision point reached in the faulty phase, in order (see CandidateObserver). */
@@ -103,8 +109,8 @@ export function runSimulation(config: SimulationConfig, source: FaultSource, obs
  * event loop turn, so the handler continues at that event's virtual time. A handler that awaits anything but its
  * DB calls is refused (HandlerError), never waited for.
  */
-export async function runSimulationAsync(config: SimulationConfig, source: FaultSource, handler: HandlerModule, hostTurn: () => Promise<void>): Promise<SimulationResult> {
-  const run = deployRun(handlerConfig(config), source, handler);
+export async function runSimulationAsync(config: SimulationConfig, source: FaultSource, handler: HandlerModule, hostTurn: () => Promise<void>, observers?: RunObservers): Promise<SimulationResult> {
+  const run = deployRun(handlerConfig(config), source, handler, observers);
   const result = await run.world.runAsync(async () => {
     await hostTurn();
     run.deployment.afterHostTurn();

@@ -7,11 +7,11 @@ import type { FaultPlan } from '../models/faults/catalog.js';
 import { INVARIANT_NAMES } from '../models/modes.js';
 import type { InvariantName } from '../models/modes.js';
 import { runSimulation } from '../models/engine.js';
-import type { SimulationResult } from '../models/engine.js';
+import type { SimulationResult, SimulationRunner } from '../models/engine.js';
 
-/** Replay `plan` exactly (plan mode: only its faults, each at its named decision point). */
-export function runPlan(config: SimulationConfig, plan: FaultPlan): SimulationResult {
-  return runSimulation(config, { plan });
+/** Replay `plan` exactly (plan mode: only its faults, each at its named decision point); `run`: see SimulationRunner. */
+export function runPlan(config: SimulationConfig, plan: FaultPlan, run: SimulationRunner = runSimulation): SimulationResult {
+  return run(config, { plan });
 }
 
 /** True when the invariant broke in this run (whether or not the mode promises it). */

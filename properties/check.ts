@@ -4,6 +4,7 @@
  * settings, workload, simulation seed) is fixed by `config`; only the faults vary, so the minimal plan
  * replays exactly with `simulate --seed <config.seed> --plan <file>` and the same world flags.
  */
+import type { SimulationRunner } from '../models/engine.js';
 import fc from 'fast-check';
 import type { SimulationConfig } from '../models/config.js';
 import type { FaultPlan } from '../models/faults/catalog.js';
@@ -35,6 +36,8 @@ export interface CheckOptions {
    * not simulated again, but counts as the simulation run it stands for, so counts match a search without it.
    */
   verdicts?: ReadonlyMap<string, readonly InvariantName[]>;
+  /** How each plan runs (default runSimulation; a team's handler: cli/handler-sync/runner.ts). */
+  run?: SimulationRunner;
 }
 
 /** Plan (as JSON of its faults) -> the invariants it broke. Only valid for one config. */
@@ -108,7 +111,7 @@ export function checkInvariant(options: CheckOptions): CheckOutcome {
       let broken = cache.get(key);
       if (broken === undefined) {
         simulationRuns++;
-        broken = options.verdicts?.get(key) ?? brokenInvariants(runPlan(config, plan));
+        broken = options.verdicts?.get(key) ?? brokenInvariants(runPlan(config, plan, options.run));
         cache.set(key, broken);
       }
       const broke = broken.includes(invariant);
@@ -124,7 +127,7 @@ export function checkInvariant(options: CheckOptions): CheckOutcome {
     throw new Error(`the simulation failed while checking ${invariant}: ${String(details.errorInstance)}`);
   }
   const [shrunk] = details.counterexample;
-  const polished = shrinkPlan(config, shrunk, invariant);
+  const polished = shrinkPlan(config, shrunk, invariant, options.run === undefined ? {} : { run: options.run });
   return {
     ...common,
     found: true,

@@ -20,7 +20,7 @@ import type { Fault, FaultKind, FaultPlan } from '../models/faults/catalog.js';
 import { INVARIANT_NAMES, PROMISES } from '../models/modes.js';
 import type { InvariantName } from '../models/modes.js';
 import { runSimulation } from '../models/engine.js';
-import type { SimulationResult } from '../models/engine.js';
+import type { SimulationResult, SimulationRunner } from '../models/engine.js';
 import { buildTopology } from '../models/topology.js';
 import { traceHash } from '../sim/trace.js';
 import { CoverageTally } from './coverage.js';
@@ -38,6 +38,8 @@ export interface ExploreOptions {
   outOfTime?: () => boolean;
   /** Only these fault kinds (default: every kind). */
   kinds?: readonly FaultKind[];
+  /** How each plan runs (default runSimulation; a team's handler: cli/handler-sync/runner.ts). */
+  run?: SimulationRunner;
 }
 
 export type ExploreStop = null | 'max-runs' | 'time';
@@ -149,7 +151,8 @@ export function explore(options: ExploreOptions): ExploreResult {
   let stoppedBy: ExploreStop = null;
   let completeUpTo = -1;
   // The fault-free run fixes the finite choices (partition windows start at its event times).
-  const baselineRun = runSimulation(config, { plan: { version: 1, faults: [] } });
+  const simulate = options.run ?? runSimulation;
+  const baselineRun = simulate(config, { plan: { version: 1, faults: [] } });
   const choices = exploreChoices(config, baselineRun.trace);
 
   const run = (faults: Fault[]): { result: SimulationResult; ran: Ran } | undefined => {
@@ -165,7 +168,7 @@ export function explore(options: ExploreOptions): ExploreResult {
     const reached: Fault[] = [];
     const firstSeen = new Set<string>();
     let lastFired = -1;
-    const result = runSimulation(
+    const result = simulate(
       config,
       { plan: { version: 1, faults } },
       {
@@ -254,7 +257,7 @@ export function explore(options: ExploreOptions): ExploreResult {
     level = next;
   }
 
-  const breaks = minimalBreaks(breaking, outcomes, config, choices, promises);
+  const breaks = minimalBreaks(breaking, outcomes, config, choices, promises, simulate);
   const decisionPoints = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, pointsByKind.get(kind)?.size ?? 0])) as Record<FaultKind, number>;
   return {
     maxFaults,
@@ -298,7 +301,7 @@ function causeOf(faults: readonly Fault[], choices: ExploreChoices, faultyPhaseM
  * The breaking plans no smaller plan explains: a plan is minimal for an invariant when no proper subset of it that
  * was run breaks that invariant (subsets that were never run cannot fire on their own). Grouped by cause.
  */
-function minimalBreaks(breaking: readonly { faults: Fault[]; mask: number }[], outcomes: ReadonlyMap<string, number>, config: SimulationConfig, choices: ExploreChoices, promises: Record<InvariantName, boolean>): ExploreBreak[] {
+function minimalBreaks(breaking: readonly { faults: Fault[]; mask: number }[], outcomes: ReadonlyMap<string, number>, config: SimulationConfig, choices: ExploreChoices, promises: Record<InvariantName, boolean>, simulate: SimulationRunner): ExploreBreak[] {
   const groups = new Map<string, { invariant: InvariantName; cause: string; plan: Fault[]; count: number }>();
   for (const { faults, mask } of breaking) {
     const subsetMasks = properSubsetKeys(faults).map((key) => outcomes.get(key) ?? 0);
@@ -320,6 +323,6 @@ function minimalBreaks(breaking: readonly { faults: Fault[]; mask: number }[], o
     cause: group.cause,
     plan: { version: 1, faults: group.plan },
     equivalentPlans: group.count,
-    result: runSimulation(config, { plan: { version: 1, faults: group.plan } }),
+    result: simulate(config, { plan: { version: 1, faults: group.plan } }),
   }));
 }

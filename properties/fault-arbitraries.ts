@@ -50,6 +50,8 @@ export interface FaultPlanConstraints {
   maxAttempt?: number;
   /** Partition windows start before this virtual time. Default: the default faulty phase of the workload. */
   faultyPhaseMs?: number;
+  /** With a team's handler: the most DB calls one delivery makes (faults are then named by handler step). */
+  handlerCalls?: number;
 }
 
 /** The constraints with every default filled in and checked. */
@@ -63,6 +65,7 @@ export interface ResolvedPlanConstraints {
   partitions: number;
   maxAttempt: number;
   faultyPhaseMs: number;
+  handlerCalls?: number;
   producers: readonly string[];
   consumers: readonly string[];
   groups: readonly string[];
@@ -106,6 +109,7 @@ export function resolvePlanConstraints(constraints: FaultPlanConstraints = {}): 
     partitions: requireInteger('workload.partitions', workload.partitions, 1, 64),
     maxAttempt: requireInteger('maxAttempt', constraints.maxAttempt ?? 3, 1, 1000),
     faultyPhaseMs,
+    ...(constraints.handlerCalls !== undefined ? { handlerCalls: requireInteger('handlerCalls', constraints.handlerCalls, 1, 1000) } : {}),
     producers: topology.producers,
     consumers: topology.consumers,
     groups: topology.groups.map((group) => group.name),

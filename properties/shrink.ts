@@ -3,6 +3,7 @@
  * never fired (they cannot matter), then delta-debug the rest. Every candidate is an exact replay, so the
  * result is 1-minimal: remove any one of its faults and the invariant holds again.
  */
+import type { SimulationRunner } from '../models/engine.js';
 import type { SimulationConfig } from '../models/config.js';
 import { faultKey } from '../models/faults/catalog.js';
 import type { FaultPlan } from '../models/faults/catalog.js';
@@ -14,6 +15,8 @@ import { deltaDebug } from './delta-debug.js';
 export interface ShrinkOptions {
   /** Most simulation runs spent on delta debugging. Default 10_000 (a 40-fault plan needs a few hundred). */
   maxRuns?: number;
+  /** How each plan runs (default runSimulation; a team's handler: cli/handler-sync/runner.ts). */
+  run?: SimulationRunner;
 }
 
 export interface ShrinkOutcome {
@@ -38,13 +41,13 @@ export interface ShrinkOutcome {
 
 /** Throws RangeError when `plan` does not break `invariant` in `config` (there is nothing to shrink). */
 export function shrinkPlan(config: SimulationConfig, plan: FaultPlan, invariant: InvariantName, options: ShrinkOptions = {}): ShrinkOutcome {
-  const first = runPlan(config, plan);
+  const first = runPlan(config, plan, options.run);
   if (!breaks(first, invariant)) throw new RangeError(`the plan does not break ${invariant} in this configuration; nothing to shrink`);
   const unused = new Set(first.unusedPlanFaults.map(faultKey));
   const fired = plan.faults.filter((fault) => !unused.has(faultKey(fault)));
   const sizes = [plan.faults.length];
   if (fired.length < plan.faults.length) sizes.push(fired.length);
-  const search = deltaDebug(fired, (faults) => breaks(runPlan(config, { version: 1, faults }), invariant), { maxTests: options.maxRuns });
+  const search = deltaDebug(fired, (faults) => breaks(runPlan(config, { version: 1, faults }, options.run), invariant), { maxTests: options.maxRuns });
   sizes.push(...search.sizes.slice(1));
   const minimal: FaultPlan = { version: 1, faults: search.items };
   return {
@@ -56,6 +59,6 @@ export function shrinkPlan(config: SimulationConfig, plan: FaultPlan, invariant:
     steps: sizes.length - 1,
     sizes,
     truncated: search.truncated,
-    result: runPlan(config, minimal),
+    result: runPlan(config, minimal, options.run),
   };
 }

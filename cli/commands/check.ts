@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { FAULT_KINDS } from '../../models/faults/catalog.js';
 import type { Fault, FaultKind } from '../../models/faults/catalog.js';
-import { samplingTally } from '../../properties/coverage.js';
+import { CoverageTally, samplingTally } from '../../properties/coverage.js';
 import type { WindowCoverage } from '../../properties/coverage.js';
 import { coverageJson, coverageLines } from '../search-coverage.js';
 import { INVARIANT_NAMES } from '../../models/modes.js';
@@ -31,6 +31,8 @@ import { parseInteger } from '../setting-flags.js';
 import { envelope } from '../json-contract.js';
 import { layoutTable } from '../table.js';
 import type { Cell } from '../table.js';
+import { addHandlerOption } from '../handler-option.js';
+import { runnerFor } from '../handler-sync/runner.js';
 import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
 import { quoteInput } from '../../models/quote.js';
 import { PREFETCH_RUNS_MAX, prefetchVerdicts } from '../scale/check-prefetch.js';
@@ -88,6 +90,7 @@ export function registerCheck(program: Command): void {
     .option('--max-faults <n>', `most faults in a generated plan (default ${DEFAULT_MAX_FAULTS})`)
     .option('--kinds <list>', `only these fault kinds, comma-separated (default all: ${FAULT_KINDS.join(', ')})`);
   addWorldOptions(command);
+  addHandlerOption(command);
   // check generates its own plans; --faults is still parsed (to refuse it with a clear message) but not offered.
   command.options.find((option) => option.long === '--faults')?.hideHelp();
   addEmitPlanOption(command, 'the minimal plan found (the first violation, else the first break)');
@@ -122,7 +125,8 @@ export interface CheckSetup {
 
 export function parseCheck(values: CheckValues): CheckSetup {
   if (values.faults !== undefined) throw new UsageError('check generates its own fault plans; --faults does not apply (narrow the search with --kinds and --max-faults)');
-  const spec = buildRunSpec(values, { modeRequired: true });
+  const spec = buildRunSpec(values, { modeRequired: true, takesHandler: true });
+  if (spec.handler !== undefined && values.workers !== undefined && values.workers !== '1') throw new UsageError('--handler runs in one worker thread of its own: --workers does not apply');
   const invariant = parseInvariant(values.invariant);
   const runs = values.runs === undefined ? DEFAULT_CHECK_RUNS : parseInteger('--runs', values.runs, 1, 10_000_000);
   const maxFaults = values.maxFaults === undefined ? DEFAULT_MAX_FAULTS : parseInteger('--max-faults', values.maxFaults, 1, 100);
@@ -137,13 +141,16 @@ export function collectCheck(values: CheckValues, now: () => number, verdicts?: 
 
   const started = now();
   const config = spec.config;
-  const baseline = runPlan(config, { version: 1, faults: [] });
+  const run = runnerFor(spec);
+  const baseline = runPlan(config, { version: 1, faults: [] }, run);
+  // With a handler, faults are named by its steps: as many as the most calls one delivery made without faults.
+  const handlerCalls = spec.handler === undefined ? undefined : mostCallsPerDelivery(baseline);
   // Every invariant's search uses the same seed, so it generates the same plans: simulate each once.
   const cache: PlanVerdictCache = new Map();
   let simulationRuns = 1;
   const searches: InvariantSearch[] = [];
   for (const name of invariant === undefined ? INVARIANT_NAMES : [invariant]) {
-    const outcome = checkInvariant({ config, invariant: name, numRuns: runs, seed: config.seed, plans: { maxFaults, kinds }, cache, ...(verdicts !== undefined ? { verdicts } : {}) });
+    const outcome = checkInvariant({ config, invariant: name, numRuns: runs, seed: config.seed, plans: { maxFaults, kinds, ...(handlerCalls !== undefined ? { handlerCalls } : {}) }, cache, run, ...(verdicts !== undefined ? { verdicts } : {}) });
     simulationRuns += outcome.simulationRuns;
     const search: InvariantSearch = { invariant: name, promised: outcome.promised, plansTried: outcome.runs };
     if (outcome.found) {
@@ -169,9 +176,23 @@ export function collectCheck(values: CheckValues, now: () => number, verdicts?: 
   );
   for (const search of searches) search.finding = emitted.find((finding) => finding.invariant === search.invariant);
   const wallMs = Math.round((now() - started) * 1000) / 1000;
-  const tally = samplingTally(config);
+  // A handler's points are not the built-in run's: with one, only the points the plans faulted are counted.
+  const tally = spec.handler === undefined ? samplingTally(config) : new CoverageTally();
   for (const key of cache.keys()) tally.run(JSON.parse(key) as Fault[]);
   return { spec, baseline, runs, maxFaults, kinds, searches, coverage: tally.result(), findings: emitted, headline: headlineFinding(emitted), ...(values.emitPlan !== undefined ? { emitPlan: values.emitPlan } : {}), simulationRuns, wallMs };
+}
+
+/** The most DB calls a handler made in one delivery of one message (at least 1). */
+function mostCallsPerDelivery(result: SimulationResult): number {
+  let most = 1;
+  const firstCall = new Map<string, number>();
+  for (const record of result.trace) {
+    if (record.kind !== 'handler-call') continue;
+    const key = `${record.actor} ${record.msg} ${record.delivery}`;
+    if (!firstCall.has(key)) firstCall.set(key, record.call);
+    most = Math.max(most, record.call - (firstCall.get(key) ?? record.call) + 1);
+  }
+  return most;
 }
 
 export function checkExitCode(run: CheckRun): number {
@@ -240,6 +261,8 @@ export function checkJson(run: CheckRun): Record<string, unknown> {
  */
 async function runPlansAhead(values: CheckValues): Promise<ReadonlyMap<string, readonly InvariantName[]> | undefined> {
   const setup = parseCheck(values);
+  // A handler is a module of the user's: its plans run through its own worker (cli/handler-sync), not the pool.
+  if (setup.spec.handler !== undefined) return undefined;
   const workers = workersFor(values.workers, setup.runs);
   const watched = progressWanted({ json: values.json });
   if ((workers === 1 && !watched) || setup.runs > PREFETCH_RUNS_MAX) return undefined;

@@ -13,7 +13,8 @@ import { describeFault } from '../../models/faults/catalog.js';
 import type { FaultPlan } from '../../models/faults/catalog.js';
 import type { InvariantStatus } from '../../models/invariants/index.js';
 import { INVARIANT_NAMES } from '../../models/modes.js';
-import { runSimulation } from '../../models/engine.js';
+import { addHandlerOption } from '../handler-option.js';
+import { runnerFor } from '../handler-sync/runner.js';
 import type { SimulationResult } from '../../models/engine.js';
 import { plural } from '../../reports/format.js';
 import { makeColor } from '../color.js';
@@ -65,6 +66,7 @@ export function registerCompare(program: Command): void {
   addModeAndSeedOptions(command);
   addPlanOption(command);
   addWorldOptions(command);
+  addHandlerOption(command);
   addEmitPlanOption(command, 'the faults compared');
   addReportOptions(addOutputOptions(command)).action((values: CompareValues) => {
     process.exitCode = compareCommand(values);
@@ -74,7 +76,7 @@ export function registerCompare(program: Command): void {
 /** The same flags with another mode; a setting invalid under that mode is reported with the mode named. */
 function specForMode(values: CompareValues, mode: ModeName, readPlan: PlanOption | undefined): RunSpec {
   try {
-    return buildRunSpec({ ...values, mode }, { fixedMode: true, ...(readPlan !== undefined ? { readPlan } : {}) });
+    return buildRunSpec({ ...values, mode }, { fixedMode: true, takesHandler: true, ...(readPlan !== undefined ? { readPlan } : {}) });
   } catch (error) {
     if (error instanceof UsageError) throw new UsageError(`under --mode ${mode}: ${error.message}`);
     throw error;
@@ -82,7 +84,8 @@ function specForMode(values: CompareValues, mode: ModeName, readPlan: PlanOption
 }
 
 export function collectCompare(values: CompareValues, now: () => number): CompareRun {
-  const spec = buildRunSpec(values);
+  const spec = buildRunSpec(values, { takesHandler: true });
+  const run = runnerFor(spec);
   checkEmitTarget(values.emitPlan, values.force === true);
   // The other modes replay the plan already read (with its recorded world): reading `--plan <(…)` (a pipe) again would wait forever.
   const specs = MODE_NAMES.map((mode) => (mode === spec.config.mode ? spec : specForMode(values, mode, spec.planOption)));
@@ -94,14 +97,14 @@ export function collectCompare(values: CompareValues, now: () => number): Compar
     plan = spec.faults.plan;
     planSource = spec.faultsLabel;
   } else {
-    plan = runSimulation(spec.config, spec.faults).injected;
+    plan = run(spec.config, spec.faults).injected;
     planSource = `the faults the ${spec.config.mode} run of seed ${spec.config.seed} drew from rates ${spec.faultsLabel}`;
   }
   const planArg = values.emitPlan ?? values.plan ?? inlinePlan(plan);
   const columns = specs.map((modeSpec): CompareColumn => ({
     mode: modeSpec.config.mode,
     spec: modeSpec,
-    result: runSimulation(modeSpec.config, { plan }),
+    result: run(modeSpec.config, { plan }),
     replay: replayCommand([...modeSpec.worldArgs, '--plan', planArg]),
   }));
   if (values.emitPlan !== undefined) {

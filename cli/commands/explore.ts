@@ -14,6 +14,8 @@ import { renderHeader } from '../human-output.js';
 import { envelope } from '../json-contract.js';
 import { addReportOptions, checkOutputFiles, writeReport } from '../report-output.js';
 import type { ReportOptions } from '../report-output.js';
+import { addHandlerOption } from '../handler-option.js';
+import { runnerFor } from '../handler-sync/runner.js';
 import { addModeAndSeedOptions, addWorldOptions, buildRunSpec } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { parseDecimal, parseInteger } from '../setting-flags.js';
@@ -58,6 +60,7 @@ export function registerExplore(program: Command): void {
     .option('--kinds <list>', `only these fault kinds, comma-separated (default all: ${FAULT_KINDS.join(', ')})`)
     .option('--emit-corpus <dir>', 'write each minimal breaking plan as a regression-corpus file in this folder');
   addWorldOptions(command);
+  addHandlerOption(command);
   command.options.find((option) => option.long === '--faults')?.hideHelp();
   addReportOptions(addOutputOptions(command), false).action((values: ExploreValues) => {
     process.exitCode = exploreCommand(values);
@@ -66,7 +69,7 @@ export function registerExplore(program: Command): void {
 
 export function collectExplore(values: ExploreValues, now: () => number): ExploreRun {
   if (values.faults !== undefined) throw new UsageError('explore runs every plan itself; --faults does not apply (narrow it with --kinds and --max-faults)');
-  const spec = buildRunSpec(values, { modeRequired: true });
+  const spec = buildRunSpec(values, { modeRequired: true, takesHandler: true });
   const maxFaults = values.maxFaults === undefined ? DEFAULT_EXPLORE_FAULTS : parseInteger('--max-faults', values.maxFaults, 0, 6);
   const maxRuns = values.maxRuns === undefined ? null : parseInteger('--max-runs', values.maxRuns, 1, 1_000_000_000);
   const maxTimeS = values.maxTimeS === undefined ? null : parseDecimal('--max-time-s', values.maxTimeS, 0.001, 86_400);
@@ -78,6 +81,7 @@ export function collectExplore(values: ExploreValues, now: () => number): Explor
     config: spec.config,
     maxFaults,
     kinds,
+    run: runnerFor(spec),
     ...(maxRuns === null ? {} : { maxRuns }),
     ...(deadline === undefined ? {} : { outOfTime: () => now() >= deadline }),
   });

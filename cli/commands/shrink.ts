@@ -7,7 +7,8 @@
 import type { Command } from 'commander';
 import { INVARIANT_NAMES, PROMISES } from '../../models/modes.js';
 import type { InvariantName } from '../../models/modes.js';
-import { runSimulation } from '../../models/engine.js';
+import { addHandlerOption } from '../handler-option.js';
+import { runnerFor } from '../handler-sync/runner.js';
 import type { SimulationResult } from '../../models/engine.js';
 import { brokenInvariants } from '../../properties/breaks.js';
 import { shrinkPlan } from '../../properties/shrink.js';
@@ -59,6 +60,7 @@ export function registerShrink(program: Command): void {
   command.option('--invariant <name>', `only this invariant: ${INVARIANT_NAMES.join(', ')} (default: every invariant the run broke)`);
   addPlanOption(command);
   addWorldOptions(command);
+  addHandlerOption(command);
   addEmitPlanOption(command, 'the minimal plan (the first violation, else the first break)');
   addReportOptions(addOutputOptions(command), false).action((values: ShrinkValues) => {
     process.exitCode = shrinkCommand(values);
@@ -67,13 +69,14 @@ export function registerShrink(program: Command): void {
 
 export function collectShrink(values: ShrinkValues, now: () => number): ShrinkRun {
   if (values.seed === undefined && values.plan === undefined) throw new UsageError('shrink needs a failing run: give --seed <n> (its faults drawn from rates) or --plan <file>');
-  const spec = buildRunSpec(values, { modeRequired: true });
+  const spec = buildRunSpec(values, { modeRequired: true, takesHandler: true });
+  const run = runnerFor(spec);
   const only = parseInvariant(values.invariant);
   checkEmitTarget(values.emitPlan, values.force === true);
 
   const started = now();
   const config = spec.config;
-  const original = runSimulation(config, spec.faults);
+  const original = run(config, spec.faults);
   let simulationRuns = 1;
   const broken = brokenInvariants(original);
   const targets = only === undefined ? broken : broken.filter((name) => name === only);
@@ -83,7 +86,7 @@ export function collectShrink(values: ShrinkValues, now: () => number): ShrinkRu
   }
   const recorded = original.injected;
   const findings: Finding[] = targets.map((invariant) => {
-    const outcome = shrinkPlan(config, recorded, invariant);
+    const outcome = shrinkPlan(config, recorded, invariant, { run });
     simulationRuns += outcome.runs;
     return {
       invariant,

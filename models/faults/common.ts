@@ -62,7 +62,10 @@ export const DB_REPLY_LOST: FaultSpec<Of<'db-reply-lost'>> = {
       : `the DB commits the write of ${fault.message} (attempt ${fault.attempt ?? 1}${fault.consumer === undefined ? '' : ` by ${fault.consumer}`}) but its reply is lost`,
   drawing: (fault) => ({ arrow: { from: 'db', to: 'consumer', reply: true }, text: `reply for ${fault.message} (${fault.call !== undefined ? `call ${fault.call}` : `attempt ${fault.attempt ?? 1}`}) LOST` }),
   arbitrary: (fc, space) =>
-    fc.record(withInstance({ kind: fc.constant('db-reply-lost' as const), message: messageArb(fc, space), attempt: fc.integer({ min: 1, max: space.maxAttempt }) }, 'consumer', instanceArb(fc, space.consumers))),
+    space.handlerCalls === undefined
+      ? fc.record(withInstance({ kind: fc.constant('db-reply-lost' as const), message: messageArb(fc, space), attempt: fc.integer({ min: 1, max: space.maxAttempt }) }, 'consumer', instanceArb(fc, space.consumers)))
+      : // A handler's calls are counted over a message's deliveries: the first few deliveries' worth.
+        fc.record(withInstance({ kind: fc.constant('db-reply-lost' as const), message: messageArb(fc, space), call: fc.integer({ min: 1, max: space.handlerCalls * space.maxAttempt }) }, 'consumer', instanceArb(fc, space.consumers))),
 };
 
 export const PARTITION: FaultSpec<Of<'partition'>> = {
@@ -129,18 +132,26 @@ export const CONSUMER_CRASH: FaultSpec<Of<'consumer-crash'>> = {
   moment: consumerCrashMoment,
   drawing: (fault) => ({ note: 'consumer', text: `CRASH ${consumerCrashMoment(fault)}` }),
   arbitrary: (fc, space) =>
-    fc.record(
-      withInstance(
-        {
-          kind: fc.constant('consumer-crash' as const),
-          message: messageArb(fc, space),
-          delivery: fc.integer({ min: 1, max: space.maxAttempt }),
-          point: fc.constantFrom(...(space.consumerCrashPoints as ConsumerCrashPoint[])),
-        },
-        'consumer',
-        instanceArb(fc, space.consumers),
-      ),
-    ),
+    space.handlerCalls === undefined
+      ? fc.record(
+          withInstance(
+            {
+              kind: fc.constant('consumer-crash' as const),
+              message: messageArb(fc, space),
+              delivery: fc.integer({ min: 1, max: space.maxAttempt }),
+              point: fc.constantFrom(...(space.consumerCrashPoints as ConsumerCrashPoint[])),
+            },
+            'consumer',
+            instanceArb(fc, space.consumers),
+          ),
+        )
+      : fc.record(
+          withInstance(
+            { kind: fc.constant('consumer-crash' as const), message: messageArb(fc, space), delivery: fc.integer({ min: 1, max: space.maxAttempt }), afterCall: fc.integer({ min: 0, max: space.handlerCalls }) },
+            'consumer',
+            instanceArb(fc, space.consumers),
+          ),
+        ),
 };
 
 const producerCrashMoment = (fault: Of<'producer-crash'>): string => (fault.point === 'after-send' ? `right after sending ${fault.message}` : `right after being handed ${fault.message}`);

@@ -36,6 +36,11 @@ export interface PlanSpace {
   links: readonly string[];
   consumerCrashPoints: readonly string[];
   producerCrashPoints: readonly string[];
+  /**
+   * With a team's handler: the most DB calls one delivery made in the fault-free run. Consumer crashes and lost DB
+   * replies are then named by handler step (`afterCall`, `call`) instead of the built-in processing's points.
+   */
+  handlerCalls?: number;
   /** The topology's instances: faults name one when there is more than one to choose from. */
   producers: readonly string[];
   consumers: readonly string[];

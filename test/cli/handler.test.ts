@@ -77,16 +77,52 @@ describe('simulate --handler', () => {
     expectOneLineError(await runCli(['sweep', '--seeds', '5', '--vary', 'drop=0..0.1:0.05', '--handler', file('naive.mjs')]), ['--vary does not take --handler']);
   });
 
-  it('a plan carries its handler: --plan alone replays with it; a command without --handler refuses the plan instead of running without it', async () => {
+  it('a plan carries its handler: --plan alone replays with it, in a run and in shrink', async () => {
     const plan = file('with-handler.json');
     const recorded = await runCli(['--mode', 'exactly-once', '--seed', '6', '--faults', 'chaos', '--handler', file('outside.mjs'), '--json', '--emit-plan', plan]);
     expect(recorded.status, recorded.stderr).not.toBe(2);
     const replayed = await runCli(['--plan', plan, '--json']);
     expect(replayed.stderr).toBe('');
     expect(json(replayed.stdout).traceHash).toBe(json(recorded.stdout).traceHash);
-    expectOneLineError(await runCli(['shrink', '--plan', plan]), ['was recorded with --handler', 'does not take a handler yet']);
+    const shrink = await runCli(['shrink', '--plan', plan, '--json']);
+    expect(shrink.status, shrink.stderr).not.toBe(2);
+    expect((JSON.parse(shrink.stdout) as { original: { traceHash: string } }).original.traceHash).toBe(json(recorded.stdout).traceHash);
     const meta = (JSON.parse(readFileSync(plan, 'utf8')) as { meta: { handler: string } }).meta;
     expect(meta.handler).toBe(file('outside.mjs'));
     expect(new Ajv2020({ strict: false }).validate(JSON.parse(readFileSync(join(ROOT, 'schemas/plan.schema.json'), 'utf8')) as object, JSON.parse(readFileSync(plan, 'utf8')))).toBe(true);
+  });
+
+  it('check --handler: exactly-once with the check outside the transaction is VIOLATED, shrunk to one crash between two of its calls', async () => {
+    const run = await runCli(['check', '--mode', 'exactly-once', '--runs', '300', '--messages', '8', '--handler', file('outside.mjs'), '--json']);
+    expect(run.status, run.stderr).toBe(1);
+    const duplicates = (JSON.parse(run.stdout) as { invariants: Record<string, { found: boolean; plan?: { faults: { kind: string; afterCall?: number }[] }; replay?: string }> }).invariants.duplicates;
+    expect(duplicates.found).toBe(true);
+    expect(duplicates.plan?.faults).toHaveLength(1);
+    expect(duplicates.plan?.faults[0]).toMatchObject({ kind: 'consumer-crash' });
+    expect(duplicates.plan?.faults[0].afterCall).toBeGreaterThanOrEqual(1);
+    expect(duplicates.replay).toContain(`--handler ${file('outside.mjs')}`);
+  });
+
+  it('check --handler: an insert in the effect\'s transaction holds exactly-once over 500 generated plans', async () => {
+    writeFileSync(
+      file('in-transaction.mjs'),
+      `export async function handler(record, db) {\n  return db.transaction(async (tx) => {\n    if ((await tx.insert('processed', record.id, true)) === 'conflict') return 'ack';\n    await tx.increment('ledger', record.key, 1);\n  });\n}\nexport const effects = ['ledger'];\n`,
+    );
+    const run = await runCli(['check', '--mode', 'exactly-once', '--runs', '500', '--handler', file('in-transaction.mjs')]);
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+  });
+
+  it('explore, shrink and compare take --handler too', async () => {
+    const explore = await runCli(['explore', '--mode', 'exactly-once', '--max-faults', '1', '--messages', '3', '--partitions', '1', '--handler', file('outside.mjs'), '--json']);
+    expect(explore.status, explore.stderr).toBe(1);
+    const causes = (JSON.parse(explore.stdout) as { exhaustive: boolean; breaks: { cause: string }[] }).breaks.map((found) => found.cause);
+    expect(causes.some((cause) => cause.startsWith('consumer-crash'))).toBe(true);
+    const shrink = await runCli(['shrink', '--mode', 'exactly-once', '--seed', '2', '--faults', 'chaos', '--handler', file('outside.mjs'), '--json']);
+    expect(shrink.status, shrink.stderr).toBe(1);
+    expect((JSON.parse(shrink.stdout) as { findings: { plan: { faults: unknown[] } }[] }).findings[0].plan.faults.length).toBeLessThanOrEqual(2);
+    const compare = await runCli(['compare', '--seed', '2', '--faults', 'chaos', '--handler', file('outside.mjs'), '--json']);
+    expect(compare.status, compare.stderr).not.toBe(2);
+    const modes = (JSON.parse(compare.stdout) as { modes: Record<string, { replay: string }> }).modes;
+    expect(modes['exactly-once'].replay).toContain('--handler');
   });
 });

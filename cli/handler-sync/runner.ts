@@ -1,0 +1,43 @@
+/**
+ * A team's async handler behind a synchronous run function, for the searches that call runs synchronously (check,
+ * shrink, compare, explore): each run goes to a worker thread (synckit) that drives the handler with the host's
+ * event loop, while this thread waits for the answer. The result is the same data, with its traceHash method
+ * restored; decision points reached are replayed to the caller's observer.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createSyncFn } from 'synckit';
+import { runSimulation } from '../../models/engine.js';
+import type { SimulationRunner } from '../../models/engine.js';
+import type { RunSpec } from '../run-options.js';
+import { traceHash } from '../../sim/trace.js';
+import { UsageError } from '../usage-error.js';
+import type { runWithHandlerInWorker } from './worker.js';
+
+/** The compiled worker: beside this file under dist/, or the built one when this file runs as TypeScript (vitest). */
+function workerFile(): string {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.js')) return join(dirname(here), 'worker.js');
+  const built = join(dirname(here), '..', '..', 'dist', 'cli', 'handler-sync', 'worker.js');
+  if (!existsSync(built)) throw new Error(`the handler worker runs the built ${built}; run npm run build first`);
+  return built;
+}
+
+export function handlerRunner(path: string): SimulationRunner {
+  const call = createSyncFn<typeof runWithHandlerInWorker>(workerFile());
+  const absolute = resolve(path);
+  return (config, source, observers) => {
+    if (!existsSync(absolute)) throw new UsageError(`cannot load --handler ${path}: no such file`);
+    const answer = call(absolute, path, config, source, observers?.candidate !== undefined);
+    if ('error' in answer) throw new UsageError(`--handler ${path}: ${answer.error}`);
+    if (observers?.candidate !== undefined) for (const candidate of answer.candidates) observers.candidate(candidate);
+    let hash: string | undefined;
+    return { ...answer.result, traceHash: () => (hash ??= traceHash(answer.result.trace)) };
+  };
+}
+
+/** How a command's searches run: with its --handler (or the plan's recorded one), or the built-in processing. */
+export function runnerFor(spec: Pick<RunSpec, 'handler'>): SimulationRunner {
+  return spec.handler === undefined ? runSimulation : handlerRunner(spec.handler);
+}
