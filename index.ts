@@ -5,7 +5,7 @@
 export { runSimulation, runSimulationAsync, resolveConfig, toFaultSource } from './models/engine.js';
 export type { SimulationInput, SimulationResult, FaultsInput } from './models/engine.js';
 // simulate() with or without a team's own handler (models/handler/contract.ts).
-export { simulate, simulateModule, hostTurn } from './library/simulate.js';
+export { simulate, simulateModule } from './library/simulate.js';
 export type { LibraryInput, HandlerInput } from './library/simulate.js';
 export { HANDLER_OUTCOMES, HandlerError, checkHandlerModule } from './models/handler/contract.js';
 export type { DbValue, FinalDb, Handler, HandlerDb, HandlerInvariant, HandlerModule, HandlerOutcome, HandlerRecord, HandlerTx, WorkloadEntry } from './models/handler/contract.js';

@@ -12,7 +12,6 @@ import { handlerConfig, runSimulationAsync } from '../models/engine.js';
 import type { SimulationResult } from '../models/engine.js';
 import type { FaultSource } from '../models/faults/catalog.js';
 import { HandlerError, checkHandlerModule } from '../models/handler/contract.js';
-import { hostTurn } from '../library/simulate.js';
 import type { RunSpec } from './run-options.js';
 import type { HandlerModule } from '../models/handler/contract.js';
 import { quoteInput } from '../models/quote.js';
@@ -56,7 +55,7 @@ export function withHandler(spec: RunSpec, path: string): RunSpec {
 /** One run with the handler; its misuse of the contract (a real timer, parallel calls) is the user's input: exit 2. */
 export async function runWithHandler(config: SimulationConfig, faults: FaultSource, handler: HandlerModule): Promise<SimulationResult> {
   try {
-    return await runSimulationAsync(config, faults, handler, hostTurn);
+    return await runSimulationAsync(config, faults, handler);
   } catch (error) {
     if (error instanceof HandlerError) throw new UsageError(`--handler ${handler.source ?? ''}: ${error.message}`);
     throw error;

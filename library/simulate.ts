@@ -3,9 +3,6 @@
  * with `handler` (and `effects`) it runs a team's own handler in place of the built-in processing and returns a
  * promise of the result. Every input is checked with the same one-line errors the CLI gives: an unknown key, an
  * unknown setting, a malformed fault plan, a handler without effects.
- *
- * This layer may use the host's event loop (models/ may not): a handler's awaits continue between the simulation's
- * events through `hostTurn`.
  */
 import { ConfigError } from '../models/config-error.js';
 import { runSimulation, runSimulationAsync, toFaultSource } from '../models/engine.js';
@@ -28,11 +25,6 @@ export type HandlerInput = LibraryInput & {
 
 const INPUT_KEYS = ['family', 'mode', 'seed', 'settings', 'workload', 'topology', 'timing', 'limits', 'faults', 'handler', 'effects', 'invariants'];
 
-/** Lets the host's event loop turn once: every promise a handler chained on its answered call settles first. */
-export function hostTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 export function simulate(input: HandlerInput): Promise<SimulationResult>;
 export function simulate(input: LibraryInput): SimulationResult;
 export function simulate(input: LibraryInput | HandlerInput): SimulationResult | Promise<SimulationResult> {
@@ -48,11 +40,11 @@ export function simulate(input: LibraryInput | HandlerInput): SimulationResult |
     return runSimulation(config, source);
   }
   const module: HandlerModule = checkHandlerModule({ handler: input.handler, effects: input.effects, invariants: input.invariants });
-  return runSimulationAsync(config, source, module, hostTurn);
+  return runSimulationAsync(config, source, module);
 }
 
 /** A handler module given whole (as `import * as module from './handler.mjs'` gives it). */
 export function simulateModule(input: LibraryInput, module: unknown, source?: string): Promise<SimulationResult> {
   const checked = checkHandlerModule(module, source);
-  return runSimulationAsync(resolveConfig(input), toFaultSource(input.faults), checked, hostTurn);
+  return runSimulationAsync(resolveConfig(input), toFaultSource(input.faults), checked);
 }

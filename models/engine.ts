@@ -103,16 +103,20 @@ export function runSimulation(config: SimulationConfig, source: FaultSource, obs
   return run.judge(run.world.run());
 }
 
+/** Microtask turns a woken handler gets to reach its next DB call (or return) before it is refused. */
+export const HANDLER_TURNS_MAX = 10_000;
+
 /**
  * A run with a user's handler in place of the built-in processing. The handler is async, so the run pauses after
- * every event that woke it, and `hostTurn` (supplied by the caller: models/ has no real event loop) lets the host's
- * event loop turn, so the handler continues at that event's virtual time. A handler that awaits anything but its
- * DB calls is refused (HandlerError), never waited for.
+ * every event that woke it and lets promise callbacks (microtasks) run, turn after turn, until the handler has sent
+ * its next DB call or returned. Only microtasks run meanwhile, never a timer or I/O callback, so nothing outside the
+ * simulation can slip in between: a handler that awaits anything else (a real timer, a fetch) has not moved after
+ * HANDLER_TURNS_MAX turns and is refused (HandlerError), never waited for.
  */
-export async function runSimulationAsync(config: SimulationConfig, source: FaultSource, handler: HandlerModule, hostTurn: () => Promise<void>, observers?: RunObservers): Promise<SimulationResult> {
+export async function runSimulationAsync(config: SimulationConfig, source: FaultSource, handler: HandlerModule, observers?: RunObservers): Promise<SimulationResult> {
   const run = deployRun(handlerConfig(config), source, handler, observers);
   const result = await run.world.runAsync(async () => {
-    await hostTurn();
+    for (let turn = 0; turn < HANDLER_TURNS_MAX && !run.deployment.handlersSettled(); turn++) await Promise.resolve();
     run.deployment.afterHostTurn();
   });
   return run.judge(result);

@@ -36,7 +36,9 @@ export interface Deployment {
   linkEnds(link: LinkName, instance: string | undefined): readonly [string, string];
   /** Right after the world crashed an actor: record what the crash took with it (a producer's in-memory buffer). */
   afterCrash(actor: string): void;
-  /** After the host's event loop turned for an async handler (World.runAsync): refuse a handler awaiting anything else. */
+  /** True when every woken handler has sent its next DB call or returned (see runSimulationAsync). */
+  handlersSettled(): boolean;
+  /** After the handlers' turns (World.runAsync): refuse a handler awaiting anything else. */
   afterHostTurn(): void;
   /** After the run: what the checkers read. */
   observe(): Observations;

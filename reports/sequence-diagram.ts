@@ -348,8 +348,9 @@ class Drawer {
     switch (invariant) {
       case 'duplicates': {
         // The group whose effects the story is about: the one of the effects it cites.
-        const group = this.story.records.find((record): record is EventOf<'db-commit'> => record.kind === 'db-commit')?.group;
-        return `${msg} applied ${timesWord(facts.aboutKind(msg, 'db-commit', group === undefined ? {} : { group }).length)}`;
+        const group = this.story.records.find((record): record is EventOf<'db-commit' | 'db-op'> => record.kind === 'db-commit' || record.kind === 'db-op')?.group;
+        // Effects, as the checker counts them: the built-in processing's commits, or a handler's handlings with an effect.
+        return `${msg} applied ${timesWord(facts.effects.filter((effect) => effect.msgId === msg && (group === undefined || effect.group === group)).length)}`;
       }
       case 'loss':
         return `${msg} lost: ${facts.run.brokerAcked.includes(msg) ? 'acknowledged, ' : ''}never applied`;

@@ -10,6 +10,7 @@ import type { InvariantName } from '../models/modes.js';
 import type { EventOf } from '../models/events.js';
 import { at, trimNumber } from './format.js';
 import { duplicateStory } from './story-duplicates.js';
+import { handlerStory } from './story-handler.js';
 import { lossStory } from './story-loss.js';
 import { orderStory } from './story-order.js';
 import { finished } from './story-types.js';
@@ -44,6 +45,8 @@ export function explainWitness(allFacts: TraceFacts, invariant: InvariantResult,
       story = livenessStory(facts, witness);
       break;
   }
+  // A team's handler: its own steps, when no mechanism of the built-in processing explains the break.
+  if (story === undefined && witness.msg !== '') story = handlerStory(facts, invariant.name, witness.msg, witness.summary);
   return finished(story ?? fallbackStory(invariant.name, witness));
 }
 

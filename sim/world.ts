@@ -263,8 +263,8 @@ export class World<P extends Protocol> {
   }
 
   /**
-   * Run to quiescence or a limit, letting the host's event loop turn (`hostTurn`) after every event that asked
-   * for it: an async handler then continues at that event's virtual time, before the next event.
+   * Run to quiescence or a limit, awaiting `hostTurn` after every event that asked for it (requestHostTurn): an
+   * async handler then continues at that event's virtual time, before the next event.
    */
   async runAsync(hostTurn: () => Promise<void>): Promise<WorldRunResult> {
     for (;;) {

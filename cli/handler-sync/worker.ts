@@ -11,7 +11,6 @@ import type { SimulationConfig } from '../../models/config.js';
 import type { Fault, FaultSource } from '../../models/faults/catalog.js';
 import { HandlerError, checkHandlerModule } from '../../models/handler/contract.js';
 import type { HandlerModule } from '../../models/handler/contract.js';
-import { hostTurn } from '../../library/simulate.js';
 
 /** A result without its traceHash method (functions do not cross threads). */
 export type ResultData = Omit<SimulationResult, 'traceHash'>;
@@ -37,7 +36,7 @@ export async function runWithHandlerInWorker(path: string, label: string, config
   const candidates: Fault[] = [];
   try {
     const module = await moduleAt(path, label);
-    const result = await runSimulationAsync(config, source, module, hostTurn, collect ? { candidate: (candidate) => candidates.push(candidate) } : undefined);
+    const result = await runSimulationAsync(config, source, module, collect ? { candidate: (candidate) => candidates.push(candidate) } : undefined);
     const data: Partial<SimulationResult> = { ...result };
     delete data.traceHash;
     return { result: data as ResultData, candidates };

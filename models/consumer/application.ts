@@ -78,7 +78,9 @@ export interface RecordApplication {
   timer(ctx: ApplicationContext, timer: ApplicationTimer): void;
   receive(ctx: ApplicationContext, message: DbAnswer): void;
   giveUp(ctx: ApplicationContext, record: DeliveredRecord, disposition: Disposition): void;
-  /** After the host's event loop turned (async handlers only): refuse a handler awaiting anything but its calls. */
+  /** Async handlers only: a woken handler has sent its next DB call or returned (or broken the contract). */
+  readonly settled?: boolean;
+  /** After the handler's turns (async handlers only): refuse a handler awaiting anything but its calls. */
   checkAfterHostTurn?(): void;
 }
 

@@ -65,6 +65,11 @@ export class HandlerApplication implements RecordApplication {
     return this.invocation === undefined;
   }
 
+  get settled(): boolean {
+    const invocation = this.invocation;
+    return this.misuse !== undefined || invocation === undefined || !invocation.woken || invocation.done || invocation.pending !== undefined;
+  }
+
   crash(): void {
     this.invocation = undefined;
   }

@@ -59,6 +59,7 @@ export function deployKafka({ config, topology, world, env, workload }: DeployIn
       if (link === 'producer-broker') return [instance ?? FIRST_INSTANCE.producer, BROKER];
       return [instance ?? FIRST_INSTANCE.consumer, link === 'consumer-broker' ? BROKER : DB];
     },
+    handlersSettled: () => consumers.every((consumer) => consumer.handlerSettled()),
     afterHostTurn: () => {
       for (const consumer of consumers) consumer.checkAfterHostTurn();
     },

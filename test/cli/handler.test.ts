@@ -45,6 +45,14 @@ describe('simulate --handler', () => {
     expect(run.status, run.stderr).toBe(1);
     expect(run.stdout).toMatch(/duplicates\s+yes\s+1\s+VIOLATED/);
     expect(run.stdout).toContain('crashes right after call 2 of the handler for m3 was answered');
+    // The story is told in the handler's own steps.
+    expect(run.stdout).toContain('how: crashes right after call 2 of the handler for m3 was answered: the redelivery repeated the effect');
+    const report = file('outside-report.md');
+    await runCli(['--mode', 'exactly-once', '--seed', '4', '--handler', file('outside.mjs'), '--plan', '{"version":1,"faults":[{"kind":"consumer-crash","message":"m3","delivery":1,"afterCall":2}]}', '--report', report]);
+    const markdown = readFileSync(report, 'utf8');
+    expect(markdown).toMatch(/The handler ran 2 times: delivery 1 at t=[\d.]+ ms: get processed\\\[m3\\\] → absent, increment ledger\\\[k\d\\\] by 1 → \d+, then the consumer crashed; delivery 2/);
+    expect(markdown).toContain('m3 call 1: get processed[m3]');
+    expect(markdown).toContain('outcome: m3 applied twice');
   });
 
   it('is the same run in another process', async () => {

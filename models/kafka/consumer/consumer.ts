@@ -108,6 +108,11 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     this.application = env.handler === undefined ? new ConsumerApplication(options) : new HandlerApplication(options, env.handler.module, env.handler.workload);
   }
 
+  /** See RecordApplication.settled. */
+  handlerSettled(): boolean {
+    return this.application.settled ?? true;
+  }
+
   /** See RecordApplication.checkAfterHostTurn. */
   checkAfterHostTurn(): void {
     this.application.checkAfterHostTurn?.();
