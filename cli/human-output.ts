@@ -79,6 +79,8 @@ export function renderVerdictTable(result: SimulationResult, color: ChalkInstanc
       const invariant = result.invariants[name];
       return [name, invariant.promised ? 'yes' : 'no', observedText(invariant), statusCell(invariant.status, color)];
     }),
+    // A handler's own invariants, promised in every mode.
+    ...Object.entries(result.handlerInvariants).map(([name, invariant]) => [name, 'yes', String(invariant.count), statusCell(invariant.status, color)]),
   ]);
   const lines = [color.bold(table[0])];
   // The story builder finds the cause even when the fault named another message (a crash while handling m3 re-delivers m2).
@@ -93,6 +95,10 @@ export function renderVerdictTable(result: SimulationResult, color: ChalkInstanc
       for (const cause of storyFaults(story).slice(0, 3)) lines.push(color.dim(`        because ${cause}`));
     });
     if (invariant.count > invariant.witnesses.length && invariant.witnesses.length > 0) lines.push(color.dim(`    · … ${invariant.count - invariant.witnesses.length} more`));
+  });
+  Object.values(result.handlerInvariants).forEach((invariant, index) => {
+    lines.push(table[INVARIANT_NAMES.length + index + 1]);
+    for (const witness of invariant.witnesses) lines.push(color.dim(`    · ${witness}`));
   });
   return lines;
 }

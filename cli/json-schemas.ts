@@ -200,6 +200,11 @@ function runSchema(): Schema {
       plan: { ...ref('plan'), description: 'the faults actually injected, in order: replay it with --plan' },
       unusedPlanFaults: array(ref('fault')),
       invariants: runInvariants(),
+      handlerInvariants: {
+        type: 'object',
+        description: "--handler only: the handler's own invariants by name, promised in every mode",
+        additionalProperties: object({ promised: { const: true }, holds: boolean, count: integer(0), status: { enum: ['holds', 'VIOLATED'] }, witnesses: array(string) }),
+      },
       groups: { type: 'object', additionalProperties: object({ invariants: runInvariants(), parked, lag: ref('lag') }) },
       parked,
       verdict: ref('verdict'),
@@ -208,7 +213,7 @@ function runSchema(): Schema {
       traceHash: ref('traceHash'),
       replay: string,
     },
-    ['unusedPlanFaults'],
+    ['unusedPlanFaults', 'handlerInvariants'],
   );
 }
 
@@ -298,6 +303,7 @@ function sweepSchema(): Schema {
       mode: ref('mode'),
       seeds: { ...range, description: 'the seeds this output covers (with --shard, the shard\'s piece)' },
       handler: { ...string, description: '--handler only: the module that ran in place of the built-in processing' },
+      handlerInvariants: { type: 'object', description: "--handler only: the handler's own invariants, promised in every mode", additionalProperties: object({ seedsBroken: integer(0), examples: array(integer(0)) }) },
       shard: { ...object({ index: integer(1), count: integer(1), seeds: range, faulted: { ...object({ keys: array(array(string)), runs: array(integer(0)) }), description: 'per dangerous window, the points this piece\'s faults hit: merge joins them into the whole sweep\'s coverage' } }), description: '--shard only: this is piece index of count of the seeds range (simulate merge joins the pieces)' },
       scenario: nullable(string),
       config: object(configProperties),
@@ -314,7 +320,7 @@ function sweepSchema(): Schema {
       stats: object({ runs: integer(0), events: integer(0), wallMs: number }),
       coverage: ref('coverage'),
     },
-    [...plain, 'handler', 'shard', 'vary', 'points'],
+    [...plain, 'handler', 'handlerInvariants', 'shard', 'vary', 'points'],
   );
   // A plain sweep (or a merge) has the aggregate fields; a --vary sweep has them per point instead.
   return { ...schema, oneOf: [{ required: plain, not: { required: ['points'] } }, { required: ['vary', 'points'], not: { anyOf: plain.map((name) => ({ required: [name] })) } }] };

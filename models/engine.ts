@@ -14,6 +14,8 @@ import type { TraceEvent } from './events.js';
 import { familyOf } from './families.js';
 import type { Deployment, ModelProtocol } from './family.js';
 import type { HandlerModule } from './handler/contract.js';
+import { judgeHandlerInvariants } from './handler/invariants.js';
+import type { HandlerInvariantResult } from './handler/invariants.js';
 import type { Observations } from './observations.js';
 import { FAULT_PRESETS, countByKind } from './faults/catalog.js';
 import type { Fault, FaultKind, FaultPlan, FaultRates, FaultSource } from './faults/catalog.js';
@@ -63,7 +65,9 @@ export interface SimulationResult {
   parked: ParkedResult;
   /** Per consumer group: its own invariants, parked records and lag. */
   groups: Record<string, { invariants: Verdicts; parked: ParkedResult; lag: Lag }>;
-  /** `violated` when an invariant the mode promises broke. */
+  /** A team's handler's own invariants, by name (promised in every mode); {} without them. */
+  handlerInvariants: Record<string, HandlerInvariantResult>;
+  /** `violated` when an invariant the mode promises broke (a handler's own invariants are always promised). */
   verdict: 'ok' | 'violated';
   /** Hash of the trace (computed on demand: 16 hex digits). */
   traceHash(): string;
@@ -179,7 +183,7 @@ function deployRun(config: SimulationConfig, source: FaultSource, handler: Handl
   return {
     world,
     deployment,
-    judge: (run) => judgeRun(config, source, { topology, workload, injector, run, observed: deployment.observe(), records: world.trace.records }),
+    judge: (run) => judgeRun(config, source, { topology, workload, injector, run, observed: deployment.observe(), records: world.trace.records, handler }),
   };
 }
 
@@ -203,14 +207,17 @@ interface FinishedRun {
   run: WorldRunResult;
   observed: Observations;
   records: TraceEvent[];
+  /** A team's handler, whose own invariants are judged too. */
+  handler: HandlerModule | undefined;
 }
 
 /** The invariants per group against the mode's promises, parked records, lag, and what was injected. */
-function judgeRun(config: SimulationConfig, source: FaultSource, { topology, workload, injector, run, observed, records }: FinishedRun): SimulationResult {
+function judgeRun(config: SimulationConfig, source: FaultSource, { topology, workload, injector, run, observed, records, handler }: FinishedRun): SimulationResult {
   const judged = checkGroups({ workload, effects: observed.effects, brokerAcked: observed.acknowledged, outcome: run.outcome, trace: records, groups: observed.groups, parked: observed.parked }, PROMISES[config.mode]);
   const invariants = judged.invariants;
   const lags = lagByGroup(workload, observed.handedAtUs, observed.effects, observed.groups, observed.parked, run.virtualTimeUs);
-  const violated = Object.values(invariants).some((invariant) => invariant.status === 'VIOLATED');
+  const handlerInvariants = judgeHandlerInvariants(handler, observed.finalDb, workload);
+  const violated = Object.values(invariants).some((invariant) => invariant.status === 'VIOLATED') || Object.values(handlerInvariants).some((invariant) => !invariant.holds);
   const appliedByConsumer: Record<string, number> = Object.fromEntries(topology.consumers.map((consumer) => [consumer, 0]));
   for (const effect of observed.effects) appliedByConsumer[effect.consumer] = (appliedByConsumer[effect.consumer] ?? 0) + 1;
   let hash: string | undefined;
@@ -230,6 +237,7 @@ function judgeRun(config: SimulationConfig, source: FaultSource, { topology, wor
     invariants,
     parked: judged.parked,
     groups: Object.fromEntries(observed.groups.map((group) => [group, { invariants: judged.groups[group], parked: judged.parkedByGroup[group], lag: lags[group] }])),
+    handlerInvariants,
     verdict: violated ? 'violated' : 'ok',
     traceHash: () => (hash ??= traceHash(records)),
   };

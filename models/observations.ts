@@ -1,5 +1,6 @@
 /** What the invariant checkers read of a run, besides its workload, outcome and trace. */
 import type { AppliedEffect } from './db/database.js';
+import type { FinalDb } from './handler/contract.js';
 
 export interface ParkedRecord {
   readonly msgId: string;
@@ -19,4 +20,6 @@ export interface Observations {
   parked: readonly ParkedRecord[];
   /** The consumer groups, in order: every invariant is judged per group. */
   groups: readonly string[];
+  /** With a team's handler: its tables at the end of the run (what its own invariants read). */
+  finalDb?: FinalDb;
 }

@@ -32,9 +32,23 @@ export function mergeSweepResults(parts: readonly SweepResult[], examplesMax = D
     unsettled: sum(parts, (part) => part.unsettled),
     parked: { seeds: sum(parts, (part) => part.parked.seeds), records: sum(parts, (part) => part.parked.records) },
     lag,
-    verdict: INVARIANT_NAMES.some((name) => invariants[name].status === 'VIOLATED') ? 'violated' : 'ok',
+    verdict: INVARIANT_NAMES.some((name) => invariants[name].status === 'VIOLATED') || parts.some((part) => part.verdict === 'violated') ? 'violated' : 'ok',
     windows: mergeWindows(parts.map((part) => part.windows)),
+    ...mergeHandlerInvariants(parts, examplesMax),
   };
+}
+
+/** A handler's own invariants: seeds broken summed, the first seeds in seed order. */
+function mergeHandlerInvariants(parts: readonly SweepResult[], examplesMax: number): Pick<SweepResult, 'handlerInvariants'> {
+  const names = [...new Set(parts.flatMap((part) => Object.keys(part.handlerInvariants ?? {})))];
+  if (names.length === 0) return {};
+  const merged = Object.fromEntries(
+    names.map((name) => {
+      const pieces = parts.map((part) => part.handlerInvariants?.[name] ?? { seedsBroken: 0, examples: [] });
+      return [name, { seedsBroken: sum(pieces, (piece) => piece.seedsBroken), examples: pieces.flatMap((piece) => piece.examples).slice(0, examplesMax) }];
+    }),
+  );
+  return { handlerInvariants: merged };
 }
 
 function mergeInvariant(parts: readonly InvariantSweep[], examplesMax: number): InvariantSweep {

@@ -60,6 +60,13 @@ export interface SweepResult {
   verdict: 'ok' | 'violated';
   /** The dangerous windows the seeds' faults hit (properties/coverage.ts): merged by union across pieces. */
   windows: WindowsFaulted;
+  /** A team's handler's own invariants (promised): seeds that broke each, and the first of them. Absent without. */
+  handlerInvariants?: Record<string, HandlerInvariantSweep>;
+}
+
+export interface HandlerInvariantSweep {
+  seedsBroken: number;
+  examples: number[];
 }
 
 export function sweepSeeds(options: SweepOptions): SweepResult {
@@ -96,6 +103,7 @@ class SweepAccumulator {
   private readonly lag: { maxRecords: number; maxMs: number; seed: number };
   private readonly windows = new WindowsCollector();
   private readonly examplesMax: number;
+  private handlerInvariants: Record<string, HandlerInvariantSweep> | undefined;
 
   constructor(private readonly options: SweepOptions) {
     const { config, fromSeed, toSeed } = options;
@@ -117,6 +125,12 @@ class SweepAccumulator {
     if (result.stats.lag.maxMs > lag.maxMs) Object.assign(lag, { maxMs: result.stats.lag.maxMs, seed });
     lag.maxRecords = Math.max(lag.maxRecords, result.stats.lag.maxRecords);
     for (const kind of FAULT_KINDS) if (result.faultCounts[kind] > 0) this.faultKindsFired[kind]++;
+    for (const [name, invariant] of Object.entries(result.handlerInvariants)) {
+      const sweep = ((this.handlerInvariants ??= {})[name] ??= { seedsBroken: 0, examples: [] });
+      if (invariant.holds) continue;
+      sweep.seedsBroken++;
+      if (sweep.examples.length < this.examplesMax) sweep.examples.push(seed);
+    }
     for (const name of INVARIANT_NAMES) {
       const observed = result.invariants[name];
       if (observed.holds) continue;
@@ -135,7 +149,8 @@ class SweepAccumulator {
 
   result(): SweepResult {
     const { invariants, faultKindsFired, events, unsettled, parked, lag } = this;
-    const verdict = INVARIANT_NAMES.some((name) => invariants[name].status === 'VIOLATED') ? 'violated' : 'ok';
-    return { runs: this.options.toSeed - this.options.fromSeed + 1, invariants, faultKindsFired, events, unsettled, parked, lag, verdict, windows: this.windows.result() };
+    const handlerInvariants = this.handlerInvariants;
+    const broken = INVARIANT_NAMES.some((name) => invariants[name].status === 'VIOLATED') || Object.values(handlerInvariants ?? {}).some((invariant) => invariant.seedsBroken > 0);
+    return { runs: this.options.toSeed - this.options.fromSeed + 1, invariants, faultKindsFired, events, unsettled, parked, lag, verdict: broken ? 'violated' : 'ok', windows: this.windows.result(), ...(handlerInvariants !== undefined ? { handlerInvariants } : {}) };
   }
 }

@@ -5,6 +5,7 @@
  * repeats the sweep over the values of one rate or setting, `--report` writes a markdown report. Exit 1 when
  * any seed broke a promised invariant, 0 otherwise, 2 on bad input.
  */
+import type { InvariantName } from '../../models/modes.js';
 import type { Command } from 'commander';
 import { FAULT_KINDS } from '../../models/faults/catalog.js';
 import { INVARIANT_NAMES } from '../../models/modes.js';
@@ -158,8 +159,14 @@ function reportInput(spec: RunSpec, range: SeedRange, values: SweepValues): Para
 }
 
 function firstViolation(spec: RunSpec, sweep: SweepResult): string | undefined {
-  const seeds = INVARIANT_NAMES.filter((name) => sweep.invariants[name].status === 'VIOLATED').map((name) => sweep.invariants[name].examples[0]);
+  const seeds = violatedNames(sweep).map((name) => (sweep.handlerInvariants?.[name] ?? sweep.invariants[name as InvariantName]).examples[0]);
   return seeds.length === 0 ? undefined : replayForSeed(spec, Math.min(...seeds));
+}
+
+/** The promised invariants that broke in some seed: the built-in ones, then a handler's own. */
+function violatedNames(sweep: SweepResult): string[] {
+  const own = Object.entries(sweep.handlerInvariants ?? {}).filter(([, invariant]) => invariant.seedsBroken > 0).map(([name]) => name);
+  return [...INVARIANT_NAMES.filter((name) => sweep.invariants[name].status === 'VIOLATED'), ...own];
 }
 
 /** The shard a `--shard` sweep ran, and the whole range it is a piece of (what `simulate merge` checks). */
@@ -179,6 +186,7 @@ export function sweepJson(spec: RunSpec, sweep: SweepResult, fromSeed: number, t
     config,
     faultSource: faultSourceJson(spec),
     invariants: sweep.invariants,
+    ...(sweep.handlerInvariants !== undefined ? { handlerInvariants: sweep.handlerInvariants } : {}),
     faultKindsFired: sweep.faultKindsFired,
     unsettled: sweep.unsettled,
     parked: sweep.parked,
@@ -201,6 +209,8 @@ export function renderSweep(spec: RunSpec, sweep: SweepResult, fromSeed: number,
       const invariant = sweep.invariants[name];
       return [name, invariant.promised ? 'yes' : 'no', `${invariant.seedsBroken} of ${sweep.runs}`, statusCell(invariant.status, color), invariant.examples.join(', ')];
     }),
+    // A handler's own invariants, promised in every mode.
+    ...Object.entries(sweep.handlerInvariants ?? {}).map(([name, invariant]) => [name, 'yes', `${invariant.seedsBroken} of ${sweep.runs}`, statusCell(invariant.seedsBroken > 0 ? 'VIOLATED' : 'holds', color), invariant.examples.join(', ')]),
   ]);
   lines.push(color.bold(table[0]), ...table.slice(1));
   const fired = FAULT_KINDS.filter((kind) => sweep.faultKindsFired[kind] > 0).map((kind) => `${kind} ${sweep.faultKindsFired[kind]}`);
@@ -215,7 +225,7 @@ export function renderSweep(spec: RunSpec, sweep: SweepResult, fromSeed: number,
     const example = INVARIANT_NAMES.find((name) => sweep.invariants[name].examples.length > 0);
     if (example !== undefined) lines.push(`see a break: ${replayForSeed(spec, sweep.invariants[example].examples[0])}`);
   } else {
-    const violated = INVARIANT_NAMES.filter((name) => sweep.invariants[name].status === 'VIOLATED');
+    const violated = violatedNames(sweep);
     lines.push(color.red.bold(`verdict: VIOLATED — ${violated.join(', ')} broke in some seeds although ${spec.config.mode} promises ${violated.length === 1 ? 'it' : 'them'} (exit 1)`));
     lines.push(`replay the first violation: ${replay}`);
   }

@@ -49,6 +49,7 @@ export function mergeShards(inputs: readonly ShardInput[]): Json {
     ...rest,
     seeds: { from: first.whole.from, to: first.whole.to },
     invariants: merged.invariants,
+    ...(merged.handlerInvariants !== undefined ? { handlerInvariants: merged.handlerInvariants } : {}),
     faultKindsFired: merged.faultKindsFired,
     unsettled: merged.unsettled,
     parked: merged.parked,
@@ -117,6 +118,7 @@ function readShard(input: ShardInput): ReadShard {
     lag,
     verdict: json.verdict,
     windows: readWindows(json.shard, bad),
+    ...(isObject(json.handlerInvariants) ? { handlerInvariants: json.handlerInvariants } : {}),
   } as unknown as SweepResult;
   return { name: input.name, json, from: seeds.from, to: seeds.to, whole, result };
 }

@@ -133,4 +133,16 @@ describe('simulate --handler', () => {
     const modes = (JSON.parse(compare.stdout) as { modes: Record<string, { replay: string }> }).modes;
     expect(modes['exactly-once'].replay).toContain('--handler');
   });
+
+  it("a handler's own invariants are reported and promised: in a run's text and JSON, and per seed in sweep", async () => {
+    const example = join(ROOT, 'examples/handlers/version-upsert.mjs');
+    const run = await runCli(['--mode', 'at-least-once', '--seed', '3', '--faults', 'chaos', '--handler', example]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/newestVersionWins\s+yes\s+0\s+holds/);
+    const output = await runCli(['--mode', 'at-least-once', '--seed', '3', '--faults', 'chaos', '--handler', example, '--json']);
+    expect(JSON.parse(output.stdout)).toMatchObject({ handlerInvariants: { newestVersionWins: { promised: true, holds: true, status: 'holds' } } });
+    const sweep = await runCli(['sweep', '--mode', 'at-least-once', '--seeds', '1..10', '--faults', 'chaos', '--handler', example, '--json']);
+    expect(sweep.status, sweep.stderr).toBe(0);
+    expect(JSON.parse(sweep.stdout)).toMatchObject({ handlerInvariants: { newestVersionWins: { seedsBroken: 0, examples: [] } } });
+  });
 });

@@ -126,6 +126,16 @@ describe('JSON Schemas', () => {
     expect(validate({ ...shards[0], points: [] })).toBe(false);
   });
 
+  it("a handler's run and sweep validate, its own invariants included", async () => {
+    const example = join(ROOT, 'examples/handlers/version-upsert.mjs');
+    const run = await jsonOf(['--mode', 'at-least-once', '--seed', '3', '--faults', 'chaos', '--handler', example]);
+    expect(run.handlerInvariants).toBeDefined();
+    expectValid('run.schema.json', run);
+    const sweep = await jsonOf(['sweep', '--mode', 'at-least-once', '--seeds', '1..5', '--handler', example]);
+    expect(sweep.handlerInvariants).toBeDefined();
+    expectValid('sweep.schema.json', sweep);
+  });
+
   it('sweep counts acknowledged loss: seeds and messages', async () => {
     const sweep = await jsonOf(['sweep', '--mode', 'at-most-once', '--seeds', '1..60', '--faults', 'failover=0.2', '--acks', '1']);
     const loss = (sweep.invariants as Record<string, { seedsBroken: number; count: number; acknowledgedSeeds: number; acknowledgedCount: number }>).loss;

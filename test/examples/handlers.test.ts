@@ -42,4 +42,32 @@ describe('examples/handlers under exactly-once delivery, chaos faults', () => {
       for (const result of results) expect(result.effects, example).toHaveLength(20);
     }
   });
+
+  it('version-upsert keeps the newest version per account under at-least-once reordering: its own invariant holds where order breaks', async () => {
+    const module = (await import(`${ROOT}/examples/handlers/version-upsert.mjs`)) as Record<string, unknown>;
+    let reordered = 0;
+    for (let seed = 1; seed <= SEEDS; seed++) {
+      const result = await simulateModule({ mode: 'at-least-once', seed, faults: 'chaos', workload: { messages: 20 } }, module, 'version-upsert');
+      expect(result.handlerInvariants.newestVersionWins, `seed ${seed}`).toMatchObject({ holds: true, promised: true });
+      expect(result.verdict, `seed ${seed}`).toBe('ok');
+      if (!result.invariants.order.holds) reordered++;
+    }
+    expect(reordered).toBeGreaterThan(0);
+    // The same tables and invariant with a plain put (no version check): a stale delivery overwrites, VIOLATED.
+    const naive = { ...module, handler: async (record: { id: string; key: string; value: { seq: number } }, db: { transaction: (body: (tx: { insert: (t: string, k: string, v: unknown) => Promise<string>; put: (t: string, k: string, v: unknown) => Promise<void> }) => Promise<string>) => Promise<string> }) =>
+      db.transaction(async (tx) => {
+        if ((await tx.insert('applied', record.id, true)) === 'conflict') return 'ack';
+        await tx.put('accounts', record.key, { version: record.value.seq });
+        return 'ack';
+      }) };
+    let violated = 0;
+    for (let seed = 1; seed <= SEEDS; seed++) {
+      const result = await simulateModule({ mode: 'at-least-once', seed, faults: 'chaos', workload: { messages: 20 } }, naive, 'naive put');
+      if (result.verdict === 'violated') {
+        violated++;
+        expect(result.handlerInvariants.newestVersionWins.witnesses[0]).toMatch(/^accounts\[k\d+\] holds version \d+, not the newest \d+$/);
+      }
+    }
+    expect(violated).toBeGreaterThan(0);
+  });
 });

@@ -1,0 +1,39 @@
+/**
+ * A handler's own invariants (`invariants: { name: (db, workload) => ({ holds, witnesses }) }`): checked once over
+ * the final tables and the workload in hand-over order, reported beside loss, duplicates and order, and promised
+ * in every mode. An invariant that throws is a bug in the user's code: one line naming it.
+ */
+import type { WorkloadMessage } from '../workload.js';
+import { HandlerError } from './contract.js';
+import type { FinalDb, HandlerModule, WorkloadEntry } from './contract.js';
+
+/** Witnesses listed per invariant (the count is complete). */
+const WITNESSES_MAX = 10;
+
+export interface HandlerInvariantResult {
+  promised: true;
+  holds: boolean;
+  /** Witnesses the check gave (0 when it holds). */
+  count: number;
+  status: 'holds' | 'VIOLATED';
+  witnesses: string[];
+}
+
+export function judgeHandlerInvariants(module: HandlerModule | undefined, db: FinalDb | undefined, workload: readonly WorkloadMessage[]): Record<string, HandlerInvariantResult> {
+  if (module?.invariants === undefined || db === undefined) return {};
+  const entries: WorkloadEntry[] = workload.map((message) => ({ id: message.id, key: message.key, value: { seq: message.index + 1, producer: message.producer } }));
+  const results: Record<string, HandlerInvariantResult> = {};
+  for (const [name, check] of Object.entries(module.invariants)) {
+    let outcome: ReturnType<typeof check>;
+    try {
+      outcome = check(db, entries);
+    } catch (error) {
+      throw new HandlerError(`invariant "${name}" threw: ${error instanceof Error ? error.message : 'a non-Error value'}`);
+    }
+    if (typeof outcome !== 'object' || outcome === null || typeof outcome.holds !== 'boolean') throw new HandlerError(`invariant "${name}" must return { holds: boolean, witnesses?: string[] }`);
+    const witnesses = (outcome.witnesses ?? []).map(String);
+    const holds = outcome.holds;
+    results[name] = { promised: true, holds, count: holds ? 0 : Math.max(1, witnesses.length), status: holds ? 'holds' : 'VIOLATED', witnesses: holds ? [] : witnesses.slice(0, WITNESSES_MAX) };
+  }
+  return results;
+}
