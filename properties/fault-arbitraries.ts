@@ -10,7 +10,7 @@ import type { Arbitrary } from 'fast-check';
 import { DEFAULT_TOPOLOGY, DEFAULT_WORKLOAD, defaultTiming } from '../models/config.js';
 import type { TopologySettings, WorkloadSettings } from '../models/config.js';
 import { buildTopology } from '../models/topology.js';
-import { FAULT_KINDS, faultKey, specOf } from '../models/faults/catalog.js';
+import { FAULT_KINDS, describeFault, faultKey, specOf } from '../models/faults/catalog.js';
 import type { Fault, FaultKind, FaultPlan } from '../models/faults/catalog.js';
 import { CONSUMER_CRASH_POINTS, LINK_NAMES, PRODUCER_CRASH_POINTS } from '../models/faults/common.js';
 import type { ConsumerCrashPoint, LinkName, ProducerCrashPoint } from '../models/faults/common.js';
@@ -136,10 +136,20 @@ function faultArbFromResolved(c: ResolvedPlanConstraints): Arbitrary<Fault> {
  * A fault plan of 0..maxFaults faults within the constraints; no two faults share a decision point.
  * Shrinks toward fewer faults, then earlier messages and attempts, then simpler kinds.
  */
+/**
+ * A plan that prints in domain words in fast-check's failure reports ("Counterexample: [1 fault: the broker's ack for
+ * m3 (attempt 1) is lost ...]"): fast-check's toStringMethod, as a non-enumerable key JSON and equality ignore.
+ */
+function inWords(plan: FaultPlan): FaultPlan {
+  const words = plan.faults.length === 0 ? 'no faults' : `${plan.faults.length} fault${plan.faults.length === 1 ? '' : 's'}: ${plan.faults.map(describeFault).join('; ')}`;
+  Object.defineProperty(plan, fc.toStringMethod, { value: () => `${words} ${JSON.stringify(plan)}`, enumerable: false });
+  return plan;
+}
+
 export function faultPlanArb(constraints: FaultPlanConstraints = {}): Arbitrary<FaultPlan> {
   const c = resolvePlanConstraints(constraints);
   return fc.uniqueArray(faultArbFromResolved(c), { minLength: 0, maxLength: c.maxFaults, selector: faultKey }).map(
-    (faults): FaultPlan => ({ version: 1, faults }),
+    (faults): FaultPlan => inWords({ version: 1, faults }),
     (value) => {
       if (typeof value !== 'object' || value === null || !Array.isArray((value as FaultPlan).faults)) throw new Error('not a fault plan');
       return (value as FaultPlan).faults;

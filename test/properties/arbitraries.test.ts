@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ACTOR_OF_KIND, FAULT_KINDS, MODE_NAMES, faultArb, faultKey, faultPlanArb, fitSettings, parsePlan, resolveConfig, resolvePlanConstraints, settingsArb, simulationInputArb, workloadArb } from '../../index.js';
+import { ACTOR_OF_KIND, FAULT_KINDS, MODE_NAMES, faultArb, faultKey, faultPlanArb, fitSettings, parsePlan, resolveConfig, resolvePlanConstraints, settingsArb, simulate, simulationInputArb, workloadArb } from '../../index.js';
 import type { Fault, FaultPlan } from '../../index.js';
 import { FC_SEED, SEED_TAG, fcParams } from './fc-config.js';
 
@@ -139,5 +139,20 @@ describe('config arbitraries produce valid configurations', () => {
     const details = fc.check(fc.property(workloadArb(), () => false), { seed: FC_SEED });
     expect(details.counterexample?.[0]).toMatchObject({ messages: 1, keys: 1, partitions: 1 });
     expect(() => workloadArb({ maxMessages: 0 })).toThrow(/maxMessages/);
+  });
+});
+
+describe('plans in fast-check failure reports', () => {
+  it('print in domain words beside their JSON, and the words are not part of the plan', () => {
+    const details = fc.check(
+      fc.property(faultPlanArb({ maxFaults: 3, kinds: ['ack-lost', 'request-lost'] }), (plan) => simulate({ mode: 'at-most-once', seed: 1, faults: plan }).invariants.loss.holds),
+      { seed: 5, numRuns: 200 },
+    );
+    expect(details.failed).toBe(true);
+    const report = fc.defaultReportMessage(details) ?? '';
+    expect(report).toMatch(/Counterexample: \[1 fault: the produce request for m\d+ \(attempt 1\) is lost before reaching the broker \{"version":1,"faults":\[/);
+    const [plan] = details.counterexample ?? [];
+    expect(JSON.parse(JSON.stringify(plan))).toEqual(plan);
+    expect(Object.keys(plan as object)).toEqual(['version', 'faults']);
   });
 });
