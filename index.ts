@@ -7,6 +7,8 @@ export type { SimulationInput, SimulationResult, FaultsInput } from './models/en
 // simulate() with or without a team's own handler (models/handler/contract.ts).
 export { simulate, simulateModule } from './library/simulate.js';
 export type { LibraryInput, HandlerInput } from './library/simulate.js';
+export { checkHandler } from './library/check-handler.js';
+export type { CheckHandlerInput, CheckHandlerResult, HandlerFinding } from './library/check-handler.js';
 export { HANDLER_OUTCOMES, HandlerError, checkHandlerModule } from './models/handler/contract.js';
 export type { DbValue, FinalDb, Handler, HandlerDb, HandlerInvariant, HandlerModule, HandlerOutcome, HandlerRecord, HandlerTx, WorkloadEntry } from './models/handler/contract.js';
 export { INVARIANT_NAMES, PROMISES } from './models/modes.js';

@@ -25,14 +25,20 @@ export type HandlerInput = LibraryInput & {
 
 const INPUT_KEYS = ['family', 'mode', 'seed', 'settings', 'workload', 'topology', 'timing', 'limits', 'faults', 'handler', 'effects', 'invariants'];
 
+/** A checked library input: unknown keys refused (`extraKeys`: a caller's own, e.g. checkHandler's search options). */
+export function checkInputKeys(input: unknown, extraKeys: readonly string[] = []): void {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ConfigError('input', input, 'an object like { mode, seed, settings, workload, faults }');
+  const allowed = [...INPUT_KEYS, ...extraKeys];
+  // A misspelled key would silently run the defaults: refuse it, as an unknown setting is refused.
+  const unknown = Object.keys(input).find((key) => !allowed.includes(key));
+  if (unknown !== undefined) throw new ConfigError(unknown, (input as Record<string, unknown>)[unknown], `an input key: ${allowed.join(', ')}`);
+  if ('config' in input || 'trace' in input) throw new ConfigError('input', input, 'a SimulationInput ({ mode, seed, ... }), not a config or a result');
+}
+
 export function simulate(input: HandlerInput): Promise<SimulationResult>;
 export function simulate(input: LibraryInput): SimulationResult;
 export function simulate(input: LibraryInput | HandlerInput): SimulationResult | Promise<SimulationResult> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ConfigError('input', input, 'an object like { mode, seed, settings, workload, faults }');
-  // A misspelled key would silently run the defaults: refuse it, as an unknown setting is refused.
-  const unknown = Object.keys(input).find((key) => !INPUT_KEYS.includes(key));
-  if (unknown !== undefined) throw new ConfigError(unknown, (input as unknown as Record<string, unknown>)[unknown], `a simulate() input key: ${INPUT_KEYS.join(', ')}`);
-  if ('config' in input || 'trace' in input) throw new ConfigError('input', input, 'a SimulationInput ({ mode, seed, ... }), not a config or a result');
+  checkInputKeys(input);
   const config = resolveConfig(input);
   const source = toFaultSource(input.faults);
   if (!('handler' in input) || input.handler === undefined) {

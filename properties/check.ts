@@ -14,7 +14,8 @@ import type { SimulationResult } from '../models/engine.js';
 import { brokenInvariants, runPlan } from './breaks.js';
 import { faultPlanArb } from './fault-arbitraries.js';
 import type { FaultPlanConstraints } from './fault-arbitraries.js';
-import { shrinkPlan } from './shrink.js';
+import { shrinkPlan, shrinkPlanAsync } from './shrink.js';
+import type { AsyncRunner, ShrinkOutcome } from './shrink.js';
 
 export interface CheckOptions {
   /** The world every generated plan runs in. */
@@ -98,15 +99,12 @@ export function planKey(plan: FaultPlan): string {
 
 export function checkInvariant(options: CheckOptions): CheckOutcome {
   const { config, invariant } = options;
-  const numRuns = options.numRuns ?? 300;
-  if (!(Number.isInteger(numRuns) && numRuns >= 1)) throw new RangeError(`numRuns must be an integer >= 1, got ${numRuns}`);
-  const seed = options.seed ?? config.seed;
-  const arbitrary = searchArbitrary(options);
+  const { seed, numRuns } = searchBounds(options);
   let simulationRuns = 0;
   let firstPlan: FaultPlan | undefined;
   const cache = options.cache ?? new Map<string, readonly InvariantName[]>();
   const details = fc.check(
-    fc.property(arbitrary, (plan) => {
+    fc.property(searchArbitrary(options), (plan) => {
       const key = planKey(plan);
       let broken = cache.get(key);
       if (broken === undefined) {
@@ -120,16 +118,66 @@ export function checkInvariant(options: CheckOptions): CheckOutcome {
     }),
     { seed, numRuns },
   );
-  const common = { invariant, promised: PROMISES[config.mode][invariant], seed: details.seed };
-  if (!details.failed) return { ...common, found: false, runs: details.numRuns, simulationRuns };
+  const shrunk = counterexampleOf(options, details, firstPlan);
+  if (shrunk === undefined) return { ...commonOf(options, details), found: false, runs: details.numRuns, simulationRuns };
+  const polished = shrinkPlan(config, shrunk, invariant, options.run === undefined ? {} : { run: options.run });
+  return foundOutcome(options, details, firstPlan as FaultPlan, polished, simulationRuns);
+}
+
+/**
+ * checkInvariant with runs that are asynchronous (a team's handler driven on the host's promises): the same plans
+ * in the same order (fast-check's async property over the same seeded stream), the same shrinking.
+ */
+export async function checkInvariantAsync(options: Omit<CheckOptions, 'run' | 'verdicts'>, run: AsyncRunner): Promise<CheckOutcome> {
+  const { config, invariant } = options;
+  const { seed, numRuns } = searchBounds(options);
+  let simulationRuns = 0;
+  let firstPlan: FaultPlan | undefined;
+  const cache = options.cache ?? new Map<string, readonly InvariantName[]>();
+  const details = await fc.check(
+    fc.asyncProperty(searchArbitrary(options), async (plan) => {
+      const key = planKey(plan);
+      let broken = cache.get(key);
+      if (broken === undefined) {
+        simulationRuns++;
+        broken = brokenInvariants(await run(config, { plan }));
+        cache.set(key, broken);
+      }
+      const broke = broken.includes(invariant);
+      if (broke && firstPlan === undefined) firstPlan = plan;
+      return !broke;
+    }),
+    { seed, numRuns },
+  );
+  const shrunk = counterexampleOf(options, details, firstPlan);
+  if (shrunk === undefined) return { ...commonOf(options, details), found: false, runs: details.numRuns, simulationRuns };
+  const polished = await shrinkPlanAsync(config, shrunk, invariant, run);
+  return foundOutcome(options, details, firstPlan as FaultPlan, polished, simulationRuns);
+}
+
+function searchBounds(options: Pick<CheckOptions, 'config' | 'numRuns' | 'seed'>): { seed: number; numRuns: number } {
+  const numRuns = options.numRuns ?? 300;
+  if (!(Number.isInteger(numRuns) && numRuns >= 1)) throw new RangeError(`numRuns must be an integer >= 1, got ${numRuns}`);
+  return { seed: options.seed ?? options.config.seed, numRuns };
+}
+
+function commonOf(options: Pick<CheckOptions, 'config' | 'invariant'>, details: fc.RunDetails<[FaultPlan]>): Omit<CheckCommon, 'simulationRuns'> {
+  return { invariant: options.invariant, promised: PROMISES[options.config.mode][options.invariant], seed: details.seed };
+}
+
+/** fast-check's shrunk counterexample, or undefined when the search found none. */
+function counterexampleOf(options: Pick<CheckOptions, 'invariant'>, details: fc.RunDetails<[FaultPlan]>, firstPlan: FaultPlan | undefined): FaultPlan | undefined {
+  if (!details.failed) return undefined;
   if (details.counterexample === null || firstPlan === undefined) {
     // The property threw instead of returning false: the simulator itself failed on a plan. Not a finding.
-    throw new Error(`the simulation failed while checking ${invariant}: ${String(details.errorInstance)}`);
+    throw new Error(`the simulation failed while checking ${options.invariant}: ${String(details.errorInstance)}`);
   }
-  const [shrunk] = details.counterexample;
-  const polished = shrinkPlan(config, shrunk, invariant, options.run === undefined ? {} : { run: options.run });
+  return details.counterexample[0];
+}
+
+function foundOutcome(options: Pick<CheckOptions, 'config' | 'invariant'>, details: fc.RunDetails<[FaultPlan]>, firstPlan: FaultPlan, polished: ShrinkOutcome, simulationRuns: number): CheckFound {
   return {
-    ...common,
+    ...commonOf(options, details),
     found: true,
     runs: details.numRuns,
     firstPlan,

@@ -21,13 +21,29 @@ export interface DeltaDebugResult<T> {
 }
 
 export function deltaDebug<T>(items: readonly T[], fails: (subset: T[]) => boolean, options: DeltaDebugOptions = {}): DeltaDebugResult<T> {
+  const search = ddmin(items, options);
+  let step = search.next();
+  while (step.done !== true) step = search.next(fails(step.value));
+  return step.value;
+}
+
+/** The same search with a test that is asynchronous (a team's handler runs on the host's promises). */
+export async function deltaDebugAsync<T>(items: readonly T[], fails: (subset: T[]) => Promise<boolean>, options: DeltaDebugOptions = {}): Promise<DeltaDebugResult<T>> {
+  const search = ddmin(items, options);
+  let step = search.next();
+  while (step.done !== true) step = search.next(await fails(step.value));
+  return step.value;
+}
+
+/** ddmin itself: yields each subset to test (never one already tested), is resumed with whether it fails. */
+function* ddmin<T>(items: readonly T[], options: DeltaDebugOptions): Generator<T[], DeltaDebugResult<T>, boolean> {
   const maxTests = options.maxTests ?? 10_000;
   if (!(Number.isInteger(maxTests) && maxTests >= 1)) throw new RangeError(`maxTests must be an integer >= 1, got ${maxTests}`);
   const memo = new Map<string, boolean>();
   let tests = 0;
   let truncated = false;
   // Subsets are identified by the original positions they keep.
-  const test = (indices: number[]): boolean => {
+  function* test(indices: number[]): Generator<T[], boolean, boolean> {
     const key = indices.join(',');
     const known = memo.get(key);
     if (known !== undefined) return known;
@@ -36,10 +52,10 @@ export function deltaDebug<T>(items: readonly T[], fails: (subset: T[]) => boole
       return false;
     }
     tests++;
-    const outcome = fails(indices.map((index) => items[index]));
+    const outcome = yield indices.map((index) => items[index]);
     memo.set(key, outcome);
     return outcome;
-  };
+  }
 
   let current = items.map((_item, index) => index);
   const sizes = [current.length];
@@ -47,21 +63,36 @@ export function deltaDebug<T>(items: readonly T[], fails: (subset: T[]) => boole
     current = next;
     sizes.push(next.length);
   };
-  if (current.length > 0 && test([])) {
+  if (current.length > 0 && (yield* test([]))) {
     shrunkTo([]);
     return { items: [], tests, sizes, truncated };
   }
   let granularity = 2;
   while (current.length >= 2 && !truncated) {
     const chunks = split(current, granularity);
-    const failingChunk = chunks.find((chunk) => test(chunk));
+    let failingChunk: number[] | undefined;
+    for (const chunk of chunks) {
+      if (yield* test(chunk)) {
+        failingChunk = chunk;
+        break;
+      }
+    }
     if (failingChunk !== undefined) {
       shrunkTo(failingChunk);
       granularity = 2;
       continue;
     }
     // With two chunks the complements are the chunks themselves, already tried.
-    const complement = granularity > 2 ? chunks.map((chunk) => current.filter((index) => !chunk.includes(index))).find((rest) => test(rest)) : undefined;
+    let complement: number[] | undefined;
+    if (granularity > 2) {
+      for (const chunk of chunks) {
+        const rest = current.filter((index) => !chunk.includes(index));
+        if (yield* test(rest)) {
+          complement = rest;
+          break;
+        }
+      }
+    }
     if (complement !== undefined) {
       shrunkTo(complement);
       granularity = Math.max(granularity - 1, 2);

@@ -6,11 +6,12 @@
 import type { SimulationRunner } from '../models/engine.js';
 import type { SimulationConfig } from '../models/config.js';
 import { faultKey } from '../models/faults/catalog.js';
-import type { FaultPlan } from '../models/faults/catalog.js';
+import type { Fault, FaultPlan, FaultSource } from '../models/faults/catalog.js';
 import type { InvariantName } from '../models/modes.js';
 import type { SimulationResult } from '../models/engine.js';
 import { breaks, runPlan } from './breaks.js';
-import { deltaDebug } from './delta-debug.js';
+import { deltaDebug, deltaDebugAsync } from './delta-debug.js';
+import type { DeltaDebugResult } from './delta-debug.js';
 
 export interface ShrinkOptions {
   /** Most simulation runs spent on delta debugging. Default 10_000 (a 40-fault plan needs a few hundred). */
@@ -41,24 +42,41 @@ export interface ShrinkOutcome {
 
 /** Throws RangeError when `plan` does not break `invariant` in `config` (there is nothing to shrink). */
 export function shrinkPlan(config: SimulationConfig, plan: FaultPlan, invariant: InvariantName, options: ShrinkOptions = {}): ShrinkOutcome {
-  const first = runPlan(config, plan, options.run);
+  const fired = firedFaults(runPlan(config, plan, options.run), plan, invariant);
+  const search = deltaDebug(fired, (faults) => breaks(runPlan(config, { version: 1, faults }, options.run), invariant), { maxTests: options.maxRuns });
+  return outcomeOf(invariant, plan, fired, search, runPlan(config, { version: 1, faults: search.items }, options.run));
+}
+
+/** shrinkPlan with runs that are asynchronous (a team's handler driven on the host's promises). */
+export async function shrinkPlanAsync(config: SimulationConfig, plan: FaultPlan, invariant: InvariantName, run: AsyncRunner, options: Omit<ShrinkOptions, 'run'> = {}): Promise<ShrinkOutcome> {
+  const fired = firedFaults(await run(config, { plan }), plan, invariant);
+  const search = await deltaDebugAsync(fired, async (faults) => breaks(await run(config, { plan: { version: 1, faults } }), invariant), { maxTests: options.maxRuns });
+  return outcomeOf(invariant, plan, fired, search, await run(config, { plan: { version: 1, faults: search.items } }));
+}
+
+/** How a search runs one plan asynchronously. */
+export type AsyncRunner = (config: SimulationConfig, source: FaultSource) => Promise<SimulationResult>;
+
+/** The plan's faults that fired in its run (the others cannot matter); throws when the run did not break. */
+function firedFaults(first: SimulationResult, plan: FaultPlan, invariant: InvariantName): Fault[] {
   if (!breaks(first, invariant)) throw new RangeError(`the plan does not break ${invariant} in this configuration; nothing to shrink`);
   const unused = new Set(first.unusedPlanFaults.map(faultKey));
-  const fired = plan.faults.filter((fault) => !unused.has(faultKey(fault)));
+  return plan.faults.filter((fault) => !unused.has(faultKey(fault)));
+}
+
+function outcomeOf(invariant: InvariantName, plan: FaultPlan, fired: readonly Fault[], search: DeltaDebugResult<Fault>, result: SimulationResult): ShrinkOutcome {
   const sizes = [plan.faults.length];
   if (fired.length < plan.faults.length) sizes.push(fired.length);
-  const search = deltaDebug(fired, (faults) => breaks(runPlan(config, { version: 1, faults }, options.run), invariant), { maxTests: options.maxRuns });
   sizes.push(...search.sizes.slice(1));
-  const minimal: FaultPlan = { version: 1, faults: search.items };
   return {
     invariant,
-    plan: minimal,
+    plan: { version: 1, faults: search.items },
     originalFaults: plan.faults.length,
     unusedFaults: plan.faults.length - fired.length,
     runs: 1 + search.tests + 1,
     steps: sizes.length - 1,
     sizes,
     truncated: search.truncated,
-    result: runPlan(config, minimal, options.run),
+    result,
   };
 }

@@ -31,6 +31,7 @@ import { parseInteger } from '../setting-flags.js';
 import { envelope } from '../json-contract.js';
 import { layoutTable } from '../table.js';
 import type { Cell } from '../table.js';
+import { handlerCallsOf } from '../../properties/handler-calls.js';
 import { addHandlerOption } from '../handler-option.js';
 import { runnerFor } from '../handler-sync/runner.js';
 import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
@@ -144,7 +145,7 @@ export function collectCheck(values: CheckValues, now: () => number, verdicts?: 
   const run = runnerFor(spec);
   const baseline = runPlan(config, { version: 1, faults: [] }, run);
   // With a handler, faults are named by its steps: as many as the most calls one delivery made without faults.
-  const handlerCalls = spec.handler === undefined ? undefined : mostCallsPerDelivery(baseline);
+  const handlerCalls = spec.handler === undefined ? undefined : handlerCallsOf(baseline);
   // Every invariant's search uses the same seed, so it generates the same plans: simulate each once.
   const cache: PlanVerdictCache = new Map();
   let simulationRuns = 1;
@@ -180,19 +181,6 @@ export function collectCheck(values: CheckValues, now: () => number, verdicts?: 
   const tally = spec.handler === undefined ? samplingTally(config) : new CoverageTally();
   for (const key of cache.keys()) tally.run(JSON.parse(key) as Fault[]);
   return { spec, baseline, runs, maxFaults, kinds, searches, coverage: tally.result(), findings: emitted, headline: headlineFinding(emitted), ...(values.emitPlan !== undefined ? { emitPlan: values.emitPlan } : {}), simulationRuns, wallMs };
-}
-
-/** The most DB calls a handler made in one delivery of one message (at least 1). */
-function mostCallsPerDelivery(result: SimulationResult): number {
-  let most = 1;
-  const firstCall = new Map<string, number>();
-  for (const record of result.trace) {
-    if (record.kind !== 'handler-call') continue;
-    const key = `${record.actor} ${record.msg} ${record.delivery}`;
-    if (!firstCall.has(key)) firstCall.set(key, record.call);
-    most = Math.max(most, record.call - (firstCall.get(key) ?? record.call) + 1);
-  }
-  return most;
 }
 
 export function checkExitCode(run: CheckRun): number {

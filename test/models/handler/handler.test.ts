@@ -4,7 +4,7 @@
  * Written only against the contract (models/handler/contract.ts), as a user would.
  */
 import { describe, expect, it } from 'vitest';
-import { HandlerError, simulate } from '../../../index.js';
+import { HandlerError, checkHandler, simulate } from '../../../index.js';
 import type { Fault, Handler, HandlerDb, HandlerRecord, SimulationResult } from '../../../index.js';
 
 const naive: Handler = async (record: HandlerRecord, db: HandlerDb) => {
@@ -134,5 +134,29 @@ describe('a handler that breaks the contract is refused, never waited for', () =
     expect(() => simulate({ mode: 'at-least-once', seed: 1, handler: naive, effects: [] })).toThrow(/"effects" must be a non-empty list/);
     expect(() => simulate({ mode: 'at-least-once', seed: 1, effects: ['ledger'] } as never)).toThrow(/a handler to go with them/);
     expect(() => simulate({ mode: 'at-least-once', seed: 1, faults: { version: 1, faults: [{ kind: 'consumer-crash', message: 'm1', delivery: 1, point: 'after-fetch', afterCall: 1 }] } })).toThrow(/exactly one of "point"/);
+  });
+});
+
+describe('checkHandler: the library\'s search over a handler function', () => {
+  it('exactly-once with the check outside the transaction: VIOLATED, shrunk to one crash between two calls, with a replay call that reproduces it', async () => {
+    const outcome = await checkHandler({ mode: 'exactly-once', seed: 1, workload: { messages: 8 }, invariant: 'duplicates', runs: 200, handler: checkOutside, effects: ['ledger'] });
+    expect(outcome.verdict).toBe('violated');
+    const [finding] = outcome.findings;
+    expect(finding.plan.faults).toHaveLength(1);
+    expect(finding.plan.faults[0]).toMatchObject({ kind: 'consumer-crash' });
+    expect(finding.inWords[0]).toMatch(/crashes right after call \d of the handler for m\d+ was answered/);
+    expect(finding.replay).toContain('await simulate({ ...{"mode":"exactly-once","seed":1,"workload":{"messages":8}}, faults: {"version":1,"faults":[{"kind":"consumer-crash"');
+    const replayed = await simulate({ mode: 'exactly-once', seed: 1, workload: { messages: 8 }, faults: finding.plan, handler: checkOutside, effects: ['ledger'] });
+    expect(replayed.traceHash()).toBe(finding.result.traceHash());
+    expect(replayed.verdict).toBe('violated');
+  });
+
+  it('holds for the insert in the effect\'s transaction, and refuses bad search options in one line', async () => {
+    const outcome = await checkHandler({ mode: 'exactly-once', seed: 1, runs: 150, handler: insertInTransaction, effects: ['ledger'] });
+    expect(outcome).toMatchObject({ verdict: 'ok', findings: [] });
+    expect(outcome.plansTried.duplicates).toBe(150);
+    await expect(checkHandler({ mode: 'exactly-once', seed: 1, invariant: 'dupes' as never, handler: naive, effects: ['ledger'] })).rejects.toThrow(/invalid invariant/);
+    await expect(checkHandler({ mode: 'exactly-once', seed: 1, handler: naive, effects: ['ledger'], faults: 'chaos' } as never)).rejects.toThrow(/checkHandler generates its own fault plans/);
+    await expect(checkHandler({ mode: 'exactly-once', seed: 1, handler: naive, effects: ['ledger'], runz: 3 } as never)).rejects.toThrow(/invalid runz/);
   });
 });
