@@ -10,6 +10,7 @@ import type { FaultsInput, SimulationResult } from '../models/engine.js';
 import { checkHandlerModule } from '../models/handler/contract.js';
 import type { Handler, HandlerInvariant, HandlerModule } from '../models/handler/contract.js';
 import { resolveConfig } from '../models/resolve.js';
+import { LIMIT_SETTINGS, TIMING_SETTINGS } from '../models/settings/common.js';
 import type { SimulationInput } from '../models/resolve.js';
 
 /** The built-in processing: a plain input. */
@@ -33,6 +34,15 @@ export function checkInputKeys(input: unknown, extraKeys: readonly string[] = []
   const unknown = Object.keys(input).find((key) => !allowed.includes(key));
   if (unknown !== undefined) throw new ConfigError(unknown, (input as Record<string, unknown>)[unknown], `an input key: ${allowed.join(', ')}`);
   if ('config' in input || 'trace' in input) throw new ConfigError('input', input, 'a SimulationInput ({ mode, seed, ... }), not a config or a result');
+  // A resolved SimulationConfig has every group complete, derived limits included: it belongs to runSimulation.
+  const groups = input as { family?: unknown; limits?: object; timing?: object };
+  if (groups.family !== undefined && isComplete(groups.limits, LIMIT_SETTINGS) && isComplete(groups.timing, TIMING_SETTINGS)) {
+    throw new ConfigError('input', '(a resolved SimulationConfig)', 'a SimulationInput with only the overrides you mean; pass a resolved config to runSimulation(config, faults)');
+  }
+}
+
+function isComplete(group: object | undefined, specs: readonly { key: string }[]): boolean {
+  return group !== undefined && specs.every((spec) => spec.key in group);
 }
 
 export function simulate(input: HandlerInput): Promise<SimulationResult>;

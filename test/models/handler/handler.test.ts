@@ -4,7 +4,7 @@
  * Written only against the contract (models/handler/contract.ts), as a user would.
  */
 import { describe, expect, it } from 'vitest';
-import { HandlerError, checkHandler, simulate } from '../../../index.js';
+import { HandlerError, checkHandler, resolveConfig, simulate } from '../../../index.js';
 import type { Fault, Handler, HandlerDb, HandlerRecord, SimulationResult } from '../../../index.js';
 
 const naive: Handler = async (record: HandlerRecord, db: HandlerDb) => {
@@ -131,6 +131,7 @@ describe('a handler that breaks the contract is refused, never waited for', () =
     expect(() => simulate({ mode: 'at-least-once', seed: 1, consumer: {} } as never)).toThrow(/invalid consumer/);
     expect(() => simulate({ mode: 'at-least-once', seed: 1, faults: { version: 1, faults: [{ kind: 'ack-losst', message: 'm1', attempt: 1 }] } as never })).toThrow(/"kind" must be one of/);
     expect(() => simulate({ mode: 'at-least-once', seed: 1, settings: { ackz: 1 } as never })).toThrow(/invalid ackz/);
+    expect(() => simulate(resolveConfig({ mode: 'at-least-once', seed: 1 }) as never)).toThrow(/a resolved SimulationConfig/);
     expect(() => simulate({ mode: 'at-least-once', seed: 1, handler: naive, effects: [] })).toThrow(/"effects" must be a non-empty list/);
     expect(() => simulate({ mode: 'at-least-once', seed: 1, effects: ['ledger'] } as never)).toThrow(/a handler to go with them/);
     expect(() => simulate({ mode: 'at-least-once', seed: 1, faults: { version: 1, faults: [{ kind: 'consumer-crash', message: 'm1', delivery: 1, point: 'after-fetch', afterCall: 1 }] } })).toThrow(/exactly one of "point"/);
