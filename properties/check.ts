@@ -100,28 +100,15 @@ export function planKey(plan: FaultPlan): string {
 export function checkInvariant(options: CheckOptions): CheckOutcome {
   const { config, invariant } = options;
   const { seed, numRuns } = searchBounds(options);
-  let simulationRuns = 0;
-  let firstPlan: FaultPlan | undefined;
-  const cache = options.cache ?? new Map<string, readonly InvariantName[]>();
+  const search = new SearchTally(options);
   const details = fc.check(
-    fc.property(searchArbitrary(options), (plan) => {
-      const key = planKey(plan);
-      let broken = cache.get(key);
-      if (broken === undefined) {
-        simulationRuns++;
-        broken = options.verdicts?.get(key) ?? brokenInvariants(runPlan(config, plan, options.run));
-        cache.set(key, broken);
-      }
-      const broke = broken.includes(invariant);
-      if (broke && firstPlan === undefined) firstPlan = plan;
-      return !broke;
-    }),
+    fc.property(searchArbitrary(options), (plan) => search.holds(plan, search.known(plan) ?? (options.verdicts?.get(planKey(plan)) ?? brokenInvariants(runPlan(config, plan, options.run))))),
     { seed, numRuns },
   );
-  const shrunk = counterexampleOf(options, details, firstPlan);
-  if (shrunk === undefined) return { ...commonOf(options, details), found: false, runs: details.numRuns, simulationRuns };
+  const shrunk = counterexampleOf(options, details, search.firstPlan);
+  if (shrunk === undefined) return { ...commonOf(options, details), found: false, runs: details.numRuns, simulationRuns: search.simulationRuns };
   const polished = shrinkPlan(config, shrunk, invariant, options.run === undefined ? {} : { run: options.run });
-  return foundOutcome(options, details, firstPlan as FaultPlan, polished, simulationRuns);
+  return foundOutcome(options, details, search.firstPlan as FaultPlan, polished, search.simulationRuns);
 }
 
 /**
@@ -131,28 +118,43 @@ export function checkInvariant(options: CheckOptions): CheckOutcome {
 export async function checkInvariantAsync(options: Omit<CheckOptions, 'run' | 'verdicts'>, run: AsyncRunner): Promise<CheckOutcome> {
   const { config, invariant } = options;
   const { seed, numRuns } = searchBounds(options);
-  let simulationRuns = 0;
-  let firstPlan: FaultPlan | undefined;
-  const cache = options.cache ?? new Map<string, readonly InvariantName[]>();
+  const search = new SearchTally(options);
   const details = await fc.check(
-    fc.asyncProperty(searchArbitrary(options), async (plan) => {
-      const key = planKey(plan);
-      let broken = cache.get(key);
-      if (broken === undefined) {
-        simulationRuns++;
-        broken = brokenInvariants(await run(config, { plan }));
-        cache.set(key, broken);
-      }
-      const broke = broken.includes(invariant);
-      if (broke && firstPlan === undefined) firstPlan = plan;
-      return !broke;
-    }),
+    fc.asyncProperty(searchArbitrary(options), async (plan) => search.holds(plan, search.known(plan) ?? brokenInvariants(await run(config, { plan })))),
     { seed, numRuns },
   );
-  const shrunk = counterexampleOf(options, details, firstPlan);
-  if (shrunk === undefined) return { ...commonOf(options, details), found: false, runs: details.numRuns, simulationRuns };
+  const shrunk = counterexampleOf(options, details, search.firstPlan);
+  if (shrunk === undefined) return { ...commonOf(options, details), found: false, runs: details.numRuns, simulationRuns: search.simulationRuns };
   const polished = await shrinkPlanAsync(config, shrunk, invariant, run);
-  return foundOutcome(options, details, firstPlan as FaultPlan, polished, simulationRuns);
+  return foundOutcome(options, details, search.firstPlan as FaultPlan, polished, search.simulationRuns);
+}
+
+/** What a search keeps while fast-check runs its property: verdicts per plan (each plan simulated once), the first break. */
+class SearchTally {
+  simulationRuns = 0;
+  firstPlan: FaultPlan | undefined;
+  private readonly cache: PlanVerdictCache;
+
+  constructor(private readonly options: Pick<CheckOptions, 'cache' | 'invariant'>) {
+    this.cache = options.cache ?? new Map<string, readonly InvariantName[]>();
+  }
+
+  /** The plan's verdict if it was simulated already (the caller simulates it otherwise). */
+  known(plan: FaultPlan): readonly InvariantName[] | undefined {
+    return this.cache.get(planKey(plan));
+  }
+
+  /** The property: records a new verdict, and holds unless the plan broke the invariant searched. */
+  holds(plan: FaultPlan, broken: readonly InvariantName[]): boolean {
+    const key = planKey(plan);
+    if (!this.cache.has(key)) {
+      this.simulationRuns++;
+      this.cache.set(key, broken);
+    }
+    const broke = broken.includes(this.options.invariant);
+    if (broke && this.firstPlan === undefined) this.firstPlan = plan;
+    return !broke;
+  }
 }
 
 function searchBounds(options: Pick<CheckOptions, 'config' | 'numRuns' | 'seed'>): { seed: number; numRuns: number } {

@@ -4,9 +4,9 @@
  * event loop, while this thread waits for the answer. The result is the same data, with its traceHash method
  * restored; decision points reached are replayed to the caller's observer.
  */
+import { builtWorker } from '../built-worker.js';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { createSyncFn } from 'synckit';
 import { runSimulation } from '../../models/engine.js';
 import type { SimulationRunner } from '../../models/engine.js';
@@ -15,17 +15,8 @@ import { traceHash } from '../../sim/trace.js';
 import { UsageError } from '../usage-error.js';
 import type { runWithHandlerInWorker } from './worker.js';
 
-/** The compiled worker: beside this file under dist/, or the built one when this file runs as TypeScript (vitest). */
-function workerFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return join(dirname(here), 'worker.js');
-  const built = join(dirname(here), '..', '..', 'dist', 'cli', 'handler-sync', 'worker.js');
-  if (!existsSync(built)) throw new Error(`the handler worker runs the built ${built}; run npm run build first`);
-  return built;
-}
-
 export function handlerRunner(path: string): SimulationRunner {
-  const call = createSyncFn<typeof runWithHandlerInWorker>(workerFile());
+  const call = createSyncFn<typeof runWithHandlerInWorker>(builtWorker(import.meta.url, 'handler-sync'));
   const absolute = resolve(path);
   return (config, source, observers) => {
     if (!existsSync(absolute)) throw new UsageError(`cannot load --handler ${path}: no such file`);

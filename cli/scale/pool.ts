@@ -3,10 +3,8 @@
  * worker, the same functions in this thread (no thread start-up, and a yield between tasks so progress can draw).
  * Both run the same code on the same inputs, so the answer does not depend on the worker count.
  */
-import { existsSync } from 'node:fs';
+import { builtWorker } from '../built-worker.js';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Tinypool } from 'tinypool';
 import { planVerdicts, sweepChunk } from './worker.js';
 
@@ -26,16 +24,9 @@ export function defaultWorkers(): number {
   return availableParallelism();
 }
 
-/**
- * The compiled worker. The CLI runs from dist/, where it sits beside this file; under vitest this file is the
- * TypeScript source, and a thread cannot load that, so it points at the build (test/global-setup.ts makes it).
- */
+/** The compiled worker (see builtWorker). */
 export function workerFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return join(dirname(here), 'worker.js');
-  const built = join(dirname(here), '..', '..', 'dist', 'cli', 'scale', 'worker.js');
-  if (!existsSync(built)) throw new Error(`the worker threads run the built ${built}; run npm run build first`);
-  return built;
+  return builtWorker(import.meta.url, 'scale');
 }
 
 export function openRunner(workers: number): TaskRunner {
