@@ -43,8 +43,8 @@ export interface ActorContext<P extends Protocol> {
   record(record: P['event']): void;
   /**
    * Work of this actor goes on outside the kernel (a user's async handler awaiting a promise the actor resolved):
-   * pause the run after this event and let the host's event loop turn (`runAsync`), so that work continues at
-   * this same virtual time, before any later event.
+   * pause the run after this event and await the caller's host turn (`runAsync`: promise callbacks run there), so
+   * that work continues at this same virtual time, before any later event.
    */
   requestHostTurn(): void;
 }
