@@ -9,7 +9,7 @@ import { INVARIANT_NAMES } from '../models/modes.js';
 import type { SimulationResult } from '../models/engine.js';
 import { settingText } from '../models/settings/spec.js';
 import { TraceFacts, explainWitness } from '../reports/index.js';
-import { storyFaults } from './json-contract.js';
+import { storyFaults, storyHow } from './json-contract.js';
 import type { RunSpec } from './run-options.js';
 import { layoutTable } from './table.js';
 import type { Cell } from './table.js';
@@ -91,7 +91,8 @@ export function renderVerdictTable(result: SimulationResult, color: ChalkInstanc
     invariant.witnesses.forEach((witness) => {
       lines.push(color.dim(`    · ${witness.summary}`));
       const story = explainWitness(facts, invariant, witness);
-      if (story.mechanism !== 'see the trace') lines.push(color.dim(`        how: ${story.mechanism}`));
+      const how = storyHow(story);
+      if (how !== null) lines.push(color.dim(`        how: ${how}`));
       for (const cause of storyFaults(story).slice(0, 3)) lines.push(color.dim(`        because ${cause}`));
     });
     if (invariant.count > invariant.witnesses.length && invariant.witnesses.length > 0) lines.push(color.dim(`    · … ${invariant.count - invariant.witnesses.length} more`));

@@ -63,10 +63,12 @@ export interface WindowsFaulted {
   runs: number[];
 }
 
-/** Collects WindowsFaulted over runs. */
+/** Collects WindowsFaulted over runs (its own, and pieces counted elsewhere). */
 export class WindowsCollector {
-  private readonly keys = DANGEROUS_WINDOWS.map(() => new Set<string>());
-  private readonly runs = DANGEROUS_WINDOWS.map(() => 0);
+  /** Per window, the points faulted. */
+  readonly keys = DANGEROUS_WINDOWS.map(() => new Set<string>());
+  /** Per window, the runs that faulted it. */
+  readonly runs = DANGEROUS_WINDOWS.map(() => 0);
 
   run(injected: readonly Fault[]): void {
     let hit = 0;
@@ -77,6 +79,14 @@ export class WindowsCollector {
       hit |= 1 << index;
     }
     for (let index = 0; index < this.runs.length; index++) if ((hit & (1 << index)) !== 0) this.runs[index]++;
+  }
+
+  /** Runs counted elsewhere (a sweep's chunks or shards), as one. */
+  absorb(windows: WindowsFaulted): void {
+    DANGEROUS_WINDOWS.forEach((_, index) => {
+      for (const key of windows.keys[index] ?? []) this.keys[index].add(key);
+      this.runs[index] += windows.runs[index] ?? 0;
+    });
   }
 
   result(): WindowsFaulted {
@@ -95,8 +105,7 @@ export function mergeWindows(parts: readonly WindowsFaulted[]): WindowsFaulted {
 /** Counts, over a search's runs, the points each window reached and faulted. */
 export class CoverageTally {
   private readonly reached = DANGEROUS_WINDOWS.map(() => new Set<string>());
-  private readonly faulted = DANGEROUS_WINDOWS.map(() => new Set<string>());
-  private readonly runs = DANGEROUS_WINDOWS.map(() => 0);
+  private readonly hits = new WindowsCollector();
   private seesReached = false;
 
   /** A decision point was reached (a plan-mode run's candidate, or a partition window a search could choose). */
@@ -108,22 +117,12 @@ export class CoverageTally {
 
   /** One run's injected faults. */
   run(injected: readonly Fault[]): void {
-    const hit = new Set<number>();
-    for (const fault of injected) {
-      const index = windowIndex(fault);
-      if (index < 0) continue;
-      this.faulted[index].add(faultKey(fault));
-      hit.add(index);
-    }
-    for (const index of hit) this.runs[index]++;
+    this.hits.run(injected);
   }
 
   /** Runs counted elsewhere (a sweep's chunks or shards), as one. */
   absorb(windows: WindowsFaulted): void {
-    DANGEROUS_WINDOWS.forEach((_, index) => {
-      for (const key of windows.keys[index] ?? []) this.faulted[index].add(key);
-      this.runs[index] += windows.runs[index] ?? 0;
-    });
+    this.hits.absorb(windows);
   }
 
   /**
@@ -134,13 +133,14 @@ export class CoverageTally {
   result(): WindowCoverage[] {
     return DANGEROUS_WINDOWS.map((window, index) => {
       const reached = this.reached[index];
+      const faulted = this.hits.keys[index];
       const seen = this.seesReached && reached.size > 0;
       return {
         id: window.id,
         words: window.words,
-        reached: seen ? reached.size : this.seesReached && this.faulted[index].size === 0 ? 0 : null,
-        faulted: seen ? [...this.faulted[index]].filter((key) => reached.has(key)).length : this.faulted[index].size,
-        runsFaulted: this.runs[index],
+        reached: seen ? reached.size : this.seesReached && faulted.size === 0 ? 0 : null,
+        faulted: seen ? [...faulted].filter((key) => reached.has(key)).length : faulted.size,
+        runsFaulted: this.hits.runs[index],
       };
     });
   }

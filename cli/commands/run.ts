@@ -39,8 +39,7 @@ export function registerRun(program: Command): void {
 
 export async function runCommand(values: RunOptionValues & OutputOptions & EmitPlanOption & ReportOptions): Promise<number> {
   checkOutputFiles(values);
-  const built = buildRunSpec(values, { takesHandler: true });
-  const spec = built;
+  const spec = buildRunSpec(values, { takesHandler: true });
   const handler = spec.handler === undefined ? undefined : await loadHandlerOption(spec.handler);
   for (const note of spec.notes) process.stderr.write(`simulate: ${note}\n`);
   const started = performance.now();

@@ -18,8 +18,9 @@ import type { runWithHandlerInWorker } from './worker.js';
 export function handlerRunner(path: string): SimulationRunner {
   const call = createSyncFn<typeof runWithHandlerInWorker>(builtWorker(import.meta.url, 'handler-sync'));
   const absolute = resolve(path);
+  // Checked once, not per run: the worker loads the module once too.
+  if (!existsSync(absolute)) throw new UsageError(`cannot load --handler ${path}: no such file`);
   return (config, source, observers) => {
-    if (!existsSync(absolute)) throw new UsageError(`cannot load --handler ${path}: no such file`);
     const answer = call(absolute, path, config, source, observers?.candidate !== undefined);
     if ('error' in answer) throw new UsageError(`--handler ${path}: ${answer.error}`);
     if (observers?.candidate !== undefined) for (const candidate of answer.candidates) observers.candidate(candidate);
