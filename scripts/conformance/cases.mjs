@@ -323,4 +323,10 @@ export const SKIPPED = [
   },
 ];
 
+/** Every (name, claim, sim, compare, expect) a case yields: itself, or one per variant. */
+export function subCases(c) {
+  if (!c.variants) return [{ name: c.name, claim: c.claim, sim: c.sim, compare: c.compare, expect: c.expect }];
+  return Object.entries(c.variants).map(([name, v]) => ({ name, claim: `${c.claim}; ${v.claim}`, sim: c.variantSim(v), compare: c.compare, expect: v.expect }));
+}
+
 export { ids };

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import * as broker from './broker.mjs';
 import { caseContext } from './amqp.mjs';
-import { CASES, SKIPPED, ids } from './cases.mjs';
+import { CASES, SKIPPED, ids, subCases } from './cases.mjs';
 import { Recorder, canonical, compareOutcomes, pick } from './outcome.mjs';
 import { familyAvailable, runSimulator } from './simulator.mjs';
 
@@ -21,12 +21,6 @@ function options() {
     process.stderr.write(`conformance: ${err.message}\n`);
     process.exit(2);
   }
-}
-
-/** Every (name, claim, sim, compare, expect) a case yields: itself, or one per variant. */
-function subCases(c) {
-  if (!c.variants) return [{ name: c.name, claim: c.claim, sim: c.sim, compare: c.compare, expect: c.expect }];
-  return Object.entries(c.variants).map(([name, v]) => ({ name, claim: `${c.claim}; ${v.claim}`, sim: c.variantSim(v), compare: c.compare, expect: v.expect }));
 }
 
 async function runReal(c, runId) {
