@@ -80,4 +80,13 @@ export function stop({ log }) {
   const r = run('rabbitmqctl', ['shutdown'], { timeoutMs: 90_000 });
   if (!r.ok && isRunning()) throw new Error(`rabbitmqctl shutdown failed: ${lastLine(r.out)}`);
   run('epmd', ['-kill'], { timeoutMs: 10_000 });
+  // The VM's helpers (epmd, inet_gethost) exit a moment after; wait for them so the run ends with nothing left.
+  const deadline = performance.now() + 15_000;
+  while (run('pgrep', ['-u', 'rabbitmq'], { timeoutMs: 5000 }).ok) {
+    if (performance.now() > deadline) {
+      log('warning: processes of user rabbitmq are still running 15 s after the shutdown');
+      return;
+    }
+    spawnSync('sleep', ['0.2']);
+  }
 }

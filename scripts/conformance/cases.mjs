@@ -30,6 +30,22 @@ async function deadLetterSetup(ctx) {
   return { dlx, dlq, args: { 'x-dead-letter-exchange': dlx } };
 }
 
+/**
+ * Subscribe after a node restart: undefined when the queue is gone (404, a non-durable queue); other refusals
+ * (a quorum queue still electing its leader) are retried for up to 10 s.
+ */
+async function consumeAfterRestart(ctx, queue, rec) {
+  const deadline = performance.now() + 10_000;
+  for (;;) {
+    try {
+      return await consume(await ctx.connection(), queue, rec);
+    } catch (err) {
+      if (/404|NOT.FOUND/i.test(String(err?.message)) || performance.now() > deadline) return undefined;
+      await sleep(500);
+    }
+  }
+}
+
 const KEPT = { lost: [], processed: ['m1'] };
 const GONE = { lost: ['m1'], processed: [] };
 const classicAtLeastOnce = { publisherConfirms: true, persistent: true, durable: true, queueType: 'classic', autoAck: false, prefetch: 1 };
@@ -269,9 +285,8 @@ export const CASES = [
       }
       restart(); // every connection of the case is closed by the broker here
       for (const name of Object.keys(this.variants)) {
-        const conn = await ctx.connection();
-        const c = await consume(conn, queues[name], recs[name]).catch(() => undefined); // a deleted queue: 404
-        await until(() => recs[name].processed.length >= 1, 1500, 'm1').catch(() => {});
+        const c = await consumeAfterRestart(ctx, queues[name], recs[name]);
+        await until(() => recs[name].processed.length >= 1, 3000, 'm1').catch(() => {});
         await c?.close();
       }
       return recs;

@@ -48,9 +48,11 @@ async function main() {
     return 0;
   }
   const wanted = opts.case?.split(',').map((s) => s.trim());
-  const cases = wanted ? CASES.filter((c) => wanted.includes(c.name)) : CASES;
-  if (wanted && cases.length !== wanted.length) {
-    process.stderr.write(`conformance: unknown case in --case ${opts.case} (cases: ${CASES.map((c) => c.name).join(', ')})\n`);
+  // A variant's name (restart-durable-transient) selects its case, which runs all its variants.
+  const named = (c) => [c.name, ...Object.keys(c.variants ?? {})];
+  const cases = wanted ? CASES.filter((c) => named(c).some((n) => wanted.includes(n))) : CASES;
+  if (wanted && !wanted.every((w) => CASES.some((c) => named(c).includes(w)))) {
+    process.stderr.write(`conformance: unknown case in --case ${opts.case} (cases: ${CASES.flatMap(named).join(', ')})\n`);
     return 2;
   }
   const realOnly = opts['real-only'];

@@ -6,10 +6,11 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { byNumber } from './outcome.mjs';
 
-export const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
+// CONFORMANCE_SIM_CLI points at another build of simulate (e.g. a worktree's dist/cli/main.js).
+export const CLI = process.env.CONFORMANCE_SIM_CLI ?? new URL('../../dist/cli/main.js', import.meta.url).pathname;
 /** Arguments before the flags: a run is simulate's default command on main (there is no `run` subcommand). */
 export const RUN_COMMAND = [];
 const SIM_TIMEOUT_MS = 60_000;
@@ -58,7 +59,8 @@ export function runSimulator(sim) {
   try {
     const traceFile = join(dir, 'trace.jsonl');
     const args = simArgs(sim, traceFile);
-    const command = `node dist/cli/main.js ${args.map(quote).join(' ')}`;
+    const shown = args.map((a) => (a === traceFile ? 'trace.jsonl' : a));
+    const command = `node ${relative(process.cwd(), CLI)} ${shown.map(quote).join(' ')}`;
     const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: SIM_TIMEOUT_MS, maxBuffer: 64 << 20 });
     if (r.error) throw new Error(`simulator: ${r.error.message}`);
     // 0: promises held; 1: a promised invariant broke, which is an outcome like any other here.
