@@ -11,7 +11,8 @@ export type SimSpec = {
 };
 export const CLI: string;
 export const RUN_COMMAND: string[];
-export const TRACE_KINDS: Record<'confirmed' | 'nacked' | 'processed' | 'deadLettered', string[]>;
+export const TRACE_KINDS: Record<'confirmed' | 'nacked' | 'processed' | 'deadLettered' | 'handover', string[]>;
+export function witnessed(section: { count?: number; witnesses?: { msg?: string }[] } | undefined, fromTrace?: () => string[]): string[] | undefined;
 export function simArgs(sim: SimSpec, traceFile: string): string[];
 export function flag(key: string): string;
 export function familyAvailable(): boolean;

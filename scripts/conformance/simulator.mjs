@@ -21,6 +21,7 @@ export const TRACE_KINDS = {
   nacked: ['nacked', 'publish-nacked', 'publish-nack'],
   processed: ['processed'],
   deadLettered: ['dead-lettered', 'dead-letter', 'parked'],
+  handover: ['handover'],
 };
 /** A `processed` record whose result matches this did not complete (the handler threw). */
 const FAILED_RESULT = /fail|error|throw/;
@@ -81,6 +82,21 @@ const msgsOf = (witnesses) => (witnesses ?? []).map((w) => w.msg).filter((m) => 
 /** "g1/c2" -> ["g1", "c2"] */
 const actorParts = (actor) => String(actor).split('/');
 
+/**
+ * The message ids of a --json section ({ count, witnesses }). The CLI lists at most a few witnesses
+ * (MAX_WITNESSES); past that the ids come from the trace when it accounts for exactly `count` of them, else the
+ * list says how many it leaves out (so a comparison shows it rather than passing or failing on a cut list).
+ */
+export function witnessed(section, fromTrace) {
+  if (section === undefined) return undefined;
+  const listed = [...new Set(msgsOf(section.witnesses))].sort(byNumber);
+  const count = section.count ?? listed.length;
+  if (listed.length >= count) return listed;
+  const derived = fromTrace?.();
+  if (derived !== undefined && derived.length === count) return derived;
+  return [...listed, `(+${count - listed.length} not listed)`];
+}
+
 /** The simulator's --json and --trace, read as the outcome fields of outcome.mjs. */
 export function simOutcome(json, trace, sim = {}) {
   const delivers = trace.filter((r) => r.kind === 'deliver');
@@ -97,16 +113,23 @@ export function simOutcome(json, trace, sim = {}) {
   const processed = ofKind(TRACE_KINDS.processed).filter((r) => !FAILED_RESULT.test(String(r.result ?? '')));
   const byQueue = {};
   for (const r of processed) (byQueue[actorParts(r.actor)[0]] ??= []).push(r.msg);
-  const deadLetterRecords = ofKind(TRACE_KINDS.deadLettered).map((r) => r.msg);
+  const deadLetterRecords = [...new Set(ofKind(TRACE_KINDS.deadLettered).map((r) => r.msg))];
+  const deadLettered = deadLetterRecords.length > 0 ? deadLetterRecords : witnessed(json.parked ?? { witnesses: [] });
+  const returned = witnessed(json.returned);
+  // Lost, from the trace: handed over, and never processed, dead-lettered or returned.
+  const lostFromTrace = () => {
+    const settled = new Set([...processed.map((r) => r.msg), ...deadLettered, ...(returned ?? [])]);
+    return [...new Set(ofKind(TRACE_KINDS.handover).map((r) => r.msg))].filter((m) => !settled.has(m)).sort(byNumber);
+  };
   const publisher = (r) => String(r.actor).startsWith('p');
   const schedule = json.invariants?.schedule;
   const confirms = ofKind(TRACE_KINDS.confirmed).filter(publisher);
   const nacks = ofKind(TRACE_KINDS.nacked).filter(publisher);
   const answered = confirms.length + nacks.length > 0; // no such records at all: the simulator does not report them
   return {
-    lost: [...new Set(msgsOf(json.invariants?.loss?.witnesses))].sort(byNumber),
-    deadLettered: deadLetterRecords.length > 0 ? [...new Set(deadLetterRecords)] : msgsOf(json.parked?.witnesses),
-    returned: json.returned === undefined ? undefined : [...new Set(msgsOf(json.returned.witnesses))].sort(byNumber),
+    lost: witnessed(json.invariants?.loss ?? { witnesses: [] }, lostFromTrace),
+    deadLettered,
+    returned,
     redelivered,
     deliveryCount: sim.settings?.queueType === 'quorum' ? deliveryCount : undefined,
     processed: processed.map((r) => r.msg),

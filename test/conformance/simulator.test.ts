@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CASES, subCases } from '../../scripts/conformance/cases.mjs';
 import { FIELDS } from '../../scripts/conformance/outcome.mjs';
-import { simArgs, simOutcome } from '../../scripts/conformance/simulator.mjs';
+import { simArgs, simOutcome, witnessed } from '../../scripts/conformance/simulator.mjs';
 
 describe('simArgs: a case for the simulator as CLI arguments (issue 12 flag names)', () => {
   it('passes settings as kebab-case flags and the faults as an inline plan', () => {
@@ -65,6 +65,25 @@ describe('simOutcome: the CLI --json and --trace read as outcomes', () => {
     expect(simOutcome(json, trace).confirmed).toBeUndefined();
     const confirms = [...trace, { kind: 'confirmed', actor: 'p1', msg: 'm1' }, { kind: 'nacked', actor: 'p1', msg: 'm2' }];
     expect(simOutcome(json, confirms)).toMatchObject({ confirmed: 1, nacked: 1, nackedAny: true });
+  });
+});
+
+describe('witnessed: the --json lists only a few witnesses', () => {
+  const cut = { count: 7, witnesses: ['m2', 'm3', 'm4', 'm5', 'm6'].map((msg) => ({ msg })) };
+
+  it('takes the ids from the trace when it accounts for exactly the count', () => {
+    expect(witnessed(cut, () => ['m2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8'])).toEqual(['m2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8']);
+  });
+
+  it('says how many it leaves out when the trace does not agree with the count', () => {
+    expect(witnessed(cut, () => ['m2'])).toEqual(['m2', 'm3', 'm4', 'm5', 'm6', '(+2 not listed)']);
+  });
+
+  it('derives loss from handed-over messages nobody settled when the loss list is cut', () => {
+    const trace: Record<string, unknown>[] = [1, 2, 3, 4, 5, 6, 7, 8].map((i) => ({ kind: 'handover', actor: 'p1', msg: `m${i}` }));
+    trace.push({ kind: 'processed', actor: 'g1/c1', msg: 'm1', result: 'committed' });
+    const json = { invariants: { loss: { count: 6, witnesses: ['m2', 'm3', 'm4', 'm5', 'm6'].map((msg) => ({ msg })) } }, returned: { count: 1, witnesses: [{ msg: 'm8' }] } };
+    expect(simOutcome(json, trace).lost).toEqual(['m2', 'm3', 'm4', 'm5', 'm6', 'm7']);
   });
 });
 
