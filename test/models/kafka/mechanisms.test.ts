@@ -404,3 +404,43 @@ describe('consumer calls that time out faster than the network answers', () => {
     }
   });
 });
+
+describe('the producer waits for a leader instead of writing into the void', () => {
+  const plan: Fault[] = [{ kind: 'leader-failover', message: 'm3' }];
+  const workload = { messages: 20, keys: 2, partitions: 1 };
+
+  it('acks=0: once it learns the partition has no leader it sends nothing there until metadata names a new one', () => {
+    forSeeds('at-most-once', plan, { workload }, (result) => {
+      const unknown = recordsOf(result, 'leader-unknown');
+      const known = recordsOf(result, 'leader-known');
+      expect(unknown.length).toBeGreaterThan(0);
+      expect(known.length).toBe(unknown.length);
+      const sentWhileUnknown = recordsOf(result, 'send').filter((send) => send.t > unknown[0].t && send.t < known[0].t);
+      expect(sentWhileUnknown).toEqual([]);
+      expect(known[0].waited.length).toBeGreaterThan(0);
+      // Lost: m3 (its leader failed before a follower copied it) and what was sent before the producer noticed.
+      const lost = result.invariants.loss.witnesses.map((witness) => witness.msg);
+      expect(lost).toContain('m3');
+      for (const msg of known[0].waited) expect(lost).not.toContain(msg);
+      expect(counts(result).loss).toBeLessThanOrEqual(3);
+    });
+  });
+
+  it('acks=all with one retry: the retry waits for the new leader instead of spending itself on the election', () => {
+    forSeeds('at-least-once', plan, { workload, settings: { retries: 1, leaderElectionMs: 30 } }, (result) => {
+      expect(recordsOf(result, 'gave-up')).toEqual([]);
+      expect(recordsOf(result, 'leader-known').length).toBeGreaterThan(0);
+      expect(counts(result).loss).toBe(0);
+    });
+  });
+
+  it('a record that waits longer than delivery.timeout.ms fails with a timeout, and the loss story says so', () => {
+    forSeeds('at-least-once', plan, { workload, settings: { retries: 1, leaderElectionMs: 30, deliveryTimeoutMs: 10 } }, (result) => {
+      const expired = recordsOf(result, 'gave-up').filter((record) => record.reason === 'delivery.timeout.ms');
+      expect(expired.length).toBeGreaterThan(0);
+      const lost = result.invariants.loss.witnesses.map((witness) => witness.msg);
+      for (const record of expired.slice(0, 3)) expect(lost).toContain(record.msg);
+      expect(result.invariants.loss.status).toBe('VIOLATED');
+    });
+  });
+});
