@@ -119,6 +119,9 @@ export function renderGroups(result: SimulationResult, color: ChalkInstance): st
     for (const witness of result.parked.witnesses) lines.push(color.dim(`    · ${witness.summary}`));
   }
   lines.push(`${color.bold('lag')}  ${lagWords(result.stats.lag)}${groups.length > 1 ? ' (the worst group)' : ''}`);
+  const logDuplicates = result.stats.logDuplicates;
+  lines.push(`${color.bold('log duplicates')}  ${logDuplicates.count === 0 ? 'none: every message is in its partition log at most once' : `${plural(logDuplicates.count, 'message')} in the log more than once`}`);
+  for (const witness of logDuplicates.witnesses) lines.push(color.dim(`    · ${witness.summary}`));
   if (result.topology.consumers.length > 1) {
     const shares = Object.entries(result.stats.appliedByConsumer).map(([member, count]) => `${member} ${count}`);
     lines.push(`${color.bold('applied by')}  ${shares.join(', ')}`);

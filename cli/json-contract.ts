@@ -47,6 +47,14 @@ export class WitnessWriter {
     return this.shape(witness, explainWitness(this.factsOf(), invariant, witness));
   }
 
+  /**
+   * A message the log holds twice, in the same shape: told as a duplicate when the DB applied it twice too (the story
+   * then says how the log came to hold it twice), otherwise by its summary and the faults that touched it.
+   */
+  logDuplicate(witness: Witness): Record<string, unknown> {
+    return this.witness(this.result.invariants.duplicates, witness);
+  }
+
   /** A record parked in the dead-letter topic, in the same shape. */
   parked(witness: Witness): Record<string, unknown> {
     return this.shape(witness, parkedStory(this.factsOf().scoped(witness.group), witness.msg));

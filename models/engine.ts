@@ -22,8 +22,8 @@ import type { Fault, FaultKind, FaultPlan, FaultRates, FaultSource } from './fau
 import { FaultInjector } from './faults/injector.js';
 import type { CandidateObserver } from './faults/injector.js';
 import { checkPlanInstances, parsePlan, planOnly } from './faults/plan.js';
-import { checkGroups } from './invariants/index.js';
-import type { InvariantResult, ParkedResult, Verdicts } from './invariants/index.js';
+import { checkGroups, checkLogDuplicates } from './invariants/index.js';
+import type { InvariantResult, LogDuplicates, ParkedResult, Verdicts } from './invariants/index.js';
 import { lagByGroup, worstLag } from './lag.js';
 import type { Lag } from './lag.js';
 import { PROMISES } from './modes.js';
@@ -50,6 +50,8 @@ export interface SimulationResult {
     appliedByConsumer: Record<string, number>;
     /** The worst consumer lag over the groups. */
     lag: Lag;
+    /** Messages a partition log holds more than once at the end (a retry appended them again), with witnesses. */
+    logDuplicates: LogDuplicates;
   };
   /** The faults actually injected, in order, as a replayable plan. */
   injected: FaultPlan;
@@ -227,7 +229,7 @@ function judgeRun(config: SimulationConfig, source: FaultSource, { topology, wor
     workload,
     outcome: run.outcome,
     topology,
-    stats: { events: run.events, virtualTimeMs: run.virtualTimeUs / 1000, traceRecords: records.length, appliedByConsumer, lag: worstLag(lags) },
+    stats: { events: run.events, virtualTimeMs: run.virtualTimeUs / 1000, traceRecords: records.length, appliedByConsumer, lag: worstLag(lags), logDuplicates: checkLogDuplicates(workload, records, observed.logDuplicates ?? []) },
     injected: { version: 1, faults: injector.injected },
     unusedPlanFaults: injector.unused(),
     faultCounts: countByKind(injector.injected),

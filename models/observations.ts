@@ -9,6 +9,13 @@ export interface ParkedRecord {
   readonly t: number;
 }
 
+/** A message the partition log holds more than once at the end of a run, with every offset it sits at. */
+export interface LogCopies {
+  readonly msgId: string;
+  readonly partition: number;
+  readonly offsets: readonly number[];
+}
+
 export interface Observations {
   /** The effects the DB applied, in commit order. */
   effects: readonly AppliedEffect[];
@@ -20,6 +27,8 @@ export interface Observations {
   parked: readonly ParkedRecord[];
   /** The consumer groups, in order: every invariant is judged per group. */
   groups: readonly string[];
+  /** Messages a partition log holds more than once at the end (a family without such logs leaves it out). */
+  logDuplicates?: readonly LogCopies[];
   /** With a team's handler: its tables at the end of the run (what its own invariants read). */
   finalDb?: FinalDb;
 }

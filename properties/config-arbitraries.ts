@@ -69,13 +69,13 @@ export function workloadArb(constraints: WorkloadConstraints = {}): Arbitrary<Wo
 }
 
 /**
- * Make overrides valid on top of `mode`'s preset: Kafka refuses idempotence without acks=all, and
- * min.insync.replicas above the replication factor. Returns a fresh object.
+ * Make overrides valid on top of `mode`'s preset: Kafka refuses idempotence without acks=all or with retries=0
+ * (max-in-flight is drawn at most 5 here), and min.insync.replicas above the replication factor. Returns a fresh object.
  */
 export function fitSettings(mode: ModeName, overrides: Partial<DeliverySettings>): Partial<DeliverySettings> {
   const fixed: Partial<DeliverySettings> = { ...overrides };
   const preset = KAFKA_MODES[mode].settings;
-  if ((fixed.enableIdempotence ?? preset.enableIdempotence) && (fixed.acks ?? preset.acks) !== 'all') fixed.enableIdempotence = false;
+  if ((fixed.enableIdempotence ?? preset.enableIdempotence) && ((fixed.acks ?? preset.acks) !== 'all' || (fixed.retries ?? preset.retries) === 0)) fixed.enableIdempotence = false;
   const replicationFactor = fixed.replicationFactor ?? preset.replicationFactor;
   if ((fixed.minInsyncReplicas ?? preset.minInsyncReplicas) > replicationFactor) fixed.minInsyncReplicas = replicationFactor;
   return fixed;

@@ -103,14 +103,20 @@ export function invariantSection(result: SimulationResult, invariant: InvariantR
   return out;
 }
 
+/** "0", or "2: m3, m5" (the witnesses named; the count is complete). */
+function logDuplicatesText(logDuplicates: SimulationResult['stats']['logDuplicates']): string {
+  return logDuplicates.count === 0 ? '0' : `${logDuplicates.count}: ${logDuplicates.witnesses.map((witness) => witness.msg).join(', ')}`;
+}
+
 export function figuresTable(rows: readonly { label?: string; result: SimulationResult }[], wall?: WallFigures): string {
-  const header = [...(rows.some((row) => row.label !== undefined) ? ['mode'] : []), 'events', 'virtual time', 'trace records', 'consumer lag (records / wait)', 'trace hash', ...(wall === undefined ? [] : ['wall time', 'events/s'])];
+  const header = [...(rows.some((row) => row.label !== undefined) ? ['mode'] : []), 'events', 'virtual time', 'trace records', 'consumer lag (records / wait)', 'log duplicates', 'trace hash', ...(wall === undefined ? [] : ['wall time', 'events/s'])];
   const body = rows.map(({ label, result }) => [
     ...(label === undefined ? [] : [label]),
     String(result.stats.events),
     `${trimNumber(result.stats.virtualTimeMs)} ms`,
     String(result.stats.traceRecords),
     `${result.stats.lag.maxRecords} / ${trimNumber(result.stats.lag.maxMs)} ms`,
+    logDuplicatesText(result.stats.logDuplicates),
     raw(code(result.traceHash())),
     ...(wall === undefined ? [] : [`${trimNumber(wall.wallMs)} ms`, String(Math.round(wall.eventsPerSecond))]),
   ]);

@@ -153,8 +153,11 @@ const RENDERERS: { readonly [K in TraceKind]: Renderer<K> } = {
   },
   acked: (drawer, record) => drawer.acked(record),
   'request-timeout': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `no answer for ${record.msg} (attempt ${record.attempt}): timeout`),
-  'gave-up': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `give up on ${record.msg} after ${record.attempts} attempt(s)`),
+  'gave-up': (drawer, record) =>
+    drawer.local(drawer.at(record.actor, record), record, record.reason === 'delivery.timeout.ms' ? `give up on ${record.msg}: no leader within delivery.timeout.ms` : `give up on ${record.msg} after ${record.attempts} attempt(s)`),
   'retry-scheduled': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `retry ${record.msg} in ${trimNumber(record.backoffMs)} ms`),
+  'leader-unknown': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `partition ${record.partition} has no leader: hold its records, refresh metadata`),
+  'leader-known': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `partition ${record.partition} has a leader again${record.waited.length > 0 ? `: send ${record.waited.join(', ')}` : ''}`),
   // The Kafka broker.
   append: (drawer, record) => drawer.local(drawer.broker(record, record.replica), record, `append ${record.msg} at offset ${record.offset}`),
   'produce-refused': (drawer, record) => drawer.local(drawer.broker(record), record, `refuse ${record.msg}: ${record.error}`),

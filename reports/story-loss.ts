@@ -41,6 +41,11 @@ function neverSent(facts: TraceFacts, cite: Citations, msg: string): Told | unde
   if (bufferLost === undefined) {
     if (handover === undefined) return { text: 'the producer application never handed it over before the run stopped', mechanism: 'never handed over' };
     cite.add(handover);
+    const expired = facts.aboutKind(msg, 'gave-up').find((record) => record.reason === 'delivery.timeout.ms');
+    if (expired !== undefined) {
+      cite.add(expired);
+      return { text: `the producer was handed it at ${cite.at(handover)}, held it while its partition had no leader, and failed it at ${cite.at(expired)} once delivery.timeout.ms (${trimNumber(facts.settings.deliveryTimeoutMs)} ms) had passed`, mechanism: 'no leader within delivery.timeout.ms' };
+    }
     return { text: `the producer was handed it at ${cite.at(handover)} but never sent it`, mechanism: 'never sent' };
   }
   const crash = facts.previous(bufferLost, crashOf('producer'));
@@ -76,7 +81,7 @@ function neverStored(facts: TraceFacts, cite: Citations, msg: string): Told | un
   }
   const first = steps[0];
   const what = first.includes('lost on the way') ? 'produce request lost' : first.includes('dropped') ? 'produce request dropped by a network partition' : first.includes('refused') ? 'produce request refused' : 'never stored by the broker';
-  const end = bufferLost !== undefined ? ', then a producer crash with an in-memory buffer' : facts.settings.acks === 0 ? ' with acks=0: no retry' : facts.aboutKind(msg, 'gave-up').length > 0 ? ', retries exhausted' : '';
+  const end = bufferLost !== undefined ? ', then a producer crash with an in-memory buffer' : facts.settings.acks === 0 ? ' with acks=0: no retry' : facts.aboutKind(msg, 'gave-up').some((record) => record.reason === 'delivery.timeout.ms') ? ', then no leader within delivery.timeout.ms' : facts.aboutKind(msg, 'gave-up').length > 0 ? ', retries exhausted' : '';
   const mechanism = `${what}${end}`;
   return { text: steps.filter((step) => !step.endsWith('never sent it again')).join('; '), mechanism };
 }

@@ -18,6 +18,8 @@ export type { GroupedVerdicts, Verdicts } from './groups.js';
 export type { ParkedResult } from './parked.js';
 
 export { checkDuplicates } from './duplicates.js';
+export { checkLogDuplicates } from './log-duplicates.js';
+export type { LogDuplicates } from './log-duplicates.js';
 export { checkLiveness } from './liveness.js';
 export { checkLoss } from './loss.js';
 export { checkOrder } from './order.js';

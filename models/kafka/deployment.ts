@@ -74,7 +74,7 @@ export function deployKafka({ config, topology, world, env, workload }: DeployIn
       const handedAtUs = new Array<number>(workload.length).fill(-1);
       for (const producer of producers) producer.handedAtUs.forEach((time, index) => (handedAtUs[index] = time));
       const parked = broker.deadLetters.map((record) => ({ msgId: record.msgId, group: record.group, t: record.t }));
-      return { effects: db.effects, acknowledged, handedAtUs, parked, groups: topology.groups.map((group) => group.name), ...(env.handler !== undefined ? { finalDb: db.handlerTables } : {}) };
+      return { effects: db.effects, acknowledged, handedAtUs, parked, groups: topology.groups.map((group) => group.name), logDuplicates: broker.logDuplicates(), ...(env.handler !== undefined ? { finalDb: db.handlerTables } : {}) };
     },
   };
 }

@@ -22,6 +22,10 @@ export type ProducerEvent = At &
     | { readonly kind: 'request-timeout'; readonly msg: string; readonly attempt: number }
     | { readonly kind: 'gave-up'; readonly msg: string; readonly attempts: number; readonly reason: string; readonly retries: number }
     | { readonly kind: 'retry-scheduled'; readonly msg: string; readonly retry: number; readonly backoffMs: number; readonly reason: string }
+    /** The producer learnt that a partition has no leader: its records wait in the accumulator (up to delivery.timeout.ms). */
+    | { readonly kind: 'leader-unknown'; readonly partition: number }
+    /** Metadata names a leader again: the records that waited are sent. */
+    | { readonly kind: 'leader-known'; readonly partition: number; readonly waited: readonly string[] }
   );
 
 export type BrokerEvent = At &

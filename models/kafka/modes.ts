@@ -11,6 +11,10 @@ const common = {
   replicationDelayMs: 1,
   leaderElectionMs: 5,
   autoCommitIntervalMs: 5,
+  // The Java client's auto-commit (inside poll()); `background` is librdkafka's.
+  autoCommitStyle: 'poll',
+  // Kafka's delivery.timeout.ms default (120 s) scaled like the other times.
+  deliveryTimeoutMs: 120,
   processingMs: 0.5,
   maxPollRecords: 5,
   pollIntervalMs: 2,

@@ -2,6 +2,11 @@
  * The producer and its application. The application hands over messages on a schedule; the producer sends
  * one produce request per message to the partition's leader, with Kafka's acks / retries / backoff /
  * request timeout / idempotence (producer id + per-partition sequence) / max in-flight semantics.
+ * A partition without a leader is not written into the void: once the producer learns of it (a NOT_LEADER_OR_FOLLOWER
+ * answer, or with acks=0 its connection to the failed leader breaking) its records wait in the accumulator, as the
+ * Java producer's do (Kafka 3.x RecordAccumulator.ready skips partitions whose leader is unknown and asks for a
+ * metadata update), refreshing metadata every retry.backoff.ms until a leader is named, or failing a record with a
+ * TimeoutException once it has waited delivery.timeout.ms.
  * Durable: how many messages the application handed over, and with producerBuffer=outbox the outbox table
  * (handed-over, not yet acknowledged). Volatile: the in-memory buffer, in-flight requests, the producer id.
  */
@@ -55,6 +60,13 @@ export class Producer implements Actor<KafkaProtocol> {
   private pendingOrder = 0;
   private inFlight: number[] = [];
   private nextSeq: number[] = [];
+  /** Per partition: false from a sign that it has no leader until metadata names one. */
+  private leaderKnown: boolean[] = [];
+  /** Per partition: pending retries waiting for a leader, in their send order. */
+  private held: Pending[][] = [];
+  /** When each message entered this session's accumulator, by workload index: delivery.timeout.ms runs from there. */
+  private enqueuedAtUs: number[] = [];
+  private refreshing = false;
   private pid = -1;
   private readonly settings: KafkaSettings;
 
@@ -82,6 +94,9 @@ export class Producer implements Actor<KafkaProtocol> {
     this.queues = arrayOf(partitions, () => []);
     this.inFlight = new Array<number>(partitions).fill(0);
     this.nextSeq = new Array<number>(partitions).fill(0);
+    this.leaderKnown = new Array<boolean>(partitions).fill(true);
+    this.held = arrayOf(partitions, () => []);
+    this.refreshing = false;
     this.pending = [];
     this.pendingCount = 0;
     this.sessions++;
@@ -92,7 +107,7 @@ export class Producer implements Actor<KafkaProtocol> {
       // In workload order (the outbox is indexed by it).
       const resend = this.outbox.filter((message): message is WorkloadMessage => message !== undefined && !this.gaveUp.has(message.id));
       ctx.record({ t: ctx.now, actor: this.id, kind: 'outbox-resend', msgs: resend.map((message) => message.id) });
-      for (const message of resend) this.queues[message.partition].push(message);
+      for (const message of resend) this.enqueue(ctx, message);
       for (let partition = 0; partition < partitions; partition++) if (this.pump(ctx, partition)) return;
     }
     this.catchUpHandovers(ctx);
@@ -107,6 +122,7 @@ export class Producer implements Actor<KafkaProtocol> {
     }
     this.lostOnCrash = lost;
     this.queues = [];
+    this.held = [];
     this.pending = [];
     this.pendingCount = 0;
   }
@@ -115,6 +131,7 @@ export class Producer implements Actor<KafkaProtocol> {
   lostOnCrash: string[] = [];
 
   receive(ctx: Ctx, _from: string, message: KafkaMessage): void {
+    if (message.type === 'metadata-response') return this.onMetadata(ctx, message.leaders);
     if (message.type !== 'produce-response') return;
     const pending = this.pending[message.index];
     // A late answer to an older attempt, or to a message already settled: nothing to do.
@@ -124,6 +141,7 @@ export class Producer implements Actor<KafkaProtocol> {
     }
     if (message.error !== undefined) {
       ctx.record({ t: ctx.now, actor: this.id, kind: 'produce-error', msg: message.msgId, attempt: message.attempt, error: message.error });
+      if (message.error === 'NOT_LEADER_OR_FOLLOWER') this.leaderLost(ctx, message.partition);
       this.retry(ctx, pending, message.error);
       return;
     }
@@ -139,13 +157,15 @@ export class Producer implements Actor<KafkaProtocol> {
       this.catchUpHandovers(ctx);
       return;
     }
+    if (timer.tag === 'metadata-refresh') return this.refreshMetadata(ctx);
     const pending = this.pending[timer.index];
     if (pending === undefined) return;
     if (timer.tag === 'timeout' && pending.awaiting) {
       ctx.record({ t: ctx.now, actor: this.id, kind: 'request-timeout', msg: pending.message.id, attempt: pending.attempt });
       this.retry(ctx, pending, 'timeout');
     } else if (timer.tag === 'resend' && !pending.awaiting) {
-      this.send(ctx, pending);
+      if (this.leaderKnown[pending.message.partition]) this.send(ctx, pending);
+      else this.held[pending.message.partition].push(pending);
     }
   }
 
@@ -159,7 +179,7 @@ export class Producer implements Actor<KafkaProtocol> {
         this.outbox[message.index] = message;
         this.outboxSize++;
       }
-      this.queues[message.partition].push(message);
+      this.enqueue(ctx, message);
       const faults = this.env.faults;
       const crash = faults.draw('producer-crash', ctx.phase) ? faults.inject({ kind: 'producer-crash', message: message.id, point: 'after-handover' }) : undefined;
       if (crash !== undefined) return this.env.crash(this.id, crash);
@@ -171,7 +191,7 @@ export class Producer implements Actor<KafkaProtocol> {
   /** Send what the in-flight window allows. Returns true if the producer crashed meanwhile. */
   private pump(ctx: Ctx, partition: number): boolean {
     const queue = this.queues[partition];
-    while (queue.length > 0 && (this.settings.acks === 0 || this.inFlight[partition] < this.settings.maxInFlight)) {
+    while (queue.length > 0 && this.leaderKnown[partition] && (this.settings.acks === 0 || this.inFlight[partition] < this.settings.maxInFlight)) {
       const message = queue.shift() as WorkloadMessage;
       const pending: Pending = { message, attempt: 0, retriesUsed: 0, seq: this.pid >= 0 ? this.nextSeq[partition]++ : -1, awaiting: false, order: this.pendingOrder++ };
       if (this.settings.acks !== 0) {
@@ -214,9 +234,7 @@ export class Producer implements Actor<KafkaProtocol> {
   private retry(ctx: Ctx, pending: Pending, reason: string): void {
     pending.awaiting = false;
     if (pending.retriesUsed >= this.settings.retries) {
-      ctx.record({ t: ctx.now, actor: this.id, kind: 'gave-up', msg: pending.message.id, attempts: pending.attempt, reason, retries: this.settings.retries });
-      this.gaveUp.add(pending.message.id);
-      this.settle(ctx, pending.message);
+      this.giveUp(ctx, pending.message, pending.attempt, reason);
       this.pump(ctx, pending.message.partition);
       return;
     }
@@ -224,6 +242,67 @@ export class Producer implements Actor<KafkaProtocol> {
     const backoffMs = Math.min(this.settings.retryBackoffMs * 2 ** (pending.retriesUsed - 1), this.settings.retryBackoffMaxMs);
     ctx.record({ t: ctx.now, actor: this.id, kind: 'retry-scheduled', msg: pending.message.id, retry: pending.retriesUsed, backoffMs, reason });
     ctx.setTimer(msToUs(backoffMs), { tag: 'resend', index: pending.message.index });
+  }
+
+  private enqueue(ctx: Ctx, message: WorkloadMessage): void {
+    this.enqueuedAtUs[message.index] = ctx.now;
+    this.queues[message.partition].push(message);
+  }
+
+  /** A sign that the partition has no leader: hold its records and refresh metadata until one is named. */
+  private leaderLost(ctx: Ctx, partition: number): void {
+    if (!this.leaderKnown[partition]) return;
+    this.leaderKnown[partition] = false;
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'leader-unknown', partition });
+    if (this.refreshing) return;
+    this.refreshing = true;
+    ctx.setTimer(msToUs(this.settings.retryBackoffMs), { tag: 'metadata-refresh' });
+  }
+
+  private refreshMetadata(ctx: Ctx): void {
+    this.refreshing = false;
+    if (this.leaderKnown.every(Boolean)) return;
+    this.expireWaiting(ctx);
+    ctx.sendBackground(this.broker, { type: 'metadata' });
+    this.refreshing = true;
+    // Kafka refreshes metadata no faster than retry.backoff.ms; an unanswered request is simply asked again.
+    ctx.setTimer(msToUs(Math.max(this.settings.retryBackoffMs, 0.1)), { tag: 'metadata-refresh' });
+  }
+
+  private onMetadata(ctx: Ctx, leaders: readonly boolean[]): void {
+    for (let partition = 0; partition < leaders.length && partition < this.leaderKnown.length; partition++) {
+      if (!leaders[partition]) {
+        this.leaderLost(ctx, partition);
+        continue;
+      }
+      if (this.leaderKnown[partition]) continue;
+      this.leaderKnown[partition] = true;
+      const held = this.held[partition].sort((a, b) => a.order - b.order);
+      this.held[partition] = [];
+      const waiting = [...held.map((pending) => pending.message.id), ...this.queues[partition].map((message) => message.id)];
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'leader-known', partition, waited: waiting });
+      for (const pending of held) if (this.pending[pending.message.index] === pending && !pending.awaiting && this.send(ctx, pending)) return;
+      if (this.pump(ctx, partition)) return;
+    }
+  }
+
+  /** Fail the records that waited for a leader longer than delivery.timeout.ms (Kafka's TimeoutException: "Expiring N record(s) ..."). */
+  private expireWaiting(ctx: Ctx): void {
+    const deadlineUs = ctx.now - msToUs(this.settings.deliveryTimeoutMs);
+    for (let partition = 0; partition < this.leaderKnown.length; partition++) {
+      if (this.leaderKnown[partition]) continue;
+      const expiredHeld = this.held[partition].filter((pending) => this.enqueuedAtUs[pending.message.index] <= deadlineUs);
+      this.held[partition] = this.held[partition].filter((pending) => !expiredHeld.includes(pending));
+      for (const pending of expiredHeld) this.giveUp(ctx, pending.message, pending.attempt, 'delivery.timeout.ms');
+      const queue = this.queues[partition];
+      while (queue.length > 0 && this.enqueuedAtUs[queue[0].index] <= deadlineUs) this.giveUp(ctx, queue.shift() as WorkloadMessage, 0, 'delivery.timeout.ms');
+    }
+  }
+
+  private giveUp(ctx: Ctx, message: WorkloadMessage, attempts: number, reason: string): void {
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'gave-up', msg: message.id, attempts, reason, retries: this.settings.retries });
+    this.gaveUp.add(message.id);
+    this.settle(ctx, message);
   }
 
   private settle(_ctx: Ctx, message: WorkloadMessage): void {

@@ -42,12 +42,24 @@ export type KafkaMessage =
   | { type: 'heartbeat'; group: string; member: string; generation: number }
   | { type: 'heartbeat-response'; generation: number; rebalancing: boolean; known: boolean }
   | { type: 'leave-group'; group: string; member: string }
+  /**
+   * The producer's metadata refresh (background traffic), and its answer: which partitions have a leader. The broker
+   * also sends the answer unasked to a producer whose acks=0 request hit a partition without a leader: the client
+   * sees its connection to the failed leader break, and NetworkClient refreshes metadata.
+   */
+  | { type: 'metadata' }
+  | { type: 'metadata-response'; leaders: boolean[] }
   /** A group's application publishes a failed record to the dead-letter topic (acks=all: answered once stored). */
   | { type: 'dead-letter'; group: string; msgId: string; index: number; key: string; partition: number; offset: number; attempt: number }
   | { type: 'dead-letter-response'; msgId: string; attempt: number };
 
 /** The timers of the Kafka actors, one union per actor. */
-export type ProducerTimer = { readonly tag: 'handover' } | { readonly tag: 'timeout'; readonly index: number } | { readonly tag: 'resend'; readonly index: number };
+export type ProducerTimer =
+  | { readonly tag: 'handover' }
+  | { readonly tag: 'timeout'; readonly index: number }
+  | { readonly tag: 'resend'; readonly index: number }
+  /** While a partition has no known leader: ask for metadata again, and expire records past delivery.timeout.ms. */
+  | { readonly tag: 'metadata-refresh' };
 
 /** Broker timers name a partition's replica in a leader epoch: a timer of an older epoch is stale. */
 export interface ReplicaTimerData {

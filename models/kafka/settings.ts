@@ -19,6 +19,16 @@ export const ASSIGNORS: readonly Assignor[] = ['range', 'round-robin'];
 /** Consumer group membership: static (each member has a `group.instance.id`, KIP-345) or dynamic (none). */
 export type Membership = 'static' | 'dynamic';
 export const MEMBERSHIPS: readonly Membership[] = ['static', 'dynamic'];
+/**
+ * When `enable.auto.commit` commits. `poll`: the Java KafkaConsumer (3.x, ConsumerCoordinator.maybeAutoCommitOffsetsAsync)
+ * commits inside `poll()`, once auto.commit.interval.ms has passed, the positions of the records the previous polls
+ * returned: with processing inside the poll loop, only processed records. `background`: librdkafka (and the clients
+ * built on it: confluent-kafka-python/-go/-dotnet, node-rdkafka) commits from its background thread every interval
+ * the offsets stored, and with enable.auto.offset.store=true (its default) an offset is stored when the message is
+ * handed to the application, processed or not.
+ */
+export type AutoCommitStyle = 'poll' | 'background';
+export const AUTO_COMMIT_STYLES: readonly AutoCommitStyle[] = ['poll', 'background'];
 
 /** The Kafka client and broker knobs that decide a delivery guarantee. Times are virtual milliseconds. */
 export interface KafkaClientSettings {
@@ -36,6 +46,12 @@ export interface KafkaClientSettings {
   enableIdempotence: boolean;
   /** Producer `max.in.flight.requests.per.connection` (per partition here): > 1 with retries can reorder. */
   maxInFlight: number;
+  /**
+   * Producer `delivery.timeout.ms`, as far as the model has it: how long a record may wait in the producer's
+   * accumulator for its partition to have a leader again (Kafka then fails it with a TimeoutException). Retries stay
+   * bounded by `retries`.
+   */
+  deliveryTimeoutMs: number;
   /** Where handed-over messages wait: `memory` (lost when the producer crashes) or a durable `outbox` table re-sent on restart. */
   producerBuffer: ProducerBuffer;
   /** Topic `replication.factor`. */
@@ -50,6 +66,8 @@ export interface KafkaClientSettings {
   commit: CommitStrategy;
   /** Consumer `auto.commit.interval.ms` (with commit=auto). */
   autoCommitIntervalMs: number;
+  /** With commit=auto: commit inside poll() (Java client) or on a background timer (librdkafka). */
+  autoCommitStyle: AutoCommitStyle;
   /** Consumer `max.poll.records`. */
   maxPollRecords: number;
   /** Pause between polls when a fetch returned nothing. */
@@ -85,6 +103,13 @@ export const KAFKA_SETTINGS: readonly SettingSpec[] = specsOf<KafkaClientSetting
   retryBackoffMaxMs: { component: 'producer', flag: 'retry-backoff-max-ms', realName: 'retry.backoff.max.ms', kind: { type: 'number', min: { ref: 'retryBackoffMs' }, max: 60_000 }, doc: 'cap of the exponential retry backoff' },
   requestTimeoutMs: { component: 'producer', flag: 'request-timeout-ms', realName: 'request.timeout.ms', kind: { type: 'number', min: 0.1, max: 60_000 }, doc: 'how long the producer waits for a produce response before it retries' },
   enableIdempotence: { component: 'producer', flag: 'idempotence', realName: 'enable.idempotence', kind: { type: 'bool' }, doc: 'producer id + per-partition sequence numbers, so the broker drops retried duplicates (needs acks=all, max-in-flight <= 5)' },
+  deliveryTimeoutMs: {
+    component: 'producer',
+    flag: 'delivery-timeout-ms',
+    realName: 'delivery.timeout.ms (the wait for a partition leader)',
+    kind: { type: 'number', min: 0.1, max: 3_600_000 },
+    doc: 'how long a record waits in the producer for its partition to have a leader again before the send fails (TimeoutException); retries stay bounded by --retries',
+  },
   maxInFlight: { component: 'producer', flag: 'max-in-flight', realName: 'max.in.flight.requests.per.connection', kind: { type: 'int', min: 1, max: 100 }, doc: 'unanswered produce requests per partition (> 1 with retries can reorder)' },
   producerBuffer: { component: 'producer', flag: 'producer-buffer', realName: 'in-memory buffer or transactional outbox', kind: { type: 'enum', values: PRODUCER_BUFFERS }, doc: 'memory (lost on a producer crash) or a durable outbox table, re-sent on restart' },
   replicationFactor: { component: 'broker', flag: 'replication-factor', realName: 'replication.factor', kind: { type: 'int', min: 1, max: 7 }, doc: 'replicas per partition' },
@@ -101,7 +126,14 @@ export const KAFKA_SETTINGS: readonly SettingSpec[] = specsOf<KafkaClientSetting
     default: { text: '3 ms when groups have several members, else 0', derive: (groups) => ((groups.topology.consumers as number) > 1 ? 3 : 0) },
   },
   commit: { component: 'consumer', flag: 'commit', realName: 'offset commit strategy (enable.auto.commit, commit before/after processing, offsets in the DB)', kind: { type: 'enum', values: COMMIT_STRATEGIES }, doc: 'when the consumer commits its offsets: before processing, after processing, auto (enable.auto.commit), or in the DB transaction of the effect' },
-  autoCommitIntervalMs: { component: 'consumer', flag: 'auto-commit-interval-ms', realName: 'auto.commit.interval.ms', kind: { type: 'number', min: 0.1, max: 60_000 }, doc: 'background commit interval (with --commit auto)' },
+  autoCommitIntervalMs: { component: 'consumer', flag: 'auto-commit-interval-ms', realName: 'auto.commit.interval.ms', kind: { type: 'number', min: 0.1, max: 60_000 }, doc: 'auto-commit interval (with --commit auto)' },
+  autoCommitStyle: {
+    component: 'consumer',
+    flag: 'auto-commit-style',
+    realName: 'where enable.auto.commit commits: inside poll() (Java KafkaConsumer) or a background thread (librdkafka)',
+    kind: { type: 'enum', values: AUTO_COMMIT_STYLES },
+    doc: 'with --commit auto: poll (the Java client: each poll() commits, once the interval has passed, what the previous polls returned, so a crash redelivers) or background (librdkafka: a timer commits the offsets of records handed to the application, processed or not, so a crash can lose)',
+  },
   maxPollRecords: { component: 'consumer', flag: 'max-poll-records', realName: 'max.poll.records', kind: { type: 'int', min: 1, max: 10_000 }, doc: 'records one poll hands to the application' },
   pollIntervalMs: { component: 'consumer', flag: 'poll-interval-ms', realName: 'pause after an empty poll', kind: { type: 'number', min: 0.1, max: 60_000 }, doc: 'pause after a fetch that returned nothing' },
   assignor: { component: 'consumer', flag: 'assignor', realName: 'partition.assignment.strategy', kind: { type: 'enum', values: ASSIGNORS }, doc: "how a group's partitions are shared among its members: range (RangeAssignor) or round-robin (RoundRobinAssignor)" },
@@ -111,8 +143,17 @@ export const KAFKA_SETTINGS: readonly SettingSpec[] = specsOf<KafkaClientSetting
   maxPollIntervalMs: { component: 'consumer', flag: 'max-poll-interval-ms', realName: 'max.poll.interval.ms', kind: { type: 'number', min: 1, max: 3_600_000 }, doc: 'a member that does not poll this long drops out of its group (a dynamic member sends LeaveGroup; a static one is removed only if its session expires before it rejoins); also how long a rebalance waits for members to rejoin' },
 });
 
-/** Kafka refuses these combinations when the producer is built (KafkaProducer's config validation); so do we. */
+/**
+ * Kafka refuses these combinations when the producer is built; so do we, with Kafka's reason. Kafka 3.x
+ * (ProducerConfig.postProcessAndValidateIdempotenceConfigs, 3.2 on) throws a ConfigException for an idempotent
+ * producer the user configured with retries=0, acks other than all, or more than 5 requests in flight. Every preset
+ * here sets enable.idempotence explicitly (the exactly-once preset to true), so these are always refused; Kafka
+ * disables idempotence silently instead only when enable.idempotence was left at its default (true since 3.0),
+ * which here means giving --idempotence false with such settings.
+ */
 export function checkKafkaCombinations(settings: KafkaSettings): void {
-  if (settings.enableIdempotence && settings.acks !== 'all') throw new ConfigError('enableIdempotence', true, `false unless acks=all (acks is ${String(settings.acks)})`);
-  if (settings.enableIdempotence && settings.maxInFlight > 5) throw new ConfigError('maxInFlight', settings.maxInFlight, 'at most 5 with enableIdempotence');
+  if (!settings.enableIdempotence) return;
+  if (settings.retries === 0) throw new ConfigError('retries', 0, `at least 1 with enable.idempotence=true (Kafka: "Must set retries to non-zero when using the idempotent producer.")`);
+  if (settings.acks !== 'all') throw new ConfigError('acks', settings.acks, `all with enable.idempotence=true (Kafka: "Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.")`);
+  if (settings.maxInFlight > 5) throw new ConfigError('maxInFlight', settings.maxInFlight, `at most 5 with enable.idempotence=true (Kafka: "Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.")`);
 }

@@ -96,9 +96,14 @@ const BAD_INPUTS: [string[], string][] = [
   [['--plan', '{"version":1,"faults":[{"kind":"producer-crash","message":"m1","point":"after-send","__proto__":{}}]}'], 'fault #1 (producer-crash): unknown field "__proto__"'],
   [['--scenario', 'nope'], 'invalid --scenario "nope": expected one of default,'],
   // conflicting settings (the combinations Kafka itself refuses)
-  [['--idempotence', 'true', '--acks', '1'], 'invalid --idempotence true: expected false unless acks=all (acks is 1)'],
-  [['--mode', 'exactly-once', '--acks', '0'], 'invalid --idempotence true: expected false unless acks=all (acks is 0)'],
-  [['--mode', 'exactly-once', '--max-in-flight', '6'], 'invalid --max-in-flight 6: expected at most 5 with enableIdempotence'],
+  // (Kafka 3.x's ConfigException wording, quoted in the line)
+  [['--idempotence', 'true', '--acks', '1'], 'invalid --acks 1: expected all with enable.idempotence=true (Kafka: "Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.")'],
+  [['--mode', 'exactly-once', '--acks', '0'], 'invalid --acks 0: expected all with enable.idempotence=true'],
+  [['--mode', 'exactly-once', '--retries', '0'], 'invalid --retries 0: expected at least 1 with enable.idempotence=true (Kafka: "Must set retries to non-zero when using the idempotent producer.")'],
+  [['--mode', 'at-most-once', '--idempotence', 'true'], 'invalid --retries 0: expected at least 1 with enable.idempotence=true (Kafka: "Must set retries to non-zero when using the idempotent producer.") (the at-most-once preset sets it; give --retries too)'],
+  [['--mode', 'exactly-once', '--max-in-flight', '6'], 'invalid --max-in-flight 6: expected at most 5 with enable.idempotence=true (Kafka: "Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.")'],
+  [['--auto-commit-style', 'sometimes'], 'invalid --auto-commit-style'],
+  [['--delivery-timeout-ms', '0'], 'invalid --delivery-timeout-ms'],
   [['--min-insync-replicas', '4'], 'invalid --min-insync-replicas 4: expected an integer from 1 to 3'],
   [['--min-insync-replicas', '3', '--replication-factor', '2'], 'invalid --min-insync-replicas 3: expected an integer from 1 to 2'],
   [['--retry-backoff-max-ms', '1', '--retry-backoff-ms', '5'], 'invalid --retry-backoff-max-ms 1: expected a number from 5 to 60000'],

@@ -262,6 +262,6 @@ describe('simulate compare', () => {
   });
 
   it('names the mode when a setting is invalid under one of them', async () => {
-    expectUsageError(await runCli(['compare', '--seed', '1', '--acks', '1']), /^simulate: under --mode exactly-once: invalid --idempotence true/);
+    expectUsageError(await runCli(['compare', '--seed', '1', '--acks', '1']), /^simulate: under --mode exactly-once: invalid --acks 1: expected all with enable.idempotence=true/);
   });
 });

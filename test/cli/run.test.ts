@@ -19,7 +19,7 @@ interface RunJson {
   faultCounts: Record<string, number>;
   invariants: Record<'loss' | 'duplicates' | 'order' | 'liveness', { promised: boolean; holds: boolean; count: number; status: string; witnesses: { msg: string; summary: string; records: unknown[] }[] }>;
   verdict: string;
-  stats: { events: number; virtualTimeMs: number; wallMs: number; traceRecords: number };
+  stats: { events: number; virtualTimeMs: number; wallMs: number; traceRecords: number; logDuplicates: { count: number; witnesses: { msg: string; how: string | null; because: string[] }[] } };
   traceHash: string;
   replay: string;
 }
@@ -108,6 +108,18 @@ describe.concurrent('--json', () => {
     expect(json.stats.events).toBe(result.stats.events);
     expect(json.faultCounts).toEqual(result.faultCounts);
     for (const name of ['loss', 'duplicates', 'order', 'liveness'] as const) expect(json.invariants[name].count).toBe(result.invariants[name].count);
+    expect(json.stats.logDuplicates.count).toBe(result.stats.logDuplicates.count);
+  });
+
+  it('stats.logDuplicates names the records appended twice, with the shared witness shape; the text says it too', async () => {
+    const args = ['--scenario', 'lost-ack-retry', '--mode', 'at-least-once', '--seed', '1'];
+    const json = JSON.parse((await runCli([...args, '--json'])).stdout) as RunJson;
+    expect(json.stats.logDuplicates.count).toBe(1);
+    expect(json.stats.logDuplicates.witnesses[0]).toMatchObject({ msg: 'm3', how: 'lost ack, then a retry: duplicate in the log' });
+    expect(json.stats.logDuplicates.witnesses[0].because).toEqual(["the broker's ack for m3 (attempt 1) is lost on the way back to the producer"]);
+    const text = (await runCli(args)).stdout;
+    expect(text).toContain('log duplicates  1 message in the log more than once');
+    expect(text).toMatch(/m3 \(key k0\) is in partition 0's log 2 times/);
   });
 
   it('a VIOLATED run has verdict "violated", witnesses, and exit 1', async () => {

@@ -127,6 +127,7 @@ describe('config arbitraries produce valid configurations', () => {
     expect(fitSettings('at-most-once', { enableIdempotence: true })).toEqual({ enableIdempotence: false });
     expect(fitSettings('at-least-once', { replicationFactor: 1 })).toEqual({ replicationFactor: 1, minInsyncReplicas: 1 });
     expect(fitSettings('exactly-once', { acks: 'all', retries: 2 })).toEqual({ acks: 'all', retries: 2 });
+    expect(fitSettings('exactly-once', { retries: 0 })).toEqual({ retries: 0, enableIdempotence: false });
   });
 
   it('workloadArb respects its maxima and shrinks toward one message', () => {

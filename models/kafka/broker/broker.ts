@@ -12,6 +12,7 @@
 import type { Actor } from '../../../sim/world.js';
 import { msToUs } from '../../config.js';
 import type { ModelEnv } from '../../env.js';
+import type { LogCopies } from '../../observations.js';
 import { DEAD_LETTER_TOPIC } from '../protocol.js';
 import type { BrokerTimer, KafkaMessage, LogRecord, ProduceError, ReplicaTimerData } from '../protocol.js';
 import type { KafkaSettings } from '../settings.js';
@@ -160,6 +161,8 @@ export class Broker implements Actor<KafkaProtocol> {
         return this.coordinator.leave(ctx, message);
       case 'dead-letter':
         return this.deadLetter(ctx, from, message);
+      case 'metadata':
+        return ctx.sendBackground(from, this.metadata());
       default:
         return;
     }
@@ -201,6 +204,8 @@ export class Broker implements Actor<KafkaProtocol> {
     const state = this.partitions[request.partition];
     if (state.leader < 0) {
       ctx.record({ t: ctx.now, actor: this.id, kind: 'produce-refused', msg: request.msgId, attempt: request.attempt, partition: request.partition, error: 'NOT_LEADER_OR_FOLLOWER' });
+      // acks=0 gets no answer; its client sees the connection to the failed leader break and refreshes metadata.
+      if (!request.waitForAck) ctx.sendBackground(from, this.metadata());
       return this.refuse(ctx, from, request, 'NOT_LEADER_OR_FOLLOWER');
     }
     const isr = this.isrSize(state);
@@ -243,6 +248,30 @@ export class Broker implements Actor<KafkaProtocol> {
         this.failLeader(ctx, request.partition);
       }
     }
+  }
+
+  /** Messages a partition's log holds more than once (after the run: one pass over the leaders' logs), in workload order. */
+  logDuplicates(): LogCopies[] {
+    const offsets: number[][] = [];
+    const partitionOf: number[] = [];
+    const ids: string[] = [];
+    this.partitions.forEach((_state, partition) => {
+      for (const record of this.leaderLog(partition)) {
+        (offsets[record.index] ??= []).push(record.offset);
+        partitionOf[record.index] = partition;
+        ids[record.index] = record.msgId;
+      }
+    });
+    const copies: LogCopies[] = [];
+    offsets.forEach((list, index) => {
+      if (list.length > 1) copies.push({ msgId: ids[index], partition: partitionOf[index], offsets: list });
+    });
+    return copies;
+  }
+
+  /** A metadata answer: which partitions have a leader now. */
+  private metadata(): KafkaMessage {
+    return { type: 'metadata-response', leaders: this.partitions.map((state) => state.leader >= 0) };
   }
 
   /** Answer a refused produce request with its error (nothing is answered when the producer does not wait). */

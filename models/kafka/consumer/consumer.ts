@@ -6,7 +6,14 @@
  * its strategy:
  * - before-process: commit the batch's end, wait for the ack, then process (a crash after it loses records);
  * - after-process: process the batch, then commit (a crash before the commit re-delivers: duplicates);
- * - auto: a background timer commits the fetched position every autoCommitIntervalMs, processed or not;
+ * - auto (enable.auto.commit), in one of two styles (autoCommitStyle):
+ *   - poll, the Java KafkaConsumer's (3.x: ConsumerCoordinator.poll -> maybeAutoCommitOffsetsAsync): each poll, once
+ *     auto.commit.interval.ms has passed since the last auto-commit, commits (asynchronously) the positions of the
+ *     records the previous polls returned. The batch is processed inside the poll loop, so only processed records
+ *     are committed: a crash redelivers, and a loss would need a crash after a poll that came before processing ended;
+ *   - background, librdkafka's (enable.auto.commit with enable.auto.offset.store=true): a timer commits every
+ *     interval the position of the records handed to the application, processed or not: a crash mid-batch loses
+ *     what was committed and not yet processed;
  * - with-db-transaction: the offset is stored in the same DB transaction as the effect.
  *
  * A background heartbeat keeps its session alive; its answer says when the group is rebalancing, and the member
@@ -70,6 +77,8 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
   /** Partitions whose offsets were committed on the way out of the current generation (one try each). */
   private readonly revokeCommits = new Set<number>();
   private autoCommitting = false;
+  /** autoCommitStyle=poll: the first poll at or after this time commits (Java's nextAutoCommitTimer). */
+  private nextAutoCommitUs = 0;
   private lastPollUs = 0;
   private positions: number[] = [];
   private committedKnown: number[] = [];
@@ -249,7 +258,9 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     this.positions = positions;
     this.committedKnown = [...positions];
     ctx.record({ t: ctx.now, actor: this.id, kind: 'resumed', positions: [...positions], from });
-    if (this.settings.commit === 'auto' && !this.autoCommitting) {
+    if (this.settings.commit === 'auto' && this.settings.autoCommitStyle === 'poll') {
+      this.nextAutoCommitUs = ctx.now + msToUs(this.settings.autoCommitIntervalMs);
+    } else if (this.settings.commit === 'auto' && !this.autoCommitting) {
       this.autoCommitting = true;
       ctx.setTimer(msToUs(this.settings.autoCommitIntervalMs), AUTO_COMMIT);
     }
@@ -327,6 +338,11 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
   private poll(ctx: Ctx, only?: number): void {
     if (this.rejoinNeeded) return this.rejoin(ctx);
     this.lastPollUs = ctx.now;
+    if (this.settings.commit === 'auto' && this.settings.autoCommitStyle === 'poll' && ctx.now >= this.nextAutoCommitUs) {
+      // Everything the previous polls returned was processed before this poll: that is what gets committed.
+      this.autoCommit(ctx);
+      this.nextAutoCommitUs = ctx.now + msToUs(this.settings.autoCommitIntervalMs);
+    }
     if (this.assigned.length === 0) {
       this.state = 'poll-wait';
       ctx.setTimer(msToUs(this.settings.pollIntervalMs), POLL);
@@ -401,7 +417,8 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
       const attempt = (this.commitAttempts[partition][offset] ?? 0) + 1;
       this.commitAttempts[partition][offset] = attempt;
       ctx.record({ t: ctx.now, actor: this.id, kind: 'auto-commit-sent', partition, offset, attempt });
-      // Background commit: nobody waits for it; the next interval tries again if it did not land.
+      // Asynchronous (commitAsync in the Java client, the background thread in librdkafka): nobody waits for it;
+      // the next interval tries again if it did not land.
       ctx.send(this.broker, { type: 'commit', group: this.group, member: this.memberId, generation: this.generation, partition, offset, attempt });
     }
   }

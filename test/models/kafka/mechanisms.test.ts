@@ -177,8 +177,8 @@ describe('auto-commit with slow processing, then a crash mid-batch', () => {
   const plan: Fault[] = [{ kind: 'consumer-crash', message: 'm2', delivery: 1, point: 'mid-process' }];
   const settings = { commit: 'auto', autoCommitIntervalMs: 2, processingMs: 6, maxPollRecords: 5 } as const;
 
-  it('the background commit moved past records not yet processed: they are lost', () => {
-    forSeeds('at-least-once', plan, { settings }, (result) => {
+  it("librdkafka's background commit moved past records not yet processed: they are lost", () => {
+    forSeeds('at-least-once', plan, { settings: { ...settings, autoCommitStyle: 'background' } }, (result) => {
       const crashAt = result.trace.findIndex((record) => record.actor === 'g1/c1' && record.kind === 'crash');
       const autoCommits = result.trace.slice(0, crashAt).filter((record) => record.kind === 'auto-commit-sent');
       expect(autoCommits.length).toBeGreaterThan(0);
@@ -188,6 +188,20 @@ describe('auto-commit with slow processing, then a crash mid-batch', () => {
       expect(counts(result).loss).toBeGreaterThanOrEqual(2);
       expect(result.invariants.loss.witnesses.map((witness) => witness.msg)).toContain('m2');
       expect(result.invariants.loss.status).toBe('VIOLATED');
+    });
+  });
+
+  it("the Java client's commit inside poll() covers only processed records: the crash redelivers m2, nothing is lost", () => {
+    forSeeds('at-least-once', plan, { settings }, (result) => {
+      const autoCommits = recordsOf(result, 'auto-commit-sent');
+      expect(autoCommits.length).toBeGreaterThan(0);
+      for (const commit of autoCommits) {
+        // Every record below the committed offset had its effect committed before the commit was sent.
+        const covered = recordsOf(result, 'append').filter((record) => record.partition === commit.partition && record.offset < commit.offset);
+        for (const record of covered) expect(recordsOf(result, 'db-commit', record.msg).some((effect) => effect.t <= commit.t), `${record.msg} before the commit at ${commit.t}`).toBe(true);
+      }
+      expect(recordsOf(result, 'fetched').filter((record) => record.msgs.includes('m2')).length).toBeGreaterThanOrEqual(2);
+      expect(counts(result)).toMatchObject({ loss: 0, duplicates: 0 });
     });
   });
 
@@ -388,5 +402,45 @@ describe('consumer calls that time out faster than the network answers', () => {
       // Every message is processed (many of them more than once: the DB answers arrive after the timeout).
       expect(new Set(result.effects.map((effect) => effect.msgId)).size).toBe(40);
     }
+  });
+});
+
+describe('the producer waits for a leader instead of writing into the void', () => {
+  const plan: Fault[] = [{ kind: 'leader-failover', message: 'm3' }];
+  const workload = { messages: 20, keys: 2, partitions: 1 };
+
+  it('acks=0: once it learns the partition has no leader it sends nothing there until metadata names a new one', () => {
+    forSeeds('at-most-once', plan, { workload }, (result) => {
+      const unknown = recordsOf(result, 'leader-unknown');
+      const known = recordsOf(result, 'leader-known');
+      expect(unknown.length).toBeGreaterThan(0);
+      expect(known.length).toBe(unknown.length);
+      const sentWhileUnknown = recordsOf(result, 'send').filter((send) => send.t > unknown[0].t && send.t < known[0].t);
+      expect(sentWhileUnknown).toEqual([]);
+      expect(known[0].waited.length).toBeGreaterThan(0);
+      // Lost: m3 (its leader failed before a follower copied it) and what was sent before the producer noticed.
+      const lost = result.invariants.loss.witnesses.map((witness) => witness.msg);
+      expect(lost).toContain('m3');
+      for (const msg of known[0].waited) expect(lost).not.toContain(msg);
+      expect(counts(result).loss).toBeLessThanOrEqual(3);
+    });
+  });
+
+  it('acks=all with one retry: the retry waits for the new leader instead of spending itself on the election', () => {
+    forSeeds('at-least-once', plan, { workload, settings: { retries: 1, leaderElectionMs: 30 } }, (result) => {
+      expect(recordsOf(result, 'gave-up')).toEqual([]);
+      expect(recordsOf(result, 'leader-known').length).toBeGreaterThan(0);
+      expect(counts(result).loss).toBe(0);
+    });
+  });
+
+  it('a record that waits longer than delivery.timeout.ms fails with a timeout, and the loss story says so', () => {
+    forSeeds('at-least-once', plan, { workload, settings: { retries: 1, leaderElectionMs: 30, deliveryTimeoutMs: 10 } }, (result) => {
+      const expired = recordsOf(result, 'gave-up').filter((record) => record.reason === 'delivery.timeout.ms');
+      expect(expired.length).toBeGreaterThan(0);
+      const lost = result.invariants.loss.witnesses.map((witness) => witness.msg);
+      for (const record of expired.slice(0, 3)) expect(lost).toContain(record.msg);
+      expect(result.invariants.loss.status).toBe('VIOLATED');
+    });
   });
 });

@@ -1,0 +1,27 @@
+/**
+ * Log duplicates: a producer message the partition log holds more than once at the end of the run (a retry or an
+ * outbox re-send appended it again). Not an invariant of any mode (the consumer side may still apply it once); a
+ * figure with witnesses, so a run shows where the log itself duplicated, not only in --trace.
+ */
+import type { TraceRecord } from '../../sim/trace.js';
+import type { LogCopies } from '../observations.js';
+import type { WorkloadMessage } from '../workload.js';
+import { MAX_WITNESSES, witness } from './witness.js';
+import type { Witness } from './witness.js';
+
+export interface LogDuplicates {
+  /** Messages held more than once by their partition's log. */
+  count: number;
+  /** The first MAX_WITNESSES of them, in workload order. */
+  witnesses: Witness[];
+}
+
+export function checkLogDuplicates(workload: readonly WorkloadMessage[], trace: readonly TraceRecord[], copies: readonly LogCopies[]): LogDuplicates {
+  const duplicated = copies.filter((entry) => entry.offsets.length > 1);
+  const keys = new Map(workload.map((message) => [message.id, message.key]));
+  const witnesses = duplicated.slice(0, MAX_WITNESSES).map((entry) => {
+    const summary = `${entry.msgId} (key ${keys.get(entry.msgId) ?? '?'}) is in partition ${entry.partition}'s log ${entry.offsets.length} times (offsets ${entry.offsets.join(', ')})`;
+    return witness(entry.msgId, summary, trace, [entry.msgId]);
+  });
+  return { count: duplicated.length, witnesses };
+}
