@@ -209,7 +209,7 @@ function runSchema(): Schema {
       parked,
       verdict: ref('verdict'),
       outcome: ref('outcome'),
-      stats: object({ events: integer(0), virtualTimeMs: number, traceRecords: integer(0), appliedByConsumer: { type: 'object', additionalProperties: integer(0) }, lag: ref('lag'), wallMs: number }),
+      stats: object({ events: integer(0), virtualTimeMs: number, traceRecords: integer(0), appliedByConsumer: { type: 'object', additionalProperties: integer(0) }, lag: ref('lag'), abortedApplied: { ...integer(0), description: 'effects applied from records of aborted transactions (read_uncommitted shows them; 0 without --transactions)' }, transactions: object({ committed: integer(0), aborted: integer(0), committedDuplicates: { ...integer(0), description: 'messages written more than once by committed transactions: 0 is exactly-once inside Kafka' } }, [], 'with --transactions true only'), wallMs: number }, ['transactions']),
       traceHash: ref('traceHash'),
       replay: string,
     },

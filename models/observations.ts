@@ -9,6 +9,13 @@ export interface ParkedRecord {
   readonly t: number;
 }
 
+export interface TransactionStats {
+  readonly committed: number;
+  readonly aborted: number;
+  /** Messages written more than once by committed transactions: 0 is exactly-once inside Kafka. */
+  readonly committedDuplicates: number;
+}
+
 export interface Observations {
   /** The effects the DB applied, in commit order. */
   effects: readonly AppliedEffect[];
@@ -20,6 +27,10 @@ export interface Observations {
   parked: readonly ParkedRecord[];
   /** The consumer groups, in order: every invariant is judged per group. */
   groups: readonly string[];
+  /** Effects applied from records of aborted transactions (0 without transactions). */
+  abortedApplied?: number;
+  /** With transactions: how many committed and aborted, and messages the committed output holds more than once. */
+  transactions?: TransactionStats;
   /** With a team's handler: its tables at the end of the run (what its own invariants read). */
   finalDb?: FinalDb;
 }

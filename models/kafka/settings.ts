@@ -19,6 +19,9 @@ export const ASSIGNORS: readonly Assignor[] = ['range', 'round-robin'];
 /** Consumer group membership: static (each member has a `group.instance.id`, KIP-345) or dynamic (none). */
 export type Membership = 'static' | 'dynamic';
 export const MEMBERSHIPS: readonly Membership[] = ['static', 'dynamic'];
+/** Consumer `isolation.level`: read_committed reads up to the last stable offset and skips aborted records. */
+export type IsolationLevel = 'read_committed' | 'read_uncommitted';
+export const ISOLATION_LEVELS: readonly IsolationLevel[] = ['read_uncommitted', 'read_committed'];
 
 /** The Kafka client and broker knobs that decide a delivery guarantee. Times are virtual milliseconds. */
 export interface KafkaClientSettings {
@@ -70,13 +73,22 @@ export interface KafkaClientSettings {
   maxPollIntervalMs: number;
   /** Broker `group.initial.rebalance.delay.ms`: how long a new group waits for more members before its first rebalance. */
   initialRebalanceDelayMs: number;
+  /**
+   * Producer `transactional.id` set: the producers become consume-transform-produce stages that read their input
+   * topic and write each `transactionMessages` records, with the input offsets, in one Kafka transaction.
+   */
+  transactions: boolean;
+  /** Records per transaction (the application's batch between beginTransaction and commitTransaction). */
+  transactionMessages: number;
+  /** Consumer `isolation.level`. */
+  isolationLevel: IsolationLevel;
 }
 
 /** Every setting of a Kafka run: the clients' and the consumer application's. */
 export type KafkaSettings = KafkaClientSettings & ApplicationSettings;
 
 /** Settings derived from the rest of the config when not given (their spec says how), so no preset sets them. */
-export type DerivedKafkaSetting = 'initialRebalanceDelayMs';
+export type DerivedKafkaSetting = 'initialRebalanceDelayMs' | 'transactions' | 'transactionMessages' | 'isolationLevel';
 
 export const KAFKA_SETTINGS: readonly SettingSpec[] = specsOf<KafkaClientSettings>('settings', {
   acks: { component: 'producer', flag: 'acks', realName: 'acks', kind: { type: 'acks' }, doc: 'how many replicas must have a record before the producer hears "stored": 0 (none, no answer), 1 (the leader), all (every in-sync replica)' },
@@ -100,6 +112,30 @@ export const KAFKA_SETTINGS: readonly SettingSpec[] = specsOf<KafkaClientSetting
     // Kafka's default is 3 s; scaled like the other times. With one member per group there is nobody to wait for.
     default: { text: '3 ms when groups have several members, else 0', derive: (groups) => ((groups.topology.consumers as number) > 1 ? 3 : 0) },
   },
+  transactions: {
+    component: 'producer',
+    flag: 'transactions',
+    realName: 'transactional.id (set)',
+    kind: { type: 'bool' },
+    doc: 'consume-transform-produce with Kafka transactions: each producer reads its input topic and writes records and input offsets atomically (initTransactions fences zombies); needs --idempotence true',
+    default: { text: 'false', derive: () => false },
+  },
+  transactionMessages: {
+    component: 'producer',
+    flag: 'transaction-messages',
+    realName: 'records per transaction (beginTransaction .. commitTransaction)',
+    kind: { type: 'int', min: 1, max: 1000 },
+    doc: 'input records the transform stage processes in one transaction (with --transactions true)',
+    default: { text: '3', derive: () => 3 },
+  },
+  isolationLevel: {
+    component: 'consumer',
+    flag: 'isolation-level',
+    realName: 'isolation.level',
+    kind: { type: 'enum', values: ISOLATION_LEVELS },
+    doc: 'read_committed: read up to the last stable offset, skipping aborted records; read_uncommitted (Kafka\'s default): everything up to the high watermark',
+    default: { text: 'read_uncommitted', derive: () => 'read_uncommitted' },
+  },
   commit: { component: 'consumer', flag: 'commit', realName: 'offset commit strategy (enable.auto.commit, commit before/after processing, offsets in the DB)', kind: { type: 'enum', values: COMMIT_STRATEGIES }, doc: 'when the consumer commits its offsets: before processing, after processing, auto (enable.auto.commit), or in the DB transaction of the effect' },
   autoCommitIntervalMs: { component: 'consumer', flag: 'auto-commit-interval-ms', realName: 'auto.commit.interval.ms', kind: { type: 'number', min: 0.1, max: 60_000 }, doc: 'background commit interval (with --commit auto)' },
   maxPollRecords: { component: 'consumer', flag: 'max-poll-records', realName: 'max.poll.records', kind: { type: 'int', min: 1, max: 10_000 }, doc: 'records one poll hands to the application' },
@@ -115,4 +151,6 @@ export const KAFKA_SETTINGS: readonly SettingSpec[] = specsOf<KafkaClientSetting
 export function checkKafkaCombinations(settings: KafkaSettings): void {
   if (settings.enableIdempotence && settings.acks !== 'all') throw new ConfigError('enableIdempotence', true, `false unless acks=all (acks is ${String(settings.acks)})`);
   if (settings.enableIdempotence && settings.maxInFlight > 5) throw new ConfigError('maxInFlight', settings.maxInFlight, 'at most 5 with enableIdempotence');
+  // KafkaProducer: "Cannot set a transactional.id without also enabling idempotence."
+  if (settings.transactions && !settings.enableIdempotence) throw new ConfigError('transactions', true, 'false unless idempotence is on (Kafka: cannot set a transactional.id without also enabling idempotence)');
 }
