@@ -98,6 +98,11 @@ const BAD_INPUTS: [string[], string][] = [
   // conflicting settings (the combinations Kafka itself refuses)
   [['--idempotence', 'true', '--acks', '1'], 'invalid --idempotence true: expected false unless acks=all (acks is 1)'],
   [['--mode', 'exactly-once', '--acks', '0'], 'invalid --idempotence true: expected false unless acks=all (acks is 0)'],
+  // Kafka transactions: a transactional.id needs idempotence (KafkaProducer refuses it otherwise)
+  [['--transactions', 'true'], 'invalid --transactions true: expected false unless idempotence is on (Kafka: cannot set a transactional.id without also enabling idempotence)'],
+  [['--transactions', 'yes'], 'invalid --transactions "yes"'],
+  [['--transaction-messages', '0'], 'invalid --transaction-messages "0": expected an integer from 1 to 1000'],
+  [['--isolation-level', 'read-committed'], 'invalid --isolation-level "read-committed": expected one of read_uncommitted, read_committed'],
   [['--mode', 'exactly-once', '--max-in-flight', '6'], 'invalid --max-in-flight 6: expected at most 5 with enableIdempotence'],
   [['--min-insync-replicas', '4'], 'invalid --min-insync-replicas 4: expected an integer from 1 to 3'],
   [['--min-insync-replicas', '3', '--replication-factor', '2'], 'invalid --min-insync-replicas 3: expected an integer from 1 to 2'],
