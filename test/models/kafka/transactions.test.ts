@@ -178,7 +178,8 @@ describe('bad inputs', () => {
   it('refuses a transactional producer without idempotence, with Kafka\'s reason', () => {
     expect(() => resolveConfig({ mode: 'at-least-once', seed: 1, settings: { transactions: true } })).toThrow(ConfigError);
     expect(() => resolveConfig({ mode: 'at-least-once', seed: 1, settings: { transactions: true } })).toThrow(/cannot set a transactional.id without also enabling idempotence/);
-    expect(() => resolveConfig({ mode: 'at-most-once', seed: 1, settings: { transactions: true, enableIdempotence: true } })).toThrow(/acks=all/);
+    // at-most-once's acks=0 (and retries=0) are refused for the idempotent producer a transaction needs.
+    expect(() => resolveConfig({ mode: 'at-most-once', seed: 1, settings: { transactions: true, enableIdempotence: true } })).toThrow(/acks|retries/);
   });
 
   it('refuses bad isolation levels, transaction sizes and transaction fault fields', () => {
