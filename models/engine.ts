@@ -16,7 +16,7 @@ import type { Deployment, ModelProtocol } from './family.js';
 import type { HandlerModule } from './handler/contract.js';
 import { judgeHandlerInvariants } from './handler/invariants.js';
 import type { HandlerInvariantResult } from './handler/invariants.js';
-import type { Observations } from './observations.js';
+import type { Observations, TransactionStats } from './observations.js';
 import { FAULT_PRESETS, countByKind } from './faults/catalog.js';
 import type { Fault, FaultKind, FaultPlan, FaultRates, FaultSource } from './faults/catalog.js';
 import { FaultInjector } from './faults/injector.js';
@@ -52,6 +52,10 @@ export interface SimulationResult {
     lag: Lag;
     /** Messages a partition log holds more than once at the end (a retry appended them again), with witnesses. */
     logDuplicates: LogDuplicates;
+    /** Effects applied from records of aborted transactions (0 without transactions). */
+    abortedApplied: number;
+    /** With transactions only: committed, aborted, and messages the committed output holds twice. */
+    transactions?: TransactionStats;
   };
   /** The faults actually injected, in order, as a replayable plan. */
   injected: FaultPlan;
@@ -229,7 +233,7 @@ function judgeRun(config: SimulationConfig, source: FaultSource, { topology, wor
     workload,
     outcome: run.outcome,
     topology,
-    stats: { events: run.events, virtualTimeMs: run.virtualTimeUs / 1000, traceRecords: records.length, appliedByConsumer, lag: worstLag(lags), logDuplicates: checkLogDuplicates(workload, records, observed.logDuplicates ?? []) },
+    stats: { events: run.events, virtualTimeMs: run.virtualTimeUs / 1000, traceRecords: records.length, appliedByConsumer, lag: worstLag(lags), logDuplicates: checkLogDuplicates(workload, records, observed.logDuplicates ?? []), abortedApplied: observed.abortedApplied ?? 0, ...(observed.transactions !== undefined ? { transactions: observed.transactions } : {}) },
     injected: { version: 1, faults: injector.injected },
     unusedPlanFaults: injector.unused(),
     faultCounts: countByKind(injector.injected),

@@ -16,6 +16,13 @@ export interface LogCopies {
   readonly offsets: readonly number[];
 }
 
+export interface TransactionStats {
+  readonly committed: number;
+  readonly aborted: number;
+  /** Messages written more than once by committed transactions: 0 is exactly-once inside Kafka. */
+  readonly committedDuplicates: number;
+}
+
 export interface Observations {
   /** The effects the DB applied, in commit order. */
   effects: readonly AppliedEffect[];
@@ -29,6 +36,10 @@ export interface Observations {
   groups: readonly string[];
   /** Messages a partition log holds more than once at the end (a family without such logs leaves it out). */
   logDuplicates?: readonly LogCopies[];
+  /** Effects applied from records of aborted transactions (0 without transactions). */
+  abortedApplied?: number;
+  /** With transactions: how many committed and aborted, and messages the committed output holds more than once. */
+  transactions?: TransactionStats;
   /** With a team's handler: its tables at the end of the run (what its own invariants read). */
   finalDb?: FinalDb;
 }

@@ -81,7 +81,7 @@ export type CheckOutcome = CheckNotFound | CheckFound;
 /** The plans a search generates, as fast-check draws them for the property. */
 function searchArbitrary(options: Pick<CheckOptions, 'config' | 'plans'>): fc.Arbitrary<FaultPlan> {
   const { config } = options;
-  return faultPlanArb({ ...options.plans, workload: config.workload, topology: config.topology, faultyPhaseMs: options.plans?.faultyPhaseMs ?? config.timing.faultyPhaseMs });
+  return faultPlanArb({ transactions: config.settings.transactions, ...options.plans, workload: config.workload, topology: config.topology, faultyPhaseMs: options.plans?.faultyPhaseMs ?? config.timing.faultyPhaseMs });
 }
 
 /**

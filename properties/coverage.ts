@@ -40,6 +40,13 @@ export const DANGEROUS_WINDOWS: readonly DangerousWindow[] = [
   { id: 'commit-lost', words: 'an offset commit lost', matches: (fault) => fault.kind === 'commit-lost' },
   { id: 'processing-error', words: 'the business logic throwing on a message', matches: (fault) => fault.kind === 'processing-error' },
   { id: 'partition', words: 'a link cut for a window of time', matches: (fault) => fault.kind === 'partition' },
+  // Kafka transactions (--transactions true only).
+  { id: 'transaction-abort', words: 'the application aborting a transaction', matches: (fault) => fault.kind === 'transaction-abort' },
+  { id: 'producer-crash-before-commit', words: "producer crash with a transaction's records appended, before EndTxn", matches: (fault) => fault.kind === 'producer-crash' && fault.point === 'before-commit' },
+  { id: 'producer-crash-after-commit', words: 'producer crash after sending EndTxn, before its answer', matches: (fault) => fault.kind === 'producer-crash' && fault.point === 'after-commit' },
+  { id: 'end-txn-response-lost', words: "the coordinator's EndTxn answer lost", matches: (fault) => fault.kind === 'end-txn-response-lost' },
+  { id: 'transaction-coordinator-failover', words: 'the transaction coordinator failing over between prepare and markers', matches: (fault) => fault.kind === 'transaction-coordinator-failover' },
+  { id: 'zombie-producer', words: 'a zombie producer instance fenced at its commit', matches: (fault) => fault.kind === 'zombie-producer' },
 ];
 
 /** One window's figures: distinct decision points reached and faulted, and the runs that faulted it. */

@@ -10,9 +10,9 @@ import type { Arbitrary } from 'fast-check';
 import { DEFAULT_TOPOLOGY, DEFAULT_WORKLOAD, defaultTiming } from '../models/config.js';
 import type { TopologySettings, WorkloadSettings } from '../models/config.js';
 import { buildTopology } from '../models/topology.js';
-import { FAULT_KINDS, describeFault, faultKey, specOf } from '../models/faults/catalog.js';
+import { FAULT_KINDS, describeFault, faultKey, kindsFor, specOf } from '../models/faults/catalog.js';
 import type { Fault, FaultKind, FaultPlan } from '../models/faults/catalog.js';
-import { CONSUMER_CRASH_POINTS, LINK_NAMES, PRODUCER_CRASH_POINTS } from '../models/faults/common.js';
+import { CONSUMER_CRASH_POINTS, LINK_NAMES, PRODUCER_CRASH_POINTS, TRANSACTION_CRASH_POINTS } from '../models/faults/common.js';
 import type { ConsumerCrashPoint, LinkName, ProducerCrashPoint } from '../models/faults/common.js';
 import { FAULT_ACTORS } from '../models/faults/spec.js';
 import type { FaultActor } from '../models/faults/spec.js';
@@ -26,13 +26,18 @@ export const ACTOR_OF_KIND: Record<FaultKind, FaultActor> = Object.fromEntries(F
 export interface FaultPlanConstraints {
   /** Most faults in one plan. Default 4. */
   maxFaults?: number;
-  /** Fault kinds to draw from. Default: every kind (FAULT_KINDS). */
+  /** Fault kinds to draw from. Default: every kind (FAULT_KINDS), the transaction kinds only with `transactions`. */
   kinds?: readonly FaultKind[];
+  /**
+   * The plans are for a `--transactions true` world: the transaction fault kinds and the producer's commit crash
+   * points are drawn too (they have no decision point elsewhere). Default false.
+   */
+  transactions?: boolean;
   /** Only kinds that strike these actors (see ACTOR_OF_KIND); combined with `kinds`. Default: every actor. */
   actors?: readonly FaultActor[];
   /** Where consumer crashes may happen. Default: every point. */
   consumerCrashPoints?: readonly ConsumerCrashPoint[];
-  /** Where producer crashes may happen. Default: every point. */
+  /** Where producer crashes may happen. Default: every point (the commit points only with `transactions`). */
   producerCrashPoints?: readonly ProducerCrashPoint[];
   /** Links partition windows may cut. Default: every link. */
   links?: readonly LinkName[];
@@ -87,7 +92,8 @@ function requireInteger(name: string, value: number, min: number, max: number): 
 /** Fill in defaults and validate: throws RangeError naming the bad constraint. */
 export function resolvePlanConstraints(constraints: FaultPlanConstraints = {}): ResolvedPlanConstraints {
   const workload = { ...DEFAULT_WORKLOAD, ...constraints.workload };
-  const kinds = requireSubset('kinds', constraints.kinds, FAULT_KINDS);
+  const transactional = constraints.transactions === true;
+  const kinds = constraints.kinds === undefined ? kindsFor(transactional) : requireSubset('kinds', constraints.kinds, FAULT_KINDS);
   const actors = requireSubset('actors', constraints.actors, FAULT_ACTORS);
   // Keep FAULT_KINDS' order whatever order the caller gave: it is the simplest-first order cross-shrinking uses.
   const chosen = FAULT_KINDS.filter((kind) => kinds.includes(kind) && actors.includes(ACTOR_OF_KIND[kind]));
@@ -103,7 +109,8 @@ export function resolvePlanConstraints(constraints: FaultPlanConstraints = {}): 
     maxFaults: requireInteger('maxFaults', constraints.maxFaults ?? 4, 0, 1000),
     kinds: chosen,
     consumerCrashPoints: requireSubset('consumerCrashPoints', constraints.consumerCrashPoints, CONSUMER_CRASH_POINTS),
-    producerCrashPoints: requireSubset('producerCrashPoints', constraints.producerCrashPoints, PRODUCER_CRASH_POINTS),
+    producerCrashPoints:
+      constraints.producerCrashPoints === undefined ? (transactional ? [...PRODUCER_CRASH_POINTS, ...TRANSACTION_CRASH_POINTS] : PRODUCER_CRASH_POINTS) : requireSubset('producerCrashPoints', constraints.producerCrashPoints, [...PRODUCER_CRASH_POINTS, ...TRANSACTION_CRASH_POINTS]),
     links: requireSubset('links', constraints.links, LINK_NAMES),
     messages: requireInteger('workload.messages', workload.messages, 1, 100_000),
     partitions: requireInteger('workload.partitions', workload.partitions, 1, 64),

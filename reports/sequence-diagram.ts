@@ -187,6 +187,22 @@ const RENDERERS: { readonly [K in TraceKind]: Renderer<K> } = {
   'replica-restarted': (drawer, record) => drawer.local(drawer.broker(record, record.replica), record, `replica ${record.replica} restarts${record.inSync ? '' : ', out of sync'}`),
   'dlt-append': (drawer, record) => drawer.local(drawer.broker(record), record, `${record.msg} parked in ${record.topic} (offset ${record.offset})`),
   truncated: (drawer, record) => drawer.local(drawer.broker(record, record.replica), record, `replica ${record.replica} truncates ${record.msgs.join(', ')} from offset ${record.fromOffset}`),
+  // Kafka transactions: the transactional producer's steps and the transaction coordinator's.
+  'txn-init-sent': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `initTransactions (${record.replacement ? 'a new instance takes over' : `attempt ${record.attempt}`})`),
+  'txn-initialized': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `producer id ${record.pid}, epoch ${record.epoch}: resume the input at offset ${record.inputOffset}`),
+  'txn-begin': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `beginTransaction ${record.txn}: ${record.msgs.join(', ')}`),
+  'end-txn-sent': (drawer, record) => drawer.arrow(drawer.at(record.actor, record), drawer.broker(record), '->>', record, `EndTxn ${record.marker} transaction ${record.txn} (attempt ${record.attempt}), input offset ${record.inputOffset}`),
+  'end-txn-error': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `EndTxn for transaction ${record.txn} (attempt ${record.attempt}): ${record.error}, retry`),
+  'txn-committed': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `transaction ${record.txn} committed: ${record.msgs.join(', ')}`),
+  'txn-aborted': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `transaction ${record.txn} aborted (${record.reason}): ${record.msgs.join(', ')} rewound`, { fault: true }),
+  'producer-fenced': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `epoch ${record.epoch} fenced on ${record.call}: ProducerFencedException, the zombie closes`, { fault: true }),
+  'producer-id-initialized': (drawer, record) =>
+    drawer.local(drawer.broker(record), record, `${record.transactionalId}: epoch ${record.epoch}${record.abortedOpen ? ', open transaction aborted' : ''}, input offset ${record.inputOffset}`),
+  'end-txn-refused': (drawer, record) => drawer.local(drawer.broker(record), record, `refuse EndTxn from epoch ${record.epoch} (current ${record.currentEpoch}): ${record.error}`),
+  'txn-coordinator-failed': (drawer, record) => drawer.local(drawer.broker(record), record, `transaction coordinator FAILS with transaction ${record.txn} prepared (${record.marker})`, { fault: true, style: '-x' }),
+  'txn-coordinator-loaded': (drawer, record) => drawer.local(drawer.broker(record), record, `new transaction coordinator loaded the log: ${record.prepared} prepared to complete`),
+  'txn-completed': (drawer, record) => drawer.local(drawer.broker(record), record, `${record.marker} transaction ${record.txn < 0 ? '(open)' : record.txn} on partitions ${record.partitions.join(', ') || 'none'}`),
+  'txn-marker': (drawer, record) => drawer.local(drawer.broker(record), record, `${record.marker} marker on partition ${record.partition}: last stable offset ${record.lastStableOffset}`),
   // The Kafka consumer client.
   resumed: (drawer, record) => {
     const from: Participant = record.from === 'db' ? 'D' : drawer.broker(record);

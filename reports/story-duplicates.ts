@@ -9,6 +9,7 @@ import type { EventOf } from '../models/events.js';
 import { crashMoment } from './fault-words.js';
 import { timesWord, trimNumber } from './format.js';
 import { attemptFate, resendReason } from './story-producer.js';
+import { abortedCopy } from './story-transactions.js';
 import { Citations } from './story-types.js';
 import type { Story } from './story-types.js';
 import type { Fault } from '../models/faults/catalog.js';
@@ -42,7 +43,7 @@ export function duplicateStory(facts: TraceFacts, msg: string): Story | undefine
     const [earlier, later] = [applications[index - 1], applications[index]];
     cite.add(earlier.commit, later.commit);
     let cause: { text: string; mechanism: string } | undefined;
-    if (later.offset !== earlier.offset) cause = logDuplicate(facts, cite, msg, earlier, later);
+    if (later.offset !== earlier.offset) cause = abortedCopy(facts, cite, msg, earlier.commit, later.commit) ?? logDuplicate(facts, cite, msg, earlier, later);
     else if (later.delivery !== earlier.delivery) cause = redelivery(facts, cite, msg, earlier, later);
     else cause = rewrite(facts, cite, msg, earlier, later);
     causes.push(cause.text);

@@ -31,6 +31,8 @@ export interface Scenario {
 
 const plan = (...faults: FaultPlan['faults']): FaultPlan => ({ version: 1, faults });
 const allHold = { loss: 'holds', duplicates: 'holds', order: 'holds' } as const;
+/** A transactional producer as Kafka accepts one in every mode: idempotent, so acks=all and retries. */
+const TRANSACTIONAL = { transactions: true, enableIdempotence: true, acks: 'all', retries: 100 } as const;
 
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -210,6 +212,52 @@ export const SCENARIOS: readonly Scenario[] = [
       'at-most-once': { loss: 'breaks', duplicates: 'holds', order: 'holds', liveness: 'breaks', parked: 'none' },
       'at-least-once': { loss: 'breaks', duplicates: 'holds', order: 'holds', liveness: 'breaks', parked: 'none' },
       'exactly-once': { loss: 'breaks', duplicates: 'holds', order: 'holds', liveness: 'breaks', parked: 'none' },
+    },
+  },
+  {
+    name: 'kafka-eos-read-process-write',
+    summary: 'consume-transform-produce with Kafka transactions and read_committed: an aborted transaction, a crash before EndTxn, a zombie and a coordinator failover, and still every record once',
+    mechanism:
+      'exactly-once inside Kafka: the stage writes its output records and its input offsets in one transaction; an abort or a crash rewinds it to the committed input offset, initTransactions fences the zombie, and read_committed consumers never see the aborted copies',
+    workload: { messages: 9, keys: 3, partitions: 2 },
+    settings: { ...TRANSACTIONAL, isolationLevel: 'read_committed' },
+    // Long enough for the last transaction's window to come before healing, after the crash's restart delay.
+    timing: { faultyPhaseMs: 120 },
+    faults: plan(
+      { kind: 'transaction-abort', message: 'm2' },
+      { kind: 'producer-crash', message: 'm6', point: 'before-commit' },
+      { kind: 'zombie-producer', message: 'm9' },
+      { kind: 'transaction-coordinator-failover', message: 'm3' },
+    ),
+    expected: { 'at-most-once': allHold, 'at-least-once': allHold, 'exactly-once': allHold },
+  },
+  {
+    name: 'kafka-aborted-transaction',
+    summary: 'the transform stage aborts the transaction holding m2 after writing m1 and m2; a read_uncommitted consumer applies the aborted copies (add --isolation-level read_committed and it never sees them)',
+    mechanism:
+      "an aborted transaction's records stay in the log, followed by an ABORT marker; read_uncommitted reads up to the high watermark, aborted records included (stats.abortedApplied), and the rewritten copies make duplicates; read_committed reads up to the last stable offset and drops aborted records",
+    workload: { messages: 6, keys: 2, partitions: 1 },
+    settings: { ...TRANSACTIONAL, isolationLevel: 'read_uncommitted' },
+    faults: plan({ kind: 'transaction-abort', message: 'm2' }),
+    expected: {
+      'at-most-once': { loss: 'holds', duplicates: 'breaks', order: 'holds' },
+      'at-least-once': { loss: 'holds', duplicates: 'breaks', order: 'holds' },
+      // The dedup key in the DB transaction hides the second copy; the aborted one was still applied.
+      'exactly-once': allHold,
+    },
+  },
+  {
+    name: 'kafka-eos-db-sink-duplicates',
+    summary: 'Kafka transactions end to end with read_committed, but the downstream consumer writes to the DB without dedup and commits after processing; it crashes after the DB commit of m3',
+    mechanism:
+      'exactly-once inside Kafka (stats.transactions.committedDuplicates is 0) does not reach a DB: the sink is outside the transaction, so the crash between the DB commit and the offset commit re-delivers m3 and a non-idempotent write applies it twice; storing the offset or a dedup key in the DB transaction closes the gap',
+    workload: { messages: 6, keys: 2, partitions: 1 },
+    settings: { ...TRANSACTIONAL, isolationLevel: 'read_committed', commit: 'after-process', dedup: 'none' },
+    faults: plan({ kind: 'consumer-crash', message: 'm3', delivery: 1, point: 'after-db-commit' }),
+    expected: {
+      'at-most-once': { loss: 'holds', duplicates: 'breaks', order: 'holds' },
+      'at-least-once': { loss: 'holds', duplicates: 'breaks', order: 'holds' },
+      'exactly-once': { loss: 'holds', duplicates: 'breaks', order: 'holds' },
     },
   },
 ];

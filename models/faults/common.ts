@@ -12,8 +12,12 @@ export const LINK_NAMES: readonly LinkName[] = ['producer-broker', 'consumer-bro
 
 export type ConsumerCrashPoint = 'after-fetch' | 'mid-process' | 'after-db-commit';
 export const CONSUMER_CRASH_POINTS: readonly ConsumerCrashPoint[] = ['after-fetch', 'mid-process', 'after-db-commit'];
-export type ProducerCrashPoint = 'after-handover' | 'after-send';
+/** before-commit and after-commit exist in transactional worlds only (`--transactions true`). */
+export type ProducerCrashPoint = 'after-handover' | 'after-send' | 'before-commit' | 'after-commit';
+/** The points every producer has (what plan searches draw by default). */
 export const PRODUCER_CRASH_POINTS: readonly ProducerCrashPoint[] = ['after-handover', 'after-send'];
+/** The points of a transactional producer's commit: its records appended and EndTxn not sent; EndTxn sent, not answered. */
+export const TRANSACTION_CRASH_POINTS: readonly ProducerCrashPoint[] = ['before-commit', 'after-commit'];
 
 export type CommonFault =
   /**
@@ -154,7 +158,11 @@ export const CONSUMER_CRASH: FaultSpec<Of<'consumer-crash'>> = {
         ),
 };
 
-const producerCrashMoment = (fault: Of<'producer-crash'>): string => (fault.point === 'after-send' ? `right after sending ${fault.message}` : `right after being handed ${fault.message}`);
+const producerCrashMoment = (fault: Of<'producer-crash'>): string => {
+  if (fault.point === 'before-commit') return `with the transaction ending at ${fault.message} appended, before sending EndTxn`;
+  if (fault.point === 'after-commit') return `right after sending EndTxn (commit) for the transaction ending at ${fault.message}, before its answer`;
+  return fault.point === 'after-send' ? `right after sending ${fault.message}` : `right after being handed ${fault.message}`;
+};
 
 const deliveriesCheck = (value: unknown): string | undefined => (value === 'always' ? undefined : integerAtLeast(1)(value) === undefined ? undefined : 'must be an integer >= 1 (the first n deliveries fail) or "always" (a poison message)');
 
@@ -190,10 +198,10 @@ export const PRODUCER_CRASH: FaultSpec<Of<'producer-crash'>> = {
   kind: 'producer-crash',
   strikes: 'producer',
   rate: 'producer-crash',
-  summary: 'the producer crashes right after being handed a message, or right after first sending it',
+  summary: 'the producer crashes right after being handed a message, or right after first sending it; with --transactions true also before-commit (its transaction appended, EndTxn not sent) or after-commit (EndTxn sent, not answered)',
   example: { kind: 'producer-crash', message: 'm3', point: 'after-send' },
-  fields: { message: messageId, point: oneOf(PRODUCER_CRASH_POINTS) },
-  describe: (fault) => `the producer crashes right after ${fault.point === 'after-send' ? 'sending' : 'being handed'} ${fault.message}`,
+  fields: { message: messageId, point: oneOf([...PRODUCER_CRASH_POINTS, ...TRANSACTION_CRASH_POINTS]) },
+  describe: (fault) => `the producer crashes ${producerCrashMoment(fault)}`,
   moment: producerCrashMoment,
   drawing: (fault) => ({ note: 'producer', text: `CRASH ${producerCrashMoment(fault)}` }),
   arbitrary: (fc, space) =>

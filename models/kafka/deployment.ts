@@ -16,13 +16,17 @@ import { FIRST_INSTANCE, groupOf } from '../topology.js';
 import { Broker } from './broker/broker.js';
 import { KafkaConsumer } from './consumer/consumer.js';
 import { Producer } from './producer.js';
+import { TransactionalProducer } from './transactional-producer.js';
 import type { KafkaMessage } from './protocol.js';
+import type { WorkloadMessage } from '../workload.js';
 
 export const BROKER = 'broker';
 export const DB = 'db';
 
 export function deployKafka({ config, topology, world, env, workload }: DeployInput): Deployment {
-  const producers = topology.producers.map((id, index) => new Producer(id, BROKER, env, workload.filter((message) => message.producer === id), index, topology.producers.length));
+  const shareOf = (id: string): WorkloadMessage[] => workload.filter((message) => message.producer === id);
+  // With transactions each producer is a consume-transform-produce stage reading its share as its input topic.
+  const producers = topology.producers.map((id, index) => (config.settings.transactions ? new TransactionalProducer(id, BROKER, env, shareOf(id)) : new Producer(id, BROKER, env, shareOf(id), index, topology.producers.length)));
   const broker = new Broker(BROKER, env, topology.groups.map((group) => group.name));
   const ledgers = new Map(topology.groups.map((group) => [group.name, new GroupLedger(group.name)]));
   const consumers = topology.consumers.map((id) => new KafkaConsumer(id, BROKER, DB, env, ledgers.get(groupOf(id)) as GroupLedger));
@@ -74,7 +78,9 @@ export function deployKafka({ config, topology, world, env, workload }: DeployIn
       const handedAtUs = new Array<number>(workload.length).fill(-1);
       for (const producer of producers) producer.handedAtUs.forEach((time, index) => (handedAtUs[index] = time));
       const parked = broker.deadLetters.map((record) => ({ msgId: record.msgId, group: record.group, t: record.t }));
-      return { effects: db.effects, acknowledged, handedAtUs, parked, groups: topology.groups.map((group) => group.name), logDuplicates: broker.logDuplicates(), ...(env.handler !== undefined ? { finalDb: db.handlerTables } : {}) };
+      // Effects of records whose transaction was aborted (read_uncommitted shows them; read_committed must not).
+      const abortedApplied = config.settings.transactions ? db.effects.filter((effect) => broker.isAbortedRecord(effect.partition, effect.offset)).length : 0;
+      return { effects: db.effects, acknowledged, handedAtUs, parked, groups: topology.groups.map((group) => group.name), logDuplicates: broker.logDuplicates(), abortedApplied, ...(config.settings.transactions ? { transactions: broker.transactionStats() } : {}), ...(env.handler !== undefined ? { finalDb: db.handlerTables } : {}) };
     },
   };
 }
@@ -109,6 +115,9 @@ function networkFault(injector: FaultInjector, from: string, to: string, message
     case 'commit':
       if (!injector.draw('commit-lost', phase)) return undefined;
       return injector.inject(onConsumer({ kind: 'commit-lost', partition: message.partition, offset: message.offset, attempt: message.attempt }, from));
+    case 'end-txn-response':
+      if (message.error !== undefined || !injector.draw('end-txn-response-lost', phase)) return undefined;
+      return injector.inject({ kind: 'end-txn-response-lost', message: message.lastMsgId });
     case 'db-reply':
       if (message.result !== 'committed' || !injector.draw('db-reply-lost', phase)) return undefined;
       return injector.inject(onConsumer({ kind: 'db-reply-lost', message: message.msgId, attempt: message.attempt }, to));

@@ -2,7 +2,7 @@
  * What the Kafka family's actors write into the trace, as one typed union per actor. Field order is part of the
  * trace's bytes (the hash is over the JSON lines), so every record is built whole, in the order written here.
  */
-import type { CommitError, ProduceError } from './protocol.js';
+import type { CommitError, EndTxnError, ProduceError, TxnMarker } from './protocol.js';
 
 interface At {
   readonly t: number;
@@ -78,4 +78,28 @@ export type ConsumerClientEvent = At &
     | { readonly kind: 'dead-lettered'; readonly msg: string; readonly partition: number; readonly offset: number; readonly topic: string }
   );
 
-export type KafkaEvent = ProducerEvent | BrokerEvent | CoordinatorEvent | ConsumerClientEvent;
+/**
+ * Transactions (Kafka 3.x, KIP-98): the transactional producer's steps, the transaction coordinator's, and the
+ * markers the partitions' leaders write. `txn` is the producer's transaction number (-1: one the coordinator
+ * aborted for a new instance without knowing its number).
+ */
+export type TransactionEvent = At &
+  (
+    | { readonly kind: 'txn-init-sent'; readonly transactionalId: string; readonly attempt: number; readonly replacement: boolean }
+    | { readonly kind: 'txn-initialized'; readonly pid: number; readonly epoch: number; readonly inputOffset: number }
+    | { readonly kind: 'txn-begin'; readonly txn: number; readonly epoch: number; readonly msgs: readonly string[] }
+    | { readonly kind: 'end-txn-sent'; readonly txn: number; readonly marker: TxnMarker; readonly attempt: number; readonly inputOffset: number }
+    | { readonly kind: 'end-txn-error'; readonly txn: number; readonly attempt: number; readonly error: EndTxnError | 'timeout' }
+    | { readonly kind: 'txn-committed'; readonly txn: number; readonly msgs: readonly string[] }
+    | { readonly kind: 'txn-aborted'; readonly txn: number; readonly msgs: readonly string[]; readonly reason: 'application' | 'send-failed' | 'fenced' }
+    /** The instance's epoch is stale: another instance with its transactional id took over (ProducerFencedException). */
+    | { readonly kind: 'producer-fenced'; readonly epoch: number; readonly call: 'produce' | 'end-txn' }
+    | { readonly kind: 'producer-id-initialized'; readonly transactionalId: string; readonly pid: number; readonly epoch: number; readonly inputOffset: number; readonly abortedOpen: boolean }
+    | { readonly kind: 'end-txn-refused'; readonly transactionalId: string; readonly txn: number; readonly epoch: number; readonly currentEpoch: number; readonly error: EndTxnError }
+    | { readonly kind: 'txn-coordinator-failed'; readonly transactionalId: string; readonly txn: number; readonly marker: TxnMarker }
+    | { readonly kind: 'txn-coordinator-loaded'; readonly prepared: number }
+    | { readonly kind: 'txn-completed'; readonly transactionalId: string; readonly txn: number; readonly marker: TxnMarker; readonly partitions: readonly number[]; readonly inputOffset: number }
+    | { readonly kind: 'txn-marker'; readonly partition: number; readonly pid: number; readonly marker: TxnMarker; readonly lastStableOffset: number }
+  );
+
+export type KafkaEvent = ProducerEvent | BrokerEvent | CoordinatorEvent | ConsumerClientEvent | TransactionEvent;

@@ -10,7 +10,7 @@ export const KAFKA: Family = {
   summary: 'Apache Kafka (3.x semantics): replicated partition logs, acks, idempotent producer, consumer offsets',
   settings: [...KAFKA_SETTINGS, ...APPLICATION_SETTINGS],
   modes: KAFKA_MODES,
-  faultKinds: ['request-lost', 'ack-lost', 'request-delayed', 'fetch-duplicated', 'fetch-lost', 'commit-lost', 'db-reply-lost', 'partition', 'consumer-crash', 'producer-crash', 'leader-failover', 'processing-error'],
+  faultKinds: ['request-lost', 'ack-lost', 'request-delayed', 'fetch-duplicated', 'fetch-lost', 'commit-lost', 'db-reply-lost', 'partition', 'consumer-crash', 'producer-crash', 'leader-failover', 'processing-error', 'transaction-abort', 'end-txn-response-lost', 'transaction-coordinator-failover', 'zombie-producer'],
   checkCombinations: checkKafkaCombinations,
   deploy: deployKafka,
 };

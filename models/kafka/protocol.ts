@@ -17,18 +17,37 @@ export interface LogRecord {
   /** Per-partition sequence number (idempotence), -1 without idempotence. */
   seq: number;
   attempt: number;
+  /** A transactional producer's epoch (its records belong to the producer id's open transaction); absent otherwise. */
+  epoch?: number;
 }
 
-export type ProduceError = 'NOT_LEADER_OR_FOLLOWER' | 'NOT_ENOUGH_REPLICAS' | 'OUT_OF_ORDER_SEQUENCE_NUMBER';
+/** PRODUCER_FENCED: the producer's epoch is older than its transactional id's (a zombie; the client throws ProducerFencedException). */
+export type ProduceError = 'NOT_LEADER_OR_FOLLOWER' | 'NOT_ENOUGH_REPLICAS' | 'OUT_OF_ORDER_SEQUENCE_NUMBER' | 'PRODUCER_FENCED';
+
+/** Why the transaction coordinator refuses EndTxn: a fenced epoch, or it is failing over (the client retries). */
+export type EndTxnError = 'PRODUCER_FENCED' | 'NOT_COORDINATOR';
+
+/** A transaction's end: COMMIT or ABORT, the control marker the coordinator writes to each of its partitions. */
+export type TxnMarker = 'COMMIT' | 'ABORT';
 
 /** Why the group coordinator refuses a member's offset commit (the client throws CommitFailedException). */
 export type CommitError = 'ILLEGAL_GENERATION' | 'UNKNOWN_MEMBER_ID';
 
 export type KafkaMessage =
-  | { type: 'produce'; msgId: string; index: number; key: string; partition: number; attempt: number; waitForAck: boolean; pid: number; seq: number }
+  | { type: 'produce'; msgId: string; index: number; key: string; partition: number; attempt: number; waitForAck: boolean; pid: number; seq: number; epoch?: number }
   | { type: 'produce-response'; msgId: string; index: number; partition: number; attempt: number; error?: ProduceError; offset?: number }
-  | { type: 'fetch'; partition: number; fromOffset: number; attempt: number; maxRecords: number }
-  | { type: 'fetch-response'; partition: number; fromOffset: number; attempt: number; records: LogRecord[]; error?: ProduceError }
+  | { type: 'fetch'; partition: number; fromOffset: number; attempt: number; maxRecords: number; readCommitted?: boolean }
+  /** `aborted`: read_committed only, the offsets among `records` that aborted transactions wrote (the client drops them). */
+  | { type: 'fetch-response'; partition: number; fromOffset: number; attempt: number; records: LogRecord[]; error?: ProduceError; aborted?: readonly number[] }
+  /**
+   * InitProducerId for a transactional id, with the committed offset of its input (OffsetFetch of the transform
+   * stage's consumer) in the same round trip. `replacement`: sent on behalf of a new instance taking over.
+   */
+  | { type: 'init-producer-id'; transactionalId: string; attempt: number; replacement: boolean }
+  | { type: 'init-producer-id-response'; attempt: number; pid: number; epoch: number; inputOffset: number; replacement: boolean }
+  /** EndTxn, with the input offsets of sendOffsetsToTransaction (committed with the transaction, dropped on abort). */
+  | { type: 'end-txn'; transactionalId: string; pid: number; epoch: number; marker: TxnMarker; inputOffset: number; txn: number; attempt: number; lastMsgId: string }
+  | { type: 'end-txn-response'; txn: number; marker: TxnMarker; attempt: number; epoch: number; lastMsgId: string; error?: EndTxnError }
   | { type: 'commit'; group: string; member: string; generation: number; partition: number; offset: number; attempt: number }
   | { type: 'commit-response'; partition: number; offset: number; attempt: number; error?: CommitError }
   /**
@@ -61,6 +80,16 @@ export type ProducerTimer =
   /** While a partition has no known leader: ask for metadata again, and expire records past delivery.timeout.ms. */
   | { readonly tag: 'metadata-refresh' };
 
+/** The transactional producer's: its input's next record, a produce or coordinator call unanswered, a retry. */
+export type TransactionalProducerTimer =
+  | { readonly tag: 'input' }
+  | { readonly tag: 'txn-produce-timeout'; readonly index: number; readonly attempt: number }
+  | { readonly tag: 'txn-produce-resend'; readonly index: number }
+  /** InitProducerId or EndTxn went unanswered (`token` names the call). */
+  | { readonly tag: 'txn-call-timeout'; readonly token: number }
+  /** Retry an InitProducerId or EndTxn after a backoff. */
+  | { readonly tag: 'txn-call-retry'; readonly token: number };
+
 /** Broker timers name a partition's replica in a leader epoch: a timer of an older epoch is stale. */
 export interface ReplicaTimerData {
   readonly partition: number;
@@ -74,7 +103,9 @@ export type BrokerTimer =
   /** The group coordinator's check of sessions and of a rebalance's deadline. */
   | { readonly tag: 'group-check'; readonly group: string }
   /** A new group's initial rebalance delay is over. */
-  | { readonly tag: 'initial-rebalance'; readonly group: string };
+  | { readonly tag: 'initial-rebalance'; readonly group: string }
+  /** A new transaction coordinator has loaded the transaction log: it finishes the transactions it found prepared. */
+  | { readonly tag: 'txn-coordinator-loaded' };
 
 export type ConsumerTimer =
   | { readonly tag: 'poll' }

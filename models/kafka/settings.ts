@@ -29,6 +29,9 @@ export const MEMBERSHIPS: readonly Membership[] = ['static', 'dynamic'];
  */
 export type AutoCommitStyle = 'poll' | 'background';
 export const AUTO_COMMIT_STYLES: readonly AutoCommitStyle[] = ['poll', 'background'];
+/** Consumer `isolation.level`: read_committed reads up to the last stable offset and skips aborted records. */
+export type IsolationLevel = 'read_committed' | 'read_uncommitted';
+export const ISOLATION_LEVELS: readonly IsolationLevel[] = ['read_uncommitted', 'read_committed'];
 
 /** The Kafka client and broker knobs that decide a delivery guarantee. Times are virtual milliseconds. */
 export interface KafkaClientSettings {
@@ -88,13 +91,22 @@ export interface KafkaClientSettings {
   maxPollIntervalMs: number;
   /** Broker `group.initial.rebalance.delay.ms`: how long a new group waits for more members before its first rebalance. */
   initialRebalanceDelayMs: number;
+  /**
+   * Producer `transactional.id` set: the producers become consume-transform-produce stages that read their input
+   * topic and write each `transactionMessages` records, with the input offsets, in one Kafka transaction.
+   */
+  transactions: boolean;
+  /** Records per transaction (the application's batch between beginTransaction and commitTransaction). */
+  transactionMessages: number;
+  /** Consumer `isolation.level`. */
+  isolationLevel: IsolationLevel;
 }
 
 /** Every setting of a Kafka run: the clients' and the consumer application's. */
 export type KafkaSettings = KafkaClientSettings & ApplicationSettings;
 
 /** Settings derived from the rest of the config when not given (their spec says how), so no preset sets them. */
-export type DerivedKafkaSetting = 'initialRebalanceDelayMs';
+export type DerivedKafkaSetting = 'initialRebalanceDelayMs' | 'transactions' | 'transactionMessages' | 'isolationLevel';
 
 export const KAFKA_SETTINGS: readonly SettingSpec[] = specsOf<KafkaClientSettings>('settings', {
   acks: { component: 'producer', flag: 'acks', realName: 'acks', kind: { type: 'acks' }, doc: 'how many replicas must have a record before the producer hears "stored": 0 (none, no answer), 1 (the leader), all (every in-sync replica)' },
@@ -125,6 +137,30 @@ export const KAFKA_SETTINGS: readonly SettingSpec[] = specsOf<KafkaClientSetting
     // Kafka's default is 3 s; scaled like the other times. With one member per group there is nobody to wait for.
     default: { text: '3 ms when groups have several members, else 0', derive: (groups) => ((groups.topology.consumers as number) > 1 ? 3 : 0) },
   },
+  transactions: {
+    component: 'producer',
+    flag: 'transactions',
+    realName: 'transactional.id (set)',
+    kind: { type: 'bool' },
+    doc: 'consume-transform-produce with Kafka transactions: each producer reads its input topic and writes records and input offsets atomically (initTransactions fences zombies); needs --idempotence true',
+    default: { text: 'false', derive: () => false },
+  },
+  transactionMessages: {
+    component: 'producer',
+    flag: 'transaction-messages',
+    realName: 'records per transaction (beginTransaction .. commitTransaction)',
+    kind: { type: 'int', min: 1, max: 1000 },
+    doc: 'input records the transform stage processes in one transaction (with --transactions true)',
+    default: { text: '3', derive: () => 3 },
+  },
+  isolationLevel: {
+    component: 'consumer',
+    flag: 'isolation-level',
+    realName: 'isolation.level',
+    kind: { type: 'enum', values: ISOLATION_LEVELS },
+    doc: 'read_committed: read up to the last stable offset, skipping aborted records; read_uncommitted (Kafka\'s default): everything up to the high watermark',
+    default: { text: 'read_uncommitted', derive: () => 'read_uncommitted' },
+  },
   commit: { component: 'consumer', flag: 'commit', realName: 'offset commit strategy (enable.auto.commit, commit before/after processing, offsets in the DB)', kind: { type: 'enum', values: COMMIT_STRATEGIES }, doc: 'when the consumer commits its offsets: before processing, after processing, auto (enable.auto.commit), or in the DB transaction of the effect' },
   autoCommitIntervalMs: { component: 'consumer', flag: 'auto-commit-interval-ms', realName: 'auto.commit.interval.ms', kind: { type: 'number', min: 0.1, max: 60_000 }, doc: 'auto-commit interval (with --commit auto)' },
   autoCommitStyle: {
@@ -152,6 +188,8 @@ export const KAFKA_SETTINGS: readonly SettingSpec[] = specsOf<KafkaClientSetting
  * which here means giving --idempotence false with such settings.
  */
 export function checkKafkaCombinations(settings: KafkaSettings): void {
+  // KafkaProducer: "Cannot set a transactional.id without also enabling idempotence."
+  if (settings.transactions && !settings.enableIdempotence) throw new ConfigError('transactions', true, 'false unless idempotence is on (Kafka: "Cannot set a transactional.id without also enabling idempotence.")');
   if (!settings.enableIdempotence) return;
   if (settings.retries === 0) throw new ConfigError('retries', 0, `at least 1 with enable.idempotence=true (Kafka: "Must set retries to non-zero when using the idempotent producer.")`);
   if (settings.acks !== 'all') throw new ConfigError('acks', settings.acks, `all with enable.idempotence=true (Kafka: "Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.")`);

@@ -104,6 +104,11 @@ const BAD_INPUTS: [string[], string][] = [
   [['--mode', 'exactly-once', '--max-in-flight', '6'], 'invalid --max-in-flight 6: expected at most 5 with enable.idempotence=true (Kafka: "Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.")'],
   [['--auto-commit-style', 'sometimes'], 'invalid --auto-commit-style'],
   [['--delivery-timeout-ms', '0'], 'invalid --delivery-timeout-ms'],
+  // Kafka transactions: a transactional.id needs idempotence (KafkaProducer refuses it otherwise)
+  [['--transactions', 'true'], 'invalid --transactions true: expected false unless idempotence is on (Kafka: "Cannot set a transactional.id without also enabling idempotence.")'],
+  [['--transactions', 'yes'], 'invalid --transactions "yes"'],
+  [['--transaction-messages', '0'], 'invalid --transaction-messages "0": expected an integer from 1 to 1000'],
+  [['--isolation-level', 'read-committed'], 'invalid --isolation-level "read-committed": expected one of read_uncommitted, read_committed'],
   [['--min-insync-replicas', '4'], 'invalid --min-insync-replicas 4: expected an integer from 1 to 3'],
   [['--min-insync-replicas', '3', '--replication-factor', '2'], 'invalid --min-insync-replicas 3: expected an integer from 1 to 2'],
   [['--retry-backoff-max-ms', '1', '--retry-backoff-ms', '5'], 'invalid --retry-backoff-max-ms 1: expected a number from 5 to 60000'],

@@ -81,7 +81,24 @@ describe.concurrent('--json', () => {
     expect(json.config.workload).toMatchObject({ messages: 40, keys: 4, partitions: 2 });
     expect(Object.keys(json.config.limits).sort()).toEqual(['maxEvents', 'maxVirtualTimeMs', 'progressTimeoutMs']);
     expect(Object.keys(json.faultCounts).sort()).toEqual(
-      ['ack-lost', 'commit-lost', 'consumer-crash', 'db-reply-lost', 'fetch-duplicated', 'fetch-lost', 'leader-failover', 'partition', 'processing-error', 'producer-crash', 'request-delayed', 'request-lost'].sort(),
+      [
+        'ack-lost',
+        'commit-lost',
+        'consumer-crash',
+        'db-reply-lost',
+        'fetch-duplicated',
+        'fetch-lost',
+        'leader-failover',
+        'partition',
+        'processing-error',
+        'producer-crash',
+        'request-delayed',
+        'request-lost',
+        'transaction-abort',
+        'end-txn-response-lost',
+        'transaction-coordinator-failover',
+        'zombie-producer',
+      ].sort(),
     );
     for (const name of ['loss', 'duplicates', 'order'] as const) {
       const invariant = json.invariants[name];

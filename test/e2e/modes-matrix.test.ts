@@ -6,14 +6,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MODE_NAMES } from '../../models/config.js';
 import type { ModeName } from '../../models/config.js';
-import { FAULT_KINDS, FAULT_PRESETS, specOf } from '../../models/faults/catalog.js';
+import { FAULT_KINDS, FAULT_PRESETS, kindsFor, specOf } from '../../models/faults/catalog.js';
 import type { FaultKind } from '../../models/faults/catalog.js';
 import { simulate } from '../../models/engine.js';
 import type { SimulationResult } from '../../models/engine.js';
 
 const SEEDS = Array.from({ length: 200 }, (_, index) => index + 1);
 /** The kinds the default preset draws (processing errors are the application's, drawn only when asked for). */
-const DRAWN = FAULT_KINDS.filter((kind) => FAULT_PRESETS.default[specOf(kind).rate] > 0);
+// The transaction kinds have decision points only in --transactions true worlds (test/models/kafka/transactions.test.ts).
+const DRAWN = kindsFor(false).filter((kind) => FAULT_PRESETS.default[specOf(kind).rate] > 0);
 
 interface Row {
   seed: number;

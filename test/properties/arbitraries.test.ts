@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ACTOR_OF_KIND, FAULT_KINDS, MODE_NAMES, faultArb, faultKey, faultPlanArb, fitSettings, parsePlan, resolveConfig, resolvePlanConstraints, settingsArb, simulate, simulationInputArb, workloadArb } from '../../index.js';
+import { ACTOR_OF_KIND, FAULT_KINDS, MODE_NAMES, kindsFor, faultArb, faultKey, faultPlanArb, fitSettings, parsePlan, resolveConfig, resolvePlanConstraints, settingsArb, simulate, simulationInputArb, workloadArb } from '../../index.js';
 import type { Fault, FaultPlan } from '../../index.js';
 import { FC_SEED, SEED_TAG, fcParams } from './fc-config.js';
 
@@ -57,9 +57,12 @@ describe('faultPlanArb generates valid plans within its constraints', () => {
     );
   });
 
-  it('draws every kind when unconstrained', () => {
+  it('draws every kind when unconstrained (the transaction kinds for a transactional world only)', () => {
     const seen = new Set(fc.sample(faultArb({}), { seed: FC_SEED, numRuns: 2000 }).map((fault) => fault.kind));
-    expect([...seen].sort()).toEqual([...FAULT_KINDS].sort());
+    expect([...seen].sort()).toEqual([...kindsFor(false)].sort());
+    expect(seen.has('zombie-producer')).toBe(false);
+    const transactional = new Set(fc.sample(faultArb({ transactions: true }), { seed: FC_SEED, numRuns: 3000 }).map((fault) => fault.kind));
+    expect([...transactional].sort()).toEqual([...FAULT_KINDS].sort());
   });
 
   it('rejects constraints that make no sense, naming the constraint', () => {

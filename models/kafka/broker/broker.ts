@@ -12,12 +12,15 @@
 import type { Actor } from '../../../sim/world.js';
 import { msToUs } from '../../config.js';
 import type { ModelEnv } from '../../env.js';
-import type { LogCopies } from '../../observations.js';
+import type { LogCopies, TransactionStats } from '../../observations.js';
 import { DEAD_LETTER_TOPIC } from '../protocol.js';
-import type { BrokerTimer, KafkaMessage, LogRecord, ProduceError, ReplicaTimerData } from '../protocol.js';
+import type { BrokerTimer, KafkaMessage, LogRecord, ProduceError, ReplicaTimerData, TxnMarker } from '../protocol.js';
 import type { KafkaSettings } from '../settings.js';
 import type { KafkaContext, KafkaProtocol } from '../world.js';
 import { GroupCoordinator } from './group-coordinator.js';
+import { TransactionCoordinator } from './transaction-coordinator.js';
+import type { MarkerWriter } from './transaction-coordinator.js';
+import { TransactionIndex } from './transaction-index.js';
 import { arrayOf } from '../../arrays.js';
 
 type Ctx = KafkaContext;
@@ -48,11 +51,14 @@ interface PartitionState {
   /** Last sequence number per producer id (leader's view). */
   lastSeq: Map<number, number>;
   waiting: WaitingAck[];
+  /** Open transactions and the aborted transaction index (transactional producers only). */
+  readonly txns: TransactionIndex;
 }
 
-export class Broker implements Actor<KafkaProtocol> {
+export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
   readonly partitions: PartitionState[];
   readonly coordinator: GroupCoordinator;
+  readonly transactions: TransactionCoordinator;
   /** Messages (by workload index) whose first append already happened (leader-failover faults name the first append). */
   private readonly appendedOnce: boolean[] = [];
   /** 'replicate' timer data per [partition][replica], for the epoch it names (see replicateData). */
@@ -73,8 +79,10 @@ export class Broker implements Actor<KafkaProtocol> {
       hw: 0,
       lastSeq: new Map(),
       waiting: [],
+      txns: new TransactionIndex(),
     }));
     this.coordinator = new GroupCoordinator(id, this.settings, partitions, groups);
+    this.transactions = new TransactionCoordinator(id, env, this);
     this.replicateTimers = arrayOf(partitions, () => new Array<ReplicateTimer | undefined>(this.settings.replicationFactor).fill(undefined));
   }
 
@@ -123,6 +131,7 @@ export class Broker implements Actor<KafkaProtocol> {
   }
 
   isIdle(): boolean {
+    if (this.settings.transactions && !this.transactions.isIdle()) return false;
     return this.partitions.every((state) => {
       if (state.leader < 0 || state.waiting.length > 0) return false;
       const length = state.replicas[state.leader].log.length;
@@ -147,6 +156,7 @@ export class Broker implements Actor<KafkaProtocol> {
           ctx.send(from, { type: 'fetch-response', partition: message.partition, fromOffset: message.fromOffset, attempt: message.attempt, records: [], error: 'NOT_LEADER_OR_FOLLOWER' });
           return;
         }
+        if (message.readCommitted === true) return this.fetchCommitted(ctx, from, message);
         const records = state.replicas[state.leader].log.slice(message.fromOffset, Math.min(state.hw, message.fromOffset + message.maxRecords));
         ctx.send(from, { type: 'fetch-response', partition: message.partition, fromOffset: message.fromOffset, attempt: message.attempt, records });
         return;
@@ -163,6 +173,10 @@ export class Broker implements Actor<KafkaProtocol> {
         return this.deadLetter(ctx, from, message);
       case 'metadata':
         return ctx.sendBackground(from, this.metadata());
+      case 'init-producer-id':
+        return this.transactions.initProducerId(ctx, from, message);
+      case 'end-txn':
+        return this.transactions.endTxn(ctx, from, message);
       default:
         return;
     }
@@ -171,6 +185,7 @@ export class Broker implements Actor<KafkaProtocol> {
   timer(ctx: Ctx, timer: BrokerTimer): void {
     if (timer.tag === 'group-check') return this.coordinator.check(ctx, timer.group);
     if (timer.tag === 'initial-rebalance') return this.coordinator.initialDelayOver(ctx, timer.group);
+    if (timer.tag === 'txn-coordinator-loaded') return this.transactions.loaded(ctx);
     const { partition, replica, epoch } = timer;
     const state = this.partitions[partition];
     if (timer.tag === 'replicate') {
@@ -214,6 +229,10 @@ export class Broker implements Actor<KafkaProtocol> {
       return this.refuse(ctx, from, request, 'NOT_ENOUGH_REPLICAS');
     }
     const log = state.replicas[state.leader].log;
+    if (request.epoch !== undefined && request.epoch < (this.transactions.epochOf(request.pid) ?? request.epoch)) {
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'produce-refused', msg: request.msgId, attempt: request.attempt, partition: request.partition, error: 'PRODUCER_FENCED' });
+      return this.refuse(ctx, from, request, 'PRODUCER_FENCED');
+    }
     if (request.seq >= 0) {
       const last = state.lastSeq.get(request.pid) ?? -1;
       if (request.seq <= last) {
@@ -229,7 +248,13 @@ export class Broker implements Actor<KafkaProtocol> {
       state.lastSeq.set(request.pid, request.seq);
     }
     const offset = log.length;
-    log.push({ offset, partition: request.partition, msgId: request.msgId, index: request.index, key: request.key, pid: request.pid, seq: request.seq, attempt: request.attempt });
+    if (request.epoch === undefined) {
+      log.push({ offset, partition: request.partition, msgId: request.msgId, index: request.index, key: request.key, pid: request.pid, seq: request.seq, attempt: request.attempt });
+    } else {
+      log.push({ offset, partition: request.partition, msgId: request.msgId, index: request.index, key: request.key, pid: request.pid, seq: request.seq, attempt: request.attempt, epoch: request.epoch });
+      state.txns.appended(request.pid, offset);
+      this.transactions.addPartition(request.pid, request.partition);
+    }
     this.leaderLogTotal++;
     ctx.record({ t: ctx.now, actor: this.id, kind: 'append', msg: request.msgId, attempt: request.attempt, partition: request.partition, offset, replica: state.leader });
     for (let replica = 0; replica < state.replicas.length; replica++) {
@@ -314,6 +339,60 @@ export class Broker implements Actor<KafkaProtocol> {
     waitingList.length = kept;
   }
 
+  /**
+   * A read_committed fetch: records below the last stable offset, with the offsets of those aborted transactions
+   * wrote (Kafka sends the aborted transaction index; the client drops them).
+   */
+  private fetchCommitted(ctx: Ctx, from: string, message: Extract<KafkaMessage, { type: 'fetch' }>): void {
+    const state = this.partitions[message.partition];
+    const end = Math.min(state.txns.lastStableOffset(state.hw), message.fromOffset + message.maxRecords);
+    const records = state.replicas[state.leader].log.slice(message.fromOffset, Math.max(message.fromOffset, end));
+    const aborted = state.txns.abortedAmong(records);
+    const base = { type: 'fetch-response' as const, partition: message.partition, fromOffset: message.fromOffset, attempt: message.attempt, records };
+    ctx.send(from, aborted === undefined ? base : { ...base, aborted });
+  }
+
+  /** The last stable offset of a partition (the high watermark when no transaction is open there). */
+  lastStableOffset(partition: number): number {
+    const state = this.partitions[partition];
+    return state.txns.lastStableOffset(state.hw);
+  }
+
+  /** True when the record at `offset` of `partition` (in the current leader's log) belongs to an aborted transaction. */
+  isAbortedRecord(partition: number, offset: number): boolean {
+    const state = this.partitions[partition];
+    const record = state.leader >= 0 ? state.replicas[state.leader].log[offset] : undefined;
+    return record !== undefined && state.txns.isAborted(record);
+  }
+
+  /** Transactions committed and aborted, and messages the committed records of the leaders' logs hold more than once. */
+  transactionStats(): TransactionStats {
+    const seen = new Set<string>();
+    const twice = new Set<string>();
+    for (const state of this.partitions) {
+      if (state.leader < 0) continue;
+      for (const record of state.replicas[state.leader].log) {
+        if (state.txns.isAborted(record)) continue;
+        if (seen.has(record.msgId)) twice.add(record.msgId);
+        seen.add(record.msgId);
+      }
+    }
+    return { committed: this.transactions.committedCount, aborted: this.transactions.abortedCount, committedDuplicates: twice.size };
+  }
+
+  /** MarkerWriter: the partition leader appends the coordinator's marker (see TransactionIndex on its offset). */
+  writeMarker(ctx: Ctx, partition: number, pid: number, marker: TxnMarker): void {
+    const state = this.partitions[partition];
+    const logEnd = state.leader >= 0 ? state.replicas[state.leader].log.length : state.hw;
+    state.txns.mark(pid, marker, logEnd);
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'txn-marker', partition, pid, marker, lastStableOffset: state.txns.lastStableOffset(state.hw) });
+  }
+
+  /** MarkerWriter: a new epoch's first record has sequence number 0 on every partition. */
+  resetSequences(pid: number): void {
+    for (const state of this.partitions) state.lastSeq.delete(pid);
+  }
+
   private failLeader(ctx: Ctx, partition: number): void {
     const state = this.partitions[partition];
     if (state.leader < 0) return;
@@ -349,7 +428,8 @@ export class Broker implements Actor<KafkaProtocol> {
     for (const replica of state.replicas) if (replica.alive) this.truncateTo(ctx, partition, replica, leaderLog);
     state.hw = Math.min(state.hw, leaderLog.length);
     state.lastSeq = new Map();
-    for (const record of leaderLog) if (record.seq >= 0) state.lastSeq.set(record.pid, record.seq);
+    // A transactional producer's sequence numbers restart at every epoch: only its current epoch's count.
+    for (const record of leaderLog) if (record.seq >= 0 && (record.epoch === undefined || record.epoch === this.transactions.epochOf(record.pid))) state.lastSeq.set(record.pid, record.seq);
     this.leaderLogTotal += leaderLog.length;
     ctx.record({ t: ctx.now, actor: this.id, kind: 'leader-elected', partition, replica: candidate, logEnd: leaderLog.length });
     this.scheduleCatchUp(ctx, partition);

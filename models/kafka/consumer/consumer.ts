@@ -359,7 +359,9 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     const attempt = (this.fetchAttempts[partition][fromOffset] ?? 0) + 1;
     this.fetchAttempts[partition][fromOffset] = attempt;
     this.state = 'fetching';
-    this.call(ctx, this.broker, { type: 'fetch', partition, fromOffset, attempt, maxRecords: this.settings.maxPollRecords }, { partition, offset: fromOffset, attempt });
+    const fetch: KafkaMessage =
+      this.settings.isolationLevel === 'read_committed' ? { type: 'fetch', partition, fromOffset, attempt, maxRecords: this.settings.maxPollRecords, readCommitted: true } : { type: 'fetch', partition, fromOffset, attempt, maxRecords: this.settings.maxPollRecords };
+    this.call(ctx, this.broker, fetch, { partition, offset: fromOffset, attempt });
   }
 
   private onFetch(ctx: Ctx, response: Extract<KafkaMessage, { type: 'fetch-response' }>): void {
@@ -374,11 +376,14 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
       this.idle(ctx);
       return;
     }
-    this.batch = response.records;
+    // read_committed: the client drops what aborted transactions wrote (the fetch response's aborted transactions).
+    const aborted = response.aborted;
+    this.batch = aborted === undefined ? response.records : response.records.filter((record) => !aborted.includes(record.offset));
     this.batchIndex = 0;
     // Kafka's position advances when poll() returns the records, before they are processed.
     this.positions[partition] = response.records[response.records.length - 1].offset + 1;
-    ctx.record({ t: ctx.now, actor: this.id, kind: 'fetched', partition, fromOffset: response.fromOffset, msgs: response.records.map((record) => record.msgId), position: this.positions[partition] });
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'fetched', partition, fromOffset: response.fromOffset, msgs: this.batch.map((record) => record.msgId), position: this.positions[partition] });
+    if (this.batch.length === 0 && this.settings.commit !== 'before-process') return this.idle(ctx);
     if (this.settings.commit === 'before-process') {
       this.state = 'committing-before';
       this.commit(ctx, partition);

@@ -1,0 +1,57 @@
+/**
+ * A partition's transaction bookkeeping, as a Kafka broker keeps it per log: the first offset of each producer's
+ * open transaction (what holds the last stable offset back) and the aborted transaction index (producer id and
+ * offset range of every aborted transaction), which read_committed fetches hand to the client so it can drop
+ * those records. The control markers themselves are not log records here (in Kafka they take an offset each):
+ * offsets stay the workload's, and a marker cannot be truncated away by a leader failover.
+ */
+import type { LogRecord, TxnMarker } from '../protocol.js';
+
+interface AbortedRange {
+  readonly pid: number;
+  readonly firstOffset: number;
+  readonly lastOffset: number;
+}
+
+export class TransactionIndex {
+  /** Producer id -> first offset of its open transaction in this partition. */
+  private readonly open = new Map<number, number>();
+  private readonly aborted: AbortedRange[] = [];
+
+  /** A transactional record was appended at `offset`: the producer's transaction is open here from its first one. */
+  appended(pid: number, offset: number): void {
+    if (!this.open.has(pid)) this.open.set(pid, offset);
+  }
+
+  /** The coordinator's marker for `pid`'s transaction; `logEnd` is the leader's log length when it is written. */
+  mark(pid: number, marker: TxnMarker, logEnd: number): void {
+    const first = this.open.get(pid);
+    if (first === undefined) return;
+    this.open.delete(pid);
+    if (marker === 'ABORT') this.aborted.push({ pid, firstOffset: first, lastOffset: logEnd - 1 });
+  }
+
+  /** The last stable offset: below it every transaction is decided (at most the high watermark). */
+  lastStableOffset(hw: number): number {
+    let lso = hw;
+    for (const first of this.open.values()) if (first < lso) lso = first;
+    return lso;
+  }
+
+  hasOpen(): boolean {
+    return this.open.size > 0;
+  }
+
+  isAborted(record: LogRecord): boolean {
+    if (record.epoch === undefined) return false;
+    for (const range of this.aborted) if (range.pid === record.pid && record.offset >= range.firstOffset && record.offset <= range.lastOffset) return true;
+    return false;
+  }
+
+  /** The offsets among `records` that aborted transactions wrote (undefined when none: the common case). */
+  abortedAmong(records: readonly LogRecord[]): number[] | undefined {
+    if (this.aborted.length === 0) return undefined;
+    const offsets = records.filter((record) => this.isAborted(record)).map((record) => record.offset);
+    return offsets.length > 0 ? offsets : undefined;
+  }
+}
