@@ -170,20 +170,18 @@ export function runPlanOutcome(config: SimulationConfig, faults: Fault[], option
   const points: Fault[] = [];
   const firstSeen = new Set<string>();
   let extendFrom = 0;
-  const result = simulate(
-    config,
-    { plan: { version: 1, faults } },
-    {
-      candidate: (candidate) => {
-        const key = faultKey(candidate);
-        if (firstSeen.has(key)) return;
-        firstSeen.add(key);
-        if (!allowed.has(candidate.kind)) return;
-        if (pointKeys.has(key)) extendFrom = points.length + 1;
-        points.push(candidate);
-      },
+  const watch = {
+    candidate: (candidate: Fault): void => {
+      const key = faultKey(candidate);
+      if (firstSeen.has(key)) return;
+      firstSeen.add(key);
+      if (!allowed.has(candidate.kind)) return;
+      if (pointKeys.has(key)) extendFrom = points.length + 1;
+      points.push(candidate);
     },
-  );
+  };
+  // The observer only watches (the run is the same without it); plans of K faults, most of all, need no points.
+  const result = simulate(config, { plan: { version: 1, faults } }, options.extendable ? watch : undefined);
   const outcome: PlanOutcome = {
     injected: result.injected.faults,
     mask: brokenMask(result),
