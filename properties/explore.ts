@@ -119,6 +119,14 @@ function plansUpTo(points: number, maxFaults: number): number {
   return total;
 }
 
+/** C(n, k), exactly for the small counts a level holds. */
+function choose(n: number, k: number): number {
+  if (k > n) return 0;
+  let count = 1;
+  for (let index = 0; index < k; index++) count = (count * (n - index)) / (index + 1);
+  return Math.round(count);
+}
+
 /** Every k-subset of `items` (k <= items.length), in lexicographic order of positions. */
 function* subsets<T>(items: readonly T[], k: number, from = 0, prefix: T[] = []): Generator<T[]> {
   if (prefix.length === k) {
@@ -132,150 +140,241 @@ function* subsets<T>(items: readonly T[], k: number, from = 0, prefix: T[] = [])
   }
 }
 
-export function explore(options: ExploreOptions): ExploreResult {
-  const { config, maxFaults } = options;
-  const kinds = options.kinds ?? FAULT_KINDS;
-  const allowed = new Set<FaultKind>(kinds);
-  const maxRuns = options.maxRuns ?? Number.POSITIVE_INFINITY;
-  const outOfTime = options.outOfTime ?? (() => false);
-  const promises = PROMISES[config.mode];
+/**
+ * What the search keeps of one plan's run: plain data, so that it can come back from a worker thread (cli/scale).
+ * Whoever runs the plan, the search absorbs outcomes in its own order, so the result never depends on who ran them.
+ */
+export interface PlanOutcome {
+  /** The faults that fired (result.injected.faults). */
+  injected: Fault[];
+  /** The invariants broken, one bit per INVARIANT_NAMES entry. */
+  mask: number;
+  /** The trace's hash, fault records aside: plans with the same one reached the same world. */
+  runHash: string;
+  /** Decision points of the allowed kinds, in the order first reached; empty when the plan is not extended. */
+  points: Fault[];
+  /** points[extendFrom..] were first reached after the plan's last point fault fired. */
+  extendFrom: number;
+}
 
-  const coverage = new CoverageTally();
-  const pointsByKind = new Map<FaultKind, Set<string>>(FAULT_KINDS.map((kind) => [kind, new Set<string>()]));
-  const alternativesSeen = new Set<string>();
-  const outcomes = new Map<string, number>();
-  const runHashes = new Set<string>();
-  const breaking: { faults: Fault[]; mask: number }[] = [];
-  const plansByFaults: number[] = [];
-  let plansRun = 0;
-  let stoppedBy: ExploreStop = null;
-  let completeUpTo = -1;
-  // The fault-free run fixes the finite choices (partition windows start at its event times).
-  const simulate = options.run ?? runSimulation;
-  const baselineRun = simulate(config, { plan: { version: 1, faults: [] } });
-  const choices = exploreChoices(config, baselineRun.trace);
+/** How one plan runs for the search: its kinds, and whether its points are wanted (plans of fewer than K faults). */
+export interface PlanRunOptions {
+  kinds: readonly FaultKind[];
+  extendable: boolean;
+}
 
-  const run = (faults: Fault[]): { result: SimulationResult; ran: Ran } | undefined => {
-    if (plansRun >= maxRuns) {
-      stoppedBy = 'max-runs';
-      return undefined;
+/** Run one plan, watching the decision points it reaches. */
+export function runPlanOutcome(config: SimulationConfig, faults: Fault[], options: PlanRunOptions, simulate: SimulationRunner = runSimulation): { outcome: PlanOutcome; result: SimulationResult } {
+  const allowed = new Set<FaultKind>(options.kinds);
+  const pointKeys = new Set(faults.filter((fault) => fault.kind !== 'partition').map(faultKey));
+  const points: Fault[] = [];
+  const firstSeen = new Set<string>();
+  let extendFrom = 0;
+  const watch = {
+    candidate: (candidate: Fault): void => {
+      const key = faultKey(candidate);
+      if (firstSeen.has(key)) return;
+      firstSeen.add(key);
+      if (!allowed.has(candidate.kind)) return;
+      if (pointKeys.has(key)) extendFrom = points.length + 1;
+      points.push(candidate);
+    },
+  };
+  // The observer only watches (the run is the same without it); plans of K faults, most of all, need no points.
+  const result = simulate(config, { plan: { version: 1, faults } }, options.extendable ? watch : undefined);
+  const outcome: PlanOutcome = {
+    injected: result.injected.faults,
+    mask: brokenMask(result),
+    runHash: traceHash(result.trace.filter((record) => record.kind !== 'fault')),
+    points: options.extendable ? points : [],
+    extendFrom: options.extendable ? extendFrom : 0,
+  };
+  return { outcome, result };
+}
+
+/** The plans of one level (all of k faults), in search order. */
+export interface ExploreLevel {
+  faults: number;
+  /** How many plans the level holds (for batching and progress; the driver runs `plans` to its end). */
+  size: number;
+  /** Whether these plans' points are wanted (see PlanRunOptions). */
+  extendable: boolean;
+  plans: Iterable<Fault[]>;
+}
+
+/**
+ * The search's state between runs: which plans each level holds, and everything the result counts. A driver runs
+ * each level's plans (here, or on worker threads) and hands their outcomes back with absorb(), in the level's
+ * order; explore() below is the in-thread driver.
+ */
+export class ExploreSearch {
+  readonly config: SimulationConfig;
+  readonly maxFaults: number;
+  readonly kinds: readonly FaultKind[];
+  readonly simulate: SimulationRunner;
+  readonly choices: ExploreChoices;
+  private readonly allowed: Set<FaultKind>;
+  private readonly maxRuns: number;
+  private readonly outOfTime: () => boolean;
+  private readonly baselineRun: SimulationResult;
+  private readonly windows: Fault[];
+  private readonly coverage = new CoverageTally();
+  private readonly pointsByKind = new Map<FaultKind, Set<string>>(FAULT_KINDS.map((kind) => [kind, new Set<string>()]));
+  private readonly alternativesSeen = new Set<string>();
+  private readonly outcomes = new Map<string, number>();
+  private readonly runHashes = new Set<string>();
+  private readonly breaking: { faults: Fault[]; mask: number }[] = [];
+  private readonly plansByFaults: number[] = [];
+  private plansRun = 0;
+  private stoppedBy: ExploreStop = null;
+  private completeUpTo = -1;
+  private baseline: SimulationResult | undefined;
+  private level: Ran[] = [];
+  private next: Ran[] = [];
+
+  constructor(options: ExploreOptions) {
+    this.config = options.config;
+    this.maxFaults = options.maxFaults;
+    this.kinds = options.kinds ?? FAULT_KINDS;
+    this.allowed = new Set<FaultKind>(this.kinds);
+    this.maxRuns = options.maxRuns ?? Number.POSITIVE_INFINITY;
+    this.outOfTime = options.outOfTime ?? (() => false);
+    this.simulate = options.run ?? runSimulation;
+    // The fault-free run fixes the finite choices (partition windows start at its event times).
+    this.baselineRun = this.simulate(this.config, { plan: { version: 1, faults: [] } });
+    this.choices = exploreChoices(this.config, this.baselineRun.trace);
+    this.windows = this.allowed.has('partition') ? partitionWindows(this.choices, this.config, buildTopology(this.config.topology)) : [];
+    for (const window of this.windows) {
+      this.pointsByKind.get('partition')?.add(faultKey(window));
+      this.coverage.reach(window);
+      this.alternativesSeen.add(exactKey(window));
     }
-    if (outOfTime()) {
-      stoppedBy = 'time';
-      return undefined;
+  }
+
+  /** Null while the search goes on; else what stopped it. */
+  get stopped(): ExploreStop {
+    return this.stoppedBy;
+  }
+
+  /**
+   * The plans of k faults: level 0 is the fault-free plan; level k extends every plan of k - 1 faults by a point
+   * reached after its last fault, then adds every set of k partition windows (point faults extend them later).
+   * Call once per level, after the previous level's outcomes were all absorbed.
+   */
+  levelPlans(k: number): ExploreLevel {
+    const extendable = k < Math.max(this.maxFaults, 1);
+    if (k === 0) return { faults: 0, size: 1, extendable, plans: [[]] };
+    const parents = this.level;
+    const windows = this.windows;
+    const size = parents.reduce((total, parent) => total + parent.extensions.length, 0) + choose(windows.length, k);
+    function* plans(): Generator<Fault[]> {
+      for (const parent of parents) for (const extension of parent.extensions) yield [...parent.faults, extension];
+      yield* subsets(windows, k);
     }
-    const pointKeys = new Set(faults.filter((fault) => fault.kind !== 'partition').map(faultKey));
-    const reached: Fault[] = [];
-    const firstSeen = new Set<string>();
-    let lastFired = -1;
-    const result = simulate(
-      config,
-      { plan: { version: 1, faults } },
-      {
-        candidate: (candidate) => {
-          const key = faultKey(candidate);
-          if (firstSeen.has(key)) return;
-          firstSeen.add(key);
-          if (pointKeys.has(key)) lastFired = reached.length;
-          reached.push(candidate);
-        },
-      },
-    );
-    plansRun++;
-    plansByFaults[faults.length] = (plansByFaults[faults.length] ?? 0) + 1;
+    return { faults: k, size, extendable, plans: plans() };
+  }
+
+  /** Plans absorbed so far that broke some invariant. */
+  get breakingPlans(): number {
+    return this.breaking.length;
+  }
+
+  /** How many more plans may run before --max-runs (checked by the driver, so it can batch up to it). */
+  get runsLeft(): number {
+    return this.maxRuns - this.plansRun;
+  }
+
+  /** Asked before each run (or each batch sent to a worker): the caller's clock. */
+  timeIsUp(): boolean {
+    return this.outOfTime();
+  }
+
+  /** Run one plan in this thread. */
+  runHere(faults: Fault[], extendable: boolean): { outcome: PlanOutcome; result: SimulationResult } {
+    return runPlanOutcome(this.config, faults, { kinds: this.kinds, extendable }, this.simulate);
+  }
+
+  /** One plan's outcome, in search order. `result`: the plan's full run, kept for the fault-free plan. */
+  absorb(faults: Fault[], outcome: PlanOutcome, result?: SimulationResult): void {
+    this.plansRun++;
+    this.plansByFaults[faults.length] = (this.plansByFaults[faults.length] ?? 0) + 1;
+    if (faults.length === 0 && result !== undefined) this.baseline = result;
     // A point reached by a plan of fewer than K faults is one some plan of at most K faults puts a fault on (the
-    // faults before it, plus it); points first reached by plans of K faults would take K + 1.
-    const extendable = faults.length < Math.max(maxFaults, 1);
-    if (extendable) {
-      for (const candidate of reached) {
-        if (!allowed.has(candidate.kind)) continue;
-        const key = faultKey(candidate);
-        pointsByKind.get(candidate.kind)?.add(key);
-        coverage.reach(candidate, key);
-      }
+    // faults before it, plus it); points first reached by plans of K faults would take K + 1 (they come empty).
+    for (const candidate of outcome.points) {
+      const key = faultKey(candidate);
+      this.pointsByKind.get(candidate.kind)?.add(key);
+      this.coverage.reach(candidate, key);
     }
-    coverage.run(result.injected.faults);
-    const mask = brokenMask(result);
-    outcomes.set(planKey(faults), mask);
-    if (mask !== 0) breaking.push({ faults, mask });
-    runHashes.add(traceHash(result.trace.filter((record) => record.kind !== 'fault')));
+    this.coverage.run(outcome.injected);
+    this.outcomes.set(planKey(faults), outcome.mask);
+    if (outcome.mask !== 0) this.breaking.push({ faults, mask: outcome.mask });
+    this.runHashes.add(outcome.runHash);
+    if (outcome.points.length === 0) return;
+    const pointKeys = new Set(faults.filter((fault) => fault.kind !== 'partition').map(faultKey));
     const extensions: Fault[] = [];
-    for (let index = lastFired + 1; extendable && index < reached.length; index++) {
-      const candidate = reached[index];
-      if (!allowed.has(candidate.kind) || pointKeys.has(faultKey(candidate))) continue;
-      for (const alternative of alternatives(candidate, choices)) {
-        alternativesSeen.add(exactKey(alternative));
+    for (let index = outcome.extendFrom; index < outcome.points.length; index++) {
+      const candidate = outcome.points[index];
+      if (pointKeys.has(faultKey(candidate))) continue;
+      for (const alternative of alternatives(candidate, this.choices)) {
+        this.alternativesSeen.add(exactKey(alternative));
         extensions.push(alternative);
       }
     }
-    return { result, ran: { faults, extensions } };
-  };
-
-  // Level 0: the fault-free run again, now watched.
-  const windows = allowed.has('partition') ? partitionWindows(choices, config, buildTopology(config.topology)) : [];
-  for (const window of windows) {
-    pointsByKind.get('partition')?.add(faultKey(window));
-    coverage.reach(window);
-    alternativesSeen.add(exactKey(window));
+    if (faults.length < this.maxFaults) this.next.push({ faults, extensions });
   }
-  const first = run([]);
-  const baseline = first?.result ?? baselineRun;
-  let level: Ran[] = first === undefined ? [] : [first.ran];
-  if (first !== undefined) completeUpTo = 0;
 
-  for (let k = 1; k <= maxFaults && stoppedBy === null; k++) {
-    const next: Ran[] = [];
-    const keep = k < maxFaults;
-    const visit = (faults: Fault[]): boolean => {
-      const ran = run(faults);
-      if (ran === undefined) return false;
-      if (keep) next.push(ran.ran);
-      return true;
+  /** The driver ran the level's plans: all of them (stop null) completes the level; fewer stops the search. */
+  endLevel(level: ExploreLevel, stop: ExploreStop): void {
+    if (stop !== null) this.stoppedBy = stop;
+    else this.completeUpTo = level.faults;
+    this.level = this.next;
+    this.next = [];
+  }
+
+  result(): ExploreResult {
+    const decisionPoints = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, this.pointsByKind.get(kind)?.size ?? 0])) as Record<FaultKind, number>;
+    return {
+      maxFaults: this.maxFaults,
+      kinds: this.kinds,
+      exhaustive: this.stoppedBy === null,
+      stoppedBy: this.stoppedBy,
+      completeUpTo: this.completeUpTo,
+      plansRun: this.plansRun,
+      plansByFaults: Array.from({ length: Math.max(this.plansByFaults.length, 1) }, (_, index) => this.plansByFaults[index] ?? 0),
+      decisionPoints,
+      decisionPointsTotal: Object.values(decisionPoints).reduce((sum, count) => sum + count, 0),
+      distinctRuns: this.runHashes.size,
+      naivePlans: plansUpTo(this.alternativesSeen.size, this.maxFaults),
+      choices: this.choices,
+      breaks: minimalBreaks(this.breaking, this.outcomes, this.config, this.choices, PROMISES[this.config.mode], this.simulate),
+      coverage: this.coverage.result(),
+      baseline: this.baseline ?? this.baselineRun,
     };
-    let stopped = false;
-    // Extensions of every plan of k - 1 faults by a point reached after its last fault.
-    for (const parent of level) {
-      if (stopped) break;
-      for (const extension of parent.extensions) {
-        if (!visit([...parent.faults, extension])) {
-          stopped = true;
-          break;
-        }
-      }
-    }
-    // Roots: every set of k partition windows (point faults then extend them at later levels).
-    if (!stopped) {
-      for (const set of subsets(windows, k)) {
-        if (!visit(set)) {
-          stopped = true;
-          break;
-        }
-      }
-    }
-    if (stopped) break;
-    completeUpTo = k;
-    level = next;
   }
+}
 
-  const breaks = minimalBreaks(breaking, outcomes, config, choices, promises, simulate);
-  const decisionPoints = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, pointsByKind.get(kind)?.size ?? 0])) as Record<FaultKind, number>;
-  return {
-    maxFaults,
-    kinds,
-    exhaustive: stoppedBy === null,
-    stoppedBy,
-    completeUpTo,
-    plansRun,
-    plansByFaults: Array.from({ length: Math.max(plansByFaults.length, 1) }, (_, index) => plansByFaults[index] ?? 0),
-    decisionPoints,
-    decisionPointsTotal: Object.values(decisionPoints).reduce((sum, count) => sum + count, 0),
-    distinctRuns: runHashes.size,
-    naivePlans: plansUpTo(alternativesSeen.size, maxFaults),
-    choices,
-    breaks,
-    coverage: coverage.result(),
-    baseline,
-  };
+/** Why the driver may not run the next plan, if it may not: --max-runs first, then the clock. */
+export function stopBefore(search: ExploreSearch, ranInLevel: number): ExploreStop {
+  if (search.runsLeft - ranInLevel <= 0) return 'max-runs';
+  return search.timeIsUp() ? 'time' : null;
+}
+
+/** Every plan of at most K faults, run in this thread. */
+export function explore(options: ExploreOptions): ExploreResult {
+  const search = new ExploreSearch(options);
+  for (let k = 0; k <= search.maxFaults && search.stopped === null; k++) {
+    const level = search.levelPlans(k);
+    let stop: ExploreStop = null;
+    for (const faults of level.plans) {
+      stop = stopBefore(search, 0);
+      if (stop !== null) break;
+      const { outcome, result } = search.runHere(faults, level.extendable);
+      search.absorb(faults, outcome, result);
+    }
+    search.endLevel(level, stop);
+  }
+  return search.result();
 }
 
 /** Proper non-empty-or-empty subsets of a plan, by plan key (at most 2^K - 1 of them; K is small). */

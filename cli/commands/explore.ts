@@ -2,11 +2,11 @@
  * `simulate explore --mode <m> --max-faults K [world flags]`: run every plan of at most K faults over every
  * decision point the world reaches (properties/explore.ts), and say whether the mode's promises hold for all of
  * them, or which minimal plans break them, grouped by cause. Exit 1 when a promised invariant broke, 0 otherwise,
- * 2 on bad input. The wall-clock limit (--max-time-s) is read here: the library takes a callback.
+ * 2 on bad input. The wall-clock limit (--max-time-s) is read here: the library takes a callback. With --workers,
+ * the plans of each large level run on worker threads (cli/scale/parallel-explore.ts), with the same result.
  */
 import type { Command } from 'commander';
 import { FAULT_KINDS } from '../../models/faults/catalog.js';
-import { explore } from '../../properties/explore.js';
 import type { ExploreBreak, ExploreResult } from '../../properties/explore.js';
 import { makeColor } from '../color.js';
 import { addOutputOptions } from '../output-options.js';
@@ -24,6 +24,12 @@ import { parseKinds } from './check.js';
 import { coverageJson } from '../search-coverage.js';
 import { breakReplay, choicesLines, exploreReport, exploreVerdict, renderBreak, thousands } from '../explore-output.js';
 import { emitCorpus, checkCorpusTarget } from '../explore-corpus.js';
+import { exploreOn } from '../scale/parallel-explore.js';
+import { openRunner } from '../scale/pool.js';
+import type { TaskRunner } from '../scale/pool.js';
+import { startProgress } from '../scale/progress.js';
+import type { Progress } from '../scale/progress.js';
+import { addWorkersOption, workersFor } from '../scale/workers-option.js';
 
 export const DEFAULT_EXPLORE_FAULTS = 2;
 
@@ -36,6 +42,7 @@ export interface ExploreValues extends RunOptionValues, ReportOptions {
   json?: boolean;
   force?: boolean;
   color?: boolean;
+  workers?: string;
 }
 
 /** Everything explore did: printed as text or JSON, rendered as a report. */
@@ -60,16 +67,18 @@ export function registerExplore(program: Command): void {
     .option('--kinds <list>', `only these fault kinds, comma-separated (default all: ${FAULT_KINDS.join(', ')})`)
     .option('--emit-corpus <dir>', 'write each minimal breaking plan as a regression-corpus file in this folder');
   addWorldOptions(command);
+  addWorkersOption(command);
   addHandlerOption(command);
   command.options.find((option) => option.long === '--faults')?.hideHelp();
-  addReportOptions(addOutputOptions(command), false).action((values: ExploreValues) => {
-    process.exitCode = exploreCommand(values);
+  addReportOptions(addOutputOptions(command), false).action(async (values: ExploreValues) => {
+    process.exitCode = await exploreCommand(values);
   });
 }
 
-export function collectExplore(values: ExploreValues, now: () => number): ExploreRun {
+export async function collectExplore(values: ExploreValues, now: () => number): Promise<ExploreRun> {
   if (values.faults !== undefined) throw new UsageError('explore runs every plan itself; --faults does not apply (narrow it with --kinds and --max-faults)');
   const spec = buildRunSpec(values, { modeRequired: true, takesHandler: true });
+  if (spec.handler !== undefined && values.workers !== undefined && values.workers !== '1') throw new UsageError('--handler runs in one worker thread of its own: --workers does not apply');
   const maxFaults = values.maxFaults === undefined ? DEFAULT_EXPLORE_FAULTS : parseInteger('--max-faults', values.maxFaults, 0, 6);
   const maxRuns = values.maxRuns === undefined ? null : parseInteger('--max-runs', values.maxRuns, 1, 1_000_000_000);
   const maxTimeS = values.maxTimeS === undefined ? null : parseDecimal('--max-time-s', values.maxTimeS, 0.001, 86_400);
@@ -77,14 +86,15 @@ export function collectExplore(values: ExploreValues, now: () => number): Explor
   if (values.emitCorpus !== undefined) checkCorpusTarget(values.emitCorpus);
   const started = now();
   const deadline = maxTimeS === null ? undefined : started + maxTimeS * 1000;
-  const result = explore({
+  const options = {
     config: spec.config,
     maxFaults,
     kinds,
     run: runnerFor(spec),
     ...(maxRuns === null ? {} : { maxRuns }),
     ...(deadline === undefined ? {} : { outOfTime: () => now() >= deadline }),
-  });
+  };
+  const result = await exploreOnWorkers(options, values, spec.handler !== undefined);
   const replays = result.breaks.map((found) => breakReplay(spec, found));
   const corpusFiles = values.emitCorpus === undefined ? [] : emitCorpus(values.emitCorpus, spec, result, values.force === true);
   const wallMs = Math.round((now() - started) * 1000) / 1000;
@@ -170,9 +180,36 @@ function breakJson(found: ExploreBreak, replay: string): Record<string, unknown>
   };
 }
 
-export function exploreCommand(values: ExploreValues): number {
+/**
+ * The levels large enough to gain from threads run on the pool (opened on first use), the rest in this thread; a
+ * handler's plans always run here (through its own worker). A progress line per level, when someone watches.
+ */
+async function exploreOnWorkers(options: Parameters<typeof exploreOn>[0], values: ExploreValues, handler: boolean): Promise<ExploreResult> {
+  let pool: TaskRunner | undefined;
+  let progress: Progress | undefined;
+  const runnerFor = (plans: number): TaskRunner | undefined => {
+    if (handler || workersFor(values.workers, plans) <= 1) return undefined;
+    pool ??= openRunner(workersFor(values.workers, Number.MAX_SAFE_INTEGER));
+    return pool;
+  };
+  try {
+    return await exploreOn(options, {
+      runnerFor,
+      onLevel: (level) => {
+        progress?.stop();
+        progress = level.faults === 0 ? undefined : startProgress(`explore, ${level.faults} fault${level.faults === 1 ? '' : 's'}`, level.size, 'plans', { json: values.json });
+      },
+      onProgress: (done, breaking) => progress?.update(done, breaking === 0 ? 'no breaks yet' : `${thousands(breaking)} breaking plans`),
+    });
+  } finally {
+    progress?.stop();
+    await pool?.close();
+  }
+}
+
+export async function exploreCommand(values: ExploreValues): Promise<number> {
   checkOutputFiles(values);
-  const run = collectExplore(values, () => performance.now());
+  const run = await collectExplore(values, () => performance.now());
   if (values.report !== undefined) writeReport(values.report, exploreReport(run, values));
   if (values.json === true) process.stdout.write(JSON.stringify(exploreJson(run), null, 2) + '\n');
   else process.stdout.write(renderExplore(run, makeColor(values.color)));

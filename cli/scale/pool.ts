@@ -1,14 +1,14 @@
 /**
- * Where sweep and check send their work: a tinypool of worker threads running cli/scale/worker.js, or, with one
+ * Where sweep, check and explore send their work: a tinypool of worker threads running cli/scale/worker.js, or, with one
  * worker, the same functions in this thread (no thread start-up, and a yield between tasks so progress can draw).
  * Both run the same code on the same inputs, so the answer does not depend on the worker count.
  */
 import { builtWorker } from '../built-worker.js';
 import { availableParallelism } from 'node:os';
 import { Tinypool } from 'tinypool';
-import { planVerdicts, sweepChunk } from './worker.js';
+import { explorePlans, planVerdicts, sweepChunk } from './worker.js';
 
-const TASKS = { sweepChunk, planVerdicts };
+const TASKS = { sweepChunk, planVerdicts, explorePlans };
 export type TaskName = keyof typeof TASKS;
 type TaskInput<Name extends TaskName> = Parameters<(typeof TASKS)[Name]>[0];
 type TaskOutput<Name extends TaskName> = ReturnType<(typeof TASKS)[Name]>;

@@ -1,11 +1,14 @@
 /**
- * What a pool thread runs (tinypool loads this file from dist/): one chunk of a sweep, or the verdicts of a batch
- * of generated plans for check. Inputs and outputs are plain data, cloned across the thread boundary.
+ * What a pool thread runs (tinypool loads this file from dist/): one chunk of a sweep, the verdicts of a batch of
+ * generated plans for check, or the outcomes of a batch of explore's plans. Inputs and outputs are plain data,
+ * cloned across the thread boundary.
  */
 import type { SimulationConfig } from '../../models/config.js';
-import type { FaultPlan, FaultSource } from '../../models/faults/catalog.js';
+import type { Fault, FaultKind, FaultPlan, FaultSource } from '../../models/faults/catalog.js';
 import type { InvariantName } from '../../models/modes.js';
 import { brokenInvariants, runPlan } from '../../properties/breaks.js';
+import { runPlanOutcome } from '../../properties/explore.js';
+import type { PlanOutcome } from '../../properties/explore.js';
 import { sweepSeeds } from '../../properties/sweep.js';
 import type { SweepResult } from '../../properties/sweep.js';
 
@@ -28,4 +31,17 @@ export interface PlanVerdictsTask {
 /** For each plan, the invariants its run broke. */
 export function planVerdicts(task: PlanVerdictsTask): (readonly InvariantName[])[] {
   return task.plans.map((plan) => brokenInvariants(runPlan(task.config, plan)));
+}
+
+export interface ExplorePlansTask {
+  config: SimulationConfig;
+  plans: Fault[][];
+  kinds: FaultKind[];
+  /** Whether the plans' decision points are wanted (plans of fewer than K faults). */
+  extendable: boolean;
+}
+
+/** For each of explore's plans, what the search absorbs (properties/explore.ts). */
+export function explorePlans(task: ExplorePlansTask): PlanOutcome[] {
+  return task.plans.map((faults) => runPlanOutcome(task.config, faults, task).outcome);
 }

@@ -1,4 +1,4 @@
-/** `--workers <n>` for sweep and check: how many threads share the work (default: every available core). */
+/** `--workers <n>` for sweep, check and explore: how many threads share the work (default: every available core). */
 import type { Command } from 'commander';
 import { parseInteger } from '../setting-flags.js';
 import { defaultWorkers } from './pool.js';

@@ -2,13 +2,13 @@
  * `simulate explore` as a user runs it: the same counts from every process, an honest stop at --max-runs, exit codes
  * as for check, replay commands that reproduce the break, corpus files the suite's format accepts, and a report.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INVARIANT_NAMES, MODE_NAMES, parsePlan, resolveConfig, runPlan } from '../../index.js';
 import type { DeliverySettings, FaultPlan, WorkloadSettings } from '../../index.js';
-import { requireBuiltCli, runCli, withoutInvocation } from '../helpers/cli.js';
+import { expectOneLineError, requireBuiltCli, runCli, withoutInvocation } from '../helpers/cli.js';
 
 const WORLD = ['--messages', '3', '--partitions', '1'];
 let dir = '';
@@ -59,8 +59,37 @@ describe('simulate explore', () => {
     expect((JSON.parse(replay.stdout) as { traceHash: string }).traceHash).toBe(violation?.traceHash);
   });
 
+  it('--workers 2 gives byte for byte the --workers 1 JSON, text, report and corpus (wall clock aside)', async () => {
+    const clock = (text: string): string => text.replace(/"wallMs": [\d.e+-]+/g, '"wallMs": 0').replace(/simulation runs in [\d.]+ s/g, 'simulation runs in 0 s');
+    const worlds = [
+      ['--mode', 'exactly-once', '--max-faults', '2', '--messages', '2', '--partitions', '1'],
+      ['--mode', 'exactly-once', '--max-faults', '2', '--max-runs', '1200', ...WORLD],
+      ['--mode', 'at-least-once', '--max-faults', '1', ...WORLD],
+    ];
+    for (const args of worlds) {
+      const outputs = await Promise.all(
+        ['1', '2'].map(async (workers) => {
+          const corpus = join(dir, `corpus-${args.join('')}-w${workers}`);
+          const report = join(dir, `explore-${args.join('')}-w${workers}.md`);
+          const [json, text] = await Promise.all([runCli(['explore', ...args, '--workers', workers, '--json']), runCli(['explore', ...args, '--workers', workers, '--no-color', '--emit-corpus', corpus, '--report', report])]);
+          const files = existsSync(corpus) ? readdirSync(corpus).sort() : [];
+          return { json: clock(json.stdout), text: clock(text.stdout).replaceAll(corpus, 'corpus').replaceAll(report, 'explore.md'), status: [json.status, text.status], report: readFileSync(report, 'utf8').replaceAll(report, 'explore.md'), corpus: files.map((file) => [file, readFileSync(join(corpus, file), 'utf8')]) };
+        }),
+      );
+      expect(outputs[1], args.join(' ')).toEqual(outputs[0]);
+      expect(outputs[0].json).toContain('"plansRun"');
+    }
+    // The at-least-once world's duplicates reach the corpus (every cause, none promised), the same from both.
+    expect(readdirSync(join(dir, `corpus-${worlds[2].join('')}-w2`)).length).toBeGreaterThan(3);
+  }, 180_000);
+
+  it('with --handler, refuses --workers other than 1 with one line', async () => {
+    const run = await runCli(['explore', '--mode', 'exactly-once', '--handler', 'examples/handlers/naive-increment.mjs', '--workers', '2', ...WORLD]);
+    expectOneLineError(run, ['--handler', '--workers']);
+  });
+
   it('refuses bad input with one line and exit 2', async () => {
-    for (const args of [['--max-faults', 'two'], ['--max-runs', '0'], ['--faults', 'chaos'], ['--kinds', 'ack-lots'], ['--max-time-s', '-1']]) {
+    for (const args of [['--max-faults', 'two'], ['--max-runs', '0'], ['--workers', '0'], ['--faults', 'chaos'], ['--kinds', 'ack-lots'], ['--max-time-s', '-1']]) {
       const run = await runCli(['explore', '--mode', 'exactly-once', ...args]);
       expect(run.status, args.join(' ')).toBe(2);
       expect(run.stderr.trim().split('\n')).toHaveLength(1);

@@ -5,6 +5,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openRunner, workerFile } from '../../cli/scale/pool.js';
 import { sweepOn } from '../../cli/scale/parallel-sweep.js';
+import { exploreOn } from '../../cli/scale/parallel-explore.js';
+import { explore } from '../../properties/explore.js';
 import { resolveConfig } from '../../models/engine.js';
 import { FAULT_PRESETS } from '../../models/faults/catalog.js';
 import { brokenInvariants, runPlan } from '../../properties/breaks.js';
@@ -32,6 +34,26 @@ describe('worker pool', () => {
     } finally {
       await runner.close();
     }
+  });
+
+  it('explore with its levels on two threads equals the one-thread search, also when --max-runs stops it mid-level', async () => {
+    const config = resolveConfig({ mode: 'at-least-once', seed: 2, workload: { messages: 2, partitions: 1 } });
+    const runner = openRunner(2);
+    const levels: number[] = [];
+    try {
+      for (const maxRuns of [undefined, 700]) {
+        const options = { config, maxFaults: 2, ...(maxRuns === undefined ? {} : { maxRuns }) };
+        const threaded = await exploreOn(options, { runnerFor: (plans) => (levels.push(plans), runner) });
+        const here = explore(options);
+        expect(JSON.stringify(threaded)).toBe(JSON.stringify(here));
+        expect(threaded.breaks.length).toBeGreaterThan(0);
+        expect(threaded.stoppedBy).toBe(maxRuns === undefined ? null : 'max-runs');
+      }
+    } finally {
+      await runner.close();
+    }
+    // Levels 1 and 2 ran on the threads, each time (level 0, the baseline, runs here).
+    expect(levels).toHaveLength(4);
   });
 
   it('the plans drawn ahead are exactly the ones the search tries: none is simulated again', () => {
