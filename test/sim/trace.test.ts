@@ -116,4 +116,4 @@ describe('trace', () => {
   });
 });
 
-const PINNED_SAMPLE_HASH = 'c667b8f8954bcac2';
+const PINNED_SAMPLE_HASH = '49c40eccca4d5f45';
