@@ -264,7 +264,7 @@ function judgeRun(config: SimulationConfig, source: FaultSource, { topology, wor
   const recordsOf = (): TraceEvent[] => (records ??= rerunTrace(config, source));
   const tail = trace.tail();
   const lazy = { tail, records: recordsOf };
-  const judged = checkGroups({ workload, effects: observed.effects, brokerAcked: observed.acknowledged, outcome: run.outcome, trace: records ?? lazy, groups: observed.groups, parked: observed.parked }, PROMISES[config.mode]);
+  const judged = checkGroups({ workload, effects: observed.effects, brokerAcked: observed.acknowledged, outcome: run.outcome, trace: records ?? lazy, groups: observed.groups, parked: observed.parked, handedAtUs: observed.handedAtUs }, PROMISES[config.mode]);
   const invariants = judged.invariants;
   const lags = lagByGroup(workload, observed.handedAtUs, observed.effects, observed.groups, observed.parked, run.virtualTimeUs);
   const handlerInvariants = judgeHandlerInvariants(handler, observed.finalDb, workload);

@@ -15,6 +15,11 @@ export interface CheckInput {
   trace: readonly TraceRecord[] | LazyTrace;
   /** The consumer groups to judge, each on its own effects (default: one group, g1, taking every effect). */
   groups?: readonly string[];
+  /**
+   * When each workload message was handed over (virtual µs, by position; -1 if never). A message never handed over
+   * (a limit stopped the run first) was not produced: it cannot be lost. Without it every message counts as handed.
+   */
+  handedAtUs?: readonly number[];
   /** Records parked in the dead-letter topic, per group: neither applied nor lost. */
   parked?: readonly ParkedRecord[];
 }

@@ -14,6 +14,6 @@ export function checkLiveness(input: Pick<CheckInput, 'outcome' | 'trace'>, prom
         : `the run stalled after healing: nothing moved forward after t=${outcome.idleSinceUs / 1000} ms, yet the system had not settled (something retries what cannot succeed, or waits for what cannot come)`;
     return result('liveness', promised, 1, [{ msg: '', summary, records: traceTail(input.trace, 5) }]);
   }
-  const limit = outcome.limit === 'events' ? `${outcome.value} events` : `${outcome.value / 1000} ms of virtual time`;
+  const limit = outcome.limit === 'events' ? `${outcome.value} events (limits.maxEvents, --max-events raises it)` : `${outcome.value / 1000} ms of virtual time (limits.maxVirtualTimeMs, --max-virtual-time-ms raises it)`;
   return result('liveness', promised, 1, [{ msg: '', summary: `the run did not settle after healing: it hit the limit of ${limit}`, records: traceTail(input.trace, 5) }]);
 }

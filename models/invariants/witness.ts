@@ -38,6 +38,8 @@ export interface InvariantResult {
   witnesses: Witness[];
   /** Loss only: lost messages the broker had acknowledged to the producer. */
   acknowledgedCount?: number;
+  /** Loss only, when some: messages never handed over (a limit stopped the run first), so neither applied nor lost. */
+  notProducedCount?: number;
 }
 
 /** Witnesses listed per invariant at the most (the count is always complete). */
