@@ -120,7 +120,7 @@ export interface TraceKeeping {
  * Records a run keeps at most (about 100 bytes each): what bounds a long run's memory. A longer trace is counted and
  * hashed whole, streamed whole to a sink (`--trace FILE`), and its stories read this first part of it.
  */
-export const TRACE_KEPT_MAX = 2_000_000;
+export const TRACE_KEPT_MAX = 1_000_000;
 
 export function runSimulation(config: SimulationConfig, source: FaultSource, observers?: RunObservers): SimulationResult {
   const run = deployRun(config, source, undefined, observers);
