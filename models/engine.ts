@@ -114,6 +114,8 @@ export interface TraceKeeping {
   keepMax?: number;
   /** Every record as it is appended (a trace file written as the run goes). */
   sink?: (record: TraceEvent) => void;
+  /** Hash the records as they come (default: when some may not be kept). False: traceHash() re-runs the seed. */
+  hash?: boolean;
 }
 
 /**
@@ -229,7 +231,7 @@ function deployRun(config: SimulationConfig, source: FaultSource, handler: Handl
 /** A trace that may not be kept whole is hashed as it goes: its hash is then known without its records. */
 function traceOptionsOf(keeping: TraceKeeping | undefined): TraceOptions<TraceEvent> {
   const keepMax = keeping?.keepMax ?? TRACE_KEPT_MAX;
-  return { keepMax, hash: Number.isFinite(keepMax), ...(keeping?.sink !== undefined ? { sink: keeping.sink } : {}) };
+  return { keepMax, hash: keeping?.hash ?? Number.isFinite(keepMax), ...(keeping?.sink !== undefined ? { sink: keeping.sink } : {}) };
 }
 
 function worldFor(config: SimulationConfig, trace: TraceOptions<TraceEvent>): World<ModelProtocol> {

@@ -32,6 +32,8 @@ export class TraceHasher {
   private h1 = 0x9747b28c;
   private h2 = 0x2f8f2d2b;
   private readonly strings = new Map<string, number>();
+  /** The remembered strings in the order they were first seen (a ring): the oldest is the next to go. */
+  private readonly order: string[] = [];
   private nextString = 0;
   /** Records hashed so far. */
   count = 0;
@@ -107,9 +109,12 @@ export class TraceHasher {
       this.word(seen);
       return;
     }
-    // The oldest remembered string makes room (Map iterates in insertion order): ids are never reused, and a
+    // The oldest remembered string makes room: ids are never reused, and a
     // message's records come close together, so its id is written whole once and back-referenced after.
-    if (this.strings.size === STRINGS_MAX) this.strings.delete(this.strings.keys().next().value as string);
+    // (A ring, not the Map's own first key: a Map skips its deleted entries to find that, which grew with the run.)
+    const slot = this.nextString % STRINGS_MAX;
+    if (this.nextString >= STRINGS_MAX) this.strings.delete(this.order[slot]);
+    this.order[slot] = value;
     this.strings.set(value, this.nextString++);
     this.word(NEW_STRING);
     const length = value.length;
