@@ -10,6 +10,7 @@ import { simulate } from '../models/engine.js';
 import { benchFindAndShrink } from './find-and-shrink.js';
 import { benchExplore } from './explore.js';
 import { benchWorkerPool } from './worker-pool.js';
+import { benchScale } from './scale.js';
 import { World } from '../sim/world.js';
 import type { Actor, ActorContext } from '../sim/world.js';
 import type { TraceRecord } from '../sim/trace.js';
@@ -85,10 +86,14 @@ function modelRun(messages: number, seed: number): number {
   return result.stats.events;
 }
 
+/** The kernel's rate with 1000 messages in flight: the reference the scale figures are printed beside. */
+let kernelRate = 0;
+
 function benchKernel(): string[] {
   const lines: string[] = [];
   for (const balls of [1, 1000]) {
     const { units, ms } = measure(3000, () => pingPong(balls, Math.ceil(1_000_000 / balls)));
+    kernelRate = perSecond(units, ms);
     lines.push(`kernel ping-pong (${balls === 1 ? '1 message' : `${balls} messages in flight`}): ${millions(perSecond(units, ms))} events/s`);
   }
   return lines;
@@ -122,7 +127,7 @@ function benchCli(): string[] {
   // Node's own start-up, for scale: what the CLI adds is the difference.
   const bare = spawnMedianMs(['-e', '0'], spawns);
   return [
-    `CLI simulate --seed 42, start to exit: ${cli.median.toFixed(1)} ms median of ${spawns} spawns (min ${cli.min.toFixed(1)}, max ${cli.max.toFixed(1)}); bare \`node -e 0\`: ${bare.median.toFixed(1)} ms`,
+    `CLI simulate --seed 42, start to exit: ${cli.median.toFixed(1)} ms median of ${spawns} spawns (min ${cli.min.toFixed(1)}, max ${cli.max.toFixed(1)}); bare \`node -e 0\`: ${bare.median.toFixed(1)} ms; ${(cli.median / bare.median).toFixed(2)}x (target <= 2.0x)`,
   ];
 }
 
@@ -139,8 +144,9 @@ async function main(): Promise<void> {
   print(await benchFindAndShrink());
   // Issue 8's figures: every plan of at most K faults.
   print(benchExplore());
-  // Issue 13's: sweep on every core.
+  // Issue 13's: sweep on every core; scale to a million messages.
   print(benchWorkerPool());
+  print(benchScale(kernelRate));
 }
 
 await main();

@@ -12,7 +12,7 @@
  *   left behind by a run that was killed (no process with its pid runs) is removed the next time a file is
  *   written into that folder.
  */
-import { accessSync, constants, linkSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, copyFileSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { quoteInput } from '../models/quote.js';
@@ -236,7 +236,7 @@ function removeLeftoverTempFiles(directory: string, name: string): void {
 const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'ENOSYS', 'EMLINK']);
 
 /** Without --force: put the temp file in place only if nothing is at the target now (link fails when something is). */
-function createExclusive(option: string, given: string, temp: string, path: string, content: string): void {
+function createExclusive(option: string, given: string, temp: string, path: string): void {
   const refuse = (): UsageError => new UsageError(`refusing to overwrite ${given} (given as ${option}; it appeared during the run); pass --force to replace it`);
   try {
     linkSync(temp, path);
@@ -246,7 +246,7 @@ function createExclusive(option: string, given: string, temp: string, path: stri
     if (!NO_HARD_LINKS.has(code)) throw error;
     // Still exclusive (O_EXCL), though a crash mid-write could leave part of the file.
     try {
-      writeFileSync(path, content, { flag: 'wx' });
+      copyFileSync(temp, path, constants.COPYFILE_EXCL);
     } catch (fallbackError) {
       if (errorCode(fallbackError) === 'EEXIST') throw refuse();
       throw fallbackError;
@@ -279,7 +279,7 @@ export function writeFileAtomic(option: string, given: string, content: string):
     temp = join(directory, `.simulate-${process.pid}-${++tempFilesWritten}.tmp`);
     writeFileSync(temp, content, { flag: 'wx' });
     if (force) replaceRegular(option, given, temp, path);
-    else createExclusive(option, given, temp, path, content);
+    else createExclusive(option, given, temp, path);
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot write ${option} ${quoteInput(given)}: ${reasonOf(errorCode(error))}`);
@@ -327,6 +327,108 @@ function writeStraight(option: string, path: string, content: string): void {
     writeFileSync(path, content);
   } catch (error) {
     throw new UsageError(`cannot write ${option} ${quoteInput(path)}: ${reasonOf(errorCode(error))}`);
+  }
+}
+
+/** Bytes gathered before a write to a streamed output: few system calls, little memory. */
+const STREAM_CHUNK_CHARS = 1 << 20;
+
+/**
+ * An output written as the command goes (a trace too long to hold in memory), with writeFileAtomic's guarantees:
+ * into a temp file beside the target, put in place by `finish` (after the run), removed by `abandon`. A device or
+ * pipe is written straight to; the CLI's own stdout or stderr gets the text after the printed run (`finish`), so
+ * that is gathered in memory as before.
+ */
+export class StreamedOutput {
+  private fd: number | undefined;
+  private temp: string | undefined;
+  private pending = '';
+  private readonly gathered: string[] | undefined;
+
+  constructor(
+    private readonly option: string,
+    private readonly given: string,
+  ) {
+    if (ownStream(given) !== undefined) {
+      this.gathered = [];
+      return;
+    }
+    this.guard(() => {
+      if (isStream(given)) {
+        this.fd = openSync(given, 'w');
+        return;
+      }
+      const directory = dirname(followLink(option, given));
+      makeParents(directory);
+      removeLeftoverTempFiles(directory, basename(given));
+      this.temp = join(directory, `.simulate-${process.pid}-${++tempFilesWritten}.tmp`);
+      this.fd = openSync(this.temp, 'wx');
+    });
+  }
+
+  write(text: string): void {
+    if (this.gathered !== undefined) {
+      this.gathered.push(text);
+      return;
+    }
+    this.pending += text;
+    if (this.pending.length >= STREAM_CHUNK_CHARS) this.flush();
+  }
+
+  /** Put the file in place (refusing, as writeFileAtomic does, a file that appeared without --force). */
+  finish(): void {
+    if (this.gathered !== undefined) {
+      writeStraight(this.option, this.given, this.gathered.join(''));
+      return;
+    }
+    this.flush();
+    this.close();
+    const temp = this.temp;
+    if (temp === undefined) return;
+    const checked = checkedTargets.get(this.option);
+    const force = checked !== undefined && checked.path === this.given && checked.force;
+    try {
+      this.guard(() => {
+        const path = followLink(this.option, this.given);
+        if (force) replaceRegular(this.option, this.given, temp, path);
+        else createExclusive(this.option, this.given, temp, path);
+      });
+    } finally {
+      removeQuietly(temp);
+    }
+  }
+
+  /** The command failed before its files were due: leave nothing behind. */
+  abandon(): void {
+    this.close();
+    if (this.temp !== undefined) removeQuietly(this.temp);
+  }
+
+  /** True when the output follows the printed text on the CLI's own stdout or stderr. */
+  get followsText(): boolean {
+    return this.gathered !== undefined;
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0 || this.fd === undefined) return;
+    const fd = this.fd;
+    const text = this.pending;
+    this.pending = '';
+    this.guard(() => writeSync(fd, text));
+  }
+
+  private close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private guard(body: () => void): void {
+    try {
+      body();
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw new UsageError(`cannot write ${this.option} ${quoteInput(this.given)}: ${reasonOf(errorCode(error))}`);
+    }
   }
 }
 

@@ -69,7 +69,9 @@ export function statusCell(status: InvariantStatus, color: ChalkInstance): Cell 
 }
 
 function observedText(invariant: InvariantResult): string {
-  return invariant.name === 'loss' && invariant.acknowledgedCount ? `${invariant.count} (${invariant.acknowledgedCount} acknowledged)` : String(invariant.count);
+  const text = invariant.name === 'loss' && invariant.acknowledgedCount ? `${invariant.count} (${invariant.acknowledgedCount} acknowledged)` : String(invariant.count);
+  // Messages a limit kept from being handed over: never produced, so never lost.
+  return invariant.notProducedCount ? `${text}; ${invariant.notProducedCount} not produced` : text;
 }
 
 export function renderVerdictTable(result: SimulationResult, color: ChalkInstance): string[] {

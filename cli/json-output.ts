@@ -15,6 +15,7 @@ export function invariantsJson(invariants: Record<string, InvariantResult>, witn
         count: invariant.count,
         status: invariant.status,
         ...(invariant.acknowledgedCount !== undefined ? { acknowledgedCount: invariant.acknowledgedCount } : {}),
+        ...(invariant.notProducedCount !== undefined ? { notProducedCount: invariant.notProducedCount } : {}),
         witnesses: invariant.witnesses.map((witness) => witnesses.witness(invariant, witness)),
       },
     ]),

@@ -3,7 +3,8 @@
  * rates or a plan, run to quiescence (or a limit), and judge the invariants against the mode's promises. Nothing
  * here names a broker family; everything family-specific comes through the Family seam.
  */
-import { traceHash } from '../sim/trace.js';
+import { TraceFull } from '../sim/trace.js';
+import type { Trace, TraceOptions } from '../sim/trace.js';
 import { World } from '../sim/world.js';
 import type { RunOutcome, WorldRunResult } from '../sim/world.js';
 import { msToUs } from './config.js';
@@ -106,11 +107,50 @@ export type SimulationRunner = (config: SimulationConfig, source: FaultSource, o
 export interface RunObservers {
   /** Plan mode: every decision point reached in the faulty phase, in order (see CandidateObserver). */
   candidate?: CandidateObserver;
+  /** What the run keeps of its trace, and where it streams it (default: the first TRACE_KEPT_MAX records kept). */
+  trace?: TraceKeeping;
 }
+
+/**
+ * How much of its trace a run keeps. A trace not kept whole is hashed as it goes; reading `result.trace` of a run
+ * that kept nothing re-runs the seed with the trace kept (deterministic: the same records), up to TRACE_KEPT_MAX.
+ */
+export interface TraceKeeping {
+  /** Keep the first this many records (0: none, for a search that reads only verdicts). Default TRACE_KEPT_MAX. */
+  keepMax?: number;
+  /** Every record as it is appended (a trace file written as the run goes). */
+  sink?: (record: TraceEvent) => void;
+  /** Hash the records as they come (default: when some may not be kept). False: traceHash() re-runs the seed. */
+  hash?: boolean;
+}
+
+/**
+ * Records a run keeps at most (about 100 bytes each): what bounds a long run's memory. A longer trace is counted and
+ * hashed whole, streamed whole to a sink (`--trace FILE`), and its stories read this first part of it.
+ */
+export const TRACE_KEPT_MAX = 1_000_000;
 
 export function runSimulation(config: SimulationConfig, source: FaultSource, observers?: RunObservers): SimulationResult {
   const run = deployRun(config, source, undefined, observers);
   return run.judge(run.world.run());
+}
+
+/** The trace of a run that did not keep it: the same seed run again with its first TRACE_KEPT_MAX records kept. */
+function rerunTrace(config: SimulationConfig, source: FaultSource): TraceEvent[] {
+  const run = deployRun(config, source, undefined, undefined, { keepMax: TRACE_KEPT_MAX, stopWhenFull: true });
+  try {
+    run.world.run();
+  } catch (error) {
+    if (!(error instanceof TraceFull)) throw error;
+  }
+  return run.world.trace.records;
+}
+
+/** The hash of a run that neither kept its whole trace nor hashed it: the same seed run again, hashing as it goes. */
+function rerunHash(config: SimulationConfig, source: FaultSource): string {
+  const run = deployRun(config, source, undefined, undefined, { keepMax: 0, hash: true });
+  run.world.run();
+  return run.world.trace.hash() as string;
 }
 
 /** Microtask turns a woken handler gets to reach its next DB call (or return) before it is refused. */
@@ -124,7 +164,8 @@ export const HANDLER_TURNS_MAX = 10_000;
  * HANDLER_TURNS_MAX turns and is refused (HandlerError), never waited for.
  */
 export async function runSimulationAsync(config: SimulationConfig, source: FaultSource, handler: HandlerModule, observers?: RunObservers): Promise<SimulationResult> {
-  const run = deployRun(handlerConfig(config), source, handler, observers);
+  // A handler's run keeps its trace whole: it cannot be re-run synchronously when a reader asks for it.
+  const run = deployRun(handlerConfig(config), source, handler, observers, { keepMax: Number.POSITIVE_INFINITY });
   const result = await run.world.runAsync(async () => {
     for (let turn = 0; turn < HANDLER_TURNS_MAX && !run.deployment.handlersSettled(); turn++) await Promise.resolve();
     run.deployment.afterHostTurn();
@@ -150,13 +191,13 @@ interface DeployedRun {
   judge(run: WorldRunResult): SimulationResult;
 }
 
-function deployRun(config: SimulationConfig, source: FaultSource, handler: HandlerModule | undefined, observers?: RunObservers): DeployedRun {
+function deployRun(config: SimulationConfig, source: FaultSource, handler: HandlerModule | undefined, observers?: RunObservers, traceOptions?: TraceOptions<TraceEvent>): DeployedRun {
   validateConfig(config);
   const topology = buildTopology(config.topology);
   if ('plan' in source) checkPlanInstances(source.plan, topology);
   const family = familyOf(config);
   const healAtUs = msToUs(config.timing.faultyPhaseMs);
-  const world = worldFor(config);
+  const world = worldFor(config, traceOptions ?? traceOptionsOf(observers?.trace));
   const injector = new FaultInjector(source, world.streams, observers?.candidate);
   const traceFault = (now: number, fault: Fault): void => {
     world.trace.append('message' in fault ? { t: now, actor: 'faults', kind: 'fault', msg: fault.message, fault } : { t: now, actor: 'faults', kind: 'fault', fault });
@@ -189,11 +230,17 @@ function deployRun(config: SimulationConfig, source: FaultSource, handler: Handl
   return {
     world,
     deployment,
-    judge: (run) => judgeRun(config, source, { topology, workload, injector, run, observed: deployment.observe(), records: world.trace.records, handler }),
+    judge: (run) => judgeRun(config, source, { topology, workload, injector, run, observed: deployment.observe(), trace: world.trace, handler }),
   };
 }
 
-function worldFor(config: SimulationConfig): World<ModelProtocol> {
+/** A trace that may not be kept whole is hashed as it goes: its hash is then known without its records. */
+function traceOptionsOf(keeping: TraceKeeping | undefined): TraceOptions<TraceEvent> {
+  const keepMax = keeping?.keepMax ?? TRACE_KEPT_MAX;
+  return { keepMax, hash: keeping?.hash ?? Number.isFinite(keepMax), ...(keeping?.sink !== undefined ? { sink: keeping.sink } : {}) };
+}
+
+function worldFor(config: SimulationConfig, trace: TraceOptions<TraceEvent>): World<ModelProtocol> {
   return new World<ModelProtocol>({
     seed: config.seed,
     latencyUsMin: msToUs(config.timing.latencyMsMin),
@@ -202,6 +249,7 @@ function worldFor(config: SimulationConfig): World<ModelProtocol> {
     maxEvents: config.limits.maxEvents,
     maxVirtualTimeUs: msToUs(config.limits.maxVirtualTimeMs),
     progressTimeoutUs: Math.max(1, msToUs(config.limits.progressTimeoutMs)),
+    trace,
   });
 }
 
@@ -212,14 +260,19 @@ interface FinishedRun {
   injector: FaultInjector;
   run: WorldRunResult;
   observed: Observations;
-  records: TraceEvent[];
+  trace: Trace<TraceEvent>;
   /** A team's handler, whose own invariants are judged too. */
   handler: HandlerModule | undefined;
 }
 
 /** The invariants per group against the mode's promises, parked records, lag, and what was injected. */
-function judgeRun(config: SimulationConfig, source: FaultSource, { topology, workload, injector, run, observed, records, handler }: FinishedRun): SimulationResult {
-  const judged = checkGroups({ workload, effects: observed.effects, brokerAcked: observed.acknowledged, outcome: run.outcome, trace: records, groups: observed.groups, parked: observed.parked }, PROMISES[config.mode]);
+function judgeRun(config: SimulationConfig, source: FaultSource, { topology, workload, injector, run, observed, trace, handler }: FinishedRun): SimulationResult {
+  // A run that kept nothing reads its records only when asked (a witness's records, a story), by running again.
+  let records: TraceEvent[] | undefined = trace.records.length > 0 || trace.complete ? trace.records : undefined;
+  const recordsOf = (): TraceEvent[] => (records ??= rerunTrace(config, source));
+  const tail = trace.tail();
+  const lazy = { tail, records: recordsOf };
+  const judged = checkGroups({ workload, effects: observed.effects, brokerAcked: observed.acknowledged, outcome: run.outcome, trace: records ?? lazy, groups: observed.groups, parked: observed.parked, handedAtUs: observed.handedAtUs }, PROMISES[config.mode]);
   const invariants = judged.invariants;
   const lags = lagByGroup(workload, observed.handedAtUs, observed.effects, observed.groups, observed.parked, run.virtualTimeUs);
   const handlerInvariants = judgeHandlerInvariants(handler, observed.finalDb, workload);
@@ -233,11 +286,13 @@ function judgeRun(config: SimulationConfig, source: FaultSource, { topology, wor
     workload,
     outcome: run.outcome,
     topology,
-    stats: { events: run.events, virtualTimeMs: run.virtualTimeUs / 1000, traceRecords: records.length, appliedByConsumer, lag: worstLag(lags), logDuplicates: checkLogDuplicates(workload, records, observed.logDuplicates ?? []), abortedApplied: observed.abortedApplied ?? 0, ...(observed.transactions !== undefined ? { transactions: observed.transactions } : {}) },
+    stats: { events: run.events, virtualTimeMs: run.virtualTimeUs / 1000, traceRecords: trace.length, appliedByConsumer, lag: worstLag(lags), logDuplicates: checkLogDuplicates(workload, records ?? lazy, observed.logDuplicates ?? []), abortedApplied: observed.abortedApplied ?? 0, ...(observed.transactions !== undefined ? { transactions: observed.transactions } : {}) },
     injected: { version: 1, faults: injector.injected },
     unusedPlanFaults: injector.unused(),
     faultCounts: countByKind(injector.injected),
-    trace: records,
+    get trace(): TraceEvent[] {
+      return recordsOf();
+    },
     effects: observed.effects,
     brokerAcked: [...observed.acknowledged],
     invariants,
@@ -245,7 +300,7 @@ function judgeRun(config: SimulationConfig, source: FaultSource, { topology, wor
     groups: Object.fromEntries(observed.groups.map((group) => [group, { invariants: judged.groups[group], parked: judged.parkedByGroup[group], lag: lags[group] }])),
     handlerInvariants,
     verdict: violated ? 'violated' : 'ok',
-    traceHash: () => (hash ??= traceHash(records)),
+    traceHash: () => (hash ??= trace.hash() ?? rerunHash(config, source)),
   };
 }
 

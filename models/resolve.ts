@@ -10,7 +10,7 @@ import { FAMILIES } from './families.js';
 import type { Family } from './family.js';
 import { MODE_NAMES } from './modes.js';
 import type { ModeName } from './modes.js';
-import { LIMIT_SETTINGS, TIMING_SETTINGS, TOPOLOGY_SETTINGS, WORKLOAD_SETTINGS, defaultMaxVirtualTimeMs, defaultProgressTimeoutMs, durationKeysOf } from './settings/common.js';
+import { LIMIT_SETTINGS, TIMING_SETTINGS, TOPOLOGY_SETTINGS, WORKLOAD_SETTINGS, defaultMaxEvents, defaultMaxVirtualTimeMs, defaultProgressTimeoutMs, durationKeysOf } from './settings/common.js';
 import type { DurationKeys } from './settings/common.js';
 import { DEFAULT_TOPOLOGY } from './topology.js';
 import { acceptsValue, allowedText } from './settings/spec.js';
@@ -100,17 +100,20 @@ export function resolveConfig(input: SimulationInput): SimulationConfig {
     workload,
     topology,
     timing,
-    limits: defaultLimits(settings, timing, input.limits, factsOf(family).durations),
+    limits: defaultLimits({ settings, timing, workload, topology }, input.limits, factsOf(family).durations),
   };
   validateConfig(config);
   return config;
 }
 
 /** The limits given, the rest derived: the progress timeout from the settings, the virtual-time limit from both. */
-function defaultLimits(settings: Readonly<Record<string, SettingValue>>, timing: Readonly<TimingSettings>, given: Partial<Limits> | undefined, durations: DurationKeys): Limits {
+function defaultLimits(world: { settings: Readonly<Record<string, SettingValue>>; timing: Readonly<TimingSettings>; workload: Readonly<WorkloadSettings>; topology: Readonly<TopologySettings> }, given: Partial<Limits> | undefined, durations: DurationKeys): Limits {
+  const { settings, timing, workload, topology } = world;
   const progressTimeoutMs = given?.progressTimeoutMs ?? defaultProgressTimeoutMs(settings, timing, durations);
+  const maxVirtualTimeMs = given?.maxVirtualTimeMs ?? defaultMaxVirtualTimeMs(progressTimeoutMs, timing, workload);
+  const maxEvents = defaultMaxEvents(workload, topology, maxVirtualTimeMs);
   // Object.assign, not a spread followed by more keys: one hidden class for every config's limits (see resolveConfig).
-  return Object.assign({}, DEFAULT_LIMITS, { maxVirtualTimeMs: defaultMaxVirtualTimeMs(progressTimeoutMs, timing), progressTimeoutMs }, given);
+  return Object.assign({}, DEFAULT_LIMITS, { maxVirtualTimeMs, progressTimeoutMs, maxEvents }, given);
 }
 
 /**

@@ -72,7 +72,8 @@ export interface HandlerInvariantSweep {
 export function sweepSeeds(options: SweepOptions): SweepResult {
   const sweep = new SweepAccumulator(options);
   for (let seed = options.fromSeed; seed <= options.toSeed; seed++) {
-    const result = runSimulation({ ...options.config, seed }, options.faults);
+    // A sweep reads verdicts and counts, never a trace: nothing of it is kept or hashed (a reader re-runs the seed).
+    const result = runSimulation({ ...options.config, seed }, options.faults, { trace: { keepMax: 0, hash: false } });
     options.onRun?.(result);
     sweep.add(seed, result);
   }

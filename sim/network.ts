@@ -36,6 +36,14 @@ export class Network {
   /** Per link id: true when it carries background traffic (latency from the background stream). */
   private readonly background: boolean[] = [];
   private readonly partitions: PartitionWindow[] = [];
+  /**
+   * Windows by start time, and the ones begun and not yet over: time only moves forward, so each window enters and
+   * leaves `open` once, and a send checks the few open ones, not every window of the run (that was quadratic).
+   */
+  private byStart: PartitionWindow[] | undefined;
+  private nextToOpen = 0;
+  private open: PartitionWindow[] = [];
+  private openedUpToUs = Number.NEGATIVE_INFINITY;
   /** Partitions are repaired from this time on (the heal phase). */
   private healedFromUs = Number.POSITIVE_INFINITY;
 
@@ -50,6 +58,7 @@ export class Network {
 
   addPartition(window: PartitionWindow): void {
     this.partitions.push(window);
+    this.byStart = undefined;
   }
 
   healAt(timeUs: number): void {
@@ -58,12 +67,31 @@ export class Network {
 
   isPartitioned(from: string, to: string, nowUs: number): boolean {
     if (nowUs >= this.healedFromUs) return false;
-    const partitions = this.partitions;
-    for (let index = 0; index < partitions.length; index++) {
-      const window = partitions[index];
+    const open = this.openAt(nowUs);
+    for (let index = 0; index < open.length; index++) {
+      const window = open[index];
       if (nowUs >= window.fromUs && nowUs < window.toUs && ((window.a === from && window.b === to) || (window.a === to && window.b === from))) return true;
     }
     return false;
+  }
+
+  /** The windows open at `nowUs` (and perhaps some already over, dropped on a later call). */
+  private openAt(nowUs: number): PartitionWindow[] {
+    if (this.byStart === undefined || nowUs < this.openedUpToUs) {
+      // First call, a window added since, or time asked out of order (only a direct caller does): start over.
+      this.byStart = [...this.partitions].sort((a, b) => a.fromUs - b.fromUs);
+      this.nextToOpen = 0;
+      this.open = [];
+    }
+    this.openedUpToUs = nowUs;
+    const byStart = this.byStart;
+    let opened = false;
+    while (this.nextToOpen < byStart.length && byStart[this.nextToOpen].fromUs <= nowUs) {
+      this.open.push(byStart[this.nextToOpen++]);
+      opened = true;
+    }
+    if (opened || (this.open.length > 0 && this.open[0].toUs <= nowUs)) this.open = this.open.filter((window) => window.toUs > nowUs);
+    return this.open;
   }
 
   /** The id of the directed link from -> to (stable for the network's lifetime); background links are separate. */

@@ -10,7 +10,7 @@ import type { NetworkVerdict, PartitionWindow } from './network.js';
 import { RandomStreams } from './random.js';
 import type { RandomStream } from './random.js';
 import { Trace } from './trace.js';
-import type { KernelEvent, TraceRecord } from './trace.js';
+import type { KernelEvent, TraceOptions, TraceRecord } from './trace.js';
 
 export type Phase = 'faulty' | 'heal';
 
@@ -84,6 +84,8 @@ export interface WorldOptions {
   maxVirtualTimeUs: number;
   /** After healing, stop with outcome `stalled` once the hooks' progress has not moved for this long. Default: never. */
   progressTimeoutUs?: number;
+  /** What the trace keeps, hashes and streams (default: every record kept, hashed on demand). */
+  trace?: TraceOptions;
 }
 
 export type RunOutcome =
@@ -173,7 +175,7 @@ class Context<P extends Protocol> implements ActorContext<P> {
 
 export class World<P extends Protocol> {
   readonly streams: RandomStreams;
-  readonly trace = new Trace<P['event'] | KernelEvent>();
+  readonly trace: Trace<P['event'] | KernelEvent>;
   readonly network: Network;
   now = 0;
   phase: Phase = 'faulty';
@@ -197,6 +199,7 @@ export class World<P extends Protocol> {
     }
     const progressTimeoutUs = options.progressTimeoutUs;
     if (progressTimeoutUs !== undefined && !(Number.isInteger(progressTimeoutUs) && progressTimeoutUs > 0)) throw new RangeError(`progressTimeoutUs must be a positive integer, got ${progressTimeoutUs}`);
+    this.trace = new Trace(options.trace);
     this.streams = new RandomStreams(options.seed);
     this.network = new Network({ latencyUsMin: options.latencyUsMin, latencyUsMax: options.latencyUsMax }, this.streams.stream('network'), this.streams.stream('network:background'));
     this.network.healAt(options.healAtUs);

@@ -6,7 +6,7 @@ import type { SimulationResult } from '../../models/engine.js';
 import { traceLine } from '../../sim/trace.js';
 import { makeColor } from '../color.js';
 import { addOutputOptions } from '../output-options.js';
-import { writeFilesThenPrint } from '../files.js';
+import { StreamedOutput, writeFilesThenPrint } from '../files.js';
 import type { OutputFile } from '../files.js';
 import { renderRun } from '../human-output.js';
 import { runJson } from '../json-output.js';
@@ -42,15 +42,26 @@ export async function runCommand(values: RunOptionValues & OutputOptions & EmitP
   const spec = buildRunSpec(values, { takesHandler: true });
   const handler = spec.handler === undefined ? undefined : await loadHandlerOption(spec.handler);
   for (const note of spec.notes) process.stderr.write(`simulate: ${note}\n`);
+  // The trace file is written as the run goes: a long run's trace is never held whole in memory.
+  const traceFile = values.trace === undefined ? undefined : new StreamedOutput('--trace', values.trace);
   const started = performance.now();
-  const result = handler === undefined ? runSimulation(spec.config, spec.faults) : await runWithHandler(spec.config, spec.faults, handler);
+  let result: SimulationResult;
+  try {
+    result = handler === undefined ? runSimulation(spec.config, spec.faults, traceFile === undefined ? undefined : { trace: { sink: (record) => traceFile.write(traceLine(record) + '\n') } }) : await runWithHandler(spec.config, spec.faults, handler);
+  } catch (error) {
+    traceFile?.abandon();
+    throw error;
+  }
+  // A handler's run keeps its trace whole (it is not re-run): written from there.
+  if (handler !== undefined && traceFile !== undefined) for (const record of result.trace) traceFile.write(traceLine(record) + '\n');
   const wallMs = Math.round((performance.now() - started) * 1000) / 1000;
   const files: OutputFile[] = [];
-  if (values.trace !== undefined) files.push({ option: '--trace', path: values.trace, content: result.trace.map((record) => traceLine(record) + '\n').join('') });
+  if (traceFile !== undefined && !traceFile.followsText) traceFile.finish();
   if (values.emitPlan !== undefined) files.push({ option: '--emit-plan', path: values.emitPlan, content: runPlanText(values.emitPlan, spec, result.injected) });
   if (values.report !== undefined) files.push({ option: '--report', path: values.report, content: await runReport(result, spec, values, wallMs) });
   // The printed run ends in "(exit N)": only once the files are written is N known to be the exit code.
   writeFilesThenPrint(files, () => printRun(result, spec, values, wallMs));
+  if (traceFile?.followsText === true) traceFile.finish();
   return result.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;
 }
 

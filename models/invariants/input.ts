@@ -11,9 +11,38 @@ export interface CheckInput {
   /** Ids of messages the broker acknowledged to the producer (acks >= 1). */
   brokerAcked: ReadonlySet<string>;
   outcome: RunOutcome;
-  trace: readonly TraceRecord[];
+  /** The run's trace: its records, or a trace not kept whole (its last records now, all of them on first ask). */
+  trace: readonly TraceRecord[] | LazyTrace;
   /** The consumer groups to judge, each on its own effects (default: one group, g1, taking every effect). */
   groups?: readonly string[];
+  /**
+   * When each workload message was handed over (virtual µs, by position; -1 if never). A message never handed over
+   * (a limit stopped the run first) was not produced: it cannot be lost. Without it every message counts as handed.
+   */
+  handedAtUs?: readonly number[];
   /** Records parked in the dead-letter topic, per group: neither applied nor lost. */
   parked?: readonly ParkedRecord[];
+}
+
+/**
+ * A trace that was not kept (a long run, a search): its last few records, and every record on demand (a re-run of
+ * the same seed with the trace kept: runs are deterministic). Only a witness that is read asks for them.
+ */
+export interface LazyTrace {
+  readonly tail: readonly TraceRecord[];
+  records(): readonly TraceRecord[];
+}
+
+export function isLazyTrace(trace: CheckInput['trace']): trace is LazyTrace {
+  return typeof (trace as Partial<LazyTrace>).records === 'function';
+}
+
+/** The records of a trace, asked for only when a witness's records are read. */
+export function traceRecords(trace: CheckInput['trace']): readonly TraceRecord[] {
+  return isLazyTrace(trace) ? trace.records() : trace;
+}
+
+/** The trace's last `count` records (count <= 5 for a trace not kept whole). */
+export function traceTail(trace: CheckInput['trace'], count: number): TraceRecord[] {
+  return (isLazyTrace(trace) ? trace.tail : trace).slice(-count);
 }

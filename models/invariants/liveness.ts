@@ -1,4 +1,5 @@
 /** Liveness: after healing, the run settles within its limits. */
+import { traceTail } from './input.js';
 import type { CheckInput } from './input.js';
 import { result } from './witness.js';
 import type { InvariantResult } from './witness.js';
@@ -11,8 +12,8 @@ export function checkLiveness(input: Pick<CheckInput, 'outcome' | 'trace'>, prom
       outcome.idleSinceUs === undefined
         ? 'the run stalled after healing: no event was left to run, yet the system had not settled (something waits for an answer that cannot come)'
         : `the run stalled after healing: nothing moved forward after t=${outcome.idleSinceUs / 1000} ms, yet the system had not settled (something retries what cannot succeed, or waits for what cannot come)`;
-    return result('liveness', promised, 1, [{ msg: '', summary, records: input.trace.slice(-5) }]);
+    return result('liveness', promised, 1, [{ msg: '', summary, records: traceTail(input.trace, 5) }]);
   }
-  const limit = outcome.limit === 'events' ? `${outcome.value} events` : `${outcome.value / 1000} ms of virtual time`;
-  return result('liveness', promised, 1, [{ msg: '', summary: `the run did not settle after healing: it hit the limit of ${limit}`, records: input.trace.slice(-5) }]);
+  const limit = outcome.limit === 'events' ? `${outcome.value} events (limits.maxEvents, --max-events raises it)` : `${outcome.value / 1000} ms of virtual time (limits.maxVirtualTimeMs, --max-virtual-time-ms raises it)`;
+  return result('liveness', promised, 1, [{ msg: '', summary: `the run did not settle after healing: it hit the limit of ${limit}`, records: traceTail(input.trace, 5) }]);
 }

@@ -3,7 +3,7 @@
  * outbox re-send appended it again). Not an invariant of any mode (the consumer side may still apply it once); a
  * figure with witnesses, so a run shows where the log itself duplicated, not only in --trace.
  */
-import type { TraceRecord } from '../../sim/trace.js';
+import type { CheckInput } from './input.js';
 import type { LogCopies } from '../observations.js';
 import type { WorkloadMessage } from '../workload.js';
 import { MAX_WITNESSES, witness } from './witness.js';
@@ -16,7 +16,7 @@ export interface LogDuplicates {
   witnesses: Witness[];
 }
 
-export function checkLogDuplicates(workload: readonly WorkloadMessage[], trace: readonly TraceRecord[], copies: readonly LogCopies[]): LogDuplicates {
+export function checkLogDuplicates(workload: readonly WorkloadMessage[], trace: CheckInput['trace'], copies: readonly LogCopies[]): LogDuplicates {
   const duplicated = copies.filter((entry) => entry.offsets.length > 1);
   const keys = new Map(workload.map((message) => [message.id, message.key]));
   const witnesses = duplicated.slice(0, MAX_WITNESSES).map((entry) => {

@@ -12,12 +12,18 @@ export function checkLoss(input: CheckInput, promised: boolean): InvariantResult
 /** A message is lost when its group neither applied nor parked it (a parked record is its own outcome). */
 export function lossOf(input: CheckInput, promised: boolean, applied: Applications, scope: Scope = SINGLE_GROUP, parked: ReadonlySet<string> = new Set()): InvariantResult {
   const where = scope.where;
-  const lost = input.workload.filter((message, position) => applied.counts[applied.canon[position]] === 0 && !parked.has(message.id));
+  const handedAtUs = input.handedAtUs;
+  let notProduced = 0;
+  const lost = input.workload.filter((message, position) => {
+    if (applied.counts[applied.canon[position]] !== 0 || parked.has(message.id)) return false;
+    if (handedAtUs !== undefined && !(handedAtUs[position] >= 0)) return notProduced++, false;
+    return true;
+  });
   const acknowledged = lost.filter((message) => input.brokerAcked.has(message.id));
   const witnesses = lost
     .slice(0, MAX_WITNESSES)
     .map((message) =>
       witness(message.id, `${message.id} (key ${message.key}) was handed to the producer but never applied to the DB${where}${input.brokerAcked.has(message.id) ? ', although the broker had acknowledged it' : ''}`, input.trace, [message.id], scope.group),
     );
-  return result('loss', promised, lost.length, witnesses, { acknowledgedCount: acknowledged.length });
+  return result('loss', promised, lost.length, witnesses, { acknowledgedCount: acknowledged.length, ...(notProduced > 0 ? { notProducedCount: notProduced } : {}) });
 }

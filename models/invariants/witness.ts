@@ -3,6 +3,8 @@
  * records that explain them). Records are looked up lazily, through one index per trace shared by every checker.
  */
 import type { TraceRecord } from '../../sim/trace.js';
+import { traceRecords } from './input.js';
+import type { CheckInput } from './input.js';
 import type { InvariantName } from '../modes.js';
 
 export type InvariantStatus = 'holds' | 'broken, as expected' | 'VIOLATED';
@@ -36,6 +38,8 @@ export interface InvariantResult {
   witnesses: Witness[];
   /** Loss only: lost messages the broker had acknowledged to the producer. */
   acknowledgedCount?: number;
+  /** Loss only, when some: messages never handed over (a limit stopped the run first), so neither applied nor lost. */
+  notProducedCount?: number;
 }
 
 /** Witnesses listed per invariant at the most (the count is always complete). */
@@ -106,14 +110,14 @@ function recordsAbout(trace: readonly TraceRecord[], ids: readonly string[]): Tr
  * than a sixth of a 1,000-message run, and most runs (searches, sweeps, benchmarks) never read a witness's
  * records. Reading them, spreading or serializing the witness gives exactly what an eager lookup gave.
  */
-export function witness(msg: string, summary: string, trace: readonly TraceRecord[], ids: readonly string[], group: string = SINGLE_GROUP.group): Witness {
+export function witness(msg: string, summary: string, trace: CheckInput['trace'], ids: readonly string[], group: string = SINGLE_GROUP.group): Witness {
   let records: TraceRecord[] | undefined;
   return {
     msg,
     summary,
     group,
     get records(): TraceRecord[] {
-      return (records ??= recordsAbout(trace, ids));
+      return (records ??= recordsAbout(traceRecords(trace), ids));
     },
     set records(value: TraceRecord[]) {
       records = value;

@@ -42,6 +42,8 @@ export class Producer implements Actor<KafkaProtocol> {
   /** The outbox table by workload index (an array: it is written and cleared once per message), and its row count. */
   private readonly outbox: (WorkloadMessage | undefined)[] = [];
   private outboxSize = 0;
+  /** Every outbox row below this index is cleared: a restart reads from here, not from the first message of the run. */
+  private outboxFrom = 0;
   /** Messages acknowledged by the broker to the application (acks >= 1), or sent (acks = 0), by workload index. */
   readonly acknowledged: boolean[] = [];
   /** When the application handed each message over, by workload index (virtual µs): where consumer lag is measured from. */
@@ -105,12 +107,24 @@ export class Producer implements Actor<KafkaProtocol> {
     ctx.record({ t: ctx.now, actor: this.id, kind: 'session-start', session: this.sessions, pid: this.pid });
     if (this.settings.producerBuffer === 'outbox' && this.outboxSize > 0) {
       // In workload order (the outbox is indexed by it).
-      const resend = this.outbox.filter((message): message is WorkloadMessage => message !== undefined && !this.gaveUp.has(message.id));
+      const resend = this.outboxRows();
       ctx.record({ t: ctx.now, actor: this.id, kind: 'outbox-resend', msgs: resend.map((message) => message.id) });
       for (const message of resend) this.enqueue(ctx, message);
       for (let partition = 0; partition < partitions; partition++) if (this.pump(ctx, partition)) return;
     }
     this.catchUpHandovers(ctx);
+  }
+
+  /** The outbox rows to send again, in workload order (the rows of messages given up stay, and are not sent). */
+  private outboxRows(): WorkloadMessage[] {
+    const outbox = this.outbox;
+    while (this.outboxFrom < outbox.length && outbox[this.outboxFrom] === undefined) this.outboxFrom++;
+    const rows: WorkloadMessage[] = [];
+    for (let index = this.outboxFrom; index < outbox.length; index++) {
+      const message = outbox[index];
+      if (message !== undefined && !this.gaveUp.has(message.id)) rows.push(message);
+    }
+    return rows;
   }
 
   crash(): void {

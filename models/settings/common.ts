@@ -104,7 +104,7 @@ export const APPLICATION_SETTINGS: readonly SettingSpec[] = specsOf<ApplicationS
 });
 
 export const WORKLOAD_SETTINGS: readonly SettingSpec[] = specsOf<WorkloadSettings>('workload', {
-  messages: { component: 'workload', flag: 'messages', realName: 'messages handed to the producer', kind: { type: 'int', min: 1, max: 100_000 }, doc: 'messages the producer applications hand over', default: 40 },
+  messages: { component: 'workload', flag: 'messages', realName: 'messages handed to the producer', kind: { type: 'int', min: 1, max: 10_000_000 }, doc: 'messages the producer applications hand over', default: 40 },
   keys: { component: 'workload', flag: 'keys', realName: 'distinct keys (order is checked per key)', kind: { type: 'int', min: 1, max: 10_000 }, doc: 'distinct message keys; per-key order is checked', default: 4 },
   partitions: { component: 'workload', flag: 'partitions', realName: 'topic partitions', kind: { type: 'int', min: 1, max: 64 }, doc: 'topic partitions; a key always maps to the same partition', default: 2 },
   produceIntervalMs: { component: 'workload', flag: 'produce-interval-ms', realName: 'time between two hand-overs', kind: { type: 'number', min: 0, max: 60_000 }, doc: 'virtual ms between two hand-overs', default: 2 },
@@ -122,7 +122,8 @@ export const TIMING_SETTINGS: readonly SettingSpec[] = specsOf<TimingSettings>('
     component: 'timing',
     flag: 'faulty-phase-ms',
     realName: 'faults are injected before this time, then the system heals',
-    kind: { type: 'number', min: 0, max: 3_600_000 },
+    // A virtual day: ten million messages at the default interval are handed over in 20,000 s.
+    kind: { type: 'number', min: 0, max: 86_400_000 },
     doc: 'faults stop and the heal phase starts at this virtual time',
     default: { text: "the workload's duration + 50 ms", derive: (groups) => workloadDurationMs(groups.workload as unknown as WorkloadSettings) + 50 },
   },
@@ -133,14 +134,24 @@ export const TIMING_SETTINGS: readonly SettingSpec[] = specsOf<TimingSettings>('
 });
 
 export const LIMIT_SETTINGS: readonly SettingSpec[] = specsOf<Limits>('limits', {
-  maxEvents: { component: 'limits', flag: 'max-events', realName: 'stop after this many kernel events', kind: { type: 'int', min: 1, max: 1_000_000_000 }, doc: 'stop, and report it, after this many events', default: 2_000_000 },
+  maxEvents: {
+    component: 'limits',
+    flag: 'max-events',
+    realName: 'stop after this many kernel events',
+    kind: { type: 'int', min: 1, max: 1_000_000_000 },
+    doc: 'stop, and report it, after this many events',
+    default: { text: '2000000, or 50 x messages x groups + 5 x members x the virtual-time limit in ms if more', derive: (groups) => defaultMaxEvents(groups.workload, groups.topology, Number(groups.limits.maxVirtualTimeMs ?? defaultMaxVirtualTimeMs(Number(groups.limits.progressTimeoutMs ?? defaultProgressTimeoutMs(groups.settings, groups.timing)), groups.timing, groups.workload))) },
+  },
   maxVirtualTimeMs: {
     component: 'limits',
     flag: 'max-virtual-time-ms',
     realName: 'stop after this much virtual time',
     kind: { type: 'number', min: 1, max: 86_400_000 },
     doc: 'stop, and report it, past this virtual time',
-    default: { text: '120000 ms, or the end of the faulty phase + 10 x the progress timeout if later', derive: (groups) => defaultMaxVirtualTimeMs(Number(groups.limits.progressTimeoutMs ?? defaultProgressTimeoutMs(groups.settings, groups.timing)), groups.timing) },
+    default: {
+      text: "120000 ms, or the end of the faulty phase + the workload's duration + 10 x the progress timeout if later",
+      derive: (groups) => defaultMaxVirtualTimeMs(Number(groups.limits.progressTimeoutMs ?? defaultProgressTimeoutMs(groups.settings, groups.timing)), groups.timing, groups.workload),
+    },
   },
   progressTimeoutMs: {
     component: 'limits',
@@ -156,9 +167,28 @@ export const LIMIT_SETTINGS: readonly SettingSpec[] = specsOf<Limits>('limits', 
  * Room for a slow but healthy recovery: a long backoff or session timeout lengthens the progress timeout, and the
  * virtual-time limit grows with it, so the progress watchdog, not the time limit, is what stops a stuck run.
  */
-export function defaultMaxVirtualTimeMs(progressTimeoutMs: number, timing: Readonly<Record<string, unknown>>): number {
+export function defaultMaxVirtualTimeMs(progressTimeoutMs: number, timing: Readonly<Record<string, unknown>>, workload?: Readonly<Record<string, unknown>>): number {
   const faultyPhaseMs = typeof timing.faultyPhaseMs === 'number' ? timing.faultyPhaseMs : 0;
-  return Math.min(86_400_000, Math.max(120_000, faultyPhaseMs + 10 * progressTimeoutMs));
+  // The workload's duration again after the faulty phase: a consumer that fell behind under faults catches up at
+  // about the rate it was handed work, so a long healthy run is not cut off while it drains its lag.
+  const catchUpMs = workload === undefined ? 0 : workloadDurationMs(workload as unknown as WorkloadSettings);
+  return Math.min(86_400_000, Math.max(120_000, faultyPhaseMs + catchUpMs + 10 * progressTimeoutMs));
+}
+
+/** Events per message (its hand-over, produce, replication, fetch, apply, commit, with retries) per group. */
+const EVENTS_PER_MESSAGE = 50;
+/** Events per member per virtual ms (polls, heartbeats) while nothing is left to do. */
+const EVENTS_PER_MEMBER_MS = 5;
+
+/**
+ * Room for a healthy run of any size: per message and group, and per member for every virtual ms the run may
+ * last (the background of polls and heartbeats). A run that needs more is stuck; its progress timeout stops it first.
+ */
+export function defaultMaxEvents(workload: Readonly<Record<string, unknown>>, topology: Readonly<Record<string, unknown>>, maxVirtualTimeMs: number): number {
+  const count = (value: unknown): number => (typeof value === 'number' ? value : 1);
+  const groups = count(topology.groups);
+  const members = groups * count(topology.consumers) + count(topology.producers);
+  return Math.min(1_000_000_000, Math.max(2_000_000, Math.ceil(EVENTS_PER_MESSAGE * count(workload.messages) * groups + EVENTS_PER_MEMBER_MS * members * maxVirtualTimeMs)));
 }
 
 /**

@@ -30,7 +30,7 @@ const BAD_INPUTS: [string[], string][] = [
   [['--seed'], "'--seed <n>' argument missing"],
   // workload
   [['--messages', '0'], 'invalid --messages "0": expected an integer from 1 to 100000'],
-  [['--messages', '100001'], 'invalid --messages "100001"'],
+  [['--messages', '10000001'], 'invalid --messages "10000001"'],
   [['--messages', '10abc'], 'invalid --messages "10abc"'],
   [['--messages', ' '], 'invalid --messages " "'],
   [['--keys', '0'], 'invalid --keys "0"'],

@@ -37,7 +37,7 @@ describe('reference table contents', () => {
     const text = settingsReference();
     expect(text).toContain('| `--acks` | acks | 0, 1, all | 0 · all · all |');
     expect(text).toContain('| `--retry-backoff-ms` | retry.backoff.ms | a number from 0 to 60000 | 2 |');
-    expect(text).toContain('| `--messages` | messages handed to the producer | an integer from 1 to 100000 | 40 |');
+    expect(text).toContain('| `--messages` | messages handed to the producer | an integer from 1 to 10000000 | 40 |');
     expect(text).toContain("the workload's duration + 50 ms");
   });
 

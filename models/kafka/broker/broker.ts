@@ -50,6 +50,8 @@ interface PartitionState {
   hw: number;
   /** Last sequence number per producer id (leader's view). */
   lastSeq: Map<number, number>;
+  /** Every producer id ever appended with a sequence number: what an election looks for at the end of the new leader's log. */
+  pids: Set<number>;
   waiting: WaitingAck[];
   /** Open transactions and the aborted transaction index (transactional producers only). */
   readonly txns: TransactionIndex;
@@ -78,6 +80,7 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
       epoch: 0,
       hw: 0,
       lastSeq: new Map(),
+      pids: new Set(),
       waiting: [],
       txns: new TransactionIndex(),
     }));
@@ -237,7 +240,7 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
       const last = state.lastSeq.get(request.pid) ?? -1;
       if (request.seq <= last) {
         // A retry of something already in the log: answer with its offset, append nothing.
-        const existing = log.find((record) => record.pid === request.pid && record.seq === request.seq);
+        const existing = findLastIn(log, request.pid, request.seq);
         ctx.record({ t: ctx.now, actor: this.id, kind: 'duplicate-dropped', msg: request.msgId, attempt: request.attempt, partition: request.partition, offset: existing?.offset });
         return this.answerWhenReplicated(ctx, state, request.partition, from, request, existing?.offset ?? -1);
       }
@@ -246,6 +249,7 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
         return this.refuse(ctx, from, request, 'OUT_OF_ORDER_SEQUENCE_NUMBER');
       }
       state.lastSeq.set(request.pid, request.seq);
+      state.pids.add(request.pid);
     }
     const offset = log.length;
     if (request.epoch === undefined) {
@@ -427,9 +431,8 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
     // Followers and the HW follow the new leader: anything it lacks is gone.
     for (const replica of state.replicas) if (replica.alive) this.truncateTo(ctx, partition, replica, leaderLog);
     state.hw = Math.min(state.hw, leaderLog.length);
-    state.lastSeq = new Map();
     // A transactional producer's sequence numbers restart at every epoch: only its current epoch's count.
-    for (const record of leaderLog) if (record.seq >= 0 && (record.epoch === undefined || record.epoch === this.transactions.epochOf(record.pid))) state.lastSeq.set(record.pid, record.seq);
+    state.lastSeq = lastSeqOf(leaderLog, state.pids, (record) => record.epoch === undefined || record.epoch === this.transactions.epochOf(record.pid));
     this.leaderLogTotal += leaderLog.length;
     ctx.record({ t: ctx.now, actor: this.id, kind: 'leader-elected', partition, replica: candidate, logEnd: leaderLog.length });
     this.scheduleCatchUp(ctx, partition);
@@ -454,8 +457,10 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
   /** Cut a replica's log back to the longest prefix it shares with the leader's (Kafka's leader-epoch truncation). */
   private truncateTo(ctx: Ctx, partition: number, replica: Replica, leaderLog: LogRecord[]): void {
     if (replica.log === leaderLog) return;
-    let common = 0;
-    while (common < replica.log.length && common < leaderLog.length && replica.log[common] === leaderLog[common]) common++;
+    // From the end, not the start: a replica's log is a prefix of its leader's up to where it diverged, at the end
+    // (truncation at every election and restart keeps it so), so the work is what is cut, not the whole log.
+    let common = Math.min(replica.log.length, leaderLog.length);
+    while (common > 0 && replica.log[common - 1] !== leaderLog[common - 1]) common--;
     if (common < replica.log.length) {
       const removed = replica.log.slice(common);
       replica.log.length = common;
@@ -469,4 +474,23 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
       if (index !== state.leader && replica.alive) ctx.setTimer(msToUs(this.settings.replicationDelayMs), this.replicateData(partition, index, state.epoch));
     });
   }
+}
+
+/** The record of (pid, seq) in a log: each is appended once, and a retry is usually of something recent. */
+function findLastIn(log: readonly LogRecord[], pid: number, seq: number): LogRecord | undefined {
+  for (let offset = log.length - 1; offset >= 0; offset--) if (log[offset].pid === pid && log[offset].seq === seq) return log[offset];
+  return undefined;
+}
+
+/**
+ * The last sequence number per producer id in a log, read from its end until every producer id is found: without
+ * idempotence (no ids) nothing is read, so an election costs what it changes, not the length of the log.
+ */
+function lastSeqOf(log: readonly LogRecord[], pids: ReadonlySet<number>, current: (record: LogRecord) => boolean): Map<number, number> {
+  const lastSeq = new Map<number, number>();
+  for (let offset = log.length - 1; offset >= 0 && lastSeq.size < pids.size; offset--) {
+    const record = log[offset];
+    if (record.seq >= 0 && !lastSeq.has(record.pid) && current(record)) lastSeq.set(record.pid, record.seq);
+  }
+  return lastSeq;
 }

@@ -49,6 +49,27 @@ describe('judge', () => {
 });
 
 describe('checkLoss', () => {
+  it('a message never handed over (a limit stopped the run first) is not produced, not lost', () => {
+    const messages = workload(['k0', 'k0', 'k1', 'k1']);
+    const result = checkLoss(input({ workload: messages, effects: effects(['m1'], messages), handedAtUs: [0, 1000, -1, -1], outcome: { kind: 'limit', limit: 'virtual-time', value: 1500 } }), true);
+    expect(result.count).toBe(1);
+    expect(result.witnesses.map((witness) => witness.msg)).toEqual(['m2']);
+    expect(result.notProducedCount).toBe(2);
+    // Every message handed over: nothing to report as not produced.
+    expect(checkLoss(input({ workload: messages, effects: effects(['m1'], messages), handedAtUs: [0, 1, 2, 3] }), true).notProducedCount).toBeUndefined();
+  });
+
+  it('witness records of a trace not kept are read from it only when asked for', () => {
+    const messages = workload(['k0', 'k0']);
+    let asked = 0;
+    const lazy = { tail: trace.slice(-5), records: () => (asked++, trace) };
+    const result = checkLoss(input({ workload: messages, effects: effects(['m1'], messages), trace: lazy }), true);
+    expect(asked).toBe(0);
+    expect(result.witnesses[0].records.map((record) => record.kind)).toEqual(['handover', 'send', 'fault']);
+    expect(asked).toBe(1);
+    expect(checkLiveness(input({ workload: messages, trace: lazy, outcome: { kind: 'stalled' } }), true).witnesses[0].records).toEqual(trace.slice(-5));
+  });
+
   it('holds when every handed-over message was applied, duplicates included', () => {
     const messages = workload(['k0', 'k1', 'k0']);
     const result = checkLoss(input({ workload: messages, effects: effects(['m3', 'm1', 'm2', 'm1'], messages) }), true);
@@ -162,7 +183,7 @@ describe('checkLiveness', () => {
     const result = checkLiveness(input({ workload: [], outcome: { kind: 'limit', limit: 'events', value: 5000 }, trace }), true);
     expect(result.count).toBe(1);
     expect(result.status).toBe('VIOLATED');
-    expect(result.witnesses[0].summary).toBe('the run did not settle after healing: it hit the limit of 5000 events');
+    expect(result.witnesses[0].summary).toBe('the run did not settle after healing: it hit the limit of 5000 events (limits.maxEvents, --max-events raises it)');
     expect(result.witnesses[0].records).toEqual(trace.slice(-5));
   });
 
@@ -174,7 +195,7 @@ describe('checkLiveness', () => {
 
   it('names a virtual-time limit in milliseconds', () => {
     const result = checkLiveness(input({ workload: [], outcome: { kind: 'limit', limit: 'virtual-time', value: 2_500_000 } }), true);
-    expect(result.witnesses[0].summary).toBe('the run did not settle after healing: it hit the limit of 2500 ms of virtual time');
+    expect(result.witnesses[0].summary).toBe('the run did not settle after healing: it hit the limit of 2500 ms of virtual time (limits.maxVirtualTimeMs, --max-virtual-time-ms raises it)');
   });
 });
 

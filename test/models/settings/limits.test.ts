@@ -14,15 +14,24 @@ describe('derived limits', () => {
     }
   });
 
-  it('a long backoff lengthens both: faulty phase + 10 x the progress timeout', () => {
+  it('a long backoff lengthens both: faulty phase + the workload\'s duration (80 ms) + 10 x the progress timeout', () => {
     const config = resolveConfig({ mode: 'at-least-once', seed: 1, settings: { processingBackoffMs: 30_000, processingBackoffMaxMs: 60_000 } });
     expect(config.limits.progressTimeoutMs).toBe(600_000);
-    expect(config.limits.maxVirtualTimeMs).toBe(config.timing.faultyPhaseMs + 6_000_000);
+    expect(config.limits.maxVirtualTimeMs).toBe(config.timing.faultyPhaseMs + 80 + 6_000_000);
   });
 
   it('a given progress timeout drives the derived virtual-time limit; given limits are kept as given', () => {
-    expect(resolveConfig({ mode: 'at-least-once', seed: 1, limits: { progressTimeoutMs: 20_000 } }).limits.maxVirtualTimeMs).toBe(200_130);
+    expect(resolveConfig({ mode: 'at-least-once', seed: 1, limits: { progressTimeoutMs: 20_000 } }).limits.maxVirtualTimeMs).toBe(200_210);
     expect(resolveConfig({ mode: 'at-least-once', seed: 1, limits: { progressTimeoutMs: 20_000, maxVirtualTimeMs: 50 } }).limits).toMatchObject({ progressTimeoutMs: 20_000, maxVirtualTimeMs: 50 });
+  });
+
+  it('a long workload gets room to drain its lag, and events in proportion, so a healthy run never meets a default limit', () => {
+    const limits = resolveConfig({ mode: 'at-least-once', seed: 1, workload: { messages: 1_000_000 } }).limits;
+    // Faulty phase (2,000,050 ms) + the workload's duration again (2,000,000 ms) + 10 x 5000 ms.
+    expect(limits.maxVirtualTimeMs).toBe(4_050_050);
+    expect(limits.maxEvents).toBe(50 * 1_000_000 + 5 * 2 * 4_050_050);
+    expect(resolveConfig({ mode: 'at-least-once', seed: 1, workload: { messages: 10_000_000 } }).limits.maxEvents).toBe(50 * 10_000_000 + 5 * 2 * 40_050_050);
+    expect(resolveConfig({ mode: 'at-least-once', seed: 1, limits: { maxEvents: 7 } }).limits.maxEvents).toBe(7);
   });
 
   it('is capped at the setting maximum (one virtual day)', () => {
