@@ -178,6 +178,7 @@ function deployRun(config: SimulationConfig, source: FaultSource, handler: Handl
   for (const window of injector.partitions(config.timing.faultyPhaseMs, topology)) {
     const [a, b] = deployment.linkEnds(window.link, window.producer ?? window.consumer);
     world.partition({ a, b, fromUs: msToUs(window.fromMs), toUs: msToUs(window.fromMs + window.durationMs) });
+    deployment.onPartition?.(window.link, window.producer ?? window.consumer, msToUs(window.fromMs));
     injector.recordPartition(window);
   }
   return {

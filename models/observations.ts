@@ -20,6 +20,10 @@ export interface Observations {
   parked: readonly ParkedRecord[];
   /** The consumer groups, in order: every invariant is judged per group. */
   groups: readonly string[];
+  /** Messages the broker returned to their publisher (RabbitMQ's basic.return), in order; absent elsewhere. */
+  returned?: readonly string[];
+  /** The most ready messages a queue held (RabbitMQ); absent elsewhere. */
+  maxQueueLength?: number;
   /** With a team's handler: its tables at the end of the run (what its own invariants read). */
   finalDb?: FinalDb;
 }
