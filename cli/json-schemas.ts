@@ -184,6 +184,13 @@ function runInvariants(): Schema {
   return each(INVARIANT_NAMES, invariant);
 }
 
+/** The run's invariants plus `schedule` when delays are used (RabbitMQ's delayed delivery), with its lateness. */
+function withSchedule(invariants: Schema): Schema {
+  const base = invariants as { properties: Record<string, Schema> };
+  const schedule = object({ promised: boolean, holds: boolean, count: integer(0), status: ref('invariantStatus'), witnesses: array(ref('witness')), lateMsMax: number }, [], 'with delayed delivery only: a delayed message is never processed before its due time; lateMsMax: how late the latest was');
+  return { ...invariants, properties: { ...base.properties, schedule } };
+}
+
 const parked = object({ count: integer(0), witnesses: array(ref('witness')) }, [], 'records parked in the dead-letter topic: neither applied nor lost');
 
 function runSchema(): Schema {
@@ -199,7 +206,7 @@ function runSchema(): Schema {
       faultCounts: ref('faultCounts'),
       plan: { ...ref('plan'), description: 'the faults actually injected, in order: replay it with --plan' },
       unusedPlanFaults: array(ref('fault')),
-      invariants: runInvariants(),
+      invariants: withSchedule(runInvariants()),
       handlerInvariants: {
         type: 'object',
         description: "--handler only: the handler's own invariants by name, promised in every mode",
@@ -207,13 +214,17 @@ function runSchema(): Schema {
       },
       groups: { type: 'object', additionalProperties: object({ invariants: runInvariants(), parked, lag: ref('lag') }) },
       parked,
+      returned: { ...object({ count: integer(0), witnesses: array(ref('witness')) }), description: 'RabbitMQ only: messages the broker returned to their publisher (basic.return, mandatory)' },
       verdict: ref('verdict'),
       outcome: ref('outcome'),
-      stats: object({ events: integer(0), virtualTimeMs: number, traceRecords: integer(0), appliedByConsumer: { type: 'object', additionalProperties: integer(0) }, lag: ref('lag'), wallMs: number }),
+      stats: object(
+        { events: integer(0), virtualTimeMs: number, traceRecords: integer(0), appliedByConsumer: { type: 'object', additionalProperties: integer(0) }, lag: ref('lag'), maxQueueLength: { ...integer(0), description: 'RabbitMQ only: the most ready messages a queue held' }, wallMs: number },
+        ['maxQueueLength'],
+      ),
       traceHash: ref('traceHash'),
       replay: string,
     },
-    ['unusedPlanFaults', 'handlerInvariants'],
+    ['unusedPlanFaults', 'handlerInvariants', 'returned'],
   );
 }
 
@@ -375,6 +386,7 @@ function planFileSchema(): Schema {
   const meta = object(
     {
       origin: string,
+      broker: { enum: [...FAMILY_NAMES], description: 'the broker family it was recorded in (absent: kafka)' },
       mode: ref('mode'),
       seed: integer(0),
       scenario: string,
@@ -388,7 +400,7 @@ function planFileSchema(): Schema {
       replay: string,
       note: string,
     },
-    ['origin', 'mode', 'seed', 'scenario', 'handler', 'workload', 'topology', 'settings', 'timing', 'limits', 'invariant', 'replay', 'note'],
+    ['origin', 'broker', 'mode', 'seed', 'scenario', 'handler', 'workload', 'topology', 'settings', 'timing', 'limits', 'invariant', 'replay', 'note'],
     'the world the plan was recorded in (replayed by --plan) and notes for humans',
   );
   return schemaFile('plan', 'a fault plan file (--plan, --emit-plan)', {

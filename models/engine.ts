@@ -21,9 +21,12 @@ import { FAULT_PRESETS, countByKind } from './faults/catalog.js';
 import type { Fault, FaultKind, FaultPlan, FaultRates, FaultSource } from './faults/catalog.js';
 import { FaultInjector } from './faults/injector.js';
 import type { CandidateObserver } from './faults/injector.js';
-import { checkPlanInstances, parsePlan, planOnly } from './faults/plan.js';
+import { checkPlanInstances, checkPlanKinds, parsePlan, planOnly } from './faults/plan.js';
 import { checkGroups } from './invariants/index.js';
 import type { InvariantResult, ParkedResult, Verdicts } from './invariants/index.js';
+import { returnedOf } from './invariants/returned.js';
+import { checkSchedule } from './invariants/schedule.js';
+import type { ScheduleResult } from './invariants/schedule.js';
 import { lagByGroup, worstLag } from './lag.js';
 import type { Lag } from './lag.js';
 import { PROMISES } from './modes.js';
@@ -50,6 +53,8 @@ export interface SimulationResult {
     appliedByConsumer: Record<string, number>;
     /** The worst consumer lag over the groups. */
     lag: Lag;
+    /** RabbitMQ: the most ready messages a queue held. */
+    maxQueueLength?: number;
   };
   /** The faults actually injected, in order, as a replayable plan. */
   injected: FaultPlan;
@@ -63,6 +68,10 @@ export interface SimulationResult {
   invariants: Record<InvariantName, InvariantResult>;
   /** Records parked in the dead-letter topic (given up by the failure policy): neither applied nor lost. */
   parked: ParkedResult;
+  /** With delayed delivery: delayed messages are never processed before their due time (always promised), and how late they were. */
+  schedule?: ScheduleResult;
+  /** RabbitMQ: messages the broker returned to their publisher (basic.return); absent for Kafka. */
+  returned?: ParkedResult;
   /** Per consumer group: its own invariants, parked records and lag. */
   groups: Record<string, { invariants: Verdicts; parked: ParkedResult; lag: Lag }>;
   /** A team's handler's own invariants, by name (promised in every mode); {} without them. */
@@ -147,8 +156,11 @@ interface DeployedRun {
 function deployRun(config: SimulationConfig, source: FaultSource, handler: HandlerModule | undefined, observers?: RunObservers): DeployedRun {
   validateConfig(config);
   const topology = buildTopology(config.topology);
-  if ('plan' in source) checkPlanInstances(source.plan, topology);
   const family = familyOf(config);
+  if ('plan' in source) {
+    checkPlanInstances(source.plan, topology);
+    checkPlanKinds(source.plan, family);
+  }
   const healAtUs = msToUs(config.timing.faultyPhaseMs);
   const world = worldFor(config);
   const injector = new FaultInjector(source, world.streams, observers?.candidate);
@@ -214,11 +226,13 @@ interface FinishedRun {
 
 /** The invariants per group against the mode's promises, parked records, lag, and what was injected. */
 function judgeRun(config: SimulationConfig, source: FaultSource, { topology, workload, injector, run, observed, records, handler }: FinishedRun): SimulationResult {
-  const judged = checkGroups({ workload, effects: observed.effects, brokerAcked: observed.acknowledged, outcome: run.outcome, trace: records, groups: observed.groups, parked: observed.parked }, PROMISES[config.mode]);
+  const unordered = observed.dueUs === undefined ? undefined : new Set(observed.dueUs.flatMap((due, index) => (due >= 0 ? [index] : [])));
+  const judged = checkGroups({ workload, effects: observed.effects, brokerAcked: observed.acknowledged, outcome: run.outcome, trace: records, groups: observed.groups, parked: observed.parked, ...(unordered !== undefined ? { unordered } : {}) }, PROMISES[config.mode]);
   const invariants = judged.invariants;
+  const schedule = observed.dueUs === undefined ? undefined : checkSchedule(observed.dueUs, records);
   const lags = lagByGroup(workload, observed.handedAtUs, observed.effects, observed.groups, observed.parked, run.virtualTimeUs);
   const handlerInvariants = judgeHandlerInvariants(handler, observed.finalDb, workload);
-  const violated = Object.values(invariants).some((invariant) => invariant.status === 'VIOLATED') || Object.values(handlerInvariants).some((invariant) => !invariant.holds);
+  const violated = Object.values(invariants).some((invariant) => invariant.status === 'VIOLATED') || Object.values(handlerInvariants).some((invariant) => !invariant.holds) || schedule?.status === 'VIOLATED';
   const appliedByConsumer: Record<string, number> = Object.fromEntries(topology.consumers.map((consumer) => [consumer, 0]));
   for (const effect of observed.effects) appliedByConsumer[effect.consumer] = (appliedByConsumer[effect.consumer] ?? 0) + 1;
   let hash: string | undefined;
@@ -228,7 +242,7 @@ function judgeRun(config: SimulationConfig, source: FaultSource, { topology, wor
     workload,
     outcome: run.outcome,
     topology,
-    stats: { events: run.events, virtualTimeMs: run.virtualTimeUs / 1000, traceRecords: records.length, appliedByConsumer, lag: worstLag(lags) },
+    stats: { events: run.events, virtualTimeMs: run.virtualTimeUs / 1000, traceRecords: records.length, appliedByConsumer, lag: worstLag(lags), ...(observed.maxQueueLength !== undefined ? { maxQueueLength: observed.maxQueueLength } : {}) },
     injected: { version: 1, faults: injector.injected },
     unusedPlanFaults: injector.unused(),
     faultCounts: countByKind(injector.injected),
@@ -237,6 +251,8 @@ function judgeRun(config: SimulationConfig, source: FaultSource, { topology, wor
     brokerAcked: [...observed.acknowledged],
     invariants,
     parked: judged.parked,
+    ...(observed.returned !== undefined ? { returned: returnedOf(observed.returned, records) } : {}),
+    ...(schedule !== undefined ? { schedule } : {}),
     groups: Object.fromEntries(observed.groups.map((group) => [group, { invariants: judged.groups[group], parked: judged.parkedByGroup[group], lag: lags[group] }])),
     handlerInvariants,
     verdict: violated ? 'violated' : 'ok',

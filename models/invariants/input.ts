@@ -16,4 +16,6 @@ export interface CheckInput {
   groups?: readonly string[];
   /** Records parked in the dead-letter topic, per group: neither applied nor lost. */
   parked?: readonly ParkedRecord[];
+  /** Workload positions the order check skips (delayed messages: due later on purpose). */
+  unordered?: ReadonlySet<number>;
 }

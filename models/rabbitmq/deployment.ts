@@ -92,7 +92,7 @@ export function deployRabbitMq({ config, topology, world, env, workload }: Deplo
       const handedAtUs = new Array<number>(workload.length).fill(-1);
       for (const publisher of publishers) publisher.handedAtUs.forEach((time, index) => (handedAtUs[index] = time));
       const returned = publishers.flatMap((publisher) => publisher.returned);
-      return { effects: db.effects, acknowledged, handedAtUs, parked: broker.parked, groups: topology.groups.map((group) => group.name), returned, maxQueueLength: broker.maxQueueLength, ...(env.handler !== undefined ? { finalDb: db.handlerTables } : {}) };
+      return { effects: db.effects, acknowledged, handedAtUs, parked: broker.parked, groups: topology.groups.map((group) => group.name), returned, maxQueueLength: broker.maxQueueLength, ...(settings.delayedEvery > 0 ? { dueUs: due } : {}), ...(env.handler !== undefined ? { finalDb: db.handlerTables } : {}) };
     },
   };
 }

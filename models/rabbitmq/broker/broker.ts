@@ -190,12 +190,13 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
       return;
     }
     const refused = queues.map((queue) => this.enqueue(ctx, queue, publish)).some((accepted) => !accepted);
-    if (confirmTo !== undefined) this.confirm(ctx, confirmTo, publish, refused);
-    for (const queue of queues) this.dispatch(ctx, queue);
+    // Right after the enqueue, before anything is confirmed or delivered.
     if (!this.enqueuedOnce[publish.index] && !refused) {
       this.enqueuedOnce[publish.index] = true;
-      this.restartFaults(ctx, publish.msgId);
+      if (this.restartFaults(ctx, publish.msgId)) return;
     }
+    if (confirmTo !== undefined) this.confirm(ctx, confirmTo, publish, refused);
+    for (const queue of queues) this.dispatch(ctx, queue);
   }
 
   private confirm(ctx: Ctx, publisher: string, publish: Publish, refused: boolean): void {
@@ -246,20 +247,23 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
   }
 
   /** The node restarts, or the quorum leader fails, right after a message's first enqueue. */
-  private restartFaults(ctx: Ctx, msgId: string): void {
+  /** Returns true when the node went down. */
+  private restartFaults(ctx: Ctx, msgId: string): boolean {
     const faults = this.env.faults;
     const restart = faults.draw('broker-restart', ctx.phase) ? faults.inject({ kind: 'broker-restart', message: msgId }) : undefined;
     const timing = this.env.config.timing;
     if (restart !== undefined) {
       this.crashAtUs = ctx.now;
-      return this.restartNode(restart, timing.brokerRestartDelayMs);
+      this.restartNode(restart, timing.brokerRestartDelayMs);
+      return true;
     }
-    if (this.settings.queueType !== 'quorum') return;
+    if (this.settings.queueType !== 'quorum') return false;
     const failure = faults.draw('quorum-member-failure', ctx.phase) ? faults.inject({ kind: 'quorum-member-failure', message: msgId }) : undefined;
-    if (failure === undefined) return;
+    if (failure === undefined) return false;
     this.crashAtUs = ctx.now;
     // With a majority left a new leader takes over after the election; without one the queue waits for the node.
     this.restartNode(failure, this.settings.nodes >= 3 ? this.settings.leaderElectionMs : timing.brokerRestartDelayMs);
+    return true;
   }
 
   private onConsume(ctx: Ctx, from: string, name: string, channel: number): void {
@@ -283,7 +287,8 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
     queue.unacked.delete(tag);
     const consumer = queue.consumers.find((item) => item.actor === from && item.channel === channel);
     if (consumer !== undefined) consumer.unacked--;
-    this.moved++;
+    // A requeue is no progress: a message nacked forever must show up as stalled liveness.
+    if (how === 'ack') this.moved++;
     if (how === 'requeue') this.returnToQueue(ctx, queue, entry.message);
     else if (how === 'reject') this.deadLetter(ctx, queue, entry.message, 'rejected');
     this.dispatch(ctx, queue);
