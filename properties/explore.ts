@@ -14,6 +14,7 @@
  * Plans are run level by level (all plans of k faults before any of k + 1), so a search stopped at --max-runs or a
  * time limit has still run every plan of fewer faults than the level it stopped in.
  */
+import { familyOf } from '../models/families.js';
 import type { SimulationConfig } from '../models/config.js';
 import { FAULT_KINDS, faultKey, specOf } from '../models/faults/catalog.js';
 import type { Fault, FaultKind, FaultPlan } from '../models/faults/catalog.js';
@@ -134,7 +135,8 @@ function* subsets<T>(items: readonly T[], k: number, from = 0, prefix: T[] = [])
 
 export function explore(options: ExploreOptions): ExploreResult {
   const { config, maxFaults } = options;
-  const kinds = options.kinds ?? FAULT_KINDS;
+  const own = familyOf(config).faultKinds;
+  const kinds = (options.kinds ?? FAULT_KINDS).filter((kind) => own.includes(kind));
   const allowed = new Set<FaultKind>(kinds);
   const maxRuns = options.maxRuns ?? Number.POSITIVE_INFINITY;
   const outOfTime = options.outOfTime ?? (() => false);

@@ -6,6 +6,8 @@
  */
 import type { Command } from 'commander';
 import { FAULT_KINDS } from '../../models/faults/catalog.js';
+import { FAMILIES } from '../../models/families.js';
+import type { FamilyName } from '../../models/config.js';
 import type { Fault, FaultKind } from '../../models/faults/catalog.js';
 import { CoverageTally, samplingTally } from '../../properties/coverage.js';
 import type { WindowCoverage } from '../../properties/coverage.js';
@@ -107,11 +109,16 @@ export function parseInvariant(raw: string | undefined): InvariantName | undefin
   return raw as InvariantName;
 }
 
-export function parseKinds(raw: string | undefined): readonly FaultKind[] {
-  if (raw === undefined) return FAULT_KINDS;
+/** `--kinds`: some of the family's fault kinds (default: all of them); another family's kind is refused. */
+export function parseKinds(raw: string | undefined, family: FamilyName = 'kafka'): readonly FaultKind[] {
+  const own = FAMILIES[family].faultKinds;
+  // In the catalog's order (simplest first), which cross-shrinking relies on.
+  if (raw === undefined) return FAULT_KINDS.filter((kind) => own.includes(kind));
   const kinds = raw.split(',').map((item) => item.trim());
   const unknown = kinds.find((kind) => !FAULT_KINDS.includes(kind as FaultKind));
-  if (unknown !== undefined) throw new UsageError(`invalid --kinds ${quoteInput(raw)}: unknown kind ${quoteInput(unknown)}; expected some of ${FAULT_KINDS.join(', ')}`);
+  if (unknown !== undefined) throw new UsageError(`invalid --kinds ${quoteInput(raw)}: unknown kind ${quoteInput(unknown)}; expected some of ${own.join(', ')}`);
+  const foreign = kinds.find((kind) => !own.includes(kind as FaultKind));
+  if (foreign !== undefined) throw new UsageError(`invalid --kinds ${quoteInput(raw)}: ${quoteInput(foreign)} is not a ${family} fault kind; expected some of ${own.join(', ')}`);
   return kinds as FaultKind[];
 }
 
@@ -131,7 +138,7 @@ export function parseCheck(values: CheckValues): CheckSetup {
   const invariant = parseInvariant(values.invariant);
   const runs = values.runs === undefined ? DEFAULT_CHECK_RUNS : parseInteger('--runs', values.runs, 1, 10_000_000);
   const maxFaults = values.maxFaults === undefined ? DEFAULT_MAX_FAULTS : parseInteger('--max-faults', values.maxFaults, 1, 100);
-  const kinds = parseKinds(values.kinds);
+  const kinds = parseKinds(values.kinds, spec.config.family);
   checkEmitTarget(values.emitPlan, values.force === true);
   return { spec, invariant, runs, maxFaults, kinds };
 }

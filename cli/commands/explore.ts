@@ -73,7 +73,7 @@ export function collectExplore(values: ExploreValues, now: () => number): Explor
   const maxFaults = values.maxFaults === undefined ? DEFAULT_EXPLORE_FAULTS : parseInteger('--max-faults', values.maxFaults, 0, 6);
   const maxRuns = values.maxRuns === undefined ? null : parseInteger('--max-runs', values.maxRuns, 1, 1_000_000_000);
   const maxTimeS = values.maxTimeS === undefined ? null : parseDecimal('--max-time-s', values.maxTimeS, 0.001, 86_400);
-  const kinds = parseKinds(values.kinds);
+  const kinds = parseKinds(values.kinds, spec.config.family);
   if (values.emitCorpus !== undefined) checkCorpusTarget(values.emitCorpus);
   const started = now();
   const deadline = maxTimeS === null ? undefined : started + maxTimeS * 1000;

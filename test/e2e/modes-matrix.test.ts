@@ -9,11 +9,12 @@ import type { ModeName } from '../../models/config.js';
 import { FAULT_KINDS, FAULT_PRESETS, specOf } from '../../models/faults/catalog.js';
 import type { FaultKind } from '../../models/faults/catalog.js';
 import { simulate } from '../../models/engine.js';
+import { KAFKA } from '../../models/kafka/family.js';
 import type { SimulationResult } from '../../models/engine.js';
 
 const SEEDS = Array.from({ length: 200 }, (_, index) => index + 1);
 /** The kinds the default preset draws (processing errors are the application's, drawn only when asked for). */
-const DRAWN = FAULT_KINDS.filter((kind) => FAULT_PRESETS.default[specOf(kind).rate] > 0);
+const DRAWN = FAULT_KINDS.filter((kind) => FAULT_PRESETS.default[specOf(kind).rate] > 0 && KAFKA.faultKinds.includes(kind));
 
 interface Row {
   seed: number;
