@@ -7,7 +7,6 @@ import { MODE_NAMES } from '../../models/config.js';
 import { PROMISES } from '../../models/modes.js';
 import { simulate } from '../../models/engine.js';
 import { SCENARIOS, findScenario } from '../../scenarios/scenarios.js';
-import type { DeliverySettings } from '../../models/config.js';
 
 const SEEDS = [1, 2, 3, 4, 5];
 const CHECKED = ['loss', 'duplicates', 'order'] as const;
@@ -26,7 +25,7 @@ describe('scenarios', () => {
       for (const mode of MODE_NAMES) {
         it(`${mode}: ${CHECKED.map((name) => `${name} ${scenario.expected[mode][name]}`).join(', ')}`, () => {
           for (const seed of SEEDS) {
-            const result = simulate({ family: scenario.family, mode, seed, faults: scenario.faults, settings: scenario.settings as Partial<DeliverySettings> | undefined, workload: scenario.workload, topology: scenario.topology, timing: scenario.timing });
+            const result = simulate({ family: scenario.family, mode, seed, faults: scenario.faults, settings: scenario.settings, workload: scenario.workload, topology: scenario.topology, timing: scenario.timing });
             const expected = scenario.expected[mode];
             if (expected.liveness === 'breaks') expect(result.outcome.kind, `seed ${seed}: liveness should break`).toBe('stalled');
             else expect(result.outcome, `seed ${seed}`).toEqual({ kind: 'quiescent' });

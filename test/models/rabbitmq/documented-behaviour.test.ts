@@ -3,7 +3,6 @@
  * model: the x-delivery-limit count, head-of-line TTL expiry, x-max-length with x-overflow, mandatory returns.
  */
 import { describe, expect, it } from 'vitest';
-import type { DeliverySettings } from '../../../models/config.js';
 import { simulate } from '../../../models/engine.js';
 import type { SimulationResult } from '../../../models/engine.js';
 import type { EventOf } from '../../../models/events.js';
