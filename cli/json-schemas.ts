@@ -273,9 +273,10 @@ function compareSchema(): Schema {
     plan: ref('plan'),
     planFile: nullable(string),
     modes: each(MODE_NAMES, column),
+    brokers: { ...each(FAMILY_NAMES, column), description: 'compare --broker kafka,rabbitmq (instead of modes): one column per family, the same logical faults' },
     verdict: ref('verdict'),
     stats: object({ wallMs: number }),
-  });
+  }, ['modes', 'brokers']);
 }
 
 function sweepSchema(): Schema {

@@ -245,7 +245,7 @@ function judgeRun(config: SimulationConfig, source: FaultSource, { topology, wor
     stats: { events: run.events, virtualTimeMs: run.virtualTimeUs / 1000, traceRecords: records.length, appliedByConsumer, lag: worstLag(lags), ...(observed.maxQueueLength !== undefined ? { maxQueueLength: observed.maxQueueLength } : {}) },
     injected: { version: 1, faults: injector.injected },
     unusedPlanFaults: injector.unused(),
-    faultCounts: countByKind(injector.injected),
+    faultCounts: countByKind(injector.injected, familyOf(config).faultKinds),
     trace: records,
     effects: observed.effects,
     brokerAcked: [...observed.acknowledged],

@@ -5,6 +5,7 @@
  * `withCrossShrink` a fault may shrink to a simpler kind (kinds are listed simplest first in FAULT_KINDS).
  * Faults never share a decision point (faultKey), so every generated plan is valid and so is every subset.
  */
+import { KAFKA } from '../models/kafka/family.js';
 import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
 import { DEFAULT_TOPOLOGY, DEFAULT_WORKLOAD, defaultTiming } from '../models/config.js';
@@ -26,7 +27,7 @@ export const ACTOR_OF_KIND: Record<FaultKind, FaultActor> = Object.fromEntries(F
 export interface FaultPlanConstraints {
   /** Most faults in one plan. Default 4. */
   maxFaults?: number;
-  /** Fault kinds to draw from. Default: every kind (FAULT_KINDS). */
+  /** Fault kinds to draw from. Default: the Kafka family's (FAULT_KINDS' order is kept either way). */
   kinds?: readonly FaultKind[];
   /** Only kinds that strike these actors (see ACTOR_OF_KIND); combined with `kinds`. Default: every actor. */
   actors?: readonly FaultActor[];
@@ -87,7 +88,8 @@ function requireInteger(name: string, value: number, min: number, max: number): 
 /** Fill in defaults and validate: throws RangeError naming the bad constraint. */
 export function resolvePlanConstraints(constraints: FaultPlanConstraints = {}): ResolvedPlanConstraints {
   const workload = { ...DEFAULT_WORKLOAD, ...constraints.workload };
-  const kinds = requireSubset('kinds', constraints.kinds, FAULT_KINDS);
+  // Without `kinds`: the Kafka family's (the default family), so plans for the default world never name another's.
+  const kinds = constraints.kinds === undefined ? FAULT_KINDS.filter((kind) => KAFKA.faultKinds.includes(kind)) : requireSubset('kinds', constraints.kinds, FAULT_KINDS);
   const actors = requireSubset('actors', constraints.actors, FAULT_ACTORS);
   // Keep FAULT_KINDS' order whatever order the caller gave: it is the simplest-first order cross-shrinking uses.
   const chosen = FAULT_KINDS.filter((kind) => kinds.includes(kind) && actors.includes(ACTOR_OF_KIND[kind]));

@@ -102,7 +102,8 @@ export function rabbitDuplicateStory(facts: TraceFacts, msg: string): Story | un
   const causes: Told[] = [];
   for (let index = 1; index < applications.length; index++) {
     const [earlier, later] = [applications[index - 1], applications[index]];
-    cite.add(earlier.commit, later.commit, earlier.deliver, later.deliver);
+    const sent = (application: Application) => (application.deliver === undefined ? undefined : facts.previous(application.deliver, is('basic-deliver', { msg, actor: application.deliver.actor })));
+    cite.add(sent(earlier), earlier.deliver, earlier.commit, sent(later), later.deliver, later.commit);
     const cause = earlier.commit.offset !== later.commit.offset ? republished(facts, cite, msg) : later.deliver?.delivery !== earlier.deliver?.delivery ? redelivered(facts, cite, msg, earlier, later) : undefined;
     if (cause === undefined) return undefined;
     causes.push(cause);
@@ -128,4 +129,22 @@ function redelivered(facts: TraceFacts, cite: Citations, msg: string, earlier: A
   cite.add(crash === undefined ? undefined : facts.faultRecordBehind(crash), crash, closed, requeued);
   const cause = crash !== undefined ? `the consumer crashed at ${cite.at(crash)}${(() => { const fault = facts.faultBehind(crash); return fault === undefined ? '' : `, ${crashMoment(fault)},`; })()} before its basic.ack` : closed !== undefined ? `its channel closed at ${cite.at(closed)} before the basic.ack arrived` : 'its basic.ack never settled it';
   return { text: `${cause}, so the broker requeued it${requeued === undefined ? '' : ` (${cite.at(requeued)})`} and delivered it again with redelivered=true; without an idempotent consumer it was applied again`, mechanism: 'unacked at a closed channel: redelivered' };
+}
+
+/** Why `msg` was applied after a later message of its key: re-published behind it, or requeued behind it. */
+export function rabbitOrderStory(facts: TraceFacts, msg: string): Story | undefined {
+  const commit = facts.aboutKind(msg, 'db-commit')[0];
+  if (commit === undefined) return undefined;
+  const cite = new Citations(facts);
+  const publishes = facts.aboutKind(msg, 'basic-publish');
+  const enqueued = facts.aboutKind(msg, 'enqueued')[0];
+  const requeued = facts.aboutKind(msg, 'requeued')[0];
+  const deliver = facts.previous(commit, is('deliver', { msg }));
+  const sent = deliver === undefined ? undefined : facts.previous(deliver, is('basic-deliver', { msg, actor: deliver.actor }));
+  cite.add(...publishes, enqueued, requeued, sent, deliver, facts.previous(commit, is('db-write', { msg })), commit);
+  let told: Told;
+  if (enqueued !== undefined && enqueued.attempt > 1) told = { text: `its basic.publish went unconfirmed and the publisher re-published it (attempt ${enqueued.attempt}), so the queue got it at ${cite.at(enqueued)}, behind messages published after it (more than one unconfirmed publish in flight)`, mechanism: 're-published behind later messages' };
+  else if (requeued !== undefined) told = { text: `it was requeued at ${cite.at(requeued)} while later messages were already delivered (prefetch > 1), so they were processed first`, mechanism: 'requeued behind later deliveries' };
+  else told = { text: 'competing consumers took later messages of its key in parallel', mechanism: 'competing consumers' };
+  return { invariant: 'order', msg, mechanism: told.mechanism, text: `${msg} was applied out of its key's order: ${told.text}.`, records: cite.list(), msgs: [msg] };
 }

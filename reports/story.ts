@@ -3,7 +3,7 @@
  * and the trace records it rests on (which the sequence diagram draws). A mechanism the builders do not
  * recognise still gets a story: the checker's summary plus every fault that touched the message.
  */
-import { rabbitDuplicateStory, rabbitLossStory } from './story-rabbitmq.js';
+import { rabbitDuplicateStory, rabbitLossStory, rabbitOrderStory } from './story-rabbitmq.js';
 import type { TraceEvent } from '../models/events.js';
 import { describeFault } from '../models/faults/catalog.js';
 import type { InvariantResult, Witness } from '../models/invariants/index.js';
@@ -40,7 +40,7 @@ export function explainWitness(allFacts: TraceFacts, invariant: InvariantResult,
       story = (facts.config.family === 'rabbitmq' ? rabbitLossStory(facts, witness.msg) : undefined) ?? lossStory(facts, witness.msg);
       break;
     case 'order':
-      story = orderStory(facts, witness.msg);
+      story = (facts.config.family === 'rabbitmq' ? rabbitOrderStory(facts, witness.msg) : undefined) ?? orderStory(facts, witness.msg);
       break;
     case 'liveness':
       story = livenessStory(facts, witness);

@@ -72,9 +72,10 @@ export function describeFault(fault: Fault): string {
   return specOf(fault.kind).describe(fault);
 }
 
-export function countByKind(faults: readonly Fault[]): Record<FaultKind, number> {
+/** Counts per kind: of `kinds` (a family's, in the catalog's order), or of every kind. */
+export function countByKind(faults: readonly Fault[], kinds: readonly FaultKind[] = FAULT_KINDS): Record<FaultKind, number> {
   const counts = {} as Record<FaultKind, number>;
-  for (const kind of FAULT_KINDS) counts[kind] = 0;
+  for (const kind of FAULT_KINDS) if (kinds.includes(kind)) counts[kind] = 0;
   for (const fault of faults) counts[fault.kind]++;
   return counts;
 }

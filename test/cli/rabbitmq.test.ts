@@ -46,4 +46,17 @@ describe('simulate --broker rabbitmq', () => {
     expect(json.returned.count).toBeGreaterThanOrEqual(0);
     expect(json.stats.maxQueueLength).toBeGreaterThan(0);
   });
+
+  it('compare --broker kafka,rabbitmq runs the same logical faults under both families', async () => {
+    const plan = '{"version":1,"faults":[{"kind":"ack-lost","message":"m3","attempt":1}]}';
+    const run = await runCli(['compare', '--broker', 'kafka,rabbitmq', '--mode', 'at-least-once', '--messages', '6', '--plan', plan, '--json']);
+    expect(run.status).toBe(0);
+    const json = JSON.parse(run.stdout) as { brokers: Record<string, { invariants: { duplicates: { count: number } }; faultsFired: number; replay: string }> };
+    expect(Object.keys(json.brokers)).toEqual(['kafka', 'rabbitmq']);
+    // The broker's answer to m3's publish is lost: a retry duplicates it in both families.
+    expect(json.brokers.kafka.invariants.duplicates.count).toBe(1);
+    expect(json.brokers.rabbitmq.invariants.duplicates.count).toBe(1);
+    expect(json.brokers.rabbitmq.replay).toContain('confirm-lost');
+    expect(json.brokers.rabbitmq.faultsFired).toBe(1);
+  });
 });

@@ -25,7 +25,7 @@ function everyDiagram(): Drawn[] {
   const out: Drawn[] = [];
   for (const scenario of SCENARIOS) {
     for (const mode of MODE_NAMES) {
-      const result = simulate({ mode, seed: 1, settings: scenario.settings, workload: scenario.workload, topology: scenario.topology, timing: scenario.timing, faults: scenario.faults });
+      const result = simulate({ family: scenario.family, mode, seed: 1, settings: scenario.settings, workload: scenario.workload, topology: scenario.topology, timing: scenario.timing, faults: scenario.faults });
       const facts = new TraceFacts(result);
       for (const invariant of INVARIANT_NAMES) {
         for (const story of explainInvariant(result, invariant, facts)) {
@@ -59,12 +59,18 @@ const WORD_OF_KIND: Partial<Record<TraceEvent['kind'], RegExp>> = {
   'member-removed': /removed/,
   rebalanced: /generation/,
   assigned: /joined/,
+  'node-restarted': /node restarted/,
+  'channel-closed': /channel \d+ of \S+ closed/,
+  'connection-lost': /connection lost/,
+  'basic-consume': /basic\.consume/,
 };
 
 describe('diagram steps', () => {
   it('covers every scenario', () => {
     const scenarios = new Set(all.map((drawn) => drawn.name.split(' ')[0]));
-    expect(scenarios.size).toBe(SCENARIOS.filter((scenario) => scenario.name !== 'default' || all.some((drawn) => drawn.name.startsWith('default '))).length);
+    // A scenario in which every mode holds everything (ttl-dlx-delay-head-of-line: it is about lateness) has no story to draw.
+    const breaksSomething = (scenario: (typeof SCENARIOS)[number]): boolean => MODE_NAMES.some((mode) => Object.values(scenario.expected[mode]).some((expectation) => expectation !== 'holds' && expectation !== 'none'));
+    expect(scenarios.size).toBe(SCENARIOS.filter((scenario) => breaksSomething(scenario) && (scenario.name !== 'default' || all.some((drawn) => drawn.name.startsWith('default ')))).length);
     expect(all.length).toBeGreaterThan(40);
   });
 
