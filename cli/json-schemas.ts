@@ -120,7 +120,8 @@ function definitions(): Record<string, Schema> {
     fault: { anyOf: faultSchemas(), description: 'one fault, named at a protocol decision point (README, "The plan format")' },
     plan: object({ version: { const: PLAN_VERSION }, faults: array(ref('fault')) }),
     faultSource: { anyOf: [object({ plan: { ...string, description: 'where the plan came from' } }), object({ rates: each(RATE_NAMES, { type: 'number', minimum: 0, maximum: 1 }), spec: { ...string, description: 'the --faults text' } })] },
-    faultCounts: each(FAULT_KINDS, integer(0)),
+    // Per fault kind of the run's family (a Kafka run counts Kafka's kinds, a RabbitMQ run RabbitMQ's).
+    faultCounts: object(Object.fromEntries(FAULT_KINDS.map((kind) => [kind, integer(0)])), FAULT_KINDS),
     traceRecord: TRACE_RECORD,
     witness: object(
       {
