@@ -15,13 +15,13 @@ export { INVARIANT_NAMES, PROMISES } from './models/modes.js';
 export type { ModePreset, InvariantName } from './models/modes.js';
 /** The Kafka family's mode presets (settings and words per mode). */
 export { KAFKA_MODES as MODES } from './models/kafka/modes.js';
-export { FAMILIES, familyOf, modePreset } from './models/families.js';
+export { FAMILIES, familyOf, kindsFor, modePreset } from './models/families.js';
 export type { Family, Deployment, DeployInput } from './models/family.js';
 export { validateConfig, settingSpecs } from './models/resolve.js';
 export type { SettingSpec, SettingKind, SettingGroup, SettingValue } from './models/settings/spec.js';
 export { ConfigError, MODE_NAMES, FAMILY_NAMES, COMMIT_STRATEGIES, DEDUP_STRATEGIES, PRODUCER_BUFFERS, DEFAULT_WORKLOAD, DEFAULT_LIMITS } from './models/config.js';
 export type { Acks, CommitStrategy, DedupStrategy, DeliverySettings, FamilyName, Limits, ModeName, ProducerBuffer, SimulationConfig, TimingSettings, WorkloadSettings } from './models/config.js';
-export { FAULT_KINDS, FAULT_PRESETS, FAULT_SPECS, RATE_NAMES, describeFault, kindsFor, faultKey, countByKind, specOf } from './models/faults/catalog.js';
+export { FAULT_KINDS, FAULT_PRESETS, FAULT_SPECS, RATE_NAMES, describeFault, faultKey, countByKind, specOf } from './models/faults/catalog.js';
 export { CONSUMER_CRASH_POINTS, PRODUCER_CRASH_POINTS, TRANSACTION_CRASH_POINTS, LINK_NAMES } from './models/faults/common.js';
 export type { Fault, FaultKind, FaultPlan, FaultRates, FaultSource, RateName } from './models/faults/catalog.js';
 export type { LinkName } from './models/faults/common.js';

@@ -26,6 +26,7 @@ const AREAS: Record<string, string> = {
   '--workers': 'Scale',
   '--shard': 'Scale',
   '--vary': 'Scale',
+  '--broker': 'Run',
   '--json': 'Output',
   '--trace': 'Output',
   '--report': 'Output',

@@ -1,3 +1,6 @@
+import { FAMILIES } from '../models/families.js';
+import type { FamilyName } from '../models/config.js';
+import { specOf } from '../models/faults/catalog.js';
 /** The terminal rendering of one run: header with every effective option, faults, verdict table, groups, replay. */
 import type { ChalkInstance } from 'chalk';
 import { plural, trimNumber } from '../reports/format.js';
@@ -46,7 +49,7 @@ export function renderHeader(result: SimulationResult, spec: RunSpec, color: Cha
     ...components.map((component): [string, string] => [component, componentLine(config, component)]),
     ['timing', `faulty phase 0..${t.faultyPhaseMs}ms, latency ${t.latencyMsMin}..${t.latencyMsMax}ms, restart after ${t.restartDelayMs}ms (broker ${t.brokerRestartDelayMs}ms)`],
     ['limits', `${config.limits.maxEvents} events, ${config.limits.maxVirtualTimeMs}ms virtual time, stalled after ${config.limits.progressTimeoutMs}ms without progress`],
-    ['faults', `${spec.faultsLabel}${'rates' in spec.faults ? ` (${Object.entries(spec.faults.rates).filter(([, rate]) => rate > 0).map(([name, rate]) => `${name}=${rate}`).join(', ') || 'none'})` : ''}`],
+    ['faults', `${spec.faultsLabel}${'rates' in spec.faults ? ` (${Object.entries(spec.faults.rates).filter(([name, rate]) => rate > 0 && familyDraws(spec.config.family, name)).map(([name, rate]) => `${name}=${rate}`).join(', ') || 'none'})` : ''}`],
   ];
   // One blank between label and text, the labels as wide as the longest (a family's new component included).
   return [color.bold(`simulate · ${config.mode} · seed ${config.seed}`) + (spec.scenario ? color.dim(` · scenario ${spec.scenario.name}`) : ''), ...layoutTable(rows, { gap: ' ' }).map((line) => `  ${line}`)];
@@ -160,4 +163,9 @@ export function renderRun(result: SimulationResult, spec: RunSpec, color: ChalkI
     `replay: ${replay}`,
     '',
   ].join('\n');
+}
+
+/** Does some fault kind of the family draw on this rate? (Only those rates are shown in a run's header.) */
+function familyDraws(family: FamilyName, rate: string): boolean {
+  return FAMILIES[family].faultKinds.some((kind) => specOf(kind).rate === rate);
 }

@@ -60,6 +60,11 @@ export class WitnessWriter {
     return this.shape(witness, parkedStory(this.factsOf().scoped(witness.group), witness.msg));
   }
 
+  /** A message returned by the broker (basic.return): its summary, no story. */
+  returned(witness: Witness): Record<string, unknown> {
+    return this.shape(witness, undefined);
+  }
+
   private shape(witness: Witness, story: Story | undefined): Record<string, unknown> {
     this.keys ??= new Map(this.result.workload.map((message) => [message.id, message.key]));
     return {

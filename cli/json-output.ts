@@ -22,6 +22,14 @@ export function invariantsJson(invariants: Record<string, InvariantResult>, witn
   );
 }
 
+/** `invariants.schedule` when delays are used: the invariant's shape plus `lateMsMax`. */
+function scheduleJson(result: SimulationResult, witnesses: WitnessWriter): Record<string, unknown> {
+  const schedule = result.schedule;
+  if (schedule === undefined) return {};
+  const shaped = invariantsJson({ schedule: { ...schedule, name: 'loss' } }, witnesses);
+  return { schedule: { ...(shaped.schedule as Record<string, unknown>), lateMsMax: schedule.lateMsMax } };
+}
+
 function parkedJson(parked: ParkedResult, witnesses: WitnessWriter): Record<string, unknown> {
   return { count: parked.count, witnesses: parked.witnesses.map((witness) => witnesses.parked(witness)) };
 }
@@ -42,10 +50,11 @@ export function runJson(result: SimulationResult, spec: RunSpec, wallMs: number,
     faultCounts: result.faultCounts,
     plan: result.injected,
     ...(result.unusedPlanFaults.length > 0 ? { unusedPlanFaults: result.unusedPlanFaults } : {}),
-    invariants: invariantsJson(result.invariants, witnesses),
+    invariants: { ...invariantsJson(result.invariants, witnesses), ...(result.schedule !== undefined ? scheduleJson(result, witnesses) : {}) },
     ...(Object.keys(result.handlerInvariants).length > 0 ? { handlerInvariants: result.handlerInvariants } : {}),
     groups: Object.fromEntries(Object.entries(result.groups).map(([name, group]) => [name, { invariants: invariantsJson(group.invariants, witnesses), parked: parkedJson(group.parked, witnesses), lag: group.lag }])),
     parked: parkedJson(result.parked, witnesses),
+    ...(result.returned !== undefined ? { returned: { count: result.returned.count, witnesses: result.returned.witnesses.map((witness) => witnesses.returned(witness)) } } : {}),
     verdict: result.verdict,
     outcome: result.outcome,
     stats: {
@@ -57,6 +66,7 @@ export function runJson(result: SimulationResult, spec: RunSpec, wallMs: number,
       logDuplicates: { count: result.stats.logDuplicates.count, witnesses: result.stats.logDuplicates.witnesses.map((witness) => witnesses.logDuplicate(witness)) },
       abortedApplied: result.stats.abortedApplied,
       ...(result.stats.transactions !== undefined ? { transactions: result.stats.transactions } : {}),
+      ...(result.stats.maxQueueLength !== undefined ? { maxQueueLength: result.stats.maxQueueLength } : {}),
       wallMs,
     },
     traceHash: result.traceHash(),

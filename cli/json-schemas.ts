@@ -120,7 +120,8 @@ function definitions(): Record<string, Schema> {
     fault: { anyOf: faultSchemas(), description: 'one fault, named at a protocol decision point (README, "The plan format")' },
     plan: object({ version: { const: PLAN_VERSION }, faults: array(ref('fault')) }),
     faultSource: { anyOf: [object({ plan: { ...string, description: 'where the plan came from' } }), object({ rates: each(RATE_NAMES, { type: 'number', minimum: 0, maximum: 1 }), spec: { ...string, description: 'the --faults text' } })] },
-    faultCounts: each(FAULT_KINDS, integer(0)),
+    // Per fault kind of the run's family (a Kafka run counts Kafka's kinds, a RabbitMQ run RabbitMQ's).
+    faultCounts: object(Object.fromEntries(FAULT_KINDS.map((kind) => [kind, integer(0)])), FAULT_KINDS),
     traceRecord: TRACE_RECORD,
     witness: object(
       {
@@ -184,6 +185,13 @@ function runInvariants(): Schema {
   return each(INVARIANT_NAMES, invariant);
 }
 
+/** The run's invariants plus `schedule` when delays are used (RabbitMQ's delayed delivery), with its lateness. */
+function withSchedule(invariants: Schema): Schema {
+  const base = invariants as { properties: Record<string, Schema> };
+  const schedule = object({ promised: boolean, holds: boolean, count: integer(0), status: ref('invariantStatus'), witnesses: array(ref('witness')), lateMsMax: number }, [], 'with delayed delivery only: a delayed message is never processed before its due time; lateMsMax: how late the latest was');
+  return { ...invariants, properties: { ...base.properties, schedule } };
+}
+
 const parked = object({ count: integer(0), witnesses: array(ref('witness')) }, [], 'records parked in the dead-letter topic: neither applied nor lost');
 
 function runSchema(): Schema {
@@ -199,7 +207,7 @@ function runSchema(): Schema {
       faultCounts: ref('faultCounts'),
       plan: { ...ref('plan'), description: 'the faults actually injected, in order: replay it with --plan' },
       unusedPlanFaults: array(ref('fault')),
-      invariants: runInvariants(),
+      invariants: withSchedule(runInvariants()),
       handlerInvariants: {
         type: 'object',
         description: "--handler only: the handler's own invariants by name, promised in every mode",
@@ -207,6 +215,7 @@ function runSchema(): Schema {
       },
       groups: { type: 'object', additionalProperties: object({ invariants: runInvariants(), parked, lag: ref('lag') }) },
       parked,
+      returned: { ...object({ count: integer(0), witnesses: array(ref('witness')) }), description: 'RabbitMQ only: messages the broker returned to their publisher (basic.return, mandatory)' },
       verdict: ref('verdict'),
       outcome: ref('outcome'),
       stats: object({
@@ -218,12 +227,13 @@ function runSchema(): Schema {
         logDuplicates: object({ count: integer(0), witnesses: array(ref('witness')) }, [], 'messages a partition log holds more than once at the end of the run (a produce retry or an outbox re-send appended them again), whether or not the DB applied them twice'),
         abortedApplied: { ...integer(0), description: 'effects applied from records of aborted transactions (read_uncommitted shows them; 0 without --transactions)' },
         transactions: object({ committed: integer(0), aborted: integer(0), committedDuplicates: { ...integer(0), description: 'messages written more than once by committed transactions: 0 is exactly-once inside Kafka' } }, [], 'with --transactions true only'),
+        maxQueueLength: { ...integer(0), description: 'RabbitMQ only: the most ready messages a queue held' },
         wallMs: number,
-      }, ['transactions']),
+      }, ['transactions', 'maxQueueLength']),
       traceHash: ref('traceHash'),
       replay: string,
     },
-    ['unusedPlanFaults', 'handlerInvariants'],
+    ['unusedPlanFaults', 'handlerInvariants', 'returned'],
   );
 }
 
@@ -272,9 +282,10 @@ function compareSchema(): Schema {
     plan: ref('plan'),
     planFile: nullable(string),
     modes: each(MODE_NAMES, column),
+    brokers: { ...each(FAMILY_NAMES, column), description: 'compare --broker kafka,rabbitmq (instead of modes): one column per family, the same logical faults' },
     verdict: ref('verdict'),
     stats: object({ wallMs: number }),
-  });
+  }, ['modes', 'brokers']);
 }
 
 function sweepSchema(): Schema {
@@ -362,7 +373,8 @@ function exploreSchema(): Schema {
     plansByFaults: { ...array(integer(0)), description: 'plans run per number of faults (index = faults)' },
     distinctRuns: { ...integer(0), description: 'plans whose trace, fault records aside, differs from every other plan\'s' },
     naivePlans: { ...number, description: 'every set of at most K of the points and choices: what a naive enumeration would run' },
-    decisionPoints: { ...each(FAULT_KINDS, integer(0)), description: 'distinct decision points by kind' },
+    // Per fault kind of the run's family, as faultCounts.
+    decisionPoints: { ...object(Object.fromEntries(FAULT_KINDS.map((kind) => [kind, integer(0)])), FAULT_KINDS), description: "distinct decision points by kind (the run's family's kinds)" },
     decisionPointsTotal: integer(0),
     choices: object({
       partitionStartsMs: array(number),
@@ -385,6 +397,7 @@ function planFileSchema(): Schema {
   const meta = object(
     {
       origin: string,
+      broker: { enum: [...FAMILY_NAMES], description: 'the broker family it was recorded in (absent: kafka)' },
       mode: ref('mode'),
       seed: integer(0),
       scenario: string,
@@ -398,7 +411,7 @@ function planFileSchema(): Schema {
       replay: string,
       note: string,
     },
-    ['origin', 'mode', 'seed', 'scenario', 'handler', 'workload', 'topology', 'settings', 'timing', 'limits', 'invariant', 'replay', 'note'],
+    ['origin', 'broker', 'mode', 'seed', 'scenario', 'handler', 'workload', 'topology', 'settings', 'timing', 'limits', 'invariant', 'replay', 'note'],
     'the world the plan was recorded in (replayed by --plan) and notes for humans',
   );
   return schemaFile('plan', 'a fault plan file (--plan, --emit-plan)', {

@@ -59,7 +59,7 @@ export function inlinePlan(plan: FaultPlan): string {
 /** What a plan file records: its world (cli/plan-world.ts replays it), and how to replay it. */
 export function planMeta(origin: string, world: PlanWorldSource, replay: string, extra: Partial<PlanMeta> = {}): PlanMeta {
   const { config, scenario, handler } = world;
-  return { origin, mode: config.mode, seed: config.seed, ...(scenario !== undefined ? { scenario: scenario.name } : {}), ...(handler !== undefined ? { handler } : {}), ...worldOverrides(config), ...extra, replay };
+  return { origin, ...(config.family !== 'kafka' ? { broker: config.family } : {}), mode: config.mode, seed: config.seed, ...(scenario !== undefined ? { scenario: scenario.name } : {}), ...(handler !== undefined ? { handler } : {}), ...worldOverrides(config), ...extra, replay };
 }
 
 /** The world a plan was made in: the resolved config, and the scenario it started from, if any. */

@@ -79,6 +79,10 @@ export function applyPlanWorld(values: RunOptionValues, meta: PlanMeta | undefin
   const overridden = (flag: string, given: string, recorded: string): void => {
     notes.push(`note: --${flag} ${given} overrides the ${recorded} that ${label} was recorded with`);
   };
+  if (meta.broker !== undefined) {
+    if (values.broker === undefined) filled.broker = meta.broker;
+    else if (values.broker !== meta.broker) overridden('broker', values.broker, `--broker ${meta.broker}`);
+  }
   if (meta.mode !== undefined && options.fixedMode !== true) {
     if (values.mode === undefined) filled.mode = meta.mode;
     else if (values.mode !== meta.mode) overridden('mode', values.mode, `--mode ${meta.mode}`);

@@ -4,11 +4,13 @@
  * and are validated here, so every bad value gets the same one-line message naming flag, value and range.
  */
 import type { Command } from 'commander';
-import { ConfigError, MODE_NAMES } from '../models/config.js';
-import type { DeliverySettings, Limits, ModeName, SimulationConfig, TimingSettings, WorkloadSettings } from '../models/config.js';
+import { ConfigError, FAMILY_NAMES, MODE_NAMES } from '../models/config.js';
+import type { DeliverySettings, FamilyName, Limits, ModeName, SimulationConfig, TimingSettings, WorkloadSettings } from '../models/config.js';
+import { FAMILIES } from '../models/families.js';
+import { settingSpecs } from '../models/resolve.js';
 import { FAULT_PRESETS, RATE_NAMES } from '../models/faults/catalog.js';
 import type { FaultRates, FaultSource, RateName } from '../models/faults/catalog.js';
-import { PlanError, checkPlanInstances, planOnly } from '../models/faults/plan.js';
+import { PlanError, checkPlanInstances, checkPlanKinds, planOnly } from '../models/faults/plan.js';
 import type { FaultPlan } from '../models/faults/catalog.js';
 import { buildTopology } from '../models/topology.js';
 import type { PlanMeta } from '../models/faults/plan.js';
@@ -57,6 +59,7 @@ export interface RunSpecOptions {
 }
 
 export interface RunOptionValues {
+  broker?: string;
   mode?: string;
   seed?: string;
   faults?: string;
@@ -94,6 +97,7 @@ export function addEmitPlanOption(command: Command, what = 'the faults this run 
 /** Everything but mode and seed: scenario, faults, and one flag per setting. */
 export function addWorldOptions(command: Command): Command {
   command
+    .option('--broker <family>', `broker family: ${FAMILY_NAMES.join(', ')} (default kafka); a setting flag of another family is refused`)
     .option('--scenario <name>', `a named setup: ${SCENARIOS.map((scenario) => scenario.name).join(', ')}`)
     .option('--faults <spec>', `fault rates: a preset (${Object.keys(FAULT_PRESETS).join(', ')}) or a list like drop=0.05,ack-loss=0.05, optionally after a preset (default,dup=0)`);
   for (const spec of SETTING_FLAGS) command.option(`--${spec.flag} <value>`, flagHelp(spec));
@@ -151,7 +155,9 @@ export function buildRunSpec(given: RunOptionValues, options: RunSpecOptions = {
     scenario = findScenario(values.scenario);
     if (scenario === undefined) throw new UsageError(`invalid --scenario ${quoteInput(values.scenario)}: expected one of ${SCENARIOS.map((item) => item.name).join(', ')}`);
   }
+  const family = parseBroker(values.broker, scenario);
   const input: SimulationInput = {
+    family,
     mode,
     seed,
     settings: { ...scenario?.settings },
@@ -160,12 +166,14 @@ export function buildRunSpec(given: RunOptionValues, options: RunSpecOptions = {
     timing: { ...scenario?.timing },
     limits: {},
   };
-  const replayArgs = ['--mode', mode, '--seed', String(seed)];
+  const replayArgs = [...(family === 'kafka' ? [] : ['--broker', family]), '--mode', mode, '--seed', String(seed)];
   if (scenario !== undefined) replayArgs.push('--scenario', scenario.name);
   const groups = input as unknown as Record<string, Record<string, unknown>>;
+  const known = new Set(settingSpecs(FAMILIES[family]).map((spec) => spec.key));
   for (const spec of SETTING_FLAGS) {
     const raw = values[optionProperty(spec.flag)];
     if (typeof raw !== 'string') continue;
+    if (!known.has(spec.key)) throw new UsageError(`invalid --${spec.flag} with --broker ${family}: it is a setting of ${otherFamilies(spec.key, family)}, not of ${family}`);
     groups[spec.group][spec.key] = parseSettingValue(spec, raw);
     replayArgs.push(`--${spec.flag}`, raw);
   }
@@ -197,10 +205,25 @@ export function buildRunSpec(given: RunOptionValues, options: RunSpecOptions = {
   return typeof values.handler === 'string' ? withHandler(spec, values.handler) : spec;
 }
 
+/** `--broker kafka|rabbitmq` (default kafka, or the scenario's family); a scenario of another family is refused. */
+export function parseBroker(raw: string | undefined, scenario?: Scenario): FamilyName {
+  if (raw !== undefined && !FAMILY_NAMES.includes(raw as FamilyName)) throw new UsageError(`invalid --broker ${quoteInput(raw)}: expected one of ${FAMILY_NAMES.join(', ')}`);
+  const scenarioFamily = scenario?.family ?? 'kafka';
+  if (raw !== undefined && scenario !== undefined && raw !== scenarioFamily) throw new UsageError(`invalid --broker ${raw} with --scenario ${scenario.name}: that scenario is a ${scenarioFamily} one`);
+  return (raw as FamilyName | undefined) ?? scenarioFamily;
+}
+
+/** The families that have a setting, in words. */
+function otherFamilies(key: string, except: FamilyName): string {
+  const owners = FAMILY_NAMES.filter((name) => name !== except && settingSpecs(FAMILIES[name]).some((spec) => spec.key === key));
+  return owners.length === 0 ? 'no family' : owners.join(', ');
+}
+
 /** A plan naming an instance the world does not have is bad input: one line, exit 2. */
 function checkPlanWorld(plan: FaultPlan, config: SimulationConfig, option: string): void {
   try {
     checkPlanInstances(plan, buildTopology(config.topology));
+    checkPlanKinds(plan, FAMILIES[config.family]);
   } catch (error) {
     if (error instanceof PlanError) throw new UsageError(`invalid ${option}: ${error.message}`);
     throw error;

@@ -9,10 +9,14 @@ import { workloadDurationMs } from './settings/common.js';
 import type { Limits, TimingSettings, WorkloadSettings } from './settings/common.js';
 import type { TopologySettings } from './topology.js';
 
-export type FamilyName = 'kafka';
-export const FAMILY_NAMES: readonly FamilyName[] = ['kafka'];
+export type FamilyName = 'kafka' | 'rabbitmq';
+export const FAMILY_NAMES: readonly FamilyName[] = ['kafka', 'rabbitmq'];
 
-/** Every delivery setting of a run: its family's client and broker settings and the consumer application's. */
+/**
+ * Every delivery setting of a run: its family's client and broker settings and the consumer application's. Typed
+ * as Kafka's, which the shared parts and the Kafka reports read; a RabbitMQ config carries RabbitMqSettings in the
+ * same record, and the RabbitMQ family reads it through that type (models/rabbitmq/settings.ts).
+ */
 export type DeliverySettings = KafkaSettings;
 
 export interface SimulationConfig {

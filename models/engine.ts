@@ -22,9 +22,12 @@ import { FAULT_PRESETS, countByKind } from './faults/catalog.js';
 import type { Fault, FaultKind, FaultPlan, FaultRates, FaultSource } from './faults/catalog.js';
 import { FaultInjector } from './faults/injector.js';
 import type { CandidateObserver } from './faults/injector.js';
-import { checkPlanInstances, parsePlan, planOnly } from './faults/plan.js';
+import { checkPlanInstances, checkPlanKinds, parsePlan, planOnly } from './faults/plan.js';
 import { checkGroups, checkLogDuplicates } from './invariants/index.js';
 import type { InvariantResult, LogDuplicates, ParkedResult, Verdicts } from './invariants/index.js';
+import { returnedOf } from './invariants/returned.js';
+import { checkSchedule } from './invariants/schedule.js';
+import type { ScheduleResult } from './invariants/schedule.js';
 import { lagByGroup, worstLag } from './lag.js';
 import type { Lag } from './lag.js';
 import { PROMISES } from './modes.js';
@@ -57,6 +60,8 @@ export interface SimulationResult {
     abortedApplied: number;
     /** With transactions only: committed, aborted, and messages the committed output holds twice. */
     transactions?: TransactionStats;
+    /** RabbitMQ: the most ready messages a queue held. */
+    maxQueueLength?: number;
   };
   /** The faults actually injected, in order, as a replayable plan. */
   injected: FaultPlan;
@@ -70,6 +75,10 @@ export interface SimulationResult {
   invariants: Record<InvariantName, InvariantResult>;
   /** Records parked in the dead-letter topic (given up by the failure policy): neither applied nor lost. */
   parked: ParkedResult;
+  /** With delayed delivery: delayed messages are never processed before their due time (always promised), and how late they were. */
+  schedule?: ScheduleResult;
+  /** RabbitMQ: messages the broker returned to their publisher (basic.return); absent for Kafka. */
+  returned?: ParkedResult;
   /** Per consumer group: its own invariants, parked records and lag. */
   groups: Record<string, { invariants: Verdicts; parked: ParkedResult; lag: Lag }>;
   /** A team's handler's own invariants, by name (promised in every mode); {} without them. */
@@ -194,8 +203,11 @@ interface DeployedRun {
 function deployRun(config: SimulationConfig, source: FaultSource, handler: HandlerModule | undefined, observers?: RunObservers, traceOptions?: TraceOptions<TraceEvent>): DeployedRun {
   validateConfig(config);
   const topology = buildTopology(config.topology);
-  if ('plan' in source) checkPlanInstances(source.plan, topology);
   const family = familyOf(config);
+  if ('plan' in source) {
+    checkPlanInstances(source.plan, topology);
+    checkPlanKinds(source.plan, family);
+  }
   const healAtUs = msToUs(config.timing.faultyPhaseMs);
   const world = worldFor(config, traceOptions ?? traceOptionsOf(observers?.trace));
   const injector = new FaultInjector(source, world.streams, observers?.candidate);
@@ -225,6 +237,7 @@ function deployRun(config: SimulationConfig, source: FaultSource, handler: Handl
   for (const window of injector.partitions(config.timing.faultyPhaseMs, topology)) {
     const [a, b] = deployment.linkEnds(window.link, window.producer ?? window.consumer);
     world.partition({ a, b, fromUs: msToUs(window.fromMs), toUs: msToUs(window.fromMs + window.durationMs) });
+    deployment.onPartition?.(window.link, window.producer ?? window.consumer, msToUs(window.fromMs));
     injector.recordPartition(window);
   }
   return {
@@ -271,12 +284,14 @@ function judgeRun(config: SimulationConfig, source: FaultSource, { topology, wor
   let records: TraceEvent[] | undefined = trace.records.length > 0 || trace.complete ? trace.records : undefined;
   const recordsOf = (): TraceEvent[] => (records ??= rerunTrace(config, source));
   const tail = trace.tail();
+  const unordered = observed.dueUs === undefined ? undefined : new Set(observed.dueUs.flatMap((due, index) => (due >= 0 ? [index] : [])));
   const lazy = { tail, records: recordsOf };
-  const judged = checkGroups({ workload, effects: observed.effects, brokerAcked: observed.acknowledged, outcome: run.outcome, trace: records ?? lazy, groups: observed.groups, parked: observed.parked, handedAtUs: observed.handedAtUs }, PROMISES[config.mode]);
+  const judged = checkGroups({ workload, effects: observed.effects, brokerAcked: observed.acknowledged, outcome: run.outcome, trace: records ?? lazy, groups: observed.groups, parked: observed.parked, handedAtUs: observed.handedAtUs, ...(unordered !== undefined ? { unordered } : {}) }, PROMISES[config.mode]);
   const invariants = judged.invariants;
+  const schedule = observed.dueUs === undefined ? undefined : checkSchedule(observed.dueUs, recordsOf()); // the first deliveries: read from the trace (kept, or the seed run again)
   const lags = lagByGroup(workload, observed.handedAtUs, observed.effects, observed.groups, observed.parked, run.virtualTimeUs);
   const handlerInvariants = judgeHandlerInvariants(handler, observed.finalDb, workload);
-  const violated = Object.values(invariants).some((invariant) => invariant.status === 'VIOLATED') || Object.values(handlerInvariants).some((invariant) => !invariant.holds);
+  const violated = Object.values(invariants).some((invariant) => invariant.status === 'VIOLATED') || Object.values(handlerInvariants).some((invariant) => !invariant.holds) || schedule?.status === 'VIOLATED';
   const appliedByConsumer: Record<string, number> = Object.fromEntries(topology.consumers.map((consumer) => [consumer, 0]));
   for (const effect of observed.effects) appliedByConsumer[effect.consumer] = (appliedByConsumer[effect.consumer] ?? 0) + 1;
   let hash: string | undefined;
@@ -286,10 +301,10 @@ function judgeRun(config: SimulationConfig, source: FaultSource, { topology, wor
     workload,
     outcome: run.outcome,
     topology,
-    stats: { events: run.events, virtualTimeMs: run.virtualTimeUs / 1000, traceRecords: trace.length, appliedByConsumer, lag: worstLag(lags), logDuplicates: checkLogDuplicates(workload, records ?? lazy, observed.logDuplicates ?? []), abortedApplied: observed.abortedApplied ?? 0, ...(observed.transactions !== undefined ? { transactions: observed.transactions } : {}) },
+    stats: { events: run.events, virtualTimeMs: run.virtualTimeUs / 1000, traceRecords: trace.length, appliedByConsumer, lag: worstLag(lags), logDuplicates: checkLogDuplicates(workload, records ?? lazy, observed.logDuplicates ?? []), abortedApplied: observed.abortedApplied ?? 0, ...(observed.transactions !== undefined ? { transactions: observed.transactions } : {}), ...(observed.maxQueueLength !== undefined ? { maxQueueLength: observed.maxQueueLength } : {}) },
     injected: { version: 1, faults: injector.injected },
     unusedPlanFaults: injector.unused(),
-    faultCounts: countByKind(injector.injected),
+    faultCounts: countByKind(injector.injected, familyOf(config).faultKinds),
     get trace(): TraceEvent[] {
       return recordsOf();
     },
@@ -297,6 +312,8 @@ function judgeRun(config: SimulationConfig, source: FaultSource, { topology, wor
     brokerAcked: [...observed.acknowledged],
     invariants,
     parked: judged.parked,
+    ...(observed.returned !== undefined ? { returned: returnedOf(observed.returned, records ?? lazy) } : {}),
+    ...(schedule !== undefined ? { schedule } : {}),
     groups: Object.fromEntries(observed.groups.map((group) => [group, { invariants: judged.groups[group], parked: judged.parkedByGroup[group], lag: lags[group] }])),
     handlerInvariants,
     verdict: violated ? 'violated' : 'ok',

@@ -7,6 +7,7 @@ import type { KernelEvent } from '../sim/trace.js';
 import type { Fault } from './faults/catalog.js';
 import type { HandlerOutcome } from './handler/contract.js';
 import type { KafkaEvent } from './kafka/events.js';
+import type { RabbitMqEvent } from './rabbitmq/events.js';
 
 interface At {
   readonly t: number;
@@ -23,7 +24,8 @@ export type FaultEvent = { readonly t: number; readonly actor: 'faults'; readonl
 /** The consumer application: each delivery of a record to the business logic, its DB calls and their outcome. */
 export type ApplicationEvent = At &
   (
-    | { readonly kind: 'deliver'; readonly msg: string; readonly partition: number; readonly offset: number; readonly delivery: number }
+    /** `redelivered`: RabbitMQ's basic.deliver flag (the business logic sees it); absent for Kafka. */
+    | { readonly kind: 'deliver'; readonly msg: string; readonly partition: number; readonly offset: number; readonly delivery: number; readonly redelivered?: boolean }
     | { readonly kind: 'db-write'; readonly msg: string; readonly attempt: number; readonly partition: number; readonly offset: number }
     | { readonly kind: 'dedup-skip'; readonly msg: string }
     | { readonly kind: 'processed'; readonly msg: string; readonly result: DbResult }
@@ -67,7 +69,7 @@ export type DbEvent = At &
 export type SharedEvent = FaultEvent | ApplicationEvent | DbEvent;
 
 /** Every record a trace can hold. */
-export type TraceEvent = KernelEvent | SharedEvent | KafkaEvent;
+export type TraceEvent = KernelEvent | SharedEvent | KafkaEvent | RabbitMqEvent;
 
 export type TraceKind = TraceEvent['kind'];
 

@@ -34,6 +34,11 @@ export interface Deployment {
   readonly hooks: WorldHooks<ModelProtocol>;
   /** The two actors a link of an instance joins (the first instance when none is named). */
   linkEnds(link: LinkName, instance: string | undefined): readonly [string, string];
+  /**
+   * Optional: a link of an instance is cut over [fromUs, toUs) (called once per window, before the run), for a
+   * family whose connections break when their link is cut.
+   */
+  onPartition?(link: LinkName, instance: string | undefined, fromUs: number): void;
   /** Right after the world crashed an actor: record what the crash took with it (a producer's in-memory buffer). */
   afterCrash(actor: string): void;
   /** True when every woken handler has sent its next DB call or returned (see runSimulationAsync). */

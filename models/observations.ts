@@ -40,6 +40,12 @@ export interface Observations {
   abortedApplied?: number;
   /** With transactions: how many committed and aborted, and messages the committed output holds more than once. */
   transactions?: TransactionStats;
+  /** Messages the broker returned to their publisher (RabbitMQ's basic.return), in order; absent elsewhere. */
+  returned?: readonly string[];
+  /** Delayed delivery: each message's due time (virtual µs, by workload index; -1: not delayed); absent without delays. */
+  dueUs?: readonly number[];
+  /** The most ready messages a queue held (RabbitMQ); absent elsewhere. */
+  maxQueueLength?: number;
   /** With a team's handler: its tables at the end of the run (what its own invariants read). */
   finalDb?: FinalDb;
 }

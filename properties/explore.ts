@@ -14,6 +14,7 @@
  * Plans are run level by level (all plans of k faults before any of k + 1), so a search stopped at --max-runs or a
  * time limit has still run every plan of fewer faults than the level it stopped in.
  */
+import { familyOf, kindsFor } from '../models/families.js';
 import type { SimulationConfig } from '../models/config.js';
 import { FAULT_KINDS, faultKey, specOf } from '../models/faults/catalog.js';
 import type { Fault, FaultKind, FaultPlan } from '../models/faults/catalog.js';
@@ -235,7 +236,8 @@ export class ExploreSearch {
   constructor(options: ExploreOptions) {
     this.config = options.config;
     this.maxFaults = options.maxFaults;
-    this.kinds = options.kinds ?? FAULT_KINDS;
+    // Only the config's family's kinds: another family's never match a decision point.
+    this.kinds = options.kinds?.filter((kind) => familyOf(this.config).faultKinds.includes(kind)) ?? kindsFor(this.config.family, this.config.settings.transactions);
     this.allowed = new Set<FaultKind>(this.kinds);
     this.maxRuns = options.maxRuns ?? Number.POSITIVE_INFINITY;
     this.outOfTime = options.outOfTime ?? (() => false);
@@ -333,7 +335,7 @@ export class ExploreSearch {
   }
 
   result(): ExploreResult {
-    const decisionPoints = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, this.pointsByKind.get(kind)?.size ?? 0])) as Record<FaultKind, number>;
+    const decisionPoints = Object.fromEntries(kindsFor(this.config.family, true).map((kind) => [kind, this.pointsByKind.get(kind)?.size ?? 0])) as Record<FaultKind, number>;
     return {
       maxFaults: this.maxFaults,
       kinds: this.kinds,

@@ -10,7 +10,8 @@ import type { Arbitrary } from 'fast-check';
 import { DEFAULT_TOPOLOGY, DEFAULT_WORKLOAD, defaultTiming } from '../models/config.js';
 import type { TopologySettings, WorkloadSettings } from '../models/config.js';
 import { buildTopology } from '../models/topology.js';
-import { FAULT_KINDS, describeFault, faultKey, kindsFor, specOf } from '../models/faults/catalog.js';
+import { FAULT_KINDS, describeFault, faultKey, specOf } from '../models/faults/catalog.js';
+import { kindsFor } from '../models/families.js';
 import type { Fault, FaultKind, FaultPlan } from '../models/faults/catalog.js';
 import { CONSUMER_CRASH_POINTS, LINK_NAMES, PRODUCER_CRASH_POINTS, TRANSACTION_CRASH_POINTS } from '../models/faults/common.js';
 import type { ConsumerCrashPoint, LinkName, ProducerCrashPoint } from '../models/faults/common.js';
@@ -26,7 +27,7 @@ export const ACTOR_OF_KIND: Record<FaultKind, FaultActor> = Object.fromEntries(F
 export interface FaultPlanConstraints {
   /** Most faults in one plan. Default 4. */
   maxFaults?: number;
-  /** Fault kinds to draw from. Default: every kind (FAULT_KINDS), the transaction kinds only with `transactions`. */
+  /** Fault kinds to draw from. Default: the Kafka family's (FAULT_KINDS' order is kept), the transaction kinds only with `transactions`. */
   kinds?: readonly FaultKind[];
   /**
    * The plans are for a `--transactions true` world: the transaction fault kinds and the producer's commit crash
@@ -93,7 +94,8 @@ function requireInteger(name: string, value: number, min: number, max: number): 
 export function resolvePlanConstraints(constraints: FaultPlanConstraints = {}): ResolvedPlanConstraints {
   const workload = { ...DEFAULT_WORKLOAD, ...constraints.workload };
   const transactional = constraints.transactions === true;
-  const kinds = constraints.kinds === undefined ? kindsFor(transactional) : requireSubset('kinds', constraints.kinds, FAULT_KINDS);
+  // Without `kinds`: the Kafka family's (the default family), so plans for the default world never name another's.
+  const kinds = constraints.kinds === undefined ? kindsFor('kafka', transactional) : requireSubset('kinds', constraints.kinds, FAULT_KINDS);
   const actors = requireSubset('actors', constraints.actors, FAULT_ACTORS);
   // Keep FAULT_KINDS' order whatever order the caller gave: it is the simplest-first order cross-shrinking uses.
   const chosen = FAULT_KINDS.filter((kind) => kinds.includes(kind) && actors.includes(ACTOR_OF_KIND[kind]));

@@ -227,6 +227,29 @@ const RENDERERS: { readonly [K in TraceKind]: Renderer<K> } = {
   fetched: (drawer, record) => drawer.arrow(drawer.broker(record), drawer.at(record.actor, record), '->>', record, `deliver ${record.msgs.join(', ')} (fetch from offset ${record.fromOffset})`, { bound: true }),
   'commit-sent': (drawer, record) => drawer.commit(record),
   'auto-commit-sent': (drawer, record) => drawer.commit(record),
+  // The RabbitMQ publisher, in AMQP words.
+  'basic-publish': (drawer, record) => drawer.arrow(drawer.at(record.actor, record), drawer.broker(record), '->>', record, `basic.publish ${record.msg} (attempt ${record.attempt}${record.persistent ? ', persistent' : ''}${record.mandatory ? ', mandatory' : ''})`),
+  'publish-confirmed': (drawer, record) => drawer.arrow(drawer.broker(record), drawer.at(record.actor, record), '-->>', record, `confirm ${record.msg} (basic.ack, attempt ${record.attempt})`, { bound: true }),
+  'publish-nacked': (drawer, record) => drawer.arrow(drawer.broker(record), drawer.at(record.actor, record), '-->>', record, `basic.nack ${record.msg} (attempt ${record.attempt}): refused`, { bound: true }),
+  'publish-returned': (drawer, record) => drawer.arrow(drawer.broker(record), drawer.at(record.actor, record), '-->>', record, `basic.return ${record.msg}: unroutable`, { bound: true }),
+  'confirm-timeout': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `no confirm for ${record.msg} (attempt ${record.attempt}): timeout`),
+  // The RabbitMQ broker.
+  enqueued: (drawer, record) => drawer.local(drawer.broker(record), record, `enqueue ${record.msg} in queue ${record.queue} (${record.length} ready)`),
+  unroutable: (drawer, record) => drawer.local(drawer.broker(record), record, `${record.msg} matches no binding: ${record.returned ? 'basic.return (mandatory)' : 'dropped silently'}`, { fault: !record.returned }),
+  'publish-rejected': (drawer, record) => drawer.local(drawer.broker(record), record, `queue ${record.queue} full (x-overflow=reject-publish): refuse ${record.msg}`),
+  requeued: (drawer, record) => drawer.local(drawer.broker(record), record, `requeue ${record.msg} in ${record.queue}${record.deliveryCount > 0 ? ` (x-delivery-count ${record.deliveryCount})` : ''}`),
+  'queue-dead-letter': (drawer, record) =>
+    drawer.local(drawer.broker(record), record, `${record.msg} ${{ rejected: 'rejected', expired: 'expired (TTL)', delivery_limit: 'over x-delivery-limit', maxlen: 'dropped from the head (x-max-length)' }[record.reason]}: ${record.dlx ? 'dead-lettered to the DLX' : 'dropped, no dead-letter exchange'}`, { fault: !record.dlx }),
+  'channel-closed': (drawer, record) => drawer.local(drawer.broker(record), record, `channel ${record.channel} of ${record.consumer} closed${record.requeued.length === 0 ? '' : `: requeue ${record.requeued.join(', ')} (redelivered)`}`),
+  'node-restarted': (drawer, record) => drawer.local(drawer.broker(record), record, `node restarted${record.lost.length === 0 ? '' : `: lost ${record.lost.join(', ')}`}${record.queuesLost.length === 0 ? '' : `; queue ${record.queuesLost.join(', ')} gone`}`, { fault: record.lost.length > 0 }),
+  delayed: (drawer, record) => drawer.local(drawer.broker(record), record, `hold ${record.msg} until t=${trimNumber(record.dueUs / 1000)} ms (${record.via === 'plugin' ? 'x-delay' : 'TTL wait queue'})`),
+  // The RabbitMQ consumer client.
+  'basic-consume': (drawer, record) => drawer.arrow(drawer.at(record.actor, record), drawer.broker(record), '->>', record, `basic.consume ${record.queue} (channel ${record.channel})`),
+  'basic-deliver': (drawer, record) => drawer.arrow(drawer.broker(record), drawer.at(record.actor, record), '->>', record, `deliver ${record.msg} (basic.deliver${record.redelivered ? ', redelivered' : ''}${record.deliveryCount > 0 ? `, x-delivery-count ${record.deliveryCount}` : ''})`, { bound: true }),
+  'basic-ack': (drawer, record) => drawer.arrow(drawer.at(record.actor, record), drawer.broker(record), '->>', record, `basic.ack ${record.msg}`),
+  'basic-nack': (drawer, record) => drawer.arrow(drawer.at(record.actor, record), drawer.broker(record), '->>', record, record.requeue ? `basic.nack ${record.msg} requeue=true` : `basic.reject ${record.msg} requeue=false`),
+  'connection-lost': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `connection lost (${record.reason === 'heartbeat' ? 'missed heartbeats' : 'closed'}): open a new channel`, { fault: true }),
+  'autoack-lost': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `${record.msg} failed under autoAck: nothing to requeue, lost`, { fault: true }),
 };
 
 /** Kinds of consumer-side records that stand for a DB write of a delivered record: each is drawn after its delivery. */

@@ -3,6 +3,7 @@
  * and the trace records it rests on (which the sequence diagram draws). A mechanism the builders do not
  * recognise still gets a story: the checker's summary plus every fault that touched the message.
  */
+import { rabbitDuplicateStory, rabbitLossStory, rabbitOrderStory } from './story-rabbitmq.js';
 import type { TraceEvent } from '../models/events.js';
 import { describeFault } from '../models/faults/catalog.js';
 import type { InvariantResult, Witness } from '../models/invariants/index.js';
@@ -33,13 +34,13 @@ export function explainWitness(allFacts: TraceFacts, invariant: InvariantResult,
   let story: Story | undefined;
   switch (invariant.name) {
     case 'duplicates':
-      story = duplicateStory(facts, witness.msg);
+      story = (facts.config.family === 'rabbitmq' ? rabbitDuplicateStory(facts, witness.msg) : undefined) ?? duplicateStory(facts, witness.msg);
       break;
     case 'loss':
-      story = lossStory(facts, witness.msg);
+      story = (facts.config.family === 'rabbitmq' ? rabbitLossStory(facts, witness.msg) : undefined) ?? lossStory(facts, witness.msg);
       break;
     case 'order':
-      story = orderStory(facts, witness.msg);
+      story = (facts.config.family === 'rabbitmq' ? rabbitOrderStory(facts, witness.msg) : undefined) ?? orderStory(facts, witness.msg);
       break;
     case 'liveness':
       story = livenessStory(facts, witness);

@@ -4,7 +4,9 @@
  * Settings overrides apply on top of every mode's preset; the promises stay the mode's, so an override that
  * weakens a mode is reported as VIOLATED — which is the point of the anti-pattern scenarios.
  */
-import type { DeliverySettings, ModeName, TimingSettings, TopologySettings, WorkloadSettings } from '../models/config.js';
+import type { DeliverySettings, FamilyName, ModeName, TimingSettings, TopologySettings, WorkloadSettings } from '../models/config.js';
+import type { RabbitMqSettings } from '../models/rabbitmq/settings.js';
+import { RABBITMQ_SCENARIOS } from './rabbitmq.js';
 import type { FaultPlan } from '../models/faults/catalog.js';
 import type { InvariantName } from '../models/modes.js';
 
@@ -16,13 +18,15 @@ export type ModeExpectation = Record<Exclude<InvariantName, 'liveness'>, Expecta
 
 export interface Scenario {
   name: string;
+  /** The broker family it runs in (absent: kafka). */
+  family?: FamilyName;
   /** One line: what it shows. */
   summary: string;
   /** The mechanism in domain words, for `simulate list` and reports. */
   mechanism: string;
   workload?: Partial<WorkloadSettings>;
   topology?: Partial<TopologySettings>;
-  settings?: Partial<DeliverySettings>;
+  settings?: Partial<DeliverySettings> | Partial<RabbitMqSettings>;
   timing?: Partial<TimingSettings>;
   /** A fault preset name, or an explicit plan. */
   faults: string | FaultPlan;
@@ -260,6 +264,7 @@ export const SCENARIOS: readonly Scenario[] = [
       'exactly-once': { loss: 'holds', duplicates: 'breaks', order: 'holds' },
     },
   },
+  ...RABBITMQ_SCENARIOS,
 ];
 
 export function findScenario(name: string): Scenario | undefined {

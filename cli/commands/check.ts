@@ -5,7 +5,9 @@
  * invariant broke, 0 otherwise, 2 on bad input.
  */
 import type { Command } from 'commander';
-import { FAULT_KINDS, kindsFor } from '../../models/faults/catalog.js';
+import { FAULT_KINDS } from '../../models/faults/catalog.js';
+import { FAMILIES, kindsFor } from '../../models/families.js';
+import type { FamilyName } from '../../models/config.js';
 import type { Fault, FaultKind } from '../../models/faults/catalog.js';
 import { CoverageTally, samplingTally } from '../../properties/coverage.js';
 import type { WindowCoverage } from '../../properties/coverage.js';
@@ -107,12 +109,19 @@ export function parseInvariant(raw: string | undefined): InvariantName | undefin
   return raw as InvariantName;
 }
 
-/** The kinds given, or every kind the world has decision points for (the transaction kinds with --transactions true). */
-export function parseKinds(raw: string | undefined, transactions = false): readonly FaultKind[] {
-  if (raw === undefined) return kindsFor(transactions);
+/**
+ * `--kinds`: some of the family's fault kinds (default: every kind the world has decision points for, the
+ * transaction kinds only with --transactions true); another family's kind is refused.
+ */
+export function parseKinds(raw: string | undefined, family: FamilyName = 'kafka', transactions = false): readonly FaultKind[] {
+  const own = FAMILIES[family].faultKinds;
+  // In the catalog's order (simplest first), which cross-shrinking relies on.
+  if (raw === undefined) return kindsFor(family, transactions);
   const kinds = raw.split(',').map((item) => item.trim());
   const unknown = kinds.find((kind) => !FAULT_KINDS.includes(kind as FaultKind));
-  if (unknown !== undefined) throw new UsageError(`invalid --kinds ${quoteInput(raw)}: unknown kind ${quoteInput(unknown)}; expected some of ${FAULT_KINDS.join(', ')}`);
+  if (unknown !== undefined) throw new UsageError(`invalid --kinds ${quoteInput(raw)}: unknown kind ${quoteInput(unknown)}; expected some of ${own.join(', ')}`);
+  const foreign = kinds.find((kind) => !own.includes(kind as FaultKind));
+  if (foreign !== undefined) throw new UsageError(`invalid --kinds ${quoteInput(raw)}: ${quoteInput(foreign)} is not a ${family} fault kind; expected some of ${own.join(', ')}`);
   return kinds as FaultKind[];
 }
 
@@ -132,7 +141,7 @@ export function parseCheck(values: CheckValues): CheckSetup {
   const invariant = parseInvariant(values.invariant);
   const runs = values.runs === undefined ? DEFAULT_CHECK_RUNS : parseInteger('--runs', values.runs, 1, 10_000_000);
   const maxFaults = values.maxFaults === undefined ? DEFAULT_MAX_FAULTS : parseInteger('--max-faults', values.maxFaults, 1, 100);
-  const kinds = parseKinds(values.kinds, spec.config.settings.transactions);
+  const kinds = parseKinds(values.kinds, spec.config.family, spec.config.settings.transactions);
   checkEmitTarget(values.emitPlan, values.force === true);
   return { spec, invariant, runs, maxFaults, kinds };
 }

@@ -7,8 +7,10 @@
  * Exit 1 when some mode broke an invariant it promises, 0 otherwise, 2 on bad input.
  */
 import type { Command } from 'commander';
-import { MODE_NAMES } from '../../models/config.js';
-import type { ModeName } from '../../models/config.js';
+import { FAMILY_NAMES, MODE_NAMES } from '../../models/config.js';
+import type { FamilyName, ModeName } from '../../models/config.js';
+import { translateFault } from '../../models/faults/logical.js';
+import { quoteInput } from '../../models/quote.js';
 import { describeFault } from '../../models/faults/catalog.js';
 import type { FaultPlan } from '../../models/faults/catalog.js';
 import type { InvariantStatus } from '../../models/invariants/index.js';
@@ -37,6 +39,8 @@ export type CompareValues = RunOptionValues & FindingOutputOptions & ReportOptio
 
 export interface CompareColumn {
   mode: ModeName;
+  /** The column's heading when it is not the mode's (compare --broker kafka,rabbitmq: the family). */
+  label?: string;
   spec: RunSpec;
   /** The plan replayed under this mode. */
   result: SimulationResult;
@@ -84,6 +88,7 @@ function specForMode(values: CompareValues, mode: ModeName, readPlan: PlanOption
 }
 
 export function collectCompare(values: CompareValues, now: () => number): CompareRun {
+  if (values.broker?.includes(',') === true) return collectFamilies(values, now);
   const spec = buildRunSpec(values, { takesHandler: true });
   const run = runnerFor(spec);
   checkEmitTarget(values.emitPlan, values.force === true);
@@ -122,6 +127,34 @@ export function collectCompare(values: CompareValues, now: () => number): Compar
   };
 }
 
+/**
+ * `compare --broker kafka,rabbitmq`: one mode, the same workload and the same logical faults under each family
+ * (models/faults/logical.ts translates them; a fault with no counterpart is left out of that family's column).
+ */
+function collectFamilies(values: CompareValues, now: () => number): CompareRun {
+  const families = values.broker?.split(',').map((item) => item.trim()) ?? [];
+  const bad = families.find((family) => !FAMILY_NAMES.includes(family as FamilyName));
+  if (bad !== undefined || families.length < 2 || new Set(families).size !== families.length) throw new UsageError(`invalid --broker ${quoteInput(values.broker)}: expected distinct families from ${FAMILY_NAMES.join(', ')}, comma-separated`);
+  const spec = buildRunSpec({ ...values, broker: families[0] }, { takesHandler: false });
+  // The other families take the first one's world (mode, seed, workload); their faults are the translated plan.
+  const others = families.slice(1).map((family) => buildRunSpec({ ...values, plan: undefined, faults: 'none', broker: family, mode: spec.config.mode, seed: String(spec.config.seed) }, { takesHandler: false }));
+  const specs = [spec, ...others];
+  const started = now();
+  const plan = 'plan' in spec.faults ? spec.faults.plan : runnerFor(spec)(spec.config, spec.faults).injected;
+  const planSource = 'plan' in spec.faults ? spec.faultsLabel : `the faults the ${families[0]} ${spec.config.mode} run of seed ${spec.config.seed} drew from rates ${spec.faultsLabel}`;
+  const columns = specs.map((familySpec): CompareColumn => {
+    const translated: FaultPlan = { version: 1, faults: plan.faults.flatMap((fault) => translateFault(fault, familySpec.config.family) ?? []) };
+    return {
+      mode: familySpec.config.mode,
+      label: familySpec.config.family,
+      spec: familySpec,
+      result: runnerFor(familySpec)(familySpec.config, { plan: translated }),
+      replay: replayCommand([...familySpec.worldArgs, '--plan', inlinePlan(translated)]),
+    };
+  });
+  return { spec, plan, planSource, columns, notes: spec.notes, wallMs: Math.round((now() - started) * 1000) / 1000 };
+}
+
 export function compareExitCode(run: CompareRun): number {
   return run.columns.some((column) => column.result.verdict === 'violated') ? EXIT_VIOLATED : EXIT_OK;
 }
@@ -139,7 +172,7 @@ export function renderCompare(run: CompareRun, color: ReturnType<typeof makeColo
   });
   const faults = run.plan.faults;
   const table = layoutTable([
-    ['invariant', ...run.columns.map((column) => column.mode)],
+    ['invariant', ...run.columns.map((column) => column.label ?? column.mode)],
     ...INVARIANT_NAMES.map((name) => [
       name,
       ...run.columns.map((column) => {
@@ -163,10 +196,10 @@ export function renderCompare(run: CompareRun, color: ReturnType<typeof makeColo
   lines.push(color.dim('* promised by the mode; (n) messages affected'), '');
   // A long inline plan drowns the table; point at a file instead (the JSON output keeps the full command).
   const long = run.columns.some((column) => column.replay.length > 200);
-  const replays = run.columns.map((column) => [column.mode, `trace hash ${column.result.traceHash()}  replay: ${long ? replayCommand([...column.spec.worldArgs, '--plan', 'plan.json']) : column.replay}`]);
+  const replays = run.columns.map((column) => [column.label ?? column.mode, `trace hash ${column.result.traceHash()}  replay: ${long ? replayCommand([...column.spec.worldArgs, '--plan', 'plan.json']) : column.replay}`]);
   lines.push(...layoutTable(replays));
   if (long) lines.push(color.dim('(write plan.json with --emit-plan plan.json)'));
-  const violated = run.columns.filter((column) => column.result.verdict === 'violated').map((column) => column.mode);
+  const violated = run.columns.filter((column) => column.result.verdict === 'violated').map((column) => column.label ?? column.mode);
   lines.push(
     '',
     violated.length > 0
@@ -206,7 +239,7 @@ export function compareJson(run: CompareRun): Record<string, unknown> {
     faultsFrom: { mode: config.mode, source: run.planSource },
     plan: run.plan,
     planFile: run.planFile ?? null,
-    modes: Object.fromEntries(run.columns.map((column) => [column.mode, columnJson(run, column)])),
+    ...(run.columns.some((column) => column.label !== undefined) ? { brokers: Object.fromEntries(run.columns.map((column) => [column.label, columnJson(run, column)])) } : { modes: Object.fromEntries(run.columns.map((column) => [column.mode, columnJson(run, column)])) }),
     verdict: compareExitCode(run) === EXIT_VIOLATED ? 'violated' : 'ok',
     stats: { wallMs: run.wallMs },
   });

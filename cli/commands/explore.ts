@@ -82,7 +82,7 @@ export async function collectExplore(values: ExploreValues, now: () => number): 
   const maxFaults = values.maxFaults === undefined ? DEFAULT_EXPLORE_FAULTS : parseInteger('--max-faults', values.maxFaults, 0, 6);
   const maxRuns = values.maxRuns === undefined ? null : parseInteger('--max-runs', values.maxRuns, 1, 1_000_000_000);
   const maxTimeS = values.maxTimeS === undefined ? null : parseDecimal('--max-time-s', values.maxTimeS, 0.001, 86_400);
-  const kinds = parseKinds(values.kinds, spec.config.settings.transactions);
+  const kinds = parseKinds(values.kinds, spec.config.family, spec.config.settings.transactions);
   if (values.emitCorpus !== undefined) checkCorpusTarget(values.emitCorpus);
   const started = now();
   const deadline = maxTimeS === null ? undefined : started + maxTimeS * 1000;

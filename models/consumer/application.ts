@@ -42,6 +42,8 @@ export interface DeliveredRecord {
   readonly key: string;
   readonly partition: number;
   readonly offset: number;
+  /** RabbitMQ's basic.deliver flag: this message may have been delivered before (absent in families without one). */
+  readonly redelivered?: boolean;
 }
 
 /** What became of a delivered record: the runtime turns it into its family's primitive. */
@@ -112,7 +114,8 @@ export class ConsumerApplication implements RecordApplication {
   /** One delivery of a record to the business logic. */
   handle(ctx: ApplicationContext, record: DeliveredRecord): void {
     const delivery = this.options.ledger.deliver(record.index);
-    ctx.record({ t: ctx.now, actor: this.options.actor, kind: 'deliver', msg: record.msgId, partition: record.partition, offset: record.offset, delivery });
+    if (record.redelivered === undefined) ctx.record({ t: ctx.now, actor: this.options.actor, kind: 'deliver', msg: record.msgId, partition: record.partition, offset: record.offset, delivery });
+    else ctx.record({ t: ctx.now, actor: this.options.actor, kind: 'deliver', msg: record.msgId, partition: record.partition, offset: record.offset, delivery, redelivered: record.redelivered });
     // Crash points: `draw(kind) ? inject(candidate)` builds a candidate only when the draw fired (see FaultInjector.draw).
     const faults = this.options.env.faults;
     const afterFetch = faults.draw('consumer-crash', ctx.phase) ? faults.inject(this.named({ kind: 'consumer-crash', message: record.msgId, delivery, point: 'after-fetch' })) : undefined;

@@ -5,13 +5,15 @@
  */
 import { ACK_LOST, COMMIT_LOST, FETCH_DUPLICATED, FETCH_LOST, LEADER_FAILOVER, REQUEST_DELAYED, REQUEST_LOST } from '../kafka/faults.js';
 import type { KafkaFault } from '../kafka/faults.js';
-import { END_TXN_RESPONSE_LOST, TRANSACTION_ABORT, TRANSACTION_COORDINATOR_FAILOVER, TRANSACTION_FAULT_KINDS, ZOMBIE_PRODUCER } from '../kafka/transaction-faults.js';
+import { END_TXN_RESPONSE_LOST, TRANSACTION_ABORT, TRANSACTION_COORDINATOR_FAILOVER, ZOMBIE_PRODUCER } from '../kafka/transaction-faults.js';
 import type { TransactionFault } from '../kafka/transaction-faults.js';
+import { BROKER_RESTART, CONFIRM_LOST, CONNECTION_CLOSED, CONSUMER_ACK_LOST, PUBLISH_LOST, QUORUM_MEMBER_FAILURE, UNROUTABLE } from '../rabbitmq/faults.js';
+import type { RabbitMqFault } from '../rabbitmq/faults.js';
 import { CONSUMER_CRASH, DB_REPLY_LOST, PARTITION, PROCESSING_ERROR, PRODUCER_CRASH } from './common.js';
 import type { CommonFault } from './common.js';
 import type { FaultSpec, RateName } from './spec.js';
 
-export type Fault = CommonFault | KafkaFault | TransactionFault;
+export type Fault = CommonFault | KafkaFault | TransactionFault | RabbitMqFault;
 export type FaultKind = Fault['kind'];
 
 export interface FaultPlan {
@@ -37,15 +39,17 @@ export const FAULT_SPECS: { readonly [K in FaultKind]: FaultSpec<Extract<Fault, 
   'end-txn-response-lost': END_TXN_RESPONSE_LOST,
   'transaction-coordinator-failover': TRANSACTION_COORDINATOR_FAILOVER,
   'zombie-producer': ZOMBIE_PRODUCER,
+  'publish-lost': PUBLISH_LOST,
+  'confirm-lost': CONFIRM_LOST,
+  'consumer-ack-lost': CONSUMER_ACK_LOST,
+  'connection-closed': CONNECTION_CLOSED,
+  'broker-restart': BROKER_RESTART,
+  'quorum-member-failure': QUORUM_MEMBER_FAILURE,
+  unroutable: UNROUTABLE,
 };
 
 /** Every kind, in the canonical order above. */
 export const FAULT_KINDS: readonly FaultKind[] = Object.keys(FAULT_SPECS) as FaultKind[];
-
-/** The kinds a world has decision points for: the transaction kinds only with `--transactions true`. */
-export function kindsFor(transactions: boolean): readonly FaultKind[] {
-  return transactions ? FAULT_KINDS : FAULT_KINDS.filter((kind) => !(TRANSACTION_FAULT_KINDS as readonly string[]).includes(kind));
-}
 
 /** The spec of a fault's kind, typed loosely enough to call with any fault. */
 export function specOf(kind: FaultKind): FaultSpec<Fault> {
@@ -74,15 +78,16 @@ export function describeFault(fault: Fault): string {
   return specOf(fault.kind).describe(fault);
 }
 
-export function countByKind(faults: readonly Fault[]): Record<FaultKind, number> {
+/** Counts per kind: of `kinds` (a family's, in the catalog's order), or of every kind. */
+export function countByKind(faults: readonly Fault[], kinds: readonly FaultKind[] = FAULT_KINDS): Record<FaultKind, number> {
   const counts = {} as Record<FaultKind, number>;
-  for (const kind of FAULT_KINDS) counts[kind] = 0;
+  for (const kind of FAULT_KINDS) if (kinds.includes(kind)) counts[kind] = 0;
   for (const fault of faults) counts[fault.kind]++;
   return counts;
 }
 
 export type { RateName };
-export const RATE_NAMES: readonly RateName[] = ['drop', 'ack-loss', 'dup', 'delay', 'partition', 'crash', 'producer-crash', 'failover', 'db-reply-loss', 'processing-error', 'transaction'];
+export const RATE_NAMES: readonly RateName[] = ['drop', 'ack-loss', 'dup', 'delay', 'partition', 'crash', 'producer-crash', 'failover', 'db-reply-loss', 'processing-error', 'transaction', 'unroutable'];
 export type FaultRates = Record<RateName, number>;
 
 export const RATE_DESCRIPTIONS: Record<RateName, string> = {
@@ -95,11 +100,12 @@ export const RATE_DESCRIPTIONS: Record<RateName, string> = {
   'producer-crash': 'the producer crashes after handing over or sending a message (per point)',
   failover: "a partition's leader fails right after appending a record (per first append)",
   'db-reply-loss': 'the DB commits a write but its reply is lost (per reply)',
+  unroutable: "a message's first publish matches no binding (RabbitMQ: returned with mandatory, else dropped; per message)",
   'processing-error': "the business logic throws on a message's first 1-5 deliveries in a group (per message and group; always-failing poison messages only in plans)",
   transaction: 'with --transactions true: the application aborts a transaction (per record sent), or an EndTxn answer is lost, the coordinator fails over or a zombie appears (per commit)',
 };
 
-const zeroRates: FaultRates = { drop: 0, 'ack-loss': 0, dup: 0, delay: 0, partition: 0, crash: 0, 'producer-crash': 0, failover: 0, 'db-reply-loss': 0, 'processing-error': 0, transaction: 0 };
+const zeroRates: FaultRates = { drop: 0, 'ack-loss': 0, dup: 0, delay: 0, partition: 0, crash: 0, 'producer-crash': 0, failover: 0, 'db-reply-loss': 0, 'processing-error': 0, transaction: 0, unroutable: 0 };
 
 /**
  * The default and chaos presets draw no processing errors: those are faults of the application's own code, not
@@ -107,8 +113,8 @@ const zeroRates: FaultRates = { drop: 0, 'ack-loss': 0, dup: 0, delay: 0, partit
  */
 export const FAULT_PRESETS: Record<string, FaultRates> = {
   none: zeroRates,
-  default: { drop: 0.02, 'ack-loss': 0.02, dup: 0.02, delay: 0.01, partition: 0.01, crash: 0.004, 'producer-crash': 0.004, failover: 0.006, 'db-reply-loss': 0.01, 'processing-error': 0, transaction: 0.02 },
-  chaos: { drop: 0.08, 'ack-loss': 0.08, dup: 0.05, delay: 0.04, partition: 0.04, crash: 0.02, 'producer-crash': 0.01, failover: 0.02, 'db-reply-loss': 0.04, 'processing-error': 0, transaction: 0.05 },
+  default: { drop: 0.02, 'ack-loss': 0.02, dup: 0.02, delay: 0.01, partition: 0.01, crash: 0.004, 'producer-crash': 0.004, failover: 0.006, 'db-reply-loss': 0.01, 'processing-error': 0, transaction: 0.02, unroutable: 0.01 },
+  chaos: { drop: 0.08, 'ack-loss': 0.08, dup: 0.05, delay: 0.04, partition: 0.04, crash: 0.02, 'producer-crash': 0.01, failover: 0.02, 'db-reply-loss': 0.04, 'processing-error': 0, transaction: 0.05, unroutable: 0.04 },
 };
 
 /** Where a run's faults come from: rates drawn from the seed, or an explicit plan replayed as written. */

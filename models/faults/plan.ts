@@ -11,9 +11,11 @@
  * command). The CLI replays a plan in its recorded world (cli/plan-world.ts); a library caller passes the plan
  * and chooses the world itself.
  */
-import type { DeliverySettings, Limits, TimingSettings, TopologySettings, WorkloadSettings } from '../config.js';
+import { FAMILY_NAMES } from '../config.js';
+import type { DeliverySettings, FamilyName, Limits, TimingSettings, TopologySettings, WorkloadSettings } from '../config.js';
 import { LIMIT_SETTINGS, TIMING_SETTINGS, TOPOLOGY_SETTINGS, WORKLOAD_SETTINGS } from '../settings/common.js';
 import { KAFKA_SETTINGS } from '../kafka/settings.js';
+import { RABBITMQ_SETTINGS } from '../rabbitmq/settings.js';
 import { APPLICATION_SETTINGS } from '../settings/common.js';
 import { INVARIANT_NAMES, MODE_NAMES } from '../modes.js';
 import type { InvariantName, ModeName } from '../modes.js';
@@ -31,6 +33,8 @@ export const PLAN_VERSION = 1;
 export interface PlanMeta {
   /** What wrote the file, e.g. `simulate --emit-plan`, `simulate check`, `simulate shrink`. */
   origin?: string;
+  /** The broker family it was recorded in (absent: kafka, so plans written before families keep their meaning). */
+  broker?: FamilyName;
   /** The mode the plan was recorded (or found) under. */
   mode?: ModeName;
   /** The simulation seed it was recorded with (it also decides latencies and the workload's keys). */
@@ -109,10 +113,11 @@ export function parseFault(value: unknown, number: number): Fault {
 }
 
 /** Every family's settings (a plan records the overrides it was made with). */
-const SETTING_KEYS: readonly string[] = [...KAFKA_SETTINGS, ...APPLICATION_SETTINGS].map((spec) => spec.key);
+const SETTING_KEYS: readonly string[] = [...new Set([...KAFKA_SETTINGS, ...RABBITMQ_SETTINGS, ...APPLICATION_SETTINGS].map((spec) => spec.key))];
 
 const META_FIELDS: Record<keyof PlanMeta, FieldCheck> = {
   origin: (value) => (typeof value === 'string' ? undefined : 'must be a string'),
+  broker: oneOf(FAMILY_NAMES),
   mode: oneOf(MODE_NAMES),
   seed: (value) => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? undefined : 'must be an integer >= 0'),
   workload: (value) => numbersWithKeys(value, WORKLOAD_SETTINGS.map((spec) => spec.key)),
@@ -231,5 +236,13 @@ export function checkPlanInstances(plan: FaultPlan, topology: Topology): void {
     if (names.includes(instance.name)) return;
     const field = instance.kind;
     throw new PlanError(`fault #${index + 1} (${fault.kind}): "${field}" names ${instance.name}, which this world does not have (its ${field}s: ${names.join(', ')})`, index + 1, field);
+  });
+}
+
+/** A plan for one family names only that family's fault kinds (and the shared ones): another family's is refused. */
+export function checkPlanKinds(plan: FaultPlan, family: { readonly name: string; readonly faultKinds: readonly FaultKind[] }): void {
+  plan.faults.forEach((fault, index) => {
+    if (family.faultKinds.includes(fault.kind)) return;
+    throw new PlanError(`fault #${index + 1} (${fault.kind}) is not a ${family.name} fault: a ${family.name} world has ${family.faultKinds.join(', ')}`, index + 1, 'kind');
   });
 }

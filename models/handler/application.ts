@@ -77,7 +77,8 @@ export class HandlerApplication implements RecordApplication {
   handle(ctx: ApplicationContext, record: DeliveredRecord): void {
     this.ctx = ctx;
     const delivery = this.options.ledger.deliver(record.index);
-    ctx.record({ t: ctx.now, actor: this.options.actor, kind: 'deliver', msg: record.msgId, partition: record.partition, offset: record.offset, delivery });
+    if (record.redelivered === undefined) ctx.record({ t: ctx.now, actor: this.options.actor, kind: 'deliver', msg: record.msgId, partition: record.partition, offset: record.offset, delivery });
+    else ctx.record({ t: ctx.now, actor: this.options.actor, kind: 'deliver', msg: record.msgId, partition: record.partition, offset: record.offset, delivery, redelivered: record.redelivered });
     if (this.crashAfter(ctx, record, delivery, 0)) return;
     const token = ++this.token;
     this.invocation = { record, delivery, answered: 0, pending: undefined, woken: false, done: false };

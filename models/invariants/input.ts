@@ -22,6 +22,8 @@ export interface CheckInput {
   handedAtUs?: readonly number[];
   /** Records parked in the dead-letter topic, per group: neither applied nor lost. */
   parked?: readonly ParkedRecord[];
+  /** Workload positions the order check skips (delayed messages: due later on purpose). */
+  unordered?: ReadonlySet<number>;
 }
 
 /**

@@ -21,6 +21,8 @@ export function orderOf(input: CheckInput, promised: boolean, applied: Applicati
     if (position < 0) continue; // an effect of no workload message
     if (firstApplied[position] === 1) continue; // re-applications are the duplicates checker's business
     firstApplied[position] = 1;
+    // A delayed message is due later on purpose: its place in the order is the schedule's business.
+    if (input.unordered?.has(position) === true) continue;
     const message = input.workload[applied.last[position]];
     // Per order key: the key, or the producer and the key (nothing orders two producers' sends of one key).
     const orderKey = message.orderKey ?? message.key;

@@ -6,7 +6,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MODE_NAMES } from '../../models/config.js';
 import type { ModeName } from '../../models/config.js';
-import { FAULT_KINDS, FAULT_PRESETS, kindsFor, specOf } from '../../models/faults/catalog.js';
+import { FAULT_KINDS, FAULT_PRESETS, specOf } from '../../models/faults/catalog.js';
+import { kindsFor } from '../../models/families.js';
 import type { FaultKind } from '../../models/faults/catalog.js';
 import { simulate } from '../../models/engine.js';
 import type { SimulationResult } from '../../models/engine.js';
@@ -14,7 +15,7 @@ import type { SimulationResult } from '../../models/engine.js';
 const SEEDS = Array.from({ length: 200 }, (_, index) => index + 1);
 /** The kinds the default preset draws (processing errors are the application's, drawn only when asked for). */
 // The transaction kinds have decision points only in --transactions true worlds (test/models/kafka/transactions.test.ts).
-const DRAWN = kindsFor(false).filter((kind) => FAULT_PRESETS.default[specOf(kind).rate] > 0);
+const DRAWN = kindsFor('kafka', false).filter((kind) => FAULT_PRESETS.default[specOf(kind).rate] > 0);
 
 interface Row {
   seed: number;

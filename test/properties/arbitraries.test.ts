@@ -2,6 +2,8 @@
  * The exported arbitraries: every value they generate is valid and within its constraints, and they
  * shrink toward fewer, earlier, simpler faults (what makes a counterexample readable).
  */
+import { KAFKA } from '../../models/kafka/family.js';
+import { RABBITMQ } from '../../models/rabbitmq/family.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ACTOR_OF_KIND, FAULT_KINDS, MODE_NAMES, kindsFor, faultArb, faultKey, faultPlanArb, fitSettings, parsePlan, resolveConfig, resolvePlanConstraints, settingsArb, simulate, simulationInputArb, workloadArb } from '../../index.js';
@@ -57,12 +59,15 @@ describe('faultPlanArb generates valid plans within its constraints', () => {
     );
   });
 
-  it('draws every kind when unconstrained (the transaction kinds for a transactional world only)', () => {
+  it('draws every kind of the default (Kafka) family when unconstrained (the transaction kinds for a transactional world only), and any kind asked for', () => {
     const seen = new Set(fc.sample(faultArb({}), { seed: FC_SEED, numRuns: 2000 }).map((fault) => fault.kind));
-    expect([...seen].sort()).toEqual([...kindsFor(false)].sort());
+    expect([...seen].sort()).toEqual([...kindsFor('kafka', false)].sort());
     expect(seen.has('zombie-producer')).toBe(false);
     const transactional = new Set(fc.sample(faultArb({ transactions: true }), { seed: FC_SEED, numRuns: 3000 }).map((fault) => fault.kind));
-    expect([...transactional].sort()).toEqual([...FAULT_KINDS].sort());
+    expect([...transactional].sort()).toEqual([...KAFKA.faultKinds].sort());
+    const rabbit = new Set(fc.sample(faultArb({ kinds: RABBITMQ.faultKinds }), { seed: FC_SEED, numRuns: 2000 }).map((fault) => fault.kind));
+    expect([...rabbit].sort()).toEqual([...RABBITMQ.faultKinds].sort());
+    expect(FAULT_KINDS.every((kind) => KAFKA.faultKinds.includes(kind) || RABBITMQ.faultKinds.includes(kind))).toBe(true);
   });
 
   it('rejects constraints that make no sense, naming the constraint', () => {

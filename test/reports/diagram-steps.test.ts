@@ -32,7 +32,7 @@ function everyDiagram(): Drawn[] {
   const out: Drawn[] = [];
   for (const scenario of DRAWN_SCENARIOS) {
     for (const mode of MODE_NAMES) {
-      const result = simulate({ mode, seed: 1, settings: scenario.settings, workload: scenario.workload, topology: scenario.topology, timing: scenario.timing, faults: scenario.faults });
+      const result = simulate({ family: scenario.family, mode, seed: 1, settings: scenario.settings, workload: scenario.workload, topology: scenario.topology, timing: scenario.timing, faults: scenario.faults });
       const facts = new TraceFacts(result);
       for (const invariant of INVARIANT_NAMES) {
         for (const story of explainInvariant(result, invariant, facts)) {
@@ -66,6 +66,10 @@ const WORD_OF_KIND: Partial<Record<TraceEvent['kind'], RegExp>> = {
   'member-removed': /removed/,
   rebalanced: /generation/,
   assigned: /joined/,
+  'node-restarted': /node restarted/,
+  'channel-closed': /channel \d+ of \S+ closed/,
+  'connection-lost': /connection lost/,
+  'basic-consume': /basic\.consume/,
 };
 
 describe('diagram steps', () => {

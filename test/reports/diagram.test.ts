@@ -15,7 +15,7 @@ import { parseMermaid } from './mermaid-parser.js';
 function scenarioRun(name: string, mode: ModeName): SimulationResult {
   const scenario = SCENARIOS.find((item) => item.name === name);
   if (scenario === undefined) throw new Error(`no scenario ${name}`);
-  return simulate({ mode, seed: 1, settings: scenario.settings, workload: scenario.workload, topology: scenario.topology, timing: scenario.timing, faults: scenario.faults });
+  return simulate({ family: scenario.family, mode, seed: 1, settings: scenario.settings, workload: scenario.workload, topology: scenario.topology, timing: scenario.timing, faults: scenario.faults });
 }
 
 function firstDiagram(result: SimulationResult, invariant: (typeof INVARIANT_NAMES)[number]): string {

@@ -14,7 +14,7 @@ import { TraceFacts } from '../../reports/trace-facts.js';
 function scenarioRun(name: string, mode: ModeName): SimulationResult {
   const scenario = SCENARIOS.find((item) => item.name === name);
   if (scenario === undefined) throw new Error(`no scenario ${name}`);
-  return simulate({ mode, seed: 1, settings: scenario.settings, workload: scenario.workload, topology: scenario.topology, timing: scenario.timing, faults: scenario.faults });
+  return simulate({ family: scenario.family, mode, seed: 1, settings: scenario.settings, workload: scenario.workload, topology: scenario.topology, timing: scenario.timing, faults: scenario.faults });
 }
 
 const small = { messages: 6, keys: 2, partitions: 1 };

@@ -25,14 +25,16 @@ describe('scenarios', () => {
       for (const mode of MODE_NAMES) {
         it(`${mode}: ${CHECKED.map((name) => `${name} ${scenario.expected[mode][name]}`).join(', ')}`, () => {
           for (const seed of SEEDS) {
-            const result = simulate({ mode, seed, faults: scenario.faults, settings: scenario.settings, workload: scenario.workload, topology: scenario.topology, timing: scenario.timing });
+            const result = simulate({ family: scenario.family, mode, seed, faults: scenario.faults, settings: scenario.settings, workload: scenario.workload, topology: scenario.topology, timing: scenario.timing });
             const expected = scenario.expected[mode];
             if (expected.liveness === 'breaks') expect(result.outcome.kind, `seed ${seed}: liveness should break`).toBe('stalled');
             else expect(result.outcome, `seed ${seed}`).toEqual({ kind: 'quiescent' });
             if (expected.parked === 'some') expect(result.parked.count, `seed ${seed}: something should be parked`).toBeGreaterThan(0);
             if (expected.parked === 'none') expect(result.parked.count, `seed ${seed}: nothing should be parked`).toBe(0);
             // The scenario's plan must hit its window; the one exception is an ack to lose under acks=0, which sends none.
-            const unhittable = result.unusedPlanFaults.filter((fault) => !(fault.kind === 'ack-lost' && result.config.settings.acks === 0));
+            // Likewise a RabbitMQ confirm to lose without publisher confirms.
+            const settings = result.config.settings as unknown as Record<string, unknown>;
+            const unhittable = result.unusedPlanFaults.filter((fault) => !(fault.kind === 'ack-lost' && settings.acks === 0) && !(fault.kind === 'confirm-lost' && settings.publisherConfirms === false));
             expect(unhittable, `seed ${seed}: the scenario's plan must hit`).toEqual([]);
             for (const name of CHECKED) {
               const expectation = scenario.expected[mode][name];

@@ -1,0 +1,342 @@
+/**
+ * The RabbitMQ broker: the exchange (direct to one queue, or fanout to one queue per consumer group), its queues
+ * (classic or quorum, durable or not), publisher confirms, mandatory returns, consumers with prefetch and autoAck,
+ * acks, nacks and rejects, requeue on a closed channel, dead-lettering (rejected, expired, over the delivery limit,
+ * dropped from the head of a full queue), x-max-length with x-overflow, x-message-ttl, and delayed messages (the
+ * delayed-message exchange, or a wait queue with per-message TTL dead-lettered into the exchange).
+ *
+ * Durable: durable queues with their persistent messages once written (classic) or replicated (quorum: every
+ * message), dead-lettered messages. Volatile: consumers and channels, transient messages, non-durable queues,
+ * confirms not yet sent.
+ */
+import type { Actor } from '../../../sim/world.js';
+import { msToUs } from '../../config.js';
+import type { ModelEnv } from '../../env.js';
+import type { Fault } from '../../faults/catalog.js';
+import type { ParkedRecord } from '../../observations.js';
+import type { DeadLetterReason } from '../events.js';
+import type { BrokerTimer, RabbitMqMessage } from '../protocol.js';
+import type { RabbitMqSettings } from '../settings.js';
+import type { RabbitMqContext, RabbitMqProtocol } from '../world.js';
+import { DelayedMessages } from './delayed.js';
+import type { DelayedPublish } from './delayed.js';
+import { Queue } from './queue.js';
+import type { QueuedMessage } from './queue.js';
+
+type Ctx = RabbitMqContext;
+type Publish = Extract<RabbitMqMessage, { type: 'basic-publish' }>;
+const HEARTBEAT_CHECK: BrokerTimer = { tag: 'heartbeat-check' };
+
+/** How the deployment restarts the node (a fault the broker decided): down for `downMs`, then start() again. */
+export type RestartNode = (fault: Fault, downMs: number) => void;
+
+export class RabbitBroker implements Actor<RabbitMqProtocol> {
+  readonly queues = new Map<string, Queue>();
+  readonly parked: ParkedRecord[] = [];
+  /** The most ready messages any queue held. */
+  maxQueueLength = 0;
+  private readonly settings: RabbitMqSettings;
+  private readonly delayed: DelayedMessages;
+  private tags = 0;
+  private pendingConfirms = 0;
+  private restarts = 0;
+  private crashAtUs = 0;
+  private lostInRestart: string[] = [];
+  private queuesLost: string[] = [];
+  /** Messages enqueued at least once, by workload index (restart faults strike a first enqueue). */
+  private readonly enqueuedOnce: boolean[] = [];
+  private moved = 0;
+
+  constructor(
+    readonly id: string,
+    private readonly env: ModelEnv,
+    private readonly groups: readonly string[],
+    private readonly restartNode: RestartNode,
+  ) {
+    this.settings = env.config.settings as unknown as RabbitMqSettings;
+    this.delayed = new DelayedMessages(this.settings.delayVia);
+    // Declared before the run by the consumers' first connection (queue.declare is idempotent).
+    for (const group of groups) this.queues.set(group, new Queue(group));
+  }
+
+  /** Changes whenever a message moves forward (enqueued, acked, dead-lettered). */
+  progress(): number {
+    return this.moved;
+  }
+
+  isIdle(): boolean {
+    if (this.pendingConfirms > 0 || !this.delayed.empty) return false;
+    for (const queue of this.queues.values()) if (!queue.idle) return false;
+    return true;
+  }
+
+  start(ctx: Ctx): void {
+    if (this.restarts > 0) ctx.record({ t: ctx.now, actor: this.id, kind: 'node-restarted', lost: this.lostInRestart, queuesLost: this.queuesLost });
+    ctx.setTimer(msToUs(this.settings.heartbeatMs / 2), HEARTBEAT_CHECK);
+    for (const queue of this.queues.values()) this.scheduleExpiry(ctx, queue);
+    this.delayed.schedule(ctx);
+  }
+
+  /** A node restart: transient messages, non-durable queues, unconfirmed writes and every channel are gone. */
+  crash(): void {
+    this.restarts++;
+    this.pendingConfirms = 0;
+    this.lostInRestart = [];
+    this.queuesLost = [];
+    const quorum = this.settings.queueType === 'quorum';
+    for (const queue of [...this.queues.values()]) {
+      const all = [...[...queue.unacked.values()].map((entry) => entry.message), ...queue.ready].sort((a, b) => a.seq - b.seq);
+      queue.unacked.clear();
+      queue.consumers = [];
+      queue.expiryTimerUs = Number.POSITIVE_INFINITY;
+      if (!quorum && !this.settings.durable) {
+        this.queues.delete(queue.name);
+        this.queuesLost.push(queue.name);
+        for (const message of all) this.lostInRestart.push(message.msgId);
+        continue;
+      }
+      const kept = all.filter((message) => (quorum || message.persistent) && message.durableAtUs <= this.crashAtUs);
+      for (const message of all) if (!kept.includes(message)) this.lostInRestart.push(message.msgId);
+      queue.ready = kept;
+    }
+    this.delayed.crash();
+  }
+
+  receive(ctx: Ctx, from: string, message: RabbitMqMessage): void {
+    switch (message.type) {
+      case 'basic-publish':
+        return this.onPublish(ctx, from, message);
+      case 'basic-consume':
+        return this.onConsume(ctx, from, message.queue, message.channel);
+      case 'basic-ack':
+        return this.onSettle(ctx, from, message.queue, message.channel, message.tag, 'ack');
+      case 'basic-nack':
+        return this.onSettle(ctx, from, message.queue, message.channel, message.tag, message.requeue ? 'requeue' : 'reject');
+      case 'heartbeat':
+        for (const queue of this.queues.values()) for (const consumer of queue.consumers) if (consumer.actor === from && consumer.channel === message.channel) consumer.lastHeardUs = ctx.now;
+        ctx.sendBackground(from, { type: 'heartbeat-ok', channel: message.channel });
+        return;
+      default:
+        return;
+    }
+  }
+
+  timer(ctx: Ctx, timer: BrokerTimer): void {
+    switch (timer.tag) {
+      case 'confirm':
+        this.pendingConfirms--;
+        ctx.send(timer.publisher, { type: 'confirm', msgId: timer.msgId, index: timer.index, attempt: timer.attempt, ack: true });
+        return;
+      case 'expire': {
+        const queue = this.queues.get(timer.queue);
+        if (queue === undefined) return;
+        queue.expiryTimerUs = Number.POSITIVE_INFINITY;
+        return this.dispatch(ctx, queue);
+      }
+      case 'heartbeat-check':
+        ctx.setTimer(msToUs(this.settings.heartbeatMs / 2), HEARTBEAT_CHECK);
+        return this.checkHeartbeats(ctx);
+      case 'due':
+        for (const due of this.delayed.takeDue(ctx)) this.route(ctx, due, undefined);
+        this.delayed.schedule(ctx);
+        return;
+    }
+  }
+
+  /** A consumer's connection closed (its process died, a heartbeat timed out, or the connection failed). */
+  closeChannel(ctx: Ctx, actor: string, channel: number | undefined): void {
+    for (const queue of this.queues.values()) {
+      const gone = queue.consumers.filter((consumer) => consumer.actor === actor && (channel === undefined || consumer.channel === channel));
+      if (gone.length === 0) continue;
+      queue.consumers = queue.consumers.filter((consumer) => !gone.includes(consumer));
+      const requeued: string[] = [];
+      for (const [tag, entry] of [...queue.unacked.entries()].sort((a, b) => a[1].message.seq - b[1].message.seq)) {
+        if (entry.consumer !== actor || !gone.some((consumer) => consumer.channel === entry.channel)) continue;
+        queue.unacked.delete(tag);
+        requeued.push(entry.message.msgId);
+        this.returnToQueue(ctx, queue, entry.message);
+      }
+      for (const consumer of gone) ctx.record({ t: ctx.now, actor: this.id, kind: 'channel-closed', consumer: actor, channel: consumer.channel, requeued });
+      this.dispatch(ctx, queue);
+    }
+  }
+
+  private checkHeartbeats(ctx: Ctx): void {
+    const timeoutUs = msToUs(this.settings.heartbeatMs);
+    for (const queue of [...this.queues.values()]) for (const consumer of [...queue.consumers]) if (ctx.now - consumer.lastHeardUs > timeoutUs) this.closeChannel(ctx, consumer.actor, consumer.channel);
+  }
+
+  private onPublish(ctx: Ctx, from: string, publish: Publish): void {
+    if (publish.dueUs > ctx.now && this.settings.delayedEvery > 0) {
+      this.delayed.hold(ctx, { publish, from });
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'delayed', msg: publish.msgId, dueUs: publish.dueUs, via: this.settings.delayVia });
+      if (publish.confirm) ctx.send(from, { type: 'confirm', msgId: publish.msgId, index: publish.index, attempt: publish.attempt, ack: true });
+      return;
+    }
+    this.route(ctx, { publish, from }, publish.confirm ? from : undefined);
+  }
+
+  /** Route through the exchange; `confirmTo`: the publisher to confirm to (a channel in confirm mode). */
+  private route(ctx: Ctx, { publish, from }: DelayedPublish, confirmTo: string | undefined): void {
+    const faults = this.env.faults;
+    const unroutable = publish.attempt === 1 && faults.draw('unroutable', ctx.phase) ? faults.inject({ kind: 'unroutable', message: publish.msgId }) : undefined;
+    if (unroutable !== undefined) this.env.traceFault(ctx, unroutable);
+    const queues = unroutable !== undefined ? [] : this.groups.map((group) => this.queues.get(group)).filter((queue): queue is Queue => queue !== undefined);
+    if (queues.length === 0) {
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'unroutable', msg: publish.msgId, attempt: publish.attempt, returned: publish.mandatory });
+      if (publish.mandatory) ctx.send(from, { type: 'basic-return', msgId: publish.msgId, index: publish.index, attempt: publish.attempt });
+      // An unroutable message is confirmed at once (after its basic.return when mandatory).
+      if (confirmTo !== undefined) ctx.send(confirmTo, { type: 'confirm', msgId: publish.msgId, index: publish.index, attempt: publish.attempt, ack: true });
+      return;
+    }
+    const refused = queues.map((queue) => this.enqueue(ctx, queue, publish)).some((accepted) => !accepted);
+    // Right after the enqueue, before anything is confirmed or delivered.
+    if (!this.enqueuedOnce[publish.index] && !refused) {
+      this.enqueuedOnce[publish.index] = true;
+      if (this.restartFaults(ctx, publish.msgId)) return;
+    }
+    if (confirmTo !== undefined) this.confirm(ctx, confirmTo, publish, refused);
+    for (const queue of queues) this.dispatch(ctx, queue);
+  }
+
+  private confirm(ctx: Ctx, publisher: string, publish: Publish, refused: boolean): void {
+    const delayMs = this.writeDelayMs(publish.persistent);
+    if (refused || delayMs === 0) {
+      ctx.send(publisher, { type: 'confirm', msgId: publish.msgId, index: publish.index, attempt: publish.attempt, ack: !refused });
+      return;
+    }
+    this.pendingConfirms++;
+    ctx.setTimer(msToUs(delayMs), { tag: 'confirm', publisher, msgId: publish.msgId, index: publish.index, attempt: publish.attempt });
+  }
+
+  /** How long before the message is safe: replicated to a majority (quorum), on disk (classic, persistent, durable), or at once. */
+  private writeDelayMs(persistent: boolean): number {
+    const settings = this.settings;
+    if (settings.queueType === 'quorum') return settings.nodes > 1 ? settings.replicationDelayMs : settings.persistDelayMs;
+    return persistent && settings.durable ? settings.persistDelayMs : 0;
+  }
+
+  /** Enqueue, or refuse it (x-overflow reject-publish on a full queue). */
+  private enqueue(ctx: Ctx, queue: Queue, publish: Publish): boolean {
+    const settings = this.settings;
+    if (settings.maxLength > 0 && queue.ready.length >= settings.maxLength) {
+      if (settings.overflow === 'reject-publish') {
+        ctx.record({ t: ctx.now, actor: this.id, kind: 'publish-rejected', msg: publish.msgId, attempt: publish.attempt, queue: queue.name, overflow: 'reject-publish' });
+        return false;
+      }
+      this.deadLetter(ctx, queue, queue.ready.shift() as QueuedMessage, 'maxlen');
+    }
+    const quorum = settings.queueType === 'quorum';
+    const safe = quorum || (publish.persistent && settings.durable);
+    const message: QueuedMessage = {
+      msgId: publish.msgId,
+      index: publish.index,
+      key: publish.key,
+      seq: queue.takeSeq(),
+      persistent: publish.persistent,
+      durableAtUs: safe ? ctx.now + msToUs(this.writeDelayMs(publish.persistent)) : Number.POSITIVE_INFINITY,
+      expiresUs: settings.messageTtlMs > 0 ? ctx.now + msToUs(settings.messageTtlMs) : Number.POSITIVE_INFINITY,
+      redelivered: false,
+      deliveryCount: 0,
+    };
+    queue.ready.push(message);
+    this.moved++;
+    this.maxQueueLength = Math.max(this.maxQueueLength, queue.ready.length);
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'enqueued', msg: publish.msgId, attempt: publish.attempt, queue: queue.name, seq: message.seq, length: queue.ready.length });
+    return true;
+  }
+
+  /** The node restarts, or the quorum leader fails, right after a message's first enqueue. */
+  /** Returns true when the node went down. */
+  private restartFaults(ctx: Ctx, msgId: string): boolean {
+    const faults = this.env.faults;
+    const restart = faults.draw('broker-restart', ctx.phase) ? faults.inject({ kind: 'broker-restart', message: msgId }) : undefined;
+    const timing = this.env.config.timing;
+    if (restart !== undefined) {
+      this.crashAtUs = ctx.now;
+      this.restartNode(restart, timing.brokerRestartDelayMs);
+      return true;
+    }
+    if (this.settings.queueType !== 'quorum') return false;
+    const failure = faults.draw('quorum-member-failure', ctx.phase) ? faults.inject({ kind: 'quorum-member-failure', message: msgId }) : undefined;
+    if (failure === undefined) return false;
+    this.crashAtUs = ctx.now;
+    // With a majority left a new leader takes over after the election; without one the queue waits for the node.
+    this.restartNode(failure, this.settings.nodes >= 3 ? this.settings.leaderElectionMs : timing.brokerRestartDelayMs);
+    return true;
+  }
+
+  private onConsume(ctx: Ctx, from: string, name: string, channel: number): void {
+    let queue = this.queues.get(name);
+    if (queue === undefined) {
+      // queue.declare: a non-durable queue lost in a restart is declared again by its consumer.
+      queue = new Queue(name);
+      this.queues.set(name, queue);
+    }
+    this.closeChannel(ctx, from, undefined);
+    queue.consumers.push({ actor: from, channel, unacked: 0, lastHeardUs: ctx.now });
+    ctx.send(from, { type: 'consume-ok', channel });
+    this.dispatch(ctx, queue);
+  }
+
+  private onSettle(ctx: Ctx, from: string, name: string, channel: number, tag: number, how: 'ack' | 'requeue' | 'reject'): void {
+    const queue = this.queues.get(name);
+    const entry = queue?.unacked.get(tag);
+    // A settlement on a channel that is closed (or of a tag it does not hold) is void, as in AMQP.
+    if (queue === undefined || entry === undefined || entry.consumer !== from || entry.channel !== channel) return;
+    queue.unacked.delete(tag);
+    const consumer = queue.consumers.find((item) => item.actor === from && item.channel === channel);
+    if (consumer !== undefined) consumer.unacked--;
+    // A requeue is no progress: a message nacked forever must show up as stalled liveness.
+    if (how === 'ack') this.moved++;
+    if (how === 'requeue') this.returnToQueue(ctx, queue, entry.message);
+    else if (how === 'reject') this.deadLetter(ctx, queue, entry.message, 'rejected');
+    this.dispatch(ctx, queue);
+  }
+
+  /** Back to the queue, redelivered=true; a quorum queue counts the return and dead-letters past x-delivery-limit. */
+  private returnToQueue(ctx: Ctx, queue: Queue, message: QueuedMessage): void {
+    message.redelivered = true;
+    if (this.settings.queueType === 'quorum') message.deliveryCount++;
+    const limit = this.settings.deliveryLimit;
+    if (limit !== 'unlimited' && this.settings.queueType === 'quorum' && message.deliveryCount > limit) return this.deadLetter(ctx, queue, message, 'delivery_limit');
+    queue.requeue(message);
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'requeued', msg: message.msgId, queue: queue.name, deliveryCount: message.deliveryCount });
+  }
+
+  private deadLetter(ctx: Ctx, queue: Queue, message: QueuedMessage, reason: DeadLetterReason): void {
+    const dlx = this.settings.deadLetterExchange;
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'queue-dead-letter', msg: message.msgId, queue: queue.name, reason, dlx });
+    this.moved++;
+    if (dlx) this.parked.push({ msgId: message.msgId, group: queue.name, t: ctx.now });
+  }
+
+  /** Deliver ready messages to consumers with room, round-robin; expired ones at the head are dead-lettered first. */
+  private dispatch(ctx: Ctx, queue: Queue): void {
+    const { prefetch, autoAck } = this.settings;
+    for (;;) {
+      while (queue.ready.length > 0 && queue.ready[0].expiresUs <= ctx.now) this.deadLetter(ctx, queue, queue.ready.shift() as QueuedMessage, 'expired');
+      if (queue.ready.length === 0) break;
+      const consumer = queue.nextWithCapacity(prefetch, autoAck);
+      if (consumer === undefined) break;
+      const message = queue.ready.shift() as QueuedMessage;
+      const tag = ++this.tags;
+      if (!autoAck) {
+        queue.unacked.set(tag, { message, consumer: consumer.actor, channel: consumer.channel });
+        consumer.unacked++;
+      }
+      ctx.send(consumer.actor, { type: 'basic-deliver', queue: queue.name, channel: consumer.channel, tag, msgId: message.msgId, index: message.index, key: message.key, seq: message.seq, redelivered: message.redelivered, deliveryCount: message.deliveryCount });
+      // Sent once: from now on it is a redelivery (autoAck: it is gone).
+      message.redelivered = true;
+    }
+    this.scheduleExpiry(ctx, queue);
+  }
+
+  /** TTL is checked at the head only (RabbitMQ expires messages when they reach the head). */
+  private scheduleExpiry(ctx: Ctx, queue: Queue): void {
+    const head = queue.ready[0] as QueuedMessage | undefined;
+    if (head === undefined || head.expiresUs === Number.POSITIVE_INFINITY || head.expiresUs >= queue.expiryTimerUs) return;
+    queue.expiryTimerUs = head.expiresUs;
+    ctx.setTimer(Math.max(0, head.expiresUs - ctx.now), { tag: 'expire', queue: queue.name });
+  }
+}

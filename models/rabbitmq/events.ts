@@ -1,0 +1,45 @@
+/**
+ * What the RabbitMQ family's actors write into the trace, one typed union per actor, in RabbitMQ's words. Field
+ * order is part of the trace's bytes, so every record is built whole, in the order written here.
+ */
+interface At {
+  readonly t: number;
+  readonly actor: string;
+}
+
+/** Why a message left its queue for the dead-letter exchange (RabbitMQ's x-death reasons), or was dropped without one. */
+export type DeadLetterReason = 'rejected' | 'expired' | 'delivery_limit' | 'maxlen';
+
+export type PublisherEvent = At &
+  (
+    | { readonly kind: 'basic-publish'; readonly msg: string; readonly attempt: number; readonly persistent: boolean; readonly mandatory: boolean }
+    | { readonly kind: 'publish-confirmed'; readonly msg: string; readonly attempt: number }
+    | { readonly kind: 'publish-nacked'; readonly msg: string; readonly attempt: number }
+    | { readonly kind: 'publish-returned'; readonly msg: string; readonly attempt: number }
+    | { readonly kind: 'confirm-timeout'; readonly msg: string; readonly attempt: number }
+  );
+
+export type RabbitBrokerEvent = At &
+  (
+    | { readonly kind: 'enqueued'; readonly msg: string; readonly attempt: number; readonly queue: string; readonly seq: number; readonly length: number }
+    | { readonly kind: 'unroutable'; readonly msg: string; readonly attempt: number; readonly returned: boolean }
+    | { readonly kind: 'publish-rejected'; readonly msg: string; readonly attempt: number; readonly queue: string; readonly overflow: 'reject-publish' }
+    | { readonly kind: 'requeued'; readonly msg: string; readonly queue: string; readonly deliveryCount: number }
+    | { readonly kind: 'queue-dead-letter'; readonly msg: string; readonly queue: string; readonly reason: DeadLetterReason; readonly dlx: boolean }
+    | { readonly kind: 'channel-closed'; readonly consumer: string; readonly channel: number; readonly requeued: readonly string[] }
+    | { readonly kind: 'node-restarted'; readonly lost: readonly string[]; readonly queuesLost: readonly string[] }
+    | { readonly kind: 'delayed'; readonly msg: string; readonly dueUs: number; readonly via: 'plugin' | 'ttl-dlx' }
+  );
+
+export type RabbitConsumerEvent = At &
+  (
+    | { readonly kind: 'basic-consume'; readonly queue: string; readonly channel: number }
+    | { readonly kind: 'basic-deliver'; readonly msg: string; readonly queue: string; readonly tag: number; readonly redelivered: boolean; readonly deliveryCount: number }
+    | { readonly kind: 'basic-ack'; readonly msg: string; readonly tag: number }
+    | { readonly kind: 'basic-nack'; readonly msg: string; readonly tag: number; readonly requeue: boolean }
+    | { readonly kind: 'connection-lost'; readonly channel: number; readonly reason: 'heartbeat' | 'closed' }
+    /** With autoAck the broker already forgot the message: a failed processing cannot hand it back. */
+    | { readonly kind: 'autoack-lost'; readonly msg: string }
+  );
+
+export type RabbitMqEvent = PublisherEvent | RabbitBrokerEvent | RabbitConsumerEvent;

@@ -1,0 +1,17 @@
+/** The RabbitMQ family: its settings, mode presets, fault kinds and deployment, behind the family seam. */
+import type { Family } from '../family.js';
+import { APPLICATION_SETTINGS } from '../settings/common.js';
+import { deployRabbitMq } from './deployment.js';
+import { RABBITMQ_MODES } from './modes.js';
+import { RABBITMQ_SETTINGS, checkRabbitMqCombinations } from './settings.js';
+import type { RabbitMqSettings } from './settings.js';
+
+export const RABBITMQ: Family = {
+  name: 'rabbitmq',
+  summary: 'RabbitMQ (3.13/4.x documented behaviour): publisher confirms and returns, classic and quorum queues, autoAck vs manual ack, nack/reject, dead-letter exchanges, TTL, length limits',
+  settings: [...RABBITMQ_SETTINGS, ...APPLICATION_SETTINGS],
+  modes: RABBITMQ_MODES,
+  faultKinds: ['publish-lost', 'confirm-lost', 'unroutable', 'consumer-ack-lost', 'connection-closed', 'db-reply-lost', 'partition', 'consumer-crash', 'producer-crash', 'broker-restart', 'quorum-member-failure', 'processing-error'],
+  checkCombinations: (settings) => checkRabbitMqCombinations(settings as unknown as RabbitMqSettings),
+  deploy: deployRabbitMq,
+};

@@ -1,0 +1,127 @@
+/**
+ * The RabbitMQ family's own fault kinds (their names are part of the plan format): a publish or its confirm lost,
+ * a consumer's basic.ack lost with its connection, a consumer's connection closed while it holds a delivery, the
+ * node restarting, a quorum queue member failing, and a message nobody's binding routes.
+ */
+import { instanceArb, instanceName, integerAtLeast, messageArb, messageId, withInstance } from '../faults/spec.js';
+import type { FaultSpec } from '../faults/spec.js';
+import { FIRST_INSTANCE } from '../topology.js';
+
+export type RabbitMqFault =
+  /** The basic.publish of `message`, attempt `attempt`, is lost on the way to the broker. */
+  | { kind: 'publish-lost'; message: string; attempt: number }
+  /** The broker's confirm (basic.ack) for that publish is lost on the way back (the message is enqueued). */
+  | { kind: 'confirm-lost'; message: string; attempt: number }
+  /** The consumer's basic.ack for its `delivery`-th delivery of `message` is lost, and its connection with it. */
+  | { kind: 'consumer-ack-lost'; message: string; delivery: number; consumer?: string }
+  /** The consumer's connection closes while it holds its `delivery`-th delivery of `message`, processed, not yet acked. */
+  | { kind: 'connection-closed'; message: string; delivery: number; consumer?: string }
+  /** The broker node restarts right after enqueueing `message` (its first enqueue). */
+  | { kind: 'broker-restart'; message: string }
+  /** The quorum queue's leader fails right after enqueueing `message` (its first enqueue); a new leader is elected. */
+  | { kind: 'quorum-member-failure'; message: string }
+  /** `message`'s first publish matches no binding (its queue is not declared yet). */
+  | { kind: 'unroutable'; message: string };
+
+type Of<K extends RabbitMqFault['kind']> = Extract<RabbitMqFault, { kind: K }>;
+
+const consumerInstance = (fault: { consumer?: string }) => ({ kind: 'consumer' as const, name: fault.consumer ?? FIRST_INSTANCE.consumer });
+const whose = (fault: { consumer?: string }): string => (fault.consumer === undefined ? "the consumer's" : `${fault.consumer}'s`);
+
+const attemptFault = <K extends 'publish-lost' | 'confirm-lost'>(kind: K): FaultSpec<Of<K>>['arbitrary'] =>
+  (fc, space) => fc.record({ kind: fc.constant(kind), message: messageArb(fc, space), attempt: fc.integer({ min: 1, max: space.maxAttempt }) }) as ReturnType<FaultSpec<Of<K>>['arbitrary']>;
+
+const deliveryFault = <K extends 'consumer-ack-lost' | 'connection-closed'>(kind: K): FaultSpec<Of<K>>['arbitrary'] =>
+  (fc, space) =>
+    fc.record(withInstance({ kind: fc.constant(kind), message: messageArb(fc, space), delivery: fc.integer({ min: 1, max: space.maxAttempt }) }, 'consumer', instanceArb(fc, space.consumers))) as ReturnType<
+      FaultSpec<Of<K>>['arbitrary']
+    >;
+
+export const PUBLISH_LOST: FaultSpec<Of<'publish-lost'>> = {
+  kind: 'publish-lost',
+  strikes: 'producer',
+  rate: 'drop',
+  summary: 'a basic.publish is lost on the way to the broker (silent without publisher confirms)',
+  example: { kind: 'publish-lost', message: 'm3', attempt: 1 },
+  fields: { message: messageId, attempt: integerAtLeast(1) },
+  describe: (fault) => `the basic.publish of ${fault.message} (attempt ${fault.attempt}) is lost before reaching the broker`,
+  drawing: (fault) => ({ arrow: { from: 'producer', to: 'broker', reply: false }, text: `basic.publish ${fault.message} (attempt ${fault.attempt}) LOST` }),
+  arbitrary: attemptFault('publish-lost'),
+};
+
+export const CONFIRM_LOST: FaultSpec<Of<'confirm-lost'>> = {
+  kind: 'confirm-lost',
+  strikes: 'producer',
+  rate: 'ack-loss',
+  summary: "the broker's publisher confirm (basic.ack) is lost after the message was enqueued",
+  example: { kind: 'confirm-lost', message: 'm3', attempt: 1 },
+  fields: { message: messageId, attempt: integerAtLeast(1) },
+  describe: (fault) => `the broker's confirm for ${fault.message} (attempt ${fault.attempt}) is lost on the way back to the publisher`,
+  drawing: (fault) => ({ arrow: { from: 'broker', to: 'producer', reply: true }, text: `confirm for ${fault.message} (attempt ${fault.attempt}) LOST` }),
+  arbitrary: attemptFault('confirm-lost'),
+};
+
+export const CONSUMER_ACK_LOST: FaultSpec<Of<'consumer-ack-lost'>> = {
+  kind: 'consumer-ack-lost',
+  strikes: 'consumer',
+  rate: 'drop',
+  summary: "the consumer's basic.ack is lost, and its connection with it: the broker requeues its unacked deliveries (redelivered=true)",
+  example: { kind: 'consumer-ack-lost', message: 'm3', delivery: 1 },
+  fields: { message: messageId, delivery: integerAtLeast(1), consumer: instanceName('consumer') },
+  instance: consumerInstance,
+  describe: (fault) => `${whose(fault)} basic.ack for ${fault.message} (delivery ${fault.delivery}) is lost with its connection`,
+  drawing: (fault) => ({ arrow: { from: 'consumer', to: 'broker', reply: false }, text: `basic.ack ${fault.message} LOST` }),
+  arbitrary: deliveryFault('consumer-ack-lost'),
+};
+
+export const CONNECTION_CLOSED: FaultSpec<Of<'connection-closed'>> = {
+  kind: 'connection-closed',
+  strikes: 'consumer',
+  rate: 'crash',
+  summary: "the consumer's connection closes while it holds a processed, unacked delivery: the broker requeues it (redelivered=true)",
+  example: { kind: 'connection-closed', message: 'm3', delivery: 1 },
+  fields: { message: messageId, delivery: integerAtLeast(1), consumer: instanceName('consumer') },
+  instance: consumerInstance,
+  describe: (fault) => `${whose(fault)} connection closes after processing ${fault.message} (delivery ${fault.delivery}), before its basic.ack`,
+  moment: (fault) => `after processing ${fault.message} (delivery ${fault.delivery}), before its basic.ack`,
+  drawing: (fault) => ({ note: 'consumer', text: `connection closed holding ${fault.message}` }),
+  arbitrary: deliveryFault('connection-closed'),
+};
+
+export const BROKER_RESTART: FaultSpec<Of<'broker-restart'>> = {
+  kind: 'broker-restart',
+  strikes: 'broker',
+  rate: 'failover',
+  summary: 'the broker node restarts right after enqueueing a message: transient messages and non-durable queues are gone',
+  example: { kind: 'broker-restart', message: 'm3' },
+  fields: { message: messageId },
+  describe: (fault) => `the broker node restarts right after enqueueing ${fault.message}`,
+  moment: (fault) => `right after enqueueing ${fault.message}`,
+  drawing: (fault) => ({ note: 'broker', text: `node restarts after enqueueing ${fault.message} (injected)` }),
+  arbitrary: (fc, space) => fc.record({ kind: fc.constant('broker-restart' as const), message: messageArb(fc, space) }),
+};
+
+export const QUORUM_MEMBER_FAILURE: FaultSpec<Of<'quorum-member-failure'>> = {
+  kind: 'quorum-member-failure',
+  strikes: 'broker',
+  rate: 'failover',
+  summary: "a quorum queue's leader fails right after enqueueing a message: what a majority has survives, a new leader is elected",
+  example: { kind: 'quorum-member-failure', message: 'm3' },
+  fields: { message: messageId },
+  describe: (fault) => `the quorum queue's leader fails right after enqueueing ${fault.message}`,
+  moment: (fault) => `right after enqueueing ${fault.message}`,
+  drawing: (fault) => ({ note: 'broker', text: `quorum leader fails after enqueueing ${fault.message} (injected)` }),
+  arbitrary: (fc, space) => fc.record({ kind: fc.constant('quorum-member-failure' as const), message: messageArb(fc, space) }),
+};
+
+export const UNROUTABLE: FaultSpec<Of<'unroutable'>> = {
+  kind: 'unroutable',
+  strikes: 'broker',
+  rate: 'unroutable',
+  summary: "a message's first publish matches no binding (its queue is not declared yet): returned with mandatory, else dropped",
+  example: { kind: 'unroutable', message: 'm3' },
+  fields: { message: messageId },
+  describe: (fault) => `the first publish of ${fault.message} matches no binding (its queue is not declared yet)`,
+  drawing: (fault) => ({ note: 'broker', text: `${fault.message} unroutable (injected)` }),
+  arbitrary: (fc, space) => fc.record({ kind: fc.constant('unroutable' as const), message: messageArb(fc, space) }),
+};

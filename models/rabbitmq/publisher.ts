@@ -1,0 +1,218 @@
+/**
+ * The publisher and its application. The application hands messages over on a schedule; the publisher sends one
+ * basic.publish per message to the exchange. With publisher confirms it keeps up to maxUnconfirmed publishes
+ * unconfirmed and re-publishes one left unconfirmed after confirmTimeoutMs (which duplicates it when only the
+ * confirm was lost), or refused by basic.nack; a basic.return (mandatory, unroutable) is re-published too. Without
+ * confirms a publish is done once written to the socket: a lost one is silent loss.
+ *
+ * Durable: how many messages were handed over, and with producerBuffer=outbox the outbox (handed over, not yet
+ * confirmed). Volatile: the buffer and the unconfirmed publishes.
+ */
+import type { Actor } from '../../sim/world.js';
+import { msToUs } from '../config.js';
+import type { ModelEnv } from '../env.js';
+import type { WorkloadMessage } from '../workload.js';
+import type { PublisherTimer, RabbitMqMessage } from './protocol.js';
+import type { RabbitMqSettings } from './settings.js';
+import type { RabbitMqContext, RabbitMqProtocol } from './world.js';
+
+type Ctx = RabbitMqContext;
+const HANDOVER: PublisherTimer = { tag: 'handover' };
+
+interface Unconfirmed {
+  readonly message: WorkloadMessage;
+  attempt: number;
+  retriesUsed: number;
+  awaiting: boolean;
+  /** The attempt the broker returned (basic.return): its basic.ack then means "unroutable", not "enqueued". */
+  returnedAttempt?: number;
+}
+
+export class Publisher implements Actor<RabbitMqProtocol> {
+  // Durable.
+  private handed = 0;
+  private readonly outbox: (WorkloadMessage | undefined)[] = [];
+  private outboxSize = 0;
+  readonly handedAtUs: number[] = [];
+  /** Confirmed by the broker (basic.ack): losing one of these is an acknowledged loss. */
+  readonly confirmed = new Set<string>();
+  readonly gaveUp = new Set<string>();
+  /** Messages the broker returned at least once (basic.return), in order. */
+  readonly returned: string[] = [];
+  private readonly attempts: number[] = [];
+  // Volatile.
+  private buffer: WorkloadMessage[] = [];
+  private unconfirmed: (Unconfirmed | undefined)[] = [];
+  private unconfirmedCount = 0;
+  /** Message ids a memory buffer lost in the last crash (traced by the deployment). */
+  lostOnCrash: string[] = [];
+  private readonly settings: RabbitMqSettings;
+
+  constructor(
+    readonly id: string,
+    private readonly broker: string,
+    private readonly env: ModelEnv,
+    private readonly workload: readonly WorkloadMessage[],
+    /** Each message's due time (virtual µs, by workload index; -1: not delayed). */
+    private readonly dueUs: readonly number[],
+  ) {
+    this.settings = env.config.settings as unknown as RabbitMqSettings;
+  }
+
+  isIdle(): boolean {
+    return this.handed === this.workload.length && this.unconfirmedCount === 0 && this.buffer.length === 0 && (this.settings.producerBuffer === 'memory' || this.outboxSize === this.gaveUp.size);
+  }
+
+  start(ctx: Ctx): void {
+    this.buffer = [];
+    this.unconfirmed = [];
+    this.unconfirmedCount = 0;
+    if (this.settings.producerBuffer === 'outbox' && this.outboxSize > 0) {
+      const resend = this.outbox.filter((message): message is WorkloadMessage => message !== undefined && !this.gaveUp.has(message.id));
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'outbox-resend', msgs: resend.map((message) => message.id) });
+      this.buffer.push(...resend);
+      if (this.pump(ctx)) return;
+    }
+    this.catchUpHandovers(ctx);
+  }
+
+  crash(): void {
+    const lost: string[] = [];
+    if (this.settings.producerBuffer === 'memory') {
+      for (const pending of this.unconfirmed) if (pending !== undefined) lost.push(pending.message.id);
+      for (const message of this.buffer) lost.push(message.id);
+    }
+    this.lostOnCrash = lost;
+    this.buffer = [];
+    this.unconfirmed = [];
+    this.unconfirmedCount = 0;
+  }
+
+  receive(ctx: Ctx, _from: string, message: RabbitMqMessage): void {
+    if (message.type !== 'confirm' && message.type !== 'basic-return') return;
+    const pending = this.unconfirmed[message.index];
+    if (message.type === 'basic-return') {
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'publish-returned', msg: message.msgId, attempt: message.attempt });
+      if (!this.returned.includes(message.msgId)) this.returned.push(message.msgId);
+      // Without confirms nothing else will come: re-publish now. With confirms the basic.ack that follows the return does.
+      if (!this.settings.publisherConfirms && pending === undefined) {
+        const returned = this.workload.find((item) => item.id === message.msgId) as WorkloadMessage;
+        this.republishLater(ctx, { message: returned, attempt: message.attempt, retriesUsed: message.attempt - 1, awaiting: false }, true);
+      }
+      else if (pending !== undefined && pending.attempt === message.attempt) pending.returnedAttempt = message.attempt;
+      return;
+    }
+    if (pending === undefined || !pending.awaiting || pending.attempt !== message.attempt) return;
+    if (!message.ack || pending.returnedAttempt === message.attempt) {
+      if (!message.ack) ctx.record({ t: ctx.now, actor: this.id, kind: 'publish-nacked', msg: message.msgId, attempt: message.attempt });
+      return this.retry(ctx, pending, message.ack ? 'returned' : 'nacked');
+    }
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'publish-confirmed', msg: message.msgId, attempt: message.attempt });
+    this.confirmed.add(message.msgId);
+    this.settle(pending.message);
+    this.pump(ctx);
+  }
+
+  timer(ctx: Ctx, timer: PublisherTimer): void {
+    if (timer.tag === 'handover') return this.catchUpHandovers(ctx);
+    const pending = this.unconfirmed[timer.index];
+    if (pending === undefined) return;
+    if (timer.tag === 'confirm-timeout' && pending.awaiting && pending.attempt === timer.attempt) {
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'confirm-timeout', msg: pending.message.id, attempt: pending.attempt });
+      this.retry(ctx, pending, 'timeout');
+    } else if (timer.tag === 'republish' && !pending.awaiting) {
+      if (this.publish(ctx, pending)) return;
+      if (!this.settings.publisherConfirms) this.settle(pending.message);
+    }
+  }
+
+  private catchUpHandovers(ctx: Ctx): void {
+    while (this.handed < this.workload.length && this.workload[this.handed].handoverUs <= ctx.now) {
+      const message = this.workload[this.handed++];
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'handover', msg: message.id, key: message.key, partition: 0 });
+      this.handedAtUs[message.index] = ctx.now;
+      if (this.settings.producerBuffer === 'outbox') {
+        this.outbox[message.index] = message;
+        this.outboxSize++;
+      }
+      this.buffer.push(message);
+      const faults = this.env.faults;
+      const crash = faults.draw('producer-crash', ctx.phase) ? faults.inject({ kind: 'producer-crash', message: message.id, point: 'after-handover' }) : undefined;
+      if (crash !== undefined) return this.env.crash(this.id, crash);
+      if (this.pump(ctx)) return;
+    }
+    if (this.handed < this.workload.length) ctx.setTimer(this.workload[this.handed].handoverUs - ctx.now, HANDOVER);
+  }
+
+  /** Publish what the unconfirmed window allows. Returns true if the publisher crashed meanwhile. */
+  private pump(ctx: Ctx): boolean {
+    const confirms = this.settings.publisherConfirms;
+    while (this.buffer.length > 0 && (!confirms || this.unconfirmedCount < this.settings.maxUnconfirmed)) {
+      const message = this.buffer.shift() as WorkloadMessage;
+      const pending: Unconfirmed = { message, attempt: 0, retriesUsed: 0, awaiting: false };
+      if (confirms) {
+        this.unconfirmed[message.index] = pending;
+        this.unconfirmedCount++;
+      }
+      if (this.publish(ctx, pending)) return true;
+      // Without confirms a publish is done once written to the socket.
+      if (!confirms) this.settle(message);
+    }
+    return false;
+  }
+
+  private publish(ctx: Ctx, pending: Unconfirmed): boolean {
+    const message = pending.message;
+    const attempt = (this.attempts[message.index] ?? 0) + 1;
+    this.attempts[message.index] = attempt;
+    pending.attempt = attempt;
+    pending.awaiting = this.settings.publisherConfirms;
+    const { persistent, mandatory, publisherConfirms } = this.settings;
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'basic-publish', msg: message.id, attempt, persistent, mandatory });
+    ctx.send(this.broker, { type: 'basic-publish', msgId: message.id, index: message.index, key: message.key, attempt, persistent, mandatory, confirm: publisherConfirms, dueUs: this.dueUs[message.index] ?? -1 });
+    if (pending.awaiting) ctx.setTimer(msToUs(this.settings.confirmTimeoutMs), { tag: 'confirm-timeout', index: message.index, attempt });
+    if (attempt > 1) return false;
+    const faults = this.env.faults;
+    const crash = faults.draw('producer-crash', ctx.phase) ? faults.inject({ kind: 'producer-crash', message: message.id, point: 'after-send' }) : undefined;
+    if (crash === undefined) return false;
+    this.env.crash(this.id, crash);
+    return true;
+  }
+
+  private retry(ctx: Ctx, pending: Unconfirmed, reason: string): void {
+    pending.awaiting = false;
+    if (pending.retriesUsed >= this.settings.publishRetries) {
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'gave-up', msg: pending.message.id, attempts: pending.attempt, reason, retries: this.settings.publishRetries });
+      this.gaveUp.add(pending.message.id);
+      this.settle(pending.message);
+      this.pump(ctx);
+      return;
+    }
+    this.republishLater(ctx, pending, reason !== 'timeout');
+  }
+
+  /** Re-publish at once after a timeout (the wait was the timeout), after a backoff after a nack or a return. */
+  private republishLater(ctx: Ctx, pending: Unconfirmed, backoff: boolean): void {
+    pending.retriesUsed++;
+    pending.awaiting = false;
+    if (!this.settings.publisherConfirms) {
+      if (pending.retriesUsed > this.settings.publishRetries) return;
+      this.unconfirmed[pending.message.index] = pending;
+      this.unconfirmedCount++;
+    }
+    const backoffMs = backoff ? this.settings.republishBackoffMs : 0;
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'retry-scheduled', msg: pending.message.id, retry: pending.retriesUsed, backoffMs, reason: backoff ? 'nacked or returned' : 'timeout' });
+    ctx.setTimer(msToUs(backoffMs), { tag: 'republish', index: pending.message.index });
+  }
+
+  private settle(message: WorkloadMessage): void {
+    if (this.unconfirmed[message.index] !== undefined) {
+      this.unconfirmed[message.index] = undefined;
+      this.unconfirmedCount--;
+    }
+    if (!this.gaveUp.has(message.id) && this.outbox[message.index] !== undefined) {
+      this.outbox[message.index] = undefined;
+      this.outboxSize--;
+    }
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The RabbitMQ family's settings: publisher, queue and consumer options under their AMQP 0-9-1 / RabbitMQ names
+ * (RabbitMQ 3.13 and 4.x documentation: "Consumer Acknowledgements and Publisher Confirms", "Dead Letter
+ * Exchanges", "Quorum Queues", "Time-To-Live", "Queue Length Limit"), one SettingSpec row each, and the
+ * combinations RabbitMQ refuses when a queue is declared. Times are virtual milliseconds, scaled down like Kafka's.
+ */
+import { ConfigError } from '../config-error.js';
+import type { ApplicationSettings } from '../settings/common.js';
+import { specsOf } from '../settings/common.js';
+import type { SettingSpec } from '../settings/spec.js';
+
+export type QueueType = 'classic' | 'quorum';
+export const QUEUE_TYPES: readonly QueueType[] = ['classic', 'quorum'];
+/** `x-overflow`: what a full queue (`x-max-length`) does with one more message. */
+export type Overflow = 'drop-head' | 'reject-publish';
+export const OVERFLOWS: readonly Overflow[] = ['drop-head', 'reject-publish'];
+/** How delayed messages wait: the delayed-message exchange plugin (`x-delay`) or per-message TTL + dead-lettering. */
+export type DelayVia = 'plugin' | 'ttl-dlx';
+export const DELAY_VIAS: readonly DelayVia[] = ['plugin', 'ttl-dlx'];
+export type PublisherBuffer = 'memory' | 'outbox';
+
+export interface RabbitMqClientSettings {
+  /** `confirm.select`: the broker confirms (basic.ack) or refuses (basic.nack) every publish. */
+  publisherConfirms: boolean;
+  /** Re-publishes of a message left unconfirmed after confirmTimeoutMs, nacked, or returned. */
+  publishRetries: number;
+  /** How long the publisher waits for a confirm before it re-publishes. */
+  confirmTimeoutMs: number;
+  /** Wait before re-publishing a nacked or returned message. */
+  republishBackoffMs: number;
+  /** Unconfirmed publishes the publisher keeps in flight (it waits for confirms beyond this). */
+  maxUnconfirmed: number;
+  /** `mandatory` flag: an unroutable message comes back by basic.return instead of being dropped. */
+  mandatory: boolean;
+  /** `delivery_mode=2`: persistent messages survive a node restart in a durable queue. */
+  persistent: boolean;
+  /** Where handed-over messages wait: `memory` (lost when the publisher crashes) or a durable `outbox` table. */
+  producerBuffer: PublisherBuffer;
+  /** `x-queue-type`: classic (one node) or quorum (Raft-replicated over `nodes`). */
+  queueType: QueueType;
+  /** Queue `durable`: the queue itself survives a node restart (quorum queues are always durable). */
+  durable: boolean;
+  /** Broker nodes a quorum queue is replicated over. */
+  nodes: number;
+  /** How long a classic queue takes to write a persistent message to disk before confirming it. */
+  persistDelayMs: number;
+  /** How long a quorum queue follower takes to append a message (confirm after a majority has it). */
+  replicationDelayMs: number;
+  /** How long a quorum queue has no leader after its leader's node fails. */
+  leaderElectionMs: number;
+  /** `x-delivery-limit` (quorum queues): returns after which a message is dead-lettered. */
+  deliveryLimit: number | 'unlimited';
+  /** `x-dead-letter-exchange`: rejected, expired and over-limit messages go to a dead-letter queue (else dropped). */
+  deadLetterExchange: boolean;
+  /** `x-message-ttl` (0: none): a message waiting longer at the head of the queue expires. */
+  messageTtlMs: number;
+  /** `x-max-length` (0: no limit): ready messages the queue holds. */
+  maxLength: number;
+  /** `x-overflow`: drop-head or reject-publish. */
+  overflow: Overflow;
+  /** `basic.consume` with `no-ack` (autoAck): a message counts as acknowledged once sent. */
+  autoAck: boolean;
+  /** `basic.qos` prefetch count (0: unlimited): unacknowledged deliveries per consumer. */
+  prefetch: number;
+  /** AMQP heartbeat timeout: a connection silent this long is closed (its unacked deliveries requeued). */
+  heartbeatMs: number;
+  /** Every k-th message is delayed (0: none). */
+  delayedEvery: number;
+  /** A delayed message's delay after its hand-over (alternately this and a tenth of it). */
+  delayMs: number;
+  /** The delayed-message exchange (`x-delay`) or per-message TTL + dead-lettering. */
+  delayVia: DelayVia;
+}
+
+/** Every setting of a RabbitMQ run: the clients' and broker's, and the consumer application's. */
+export type RabbitMqSettings = RabbitMqClientSettings & ApplicationSettings;
+
+const ms = (max: number) => ({ type: 'number' as const, min: 0, max });
+
+export const RABBITMQ_SETTINGS: readonly SettingSpec[] = specsOf<RabbitMqClientSettings>('settings', {
+  publisherConfirms: { component: 'publisher', flag: 'publisher-confirms', realName: 'confirm.select (publisher confirms)', kind: { type: 'bool' }, doc: 'the broker confirms each publish once it is enqueued (persistent ones on a durable or quorum queue once written or replicated); without it a lost publish is silent' },
+  publishRetries: { component: 'publisher', flag: 'publish-retries', realName: 're-publish of an unconfirmed, nacked or returned message', kind: { type: 'int', min: 0, max: 1000 }, doc: 're-publishes per message after a confirm timeout, a basic.nack or a basic.return' },
+  confirmTimeoutMs: { component: 'publisher', flag: 'confirm-timeout-ms', realName: 'waitForConfirms timeout', kind: { type: 'number', min: 0.1, max: 60_000 }, doc: 'how long the publisher waits for a confirm before it re-publishes (which can duplicate)' },
+  republishBackoffMs: { component: 'publisher', flag: 'republish-backoff-ms', realName: 'wait before re-publishing a nacked or returned message', kind: ms(60_000), doc: 'pause before re-publishing after a basic.nack or a basic.return' },
+  maxUnconfirmed: { component: 'publisher', flag: 'max-unconfirmed', realName: 'unconfirmed publishes in flight', kind: { type: 'int', min: 1, max: 10_000 }, doc: 'publishes the publisher keeps unconfirmed before it waits (1 keeps per-key order through re-publishes)' },
+  mandatory: { component: 'publisher', flag: 'mandatory', realName: 'basic.publish mandatory flag', kind: { type: 'bool' }, doc: 'an unroutable message comes back by basic.return (and is re-published); without it it is dropped silently' },
+  persistent: { component: 'publisher', flag: 'persistent', realName: 'delivery_mode=2 (persistent)', kind: { type: 'bool' }, doc: 'persistent messages in a durable queue survive a node restart; transient ones do not' },
+  producerBuffer: { component: 'publisher', flag: 'producer-buffer', realName: 'in-memory buffer or transactional outbox', kind: { type: 'enum', values: ['memory', 'outbox'] }, doc: 'memory (lost on a producer crash) or a durable outbox table, re-sent on restart' },
+  queueType: { component: 'queue', flag: 'queue-type', realName: 'x-queue-type', kind: { type: 'enum', values: QUEUE_TYPES }, doc: 'classic (one node) or quorum (replicated over --nodes, confirms after a majority, always durable and persistent)' },
+  durable: { component: 'queue', flag: 'durable', realName: 'queue.declare durable', kind: { type: 'bool' }, doc: 'the queue survives a node restart (a non-durable classic queue and all its messages are gone)' },
+  nodes: { component: 'queue', flag: 'nodes', realName: 'cluster nodes (quorum queue members)', kind: { type: 'int', min: 1, max: 7 }, doc: 'broker nodes a quorum queue is replicated over' },
+  persistDelayMs: { component: 'queue', flag: 'persist-delay-ms', realName: 'time to write a persistent message to disk (fsync)', kind: ms(60_000), doc: 'a classic durable queue confirms a persistent message after this; a restart before it loses the message' },
+  replicationDelayMs: { component: 'queue', flag: 'replication-delay-ms', realName: 'time for a follower to copy a record', kind: ms(60_000), doc: 'how long a quorum queue follower takes to append a message (the confirm waits for a majority)' },
+  leaderElectionMs: { component: 'queue', flag: 'leader-election-ms', realName: 'time a partition has no leader after a failure', kind: ms(60_000), doc: "how long a quorum queue is unavailable after its leader's node fails" },
+  deliveryLimit: { component: 'queue', flag: 'delivery-limit', realName: 'x-delivery-limit (quorum queues)', kind: { type: 'count-or-unlimited', min: 0, max: 1000 }, doc: 'a message returned (nack requeue, channel closed) more often than this is dead-lettered; x-delivery-count counts the returns' },
+  deadLetterExchange: { component: 'queue', flag: 'dead-letter-exchange', realName: 'x-dead-letter-exchange', kind: { type: 'bool' }, doc: 'rejected (requeue=false), expired and over-limit messages go to a dead-letter queue (parked); false: they are dropped' },
+  messageTtlMs: { component: 'queue', flag: 'message-ttl-ms', realName: 'x-message-ttl', kind: { type: 'int', min: 0, max: 3_600_000 }, doc: 'a message that waited this long expires at the head of the queue (dead-lettered or dropped); 0: no TTL' },
+  maxLength: { component: 'queue', flag: 'max-length', realName: 'x-max-length', kind: { type: 'int', min: 0, max: 100_000 }, doc: 'ready messages the queue holds (0: no limit); see --overflow' },
+  overflow: { component: 'queue', flag: 'overflow', realName: 'x-overflow', kind: { type: 'enum', values: OVERFLOWS }, doc: 'a full queue drops (or dead-letters) its oldest message (drop-head), or refuses the publish with basic.nack (reject-publish)' },
+  autoAck: { component: 'consumer', flag: 'auto-ack', realName: 'basic.consume no-ack (autoAck)', kind: { type: 'bool' }, doc: 'a delivery counts as acknowledged once sent: a crash or an exception loses it; false: basic.ack after processing' },
+  prefetch: { component: 'consumer', flag: 'prefetch', realName: 'basic.qos prefetch_count', kind: { type: 'int', min: 0, max: 65_535 }, doc: 'unacknowledged deliveries per consumer (0: unlimited)' },
+  heartbeatMs: { component: 'consumer', flag: 'heartbeat-ms', realName: 'AMQP heartbeat timeout', kind: { type: 'number', min: 1, max: 3_600_000 }, doc: 'a connection silent this long (a cut link, a dead node) is closed and its unacked deliveries requeued' },
+  delayedEvery: { component: 'delayed delivery', flag: 'delayed-every', realName: 'every k-th message is delayed', kind: { type: 'int', min: 0, max: 100_000 }, doc: 'every k-th handed-over message is due only after a delay (0: none); the schedule invariant is then judged' },
+  delayMs: { component: 'delayed delivery', flag: 'delay-ms', realName: 'x-delay / per-message expiration', kind: { type: 'number', min: 0, max: 3_600_000 }, doc: 'delay of a delayed message after its hand-over: alternately this and a tenth of it' },
+  delayVia: { component: 'delayed delivery', flag: 'delay-via', realName: 'rabbitmq_delayed_message_exchange (x-delay) or TTL + dead-letter exchange', kind: { type: 'enum', values: DELAY_VIAS }, doc: 'plugin: delivered at its due time; ttl-dlx: a wait queue with per-message TTL whose head blocks (a message behind a longer TTL is late)' },
+});
+
+/** RabbitMQ refuses these when the queue is declared or the channel opened; so do we. */
+export function checkRabbitMqCombinations(settings: RabbitMqSettings): void {
+  if (settings.queueType === 'quorum' && !settings.durable) throw new ConfigError('durable', false, 'true with --queue-type quorum (quorum queues are always durable)');
+  if (settings.deliveryLimit !== 'unlimited' && settings.queueType !== 'quorum') throw new ConfigError('deliveryLimit', settings.deliveryLimit, 'unlimited unless --queue-type quorum (x-delivery-limit is a quorum queue argument)');
+  if (settings.maxLength > 0 && settings.overflow === 'reject-publish' && !settings.publisherConfirms && settings.publishRetries > 0) throw new ConfigError('publishRetries', settings.publishRetries, '0 without --publisher-confirms (a publisher learns of nothing to re-publish)');
+}

@@ -1,0 +1,150 @@
+/**
+ * Why a message was lost or applied twice in a RabbitMQ run, in RabbitMQ's words: a publish lost without
+ * publisher confirms, an unroutable message without mandatory, transient messages gone in a node restart, a
+ * message rejected or expired without a dead-letter exchange, autoAck deliveries lost with their consumer; a
+ * re-publish after a lost confirm (the queue held it twice), a redelivery (redelivered=true) after a closed channel.
+ * Undefined when none of these fits: the shared stories are asked next.
+ */
+import type { EventOf } from '../models/events.js';
+import { crashMoment } from './fault-words.js';
+import { listWords, timesWord } from './format.js';
+import { Citations } from './story-types.js';
+import type { Story } from './story-types.js';
+import { is } from './trace-facts.js';
+import type { TraceFacts } from './trace-facts.js';
+
+interface Told {
+  text: string;
+  mechanism: string;
+}
+
+const DEAD_LETTER_WORDS = { rejected: 'rejected (basic.reject requeue=false)', expired: 'expired (x-message-ttl)', delivery_limit: 'over its x-delivery-limit', maxlen: 'dropped from the head of the full queue (x-max-length, x-overflow=drop-head)' };
+
+export function rabbitLossStory(facts: TraceFacts, msg: string): Story | undefined {
+  const cite = new Citations(facts);
+  const told = unroutable(facts, cite, msg) ?? neverEnqueued(facts, cite, msg) ?? lostInRestart(facts, cite, msg) ?? droppedByQueue(facts, cite, msg) ?? lostUnderAutoAck(facts, cite, msg);
+  if (told === undefined) return undefined;
+  const acked = facts.run.brokerAcked.includes(msg);
+  const headline = `${msg} was never applied to the DB${acked ? ', although the broker had confirmed it to the publisher' : ''}`;
+  return { invariant: 'loss', msg, mechanism: told.mechanism, text: `${headline}: ${told.text}.`, records: cite.list(), msgs: [msg] };
+}
+
+function unroutable(facts: TraceFacts, cite: Citations, msg: string): Told | undefined {
+  const dropped = facts.aboutKind(msg, 'unroutable', { returned: false })[0];
+  if (dropped === undefined || facts.aboutKind(msg, 'enqueued').length > 0) return undefined;
+  cite.add(facts.aboutKind(msg, 'basic-publish')[0], dropped);
+  return { text: `its basic.publish matched no binding at ${cite.at(dropped)} and, without the mandatory flag, the exchange dropped it silently${facts.run.brokerAcked.includes(msg) ? ' and still confirmed it' : ''}`, mechanism: 'unroutable without mandatory: dropped silently' };
+}
+
+function neverEnqueued(facts: TraceFacts, cite: Citations, msg: string): Told | undefined {
+  if (facts.aboutKind(msg, 'enqueued').length > 0) return undefined;
+  const publishes = facts.aboutKind(msg, 'basic-publish');
+  const bufferLost = facts.aboutKind(msg, 'buffer-lost')[0];
+  if (publishes.length === 0) {
+    if (bufferLost === undefined) return { text: 'the publisher never published it before the run stopped', mechanism: 'never published' };
+    cite.add(bufferLost);
+    return { text: `it was in the publisher's in-memory buffer when the publisher crashed${cite.step(bufferLost)}; nothing re-published it (an outbox would have)`, mechanism: 'publisher crash with an in-memory buffer' };
+  }
+  cite.add(...publishes);
+  const lost = publishes.map((publish) => facts.aboutKind(msg, 'fault', {}).find((record) => record.fault.kind === 'publish-lost' && 'attempt' in record.fault && record.fault.attempt === publish.attempt)).filter((record) => record !== undefined);
+  cite.add(...lost);
+  const confirms = facts.settings as unknown as { publisherConfirms: boolean };
+  const how = lost.length > 0 ? `${lost.length === publishes.length ? 'every' : 'its'} basic.publish was lost on the way to the broker` : 'its basic.publish never reached a queue';
+  if (!confirms.publisherConfirms) return { text: `${how} (${cite.at(publishes[0])}); without publisher confirms the publisher never learned of it and never re-published`, mechanism: 'publish lost without publisher confirms: silent loss' };
+  const gaveUp = facts.aboutKind(msg, 'gave-up')[0];
+  cite.add(gaveUp);
+  return { text: `${how}, and the publisher ${gaveUp === undefined ? 'had not re-published it when the run stopped' : `gave up after ${gaveUp.attempts} attempt(s) at ${cite.at(gaveUp)}`}`, mechanism: 'publish lost, re-publishes used up' };
+}
+
+function lostInRestart(facts: TraceFacts, cite: Citations, msg: string): Told | undefined {
+  const restarted = facts.next(undefined, is('node-restarted', {}, (record) => record.lost.includes(msg)));
+  if (restarted === undefined) return undefined;
+  const crash = facts.previous(restarted, is('crash', { actor: 'broker' }));
+  const fault = crash === undefined ? undefined : facts.faultBehind(crash);
+  cite.add(facts.aboutKind(msg, 'enqueued')[0], crash === undefined ? undefined : facts.faultRecordBehind(crash), crash, restarted);
+  const settings = facts.settings as unknown as { persistent: boolean; durable: boolean; queueType: string };
+  const why = settings.queueType === 'quorum' ? 'it was not yet on a majority of the quorum queue' : !settings.durable ? 'the queue was not durable' : !settings.persistent ? 'it was a transient message (delivery_mode=1)' : 'it was not yet written to disk';
+  const others = restarted.lost.filter((id) => id !== msg);
+  return {
+    text: `the broker node restarted${fault === undefined ? '' : ` ${crashMoment(fault)}`}${crash === undefined ? '' : ` at ${cite.at(crash)}`} and ${msg} did not survive${cite.step(restarted)}: ${why}${others.length > 0 ? ` (${listWords(others)} went with it)` : ''}${facts.run.brokerAcked.includes(msg) ? ', yet it had been confirmed' : ''}`,
+    mechanism: 'node restart: transient or unwritten message lost',
+  };
+}
+
+function droppedByQueue(facts: TraceFacts, cite: Citations, msg: string): Told | undefined {
+  const dropped = facts.aboutKind(msg, 'queue-dead-letter', { dlx: false })[0];
+  if (dropped === undefined) return undefined;
+  cite.add(facts.aboutKind(msg, 'enqueued')[0], dropped);
+  return { text: `the queue ${DEAD_LETTER_WORDS[dropped.reason]} it at ${cite.at(dropped)}, and with no dead-letter exchange (x-dead-letter-exchange) it was dropped`, mechanism: `${dropped.reason} without a dead-letter exchange: dropped` };
+}
+
+function lostUnderAutoAck(facts: TraceFacts, cite: Citations, msg: string): Told | undefined {
+  const settings = facts.settings as unknown as { autoAck: boolean };
+  const delivered = facts.aboutKind(msg, 'basic-deliver')[0];
+  if (!settings.autoAck || delivered === undefined) return undefined;
+  const failed = facts.aboutKind(msg, 'autoack-lost')[0];
+  const crash = facts.next(delivered, is('crash', { actor: delivered.actor }));
+  cite.add(delivered, failed, crash === undefined ? undefined : facts.faultRecordBehind(crash), crash);
+  const cause = failed !== undefined ? `its processing failed at ${cite.at(failed)}, and nothing could hand it back` : crash !== undefined ? `the consumer crashed at ${cite.at(crash)} before applying it` : 'the consumer never applied it';
+  return { text: `the broker sent it at ${cite.at(delivered)} with autoAck, which counts a delivery as acknowledged once sent (the queue forgot it); ${cause}`, mechanism: 'autoAck: delivered means deleted, then a crash or an exception' };
+}
+
+interface Application {
+  commit: EventOf<'db-commit'>;
+  deliver: EventOf<'deliver'> | undefined;
+}
+
+export function rabbitDuplicateStory(facts: TraceFacts, msg: string): Story | undefined {
+  const commits = facts.aboutKind(msg, 'db-commit');
+  if (commits.length < 2) return undefined;
+  const cite = new Citations(facts);
+  const applications: Application[] = commits.map((commit) => ({ commit, deliver: facts.previous(commit, is('deliver', { msg })) }));
+  const causes: Told[] = [];
+  for (let index = 1; index < applications.length; index++) {
+    const [earlier, later] = [applications[index - 1], applications[index]];
+    const sent = (application: Application) => (application.deliver === undefined ? undefined : facts.previous(application.deliver, is('basic-deliver', { msg, actor: application.deliver.actor })));
+    cite.add(sent(earlier), earlier.deliver, earlier.commit, sent(later), later.deliver, later.commit);
+    const cause = earlier.commit.offset !== later.commit.offset ? republished(facts, cite, msg) : later.deliver?.delivery !== earlier.deliver?.delivery ? redelivered(facts, cite, msg, earlier, later) : undefined;
+    if (cause === undefined) return undefined;
+    causes.push(cause);
+  }
+  const mechanism = [...new Set(causes.map((cause) => cause.mechanism))].join('; ');
+  return { invariant: 'duplicates', msg, mechanism, text: `${msg} was applied to the DB ${timesWord(commits.length)}: ${causes.map((cause) => cause.text).join('; then ')}.`, records: cite.list(), msgs: [msg] };
+}
+
+function republished(facts: TraceFacts, cite: Citations, msg: string): Told {
+  const enqueued = facts.aboutKind(msg, 'enqueued');
+  cite.add(...enqueued);
+  const confirmLost = facts.aboutKind(msg, 'fault').find((record) => record.fault.kind === 'confirm-lost');
+  const timeout = facts.aboutKind(msg, 'confirm-timeout')[0];
+  cite.add(confirmLost, timeout);
+  const why = confirmLost !== undefined ? `the broker's confirm for it was lost (${cite.at(confirmLost)})` : timeout !== undefined ? `no confirm came within confirm-timeout-ms (${cite.at(timeout)})` : 'the publisher published it again';
+  return { text: `the queue held it twice: ${why}, so the publisher re-published it and the broker enqueued it again (RabbitMQ has no idempotent publisher)`, mechanism: 'confirm lost or late, then a re-publish: duplicate in the queue' };
+}
+
+function redelivered(facts: TraceFacts, cite: Citations, msg: string, earlier: Application, later: Application): Told {
+  const requeued = facts.previous(later.deliver, is('requeued', { msg }), earlier.commit);
+  const closed = requeued === undefined ? undefined : facts.previous(requeued, is('channel-closed', {}, (record) => record.requeued.includes(msg)), earlier.commit);
+  const crash = facts.previous(requeued, is('crash', {}, (record) => record.actor === earlier.deliver?.actor), earlier.deliver);
+  cite.add(crash === undefined ? undefined : facts.faultRecordBehind(crash), crash, closed, requeued);
+  const cause = crash !== undefined ? `the consumer crashed at ${cite.at(crash)}${(() => { const fault = facts.faultBehind(crash); return fault === undefined ? '' : `, ${crashMoment(fault)},`; })()} before its basic.ack` : closed !== undefined ? `its channel closed at ${cite.at(closed)} before the basic.ack arrived` : 'its basic.ack never settled it';
+  return { text: `${cause}, so the broker requeued it${requeued === undefined ? '' : ` (${cite.at(requeued)})`} and delivered it again with redelivered=true; without an idempotent consumer it was applied again`, mechanism: 'unacked at a closed channel: redelivered' };
+}
+
+/** Why `msg` was applied after a later message of its key: re-published behind it, or requeued behind it. */
+export function rabbitOrderStory(facts: TraceFacts, msg: string): Story | undefined {
+  const commit = facts.aboutKind(msg, 'db-commit')[0];
+  if (commit === undefined) return undefined;
+  const cite = new Citations(facts);
+  const publishes = facts.aboutKind(msg, 'basic-publish');
+  const enqueued = facts.aboutKind(msg, 'enqueued')[0];
+  const requeued = facts.aboutKind(msg, 'requeued')[0];
+  const deliver = facts.previous(commit, is('deliver', { msg }));
+  const sent = deliver === undefined ? undefined : facts.previous(deliver, is('basic-deliver', { msg, actor: deliver.actor }));
+  cite.add(...publishes, enqueued, requeued, sent, deliver, facts.previous(commit, is('db-write', { msg })), commit);
+  let told: Told;
+  if (enqueued !== undefined && enqueued.attempt > 1) told = { text: `its basic.publish went unconfirmed and the publisher re-published it (attempt ${enqueued.attempt}), so the queue got it at ${cite.at(enqueued)}, behind messages published after it (more than one unconfirmed publish in flight)`, mechanism: 're-published behind later messages' };
+  else if (requeued !== undefined) told = { text: `it was requeued at ${cite.at(requeued)} while later messages were already delivered (prefetch > 1), so they were processed first`, mechanism: 'requeued behind later deliveries' };
+  else told = { text: 'competing consumers took later messages of its key in parallel', mechanism: 'competing consumers' };
+  return { invariant: 'order', msg, mechanism: told.mechanism, text: `${msg} was applied out of its key's order: ${told.text}.`, records: cite.list(), msgs: [msg] };
+}

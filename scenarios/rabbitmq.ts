@@ -1,0 +1,132 @@
+/**
+ * The RabbitMQ family's scenarios: each forces one mechanism of RabbitMQ's documented behaviour with a one- or
+ * two-fault plan, with the verdict each mode's preset is expected to reach (models/rabbitmq/modes.ts).
+ */
+import type { FaultPlan } from '../models/faults/catalog.js';
+import type { Scenario } from './scenarios.js';
+
+const plan = (...faults: FaultPlan['faults']): FaultPlan => ({ version: 1, faults });
+const allHold = { loss: 'holds', duplicates: 'holds', order: 'holds' } as const;
+const lossBreaks = { loss: 'breaks', duplicates: 'holds', order: 'holds' } as const;
+const small = { messages: 6, keys: 2, partitions: 1 };
+
+export const RABBITMQ_SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'autoack-crash-loses',
+    family: 'rabbitmq',
+    summary: 'the consumer crashes while processing m3: with autoAck the broker already deleted it (and everything prefetched)',
+    mechanism: 'autoAck => a delivery counts as acknowledged once sent => a crash loses it; a manual basic.ack after processing leaves it unacked, so the closed channel requeues it (redelivered=true)',
+    workload: small,
+    faults: plan({ kind: 'consumer-crash', message: 'm3', delivery: 1, point: 'mid-process' }),
+    // The acks in flight when the process dies never arrive: what they covered is redelivered too.
+    expected: { 'at-most-once': lossBreaks, 'at-least-once': { loss: 'holds', duplicates: 'may-break', order: 'may-break' }, 'exactly-once': allHold },
+  },
+  {
+    name: 'manual-ack-redelivers',
+    family: 'rabbitmq',
+    summary: 'the consumer crashes after the DB commit of m3, before its basic.ack: the broker redelivers m3 (redelivered=true)',
+    mechanism: 'manual ack after processing => unacked at the crash => requeued on the closed channel => applied twice without an idempotent consumer; the dedup key in the effect\'s transaction skips it',
+    workload: small,
+    faults: plan({ kind: 'consumer-crash', message: 'm3', delivery: 1, point: 'after-db-commit' }),
+    expected: { 'at-most-once': lossBreaks, 'at-least-once': { loss: 'holds', duplicates: 'breaks', order: 'holds' }, 'exactly-once': allHold },
+  },
+  {
+    name: 'nack-requeue-loop',
+    family: 'rabbitmq',
+    summary: 'm3 always fails and --on-error retry nacks it with requeue=true, without a delivery limit: it is redelivered forever',
+    mechanism: 'basic.nack requeue=true => back at the head of the queue, redelivered=true => fails again => ... no x-delivery-limit stops it: liveness is broken (autoAck cannot requeue: the message is lost)',
+    workload: small,
+    settings: { onError: 'retry', deliveryLimit: 'unlimited' },
+    faults: plan({ kind: 'processing-error', message: 'm3', deliveries: 'always' }),
+    expected: { 'at-most-once': lossBreaks, 'at-least-once': { ...lossBreaks, liveness: 'breaks' }, 'exactly-once': { ...lossBreaks, liveness: 'breaks' } },
+  },
+  {
+    name: 'reject-to-dead-letter',
+    family: 'rabbitmq',
+    summary: 'm3 always fails: after its retries the consumer rejects it (requeue=false) and the dead-letter exchange parks it',
+    mechanism: 'basic.reject requeue=false => x-dead-letter-exchange => dead-letter queue: neither applied nor lost (parked)',
+    workload: small,
+    faults: plan({ kind: 'processing-error', message: 'm3', deliveries: 'always' }),
+    expected: { 'at-most-once': lossBreaks, 'at-least-once': { ...allHold, parked: 'some' }, 'exactly-once': { ...allHold, parked: 'some' } },
+  },
+  {
+    name: 'reject-without-dlx-drops',
+    family: 'rabbitmq',
+    summary: 'm3 always fails and is rejected, but the queue has no dead-letter exchange: the broker drops it',
+    mechanism: 'basic.reject requeue=false without x-dead-letter-exchange => the message vanishes (a misconfiguration: at-least-once is VIOLATED)',
+    workload: small,
+    settings: { deadLetterExchange: false },
+    faults: plan({ kind: 'processing-error', message: 'm3', deliveries: 'always' }),
+    expected: { 'at-most-once': lossBreaks, 'at-least-once': lossBreaks, 'exactly-once': lossBreaks },
+  },
+  {
+    name: 'no-confirms-silent-loss',
+    family: 'rabbitmq',
+    summary: 'the basic.publish of m3 is lost: without publisher confirms nobody notices; with them the publisher re-publishes',
+    mechanism: 'no confirm.select => a publish is done once written to the socket => a lost one is silent loss; with confirms an unconfirmed publish is re-published after the timeout',
+    workload: small,
+    faults: plan({ kind: 'publish-lost', message: 'm3', attempt: 1 }),
+    // The re-publish lands behind later messages: at-least-once may reorder; exactly-once keeps one publish unconfirmed.
+    expected: { 'at-most-once': lossBreaks, 'at-least-once': { loss: 'holds', duplicates: 'holds', order: 'may-break' }, 'exactly-once': allHold },
+  },
+  {
+    name: 'confirm-lost-duplicate',
+    family: 'rabbitmq',
+    summary: "m3 is enqueued but the broker's confirm is lost: the publisher re-publishes and the queue holds m3 twice",
+    mechanism: 'confirm lost => timeout => re-publish => duplicate in the queue (RabbitMQ has no idempotent publisher); the idempotent consumer skips the second copy',
+    workload: small,
+    faults: plan({ kind: 'confirm-lost', message: 'm3', attempt: 1 }),
+    expected: { 'at-most-once': allHold, 'at-least-once': { loss: 'holds', duplicates: 'breaks', order: 'holds' }, 'exactly-once': allHold },
+  },
+  {
+    name: 'unroutable-mandatory-returned',
+    family: 'rabbitmq',
+    summary: 'm3 matches no binding (its queue is not declared yet): with mandatory it comes back by basic.return and is re-published',
+    mechanism: 'unroutable + mandatory => basic.return then basic.ack => the publisher re-publishes; without mandatory the broker drops it silently',
+    workload: small,
+    faults: plan({ kind: 'unroutable', message: 'm3' }),
+    // The re-published m3 lands behind later messages: at-least-once may reorder it.
+    expected: { 'at-most-once': lossBreaks, 'at-least-once': { loss: 'holds', duplicates: 'holds', order: 'may-break' }, 'exactly-once': allHold },
+  },
+  {
+    name: 'unroutable-silently-dropped',
+    family: 'rabbitmq',
+    summary: 'm3 matches no binding and the publisher did not set mandatory: the broker drops it and still confirms it',
+    mechanism: 'unroutable without mandatory => dropped, yet confirmed (basic.ack) => the publisher believes it delivered (acknowledged loss)',
+    workload: small,
+    settings: { mandatory: false },
+    faults: plan({ kind: 'unroutable', message: 'm3' }),
+    expected: { 'at-most-once': lossBreaks, 'at-least-once': lossBreaks, 'exactly-once': lossBreaks },
+  },
+  {
+    name: 'transient-lost-on-restart',
+    family: 'rabbitmq',
+    summary: 'the broker node restarts right after enqueueing m3, on a classic queue: transient messages and a non-durable queue are gone',
+    mechanism: 'node restart => transient messages and non-durable queues lost; persistent messages in a durable queue survive (once written; an unwritten one was never confirmed, so the publisher re-publishes it)',
+    workload: small,
+    settings: { queueType: 'classic', deliveryLimit: 'unlimited' },
+    faults: plan({ kind: 'broker-restart', message: 'm3' }),
+    // Deliveries unacked at the restart come back redelivered: at-least-once may apply them twice.
+    expected: { 'at-most-once': lossBreaks, 'at-least-once': { loss: 'holds', duplicates: 'may-break', order: 'may-break' }, 'exactly-once': allHold },
+  },
+  {
+    name: 'delivery-limit-dead-letters',
+    family: 'rabbitmq',
+    summary: 'm3 always fails and is nacked with requeue=true; the quorum queue dead-letters it after x-delivery-limit 3 (4 deliveries)',
+    mechanism: 'quorum queue: each return counts in x-delivery-count (1, 2, 3 on the redeliveries) => past x-delivery-limit the message is dead-lettered (parked)',
+    workload: small,
+    settings: { onError: 'retry', queueType: 'quorum', durable: true, deliveryLimit: 3 },
+    faults: plan({ kind: 'processing-error', message: 'm3', deliveries: 'always' }),
+    expected: { 'at-most-once': lossBreaks, 'at-least-once': { ...allHold, parked: 'some' }, 'exactly-once': { ...allHold, parked: 'some' } },
+  },
+  {
+    name: 'ttl-dlx-delay-head-of-line',
+    family: 'rabbitmq',
+    summary: 'every 2nd message is delayed through a TTL wait queue + dead-lettering: a short TTL behind a long one is released late',
+    mechanism: 'per-message TTL expires only at the head of the wait queue => a message behind a longer TTL waits for it (head-of-line) => never early, often late; the delayed-message exchange (--delay-via plugin) is on time',
+    workload: { messages: 8, keys: 2, partitions: 1 },
+    settings: { delayedEvery: 2, delayMs: 20, delayVia: 'ttl-dlx' },
+    faults: 'none',
+    expected: { 'at-most-once': allHold, 'at-least-once': allHold, 'exactly-once': allHold },
+  },
+];

@@ -1,0 +1,91 @@
+/**
+ * RabbitMQ's documented behaviour the conformance runs against a real broker check (issue 12), asserted on the
+ * model: the x-delivery-limit count, head-of-line TTL expiry, x-max-length with x-overflow, mandatory returns.
+ */
+import { describe, expect, it } from 'vitest';
+import { simulate } from '../../../models/engine.js';
+import type { SimulationResult } from '../../../models/engine.js';
+import type { EventOf } from '../../../models/events.js';
+import type { RabbitMqSettings } from '../../../models/rabbitmq/settings.js';
+
+const run = (mode: 'at-most-once' | 'at-least-once' | 'exactly-once', settings: Partial<RabbitMqSettings>, faults: unknown, workload = { messages: 6, keys: 2 }): SimulationResult =>
+  simulate({ family: 'rabbitmq', mode, seed: 1, settings: settings, workload, faults: faults as never });
+
+const poison = { version: 1, faults: [{ kind: 'processing-error', message: 'm3', deliveries: 'always' }] };
+
+describe('RabbitMQ documented behaviour', () => {
+  it('x-delivery-limit 3 with nack requeue=true: 4 deliveries (redelivered false, then true with x-delivery-count 1, 2, 3), then dead-lettered', () => {
+    const result = run('at-least-once', { onError: 'retry', deliveryLimit: 3 }, poison);
+    const delivered = result.trace.filter((record): record is EventOf<'basic-deliver'> => record.kind === 'basic-deliver' && record.msg === 'm3');
+    expect(delivered.map((record) => [record.redelivered, record.deliveryCount])).toEqual([[false, 0], [true, 1], [true, 2], [true, 3]]);
+    const deadLettered = result.trace.filter((record): record is EventOf<'queue-dead-letter'> => record.kind === 'queue-dead-letter');
+    expect(deadLettered.map((record) => [record.msg, record.reason, record.dlx])).toEqual([['m3', 'delivery_limit', true]]);
+    expect(result.parked.count).toBe(1);
+    expect(result.trace.filter((record) => record.kind === 'deliver' && record.msg === 'm3').map((record) => ('redelivered' in record ? record.redelivered : undefined))).toEqual([false, true, true, true]);
+  });
+
+  it('reject requeue=false dead-letters with a DLX and drops without one', () => {
+    expect(run('at-least-once', {}, poison).parked.count).toBe(1);
+    const dropped = run('at-least-once', { deadLetterExchange: false }, poison);
+    expect(dropped.parked.count).toBe(0);
+    expect(dropped.invariants.loss.status).toBe('VIOLATED');
+  });
+
+  it('TTL + DLX delays release at the head only: a short delay behind a long one is late; the plugin is on time; never early', () => {
+    const settings = { delayedEvery: 2, delayMs: 20 };
+    const viaTtl = run('at-least-once', { ...settings, delayVia: 'ttl-dlx' }, 'none', { messages: 8, keys: 2 });
+    const viaPlugin = run('at-least-once', { ...settings, delayVia: 'plugin' }, 'none', { messages: 8, keys: 2 });
+    expect(viaTtl.schedule?.status).toBe('holds');
+    expect(viaPlugin.schedule?.status).toBe('holds');
+    expect(viaTtl.schedule?.lateMsMax ?? 0).toBeGreaterThan(10);
+    expect(viaPlugin.schedule?.lateMsMax ?? 100).toBeLessThan(5);
+    expect(run('at-least-once', {}, 'none').schedule).toBeUndefined();
+  });
+
+  it('x-max-length 5 under a burst of 20: drop-head loses confirmed messages, reject-publish with confirms loses none', () => {
+    const burst = { messages: 20, keys: 2, burst: 20 };
+    const slow = { maxLength: 5, processingMs: 5, prefetch: 1 };
+    const dropHead = run('at-least-once', { ...slow, overflow: 'drop-head', deadLetterExchange: false }, 'none', burst);
+    expect(dropHead.invariants.loss.count).toBeGreaterThan(0);
+    expect(dropHead.invariants.loss.acknowledgedCount).toBe(dropHead.invariants.loss.count);
+    expect(dropHead.stats.maxQueueLength).toBe(5);
+    const rejectPublish = run('at-least-once', { ...slow, overflow: 'reject-publish' }, 'none', burst);
+    expect(rejectPublish.invariants.loss.count).toBe(0);
+    expect(rejectPublish.trace.some((record) => record.kind === 'publish-nacked')).toBe(true);
+  });
+
+  it('mandatory returns an unroutable publish (re-published); without it the publish vanishes although confirmed', () => {
+    const unroutable = { version: 1, faults: [{ kind: 'unroutable', message: 'm3' }] };
+    const returned = run('at-least-once', {}, unroutable);
+    expect(returned.returned?.count).toBe(1);
+    expect(returned.invariants.loss.count).toBe(0);
+    const silent = run('at-least-once', { mandatory: false }, unroutable);
+    expect(silent.returned?.count).toBe(0);
+    expect(silent.invariants.loss.acknowledgedCount).toBe(1);
+  });
+
+  it('persistent messages survive a node restart, transient ones do not', () => {
+    const restart = { version: 1, faults: [{ kind: 'broker-restart', message: 'm3' }] };
+    const classic = { queueType: 'classic', deliveryLimit: 'unlimited' } as const;
+    expect(run('at-least-once', { ...classic, persistent: true }, restart).invariants.loss.count).toBe(0);
+    const transient = run('at-least-once', { ...classic, persistent: false, publisherConfirms: true }, restart, { messages: 12, keys: 2 });
+    const restarted = transient.trace.find((record): record is EventOf<'node-restarted'> => record.kind === 'node-restarted');
+    expect(restarted?.lost.length ?? 0).toBeGreaterThan(0);
+  });
+
+  it('autoAck loses a delivery the consumer crashes on; a manual ack redelivers it with redelivered=true', () => {
+    const crash = { version: 1, faults: [{ kind: 'consumer-crash', message: 'm3', delivery: 1, point: 'mid-process' }] };
+    expect(run('at-most-once', {}, crash).invariants.loss.count).toBeGreaterThan(0);
+    const manual = run('at-least-once', {}, crash);
+    expect(manual.invariants.loss.count).toBe(0);
+    expect(manual.trace.some((record) => record.kind === 'deliver' && record.msg === 'm3' && 'redelivered' in record && record.redelivered === true)).toBe(true);
+  });
+
+  it('competing consumers share one queue round-robin; fanout gives every queue every message', () => {
+    const competing = simulate({ family: 'rabbitmq', mode: 'at-least-once', seed: 1, faults: 'none', topology: { consumers: 3 } });
+    expect(Object.values(competing.stats.appliedByConsumer).every((count) => count > 0)).toBe(true);
+    expect(competing.effects.length).toBe(40);
+    const fanout = simulate({ family: 'rabbitmq', mode: 'at-least-once', seed: 1, faults: 'none', topology: { groups: 2 } });
+    expect(fanout.effects.length).toBe(80);
+  });
+});
