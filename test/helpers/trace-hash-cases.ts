@@ -5,7 +5,7 @@
  * acks=1, auto-commit, separate-transaction dedup, memory buffers, chaos rates, a long workload).
  */
 import { MODE_NAMES } from '../../models/config.js';
-import type { DeliverySettings, ModeName, TimingSettings, TopologySettings, WorkloadSettings } from '../../models/config.js';
+import type { DeliverySettings, FamilyName, ModeName, TimingSettings, TopologySettings, WorkloadSettings } from '../../models/config.js';
 import { simulate } from '../../models/engine.js';
 import { FAULT_PRESETS } from '../../models/faults/catalog.js';
 import type { FaultsInput } from '../../models/engine.js';
@@ -15,6 +15,8 @@ export interface HashCase {
   name: string;
   mode: ModeName;
   seed: number;
+  /** The broker family (absent: kafka). */
+  family?: FamilyName;
   faults: FaultsInput;
   settings?: Partial<DeliverySettings>;
   workload?: Partial<WorkloadSettings>;
@@ -27,10 +29,13 @@ export function traceHashCases(): HashCase[] {
   for (const mode of MODE_NAMES) {
     for (let seed = 1; seed <= 300; seed++) cases.push({ name: `default/${mode}/${seed}`, mode, seed, faults: 'default' });
     for (let seed = 1; seed <= 40; seed++) cases.push({ name: `chaos/${mode}/${seed}`, mode, seed, faults: 'chaos' });
-    // Kafka's scenarios only: the RabbitMQ family's runs get pins of their own when the lead pins them.
-    for (const scenario of SCENARIOS.filter((item) => item.family === undefined)) {
+    // The RabbitMQ family's presets under both rate presets (its scenarios are pinned below with Kafka's).
+    for (let seed = 1; seed <= 20; seed++) cases.push({ name: `rabbitmq/default/${mode}/${seed}`, mode, seed, family: 'rabbitmq', faults: 'default' });
+    for (let seed = 1; seed <= 10; seed++) cases.push({ name: `rabbitmq/chaos/${mode}/${seed}`, mode, seed, family: 'rabbitmq', faults: 'chaos' });
+    for (const scenario of SCENARIOS) {
       for (let seed = 1; seed <= 3; seed++) {
-        cases.push({ name: `scenario:${scenario.name}/${mode}/${seed}`, mode, seed, faults: scenario.faults, settings: scenario.settings, workload: scenario.workload, topology: scenario.topology, timing: scenario.timing });
+        const family = scenario.family === undefined ? {} : { family: scenario.family };
+        cases.push({ name: `scenario:${scenario.name}/${mode}/${seed}`, mode, seed, ...family, faults: scenario.faults, settings: scenario.settings, workload: scenario.workload, topology: scenario.topology, timing: scenario.timing });
       }
     }
   }
@@ -65,7 +70,7 @@ export function traceHashCases(): HashCase[] {
 export function computeTraceHashes(): Record<string, string> {
   const hashes: Record<string, string> = {};
   for (const item of traceHashCases()) {
-    const result = simulate({ mode: item.mode, seed: item.seed, faults: item.faults, settings: item.settings, workload: item.workload, topology: item.topology, timing: item.timing });
+    const result = simulate({ mode: item.mode, seed: item.seed, ...(item.family === undefined ? {} : { family: item.family }), faults: item.faults, settings: item.settings, workload: item.workload, topology: item.topology, timing: item.timing });
     hashes[item.name] = result.traceHash();
   }
   return hashes;
