@@ -16,6 +16,7 @@ import { storyFaults, storyHow } from './json-contract.js';
 import type { RunSpec } from './run-options.js';
 import { layoutTable } from './table.js';
 import type { Cell } from './table.js';
+import { deadLetterWords, topologyWords, workloadWords } from '../reports/world-words.js';
 
 /** `key=value ...` of every setting of one component, read off the family's setting specs. */
 function componentLine(config: SimulationConfig, component: string): string {
@@ -26,16 +27,9 @@ function componentLine(config: SimulationConfig, component: string): string {
     .join(' ');
 }
 
-function topologyLine(config: SimulationConfig): string {
-  const { producers, groups, consumers } = config.topology;
-  const groupWords = groups === 1 ? `1 consumer group of ${plural(consumers, 'member')}` : `${groups} consumer groups (pub/sub) of ${plural(consumers, 'member')} each`;
-  return `${plural(producers, 'producer')}; ${groupWords}`;
-}
-
 function workloadLine(config: SimulationConfig): string {
-  const w = config.workload;
-  const burst = w.burst > 1 ? `; the first ${w.burst} at once` : '';
-  return `${plural(w.messages, 'message')}, ${plural(w.keys, 'key')}, ${plural(w.partitions, 'partition')}, one every ${w.produceIntervalMs} ms${burst}`;
+  const burst = config.workload.burst > 1 ? `; the first ${config.workload.burst} at once` : '';
+  return `${workloadWords(config)}${burst}`;
 }
 
 export function renderHeader(result: SimulationResult, spec: RunSpec, color: ChalkInstance): string[] {
@@ -44,7 +38,7 @@ export function renderHeader(result: SimulationResult, spec: RunSpec, color: Cha
   const components = [...new Set(familyOf(config).settings.map((item) => item.component))];
   const rows: [string, string][] = [
     ['mode', modePreset(config).summary],
-    ['topology', topologyLine(config)],
+    ['topology', topologyWords(config)],
     ['workload', workloadLine(config)],
     ...components.map((component): [string, string] => [component, componentLine(config, component)]),
     ['timing', `faulty phase 0..${t.faultyPhaseMs}ms, latency ${t.latencyMsMin}..${t.latencyMsMax}ms, restart after ${t.restartDelayMs}ms (broker ${t.brokerRestartDelayMs}ms)`],
@@ -120,7 +114,7 @@ export function renderGroups(result: SimulationResult, color: ChalkInstance): st
     }
   }
   if (result.parked.count > 0) {
-    lines.push(`${color.bold('parked')}  ${plural(result.parked.count, 'record')} in the dead-letter topic: neither applied nor lost`);
+    lines.push(`${color.bold('parked')}  ${plural(result.parked.count, 'record')} in ${deadLetterWords(result.config)}: neither applied nor lost`);
     for (const witness of result.parked.witnesses) lines.push(color.dim(`    · ${witness.summary}`));
   }
   lines.push(`${color.bold('lag')}  ${lagWords(result.stats.lag)}${groups.length > 1 ? ' (the worst group)' : ''}`);

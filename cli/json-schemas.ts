@@ -192,7 +192,7 @@ function withSchedule(invariants: Schema): Schema {
   return { ...invariants, properties: { ...base.properties, schedule } };
 }
 
-const parked = object({ count: integer(0), witnesses: array(ref('witness')) }, [], 'records parked in the dead-letter topic: neither applied nor lost');
+const parked = object({ count: integer(0), witnesses: array(ref('witness')) }, [], 'records parked (Kafka: the dead-letter topic; RabbitMQ: the dead-letter queue): neither applied nor lost');
 
 function runSchema(): Schema {
   return commandSchema(

@@ -49,10 +49,21 @@ export interface Deployment {
   observe(): Observations;
 }
 
+/** How a family's outputs name its parts, so a RabbitMQ run never speaks of partitions or topics. */
+export interface FamilyWords {
+  /** Where a given-up record is parked: "the dead-letter topic" (Kafka), "the dead-letter queue" (RabbitMQ). */
+  readonly deadLetter: string;
+  /** The workload's partitions mean something (Kafka's topic partitions; RabbitMQ has one queue per group). */
+  readonly partitioned: boolean;
+  /** The topology of groups and members in words, e.g. "1 consumer group of 2 members". */
+  groups(groups: number, consumers: number): string;
+}
+
 export interface Family {
   readonly name: FamilyName;
   /** One line for `simulate list`. */
   readonly summary: string;
+  readonly words: FamilyWords;
   /** Its settings (clients and brokers, then the consumer application's), in display order. */
   readonly settings: readonly SettingSpec[];
   /** Per mode, every setting but the ones derived from the rest of the config (their specs say how). */

@@ -48,7 +48,7 @@ export function renderCompareReport(results: readonly SimulationResult[], meta: 
     return raw(invariant.holds ? `holds (${promise})` : `${statusMarkdown(invariant)} (${observed(invariant)})`);
   })]);
   rows.push(['verdict', ...results.map((result) => raw(result.verdict === 'violated' ? '**VIOLATED** (exit 1)' : 'ok'))]);
-  rows.push(['parked (dead-letter topic)', ...results.map((result) => String(result.parked.count))]);
+  rows.push(['parked (dead-lettered)', ...results.map((result) => String(result.parked.count))]);
   rows.push(['faults injected', ...results.map((result) => `${result.injected.faults.length}${result.unusedPlanFaults.length > 0 ? ` (${result.unusedPlanFaults.length} never matched)` : ''}`)]);
   out.push(table(['invariant', ...modes], rows), '');
   out.push('A fault only fires where its mode reaches the point it names: with acks=0 there is no ack to lose, with offsets stored in the DB there is no offset commit to lose.', '');

@@ -17,6 +17,7 @@ import { parkedStory } from './story-failures.js';
 import type { WallFigures } from './report-parts.js';
 import { settingRows, settingValue } from './settings-table.js';
 import { TraceFacts } from './trace-facts.js';
+import { deadLetterWords, topologyWords, workloadWords } from './world-words.js';
 
 export type ReportKind = 'run' | 'check' | 'shrink';
 
@@ -111,8 +112,8 @@ function header(result: SimulationResult, meta: RunReportMeta): string[] {
     ['mode', `${config.mode} — ${modePreset(config).summary}`],
     ['seed', String(config.seed)],
     ['tool', `delivery-sim ${meta.toolVersion}`],
-    ['workload', `${plural(config.workload.messages, 'message')}, ${plural(config.workload.keys, 'key')}, ${plural(config.workload.partitions, 'partition')}, one every ${config.workload.produceIntervalMs} ms${config.workload.burst > 1 ? `, the first ${config.workload.burst} at once` : ''}`],
-    ['topology', topologyWords(result)],
+    ['workload', `${workloadWords(config)}${config.workload.burst > 1 ? `, the first ${config.workload.burst} at once` : ''}`],
+    ['topology', topologyWords(config)],
     ['fault plan', faults],
     ['outcome', outcomeSentence(result)],
   ];
@@ -144,12 +145,6 @@ function planSection(result: SimulationResult, meta: RunReportMeta, stories: Par
   return out;
 }
 
-function topologyWords(result: SimulationResult): string {
-  const { producers, groups, consumers } = result.config.topology;
-  const members = plural(consumers, 'member');
-  return `${plural(producers, 'producer')}; ${groups === 1 ? `one consumer group of ${members}` : `${groups} consumer groups (pub/sub), ${members} each`}`;
-}
-
 /** With several groups: each group's verdicts, parked records and lag (every group must get every message). */
 function groupsSection(result: SimulationResult): string[] {
   const groups = Object.entries(result.groups);
@@ -167,10 +162,11 @@ function groupsSection(result: SimulationResult): string[] {
   return out;
 }
 
-/** Records the failure policy parked in the dead-letter topic: their own outcome, with a story each. */
+/** Records the failure policy parked (Kafka's dead-letter topic, RabbitMQ's dead-letter queue): their own outcome, with a story each. */
 function parkedSection(result: SimulationResult, facts: TraceFacts): string[] {
   if (result.parked.count === 0) return [];
-  const out = [`## Parked: ${plural(result.parked.count, 'record')} in the dead-letter topic`, '', 'Neither applied nor lost: the failure policy gave these records up and published them to the dead-letter topic, where they wait for someone to look at them.', ''];
+  const where = deadLetterWords(result.config);
+  const out = [`## Parked: ${plural(result.parked.count, 'record')} in ${where}`, '', `Neither applied nor lost: the failure policy gave these records up and published them to ${where}, where they wait for someone to look at them.`, ''];
   for (const witness of result.parked.witnesses) {
     const story = parkedStory(facts.scoped(witness.group), witness.msg);
     out.push(story === undefined ? escapeText(witness.summary) : `**${story.msg}** *${escapeText(story.mechanism)}.* ${escapeText(story.text)}`, '');

@@ -26,6 +26,7 @@ import type { Story } from './story-types.js';
 import { groupOf } from '../models/topology.js';
 import { is, roleOf } from './trace-facts.js';
 import type { TraceFacts } from './trace-facts.js';
+import { deadLetterWords } from './world-words.js';
 
 /** Steps past this are summarised in one note: a diagram is read at a glance, the trace has the rest. */
 export const MAX_DIAGRAM_LINES = 40;
@@ -401,7 +402,7 @@ class Drawer {
       case 'liveness':
         return 'the run never settled';
       case 'parked':
-        return `${msg} parked in the dead-letter topic, never applied`;
+        return `${msg} parked in ${deadLetterWords(facts.run.config)}, never applied`;
       default:
         return undefined;
     }

@@ -10,6 +10,7 @@ import { Citations, finished } from './story-types.js';
 import type { Story } from './story-types.js';
 import { is } from './trace-facts.js';
 import type { TraceFacts } from './trace-facts.js';
+import { deadLetterWords } from './world-words.js';
 
 export interface Told {
   text: string;
@@ -38,7 +39,7 @@ export function skippedStory(facts: TraceFacts, cite: Citations, msg: string): T
   const { clause } = failures(facts, cite, msg);
   cite.add(skipped);
   return {
-    text: `${clause}; with on-error=skip and processing-retries=${String(facts.settings.processingRetries)} the consumer gave it up at ${cite.at(skipped)} and skipped it, so it was never applied (a dead-letter topic would have parked it instead)`,
+    text: `${clause}; with on-error=skip and processing-retries=${String(facts.settings.processingRetries)} the consumer gave it up at ${cite.at(skipped)} and skipped it, so it was never applied (on-error=dead-letter would have parked it in ${deadLetterWords(facts.run.config)} instead)`,
     mechanism: 'processing kept failing: skipped after its retries (on-error=skip)',
   };
 }

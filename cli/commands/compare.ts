@@ -18,7 +18,6 @@ import { INVARIANT_NAMES } from '../../models/modes.js';
 import { addHandlerOption } from '../handler-option.js';
 import { runnerFor } from '../handler-sync/runner.js';
 import type { SimulationResult } from '../../models/engine.js';
-import { plural } from '../../reports/format.js';
 import { makeColor } from '../color.js';
 import { addOutputOptions } from '../output-options.js';
 import type { FindingOutputOptions } from '../finding.js';
@@ -34,6 +33,7 @@ import { WitnessWriter, envelope } from '../json-contract.js';
 import { layoutTable } from '../table.js';
 import type { Cell } from '../table.js';
 import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
+import { workloadWords } from '../../reports/world-words.js';
 
 export type CompareValues = RunOptionValues & FindingOutputOptions & ReportOptions;
 
@@ -185,7 +185,7 @@ export function renderCompare(run: CompareRun, color: ReturnType<typeof makeColo
   ]);
   const lines = [
     color.bold(`simulate compare · seed ${config.seed}`) + (run.spec.scenario ? color.dim(` · scenario ${run.spec.scenario.name}`) : ''),
-    `  workload    ${plural(config.workload.messages, 'message')}, ${plural(config.workload.keys, 'key')}, ${plural(config.workload.partitions, 'partition')}, one every ${config.workload.produceIntervalMs} ms`,
+    `  workload    ${workloadWords(config)}`,
     `  faults      ${faults.length}: ${run.planSource}`,
     ...faults.slice(0, 12).map((fault, index) => color.dim(`    ${index + 1}. ${describeFault(fault)}`)),
     ...(faults.length > 12 ? [color.dim(`    … ${faults.length - 12} more (--json or --emit-plan lists them all)`)] : []),

@@ -6,6 +6,7 @@
 import { envelope } from '../json-contract.js';
 import type { Command } from 'commander';
 import { FAMILIES } from '../../models/families.js';
+import type { Family } from '../../models/family.js';
 import { FAULT_KINDS, FAULT_PRESETS, INSTANCE_FIELDS, RATE_DESCRIPTIONS, RATE_NAMES, specOf } from '../../models/faults/catalog.js';
 import { MODE_NAMES, PROMISES } from '../../models/modes.js';
 import { DEFAULT_TOPOLOGY } from '../../models/topology.js';
@@ -27,9 +28,17 @@ export function registerList(program: Command): void {
     });
 }
 
-/** Each mode's value of a setting: its preset's, or the setting's own plain default; undefined for a derived default. */
+/** The families that have a setting (both for the application's), in FAMILIES' order. */
+export function settingFamilies(spec: SettingSpec): Family[] {
+  return Object.values(FAMILIES).filter((family) => family.settings.some((item) => item.key === spec.key));
+}
+
+/**
+ * Each mode's value of a setting: its family's preset's (Kafka's for a setting both have), or the setting's own
+ * plain default; undefined for a derived default.
+ */
 export function valuesByMode(spec: SettingSpec): Record<string, SettingValue> | undefined {
-  const presets = modeValues(spec);
+  const presets = modeValues(spec, settingFamilies(spec)[0] ?? FAMILIES.kafka);
   if (presets !== undefined) return Object.fromEntries(MODE_NAMES.map((mode, index) => [mode, presets[index]]));
   if (spec.default === undefined || typeof spec.default === 'object') return undefined;
   const fallback = spec.default;
@@ -65,7 +74,8 @@ export function renderList(): string {
       'modes:',
       MODE_NAMES.map((mode) => {
         const promises = Object.entries(PROMISES[mode]).filter(([, promised]) => promised).map(([name]) => PROMISE_WORDS[name]);
-        return [mode, `promises ${promises.join(', ')}; ${FAMILIES.kafka.modes[mode].summary}`];
+        const presets = Object.values(FAMILIES).map((family) => `${family.name}: ${family.modes[mode].summary}`);
+        return [mode, `promises ${promises.join(', ')}; ${presets.join('; ')}`];
       }),
     ),
     ...section('scenarios (--scenario name):', SCENARIOS.map((scenario) => [scenario.name, scenario.summary])),
@@ -92,12 +102,14 @@ export function renderList(): string {
 export function listJson(): Record<string, unknown> {
   return envelope('list', {
     families: Object.values(FAMILIES).map((family) => ({ name: family.name, summary: family.summary, faultKinds: family.faultKinds })),
-    modes: MODE_NAMES.map((mode) => ({ name: mode, promises: PROMISES[mode], summary: FAMILIES.kafka.modes[mode].summary })),
+    // `summary` is Kafka's preset (the default family), `presets` every family's.
+    modes: MODE_NAMES.map((mode) => ({ name: mode, promises: PROMISES[mode], summary: FAMILIES.kafka.modes[mode].summary, presets: Object.fromEntries(Object.values(FAMILIES).map((family) => [family.name, family.modes[mode].summary])) })),
     settings: SETTING_FLAGS.map((spec) => ({
       flag: `--${spec.flag}`,
       key: spec.key,
       group: spec.group,
       component: spec.component,
+      families: settingFamilies(spec).map((family) => family.name),
       realName: spec.realName,
       accepts: allowedText(spec),
       kind: spec.kind,

@@ -39,6 +39,7 @@ import { sweepReport, varyReport } from '../scale/sweep-report.js';
 import { parseVary } from '../scale/vary.js';
 import { renderVary, runVary, varyJson } from '../scale/vary-sweep.js';
 import { addWorkersOption, workersFor } from '../scale/workers-option.js';
+import { deadLetterWords } from '../../reports/world-words.js';
 
 export interface SweepValues extends RunOptionValues {
   seeds?: string;
@@ -216,7 +217,7 @@ export function renderSweep(spec: RunSpec, sweep: SweepResult, fromSeed: number,
   const fired = FAULT_KINDS.filter((kind) => sweep.faultKindsFired[kind] > 0).map((kind) => `${kind} ${sweep.faultKindsFired[kind]}`);
   lines.push('', `${color.bold('faults')}  seeds in which each kind fired: ${fired.length > 0 ? fired.join(', ') : 'none'}`);
   if (sweep.unsettled > 0) lines.push(color.red(`${sweep.unsettled} seed(s) did not settle (limit or stall): see liveness`));
-  if (sweep.parked.seeds > 0) lines.push(`${color.bold('parked')}  ${sweep.parked.records} record(s) in the dead-letter topic, in ${sweep.parked.seeds} seed(s)`);
+  if (sweep.parked.seeds > 0) lines.push(`${color.bold('parked')}  ${sweep.parked.records} record(s) in ${deadLetterWords(spec.config)}, in ${sweep.parked.seeds} seed(s)`);
   lines.push(`${color.bold('lag')}  at most ${sweep.lag.maxRecords} records waiting; the longest wait ${sweep.lag.maxMs} ms (seed ${sweep.lag.seed})`);
   lines.push(color.dim(`${sweep.runs} runs, ${sweep.events} events`), '');
   const replay = firstViolation(spec, sweep);

@@ -20,6 +20,8 @@ export interface CheckInput {
    * (a limit stopped the run first) was not produced: it cannot be lost. Without it every message counts as handed.
    */
   handedAtUs?: readonly number[];
+  /** Where the family parks a given-up record, for the witnesses (default: "the dead-letter topic"). */
+  deadLetter?: string;
   /** Records parked in the dead-letter topic, per group: neither applied nor lost. */
   parked?: readonly ParkedRecord[];
   /** Workload positions the order check skips (delayed messages: due later on purpose). */

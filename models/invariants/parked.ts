@@ -20,7 +20,7 @@ export function parkedIn(input: CheckInput, group: string, groups: number): { id
   const ids = new Set((input.parked ?? []).filter((record) => record.group === group).map((record) => record.msgId));
   const where = groups === 1 ? '' : ` by group ${group}`;
   const messages = input.workload.filter((message) => ids.has(message.id));
-  const witnesses = messages.slice(0, MAX_WITNESSES).map((message: WorkloadMessage) => witness(message.id, `${message.id} (key ${message.key}) was parked in the dead-letter topic${where}: its processing kept failing`, input.trace, [message.id], group));
+  const witnesses = messages.slice(0, MAX_WITNESSES).map((message: WorkloadMessage) => witness(message.id, `${message.id} (key ${message.key}) was parked in ${input.deadLetter ?? 'the dead-letter topic'}${where}: its processing kept failing`, input.trace, [message.id], group));
   return { ids, result: { count: messages.length, witnesses } };
 }
 

@@ -8,6 +8,14 @@ import { KAFKA_SETTINGS, checkKafkaCombinations } from './settings.js';
 export const KAFKA: Family = {
   name: 'kafka',
   summary: 'Apache Kafka (3.x semantics): replicated partition logs, acks, idempotent producer, consumer offsets',
+  words: {
+    deadLetter: 'the dead-letter topic',
+    partitioned: true,
+    groups: (groups, consumers) => {
+      const members = `${consumers} member${consumers === 1 ? '' : 's'}`;
+      return groups === 1 ? `1 consumer group of ${members}` : `${groups} consumer groups (pub/sub) of ${members} each`;
+    },
+  },
   settings: [...KAFKA_SETTINGS, ...APPLICATION_SETTINGS],
   modes: KAFKA_MODES,
   faultKinds: ['request-lost', 'ack-lost', 'request-delayed', 'fetch-duplicated', 'fetch-lost', 'commit-lost', 'db-reply-lost', 'partition', 'consumer-crash', 'producer-crash', 'leader-failover', 'processing-error', 'transaction-abort', 'end-txn-response-lost', 'transaction-coordinator-failover', 'zombie-producer'],

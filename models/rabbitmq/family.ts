@@ -9,6 +9,14 @@ import type { RabbitMqSettings } from './settings.js';
 export const RABBITMQ: Family = {
   name: 'rabbitmq',
   summary: 'RabbitMQ (3.13/4.x documented behaviour): publisher confirms and returns, classic and quorum queues, autoAck vs manual ack, nack/reject, dead-letter exchanges, TTL, length limits',
+  words: {
+    deadLetter: 'the dead-letter queue (by the dead-letter exchange)',
+    partitioned: false,
+    groups: (groups, consumers) => {
+      const members = `${consumers} competing consumer${consumers === 1 ? '' : 's'}`;
+      return groups === 1 ? `1 queue with ${members}` : `a fanout exchange to ${groups} queues (pub/sub), ${members} each`;
+    },
+  },
   settings: [...RABBITMQ_SETTINGS, ...APPLICATION_SETTINGS],
   modes: RABBITMQ_MODES,
   faultKinds: ['publish-lost', 'confirm-lost', 'unroutable', 'consumer-ack-lost', 'connection-closed', 'db-reply-lost', 'partition', 'consumer-crash', 'producer-crash', 'broker-restart', 'quorum-member-failure', 'processing-error'],

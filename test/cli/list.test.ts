@@ -1,6 +1,6 @@
 /** `simulate list` shows each mode's value beside every setting; `simulate list --json` is the same catalogue as data. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { valuesByMode } from '../../cli/commands/list.js';
+import { settingFamilies, valuesByMode } from '../../cli/commands/list.js';
 import { SETTING_FLAGS } from '../../cli/setting-flags.js';
 import { FAMILIES } from '../../models/families.js';
 import { FAULT_KINDS, FAULT_PRESETS, RATE_NAMES } from '../../models/faults/catalog.js';
@@ -15,7 +15,7 @@ interface ListJson {
   command: string;
   families: { name: string }[];
   modes: { name: string; promises: Record<string, boolean> }[];
-  settings: { flag: string; realName: string; accepts: string; defaultByMode: Record<string, unknown> | null; defaultDerived: string | null; doc: string; component: string }[];
+  settings: { flag: string; families?: string[]; realName: string; accepts: string; defaultByMode: Record<string, unknown> | null; defaultDerived: string | null; doc: string; component: string }[];
   scenarios: { name: string; summary: string }[];
   topologies: { default: Record<string, number>; flags: string[] };
   faultRates: { name: string }[];
@@ -36,7 +36,9 @@ describe.concurrent('simulate list', () => {
     for (const spec of SETTING_FLAGS) {
       const setting = list.settings.find((item) => item.flag === `--${spec.flag}`);
       expect(setting).toMatchObject({ realName: spec.realName, accepts: allowedText(spec), doc: spec.doc, component: spec.component });
-      const presets = FAMILIES.kafka.modes;
+      // A setting's family's presets (Kafka's for the application's settings, which both families have).
+      const presets = (settingFamilies(spec)[0] ?? FAMILIES.kafka).modes;
+      expect(setting?.families).toEqual(settingFamilies(spec).map((family) => family.name));
       const preset = (mode: string): unknown => (presets[mode as keyof typeof presets].settings as Record<string, unknown>)[spec.key];
       if (preset('at-least-once') !== undefined) {
         for (const mode of MODE_NAMES) expect(setting?.defaultByMode?.[mode], `${spec.flag} ${mode}`).toEqual(preset(mode));
