@@ -14,6 +14,8 @@ export const CLI = process.env.CONFORMANCE_SIM_CLI ?? new URL('../../dist/cli/ma
 /** Arguments before the flags: a run is simulate's default command on main (there is no `run` subcommand). */
 export const RUN_COMMAND = [];
 const SIM_TIMEOUT_MS = 60_000;
+/** A case's faulty phase when it has a plan: longer than any case runs (virtual ms), so every planned fault can fire. */
+export const PLAN_FAULTY_PHASE_MS = 60_000;
 
 /** Trace record kinds the outcome reads beyond `deliver` (which issue 12 fixes: msg, delivery, redelivered). */
 export const TRACE_KINDS = {
@@ -28,13 +30,17 @@ const FAILED_RESULT = /fail|error|throw/;
 
 /**
  * sim: { settings: { publisherConfirms: true, queueType: 'quorum', ... } (camelCase of the CLI flags),
- *        workload: { messages, burst, ... }, topology: { consumers, groups }, faults: [plan faults],
+ *        workload: { messages, burst, ... }, topology: { consumers, groups }, timing: { faultyPhaseMs, ... },
+ *        faults: [plan faults],
  *        scenario?, mode? }
  */
 export function simArgs(sim, traceFile) {
   const args = [...RUN_COMMAND, '--broker', 'rabbitmq', '--mode', sim.mode ?? 'at-least-once', '--seed', String(sim.seed ?? 1)];
   if (sim.scenario) args.push('--scenario', sim.scenario);
-  for (const [key, value] of Object.entries({ ...sim.workload, ...sim.topology, ...sim.settings })) args.push(flag(key), String(value));
+  // The simulator injects faults only in its faulty phase (by default the hand-overs + 50 virtual ms); a case's
+  // fault happens whenever its message gets there (after 300 ms of processing, say), as on the real broker.
+  const timing = sim.faults && sim.faults.length > 0 ? { faultyPhaseMs: PLAN_FAULTY_PHASE_MS, ...sim.timing } : sim.timing;
+  for (const [key, value] of Object.entries({ ...sim.workload, ...sim.topology, ...timing, ...sim.settings })) args.push(flag(key), String(value));
   if (sim.faults && sim.faults.length > 0) args.push('--plan', JSON.stringify({ version: 1, faults: sim.faults }));
   else if (!sim.scenario) args.push('--faults', 'none');
   args.push('--json', '--trace', traceFile);
