@@ -230,7 +230,7 @@ const RENDERERS: { readonly [K in TraceKind]: Renderer<K> } = {
   'auto-commit-sent': (drawer, record) => drawer.commit(record),
   // The RabbitMQ publisher, in AMQP words.
   'basic-publish': (drawer, record) => drawer.arrow(drawer.at(record.actor, record), drawer.broker(record), '->>', record, `basic.publish ${record.msg} (attempt ${record.attempt}${record.persistent ? ', persistent' : ''}${record.mandatory ? ', mandatory' : ''})`),
-  'publish-confirmed': (drawer, record) => drawer.arrow(drawer.broker(record), drawer.at(record.actor, record), '-->>', record, `confirm ${record.msg} (basic.ack, attempt ${record.attempt})`, { bound: true }),
+  'publish-confirmed': (drawer, record) => drawer.arrow(drawer.broker(record), drawer.at(record.actor, record), '-->>', record, record.returned === true ? `basic.ack ${record.msg} after its basic.return (attempt ${record.attempt}): not enqueued` : `confirm ${record.msg} (basic.ack, attempt ${record.attempt})`, { bound: true }),
   'publish-nacked': (drawer, record) => drawer.arrow(drawer.broker(record), drawer.at(record.actor, record), '-->>', record, `basic.nack ${record.msg} (attempt ${record.attempt}): refused`, { bound: true }),
   'publish-returned': (drawer, record) => drawer.arrow(drawer.broker(record), drawer.at(record.actor, record), '-->>', record, `basic.return ${record.msg}: unroutable`, { bound: true }),
   'confirm-timeout': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `no confirm for ${record.msg} (attempt ${record.attempt}): timeout`),

@@ -14,7 +14,7 @@ export const RABBITMQ_SCENARIOS: readonly Scenario[] = [
   {
     name: 'autoack-crash-loses',
     family: 'rabbitmq',
-    summary: 'the consumer crashes while processing m3: with autoAck the broker already deleted it (and everything prefetched)',
+    summary: 'the consumer crashes while processing m3: with autoAck the broker already deleted it and everything it pushed ahead (prefetch does not apply to autoAck)',
     mechanism: 'autoAck => a delivery counts as acknowledged once sent => a crash loses it; a manual basic.ack after processing leaves it unacked, so the closed channel requeues it (redelivered=true)',
     workload: small,
     faults: plan({ kind: 'consumer-crash', message: 'm3', delivery: 1, point: 'mid-process' }),

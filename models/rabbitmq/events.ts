@@ -13,7 +13,8 @@ export type DeadLetterReason = 'rejected' | 'expired' | 'delivery_limit' | 'maxl
 export type PublisherEvent = At &
   (
     | { readonly kind: 'basic-publish'; readonly msg: string; readonly attempt: number; readonly persistent: boolean; readonly mandatory: boolean }
-    | { readonly kind: 'publish-confirmed'; readonly msg: string; readonly attempt: number }
+    /** `returned`: the basic.ack that follows a basic.return (an unroutable message is confirmed, not enqueued). */
+    | { readonly kind: 'publish-confirmed'; readonly msg: string; readonly attempt: number; readonly returned?: true }
     | { readonly kind: 'publish-nacked'; readonly msg: string; readonly attempt: number }
     | { readonly kind: 'publish-returned'; readonly msg: string; readonly attempt: number }
     | { readonly kind: 'confirm-timeout'; readonly msg: string; readonly attempt: number }

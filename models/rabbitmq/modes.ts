@@ -1,7 +1,7 @@
 /** The RabbitMQ family's preset per mode (issue 12's table), and the settings every preset shares. */
 import { PROMISES } from '../modes.js';
 import type { ModeName, ModePreset } from '../modes.js';
-import type { RabbitMqSettings } from './settings.js';
+import type { DerivedRabbitMqSetting, RabbitMqSettings } from './settings.js';
 
 const common = {
   confirmTimeoutMs: 15,
@@ -36,15 +36,13 @@ const safe = {
   queueType: 'quorum',
   durable: true,
   nodes: 3,
-  // RabbitMQ 4.x's default x-delivery-limit for quorum queues (3.x had none).
-  deliveryLimit: 20,
   autoAck: false,
   dbRetries: 100,
   onError: 'dead-letter',
   processingRetries: 3,
 } as const;
 
-export const RABBITMQ_MODES: Record<ModeName, ModePreset<RabbitMqSettings>> = {
+export const RABBITMQ_MODES: Record<ModeName, ModePreset<Omit<RabbitMqSettings, DerivedRabbitMqSetting>>> = {
   'at-most-once': {
     name: 'at-most-once',
     summary: 'autoAck, no publisher confirms, transient messages on a classic non-durable queue; the consumer never retries a DB write and skips a message whose processing fails',
@@ -59,7 +57,6 @@ export const RABBITMQ_MODES: Record<ModeName, ModePreset<RabbitMqSettings>> = {
       queueType: 'classic',
       durable: false,
       nodes: 1,
-      deliveryLimit: 'unlimited',
       deadLetterExchange: false,
       autoAck: true,
       prefetch: 0,

@@ -104,7 +104,9 @@ export class Publisher implements Actor<RabbitMqProtocol> {
     }
     if (pending === undefined || !pending.awaiting || pending.attempt !== message.attempt) return;
     if (!message.ack || pending.returnedAttempt === message.attempt) {
-      if (!message.ack) ctx.record({ t: ctx.now, actor: this.id, kind: 'publish-nacked', msg: message.msgId, attempt: message.attempt });
+      // The broker's basic.ack after a basic.return is traced as what it is: a confirm of a message no queue took.
+      if (message.ack) ctx.record({ t: ctx.now, actor: this.id, kind: 'publish-confirmed', msg: message.msgId, attempt: message.attempt, returned: true });
+      else ctx.record({ t: ctx.now, actor: this.id, kind: 'publish-nacked', msg: message.msgId, attempt: message.attempt });
       return this.retry(ctx, pending, message.ack ? 'returned' : 'nacked');
     }
     ctx.record({ t: ctx.now, actor: this.id, kind: 'publish-confirmed', msg: message.msgId, attempt: message.attempt });

@@ -72,6 +72,9 @@ export interface RabbitMqClientSettings {
   delayVia: DelayVia;
 }
 
+/** Settings no preset sets: derived from the rest of the config (their specs say how). */
+export type DerivedRabbitMqSetting = 'deliveryLimit';
+
 /** Every setting of a RabbitMQ run: the clients' and broker's, and the consumer application's. */
 export type RabbitMqSettings = RabbitMqClientSettings & ApplicationSettings;
 
@@ -92,7 +95,16 @@ export const RABBITMQ_SETTINGS: readonly SettingSpec[] = specsOf<RabbitMqClientS
   persistDelayMs: { component: 'queue', flag: 'persist-delay-ms', realName: 'time to write a persistent message to disk (fsync)', kind: ms(60_000), doc: 'a classic durable queue confirms a persistent message after this; a restart before it loses the message' },
   replicationDelayMs: { component: 'queue', flag: 'replication-delay-ms', realName: 'time for a follower to copy a record', kind: ms(60_000), doc: 'how long a quorum queue follower takes to append a message (the confirm waits for a majority)' },
   leaderElectionMs: { component: 'queue', flag: 'leader-election-ms', realName: 'time a partition has no leader after a failure', kind: ms(60_000), doc: "how long a quorum queue is unavailable after its leader's node fails" },
-  deliveryLimit: { component: 'queue', flag: 'delivery-limit', realName: 'x-delivery-limit (quorum queues)', kind: { type: 'count-or-unlimited', min: 0, max: 1000 }, doc: 'a message returned (nack requeue, channel closed) more often than this is dead-lettered; x-delivery-count counts the returns' },
+  deliveryLimit: {
+    component: 'queue',
+    flag: 'delivery-limit',
+    realName: 'x-delivery-limit (quorum queues)',
+    kind: { type: 'count-or-unlimited', min: 0, max: 1000 },
+    doc: 'a message returned (nack requeue, channel closed) more often than this is dead-lettered; x-delivery-count counts the returns',
+    // Derived, not preset: x-delivery-limit is a quorum queue argument, so `--queue-type classic` with any preset
+    // gets none. 20 is RabbitMQ 4.x's default for quorum queues (3.x had none: give --delivery-limit unlimited).
+    default: { text: '20 with --queue-type quorum (RabbitMQ 4.x), else unlimited', derive: (groups) => (groups.settings.queueType === 'quorum' ? 20 : 'unlimited') },
+  },
   deadLetterExchange: { component: 'queue', flag: 'dead-letter-exchange', realName: 'x-dead-letter-exchange', kind: { type: 'bool' }, doc: 'rejected (requeue=false), expired and over-limit messages go to a dead-letter queue (parked); false: they are dropped' },
   messageTtlMs: { component: 'queue', flag: 'message-ttl-ms', realName: 'x-message-ttl', kind: { type: 'int', min: 0, max: 3_600_000 }, doc: 'a message that waited this long expires at the head of the queue (dead-lettered or dropped); 0: no TTL' },
   maxLength: { component: 'queue', flag: 'max-length', realName: 'x-max-length', kind: { type: 'int', min: 0, max: 100_000 }, doc: 'ready messages the queue holds (0: no limit); see --overflow' },

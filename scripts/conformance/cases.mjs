@@ -90,8 +90,8 @@ export const CASES = [
   },
   {
     name: 'connection-closed-holding-delivery',
-    expect: { lost: [], redelivered: { m1: [false, true], m2: [false] }, processed: ['m1', 'm2'] },
-    claim: "the consumer's connection closes while it holds m1 unacked; m1 is requeued and redelivered with redelivered=true",
+    expect: { lost: [], redelivered: { m1: [false, true], m2: [false] }, processed: ['m1', 'm1', 'm2'] },
+    claim: "the consumer processes m1, then its connection closes before the basic.ack; m1 is requeued and redelivered with redelivered=true (processed twice)",
     compare: ['lost', 'redelivered', 'processed'],
     sim: { settings: classicAtLeastOnce, workload: { messages: 2 }, faults: [{ kind: 'connection-closed', message: 'm1', delivery: 1 }] },
     async real(ctx, rec) {
@@ -104,12 +104,14 @@ export const CASES = [
         if (m === null || held) return;
         held = true;
         rec.delivered({ id: m.properties.messageId, redelivered: m.fields.redelivered });
+        // Processed, not yet acked: the simulator's connection-closed fault strikes at this moment.
+        rec.done(m.properties.messageId);
       });
       await publish(ctx.conn, rec, ids(2), toQueue(q), () => ({ persistent: true }));
       await until(() => held, 5000, 'm1 delivered');
       await conn.close();
       const c = await consume(await ctx.connection(), q, rec);
-      await until(() => rec.processed.length >= 2, 10_000, 'm1, m2 processed').catch(() => {});
+      await until(() => rec.processed.length >= 3, 10_000, 'm1 again, m2 processed').catch(() => {});
       await c.close();
     },
   },
@@ -154,7 +156,8 @@ export const CASES = [
     claim: 'basic.reject requeue=false of m2 with a dead-letter exchange: m2 is dead-lettered, the others processed',
     compare: ['lost', 'redelivered', 'deadLettered', 'processed'],
     sim: {
-      settings: { ...classicAtLeastOnce, onError: 'dead-letter', deadLetterExchange: true },
+      // basic.reject at the first failure: the presets' processingRetries would nack-requeue it 3 times first.
+      settings: { ...classicAtLeastOnce, onError: 'dead-letter', processingRetries: 0, deadLetterExchange: true },
       workload: { messages: 3 },
       faults: [{ kind: 'processing-error', message: 'm2', deliveries: 'always' }],
     },
@@ -175,7 +178,7 @@ export const CASES = [
     claim: 'basic.reject requeue=false of m2 without a dead-letter exchange: m2 is dropped (lost)',
     compare: ['lost', 'redelivered', 'deadLettered', 'processed'],
     sim: {
-      settings: { ...classicAtLeastOnce, onError: 'dead-letter', deadLetterExchange: false },
+      settings: { ...classicAtLeastOnce, onError: 'dead-letter', processingRetries: 0, deadLetterExchange: false },
       workload: { messages: 3 },
       faults: [{ kind: 'processing-error', message: 'm2', deliveries: 'always' }],
     },
@@ -221,7 +224,9 @@ export const CASES = [
         ? { confirmed: 20, nacked: 0, lost: ids(15).slice(1), processed: ['m1', ...ids(20).slice(15)] }
         : { nackedAny: true, lost: [] },
     sim: {
-      settings: { ...classicAtLeastOnce, maxLength: 5, overflow, processingMs: 300 },
+      // The real queue has no dead-letter exchange (drop-head drops); the real publisher re-publishes the nacked
+      // ones every 150 ms, up to 100 rounds.
+      settings: { ...classicAtLeastOnce, maxLength: 5, overflow, processingMs: 300, deadLetterExchange: false, republishBackoffMs: 150 },
       workload: { messages: 20, burst: 20 },
     },
     async real(ctx, rec) {
@@ -245,7 +250,8 @@ export const CASES = [
       : 'm1 is published with a routing key no queue is bound to, mandatory=false: it vanishes (and is confirmed)',
     compare: ['returned', 'confirmed', 'processed'],
     expect: { returned: mandatory ? ['m1'] : [], confirmed: 2, processed: ['m2'] },
-    sim: { settings: { ...classicAtLeastOnce, mandatory }, workload: { messages: 2 }, faults: [{ kind: 'unroutable', message: 'm1' }] },
+    // The real publisher does not re-publish a returned message.
+    sim: { settings: { ...classicAtLeastOnce, mandatory, publishRetries: 0 }, workload: { messages: 2 }, faults: [{ kind: 'unroutable', message: 'm1' }] },
     async real(ctx, rec) {
       const x = await ctx.exchange('x', 'direct');
       const q = await ctx.queue('q', { durable: true });
@@ -266,8 +272,10 @@ export const CASES = [
       'restart-non-durable-persistent': { claim: 'non-durable classic queue, persistent m1: the queue and m1 are gone', durable: false, persistent: true, queueType: 'classic', expect: GONE },
       'restart-quorum-transient': { claim: 'quorum queue, transient m1: kept (a quorum queue writes every message)', durable: true, persistent: false, queueType: 'quorum', expect: KEPT },
     },
+    // The real m1 is confirmed (on disk, or on a quorum majority) before the restart and never re-published; the
+    // simulator's node restarts right after the enqueue, so writes take no time and nothing is re-published.
     variantSim: (v) => ({
-      settings: { publisherConfirms: true, persistent: v.persistent, durable: v.durable, queueType: v.queueType, autoAck: false, prefetch: 1 },
+      settings: { publisherConfirms: true, publishRetries: 0, persistDelayMs: 0, replicationDelayMs: 0, persistent: v.persistent, durable: v.durable, queueType: v.queueType, autoAck: false, prefetch: 1 },
       workload: { messages: 1 },
       faults: [{ kind: 'broker-restart', message: 'm1' }],
     }),
@@ -295,7 +303,7 @@ export const CASES = [
   {
     name: 'competing-consumers',
     expect: { lost: [], byConsumer: { c1: ['m1', 'm3', 'm5'], c2: ['m2', 'm4', 'm6'] } },
-    claim: 'two consumers on one queue (prefetch 10): round-robin, c1 gets m1 m3 m5 and c2 m2 m4 m6',
+    claim: 'two consumers on one queue (prefetch 10), c1 registered first: round-robin, c1 gets m1 m3 m5 and c2 m2 m4 m6 (the simulator names its consumers in the order they registered)',
     compare: ['lost', 'byConsumer'],
     sim: { settings: { ...classicAtLeastOnce, prefetch: 10 }, topology: { consumers: 2 }, workload: { messages: 6 } },
     async real(ctx, rec) {

@@ -7,10 +7,12 @@ export type SimSpec = {
   settings?: Record<string, string | number | boolean>;
   workload?: Record<string, number>;
   topology?: Record<string, number>;
+  timing?: Record<string, number>;
   faults?: Record<string, unknown>[];
 };
 export const CLI: string;
 export const RUN_COMMAND: string[];
+export const PLAN_FAULTY_PHASE_MS: number;
 export const TRACE_KINDS: Record<'confirmed' | 'nacked' | 'processed' | 'deadLettered' | 'handover', string[]>;
 export function witnessed(section: { count?: number; witnesses?: { msg?: string }[] } | undefined, fromTrace?: () => string[]): string[] | undefined;
 export function simArgs(sim: SimSpec, traceFile: string): string[];

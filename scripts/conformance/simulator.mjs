@@ -14,6 +14,8 @@ export const CLI = process.env.CONFORMANCE_SIM_CLI ?? new URL('../../dist/cli/ma
 /** Arguments before the flags: a run is simulate's default command on main (there is no `run` subcommand). */
 export const RUN_COMMAND = [];
 const SIM_TIMEOUT_MS = 60_000;
+/** A case's faulty phase when it has a plan: longer than any case runs (virtual ms), so every planned fault can fire. */
+export const PLAN_FAULTY_PHASE_MS = 60_000;
 
 /** Trace record kinds the outcome reads beyond `deliver` (which issue 12 fixes: msg, delivery, redelivered). */
 export const TRACE_KINDS = {
@@ -28,13 +30,17 @@ const FAILED_RESULT = /fail|error|throw/;
 
 /**
  * sim: { settings: { publisherConfirms: true, queueType: 'quorum', ... } (camelCase of the CLI flags),
- *        workload: { messages, burst, ... }, topology: { consumers, groups }, faults: [plan faults],
+ *        workload: { messages, burst, ... }, topology: { consumers, groups }, timing: { faultyPhaseMs, ... },
+ *        faults: [plan faults],
  *        scenario?, mode? }
  */
 export function simArgs(sim, traceFile) {
   const args = [...RUN_COMMAND, '--broker', 'rabbitmq', '--mode', sim.mode ?? 'at-least-once', '--seed', String(sim.seed ?? 1)];
   if (sim.scenario) args.push('--scenario', sim.scenario);
-  for (const [key, value] of Object.entries({ ...sim.workload, ...sim.topology, ...sim.settings })) args.push(flag(key), String(value));
+  // The simulator injects faults only in its faulty phase (by default the hand-overs + 50 virtual ms); a case's
+  // fault happens whenever its message gets there (after 300 ms of processing, say), as on the real broker.
+  const timing = sim.faults && sim.faults.length > 0 ? { faultyPhaseMs: PLAN_FAULTY_PHASE_MS, ...sim.timing } : sim.timing;
+  for (const [key, value] of Object.entries({ ...sim.workload, ...sim.topology, ...timing, ...sim.settings })) args.push(flag(key), String(value));
   if (sim.faults && sim.faults.length > 0) args.push('--plan', JSON.stringify({ version: 1, faults: sim.faults }));
   else if (!sim.scenario) args.push('--faults', 'none');
   args.push('--json', '--trace', traceFile);
@@ -97,19 +103,32 @@ export function witnessed(section, fromTrace) {
   return [...listed, `(+${count - listed.length} not listed)`];
 }
 
+/**
+ * Competing consumers named c1, c2, ... in the order the broker registered them, as the real side names them (it
+ * subscribes c1, waits for consume-ok, then c2). The simulator's consumers subscribe together at t=0 and which
+ * registers first is a race decided by the seed's latencies; RabbitMQ gives the first ready message to the first
+ * registered consumer, so that one is the one whose first delivery came first.
+ */
+function inRegistrationOrder(byActor) {
+  // Keys in insertion order: the order of the consumers' first deliveries in the trace.
+  const actors = Object.keys(byActor);
+  return Object.fromEntries(actors.map((actor, i) => [`c${i + 1}`, byActor[actor]]));
+}
+
 /** The simulator's --json and --trace, read as the outcome fields of outcome.mjs. */
 export function simOutcome(json, trace, sim = {}) {
   const delivers = trace.filter((r) => r.kind === 'deliver');
   const ofKind = (kinds) => trace.filter((r) => kinds.includes(r.kind));
   const redelivered = {};
   const deliveryCount = {};
-  const byConsumer = {};
+  const byActor = {};
   for (const r of delivers) {
     (redelivered[r.msg] ??= []).push(r.redelivered);
     // x-delivery-count: absent on a first delivery, then the number of earlier deliveries (quorum queues).
     (deliveryCount[r.msg] ??= []).push(r.deliveryCount ?? (r.delivery > 1 ? r.delivery - 1 : null));
-    if (r.delivery === 1) (byConsumer[actorParts(r.actor)[1]] ??= []).push(r.msg);
+    if (r.delivery === 1) (byActor[actorParts(r.actor)[1]] ??= []).push(r.msg);
   }
+  const byConsumer = inRegistrationOrder(byActor);
   const processed = ofKind(TRACE_KINDS.processed).filter((r) => !FAILED_RESULT.test(String(r.result ?? '')));
   const byQueue = {};
   for (const r of processed) (byQueue[actorParts(r.actor)[0]] ??= []).push(r.msg);

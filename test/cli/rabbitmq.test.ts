@@ -35,6 +35,14 @@ describe('simulate --broker rabbitmq', () => {
     }
   });
 
+  it('derives x-delivery-limit from the queue type: 20 on a quorum queue, none on a classic one given with a preset', async () => {
+    for (const [queueType, expected] of [['classic', 'unlimited'], ['quorum', 20]] as const) {
+      const run = await runCli(['--broker', 'rabbitmq', '--mode', 'at-least-once', '--queue-type', queueType, '--messages', '4', '--faults', 'none', '--json']);
+      expect(run.status, `${queueType}: ${run.stderr}`).toBe(0);
+      expect((JSON.parse(run.stdout) as { config: { settings: { deliveryLimit: unknown } } }).config.settings.deliveryLimit).toBe(expected);
+    }
+  });
+
   it('is deterministic across processes, and the CLI runs what the library runs', async () => {
     const args = ['--broker', 'rabbitmq', '--mode', 'at-least-once', '--seed', '7', '--faults', 'chaos', '--json'];
     const [first, second] = await Promise.all([runCli(args), runCli(args)]);

@@ -51,6 +51,12 @@ describe('simOutcome: the CLI --json and --trace read as outcomes', () => {
     expect(o.lateDelivery).toBe(true);
   });
 
+  it('names competing consumers in the order they registered (their first deliveries), as the real side does', () => {
+    const deliver = (t: number, actor: string, msg: string) => ({ t, actor, kind: 'deliver', msg, delivery: 1, redelivered: false });
+    const o = simOutcome({}, [deliver(1, 'g1/c2', 'm1'), deliver(2, 'g1/c1', 'm2'), deliver(3, 'g1/c2', 'm3'), deliver(4, 'g1/c1', 'm4')]);
+    expect(o.byConsumer).toEqual({ c1: ['m1', 'm3'], c2: ['m2', 'm4'] });
+  });
+
   it('reads deliveries per message and per consumer, and processing that did not fail', () => {
     const o = simOutcome(json, trace);
     expect(o.redelivered).toEqual({ m1: [false, true], m2: [false] });

@@ -59,6 +59,10 @@ describe('RabbitMQ documented behaviour', () => {
     const returned = run('at-least-once', {}, unroutable);
     expect(returned.returned?.count).toBe(1);
     expect(returned.invariants.loss.count).toBe(0);
+    // Returned, then confirmed all the same: the basic.ack follows the basic.return (RabbitMQ's publisher confirms).
+    const answers = returned.trace.filter((record): record is EventOf<'publish-returned' | 'publish-confirmed'> => record.kind === 'publish-returned' || record.kind === 'publish-confirmed');
+    const m3 = answers.filter((record) => record.msg === 'm3').map((record) => `${record.kind}${'returned' in record && record.returned === true ? ' (returned)' : ''}`);
+    expect(m3.slice(0, 2)).toEqual(['publish-returned', 'publish-confirmed (returned)']);
     const silent = run('at-least-once', { mandatory: false }, unroutable);
     expect(silent.returned?.count).toBe(0);
     expect(silent.invariants.loss.acknowledgedCount).toBe(1);
@@ -79,6 +83,13 @@ describe('RabbitMQ documented behaviour', () => {
     const manual = run('at-least-once', {}, crash);
     expect(manual.invariants.loss.count).toBe(0);
     expect(manual.trace.some((record) => record.kind === 'deliver' && record.msg === 'm3' && 'redelivered' in record && record.redelivered === true)).toBe(true);
+  });
+
+  it('autoAck ignores prefetch: every ready message is pushed at once, and a crash loses all the consumer holds', () => {
+    const crash = { version: 1, faults: [{ kind: 'consumer-crash', message: 'm2', delivery: 1, point: 'mid-process' }] };
+    const settings: Partial<RabbitMqSettings> = { autoAck: true, prefetch: 1, processingMs: 30 };
+    const result = simulate({ family: 'rabbitmq', mode: 'at-most-once', seed: 1, settings, workload: { messages: 5, keys: 2, burst: 5 }, timing: { faultyPhaseMs: 1000 }, faults: crash as never });
+    expect(result.invariants.loss.witnesses.map((witness) => witness.msg)).toEqual(['m2', 'm3', 'm4', 'm5']);
   });
 
   it('competing consumers share one queue round-robin; fanout gives every queue every message', () => {
