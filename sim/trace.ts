@@ -40,7 +40,7 @@ export type KernelEvent =
 export interface TraceOptions<E extends TraceRecord = TraceRecord> {
   /** Keep at most this many records, the first ones (default: every record). Later ones are counted, hashed, sunk. */
   keepMax?: number;
-  /** Hash records as they are appended, so the hash is known without keeping them (default: hashed on demand). */
+  /** Hash records as they are appended once they are no longer kept, so the hash is known without them (default: hashed on demand). */
   hash?: boolean;
   /** Stop the run (throw TraceFull) once `keepMax` records are kept: a reader that wants only that prefix. */
   stopWhenFull?: boolean;
@@ -66,6 +66,8 @@ export class Trace<E extends TraceRecord = TraceRecord> {
   private readonly hasher: TraceHasher | undefined;
   private readonly sink: ((record: E) => void) | undefined;
   private readonly stopWhenFull: boolean;
+  /** True once records overflowed `keepMax` and the hasher has every record so far. */
+  private hashing = false;
   /** The last TAIL_MAX records once records are no longer kept (a ring: `count % TAIL_MAX` is the next slot). */
   private readonly ring: E[] = [];
 
@@ -83,10 +85,24 @@ export class Trace<E extends TraceRecord = TraceRecord> {
     // An indexed store, not push: TurboFan inlines a store from its own feedback, but inlines push only when it can
     // infer the array's map, which it could not here (every record went through the push builtin: ~1.5% of a run's instructions).
     if (count < this.keepMax) this.records[count] = record;
-    else if (this.stopWhenFull) throw new TraceFull();
-    else this.ring[count % TAIL_MAX] = record;
-    if (this.hasher !== undefined) this.hasher.add(record);
+    else this.overflow(count, record);
     if (this.sink !== undefined) this.sink(record);
+  }
+
+  /**
+   * A record past `keepMax`: into the tail ring, and hashed. Hashing starts here, with the kept records first, not
+   * at the first record: most runs never overflow, and hashing every record as it came cost a 40-message run half
+   * again its time; a kept trace is hashed only when asked (the same bytes either way).
+   */
+  private overflow(count: number, record: E): void {
+    if (this.stopWhenFull) throw new TraceFull();
+    this.ring[count % TAIL_MAX] = record;
+    if (this.hasher === undefined) return;
+    if (!this.hashing) {
+      for (const kept of this.records) this.hasher.add(kept);
+      this.hashing = true;
+    }
+    this.hasher.add(record);
   }
 
   /** Every record appended, kept or not. */
@@ -110,7 +126,7 @@ export class Trace<E extends TraceRecord = TraceRecord> {
 
   /** The hash of every record appended, or undefined when they were neither hashed as they came nor all kept. */
   hash(): string | undefined {
-    if (this.hasher !== undefined) return this.hasher.digest();
+    if (this.hashing && this.hasher !== undefined) return this.hasher.digest();
     return this.complete ? traceHash(this.records) : undefined;
   }
 }
