@@ -281,21 +281,24 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
 
   /** Messages a partition's log holds more than once (after the run: one pass over the leaders' logs), in workload order. */
   logDuplicates(): LogCopies[] {
-    const offsets: number[][] = [];
-    const partitionOf: number[] = [];
-    const ids: string[] = [];
+    // Count first: most runs duplicate nothing, and a list per record would be a million arrays at 1,000,000 messages.
+    const counts: number[] = [];
+    let duplicated = false;
+    this.partitions.forEach((_state, partition) => {
+      for (const record of this.leaderLog(partition)) if ((counts[record.index] = (counts[record.index] ?? 0) + 1) > 1) duplicated = true;
+    });
+    if (!duplicated) return [];
+    const byIndex = new Map<number, { msgId: string; partition: number; offsets: number[] }>();
     this.partitions.forEach((_state, partition) => {
       for (const record of this.leaderLog(partition)) {
-        (offsets[record.index] ??= []).push(record.offset);
-        partitionOf[record.index] = partition;
-        ids[record.index] = record.msgId;
+        if (counts[record.index] < 2) continue;
+        const entry = byIndex.get(record.index) ?? { msgId: record.msgId, partition, offsets: [] };
+        entry.partition = partition;
+        entry.offsets.push(record.offset);
+        byIndex.set(record.index, entry);
       }
     });
-    const copies: LogCopies[] = [];
-    offsets.forEach((list, index) => {
-      if (list.length > 1) copies.push({ msgId: ids[index], partition: partitionOf[index], offsets: list });
-    });
-    return copies;
+    return [...byIndex.keys()].sort((a, b) => a - b).map((index) => byIndex.get(index) as LogCopies);
   }
 
   /** A metadata answer: which partitions have a leader now. */
