@@ -11,6 +11,7 @@ import type { DeployInput, Deployment } from '../family.js';
 import type { Fault } from '../faults/catalog.js';
 import type { LinkName } from '../faults/common.js';
 import type { FaultInjector } from '../faults/injector.js';
+import { dbReplyFault, onConsumer } from '../faults/consumer-faults.js';
 import { GroupLedger } from '../consumer/ledger.js';
 import { FIRST_INSTANCE, groupOf } from '../topology.js';
 import { Broker } from './broker/broker.js';
@@ -85,11 +86,6 @@ export function deployKafka({ config, topology, world, env, workload }: DeployIn
   };
 }
 
-/** A fault naming a consumer names it only when it is not the first one (plans without instances keep their meaning). */
-function onConsumer<F extends Fault>(fault: F, consumer: string): F {
-  return consumer === FIRST_INSTANCE.consumer ? fault : { ...fault, consumer };
-}
-
 /**
  * The network-level decision points, named in domain terms. Every message sent passes here, so each point is
  * `draw(kind) ? inject(candidate)`: the candidate fault is built only when the draw fired (see FaultInjector.draw).
@@ -119,12 +115,8 @@ function networkFault(injector: FaultInjector, from: string, to: string, message
       if (message.error !== undefined || !injector.draw('end-txn-response-lost', phase)) return undefined;
       return injector.inject({ kind: 'end-txn-response-lost', message: message.lastMsgId });
     case 'db-reply':
-      if (message.result !== 'committed' || !injector.draw('db-reply-lost', phase)) return undefined;
-      return injector.inject(onConsumer({ kind: 'db-reply-lost', message: message.msgId, attempt: message.attempt }, to));
     case 'db-op-reply':
-      // A handler's call: any answer can be lost (a lost read is a timeout too).
-      if (!injector.draw('db-reply-lost', phase)) return undefined;
-      return injector.inject(onConsumer({ kind: 'db-reply-lost', message: message.msgId, call: message.call }, to));
+      return dbReplyFault(injector, to, message, phase);
     default:
       return undefined;
   }

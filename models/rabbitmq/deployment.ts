@@ -13,6 +13,7 @@ import type { DeployInput, Deployment } from '../family.js';
 import type { Fault } from '../faults/catalog.js';
 import type { LinkName } from '../faults/common.js';
 import type { FaultInjector } from '../faults/injector.js';
+import { dbReplyFault, onConsumer } from '../faults/consumer-faults.js';
 import { FIRST_INSTANCE, groupOf } from '../topology.js';
 import { RabbitBroker } from './broker/broker.js';
 import { RabbitConsumer } from './consumer.js';
@@ -97,10 +98,6 @@ export function deployRabbitMq({ config, topology, world, env, workload }: Deplo
   };
 }
 
-function onConsumer<F extends Fault>(fault: F, consumer: string): F {
-  return consumer === FIRST_INSTANCE.consumer ? fault : { ...fault, consumer };
-}
-
 /** The network-level decision points, in RabbitMQ's terms (see the Kafka deployment's for the draw/inject pattern). */
 function networkFault(injector: FaultInjector, from: string, to: string, message: RabbitMqMessage | DbMessage, phase: Phase): Fault | undefined {
   if (phase !== 'faulty') return undefined;
@@ -113,11 +110,8 @@ function networkFault(injector: FaultInjector, from: string, to: string, message
     case 'basic-ack':
       return injector.draw('consumer-ack-lost', phase) ? injector.inject(onConsumer({ kind: 'consumer-ack-lost', message: message.msgId, delivery: message.delivery }, from)) : undefined;
     case 'db-reply':
-      if (message.result !== 'committed' || !injector.draw('db-reply-lost', phase)) return undefined;
-      return injector.inject(onConsumer({ kind: 'db-reply-lost', message: message.msgId, attempt: message.attempt }, to));
     case 'db-op-reply':
-      if (!injector.draw('db-reply-lost', phase)) return undefined;
-      return injector.inject(onConsumer({ kind: 'db-reply-lost', message: message.msgId, call: message.call }, to));
+      return dbReplyFault(injector, to, message, phase);
     default:
       return undefined;
   }
