@@ -68,7 +68,8 @@ function merge(perGroup: readonly Verdicts[], promises: Record<InvariantName, bo
     const count = results.reduce((sum, item) => sum + item.count, 0);
     const witnesses = results.flatMap((item) => item.witnesses).slice(0, MAX_WITNESSES);
     const notProduced = results.reduce((sum, item) => sum + (item.notProducedCount ?? 0), 0);
-    const extra = name === 'loss' ? { acknowledgedCount: results.reduce((sum, item) => sum + (item.acknowledgedCount ?? 0), 0), ...(notProduced > 0 ? { notProducedCount: notProduced } : {}) } : {};
+    const inFlight = results.reduce((sum, item) => sum + (item.inFlightAtLimitCount ?? 0), 0);
+    const extra = name === 'loss' ? { acknowledgedCount: results.reduce((sum, item) => sum + (item.acknowledgedCount ?? 0), 0), ...(notProduced > 0 ? { notProducedCount: notProduced } : {}), ...(inFlight > 0 ? { inFlightAtLimitCount: inFlight } : {}) } : {};
     merged[name] = result(name, promises[name], count, witnesses, extra);
   }
   return merged;
