@@ -67,8 +67,9 @@ export function statusCell(status: InvariantStatus, color: ChalkInstance): Cell 
 
 function observedText(invariant: InvariantResult): string {
   const text = invariant.name === 'loss' && invariant.acknowledgedCount ? `${invariant.count} (${invariant.acknowledgedCount} acknowledged)` : String(invariant.count);
-  // Messages a limit kept from being handed over: never produced, so never lost.
-  return invariant.notProducedCount ? `${text}; ${invariant.notProducedCount} not produced` : text;
+  // Messages a limit kept from being handed over: never produced, so never lost; and those it caught on their way.
+  const notProduced = invariant.notProducedCount ? `; ${invariant.notProducedCount} not produced` : '';
+  return invariant.inFlightAtLimitCount ? `${text}${notProduced}; ${invariant.inFlightAtLimitCount} in flight at the limit` : text + notProduced;
 }
 
 export function renderVerdictTable(result: SimulationResult, color: ChalkInstance): string[] {

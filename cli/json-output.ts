@@ -16,6 +16,7 @@ export function invariantsJson(invariants: Record<string, InvariantResult>, witn
         status: invariant.status,
         ...(invariant.acknowledgedCount !== undefined ? { acknowledgedCount: invariant.acknowledgedCount } : {}),
         ...(invariant.notProducedCount !== undefined ? { notProducedCount: invariant.notProducedCount } : {}),
+        ...(invariant.inFlightAtLimitCount !== undefined ? { inFlightAtLimitCount: invariant.inFlightAtLimitCount } : {}),
         witnesses: invariant.witnesses.map((witness) => witnesses.witness(invariant, witness)),
       },
     ]),

@@ -181,7 +181,7 @@ function commandSchema(command: CommandName, title: string, properties: Record<s
 }
 
 function runInvariants(): Schema {
-  const invariant = object({ promised: boolean, holds: boolean, count: integer(0), status: ref('invariantStatus'), acknowledgedCount: integer(0), notProducedCount: { ...integer(1), description: 'loss only, when some: messages never handed over because a limit stopped the run first (not produced, so not lost)' }, witnesses: array(ref('witness')) }, ['acknowledgedCount', 'notProducedCount']);
+  const invariant = object({ promised: boolean, holds: boolean, count: integer(0), status: ref('invariantStatus'), acknowledgedCount: integer(0), notProducedCount: { ...integer(1), description: 'loss only, when some: messages never handed over because a limit stopped the run first (not produced, so not lost)' }, inFlightAtLimitCount: { ...integer(1), description: 'loss only, when some: messages handed over but neither applied nor parked when a limit stopped the run (they may still have been on their way: not counted as lost; liveness reports the limit)' }, witnesses: array(ref('witness')) }, ['acknowledgedCount', 'notProducedCount', 'inFlightAtLimitCount']);
   return each(INVARIANT_NAMES, invariant);
 }
 

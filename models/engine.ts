@@ -286,7 +286,8 @@ function judgeRun(config: SimulationConfig, source: FaultSource, { topology, wor
   const tail = trace.tail();
   const unordered = observed.dueUs === undefined ? undefined : new Set(observed.dueUs.flatMap((due, index) => (due >= 0 ? [index] : [])));
   const lazy = { tail, records: recordsOf };
-  const judged = checkGroups({ workload, effects: observed.effects, brokerAcked: observed.acknowledged, outcome: run.outcome, trace: records ?? lazy, groups: observed.groups, parked: observed.parked, deadLetter: familyOf(config).words.deadLetter, handedAtUs: observed.handedAtUs, ...(unordered !== undefined ? { unordered } : {}) }, PROMISES[config.mode]);
+  // One literal of one shape (no conditional spread): checkers read it per group and per witness.
+  const judged = checkGroups({ workload, effects: observed.effects, brokerAcked: observed.acknowledged, outcome: run.outcome, trace: records ?? lazy, groups: observed.groups, parked: observed.parked, deadLetter: familyOf(config).words.deadLetter, handedAtUs: observed.handedAtUs, unordered }, PROMISES[config.mode]);
   const invariants = judged.invariants;
   const schedule = observed.dueUs === undefined ? undefined : checkSchedule(observed.dueUs, recordsOf()); // the first deliveries: read from the trace (kept, or the seed run again)
   const lags = lagByGroup(workload, observed.handedAtUs, observed.effects, observed.groups, observed.parked, run.virtualTimeUs);
@@ -295,6 +296,7 @@ function judgeRun(config: SimulationConfig, source: FaultSource, { topology, wor
   const appliedByConsumer: Record<string, number> = Object.fromEntries(topology.consumers.map((consumer) => [consumer, 0]));
   for (const effect of observed.effects) appliedByConsumer[effect.consumer] = (appliedByConsumer[effect.consumer] ?? 0) + 1;
   let hash: string | undefined;
+  let brokerAcked: string[] | undefined;
   return {
     config,
     faultSource: source,
@@ -309,7 +311,10 @@ function judgeRun(config: SimulationConfig, source: FaultSource, { topology, wor
       return recordsOf();
     },
     effects: observed.effects,
-    brokerAcked: [...observed.acknowledged],
+    // Read by a witness's story only: not copied per run (a search never reads it).
+    get brokerAcked(): string[] {
+      return (brokerAcked ??= [...observed.acknowledged]);
+    },
     invariants,
     parked: judged.parked,
     ...(observed.returned !== undefined ? { returned: returnedOf(observed.returned, records ?? lazy) } : {}),

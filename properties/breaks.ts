@@ -7,11 +7,20 @@ import type { FaultPlan } from '../models/faults/catalog.js';
 import { INVARIANT_NAMES } from '../models/modes.js';
 import type { InvariantName } from '../models/modes.js';
 import { runSimulation } from '../models/engine.js';
-import type { SimulationResult, SimulationRunner } from '../models/engine.js';
+import type { RunObservers, SimulationResult, SimulationRunner } from '../models/engine.js';
 
-/** Replay `plan` exactly (plan mode: only its faults, each at its named decision point); `run`: see SimulationRunner. */
-export function runPlan(config: SimulationConfig, plan: FaultPlan, run: SimulationRunner = runSimulation): SimulationResult {
-  return run(config, { plan });
+/**
+ * What a search's run keeps of its trace: nothing, neither kept nor hashed, as it reads only the verdicts. A result
+ * whose trace or hash is read after all replays its plan with them (runs are deterministic: the same trace).
+ */
+export const VERDICTS_ONLY: RunObservers = { trace: { keepMax: 0, hash: false } };
+
+/**
+ * Replay `plan` exactly (plan mode: only its faults, each at its named decision point); `run`: see SimulationRunner;
+ * `observers`: what the run keeps of its trace (VERDICTS_ONLY for a search), by default what any run keeps.
+ */
+export function runPlan(config: SimulationConfig, plan: FaultPlan, run: SimulationRunner = runSimulation, observers?: RunObservers): SimulationResult {
+  return run(config, { plan }, observers);
 }
 
 /** True when the invariant broke in this run (whether or not the mode promises it). */

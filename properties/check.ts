@@ -11,7 +11,7 @@ import type { FaultPlan } from '../models/faults/catalog.js';
 import { PROMISES } from '../models/modes.js';
 import type { InvariantName } from '../models/modes.js';
 import type { SimulationResult } from '../models/engine.js';
-import { brokenInvariants, runPlan } from './breaks.js';
+import { VERDICTS_ONLY, brokenInvariants, runPlan } from './breaks.js';
 import { faultPlanArb } from './fault-arbitraries.js';
 import { familyOf, kindsFor } from '../models/families.js';
 import type { FaultPlanConstraints } from './fault-arbitraries.js';
@@ -106,7 +106,7 @@ export function checkInvariant(options: CheckOptions): CheckOutcome {
   const { seed, numRuns } = searchBounds(options);
   const search = new SearchTally(options);
   const details = fc.check(
-    fc.property(searchArbitrary(options), (plan) => search.holds(plan, search.known(plan) ?? (options.verdicts?.get(planKey(plan)) ?? brokenInvariants(runPlan(config, plan, options.run))))),
+    fc.property(searchArbitrary(options), (plan) => search.holds(plan, search.known(plan) ?? (options.verdicts?.get(planKey(plan)) ?? brokenInvariants(runPlan(config, plan, options.run, VERDICTS_ONLY))))),
     { seed, numRuns },
   );
   const shrunk = counterexampleOf(options, details, search.firstPlan);

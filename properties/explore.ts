@@ -23,7 +23,8 @@ import type { InvariantName } from '../models/modes.js';
 import { runSimulation } from '../models/engine.js';
 import type { SimulationResult, SimulationRunner } from '../models/engine.js';
 import { buildTopology } from '../models/topology.js';
-import { traceHash } from '../sim/trace.js';
+import { TraceHasher, traceHash } from '../sim/trace.js';
+import type { TraceRecord } from '../sim/trace.js';
 import { CoverageTally } from './coverage.js';
 import type { WindowCoverage } from './coverage.js';
 import { alternatives, choiceName, exploreChoices, partitionWindows } from './explore-choices.js';
@@ -181,12 +182,20 @@ export function runPlanOutcome(config: SimulationConfig, faults: Fault[], option
       points.push(candidate);
     },
   };
+  // The run's hash without its fault records, taken as the records come: the trace itself is not kept (a witness
+  // read later replays the plan). A runner that streams no records (a team's handler's) keeps its trace whole instead.
+  const hasher = new TraceHasher();
+  let sunk = 0;
+  const sink = (record: TraceRecord): void => {
+    sunk++;
+    if (record.kind !== 'fault') hasher.add(record);
+  };
   // The observer only watches (the run is the same without it); plans of K faults, most of all, need no points.
-  const result = simulate(config, { plan: { version: 1, faults } }, options.extendable ? watch : undefined);
+  const result = simulate(config, { plan: { version: 1, faults } }, { ...(options.extendable ? watch : {}), trace: { keepMax: 0, hash: false, sink } });
   const outcome: PlanOutcome = {
     injected: result.injected.faults,
     mask: brokenMask(result),
-    runHash: traceHash(result.trace.filter((record) => record.kind !== 'fault')),
+    runHash: sunk === result.stats.traceRecords ? hasher.digest() : traceHash(result.trace.filter((record) => record.kind !== 'fault')),
     points: options.extendable ? points : [],
     extendFrom: options.extendable ? extendFrom : 0,
   };

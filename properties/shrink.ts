@@ -9,7 +9,7 @@ import { faultKey } from '../models/faults/catalog.js';
 import type { Fault, FaultPlan, FaultSource } from '../models/faults/catalog.js';
 import type { InvariantName } from '../models/modes.js';
 import type { SimulationResult } from '../models/engine.js';
-import { breaks, runPlan } from './breaks.js';
+import { VERDICTS_ONLY, breaks, runPlan } from './breaks.js';
 import { deltaDebug, deltaDebugAsync } from './delta-debug.js';
 import type { DeltaDebugResult } from './delta-debug.js';
 
@@ -42,8 +42,9 @@ export interface ShrinkOutcome {
 
 /** Throws RangeError when `plan` does not break `invariant` in `config` (there is nothing to shrink). */
 export function shrinkPlan(config: SimulationConfig, plan: FaultPlan, invariant: InvariantName, options: ShrinkOptions = {}): ShrinkOutcome {
-  const fired = firedFaults(runPlan(config, plan, options.run), plan, invariant);
-  const search = deltaDebug(fired, (faults) => breaks(runPlan(config, { version: 1, faults }, options.run), invariant), { maxTests: options.maxRuns });
+  // The search reads verdicts only; the minimal plan's replay below keeps its trace for the witnesses.
+  const fired = firedFaults(runPlan(config, plan, options.run, VERDICTS_ONLY), plan, invariant);
+  const search = deltaDebug(fired, (faults) => breaks(runPlan(config, { version: 1, faults }, options.run, VERDICTS_ONLY), invariant), { maxTests: options.maxRuns });
   return outcomeOf(invariant, plan, fired, search, runPlan(config, { version: 1, faults: search.items }, options.run));
 }
 

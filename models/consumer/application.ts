@@ -21,6 +21,7 @@ import type { ModelEnv } from '../env.js';
 import type { Fault } from '../faults/catalog.js';
 import type { ApplicationSettings } from '../settings/common.js';
 import { FIRST_INSTANCE } from '../topology.js';
+import { IndexCounts } from '../index-counts.js';
 import { afterFailure } from './failure-policy.js';
 import type { GroupLedger, ProcessingError } from './ledger.js';
 
@@ -98,7 +99,7 @@ export class ConsumerApplication implements RecordApplication {
   private state: State = IDLE;
   private token = 0;
   /** DB calls per message, by workload index, across crashes. */
-  private readonly dbAttempts: number[] = [];
+  private readonly dbAttempts = new IndexCounts();
 
   constructor(private readonly options: ApplicationOptions) {}
 
@@ -205,8 +206,7 @@ export class ConsumerApplication implements RecordApplication {
   }
 
   private dbCall(ctx: ApplicationContext, record: DeliveredRecord, step: DbStep, retriesUsed: number, then: Disposition): void {
-    const attempt = (this.dbAttempts[record.index] ?? 0) + 1;
-    this.dbAttempts[record.index] = attempt;
+    const attempt = this.dbAttempts.increment(record.index);
     const group = this.options.ledger.group;
     let message: DbMessage;
     if (step === 'check') message = { type: 'db-check-seen', msgId: record.msgId, attempt, group };

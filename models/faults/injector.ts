@@ -8,7 +8,7 @@ import { probabilityThreshold } from '../../sim/random.js';
 import type { RandomStream, RandomStreams } from '../../sim/random.js';
 import type { Phase } from '../../sim/world.js';
 import { FAULT_KINDS, RATE_NAMES, faultKey, specOf } from './catalog.js';
-import type { Fault, FaultKind, FaultSource, RateName } from './catalog.js';
+import type { Fault, FaultKind, FaultSource } from './catalog.js';
 import { FIRST_INSTANCE } from '../topology.js';
 import type { Topology } from '../topology.js';
 import { LINK_NAMES } from './common.js';
@@ -16,16 +16,11 @@ import type { CommonFault } from './common.js';
 
 type PartitionFault = Extract<CommonFault, { kind: 'partition' }>;
 
-/** One rate's decision state in rate mode, shared by every fault kind the rate covers (they draw on one stream). */
-interface RateDecision {
-  readonly rate: RateName;
-  readonly threshold: number;
-  /** Created on first draw (seeding a stream is costly and short runs never reach some rates). */
-  stream: RandomStream | undefined;
-}
+/** Each fault kind's rate, by its position in RATE_NAMES, looked up once (an injector is built per run). */
+const RATE_INDEX_OF_KIND = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, RATE_NAMES.indexOf(specOf(kind).rate)])) as Readonly<Record<FaultKind, number>>;
 
-/** Each fault kind's rate, looked up once (an injector is built per run). */
-const KIND_RATES: readonly (readonly [FaultKind, RateName])[] = FAULT_KINDS.map((kind) => [kind, specOf(kind).rate]);
+/** Each rate's stream name. */
+const RATE_STREAM_NAMES: readonly string[] = RATE_NAMES.map((rate) => `faults:${rate}`);
 
 /**
  * Told of every decision point a plan-mode run reaches (in the faulty phase, in the order reached), whether or not
@@ -37,8 +32,13 @@ export class FaultInjector {
   readonly injected: Fault[] = [];
   private readonly planned: Map<string, Fault> | undefined;
   private readonly used = new Set<string>();
-  /** Rate mode: each kind's rate decision, looked up once per decision point. */
-  private readonly decisions: Record<FaultKind, RateDecision> | undefined;
+  /**
+   * Rate mode: per rate (by its position in RATE_NAMES), its threshold over 2^32 and its stream, created on first draw
+   * (seeding a stream is costly and short runs never reach some rates). Every fault kind of a rate draws on its stream.
+   * (An object of every kind's decision, built per run, was a visible share of a short run.) Undefined in plan mode.
+   */
+  private readonly thresholds: Float64Array | undefined;
+  private readonly rateStreams: (RandomStream | undefined)[] = [];
 
   constructor(
     readonly source: FaultSource,
@@ -48,11 +48,9 @@ export class FaultInjector {
     if ('plan' in source) {
       this.planned = new Map(source.plan.faults.map((fault) => [faultKey(fault), fault]));
     } else {
-      const byRate = new Map<RateName, RateDecision>();
-      for (const rate of RATE_NAMES) byRate.set(rate, { rate, threshold: probabilityThreshold(source.rates[rate]), stream: undefined });
-      const decisions = {} as Record<FaultKind, RateDecision>;
-      for (const [kind, rate] of KIND_RATES) decisions[kind] = byRate.get(rate) as RateDecision;
-      this.decisions = decisions;
+      const thresholds = new Float64Array(RATE_NAMES.length);
+      for (let index = 0; index < RATE_NAMES.length; index++) thresholds[index] = probabilityThreshold(source.rates[RATE_NAMES[index]]);
+      this.thresholds = thresholds;
     }
   }
 
@@ -72,13 +70,12 @@ export class FaultInjector {
    */
   draw(kind: FaultKind, phase: Phase): boolean {
     if (phase !== 'faulty') return false;
-    const decisions = this.decisions;
-    if (decisions === undefined) return true;
-    const decision = decisions[kind];
-    if (decision.threshold === 0) return false;
-    // Cached on the decision: building the stream name per decision point was a measurable share of a run.
-    const stream = (decision.stream ??= this.streams.stream(`faults:${decision.rate}`));
-    return stream.chance(decision.threshold);
+    const thresholds = this.thresholds;
+    if (thresholds === undefined) return true;
+    const rate = RATE_INDEX_OF_KIND[kind];
+    const threshold = thresholds[rate];
+    if (threshold === 0) return false;
+    return this.rateStream(rate).chance(threshold);
   }
 
   /** The second half of `maybe`: call it only right after `draw(candidate.kind)` said true. */
@@ -93,8 +90,7 @@ export class FaultInjector {
       this.used.add(key);
     } else {
       const spec = specOf(candidate.kind);
-      const stream = (this.decisions as Record<FaultKind, RateDecision>)[candidate.kind].stream as RandomStream;
-      fault = spec.draw === undefined ? candidate : spec.draw(candidate, stream);
+      fault = spec.draw === undefined ? candidate : spec.draw(candidate, this.rateStream(RATE_INDEX_OF_KIND[candidate.kind]));
     }
     this.injected.push(fault);
     return fault as F;
@@ -107,9 +103,10 @@ export class FaultInjector {
       for (const window of windows) if (window.fromMs < faultyPhaseMs) this.used.add(faultKey(window));
       return windows.filter((window) => window.fromMs < faultyPhaseMs);
     }
-    const decision = (this.decisions as Record<FaultKind, RateDecision>).partition;
-    if (decision.threshold === 0) return [];
-    const stream = this.streams.stream('faults:partition');
+    const rate = RATE_INDEX_OF_KIND.partition;
+    const threshold = (this.thresholds as Float64Array)[rate];
+    if (threshold === 0) return [];
+    const stream = this.rateStream(rate);
     const windows: PartitionFault[] = [];
     for (const link of LINK_NAMES) {
       const producerLink = link === 'producer-broker';
@@ -118,7 +115,7 @@ export class FaultInjector {
         const first = instance === (producerLink ? FIRST_INSTANCE.producer : FIRST_INSTANCE.consumer);
         const whose = first ? {} : producerLink ? { producer: instance } : { consumer: instance };
         for (let slotMs = 0; slotMs < faultyPhaseMs; slotMs += 10) {
-          if (!stream.chance(decision.threshold)) continue;
+          if (!stream.chance(threshold)) continue;
           const fromMs = slotMs + stream.intBetween(0, 9);
           const durationMs = stream.intBetween(5, 30);
           // The last slot can start a window after healing: it would cut nothing, and a plan replay (which
@@ -128,6 +125,11 @@ export class FaultInjector {
       }
     }
     return windows;
+  }
+
+  /** A rate's stream (by its position in RATE_NAMES), created on first use. */
+  private rateStream(rate: number): RandomStream {
+    return (this.rateStreams[rate] ??= this.streams.stream(RATE_STREAM_NAMES[rate]));
   }
 
   recordPartition(window: PartitionFault): void {

@@ -39,8 +39,8 @@ export function checkGroups(input: CheckInput, promises: Record<InvariantName, b
   const groups: Record<string, Verdicts> = {};
   const parkedByGroup: Record<string, ParkedResult> = {};
   for (const group of names) {
-    const effects = names.length === 1 ? input.effects : input.effects.filter((effect) => groupOfEffect(effect) === group);
-    const scoped: CheckInput = { ...input, effects };
+    // One group takes every effect: the input as it is, not a copy of it per run.
+    const scoped: CheckInput = names.length === 1 ? input : { ...input, effects: input.effects.filter((effect) => groupOfEffect(effect) === group) };
     const applied = applications(scoped);
     // With one group the witnesses read as before; with several, each says which group it is about.
     const scope = { group, where: names.length === 1 ? '' : ` in group ${group}` };
@@ -68,7 +68,8 @@ function merge(perGroup: readonly Verdicts[], promises: Record<InvariantName, bo
     const count = results.reduce((sum, item) => sum + item.count, 0);
     const witnesses = results.flatMap((item) => item.witnesses).slice(0, MAX_WITNESSES);
     const notProduced = results.reduce((sum, item) => sum + (item.notProducedCount ?? 0), 0);
-    const extra = name === 'loss' ? { acknowledgedCount: results.reduce((sum, item) => sum + (item.acknowledgedCount ?? 0), 0), ...(notProduced > 0 ? { notProducedCount: notProduced } : {}) } : {};
+    const inFlight = results.reduce((sum, item) => sum + (item.inFlightAtLimitCount ?? 0), 0);
+    const extra = name === 'loss' ? { acknowledgedCount: results.reduce((sum, item) => sum + (item.acknowledgedCount ?? 0), 0), ...(notProduced > 0 ? { notProducedCount: notProduced } : {}), ...(inFlight > 0 ? { inFlightAtLimitCount: inFlight } : {}) } : {};
     merged[name] = result(name, promises[name], count, witnesses, extra);
   }
   return merged;

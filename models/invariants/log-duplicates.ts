@@ -5,6 +5,7 @@
  */
 import type { CheckInput } from './input.js';
 import type { LogCopies } from '../observations.js';
+import { workloadIndex } from '../workload.js';
 import type { WorkloadMessage } from '../workload.js';
 import { MAX_WITNESSES, witness } from './witness.js';
 import type { Witness } from './witness.js';
@@ -20,9 +21,11 @@ export function checkLogDuplicates(workload: readonly WorkloadMessage[], trace: 
   const duplicated = copies.filter((entry) => entry.offsets.length > 1);
   // Most runs duplicate nothing in the log: no map of the whole workload for them.
   if (duplicated.length === 0) return { count: 0, witnesses: [] };
-  const keys = new Map(workload.map((message) => [message.id, message.key]));
+  // The workload's shared id index, not a map of every message per run: many short runs duplicate something.
+  const { positionOf, last } = workloadIndex(workload);
   const witnesses = duplicated.slice(0, MAX_WITNESSES).map((entry) => {
-    const summary = `${entry.msgId} (key ${keys.get(entry.msgId) ?? '?'}) is in partition ${entry.partition}'s log ${entry.offsets.length} times (offsets ${entry.offsets.join(', ')})`;
+    const position = positionOf(entry.msgId);
+    const summary = `${entry.msgId} (key ${position >= 0 ? workload[last[position]].key : '?'}) is in partition ${entry.partition}'s log ${entry.offsets.length} times (offsets ${entry.offsets.join(', ')})`;
     return witness(entry.msgId, summary, trace, [entry.msgId]);
   });
   return { count: duplicated.length, witnesses };

@@ -40,6 +40,11 @@ export interface InvariantResult {
   acknowledgedCount?: number;
   /** Loss only, when some: messages never handed over (a limit stopped the run first), so neither applied nor lost. */
   notProducedCount?: number;
+  /**
+   * Loss only, when some: messages handed over but neither applied nor parked when a limit stopped the run. Not
+   * counted as lost: the run ended before it could tell (they may still have been on their way); liveness reports it.
+   */
+  inFlightAtLimitCount?: number;
 }
 
 /** Witnesses listed per invariant at the most (the count is always complete). */

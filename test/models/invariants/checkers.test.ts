@@ -51,12 +51,28 @@ describe('judge', () => {
 describe('checkLoss', () => {
   it('a message never handed over (a limit stopped the run first) is not produced, not lost', () => {
     const messages = workload(['k0', 'k0', 'k1', 'k1']);
-    const result = checkLoss(input({ workload: messages, effects: effects(['m1'], messages), handedAtUs: [0, 1000, -1, -1], outcome: { kind: 'limit', limit: 'virtual-time', value: 1500 } }), true);
+    // The run stalled: m2 was handed over and never applied (lost); m3 and m4 were never handed over.
+    const result = checkLoss(input({ workload: messages, effects: effects(['m1'], messages), handedAtUs: [0, 1000, -1, -1], outcome: { kind: 'stalled' } }), true);
     expect(result.count).toBe(1);
     expect(result.witnesses.map((witness) => witness.msg)).toEqual(['m2']);
     expect(result.notProducedCount).toBe(2);
+    expect(result.inFlightAtLimitCount).toBeUndefined();
     // Every message handed over: nothing to report as not produced.
     expect(checkLoss(input({ workload: messages, effects: effects(['m1'], messages), handedAtUs: [0, 1, 2, 3] }), true).notProducedCount).toBeUndefined();
+  });
+
+  it('a message handed over but not yet applied when a limit stopped the run is in flight, not lost', () => {
+    const messages = workload(['k0', 'k0', 'k1', 'k1']);
+    const limited = checkLoss(input({ workload: messages, effects: effects(['m1'], messages), handedAtUs: [0, 1000, 1200, -1], brokerAcked: new Set(['m2']), outcome: { kind: 'limit', limit: 'virtual-time', value: 1500 } }), true);
+    expect(limited.count).toBe(0);
+    expect(limited.status).toBe('holds');
+    expect(limited.witnesses).toEqual([]);
+    expect(limited.acknowledgedCount).toBe(0);
+    expect(limited.inFlightAtLimitCount).toBe(2);
+    expect(limited.notProducedCount).toBe(1);
+    // The same run settled instead: m2 and m3 are lost, and m2 had been acknowledged.
+    const settled = checkLoss(input({ workload: messages, effects: effects(['m1'], messages), handedAtUs: [0, 1000, 1200, -1], brokerAcked: new Set(['m2']) }), true);
+    expect([settled.count, settled.acknowledgedCount, settled.inFlightAtLimitCount]).toEqual([2, 1, undefined]);
   });
 
   it('witness records of a trace not kept are read from it only when asked for', () => {
@@ -222,7 +238,7 @@ describe('checkInvariants', () => {
   it('applies each invariant\'s promise from the mode', () => {
     const messages = workload(['k0', 'k0', 'k0']);
     const results = checkInvariants(
-      input({ workload: messages, effects: effects(['m2', 'm1', 'm2'], messages), outcome: { kind: 'limit', limit: 'events', value: 10 } }),
+      input({ workload: messages, effects: effects(['m2', 'm1', 'm2'], messages), outcome: { kind: 'stalled' } }),
       { loss: false, duplicates: true, order: false, liveness: true },
     );
     expect(results.loss).toMatchObject({ count: 1, status: 'broken, as expected' });
