@@ -4,8 +4,9 @@
  * Both run the same code on the same inputs, so the answer does not depend on the worker count.
  */
 import { builtWorker } from '../built-worker.js';
+import { importModule } from '../import-module.js';
 import { availableParallelism } from 'node:os';
-import { Tinypool } from 'tinypool';
+import type { Tinypool } from 'tinypool';
 import { explorePlans, planVerdicts, sweepChunk } from './worker.js';
 
 const TASKS = { sweepChunk, planVerdicts, explorePlans };
@@ -31,11 +32,12 @@ export function workerFile(): string {
 
 export function openRunner(workers: number): TaskRunner {
   if (workers <= 1) return inThread();
-  const pool = new Tinypool({ filename: workerFile(), minThreads: workers, maxThreads: workers });
+  // Loaded only here: a one-worker run and every other command never pay for the pool's module.
+  const pool = (importModule('tinypool') as Promise<{ Tinypool: typeof Tinypool }>).then((tinypool) => new tinypool.Tinypool({ filename: workerFile(), minThreads: workers, maxThreads: workers }));
   return {
     workers,
-    run: (name, task) => pool.run(task, { name }),
-    close: () => pool.destroy(),
+    run: async (name, task) => (await pool).run(task, { name }) as Promise<TaskOutput<typeof name>>,
+    close: async () => (await pool).destroy(),
   };
 }
 
