@@ -130,7 +130,7 @@ function spawnMediansMs(commands: string[][], spawns: number): { median: number;
 /** The shipped bin (package.json's `bin`): the bundled CLI, as `npx simulate` runs it. */
 const SHIPPED_BIN = fileURLToPath(new URL('../bin/simulate.cjs', import.meta.url));
 
-function benchCli(): string[] {
+export function benchCli(): string[] {
   const spawns = 21;
   // Interleaved, so a load that comes and goes on a shared machine weighs on both alike.
   const [cli, bare] = spawnMediansMs([[SHIPPED_BIN, '--seed', '42', '--no-color'], ['-e', '0']], spawns);
@@ -157,4 +157,5 @@ async function main(): Promise<void> {
   print(benchScale(kernelRate));
 }
 
-await main();
+// Run as a script (npm run bench); imported, it only lends its pieces (e.g. benchCli) to a caller.
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
