@@ -16,6 +16,7 @@ import type { RunSpec } from './run-options.js';
 import type { HandlerModule } from '../models/handler/contract.js';
 import { quoteInput } from '../models/quote.js';
 import { UsageError } from './usage-error.js';
+import { importModule } from './import-module.js';
 
 export async function loadHandlerOption(raw: string): Promise<HandlerModule> {
   const label = `--handler ${quoteInput(raw)}`;
@@ -25,7 +26,7 @@ export async function loadHandlerOption(raw: string): Promise<HandlerModule> {
   if (!stats.isFile()) throw new UsageError(`cannot load ${label}: not a file`);
   let module: unknown;
   try {
-    module = await import(pathToFileURL(path).href);
+    module = await importModule(pathToFileURL(path).href);
   } catch (error) {
     const text = error instanceof Error ? `${error.name}: ${error.message}` : 'it threw while loading';
     throw new UsageError(`cannot load ${label}: ${text.split('\n')[0]}`);

@@ -17,21 +17,26 @@ function fail(message: string): void {
   process.exitCode = EXIT_USAGE;
 }
 
-guardStandardStreams();
-
-try {
-  // parseAsync: an action may load what it needs lazily (e.g. the report renderer only for --report).
-  await (await buildProgram()).parseAsync(process.argv);
-} catch (error) {
-  if (error instanceof CommanderError) {
-    // Help or version asked for: 0. Help shown because the line was incomplete: usage, like any other usage error.
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') process.exitCode = error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-    else fail(usageLine(error.message, (error as CommanderError & { helpHint?: string }).helpHint ?? `${INVOCATION} --help`));
-  } else if (error instanceof UsageError) {
-    fail(error.message);
-  } else {
-    // A bug, not bad input: still one line, but say so; exit 2 would blame the user.
-    process.stderr.write(`simulate: internal error: ${boundedLine(String((error as Error).message).split('\n')[0])} (a bug in simulate; please report it with the command)\n`);
-    process.exitCode = EXIT_INTERNAL;
+/** Parse the line and run the command; every failure becomes its exit code and at most one line on stderr. */
+async function main(): Promise<void> {
+  try {
+    // parseAsync: an action may load what it needs lazily (e.g. the report renderer only for --report).
+    await (await buildProgram()).parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help or version asked for: 0. Help shown because the line was incomplete: usage, like any other usage error.
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') process.exitCode = error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+      else fail(usageLine(error.message, (error as CommanderError & { helpHint?: string }).helpHint ?? `${INVOCATION} --help`));
+    } else if (error instanceof UsageError) {
+      fail(error.message);
+    } else {
+      // A bug, not bad input: still one line, but say so; exit 2 would blame the user.
+      process.stderr.write(`simulate: internal error: ${boundedLine(String((error as Error).message).split('\n')[0])} (a bug in simulate; please report it with the command)\n`);
+      process.exitCode = EXIT_INTERNAL;
+    }
   }
 }
+
+guardStandardStreams();
+// Not a top-level await: the shipped bin is a CommonJS bundle (scripts/bundle-cli.mjs), which cannot have one.
+void main();

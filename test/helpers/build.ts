@@ -10,14 +10,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const CLI_MAIN = join(ROOT, 'dist', 'cli', 'main.js');
+/** The shipped bin (package.json's `bin`): the bundled CLI that scripts/bundle-cli.mjs builds. */
+export const CLI_MAIN = join(ROOT, 'dist', 'bin', 'simulate.cjs');
 const STAMP = join(ROOT, 'dist', '.build-stamp');
 const LOCK = join(ROOT, 'dist', '.build-lock');
 const LOCK_STALE_MS = 180_000;
 
 function buildInputs(): string[] {
   const config = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
-  const files = ['package.json', 'tsconfig.json', 'tsconfig.build.json'].map((name) => join(ROOT, name));
+  const files = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/bundle-cli.mjs'].map((name) => join(ROOT, name));
   const walk = (path: string): void => {
     if (!existsSync(path)) return;
     if (statSync(path).isDirectory()) {

@@ -1,4 +1,4 @@
-/** Running the built CLI (`node dist/cli/main.js`) as a user would, from tests. */
+/** Running the shipped CLI (`node dist/bin/simulate.cjs`, the bin) as a user would, from tests. */
 import { execFile } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { expect, inject } from 'vitest';
