@@ -67,4 +67,17 @@ describe('simulate --broker rabbitmq', () => {
     expect(json.brokers.rabbitmq.replay).toContain('confirm-lost');
     expect(json.brokers.rabbitmq.faultsFired).toBe(1);
   });
+
+  it('--handler runs a team handler on RabbitMQ: the naive increment duplicates on a redelivery, the processed id in the transaction holds', async () => {
+    const plan = '{"version":1,"faults":[{"kind":"connection-closed","message":"m3","delivery":1}]}';
+    const base = ['--broker', 'rabbitmq', '--mode', 'exactly-once', '--messages', '6', '--plan', plan];
+    const naive = await runCli([...base, '--handler', 'examples/handlers/naive-increment.mjs']);
+    expect(naive.status, naive.stderr).toBe(1);
+    expect(naive.stdout).toMatch(/duplicates\s+yes\s+1\s+VIOLATED/);
+    expect(naive.stdout).toContain('m3 (key k1) was applied to the DB 2 times');
+    // A queue keeps no log: the Kafka-only "log duplicates" line is not printed.
+    expect(naive.stdout).not.toContain('log duplicates');
+    const safe = await runCli([...base, '--handler', 'examples/handlers/processed-ids-same-transaction.mjs']);
+    expect(safe.status, safe.stderr).toBe(0);
+  });
 });
