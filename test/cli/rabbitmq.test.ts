@@ -1,6 +1,10 @@
 /** `--broker rabbitmq` through the CLI: bad inputs refused in one line, and runs identical across processes. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../models/engine.js';
+import { RABBITMQ_SETTINGS } from '../../models/rabbitmq/settings.js';
 import { requireBuiltCli, runCli } from '../helpers/cli.js';
 
 beforeAll(requireBuiltCli);
@@ -25,7 +29,62 @@ const BAD: readonly (readonly [string[], RegExp])[] = [
   [['check', '--broker', 'rabbitmq', '--mode', 'at-least-once', '--kinds', 'fetch-lost'], /"fetch-lost" is not a rabbitmq fault kind/],
 ];
 
+/** A bad value for every RabbitMQ setting flag, by kind (each refused naming the flag). */
+const BAD_VALUE: Record<string, string> = { bool: 'maybe', int: '1.5', number: '-1', enum: 'nope', 'count-or-unlimited': 'lots' };
+
+const rabbitPlan = (fault: object): string[] => ['--broker', 'rabbitmq', '--plan', JSON.stringify({ version: 1, faults: [fault] })];
+/** A bad field for every RabbitMQ fault kind's plan entry, with what the one line says. */
+const BAD_PLANS: readonly (readonly [string[], RegExp])[] = [
+  [rabbitPlan({ kind: 'publish-lost', message: 'm3', attempt: 0 }), /"attempt" must be an integer >= 1/],
+  [rabbitPlan({ kind: 'publish-lost', message: 'm3' }), /"attempt"/],
+  [rabbitPlan({ kind: 'confirm-lost', message: 3, attempt: 1 }), /"message" must be a message id/],
+  [rabbitPlan({ kind: 'consumer-ack-lost', message: 'm3', delivery: 'first' }), /"delivery" must be an integer >= 1/],
+  [rabbitPlan({ kind: 'consumer-ack-lost', message: 'm3', delivery: 1, consumer: 'g1/c9' }), /"consumer" names g1\/c9, which this world does not have/],
+  [rabbitPlan({ kind: 'connection-closed', message: 'm3', delivery: 1, consumer: 'c2' }), /"consumer" must be a consumer instance like "g1\/c2"/],
+  [rabbitPlan({ kind: 'broker-restart' }), /"message"/],
+  [rabbitPlan({ kind: 'broker-restart', message: 'm3', attempt: 1 }), /attempt/],
+  [rabbitPlan({ kind: 'quorum-member-failure', message: 'm3', node: 0 }), /"node" must be an integer >= 1/],
+  [rabbitPlan({ kind: 'quorum-member-failure', message: 'm3', node: 4 }), /"node" names node 4, which this cluster does not have \(--nodes 3\)/],
+  [rabbitPlan({ kind: 'unroutable', message: 'm3', durationMs: 0 }), /"durationMs" must be a number of virtual ms > 0/],
+  [rabbitPlan({ kind: 'unroutable', message: 'm3', durationMs: 'long' }), /"durationMs"/],
+];
+
 describe('simulate --broker rabbitmq', () => {
+  it('refuses a bad value of every RabbitMQ setting flag, and a bad field of every RabbitMQ fault kind, with one line and exit 2', async () => {
+    const cases: (readonly [string[], RegExp])[] = RABBITMQ_SETTINGS.map((spec) => [['--broker', 'rabbitmq', `--${spec.flag}`, BAD_VALUE[spec.kind.type]], new RegExp(`invalid --${spec.flag} "${BAD_VALUE[spec.kind.type]}"`)] as const);
+    expect(cases).toHaveLength(RABBITMQ_SETTINGS.length);
+    cases.push(...BAD_PLANS);
+    // Two at a time: the machine is shared.
+    for (let index = 0; index < cases.length; index += 2) {
+      const batch = cases.slice(index, index + 2);
+      const runs = await Promise.all(batch.map(([args]) => runCli([...args, '--messages', '4'])));
+      runs.forEach((run, at) => {
+        const [args, pattern] = batch[at];
+        expect(run.status, args.join(' ')).toBe(2);
+        expect(run.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+        expect(run.stderr, args.join(' ')).toMatch(pattern);
+      });
+    }
+  });
+
+  it('--emit-plan records the faults a rate-driven run injected (an unroutable window, a quorum member failure, a restart) and --plan alone replays it to the same trace hash', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rabbitmq-plan-'));
+    try {
+      const plan = join(dir, 'plan.json');
+      const emitted = await runCli(['--broker', 'rabbitmq', '--mode', 'at-least-once', '--seed', '5', '--faults', 'chaos', '--emit-plan', plan, '--json']);
+      expect(emitted.status, emitted.stderr).toBe(0);
+      const first = JSON.parse(emitted.stdout) as { traceHash: string };
+      const replayed = await runCli(['--plan', plan, '--json']);
+      expect(replayed.status, replayed.stderr).toBe(0);
+      const second = JSON.parse(replayed.stdout) as { traceHash: string; config: { family: string } };
+      expect(second.config.family).toBe('rabbitmq');
+      expect(second.traceHash).toBe(first.traceHash);
+      expect(simulate({ family: 'rabbitmq', mode: 'at-least-once', seed: 5, faults: 'chaos' }).injected.faults.map((fault) => fault.kind)).toEqual(expect.arrayContaining(['unroutable', 'quorum-member-failure', 'broker-restart']));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses every bad input with one line and exit 2', async () => {
     for (const [args, pattern] of BAD) {
       const run = await runCli(args);
