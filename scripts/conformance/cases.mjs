@@ -303,7 +303,7 @@ export const CASES = [
   {
     name: 'competing-consumers',
     expect: { lost: [], byConsumer: { c1: ['m1', 'm3', 'm5'], c2: ['m2', 'm4', 'm6'] } },
-    claim: 'two consumers on one queue (prefetch 10), c1 registered first: round-robin, c1 gets m1 m3 m5 and c2 m2 m4 m6 (the simulator names its consumers in the order they registered)',
+    claim: 'two consumers on one queue (prefetch 10): round-robin, one gets m1 m3 m5 and the other m2 m4 m6 (compared as a split: which one the broker serves first is a registration race)',
     compare: ['lost', 'byConsumer'],
     sim: { settings: { ...classicAtLeastOnce, prefetch: 10 }, topology: { consumers: 2 }, workload: { messages: 6 } },
     async real(ctx, rec) {
