@@ -68,6 +68,23 @@ export const CASES = [
     },
   },
   {
+    name: 'consumer-killed-holding-prefetch',
+    expect: { lost: [], redelivered: { m1: [false, true], m2: [true], m3: [true], m4: [false], m5: [false] }, processed: ids(5) },
+    claim: 'manual ack with prefetch 3: the consumer holds m1..m3 unacked and is SIGKILLed while processing m1; all three come back with redelivered=true (m2 and m3 were delivered, never processed), in their places; m4 and m5 are first deliveries',
+    compare: ['lost', 'redelivered', 'processed'],
+    sim: { settings: { ...classicAtLeastOnce, prefetch: 3, processingMs: 5 }, workload: { messages: 5, burst: 5 }, faults: [{ kind: 'consumer-crash', message: 'm1', delivery: 1, point: 'mid-process' }] },
+    async real(ctx, rec) {
+      const q = await ctx.queue('q', { durable: true });
+      // Published first, so the child's prefetch window fills at once (m1..m3), as the simulator's burst does.
+      await publish(ctx.conn, rec, ids(5), toQueue(q), () => ({ persistent: true }));
+      const child = await childConsumer(q, rec, { prefetch: 3, processingMs: 300 });
+      await child.killAt('m1');
+      const c = await consume(await ctx.connection(), q, rec);
+      await until(() => rec.processed.length >= 5, 10_000, 'm1..m5 processed').catch(() => {});
+      await c.close();
+    },
+  },
+  {
     name: 'autoack-consumer-killed',
     expect: { lost: ['m2', 'm3', 'm4', 'm5'], processed: ['m1'] },
     claim: 'autoAck: the broker pushes every message at once (prefetch does not apply) and deletes it on delivery; killing the consumer mid-m2 loses m2..m5',
