@@ -13,6 +13,8 @@ export class QuorumMembers {
   private readonly backAtUs: number[];
   /** The node of the current leader (1-based). */
   leader = 1;
+  /** When the last failed node is back: before then some member may be down (a fast path for the common case). */
+  private allBackAtUs = 0;
 
   constructor(readonly nodes: number) {
     this.backAtUs = new Array<number>(nodes).fill(0);
@@ -32,6 +34,8 @@ export class QuorumMembers {
 
   /** The first moment from `nowUs` at which a majority of members is up. */
   majorityAtUs(nowUs: number): number {
+    // Asked on every dispatch and confirm: no work while every member is up.
+    if (this.allBackAtUs <= nowUs) return nowUs;
     const times = this.backAtUs.map((backAt) => Math.max(backAt, nowUs)).sort((a, b) => a - b);
     return times[this.majority - 1];
   }
@@ -39,6 +43,7 @@ export class QuorumMembers {
   /** A member's node fails now, back after `downUs` (a node already down stays down at least as long). */
   fail(node: number, nowUs: number, downUs: number): void {
     this.backAtUs[node - 1] = Math.max(this.backAtUs[node - 1], nowUs + downUs);
+    this.allBackAtUs = Math.max(this.allBackAtUs, this.backAtUs[node - 1]);
   }
 
   /**
