@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { simulate } from '../../../models/engine.js';
 import type { SimulationResult } from '../../../models/engine.js';
 import type { EventOf } from '../../../models/events.js';
+import { translateFault } from '../../../models/faults/logical.js';
 import { QuorumMembers } from '../../../models/rabbitmq/broker/quorum.js';
 import type { RabbitMqSettings } from '../../../models/rabbitmq/settings.js';
 
@@ -98,5 +99,11 @@ describe('quorum queues over --nodes', () => {
     expect(records(single, 'node-restarted')).toHaveLength(1);
     expect(records(single, 'quorum-leader-elected')).toEqual([]);
     expect(() => run([{ kind: 'quorum-member-failure', message: 'm3', node: 4 }])).toThrow(/"node" names node 4, which this cluster does not have \(--nodes 3\)/);
+  });
+
+  it('compare --broker kafka,rabbitmq: the leader failing is Kafka leader-failover; a named member (maybe a follower) has no Kafka counterpart', () => {
+    expect(translateFault({ kind: 'quorum-member-failure', message: 'm3' }, 'kafka')).toEqual({ kind: 'leader-failover', message: 'm3' });
+    expect(translateFault({ kind: 'quorum-member-failure', message: 'm3', node: 2 }, 'kafka')).toBeUndefined();
+    expect(translateFault({ kind: 'leader-failover', message: 'm3' }, 'rabbitmq')).toEqual({ kind: 'quorum-member-failure', message: 'm3' });
   });
 });
