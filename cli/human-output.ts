@@ -120,7 +120,8 @@ export function renderGroups(result: SimulationResult, color: ChalkInstance): st
   }
   lines.push(`${color.bold('lag')}  ${lagWords(result.stats.lag)}${groups.length > 1 ? ' (the worst group)' : ''}`);
   const logDuplicates = result.stats.logDuplicates;
-  lines.push(`${color.bold('log duplicates')}  ${logDuplicates.count === 0 ? 'none: every message is in its partition log at most once' : `${plural(logDuplicates.count, 'message')} in the log more than once`}`);
+  // Only a family with partition logs can say this: a RabbitMQ queue forgets a message once it is acked.
+  if (familyOf(result.config).words.partitioned) lines.push(`${color.bold('log duplicates')}  ${logDuplicates.count === 0 ? 'none: every message is in its partition log at most once' : `${plural(logDuplicates.count, 'message')} in the log more than once`}`);
   for (const witness of logDuplicates.witnesses) lines.push(color.dim(`    · ${witness.summary}`));
   if (result.topology.consumers.length > 1) {
     const shares = Object.entries(result.stats.appliedByConsumer).map(([member, count]) => `${member} ${count}`);

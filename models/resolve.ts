@@ -10,6 +10,7 @@ import { FAMILIES } from './families.js';
 import type { Family } from './family.js';
 import { MODE_NAMES } from './modes.js';
 import type { ModeName } from './modes.js';
+import type { RabbitMqSettings } from './rabbitmq/settings.js';
 import { LIMIT_SETTINGS, TIMING_SETTINGS, TOPOLOGY_SETTINGS, WORKLOAD_SETTINGS, defaultMaxEvents, defaultMaxVirtualTimeMs, defaultProgressTimeoutMs, durationKeysOf } from './settings/common.js';
 import type { DurationKeys } from './settings/common.js';
 import { DEFAULT_TOPOLOGY } from './topology.js';
@@ -21,8 +22,8 @@ export interface SimulationInput {
   family?: FamilyName;
   mode: ModeName;
   seed: number;
-  /** Overrides on top of the mode's preset. */
-  settings?: Partial<DeliverySettings>;
+  /** Overrides on top of the mode's preset (the family's own settings: validation refuses another family's). */
+  settings?: Partial<DeliverySettings> | Partial<RabbitMqSettings>;
   workload?: Partial<WorkloadSettings>;
   topology?: Partial<TopologySettings>;
   timing?: Partial<TimingSettings>;

@@ -7,8 +7,8 @@
  */
 import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
-import { DEFAULT_TOPOLOGY, DEFAULT_WORKLOAD, defaultTiming } from '../models/config.js';
-import type { TopologySettings, WorkloadSettings } from '../models/config.js';
+import { DEFAULT_TOPOLOGY, DEFAULT_WORKLOAD, FAMILY_NAMES, defaultTiming } from '../models/config.js';
+import type { FamilyName, TopologySettings, WorkloadSettings } from '../models/config.js';
 import { buildTopology } from '../models/topology.js';
 import { FAULT_KINDS, describeFault, faultKey, specOf } from '../models/faults/catalog.js';
 import { kindsFor } from '../models/families.js';
@@ -27,7 +27,9 @@ export const ACTOR_OF_KIND: Record<FaultKind, FaultActor> = Object.fromEntries(F
 export interface FaultPlanConstraints {
   /** Most faults in one plan. Default 4. */
   maxFaults?: number;
-  /** Fault kinds to draw from. Default: the Kafka family's (FAULT_KINDS' order is kept), the transaction kinds only with `transactions`. */
+  /** The broker family the plans are for: its fault kinds are the default `kinds`. Default 'kafka'. */
+  family?: FamilyName;
+  /** Fault kinds to draw from. Default: the family's (FAULT_KINDS' order is kept), the transaction kinds only with `transactions`. */
   kinds?: readonly FaultKind[];
   /**
    * The plans are for a `--transactions true` world: the transaction fault kinds and the producer's commit crash
@@ -94,8 +96,9 @@ function requireInteger(name: string, value: number, min: number, max: number): 
 export function resolvePlanConstraints(constraints: FaultPlanConstraints = {}): ResolvedPlanConstraints {
   const workload = { ...DEFAULT_WORKLOAD, ...constraints.workload };
   const transactional = constraints.transactions === true;
-  // Without `kinds`: the Kafka family's (the default family), so plans for the default world never name another's.
-  const kinds = constraints.kinds === undefined ? kindsFor('kafka', transactional) : requireSubset('kinds', constraints.kinds, FAULT_KINDS);
+  const family = requireSubset('family', constraints.family === undefined ? undefined : [constraints.family], FAMILY_NAMES)[0];
+  // Without `kinds`: the family's own, so plans for one world never name another's decision points.
+  const kinds = constraints.kinds === undefined ? kindsFor(family, transactional) : requireSubset('kinds', constraints.kinds, FAULT_KINDS);
   const actors = requireSubset('actors', constraints.actors, FAULT_ACTORS);
   // Keep FAULT_KINDS' order whatever order the caller gave: it is the simplest-first order cross-shrinking uses.
   const chosen = FAULT_KINDS.filter((kind) => kinds.includes(kind) && actors.includes(ACTOR_OF_KIND[kind]));

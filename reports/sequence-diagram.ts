@@ -243,6 +243,9 @@ const RENDERERS: { readonly [K in TraceKind]: Renderer<K> } = {
     drawer.local(drawer.broker(record), record, `${record.msg} ${{ rejected: 'rejected', expired: 'expired (TTL)', delivery_limit: 'over x-delivery-limit', maxlen: 'dropped from the head (x-max-length)' }[record.reason]}: ${record.dlx ? 'dead-lettered to the DLX' : 'dropped, no dead-letter exchange'}`, { fault: !record.dlx }),
   'channel-closed': (drawer, record) => drawer.local(drawer.broker(record), record, `channel ${record.channel} of ${record.consumer} closed${record.requeued.length === 0 ? '' : `: requeue ${record.requeued.join(', ')} (redelivered)`}`),
   'node-restarted': (drawer, record) => drawer.local(drawer.broker(record), record, `node restarted${record.lost.length === 0 ? '' : `: lost ${record.lost.join(', ')}`}${record.queuesLost.length === 0 ? '' : `; queue ${record.queuesLost.join(', ')} gone`}`, { fault: record.lost.length > 0 }),
+  'quorum-member-down': (drawer, record) =>
+    drawer.local(drawer.broker(record), record, `quorum ${record.leader ? 'leader' : 'member'} on node ${record.node} down: ${record.up} member${record.up === 1 ? '' : 's'} up, ${record.majority ? 'a majority' : 'no majority: the queue stalls'}`, { fault: !record.majority }),
+  'quorum-leader-elected': (drawer, record) => drawer.local(drawer.broker(record), record, `new quorum leader on node ${record.node}${record.lost.length === 0 ? '' : `: lost ${record.lost.join(', ')} (not on a majority)`}`, { fault: record.lost.length > 0 }),
   delayed: (drawer, record) => drawer.local(drawer.broker(record), record, `hold ${record.msg} until t=${trimNumber(record.dueUs / 1000)} ms (${record.via === 'plugin' ? 'x-delay' : 'TTL wait queue'})`),
   // The RabbitMQ consumer client.
   'basic-consume': (drawer, record) => drawer.arrow(drawer.at(record.actor, record), drawer.broker(record), '->>', record, `basic.consume ${record.queue} (channel ${record.channel})`),

@@ -57,7 +57,7 @@ function neverEnqueued(facts: TraceFacts, cite: Citations, msg: string): Told | 
 }
 
 function lostInRestart(facts: TraceFacts, cite: Citations, msg: string): Told | undefined {
-  const restarted = facts.next(undefined, is('node-restarted', {}, (record) => record.lost.includes(msg)));
+  const restarted = facts.next(undefined, is('node-restarted', {}, (record) => record.lost.includes(msg))) ?? facts.next(undefined, is('quorum-leader-elected', {}, (record) => record.lost.includes(msg)));
   if (restarted === undefined) return undefined;
   const crash = facts.previous(restarted, is('crash', { actor: 'broker' }));
   const fault = crash === undefined ? undefined : facts.faultBehind(crash);
@@ -66,7 +66,7 @@ function lostInRestart(facts: TraceFacts, cite: Citations, msg: string): Told | 
   const why = settings.queueType === 'quorum' ? 'it was not yet on a majority of the quorum queue' : !settings.durable ? 'the queue was not durable' : !settings.persistent ? 'it was a transient message (delivery_mode=1)' : 'it was not yet written to disk';
   const others = restarted.lost.filter((id) => id !== msg);
   return {
-    text: `the broker node restarted${fault === undefined ? '' : ` ${crashMoment(fault)}`}${crash === undefined ? '' : ` at ${cite.at(crash)}`} and ${msg} did not survive${cite.step(restarted)}: ${why}${others.length > 0 ? ` (${listWords(others)} went with it)` : ''}${facts.run.brokerAcked.includes(msg) ? ', yet it had been confirmed' : ''}`,
+    text: `${restarted.kind === 'node-restarted' ? 'the broker node restarted' : "the quorum queue leader's node failed"}${fault === undefined ? '' : ` ${crashMoment(fault)}`}${crash === undefined ? '' : ` at ${cite.at(crash)}`} and ${msg} did not survive${cite.step(restarted)}${restarted.kind === 'node-restarted' ? '' : ` (the new leader on node ${restarted.node} never had it)`}: ${why}${others.length > 0 ? ` (${listWords(others)} went with it)` : ''}${facts.run.brokerAcked.includes(msg) ? ', yet it had been confirmed' : ''}`,
     mechanism: 'node restart: transient or unwritten message lost',
   };
 }

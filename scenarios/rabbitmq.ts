@@ -81,18 +81,18 @@ export const RABBITMQ_SCENARIOS: readonly Scenario[] = [
   {
     name: 'unroutable-mandatory-returned',
     family: 'rabbitmq',
-    summary: 'm3 matches no binding (its queue is not declared yet): with mandatory it comes back by basic.return and is re-published',
-    mechanism: 'unroutable + mandatory => basic.return then basic.ack => the publisher re-publishes; without mandatory the broker drops it silently',
+    summary: 'from m3 on, the exchange has no binding to the queue for 15 ms (not declared yet): with mandatory every publish in that window comes back by basic.return and is re-published until the binding exists',
+    mechanism: 'unroutable + mandatory => basic.return then basic.ack => the publisher re-publishes (returned again while the binding is missing); without mandatory the broker drops them silently',
     workload: small,
     faults: plan({ kind: 'unroutable', message: 'm3' }),
-    // The re-published m3 lands behind later messages: at-least-once may reorder it.
+    // The re-published messages land behind later ones: at-least-once may reorder them.
     expected: { 'at-most-once': lossBreaks, 'at-least-once': { loss: 'holds', duplicates: 'holds', order: 'may-break' }, 'exactly-once': allHold },
   },
   {
     name: 'unroutable-silently-dropped',
     family: 'rabbitmq',
-    summary: 'm3 matches no binding and the publisher did not set mandatory: the broker drops it and still confirms it',
-    mechanism: 'unroutable without mandatory => dropped, yet confirmed (basic.ack) => the publisher believes it delivered (acknowledged loss)',
+    summary: 'from m3 on, the exchange has no binding to the queue for 15 ms and the publisher did not set mandatory: the broker drops every publish in that window and still confirms it',
+    mechanism: 'unroutable without mandatory => dropped, yet confirmed (basic.ack) => the publisher believes them delivered (acknowledged loss)',
     workload: small,
     settings: { mandatory: false },
     faults: plan({ kind: 'unroutable', message: 'm3' }),

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * Renders every sequence diagram the scenarios produce (each scenario × mode, every story of every broken
- * invariant) with the real mermaid renderer in headless Chromium, and fails with the scenario's name on any
- * render error. The test suite only parses diagrams (mermaid's parser under happy-dom); layout and drawing
+ * Renders every sequence diagram the scenarios produce (each scenario × mode in its broker family, every story of
+ * every broken invariant, and every diagram of the scenario's markdown report) with the real mermaid renderer in
+ * headless Chromium, and fails with the scenario's name on any render error. The test suite only parses diagrams (mermaid's parser under happy-dom); layout and drawing
  * errors show only when mermaid renders, which needs a browser, so this is a script, not part of `npm test`.
  *
  * Needs a build (`npm run build`) and Debian's chromium at /usr/bin/chromium (or CHROMIUM=/path).
@@ -13,18 +13,26 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { INVARIANT_NAMES, MODE_NAMES, SCENARIOS, explainInvariant, sequenceDiagram, simulate } from '../dist/index.js';
+import { INVARIANT_NAMES, MODE_NAMES, SCENARIOS, explainInvariant, renderRunReport, sequenceDiagram, simulate } from '../dist/index.js';
 import { TraceFacts } from '../dist/reports/trace-facts.js';
 
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const mermaidPath = createRequire(import.meta.url).resolve('mermaid/dist/mermaid.min.js');
 
-/** Every diagram to render, named by scenario, mode, invariant and witness. */
+/** The ```mermaid blocks of a markdown report, in order. */
+function mermaidBlocks(markdown) {
+  return [...markdown.matchAll(/^```mermaid\n([\s\S]*?)^```$/gm)].map((match) => match[1]);
+}
+
+/**
+ * Every diagram to render, named by scenario, mode, invariant and witness: each story's diagram, and every diagram
+ * of the scenario's whole markdown report (`--report`), in the scenario's own broker family.
+ */
 function diagrams() {
   const out = [];
   for (const scenario of SCENARIOS) {
     for (const mode of MODE_NAMES) {
-      const result = simulate({ mode, seed: 1, settings: scenario.settings, workload: scenario.workload, topology: scenario.topology, timing: scenario.timing, faults: scenario.faults });
+      const result = simulate({ family: scenario.family ?? 'kafka', mode, seed: 1, settings: scenario.settings, workload: scenario.workload, topology: scenario.topology, timing: scenario.timing, faults: scenario.faults });
       const facts = new TraceFacts(result);
       for (const invariant of INVARIANT_NAMES) {
         for (const story of explainInvariant(result, invariant, facts)) {
@@ -32,6 +40,8 @@ function diagrams() {
           out.push({ name: `${scenario.name} (${mode}, ${invariant}${story.msg === '' ? '' : ` ${story.msg}`})`, text: sequenceDiagram(facts, story) });
         }
       }
+      const report = renderRunReport(result, { kind: 'run', toolVersion: 'check', replayCommand: `npx simulate --scenario ${scenario.name} --mode ${mode}`, scenario });
+      mermaidBlocks(report).forEach((text, index) => out.push({ name: `${scenario.name} (${mode}, report diagram ${index + 1})`, text }));
     }
   }
   return out;

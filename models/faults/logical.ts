@@ -14,6 +14,8 @@ const SHARED: readonly Fault['kind'][] = ['consumer-crash', 'producer-crash', 'p
 /** The fault in `to`'s terms, or undefined when that family has no such decision point. */
 export function translateFault(fault: Fault, to: FamilyName): Fault | undefined {
   if (SHARED.includes(fault.kind)) return fault;
+  // A named quorum member may be a follower: Kafka's leader-failover has no counterpart for that.
+  if (fault.kind === 'quorum-member-failure' && to === 'kafka' && fault.node !== undefined) return undefined;
   const table = to === 'rabbitmq' ? KAFKA_TO_RABBITMQ : RABBITMQ_TO_KAFKA;
   const kind = table[fault.kind];
   if (kind === undefined) {

@@ -153,7 +153,9 @@ export class HandlerApplication implements RecordApplication {
       partition: record.partition,
       offset: record.offset,
       delivery,
-      redelivered: delivery > 1,
+      // The broker's own flag where the family has one (RabbitMQ's basic.deliver: a re-published copy is a new
+      // message, redelivered=false); otherwise every delivery after the group's first.
+      redelivered: record.redelivered ?? delivery > 1,
       group: this.options.ledger.group,
       consumer: this.options.actor,
     };

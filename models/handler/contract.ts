@@ -34,7 +34,11 @@ export interface HandlerRecord {
   readonly offset: number;
   /** This delivery's number in the consumer group, from 1. */
   readonly delivery: number;
-  /** True from the second delivery on (Kafka has no such flag; RabbitMQ's basic.deliver has `redelivered`). */
+  /**
+   * Kafka (no such flag): true from the group's second delivery on. RabbitMQ: basic.deliver's own `redelivered`,
+   * true once the broker handed the message out before (requeued by a nack or a closed channel), and false for a
+   * copy the publisher re-published (to the broker a new message), though it is the group's second delivery.
+   */
   readonly redelivered: boolean;
   readonly group: string;
   /** The member handling it, e.g. g1/c2. */

@@ -29,8 +29,7 @@ export function deployRabbitMq({ config, topology, world, env, workload }: Deplo
   const settings = config.settings as unknown as RabbitMqSettings;
   const due = dueTimes(workload, settings);
   const publishers = topology.producers.map((id) => new Publisher(id, BROKER, env, workload.filter((message) => message.producer === id), due));
-  const restartNode = (fault: Fault, downMs: number): void => {
-    env.traceFault({ now: world.now }, fault);
+  const restartNode = (downMs: number): void => {
     const healAtUs = msToUs(config.timing.faultyPhaseMs);
     const downUs = msToUs(downMs);
     world.crash(BROKER, world.now + downUs < healAtUs ? downUs : undefined);

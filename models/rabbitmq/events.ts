@@ -29,6 +29,10 @@ export type RabbitBrokerEvent = At &
     | { readonly kind: 'queue-dead-letter'; readonly msg: string; readonly queue: string; readonly reason: DeadLetterReason; readonly dlx: boolean }
     | { readonly kind: 'channel-closed'; readonly consumer: string; readonly channel: number; readonly requeued: readonly string[] }
     | { readonly kind: 'node-restarted'; readonly lost: readonly string[]; readonly queuesLost: readonly string[] }
+    /** A quorum queue member's node failed (`leader`: the leader's); `majority`: a majority of members is still up. */
+    | { readonly kind: 'quorum-member-down'; readonly node: number; readonly leader: boolean; readonly up: number; readonly majority: boolean; readonly backAtUs: number }
+    /** The quorum queue is back with a new leader on `node`; `lost`: messages no majority had written. */
+    | { readonly kind: 'quorum-leader-elected'; readonly node: number; readonly lost: readonly string[] }
     | { readonly kind: 'delayed'; readonly msg: string; readonly dueUs: number; readonly via: 'plugin' | 'ttl-dlx' }
   );
 

@@ -3,6 +3,8 @@ import type { Family } from '../family.js';
 import { APPLICATION_SETTINGS } from '../settings/common.js';
 import { deployRabbitMq } from './deployment.js';
 import { RABBITMQ_MODES } from './modes.js';
+import type { FaultPlan } from '../faults/catalog.js';
+import { PlanError } from '../faults/plan.js';
 import { RABBITMQ_SETTINGS, checkRabbitMqCombinations } from './settings.js';
 import type { RabbitMqSettings } from './settings.js';
 
@@ -21,5 +23,14 @@ export const RABBITMQ: Family = {
   modes: RABBITMQ_MODES,
   faultKinds: ['publish-lost', 'confirm-lost', 'unroutable', 'consumer-ack-lost', 'connection-closed', 'db-reply-lost', 'partition', 'consumer-crash', 'producer-crash', 'broker-restart', 'quorum-member-failure', 'processing-error'],
   checkCombinations: (settings) => checkRabbitMqCombinations(settings as unknown as RabbitMqSettings),
+  checkPlan: (plan, settings) => checkRabbitMqPlan(plan, settings as unknown as RabbitMqSettings),
   deploy: deployRabbitMq,
 };
+
+/** A quorum-member-failure naming a node the cluster does not have (--nodes) could never fire: refused. */
+export function checkRabbitMqPlan(plan: FaultPlan, settings: RabbitMqSettings): void {
+  plan.faults.forEach((fault, index) => {
+    if (fault.kind !== 'quorum-member-failure' || fault.node === undefined || fault.node <= settings.nodes) return;
+    throw new PlanError(`fault #${index + 1} (quorum-member-failure): "node" names node ${fault.node}, which this cluster does not have (--nodes ${settings.nodes})`, index + 1, 'node');
+  });
+}

@@ -3,7 +3,7 @@
  * a consumer's basic.ack lost with its connection, a consumer's connection closed while it holds a delivery, the
  * node restarting, a quorum queue member failing, and a message nobody's binding routes.
  */
-import { instanceArb, instanceName, integerAtLeast, messageArb, messageId, withInstance } from '../faults/spec.js';
+import { instanceArb, instanceName, integerAtLeast, messageArb, messageId, msAtLeast, optional, withInstance } from '../faults/spec.js';
 import type { FaultSpec } from '../faults/spec.js';
 import { FIRST_INSTANCE } from '../topology.js';
 
@@ -16,14 +16,23 @@ export type RabbitMqFault =
   | { kind: 'consumer-ack-lost'; message: string; delivery: number; consumer?: string }
   /** The consumer's connection closes while it holds its `delivery`-th delivery of `message`, processed, not yet acked. */
   | { kind: 'connection-closed'; message: string; delivery: number; consumer?: string }
-  /** The broker node restarts right after enqueueing `message` (its first enqueue). */
+  /** The node hosting the queue (a classic queue's, a quorum queue's leader) restarts right after enqueueing `message` (its first enqueue). */
   | { kind: 'broker-restart'; message: string }
-  /** The quorum queue's leader fails right after enqueueing `message` (its first enqueue); a new leader is elected. */
-  | { kind: 'quorum-member-failure'; message: string }
-  /** `message`'s first publish matches no binding (its queue is not declared yet). */
-  | { kind: 'unroutable'; message: string };
+  /**
+   * The node of the quorum queue's member on `node` (1..nodes; absent: the leader's) fails right after enqueueing
+   * `message` (its first enqueue), back after --broker-restart-delay-ms. A failed leader is replaced by an election.
+   */
+  | { kind: 'quorum-member-failure'; message: string; node?: number }
+  /**
+   * From `message`'s first publish the exchange has no binding to its queue (not declared yet, or deleted) for
+   * `durationMs` (absent: --restart-delay-ms, the time a consumer takes to come back and declare it): every publish
+   * routed in that window, of any message and any attempt, is unroutable.
+   */
+  | { kind: 'unroutable'; message: string; durationMs?: number };
 
 type Of<K extends RabbitMqFault['kind']> = Extract<RabbitMqFault, { kind: K }>;
+
+const memberWords = (fault: { node?: number }): string => (fault.node === undefined ? "the quorum queue leader's node" : `the node of the quorum queue's member on node ${fault.node}`);
 
 const consumerInstance = (fault: { consumer?: string }) => ({ kind: 'consumer' as const, name: fault.consumer ?? FIRST_INSTANCE.consumer });
 const whose = (fault: { consumer?: string }): string => (fault.consumer === undefined ? "the consumer's" : `${fault.consumer}'s`);
@@ -92,7 +101,7 @@ export const BROKER_RESTART: FaultSpec<Of<'broker-restart'>> = {
   kind: 'broker-restart',
   strikes: 'broker',
   rate: 'failover',
-  summary: 'the broker node restarts right after enqueueing a message: transient messages and non-durable queues are gone',
+  summary: "the queue's node (a quorum queue's leader) restarts right after enqueueing a message: transient messages and non-durable queues are gone; a quorum queue elects a new leader if a majority is left",
   example: { kind: 'broker-restart', message: 'm3' },
   fields: { message: messageId },
   describe: (fault) => `the broker node restarts right after enqueueing ${fault.message}`,
@@ -105,12 +114,14 @@ export const QUORUM_MEMBER_FAILURE: FaultSpec<Of<'quorum-member-failure'>> = {
   kind: 'quorum-member-failure',
   strikes: 'broker',
   rate: 'failover',
-  summary: "a quorum queue's leader fails right after enqueueing a message: what a majority has survives, a new leader is elected",
+  summary: "a quorum queue member's node fails right after enqueueing a message (the leader's, or `node`'s): the queue goes on while a majority is up (a failed leader is replaced by an election), and stalls without one",
   example: { kind: 'quorum-member-failure', message: 'm3' },
-  fields: { message: messageId },
-  describe: (fault) => `the quorum queue's leader fails right after enqueueing ${fault.message}`,
+  fields: { message: messageId, node: optional(integerAtLeast(1)) },
+  // Which member is part of what the plan says, not of the decision point: a rate-driven run fails the leader.
+  drawn: ['node'],
+  describe: (fault) => `${memberWords(fault)} fails right after enqueueing ${fault.message}`,
   moment: (fault) => `right after enqueueing ${fault.message}`,
-  drawing: (fault) => ({ note: 'broker', text: `quorum leader fails after enqueueing ${fault.message} (injected)` }),
+  drawing: (fault) => ({ note: 'broker', text: `${fault.node === undefined ? 'quorum leader' : `quorum member on node ${fault.node}`} fails after enqueueing ${fault.message} (injected)` }),
   arbitrary: (fc, space) => fc.record({ kind: fc.constant('quorum-member-failure' as const), message: messageArb(fc, space) }),
 };
 
@@ -118,10 +129,12 @@ export const UNROUTABLE: FaultSpec<Of<'unroutable'>> = {
   kind: 'unroutable',
   strikes: 'broker',
   rate: 'unroutable',
-  summary: "a message's first publish matches no binding (its queue is not declared yet): returned with mandatory, else dropped",
+  summary: "from a message's first publish the exchange has no binding to its queue (not declared yet) for a window: every publish in it is returned with mandatory, else dropped",
   example: { kind: 'unroutable', message: 'm3' },
-  fields: { message: messageId },
-  describe: (fault) => `the first publish of ${fault.message} matches no binding (its queue is not declared yet)`,
-  drawing: (fault) => ({ note: 'broker', text: `${fault.message} unroutable (injected)` }),
+  fields: { message: messageId, durationMs: optional(msAtLeast(0, false)) },
+  // The window's length is part of what the plan says, not of the decision point (the first publish of `message`).
+  drawn: ['durationMs'],
+  describe: (fault) => `from the first publish of ${fault.message} the exchange has no binding to its queue (not declared yet) for ${fault.durationMs === undefined ? 'the restart delay' : `${fault.durationMs} ms`}`,
+  drawing: (fault) => ({ note: 'broker', text: `no binding from ${fault.message} on (injected): unroutable` }),
   arbitrary: (fc, space) => fc.record({ kind: fc.constant('unroutable' as const), message: messageArb(fc, space) }),
 };

@@ -24,5 +24,7 @@ export type BrokerTimer =
   | { readonly tag: 'confirm'; readonly publisher: string; readonly msgId: string; readonly index: number; readonly attempt: number }
   | { readonly tag: 'expire'; readonly queue: string }
   | { readonly tag: 'heartbeat-check' }
-  | { readonly tag: 'due' };
+  | { readonly tag: 'due' }
+  /** A quorum queue's majority of members is up again: deliver what waited. */
+  | { readonly tag: 'majority-back' };
 export type ConsumerTimer = { readonly tag: 'heartbeat' } | { readonly tag: 'consume-timeout'; readonly channel: number } | { readonly tag: 'nack'; readonly token: number };

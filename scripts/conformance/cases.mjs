@@ -68,6 +68,23 @@ export const CASES = [
     },
   },
   {
+    name: 'consumer-killed-holding-prefetch',
+    expect: { lost: [], redelivered: { m1: [false, true], m2: [true], m3: [true], m4: [false], m5: [false] }, processed: ids(5) },
+    claim: 'manual ack with prefetch 3: the consumer holds m1..m3 unacked and is SIGKILLed while processing m1; all three come back with redelivered=true (m2 and m3 were delivered, never processed), in their places; m4 and m5 are first deliveries',
+    compare: ['lost', 'redelivered', 'processed'],
+    sim: { settings: { ...classicAtLeastOnce, prefetch: 3, processingMs: 5 }, workload: { messages: 5, burst: 5 }, faults: [{ kind: 'consumer-crash', message: 'm1', delivery: 1, point: 'mid-process' }] },
+    async real(ctx, rec) {
+      const q = await ctx.queue('q', { durable: true });
+      // Published first, so the child's prefetch window fills at once (m1..m3), as the simulator's burst does.
+      await publish(ctx.conn, rec, ids(5), toQueue(q), () => ({ persistent: true }));
+      const child = await childConsumer(q, rec, { prefetch: 3, processingMs: 300 });
+      await child.killAt('m1');
+      const c = await consume(await ctx.connection(), q, rec);
+      await until(() => rec.processed.length >= 5, 10_000, 'm1..m5 processed').catch(() => {});
+      await c.close();
+    },
+  },
+  {
     name: 'autoack-consumer-killed',
     expect: { lost: ['m2', 'm3', 'm4', 'm5'], processed: ['m1'] },
     claim: 'autoAck: the broker pushes every message at once (prefetch does not apply) and deletes it on delivery; killing the consumer mid-m2 loses m2..m5',
@@ -251,7 +268,8 @@ export const CASES = [
     compare: ['returned', 'confirmed', 'processed'],
     expect: { returned: mandatory ? ['m1'] : [], confirmed: 2, processed: ['m2'] },
     // The real publisher does not re-publish a returned message.
-    sim: { settings: { ...classicAtLeastOnce, mandatory, publishRetries: 0 }, workload: { messages: 2 }, faults: [{ kind: 'unroutable', message: 'm1' }] },
+    // The real m1 is unroutable by its own routing key, not by a missing binding: a window that ends before m2 is published.
+    sim: { settings: { ...classicAtLeastOnce, mandatory, publishRetries: 0 }, workload: { messages: 2 }, faults: [{ kind: 'unroutable', message: 'm1', durationMs: 1 }] },
     async real(ctx, rec) {
       const x = await ctx.exchange('x', 'direct');
       const q = await ctx.queue('q', { durable: true });
@@ -303,7 +321,7 @@ export const CASES = [
   {
     name: 'competing-consumers',
     expect: { lost: [], byConsumer: { c1: ['m1', 'm3', 'm5'], c2: ['m2', 'm4', 'm6'] } },
-    claim: 'two consumers on one queue (prefetch 10), c1 registered first: round-robin, c1 gets m1 m3 m5 and c2 m2 m4 m6 (the simulator names its consumers in the order they registered)',
+    claim: 'two consumers on one queue (prefetch 10): round-robin, one gets m1 m3 m5 and the other m2 m4 m6 (compared as a split: which one the broker serves first is a registration race)',
     compare: ['lost', 'byConsumer'],
     sim: { settings: { ...classicAtLeastOnce, prefetch: 10 }, topology: { consumers: 2 }, workload: { messages: 6 } },
     async real(ctx, rec) {

@@ -19,6 +19,7 @@ export const FIELDS: Field[];
 export function canonical(value: unknown): string;
 export function compareOutcomes(real: Outcome, sim: Outcome, fields: readonly Field[]): Mismatch[];
 export function byNumber(a: string, b: string): number;
+export function consumerSplit(byConsumer: Record<string, string[]> | undefined): Record<string, string[]> | undefined;
 export function pick(outcome: Outcome, fields: readonly Field[]): Outcome;
 export class Recorder {
   constructor(ids: string[]);

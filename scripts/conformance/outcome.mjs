@@ -7,7 +7,8 @@
 //   redelivered   { id: [flag of delivery 1, flag of delivery 2, ...] }: the redelivered flag of every delivery
 //   deliveryCount { id: [x-delivery-count of each delivery, null when absent] } (quorum queues)
 //   processed     message ids in the order the consumer finished processing them
-//   byConsumer    { c1: [ids first delivered to c1, in order], c2: [...] }: competing consumers on one queue
+//   byConsumer    { c1: [ids first delivered to c1, in order], c2: [...] }: competing consumers on one queue,
+//                 compared as a split (see consumerSplit): which consumer is called c1 is each side's own naming
 //   byQueue       { g1: [ids processed from g1's queue, in order], ... }: a fanout exchange's queues
 //   confirmed     publishes the broker confirmed (basic.ack), a count
 //   nacked        publishes the broker refused (basic.nack), a count
@@ -35,13 +36,26 @@ export function compareOutcomes(real, sim, fields) {
   const mismatches = [];
   for (const field of fields) {
     if (!FIELDS.includes(field)) throw new Error(`unknown outcome field '${field}'`);
-    const a = real[field];
-    const b = sim[field];
+    const a = field === 'byConsumer' ? consumerSplit(real[field]) : real[field];
+    const b = field === 'byConsumer' ? consumerSplit(sim[field]) : sim[field];
     if (a === undefined) throw new Error(`the real broker's outcome has no '${field}'`);
     if (b === undefined) mismatches.push({ field, real: a, sim: undefined, note: 'the simulator does not report it' });
     else if (canonical(a) !== canonical(b)) mismatches.push({ field, real: a, sim: b });
   }
   return mismatches;
+}
+
+/**
+ * How messages were split among competing consumers, whatever each side calls them: the lists renamed c1, c2, ...
+ * in the order of their first message. A consumer's name is its side's own tag (the real side's consumer tags, the
+ * simulator's topology ids), and which one the broker serves first depends on which registered first, a race the
+ * simulator decides by its seed's latencies; what RabbitMQ promises, and what is compared, is the round-robin split.
+ */
+export function consumerSplit(byConsumer) {
+  if (byConsumer === undefined) return undefined;
+  const lists = Object.values(byConsumer).filter((list) => list.length > 0);
+  lists.sort((a, b) => byNumber(a[0], b[0]));
+  return Object.fromEntries(lists.map((list, index) => [`c${index + 1}`, list]));
 }
 
 /** The real side's bookkeeping while a case runs; outcome() turns it into the fields above. */

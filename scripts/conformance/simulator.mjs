@@ -103,32 +103,20 @@ export function witnessed(section, fromTrace) {
   return [...listed, `(+${count - listed.length} not listed)`];
 }
 
-/**
- * Competing consumers named c1, c2, ... in the order the broker registered them, as the real side names them (it
- * subscribes c1, waits for consume-ok, then c2). The simulator's consumers subscribe together at t=0 and which
- * registers first is a race decided by the seed's latencies; RabbitMQ gives the first ready message to the first
- * registered consumer, so that one is the one whose first delivery came first.
- */
-function inRegistrationOrder(byActor) {
-  // Keys in insertion order: the order of the consumers' first deliveries in the trace.
-  const actors = Object.keys(byActor);
-  return Object.fromEntries(actors.map((actor, i) => [`c${i + 1}`, byActor[actor]]));
-}
-
 /** The simulator's --json and --trace, read as the outcome fields of outcome.mjs. */
 export function simOutcome(json, trace, sim = {}) {
   const delivers = trace.filter((r) => r.kind === 'deliver');
   const ofKind = (kinds) => trace.filter((r) => kinds.includes(r.kind));
   const redelivered = {};
   const deliveryCount = {};
-  const byActor = {};
+  const byConsumer = {};
   for (const r of delivers) {
     (redelivered[r.msg] ??= []).push(r.redelivered);
     // x-delivery-count: absent on a first delivery, then the number of earlier deliveries (quorum queues).
     (deliveryCount[r.msg] ??= []).push(r.deliveryCount ?? (r.delivery > 1 ? r.delivery - 1 : null));
-    if (r.delivery === 1) (byActor[actorParts(r.actor)[1]] ??= []).push(r.msg);
+    // Named by the topology (g1/c2 -> c2); the comparison reads the split, not the names (outcome.mjs consumerSplit).
+    if (r.delivery === 1) (byConsumer[actorParts(r.actor)[1]] ??= []).push(r.msg);
   }
-  const byConsumer = inRegistrationOrder(byActor);
   const processed = ofKind(TRACE_KINDS.processed).filter((r) => !FAILED_RESULT.test(String(r.result ?? '')));
   const byQueue = {};
   for (const r of processed) (byQueue[actorParts(r.actor)[0]] ??= []).push(r.msg);

@@ -1,5 +1,5 @@
 /**
- * The RabbitMQ family's mode matrix over seeds 1..200 with the default fault rates: what each preset promises
+ * The RabbitMQ family's mode matrix over seeds 1..200 with the default fault rates (and 1..50 with chaos): what each preset promises
  * holds in every run, what it does not promise breaks in some, and every RabbitMQ fault kind the preset has a
  * decision point for fires. Seeds are pinned; a failure names the seed (`simulate --broker rabbitmq --seed N`).
  */
@@ -36,5 +36,17 @@ describe('RabbitMQ mode matrix, seeds 1..200, default faults', () => {
     const fired = new Set(MODE_NAMES.flatMap((mode) => rows[mode].flatMap((result) => result.injected.faults.map((fault) => fault.kind))));
     for (const kind of ['publish-lost', 'confirm-lost', 'unroutable', 'consumer-ack-lost', 'connection-closed', 'broker-restart', 'quorum-member-failure'] as const) expect(fired, kind).toContain(kind);
     expect(seedsWhere('at-least-once', (result) => (result.returned?.count ?? 0) > 0).length).toBeGreaterThan(0);
+  });
+});
+
+describe('RabbitMQ mode matrix, seeds 1..50, chaos faults', () => {
+  const CHAOS_SEEDS = SEEDS.slice(0, 50);
+  it('never VIOLATED: no loss under at-least-once and exactly-once, no duplicate under exactly-once, whatever the chaos', () => {
+    for (const mode of MODE_NAMES) {
+      const results = CHAOS_SEEDS.map((seed) => simulate({ family: 'rabbitmq', mode, seed, faults: 'chaos' }));
+      expect(results.filter((result) => result.verdict === 'violated').map((result) => result.config.seed), `${mode}: violated seeds`).toEqual([]);
+      if (mode !== 'at-most-once') expect(results.some((result) => result.injected.faults.some((fault) => fault.kind === 'quorum-member-failure'))).toBe(true);
+      if (mode === 'at-most-once') expect(results.filter((result) => result.invariants.loss.count > 0).length).toBeGreaterThan(25);
+    }
   });
 });

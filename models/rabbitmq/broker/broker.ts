@@ -20,6 +20,7 @@ import type { RabbitMqSettings } from '../settings.js';
 import type { RabbitMqContext, RabbitMqProtocol } from '../world.js';
 import { DelayedMessages } from './delayed.js';
 import type { DelayedPublish } from './delayed.js';
+import { QuorumMembers } from './quorum.js';
 import { Queue } from './queue.js';
 import type { QueuedMessage } from './queue.js';
 
@@ -27,8 +28,8 @@ type Ctx = RabbitMqContext;
 type Publish = Extract<RabbitMqMessage, { type: 'basic-publish' }>;
 const HEARTBEAT_CHECK: BrokerTimer = { tag: 'heartbeat-check' };
 
-/** How the deployment restarts the node (a fault the broker decided): down for `downMs`, then start() again. */
-export type RestartNode = (fault: Fault, downMs: number) => void;
+/** How the deployment takes the queue's node down (a fault the broker decided and traced) for `downMs`, then start() again. */
+export type RestartNode = (downMs: number) => void;
 
 export class RabbitBroker implements Actor<RabbitMqProtocol> {
   readonly queues = new Map<string, Queue>();
@@ -43,6 +44,14 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
   private crashAtUs = 0;
   private lostInRestart: string[] = [];
   private queuesLost: string[] = [];
+  /** A quorum queue's members over the nodes (undefined for a classic queue, which lives on one node). */
+  private readonly members: QuorumMembers | undefined;
+  /** The restart in progress is a quorum leader's failover: the queue comes back on another member. */
+  private failover = false;
+  /** When the pending majority-back timer fires (Infinity: none set). */
+  private majorityTimerUs = Number.POSITIVE_INFINITY;
+  /** Until when the exchange has no binding to the queues (the unroutable fault's window). */
+  private unboundUntilUs = 0;
   /** Messages enqueued at least once, by workload index (restart faults strike a first enqueue). */
   private readonly enqueuedOnce: boolean[] = [];
   private moved = 0;
@@ -55,6 +64,7 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
   ) {
     this.settings = env.config.settings as unknown as RabbitMqSettings;
     this.delayed = new DelayedMessages(this.settings.delayVia);
+    this.members = this.settings.queueType === 'quorum' ? new QuorumMembers(this.settings.nodes) : undefined;
     // Declared before the run by the consumers' first connection (queue.declare is idempotent).
     for (const group of groups) this.queues.set(group, new Queue(group));
   }
@@ -71,7 +81,10 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
   }
 
   start(ctx: Ctx): void {
-    if (this.restarts > 0) ctx.record({ t: ctx.now, actor: this.id, kind: 'node-restarted', lost: this.lostInRestart, queuesLost: this.queuesLost });
+    if (this.failover) ctx.record({ t: ctx.now, actor: this.id, kind: 'quorum-leader-elected', node: (this.members as QuorumMembers).leader, lost: this.lostInRestart });
+    else if (this.restarts > 0) ctx.record({ t: ctx.now, actor: this.id, kind: 'node-restarted', lost: this.lostInRestart, queuesLost: this.queuesLost });
+    this.failover = false;
+    this.majorityTimerUs = Number.POSITIVE_INFINITY;
     ctx.setTimer(msToUs(this.settings.heartbeatMs / 2), HEARTBEAT_CHECK);
     for (const queue of this.queues.values()) this.scheduleExpiry(ctx, queue);
     this.delayed.schedule(ctx);
@@ -140,6 +153,10 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
         for (const due of this.delayed.takeDue(ctx)) this.route(ctx, due, undefined);
         this.delayed.schedule(ctx);
         return;
+      case 'majority-back':
+        this.majorityTimerUs = Number.POSITIVE_INFINITY;
+        for (const queue of this.queues.values()) this.dispatch(ctx, queue);
+        return;
     }
   }
 
@@ -179,9 +196,15 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
   /** Route through the exchange; `confirmTo`: the publisher to confirm to (a channel in confirm mode). */
   private route(ctx: Ctx, { publish, from }: DelayedPublish, confirmTo: string | undefined): void {
     const faults = this.env.faults;
-    const unroutable = publish.attempt === 1 && faults.draw('unroutable', ctx.phase) ? faults.inject({ kind: 'unroutable', message: publish.msgId }) : undefined;
-    if (unroutable !== undefined) this.env.traceFault(ctx, unroutable);
-    const queues = unroutable !== undefined ? [] : this.groups.map((group) => this.queues.get(group)).filter((queue): queue is Queue => queue !== undefined);
+    const unroutable = publish.attempt === 1 && faults.draw('unroutable', ctx.phase) ? faults.inject<Extract<Fault, { kind: 'unroutable' }>>({ kind: 'unroutable', message: publish.msgId }) : undefined;
+    if (unroutable !== undefined) {
+      this.env.traceFault(ctx, unroutable);
+      // The binding is missing for a window (its queue is declared again by then), never past the heal.
+      const timing = this.env.config.timing;
+      const untilUs = Math.min(ctx.now + msToUs(unroutable.durationMs ?? timing.restartDelayMs), msToUs(timing.faultyPhaseMs));
+      this.unboundUntilUs = Math.max(this.unboundUntilUs, untilUs, ctx.now + 1);
+    }
+    const queues = ctx.now < this.unboundUntilUs ? [] : this.groups.map((group) => this.queues.get(group)).filter((queue): queue is Queue => queue !== undefined);
     if (queues.length === 0) {
       ctx.record({ t: ctx.now, actor: this.id, kind: 'unroutable', msg: publish.msgId, attempt: publish.attempt, returned: publish.mandatory });
       if (publish.mandatory) ctx.send(from, { type: 'basic-return', msgId: publish.msgId, index: publish.index, attempt: publish.attempt });
@@ -200,20 +223,37 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
   }
 
   private confirm(ctx: Ctx, publisher: string, publish: Publish, refused: boolean): void {
-    const delayMs = this.writeDelayMs(publish.persistent);
-    if (refused || delayMs === 0) {
+    const delayUs = this.writeDelayUs(ctx.now, publish.persistent);
+    if (refused || delayUs === 0) {
       ctx.send(publisher, { type: 'confirm', msgId: publish.msgId, index: publish.index, attempt: publish.attempt, ack: !refused });
       return;
     }
     this.pendingConfirms++;
-    ctx.setTimer(msToUs(delayMs), { tag: 'confirm', publisher, msgId: publish.msgId, index: publish.index, attempt: publish.attempt });
+    ctx.setTimer(delayUs, { tag: 'confirm', publisher, msgId: publish.msgId, index: publish.index, attempt: publish.attempt });
   }
 
-  /** How long before the message is safe: replicated to a majority (quorum), on disk (classic, persistent, durable), or at once. */
-  private writeDelayMs(persistent: boolean): number {
+  /**
+   * How long before the message is safe: on a majority of a quorum queue's members (waiting for a majority to be
+   * up again when it is not), on disk (classic, persistent, durable), or at once.
+   */
+  private writeDelayUs(nowUs: number, persistent: boolean): number {
     const settings = this.settings;
-    if (settings.queueType === 'quorum') return settings.nodes > 1 ? settings.replicationDelayMs : settings.persistDelayMs;
-    return persistent && settings.durable ? settings.persistDelayMs : 0;
+    const members = this.members;
+    if (members !== undefined) return members.majorityAtUs(nowUs) - nowUs + msToUs(settings.nodes > 1 ? settings.replicationDelayMs : settings.persistDelayMs);
+    return persistent && settings.durable ? msToUs(settings.persistDelayMs) : 0;
+  }
+
+  /** A quorum queue without a majority of its members up commits nothing: no delivery until one is back. */
+  private withoutMajority(ctx: Ctx): boolean {
+    const members = this.members;
+    if (members === undefined) return false;
+    const backUs = members.majorityAtUs(ctx.now);
+    if (backUs <= ctx.now) return false;
+    if (backUs < this.majorityTimerUs) {
+      this.majorityTimerUs = backUs;
+      ctx.setTimer(backUs - ctx.now, { tag: 'majority-back' });
+    }
+    return true;
   }
 
   /** Enqueue, or refuse it (x-overflow reject-publish on a full queue). */
@@ -234,7 +274,7 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
       key: publish.key,
       seq: queue.takeSeq(),
       persistent: publish.persistent,
-      durableAtUs: safe ? ctx.now + msToUs(this.writeDelayMs(publish.persistent)) : Number.POSITIVE_INFINITY,
+      durableAtUs: safe ? ctx.now + this.writeDelayUs(ctx.now, publish.persistent) : Number.POSITIVE_INFINITY,
       expiresUs: settings.messageTtlMs > 0 ? ctx.now + msToUs(settings.messageTtlMs) : Number.POSITIVE_INFINITY,
       redelivered: false,
       deliveryCount: 0,
@@ -246,23 +286,44 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
     return true;
   }
 
-  /** The node restarts, or the quorum leader fails, right after a message's first enqueue. */
-  /** Returns true when the node went down. */
+  /**
+   * Right after a message's first enqueue: the queue's node restarts (a classic queue's node; a quorum queue's
+   * leader), or a quorum queue member's node fails. Returns true when the queue's process went down.
+   */
   private restartFaults(ctx: Ctx, msgId: string): boolean {
     const faults = this.env.faults;
     const restart = faults.draw('broker-restart', ctx.phase) ? faults.inject({ kind: 'broker-restart', message: msgId }) : undefined;
-    const timing = this.env.config.timing;
+    const downMs = this.env.config.timing.brokerRestartDelayMs;
     if (restart !== undefined) {
+      this.env.traceFault(ctx, restart);
+      if (this.members !== undefined) return this.memberFails(ctx, this.members.leader, downMs);
       this.crashAtUs = ctx.now;
-      this.restartNode(restart, timing.brokerRestartDelayMs);
+      this.restartNode(downMs);
       return true;
     }
-    if (this.settings.queueType !== 'quorum') return false;
-    const failure = faults.draw('quorum-member-failure', ctx.phase) ? faults.inject({ kind: 'quorum-member-failure', message: msgId }) : undefined;
+    if (this.members === undefined) return false;
+    const failure = faults.draw('quorum-member-failure', ctx.phase) ? faults.inject<Extract<Fault, { kind: 'quorum-member-failure' }>>({ kind: 'quorum-member-failure', message: msgId }) : undefined;
     if (failure === undefined) return false;
+    this.env.traceFault(ctx, failure);
+    return this.memberFails(ctx, failure.node ?? this.members.leader, downMs);
+  }
+
+  /**
+   * A quorum queue member's node fails for `downMs`. A follower: the queue goes on if a majority is still up, and
+   * stalls until one is back otherwise. The leader: its connections close with it; the queue is back once the
+   * members up have elected a new leader (after a majority is up again).
+   */
+  private memberFails(ctx: Ctx, node: number, downMs: number): boolean {
+    const members = this.members as QuorumMembers;
+    const leader = node === members.leader;
+    members.fail(node, ctx.now, msToUs(downMs));
+    const up = members.up(ctx.now);
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'quorum-member-down', node, leader, up, majority: up >= members.majority, backAtUs: ctx.now + msToUs(downMs) });
+    if (!leader) return false;
     this.crashAtUs = ctx.now;
-    // With a majority left a new leader takes over after the election; without one the queue waits for the node.
-    this.restartNode(failure, this.settings.nodes >= 3 ? this.settings.leaderElectionMs : timing.brokerRestartDelayMs);
+    this.failover = members.nodes > 1;
+    const backUs = members.elect(ctx.now, msToUs(this.settings.leaderElectionMs));
+    this.restartNode((backUs - ctx.now) / 1000);
     return true;
   }
 
@@ -313,6 +374,7 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
 
   /** Deliver ready messages to consumers with room, round-robin; expired ones at the head are dead-lettered first. */
   private dispatch(ctx: Ctx, queue: Queue): void {
+    if (this.withoutMajority(ctx)) return;
     const { prefetch, autoAck } = this.settings;
     for (;;) {
       while (queue.ready.length > 0 && queue.ready[0].expiresUs <= ctx.now) this.deadLetter(ctx, queue, queue.ready.shift() as QueuedMessage, 'expired');

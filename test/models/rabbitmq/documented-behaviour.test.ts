@@ -54,18 +54,28 @@ describe('RabbitMQ documented behaviour', () => {
     expect(rejectPublish.trace.some((record) => record.kind === 'publish-nacked')).toBe(true);
   });
 
-  it('mandatory returns an unroutable publish (re-published); without it the publish vanishes although confirmed', () => {
+  it('mandatory returns an unroutable publish (re-published until its binding exists); without it every publish in the window vanishes although confirmed', () => {
+    // The binding is missing from m3's first publish for the restart delay (15 ms): m4..m6 are published into it too.
     const unroutable = { version: 1, faults: [{ kind: 'unroutable', message: 'm3' }] };
     const returned = run('at-least-once', {}, unroutable);
-    expect(returned.returned?.count).toBe(1);
+    expect(returned.returned?.count).toBe(4);
     expect(returned.invariants.loss.count).toBe(0);
     // Returned, then confirmed all the same: the basic.ack follows the basic.return (RabbitMQ's publisher confirms).
     const answers = returned.trace.filter((record): record is EventOf<'publish-returned' | 'publish-confirmed'> => record.kind === 'publish-returned' || record.kind === 'publish-confirmed');
     const m3 = answers.filter((record) => record.msg === 'm3').map((record) => `${record.kind}${'returned' in record && record.returned === true ? ' (returned)' : ''}`);
     expect(m3.slice(0, 2)).toEqual(['publish-returned', 'publish-confirmed (returned)']);
+    // Every re-publish inside the window is returned again; the first one after it is enqueued.
+    const m3Returns = m3.filter((kind) => kind === 'publish-returned').length;
+    expect(m3Returns).toBeGreaterThan(2);
+    const enqueued = returned.trace.find((record): record is EventOf<'enqueued'> => record.kind === 'enqueued' && record.msg === 'm3');
+    expect(enqueued?.attempt).toBe(m3Returns + 1);
+    expect(enqueued?.t).toBeGreaterThanOrEqual(4_730 + 15_000);
     const silent = run('at-least-once', { mandatory: false }, unroutable);
     expect(silent.returned?.count).toBe(0);
-    expect(silent.invariants.loss.acknowledgedCount).toBe(1);
+    expect(silent.invariants.loss.acknowledgedCount).toBe(4);
+    // A window of 1 ms strikes m3's first publish only.
+    const short = run('at-least-once', { mandatory: false }, { version: 1, faults: [{ kind: 'unroutable', message: 'm3', durationMs: 1 }] });
+    expect(short.invariants.loss.witnesses.map((witness) => witness.msg)).toEqual(['m3']);
   });
 
   it('persistent messages survive a node restart, transient ones do not', () => {
