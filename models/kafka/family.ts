@@ -18,7 +18,7 @@ export const KAFKA: Family = {
   },
   settings: [...KAFKA_SETTINGS, ...APPLICATION_SETTINGS],
   modes: KAFKA_MODES,
-  faultKinds: ['request-lost', 'ack-lost', 'request-delayed', 'fetch-duplicated', 'fetch-lost', 'commit-lost', 'db-reply-lost', 'partition', 'consumer-crash', 'producer-crash', 'leader-failover', 'processing-error', 'transaction-abort', 'end-txn-response-lost', 'transaction-coordinator-failover', 'zombie-producer'],
+  faultKinds: ['request-lost', 'ack-lost', 'request-delayed', 'fetch-duplicated', 'fetch-lost', 'commit-lost', 'db-reply-lost', 'partition', 'consumer-crash', 'producer-crash', 'leader-failover', 'processing-error', 'transaction-abort', 'end-txn-response-lost', 'transaction-coordinator-failover', 'zombie-producer', 'broker-crash', 'controller-partition', 'inter-broker-partition'],
   checkCombinations: checkKafkaCombinations,
   deploy: deployKafka,
 };
