@@ -224,6 +224,7 @@ function checkPlanWorld(plan: FaultPlan, config: SimulationConfig, option: strin
   try {
     checkPlanInstances(plan, buildTopology(config.topology));
     checkPlanKinds(plan, FAMILIES[config.family]);
+    FAMILIES[config.family].checkPlan?.(plan, config.settings);
   } catch (error) {
     if (error instanceof PlanError) throw new UsageError(`invalid ${option}: ${error.message}`);
     throw error;

@@ -207,6 +207,7 @@ function deployRun(config: SimulationConfig, source: FaultSource, handler: Handl
   if ('plan' in source) {
     checkPlanInstances(source.plan, topology);
     checkPlanKinds(source.plan, family);
+    family.checkPlan?.(source.plan, config.settings);
   }
   const healAtUs = msToUs(config.timing.faultyPhaseMs);
   const world = worldFor(config, traceOptions ?? traceOptionsOf(observers?.trace));

@@ -8,7 +8,7 @@ import type { Protocol, World, WorldHooks } from '../sim/world.js';
 import type { DeliverySettings, FamilyName, SimulationConfig } from './config.js';
 import type { ModelEnv } from './env.js';
 import type { TraceEvent } from './events.js';
-import type { FaultKind } from './faults/catalog.js';
+import type { FaultKind, FaultPlan } from './faults/catalog.js';
 import type { LinkName } from './faults/common.js';
 import type { ModeName, ModePreset } from './modes.js';
 import type { Observations } from './observations.js';
@@ -72,5 +72,7 @@ export interface Family {
   readonly faultKinds: readonly FaultKind[];
   /** Throws ConfigError on a combination the real clients refuse. */
   checkCombinations(settings: DeliverySettings): void;
+  /** Optional: throws PlanError on a plan the world cannot strike (Kafka: a broker its cluster does not have). */
+  checkPlan?(plan: FaultPlan, settings: DeliverySettings): void;
   deploy(input: DeployInput): Deployment;
 }

@@ -20,7 +20,7 @@ import { Producer } from './producer.js';
 import { TransactionalProducer } from './transactional-producer.js';
 import type { KafkaMessage } from './protocol.js';
 import type { WorkloadMessage } from '../workload.js';
-import { deployKafkaCluster, refuseClusterFaults } from './cluster/deploy-cluster.js';
+import { deployKafkaCluster } from './cluster/deploy-cluster.js';
 
 export const BROKER = 'broker';
 export const DB = 'db';
@@ -28,7 +28,6 @@ export const DB = 'db';
 export function deployKafka(input: DeployInput): Deployment {
   // With --nodes N each broker is an actor (models/kafka/cluster); without, the brokers are one actor (pins hold).
   if (input.config.settings.nodes > 0) return deployKafkaCluster(input);
-  refuseClusterFaults(input.env.faults.source);
   return deployOneBroker(input);
 }
 

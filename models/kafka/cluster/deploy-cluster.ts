@@ -8,7 +8,7 @@ import { msToUs } from '../../config.js';
 import { Database } from '../../db/database.js';
 import type { DbMessage } from '../../db/protocol.js';
 import type { DeployInput, Deployment } from '../../family.js';
-import type { Fault } from '../../faults/catalog.js';
+import type { Fault, FaultPlan } from '../../faults/catalog.js';
 import type { LinkName } from '../../faults/common.js';
 import { PlanError } from '../../faults/plan.js';
 import { GroupLedger } from '../../consumer/ledger.js';
@@ -30,7 +30,6 @@ type Produce = Extract<KafkaMessage, { type: 'produce' }>;
 
 export function deployKafkaCluster({ config, topology, world, env, workload }: DeployInput): Deployment {
   const ids = brokerIds(config.settings.nodes);
-  checkPlanBrokers(env.faults.source, ids);
   const controller = new Controller(CONTROLLER, env, topology.groups.map((group) => group.name));
   const shareOf = (id: string): WorkloadMessage[] => workload.filter((message) => message.producer === id);
   const producers = topology.producers.map((id, index) => new Producer(id, CONTROLLER, env, shareOf(id), index, topology.producers.length));
@@ -203,19 +202,21 @@ function scheduleHandoverFaults(world: DeployInput['world'], workload: readonly 
   if (order.length > 0 && order[0].handoverUs < healAtUs) world.at(order[0].handoverUs, step);
 }
 
-/** A plan naming a broker the cluster does not have is refused before the run, in one line. */
-function checkPlanBrokers(source: DeployInput['env']['faults']['source'], ids: readonly string[]): void {
-  if (!('plan' in source)) return;
-  source.plan.faults.forEach((fault, index) => {
+/**
+ * A plan naming a broker the cluster does not have is refused before the run, in one line; so is a broker fault in
+ * the one-actor world (no --nodes), which has no broker to strike.
+ */
+export function checkClusterPlan(plan: FaultPlan, nodes: number): void {
+  if (nodes === 0) return refuseClusterFaults(plan);
+  const ids = brokerIds(nodes);
+  plan.faults.forEach((fault, index) => {
     if (!('broker' in fault) || ids.includes(fault.broker)) return;
     throw new PlanError(`fault #${index + 1} (${fault.kind}): "broker" names ${fault.broker}, which this cluster does not have (its brokers: ${ids.join(', ')})`, index + 1, 'broker');
   });
 }
 
-/** In the one-actor world (no --nodes) the cluster's fault kinds have nothing to strike: refused in one line. */
-export function refuseClusterFaults(source: DeployInput['env']['faults']['source']): void {
-  if (!('plan' in source)) return;
-  source.plan.faults.forEach((fault, index) => {
+function refuseClusterFaults(plan: FaultPlan): void {
+  plan.faults.forEach((fault, index) => {
     if (!('broker' in fault)) return;
     throw new PlanError(`fault #${index + 1} (${fault.kind}) needs a broker cluster: give --nodes N (the one-actor broker has no broker ${fault.broker})`, index + 1, 'kind');
   });
