@@ -24,7 +24,7 @@ function diagrams() {
   const out = [];
   for (const scenario of SCENARIOS) {
     for (const mode of MODE_NAMES) {
-      const result = simulate({ mode, seed: 1, settings: scenario.settings, workload: scenario.workload, topology: scenario.topology, timing: scenario.timing, faults: scenario.faults });
+      const result = simulate({ family: scenario.family, mode, seed: 1, settings: scenario.settings, workload: scenario.workload, topology: scenario.topology, timing: scenario.timing, faults: scenario.faults });
       const facts = new TraceFacts(result);
       for (const invariant of INVARIANT_NAMES) {
         for (const story of explainInvariant(result, invariant, facts)) {
