@@ -4,6 +4,7 @@ import type { Family } from './family.js';
 import { FAULT_KINDS } from './faults/catalog.js';
 import type { FaultKind } from './faults/catalog.js';
 import { TRANSACTION_FAULT_KINDS } from './kafka/transaction-faults.js';
+import { CLUSTER_FAULT_KINDS } from './kafka/cluster-faults.js';
 import type { ModeName, ModePreset } from './modes.js';
 import { KAFKA } from './kafka/family.js';
 import { RABBITMQ } from './rabbitmq/family.js';
@@ -19,8 +20,21 @@ export function modePreset(config: { family: FamilyName; mode: ModeName }): Mode
   return FAMILIES[config.family].modes[config.mode];
 }
 
-/** The kinds a family's world has decision points for, in the catalog's order: Kafka's transaction kinds only with `--transactions true`. */
-export function kindsFor(family: FamilyName, transactions = false): readonly FaultKind[] {
+/**
+ * The kinds a family's world has decision points for, in the catalog's order: Kafka's transaction kinds only with
+ * `--transactions true`, its broker cluster's only with `--nodes N` (`cluster`).
+ */
+export function kindsFor(family: FamilyName, transactions = false, cluster = false): readonly FaultKind[] {
   const own = FAMILIES[family].faultKinds;
-  return FAULT_KINDS.filter((kind) => own.includes(kind) && (transactions || !(TRANSACTION_FAULT_KINDS as readonly string[]).includes(kind)));
+  return FAULT_KINDS.filter((kind) => own.includes(kind) && (transactions || !(TRANSACTION_FAULT_KINDS as readonly string[]).includes(kind)) && (cluster || !(CLUSTER_FAULT_KINDS as readonly string[]).includes(kind)));
+}
+
+/** True for a Kafka world with a broker cluster (--nodes N): brokers are actors, and the cluster's fault kinds apply. */
+export function isKafkaCluster(config: { family: FamilyName; settings: Partial<DeliverySettings> }): boolean {
+  return config.family === 'kafka' && typeof (config.settings as { nodes?: unknown }).nodes === 'number' && ((config.settings as { nodes: number }).nodes > 0);
+}
+
+/** The kinds a config's world has decision points for (see kindsFor). */
+export function worldKinds(config: { family: FamilyName; settings: Partial<DeliverySettings> }): readonly FaultKind[] {
+  return kindsFor(config.family, (config.settings as { transactions?: boolean }).transactions === true, isKafkaCluster(config));
 }

@@ -72,7 +72,7 @@ export interface Family {
   readonly faultKinds: readonly FaultKind[];
   /** Throws ConfigError on a combination the real clients refuse. */
   checkCombinations(settings: DeliverySettings): void;
-  /** Throws PlanError on a plan field the settings make meaningless (e.g. a node the cluster does not have). */
+  /** Optional: throws PlanError on a plan the world cannot strike (Kafka: a broker its cluster does not have; RabbitMQ: a node it does not have). */
   checkPlan?(plan: FaultPlan, settings: DeliverySettings): void;
   deploy(input: DeployInput): Deployment;
 }

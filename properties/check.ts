@@ -13,7 +13,7 @@ import type { InvariantName } from '../models/modes.js';
 import type { SimulationResult } from '../models/engine.js';
 import { VERDICTS_ONLY, brokenInvariants, runPlan } from './breaks.js';
 import { faultPlanArb } from './fault-arbitraries.js';
-import { familyOf, kindsFor } from '../models/families.js';
+import { familyOf, isKafkaCluster, worldKinds } from '../models/families.js';
 import type { FaultPlanConstraints } from './fault-arbitraries.js';
 import { shrinkPlan, shrinkPlanAsync } from './shrink.js';
 import type { AsyncRunner, ShrinkOutcome } from './shrink.js';
@@ -84,8 +84,8 @@ function searchArbitrary(options: Pick<CheckOptions, 'config' | 'plans'>): fc.Ar
   const { config } = options;
   // Only the config's family's kinds (another family's would never match a decision point, and its plans are refused).
   const own = familyOf(config).faultKinds;
-  const kinds = options.plans?.kinds?.filter((kind) => own.includes(kind)) ?? kindsFor(config.family, config.settings.transactions);
-  return faultPlanArb({ transactions: config.settings.transactions, ...options.plans, kinds, workload: config.workload, topology: config.topology, faultyPhaseMs: options.plans?.faultyPhaseMs ?? config.timing.faultyPhaseMs });
+  const kinds = options.plans?.kinds?.filter((kind) => own.includes(kind)) ?? worldKinds(config);
+  return faultPlanArb({ transactions: config.settings.transactions, ...(isKafkaCluster(config) ? { nodes: (config.settings as { nodes: number }).nodes } : {}), ...options.plans, kinds, workload: config.workload, topology: config.topology, faultyPhaseMs: options.plans?.faultyPhaseMs ?? config.timing.faultyPhaseMs });
 }
 
 /**

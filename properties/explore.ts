@@ -14,7 +14,7 @@
  * Plans are run level by level (all plans of k faults before any of k + 1), so a search stopped at --max-runs or a
  * time limit has still run every plan of fewer faults than the level it stopped in.
  */
-import { familyOf, kindsFor } from '../models/families.js';
+import { familyOf, kindsFor, worldKinds } from '../models/families.js';
 import type { SimulationConfig } from '../models/config.js';
 import { FAULT_KINDS, faultKey, specOf } from '../models/faults/catalog.js';
 import type { Fault, FaultKind, FaultPlan } from '../models/faults/catalog.js';
@@ -246,7 +246,7 @@ export class ExploreSearch {
     this.config = options.config;
     this.maxFaults = options.maxFaults;
     // Only the config's family's kinds: another family's never match a decision point.
-    this.kinds = options.kinds?.filter((kind) => familyOf(this.config).faultKinds.includes(kind)) ?? kindsFor(this.config.family, this.config.settings.transactions);
+    this.kinds = options.kinds?.filter((kind) => familyOf(this.config).faultKinds.includes(kind)) ?? worldKinds(this.config);
     this.allowed = new Set<FaultKind>(this.kinds);
     this.maxRuns = options.maxRuns ?? Number.POSITIVE_INFINITY;
     this.outOfTime = options.outOfTime ?? (() => false);

@@ -12,6 +12,8 @@ import type { FamilyName, TopologySettings, WorkloadSettings } from '../models/c
 import { buildTopology } from '../models/topology.js';
 import { FAULT_KINDS, describeFault, faultKey, specOf } from '../models/faults/catalog.js';
 import { kindsFor } from '../models/families.js';
+import { brokerIds } from '../models/kafka/cluster/names.js';
+import { MAX_NODES } from '../models/settings/common.js';
 import type { Fault, FaultKind, FaultPlan } from '../models/faults/catalog.js';
 import { CONSUMER_CRASH_POINTS, LINK_NAMES, PRODUCER_CRASH_POINTS, TRANSACTION_CRASH_POINTS } from '../models/faults/common.js';
 import type { ConsumerCrashPoint, LinkName, ProducerCrashPoint } from '../models/faults/common.js';
@@ -60,6 +62,8 @@ export interface FaultPlanConstraints {
   faultyPhaseMs?: number;
   /** With a team's handler: the most DB calls one delivery makes (faults are then named by handler step). */
   handlerCalls?: number;
+  /** A Kafka broker cluster of this many brokers (--nodes): its fault kinds are drawn too, naming B1..Bn. Default 0: none. */
+  nodes?: number;
 }
 
 /** The constraints with every default filled in and checked. */
@@ -77,6 +81,7 @@ export interface ResolvedPlanConstraints {
   producers: readonly string[];
   consumers: readonly string[];
   groups: readonly string[];
+  brokers: readonly string[];
 }
 
 function requireSubset<T>(name: string, values: readonly T[] | undefined, allowed: readonly T[]): readonly T[] {
@@ -97,8 +102,9 @@ export function resolvePlanConstraints(constraints: FaultPlanConstraints = {}): 
   const workload = { ...DEFAULT_WORKLOAD, ...constraints.workload };
   const transactional = constraints.transactions === true;
   const family = requireSubset('family', constraints.family === undefined ? undefined : [constraints.family], FAMILY_NAMES)[0];
-  // Without `kinds`: the family's own, so plans for one world never name another's decision points.
-  const kinds = constraints.kinds === undefined ? kindsFor(family, transactional) : requireSubset('kinds', constraints.kinds, FAULT_KINDS);
+  const nodes = requireInteger('nodes', constraints.nodes ?? 0, 0, MAX_NODES);
+  // Without `kinds`: the family's own (a Kafka cluster's broker kinds only with nodes), so plans for one world never name another's decision points.
+  const kinds = constraints.kinds === undefined ? kindsFor(family, transactional, family === 'kafka' && nodes > 0) : requireSubset('kinds', constraints.kinds, FAULT_KINDS);
   const actors = requireSubset('actors', constraints.actors, FAULT_ACTORS);
   // Keep FAULT_KINDS' order whatever order the caller gave: it is the simplest-first order cross-shrinking uses.
   const chosen = FAULT_KINDS.filter((kind) => kinds.includes(kind) && actors.includes(ACTOR_OF_KIND[kind]));
@@ -125,6 +131,7 @@ export function resolvePlanConstraints(constraints: FaultPlanConstraints = {}): 
     producers: topology.producers,
     consumers: topology.consumers,
     groups: topology.groups.map((group) => group.name),
+    brokers: brokerIds(nodes),
   };
 }
 

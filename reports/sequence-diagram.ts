@@ -25,6 +25,7 @@ import { stepKey } from './story-types.js';
 import type { Story } from './story-types.js';
 import { groupOf } from '../models/topology.js';
 import { is, roleOf } from './trace-facts.js';
+import { CONTROLLER, isClusterActor } from '../models/kafka/cluster/names.js';
 import type { TraceFacts } from './trace-facts.js';
 import { deadLetterWords } from './world-words.js';
 
@@ -94,7 +95,7 @@ function givenUpLabel(record: EventOf<'db-given-up'>): string {
 const RENDERERS: { readonly [K in TraceKind]: Renderer<K> } = {
   // The kernel's records.
   crash: (drawer, record) => drawer.crash(record),
-  restart: (drawer, record) => drawer.local(drawer.at(record.actor, record), record, 'restart'),
+  restart: (drawer, record) => drawer.local(drawer.at(record.actor, record), record, isClusterActor(record.actor) ? `${record.actor} restarts` : 'restart'),
   heal: none,
   'partition-start': (drawer, record) => {
     const [a, b] = drawer.linkPair(record.link);
@@ -171,9 +172,20 @@ const RENDERERS: { readonly [K in TraceKind]: Renderer<K> } = {
   'leader-failed': (drawer, record) => {
     const fault = drawer.facts.faultRecordBehind(record);
     if (fault !== undefined) drawer.fold(fault, record);
+    if (isClusterActor(record.actor)) return drawer.local(drawer.at(record.actor, record), record, `broker ${record.actor}, leader of partition ${record.partition}, FAILS${fault === undefined ? '' : ' (injected)'}`, { fault: true, style: '-x' });
     return drawer.local(drawer.broker(record, record.replica), record, `leader replica ${record.replica} FAILS${fault === undefined ? '' : ' (injected failover)'}`, { fault: true, style: '-x' });
   },
   'partition-offline': none,
+  // A broker cluster (--nodes): the controller and the brokers' replication.
+  'broker-fenced': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `no heartbeat from ${record.broker} for broker.session.timeout.ms: fenced${record.partitionsLed.length > 0 ? `, partitions ${record.partitionsLed.join(', ')} need a new leader` : ''}`, { fault: true }),
+  'broker-unfenced': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `${record.broker} heartbeats again: unfenced`),
+  'leader-chosen': (drawer, record) =>
+    drawer.local(drawer.at(record.actor, record), record, record.broker === undefined ? `partition ${record.partition} offline: no in-sync replica alive (epoch ${record.epoch})` : `partition ${record.partition}: ${record.broker} leads in epoch ${record.epoch}${record.unclean ? ' (UNCLEAN: outside the ISR)' : ''}, ISR ${record.isr.join(', ')}`, { fault: record.unclean }),
+  'isr-shrunk': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `partition ${record.partition}: ${record.broker} lagged ${trimNumber(record.lagMs)} ms, out of the ISR (now ${record.isr.join(', ')})`),
+  'isr-expanded': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `partition ${record.partition}: ${record.broker} caught up, back in the ISR (now ${record.isr.join(', ')})`),
+  'became-follower': none,
+  'offset-reset': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `offset ${record.fromOffset} out of range on partition ${record.partition}: reset to ${record.resetTo} (auto.offset.reset=latest)`, { fault: true }),
+  'epoch-end-answered': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `OffsetsForLeaderEpoch: epoch ${record.lastEpoch} ends at offset ${record.endOffset} on the leader (log ends at ${record.logEnd})`),
   // The group coordinator.
   'rebalance-started': (drawer, record) => drawer.local(drawer.broker(record), record, `group ${record.group} rebalances: ${record.reason}`),
   rebalanced: (drawer, record) => {
@@ -329,7 +341,13 @@ class Drawer {
       }
     }
     for (const record of records) {
-      if (record.kind !== 'leader-failed') continue;
+      if (record.kind !== 'leader-failed' || !isClusterActor(record.actor)) continue;
+      // A cluster's broker: its kernel restart, when it acts again in the diagram.
+      const restart = facts.next(record, is('restart', { actor: record.actor }));
+      if (restart !== undefined && [...this.drawn].some((other) => facts.indexOf(other) > facts.indexOf(restart) && other.actor === record.actor)) this.drawn.add(restart);
+    }
+    for (const record of records) {
+      if (record.kind !== 'leader-failed' || isClusterActor(record.actor)) continue;
       const restart = facts.next(record, is('replica-restarted', { partition: record.partition, replica: record.replica }));
       if (restart === undefined) continue;
       const actsAgain = [...this.drawn].some((other) => facts.indexOf(other) > facts.indexOf(restart) && 'replica' in other && other.replica === record.replica && other.kind !== 'leader-failed');
@@ -370,7 +388,7 @@ class Drawer {
     const used = new Set<Participant>(shown.flatMap((line) => [line.from, line.to]));
     if (used.size === 0) used.add('B');
     // Producers, the broker (or its replicas), the group members, the DB: left to right as messages flow.
-    const order: Participant[] = [...this.ids('P', used), ...this.replicaIds(used), 'B', ...this.ids('C', used), 'D'].filter((id) => used.has(id));
+    const order: Participant[] = [...this.ids('P', used), ...this.replicaIds(used), 'B', CONTROLLER, ...this.ids('C', used), 'D'].filter((id) => used.has(id));
     const span = order.length === 1 ? order[0] : `${order[0]},${order[order.length - 1]}`;
     const note = (text: string): string => `  Note over ${span}: ${escapeMermaidLabel(text)}`;
     const statements = shown.map((line) => `${line.from}${line.style}${line.to}: ${line.label}`);
@@ -445,6 +463,7 @@ class Drawer {
    * of them, as "Producer" and "Consumer"), the broker (or the replica that handled `record`), the DB.
    */
   at(actor: string, record: TraceEvent | undefined): Participant {
+    if (isClusterActor(actor)) return this.named(actor, actor === CONTROLLER ? 'Controller' : `Broker ${actor}`);
     const role = roleOf(actor);
     if (role === 'broker') return this.broker(record ?? this.story.records[0]);
     if (role === 'db') return 'D';
@@ -480,6 +499,8 @@ class Drawer {
 
   /** The broker participant for a record: the replica that handled it when replicas are drawn ('B' while none leads). */
   broker(record: TraceEvent, replica?: number): Participant {
+    // A broker cluster's records name their broker (or the controller, which hosts the coordinators).
+    if (this.facts.config.family === 'kafka' && (this.facts.settings as { nodes?: number }).nodes !== undefined && ((this.facts.settings as { nodes?: number }).nodes ?? 0) > 0) return this.at(isClusterActor(record.actor) ? record.actor : CONTROLLER, record);
     if (!this.replicas) return 'B';
     if (replica !== undefined) return `B${replica}`;
     const leader = this.leaderAt(record);
@@ -543,7 +564,7 @@ class Drawer {
    */
   acked(record: EventOf<'acked'>): Line {
     const append = this.facts.aboutKind(record.msg, 'append', { attempt: record.attempt })[0];
-    const from = this.broker(record, append?.replica);
+    const from = append !== undefined && isClusterActor(append.actor) ? this.at(append.actor, append) : this.broker(record, append?.replica);
     const text = `ack ${record.msg} (attempt ${record.attempt}, offset ${record.offset})`;
     if (append !== undefined && this.facts.settings.acks === 1) return this.arrow(from, this.at(record.actor, record), '-->>', record, `${text}, received at t=${trimNumber(record.t / 1000)} ms`, { sentBy: append });
     return this.arrow(from, this.at(record.actor, record), '-->>', record, text, { bound: true });

@@ -14,6 +14,8 @@ import { attemptFate, electionWords, fireAndForgetWords, resendReason } from './
 import { Citations } from './story-types.js';
 import type { Story } from './story-types.js';
 import { crashOf, is, restartOf, roleOf } from './trace-facts.js';
+import { isClusterActor } from '../models/kafka/cluster/names.js';
+import { describeFault } from '../models/faults/catalog.js';
 import type { TraceFacts } from './trace-facts.js';
 
 
@@ -86,11 +88,36 @@ function neverStored(facts: TraceFacts, cite: Citations, msg: string): Told | un
   return { text: steps.filter((step) => !step.endsWith('never sent it again')).join('; '), mechanism };
 }
 
+/**
+ * A broker cluster's (--nodes): appended by a broker that lost its leadership (crashed, or fenced while cut off
+ * from the controller) before a follower had it; the controller's new leader never had it, and the old leader cut
+ * it at the end of its epoch (KIP-101) when it came back.
+ */
+function clusterTruncated(facts: TraceFacts, cite: Citations, msg: string, append: EventOf<'append'>): Told | undefined {
+  const broker = append.actor;
+  const { partition, offset } = append;
+  const chosen = facts.next(append, is('leader-chosen', { partition }, (record) => record.broker !== broker));
+  const cut = facts.next(append, is('truncated', {}, (record) => record.msgs.includes(msg)));
+  if (chosen === undefined && cut === undefined) return undefined;
+  const fenced = facts.next(append, is('broker-fenced', { broker }));
+  const fault = facts.faultRecord('controller-partition', { broker }) ?? facts.faultRecord('broker-crash', { broker }) ?? facts.faultRecord('leader-failover', { message: msg });
+  const acked = facts.aboutKind(msg, 'acked', { attempt: append.attempt })[0];
+  cite.add(append, acked, fault, fenced, chosen, cut);
+  const answer = acked === undefined ? '' : `, and the producer got an ack at ${cite.at(acked)}${facts.settings.acks === 1 ? ' (acks=1: the leader alone)' : ''}`;
+  const fencing = fenced === undefined ? '' : `the controller fenced ${broker} at ${cite.at(fenced)} (no heartbeat for broker.session.timeout.ms${fault === undefined ? '' : `: ${describeFault(fault.fault)}`}) and `;
+  const election = chosen === undefined ? 'another broker led' : `elected ${chosen.broker ?? 'nobody'} in leader epoch ${chosen.epoch}${chosen.unclean ? ', UNCLEANLY (outside the ISR)' : ''} at ${cite.at(chosen)}`;
+  const truncation = cut === undefined ? '' : `; ${cut.actor} cut it from its log at ${cite.at(cut)}, at the end of its epoch on the new leader (OffsetsForLeaderEpoch)`;
+  const lost = acked === undefined ? `${msg} was gone` : `${msg} was gone — an acknowledged write lost`;
+  const mechanism = acked === undefined ? 'leader change before replication: record truncated' : chosen?.unclean === true ? 'unclean leader election: acknowledged write truncated' : facts.settings.acks === 1 ? 'acks=1 and a leader change: acknowledged write truncated' : 'leader change: acknowledged write truncated';
+  return { text: `broker ${broker}, leading partition ${partition}, appended it at offset ${offset} (${cite.at(append)})${answer}; ${fencing}${election} before any in-sync follower had it, so ${lost}${truncation}`, mechanism };
+}
+
 /** Stored, but gone from the log after a leader failover (the new leader never had it). */
 function truncated(facts: TraceFacts, cite: Citations, msg: string): Told | undefined {
   const appends = facts.aboutKind(msg, 'append');
   const append = appends[appends.length - 1];
   if (append === undefined) return undefined;
+  if (isClusterActor(append.actor)) return clusterTruncated(facts, cite, msg, append);
   const partition = append.partition;
   const offset = append.offset;
   const elected = facts.next(append, is('leader-elected', { partition }, (record) => record.logEnd <= offset));

@@ -7,6 +7,7 @@
 import type { DeliverySettings, FamilyName, ModeName, TimingSettings, TopologySettings, WorkloadSettings } from '../models/config.js';
 import type { RabbitMqSettings } from '../models/rabbitmq/settings.js';
 import { RABBITMQ_SCENARIOS } from './rabbitmq.js';
+import { KAFKA_CLUSTER_SCENARIOS } from './kafka-cluster.js';
 import type { FaultPlan } from '../models/faults/catalog.js';
 import type { InvariantName } from '../models/modes.js';
 
@@ -264,6 +265,7 @@ export const SCENARIOS: readonly Scenario[] = [
       'exactly-once': { loss: 'holds', duplicates: 'breaks', order: 'holds' },
     },
   },
+  ...KAFKA_CLUSTER_SCENARIOS,
   ...RABBITMQ_SCENARIOS,
 ];
 

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { FAULT_KINDS } from '../../models/faults/catalog.js';
-import { FAMILIES, kindsFor } from '../../models/families.js';
+import { FAMILIES, isKafkaCluster, kindsFor } from '../../models/families.js';
 import type { FamilyName } from '../../models/config.js';
 import type { Fault, FaultKind } from '../../models/faults/catalog.js';
 import { CoverageTally, samplingTally } from '../../properties/coverage.js';
@@ -113,10 +113,10 @@ export function parseInvariant(raw: string | undefined): InvariantName | undefin
  * `--kinds`: some of the family's fault kinds (default: every kind the world has decision points for, the
  * transaction kinds only with --transactions true); another family's kind is refused.
  */
-export function parseKinds(raw: string | undefined, family: FamilyName = 'kafka', transactions = false): readonly FaultKind[] {
+export function parseKinds(raw: string | undefined, family: FamilyName = 'kafka', transactions = false, cluster = false): readonly FaultKind[] {
   const own = FAMILIES[family].faultKinds;
   // In the catalog's order (simplest first), which cross-shrinking relies on.
-  if (raw === undefined) return kindsFor(family, transactions);
+  if (raw === undefined) return kindsFor(family, transactions, cluster);
   const kinds = raw.split(',').map((item) => item.trim());
   const unknown = kinds.find((kind) => !FAULT_KINDS.includes(kind as FaultKind));
   if (unknown !== undefined) throw new UsageError(`invalid --kinds ${quoteInput(raw)}: unknown kind ${quoteInput(unknown)}; expected some of ${own.join(', ')}`);
@@ -141,7 +141,7 @@ export function parseCheck(values: CheckValues): CheckSetup {
   const invariant = parseInvariant(values.invariant);
   const runs = values.runs === undefined ? DEFAULT_CHECK_RUNS : parseInteger('--runs', values.runs, 1, 10_000_000);
   const maxFaults = values.maxFaults === undefined ? DEFAULT_MAX_FAULTS : parseInteger('--max-faults', values.maxFaults, 1, 100);
-  const kinds = parseKinds(values.kinds, spec.config.family, spec.config.settings.transactions);
+  const kinds = parseKinds(values.kinds, spec.config.family, spec.config.settings.transactions, isKafkaCluster(spec.config));
   checkEmitTarget(values.emitPlan, values.force === true);
   return { spec, invariant, runs, maxFaults, kinds };
 }

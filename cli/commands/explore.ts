@@ -21,6 +21,7 @@ import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { parseDecimal, parseInteger } from '../setting-flags.js';
 import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
 import { parseKinds } from './check.js';
+import { isKafkaCluster } from '../../models/families.js';
 import { coverageJson } from '../search-coverage.js';
 import { breakReplay, choicesLines, exploreReport, exploreVerdict, renderBreak, thousands } from '../explore-output.js';
 import { emitCorpus, checkCorpusTarget } from '../explore-corpus.js';
@@ -82,7 +83,7 @@ export async function collectExplore(values: ExploreValues, now: () => number): 
   const maxFaults = values.maxFaults === undefined ? DEFAULT_EXPLORE_FAULTS : parseInteger('--max-faults', values.maxFaults, 0, 6);
   const maxRuns = values.maxRuns === undefined ? null : parseInteger('--max-runs', values.maxRuns, 1, 1_000_000_000);
   const maxTimeS = values.maxTimeS === undefined ? null : parseDecimal('--max-time-s', values.maxTimeS, 0.001, 86_400);
-  const kinds = parseKinds(values.kinds, spec.config.family, spec.config.settings.transactions);
+  const kinds = parseKinds(values.kinds, spec.config.family, spec.config.settings.transactions, isKafkaCluster(spec.config));
   if (values.emitCorpus !== undefined) checkCorpusTarget(values.emitCorpus);
   const started = now();
   const deadline = maxTimeS === null ? undefined : started + maxTimeS * 1000;

@@ -5,6 +5,8 @@
  */
 import { ACK_LOST, COMMIT_LOST, FETCH_DUPLICATED, FETCH_LOST, LEADER_FAILOVER, REQUEST_DELAYED, REQUEST_LOST } from '../kafka/faults.js';
 import type { KafkaFault } from '../kafka/faults.js';
+import { BROKER_CRASH, CONTROLLER_PARTITION, INTER_BROKER_PARTITION } from '../kafka/cluster-faults.js';
+import type { ClusterFault } from '../kafka/cluster-faults.js';
 import { END_TXN_RESPONSE_LOST, TRANSACTION_ABORT, TRANSACTION_COORDINATOR_FAILOVER, ZOMBIE_PRODUCER } from '../kafka/transaction-faults.js';
 import type { TransactionFault } from '../kafka/transaction-faults.js';
 import { BROKER_RESTART, CONFIRM_LOST, CONNECTION_CLOSED, CONSUMER_ACK_LOST, PUBLISH_LOST, QUORUM_MEMBER_FAILURE, UNROUTABLE } from '../rabbitmq/faults.js';
@@ -13,7 +15,7 @@ import { CONSUMER_CRASH, DB_REPLY_LOST, PARTITION, PROCESSING_ERROR, PRODUCER_CR
 import type { CommonFault } from './common.js';
 import type { FaultSpec, RateName } from './spec.js';
 
-export type Fault = CommonFault | KafkaFault | TransactionFault | RabbitMqFault;
+export type Fault = CommonFault | KafkaFault | TransactionFault | ClusterFault | RabbitMqFault;
 export type FaultKind = Fault['kind'];
 
 export interface FaultPlan {
@@ -39,6 +41,9 @@ export const FAULT_SPECS: { readonly [K in FaultKind]: FaultSpec<Extract<Fault, 
   'end-txn-response-lost': END_TXN_RESPONSE_LOST,
   'transaction-coordinator-failover': TRANSACTION_COORDINATOR_FAILOVER,
   'zombie-producer': ZOMBIE_PRODUCER,
+  'broker-crash': BROKER_CRASH,
+  'controller-partition': CONTROLLER_PARTITION,
+  'inter-broker-partition': INTER_BROKER_PARTITION,
   'publish-lost': PUBLISH_LOST,
   'confirm-lost': CONFIRM_LOST,
   'consumer-ack-lost': CONSUMER_ACK_LOST,
@@ -95,10 +100,10 @@ export const RATE_DESCRIPTIONS: Record<RateName, string> = {
   'ack-loss': "the broker's produce response is lost after the record was stored (per response)",
   dup: 'a fetch response is delivered twice (per response)',
   delay: 'a produce request is held up 5-40 ms, past the request timeout (per request)',
-  partition: 'a link is cut for 5-30 ms (per link, per 10 ms of the faulty phase)',
+  partition: 'a link is cut for 5-30 ms (per link, per 10 ms of the faulty phase); with --nodes, also a broker is cut off from the controller or the other brokers (per first append and broker)',
   crash: 'the consumer crashes after a fetch, mid-processing, or after a DB commit (per point)',
   'producer-crash': 'the producer crashes after handing over or sending a message (per point)',
-  failover: "a partition's leader fails right after appending a record (per first append)",
+  failover: "a partition's leader fails right after appending a record (per first append); with --nodes, also a broker crashes (per first append and broker)",
   'db-reply-loss': 'the DB commits a write but its reply is lost (per reply)',
   unroutable: "a message's first publish matches no binding (RabbitMQ: returned with mandatory, else dropped; per message)",
   'processing-error': "the business logic throws on a message's first 1-5 deliveries in a group (per message and group; always-failing poison messages only in plans)",

@@ -93,7 +93,8 @@ export function parseFault(value: unknown, number: number): Fault {
   if (!isRecord(value)) throw new PlanError(`${where}: must be an object like {"kind": "ack-lost", "message": "m3", "attempt": 1}, got ${quoteInput(value)}`, number);
   const kind = value.kind;
   if (typeof kind !== 'string' || !FAULT_KINDS.includes(kind as FaultKind)) {
-    throw new PlanError(`${where}: "kind" must be one of ${FAULT_KINDS.join(', ')}; ${describeValue(kind)}`, number, 'kind');
+    // What was given comes first: the list of every family's kinds is long, and an error line is cut at LINE_CHARS_MAX.
+    throw new PlanError(`${where}: "kind" ${describeValue(kind)}; must be one of ${FAULT_KINDS.join(', ')}`, number, 'kind');
   }
   const fields = specOf(kind as FaultKind).fields as Record<string, FieldCheck>;
   for (const name of Object.keys(value)) {

@@ -45,6 +45,8 @@ export interface PlanSpace {
   producers: readonly string[];
   consumers: readonly string[];
   groups: readonly string[];
+  /** A Kafka broker cluster's brokers (B1..Bn with --nodes n); absent or empty in a one-actor world. */
+  brokers?: readonly string[];
 }
 
 /** The instance a fault strikes. */

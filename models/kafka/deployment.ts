@@ -20,11 +20,18 @@ import { Producer } from './producer.js';
 import { TransactionalProducer } from './transactional-producer.js';
 import type { KafkaMessage } from './protocol.js';
 import type { WorkloadMessage } from '../workload.js';
+import { deployKafkaCluster } from './cluster/deploy-cluster.js';
 
 export const BROKER = 'broker';
 export const DB = 'db';
 
-export function deployKafka({ config, topology, world, env, workload }: DeployInput): Deployment {
+export function deployKafka(input: DeployInput): Deployment {
+  // With --nodes N each broker is an actor (models/kafka/cluster); without, the brokers are one actor (pins hold).
+  if (input.config.settings.nodes > 0) return deployKafkaCluster(input);
+  return deployOneBroker(input);
+}
+
+function deployOneBroker({ config, topology, world, env, workload }: DeployInput): Deployment {
   const shareOf = (id: string): WorkloadMessage[] => workload.filter((message) => message.producer === id);
   // With transactions each producer is a consume-transform-produce stage reading its share as its input topic.
   const producers = topology.producers.map((id, index) => (config.settings.transactions ? new TransactionalProducer(id, BROKER, env, shareOf(id)) : new Producer(id, BROKER, env, shareOf(id), index, topology.producers.length)));
@@ -90,7 +97,7 @@ export function deployKafka({ config, topology, world, env, workload }: DeployIn
  * The network-level decision points, named in domain terms. Every message sent passes here, so each point is
  * `draw(kind) ? inject(candidate)`: the candidate fault is built only when the draw fired (see FaultInjector.draw).
  */
-function networkFault(injector: FaultInjector, from: string, to: string, message: KafkaMessage | DbMessage, phase: Phase): Fault | undefined {
+export function networkFault(injector: FaultInjector, from: string, to: string, message: KafkaMessage | DbMessage, phase: Phase): Fault | undefined {
   if (phase !== 'faulty') return undefined;
   switch (message.type) {
     case 'produce':

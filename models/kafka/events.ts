@@ -37,7 +37,8 @@ export type BrokerEvent = At &
     | { readonly kind: 'isr-joined'; readonly partition: number; readonly replica: number }
     | { readonly kind: 'leader-failed'; readonly partition: number; readonly replica: number; readonly unansweredMsgs: readonly string[] }
     | { readonly kind: 'partition-offline'; readonly partition: number }
-    | { readonly kind: 'leader-elected'; readonly partition: number; readonly replica: number; readonly logEnd: number }
+    /** `epoch` and `unclean`: in a broker cluster (--nodes), the leader epoch and whether the new leader was outside the ISR. */
+    | { readonly kind: 'leader-elected'; readonly partition: number; readonly replica: number; readonly logEnd: number; readonly epoch?: number; readonly unclean?: boolean }
     | { readonly kind: 'replica-restarted'; readonly partition: number; readonly replica: number; readonly inSync: boolean }
     | { readonly kind: 'truncated'; readonly partition: number; readonly replica: number; readonly fromOffset: number; readonly msgs: readonly string[] }
     /** A consumer group's application published a record to the dead-letter topic. */
@@ -67,6 +68,8 @@ export type ConsumerClientEvent = At &
     /** Positions by partition (-1 where the member has no assignment). */
     | { readonly kind: 'resumed'; readonly positions: readonly number[]; readonly from: 'broker' | 'db' }
     | { readonly kind: 'stale-fetch-discarded'; readonly partition: number; readonly fromOffset: number; readonly attempt: number }
+    /** OFFSET_OUT_OF_RANGE: the position was past the leader's log end; auto.offset.reset=latest moves it to the HW. */
+    | { readonly kind: 'offset-reset'; readonly partition: number; readonly fromOffset: number; readonly resetTo: number }
     | { readonly kind: 'fetched'; readonly partition: number; readonly fromOffset: number; readonly msgs: readonly string[]; readonly position: number }
     | { readonly kind: 'commit-sent'; readonly partition: number; readonly offset: number; readonly attempt: number }
     | { readonly kind: 'auto-commit-sent'; readonly partition: number; readonly offset: number; readonly attempt: number }
@@ -102,4 +105,21 @@ export type TransactionEvent = At &
     | { readonly kind: 'txn-marker'; readonly partition: number; readonly pid: number; readonly marker: TxnMarker; readonly lastStableOffset: number }
   );
 
-export type KafkaEvent = ProducerEvent | BrokerEvent | CoordinatorEvent | ConsumerClientEvent | TransactionEvent;
+/**
+ * A broker cluster's own (--nodes): the controller fencing and unfencing brokers and electing leaders, the leaders
+ * shrinking and expanding their ISR, a follower learning where its leader's epoch ended (KIP-101).
+ */
+export type ClusterEvent = At &
+  (
+    | { readonly kind: 'broker-fenced'; readonly broker: string; readonly lastHeartbeatUs: number; readonly partitionsLed: readonly number[] }
+    | { readonly kind: 'broker-unfenced'; readonly broker: string }
+    /** The controller's election (the new leader records leader-elected when it learns of it). */
+    | { readonly kind: 'leader-chosen'; readonly partition: number; readonly broker: string | undefined; readonly epoch: number; readonly isr: readonly string[]; readonly unclean: boolean }
+    | { readonly kind: 'isr-shrunk'; readonly partition: number; readonly broker: string; readonly isr: readonly string[]; readonly lagMs: number }
+    | { readonly kind: 'isr-expanded'; readonly partition: number; readonly broker: string; readonly isr: readonly string[] }
+    | { readonly kind: 'became-follower'; readonly partition: number; readonly leader: string | undefined; readonly epoch: number }
+    /** The follower asked the leader where its last epoch ends, and cut its log there (not at its high watermark). */
+    | { readonly kind: 'epoch-end-answered'; readonly partition: number; readonly lastEpoch: number; readonly endOffset: number; readonly logEnd: number }
+  );
+
+export type KafkaEvent = ProducerEvent | BrokerEvent | CoordinatorEvent | ConsumerClientEvent | TransactionEvent | ClusterEvent;

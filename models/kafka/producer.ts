@@ -86,6 +86,30 @@ export class Producer implements Actor<KafkaProtocol> {
     this.settings = env.config.settings;
   }
 
+  /**
+   * In a broker cluster: each partition's leader as the last metadata named it (the topic's creation at first), and
+   * the brokers whose connection broke (a crash) until metadata names another leader. Unset: one broker actor.
+   */
+  private routes: (string | undefined)[] | undefined = undefined;
+  private readonly unreachable = new Set<string>();
+
+  /** Route produce requests by partition leader (a broker cluster); `leaders` is the topic's initial metadata. */
+  routeByLeader(leaders: readonly (string | undefined)[]): void {
+    this.routes = [...leaders];
+  }
+
+  /** A broker's connection broke (it crashed) or came back: partitions it leads wait for metadata meanwhile. */
+  brokerReachable(ctx: Ctx, broker: string, reachable: boolean): void {
+    if (reachable) {
+      this.unreachable.delete(broker);
+      return;
+    }
+    this.unreachable.add(broker);
+    this.routes?.forEach((leader, partition) => {
+      if (leader === broker && this.leaderKnown.length > partition) this.leaderLost(ctx, partition);
+    });
+  }
+
   /** True when the application handed over everything and nothing is buffered or waiting for an answer. */
   isIdle(): boolean {
     return this.handed === this.workload.length && this.pendingCount === 0 && this.queues.every((queue) => queue.length === 0) && (this.settings.producerBuffer === 'memory' || this.outboxSize === this.gaveUp.size);
@@ -99,6 +123,8 @@ export class Producer implements Actor<KafkaProtocol> {
     this.leaderKnown = new Array<boolean>(partitions).fill(true);
     this.held = arrayOf(partitions, () => []);
     this.refreshing = false;
+    // New connections: a broker that is down shows again when they break.
+    this.unreachable.clear();
     this.pending = [];
     this.pendingCount = 0;
     this.sessions++;
@@ -145,7 +171,7 @@ export class Producer implements Actor<KafkaProtocol> {
   lostOnCrash: string[] = [];
 
   receive(ctx: Ctx, _from: string, message: KafkaMessage): void {
-    if (message.type === 'metadata-response') return this.onMetadata(ctx, message.leaders);
+    if (message.type === 'metadata-response') return this.onMetadata(ctx, message.leaders, message.leaderIds);
     if (message.type !== 'produce-response') return;
     const pending = this.pending[message.index];
     // A late answer to an older attempt, or to a message already settled: nothing to do.
@@ -176,6 +202,8 @@ export class Producer implements Actor<KafkaProtocol> {
     if (pending === undefined) return;
     if (timer.tag === 'timeout' && pending.awaiting) {
       ctx.record({ t: ctx.now, actor: this.id, kind: 'request-timeout', msg: pending.message.id, attempt: pending.attempt });
+      // In a cluster a timeout may mean the leader moved (a broker cut off): refresh metadata before the retry.
+      if (this.routes !== undefined) this.leaderLost(ctx, pending.message.partition);
       this.retry(ctx, pending, 'timeout');
     } else if (timer.tag === 'resend' && !pending.awaiting) {
       if (this.leaderKnown[pending.message.partition]) this.send(ctx, pending);
@@ -232,7 +260,7 @@ export class Producer implements Actor<KafkaProtocol> {
     // Hot path: the record is built whole (see ActorContext.record); pid and seq only with idempotence.
     if (pending.seq >= 0) ctx.record({ t: ctx.now, actor: this.id, kind: 'send', msg: message.id, attempt, partition: message.partition, pid: this.pid, seq: pending.seq });
     else ctx.record({ t: ctx.now, actor: this.id, kind: 'send', msg: message.id, attempt, partition: message.partition });
-    ctx.send(this.broker, { type: 'produce', msgId: message.id, index: message.index, key: message.key, partition: message.partition, attempt, waitForAck: this.settings.acks !== 0, pid: this.pid, seq: pending.seq });
+    ctx.send(this.routes === undefined ? this.broker : (this.routes[message.partition] ?? this.broker), { type: 'produce', msgId: message.id, index: message.index, key: message.key, partition: message.partition, attempt, waitForAck: this.settings.acks !== 0, pid: this.pid, seq: pending.seq });
     if (pending.awaiting) ctx.setTimer(msToUs(this.settings.requestTimeoutMs), { tag: 'timeout', index: message.index });
     if (attempt === 1) {
       const faults = this.env.faults;
@@ -283,9 +311,11 @@ export class Producer implements Actor<KafkaProtocol> {
     ctx.setTimer(msToUs(Math.max(this.settings.retryBackoffMs, 0.1)), { tag: 'metadata-refresh' });
   }
 
-  private onMetadata(ctx: Ctx, leaders: readonly boolean[]): void {
+  private onMetadata(ctx: Ctx, leaders: readonly boolean[], leaderIds?: readonly (string | undefined)[]): void {
+    if (this.routes !== undefined && leaderIds !== undefined) this.routes = [...leaderIds];
     for (let partition = 0; partition < leaders.length && partition < this.leaderKnown.length; partition++) {
-      if (!leaders[partition]) {
+      const leaderId = this.routes?.[partition];
+      if (!leaders[partition] || (leaderId !== undefined && this.unreachable.has(leaderId))) {
         this.leaderLost(ctx, partition);
         continue;
       }

@@ -22,7 +22,8 @@ export interface LogRecord {
 }
 
 /** PRODUCER_FENCED: the producer's epoch is older than its transactional id's (a zombie; the client throws ProducerFencedException). */
-export type ProduceError = 'NOT_LEADER_OR_FOLLOWER' | 'NOT_ENOUGH_REPLICAS' | 'OUT_OF_ORDER_SEQUENCE_NUMBER' | 'PRODUCER_FENCED';
+/** NOT_ENOUGH_REPLICAS_AFTER_APPEND (a broker cluster): appended, but the ISR shrank below min.insync.replicas before the HW reached it. */
+export type ProduceError = 'NOT_LEADER_OR_FOLLOWER' | 'NOT_ENOUGH_REPLICAS' | 'NOT_ENOUGH_REPLICAS_AFTER_APPEND' | 'OUT_OF_ORDER_SEQUENCE_NUMBER' | 'PRODUCER_FENCED';
 
 /** Why the transaction coordinator refuses EndTxn: a fenced epoch, or it is failing over (the client retries). */
 export type EndTxnError = 'PRODUCER_FENCED' | 'NOT_COORDINATOR';
@@ -39,6 +40,11 @@ export type KafkaMessage =
   | { type: 'fetch'; partition: number; fromOffset: number; attempt: number; maxRecords: number; readCommitted?: boolean }
   /** `aborted`: read_committed only, the offsets among `records` that aborted transactions wrote (the client drops them). */
   | { type: 'fetch-response'; partition: number; fromOffset: number; attempt: number; records: LogRecord[]; error?: ProduceError; aborted?: readonly number[] }
+  /**
+   * A broker cluster's answer to a fetch past the leader's log end (an unclean election cut below what the consumer
+   * read): OFFSET_OUT_OF_RANGE, and the consumer resets to the high watermark (auto.offset.reset=latest, the default).
+   */
+  | { type: 'fetch-out-of-range'; partition: number; fromOffset: number; attempt: number; resetTo: number }
   /**
    * InitProducerId for a transactional id, with the committed offset of its input (OffsetFetch of the transform
    * stage's consumer) in the same round trip. `replacement`: sent on behalf of a new instance taking over.
@@ -67,10 +73,38 @@ export type KafkaMessage =
    * sees its connection to the failed leader break, and NetworkClient refreshes metadata.
    */
   | { type: 'metadata' }
-  | { type: 'metadata-response'; leaders: boolean[] }
+  /** `leaderIds` (a broker cluster only): each partition's leader broker, undefined while it has none. */
+  | { type: 'metadata-response'; leaders: boolean[]; leaderIds?: readonly (string | undefined)[] }
+  | ClusterMessage
   /** A group's application publishes a failed record to the dead-letter topic (acks=all: answered once stored). */
   | { type: 'dead-letter'; group: string; msgId: string; index: number; key: string; partition: number; offset: number; attempt: number }
   | { type: 'dead-letter-response'; msgId: string; attempt: number };
+
+/** A partition as the controller knows it (KRaft's PartitionRecord): its replicas, leader, leader epoch and ISR. */
+export interface PartitionView {
+  readonly replicas: readonly string[];
+  /** The leader broker, undefined while the partition is offline. */
+  readonly leader: string | undefined;
+  readonly leaderEpoch: number;
+  readonly isr: readonly string[];
+}
+
+/**
+ * What the brokers of a cluster (--nodes) and its controller say to each other: heartbeats (whose answers carry the
+ * partitions' state, as a KRaft broker's metadata fetch would), follower fetches, the leader's ISR changes
+ * (AlterPartition) and the follower's question for the end of its last leader epoch (OffsetsForLeaderEpoch, KIP-101).
+ */
+export type ClusterMessage =
+  | { type: 'broker-heartbeat'; broker: string }
+  | { type: 'broker-heartbeat-response'; fenced: boolean; partitions: readonly PartitionView[] }
+  /** A follower's fetch: it holds every record below `fetchOffset`, the last of them written in `lastEpoch`. */
+  | { type: 'replica-fetch'; partition: number; fetchOffset: number; leaderEpoch: number }
+  /** `epochs`: the leader epochs the records were written in (where each starts), for the follower's epoch cache. */
+  | { type: 'replica-fetch-response'; partition: number; fetchOffset: number; leaderEpoch: number; records: readonly LogRecord[]; highWatermark: number; epochs: readonly { readonly epoch: number; readonly startOffset: number }[]; error?: 'NOT_LEADER_OR_FOLLOWER' | 'FENCED_LEADER_EPOCH' }
+  | { type: 'offsets-for-leader-epoch'; partition: number; leaderEpoch: number; lastEpoch: number }
+  | { type: 'offsets-for-leader-epoch-response'; partition: number; leaderEpoch: number; endOffset: number; error?: 'NOT_LEADER_OR_FOLLOWER' }
+  | { type: 'alter-partition'; partition: number; leaderEpoch: number; isr: readonly string[] }
+  | { type: 'alter-partition-response'; partition: number; leaderEpoch: number; isr: readonly string[]; error?: 'FENCED_LEADER_EPOCH' };
 
 /** The timers of the Kafka actors, one union per actor. */
 export type ProducerTimer =
@@ -106,6 +140,11 @@ export type BrokerTimer =
   | { readonly tag: 'initial-rebalance'; readonly group: string }
   /** A new transaction coordinator has loaded the transaction log: it finishes the transactions it found prepared. */
   | { readonly tag: 'txn-coordinator-loaded' };
+
+/** A cluster broker's: its heartbeat, a follower's next fetch, the leader's ISR check. */
+export type ClusterBrokerTimer = { readonly tag: 'broker-heartbeat' } | { readonly tag: 'follower-fetch'; readonly partition: number; readonly token: number } | { readonly tag: 'isr-check' };
+/** The controller's check of the brokers' sessions. */
+export type ControllerTimer = { readonly tag: 'session-check' };
 
 export type ConsumerTimer =
   | { readonly tag: 'poll' }

@@ -5,7 +5,7 @@
  */
 import { ConfigError } from '../config-error.js';
 import type { ApplicationSettings } from '../settings/common.js';
-import { specsOf } from '../settings/common.js';
+import { nodesRow, specsOf } from '../settings/common.js';
 import type { SettingSpec } from '../settings/spec.js';
 
 export type Acks = 0 | 1 | 'all';
@@ -65,6 +65,19 @@ export interface KafkaClientSettings {
   replicationDelayMs: number;
   /** How long a partition is offline while a new leader is elected. */
   leaderElectionMs: number;
+  /**
+   * Brokers B1..Bn, each an actor, with a controller (CTL) electing partition leaders; 0 (the default): the brokers
+   * abstracted into one actor holding every replica (see models/kafka/cluster).
+   */
+  nodes: number;
+  /** Broker `unclean.leader.election.enable` (with --nodes): the controller may elect a replica outside the ISR. */
+  uncleanLeaderElection: boolean;
+  /** Broker `replica.lag.time.max.ms` (with --nodes): a follower not caught up for this long leaves the ISR. */
+  replicaLagTimeMaxMs: number;
+  /** Controller `broker.session.timeout.ms` (with --nodes): a broker whose heartbeats stop this long is fenced. */
+  brokerSessionTimeoutMs: number;
+  /** Broker `broker.heartbeat.interval.ms` (with --nodes). */
+  brokerHeartbeatIntervalMs: number;
   /** Consumer offset commit strategy. */
   commit: CommitStrategy;
   /** Consumer `auto.commit.interval.ms` (with commit=auto). */
@@ -106,7 +119,7 @@ export interface KafkaClientSettings {
 export type KafkaSettings = KafkaClientSettings & ApplicationSettings;
 
 /** Settings derived from the rest of the config when not given (their spec says how), so no preset sets them. */
-export type DerivedKafkaSetting = 'initialRebalanceDelayMs' | 'transactions' | 'transactionMessages' | 'isolationLevel';
+export type DerivedKafkaSetting = 'initialRebalanceDelayMs' | 'transactions' | 'transactionMessages' | 'isolationLevel' | 'nodes' | 'uncleanLeaderElection' | 'replicaLagTimeMaxMs' | 'brokerSessionTimeoutMs' | 'brokerHeartbeatIntervalMs';
 
 export const KAFKA_SETTINGS: readonly SettingSpec[] = specsOf<KafkaClientSettings>('settings', {
   acks: { component: 'producer', flag: 'acks', realName: 'acks', kind: { type: 'acks' }, doc: 'how many replicas must have a record before the producer hears "stored": 0 (none, no answer), 1 (the leader), all (every in-sync replica)' },
@@ -128,6 +141,47 @@ export const KAFKA_SETTINGS: readonly SettingSpec[] = specsOf<KafkaClientSetting
   minInsyncReplicas: { component: 'broker', flag: 'min-insync-replicas', realName: 'min.insync.replicas', kind: { type: 'int', min: 1, max: { ref: 'replicationFactor' } }, doc: 'with acks=all, writes are refused while fewer replicas are in sync' },
   replicationDelayMs: { component: 'broker', flag: 'replication-delay-ms', realName: 'time for a follower to copy a record', kind: { type: 'number', min: 0, max: 60_000 }, doc: 'how long a follower takes to copy a record from the leader' },
   leaderElectionMs: { component: 'broker', flag: 'leader-election-ms', realName: 'time a partition has no leader after a failure', kind: { type: 'number', min: 0, max: 60_000 }, doc: 'how long a partition is offline after its leader fails' },
+  nodes: nodesRow({
+    component: 'broker',
+    realName: 'brokers in the cluster (KRaft, Kafka 3.7+)',
+    min: 0,
+    doc: 'brokers B1..Bn, each an actor, replicas placed round robin, followers fetching from leaders over the network, a controller (CTL) electing leaders; 0: the brokers abstracted into one actor holding every replica',
+    default: { text: '0 (the brokers abstracted into one actor)', derive: () => 0 },
+  }),
+  uncleanLeaderElection: {
+    component: 'broker',
+    flag: 'unclean-leader-election',
+    realName: 'unclean.leader.election.enable',
+    kind: { type: 'bool' },
+    doc: 'with --nodes: when no in-sync replica is alive, the controller elects any live replica (the records only the old ISR had are lost) instead of leaving the partition offline',
+    default: { text: 'false', derive: () => false },
+  },
+  replicaLagTimeMaxMs: {
+    component: 'broker',
+    flag: 'replica-lag-time-max-ms',
+    realName: 'replica.lag.time.max.ms',
+    kind: { type: 'number', min: 0.1, max: 3_600_000 },
+    doc: 'with --nodes: a follower that has not caught up with the leader for this long leaves the ISR (it rejoins once caught up)',
+    // Kafka's default is 30 s; times here are scaled 1000x down (session.timeout.ms 45 s is 45 ms), so 30 ms: a
+    // follower cut off for a third of a default workload's run leaves the ISR, one held up by a latency spike does not.
+    default: { text: '30 (Kafka\'s 30 s, scaled like the other times)', derive: () => 30 },
+  },
+  brokerSessionTimeoutMs: {
+    component: 'broker',
+    flag: 'broker-session-timeout-ms',
+    realName: 'broker.session.timeout.ms',
+    kind: { type: 'number', min: 0.1, max: 3_600_000 },
+    doc: 'with --nodes: the controller fences a broker whose heartbeats stop this long and moves its partition leaderships',
+    default: { text: '9 (Kafka\'s 9 s, scaled)', derive: () => 9 },
+  },
+  brokerHeartbeatIntervalMs: {
+    component: 'broker',
+    flag: 'broker-heartbeat-interval-ms',
+    realName: 'broker.heartbeat.interval.ms',
+    kind: { type: 'number', min: 0.1, max: { ref: 'brokerSessionTimeoutMs' } },
+    doc: 'with --nodes: how often a broker heartbeats to the controller (and learns the partitions\' leaders and ISRs from its answer)',
+    default: { text: '2 (Kafka\'s 2 s, scaled)', derive: () => 2 },
+  },
   initialRebalanceDelayMs: {
     component: 'broker',
     flag: 'initial-rebalance-delay-ms',
@@ -188,6 +242,9 @@ export const KAFKA_SETTINGS: readonly SettingSpec[] = specsOf<KafkaClientSetting
  * which here means giving --idempotence false with such settings.
  */
 export function checkKafkaCombinations(settings: KafkaSettings): void {
+  // Kafka's InvalidReplicationFactorException when the topic is created (CreateTopics).
+  if (settings.nodes > 0 && settings.replicationFactor > settings.nodes) throw new ConfigError('replicationFactor', settings.replicationFactor, `at most --nodes ${settings.nodes} (Kafka: "Replication factor: ${settings.replicationFactor} larger than available brokers: ${settings.nodes}.")`);
+  if (settings.nodes > 0 && settings.transactions) throw new ConfigError('transactions', true, 'false with --nodes (transactions over a broker cluster are not modelled yet: the transaction coordinator writes its markers in the one-actor broker)');
   // KafkaProducer: "Cannot set a transactional.id without also enabling idempotence."
   if (settings.transactions && !settings.enableIdempotence) throw new ConfigError('transactions', true, 'false unless idempotence is on (Kafka: "Cannot set a transactional.id without also enabling idempotence.")');
   if (!settings.enableIdempotence) return;

@@ -3,11 +3,11 @@ import type { ActorContext, Protocol } from '../../sim/world.js';
 import type { ApplicationTimer } from '../consumer/application.js';
 import type { DbMessage } from '../db/protocol.js';
 import type { TraceEvent } from '../events.js';
-import type { BrokerTimer, ConsumerTimer, KafkaMessage, ProducerTimer, TransactionalProducerTimer } from './protocol.js';
+import type { BrokerTimer, ClusterBrokerTimer, ConsumerTimer, ControllerTimer, KafkaMessage, ProducerTimer, TransactionalProducerTimer } from './protocol.js';
 
 export interface KafkaProtocol extends Protocol {
   message: KafkaMessage | DbMessage;
-  timer: ProducerTimer | TransactionalProducerTimer | BrokerTimer | ConsumerTimer | ApplicationTimer;
+  timer: ProducerTimer | TransactionalProducerTimer | BrokerTimer | ClusterBrokerTimer | ControllerTimer | ConsumerTimer | ApplicationTimer;
   event: TraceEvent;
 }
 

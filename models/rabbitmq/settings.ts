@@ -6,7 +6,7 @@
  */
 import { ConfigError } from '../config-error.js';
 import type { ApplicationSettings } from '../settings/common.js';
-import { specsOf } from '../settings/common.js';
+import { nodesRow, specsOf } from '../settings/common.js';
 import type { SettingSpec } from '../settings/spec.js';
 
 export type QueueType = 'classic' | 'quorum';
@@ -91,7 +91,7 @@ export const RABBITMQ_SETTINGS: readonly SettingSpec[] = specsOf<RabbitMqClientS
   producerBuffer: { component: 'publisher', flag: 'producer-buffer', realName: 'in-memory buffer or transactional outbox', kind: { type: 'enum', values: ['memory', 'outbox'] }, doc: 'memory (lost on a producer crash) or a durable outbox table, re-sent on restart' },
   queueType: { component: 'queue', flag: 'queue-type', realName: 'x-queue-type', kind: { type: 'enum', values: QUEUE_TYPES }, doc: 'classic (one node) or quorum (replicated over --nodes, confirms after a majority, always durable and persistent)' },
   durable: { component: 'queue', flag: 'durable', realName: 'queue.declare durable', kind: { type: 'bool' }, doc: 'the queue survives a node restart (a non-durable classic queue and all its messages are gone)' },
-  nodes: { component: 'queue', flag: 'nodes', realName: 'cluster nodes (quorum queue members)', kind: { type: 'int', min: 1, max: 7 }, doc: 'broker nodes a quorum queue is replicated over' },
+  nodes: nodesRow({ component: 'queue', realName: 'cluster nodes (quorum queue members)', min: 1, doc: 'broker nodes a quorum queue is replicated over' }),
   persistDelayMs: { component: 'queue', flag: 'persist-delay-ms', realName: 'time to write a persistent message to disk (fsync)', kind: ms(60_000), doc: 'a classic durable queue confirms a persistent message after this; a restart before it loses the message' },
   replicationDelayMs: { component: 'queue', flag: 'replication-delay-ms', realName: 'time for a follower to copy a record', kind: ms(60_000), doc: 'how long a quorum queue follower takes to append a message (the confirm waits for a majority)' },
   leaderElectionMs: { component: 'queue', flag: 'leader-election-ms', realName: 'time a partition has no leader after a failure', kind: ms(60_000), doc: "how long a quorum queue is unavailable after its leader's node fails" },

@@ -4,7 +4,7 @@
  * row; the TypeScript interfaces below are checked against the rows at compile time (one row per field).
  */
 import type { TopologySettings } from '../topology.js';
-import type { SettingGroup, SettingSpec } from './spec.js';
+import type { DerivedDefault, SettingGroup, SettingSpec } from './spec.js';
 
 export type DedupStrategy = 'none' | 'same-transaction' | 'separate-transaction';
 export const DEDUP_STRATEGIES: readonly DedupStrategy[] = ['none', 'same-transaction', 'separate-transaction'];
@@ -79,6 +79,19 @@ export function workloadDurationMs(workload: WorkloadSettings): number {
 
 /** A spec row without its key and group: the key is the record's key, the group the table's. */
 export type SpecRow = Omit<SettingSpec, 'key' | 'group'>;
+
+/** The largest broker cluster a world may have (`--nodes`). */
+export const MAX_NODES = 7;
+
+/**
+ * `--nodes`: one flag for every family's broker cluster. The flag, its key and its range are shared; each family
+ * says what a node is to it (a Kafka broker, a RabbitMQ quorum queue member), whether 0 means anything (Kafka: the
+ * brokers abstracted into one actor) and its default.
+ */
+export function nodesRow(own: { readonly component: string; readonly realName: string; readonly doc: string; readonly min: 0 | 1; readonly default?: DerivedDefault }): SpecRow {
+  const { min, ...rest } = own;
+  return { flag: 'nodes', kind: { type: 'int', min, max: MAX_NODES }, ...rest };
+}
 
 /** Turn a table of rows keyed by config field into specs, in the table's order. */
 export function specsOf<T extends object>(group: SettingGroup, rows: { readonly [K in keyof T]-?: SpecRow }): SettingSpec[] {

@@ -23,7 +23,8 @@ const BAD: readonly (readonly [string[], RegExp])[] = [
   [['--broker', 'rabbitmq', '--delivery-limit', 'x'], /invalid --delivery-limit "x"/],
   [['--broker', 'rabbitmq', '--queue-type', 'classic', '--delivery-limit', '3'], /x-delivery-limit is a quorum queue argument/],
   [['--broker', 'rabbitmq', '--queue-type', 'quorum', '--durable', 'false'], /quorum queues are always durable/],
-  [['--broker', 'rabbitmq', '--nodes', '0'], /invalid --nodes "0"/],
+  // One --nodes for both families: 0 parses (Kafka's one-actor broker), and RabbitMQ's range refuses it.
+  [['--broker', 'rabbitmq', '--nodes', '0'], /invalid --nodes "?0"?: expected an integer from 1 to 7/],
   [['--broker', 'kafka', '--scenario', 'nack-requeue-loop'], /that scenario is a rabbitmq one/],
   [['--broker', 'rabbitmq', '--plan', '{"version":1,"faults":[{"kind":"ack-lost","message":"m3","attempt":1}]}'], /ack-lost\) is not a rabbitmq fault/],
   [['--broker', 'rabbitmq', '--plan', '{"version":1,"faults":[{"kind":"connection-closed","message":"m3"}]}'], /"delivery" must be an integer >= 1/],

@@ -98,6 +98,9 @@ describe.concurrent('--json', () => {
         'end-txn-response-lost',
         'transaction-coordinator-failover',
         'zombie-producer',
+        'broker-crash',
+        'controller-partition',
+        'inter-broker-partition',
       ].sort(),
     );
     for (const name of ['loss', 'duplicates', 'order'] as const) {

@@ -64,7 +64,12 @@ describe('faultPlanArb generates valid plans within its constraints', () => {
     expect([...seen].sort()).toEqual([...kindsFor('kafka', false)].sort());
     expect(seen.has('zombie-producer')).toBe(false);
     const transactional = new Set(fc.sample(faultArb({ transactions: true }), { seed: FC_SEED, numRuns: 3000 }).map((fault) => fault.kind));
-    expect([...transactional].sort()).toEqual([...KAFKA.faultKinds].sort());
+    expect([...transactional].sort()).toEqual([...kindsFor('kafka', true)].sort());
+    // A broker cluster's kinds only for a cluster world, naming its brokers.
+    const clustered = fc.sample(faultArb({ nodes: 3 }), { seed: FC_SEED, numRuns: 2000 });
+    expect([...new Set(clustered.map((fault) => fault.kind))].sort()).toEqual([...kindsFor('kafka', false, true)].sort());
+    expect(new Set(clustered.flatMap((fault) => ('broker' in fault ? [fault.broker] : [])))).toEqual(new Set(['B1', 'B2', 'B3']));
+    expect([...new Set([...kindsFor('kafka', true), ...kindsFor('kafka', false, true)])].sort()).toEqual([...KAFKA.faultKinds].sort());
     const rabbit = new Set(fc.sample(faultArb({ kinds: RABBITMQ.faultKinds }), { seed: FC_SEED, numRuns: 2000 }).map((fault) => fault.kind));
     expect([...rabbit].sort()).toEqual([...RABBITMQ.faultKinds].sort());
     expect(FAULT_KINDS.every((kind) => KAFKA.faultKinds.includes(kind) || RABBITMQ.faultKinds.includes(kind))).toBe(true);

@@ -70,6 +70,12 @@ const WORD_OF_KIND: Partial<Record<TraceEvent['kind'], RegExp>> = {
   'channel-closed': /channel \d+ of \S+ closed/,
   'connection-lost': /connection lost/,
   'basic-consume': /basic\.consume/,
+  // A Kafka broker cluster's controller and replication.
+  'broker-fenced': /fenced/,
+  'leader-chosen': /leads in epoch|offline/,
+  'isr-shrunk': /out of the ISR/,
+  'isr-expanded': /back in the ISR/,
+  'epoch-end-answered': /OffsetsForLeaderEpoch/,
 };
 
 describe('diagram steps', () => {

@@ -22,6 +22,7 @@ import { TransactionCoordinator } from './transaction-coordinator.js';
 import type { MarkerWriter } from './transaction-coordinator.js';
 import { TransactionIndex } from './transaction-index.js';
 import { arrayOf } from '../../arrays.js';
+import { findLastIn, lastSeqOf, logDuplicatesOf, recordOf, sequenceVerdict } from './partition-log.js';
 
 type Ctx = KafkaContext;
 type ReplicateTimer = Extract<BrokerTimer, { tag: 'replicate' }>;
@@ -237,25 +238,23 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
       return this.refuse(ctx, from, request, 'PRODUCER_FENCED');
     }
     if (request.seq >= 0) {
-      const last = state.lastSeq.get(request.pid) ?? -1;
-      if (request.seq <= last) {
+      const verdict = sequenceVerdict(state.lastSeq, request.pid, request.seq);
+      if (verdict === 'duplicate') {
         // A retry of something already in the log: answer with its offset, append nothing.
         const existing = findLastIn(log, request.pid, request.seq);
         ctx.record({ t: ctx.now, actor: this.id, kind: 'duplicate-dropped', msg: request.msgId, attempt: request.attempt, partition: request.partition, offset: existing?.offset });
         return this.answerWhenReplicated(ctx, state, request.partition, from, request, existing?.offset ?? -1);
       }
-      if (request.seq > last + 1) {
-        ctx.record({ t: ctx.now, actor: this.id, kind: 'produce-refused', msg: request.msgId, attempt: request.attempt, partition: request.partition, error: 'OUT_OF_ORDER_SEQUENCE_NUMBER', expectedSeq: last + 1, seq: request.seq });
+      if (verdict === 'out-of-order') {
+        ctx.record({ t: ctx.now, actor: this.id, kind: 'produce-refused', msg: request.msgId, attempt: request.attempt, partition: request.partition, error: 'OUT_OF_ORDER_SEQUENCE_NUMBER', expectedSeq: (state.lastSeq.get(request.pid) ?? -1) + 1, seq: request.seq });
         return this.refuse(ctx, from, request, 'OUT_OF_ORDER_SEQUENCE_NUMBER');
       }
       state.lastSeq.set(request.pid, request.seq);
       state.pids.add(request.pid);
     }
     const offset = log.length;
-    if (request.epoch === undefined) {
-      log.push({ offset, partition: request.partition, msgId: request.msgId, index: request.index, key: request.key, pid: request.pid, seq: request.seq, attempt: request.attempt });
-    } else {
-      log.push({ offset, partition: request.partition, msgId: request.msgId, index: request.index, key: request.key, pid: request.pid, seq: request.seq, attempt: request.attempt, epoch: request.epoch });
+    log.push(recordOf(request, offset));
+    if (request.epoch !== undefined) {
       state.txns.appended(request.pid, offset);
       this.transactions.addPartition(request.pid, request.partition);
     }
@@ -281,24 +280,7 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
 
   /** Messages a partition's log holds more than once (after the run: one pass over the leaders' logs), in workload order. */
   logDuplicates(): LogCopies[] {
-    // Count first: most runs duplicate nothing, and a list per record would be a million arrays at 1,000,000 messages.
-    const counts: number[] = [];
-    let duplicated = false;
-    this.partitions.forEach((_state, partition) => {
-      for (const record of this.leaderLog(partition)) if ((counts[record.index] = (counts[record.index] ?? 0) + 1) > 1) duplicated = true;
-    });
-    if (!duplicated) return [];
-    const byIndex = new Map<number, { msgId: string; partition: number; offsets: number[] }>();
-    this.partitions.forEach((_state, partition) => {
-      for (const record of this.leaderLog(partition)) {
-        if (counts[record.index] < 2) continue;
-        const entry = byIndex.get(record.index) ?? { msgId: record.msgId, partition, offsets: [] };
-        entry.partition = partition;
-        entry.offsets.push(record.offset);
-        byIndex.set(record.index, entry);
-      }
-    });
-    return [...byIndex.keys()].sort((a, b) => a - b).map((index) => byIndex.get(index) as LogCopies);
+    return logDuplicatesOf(this.partitions.map((_state, partition) => this.leaderLog(partition)));
   }
 
   /** A metadata answer: which partitions have a leader now. */
@@ -477,23 +459,4 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
       if (index !== state.leader && replica.alive) ctx.setTimer(msToUs(this.settings.replicationDelayMs), this.replicateData(partition, index, state.epoch));
     });
   }
-}
-
-/** The record of (pid, seq) in a log: each is appended once, and a retry is usually of something recent. */
-function findLastIn(log: readonly LogRecord[], pid: number, seq: number): LogRecord | undefined {
-  for (let offset = log.length - 1; offset >= 0; offset--) if (log[offset].pid === pid && log[offset].seq === seq) return log[offset];
-  return undefined;
-}
-
-/**
- * The last sequence number per producer id in a log, read from its end until every producer id is found: without
- * idempotence (no ids) nothing is read, so an election costs what it changes, not the length of the log.
- */
-function lastSeqOf(log: readonly LogRecord[], pids: ReadonlySet<number>, current: (record: LogRecord) => boolean): Map<number, number> {
-  const lastSeq = new Map<number, number>();
-  for (let offset = log.length - 1; offset >= 0 && lastSeq.size < pids.size; offset--) {
-    const record = log[offset];
-    if (record.seq >= 0 && !lastSeq.has(record.pid) && current(record)) lastSeq.set(record.pid, record.seq);
-  }
-  return lastSeq;
 }

@@ -118,6 +118,12 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
   }
 
   /** See RecordApplication.settled. */
+  /**
+   * In a broker cluster: where a partition's fetches go (its leader, from the controller's metadata; the client's
+   * metadata refresh is abstracted to always be current). Unset: everything goes to the one broker actor.
+   */
+  fetchRoute: ((partition: number) => string) | undefined = undefined;
+
   handlerSettled(): boolean {
     return this.application.settled ?? true;
   }
@@ -172,6 +178,8 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
         return this.onDbOffsets(ctx, message);
       case 'fetch-response':
         return this.onFetch(ctx, message);
+      case 'fetch-out-of-range':
+        return this.onOutOfRange(ctx, message);
       case 'commit-response':
         return this.onCommitted(ctx, message);
       case 'heartbeat-response':
@@ -361,7 +369,21 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     this.state = 'fetching';
     const fetch: KafkaMessage =
       this.settings.isolationLevel === 'read_committed' ? { type: 'fetch', partition, fromOffset, attempt, maxRecords: this.settings.maxPollRecords, readCommitted: true } : { type: 'fetch', partition, fromOffset, attempt, maxRecords: this.settings.maxPollRecords };
-    this.call(ctx, this.broker, fetch, { partition, offset: fromOffset, attempt });
+    this.call(ctx, this.fetchRoute === undefined ? this.broker : this.fetchRoute(partition), fetch, { partition, offset: fromOffset, attempt });
+  }
+
+  /** OFFSET_OUT_OF_RANGE (a broker cluster, after an unclean election): reset to the HW, then poll on. */
+  private onOutOfRange(ctx: Ctx, response: Extract<KafkaMessage, { type: 'fetch-out-of-range' }>): void {
+    if (this.state !== 'fetching' || !this.isOutstanding(response.partition, response.fromOffset, response.attempt)) return;
+    this.outstanding = undefined;
+    this.positions[response.partition] = response.resetTo;
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'offset-reset', partition: response.partition, fromOffset: response.fromOffset, resetTo: response.resetTo });
+    if (this.settings.commit === 'with-db-transaction') return this.idle(ctx);
+    // The committed offset is past the log's end too: commit the reset position, as the client's next commit would
+    // (what is committed is unknown until that answer: -1, below any position).
+    this.committedKnown[response.partition] = -1;
+    this.state = 'committing-after';
+    this.commit(ctx, response.partition);
   }
 
   private onFetch(ctx: Ctx, response: Extract<KafkaMessage, { type: 'fetch-response' }>): void {

@@ -129,7 +129,7 @@ describe('a handler that breaks the contract is refused, never waited for', () =
 
   it('the library refuses bad inputs with one line: unknown keys, misspelled kinds, unknown settings, a handler without effects', () => {
     expect(() => simulate({ mode: 'at-least-once', seed: 1, consumer: {} } as never)).toThrow(/invalid consumer/);
-    expect(() => simulate({ mode: 'at-least-once', seed: 1, faults: { version: 1, faults: [{ kind: 'ack-losst', message: 'm1', attempt: 1 }] } as never })).toThrow(/"kind" must be one of/);
+    expect(() => simulate({ mode: 'at-least-once', seed: 1, faults: { version: 1, faults: [{ kind: 'ack-losst', message: 'm1', attempt: 1 }] } as never })).toThrow(/"kind" got "ack-losst"; must be one of/);
     expect(() => simulate({ mode: 'at-least-once', seed: 1, settings: { ackz: 1 } as never })).toThrow(/invalid ackz/);
     expect(() => simulate(resolveConfig({ mode: 'at-least-once', seed: 1 }) as never)).toThrow(/a resolved SimulationConfig/);
     expect(() => simulate({ mode: 'at-least-once', seed: 1, handler: naive, effects: [] })).toThrow(/"effects" must be a non-empty list/);

@@ -1,0 +1,66 @@
+/**
+ * The partition-log logic every Kafka broker shape shares (the one-actor broker and a cluster's brokers): the record
+ * an append writes, the idempotent producer's sequence check, rebuilding the last sequence numbers after an
+ * election, and finding records a log holds more than once.
+ */
+import type { LogCopies } from '../../observations.js';
+import type { KafkaMessage, LogRecord } from '../protocol.js';
+
+type Produce = Extract<KafkaMessage, { type: 'produce' }>;
+
+/**
+ * What the idempotent producer's sequence number says about a produce request (Kafka's ProducerStateManager):
+ * `append` (the next one), `duplicate` (a retry of something in the log) or `out-of-order` (a gap).
+ */
+export type SequenceVerdict = 'append' | 'duplicate' | 'out-of-order';
+
+export function sequenceVerdict(lastSeq: ReadonlyMap<number, number>, pid: number, seq: number): SequenceVerdict {
+  const last = lastSeq.get(pid) ?? -1;
+  if (seq <= last) return 'duplicate';
+  return seq > last + 1 ? 'out-of-order' : 'append';
+}
+
+/** The record a produce request appends at `offset` (built whole, in one key order: a trace prints it). */
+export function recordOf(request: Produce, offset: number): LogRecord {
+  if (request.epoch === undefined) return { offset, partition: request.partition, msgId: request.msgId, index: request.index, key: request.key, pid: request.pid, seq: request.seq, attempt: request.attempt };
+  return { offset, partition: request.partition, msgId: request.msgId, index: request.index, key: request.key, pid: request.pid, seq: request.seq, attempt: request.attempt, epoch: request.epoch };
+}
+
+/** The record of (pid, seq) in a log: each is appended once, and a retry is usually of something recent. */
+export function findLastIn(log: readonly LogRecord[], pid: number, seq: number): LogRecord | undefined {
+  for (let offset = log.length - 1; offset >= 0; offset--) if (log[offset].pid === pid && log[offset].seq === seq) return log[offset];
+  return undefined;
+}
+
+/**
+ * The last sequence number per producer id in a log, read from its end until every producer id is found: without
+ * idempotence (no ids) nothing is read, so an election costs what it changes, not the length of the log.
+ */
+export function lastSeqOf(log: readonly LogRecord[], pids: ReadonlySet<number>, current: (record: LogRecord) => boolean): Map<number, number> {
+  const lastSeq = new Map<number, number>();
+  for (let offset = log.length - 1; offset >= 0 && lastSeq.size < pids.size; offset--) {
+    const record = log[offset];
+    if (record.seq >= 0 && !lastSeq.has(record.pid) && current(record)) lastSeq.set(record.pid, record.seq);
+  }
+  return lastSeq;
+}
+
+/** Messages the partition logs hold more than once (one pass over them after the run), in workload order. */
+export function logDuplicatesOf(logs: readonly (readonly LogRecord[])[]): LogCopies[] {
+  // Count first: most runs duplicate nothing, and a list per record would be a million arrays at 1,000,000 messages.
+  const counts: number[] = [];
+  let duplicated = false;
+  for (const log of logs) for (const record of log) if ((counts[record.index] = (counts[record.index] ?? 0) + 1) > 1) duplicated = true;
+  if (!duplicated) return [];
+  const byIndex = new Map<number, { msgId: string; partition: number; offsets: number[] }>();
+  logs.forEach((log, partition) => {
+    for (const record of log) {
+      if (counts[record.index] < 2) continue;
+      const entry = byIndex.get(record.index) ?? { msgId: record.msgId, partition, offsets: [] };
+      entry.partition = partition;
+      entry.offsets.push(record.offset);
+      byIndex.set(record.index, entry);
+    }
+  });
+  return [...byIndex.keys()].sort((a, b) => a - b).map((index) => byIndex.get(index) as LogCopies);
+}

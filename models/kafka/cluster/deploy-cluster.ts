@@ -1,0 +1,223 @@
+/**
+ * Puts a Kafka world with a broker cluster together (--nodes N): producers, brokers B1..Bn, the controller CTL
+ * (with the group coordinator), the consumer groups and the DB; the cluster's fault decision points at a message's
+ * first append (a leader failover, a broker crash, a broker cut off from the controller or from the other brokers);
+ * quiescence: every partition led, every replica caught up and in the ISR.
+ */
+import { msToUs } from '../../config.js';
+import { Database } from '../../db/database.js';
+import type { DbMessage } from '../../db/protocol.js';
+import type { DeployInput, Deployment } from '../../family.js';
+import type { Fault, FaultPlan } from '../../faults/catalog.js';
+import type { LinkName } from '../../faults/common.js';
+import { PlanError } from '../../faults/plan.js';
+import { GroupLedger } from '../../consumer/ledger.js';
+import { FIRST_INSTANCE, groupOf } from '../../topology.js';
+import type { WorkloadMessage } from '../../workload.js';
+import type { Phase } from '../../../sim/world.js';
+import { logDuplicatesOf } from '../broker/partition-log.js';
+import { KafkaConsumer } from '../consumer/consumer.js';
+import { DB, networkFault } from '../deployment.js';
+import { Producer } from '../producer.js';
+import type { KafkaMessage, LogRecord } from '../protocol.js';
+import type { KafkaContext } from '../world.js';
+import { BrokerNode } from './broker-node.js';
+import type { BrokerHooks } from './broker-node.js';
+import { Controller } from './controller.js';
+import { CONTROLLER, brokerIds } from './names.js';
+
+type Produce = Extract<KafkaMessage, { type: 'produce' }>;
+
+export function deployKafkaCluster({ config, topology, world, env, workload }: DeployInput): Deployment {
+  const ids = brokerIds(config.settings.nodes);
+  const controller = new Controller(CONTROLLER, env, topology.groups.map((group) => group.name));
+  const shareOf = (id: string): WorkloadMessage[] => workload.filter((message) => message.producer === id);
+  const producers = topology.producers.map((id, index) => new Producer(id, CONTROLLER, env, shareOf(id), index, topology.producers.length));
+  const initialLeaders = controller.views().map((view) => view.leader);
+  for (const producer of producers) producer.routeByLeader(initialLeaders);
+
+  const healAtUs = msToUs(config.timing.faultyPhaseMs);
+  const crashBroker = (id: string, fault: Fault): void => {
+    if (!world.isUp(id)) return;
+    env.traceFault({ now: world.now }, fault);
+    (brokers.get(id) as BrokerNode).recordCrash(world.contextOf(id));
+    const restartAfterUs = msToUs(config.timing.brokerRestartDelayMs);
+    world.crash(id, world.phase === 'heal' || world.now + restartAfterUs < healAtUs ? restartAfterUs : undefined);
+    // The producers' connections to it break: what it led waits for metadata naming another leader.
+    for (const producer of producers) if (world.isUp(producer.id)) producer.brokerReachable(world.contextOf(producer.id), id, false);
+  };
+  const cut = (broker: string, from: readonly string[], durationMs: number): void => {
+    for (const other of from) world.partition({ a: broker, b: other, fromUs: world.now, toUs: world.now + msToUs(durationMs) });
+  };
+  const tools: FaultTools = { ids, crash: crashBroker, cut, env };
+  scheduleHandoverFaults(world, workload, healAtUs, tools);
+  const appendedOnce: boolean[] = [];
+  const hooks: BrokerHooks = {
+    firstAppend: (ctx, broker, request) => {
+      if (appendedOnce[request.index] === true) return;
+      appendedOnce[request.index] = true;
+      firstAppendFaults(ctx, broker, request, tools);
+    },
+  };
+  const brokers = new Map(ids.map((id) => [id, new BrokerNode(id, env, controller.views(), hooks)]));
+  const ledgers = new Map(topology.groups.map((group) => [group.name, new GroupLedger(group.name)]));
+  const consumers = topology.consumers.map((id) => new KafkaConsumer(id, CONTROLLER, DB, env, ledgers.get(groupOf(id)) as GroupLedger));
+  const fetchRoute = (partition: number): string => controller.leaderOf(partition) ?? CONTROLLER;
+  for (const consumer of consumers) consumer.fetchRoute = fetchRoute;
+  const db = new Database(DB, config.workload.partitions, env.handler?.module.effects);
+  for (const actor of [...producers, ...brokers.values(), controller, ...consumers, db]) world.addActor(actor);
+  for (const [id, broker] of brokers) {
+    // A restarted broker accepts connections again.
+    const start = broker.start.bind(broker);
+    broker.start = (ctx: KafkaContext) => {
+      start(ctx);
+      for (const producer of producers) if (world.isUp(producer.id)) producer.brokerReachable(world.contextOf(producer.id), id, true);
+    };
+  }
+
+  const partitions = config.workload.partitions;
+  const leaderReplica = (partition: number) => {
+    const leader = controller.leaderOf(partition);
+    return leader === undefined ? undefined : brokers.get(leader)?.replicas[partition];
+  };
+  const leaderLog = (partition: number): readonly LogRecord[] => leaderReplica(partition)?.log ?? [];
+  const watermarks = new Array<number>(partitions).fill(0);
+  const highWatermarks = (): number[] => {
+    for (let partition = 0; partition < partitions; partition++) watermarks[partition] = leaderReplica(partition)?.hw ?? 0;
+    return watermarks;
+  };
+  const coordinator = controller.coordinator;
+  const consumersCaughtUp = (): boolean => {
+    const hw = highWatermarks();
+    return consumers.every((consumer) => coordinator.isStable(consumer.group) && coordinator.hasMember(consumer.group, consumer.memberId) && consumer.isCaughtUp(hw, coordinator.generation(consumer.group)));
+  };
+  const clusterSettled = (): boolean => controller.settled() && controller.views().every((view, partition) => partitionSettled(view.leader as string, view.leaderEpoch, view.replicas, partition));
+  const partitionSettled = (leader: string, epoch: number, replicas: readonly string[], partition: number): boolean => {
+    const lead = brokers.get(leader);
+    if (lead === undefined || !world.isUp(leader) || !lead.leads(partition, epoch)) return false;
+    const replica = lead.replicas[partition];
+    if (replica === undefined || replica.waiting.length > 0 || replica.pendingIsr !== undefined || replica.isr.length !== replicas.length || replica.hw !== replica.log.length) return false;
+    return replicas.every((id) => world.isUp(id) && brokers.get(id)?.replicas[partition]?.log.length === replica.log.length);
+  };
+  let progressOfLogs = 0;
+  return {
+    hooks: {
+      networkFault: (from, to, message, now, phase) => {
+        const fault = networkFault(env.faults, from, to, message as KafkaMessage | DbMessage, phase);
+        if (fault === undefined) return undefined;
+        env.traceFault({ now }, fault);
+        if (fault.kind === 'fetch-duplicated') return { kind: 'duplicate' };
+        if (fault.kind === 'request-delayed') return { kind: 'delay', delayUs: msToUs(fault.delayMs) };
+        return { kind: 'drop' };
+      },
+      progress: () => {
+        progressOfLogs = 0;
+        for (let partition = 0; partition < partitions; partition++) progressOfLogs += leaderLog(partition).length;
+        return db.progress() + coordinator.committedTotal() + controller.deadLetters.length + progressOfLogs;
+      },
+      isQuiescent: () => consumersCaughtUp() && producers.every((producer) => producer.isIdle()) && clusterSettled(),
+    },
+    linkEnds: (link: LinkName, instance: string | undefined) => {
+      // The producer's link goes to partition 0's first leader; a member's to its group coordinator (on the controller).
+      if (link === 'producer-broker') return [instance ?? FIRST_INSTANCE.producer, initialLeaders[0] ?? CONTROLLER];
+      return [instance ?? FIRST_INSTANCE.consumer, link === 'consumer-broker' ? CONTROLLER : DB];
+    },
+    handlersSettled: () => consumers.every((consumer) => consumer.handlerSettled()),
+    afterHostTurn: () => {
+      for (const consumer of consumers) consumer.checkAfterHostTurn();
+    },
+    afterCrash: (actor) => {
+      const producer = producers.find((candidate) => candidate.id === actor);
+      if (producer !== undefined && producer.lostOnCrash.length > 0) world.trace.append({ t: world.now, actor: producer.id, kind: 'buffer-lost', msgs: producer.lostOnCrash });
+    },
+    observe: () => {
+      const acknowledged = new Set<string>();
+      for (const producer of producers) for (const id of producer.brokerAcked) acknowledged.add(id);
+      const handedAtUs = new Array<number>(workload.length).fill(-1);
+      for (const producer of producers) producer.handedAtUs.forEach((time, index) => (handedAtUs[index] = time));
+      const parked = controller.deadLetters.map((record) => ({ msgId: record.msgId, group: record.group, t: record.t }));
+      const logs = Array.from({ length: partitions }, (_unused, partition) => leaderLog(partition));
+      return { effects: db.effects, acknowledged, handedAtUs, parked, groups: topology.groups.map((group) => group.name), logDuplicates: logDuplicatesOf(logs), abortedApplied: 0, ...(env.handler !== undefined ? { finalDb: db.handlerTables } : {}) };
+    },
+  };
+}
+
+/** A cut's length as a decision point proposes it (a plan's own, or a rate's drawn one, replaces it). */
+const CANDIDATE_CUT_MS = 20;
+
+interface FaultTools {
+  readonly ids: readonly string[];
+  readonly crash: (broker: string, fault: Fault) => void;
+  readonly cut: (broker: string, from: readonly string[], durationMs: number) => void;
+  readonly env: DeployInput['env'];
+}
+
+/** The decision point at a message's first append: its leader's broker fails right after appending it (leader-failover). */
+function firstAppendFaults(ctx: KafkaContext, leader: string, request: Produce, tools: FaultTools): void {
+  const faults = tools.env.faults;
+  if (!faults.draw('leader-failover', ctx.phase)) return;
+  const fault = faults.inject({ kind: 'leader-failover', message: request.msgId });
+  if (fault !== undefined) tools.crash(leader, fault);
+}
+
+/**
+ * The decision points at a message's hand-over, per broker in order: a crash, a cut from the controller, a cut from
+ * the other brokers. Each is `draw ? inject` (see FaultInjector). Checked by one control event per hand-over time,
+ * in the faulty phase only.
+ */
+function handoverFaults(now: { readonly now: number }, phase: Phase, message: string, tools: FaultTools): void {
+  const faults = tools.env.faults;
+  for (const broker of tools.ids) {
+    if (!faults.draw('broker-crash', phase)) continue;
+    const fault = faults.inject({ kind: 'broker-crash', broker, message });
+    if (fault !== undefined) tools.crash(broker, fault);
+  }
+  for (const broker of tools.ids) {
+    if (!faults.draw('controller-partition', phase)) continue;
+    const fault = faults.inject({ kind: 'controller-partition', broker, message, durationMs: CANDIDATE_CUT_MS });
+    if (fault === undefined) continue;
+    tools.env.traceFault(now, fault);
+    tools.cut(broker, [CONTROLLER], fault.durationMs);
+  }
+  for (const broker of tools.ids) {
+    if (!faults.draw('inter-broker-partition', phase)) continue;
+    const fault = faults.inject({ kind: 'inter-broker-partition', broker, message, durationMs: CANDIDATE_CUT_MS });
+    if (fault === undefined) continue;
+    tools.env.traceFault(now, fault);
+    tools.cut(broker, tools.ids.filter((other) => other !== broker), fault.durationMs);
+  }
+}
+
+/** Walk the hand-overs in time order with one pending control event, drawing their faults until the heal. */
+function scheduleHandoverFaults(world: DeployInput['world'], workload: readonly WorkloadMessage[], healAtUs: number, tools: FaultTools): void {
+  const order = [...workload].sort((a, b) => a.handoverUs - b.handoverUs || a.index - b.index);
+  let next = 0;
+  const step = (): void => {
+    while (next < order.length && order[next].handoverUs <= world.now) {
+      if (world.phase === 'faulty') handoverFaults(world, world.phase, order[next].id, tools);
+      next++;
+    }
+    if (next < order.length && order[next].handoverUs < healAtUs) world.at(order[next].handoverUs, step);
+  };
+  if (order.length > 0 && order[0].handoverUs < healAtUs) world.at(order[0].handoverUs, step);
+}
+
+/**
+ * A plan naming a broker the cluster does not have is refused before the run, in one line; so is a broker fault in
+ * the one-actor world (no --nodes), which has no broker to strike.
+ */
+export function checkClusterPlan(plan: FaultPlan, nodes: number): void {
+  if (nodes === 0) return refuseClusterFaults(plan);
+  const ids = brokerIds(nodes);
+  plan.faults.forEach((fault, index) => {
+    if (!('broker' in fault) || ids.includes(fault.broker)) return;
+    throw new PlanError(`fault #${index + 1} (${fault.kind}): "broker" names ${fault.broker}, which this cluster does not have (its brokers: ${ids.join(', ')})`, index + 1, 'broker');
+  });
+}
+
+function refuseClusterFaults(plan: FaultPlan): void {
+  plan.faults.forEach((fault, index) => {
+    if (!('broker' in fault)) return;
+    throw new PlanError(`fault #${index + 1} (${fault.kind}) needs a broker cluster: give --nodes N (the one-actor broker has no broker ${fault.broker})`, index + 1, 'kind');
+  });
+}
