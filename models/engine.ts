@@ -18,8 +18,9 @@ import type { HandlerModule } from './handler/contract.js';
 import { judgeHandlerInvariants } from './handler/invariants.js';
 import type { HandlerInvariantResult } from './handler/invariants.js';
 import type { Observations, TransactionStats } from './observations.js';
-import { FAULT_PRESETS, countByKind } from './faults/catalog.js';
-import type { Fault, FaultKind, FaultPlan, FaultRates, FaultSource } from './faults/catalog.js';
+import { ConfigError } from './config-error.js';
+import { FAULT_PRESETS, RATE_NAMES, countByKind } from './faults/catalog.js';
+import type { Fault, FaultKind, FaultPlan, FaultRates, FaultSource, RateName } from './faults/catalog.js';
 import { FaultInjector } from './faults/injector.js';
 import type { CandidateObserver } from './faults/injector.js';
 import { checkPlanInstances, checkPlanKinds, parsePlan, planOnly } from './faults/plan.js';
@@ -90,20 +91,37 @@ export interface SimulationResult {
 }
 
 /** Faults as rates (a preset name or rates), or as an explicit plan to replay. */
-export type FaultsInput = string | FaultRates | FaultPlan | FaultSource;
+/** A preset's name, rates (those left out are 0), a plan (or just its faults), or a resolved source. */
+export type FaultsInput = string | Partial<FaultRates> | FaultPlan | readonly Fault[] | FaultSource;
 
 export function toFaultSource(faults: FaultsInput | undefined): FaultSource {
   if (faults === undefined) return { rates: FAULT_PRESETS.default };
   if (typeof faults === 'string') {
-    const rates = FAULT_PRESETS[faults];
-    if (rates === undefined) throw new RangeError(`unknown fault preset ${faults}`);
+    const rates = Object.hasOwn(FAULT_PRESETS, faults) ? FAULT_PRESETS[faults] : undefined;
+    if (rates === undefined) throw new ConfigError('faults', faults, `a preset (${Object.keys(FAULT_PRESETS).join(', ')}), rates, or a plan`);
     return { rates };
   }
   // A plan is validated as a plan file is: a misspelled kind or field is refused, not silently never matched.
+  if (isFaultList(faults)) return { plan: planOnly(parsePlan({ version: 1, faults })) };
   if ('plan' in faults) return { plan: planOnly(parsePlan(faults.plan)) };
   if ('rates' in faults) return faults;
   if ('faults' in faults) return { plan: planOnly(parsePlan(faults)) };
-  return { rates: faults };
+  return { rates: ratesOf(faults) };
+}
+
+function isFaultList(faults: FaultsInput): faults is readonly Fault[] {
+  return Array.isArray(faults);
+}
+
+/** Rates as `--faults drop=0.1` reads them: those named, each from 0 to 1; every other rate is 0. */
+function ratesOf(given: Partial<FaultRates>): FaultRates {
+  const rates: FaultRates = { ...FAULT_PRESETS.none };
+  for (const [name, value] of Object.entries(given)) {
+    if (!RATE_NAMES.includes(name as RateName)) throw new ConfigError('faults', name, `a rate named ${RATE_NAMES.join(', ')}`);
+    if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new ConfigError(`faults.${name}`, value, 'a number from 0 to 1');
+    rates[name as RateName] = value;
+  }
+  return rates;
 }
 
 /**
