@@ -61,7 +61,7 @@ function factsOf(family: Family): FamilyFacts {
   let found = facts.get(family);
   if (found === undefined) {
     const derived = family.settings.filter((spec) => typeof spec.default === 'object');
-    const durations = { settings: durationKeysOf(family.settings.map((spec) => spec.key)), timing: durationKeysOf(TIMING_SETTINGS.map((spec) => spec.key)) };
+    const durations = { settings: durationKeysOf(family.settings.filter((spec) => spec.deadline !== true).map((spec) => spec.key)), timing: durationKeysOf(TIMING_SETTINGS.map((spec) => spec.key)) };
     facts.set(family, (found = { derived, durations }));
   }
   return found;

@@ -160,6 +160,8 @@ const RENDERERS: { readonly [K in TraceKind]: Renderer<K> } = {
   'retry-scheduled': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `retry ${record.msg} in ${trimNumber(record.backoffMs)} ms`),
   'leader-unknown': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `partition ${record.partition} has no leader: hold its records, refresh metadata`),
   'leader-known': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `partition ${record.partition} has a leader again${record.waited.length > 0 ? `: send ${record.waited.join(', ')}` : ''}`),
+  'sequence-reset': (drawer, record) =>
+    drawer.local(drawer.at(record.actor, record), record, `partition ${record.partition}: sequence numbers restart at 0 as producer id ${record.pid} (KIP-360)${record.msgs.length > 0 ? `: re-send ${record.msgs.join(', ')}` : ''}`),
   // The Kafka broker.
   append: (drawer, record) => drawer.local(drawer.broker(record, record.replica), record, `append ${record.msg} at offset ${record.offset}`),
   'produce-refused': (drawer, record) => drawer.local(drawer.broker(record), record, `refuse ${record.msg}: ${record.error}`),

@@ -26,6 +26,8 @@ export type ProducerEvent = At &
     | { readonly kind: 'leader-unknown'; readonly partition: number }
     /** Metadata names a leader again: the records that waited are sent. */
     | { readonly kind: 'leader-known'; readonly partition: number; readonly waited: readonly string[] }
+    /** KIP-360: after a numbered record was given up, the partition's sequence restarts at 0 under a new producer id; `msgs` are renumbered and sent again. */
+    | { readonly kind: 'sequence-reset'; readonly partition: number; readonly pid: number; readonly msgs: readonly string[] }
   );
 
 export type BrokerEvent = At &

@@ -51,7 +51,9 @@ export const KAFKA_MODES: Record<ModeName, ModePreset<Omit<KafkaSettings, Derive
   'exactly-once': {
     name: 'exactly-once',
     summary: 'idempotent producer with acks=all and an outbox; the consumer stores its offset and a dedup key in the same DB transaction as the effect, and dead-letters a record whose processing keeps failing',
-    settings: { ...common, acks: 'all', retries: 100, enableIdempotence: true, maxInFlight: 5, producerBuffer: 'outbox', minInsyncReplicas: 2, commit: 'with-db-transaction', dbRetries: 100, dedup: 'same-transaction', onError: 'dead-letter', processingRetries: 3 },
+    // delivery.timeout.ms ten times the default: a record waits out a leader election or a broker restart instead of
+    // being given up, re-published by the outbox relay, and landing behind later records of its key (order broke).
+    settings: { ...common, acks: 'all', retries: 100, enableIdempotence: true, maxInFlight: 5, producerBuffer: 'outbox', deliveryTimeoutMs: 1200, minInsyncReplicas: 2, commit: 'with-db-transaction', dbRetries: 100, dedup: 'same-transaction', onError: 'dead-letter', processingRetries: 3 },
     promises: PROMISES['exactly-once'],
   },
 };

@@ -34,6 +34,8 @@ interface Pending {
   awaiting: boolean;
   /** Rank among this session's pending requests, in the order they were first sent (what a crash lists them in). */
   order: number;
+  /** Names the one resend timer that counts: a sequence reset takes the record over and voids the one outstanding. */
+  resendToken: number;
 }
 
 export class Producer implements Actor<KafkaProtocol> {
@@ -69,7 +71,17 @@ export class Producer implements Actor<KafkaProtocol> {
   /** When each message entered this session's accumulator, by workload index: delivery.timeout.ms runs from there. */
   private enqueuedAtUs: number[] = [];
   private refreshing = false;
-  private pid = -1;
+  /** Per partition: the producer id its sequence numbers belong to (-1 without idempotence). */
+  private pids: number[] = [];
+  /** Producer ids taken so far, sessions and sequence resets together (ids must differ between producers and sessions). */
+  private identities = 0;
+  /**
+   * KIP-360, per partition: a numbered record was given up, so the broker may be waiting for a sequence number
+   * that will never come. Nothing new is sent to the partition until its answers are in; then its sequence restarts.
+   */
+  private resetDue: boolean[] = [];
+  /** Per partition: requests sent and not yet answered or timed out (a sequence reset waits for none). */
+  private awaiting: number[] = [];
   private readonly settings: KafkaSettings;
 
   constructor(
@@ -112,7 +124,8 @@ export class Producer implements Actor<KafkaProtocol> {
 
   /** True when the application handed over everything and nothing is buffered or waiting for an answer. */
   isIdle(): boolean {
-    return this.handed === this.workload.length && this.pendingCount === 0 && this.queues.every((queue) => queue.length === 0) && (this.settings.producerBuffer === 'memory' || this.outboxSize === this.gaveUp.size);
+    // An outbox row given up is re-published by the relay (see relayOutboxRow): not idle while one is left.
+    return this.handed === this.workload.length && this.pendingCount === 0 && this.queues.every((queue) => queue.length === 0) && (this.settings.producerBuffer === 'memory' || this.outboxSize === 0);
   }
 
   start(ctx: Ctx): void {
@@ -122,6 +135,8 @@ export class Producer implements Actor<KafkaProtocol> {
     this.nextSeq = new Array<number>(partitions).fill(0);
     this.leaderKnown = new Array<boolean>(partitions).fill(true);
     this.held = arrayOf(partitions, () => []);
+    this.resetDue = new Array<boolean>(partitions).fill(false);
+    this.awaiting = new Array<number>(partitions).fill(0);
     this.refreshing = false;
     // New connections: a broker that is down shows again when they break.
     this.unreachable.clear();
@@ -129,8 +144,9 @@ export class Producer implements Actor<KafkaProtocol> {
     this.pendingCount = 0;
     this.sessions++;
     // A new session gets a new producer id: idempotence only de-duplicates within one session.
-    this.pid = this.settings.enableIdempotence ? (this.sessions - 1) * this.producers + this.producerIndex + 1 : -1;
-    ctx.record({ t: ctx.now, actor: this.id, kind: 'session-start', session: this.sessions, pid: this.pid });
+    const pid = this.settings.enableIdempotence ? this.newProducerId() : -1;
+    this.pids = new Array<number>(partitions).fill(pid);
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'session-start', session: this.sessions, pid });
     if (this.settings.producerBuffer === 'outbox' && this.outboxSize > 0) {
       // In workload order (the outbox is indexed by it).
       const resend = this.outboxRows();
@@ -141,16 +157,31 @@ export class Producer implements Actor<KafkaProtocol> {
     this.catchUpHandovers(ctx);
   }
 
-  /** The outbox rows to send again, in workload order (the rows of messages given up stay, and are not sent). */
+  /** The outbox rows to send again, in workload order: every row, given up or not (the relay re-reads the table). */
   private outboxRows(): WorkloadMessage[] {
     const outbox = this.outbox;
     while (this.outboxFrom < outbox.length && outbox[this.outboxFrom] === undefined) this.outboxFrom++;
     const rows: WorkloadMessage[] = [];
     for (let index = this.outboxFrom; index < outbox.length; index++) {
       const message = outbox[index];
-      if (message !== undefined && !this.gaveUp.has(message.id)) rows.push(message);
+      if (message === undefined) continue;
+      this.gaveUp.delete(message.id);
+      rows.push(message);
     }
     return rows;
+  }
+
+  /**
+   * The outbox relay publishes a row again once the producer gave it up (retries or delivery.timeout.ms ran out):
+   * the row is still in the table, so it is not lost, as a polling outbox publisher keeps a row until a send of it
+   * succeeds. It may land behind later records of its key, so per-key order can break here, as in real systems.
+   */
+  private relayOutboxRow(ctx: Ctx, index: number): void {
+    const message = this.outbox[index];
+    if (message === undefined || !this.gaveUp.delete(message.id)) return;
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'outbox-resend', msgs: [message.id] });
+    this.enqueue(ctx, message);
+    this.pump(ctx, message.partition);
   }
 
   crash(): void {
@@ -198,14 +229,15 @@ export class Producer implements Actor<KafkaProtocol> {
       return;
     }
     if (timer.tag === 'metadata-refresh') return this.refreshMetadata(ctx);
+    if (timer.tag === 'outbox-relay') return this.relayOutboxRow(ctx, timer.index);
     const pending = this.pending[timer.index];
     if (pending === undefined) return;
-    if (timer.tag === 'timeout' && pending.awaiting) {
+    if (timer.tag === 'timeout' && pending.awaiting && pending.attempt === timer.attempt) {
       ctx.record({ t: ctx.now, actor: this.id, kind: 'request-timeout', msg: pending.message.id, attempt: pending.attempt });
       // In a cluster a timeout may mean the leader moved (a broker cut off): refresh metadata before the retry.
       if (this.routes !== undefined) this.leaderLost(ctx, pending.message.partition);
       this.retry(ctx, pending, 'timeout');
-    } else if (timer.tag === 'resend' && !pending.awaiting) {
+    } else if (timer.tag === 'resend' && !pending.awaiting && pending.resendToken === timer.token && !this.resetDue[pending.message.partition]) {
       if (this.leaderKnown[pending.message.partition]) this.send(ctx, pending);
       else this.held[pending.message.partition].push(pending);
     }
@@ -232,10 +264,12 @@ export class Producer implements Actor<KafkaProtocol> {
 
   /** Send what the in-flight window allows. Returns true if the producer crashed meanwhile. */
   private pump(ctx: Ctx, partition: number): boolean {
+    // A sequence reset due sends nothing new until it is done (and it pumps when it is).
+    if (this.resetDue[partition]) return this.maybeResetSequence(ctx, partition);
     const queue = this.queues[partition];
     while (queue.length > 0 && this.leaderKnown[partition] && (this.settings.acks === 0 || this.inFlight[partition] < this.settings.maxInFlight)) {
       const message = queue.shift() as WorkloadMessage;
-      const pending: Pending = { message, attempt: 0, retriesUsed: 0, seq: this.pid >= 0 ? this.nextSeq[partition]++ : -1, awaiting: false, order: this.pendingOrder++ };
+      const pending: Pending = { message, attempt: 0, retriesUsed: 0, seq: this.pids[partition] >= 0 ? this.nextSeq[partition]++ : -1, awaiting: false, order: this.pendingOrder++, resendToken: 0 };
       if (this.settings.acks !== 0) {
         this.pending[message.index] = pending;
         this.pendingCount++;
@@ -257,11 +291,13 @@ export class Producer implements Actor<KafkaProtocol> {
     this.attempts[message.index] = attempt;
     pending.attempt = attempt;
     pending.awaiting = this.settings.acks !== 0;
+    if (pending.awaiting) this.awaiting[message.partition]++;
+    const pid = this.pids[message.partition];
     // Hot path: the record is built whole (see ActorContext.record); pid and seq only with idempotence.
-    if (pending.seq >= 0) ctx.record({ t: ctx.now, actor: this.id, kind: 'send', msg: message.id, attempt, partition: message.partition, pid: this.pid, seq: pending.seq });
+    if (pending.seq >= 0) ctx.record({ t: ctx.now, actor: this.id, kind: 'send', msg: message.id, attempt, partition: message.partition, pid, seq: pending.seq });
     else ctx.record({ t: ctx.now, actor: this.id, kind: 'send', msg: message.id, attempt, partition: message.partition });
-    ctx.send(this.routes === undefined ? this.broker : (this.routes[message.partition] ?? this.broker), { type: 'produce', msgId: message.id, index: message.index, key: message.key, partition: message.partition, attempt, waitForAck: this.settings.acks !== 0, pid: this.pid, seq: pending.seq });
-    if (pending.awaiting) ctx.setTimer(msToUs(this.settings.requestTimeoutMs), { tag: 'timeout', index: message.index });
+    ctx.send(this.routes === undefined ? this.broker : (this.routes[message.partition] ?? this.broker), { type: 'produce', msgId: message.id, index: message.index, key: message.key, partition: message.partition, attempt, waitForAck: this.settings.acks !== 0, pid, seq: pending.seq });
+    if (pending.awaiting) ctx.setTimer(msToUs(this.settings.requestTimeoutMs), { tag: 'timeout', index: message.index, attempt });
     if (attempt === 1) {
       const faults = this.env.faults;
       const crash = faults.draw('producer-crash', ctx.phase) ? faults.inject({ kind: 'producer-crash', message: message.id, point: 'after-send' }) : undefined;
@@ -274,16 +310,52 @@ export class Producer implements Actor<KafkaProtocol> {
   }
 
   private retry(ctx: Ctx, pending: Pending, reason: string): void {
+    const partition = pending.message.partition;
     pending.awaiting = false;
+    this.awaiting[partition]--;
     if (pending.retriesUsed >= this.settings.retries) {
-      this.giveUp(ctx, pending.message, pending.attempt, reason);
-      this.pump(ctx, pending.message.partition);
+      this.giveUp(ctx, pending.message, pending.attempt, reason, pending.seq >= 0);
+      this.pump(ctx, partition);
       return;
     }
     pending.retriesUsed++;
     const backoffMs = Math.min(this.settings.retryBackoffMs * 2 ** (pending.retriesUsed - 1), this.settings.retryBackoffMaxMs);
     ctx.record({ t: ctx.now, actor: this.id, kind: 'retry-scheduled', msg: pending.message.id, retry: pending.retriesUsed, backoffMs, reason });
-    ctx.setTimer(msToUs(backoffMs), { tag: 'resend', index: pending.message.index });
+    ctx.setTimer(msToUs(backoffMs), { tag: 'resend', index: pending.message.index, token: pending.resendToken });
+    this.maybeResetSequence(ctx, partition);
+  }
+
+  /**
+   * KIP-360 (Kafka 2.5+): once a numbered record was given up, the broker may wait for its sequence number forever
+   * and refuse every later one with OUT_OF_ORDER_SEQUENCE_NUMBER. When none of the partition's requests is
+   * unanswered, the Java producer bumps its epoch and starts the partition's sequence numbers again at 0. The model
+   * gives the partition a fresh producer id, which the broker treats the same way (a new sequence from 0).
+   * The partition's records still waiting are renumbered in their send order and sent again. Returns true if the
+   * producer crashed meanwhile.
+   */
+  private maybeResetSequence(ctx: Ctx, partition: number): boolean {
+    if (!this.resetDue[partition] || this.awaiting[partition] > 0) return false;
+    this.resetDue[partition] = false;
+    const pid = (this.pids[partition] = this.newProducerId());
+    const waiting = this.pending.filter((pending): pending is Pending => pending !== undefined && pending.message.partition === partition).sort((a, b) => a.order - b.order);
+    waiting.forEach((pending, seq) => {
+      pending.seq = seq;
+      pending.resendToken++;
+    });
+    this.nextSeq[partition] = waiting.length;
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'sequence-reset', partition, pid, msgs: waiting.map((pending) => pending.message.id) });
+    if (!this.leaderKnown[partition]) {
+      this.held[partition] = waiting;
+      return false;
+    }
+    this.held[partition] = [];
+    for (const pending of waiting) if (this.send(ctx, pending)) return true;
+    return this.pump(ctx, partition);
+  }
+
+  /** A producer id no session or sequence reset of any producer has had. */
+  private newProducerId(): number {
+    return this.identities++ * this.producers + this.producerIndex + 1;
   }
 
   private enqueue(ctx: Ctx, message: WorkloadMessage): void {
@@ -321,6 +393,11 @@ export class Producer implements Actor<KafkaProtocol> {
       }
       if (this.leaderKnown[partition]) continue;
       this.leaderKnown[partition] = true;
+      // A sequence reset is waiting for the partition's answers: it sends the held records, renumbered.
+      if (this.resetDue[partition]) {
+        ctx.record({ t: ctx.now, actor: this.id, kind: 'leader-known', partition, waited: [] });
+        continue;
+      }
       const held = this.held[partition].sort((a, b) => a.order - b.order);
       this.held[partition] = [];
       const waiting = [...held.map((pending) => pending.message.id), ...this.queues[partition].map((message) => message.id)];
@@ -337,20 +414,26 @@ export class Producer implements Actor<KafkaProtocol> {
       if (this.leaderKnown[partition]) continue;
       const expiredHeld = this.held[partition].filter((pending) => this.enqueuedAtUs[pending.message.index] <= deadlineUs);
       this.held[partition] = this.held[partition].filter((pending) => !expiredHeld.includes(pending));
-      for (const pending of expiredHeld) this.giveUp(ctx, pending.message, pending.attempt, 'delivery.timeout.ms');
+      for (const pending of expiredHeld) this.giveUp(ctx, pending.message, pending.attempt, 'delivery.timeout.ms', pending.seq >= 0);
       const queue = this.queues[partition];
-      while (queue.length > 0 && this.enqueuedAtUs[queue[0].index] <= deadlineUs) this.giveUp(ctx, queue.shift() as WorkloadMessage, 0, 'delivery.timeout.ms');
+      while (queue.length > 0 && this.enqueuedAtUs[queue[0].index] <= deadlineUs) this.giveUp(ctx, queue.shift() as WorkloadMessage, 0, 'delivery.timeout.ms', false);
+      if (this.maybeResetSequence(ctx, partition)) return;
     }
   }
 
-  private giveUp(ctx: Ctx, message: WorkloadMessage, attempts: number, reason: string): void {
+  /** `numbered`: the record had a sequence number, so giving it up leaves a gap the partition must be reset over. */
+  private giveUp(ctx: Ctx, message: WorkloadMessage, attempts: number, reason: string, numbered: boolean): void {
     ctx.record({ t: ctx.now, actor: this.id, kind: 'gave-up', msg: message.id, attempts, reason, retries: this.settings.retries });
     this.gaveUp.add(message.id);
+    if (numbered) this.resetDue[message.partition] = true;
     this.settle(ctx, message);
+    if (this.outbox[message.index] !== undefined) ctx.setTimer(msToUs(this.settings.retryBackoffMaxMs), { tag: 'outbox-relay', index: message.index });
   }
 
   private settle(_ctx: Ctx, message: WorkloadMessage): void {
-    if (this.pending[message.index] !== undefined) {
+    const pending = this.pending[message.index];
+    if (pending !== undefined) {
+      if (pending.awaiting) this.awaiting[message.partition]--;
       this.pending[message.index] = undefined;
       this.pendingCount--;
       this.inFlight[message.partition]--;

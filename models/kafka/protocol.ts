@@ -109,10 +109,14 @@ export type ClusterMessage =
 /** The timers of the Kafka actors, one union per actor. */
 export type ProducerTimer =
   | { readonly tag: 'handover' }
-  | { readonly tag: 'timeout'; readonly index: number }
-  | { readonly tag: 'resend'; readonly index: number }
+  /** `attempt`: the request it times (a timer of an earlier attempt, answered or retried, is stale). */
+  | { readonly tag: 'timeout'; readonly index: number; readonly attempt: number }
+  /** `token`: see the producer's Pending.resendToken (a sequence reset voids an outstanding resend). */
+  | { readonly tag: 'resend'; readonly index: number; readonly token: number }
   /** While a partition has no known leader: ask for metadata again, and expire records past delivery.timeout.ms. */
-  | { readonly tag: 'metadata-refresh' };
+  | { readonly tag: 'metadata-refresh' }
+  /** The outbox relay's next look at a row the producer gave up. */
+  | { readonly tag: 'outbox-relay'; readonly index: number };
 
 /** The transactional producer's: its input's next record, a produce or coordinator call unanswered, a retry. */
 export type TransactionalProducerTimer =

@@ -55,7 +55,7 @@ export interface KafkaClientSettings {
    * bounded by `retries`.
    */
   deliveryTimeoutMs: number;
-  /** Where handed-over messages wait: `memory` (lost when the producer crashes) or a durable `outbox` table re-sent on restart. */
+  /** Where handed-over messages wait: `memory` (lost when the producer crashes) or a durable `outbox` table, re-published until sent. */
   producerBuffer: ProducerBuffer;
   /** Topic `replication.factor`. */
   replicationFactor: number;
@@ -134,9 +134,10 @@ export const KAFKA_SETTINGS: readonly SettingSpec[] = specsOf<KafkaClientSetting
     realName: 'delivery.timeout.ms (the wait for a partition leader)',
     kind: { type: 'number', min: 0.1, max: 3_600_000 },
     doc: 'how long a record waits in the producer for its partition to have a leader again before the send fails (TimeoutException); retries stay bounded by --retries',
+    deadline: true,
   },
   maxInFlight: { component: 'producer', flag: 'max-in-flight', realName: 'max.in.flight.requests.per.connection', kind: { type: 'int', min: 1, max: 100 }, doc: 'unanswered produce requests per partition (> 1 with retries can reorder)' },
-  producerBuffer: { component: 'producer', flag: 'producer-buffer', realName: 'in-memory buffer or transactional outbox', kind: { type: 'enum', values: PRODUCER_BUFFERS }, doc: 'memory (lost on a producer crash) or a durable outbox table, re-sent on restart' },
+  producerBuffer: { component: 'producer', flag: 'producer-buffer', realName: 'in-memory buffer or transactional outbox', kind: { type: 'enum', values: PRODUCER_BUFFERS }, doc: 'memory (lost on a producer crash) or a durable outbox table: a row stays until its send succeeds; the relay re-publishes a row the producer gave up, and a restart re-sends every row' },
   replicationFactor: { component: 'broker', flag: 'replication-factor', realName: 'replication.factor', kind: { type: 'int', min: 1, max: 7 }, doc: 'replicas per partition' },
   minInsyncReplicas: { component: 'broker', flag: 'min-insync-replicas', realName: 'min.insync.replicas', kind: { type: 'int', min: 1, max: { ref: 'replicationFactor' } }, doc: 'with acks=all, writes are refused while fewer replicas are in sync' },
   replicationDelayMs: { component: 'broker', flag: 'replication-delay-ms', realName: 'time for a follower to copy a record', kind: { type: 'number', min: 0, max: 60_000 }, doc: 'how long a follower takes to copy a record from the leader' },

@@ -19,7 +19,9 @@ export type RabbitMqMessage =
   | { type: 'heartbeat'; channel: number }
   | { type: 'heartbeat-ok'; channel: number };
 
-export type PublisherTimer = { readonly tag: 'handover' } | { readonly tag: 'confirm-timeout'; readonly index: number; readonly attempt: number } | { readonly tag: 'republish'; readonly index: number };
+export type PublisherTimer = { readonly tag: 'handover' } | { readonly tag: 'confirm-timeout'; readonly index: number; readonly attempt: number } | { readonly tag: 'republish'; readonly index: number }
+  /** The outbox relay's next look at a row the publisher gave up. */
+  | { readonly tag: 'outbox-relay'; readonly index: number };
 export type BrokerTimer =
   | { readonly tag: 'confirm'; readonly publisher: string; readonly msgId: string; readonly index: number; readonly attempt: number }
   | { readonly tag: 'expire'; readonly queue: string }

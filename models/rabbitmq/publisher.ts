@@ -60,7 +60,7 @@ export class Publisher implements Actor<RabbitMqProtocol> {
   }
 
   isIdle(): boolean {
-    return this.handed === this.workload.length && this.unconfirmedCount === 0 && this.buffer.length === 0 && (this.settings.producerBuffer === 'memory' || this.outboxSize === this.gaveUp.size);
+    return this.handed === this.workload.length && this.unconfirmedCount === 0 && this.buffer.length === 0 && (this.settings.producerBuffer === 'memory' || this.outboxSize === 0);
   }
 
   start(ctx: Ctx): void {
@@ -68,7 +68,9 @@ export class Publisher implements Actor<RabbitMqProtocol> {
     this.unconfirmed = [];
     this.unconfirmedCount = 0;
     if (this.settings.producerBuffer === 'outbox' && this.outboxSize > 0) {
-      const resend = this.outbox.filter((message): message is WorkloadMessage => message !== undefined && !this.gaveUp.has(message.id));
+      // Every row, given up or not: the relay re-reads the table (see relayOutboxRow).
+      const resend = this.outbox.filter((message): message is WorkloadMessage => message !== undefined);
+      for (const message of resend) this.gaveUp.delete(message.id);
       ctx.record({ t: ctx.now, actor: this.id, kind: 'outbox-resend', msgs: resend.map((message) => message.id) });
       this.buffer.push(...resend);
       if (this.pump(ctx)) return;
@@ -117,6 +119,7 @@ export class Publisher implements Actor<RabbitMqProtocol> {
 
   timer(ctx: Ctx, timer: PublisherTimer): void {
     if (timer.tag === 'handover') return this.catchUpHandovers(ctx);
+    if (timer.tag === 'outbox-relay') return this.relayOutboxRow(ctx, timer.index);
     const pending = this.unconfirmed[timer.index];
     if (pending === undefined) return;
     if (timer.tag === 'confirm-timeout' && pending.awaiting && pending.attempt === timer.attempt) {
@@ -187,6 +190,7 @@ export class Publisher implements Actor<RabbitMqProtocol> {
       ctx.record({ t: ctx.now, actor: this.id, kind: 'gave-up', msg: pending.message.id, attempts: pending.attempt, reason, retries: this.settings.publishRetries });
       this.gaveUp.add(pending.message.id);
       this.settle(pending.message);
+      if (this.outbox[pending.message.index] !== undefined) ctx.setTimer(msToUs(this.settings.republishBackoffMs), { tag: 'outbox-relay', index: pending.message.index });
       this.pump(ctx);
       return;
     }
@@ -205,6 +209,18 @@ export class Publisher implements Actor<RabbitMqProtocol> {
     const backoffMs = backoff ? this.settings.republishBackoffMs : 0;
     ctx.record({ t: ctx.now, actor: this.id, kind: 'retry-scheduled', msg: pending.message.id, retry: pending.retriesUsed, backoffMs, reason: backoff ? 'nacked or returned' : 'timeout' });
     ctx.setTimer(msToUs(backoffMs), { tag: 'republish', index: pending.message.index });
+  }
+
+  /**
+   * The outbox relay publishes a row again once the publisher gave it up: the row stays in the table until a
+   * publish of it is confirmed, as a polling outbox publisher keeps it (the same relay as the Kafka producer's).
+   */
+  private relayOutboxRow(ctx: Ctx, index: number): void {
+    const message = this.outbox[index];
+    if (message === undefined || !this.gaveUp.delete(message.id)) return;
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'outbox-resend', msgs: [message.id] });
+    this.buffer.push(message);
+    this.pump(ctx);
   }
 
   private settle(message: WorkloadMessage): void {

@@ -45,6 +45,11 @@ export interface SettingSpec {
   readonly doc: string;
   /** For settings outside the mode presets: the default value, or how it is derived. Preset settings leave it out. */
   readonly default?: SettingValue | DerivedDefault;
+  /**
+   * A give-up deadline (`delivery.timeout.ms`), not a wait a healthy recovery sits through: it does not lengthen
+   * the progress timeout (10 x the longest time setting), so a long deadline does not stretch every limit with it.
+   */
+  readonly deadline?: true;
 }
 
 function boundValue(bound: Bound, groupValues: Readonly<Record<string, SettingValue>>): number {

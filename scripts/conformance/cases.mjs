@@ -267,9 +267,9 @@ export const CASES = [
       : 'm1 is published with a routing key no queue is bound to, mandatory=false: it vanishes (and is confirmed)',
     compare: ['returned', 'confirmed', 'processed'],
     expect: { returned: mandatory ? ['m1'] : [], confirmed: 2, processed: ['m2'] },
-    // The real publisher does not re-publish a returned message.
+    // The real publisher does not re-publish a returned message, and keeps no outbox (whose relay would).
     // The real m1 is unroutable by its own routing key, not by a missing binding: a window that ends before m2 is published.
-    sim: { settings: { ...classicAtLeastOnce, mandatory, publishRetries: 0 }, workload: { messages: 2 }, faults: [{ kind: 'unroutable', message: 'm1', durationMs: 1 }] },
+    sim: { settings: { ...classicAtLeastOnce, mandatory, publishRetries: 0, producerBuffer: 'memory' }, workload: { messages: 2 }, faults: [{ kind: 'unroutable', message: 'm1', durationMs: 1 }] },
     async real(ctx, rec) {
       const x = await ctx.exchange('x', 'direct');
       const q = await ctx.queue('q', { durable: true });

@@ -46,21 +46,22 @@ describe('at-least-once (no dedup, offsets in Kafka): giving up needs no DB call
 });
 
 describe('regression: a duplicate copy of a dead-lettered record is not applied behind its successors', () => {
-  // Found by a soak (chaos + 5% processing errors, 4 round-robin members): m15 was appended twice (a producer
+  // Found by a soak (chaos + 5% processing errors, 4 round-robin members): a record was appended twice (a producer
   // restart lost its idempotence), the first copy was dead-lettered, and the second copy used to be applied after
-  // m17, breaking exactly-once's per-key order.
-  const result = simulate({ mode: 'exactly-once', seed: 8, faults: { ...FAULT_PRESETS.chaos, 'processing-error': 0.05 }, topology: { consumers: 4 }, settings: { assignor: 'round-robin' }, workload: { partitions: 4 } });
+  // its key's successors, breaking exactly-once's per-key order. (Seed 8, m15 then; seed 43, m16 since the producer's
+  // sequence reset and outbox relay changed the runs.)
+  const result = simulate({ mode: 'exactly-once', seed: 43, faults: { ...FAULT_PRESETS.chaos, 'processing-error': 0.05 }, topology: { consumers: 4 }, settings: { assignor: 'round-robin' }, workload: { partitions: 4 } });
 
   it('keeps every promise', () => {
     for (const invariant of Object.values(result.invariants)) expect(invariant.status, invariant.name).toBe('holds');
   });
 
   it('skips the second copy as a duplicate of the parked one', () => {
-    const appends = recordsOf(result, 'append', 'm15');
+    const appends = recordsOf(result, 'append', 'm16');
     expect(appends.length).toBeGreaterThanOrEqual(2);
-    expect(recordsOf(result, 'dead-lettered', 'm15')).toHaveLength(1);
-    const skipped = recordsOf(result, 'db-duplicate-skipped', 'm15');
+    expect(recordsOf(result, 'dead-lettered', 'm16')).toHaveLength(1);
+    const skipped = recordsOf(result, 'db-duplicate-skipped', 'm16');
     expect(skipped.length).toBeGreaterThan(0);
-    expect(result.effects.filter((effect) => effect.msgId === 'm15' && effect.group === 'g1')).toEqual([]);
+    expect(result.effects.filter((effect) => effect.msgId === 'm16' && effect.group === 'g1')).toEqual([]);
   });
 });

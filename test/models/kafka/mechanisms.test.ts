@@ -434,13 +434,28 @@ describe('the producer waits for a leader instead of writing into the void', () 
     });
   });
 
-  it('a record that waits longer than delivery.timeout.ms fails with a timeout, and the loss story says so', () => {
-    forSeeds('at-least-once', plan, { workload, settings: { retries: 1, leaderElectionMs: 30, deliveryTimeoutMs: 10 } }, (result) => {
+  it('a record that waits longer than delivery.timeout.ms fails with a timeout, and with an in-memory buffer the loss story says so', () => {
+    forSeeds('at-least-once', plan, { workload, settings: { retries: 1, leaderElectionMs: 30, deliveryTimeoutMs: 10, producerBuffer: 'memory' } }, (result) => {
       const expired = recordsOf(result, 'gave-up').filter((record) => record.reason === 'delivery.timeout.ms');
       expect(expired.length).toBeGreaterThan(0);
       const lost = result.invariants.loss.witnesses.map((witness) => witness.msg);
       for (const record of expired.slice(0, 3)) expect(lost).toContain(record.msg);
       expect(result.invariants.loss.status).toBe('VIOLATED');
+      expect(recordsOf(result, 'outbox-resend')).toEqual([]);
+    });
+  });
+
+  it('with the outbox, the relay re-publishes every record the producer gave up, retry.backoff.max.ms later: nothing is lost', () => {
+    forSeeds('at-least-once', plan, { workload, settings: { retries: 1, leaderElectionMs: 30, deliveryTimeoutMs: 10, producerBuffer: 'outbox' } }, (result) => {
+      const expired = recordsOf(result, 'gave-up').filter((record) => record.reason === 'delivery.timeout.ms');
+      expect(expired.length).toBeGreaterThan(0);
+      const relayed = recordsOf(result, 'outbox-resend');
+      for (const gaveUp of expired) {
+        const relay = relayed.find((record) => record.msgs.includes(gaveUp.msg) && record.t >= gaveUp.t);
+        expect(relay, `${gaveUp.msg} is re-published`).toBeDefined();
+        expect((relay?.t ?? 0) - gaveUp.t).toBe(result.config.settings.retryBackoffMaxMs * 1000);
+      }
+      expect(counts(result).loss).toBe(0);
     });
   });
 });

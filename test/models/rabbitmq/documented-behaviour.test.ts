@@ -78,6 +78,19 @@ describe('RabbitMQ documented behaviour', () => {
     expect(short.invariants.loss.witnesses.map((witness) => witness.msg)).toEqual(['m3']);
   });
 
+  it('an outbox row the publisher gave up is re-published by the relay; without the outbox it is lost', () => {
+    // m3 is returned (mandatory, its window is 1 ms) and the publisher has no retries left: it gives m3 up.
+    const oneReturn = { version: 1, faults: [{ kind: 'unroutable', message: 'm3', durationMs: 1 }] };
+    const relayed = run('at-least-once', { publishRetries: 0, producerBuffer: 'outbox' }, oneReturn);
+    const gaveUp = relayed.trace.find((record) => record.kind === 'gave-up' && record.msg === 'm3');
+    expect(gaveUp).toBeDefined();
+    const relay = relayed.trace.find((record): record is EventOf<'outbox-resend'> => record.kind === 'outbox-resend' && record.msgs.includes('m3'));
+    expect((relay?.t ?? 0) - (gaveUp?.t ?? 0)).toBe((relayed.config.settings as unknown as RabbitMqSettings).republishBackoffMs * 1000);
+    expect(relayed.invariants.loss.count).toBe(0);
+    const memory = run('at-least-once', { publishRetries: 0, producerBuffer: 'memory' }, oneReturn);
+    expect(memory.invariants.loss.witnesses.map((witness) => witness.msg)).toEqual(['m3']);
+  });
+
   it('persistent messages survive a node restart, transient ones do not', () => {
     const restart = { version: 1, faults: [{ kind: 'broker-restart', message: 'm3' }] };
     const classic = { queueType: 'classic', deliveryLimit: 'unlimited' } as const;
