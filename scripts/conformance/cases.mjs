@@ -291,9 +291,10 @@ export const CASES = [
       'restart-quorum-transient': { claim: 'quorum queue, transient m1: kept (a quorum queue writes every message)', durable: true, persistent: false, queueType: 'quorum', expect: KEPT },
     },
     // The real m1 is confirmed (on disk, or on a quorum majority) before the restart and never re-published; the
-    // simulator's node restarts right after the enqueue, so writes take no time and nothing is re-published.
+    // simulator's node restarts right after the enqueue, so writes take no time and nothing is re-published (no
+    // retries, and no outbox whose relay would re-publish what the publisher gave up: the real publisher keeps none).
     variantSim: (v) => ({
-      settings: { publisherConfirms: true, publishRetries: 0, persistDelayMs: 0, replicationDelayMs: 0, persistent: v.persistent, durable: v.durable, queueType: v.queueType, autoAck: false, prefetch: 1 },
+      settings: { publisherConfirms: true, publishRetries: 0, producerBuffer: 'memory', persistDelayMs: 0, replicationDelayMs: 0, persistent: v.persistent, durable: v.durable, queueType: v.queueType, autoAck: false, prefetch: 1 },
       workload: { messages: 1 },
       faults: [{ kind: 'broker-restart', message: 'm1' }],
     }),
