@@ -6,7 +6,8 @@
 import type { SimulationConfig } from '../../models/config.js';
 import type { Fault, FaultKind, FaultPlan, FaultSource } from '../../models/faults/catalog.js';
 import type { InvariantName } from '../../models/modes.js';
-import { brokenInvariants, runPlan } from '../../properties/breaks.js';
+import { VERDICTS_ONLY, brokenInvariants, runPlan } from '../../properties/breaks.js';
+import { runSimulation } from '../../models/engine.js';
 import { runPlanOutcome } from '../../properties/explore.js';
 import type { PlanOutcome } from '../../properties/explore.js';
 import { sweepSeeds } from '../../properties/sweep.js';
@@ -28,9 +29,9 @@ export interface PlanVerdictsTask {
   plans: FaultPlan[];
 }
 
-/** For each plan, the invariants its run broke. */
+/** For each plan, the invariants its run broke (keeping no trace, as check's own search runs do). */
 export function planVerdicts(task: PlanVerdictsTask): (readonly InvariantName[])[] {
-  return task.plans.map((plan) => brokenInvariants(runPlan(task.config, plan)));
+  return task.plans.map((plan) => brokenInvariants(runPlan(task.config, plan, runSimulation, VERDICTS_ONLY)));
 }
 
 export interface ExplorePlansTask {
