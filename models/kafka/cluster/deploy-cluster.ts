@@ -24,17 +24,41 @@ import type { KafkaContext } from '../world.js';
 import { BrokerNode } from './broker-node.js';
 import type { BrokerHooks } from './broker-node.js';
 import { Controller } from './controller.js';
+import type { PartitionReplica } from './replica.js';
 import { CONTROLLER, brokerIds } from './names.js';
 
 type Produce = Extract<KafkaMessage, { type: 'produce' }>;
 
-export function deployKafkaCluster({ config, topology, world, env, workload }: DeployInput): Deployment {
+export function deployKafkaCluster(input: DeployInput): Deployment {
+  const cluster = deployActors(input);
+  return { hooks: clusterHooks(input, cluster), ...clusterViews(input, cluster) };
+}
+
+/** The actors of a cluster world, as deployActors put them together. */
+interface ClusterActors {
+  readonly controller: Controller;
+  readonly producers: readonly Producer[];
+  readonly brokers: ReadonlyMap<string, BrokerNode>;
+  readonly consumers: readonly KafkaConsumer[];
+  readonly db: Database;
+  /** Each partition's leader when the topic was created (what the producers route by at first). */
+  readonly initialLeaders: readonly (string | undefined)[];
+  /** A partition's log on its current leader (empty while it has none). */
+  readonly leaderLog: (partition: number) => readonly LogRecord[];
+  readonly leaderReplica: (partition: number) => PartitionReplica | undefined;
+}
+
+/** Create and add every actor, and schedule the hand-over faults (in this order: it fixes the events' sequence). */
+function deployActors({ config, topology, world, env, workload }: DeployInput): ClusterActors {
   const ids = brokerIds(config.settings.nodes);
   const controller = new Controller(CONTROLLER, env, topology.groups.map((group) => group.name));
   const shareOf = (id: string): WorkloadMessage[] => workload.filter((message) => message.producer === id);
   const producers = topology.producers.map((id, index) => new Producer(id, CONTROLLER, env, shareOf(id), index, topology.producers.length));
   const initialLeaders = controller.views().map((view) => view.leader);
   for (const producer of producers) producer.routeByLeader(initialLeaders);
+  const reachable = (broker: string, up: boolean): void => {
+    for (const producer of producers) if (world.isUp(producer.id)) producer.brokerReachable(world.contextOf(producer.id), broker, up);
+  };
 
   const healAtUs = msToUs(config.timing.faultyPhaseMs);
   const crashBroker = (id: string, fault: Fault): void => {
@@ -44,7 +68,7 @@ export function deployKafkaCluster({ config, topology, world, env, workload }: D
     const restartAfterUs = msToUs(config.timing.brokerRestartDelayMs);
     world.crash(id, world.phase === 'heal' || world.now + restartAfterUs < healAtUs ? restartAfterUs : undefined);
     // The producers' connections to it break: what it led waits for metadata naming another leader.
-    for (const producer of producers) if (world.isUp(producer.id)) producer.brokerReachable(world.contextOf(producer.id), id, false);
+    reachable(id, false);
   };
   const cut = (broker: string, from: readonly string[], durationMs: number): void => {
     for (const other of from) world.partition({ a: broker, b: other, fromUs: world.now, toUs: world.now + msToUs(durationMs) });
@@ -71,16 +95,21 @@ export function deployKafkaCluster({ config, topology, world, env, workload }: D
     const start = broker.start.bind(broker);
     broker.start = (ctx: KafkaContext) => {
       start(ctx);
-      for (const producer of producers) if (world.isUp(producer.id)) producer.brokerReachable(world.contextOf(producer.id), id, true);
+      reachable(id, true);
     };
   }
-
-  const partitions = config.workload.partitions;
-  const leaderReplica = (partition: number) => {
+  const leaderReplica = (partition: number): PartitionReplica | undefined => {
     const leader = controller.leaderOf(partition);
     return leader === undefined ? undefined : brokers.get(leader)?.replicas[partition];
   };
   const leaderLog = (partition: number): readonly LogRecord[] => leaderReplica(partition)?.log ?? [];
+  return { controller, producers, brokers, consumers, db, initialLeaders, leaderLog, leaderReplica };
+}
+
+/** The engine's hooks: network faults, progress, and quiescence (every partition led, every replica caught up and in the ISR). */
+function clusterHooks({ config, world, env }: DeployInput, cluster: ClusterActors): Deployment['hooks'] {
+  const { controller, producers, brokers, consumers, db, leaderLog, leaderReplica } = cluster;
+  const partitions = config.workload.partitions;
   const watermarks = new Array<number>(partitions).fill(0);
   const highWatermarks = (): number[] => {
     for (let partition = 0; partition < partitions; partition++) watermarks[partition] = leaderReplica(partition)?.hw ?? 0;
@@ -91,7 +120,6 @@ export function deployKafkaCluster({ config, topology, world, env, workload }: D
     const hw = highWatermarks();
     return consumers.every((consumer) => coordinator.isStable(consumer.group) && coordinator.hasMember(consumer.group, consumer.memberId) && consumer.isCaughtUp(hw, coordinator.generation(consumer.group)));
   };
-  const clusterSettled = (): boolean => controller.settled() && controller.views().every((view, partition) => partitionSettled(view.leader as string, view.leaderEpoch, view.replicas, partition));
   const partitionSettled = (leader: string, epoch: number, replicas: readonly string[], partition: number): boolean => {
     const lead = brokers.get(leader);
     if (lead === undefined || !world.isUp(leader) || !lead.leads(partition, epoch)) return false;
@@ -99,24 +127,29 @@ export function deployKafkaCluster({ config, topology, world, env, workload }: D
     if (replica === undefined || replica.waiting.length > 0 || replica.pendingIsr !== undefined || replica.isr.length !== replicas.length || replica.hw !== replica.log.length) return false;
     return replicas.every((id) => world.isUp(id) && brokers.get(id)?.replicas[partition]?.log.length === replica.log.length);
   };
-  let progressOfLogs = 0;
+  const clusterSettled = (): boolean => controller.settled() && controller.views().every((view, partition) => partitionSettled(view.leader as string, view.leaderEpoch, view.replicas, partition));
   return {
-    hooks: {
-      networkFault: (from, to, message, now, phase) => {
-        const fault = networkFault(env.faults, from, to, message as KafkaMessage | DbMessage, phase);
-        if (fault === undefined) return undefined;
-        env.traceFault({ now }, fault);
-        if (fault.kind === 'fetch-duplicated') return { kind: 'duplicate' };
-        if (fault.kind === 'request-delayed') return { kind: 'delay', delayUs: msToUs(fault.delayMs) };
-        return { kind: 'drop' };
-      },
-      progress: () => {
-        progressOfLogs = 0;
-        for (let partition = 0; partition < partitions; partition++) progressOfLogs += leaderLog(partition).length;
-        return db.progress() + coordinator.committedTotal() + controller.deadLetters.length + progressOfLogs;
-      },
-      isQuiescent: () => consumersCaughtUp() && producers.every((producer) => producer.isIdle()) && clusterSettled(),
+    networkFault: (from, to, message, now, phase) => {
+      const fault = networkFault(env.faults, from, to, message as KafkaMessage | DbMessage, phase);
+      if (fault === undefined) return undefined;
+      env.traceFault({ now }, fault);
+      if (fault.kind === 'fetch-duplicated') return { kind: 'duplicate' };
+      if (fault.kind === 'request-delayed') return { kind: 'delay', delayUs: msToUs(fault.delayMs) };
+      return { kind: 'drop' };
     },
+    progress: () => {
+      let progressOfLogs = 0;
+      for (let partition = 0; partition < partitions; partition++) progressOfLogs += leaderLog(partition).length;
+      return db.progress() + coordinator.committedTotal() + controller.deadLetters.length + progressOfLogs;
+    },
+    isQuiescent: () => consumersCaughtUp() && producers.every((producer) => producer.isIdle()) && clusterSettled(),
+  };
+}
+
+/** What the engine reads of the world besides its hooks: link ends for plans, settled handlers, crashes, observations. */
+function clusterViews({ config, topology, world, env, workload }: DeployInput, cluster: ClusterActors): Omit<Deployment, 'hooks'> {
+  const { controller, producers, consumers, db, initialLeaders, leaderLog } = cluster;
+  return {
     linkEnds: (link: LinkName, instance: string | undefined) => {
       // The producer's link goes to partition 0's first leader; a member's to its group coordinator (on the controller).
       if (link === 'producer-broker') return [instance ?? FIRST_INSTANCE.producer, initialLeaders[0] ?? CONTROLLER];
@@ -136,7 +169,7 @@ export function deployKafkaCluster({ config, topology, world, env, workload }: D
       const handedAtUs = new Array<number>(workload.length).fill(-1);
       for (const producer of producers) producer.handedAtUs.forEach((time, index) => (handedAtUs[index] = time));
       const parked = controller.deadLetters.map((record) => ({ msgId: record.msgId, group: record.group, t: record.t }));
-      const logs = Array.from({ length: partitions }, (_unused, partition) => leaderLog(partition));
+      const logs = Array.from({ length: config.workload.partitions }, (_unused, partition) => leaderLog(partition));
       return { effects: db.effects, acknowledged, handedAtUs, parked, groups: topology.groups.map((group) => group.name), logDuplicates: logDuplicatesOf(logs), abortedApplied: 0, ...(env.handler !== undefined ? { finalDb: db.handlerTables } : {}) };
     },
   };
