@@ -68,8 +68,8 @@ export class TraceFacts {
   private readonly messages: Map<string, WorkloadMessage>;
   private readonly scopes = new Map<string, TraceFacts>();
   private runPositions?: Map<TraceEvent, number>;
-  /** The fault records, in trace order (faultRecord searches these, not the whole trace), on first ask. */
-  private faults: FaultEvent[] | undefined;
+  /** The fault records by fault kind, in trace order: faultRecord searches these, not the whole trace. */
+  private readonly faults = new Map<FaultKind, FaultEvent[]>();
 
   /** With `group`, the facts of that consumer group only (what the others did is left out). */
   constructor(
@@ -90,6 +90,7 @@ export class TraceFacts {
       const record = records[index];
       if (!(record.t >= previousT)) ordered = false;
       previousT = record.t;
+      if (record.kind === 'fault') this.noteFault(record);
       const msg = (record as { readonly msg?: unknown }).msg;
       // The common record names one message or none: indexed without building its list of ids.
       if ('msgs' in record || record.kind === 'leader-failed') for (const id of mentionedMessages(record)) this.note(id, record);
@@ -100,6 +101,12 @@ export class TraceFacts {
       records.forEach((record, index) => position.set(record, index));
       this.position = position;
     }
+  }
+
+  private noteFault(record: FaultEvent): void {
+    let list = this.faults.get(record.fault.kind);
+    if (list === undefined) this.faults.set(record.fault.kind, (list = []));
+    list.push(record);
   }
 
   private note(id: string, record: TraceEvent): void {
@@ -252,8 +259,7 @@ export class TraceFacts {
 
   /** The fault record of this kind naming these fields (e.g. ack-lost for m3, attempt 1). */
   faultRecord<K extends FaultKind>(kind: K, fields: Partial<Extract<Fault, { kind: K }>>): FaultRecordOf<K> | undefined {
-    this.faults ??= this.records.filter((record): record is FaultEvent => record.kind === 'fault');
-    return this.faults.find((record): record is FaultRecordOf<K> => record.fault.kind === kind && matches(record.fault, fields));
+    return this.faults.get(kind)?.find((record): record is FaultRecordOf<K> => matches(record.fault, fields));
   }
 
   /** The record that immediately follows `record` at the same virtual time and passes the test. */
