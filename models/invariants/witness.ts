@@ -82,20 +82,21 @@ const traceIndexes = new WeakMap<readonly TraceRecord[], TraceIndex>();
  * per run: a search runs many and reads no witness.)
  */
 let wantedTrace: CheckInput['trace'] | undefined;
-let wantedIds = new Set<string>();
+let wantedIds: string[] = [];
 
-function want(trace: CheckInput['trace'], ids: readonly string[]): ReadonlySet<string> {
+/** Notes the ids of a new witness; returns the list of its trace's wanted ids (a list: most runs never look them up). */
+function want(trace: CheckInput['trace'], ids: readonly string[]): readonly string[] {
   // Held until the next run's witnesses or the first lookup (see recordsAbout): never more than one run's trace.
   // (Not a WeakRef: that keeps its target alive to the end of the job, and a search's loop of runs is one job.)
   if (trace !== wantedTrace) {
     wantedTrace = trace;
-    wantedIds = new Set<string>();
+    wantedIds = [];
   }
-  for (const id of ids) wantedIds.add(id);
+  for (const id of ids) wantedIds.push(id);
   return wantedIds;
 }
 
-function traceIndex(trace: readonly TraceRecord[], ids: readonly string[], wanted: ReadonlySet<string>): TraceIndex {
+function traceIndex(trace: readonly TraceRecord[], ids: readonly string[], wanted: readonly string[]): TraceIndex {
   const cached = traceIndexes.get(trace);
   if (cached !== undefined && cached.length === trace.length && ids.every((id) => cached.ids.has(id))) return cached;
   const indexed = new Set<string>([...(cached !== undefined && cached.length === trace.length ? cached.ids : []), ...wanted, ...ids]);
@@ -119,7 +120,7 @@ function traceIndex(trace: readonly TraceRecord[], ids: readonly string[], wante
 }
 
 /** The first MAX_RECORDS_PER_WITNESS records, in trace order, whose `msg` or `msgs` names one of `ids`. */
-function recordsAbout(trace: readonly TraceRecord[], ids: readonly string[], wanted: ReadonlySet<string>): TraceRecord[] {
+function recordsAbout(trace: readonly TraceRecord[], ids: readonly string[], wanted: readonly string[]): TraceRecord[] {
   const { positions } = traceIndex(trace, ids, wanted);
   let merged: number[];
   if (ids.length === 1) {

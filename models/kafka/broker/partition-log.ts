@@ -48,11 +48,12 @@ export function lastSeqOf(log: readonly LogRecord[], pids: ReadonlySet<number>, 
 /** Messages the partition logs hold more than once (one pass over them after the run), in workload order. */
 export function logDuplicatesOf(logs: readonly (readonly LogRecord[])[]): LogCopies[] {
   // Count first: most runs duplicate nothing, and a list per record would be a million arrays at 1,000,000 messages.
-  // In a typed array sized by the largest index (one pass to find it; an index is a workload position, >= 0), not an
-  // array grown by index: the logs hold the indexes out of order, so that array grew with holes at every step.
+  // In an array sized by the largest index (one pass to find it; an index is a workload position, >= 0) and filled,
+  // not one grown by index: the logs hold the indexes out of order, so that array grew with holes at every step.
+  // (Not a typed array: its buffer outside the heap cost a short run more than the counting.)
   let size = 0;
   for (const log of logs) for (const record of log) if (record.index >= size) size = record.index + 1;
-  const counts = new Int32Array(size);
+  const counts = new Array<number>(size).fill(0);
   let duplicated = false;
   for (const log of logs) for (const record of log) if (++counts[record.index] > 1) duplicated = true;
   if (!duplicated) return [];
