@@ -4,6 +4,7 @@
  * in schemas/ describe it (cli/json-schemas.ts generates them); see README "JSON output" for the compatibility rule.
  */
 import { describeFault } from '../models/faults/catalog.js';
+import { workloadIndex } from '../models/workload.js';
 import type { InvariantResult, Witness } from '../models/invariants/index.js';
 import type { SimulationResult } from '../models/engine.js';
 import { TraceFacts, explainWitness } from '../reports/index.js';
@@ -38,7 +39,6 @@ export function storyHow(story: Story): string | null {
 /** Explains the witnesses of one run in the shape every command prints. */
 export class WitnessWriter {
   private facts: TraceFacts | undefined;
-  private keys: Map<string, string> | undefined;
 
   constructor(private readonly result: SimulationResult) {}
 
@@ -66,16 +66,26 @@ export class WitnessWriter {
   }
 
   private shape(witness: Witness, story: Story | undefined): Record<string, unknown> {
-    this.keys ??= new Map(this.result.workload.map((message) => [message.id, message.key]));
     return {
       msg: witness.msg === '' ? null : witness.msg,
-      key: this.keys.get(witness.msg) ?? null,
+      key: this.keyOf(witness.msg),
       ...(witness.group !== undefined ? { group: witness.group } : {}),
       summary: witness.summary,
       how: story === undefined ? null : storyHow(story),
       because: story === undefined ? [] : storyFaults(story),
       records: witness.records,
     };
+  }
+
+  /**
+   * The key of the message with this id (the last one holding it, as a map of ids would say), through the checkers'
+   * index of the workload: a map of 100,000 ids was a tenth of a long run's JSON.
+   */
+  private keyOf(msg: string): string | null {
+    const workload = this.result.workload;
+    const index = workloadIndex(workload);
+    const position = index.positionOf(msg);
+    return position < 0 ? null : workload[index.last[position]].key;
   }
 
   private factsOf(): TraceFacts {

@@ -59,11 +59,17 @@ export class TraceFacts {
   readonly topology: Topology;
   /** The DB effects of the group these facts are about (every effect with one group). */
   readonly effects: readonly AppliedEffect[];
-  private readonly position = new Map<TraceEvent, number>();
+  /**
+   * Record -> position, only for a trace whose times go backwards somewhere (see indexOf): a map of a million
+   * records was a tenth of a long `--json` run, and every trace the kernel writes is in time order.
+   */
+  private position: Map<TraceEvent, number> | undefined;
   private readonly byMsg = new Map<string, TraceEvent[]>();
   private readonly messages: Map<string, WorkloadMessage>;
   private readonly scopes = new Map<string, TraceFacts>();
   private runPositions?: Map<TraceEvent, number>;
+  /** The fault records by fault kind, in trace order: faultRecord searches these, not the whole trace. */
+  private readonly faults = new Map<FaultKind, FaultEvent[]>();
 
   /** With `group`, the facts of that consumer group only (what the others did is left out). */
   constructor(
@@ -77,14 +83,36 @@ export class TraceFacts {
     this.records = scoped ? run.trace.filter((record) => belongsTo(record, group)) : run.trace;
     this.effects = scoped ? run.effects.filter((effect) => effect.group === group) : run.effects;
     this.messages = new Map(run.workload.map((message) => [message.id, message]));
-    this.records.forEach((record, index) => {
-      this.position.set(record, index);
-      for (const id of mentionedMessages(record)) {
-        let list = this.byMsg.get(id);
-        if (list === undefined) this.byMsg.set(id, (list = []));
-        list.push(record);
-      }
-    });
+    const records = this.records;
+    let ordered = true;
+    let previousT = Number.NEGATIVE_INFINITY;
+    for (let index = 0; index < records.length; index++) {
+      const record = records[index];
+      if (!(record.t >= previousT)) ordered = false;
+      previousT = record.t;
+      if (record.kind === 'fault') this.noteFault(record);
+      const msg = (record as { readonly msg?: unknown }).msg;
+      // The common record names one message or none: indexed without building its list of ids.
+      if ('msgs' in record || record.kind === 'leader-failed') for (const id of mentionedMessages(record)) this.note(id, record);
+      else if (typeof msg === 'string' && msg !== '') this.note(msg, record);
+    }
+    if (!ordered) {
+      const position = new Map<TraceEvent, number>();
+      records.forEach((record, index) => position.set(record, index));
+      this.position = position;
+    }
+  }
+
+  private noteFault(record: FaultEvent): void {
+    let list = this.faults.get(record.fault.kind);
+    if (list === undefined) this.faults.set(record.fault.kind, (list = []));
+    list.push(record);
+  }
+
+  private note(id: string, record: TraceEvent): void {
+    let list = this.byMsg.get(id);
+    if (list === undefined) this.byMsg.set(id, (list = []));
+    list.push(record);
   }
 
   /** The facts of one consumer group (these facts themselves when the run has one group, or they are that group's). */
@@ -141,8 +169,24 @@ export class TraceFacts {
     return this.about(id).filter(test);
   }
 
+  /**
+   * A record's position (-1 if it is not one of these records; the last one if it occurs twice). Records are in
+   * time order, so a binary search on `t` finds the run of records at its instant, scanned from its end.
+   */
   indexOf(record: TraceEvent): number {
-    return this.position.get(record) ?? -1;
+    if (this.position !== undefined) return this.position.get(record) ?? -1;
+    const records = this.records;
+    const t = record.t;
+    // The first index whose time is later than the record's.
+    let low = 0;
+    let high = records.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (records[middle].t <= t) low = middle + 1;
+      else high = middle;
+    }
+    for (let index = low - 1; index >= 0 && records[index].t === t; index--) if (records[index] === record) return index;
+    return -1;
   }
 
   /**
@@ -215,7 +259,7 @@ export class TraceFacts {
 
   /** The fault record of this kind naming these fields (e.g. ack-lost for m3, attempt 1). */
   faultRecord<K extends FaultKind>(kind: K, fields: Partial<Extract<Fault, { kind: K }>>): FaultRecordOf<K> | undefined {
-    return this.records.find((record): record is FaultRecordOf<K> => record.kind === 'fault' && record.fault.kind === kind && matches(record.fault, fields));
+    return this.faults.get(kind)?.find((record): record is FaultRecordOf<K> => matches(record.fault, fields));
   }
 
   /** The record that immediately follows `record` at the same virtual time and passes the test. */

@@ -60,25 +60,49 @@ export function result(name: InvariantName, promised: boolean, count: number, wi
   return { name, promised, holds: count === 0, count, status: judge(promised, count), witnesses, ...extra };
 }
 
-/** Trace positions of the records that mention each message id (its `msg`, or its `msgs` list), the first few per id. */
+/** Trace positions of the records that mention each of some message ids (its `msg`, or its `msgs` list), the first few per id. */
 interface TraceIndex {
   length: number;
+  /** The ids indexed: those the witnesses of the trace asked for, not every id (see traceIndex). */
+  ids: ReadonlySet<string>;
   positions: Map<string, number[]>;
 }
 
 /**
  * Built once per trace and shared by the checkers: scanning a long trace once per witness (records have
  * dozens of shapes, so every `msg` read is a slow megamorphic load) was a fifth of a 1,000-message run.
- * Keyed weakly by the trace array; a trace that grew since is re-indexed.
+ * Keyed weakly by the trace array; a trace that grew since, or an id not indexed yet, is re-indexed.
  */
 const traceIndexes = new WeakMap<readonly TraceRecord[], TraceIndex>();
 
-function traceIndex(trace: readonly TraceRecord[]): TraceIndex {
+/**
+ * The ids the witnesses of the last trace handed to `witness` will look up: indexed together, in one pass, at the
+ * first lookup. Only the ids a witness names are indexed: a list per id of a million-record trace was a twentieth
+ * of a 100,000-message `--json` run, for five witnesses per invariant. (The last trace only, not a WeakMap entry
+ * per run: a search runs many and reads no witness.)
+ */
+let wantedTrace: CheckInput['trace'] | undefined;
+let wantedIds: string[] = [];
+
+/** Notes the ids of a new witness; returns the list of its trace's wanted ids (a list: most runs never look them up). */
+function want(trace: CheckInput['trace'], ids: readonly string[]): readonly string[] {
+  // Held until the next run's witnesses or the first lookup (see recordsAbout): never more than one run's trace.
+  // (Not a WeakRef: that keeps its target alive to the end of the job, and a search's loop of runs is one job.)
+  if (trace !== wantedTrace) {
+    wantedTrace = trace;
+    wantedIds = [];
+  }
+  for (const id of ids) wantedIds.push(id);
+  return wantedIds;
+}
+
+function traceIndex(trace: readonly TraceRecord[], ids: readonly string[], wanted: readonly string[]): TraceIndex {
   const cached = traceIndexes.get(trace);
-  if (cached !== undefined && cached.length === trace.length) return cached;
+  if (cached !== undefined && cached.length === trace.length && ids.every((id) => cached.ids.has(id))) return cached;
+  const indexed = new Set<string>([...(cached !== undefined && cached.length === trace.length ? cached.ids : []), ...wanted, ...ids]);
   const positions = new Map<string, number[]>();
   const note = (id: unknown, position: number): void => {
-    if (typeof id !== 'string') return;
+    if (typeof id !== 'string' || !indexed.has(id)) return;
     let list = positions.get(id);
     if (list === undefined) positions.set(id, (list = []));
     // Only the first MAX_RECORDS_PER_WITNESS are ever shown; a record listing an id twice counts once.
@@ -90,14 +114,14 @@ function traceIndex(trace: readonly TraceRecord[]): TraceIndex {
     const msgs = (record as { msgs?: unknown }).msgs;
     if (Array.isArray(msgs)) for (const id of msgs as unknown[]) note(id, position);
   }
-  const index = { length: trace.length, positions };
+  const index = { length: trace.length, ids: indexed, positions };
   traceIndexes.set(trace, index);
   return index;
 }
 
 /** The first MAX_RECORDS_PER_WITNESS records, in trace order, whose `msg` or `msgs` names one of `ids`. */
-function recordsAbout(trace: readonly TraceRecord[], ids: readonly string[]): TraceRecord[] {
-  const { positions } = traceIndex(trace);
+function recordsAbout(trace: readonly TraceRecord[], ids: readonly string[], wanted: readonly string[]): TraceRecord[] {
+  const { positions } = traceIndex(trace, ids, wanted);
   let merged: number[];
   if (ids.length === 1) {
     // The common case (loss, duplicates): the id's own list is already sorted and capped.
@@ -117,12 +141,14 @@ function recordsAbout(trace: readonly TraceRecord[], ids: readonly string[]): Tr
  */
 export function witness(msg: string, summary: string, trace: CheckInput['trace'], ids: readonly string[], group: string = SINGLE_GROUP.group): Witness {
   let records: TraceRecord[] | undefined;
+  const wanted = want(trace, ids);
   return {
     msg,
     summary,
     group,
     get records(): TraceRecord[] {
-      return (records ??= recordsAbout(traceRecords(trace), ids));
+      if (wantedTrace === trace) wantedTrace = undefined;
+      return (records ??= recordsAbout(traceRecords(trace), ids, wanted));
     },
     set records(value: TraceRecord[]) {
       records = value;

@@ -48,18 +48,23 @@ export function lastSeqOf(log: readonly LogRecord[], pids: ReadonlySet<number>, 
 /** Messages the partition logs hold more than once (one pass over them after the run), in workload order. */
 export function logDuplicatesOf(logs: readonly (readonly LogRecord[])[]): LogCopies[] {
   // Count first: most runs duplicate nothing, and a list per record would be a million arrays at 1,000,000 messages.
-  const counts: number[] = [];
+  // In an array sized by the largest index (one pass to find it; an index is a workload position, >= 0) and filled,
+  // not one grown by index: the logs hold the indexes out of order, so that array grew with holes at every step.
+  // (Not a typed array: its buffer outside the heap cost a short run more than the counting.)
+  let size = 0;
+  for (const log of logs) for (const record of log) if (record.index >= size) size = record.index + 1;
+  const counts = new Array<number>(size).fill(0);
   let duplicated = false;
-  for (const log of logs) for (const record of log) if ((counts[record.index] = (counts[record.index] ?? 0) + 1) > 1) duplicated = true;
+  for (const log of logs) for (const record of log) if (++counts[record.index] > 1) duplicated = true;
   if (!duplicated) return [];
   const byIndex = new Map<number, { msgId: string; partition: number; offsets: number[] }>();
   logs.forEach((log, partition) => {
     for (const record of log) {
       if (counts[record.index] < 2) continue;
-      const entry = byIndex.get(record.index) ?? { msgId: record.msgId, partition, offsets: [] };
+      let entry = byIndex.get(record.index);
+      if (entry === undefined) byIndex.set(record.index, (entry = { msgId: record.msgId, partition, offsets: [] }));
       entry.partition = partition;
       entry.offsets.push(record.offset);
-      byIndex.set(record.index, entry);
     }
   });
   return [...byIndex.keys()].sort((a, b) => a - b).map((index) => byIndex.get(index) as LogCopies);
