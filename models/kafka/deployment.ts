@@ -8,6 +8,7 @@ import { msToUs } from '../config.js';
 import { Database } from '../db/database.js';
 import type { DbMessage } from '../db/protocol.js';
 import type { DeployInput, Deployment } from '../family.js';
+import type { ModelEnv } from '../env.js';
 import type { Fault } from '../faults/catalog.js';
 import type { LinkName } from '../faults/common.js';
 import type { FaultInjector } from '../faults/injector.js';
@@ -54,14 +55,7 @@ function deployOneBroker({ config, topology, world, env, workload }: DeployInput
   };
   return {
     hooks: {
-      networkFault: (from, to, message, now, phase) => {
-        const fault = networkFault(env.faults, from, to, message as KafkaMessage | DbMessage, phase);
-        if (fault === undefined) return undefined;
-        env.traceFault({ now }, fault);
-        if (fault.kind === 'fetch-duplicated') return { kind: 'duplicate' };
-        if (fault.kind === 'request-delayed') return { kind: 'delay', delayUs: msToUs(fault.delayMs) };
-        return { kind: 'drop' };
-      },
+      networkFault: networkFaultHook(env),
       progress: () => db.progress() + broker.progress(),
       // The checks are pure; the consumers' go first as they are nearly always the ones that say "not yet".
       isQuiescent: () => consumersCaughtUp() && producers.every((producer) => producer.isIdle()) && broker.isIdle(),
@@ -90,6 +84,18 @@ function deployOneBroker({ config, topology, world, env, workload }: DeployInput
       const abortedApplied = config.settings.transactions ? db.effects.filter((effect) => broker.isAbortedRecord(effect.partition, effect.offset)).length : 0;
       return { effects: db.effects, acknowledged, handedAtUs, parked, groups: topology.groups.map((group) => group.name), logDuplicates: broker.logDuplicates(), abortedApplied, ...(config.settings.transactions ? { transactions: broker.transactionStats() } : {}), ...(env.handler !== undefined ? { finalDb: db.handlerTables } : {}) };
     },
+  };
+}
+
+/** The kernel's network hook of a Kafka world (one broker actor or a cluster): the fault, traced, as what befalls the message. */
+export function networkFaultHook(env: ModelEnv): NonNullable<Deployment['hooks']['networkFault']> {
+  return (from, to, message, now, phase) => {
+    const fault = networkFault(env.faults, from, to, message as KafkaMessage | DbMessage, phase);
+    if (fault === undefined) return undefined;
+    env.traceFault({ now }, fault);
+    if (fault.kind === 'fetch-duplicated') return { kind: 'duplicate' };
+    if (fault.kind === 'request-delayed') return { kind: 'delay', delayUs: msToUs(fault.delayMs) };
+    return { kind: 'drop' };
   };
 }
 

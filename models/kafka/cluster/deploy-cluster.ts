@@ -6,7 +6,6 @@
  */
 import { msToUs } from '../../config.js';
 import { Database } from '../../db/database.js';
-import type { DbMessage } from '../../db/protocol.js';
 import type { DeployInput, Deployment } from '../../family.js';
 import type { Fault, FaultPlan } from '../../faults/catalog.js';
 import type { LinkName } from '../../faults/common.js';
@@ -17,7 +16,7 @@ import type { WorkloadMessage } from '../../workload.js';
 import type { Phase } from '../../../sim/world.js';
 import { logDuplicatesOf } from '../broker/partition-log.js';
 import { KafkaConsumer } from '../consumer/consumer.js';
-import { DB, networkFault } from '../deployment.js';
+import { DB, networkFaultHook } from '../deployment.js';
 import { Producer } from '../producer.js';
 import type { KafkaMessage, LogRecord } from '../protocol.js';
 import type { KafkaContext } from '../world.js';
@@ -129,14 +128,7 @@ function clusterHooks({ config, world, env }: DeployInput, cluster: ClusterActor
   };
   const clusterSettled = (): boolean => controller.settled() && controller.views().every((view, partition) => partitionSettled(view.leader as string, view.leaderEpoch, view.replicas, partition));
   return {
-    networkFault: (from, to, message, now, phase) => {
-      const fault = networkFault(env.faults, from, to, message as KafkaMessage | DbMessage, phase);
-      if (fault === undefined) return undefined;
-      env.traceFault({ now }, fault);
-      if (fault.kind === 'fetch-duplicated') return { kind: 'duplicate' };
-      if (fault.kind === 'request-delayed') return { kind: 'delay', delayUs: msToUs(fault.delayMs) };
-      return { kind: 'drop' };
-    },
+    networkFault: networkFaultHook(env),
     progress: () => {
       let progressOfLogs = 0;
       for (let partition = 0; partition < partitions; partition++) progressOfLogs += leaderLog(partition).length;
