@@ -90,8 +90,7 @@ export interface SimulationResult {
   traceHash(): string;
 }
 
-/** Faults as rates (a preset name or rates), or as an explicit plan to replay. */
-/** A preset's name, rates (those left out are 0), a plan (or just its faults), or a resolved source. */
+/** Faults as rates (a preset's name, or rates: those left out are 0), as a plan to replay (or just its faults), or a resolved source. */
 export type FaultsInput = string | Partial<FaultRates> | FaultPlan | readonly Fault[] | FaultSource;
 
 export function toFaultSource(faults: FaultsInput | undefined): FaultSource {
