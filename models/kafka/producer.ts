@@ -151,7 +151,11 @@ export class Producer implements Actor<KafkaProtocol> {
       // In workload order (the outbox is indexed by it).
       const resend = this.outboxRows();
       ctx.record({ t: ctx.now, actor: this.id, kind: 'outbox-resend', msgs: resend.map((message) => message.id) });
-      for (const message of resend) this.enqueue(ctx, message);
+      for (const message of resend) {
+        // Given up or not, every row is sent again (the relay re-reads the table): none waits for the relay now.
+        this.gaveUp.delete(message.id);
+        this.enqueue(ctx, message);
+      }
       for (let partition = 0; partition < partitions; partition++) if (this.pump(ctx, partition)) return;
     }
     this.catchUpHandovers(ctx);
@@ -164,9 +168,7 @@ export class Producer implements Actor<KafkaProtocol> {
     const rows: WorkloadMessage[] = [];
     for (let index = this.outboxFrom; index < outbox.length; index++) {
       const message = outbox[index];
-      if (message === undefined) continue;
-      this.gaveUp.delete(message.id);
-      rows.push(message);
+      if (message !== undefined) rows.push(message);
     }
     return rows;
   }
