@@ -71,6 +71,7 @@ export interface SimulationResult {
   faultCounts: Record<FaultKind, number>;
   trace: TraceEvent[];
   effects: readonly AppliedEffect[];
+  /** Ids of the messages the broker acknowledged to their producer (acks >= 1, or a publisher confirm), in workload order. */
   brokerAcked: string[];
   /** Per invariant, over every group: counts and witnesses summed, the worst status. */
   invariants: Record<InvariantName, InvariantResult>;
@@ -331,7 +332,7 @@ function judgeRun(config: SimulationConfig, source: FaultSource, { topology, wor
     effects: observed.effects,
     // Read by a witness's story only: not copied per run (a search never reads it).
     get brokerAcked(): string[] {
-      return (brokerAcked ??= [...observed.acknowledged]);
+      return (brokerAcked ??= workload.filter((message) => observed.acknowledged.has(message.id)).map((message) => message.id));
     },
     invariants,
     parked: judged.parked,

@@ -1,7 +1,7 @@
 /**
- * Small counts by workload index (deliveries, DB attempts), in an Int32Array that doubles as indexes grow: 4 bytes
- * a message, unboxed, with no holes, where a plain array took 8 or more and left a growing copy behind at each
- * resize (a million-message run keeps several of these).
+ * Small counts by workload index or offset (deliveries, DB attempts, fetch attempts, flags), in an Int32Array that doubles as indexes grow:
+ * 4 bytes a message, unboxed, with no holes, where a plain array took 8 or more and left a growing copy behind at
+ * each resize (a million-message run keeps several of these).
  */
 
 /** 16 counts fit in 64 bytes, which V8 keeps on its own heap: a short run never allocates a backing store. */
@@ -28,11 +28,16 @@ export class IndexCounts {
   }
 
   private grow(index: number): void {
-    if (!(Number.isInteger(index) && index >= 0)) throw new RangeError(`a workload index must be a non-negative integer, got ${index}`);
-    let capacity = this.counts.length * 2;
-    while (capacity <= index) capacity *= 2;
-    const counts = new Int32Array(capacity);
+    const counts = new Int32Array(capacityFor(this.counts.length, index));
     counts.set(this.counts);
     this.counts = counts;
   }
+}
+
+/** The capacity, doubled from `current`, that holds `index`; refuses an index that is not a position. */
+export function capacityFor(current: number, index: number): number {
+  if (!(Number.isInteger(index) && index >= 0)) throw new RangeError(`an index (a workload position, an offset) must be a non-negative integer, got ${index}`);
+  let capacity = Math.max(current, 1) * 2;
+  while (capacity <= index) capacity *= 2;
+  return capacity;
 }

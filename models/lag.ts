@@ -48,7 +48,7 @@ function sortPrefix(values: Float64Array, count: number): void {
   }
 }
 
-export function lagOf(workload: readonly WorkloadMessage[], handedAtUs: readonly number[], effects: readonly AppliedEffect[], parked: readonly ParkedRecord[] = [], endUs = 0): Lag {
+export function lagOf(workload: readonly WorkloadMessage[], handedAtUs: ArrayLike<number>, effects: readonly AppliedEffect[], parked: readonly ParkedRecord[] = [], endUs = 0): Lag {
   const { positionOf } = workloadIndex(workload);
   ensureScratch(workload.length);
   const processedAtUs = processedScratch;
@@ -96,7 +96,7 @@ export function lagOf(workload: readonly WorkloadMessage[], handedAtUs: readonly
 }
 
 /** Per group, each on its own effects (`endUs`: the end of the run, see Lag.maxMs). */
-export function lagByGroup(workload: readonly WorkloadMessage[], handedAtUs: readonly number[], effects: readonly AppliedEffect[], groups: readonly string[], parked: readonly ParkedRecord[] = [], endUs = 0): Record<string, Lag> {
+export function lagByGroup(workload: readonly WorkloadMessage[], handedAtUs: ArrayLike<number>, effects: readonly AppliedEffect[], groups: readonly string[], parked: readonly ParkedRecord[] = [], endUs = 0): Record<string, Lag> {
   const lags: Record<string, Lag> = {};
   for (const group of groups) {
     const own = groups.length === 1 ? effects : effects.filter((effect) => (effect.group ?? FIRST_INSTANCE.group) === group);

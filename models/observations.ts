@@ -1,6 +1,9 @@
 /** What the invariant checkers read of a run, besides its workload, outcome and trace. */
 import type { AppliedEffect } from './db/database.js';
 import type { FinalDb } from './handler/contract.js';
+import type { IndexTimes } from './index-times.js';
+import { workloadIndex } from './workload.js';
+import type { WorkloadMessage } from './workload.js';
 
 export interface ParkedRecord {
   readonly msgId: string;
@@ -27,9 +30,9 @@ export interface Observations {
   /** The effects the DB applied, in commit order. */
   effects: readonly AppliedEffect[];
   /** Ids of messages the broker acknowledged to the producer (acks >= 1): losing one is an acknowledged loss. */
-  acknowledged: ReadonlySet<string>;
+  acknowledged: AcknowledgedIds;
   /** When each message was handed over (virtual µs, by workload index; -1 if never). */
-  handedAtUs: readonly number[];
+  handedAtUs: ArrayLike<number>;
   /** Records a group's application parked in the dead-letter topic (neither applied nor lost). */
   parked: readonly ParkedRecord[];
   /** The consumer groups, in order: every invariant is judged per group. */
@@ -48,4 +51,33 @@ export interface Observations {
   maxQueueLength?: number;
   /** With a team's handler: its tables at the end of the run (what its own invariants read). */
   finalDb?: FinalDb;
+}
+
+/** Which message ids the broker acknowledged: a lookup, asked only about lost messages (a Set of ids fits it). */
+export interface AcknowledgedIds {
+  has(msgId: string): boolean;
+}
+
+/** What a producer (a Kafka producer, a RabbitMQ publisher) keeps of the messages it handed over, by workload index. */
+export interface HandoverLedger {
+  /** When it handed each of its messages over (virtual µs; -1 for one it never handed over). */
+  readonly handedAtUs: IndexTimes;
+  /** True once the broker acknowledged the message to it (acks >= 1, or a publisher confirm). */
+  brokerAcknowledged(message: WorkloadMessage): boolean;
+}
+
+/**
+ * The producers' part of the observations: hand-over times merged into one array by workload index, and the
+ * acknowledged ids as a lookup over the producers' own bookkeeping, not a set of a million ids built per run.
+ */
+export function handoverObservations(workload: readonly WorkloadMessage[], producers: readonly HandoverLedger[]): Pick<Observations, 'acknowledged' | 'handedAtUs'> {
+  const handedAtUs = new Float64Array(workload.length).fill(-1);
+  for (const producer of producers) producer.handedAtUs.copyInto(handedAtUs);
+  const acknowledged: AcknowledgedIds = {
+    has: (msgId) => {
+      const position = workloadIndex(workload).positionOf(msgId);
+      return position >= 0 && producers.some((producer) => producer.brokerAcknowledged(workload[position]));
+    },
+  };
+  return { acknowledged, handedAtUs };
 }

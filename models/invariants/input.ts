@@ -2,14 +2,14 @@
 import type { TraceRecord } from '../../sim/trace.js';
 import type { RunOutcome } from '../../sim/world.js';
 import type { AppliedEffect } from '../db/database.js';
-import type { ParkedRecord } from '../observations.js';
+import type { AcknowledgedIds, ParkedRecord } from '../observations.js';
 import type { WorkloadMessage } from '../workload.js';
 
 export interface CheckInput {
   workload: readonly WorkloadMessage[];
   effects: readonly AppliedEffect[];
-  /** Ids of messages the broker acknowledged to the producer (acks >= 1). */
-  brokerAcked: ReadonlySet<string>;
+  /** Ids of messages the broker acknowledged to the producer (acks >= 1): a Set of ids, or any lookup. */
+  brokerAcked: AcknowledgedIds;
   outcome: RunOutcome;
   /** The run's trace: its records, or a trace not kept whole (its last records now, all of them on first ask). */
   trace: readonly TraceRecord[] | LazyTrace;
@@ -19,7 +19,7 @@ export interface CheckInput {
    * When each workload message was handed over (virtual µs, by position; -1 if never). A message never handed over
    * (a limit stopped the run first) was not produced: it cannot be lost. Without it every message counts as handed.
    */
-  handedAtUs?: readonly number[];
+  handedAtUs?: ArrayLike<number>;
   /** Where the family parks a given-up record, for the witnesses (default: "the dead-letter topic"). */
   deadLetter?: string;
   /** Records parked in the dead-letter topic, per group: neither applied nor lost. */

@@ -21,6 +21,7 @@ import { Producer } from './producer.js';
 import { TransactionalProducer } from './transactional-producer.js';
 import type { KafkaMessage } from './protocol.js';
 import type { WorkloadMessage } from '../workload.js';
+import { handoverObservations } from '../observations.js';
 import { deployKafkaCluster } from './cluster/deploy-cluster.js';
 
 export const BROKER = 'broker';
@@ -74,11 +75,7 @@ function deployOneBroker({ config, topology, world, env, workload }: DeployInput
       if (producer !== undefined && producer.lostOnCrash.length > 0) world.trace.append({ t: world.now, actor: producer.id, kind: 'buffer-lost', msgs: producer.lostOnCrash });
     },
     observe: () => {
-      // One producer: its own set, not a copy of it (observe runs once per run, after the producers are done).
-      const acknowledged = producers.length === 1 ? producers[0].brokerAcked : new Set<string>();
-      if (producers.length > 1) for (const producer of producers) for (const id of producer.brokerAcked) acknowledged.add(id);
-      const handedAtUs = new Array<number>(workload.length).fill(-1);
-      for (const producer of producers) producer.handedAtUs.forEach((time, index) => (handedAtUs[index] = time));
+      const { acknowledged, handedAtUs } = handoverObservations(workload, producers);
       const parked = broker.deadLetters.map((record) => ({ msgId: record.msgId, group: record.group, t: record.t }));
       // Effects of records whose transaction was aborted (read_uncommitted shows them; read_committed must not).
       const abortedApplied = config.settings.transactions ? db.effects.filter((effect) => broker.isAbortedRecord(effect.partition, effect.offset)).length : 0;

@@ -18,6 +18,9 @@ import type { KafkaMessage, ProducerTimer } from './protocol.js';
 import type { KafkaSettings } from './settings.js';
 import type { KafkaContext, KafkaProtocol } from './world.js';
 import { arrayOf } from '../arrays.js';
+import { IndexCounts } from '../index-counts.js';
+import { IndexTimes } from '../index-times.js';
+import type { HandoverLedger } from '../observations.js';
 
 type Ctx = KafkaContext;
 
@@ -38,7 +41,7 @@ interface Pending {
   resendToken: number;
 }
 
-export class Producer implements Actor<KafkaProtocol> {
+export class Producer implements Actor<KafkaProtocol>, HandoverLedger {
   // Durable (the application's own progress, and the outbox table).
   private handed = 0;
   /** The outbox table by workload index (an array: it is written and cleared once per message), and its row count. */
@@ -46,15 +49,15 @@ export class Producer implements Actor<KafkaProtocol> {
   private outboxSize = 0;
   /** Every outbox row below this index is cleared: a restart reads from here, not from the first message of the run. */
   private outboxFrom = 0;
-  /** Messages acknowledged by the broker to the application (acks >= 1), or sent (acks = 0), by workload index. */
-  readonly acknowledged: boolean[] = [];
+  /** Messages acknowledged by the broker to the application (acks >= 1), or sent (acks = 0), by workload index (1: yes). */
+  private readonly acknowledged = new IndexCounts();
   /** When the application handed each message over, by workload index (virtual µs): where consumer lag is measured from. */
-  readonly handedAtUs: number[] = [];
-  /** Messages the broker itself acknowledged (acks >= 1): losing one of these is an acknowledged loss. */
-  readonly brokerAcked = new Set<string>();
+  readonly handedAtUs = new IndexTimes();
+  /** Messages the broker itself acknowledged (acks >= 1), by workload index (1: yes): losing one is an acknowledged loss. */
+  private readonly brokerAcked = new IndexCounts();
   readonly gaveUp = new Set<string>();
   /** Bookkeeping for fault names (not behaviour): attempts per message across sessions, by workload index. */
-  private readonly attempts: number[] = [];
+  private readonly attempts = new IndexCounts();
   private sessions = 0;
   // Volatile.
   private queues: WorkloadMessage[][] = [];
@@ -69,7 +72,7 @@ export class Producer implements Actor<KafkaProtocol> {
   /** Per partition: pending retries waiting for a leader, in their send order. */
   private held: Pending[][] = [];
   /** When each message entered this session's accumulator, by workload index: delivery.timeout.ms runs from there. */
-  private enqueuedAtUs: number[] = [];
+  private readonly enqueuedAtUs = new IndexTimes();
   private refreshing = false;
   /** Per partition: the producer id its sequence numbers belong to (-1 without idempotence). */
   private pids: number[] = [];
@@ -123,6 +126,10 @@ export class Producer implements Actor<KafkaProtocol> {
   }
 
   /** True when the application handed over everything and nothing is buffered or waiting for an answer. */
+  brokerAcknowledged(message: WorkloadMessage): boolean {
+    return this.brokerAcked.get(message.index) === 1;
+  }
+
   isIdle(): boolean {
     // An outbox row given up is re-published by the relay (see relayOutboxRow): not idle while one is left.
     return this.handed === this.workload.length && this.pendingCount === 0 && this.queues.every((queue) => queue.length === 0) && (this.settings.producerBuffer === 'memory' || this.outboxSize === 0);
@@ -191,7 +198,7 @@ export class Producer implements Actor<KafkaProtocol> {
     if (this.settings.producerBuffer === 'memory') {
       for (const queue of this.queues) for (const message of queue) lost.push(message.id);
       const pendings = this.pending.filter((pending): pending is Pending => pending !== undefined).sort((a, b) => a.order - b.order);
-      for (const pending of pendings) if (this.acknowledged[pending.message.index] !== true) lost.push(pending.message.id);
+      for (const pending of pendings) if (this.acknowledged.get(pending.message.index) !== 1) lost.push(pending.message.id);
     }
     this.lostOnCrash = lost;
     this.queues = [];
@@ -220,8 +227,8 @@ export class Producer implements Actor<KafkaProtocol> {
     }
     ctx.record({ t: ctx.now, actor: this.id, kind: 'acked', msg: message.msgId, attempt: message.attempt, offset: message.offset });
     this.settle(ctx, pending.message);
-    this.acknowledged[pending.message.index] = true;
-    this.brokerAcked.add(message.msgId);
+    this.acknowledged.set(pending.message.index, 1);
+    this.brokerAcked.set(pending.message.index, 1);
     this.pump(ctx, pending.message.partition);
   }
 
@@ -250,7 +257,7 @@ export class Producer implements Actor<KafkaProtocol> {
     while (this.handed < this.workload.length && this.workload[this.handed].handoverUs <= ctx.now) {
       const message = this.workload[this.handed++];
       ctx.record({ t: ctx.now, actor: this.id, kind: 'handover', msg: message.id, key: message.key, partition: message.partition });
-      this.handedAtUs[message.index] = ctx.now;
+      this.handedAtUs.set(message.index, ctx.now);
       if (this.settings.producerBuffer === 'outbox') {
         this.outbox[message.index] = message;
         this.outboxSize++;
@@ -281,7 +288,7 @@ export class Producer implements Actor<KafkaProtocol> {
       if (this.settings.acks === 0) {
         // Fire and forget: the producer considers the message delivered as soon as it is written to the socket.
         this.settle(ctx, message);
-        this.acknowledged[message.index] = true;
+        this.acknowledged.set(message.index, 1);
       }
     }
     return false;
@@ -289,8 +296,7 @@ export class Producer implements Actor<KafkaProtocol> {
 
   private send(ctx: Ctx, pending: Pending): boolean {
     const message = pending.message;
-    const attempt = (this.attempts[message.index] ?? 0) + 1;
-    this.attempts[message.index] = attempt;
+    const attempt = this.attempts.increment(message.index);
     pending.attempt = attempt;
     pending.awaiting = this.settings.acks !== 0;
     if (pending.awaiting) this.awaiting[message.partition]++;
@@ -361,7 +367,7 @@ export class Producer implements Actor<KafkaProtocol> {
   }
 
   private enqueue(ctx: Ctx, message: WorkloadMessage): void {
-    this.enqueuedAtUs[message.index] = ctx.now;
+    this.enqueuedAtUs.set(message.index, ctx.now);
     this.queues[message.partition].push(message);
   }
 
@@ -414,11 +420,11 @@ export class Producer implements Actor<KafkaProtocol> {
     const deadlineUs = ctx.now - msToUs(this.settings.deliveryTimeoutMs);
     for (let partition = 0; partition < this.leaderKnown.length; partition++) {
       if (this.leaderKnown[partition]) continue;
-      const expiredHeld = this.held[partition].filter((pending) => this.enqueuedAtUs[pending.message.index] <= deadlineUs);
+      const expiredHeld = this.held[partition].filter((pending) => this.enqueuedAtUs.get(pending.message.index) <= deadlineUs);
       this.held[partition] = this.held[partition].filter((pending) => !expiredHeld.includes(pending));
       for (const pending of expiredHeld) this.giveUp(ctx, pending.message, pending.attempt, 'delivery.timeout.ms', pending.seq >= 0);
       const queue = this.queues[partition];
-      while (queue.length > 0 && this.enqueuedAtUs[queue[0].index] <= deadlineUs) this.giveUp(ctx, queue.shift() as WorkloadMessage, 0, 'delivery.timeout.ms', false);
+      while (queue.length > 0 && this.enqueuedAtUs.get(queue[0].index) <= deadlineUs) this.giveUp(ctx, queue.shift() as WorkloadMessage, 0, 'delivery.timeout.ms', false);
       if (this.maybeResetSequence(ctx, partition)) return;
     }
   }

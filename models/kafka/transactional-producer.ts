@@ -17,6 +17,8 @@ import type { Actor } from '../../sim/world.js';
 import { msToUs } from '../config.js';
 import type { ModelEnv } from '../env.js';
 import type { Fault } from '../faults/catalog.js';
+import { IndexTimes } from '../index-times.js';
+import type { HandoverLedger } from '../observations.js';
 import type { WorkloadMessage } from '../workload.js';
 import type { KafkaMessage, TransactionalProducerTimer, TxnMarker } from './protocol.js';
 import type { KafkaSettings } from './settings.js';
@@ -44,11 +46,11 @@ interface OpenTxn {
   commitSent: boolean;
 }
 
-export class TransactionalProducer implements Actor<KafkaProtocol> {
+export class TransactionalProducer implements Actor<KafkaProtocol>, HandoverLedger {
   /** Messages in committed transactions: what the stage's output acknowledges. */
   readonly brokerAcked = new Set<string>();
   /** When each input record was first read (virtual µs, by workload index). */
-  readonly handedAtUs: number[] = [];
+  readonly handedAtUs = new IndexTimes();
   /** A crash loses nothing the input does not still hold. */
   readonly lostOnCrash: string[] = [];
   // Bookkeeping for fault names and stale answers (survives crashes).
@@ -74,6 +76,10 @@ export class TransactionalProducer implements Actor<KafkaProtocol> {
     private readonly workload: readonly WorkloadMessage[],
   ) {
     this.settings = env.config.settings;
+  }
+
+  brokerAcknowledged(message: WorkloadMessage): boolean {
+    return this.brokerAcked.has(message.id);
   }
 
   isIdle(): boolean {
@@ -184,8 +190,8 @@ export class TransactionalProducer implements Actor<KafkaProtocol> {
     if (txn.next >= txn.msgs.length) return this.commitPoint(ctx, txn);
     const message = txn.msgs[txn.next];
     if (message.handoverUs > ctx.now) return ctx.setTimer(message.handoverUs - ctx.now, INPUT);
-    if (this.handedAtUs[message.index] === undefined) {
-      this.handedAtUs[message.index] = ctx.now;
+    if (this.handedAtUs.get(message.index) < 0) {
+      this.handedAtUs.set(message.index, ctx.now);
       ctx.record({ t: ctx.now, actor: this.id, kind: 'handover', msg: message.id, key: message.key, partition: message.partition });
       if (this.crashAt(ctx, { kind: 'producer-crash', message: message.id, point: 'after-handover' })) return;
     }

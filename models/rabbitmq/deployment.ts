@@ -20,6 +20,7 @@ import { RabbitConsumer } from './consumer.js';
 import { dueTimes } from './delays.js';
 import type { RabbitMqMessage } from './protocol.js';
 import { Publisher } from './publisher.js';
+import { handoverObservations } from '../observations.js';
 import type { RabbitMqSettings } from './settings.js';
 
 export const BROKER = 'broker';
@@ -87,10 +88,7 @@ export function deployRabbitMq({ config, topology, world, env, workload }: Deplo
       if (consumers.some((consumer) => consumer.id === actor)) closeOnBroker(actor, undefined);
     },
     observe: () => {
-      const acknowledged = new Set<string>();
-      for (const publisher of publishers) for (const id of publisher.confirmed) acknowledged.add(id);
-      const handedAtUs = new Array<number>(workload.length).fill(-1);
-      for (const publisher of publishers) publisher.handedAtUs.forEach((time, index) => (handedAtUs[index] = time));
+      const { acknowledged, handedAtUs } = handoverObservations(workload, publishers);
       const returned = publishers.flatMap((publisher) => publisher.returned);
       return { effects: db.effects, acknowledged, handedAtUs, parked: broker.parked, groups: topology.groups.map((group) => group.name), returned, maxQueueLength: broker.maxQueueLength, ...(settings.delayedEvery > 0 ? { dueUs: due } : {}), ...(env.handler !== undefined ? { finalDb: db.handlerTables } : {}) };
     },

@@ -11,6 +11,8 @@
 import type { Actor } from '../../sim/world.js';
 import { msToUs } from '../config.js';
 import type { ModelEnv } from '../env.js';
+import { IndexTimes } from '../index-times.js';
+import type { HandoverLedger } from '../observations.js';
 import type { WorkloadMessage } from '../workload.js';
 import type { PublisherTimer, RabbitMqMessage } from './protocol.js';
 import type { RabbitMqSettings } from './settings.js';
@@ -28,12 +30,12 @@ interface Unconfirmed {
   returnedAttempt?: number;
 }
 
-export class Publisher implements Actor<RabbitMqProtocol> {
+export class Publisher implements Actor<RabbitMqProtocol>, HandoverLedger {
   // Durable.
   private handed = 0;
   private readonly outbox: (WorkloadMessage | undefined)[] = [];
   private outboxSize = 0;
-  readonly handedAtUs: number[] = [];
+  readonly handedAtUs = new IndexTimes();
   /** Confirmed by the broker (basic.ack): losing one of these is an acknowledged loss. */
   readonly confirmed = new Set<string>();
   readonly gaveUp = new Set<string>();
@@ -57,6 +59,10 @@ export class Publisher implements Actor<RabbitMqProtocol> {
     private readonly dueUs: readonly number[],
   ) {
     this.settings = env.config.settings as unknown as RabbitMqSettings;
+  }
+
+  brokerAcknowledged(message: WorkloadMessage): boolean {
+    return this.confirmed.has(message.id);
   }
 
   isIdle(): boolean {
@@ -135,7 +141,7 @@ export class Publisher implements Actor<RabbitMqProtocol> {
     while (this.handed < this.workload.length && this.workload[this.handed].handoverUs <= ctx.now) {
       const message = this.workload[this.handed++];
       ctx.record({ t: ctx.now, actor: this.id, kind: 'handover', msg: message.id, key: message.key, partition: 0 });
-      this.handedAtUs[message.index] = ctx.now;
+      this.handedAtUs.set(message.index, ctx.now);
       if (this.settings.producerBuffer === 'outbox') {
         this.outbox[message.index] = message;
         this.outboxSize++;

@@ -22,6 +22,7 @@ import { TransactionCoordinator } from './transaction-coordinator.js';
 import type { MarkerWriter } from './transaction-coordinator.js';
 import { TransactionIndex } from './transaction-index.js';
 import { arrayOf } from '../../arrays.js';
+import { IndexCounts } from '../../index-counts.js';
 import { findLastIn, lastSeqOf, logDuplicatesOf, recordOf, sequenceVerdict } from './partition-log.js';
 
 type Ctx = KafkaContext;
@@ -63,7 +64,7 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
   readonly coordinator: GroupCoordinator;
   readonly transactions: TransactionCoordinator;
   /** Messages (by workload index) whose first append already happened (leader-failover faults name the first append). */
-  private readonly appendedOnce: boolean[] = [];
+  private readonly appendedOnce = new IndexCounts();
   /** 'replicate' timer data per [partition][replica], for the epoch it names (see replicateData). */
   private readonly replicateTimers: (ReplicateTimer | undefined)[][];
   private readonly settings: KafkaSettings;
@@ -267,8 +268,8 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
     }
     if (request.waitForAck) this.answerWhenReplicated(ctx, state, request.partition, from, request, offset);
     else this.advanceHighWatermark(ctx, request.partition);
-    if (this.appendedOnce[request.index] !== true) {
-      this.appendedOnce[request.index] = true;
+    if (this.appendedOnce.get(request.index) === 0) {
+      this.appendedOnce.set(request.index, 1);
       const faults = this.env.faults;
       const fault = faults.draw('leader-failover', ctx.phase) ? faults.inject({ kind: 'leader-failover', message: request.msgId }) : undefined;
       if (fault !== undefined) {

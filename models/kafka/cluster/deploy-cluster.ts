@@ -23,8 +23,10 @@ import type { KafkaContext } from '../world.js';
 import { BrokerNode } from './broker-node.js';
 import type { BrokerHooks } from './broker-node.js';
 import { Controller } from './controller.js';
+import { handoverObservations } from '../../observations.js';
 import type { PartitionReplica } from './replica.js';
 import { CONTROLLER, brokerIds } from './names.js';
+import { IndexCounts } from '../../index-counts.js';
 
 type Produce = Extract<KafkaMessage, { type: 'produce' }>;
 
@@ -74,11 +76,11 @@ function deployActors({ config, topology, world, env, workload }: DeployInput): 
   };
   const tools: FaultTools = { ids, crash: crashBroker, cut, env };
   scheduleHandoverFaults(world, workload, healAtUs, tools);
-  const appendedOnce: boolean[] = [];
+  const appendedOnce = new IndexCounts();
   const hooks: BrokerHooks = {
     firstAppend: (ctx, broker, request) => {
-      if (appendedOnce[request.index] === true) return;
-      appendedOnce[request.index] = true;
+      if (appendedOnce.get(request.index) === 1) return;
+      appendedOnce.set(request.index, 1);
       firstAppendFaults(ctx, broker, request, tools);
     },
   };
@@ -156,10 +158,7 @@ function clusterViews({ config, topology, world, env, workload }: DeployInput, c
       if (producer !== undefined && producer.lostOnCrash.length > 0) world.trace.append({ t: world.now, actor: producer.id, kind: 'buffer-lost', msgs: producer.lostOnCrash });
     },
     observe: () => {
-      const acknowledged = new Set<string>();
-      for (const producer of producers) for (const id of producer.brokerAcked) acknowledged.add(id);
-      const handedAtUs = new Array<number>(workload.length).fill(-1);
-      for (const producer of producers) producer.handedAtUs.forEach((time, index) => (handedAtUs[index] = time));
+      const { acknowledged, handedAtUs } = handoverObservations(workload, producers);
       const parked = controller.deadLetters.map((record) => ({ msgId: record.msgId, group: record.group, t: record.t }));
       const logs = Array.from({ length: config.workload.partitions }, (_unused, partition) => leaderLog(partition));
       return { effects: db.effects, acknowledged, handedAtUs, parked, groups: topology.groups.map((group) => group.name), logDuplicates: logDuplicatesOf(logs), abortedApplied: 0, ...(env.handler !== undefined ? { finalDb: db.handlerTables } : {}) };

@@ -39,6 +39,7 @@ import type { ConsumerTimer, KafkaMessage, LogRecord } from '../protocol.js';
 import type { KafkaSettings } from '../settings.js';
 import type { KafkaContext, KafkaProtocol } from '../world.js';
 import { arrayOf } from '../../arrays.js';
+import { IndexCounts } from '../../index-counts.js';
 
 type Ctx = KafkaContext;
 type State = 'down' | 'joining' | 'recovering' | 'fetching' | 'poll-wait' | 'committing-before' | 'in-application' | 'committing-after' | 'committing-revoke' | 'retry-backoff' | 'dead-lettering';
@@ -61,8 +62,8 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
   readonly group: string;
   // Bookkeeping for fault names (not behaviour): survives crashes.
   /** Attempts per [partition][offset]: arrays, not a `${partition}:${offset}` string map (built per fetch and commit). */
-  private readonly fetchAttempts: number[][];
-  private readonly commitAttempts: number[][];
+  private readonly fetchAttempts: IndexCounts[];
+  private readonly commitAttempts: IndexCounts[];
   // Volatile.
   private state: State = 'down';
   /** The group generation this member is in (-1: none). */
@@ -103,8 +104,8 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     this.group = groupOf(id);
     this.settings = env.config.settings;
     this.partitions = env.config.workload.partitions;
-    this.fetchAttempts = arrayOf(this.partitions, () => []);
-    this.commitAttempts = arrayOf(this.partitions, () => []);
+    this.fetchAttempts = arrayOf(this.partitions, () => new IndexCounts());
+    this.commitAttempts = arrayOf(this.partitions, () => new IndexCounts());
     const options: ApplicationOptions = {
       actor: id,
       ledger,
@@ -364,8 +365,7 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
       this.nextPartition = (this.nextPartition + 1) % this.assigned.length;
     }
     const fromOffset = this.positions[partition];
-    const attempt = (this.fetchAttempts[partition][fromOffset] ?? 0) + 1;
-    this.fetchAttempts[partition][fromOffset] = attempt;
+    const attempt = this.fetchAttempts[partition].increment(fromOffset);
     this.state = 'fetching';
     const fetch: KafkaMessage =
       this.settings.isolationLevel === 'read_committed' ? { type: 'fetch', partition, fromOffset, attempt, maxRecords: this.settings.maxPollRecords, readCommitted: true } : { type: 'fetch', partition, fromOffset, attempt, maxRecords: this.settings.maxPollRecords };
@@ -430,8 +430,7 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
 
   private commit(ctx: Ctx, partition: number): void {
     const offset = this.positions[partition];
-    const attempt = (this.commitAttempts[partition][offset] ?? 0) + 1;
-    this.commitAttempts[partition][offset] = attempt;
+    const attempt = this.commitAttempts[partition].increment(offset);
     ctx.record({ t: ctx.now, actor: this.id, kind: 'commit-sent', partition, offset, attempt });
     this.call(ctx, this.broker, { type: 'commit', group: this.group, member: this.memberId, generation: this.generation, partition, offset, attempt }, { partition, offset, attempt });
   }
@@ -441,8 +440,7 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     for (const partition of this.assigned) {
       if (this.committedKnown[partition] >= this.positions[partition]) continue;
       const offset = this.positions[partition];
-      const attempt = (this.commitAttempts[partition][offset] ?? 0) + 1;
-      this.commitAttempts[partition][offset] = attempt;
+      const attempt = this.commitAttempts[partition].increment(offset);
       ctx.record({ t: ctx.now, actor: this.id, kind: 'auto-commit-sent', partition, offset, attempt });
       // Asynchronous (commitAsync in the Java client, the background thread in librdkafka): nobody waits for it;
       // the next interval tries again if it did not land.
