@@ -1,14 +1,14 @@
 /**
- * Small counts by workload index or offset (deliveries, DB attempts, fetch attempts, flags), in an Int32Array that doubles as indexes grow:
- * 4 bytes a message, unboxed, with no holes, where a plain array took 8 or more and left a growing copy behind at
- * each resize (a million-message run keeps several of these).
+ * Small counts by workload index or offset (deliveries, DB attempts, fetch attempts, flags). A plain array while it
+ * is short, cheap to create and grow (a short run makes a dozen of these); past TYPED_FROM entries an Int32Array
+ * that doubles as indexes grow: 4 bytes an entry, unboxed, with no holes, where a plain array takes 8.
  */
 
-/** 16 counts fit in 64 bytes, which V8 keeps on its own heap: a short run never allocates a backing store. */
-const INITIAL_CAPACITY = 16;
+/** Entries from which the counts move to an Int32Array (a typed array this large costs its allocation back). */
+const TYPED_FROM = 4096;
 
 export class IndexCounts {
-  private counts = new Int32Array(INITIAL_CAPACITY);
+  private counts: number[] | Int32Array = [];
 
   /** The count at `index` (0 for one never counted). */
   get(index: number): number {
@@ -28,16 +28,21 @@ export class IndexCounts {
   }
 
   private grow(index: number): void {
-    const counts = new Int32Array(capacityFor(this.counts.length, index));
-    counts.set(this.counts);
-    this.counts = counts;
+    checkIndex(index);
+    const counts = this.counts;
+    if (index < TYPED_FROM && Array.isArray(counts)) {
+      while (counts.length <= index) counts.push(0);
+      return;
+    }
+    let capacity = Math.max(counts.length, TYPED_FROM) * 2;
+    while (capacity <= index) capacity *= 2;
+    const typed = new Int32Array(capacity);
+    typed.set(counts);
+    this.counts = typed;
   }
 }
 
-/** The capacity, doubled from `current`, that holds `index`; refuses an index that is not a position. */
-export function capacityFor(current: number, index: number): number {
+/** Refuses an index that is not a position (a workload index, an offset). */
+export function checkIndex(index: number): void {
   if (!(Number.isInteger(index) && index >= 0)) throw new RangeError(`an index (a workload position, an offset) must be a non-negative integer, got ${index}`);
-  let capacity = Math.max(current, 1) * 2;
-  while (capacity <= index) capacity *= 2;
-  return capacity;
 }

@@ -71,7 +71,7 @@ export interface HandoverLedger {
  * acknowledged ids as a lookup over the producers' own bookkeeping, not a set of a million ids built per run.
  */
 export function handoverObservations(workload: readonly WorkloadMessage[], producers: readonly HandoverLedger[]): Pick<Observations, 'acknowledged' | 'handedAtUs'> {
-  const handedAtUs = new Float64Array(workload.length).fill(-1);
+  const handedAtUs = new Array<number>(workload.length).fill(-1);
   for (const producer of producers) producer.handedAtUs.copyInto(handedAtUs);
   const acknowledged: AcknowledgedIds = {
     has: (msgId) => {

@@ -17,6 +17,12 @@ import type { WorkloadMessage } from '../models/workload.js';
 /** A test on records that narrows the record's type when it passes. */
 export type RecordTest<E extends TraceEvent = TraceEvent> = (record: TraceEvent) => record is E;
 
+/**
+ * What every record passing a test has, when the test was built by `is`: its kind, and the message it names when the
+ * test asks for one. A search then visits that message's records, or that kind's, not the whole trace.
+ */
+const TEST_SCOPES = new WeakMap<RecordTest<TraceEvent>, { readonly kind: TraceKind; readonly msg: string | undefined }>();
+
 /** The part an actor plays, read off its id: what a story means by "the producer" or "the consumer". */
 export type Role = 'producer' | 'broker' | 'consumer' | 'db';
 
@@ -70,6 +76,13 @@ export class TraceFacts {
   private runPositions?: Map<TraceEvent, number>;
   /** The fault records by fault kind, in trace order: faultRecord searches these, not the whole trace. */
   private readonly faults = new Map<FaultKind, FaultEvent[]>();
+  /**
+   * Per record kind, the positions of its records, built on the first search for that kind: a story's search for
+   * the next leader election visits the elections, not a million records (a witness of a long run took tens of ms).
+   */
+  private readonly kindPositions = new Map<TraceKind, number[]>();
+  /** Per message, the positions of the records about it (see `about`), built on the first search naming it. */
+  private readonly msgPositions = new Map<string, number[]>();
 
   /** With `group`, the facts of that consumer group only (what the others did is left out). */
   constructor(
@@ -201,8 +214,12 @@ export class TraceFacts {
 
   /** The first record after `from` (exclusive; the start when undefined) that passes the test, before `until`. */
   next<E extends TraceEvent>(from: TraceEvent | undefined, test: RecordTest<E>, until?: TraceEvent): E | undefined {
+    const start = from === undefined ? 0 : this.indexOf(from) + 1;
     const end = until === undefined ? this.records.length : this.indexOf(until);
-    for (let index = from === undefined ? 0 : this.indexOf(from) + 1; index < end; index++) {
+    const positions = this.candidates(test);
+    for (let at = positions === undefined ? start : firstAtOrAfter(positions, start); at < (positions?.length ?? end); at++) {
+      const index = positions === undefined ? at : positions[at];
+      if (index >= end) break;
       const record = this.records[index];
       if (test(record)) return record;
     }
@@ -212,7 +229,11 @@ export class TraceFacts {
   /** The last record before `before` (exclusive; the end when undefined) that passes the test, after `since`. */
   previous<E extends TraceEvent>(before: TraceEvent | undefined, test: RecordTest<E>, since?: TraceEvent): E | undefined {
     const start = since === undefined ? -1 : this.indexOf(since);
-    for (let index = (before === undefined ? this.records.length : this.indexOf(before)) - 1; index > start; index--) {
+    const end = before === undefined ? this.records.length : this.indexOf(before);
+    const positions = this.candidates(test);
+    for (let at = (positions === undefined ? end : firstAtOrAfter(positions, end)) - 1; at >= 0; at--) {
+      const index = positions === undefined ? at : positions[at];
+      if (index <= start) break;
       const record = this.records[index];
       if (test(record)) return record;
     }
@@ -223,12 +244,43 @@ export class TraceFacts {
   between<E extends TraceEvent>(from: TraceEvent | undefined, until: TraceEvent | undefined, test: RecordTest<E>): E[] {
     const start = from === undefined ? 0 : this.indexOf(from) + 1;
     const end = until === undefined ? this.records.length : this.indexOf(until);
+    const positions = this.candidates(test);
     const found: E[] = [];
-    for (let index = start; index < end; index++) {
+    for (let at = positions === undefined ? start : firstAtOrAfter(positions, start); at < (positions?.length ?? end); at++) {
+      const index = positions === undefined ? at : positions[at];
+      if (index >= end) break;
       const record = this.records[index];
       if (test(record)) found.push(record);
     }
     return found;
+  }
+
+  /**
+   * The positions of the only records a test can pass, ascending (for a test built by `is`: its message's records,
+   * or its kind's), or undefined: every record.
+   */
+  private candidates(test: RecordTest<TraceEvent>): readonly number[] | undefined {
+    const scope = TEST_SCOPES.get(test);
+    if (scope === undefined) return undefined;
+    if (scope.msg !== undefined) {
+      let positions = this.msgPositions.get(scope.msg);
+      if (positions === undefined) {
+        // `about` lists records in trace order; a record listed twice (it names the message twice) is visited once.
+        const listed = this.about(scope.msg).map((record) => this.indexOf(record));
+        positions = listed.filter((position, at) => position >= 0 && (at === 0 || position > listed[at - 1]));
+        this.msgPositions.set(scope.msg, positions);
+      }
+      return positions;
+    }
+    const kind = scope.kind;
+    let positions = this.kindPositions.get(kind);
+    if (positions === undefined) {
+      positions = [];
+      const records = this.records;
+      for (let index = 0; index < records.length; index++) if (records[index].kind === kind) positions.push(index);
+      this.kindPositions.set(kind, positions);
+    }
+    return positions;
   }
 
   /**
@@ -292,7 +344,22 @@ export function mentionedMessages(record: TraceEvent): string[] {
  * `where` (given the narrowed record).
  */
 export function is<K extends TraceKind>(kind: K, fields: Partial<EventOf<K>> = {}, where?: (record: EventOf<K>) => boolean, role?: Role): RecordTest<EventOf<K>> {
-  return (record): record is EventOf<K> => record.kind === kind && matches(record, fields) && (role === undefined || roleOf(record.actor) === role) && (where === undefined || where(record as EventOf<K>));
+  const test = (record: TraceEvent): record is EventOf<K> => record.kind === kind && matches(record, fields) && (role === undefined || roleOf(record.actor) === role) && (where === undefined || where(record as EventOf<K>));
+  const msg = (fields as { readonly msg?: unknown }).msg;
+  TEST_SCOPES.set(test, { kind, msg: typeof msg === 'string' ? msg : undefined });
+  return test;
+}
+
+/** The first place in ascending `positions` holding a position >= `index` (positions.length when none does). */
+function firstAtOrAfter(positions: readonly number[], index: number): number {
+  let low = 0;
+  let high = positions.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (positions[middle] < index) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** A crash (or restart) of an actor playing `role`. */

@@ -19,3 +19,13 @@ describe('IndexCounts', () => {
     expect(() => counts.set(1.5, 1)).toThrow(RangeError);
   });
 });
+
+describe('IndexCounts past its plain-array range', () => {
+  it('keeps every count when it moves to a typed array, and goes on counting there', () => {
+    const counts = new IndexCounts();
+    for (let index = 0; index < 100; index++) counts.set(index, index);
+    expect(counts.increment(50_000)).toBe(1);
+    expect(counts.increment(99)).toBe(100);
+    expect([counts.get(0), counts.get(42), counts.get(4095), counts.get(50_000), counts.get(200_000)]).toEqual([0, 42, 0, 1, 0]);
+  });
+});
