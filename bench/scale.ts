@@ -5,7 +5,9 @@
  *   (targets <= 10 s, <= 400 MB on one core), with `node -e 0`'s own peak memory beside it;
  * - microseconds per message at 1,000,000 against 10,000 (target within 1.3x): linear cost;
  * - a user's CLI run of 100,000 messages (`simulate --messages 100000 --json`): events per second of its whole
- *   process time (target >= 1.5 M events/s), beside the kernel's ping-pong rate in this same run.
+ *   process time (target >= 1.5 M events/s), beside the kernel's ping-pong rate in this same run;
+ * - the RabbitMQ family's microseconds per message at 100,000 against 10,000 (its broker restarts and channel
+ *   closes touch the queue's backlog, which a long run makes long).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -20,10 +22,10 @@ interface ChildRun {
 }
 
 /** One run of `messages` in a fresh process (nothing kept of its trace, as a search or `--json` run keeps it). */
-function modelProcess(messages: number): ChildRun {
+function modelProcess(messages: number, family: 'kafka' | 'rabbitmq' = 'kafka'): ChildRun {
   const script = [
     `const { runSimulation, resolveConfig, toFaultSource } = await import(${JSON.stringify(engine)});`,
-    `const config = resolveConfig({ mode: 'at-least-once', seed: 1, workload: { messages: ${messages} } });`,
+    `const config = resolveConfig({ family: '${family}', mode: 'at-least-once', seed: 1, workload: { messages: ${messages} } });`,
     `const started = performance.now();`,
     `const result = runSimulation(config, toFaultSource('default'), { trace: { keepMax: 0 } });`,
     `const ms = performance.now() - started;`,
@@ -57,9 +59,13 @@ export function benchScale(kernelEventsPerSecond: number): string[] {
   const perMessage = (run: ChildRun, messages: number): number => (run.ms * 1000) / messages;
   const ratio = perMessage(large, 1_000_000) / perMessage(small, 10_000);
   const cli = cliRun(100_000);
+  const rabbitSmall = modelProcess(10_000, 'rabbitmq');
+  const rabbitLarge = modelProcess(100_000, 'rabbitmq');
+  const rabbitRatio = perMessage(rabbitLarge, 100_000) / perMessage(rabbitSmall, 10_000);
   return [
     `1,000,000 messages, at-least-once, default faults: ${(large.ms / 1000).toFixed(1)} s, peak ${Math.round(large.peakMb)} MB, ${(large.events / large.ms / 1000).toFixed(2)} M events/s (targets <= 10 s, <= 400 MB; reference: bare node peak ${Math.round(barePeakMb())} MB, ${kernel})`,
     `linearity: ${perMessage(small, 10_000).toFixed(2)} us/message at 10,000, ${perMessage(large, 1_000_000).toFixed(2)} us/message at 1,000,000: ${ratio.toFixed(2)}x (target <= 1.3x)`,
+    `RabbitMQ linearity: ${perMessage(rabbitSmall, 10_000).toFixed(2)} us/message at 10,000, ${perMessage(rabbitLarge, 100_000).toFixed(2)} us/message at 100,000: ${rabbitRatio.toFixed(2)}x`,
     `CLI simulate --messages 100000 --json, start to exit: ${(cli.ms / 1000).toFixed(2)} s, ${(cli.events / cli.ms / 1000).toFixed(2)} M events/s (target >= 1.5 M events/s; reference: ${kernel})`,
   ];
 }

@@ -18,6 +18,7 @@ import type { KafkaMessage, ProducerTimer } from './protocol.js';
 import type { KafkaSettings } from './settings.js';
 import type { KafkaContext, KafkaProtocol } from './world.js';
 import { arrayOf } from '../arrays.js';
+import { OutboxTable } from '../outbox-table.js';
 import { IndexCounts } from '../index-counts.js';
 import { IndexTimes } from '../index-times.js';
 import type { HandoverLedger } from '../observations.js';
@@ -44,11 +45,7 @@ interface Pending {
 export class Producer implements Actor<KafkaProtocol>, HandoverLedger {
   // Durable (the application's own progress, and the outbox table).
   private handed = 0;
-  /** The outbox table by workload index (an array: it is written and cleared once per message), and its row count. */
-  private readonly outbox: (WorkloadMessage | undefined)[] = [];
-  private outboxSize = 0;
-  /** Every outbox row below this index is cleared: a restart reads from here, not from the first message of the run. */
-  private outboxFrom = 0;
+  private readonly outbox = new OutboxTable();
   /** Messages acknowledged by the broker to the application (acks >= 1), or sent (acks = 0), by workload index (1: yes). */
   private readonly acknowledged = new IndexCounts();
   /** When the application handed each message over, by workload index (virtual µs): where consumer lag is measured from. */
@@ -132,7 +129,7 @@ export class Producer implements Actor<KafkaProtocol>, HandoverLedger {
 
   isIdle(): boolean {
     // An outbox row given up is re-published by the relay (see relayOutboxRow): not idle while one is left.
-    return this.handed === this.workload.length && this.pendingCount === 0 && this.queues.every((queue) => queue.length === 0) && (this.settings.producerBuffer === 'memory' || this.outboxSize === 0);
+    return this.handed === this.workload.length && this.pendingCount === 0 && this.queues.every((queue) => queue.length === 0) && (this.settings.producerBuffer === 'memory' || this.outbox.size === 0);
   }
 
   start(ctx: Ctx): void {
@@ -154,9 +151,9 @@ export class Producer implements Actor<KafkaProtocol>, HandoverLedger {
     const pid = this.settings.enableIdempotence ? this.newProducerId() : -1;
     this.pids = new Array<number>(partitions).fill(pid);
     ctx.record({ t: ctx.now, actor: this.id, kind: 'session-start', session: this.sessions, pid });
-    if (this.settings.producerBuffer === 'outbox' && this.outboxSize > 0) {
+    if (this.settings.producerBuffer === 'outbox' && this.outbox.size > 0) {
       // In workload order (the outbox is indexed by it).
-      const resend = this.outboxRows();
+      const resend = this.outbox.all();
       ctx.record({ t: ctx.now, actor: this.id, kind: 'outbox-resend', msgs: resend.map((message) => message.id) });
       for (const message of resend) {
         // Given up or not, every row is sent again (the relay re-reads the table): none waits for the relay now.
@@ -168,25 +165,13 @@ export class Producer implements Actor<KafkaProtocol>, HandoverLedger {
     this.catchUpHandovers(ctx);
   }
 
-  /** The outbox rows to send again, in workload order: every row, given up or not (the relay re-reads the table). */
-  private outboxRows(): WorkloadMessage[] {
-    const outbox = this.outbox;
-    while (this.outboxFrom < outbox.length && outbox[this.outboxFrom] === undefined) this.outboxFrom++;
-    const rows: WorkloadMessage[] = [];
-    for (let index = this.outboxFrom; index < outbox.length; index++) {
-      const message = outbox[index];
-      if (message !== undefined) rows.push(message);
-    }
-    return rows;
-  }
-
   /**
    * The outbox relay publishes a row again once the producer gave it up (retries or delivery.timeout.ms ran out):
    * the row is still in the table, so it is not lost, as a polling outbox publisher keeps a row until a send of it
    * succeeds. It may land behind later records of its key, so per-key order can break here, as in real systems.
    */
   private relayOutboxRow(ctx: Ctx, index: number): void {
-    const message = this.outbox[index];
+    const message = this.outbox.row(index);
     if (message === undefined || !this.gaveUp.delete(message.id)) return;
     ctx.record({ t: ctx.now, actor: this.id, kind: 'outbox-resend', msgs: [message.id] });
     this.enqueue(ctx, message);
@@ -259,8 +244,7 @@ export class Producer implements Actor<KafkaProtocol>, HandoverLedger {
       ctx.record({ t: ctx.now, actor: this.id, kind: 'handover', msg: message.id, key: message.key, partition: message.partition });
       this.handedAtUs.set(message.index, ctx.now);
       if (this.settings.producerBuffer === 'outbox') {
-        this.outbox[message.index] = message;
-        this.outboxSize++;
+        this.outbox.insert(message);
       }
       this.enqueue(ctx, message);
       const faults = this.env.faults;
@@ -435,7 +419,7 @@ export class Producer implements Actor<KafkaProtocol>, HandoverLedger {
     this.gaveUp.add(message.id);
     if (numbered) this.resetDue[message.partition] = true;
     this.settle(ctx, message);
-    if (this.outbox[message.index] !== undefined) ctx.setTimer(msToUs(this.settings.retryBackoffMaxMs), { tag: 'outbox-relay', index: message.index });
+    if (this.outbox.row(message.index) !== undefined) ctx.setTimer(msToUs(this.settings.retryBackoffMaxMs), { tag: 'outbox-relay', index: message.index });
   }
 
   private settle(_ctx: Ctx, message: WorkloadMessage): void {
@@ -446,9 +430,6 @@ export class Producer implements Actor<KafkaProtocol>, HandoverLedger {
       this.pendingCount--;
       this.inFlight[message.partition]--;
     }
-    if (!this.gaveUp.has(message.id) && this.outbox[message.index] !== undefined) {
-      this.outbox[message.index] = undefined;
-      this.outboxSize--;
-    }
+    if (!this.gaveUp.has(message.id)) this.outbox.delete(message.index);
   }
 }

@@ -12,6 +12,8 @@ import type { Actor } from '../../sim/world.js';
 import { msToUs } from '../config.js';
 import type { ModelEnv } from '../env.js';
 import { IndexTimes } from '../index-times.js';
+import { Fifo } from '../fifo.js';
+import { OutboxTable } from '../outbox-table.js';
 import type { HandoverLedger } from '../observations.js';
 import type { WorkloadMessage } from '../workload.js';
 import type { PublisherTimer, RabbitMqMessage } from './protocol.js';
@@ -33,17 +35,17 @@ interface Unconfirmed {
 export class Publisher implements Actor<RabbitMqProtocol>, HandoverLedger {
   // Durable.
   private handed = 0;
-  private readonly outbox: (WorkloadMessage | undefined)[] = [];
-  private outboxSize = 0;
+  private readonly outbox = new OutboxTable();
   readonly handedAtUs = new IndexTimes();
   /** Confirmed by the broker (basic.ack): losing one of these is an acknowledged loss. */
   readonly confirmed = new Set<string>();
   readonly gaveUp = new Set<string>();
   /** Messages the broker returned at least once (basic.return), in order. */
   readonly returned: string[] = [];
+  private readonly returnedOnce = new Set<string>();
   private readonly attempts: number[] = [];
   // Volatile.
-  private buffer: WorkloadMessage[] = [];
+  private buffer = new Fifo<WorkloadMessage>();
   private unconfirmed: (Unconfirmed | undefined)[] = [];
   private unconfirmedCount = 0;
   /** Message ids a memory buffer lost in the last crash (traced by the deployment). */
@@ -66,19 +68,20 @@ export class Publisher implements Actor<RabbitMqProtocol>, HandoverLedger {
   }
 
   isIdle(): boolean {
-    return this.handed === this.workload.length && this.unconfirmedCount === 0 && this.buffer.length === 0 && (this.settings.producerBuffer === 'memory' || this.outboxSize === 0);
+    return this.handed === this.workload.length && this.unconfirmedCount === 0 && this.buffer.length === 0 && (this.settings.producerBuffer === 'memory' || this.outbox.size === 0);
   }
 
   start(ctx: Ctx): void {
-    this.buffer = [];
+    this.buffer = new Fifo<WorkloadMessage>();
     this.unconfirmed = [];
     this.unconfirmedCount = 0;
-    if (this.settings.producerBuffer === 'outbox' && this.outboxSize > 0) {
+    if (this.settings.producerBuffer === 'outbox' && this.outbox.size > 0) {
       // Every row, given up or not: the relay re-reads the table (see relayOutboxRow).
-      const resend = this.outbox.filter((message): message is WorkloadMessage => message !== undefined);
+      const resend = this.outbox.all();
       for (const message of resend) this.gaveUp.delete(message.id);
       ctx.record({ t: ctx.now, actor: this.id, kind: 'outbox-resend', msgs: resend.map((message) => message.id) });
-      this.buffer.push(...resend);
+      // A loop, not push(...rows): a spread of a large table overflows the call stack.
+      for (const message of resend) this.buffer.push(message);
       if (this.pump(ctx)) return;
     }
     this.catchUpHandovers(ctx);
@@ -91,7 +94,7 @@ export class Publisher implements Actor<RabbitMqProtocol>, HandoverLedger {
       for (const message of this.buffer) lost.push(message.id);
     }
     this.lostOnCrash = lost;
-    this.buffer = [];
+    this.buffer = new Fifo<WorkloadMessage>();
     this.unconfirmed = [];
     this.unconfirmedCount = 0;
   }
@@ -101,10 +104,13 @@ export class Publisher implements Actor<RabbitMqProtocol>, HandoverLedger {
     const pending = this.unconfirmed[message.index];
     if (message.type === 'basic-return') {
       ctx.record({ t: ctx.now, actor: this.id, kind: 'publish-returned', msg: message.msgId, attempt: message.attempt });
-      if (!this.returned.includes(message.msgId)) this.returned.push(message.msgId);
+      if (!this.returnedOnce.has(message.msgId)) {
+        this.returnedOnce.add(message.msgId);
+        this.returned.push(message.msgId);
+      }
       // Without confirms nothing else will come: re-publish now. With confirms the basic.ack that follows the return does.
       if (!this.settings.publisherConfirms && pending === undefined) {
-        const returned = this.workload.find((item) => item.id === message.msgId) as WorkloadMessage;
+        const returned = this.messageAt(message.index);
         this.republishLater(ctx, { message: returned, attempt: message.attempt, retriesUsed: message.attempt - 1, awaiting: false }, true);
       }
       else if (pending !== undefined && pending.attempt === message.attempt) pending.returnedAttempt = message.attempt;
@@ -143,8 +149,7 @@ export class Publisher implements Actor<RabbitMqProtocol>, HandoverLedger {
       ctx.record({ t: ctx.now, actor: this.id, kind: 'handover', msg: message.id, key: message.key, partition: 0 });
       this.handedAtUs.set(message.index, ctx.now);
       if (this.settings.producerBuffer === 'outbox') {
-        this.outbox[message.index] = message;
-        this.outboxSize++;
+        this.outbox.insert(message);
       }
       this.buffer.push(message);
       const faults = this.env.faults;
@@ -196,7 +201,7 @@ export class Publisher implements Actor<RabbitMqProtocol>, HandoverLedger {
       ctx.record({ t: ctx.now, actor: this.id, kind: 'gave-up', msg: pending.message.id, attempts: pending.attempt, reason, retries: this.settings.publishRetries });
       this.gaveUp.add(pending.message.id);
       this.settle(pending.message);
-      if (this.outbox[pending.message.index] !== undefined) ctx.setTimer(msToUs(this.settings.republishBackoffMs), { tag: 'outbox-relay', index: pending.message.index });
+      if (this.outbox.row(pending.message.index) !== undefined) ctx.setTimer(msToUs(this.settings.republishBackoffMs), { tag: 'outbox-relay', index: pending.message.index });
       this.pump(ctx);
       return;
     }
@@ -222,11 +227,24 @@ export class Publisher implements Actor<RabbitMqProtocol>, HandoverLedger {
    * publish of it is confirmed, as a polling outbox publisher keeps it (the same relay as the Kafka producer's).
    */
   private relayOutboxRow(ctx: Ctx, index: number): void {
-    const message = this.outbox[index];
+    const message = this.outbox.row(index);
     if (message === undefined || !this.gaveUp.delete(message.id)) return;
     ctx.record({ t: ctx.now, actor: this.id, kind: 'outbox-resend', msgs: [message.id] });
     this.buffer.push(message);
     this.pump(ctx);
+  }
+
+  /** This publisher's message with this workload index: its workload is in index order (a search by id was linear). */
+  private messageAt(index: number): WorkloadMessage {
+    const workload = this.workload;
+    let low = 0;
+    let high = workload.length - 1;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (workload[middle].index < index) low = middle + 1;
+      else high = middle;
+    }
+    return workload[low];
   }
 
   private settle(message: WorkloadMessage): void {
@@ -234,9 +252,6 @@ export class Publisher implements Actor<RabbitMqProtocol>, HandoverLedger {
       this.unconfirmed[message.index] = undefined;
       this.unconfirmedCount--;
     }
-    if (!this.gaveUp.has(message.id) && this.outbox[message.index] !== undefined) {
-      this.outbox[message.index] = undefined;
-      this.outboxSize--;
-    }
+    if (!this.gaveUp.has(message.id)) this.outbox.delete(message.index);
   }
 }

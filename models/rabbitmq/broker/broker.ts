@@ -98,7 +98,9 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
     this.queuesLost = [];
     const quorum = this.settings.queueType === 'quorum';
     for (const queue of [...this.queues.values()]) {
-      const all = [...[...queue.unacked.values()].map((entry) => entry.message), ...queue.ready].sort((a, b) => a.seq - b.seq);
+      // Unacked deliveries back among the ready ones, in queue order: the ready list is in order already (a merge, not a sort of the backlog).
+      queue.requeueAll([...queue.unacked.values()].map((entry) => entry.message).sort((a, b) => a.seq - b.seq));
+      const all = queue.readyMessages();
       queue.unacked.clear();
       queue.consumers = [];
       queue.expiryTimerUs = Number.POSITIVE_INFINITY;
@@ -108,9 +110,13 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
         for (const message of all) this.lostInRestart.push(message.msgId);
         continue;
       }
-      const kept = all.filter((message) => (quorum || message.persistent) && message.durableAtUs <= this.crashAtUs);
-      for (const message of all) if (!kept.includes(message)) this.lostInRestart.push(message.msgId);
-      queue.ready = kept;
+      // One pass: kept or lost, in queue order (a search of the kept list per message was quadratic in the backlog).
+      const kept: typeof all = [];
+      for (const message of all) {
+        if ((quorum || message.persistent) && message.durableAtUs <= this.crashAtUs) kept.push(message);
+        else this.lostInRestart.push(message.msgId);
+      }
+      queue.setReady(kept);
     }
     this.delayed.crash();
   }
@@ -167,12 +173,15 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
       if (gone.length === 0) continue;
       queue.consumers = queue.consumers.filter((consumer) => !gone.includes(consumer));
       const requeued: string[] = [];
-      for (const [tag, entry] of [...queue.unacked.entries()].sort((a, b) => a[1].message.seq - b[1].message.seq)) {
-        if (entry.consumer !== actor || !gone.some((consumer) => consumer.channel === entry.channel)) continue;
+      // The closed channels' deliveries, in queue order, go back in one merge (one insertion each was quadratic in the backlog).
+      const returned: QueuedMessage[] = [];
+      const closed = [...queue.unacked.entries()].filter(([, entry]) => entry.consumer === actor && gone.some((consumer) => consumer.channel === entry.channel));
+      for (const [tag, entry] of closed.sort((a, b) => a[1].message.seq - b[1].message.seq)) {
         queue.unacked.delete(tag);
         requeued.push(entry.message.msgId);
-        this.returnToQueue(ctx, queue, entry.message);
+        this.returnToQueue(ctx, queue, entry.message, returned);
       }
+      queue.requeueAll(returned);
       for (const consumer of gone) ctx.record({ t: ctx.now, actor: this.id, kind: 'channel-closed', consumer: actor, channel: consumer.channel, requeued });
       this.dispatch(ctx, queue);
     }
@@ -259,12 +268,12 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
   /** Enqueue, or refuse it (x-overflow reject-publish on a full queue). */
   private enqueue(ctx: Ctx, queue: Queue, publish: Publish): boolean {
     const settings = this.settings;
-    if (settings.maxLength > 0 && queue.ready.length >= settings.maxLength) {
+    if (settings.maxLength > 0 && queue.readyCount >= settings.maxLength) {
       if (settings.overflow === 'reject-publish') {
         ctx.record({ t: ctx.now, actor: this.id, kind: 'publish-rejected', msg: publish.msgId, attempt: publish.attempt, queue: queue.name, overflow: 'reject-publish' });
         return false;
       }
-      this.deadLetter(ctx, queue, queue.ready.shift() as QueuedMessage, 'maxlen');
+      this.deadLetter(ctx, queue, queue.take() as QueuedMessage, 'maxlen');
     }
     const quorum = settings.queueType === 'quorum';
     const safe = quorum || (publish.persistent && settings.durable);
@@ -279,10 +288,10 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
       redelivered: false,
       deliveryCount: 0,
     };
-    queue.ready.push(message);
+    queue.append(message);
     this.moved++;
-    this.maxQueueLength = Math.max(this.maxQueueLength, queue.ready.length);
-    ctx.record({ t: ctx.now, actor: this.id, kind: 'enqueued', msg: publish.msgId, attempt: publish.attempt, queue: queue.name, seq: message.seq, length: queue.ready.length });
+    this.maxQueueLength = Math.max(this.maxQueueLength, queue.readyCount);
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'enqueued', msg: publish.msgId, attempt: publish.attempt, queue: queue.name, seq: message.seq, length: queue.readyCount });
     return true;
   }
 
@@ -356,12 +365,14 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
   }
 
   /** Back to the queue, redelivered=true; a quorum queue counts the return and dead-letters past x-delivery-limit. */
-  private returnToQueue(ctx: Ctx, queue: Queue, message: QueuedMessage): void {
+  /** Redelivered, or dead-lettered past a quorum queue's delivery limit; `batch`: collect it there, for the caller's requeueAll. */
+  private returnToQueue(ctx: Ctx, queue: Queue, message: QueuedMessage, batch?: QueuedMessage[]): void {
     message.redelivered = true;
     if (this.settings.queueType === 'quorum') message.deliveryCount++;
     const limit = this.settings.deliveryLimit;
     if (limit !== 'unlimited' && this.settings.queueType === 'quorum' && message.deliveryCount > limit) return this.deadLetter(ctx, queue, message, 'delivery_limit');
-    queue.requeue(message);
+    if (batch === undefined) queue.requeue(message);
+    else batch.push(message);
     ctx.record({ t: ctx.now, actor: this.id, kind: 'requeued', msg: message.msgId, queue: queue.name, deliveryCount: message.deliveryCount });
   }
 
@@ -377,11 +388,11 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
     if (this.withoutMajority(ctx)) return;
     const { prefetch, autoAck } = this.settings;
     for (;;) {
-      while (queue.ready.length > 0 && queue.ready[0].expiresUs <= ctx.now) this.deadLetter(ctx, queue, queue.ready.shift() as QueuedMessage, 'expired');
-      if (queue.ready.length === 0) break;
+      while (queue.readyCount > 0 && (queue.peek() as QueuedMessage).expiresUs <= ctx.now) this.deadLetter(ctx, queue, queue.take() as QueuedMessage, 'expired');
+      if (queue.readyCount === 0) break;
       const consumer = queue.nextWithCapacity(prefetch, autoAck);
       if (consumer === undefined) break;
-      const message = queue.ready.shift() as QueuedMessage;
+      const message = queue.take() as QueuedMessage;
       const tag = ++this.tags;
       if (!autoAck) {
         queue.unacked.set(tag, { message, consumer: consumer.actor, channel: consumer.channel });
@@ -396,7 +407,7 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
 
   /** TTL is checked at the head only (RabbitMQ expires messages when they reach the head). */
   private scheduleExpiry(ctx: Ctx, queue: Queue): void {
-    const head = queue.ready[0] as QueuedMessage | undefined;
+    const head = queue.peek();
     if (head === undefined || head.expiresUs === Number.POSITIVE_INFINITY || head.expiresUs >= queue.expiryTimerUs) return;
     queue.expiryTimerUs = head.expiresUs;
     ctx.setTimer(Math.max(0, head.expiresUs - ctx.now), { tag: 'expire', queue: queue.name });

@@ -4,6 +4,8 @@
  * requeued message goes back to its original position (RabbitMQ's documented behaviour for requeue).
  */
 
+import { Fifo } from '../../fifo.js';
+
 export interface QueuedMessage {
   readonly msgId: string;
   readonly index: number;
@@ -35,7 +37,8 @@ export interface QueueConsumer {
 }
 
 export class Queue {
-  ready: QueuedMessage[] = [];
+  /** The ready messages, in queue order (a Fifo: taking from the head of a long backlog costs no copy of it). */
+  private readonly ready = new Fifo<QueuedMessage>();
   readonly unacked = new Map<number, Unacked>();
   consumers: QueueConsumer[] = [];
   private nextConsumer = 0;
@@ -48,15 +51,70 @@ export class Queue {
     readonly name: string,
   ) {}
 
+  /** Ready messages. */
+  get readyCount(): number {
+    return this.ready.length;
+  }
+
+  /** The ready message at the head, if any. */
+  peek(): QueuedMessage | undefined {
+    return this.ready.at(0);
+  }
+
+  /** Takes the ready message at the head (undefined when none is ready). */
+  take(): QueuedMessage | undefined {
+    return this.ready.shift();
+  }
+
+  /** A new message at the tail. */
+  append(message: QueuedMessage): void {
+    this.ready.push(message);
+  }
+
+  /** The ready messages in queue order (a copy). */
+  readyMessages(): QueuedMessage[] {
+    return this.ready.toArray();
+  }
+
+  /** Replaces the ready messages (a restart keeps some of them), in queue order. */
+  setReady(messages: QueuedMessage[]): void {
+    this.ready.replace(messages);
+  }
+
   takeSeq(): number {
     return this.nextSeq++;
   }
 
-  /** Back at its original position (by enqueue sequence). */
+  /** Back at its original position (by enqueue sequence): after every ready message of a lower sequence. */
   requeue(message: QueuedMessage): void {
-    let at = this.ready.length;
-    while (at > 0 && this.ready[at - 1].seq > message.seq) at--;
-    this.ready.splice(at, 0, message);
+    const ready = this.ready;
+    let low = 0;
+    let high = ready.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((ready.at(middle) as QueuedMessage).seq > message.seq) high = middle;
+      else low = middle + 1;
+    }
+    ready.insertAt(low, message);
+  }
+
+  /** Several back at their original positions, `messages` in ascending sequence: one merge, not one insertion each. */
+  requeueAll(messages: readonly QueuedMessage[]): void {
+    if (messages.length <= 1) {
+      for (const message of messages) this.requeue(message);
+      return;
+    }
+    const merged: QueuedMessage[] = [];
+    let next = this.ready.shift();
+    for (const message of messages) {
+      while (next !== undefined && next.seq <= message.seq) {
+        merged.push(next);
+        next = this.ready.shift();
+      }
+      merged.push(message);
+    }
+    for (; next !== undefined; next = this.ready.shift()) merged.push(next);
+    this.ready.replace(merged);
   }
 
   /** The next consumer (round-robin) that may take one more delivery, or undefined. */
@@ -72,6 +130,6 @@ export class Queue {
   }
 
   get idle(): boolean {
-    return this.ready.length === 0 && this.unacked.size === 0;
+    return this.readyCount === 0 && this.unacked.size === 0;
   }
 }
