@@ -58,7 +58,23 @@ export class Network {
 
   addPartition(window: PartitionWindow): void {
     this.partitions.push(window);
-    this.byStart = undefined;
+    const byStart = this.byStart;
+    if (byStart === undefined) return;
+    // Kept in order as windows come (a model cuts links as the run goes): re-sorting every window at each new one
+    // was quadratic in a long run's windows. One already begun joins the open ones; a later one takes its place in
+    // start order, after those starting at the same time (as the stable sort in openAt places it).
+    if (window.fromUs <= this.openedUpToUs) {
+      if (window.toUs > this.openedUpToUs) this.open.push(window);
+      return;
+    }
+    let low = this.nextToOpen;
+    let high = byStart.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (byStart[middle].fromUs <= window.fromUs) low = middle + 1;
+      else high = middle;
+    }
+    byStart.splice(low, 0, window);
   }
 
   healAt(timeUs: number): void {

@@ -51,3 +51,29 @@ describe('Network', () => {
     expect(() => network(1.5, 5)).toThrow(RangeError);
   });
 });
+
+describe('Network windows added as the run goes', () => {
+  it('answers as if every window had been there from the start, whenever it was added', () => {
+    const stream = new RandomStream('7', 'windows');
+    const windows = Array.from({ length: 60 }, () => {
+      const fromUs = stream.intBetween(0, 5000);
+      return { a: stream.intBetween(0, 1) === 0 ? 'x' : 'y', b: 'z', fromUs, toUs: fromUs + stream.intBetween(1, 800) };
+    });
+    const upfront = network();
+    for (const window of windows) upfront.addPartition(window);
+    const asGoing = network();
+    // Each window is added at a time of its own: before it starts, while open, or once it is over.
+    const addAtUs = windows.map((window) => Math.max(0, window.fromUs + stream.intBetween(-500, 900)));
+    for (let nowUs = 0; nowUs <= 6000; nowUs += 7) {
+      windows.forEach((window, index) => {
+        if (addAtUs[index] <= nowUs && addAtUs[index] > nowUs - 7) asGoing.addPartition(window);
+      });
+      const added = windows.filter((_, index) => addAtUs[index] <= nowUs);
+      for (const from of ['x', 'y']) {
+        const expected = added.some((window) => nowUs >= window.fromUs && nowUs < window.toUs && window.a === from);
+        expect(asGoing.isPartitioned(from, 'z', nowUs)).toBe(expected);
+        if (added.length === windows.length) expect(upfront.isPartitioned(from, 'z', nowUs)).toBe(expected);
+      }
+    }
+  });
+});

@@ -37,6 +37,8 @@ export class PartitionReplica {
   // Durable.
   readonly log: LogRecord[] = [];
   readonly epochs: EpochEntry[] = [];
+  /** True while the epochs' start offsets never go down (what a leader's cache keeps): epochsFrom then bisects. */
+  private epochsInOrder = true;
   hw = 0;
   /** Producer ids with sequence numbers in this log (what an election looks for at the end of it). */
   readonly pids = new Set<number>();
@@ -82,16 +84,26 @@ export class PartitionReplica {
     const last = this.epochs[this.epochs.length - 1];
     if (last !== undefined && last.epoch >= epoch) return;
     if (last !== undefined && last.startOffset === startOffset) this.epochs.pop();
+    const before = this.epochs[this.epochs.length - 1];
+    if (before !== undefined && before.startOffset > startOffset) this.epochsInOrder = false;
     this.epochs.push({ epoch, startOffset });
   }
 
   /**
    * OffsetsForLeaderEpoch on the leader (KIP-101): where `epoch` ends in this log, i.e. where the first later epoch
-   * starts, or the log end for the current epoch. Epochs are few: a scan of them, not of the log.
+   * starts, or the log end for the current epoch. Epochs only grow (startEpoch refuses an older one), so a
+   * bisection finds it: a long run elects many leaders, and every new follower asks.
    */
   endOffsetOf(epoch: number): number {
-    for (const entry of this.epochs) if (entry.epoch > epoch) return entry.startOffset;
-    return this.log.length;
+    const epochs = this.epochs;
+    let low = 0;
+    let high = epochs.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (epochs[middle].epoch <= epoch) low = middle + 1;
+      else high = middle;
+    }
+    return low < epochs.length ? epochs[low].startOffset : this.log.length;
   }
 
   /** Cut the log at `offset` (and the epochs that started past it); the records removed, oldest first. */
@@ -106,8 +118,20 @@ export class PartitionReplica {
 
   /** The epochs of the records from `offset` on (for a follower's cache), with the one `offset` falls in. */
   epochsFrom(offset: number): EpochEntry[] {
+    const epochs = this.epochs;
+    // The last epoch starting at or before `offset` (the first when none does). A follower asks at every fetch and a
+    // long run elects many leaders: a bisection when the start offsets are in order, else a scan.
     let first = 0;
-    for (let index = 0; index < this.epochs.length; index++) if (this.epochs[index].startOffset <= offset) first = index;
-    return this.epochs.slice(first);
+    if (this.epochsInOrder) {
+      let low = 0;
+      let high = epochs.length;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (epochs[middle].startOffset <= offset) low = middle + 1;
+        else high = middle;
+      }
+      first = Math.max(low - 1, 0);
+    } else for (let index = 0; index < epochs.length; index++) if (epochs[index].startOffset <= offset) first = index;
+    return epochs.slice(first);
   }
 }
