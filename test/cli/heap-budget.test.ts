@@ -1,0 +1,51 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { heapNeededBytes, heapPlan } from '../../cli/heap-budget.js';
+import { resolveConfig } from '../../models/engine.js';
+import { CLI_MAIN } from '../helpers/build.js';
+import { expectOneLineError, requireBuiltCli } from '../helpers/cli.js';
+
+const GB = 2 ** 30;
+const config = (messages: number, groups = 1) => resolveConfig({ mode: 'at-least-once', seed: 1, workload: { messages }, topology: { groups } });
+
+describe('heapPlan', () => {
+  it('runs what fits the heap, more groups needing more', () => {
+    expect(heapPlan(config(1_000_000), { heapLimitBytes: 4 * GB, totalMemBytes: 16 * GB, raised: false })).toEqual({ action: 'run' });
+    expect(heapNeededBytes(config(1_000_000, 3))).toBeGreaterThan(heapNeededBytes(config(1_000_000)));
+  });
+
+  it('asks for a larger heap, within the machine, for a run that outgrows the limit', () => {
+    const plan = heapPlan(config(10_000_000), { heapLimitBytes: 4 * GB, totalMemBytes: 32 * GB, raised: false });
+    expect(plan.action).toBe('respawn');
+    const heapMb = plan.action === 'respawn' ? plan.heapMb : 0;
+    expect(heapMb * 2 ** 20 * 0.8).toBeGreaterThanOrEqual(heapNeededBytes(config(10_000_000)) - 2 ** 20);
+    expect(heapMb * 2 ** 20).toBeLessThanOrEqual(32 * GB * 0.75);
+  });
+
+  it('refuses, naming a run that fits, what the machine cannot hold or a raised process still cannot', () => {
+    const small = heapPlan(config(10_000_000), { heapLimitBytes: 4 * GB, totalMemBytes: 8 * GB, raised: false });
+    expect(small.action).toBe('refuse');
+    const message = small.action === 'refuse' ? small.message : '';
+    expect(message).toMatch(/^--messages 10000000 needs about 8\.\d GB of memory .*the machine has 8\.0 GB.*run at most (\d+) messages/);
+    const fitting = Number(/run at most (\d+)/.exec(message)?.[1]);
+    expect(heapPlan(config(fitting), { heapLimitBytes: 4 * GB, totalMemBytes: 8 * GB, raised: false }).action).not.toBe('refuse');
+    expect(heapPlan(config(10_000_000), { heapLimitBytes: 8 * GB, totalMemBytes: 32 * GB, raised: true }).action).toBe('refuse');
+  });
+});
+
+describe('simulate with a heap too small for the run', () => {
+  requireBuiltCli();
+  // The shipped bin in a node whose heap limit (200 MB) is below what 300,000 messages need.
+  const run = (env: Record<string, string>) => spawnSync(process.execPath, ['--max-old-space-size=200', CLI_MAIN, '--messages', '300000', '--faults', 'none', '--json'], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 * 2 ** 20 });
+
+  it('runs it again with a heap that fits, and says so on stderr', () => {
+    const child = run({});
+    expect(child.status).toBe(0);
+    expect(child.stderr).toMatch(/running it again with --max-old-space-size=\d+/);
+    expect((JSON.parse(child.stdout) as { invariants: { loss: { count: number } } }).invariants.loss.count).toBe(0);
+  }, 120_000);
+
+  it('refuses with one line and exit 2 in a process that was already given a larger heap', () => {
+    expectOneLineError(run({ SIMULATE_HEAP_RAISED: '1' }), ['--messages 300000 needs about', 'of memory']);
+  });
+});
