@@ -13,6 +13,7 @@ import { specOf } from '../models/faults/catalog.js';
 import { buildTopology, groupOf } from '../models/topology.js';
 import type { Topology } from '../models/topology.js';
 import type { WorkloadMessage } from '../models/workload.js';
+import { partitionPoint } from '../sim/bisect.js';
 
 /** A test on records that narrows the record's type when it passes. */
 export type RecordTest<E extends TraceEvent = TraceEvent> = (record: TraceEvent) => record is E;
@@ -191,13 +192,7 @@ export class TraceFacts {
     const records = this.records;
     const t = record.t;
     // The first index whose time is later than the record's.
-    let low = 0;
-    let high = records.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (records[middle].t <= t) low = middle + 1;
-      else high = middle;
-    }
+    const low = partitionPoint(0, records.length, (index) => records[index].t <= t);
     for (let index = low - 1; index >= 0 && records[index].t === t; index--) if (records[index] === record) return index;
     return -1;
   }
@@ -352,14 +347,7 @@ export function is<K extends TraceKind>(kind: K, fields: Partial<EventOf<K>> = {
 
 /** The first place in ascending `positions` holding a position >= `index` (positions.length when none does). */
 function firstAtOrAfter(positions: readonly number[], index: number): number {
-  let low = 0;
-  let high = positions.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (positions[middle] < index) low = middle + 1;
-    else high = middle;
-  }
-  return low;
+  return partitionPoint(0, positions.length, (at) => positions[at] < index);
 }
 
 /** A crash (or restart) of an actor playing `role`. */

@@ -6,6 +6,7 @@
  * Background traffic (a model's heartbeats) travels on links of its own, with latency drawn from a stream of
  * its own: turning it on never shifts a single draw or a FIFO slot of the foreground messages.
  */
+import { partitionPoint } from './bisect.js';
 import type { RandomStream } from './random.js';
 
 /** What the fault hook decides for one message. `undefined` means: deliver normally. */
@@ -67,14 +68,7 @@ export class Network {
       if (window.toUs > this.openedUpToUs) this.open.push(window);
       return;
     }
-    let low = this.nextToOpen;
-    let high = byStart.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (byStart[middle].fromUs <= window.fromUs) low = middle + 1;
-      else high = middle;
-    }
-    byStart.splice(low, 0, window);
+    byStart.splice(partitionPoint(this.nextToOpen, byStart.length, (index) => byStart[index].fromUs <= window.fromUs), 0, window);
   }
 
   healAt(timeUs: number): void {

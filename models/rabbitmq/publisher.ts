@@ -12,6 +12,7 @@ import type { Actor } from '../../sim/world.js';
 import { msToUs } from '../config.js';
 import type { ModelEnv } from '../env.js';
 import { IndexTimes } from '../index-times.js';
+import { partitionPoint } from '../../sim/bisect.js';
 import { Fifo } from '../fifo.js';
 import { OutboxTable } from '../outbox-table.js';
 import type { HandoverLedger } from '../observations.js';
@@ -237,14 +238,7 @@ export class Publisher implements Actor<RabbitMqProtocol>, HandoverLedger {
   /** This publisher's message with this workload index: its workload is in index order (a search by id was linear). */
   private messageAt(index: number): WorkloadMessage {
     const workload = this.workload;
-    let low = 0;
-    let high = workload.length - 1;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (workload[middle].index < index) low = middle + 1;
-      else high = middle;
-    }
-    return workload[low];
+    return workload[partitionPoint(0, workload.length - 1, (at) => workload[at].index < index)];
   }
 
   private settle(message: WorkloadMessage): void {

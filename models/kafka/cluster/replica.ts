@@ -4,6 +4,7 @@
  * leads: what it knows of each follower (log end offset, when it last caught up) and the produce requests waiting
  * for the ISR; while it follows: where it fetches from. Volatile state is dropped by reset().
  */
+import { partitionPoint } from '../../../sim/bisect.js';
 import type { LogRecord } from '../protocol.js';
 
 /** A leader epoch and the offset of its first record. */
@@ -96,14 +97,8 @@ export class PartitionReplica {
    */
   endOffsetOf(epoch: number): number {
     const epochs = this.epochs;
-    let low = 0;
-    let high = epochs.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (epochs[middle].epoch <= epoch) low = middle + 1;
-      else high = middle;
-    }
-    return low < epochs.length ? epochs[low].startOffset : this.log.length;
+    const later = partitionPoint(0, epochs.length, (index) => epochs[index].epoch <= epoch);
+    return later < epochs.length ? epochs[later].startOffset : this.log.length;
   }
 
   /** Cut the log at `offset` (and the epochs that started past it); the records removed, oldest first. */
@@ -122,16 +117,8 @@ export class PartitionReplica {
     // The last epoch starting at or before `offset` (the first when none does). A follower asks at every fetch and a
     // long run elects many leaders: a bisection when the start offsets are in order, else a scan.
     let first = 0;
-    if (this.epochsInOrder) {
-      let low = 0;
-      let high = epochs.length;
-      while (low < high) {
-        const middle = (low + high) >>> 1;
-        if (epochs[middle].startOffset <= offset) low = middle + 1;
-        else high = middle;
-      }
-      first = Math.max(low - 1, 0);
-    } else for (let index = 0; index < epochs.length; index++) if (epochs[index].startOffset <= offset) first = index;
+    if (this.epochsInOrder) first = Math.max(partitionPoint(0, epochs.length, (index) => epochs[index].startOffset <= offset) - 1, 0);
+    else for (let index = 0; index < epochs.length; index++) if (epochs[index].startOffset <= offset) first = index;
     return epochs.slice(first);
   }
 }

@@ -4,6 +4,7 @@
  * requeued message goes back to its original position (RabbitMQ's documented behaviour for requeue).
  */
 
+import { partitionPoint } from '../../../sim/bisect.js';
 import { Fifo } from '../../fifo.js';
 
 export interface QueuedMessage {
@@ -88,14 +89,7 @@ export class Queue {
   /** Back at its original position (by enqueue sequence): after every ready message of a lower sequence. */
   requeue(message: QueuedMessage): void {
     const ready = this.ready;
-    let low = 0;
-    let high = ready.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if ((ready.at(middle) as QueuedMessage).seq > message.seq) high = middle;
-      else low = middle + 1;
-    }
-    ready.insertAt(low, message);
+    ready.insertAt(partitionPoint(0, ready.length, (index) => (ready.at(index) as QueuedMessage).seq <= message.seq), message);
   }
 
   /** Several back at their original positions, `messages` in ascending sequence: one merge, not one insertion each. */
