@@ -122,11 +122,11 @@ export class Producer implements Actor<KafkaProtocol>, HandoverLedger {
     });
   }
 
-  /** True when the application handed over everything and nothing is buffered or waiting for an answer. */
   brokerAcknowledged(message: WorkloadMessage): boolean {
     return this.brokerAcked.get(message.index) === 1;
   }
 
+  /** True when the application handed over everything and nothing is buffered or waiting for an answer. */
   isIdle(): boolean {
     // An outbox row given up is re-published by the relay (see relayOutboxRow): not idle while one is left.
     return this.handed === this.workload.length && this.pendingCount === 0 && this.queues.every((queue) => queue.length === 0) && (this.settings.producerBuffer === 'memory' || this.outbox.size === 0);
