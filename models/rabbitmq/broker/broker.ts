@@ -364,8 +364,10 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
     this.dispatch(ctx, queue);
   }
 
-  /** Back to the queue, redelivered=true; a quorum queue counts the return and dead-letters past x-delivery-limit. */
-  /** Redelivered, or dead-lettered past a quorum queue's delivery limit; `batch`: collect it there, for the caller's requeueAll. */
+  /**
+   * Back to the queue, redelivered=true; a quorum queue counts the return and dead-letters past x-delivery-limit.
+   * With `batch` it is collected there instead, for the caller to put back with the others in one requeueAll.
+   */
   private returnToQueue(ctx: Ctx, queue: Queue, message: QueuedMessage, batch?: QueuedMessage[]): void {
     message.redelivered = true;
     if (this.settings.queueType === 'quorum') message.deliveryCount++;
