@@ -1,7 +1,8 @@
 /** What the invariant checkers read of a run, besides its workload, outcome and trace. */
 import type { AppliedEffect } from './db/database.js';
 import type { FinalDb } from './handler/contract.js';
-import type { IndexTimes } from './index-times.js';
+import { IndexCounts } from './index-counts.js';
+import { IndexTimes } from './index-times.js';
 import { workloadIndex } from './workload.js';
 import type { WorkloadMessage } from './workload.js';
 
@@ -58,25 +59,44 @@ export interface AcknowledgedIds {
   has(msgId: string): boolean;
 }
 
-/** What a producer (a Kafka producer, a RabbitMQ publisher) keeps of the messages it handed over, by workload index. */
-export interface HandoverLedger {
-  /** When it handed each of its messages over (virtual µs; -1 for one it never handed over). */
-  readonly handedAtUs: IndexTimes;
-  /** True once the broker acknowledged the message to it (acks >= 1, or a publisher confirm). */
-  brokerAcknowledged(message: WorkloadMessage): boolean;
+/**
+ * What a producer (a Kafka producer, a transactional one, a RabbitMQ publisher) keeps of the messages it handed
+ * over, by workload index: when, and whether the broker acknowledged them. Durable: the application's own records.
+ */
+export class HandoverLedger {
+  /** When each of its messages was handed over (virtual µs; -1 for one never handed over). */
+  readonly handedAtUs = new IndexTimes();
+  /** 1 for a message the broker acknowledged (acks >= 1, a committed transaction, or a publisher confirm). */
+  private readonly acknowledged = new IndexCounts();
+
+  handedOver(message: WorkloadMessage, nowUs: number): void {
+    this.handedAtUs.set(message.index, nowUs);
+  }
+
+  wasHandedOver(message: WorkloadMessage): boolean {
+    return this.handedAtUs.get(message.index) >= 0;
+  }
+
+  acknowledge(message: WorkloadMessage): void {
+    this.acknowledged.set(message.index, 1);
+  }
+
+  brokerAcknowledged(message: WorkloadMessage): boolean {
+    return this.acknowledged.get(message.index) === 1;
+  }
 }
 
 /**
  * The producers' part of the observations: hand-over times merged into one array by workload index, and the
  * acknowledged ids as a lookup over the producers' own bookkeeping, not a set of a million ids built per run.
  */
-export function handoverObservations(workload: readonly WorkloadMessage[], producers: readonly HandoverLedger[]): Pick<Observations, 'acknowledged' | 'handedAtUs'> {
+export function handoverObservations(workload: readonly WorkloadMessage[], ledgers: readonly HandoverLedger[]): Pick<Observations, 'acknowledged' | 'handedAtUs'> {
   const handedAtUs = new Array<number>(workload.length).fill(-1);
-  for (const producer of producers) producer.handedAtUs.copyInto(handedAtUs);
+  for (const ledger of ledgers) ledger.handedAtUs.copyInto(handedAtUs);
   const acknowledged: AcknowledgedIds = {
     has: (msgId) => {
       const position = workloadIndex(workload).positionOf(msgId);
-      return position >= 0 && producers.some((producer) => producer.brokerAcknowledged(workload[position]));
+      return position >= 0 && ledgers.some((ledger) => ledger.brokerAcknowledged(workload[position]));
     },
   };
   return { acknowledged, handedAtUs };

@@ -209,15 +209,7 @@ export class TraceFacts {
 
   /** The first record after `from` (exclusive; the start when undefined) that passes the test, before `until`. */
   next<E extends TraceEvent>(from: TraceEvent | undefined, test: RecordTest<E>, until?: TraceEvent): E | undefined {
-    const start = from === undefined ? 0 : this.indexOf(from) + 1;
-    const end = until === undefined ? this.records.length : this.indexOf(until);
-    const positions = this.candidates(test);
-    for (let at = positions === undefined ? start : firstAtOrAfter(positions, start); at < (positions?.length ?? end); at++) {
-      const index = positions === undefined ? at : positions[at];
-      if (index >= end) break;
-      const record = this.records[index];
-      if (test(record)) return record;
-    }
+    for (const record of this.passing(from, until, test)) return record;
     return undefined;
   }
 
@@ -226,10 +218,15 @@ export class TraceFacts {
     const start = since === undefined ? -1 : this.indexOf(since);
     const end = before === undefined ? this.records.length : this.indexOf(before);
     const positions = this.candidates(test);
-    for (let at = (positions === undefined ? end : firstAtOrAfter(positions, end)) - 1; at >= 0; at--) {
-      const index = positions === undefined ? at : positions[at];
-      if (index <= start) break;
-      const record = this.records[index];
+    if (positions === undefined) {
+      for (let index = end - 1; index > start; index--) {
+        const record = this.records[index];
+        if (test(record)) return record;
+      }
+      return undefined;
+    }
+    for (let at = firstAtOrAfter(positions, end) - 1; at >= 0 && positions[at] > start; at--) {
+      const record = this.records[positions[at]];
       if (test(record)) return record;
     }
     return undefined;
@@ -237,17 +234,25 @@ export class TraceFacts {
 
   /** Every record strictly between two records that passes the test. */
   between<E extends TraceEvent>(from: TraceEvent | undefined, until: TraceEvent | undefined, test: RecordTest<E>): E[] {
+    return [...this.passing(from, until, test)];
+  }
+
+  /** The records strictly between two records (the whole trace's ends when undefined) that pass the test, in order. */
+  private *passing<E extends TraceEvent>(from: TraceEvent | undefined, until: TraceEvent | undefined, test: RecordTest<E>): Generator<E> {
     const start = from === undefined ? 0 : this.indexOf(from) + 1;
     const end = until === undefined ? this.records.length : this.indexOf(until);
     const positions = this.candidates(test);
-    const found: E[] = [];
-    for (let at = positions === undefined ? start : firstAtOrAfter(positions, start); at < (positions?.length ?? end); at++) {
-      const index = positions === undefined ? at : positions[at];
-      if (index >= end) break;
-      const record = this.records[index];
-      if (test(record)) found.push(record);
+    if (positions === undefined) {
+      for (let index = start; index < end; index++) {
+        const record = this.records[index];
+        if (test(record)) yield record;
+      }
+      return;
     }
-    return found;
+    for (let at = firstAtOrAfter(positions, start); at < positions.length && positions[at] < end; at++) {
+      const record = this.records[positions[at]];
+      if (test(record)) yield record;
+    }
   }
 
   /**

@@ -75,7 +75,7 @@ function deployOneBroker({ config, topology, world, env, workload }: DeployInput
       if (producer !== undefined && producer.lostOnCrash.length > 0) world.trace.append({ t: world.now, actor: producer.id, kind: 'buffer-lost', msgs: producer.lostOnCrash });
     },
     observe: () => {
-      const { acknowledged, handedAtUs } = handoverObservations(workload, producers);
+      const { acknowledged, handedAtUs } = handoverObservations(workload, producers.map((producer) => producer.ledger));
       const parked = broker.deadLetters.map((record) => ({ msgId: record.msgId, group: record.group, t: record.t }));
       // Effects of records whose transaction was aborted (read_uncommitted shows them; read_committed must not).
       const abortedApplied = config.settings.transactions ? db.effects.filter((effect) => broker.isAbortedRecord(effect.partition, effect.offset)).length : 0;

@@ -21,7 +21,7 @@ import { arrayOf } from '../arrays.js';
 import { OutboxTable } from '../outbox-table.js';
 import { IndexCounts } from '../index-counts.js';
 import { IndexTimes } from '../index-times.js';
-import type { HandoverLedger } from '../observations.js';
+import { HandoverLedger } from '../observations.js';
 
 type Ctx = KafkaContext;
 
@@ -42,16 +42,12 @@ interface Pending {
   resendToken: number;
 }
 
-export class Producer implements Actor<KafkaProtocol>, HandoverLedger {
+export class Producer implements Actor<KafkaProtocol> {
   // Durable (the application's own progress, and the outbox table).
   private handed = 0;
   private readonly outbox = new OutboxTable();
-  /** Messages acknowledged by the broker to the application (acks >= 1), or sent (acks = 0), by workload index (1: yes). */
-  private readonly acknowledged = new IndexCounts();
-  /** When the application handed each message over, by workload index (virtual µs): where consumer lag is measured from. */
-  readonly handedAtUs = new IndexTimes();
-  /** Messages the broker itself acknowledged (acks >= 1), by workload index (1: yes): losing one is an acknowledged loss. */
-  private readonly brokerAcked = new IndexCounts();
+  /** When the application handed each message over (where consumer lag is measured from), and the broker's acks (acks >= 1). */
+  readonly ledger = new HandoverLedger();
   readonly gaveUp = new Set<string>();
   /** Bookkeeping for fault names (not behaviour): attempts per message across sessions, by workload index. */
   private readonly attempts = new IndexCounts();
@@ -122,10 +118,6 @@ export class Producer implements Actor<KafkaProtocol>, HandoverLedger {
     });
   }
 
-  brokerAcknowledged(message: WorkloadMessage): boolean {
-    return this.brokerAcked.get(message.index) === 1;
-  }
-
   /** True when the application handed over everything and nothing is buffered or waiting for an answer. */
   isIdle(): boolean {
     // An outbox row given up is re-published by the relay (see relayOutboxRow): not idle while one is left.
@@ -183,7 +175,7 @@ export class Producer implements Actor<KafkaProtocol>, HandoverLedger {
     if (this.settings.producerBuffer === 'memory') {
       for (const queue of this.queues) for (const message of queue) lost.push(message.id);
       const pendings = this.pending.filter((pending): pending is Pending => pending !== undefined).sort((a, b) => a.order - b.order);
-      for (const pending of pendings) if (this.acknowledged.get(pending.message.index) !== 1) lost.push(pending.message.id);
+      for (const pending of pendings) if (!this.ledger.brokerAcknowledged(pending.message)) lost.push(pending.message.id);
     }
     this.lostOnCrash = lost;
     this.queues = [];
@@ -212,8 +204,7 @@ export class Producer implements Actor<KafkaProtocol>, HandoverLedger {
     }
     ctx.record({ t: ctx.now, actor: this.id, kind: 'acked', msg: message.msgId, attempt: message.attempt, offset: message.offset });
     this.settle(ctx, pending.message);
-    this.acknowledged.set(pending.message.index, 1);
-    this.brokerAcked.set(pending.message.index, 1);
+    this.ledger.acknowledge(pending.message);
     this.pump(ctx, pending.message.partition);
   }
 
@@ -242,7 +233,7 @@ export class Producer implements Actor<KafkaProtocol>, HandoverLedger {
     while (this.handed < this.workload.length && this.workload[this.handed].handoverUs <= ctx.now) {
       const message = this.workload[this.handed++];
       ctx.record({ t: ctx.now, actor: this.id, kind: 'handover', msg: message.id, key: message.key, partition: message.partition });
-      this.handedAtUs.set(message.index, ctx.now);
+      this.ledger.handedOver(message, ctx.now);
       if (this.settings.producerBuffer === 'outbox') {
         this.outbox.insert(message);
       }
@@ -272,7 +263,6 @@ export class Producer implements Actor<KafkaProtocol>, HandoverLedger {
       if (this.settings.acks === 0) {
         // Fire and forget: the producer considers the message delivered as soon as it is written to the socket.
         this.settle(ctx, message);
-        this.acknowledged.set(message.index, 1);
       }
     }
     return false;

@@ -17,8 +17,7 @@ import type { Actor } from '../../sim/world.js';
 import { msToUs } from '../config.js';
 import type { ModelEnv } from '../env.js';
 import type { Fault } from '../faults/catalog.js';
-import { IndexTimes } from '../index-times.js';
-import type { HandoverLedger } from '../observations.js';
+import { HandoverLedger } from '../observations.js';
 import type { WorkloadMessage } from '../workload.js';
 import type { KafkaMessage, TransactionalProducerTimer, TxnMarker } from './protocol.js';
 import type { KafkaSettings } from './settings.js';
@@ -46,11 +45,9 @@ interface OpenTxn {
   commitSent: boolean;
 }
 
-export class TransactionalProducer implements Actor<KafkaProtocol>, HandoverLedger {
-  /** Messages in committed transactions: what the stage's output acknowledges. */
-  readonly brokerAcked = new Set<string>();
-  /** When each input record was first read (virtual µs, by workload index). */
-  readonly handedAtUs = new IndexTimes();
+export class TransactionalProducer implements Actor<KafkaProtocol> {
+  /** When each input record was first read, and the records of committed transactions (what the stage's output acknowledges). */
+  readonly ledger = new HandoverLedger();
   /** A crash loses nothing the input does not still hold. */
   readonly lostOnCrash: string[] = [];
   // Bookkeeping for fault names and stale answers (survives crashes).
@@ -76,10 +73,6 @@ export class TransactionalProducer implements Actor<KafkaProtocol>, HandoverLedg
     private readonly workload: readonly WorkloadMessage[],
   ) {
     this.settings = env.config.settings;
-  }
-
-  brokerAcknowledged(message: WorkloadMessage): boolean {
-    return this.brokerAcked.has(message.id);
   }
 
   isIdle(): boolean {
@@ -190,8 +183,8 @@ export class TransactionalProducer implements Actor<KafkaProtocol>, HandoverLedg
     if (txn.next >= txn.msgs.length) return this.commitPoint(ctx, txn);
     const message = txn.msgs[txn.next];
     if (message.handoverUs > ctx.now) return ctx.setTimer(message.handoverUs - ctx.now, INPUT);
-    if (this.handedAtUs.get(message.index) < 0) {
-      this.handedAtUs.set(message.index, ctx.now);
+    if (!this.ledger.wasHandedOver(message)) {
+      this.ledger.handedOver(message, ctx.now);
       ctx.record({ t: ctx.now, actor: this.id, kind: 'handover', msg: message.id, key: message.key, partition: message.partition });
       if (this.crashAt(ctx, { kind: 'producer-crash', message: message.id, point: 'after-handover' })) return;
     }
@@ -302,7 +295,7 @@ export class TransactionalProducer implements Actor<KafkaProtocol>, HandoverLedg
     const msgs = txn.msgs.map((record) => record.id);
     if (message.marker === 'COMMIT') {
       ctx.record({ t: ctx.now, actor: this.id, kind: 'txn-committed', txn: txn.no, msgs });
-      for (const id of msgs) this.brokerAcked.add(id);
+      for (const record of txn.msgs) this.ledger.acknowledge(record);
       this.inputPos += txn.msgs.length;
     } else {
       // Rewind: the input is read again from the last committed offset, which this transaction did not move.

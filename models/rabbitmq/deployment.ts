@@ -88,7 +88,7 @@ export function deployRabbitMq({ config, topology, world, env, workload }: Deplo
       if (consumers.some((consumer) => consumer.id === actor)) closeOnBroker(actor, undefined);
     },
     observe: () => {
-      const { acknowledged, handedAtUs } = handoverObservations(workload, publishers);
+      const { acknowledged, handedAtUs } = handoverObservations(workload, publishers.map((publisher) => publisher.ledger));
       const returned = publishers.flatMap((publisher) => publisher.returned);
       return { effects: db.effects, acknowledged, handedAtUs, parked: broker.parked, groups: topology.groups.map((group) => group.name), returned, maxQueueLength: broker.maxQueueLength, ...(settings.delayedEvery > 0 ? { dueUs: due } : {}), ...(env.handler !== undefined ? { finalDb: db.handlerTables } : {}) };
     },

@@ -11,11 +11,10 @@
 import type { Actor } from '../../sim/world.js';
 import { msToUs } from '../config.js';
 import type { ModelEnv } from '../env.js';
-import { IndexTimes } from '../index-times.js';
 import { partitionPoint } from '../../sim/bisect.js';
 import { Fifo } from '../fifo.js';
 import { OutboxTable } from '../outbox-table.js';
-import type { HandoverLedger } from '../observations.js';
+import { HandoverLedger } from '../observations.js';
 import type { WorkloadMessage } from '../workload.js';
 import type { PublisherTimer, RabbitMqMessage } from './protocol.js';
 import type { RabbitMqSettings } from './settings.js';
@@ -33,13 +32,12 @@ interface Unconfirmed {
   returnedAttempt?: number;
 }
 
-export class Publisher implements Actor<RabbitMqProtocol>, HandoverLedger {
+export class Publisher implements Actor<RabbitMqProtocol> {
   // Durable.
   private handed = 0;
   private readonly outbox = new OutboxTable();
-  readonly handedAtUs = new IndexTimes();
-  /** Confirmed by the broker (basic.ack): losing one of these is an acknowledged loss. */
-  readonly confirmed = new Set<string>();
+  /** When each message was handed over, and the broker's confirms (basic.ack): losing a confirmed one is an acknowledged loss. */
+  readonly ledger = new HandoverLedger();
   readonly gaveUp = new Set<string>();
   /** Messages the broker returned at least once (basic.return), in order. */
   readonly returned: string[] = [];
@@ -62,10 +60,6 @@ export class Publisher implements Actor<RabbitMqProtocol>, HandoverLedger {
     private readonly dueUs: readonly number[],
   ) {
     this.settings = env.config.settings as unknown as RabbitMqSettings;
-  }
-
-  brokerAcknowledged(message: WorkloadMessage): boolean {
-    return this.confirmed.has(message.id);
   }
 
   isIdle(): boolean {
@@ -125,7 +119,7 @@ export class Publisher implements Actor<RabbitMqProtocol>, HandoverLedger {
       return this.retry(ctx, pending, message.ack ? 'returned' : 'nacked');
     }
     ctx.record({ t: ctx.now, actor: this.id, kind: 'publish-confirmed', msg: message.msgId, attempt: message.attempt });
-    this.confirmed.add(message.msgId);
+    this.ledger.acknowledge(pending.message);
     this.settle(pending.message);
     this.pump(ctx);
   }
@@ -148,7 +142,7 @@ export class Publisher implements Actor<RabbitMqProtocol>, HandoverLedger {
     while (this.handed < this.workload.length && this.workload[this.handed].handoverUs <= ctx.now) {
       const message = this.workload[this.handed++];
       ctx.record({ t: ctx.now, actor: this.id, kind: 'handover', msg: message.id, key: message.key, partition: 0 });
-      this.handedAtUs.set(message.index, ctx.now);
+      this.ledger.handedOver(message, ctx.now);
       if (this.settings.producerBuffer === 'outbox') {
         this.outbox.insert(message);
       }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IndexTimes } from '../../models/index-times.js';
-import { handoverObservations } from '../../models/observations.js';
-import type { HandoverLedger } from '../../models/observations.js';
+import { HandoverLedger, handoverObservations } from '../../models/observations.js';
 import type { WorkloadMessage } from '../../models/workload.js';
 
 describe('IndexTimes', () => {
@@ -31,9 +30,10 @@ describe('IndexTimes', () => {
 describe('handoverObservations', () => {
   const workload = ['m1', 'm2', 'm3'].map((id, index): WorkloadMessage => ({ id, index, key: 'k0', partition: 0, producer: `p${index % 2 === 0 ? 1 : 2}`, orderKey: 'k0', keySeq: index, handoverUs: 0 }));
   const ledger = (handed: Record<number, number>, acked: readonly string[]): HandoverLedger => {
-    const handedAtUs = new IndexTimes();
-    for (const [index, time] of Object.entries(handed)) handedAtUs.set(Number(index), time);
-    return { handedAtUs, brokerAcknowledged: (message) => acked.includes(message.id) };
+    const made = new HandoverLedger();
+    for (const [index, time] of Object.entries(handed)) made.handedOver(workload[Number(index)], time);
+    for (const message of workload) if (acked.includes(message.id)) made.acknowledge(message);
+    return made;
   };
 
   it('merges every producer’s hand-over times by workload index, -1 for a message none handed over', () => {

@@ -158,7 +158,7 @@ function clusterViews({ config, topology, world, env, workload }: DeployInput, c
       if (producer !== undefined && producer.lostOnCrash.length > 0) world.trace.append({ t: world.now, actor: producer.id, kind: 'buffer-lost', msgs: producer.lostOnCrash });
     },
     observe: () => {
-      const { acknowledged, handedAtUs } = handoverObservations(workload, producers);
+      const { acknowledged, handedAtUs } = handoverObservations(workload, producers.map((producer) => producer.ledger));
       const parked = controller.deadLetters.map((record) => ({ msgId: record.msgId, group: record.group, t: record.t }));
       const logs = Array.from({ length: config.workload.partitions }, (_unused, partition) => leaderLog(partition));
       return { effects: db.effects, acknowledged, handedAtUs, parked, groups: topology.groups.map((group) => group.name), logDuplicates: logDuplicatesOf(logs), abortedApplied: 0, ...(env.handler !== undefined ? { finalDb: db.handlerTables } : {}) };
