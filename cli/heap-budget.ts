@@ -60,6 +60,15 @@ export function heapPlan(config: SimulationConfig, facts: HeapFacts): HeapPlan {
   };
 }
 
-function gb(bytes: number): string {
+/**
+ * Of `workers` threads each running `config`, how many fit the machine's memory at once (at least 1: whether one
+ * run fits at all is heapPlan's question).
+ */
+export function workersThatFit(config: SimulationConfig, workers: number, totalMemBytes: number): number {
+  return Math.max(1, Math.min(workers, Math.floor((totalMemBytes * MACHINE_SHARE) / heapNeededBytes(config))));
+}
+
+/** Bytes as the guard's messages say them: `8.4 GB`. */
+export function gb(bytes: number): string {
   return `${(bytes / 2 ** 30).toFixed(1)} GB`;
 }

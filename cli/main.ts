@@ -6,6 +6,7 @@
  */
 import { CommanderError } from 'commander';
 import { boundedLine } from '../models/quote.js';
+import { RanWithLargerHeap } from './heap-guard.js';
 import { INVOCATION } from './invocation.js';
 import { buildProgram } from './program.js';
 import { guardStandardStreams } from './standard-streams.js';
@@ -29,6 +30,9 @@ async function main(): Promise<void> {
       else fail(usageLine(error.message, (error as CommanderError & { helpHint?: string }).helpHint ?? `${INVOCATION} --help`));
     } else if (error instanceof UsageError) {
       fail(error.message);
+    } else if (error instanceof RanWithLargerHeap) {
+      // The command ran whole in that process, which printed its own output and errors.
+      process.exitCode = error.exitCode;
     } else {
       // A bug, not bad input: still one line, but say so; exit 2 would blame the user.
       process.stderr.write(`simulate: internal error: ${boundedLine(String((error as Error).message).split('\n')[0])} (a bug in simulate; please report it with the command)\n`);

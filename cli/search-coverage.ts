@@ -4,14 +4,16 @@
  * testing even reach the window?". Kept out of the commands' own files: one call each.
  */
 import type { ChalkInstance } from 'chalk';
+import { REACH_MESSAGES_MAX } from '../properties/coverage.js';
 import type { WindowCoverage } from '../properties/coverage.js';
 
 /** Windows that were reached or faulted, one line each; nothing when no window was. */
-export function coverageLines(coverage: readonly WindowCoverage[], color: ChalkInstance, runs: string, verb = 'faulted'): string[] {
+export function coverageLines(coverage: readonly WindowCoverage[], color: ChalkInstance, runs: string, verb = 'faulted', reachedCounted = true): string[] {
   const shown = coverage.filter((window) => (window.reached ?? 0) > 0 || window.faulted > 0);
   if (shown.length === 0) return [];
+  const reached = reachedCounted ? 'points the fault-free run reaches' : `points reached not counted (runs of more than ${REACH_MESSAGES_MAX} messages)`;
   return [
-    `${color.bold('coverage')}  dangerous windows: points the fault-free run reaches, distinct points ${verb}, and the ${runs} that ${verb} them`,
+    `${color.bold('coverage')}  dangerous windows: ${reached}, distinct points ${verb}, and the ${runs} that ${verb} them`,
     ...shown.map((window) => `  ${window.words}: ${window.reached === null ? `${window.faulted} ${verb}` : `${window.reached} reached, ${window.faulted} ${verb}`} (${window.runsFaulted} ${runs})`),
   ];
 }

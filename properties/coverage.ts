@@ -166,11 +166,26 @@ export function sweepCoverage(config: SimulationConfig, firstSeed: number, windo
 }
 
 /**
+ * The largest workload whose fault-free run a sampling tally walks for the points it reaches. A run reaches about
+ * eleven points a message, each remembered by its key (100,000 messages: 1.1 million keys, 300 MB), so a larger
+ * one's points would outgrow the memory the run itself is budgeted. Above it, coverage counts the points faulted only.
+ */
+export const REACH_MESSAGES_MAX = 20_000;
+
+/** True when a sampling tally of `config` counts the points reached (see REACH_MESSAGES_MAX). */
+export function countsReached(config: SimulationConfig): boolean {
+  return config.workload.messages <= REACH_MESSAGES_MAX;
+}
+
+/**
  * Coverage of a sampling search (sweep's seeds, check's generated plans): a tally that has reached the points of
  * each window the fault-free run reaches (what one fault could hit; faults open more); feed it each run's faults.
+ * A workload over REACH_MESSAGES_MAX gives a tally that counts the points faulted only (`reached` null).
  */
 export function samplingTally(config: SimulationConfig): CoverageTally {
   const tally = new CoverageTally();
-  runSimulation(config, { plan: { version: 1, faults: [] } }, { candidate: (candidate) => tally.reach(candidate) });
+  if (!countsReached(config)) return tally;
+  // Only its decision points are read: nothing of its trace is kept or hashed.
+  runSimulation(config, { plan: { version: 1, faults: [] } }, { candidate: (candidate) => tally.reach(candidate), trace: { keepMax: 0, hash: false } });
   return tally;
 }

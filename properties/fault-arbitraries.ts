@@ -13,7 +13,7 @@ import { buildTopology } from '../models/topology.js';
 import { FAULT_KINDS, describeFault, faultKey, specOf } from '../models/faults/catalog.js';
 import { kindsFor } from '../models/families.js';
 import { brokerIds } from '../models/kafka/cluster/names.js';
-import { MAX_NODES } from '../models/settings/common.js';
+import { MAX_MESSAGES, MAX_NODES } from '../models/settings/common.js';
 import type { Fault, FaultKind, FaultPlan } from '../models/faults/catalog.js';
 import { CONSUMER_CRASH_POINTS, LINK_NAMES, PRODUCER_CRASH_POINTS, TRANSACTION_CRASH_POINTS } from '../models/faults/common.js';
 import type { ConsumerCrashPoint, LinkName, ProducerCrashPoint } from '../models/faults/common.js';
@@ -123,7 +123,7 @@ export function resolvePlanConstraints(constraints: FaultPlanConstraints = {}): 
     producerCrashPoints:
       constraints.producerCrashPoints === undefined ? (transactional ? [...PRODUCER_CRASH_POINTS, ...TRANSACTION_CRASH_POINTS] : PRODUCER_CRASH_POINTS) : requireSubset('producerCrashPoints', constraints.producerCrashPoints, [...PRODUCER_CRASH_POINTS, ...TRANSACTION_CRASH_POINTS]),
     links: requireSubset('links', constraints.links, LINK_NAMES),
-    messages: requireInteger('workload.messages', workload.messages, 1, 100_000),
+    messages: requireInteger('workload.messages', workload.messages, 1, MAX_MESSAGES),
     partitions: requireInteger('workload.partitions', workload.partitions, 1, 64),
     maxAttempt: requireInteger('maxAttempt', constraints.maxAttempt ?? 3, 1, 1000),
     faultyPhaseMs,

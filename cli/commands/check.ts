@@ -9,7 +9,7 @@ import { FAULT_KINDS } from '../../models/faults/catalog.js';
 import { FAMILIES, isKafkaCluster, kindsFor } from '../../models/families.js';
 import type { FamilyName } from '../../models/config.js';
 import type { Fault, FaultKind } from '../../models/faults/catalog.js';
-import { CoverageTally, samplingTally } from '../../properties/coverage.js';
+import { CoverageTally, countsReached, samplingTally } from '../../properties/coverage.js';
 import type { WindowCoverage } from '../../properties/coverage.js';
 import { coverageJson, coverageLines } from '../search-coverage.js';
 import { INVARIANT_NAMES } from '../../models/modes.js';
@@ -39,6 +39,7 @@ import { runnerFor } from '../handler-sync/runner.js';
 import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
 import { quoteInput } from '../../models/quote.js';
 import { PREFETCH_RUNS_MAX, prefetchVerdicts } from '../scale/check-prefetch.js';
+import { guardHeap, workersWithinMemory } from '../heap-guard.js';
 import { openRunner } from '../scale/pool.js';
 import { progressWanted, startProgress } from '../scale/progress.js';
 import { addWorkersOption, workersFor } from '../scale/workers-option.js';
@@ -137,6 +138,7 @@ export interface CheckSetup {
 export function parseCheck(values: CheckValues): CheckSetup {
   if (values.faults !== undefined) throw new UsageError('check generates its own fault plans; --faults does not apply (narrow the search with --kinds and --max-faults)');
   const spec = buildRunSpec(values, { modeRequired: true, takesHandler: true });
+  guardHeap([spec.config]);
   if (spec.handler !== undefined && values.workers !== undefined && values.workers !== '1') throw new UsageError('--handler runs in one worker thread of its own: --workers does not apply');
   const invariant = parseInvariant(values.invariant);
   const runs = values.runs === undefined ? DEFAULT_CHECK_RUNS : parseInteger('--runs', values.runs, 1, 10_000_000);
@@ -219,7 +221,7 @@ export function renderCheck(run: CheckRun, color: ReturnType<typeof makeColor>):
   lines.push(color.bold(table[0]), ...table.slice(1));
   for (const finding of run.findings) lines.push('', ...renderFinding(finding, color));
   lines.push(...emitSkippedLine(run.emitPlan, run.findings).map((line) => `\n${line}`));
-  lines.push('', ...coverageLines(run.coverage, color, 'plans', 'named'));
+  lines.push('', ...coverageLines(run.coverage, color, 'plans', 'named', run.spec.handler !== undefined || countsReached(run.spec.config)));
   lines.push('', color.dim(`${run.simulationRuns} simulation runs`), verdictLine(run, color), '');
   return lines.join('\n');
 }
@@ -261,7 +263,7 @@ async function runPlansAhead(values: CheckValues): Promise<ReadonlyMap<string, r
   const setup = parseCheck(values);
   // A handler is a module of the user's: its plans run through its own worker (cli/handler-sync), not the pool.
   if (setup.spec.handler !== undefined) return undefined;
-  const workers = workersFor(values.workers, setup.runs);
+  const workers = workersWithinMemory([setup.spec.config], workersFor(values.workers, setup.runs));
   const watched = progressWanted({ json: values.json });
   if ((workers === 1 && !watched) || setup.runs > PREFETCH_RUNS_MAX) return undefined;
   const runner = openRunner(workers);

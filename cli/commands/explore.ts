@@ -26,6 +26,7 @@ import { coverageJson } from '../search-coverage.js';
 import { breakReplay, choicesLines, exploreReport, exploreVerdict, renderBreak, thousands } from '../explore-output.js';
 import { emitCorpus, checkCorpusTarget } from '../explore-corpus.js';
 import { exploreOn } from '../scale/parallel-explore.js';
+import { guardHeap, workersWithinMemory } from '../heap-guard.js';
 import { openRunner } from '../scale/pool.js';
 import type { TaskRunner } from '../scale/pool.js';
 import { startProgress } from '../scale/progress.js';
@@ -79,6 +80,7 @@ export function registerExplore(program: Command): void {
 export async function collectExplore(values: ExploreValues, now: () => number): Promise<ExploreRun> {
   if (values.faults !== undefined) throw new UsageError('explore runs every plan itself; --faults does not apply (narrow it with --kinds and --max-faults)');
   const spec = buildRunSpec(values, { modeRequired: true, takesHandler: true });
+  guardHeap([spec.config]);
   if (spec.handler !== undefined && values.workers !== undefined && values.workers !== '1') throw new UsageError('--handler runs in one worker thread of its own: --workers does not apply');
   const maxFaults = values.maxFaults === undefined ? DEFAULT_EXPLORE_FAULTS : parseInteger('--max-faults', values.maxFaults, 0, 6);
   const maxRuns = values.maxRuns === undefined ? null : parseInteger('--max-runs', values.maxRuns, 1, 1_000_000_000);
@@ -190,7 +192,7 @@ async function exploreOnWorkers(options: Parameters<typeof exploreOn>[0], values
   let progress: Progress | undefined;
   const runnerFor = (plans: number): TaskRunner | undefined => {
     if (handler || workersFor(values.workers, plans) <= 1) return undefined;
-    pool ??= openRunner(workersFor(values.workers, Number.MAX_SAFE_INTEGER));
+    pool ??= openRunner(workersWithinMemory([options.config], workersFor(values.workers, Number.MAX_SAFE_INTEGER)));
     return pool;
   };
   try {

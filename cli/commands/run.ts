@@ -1,7 +1,4 @@
 /** `simulate [options]`: one deterministic run, printed for humans or as JSON, optionally with its trace. */
-import { spawnSync } from 'node:child_process';
-import { totalmem } from 'node:os';
-import { getHeapStatistics } from 'node:v8';
 import type { Command } from 'commander';
 import { runSimulation } from '../../models/engine.js';
 import { addHandlerOption, loadHandlerOption, runWithHandler } from '../handler-option.js';
@@ -20,8 +17,8 @@ import type { ReportOptions } from '../report-output.js';
 import { addEmitPlanOption, addPlanOption, addRunOptions, buildRunSpec } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { replayCommand } from '../shell-quote.js';
-import { heapPlan } from '../heap-budget.js';
-import { EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
+import { guardHeap } from '../heap-guard.js';
+import { EXIT_OK, EXIT_VIOLATED } from '../usage-error.js';
 
 export interface OutputOptions {
   json?: boolean;
@@ -44,9 +41,7 @@ export function registerRun(program: Command): void {
 export async function runCommand(values: RunOptionValues & OutputOptions & EmitPlanOption & ReportOptions): Promise<number> {
   checkOutputFiles(values);
   const spec = buildRunSpec(values, { takesHandler: true });
-  const heap = heapPlan(spec.config, { heapLimitBytes: getHeapStatistics().heap_size_limit, totalMemBytes: totalmem(), raised: process.env[HEAP_RAISED] === '1' });
-  if (heap.action === 'refuse') throw new UsageError(heap.message);
-  if (heap.action === 'respawn') return runWithHeap(heap.heapMb);
+  guardHeap([spec.config]);
   const handler = spec.handler === undefined ? undefined : await loadHandlerOption(spec.handler);
   for (const note of spec.notes) process.stderr.write(`simulate: ${note}\n`);
   // The trace file is written as the run goes: a long run's trace is never held whole in memory.
@@ -70,20 +65,6 @@ export async function runCommand(values: RunOptionValues & OutputOptions & EmitP
   writeFilesThenPrint(files, () => printRun(result, spec, values, wallMs));
   if (traceFile?.followsText === true) traceFile.finish();
   return result.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;
-}
-
-/** Set in a process started by runWithHeap: it never starts another. */
-const HEAP_RAISED = 'SIMULATE_HEAP_RAISED';
-
-/**
- * The same command line in a process whose heap limit fits the run (V8's limit is fixed when a process starts):
- * its output is this command's output, its exit code this command's.
- */
-function runWithHeap(heapMb: number): number {
-  process.stderr.write(`simulate: this run needs a larger heap than this process may have: running it again with --max-old-space-size=${heapMb}\n`);
-  const child = spawnSync(process.execPath, [...process.execArgv, `--max-old-space-size=${heapMb}`, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, [HEAP_RAISED]: '1' } });
-  if (child.error !== undefined) throw new UsageError(`could not start a process with a larger heap: ${child.error.message}`);
-  return child.status ?? EXIT_INTERNAL;
 }
 
 function printRun(result: SimulationResult, spec: RunSpec, values: OutputOptions, wallMs: number): void {

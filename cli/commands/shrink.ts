@@ -21,6 +21,7 @@ import { checkEmitTarget } from '../plan-file.js';
 import { addReportOptions, checkOutputFiles, findingReportMeta, writeReport } from '../report-output.js';
 import type { ReportOptions } from '../report-output.js';
 import { renderRunReport } from '../../reports/index.js';
+import { guardHeap } from '../heap-guard.js';
 import { addEmitPlanOption, addModeAndSeedOptions, addPlanOption, addWorldOptions, buildRunSpec } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { replayCommand } from '../shell-quote.js';
@@ -70,6 +71,7 @@ export function registerShrink(program: Command): void {
 export function collectShrink(values: ShrinkValues, now: () => number): ShrinkRun {
   if (values.seed === undefined && values.plan === undefined) throw new UsageError('shrink needs a failing run: give --seed <n> (its faults drawn from rates) or --plan <file>');
   const spec = buildRunSpec(values, { modeRequired: true, takesHandler: true });
+  guardHeap([spec.config]);
   const run = runnerFor(spec);
   const only = parseInvariant(values.invariant);
   checkEmitTarget(values.emitPlan, values.force === true);

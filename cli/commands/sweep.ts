@@ -25,11 +25,12 @@ import { layoutTable } from '../table.js';
 import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
 import { runSimulation } from '../../models/engine.js';
 import { quoteInput } from '../../models/quote.js';
-import { sweepCoverage } from '../../properties/coverage.js';
+import { countsReached, sweepCoverage } from '../../properties/coverage.js';
 import { coverageJson, coverageLines } from '../search-coverage.js';
 import type { SeedRange } from '../../properties/seed-ranges.js';
 import { checkOutputFiles, reportReplayCommand, toolVersion, writeReport } from '../report-output.js';
 import { sweepOn } from '../scale/parallel-sweep.js';
+import { guardHeap, workersWithinMemory } from '../heap-guard.js';
 import { openRunner } from '../scale/pool.js';
 import type { TaskRunner } from '../scale/pool.js';
 import { startProgress } from '../scale/progress.js';
@@ -37,7 +38,7 @@ import { parseShard, shardSeeds } from '../scale/shard.js';
 import type { Shard } from '../scale/shard.js';
 import { sweepReport, varyReport } from '../scale/sweep-report.js';
 import { parseVary } from '../scale/vary.js';
-import { renderVary, runVary, varyJson } from '../scale/vary-sweep.js';
+import { renderVary, runVary, varyJson, varySpecs } from '../scale/vary-sweep.js';
 import { addWorkersOption, workersFor } from '../scale/workers-option.js';
 import { deadLetterWords } from '../../reports/world-words.js';
 
@@ -105,7 +106,9 @@ export async function sweepCommand(values: SweepValues): Promise<number> {
   const elapsedMs = (): number => Math.round((performance.now() - started) * 1000) / 1000;
   const color = makeColor(values.color);
   if (vary !== undefined) {
-    const runner = openRunner(workersFor(values.workers, seeds * vary.values.length));
+    const configs = varySpecs(values, vary, range).map((spec) => spec.config);
+    guardHeap(configs);
+    const runner = openRunner(workersWithinMemory(configs, workersFor(values.workers, seeds * vary.values.length)));
     const run = await withProgress(runner, 'sweep', seeds * vary.values.length, values, (update) => runVary(values, vary, range, runner, update));
     const wallMs = elapsedMs();
     if (values.report !== undefined) writeReport(values.report, varyReport(reportInput(run.spec, range, values), run));
@@ -114,19 +117,20 @@ export async function sweepCommand(values: SweepValues): Promise<number> {
     return run.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;
   }
   const spec = buildRunSpec({ ...values, seed: String(range.fromSeed) }, { fixedSeed: true, takesHandler: true });
+  guardHeap([spec.config]);
   const sweep = spec.handler === undefined ? await sweepOnWorkers(spec, range, values) : await sweepHandler(spec, range, values, spec.handler);
   const wallMs = elapsedMs();
   if (values.report !== undefined) writeReport(values.report, sweepReport(reportInput(spec, range, values), sweep));
   if (values.json === true) process.stdout.write(JSON.stringify(sweepJson(spec, sweep, range.fromSeed, range.toSeed, wallMs, shard === undefined ? undefined : { ...shard, whole }, spec.handler), null, 2) + '\n');
   else {
     const coverage = sweepCoverage(spec.config, whole.fromSeed, sweep.windows, spec.handler === undefined);
-    process.stdout.write(renderSweep(spec, sweep, range.fromSeed, range.toSeed, color, shard === undefined ? undefined : { ...shard, whole }) + coverageLines(coverage, color, 'seeds').map((line) => `${line}\n`).join(''));
+    process.stdout.write(renderSweep(spec, sweep, range.fromSeed, range.toSeed, color, shard === undefined ? undefined : { ...shard, whole }) + coverageLines(coverage, color, 'seeds', 'faulted', spec.handler !== undefined || countsReached(spec.config)).map((line) => `${line}\n`).join(''));
   }
   return sweep.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;
 }
 
 function sweepOnWorkers(spec: RunSpec, range: SeedRange, values: SweepValues): Promise<SweepResult> {
-  const runner = openRunner(workersFor(values.workers, range.toSeed - range.fromSeed + 1));
+  const runner = openRunner(workersWithinMemory([spec.config], workersFor(values.workers, range.toSeed - range.fromSeed + 1)));
   return withProgress(runner, 'sweep', range.toSeed - range.fromSeed + 1, values, (update) => sweepOn(runner, { config: spec.config, faults: spec.faults, ...range }, update));
 }
 

@@ -34,11 +34,16 @@ export interface VarySweep {
   verdict: 'ok' | 'violated';
 }
 
+/** The spec at every value of the varied rate or setting, in order. */
+export function varySpecs(values: RunOptionValues, vary: Vary, range: SeedRange): RunSpec[] {
+  const seedSpec = { ...values, seed: String(range.fromSeed) };
+  return vary.values.map((value) => buildRunSpec(valuesAt(seedSpec, vary, value), { fixedSeed: true }));
+}
+
 /** Every point's spec first (bad input is refused before any work), then all points' chunks on one runner. */
 export async function runVary(values: RunOptionValues, vary: Vary, range: SeedRange, runner: TaskRunner, onProgress?: (done: number, breaks: string) => void): Promise<VarySweep> {
-  const seedSpec = { ...values, seed: String(range.fromSeed) };
-  const spec = buildRunSpec(seedSpec, { fixedSeed: true });
-  const specs = vary.values.map((value) => buildRunSpec(valuesAt(seedSpec, vary, value), { fixedSeed: true }));
+  const spec = buildRunSpec({ ...values, seed: String(range.fromSeed) }, { fixedSeed: true });
+  const specs = varySpecs(values, vary, range);
   const done = new Array<number>(specs.length).fill(0);
   const breaks = new Array<string>(specs.length).fill('');
   const sweeps = await Promise.all(

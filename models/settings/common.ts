@@ -82,6 +82,8 @@ export type SpecRow = Omit<SettingSpec, 'key' | 'group'>;
 
 /** The largest broker cluster a world may have (`--nodes`). */
 export const MAX_NODES = 7;
+/** The most messages a run takes (`--messages`): the scale a run's memory is budgeted for (cli/heap-budget.ts). */
+export const MAX_MESSAGES = 10_000_000;
 
 /**
  * `--nodes`: one flag for every family's broker cluster. The flag, its key and its range are shared; each family
@@ -117,7 +119,7 @@ export const APPLICATION_SETTINGS: readonly SettingSpec[] = specsOf<ApplicationS
 });
 
 export const WORKLOAD_SETTINGS: readonly SettingSpec[] = specsOf<WorkloadSettings>('workload', {
-  messages: { component: 'workload', flag: 'messages', realName: 'messages handed to the producer', kind: { type: 'int', min: 1, max: 10_000_000 }, doc: 'messages the producer applications hand over', default: 40 },
+  messages: { component: 'workload', flag: 'messages', realName: 'messages handed to the producer', kind: { type: 'int', min: 1, max: MAX_MESSAGES }, doc: 'messages the producer applications hand over', default: 40 },
   keys: { component: 'workload', flag: 'keys', realName: 'distinct keys (order is checked per key)', kind: { type: 'int', min: 1, max: 10_000 }, doc: 'distinct message keys; per-key order is checked', default: 4 },
   partitions: { component: 'workload', flag: 'partitions', realName: 'topic partitions', kind: { type: 'int', min: 1, max: 64 }, doc: 'topic partitions; a key always maps to the same partition', default: 2 },
   produceIntervalMs: { component: 'workload', flag: 'produce-interval-ms', realName: 'time between two hand-overs', kind: { type: 'number', min: 0, max: 60_000 }, doc: 'virtual ms between two hand-overs', default: 2 },

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { heapNeededBytes, heapPlan } from '../../cli/heap-budget.js';
+import { heapNeededBytes, heapPlan, workersThatFit } from '../../cli/heap-budget.js';
 import { resolveConfig } from '../../models/engine.js';
 import { CLI_MAIN } from '../helpers/build.js';
 import { expectOneLineError, requireBuiltCli } from '../helpers/cli.js';
@@ -33,6 +33,16 @@ describe('heapPlan', () => {
   });
 });
 
+describe('workersThatFit', () => {
+  it('runs as many threads at once as the machine holds runs at their peak, and at least one', () => {
+    const need = heapNeededBytes(config(5_000_000));
+    expect(workersThatFit(config(5_000_000), 8, 32 * GB)).toBe(Math.floor((32 * GB * 0.75) / need));
+    expect(workersThatFit(config(5_000_000), 8, 32 * GB)).toBeLessThan(8);
+    expect(workersThatFit(config(1000), 8, 64 * GB)).toBe(8);
+    expect(workersThatFit(config(10_000_000), 4, 8 * GB)).toBe(1);
+  });
+});
+
 describe('simulate with a heap too small for the run', () => {
   requireBuiltCli();
   // The shipped bin in a node whose heap limit (200 MB) is below what 300,000 messages need.
@@ -48,4 +58,18 @@ describe('simulate with a heap too small for the run', () => {
   it('refuses with one line and exit 2 in a process that was already given a larger heap', () => {
     expectOneLineError(run({ SIMULATE_HEAP_RAISED: '1' }), ['--messages 300000 needs about', 'of memory']);
   });
+
+  it('guards every command that runs simulations: a sweep, check or compare runs again with a heap that fits, to the same result', () => {
+    // A 100 MB limit is below even the base a small run is budgeted, so each command is run again in a larger heap.
+    const json = (args: string[], heapLimit: string[]) => spawnSync(process.execPath, [...heapLimit, CLI_MAIN, ...args, '--messages', '20', '--json'], { encoding: 'utf8' });
+    for (const args of [['sweep', '--seeds', '1..3', '--workers', '2'], ['check', '--mode', 'at-most-once', '--runs', '5'], ['compare', '--seed', '4']]) {
+      const small = json(args, ['--max-old-space-size=100']);
+      const plain = json(args, []);
+      expect(small.stderr, args[0]).toMatch(/running it again with --max-old-space-size=\d+/);
+      expect(plain.stderr, args[0]).not.toMatch(/running it again/);
+      expect(small.status, args[0]).toBe(plain.status);
+      const withoutWall = (stdout: string) => stdout.replace(/"wallMs": [\d.]+/g, '"wallMs": 0');
+      expect(withoutWall(small.stdout), args[0]).toBe(withoutWall(plain.stdout));
+    }
+  }, 120_000);
 });

@@ -81,6 +81,9 @@ describe('faultPlanArb generates valid plans within its constraints', () => {
     expect(() => resolvePlanConstraints({ kinds: ['ack-lost'], actors: ['consumer'] })).toThrow(/leave no fault kind/);
     expect(() => resolvePlanConstraints({ maxFaults: -1 })).toThrow(/maxFaults/);
     expect(() => resolvePlanConstraints({ workload: { messages: 0 } })).toThrow(/workload.messages/);
+    // Every workload a run accepts (`check --messages 300000` once failed here with an internal error).
+    expect(resolvePlanConstraints({ workload: { messages: 10_000_000 } }).messages).toBe(10_000_000);
+    expect(() => resolvePlanConstraints({ workload: { messages: 10_000_001 } })).toThrow(/workload.messages/);
     expect(() => resolvePlanConstraints({ faultyPhaseMs: 0 })).toThrow(/faultyPhaseMs/);
     expect(resolvePlanConstraints({}).maxFaults).toBe(4);
   });

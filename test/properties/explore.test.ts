@@ -12,7 +12,7 @@ import type { InvariantName } from '../../models/modes.js';
 import { explore } from '../../properties/explore.js';
 import type { ExploreResult } from '../../properties/explore.js';
 import { alternatives, exploreChoices } from '../../properties/explore-choices.js';
-import { samplingTally } from '../../properties/coverage.js';
+import { REACH_MESSAGES_MAX, samplingTally } from '../../properties/coverage.js';
 import { sweepSeeds } from '../../properties/sweep.js';
 import { FAULT_PRESETS } from '../../models/faults/catalog.js';
 
@@ -137,5 +137,14 @@ describe('explore', () => {
     const keys = new Set(injected.filter((fault) => fault.kind === 'consumer-crash' && fault.point === 'after-db-commit' && fault.delivery === 1).map(faultKey));
     expect(window?.faulted).toBe(keys.size);
     expect(keys.size).toBeGreaterThan(0);
+  });
+
+  it('sweep coverage of a workload too large to remember its points counts the points faulted only', () => {
+    // About eleven points a message: a larger run's keys would outgrow the memory the run itself is budgeted.
+    const large = samplingTally(resolveConfig({ mode: 'at-least-once', seed: 1, workload: { messages: REACH_MESSAGES_MAX + 1 } }));
+    large.run([{ kind: 'ack-lost', message: 'm1', attempt: 1 }]);
+    const windows = large.result();
+    expect(windows.every((window) => window.reached === null)).toBe(true);
+    expect(windows.find((window) => window.id === 'ack-lost')).toMatchObject({ faulted: 1, runsFaulted: 1 });
   });
 });
