@@ -7,7 +7,7 @@
 import type { SimulationResult } from '../models/engine.js';
 import { modePreset } from '../models/families.js';
 import { INVARIANT_NAMES } from '../models/modes.js';
-import { faultPlanJson, faultPlanTable } from './fault-plan.js';
+import { faultPlanBlock, faultPlanJson, faultPlanTable } from './fault-plan.js';
 import { plural, trimNumber } from './format.js';
 import { code, escapeText, fenced, raw, table } from './markdown.js';
 import type { RawCell } from './markdown.js';
@@ -92,14 +92,15 @@ function planSection(results: readonly SimulationResult[]): string[] {
   const given = results.map((result) => ('plan' in result.faultSource ? faultPlanJson(result.faultSource.plan) : undefined));
   const injected = results.map((result) => faultPlanJson(result.injected));
   const stories = results.flatMap((result) => [...allStories(result).values()].flat());
-  const shared = given.every((plan) => plan !== undefined && plan === given[0]) ? { source: results[0].faultSource, json: given[0] as string, words: 'given to every mode' } : injected.every((plan) => plan === injected[0]) ? { json: injected[0], words: 'the same in every mode' } : undefined;
+  // Compared as their JSON text: the same faults in the same order.
+  const shared = given.every((plan) => plan !== undefined && plan === given[0]) ? { source: results[0].faultSource, words: 'given to every mode' } : injected.every((plan) => plan === injected[0]) ? { words: 'the same in every mode' } : undefined;
   if (shared !== undefined) {
     const plan = 'source' in shared && shared.source !== undefined && 'plan' in shared.source ? shared.source.plan : results[0].injected;
-    return [`## Fault plan (${plural(plan.faults.length, 'fault')}, ${shared.words})`, '', ...(plan.faults.length > 0 ? [faultPlanTable(plan, stories), ''] : []), fenced('json', shared.json), ''];
+    return [`## Fault plan (${plural(plan.faults.length, 'fault')}, ${shared.words})`, '', ...(plan.faults.length > 0 ? [faultPlanTable(plan, stories), ''] : []), faultPlanBlock(plan), ''];
   }
   const out = ['## Fault plans', '', 'Each mode drew or reached different faults; every mode\'s own, as a replayable plan:', ''];
-  results.forEach((result, index) => {
-    out.push(`<details><summary>${result.config.mode}: ${plural(result.injected.faults.length, 'fault')}</summary>`, '', fenced('json', injected[index]), '', '</details>', '');
-  });
+  for (const result of results) {
+    out.push(`<details><summary>${result.config.mode}: ${plural(result.injected.faults.length, 'fault')}</summary>`, '', faultPlanBlock(result.injected), '', '</details>', '');
+  }
   return out;
 }

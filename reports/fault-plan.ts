@@ -1,10 +1,12 @@
 /**
  * A fault plan for readers: a table in words (which story each fault explains) and the JSON a user can
- * save as a plan file, one fault per line so a diff between two plans reads line by line.
+ * save as a plan file, one fault per line so a diff between two plans reads line by line. A long run injects
+ * faults by the hundred thousand: its report lists the first ones and those its stories cite, and leaves the whole
+ * plan to `--emit-plan` (a million-message run's report was 23 MB, nearly all of it the plan, twice over).
  */
 import { describeFault, faultKey } from '../models/faults/catalog.js';
 import type { FaultPlan } from '../models/faults/catalog.js';
-import { table } from './markdown.js';
+import { fenced, table } from './markdown.js';
 import type { Story } from './story-types.js';
 
 /** Which stories cite each fault (by its domain key), as "duplicates m3". */
@@ -23,10 +25,30 @@ function citations(stories: readonly Story[]): Map<string, string[]> {
   return cited;
 }
 
+/** Faults a plan's table lists before it shortens; the faults a story cites are listed wherever they are. */
+export const PLAN_ROWS_MAX = 50;
+/** Faults a report embeds as a replayable JSON plan; a longer one is left to `--emit-plan`. */
+export const PLAN_JSON_FAULTS_MAX = 200;
+
 export function faultPlanTable(plan: FaultPlan, stories: readonly Story[]): string {
   const cited = citations(stories);
-  const rows = plan.faults.map((fault, index) => [String(index + 1), fault.kind, describeFault(fault), (cited.get(faultKey(fault)) ?? []).join(', ') || '—']);
-  return table(['#', 'fault', 'in words', 'explains'], rows, ['r', 'l', 'l', 'l']);
+  const rows: string[][] = [];
+  plan.faults.forEach((fault, index) => {
+    const cites = cited.get(faultKey(fault));
+    if (index < PLAN_ROWS_MAX || cites !== undefined) rows.push([String(index + 1), fault.kind, describeFault(fault), cites?.join(', ') ?? '—']);
+  });
+  const shown = table(['#', 'fault', 'in words', 'explains'], rows, ['r', 'l', 'l', 'l']);
+  const left = plan.faults.length - rows.length;
+  return left === 0 ? shown : `${shown}\n\n… and ${left} more faults, not listed (the table lists the first ${PLAN_ROWS_MAX} and every fault a story cites; \`--emit-plan FILE\` writes them all).`;
+}
+
+/**
+ * The plan as a fenced JSON block to save as a plan file, or, for a plan too long to read here, a sentence
+ * saying how to get it (`--emit-plan`; the replay command reproduces the run either way).
+ */
+export function faultPlanBlock(plan: FaultPlan): string {
+  if (plan.faults.length <= PLAN_JSON_FAULTS_MAX) return fenced('json', faultPlanJson(plan));
+  return `The ${plan.faults.length} faults are too many to embed here as JSON: \`--emit-plan FILE\` writes them as a plan file.`;
 }
 
 /** Valid JSON, one fault per line; parses back to the same plan. */

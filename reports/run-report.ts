@@ -9,7 +9,7 @@ import { presetSettings } from '../models/resolve.js';
 import { INVARIANT_NAMES } from '../models/modes.js';
 import type { InvariantName } from '../models/modes.js';
 import type { SimulationResult } from '../models/engine.js';
-import { faultPlanJson, faultPlanTable } from './fault-plan.js';
+import { PLAN_JSON_FAULTS_MAX, faultPlanBlock, faultPlanTable } from './fault-plan.js';
 import { plural, trimNumber } from './format.js';
 import { code, escapeText, fenced, raw, table } from './markdown.js';
 import { allStories, brokenInvariants, figuresTable, invariantSection, observed, outcomeSentence, outcomeWords, statusMarkdown, verdictSentence, verdictTable } from './report-parts.js';
@@ -128,7 +128,7 @@ function planSection(result: SimulationResult, meta: RunReportMeta, stories: Par
   let intro: string;
   if (meta.kind === 'run' || plan.faults.length === 0) {
     heading = `## Fault plan (${size})`;
-    intro = 'The faults this run injected, in order, named by what they hit (so removing one leaves the others meaning the same thing). Saved as a plan file, the JSON below replays them.';
+    intro = `The faults this run injected, in order, named by what they hit (so removing one leaves the others meaning the same thing). Saved as a plan file, ${plan.faults.length <= PLAN_JSON_FAULTS_MAX ? 'the JSON below replays them' : 'they replay this run'}.`;
   } else {
     heading = `## Minimal fault plan (${size})`;
     const from = meta.originalFaultCount === undefined ? '' : `, shrunk from ${plural(meta.originalFaultCount, 'fault')}`;
@@ -138,9 +138,9 @@ function planSection(result: SimulationResult, meta: RunReportMeta, stories: Par
   }
   const out = [heading, '', intro, ''];
   if (plan.faults.length > 0) out.push(faultPlanTable(plan, stories), '');
-  out.push(fenced('json', faultPlanJson(plan)), '');
+  out.push(faultPlanBlock(plan), '');
   if (result.unusedPlanFaults.length > 0) {
-    out.push(`${plural(result.unusedPlanFaults.length, 'fault')} of the given plan never matched anything in this run (the run never reached that point, or reached it after healing):`, '', fenced('json', faultPlanJson({ version: 1, faults: result.unusedPlanFaults })), '');
+    out.push(`${plural(result.unusedPlanFaults.length, 'fault')} of the given plan never matched anything in this run (the run never reached that point, or reached it after healing):`, '', faultPlanBlock({ version: 1, faults: result.unusedPlanFaults }), '');
   }
   return out;
 }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { MODE_NAMES, SCENARIOS, simulate } from '../../index.js';
 import type { FaultPlan, ModeName, SimulationResult } from '../../index.js';
 import { renderCompareReport, renderRunReport } from '../../reports/index.js';
+import { PLAN_JSON_FAULTS_MAX, PLAN_ROWS_MAX } from '../../reports/fault-plan.js';
 import type { RunReportMeta } from '../../reports/index.js';
 import { mermaidBlocks, parseMermaid } from './mermaid-parser.js';
 
@@ -124,6 +125,24 @@ describe('run reports', () => {
     const shrink = renderRunReport(result, { kind: 'shrink', toolVersion: '0.1.0', replayCommand: 'simulate shrink --mode at-least-once --seed 5 --report s.md' });
     expect(shrink).toContain('A failing run shrunk by `simulate shrink`');
     expect(shrink).toContain('## Minimal fault plan (1 fault)');
+  });
+
+  it('lists a long plan\'s first faults and every fault a story cites, and leaves the whole plan to --emit-plan', () => {
+    const result = simulate({ mode: 'at-least-once', seed: 3, workload: { messages: 1500 }, faults: 'chaos' });
+    const faults = result.injected.faults;
+    expect(faults.length).toBeGreaterThan(PLAN_JSON_FAULTS_MAX);
+    const markdown = renderRunReport(result, { kind: 'run', toolVersion: '0.1.0', replayCommand: 'simulate --seed 3 --messages 1500 --faults chaos --report r.md' });
+    const section = markdown.slice(markdown.indexOf('## Fault plan'), markdown.indexOf('## Replay'));
+    const numbers = [...section.matchAll(/^\| +(\d+) \|/gm)].map((match) => Number(match[1]));
+    const cited = [...section.matchAll(/^\| +(\d+) \|.*\| ([^|]+?) +\|$/gm)].filter((match) => match[2] !== '—').map((match) => Number(match[1]));
+    // The first PLAN_ROWS_MAX in order, then the cited ones beyond them, still in plan order.
+    expect(numbers.slice(0, PLAN_ROWS_MAX)).toEqual(Array.from({ length: PLAN_ROWS_MAX }, (_, index) => index + 1));
+    expect(numbers.slice(PLAN_ROWS_MAX)).toEqual(cited.filter((number) => number > PLAN_ROWS_MAX));
+    expect(cited.some((number) => number > PLAN_ROWS_MAX)).toBe(true);
+    expect(section).toContain(`… and ${faults.length - numbers.length} more faults, not listed`);
+    expect(section).not.toContain('```json');
+    expect(section).toContain(`The ${faults.length} faults are too many to embed here as JSON: \`--emit-plan FILE\` writes them as a plan file.`);
+    expectTablesWellFormed(markdown);
   });
 
   it('says every invariant holds when nothing broke, with no story and no diagram', () => {
