@@ -53,7 +53,7 @@ export { shrinkPlan } from './properties/shrink.js';
 export type { ShrinkOptions, ShrinkOutcome } from './properties/shrink.js';
 export { deltaDebug } from './properties/delta-debug.js';
 export { sweepSeeds, MAX_SWEEP_SEEDS } from './properties/sweep.js';
-export { explore } from './properties/explore.js';
+export { EXPLORE_MESSAGES_MAX, explore } from './properties/explore.js';
 export type { ExploreOptions, ExploreResult, ExploreBreak, ExploreStop } from './properties/explore.js';
 export type { ExploreChoices } from './properties/explore-choices.js';
 export { DANGEROUS_WINDOWS, CoverageTally } from './properties/coverage.js';

@@ -46,6 +46,14 @@ export interface ExploreOptions {
 
 export type ExploreStop = null | 'max-runs' | 'time';
 
+/**
+ * The largest workload explore takes. A run reaches about eleven decision points a message and the search keeps
+ * each one's key several times over (points, coverage, alternatives) while its workers send whole lists back: about
+ * 70 KB a message in all (1.6 GB at 20,000 messages for ten plans). Exhaustive search is for small worlds; sweep
+ * and check sample larger ones.
+ */
+export const EXPLORE_MESSAGES_MAX = 10_000;
+
 /** One cause of a break: the minimal plans breaking one invariant that differ only in which message or attempt they hit. */
 export interface ExploreBreak {
   invariant: InvariantName;
@@ -241,8 +249,12 @@ export class ExploreSearch {
   private baseline: SimulationResult | undefined;
   private level: Ran[] = [];
   private next: Ran[] = [];
+  /** Plans `next` holds so far (its extensions). */
+  private nextPlans = 0;
 
   constructor(options: ExploreOptions) {
+    const messages = options.config.workload.messages;
+    if (messages > EXPLORE_MESSAGES_MAX) throw new RangeError(`explore takes worlds of at most ${EXPLORE_MESSAGES_MAX} messages, got ${messages}`);
     this.config = options.config;
     this.maxFaults = options.maxFaults;
     // Only the config's family's kinds: another family's never match a decision point.
@@ -324,15 +336,22 @@ export class ExploreSearch {
     if (outcome.points.length === 0) return;
     const pointKeys = new Set(faults.filter((fault) => fault.kind !== 'partition').map(faultKey));
     const extensions: Fault[] = [];
+    // The next level's plans past what --max-runs leaves can never run, so they are not kept: a large world's level
+    // held every point of every run it had made (gigabytes for `--max-runs 10` at 100,000 messages). One more than can
+    // run is kept, so that the next level still stops at --max-runs rather than running out of plans.
+    const room = this.maxRuns - this.plansRun + 1 - this.nextPlans;
     for (let index = outcome.extendFrom; index < outcome.points.length; index++) {
       const candidate = outcome.points[index];
       if (pointKeys.has(faultKey(candidate))) continue;
       for (const alternative of alternatives(candidate, this.choices)) {
         this.alternativesSeen.add(exactKey(alternative));
-        extensions.push(alternative);
+        if (extensions.length < room) extensions.push(alternative);
       }
     }
-    if (faults.length < this.maxFaults) this.next.push({ faults, extensions });
+    if (faults.length < this.maxFaults) {
+      this.next.push({ faults, extensions });
+      this.nextPlans += extensions.length;
+    }
   }
 
   /** The driver ran the level's plans: all of them (stop null) completes the level; fewer stops the search. */
@@ -341,6 +360,7 @@ export class ExploreSearch {
     else this.completeUpTo = level.faults;
     this.level = this.next;
     this.next = [];
+    this.nextPlans = 0;
   }
 
   result(): ExploreResult {

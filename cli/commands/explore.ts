@@ -7,6 +7,7 @@
  */
 import type { Command } from 'commander';
 import { FAULT_KINDS } from '../../models/faults/catalog.js';
+import { EXPLORE_MESSAGES_MAX } from '../../properties/explore.js';
 import type { ExploreBreak, ExploreResult } from '../../properties/explore.js';
 import { makeColor } from '../color.js';
 import { addOutputOptions } from '../output-options.js';
@@ -80,6 +81,9 @@ export function registerExplore(program: Command): void {
 export async function collectExplore(values: ExploreValues, now: () => number): Promise<ExploreRun> {
   if (values.faults !== undefined) throw new UsageError('explore runs every plan itself; --faults does not apply (narrow it with --kinds and --max-faults)');
   const spec = buildRunSpec(values, { modeRequired: true, takesHandler: true });
+  if (spec.config.workload.messages > EXPLORE_MESSAGES_MAX) {
+    throw new UsageError(`explore runs every plan over every decision point a world reaches (about eleven a message): --messages ${spec.config.workload.messages} is too large to explore (at most ${EXPLORE_MESSAGES_MAX}); sweep or check sample larger worlds`);
+  }
   guardHeap([spec.config]);
   if (spec.handler !== undefined && values.workers !== undefined && values.workers !== '1') throw new UsageError('--handler runs in one worker thread of its own: --workers does not apply');
   const maxFaults = values.maxFaults === undefined ? DEFAULT_EXPLORE_FAULTS : parseInteger('--max-faults', values.maxFaults, 0, 6);

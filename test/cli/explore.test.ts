@@ -89,7 +89,7 @@ describe('simulate explore', () => {
   });
 
   it('refuses bad input with one line and exit 2', async () => {
-    for (const args of [['--max-faults', 'two'], ['--max-runs', '0'], ['--workers', '0'], ['--faults', 'chaos'], ['--kinds', 'ack-lots'], ['--max-time-s', '-1']]) {
+    for (const args of [['--max-faults', 'two'], ['--max-runs', '0'], ['--workers', '0'], ['--faults', 'chaos'], ['--kinds', 'ack-lots'], ['--max-time-s', '-1'], ['--messages', '10001', '--max-runs', '5']]) {
       const run = await runCli(['explore', '--mode', 'exactly-once', ...args]);
       expect(run.status, args.join(' ')).toBe(2);
       expect(run.stderr.trim().split('\n')).toHaveLength(1);

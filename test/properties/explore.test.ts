@@ -9,7 +9,9 @@ import { FAULT_KINDS, faultKey } from '../../models/faults/catalog.js';
 import type { Fault, FaultKind } from '../../models/faults/catalog.js';
 import type { SimulationConfig } from '../../models/config.js';
 import type { InvariantName } from '../../models/modes.js';
-import { explore } from '../../properties/explore.js';
+import { EXPLORE_MESSAGES_MAX, ExploreSearch, explore } from '../../properties/explore.js';
+import type { ExploreStop } from '../../properties/explore.js';
+import { worldKinds } from '../../models/families.js';
 import type { ExploreResult } from '../../properties/explore.js';
 import { alternatives, exploreChoices } from '../../properties/explore-choices.js';
 import { REACH_MESSAGES_MAX, samplingTally } from '../../properties/coverage.js';
@@ -20,6 +22,27 @@ const SMALL = { messages: 3, partitions: 1 };
 
 function small(mode: SimulationConfig['mode'], settings: Partial<SimulationConfig['settings']> = {}): SimulationConfig {
   return resolveConfig({ mode, seed: 1, workload: SMALL, settings });
+}
+
+/** explore() stopped after maxRuns by its caller, the search itself unbounded: every plan of the next level kept. */
+function uncappedExplore(config: SimulationConfig, maxRuns: number): ExploreResult {
+  const search = new ExploreSearch({ config, maxFaults: 2 });
+  let runs = 0;
+  for (let k = 0; k <= search.maxFaults && search.stopped === null; k++) {
+    const level = search.levelPlans(k);
+    let stop: ExploreStop = null;
+    for (const faults of level.plans) {
+      if (runs >= maxRuns) {
+        stop = 'max-runs';
+        break;
+      }
+      const { outcome, result } = search.runHere(faults, level.extendable);
+      search.absorb(faults, outcome, result);
+      runs++;
+    }
+    search.endLevel(level, stop);
+  }
+  return search.result();
 }
 
 function causes(result: ExploreResult, invariant: InvariantName): string[] {
@@ -115,6 +138,32 @@ describe('explore', () => {
     }
     expect(result.plansByFaults[2]).toBe(firing);
     expect(result.decisionPointsTotal).toBe(all.length);
+  });
+
+  it('keeps of the next level only the plans --max-runs leaves room for: the same result as keeping them all', () => {
+    // Level 1 of K=2 holds every point each level-1 run reached: capped, a large world no longer grows with them.
+    for (const maxRuns of [5, 40, 113, 400]) {
+      const capped = explore({ config: small('at-least-once'), maxFaults: 2, maxRuns });
+      const { baseline: _b, breaks, ...rest } = capped;
+      const { baseline: _c, breaks: wholeBreaks, ...whole } = uncappedExplore(small('at-least-once'), maxRuns);
+      expect(rest, String(maxRuns)).toEqual(whole);
+      expect(breaks.map((found) => [found.cause, found.equivalentPlans, found.plan]), String(maxRuns)).toEqual(wholeBreaks.map((found) => [found.cause, found.equivalentPlans, found.plan]));
+    }
+    // What the next level holds: one plan more than may still run, not every point of every run.
+    const kinds = worldKinds(small('at-least-once')).filter((kind) => kind !== 'partition');
+    const levelOneSize = (maxRuns?: number): number => {
+      const search = new ExploreSearch({ config: small('at-least-once'), maxFaults: 2, kinds, ...(maxRuns === undefined ? {} : { maxRuns }) });
+      const { outcome, result } = search.runHere([], true);
+      search.absorb([], outcome, result);
+      search.endLevel(search.levelPlans(0), null);
+      return search.levelPlans(1).size;
+    };
+    expect(levelOneSize(5)).toBe(5);
+    expect(levelOneSize()).toBeGreaterThan(40);
+  });
+
+  it('refuses a world larger than EXPLORE_MESSAGES_MAX', () => {
+    expect(() => explore({ config: resolveConfig({ mode: 'at-least-once', seed: 1, workload: { messages: EXPLORE_MESSAGES_MAX + 1 } }), maxFaults: 1, maxRuns: 1 })).toThrow(/at most 10000 messages/);
   });
 
   it('stops at maxRuns, says so, and never claims to be exhaustive', () => {
