@@ -35,9 +35,25 @@ export class Fifo<T> {
     return this.items[this.head + offset];
   }
 
-  /** Inserts `item` so that it is `offset` places from the front. */
+  /**
+   * Inserts `item` so that it is `offset` places from the front. Near the front of a Fifo with taken slots before it,
+   * the items before it move one place into those slots (a requeue lands near the front of a long backlog, and a
+   * splice would move the whole rest of it).
+   */
   insertAt(offset: number, item: T): void {
+    if (this.head > 0 && offset < this.length / 2) {
+      const items = this.items;
+      const start = --this.head;
+      for (let index = start; index < start + offset; index++) items[index] = items[index + 1];
+      items[start + offset] = item;
+      return;
+    }
     this.items.splice(this.head + offset, 0, item);
+  }
+
+  /** Removes the item `offset` places from the front. */
+  removeAt(offset: number): void {
+    this.items.splice(this.head + offset, 1);
   }
 
   /** The items, front first (a copy). */

@@ -31,6 +31,33 @@ describe('Fifo', () => {
     fifo.replace(['z']);
     expect(fifo.toArray()).toEqual(['z']);
   });
+
+  it('inserts and removes anywhere as an array would, using the taken slots before the front', () => {
+    const fifo = new Fifo<number>();
+    const array: number[] = [];
+    let next = 0;
+    // A fixed pseudo-random walk of pushes, shifts, insertions (near the front and far) and removals.
+    let state = 7;
+    const draw = (bound: number): number => (state = (state * 48271) % 2147483647) % bound;
+    for (let step = 0; step < 20_000; step++) {
+      const action = draw(10);
+      if (action < 4) {
+        fifo.push(next);
+        array.push(next++);
+      } else if (action < 7) expect(fifo.shift()).toBe(array.shift());
+      else if (action < 9) {
+        const offset = draw(array.length + 1);
+        fifo.insertAt(offset, next);
+        array.splice(offset, 0, next++);
+      } else if (array.length > 0) {
+        const offset = draw(array.length);
+        fifo.removeAt(offset);
+        array.splice(offset, 1);
+      }
+      expect(fifo.length).toBe(array.length);
+    }
+    expect(fifo.toArray()).toEqual(array);
+  });
 });
 
 describe('Queue requeue', () => {
@@ -47,6 +74,29 @@ describe('Queue requeue', () => {
     expect(queue.take()?.seq).toBe(0);
     expect(queue.peek()?.seq).toBe(1);
     expect(queue.readyCount).toBe(8);
+  });
+
+  it('at a restart, drops exactly the ready messages that do not survive, in queue order, few or many', () => {
+    // The reference: every ready message judged, as a restart did before it looked only at those appended since the last one.
+    for (const [lostEvery, messages] of [[97, 300], [3, 300], [1, 40]] as const) {
+      const queue = new Queue('g1');
+      const all = Array.from({ length: messages }, (_, seq) => ({ ...message(seq), durableAtUs: seq % lostEvery === 0 ? 1000 : 0 }));
+      for (const item of all.slice(0, messages / 2)) queue.append(item);
+      // A restart before any of them is doomed: nothing lost, and those messages are not looked at again.
+      expect(queue.dropAtRestart(() => true)).toEqual([]);
+      for (const item of all.slice(messages / 2)) queue.append(item);
+      // Some taken (delivered and acked) before the restart, some delivered and back again.
+      const delivered = [queue.take(), queue.take(), queue.take()] as QueuedMessage[];
+      queue.take();
+      queue.requeueAll([delivered[0], delivered[2]]);
+      const survives = (item: QueuedMessage): boolean => item.durableAtUs <= 500;
+      const before = queue.readyMessages();
+      const lost = queue.dropAtRestart(survives);
+      const appendedSince = new Set(all.slice(messages / 2));
+      expect(lost, `every ${lostEvery}`).toEqual(before.filter((item) => appendedSince.has(item) && !survives(item)));
+      expect(queue.readyMessages()).toEqual(before.filter((item) => !lost.includes(item)));
+      expect(lost.length).toBeGreaterThan(0);
+    }
   });
 });
 

@@ -100,23 +100,17 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
     for (const queue of [...this.queues.values()]) {
       // Unacked deliveries back among the ready ones, in queue order: the ready list is in order already (a merge, not a sort of the backlog).
       queue.requeueAll([...queue.unacked.values()].map((entry) => entry.message).sort((a, b) => a.seq - b.seq));
-      const all = queue.readyMessages();
       queue.unacked.clear();
       queue.consumers = [];
       queue.expiryTimerUs = Number.POSITIVE_INFINITY;
       if (!quorum && !this.settings.durable) {
         this.queues.delete(queue.name);
         this.queuesLost.push(queue.name);
-        for (const message of all) this.lostInRestart.push(message.msgId);
+        for (const message of queue.readyMessages()) this.lostInRestart.push(message.msgId);
         continue;
       }
-      // One pass: kept or lost, in queue order (a search of the kept list per message was quadratic in the backlog).
-      const kept: typeof all = [];
-      for (const message of all) {
-        if ((quorum || message.persistent) && message.durableAtUs <= this.crashAtUs) kept.push(message);
-        else this.lostInRestart.push(message.msgId);
-      }
-      queue.setReady(kept);
+      // Kept: on a majority (quorum) or persistent, and safe by the crash; lost otherwise, in queue order.
+      for (const message of queue.dropAtRestart((message) => (quorum || message.persistent) && message.durableAtUs <= this.crashAtUs)) this.lostInRestart.push(message.msgId);
     }
     this.delayed.crash();
   }

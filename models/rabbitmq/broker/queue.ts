@@ -37,6 +37,9 @@ export interface QueueConsumer {
   lastHeardUs: number;
 }
 
+/** At most this many messages are put back or removed one by one (a binary search each); more in one pass. */
+const FEW = 16;
+
 export class Queue {
   /** The ready messages, in queue order (a Fifo: taking from the head of a long backlog costs no copy of it). */
   private readonly ready = new Fifo<QueuedMessage>();
@@ -44,6 +47,8 @@ export class Queue {
   consumers: QueueConsumer[] = [];
   private nextConsumer = 0;
   private nextSeq = 0;
+  /** Messages appended since the last node restart, in queue order: the only ones a restart may lose (dropAtRestart). */
+  private appendedSinceRestart: QueuedMessage[] = [];
   /** When the pending expiry timer fires (Infinity: none set). */
   expiryTimerUs = Number.POSITIVE_INFINITY;
 
@@ -70,6 +75,7 @@ export class Queue {
   /** A new message at the tail. */
   append(message: QueuedMessage): void {
     this.ready.push(message);
+    this.appendedSinceRestart.push(message);
   }
 
   /** The ready messages in queue order (a copy). */
@@ -77,9 +83,34 @@ export class Queue {
     return this.ready.toArray();
   }
 
-  /** Replaces the ready messages (a restart keeps some of them), in queue order. */
-  setReady(messages: QueuedMessage[]): void {
-    this.ready.replace(messages);
+  /**
+   * A node restart, once the unacknowledged deliveries are back among the ready ones: removes the ready messages
+   * that do not survive it and returns them, in queue order. Only messages appended since the previous restart are
+   * looked at: an older one still here survived that restart, so it was durable then and survives this one too
+   * (`survives` must agree: durability, once reached, never ends). A restart used to sort every message of the
+   * backlog into kept and lost, and restarts come in proportion to the messages: a long run was quadratic.
+   */
+  dropAtRestart(survives: (message: QueuedMessage) => boolean): QueuedMessage[] {
+    const doomed = this.appendedSinceRestart.filter((message) => !survives(message));
+    this.appendedSinceRestart = [];
+    if (doomed.length === 0) return [];
+    const ready = this.ready;
+    const lost: QueuedMessage[] = [];
+    if (doomed.length <= FEW) {
+      // Each found by its sequence (the ready messages are in sequence order); one already settled is not there.
+      for (const message of doomed) {
+        const at = partitionPoint(0, ready.length, (index) => (ready.at(index) as QueuedMessage).seq < message.seq);
+        if (ready.at(at) !== message) continue;
+        ready.removeAt(at);
+        lost.push(message);
+      }
+      return lost;
+    }
+    const gone = new Set(doomed);
+    const kept: QueuedMessage[] = [];
+    for (const message of ready) (gone.has(message) ? lost : kept).push(message);
+    ready.replace(kept);
+    return lost;
   }
 
   takeSeq(): number {
@@ -92,9 +123,12 @@ export class Queue {
     ready.insertAt(partitionPoint(0, ready.length, (index) => (ready.at(index) as QueuedMessage).seq <= message.seq), message);
   }
 
-  /** Several back at their original positions, `messages` in ascending sequence: one merge, not one insertion each. */
+  /**
+   * Several back at their original positions, `messages` in ascending sequence: a few one by one (each lands near
+   * the front, where the Fifo inserts cheaply), more in one merge with the ready messages.
+   */
   requeueAll(messages: readonly QueuedMessage[]): void {
-    if (messages.length <= 1) {
+    if (messages.length <= FEW) {
       for (const message of messages) this.requeue(message);
       return;
     }
