@@ -5,10 +5,10 @@
  * those records. The control markers themselves are not log records here (in Kafka they take an offset each):
  * offsets stay the workload's, and a marker cannot be truncated away by a leader failover.
  */
+import { partitionPoint } from '../../../sim/bisect.js';
 import type { LogRecord, TxnMarker } from '../protocol.js';
 
 interface AbortedRange {
-  readonly pid: number;
   readonly firstOffset: number;
   readonly lastOffset: number;
 }
@@ -16,7 +16,14 @@ interface AbortedRange {
 export class TransactionIndex {
   /** Producer id -> first offset of its open transaction in this partition. */
   private readonly open = new Map<number, number>();
-  private readonly aborted: AbortedRange[] = [];
+  /**
+   * Producer id -> its aborted ranges in the order written. A producer's next transaction starts after its last
+   * marker, so they come in offset order without overlap and a record's range is found by binary search (a scan of
+   * every aborted range per record made judging a long transactional run quadratic); should a range ever come out
+   * of order, that producer's ranges are scanned.
+   */
+  private readonly aborted = new Map<number, AbortedRange[]>();
+  private readonly scanned = new Set<number>();
 
   /** A transactional record was appended at `offset`: the producer's transaction is open here from its first one. */
   appended(pid: number, offset: number): void {
@@ -28,7 +35,12 @@ export class TransactionIndex {
     const first = this.open.get(pid);
     if (first === undefined) return;
     this.open.delete(pid);
-    if (marker === 'ABORT') this.aborted.push({ pid, firstOffset: first, lastOffset: logEnd - 1 });
+    if (marker !== 'ABORT') return;
+    let ranges = this.aborted.get(pid);
+    if (ranges === undefined) this.aborted.set(pid, (ranges = []));
+    const previous = ranges.at(-1);
+    if (previous !== undefined && first <= previous.lastOffset) this.scanned.add(pid);
+    ranges.push({ firstOffset: first, lastOffset: logEnd - 1 });
   }
 
   /** The last stable offset: below it every transaction is decided (at most the high watermark). */
@@ -44,13 +56,17 @@ export class TransactionIndex {
 
   isAborted(record: LogRecord): boolean {
     if (record.epoch === undefined) return false;
-    for (const range of this.aborted) if (range.pid === record.pid && record.offset >= range.firstOffset && record.offset <= range.lastOffset) return true;
-    return false;
+    const ranges = this.aborted.get(record.pid);
+    if (ranges === undefined) return false;
+    const offset = record.offset;
+    if (this.scanned.has(record.pid)) return ranges.some((range) => offset >= range.firstOffset && offset <= range.lastOffset);
+    const at = partitionPoint(0, ranges.length, (index) => ranges[index].firstOffset <= offset) - 1;
+    return at >= 0 && offset <= ranges[at].lastOffset;
   }
 
   /** The offsets among `records` that aborted transactions wrote (undefined when none: the common case). */
   abortedAmong(records: readonly LogRecord[]): number[] | undefined {
-    if (this.aborted.length === 0) return undefined;
+    if (this.aborted.size === 0) return undefined;
     const offsets = records.filter((record) => this.isAborted(record)).map((record) => record.offset);
     return offsets.length > 0 ? offsets : undefined;
   }

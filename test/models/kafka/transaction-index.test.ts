@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { TransactionIndex } from '../../../models/kafka/broker/transaction-index.js';
+import type { LogRecord } from '../../../models/kafka/protocol.js';
+
+const record = (pid: number, offset: number, transactional = true): LogRecord => ({ offset, partition: 0, msgId: `m${offset}`, index: offset, key: 'k0', pid, seq: offset, attempt: 1, ...(transactional ? { epoch: 0 } : {}) });
+
+/** Three producers' transactions over one log, each committed or aborted; `ranges` records what was aborted. */
+function writeTransactions(index: TransactionIndex, plan: readonly { pid: number; from: number; to: number; abort: boolean }[]): { pid: number; first: number; last: number }[] {
+  const ranges: { pid: number; first: number; last: number }[] = [];
+  for (const { pid, from, to, abort } of plan) {
+    for (let offset = from; offset <= to; offset++) index.appended(pid, offset);
+    index.mark(pid, abort ? 'ABORT' : 'COMMIT', to + 1);
+    if (abort) ranges.push({ pid, first: from, last: to });
+  }
+  return ranges;
+}
+
+describe('TransactionIndex', () => {
+  it('finds the aborted records by binary search exactly as a scan of every aborted range does', () => {
+    const index = new TransactionIndex();
+    const plan = Array.from({ length: 300 }, (_, transaction) => ({ pid: transaction % 3, from: transaction * 4, to: transaction * 4 + 2, abort: transaction % 5 === 1 || transaction % 7 === 0 }));
+    const ranges = writeTransactions(index, plan);
+    for (let offset = 0; offset < 1210; offset++) {
+      for (const pid of [0, 1, 2, 3]) {
+        const scanned = ranges.some((range) => range.pid === pid && offset >= range.first && offset <= range.last);
+        expect(index.isAborted(record(pid, offset)), `pid ${pid} offset ${offset}`).toBe(scanned);
+      }
+    }
+    // A non-transactional record (no epoch) is never aborted.
+    expect(index.isAborted(record(1, 4, false))).toBe(false);
+    expect(index.abortedAmong([record(0, 0), record(2, 8), record(1, 4), record(1, 5)])).toEqual([0, 4, 5]);
+  });
+
+  it('still answers when a producer\'s aborted ranges come out of order (scanned, not searched)', () => {
+    const index = new TransactionIndex();
+    const ranges = writeTransactions(index, [
+      { pid: 7, from: 50, to: 60, abort: true },
+      { pid: 7, from: 10, to: 20, abort: true },
+      { pid: 7, from: 30, to: 35, abort: false },
+    ]);
+    for (let offset = 0; offset < 70; offset++) {
+      expect(index.isAborted(record(7, offset)), String(offset)).toBe(ranges.some((range) => offset >= range.first && offset <= range.last));
+    }
+  });
+});
