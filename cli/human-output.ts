@@ -32,8 +32,7 @@ function workloadLine(config: SimulationConfig): string {
   return `${workloadWords(config)}${burst}`;
 }
 
-export function renderHeader(result: SimulationResult, spec: RunSpec, color: ChalkInstance): string[] {
-  const { config } = result;
+export function renderHeader(config: SimulationConfig, spec: RunSpec, color: ChalkInstance): string[] {
   const t = config.timing;
   const components = [...new Set(familyOf(config).settings.map((item) => item.component))];
   const rows: [string, string][] = [
@@ -147,7 +146,7 @@ export function renderRun(result: SimulationResult, spec: RunSpec, color: ChalkI
       ? color.green(`verdict: ok — every invariant ${result.config.mode} promises held (exit 0)`)
       : color.red.bold(`verdict: VIOLATED — ${violated.join(', ')} broke although ${result.config.mode} promises ${violated.length === 1 ? 'it' : 'them'} (exit 1)`);
   return [
-    ...renderHeader(result, spec, color),
+    ...renderHeader(result.config, spec, color),
     '',
     ...faultLines(result, color),
     `${color.bold('run')}  ${outcome} at t=${result.stats.virtualTimeMs.toFixed(3)} ms; ${result.stats.events} events, ${result.stats.traceRecords} trace records, trace hash ${result.traceHash()}`,

@@ -206,7 +206,7 @@ function searchLabel(run: CheckRun): string {
 
 export function renderCheck(run: CheckRun, color: ReturnType<typeof makeColor>): string {
   const config = run.spec.config;
-  const [, ...header] = renderHeader(run.baseline, { ...run.spec, faultsLabel: searchLabel(run), faults: { plan: { version: 1, faults: [] } } }, color);
+  const [, ...header] = renderHeader(run.baseline.config, { ...run.spec, faultsLabel: searchLabel(run), faults: { plan: { version: 1, faults: [] } } }, color);
   const lines = [color.bold(`simulate check · ${config.mode} · seed ${config.seed}`) + (run.spec.scenario ? color.dim(` · scenario ${run.spec.scenario.name}`) : ''), ...header, ''];
   const table = layoutTable([
     ['invariant', 'promised', 'result'],

@@ -116,7 +116,7 @@ export function renderExplore(run: ExploreRun, color: ReturnType<typeof makeColo
   const { result, spec } = run;
   const config = spec.config;
   const label = `every plan of at most ${result.maxFaults} fault${result.maxFaults === 1 ? '' : 's'}${result.kinds.length === FAULT_KINDS.length ? '' : ` of ${result.kinds.join(', ')}`}`;
-  const [, ...header] = renderHeader(result.baseline, { ...spec, faultsLabel: label, faults: { plan: { version: 1, faults: [] } } }, color);
+  const [, ...header] = renderHeader(result.baseline.config, { ...spec, faultsLabel: label, faults: { plan: { version: 1, faults: [] } } }, color);
   const lines = [color.bold(`simulate explore · ${config.mode} · seed ${config.seed} · K=${result.maxFaults}`) + (spec.scenario ? color.dim(` · scenario ${spec.scenario.name}`) : ''), ...header, ''];
   lines.push(color.bold('choices') + '  continuous faults made finite:', ...choicesLines(result).map((line) => `  ${line}`), '');
   const kinds = FAULT_KINDS.filter((kind) => result.decisionPoints[kind] > 0).map((kind) => `${kind} ${result.decisionPoints[kind]}`);

@@ -123,7 +123,7 @@ export function shrinkExitCode(run: ShrinkRun): number {
 
 export function renderShrink(run: ShrinkRun, color: ReturnType<typeof makeColor>): string {
   const config = run.spec.config;
-  const [, ...header] = renderHeader(run.original, run.spec, color);
+  const [, ...header] = renderHeader(run.original.config, run.spec, color);
   const injected = run.original.injected.faults.length;
   const lines = [
     color.bold(`simulate shrink · ${config.mode} · seed ${config.seed}`) + (run.spec.scenario ? color.dim(` · scenario ${run.spec.scenario.name}`) : ''),

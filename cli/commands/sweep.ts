@@ -23,7 +23,6 @@ import { envelope } from '../json-contract.js';
 import { faultSourceJson } from '../json-output.js';
 import { layoutTable } from '../table.js';
 import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
-import { runSimulation } from '../../models/engine.js';
 import { quoteInput } from '../../models/quote.js';
 import { countsReached, sweepCoverage } from '../../properties/coverage.js';
 import { coverageJson, coverageLines } from '../search-coverage.js';
@@ -113,7 +112,7 @@ export async function sweepCommand(values: SweepValues): Promise<number> {
     const wallMs = elapsedMs();
     if (values.report !== undefined) writeReport(values.report, varyReport(reportInput(run.spec, range, values), run));
     if (values.json === true) process.stdout.write(JSON.stringify(varyJson(run, wallMs), null, 2) + '\n');
-    else process.stdout.write(renderVary(run, renderHeader(runSimulation(run.spec.config, run.spec.faults), run.spec, color).slice(1), color));
+    else process.stdout.write(renderVary(run, renderHeader(run.spec.config, run.spec, color).slice(1), color));
     return run.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;
   }
   const spec = buildRunSpec({ ...values, seed: String(range.fromSeed) }, { fixedSeed: true, takesHandler: true });
@@ -205,7 +204,7 @@ export function sweepJson(spec: RunSpec, sweep: SweepResult, fromSeed: number, t
 
 export function renderSweep(spec: RunSpec, sweep: SweepResult, fromSeed: number, toSeed: number, color: ReturnType<typeof makeColor>, shard?: ShardInfo): string {
   // The header describes the world; render it from the first seed's run (only the seed differs between runs).
-  const [, ...header] = renderHeader(runSimulation(spec.config, spec.faults), spec, color);
+  const [, ...header] = renderHeader(spec.config, spec, color);
   const shardText = shard === undefined ? '' : ` (shard ${shard.index}/${shard.count} of ${shard.whole.fromSeed}..${shard.whole.toSeed})`;
   const lines = [color.bold(`simulate sweep · ${spec.config.mode} · seeds ${fromSeed}..${toSeed}${shardText}`) + (spec.scenario ? color.dim(` · scenario ${spec.scenario.name}`) : ''), ...header, ''];
   const table = layoutTable([
