@@ -18,16 +18,25 @@ const BYTES_PER_EXTRA_PRODUCER = 200;
 const BYTES_WITH_A_CLUSTER = 700;
 /** The code, the first million trace records a run keeps for its witnesses, and the output. */
 const BASE_BYTES = 400 * 2 ** 20;
+/**
+ * What a finished run's result holds while a command keeps it beside the next run (compare keeps one per mode,
+ * check its baseline and findings): its workload, effects and other per-message results, and the first million
+ * trace records its witnesses read. A 300,000-message compare held about 117 MB per result beside the running one.
+ */
+const RESULT_BYTES_PER_MESSAGE = 250;
+const RESULT_BASE_BYTES = 100 * 2 ** 20;
 /** A run fits when its estimate is at most this share of the heap limit. */
 const FITS_SHARE = 0.8;
 /** At most this share of the machine's memory is asked for. */
 const MACHINE_SHARE = 0.75;
 
-export function heapNeededBytes(config: SimulationConfig): number {
+/** The heap a run of `config` needs at its peak, with `resultsKept` finished runs' results of the same size held beside it. */
+export function heapNeededBytes(config: SimulationConfig, resultsKept = 0): number {
   const { groups, producers } = config.topology;
   const nodes = (config.settings as { nodes?: number }).nodes ?? 1;
   const perMessage = BYTES_PER_MESSAGE + BYTES_PER_EXTRA_GROUP * (groups - 1) + BYTES_PER_EXTRA_PRODUCER * (producers - 1) + (nodes > 1 ? BYTES_WITH_A_CLUSTER : 0);
-  return BASE_BYTES + perMessage * config.workload.messages;
+  const messages = config.workload.messages;
+  return BASE_BYTES + perMessage * messages + resultsKept * (RESULT_BASE_BYTES + RESULT_BYTES_PER_MESSAGE * messages);
 }
 
 export type HeapPlan =
@@ -45,14 +54,16 @@ export interface HeapFacts {
   raised: boolean;
 }
 
-export function heapPlan(config: SimulationConfig, facts: HeapFacts): HeapPlan {
-  const needed = heapNeededBytes(config);
+/** `resultsKept`: finished runs' results the command holds beside the running one (see heapNeededBytes). */
+export function heapPlan(config: SimulationConfig, facts: HeapFacts, resultsKept = 0): HeapPlan {
+  const needed = heapNeededBytes(config, resultsKept);
   if (needed <= facts.heapLimitBytes * FITS_SHARE) return { action: 'run' };
   const available = facts.totalMemBytes * MACHINE_SHARE;
   if (!facts.raised && needed <= available * FITS_SHARE) return { action: 'respawn', heapMb: Math.floor(Math.min(available, needed / FITS_SHARE) / 2 ** 20) };
-  const perMessage = (needed - BASE_BYTES) / config.workload.messages;
+  const fixed = BASE_BYTES + resultsKept * RESULT_BASE_BYTES;
+  const perMessage = (needed - fixed) / config.workload.messages;
   const usable = Math.max(facts.raised ? facts.heapLimitBytes : available, facts.heapLimitBytes) * FITS_SHARE;
-  const fitting = Math.max(0, Math.floor((usable - BASE_BYTES) / perMessage / 1000) * 1000);
+  const fitting = Math.max(0, Math.floor((usable - fixed) / perMessage / 1000) * 1000);
   const advice = fitting > 0 ? `run at most ${fitting} messages with this topology, or split the workload over several seeds` : `give node a larger heap (NODE_OPTIONS=--max-old-space-size=...)`;
   return {
     action: 'refuse',

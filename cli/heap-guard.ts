@@ -23,13 +23,15 @@ export class RanWithLargerHeap extends Error {
 }
 
 /**
- * Before running `configs` in this process: returns when the largest fits its heap. Otherwise the same command line
- * runs again in a process whose heap limit fits (its output is this command's output), and RanWithLargerHeap carries
- * its exit code to cli/main.ts. Refuses with a UsageError, naming a run that fits, what the machine cannot hold.
+ * Before running `configs` in this process: returns when the largest fits its heap, with `resultsKept` finished
+ * runs' results held beside it (compare keeps one per mode, shrink its original, check its baseline and findings).
+ * Otherwise the same command line runs again in a process whose heap limit fits (its output is this command's
+ * output), and RanWithLargerHeap carries its exit code to cli/main.ts. Refuses with a UsageError, naming a run that
+ * fits, what the machine cannot hold.
  */
-export function guardHeap(configs: readonly SimulationConfig[]): void {
+export function guardHeap(configs: readonly SimulationConfig[], resultsKept = 0): void {
   const largest = largestRun(configs);
-  const plan = heapPlan(largest, { heapLimitBytes: getHeapStatistics().heap_size_limit, totalMemBytes: totalmem(), raised: process.env[HEAP_RAISED] === '1' });
+  const plan = heapPlan(largest, { heapLimitBytes: getHeapStatistics().heap_size_limit, totalMemBytes: totalmem(), raised: process.env[HEAP_RAISED] === '1' }, resultsKept);
   if (plan.action === 'refuse') throw new UsageError(plan.message);
   if (plan.action === 'run') return;
   process.stderr.write(`simulate: this run needs a larger heap than this process may have: running it again with --max-old-space-size=${plan.heapMb}\n`);

@@ -138,7 +138,8 @@ export interface CheckSetup {
 export function parseCheck(values: CheckValues): CheckSetup {
   if (values.faults !== undefined) throw new UsageError('check generates its own fault plans; --faults does not apply (narrow the search with --kinds and --max-faults)');
   const spec = buildRunSpec(values, { modeRequired: true, takesHandler: true });
-  guardHeap([spec.config]);
+  // The baseline's result and one finding's per invariant are kept beside the search's runs.
+  guardHeap([spec.config], 1 + INVARIANT_NAMES.length);
   if (spec.handler !== undefined && values.workers !== undefined && values.workers !== '1') throw new UsageError('--handler runs in one worker thread of its own: --workers does not apply');
   const invariant = parseInvariant(values.invariant);
   const runs = values.runs === undefined ? DEFAULT_CHECK_RUNS : parseInteger('--runs', values.runs, 1, 10_000_000);

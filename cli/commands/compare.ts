@@ -95,7 +95,8 @@ export function collectCompare(values: CompareValues, now: () => number): Compar
   checkEmitTarget(values.emitPlan, values.force === true);
   // The other modes replay the plan already read (with its recorded world): reading `--plan <(…)` (a pipe) again would wait forever.
   const specs = MODE_NAMES.map((mode) => (mode === spec.config.mode ? spec : specForMode(values, mode, spec.planOption)));
-  guardHeap(specs.map((each) => each.config));
+  // Every mode's result is kept for the table: all but the running one beside it.
+  guardHeap(specs.map((each) => each.config), specs.length - 1);
 
   const started = now();
   let plan: FaultPlan;
@@ -141,7 +142,7 @@ function collectFamilies(values: CompareValues, now: () => number): CompareRun {
   // The other families take the first one's world (mode, seed, workload); their faults are the translated plan.
   const others = families.slice(1).map((family) => buildRunSpec({ ...values, plan: undefined, faults: 'none', broker: family, mode: spec.config.mode, seed: String(spec.config.seed) }, { takesHandler: false }));
   const specs = [spec, ...others];
-  guardHeap(specs.map((each) => each.config));
+  guardHeap(specs.map((each) => each.config), specs.length - 1);
   const started = now();
   const plan = 'plan' in spec.faults ? spec.faults.plan : runnerFor(spec)(spec.config, spec.faults).injected;
   const planSource = 'plan' in spec.faults ? spec.faultsLabel : `the faults the ${families[0]} ${spec.config.mode} run of seed ${spec.config.seed} drew from rates ${spec.faultsLabel}`;

@@ -71,7 +71,8 @@ export function registerShrink(program: Command): void {
 export function collectShrink(values: ShrinkValues, now: () => number): ShrinkRun {
   if (values.seed === undefined && values.plan === undefined) throw new UsageError('shrink needs a failing run: give --seed <n> (its faults drawn from rates) or --plan <file>');
   const spec = buildRunSpec(values, { modeRequired: true, takesHandler: true });
-  guardHeap([spec.config]);
+  // The original run's result is kept beside the shrinking runs and the minimal one.
+  guardHeap([spec.config], 2);
   const run = runnerFor(spec);
   const only = parseInvariant(values.invariant);
   checkEmitTarget(values.emitPlan, values.force === true);

@@ -33,6 +33,22 @@ describe('heapPlan', () => {
   });
 });
 
+describe('results kept beside a run', () => {
+  it('count toward the heap: a compare of three modes needs more than one run, and may need a larger heap where one run fits', () => {
+    const one = heapNeededBytes(config(2_500_000));
+    const three = heapNeededBytes(config(2_500_000), 2);
+    expect(three - one).toBeGreaterThan(2 * 250 * 2_500_000);
+    const facts = { heapLimitBytes: 4 * GB, totalMemBytes: 16 * GB, raised: false };
+    expect(heapPlan(config(2_500_000), facts).action).toBe('run');
+    expect(heapPlan(config(2_500_000), facts, 2).action).toBe('respawn');
+    // The messages the refusal names fit with the same results kept.
+    const refused = heapPlan(config(10_000_000), { ...facts, totalMemBytes: 8 * GB }, 2);
+    const fitting = Number(/run at most (\d+)/.exec(refused.action === 'refuse' ? refused.message : '')?.[1]);
+    expect(fitting).toBeGreaterThan(0);
+    expect(heapPlan(config(fitting), { ...facts, totalMemBytes: 8 * GB }, 2).action).not.toBe('refuse');
+  });
+});
+
 describe('workersThatFit', () => {
   it('runs as many threads at once as the machine holds runs at their peak, and at least one', () => {
     const need = heapNeededBytes(config(5_000_000));
