@@ -42,12 +42,17 @@ export function faultPlanTable(plan: FaultPlan, stories: readonly Story[]): stri
   return left === 0 ? shown : `${shown}\n\n… and ${left} more faults, not listed (the table lists the first ${PLAN_ROWS_MAX} and every fault a story cites; \`--emit-plan FILE\` writes them all).`;
 }
 
+/** True when a report embeds this plan as JSON (at most PLAN_JSON_FAULTS_MAX faults). */
+export function embedsPlan(plan: FaultPlan): boolean {
+  return plan.faults.length <= PLAN_JSON_FAULTS_MAX;
+}
+
 /**
  * The plan as a fenced JSON block to save as a plan file, or, for a plan too long to read here, a sentence
  * saying how to get it (`--emit-plan`; the replay command reproduces the run either way).
  */
 export function faultPlanBlock(plan: FaultPlan): string {
-  if (plan.faults.length <= PLAN_JSON_FAULTS_MAX) return fenced('json', faultPlanJson(plan));
+  if (embedsPlan(plan)) return fenced('json', faultPlanJson(plan));
   return `The ${plan.faults.length} faults are too many to embed here as JSON: \`--emit-plan FILE\` writes them as a plan file.`;
 }
 

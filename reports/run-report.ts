@@ -9,7 +9,7 @@ import { presetSettings } from '../models/resolve.js';
 import { INVARIANT_NAMES } from '../models/modes.js';
 import type { InvariantName } from '../models/modes.js';
 import type { SimulationResult } from '../models/engine.js';
-import { PLAN_JSON_FAULTS_MAX, faultPlanBlock, faultPlanTable } from './fault-plan.js';
+import { embedsPlan, faultPlanBlock, faultPlanTable } from './fault-plan.js';
 import { plural, trimNumber } from './format.js';
 import { code, escapeText, fenced, raw, table } from './markdown.js';
 import { allStories, brokenInvariants, figuresTable, invariantSection, observed, outcomeSentence, outcomeWords, statusMarkdown, verdictSentence, verdictTable } from './report-parts.js';
@@ -128,7 +128,7 @@ function planSection(result: SimulationResult, meta: RunReportMeta, stories: Par
   let intro: string;
   if (meta.kind === 'run' || plan.faults.length === 0) {
     heading = `## Fault plan (${size})`;
-    intro = `The faults this run injected, in order, named by what they hit (so removing one leaves the others meaning the same thing). Saved as a plan file, ${plan.faults.length <= PLAN_JSON_FAULTS_MAX ? 'the JSON below replays them' : 'they replay this run'}.`;
+    intro = `The faults this run injected, in order, named by what they hit (so removing one leaves the others meaning the same thing). Saved as a plan file, ${embedsPlan(plan) ? 'the JSON below replays them' : 'they replay this run'}.`;
   } else {
     heading = `## Minimal fault plan (${size})`;
     const from = meta.originalFaultCount === undefined ? '' : `, shrunk from ${plural(meta.originalFaultCount, 'fault')}`;
