@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { RandomStream, RandomStreams, probabilityThreshold } from '../../sim/random.js';
@@ -5,6 +6,7 @@ import { FAULT_PRESETS } from '../../models/faults/catalog.js';
 import { FaultInjector } from '../../models/faults/injector.js';
 import type { FaultRates } from '../../models/faults/catalog.js';
 import { simulate } from '../../models/engine.js';
+import { SEED_TAG, fcParams } from '../properties/fc-config.js';
 
 const draws = (stream: RandomStream, count: number): number[] => Array.from({ length: count }, () => stream.uint32());
 
@@ -48,6 +50,18 @@ describe('RandomStream', () => {
     const reference = seedrandom.alea('42\u0000network');
     const stream = new RandomStream('42', 'network');
     for (let index = 0; index < 1000; index++) expect(stream.uint32()).toBe(reference.int32() >>> 0);
+  });
+
+  it(`draws what seedrandom.alea draws for any root seed and stream name ${SEED_TAG}`, () => {
+    // Any text, including lone surrogates and astral characters, must seed and step the same.
+    fc.assert(
+      fc.property(fc.oneof(fc.integer().map(String), fc.string({ unit: 'binary' })), fc.string({ unit: 'binary', maxLength: 40 }), (root, name) => {
+        const reference = seedrandom.alea(`${root}\u0000${name}`);
+        const stream = new RandomStream(root, name);
+        for (let index = 0; index < 4; index++) expect(stream.uint32()).toBe(reference.int32() >>> 0);
+      }),
+      fcParams(),
+    );
   });
 
   it('gives the same draws for the same seed and name, different ones otherwise', () => {
