@@ -77,6 +77,7 @@ export class TraceFacts {
   private runPositions?: Map<TraceEvent, number>;
   /** The fault records by fault kind, in trace order: faultRecord searches these, not the whole trace. */
   private readonly faults = new Map<FaultKind, FaultEvent[]>();
+  private readonly faultsByMessage = new Map<FaultKind, Map<string, FaultEvent[]>>();
   /**
    * Per record kind, the positions of its records, built on the first search for that kind: a story's search for
    * the next leader election visits the elections, not a million records (a witness of a long run took tens of ms).
@@ -311,7 +312,31 @@ export class TraceFacts {
 
   /** The fault record of this kind naming these fields (e.g. ack-lost for m3, attempt 1). */
   faultRecord<K extends FaultKind>(kind: K, fields: Partial<Extract<Fault, { kind: K }>>): FaultRecordOf<K> | undefined {
-    return this.faults.get(kind)?.find((record): record is FaultRecordOf<K> => matches(record.fault, fields));
+    const message = (fields as { readonly message?: unknown }).message;
+    const candidates = typeof message === 'string' ? this.faultsAbout(kind).get(message) : this.faults.get(kind);
+    const entries = Object.entries(fields);
+    return candidates?.find((record): record is FaultRecordOf<K> => matchesEntries(record.fault, entries));
+  }
+
+  /**
+   * One kind's fault records by the message they name, built on the first search for that kind: a story asks for
+   * its message's fault, and scanning every fault of the kind (ten thousand ack losses in a long run) per question
+   * was most of a long run's witness stories.
+   */
+  private faultsAbout(kind: FaultKind): Map<string, FaultEvent[]> {
+    let index = this.faultsByMessage.get(kind);
+    if (index === undefined) {
+      index = new Map();
+      for (const record of this.faults.get(kind) ?? []) {
+        const message = (record.fault as { readonly message?: unknown }).message;
+        if (typeof message !== 'string') continue;
+        let list = index.get(message);
+        if (list === undefined) index.set(message, (list = []));
+        list.push(record);
+      }
+      this.faultsByMessage.set(kind, index);
+    }
+    return index;
   }
 
   /** The record that immediately follows `record` at the same virtual time and passes the test. */
@@ -325,7 +350,11 @@ export class TraceFacts {
 }
 
 export function matches(record: object, fields: object): boolean {
-  for (const [key, value] of Object.entries(fields)) if ((record as Record<string, unknown>)[key] !== value) return false;
+  return matchesEntries(record, Object.entries(fields));
+}
+
+function matchesEntries(record: object, entries: readonly (readonly [string, unknown])[]): boolean {
+  for (const [key, value] of entries) if ((record as Record<string, unknown>)[key] !== value) return false;
   return true;
 }
 
@@ -344,7 +373,9 @@ export function mentionedMessages(record: TraceEvent): string[] {
  * `where` (given the narrowed record).
  */
 export function is<K extends TraceKind>(kind: K, fields: Partial<EventOf<K>> = {}, where?: (record: EventOf<K>) => boolean, role?: Role): RecordTest<EventOf<K>> {
-  const test = (record: TraceEvent): record is EventOf<K> => record.kind === kind && matches(record, fields) && (role === undefined || roleOf(record.actor) === role) && (where === undefined || where(record as EventOf<K>));
+  // The fields' entries are listed once per test, not per record visited (a story's search visits thousands).
+  const entries = Object.entries(fields);
+  const test = (record: TraceEvent): record is EventOf<K> => record.kind === kind && matchesEntries(record, entries) && (role === undefined || roleOf(record.actor) === role) && (where === undefined || where(record as EventOf<K>));
   const msg = (fields as { readonly msg?: unknown }).msg;
   TEST_SCOPES.set(test, { kind, msg: typeof msg === 'string' ? msg : undefined });
   return test;
