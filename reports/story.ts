@@ -31,6 +31,29 @@ export function explainInvariant(run: RunFacts & { invariants: Record<InvariantN
 export function explainWitness(allFacts: TraceFacts, invariant: InvariantResult, witness: Witness): Story {
   // A witness about one group is told from that group's records (the other groups' copies of the message are not its story).
   const facts = allFacts.scoped(witness.group);
+  if (facts.cut !== undefined) return finished(toldFromCut(facts, facts.cut, invariant, witness));
+  return finished(toldFromTrace(facts, invariant, witness));
+}
+
+/**
+ * A witness of a run that kept only the first part of its trace. A message with no record in that part gets no
+ * story (the absence of its records says nothing: "never handed over" would be false); any other witness gets its
+ * story, which says it was read from that part only (its later steps may be missing).
+ */
+function toldFromCut(facts: TraceFacts, cut: NonNullable<TraceFacts['cut']>, invariant: InvariantResult, witness: Witness): Story {
+  const part = `the first ${cut.kept.toLocaleString('en-US')} trace records this run kept, which end at ${at(cut.untilUs)}`;
+  if (witness.msg !== '' && facts.about(witness.msg).length === 0) {
+    // The injected plan is kept whole: the faults that struck the message can still be named, without their times.
+    const faults = (facts.run.injected?.faults ?? []).filter((fault) => 'message' in fault && fault.message === witness.msg).map(describeFault);
+    const struck = faults.length > 0 ? ` Faults injected on it: ${faults.join('; ')}.` : '';
+    const text = `${witness.summary}.${struck} Its story is not told: its records all come after ${part}; the replay command with --trace FILE writes every record to a file.`;
+    return { invariant: invariant.name, msg: witness.msg, mechanism: 'not told: after the part of the trace this run kept', text, records: [], msgs: [witness.msg] };
+  }
+  const story = toldFromTrace(facts, invariant, witness);
+  return { ...story, text: `${story.text} (Told from ${part}: what came later is not read.)` };
+}
+
+function toldFromTrace(facts: TraceFacts, invariant: InvariantResult, witness: Witness): Story {
   let story: Story | undefined;
   switch (invariant.name) {
     case 'duplicates':
@@ -48,14 +71,15 @@ export function explainWitness(allFacts: TraceFacts, invariant: InvariantResult,
   }
   // A team's handler: its own steps, when no mechanism of the built-in processing explains the break.
   if (story === undefined && witness.msg !== '') story = handlerStory(facts, invariant.name, witness.msg, witness.summary);
-  return finished(story ?? fallbackStory(invariant.name, witness));
+  return story ?? fallbackStory(invariant.name, witness);
 }
 
 function livenessStory(facts: TraceFacts, witness: Witness): Story {
   const outcome = facts.run.outcome;
   const limit = outcome.kind === 'limit' ? (outcome.limit === 'events' ? `the limit of ${outcome.value} kernel events` : `the limit of ${outcome.value / 1000} ms of virtual time`) : 'a limit';
   const heal = facts.records.find((record) => record.kind === 'heal');
-  const last = facts.records[facts.records.length - 1];
+  // The witness holds the run's last records: a long run's kept trace ends long before the run did.
+  const last = (witness.records as TraceEvent[]).at(-1) ?? facts.records.at(-1);
   const healed = heal === undefined ? 'at the end of the faulty phase' : `at ${at(heal.t)}`;
   if (outcome.kind === 'stalled' && outcome.idleSinceUs !== undefined) return standstillStory(facts, witness, outcome.idleSinceUs, healed);
   if (outcome.kind === 'stalled') {
@@ -71,7 +95,7 @@ function livenessStory(facts: TraceFacts, witness: Witness): Story {
  * retried forever (a poison message with on-error=retry): say so when the trace shows one.
  */
 function standstillStory(facts: TraceFacts, witness: Witness, idleSinceUs: number, healed: string): Story {
-  const last = facts.records[facts.records.length - 1];
+  const last = (witness.records as TraceEvent[]).at(-1) ?? facts.records.at(-1);
   const stopped = last === undefined ? '' : `, until the progress watchdog stopped the run at ${at(last.t)} (progress-timeout-ms=${trimNumber(facts.config.limits.progressTimeoutMs)})`;
   const retried = facts.records.filter((record): record is EventOf<'processing-retry'> => record.kind === 'processing-retry' && record.t >= idleSinceUs);
   const poison = retried.at(-1);

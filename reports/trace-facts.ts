@@ -36,7 +36,12 @@ export function roleOf(actor: string): Role | undefined {
 }
 
 /** What the stories need of a run: its config, workload, trace and final DB effects. */
-export type RunFacts = Pick<SimulationResult, 'config' | 'workload' | 'trace' | 'effects' | 'outcome' | 'brokerAcked'>;
+export type RunFacts = Pick<SimulationResult, 'config' | 'workload' | 'trace' | 'effects' | 'outcome' | 'brokerAcked'> & {
+  /** The run's statistics: with them, the facts know whether `trace` holds every record or only the first ones. */
+  readonly stats?: Pick<SimulationResult['stats'], 'traceRecords'>;
+  /** The faults injected: what a story of a message beyond the kept trace can still name. */
+  readonly injected?: SimulationResult['injected'];
+};
 
 /** An injected fault's record, with the fault narrowed to one kind. */
 export type FaultRecordOf<K extends FaultKind> = FaultEvent & { readonly fault: Extract<Fault, { kind: K }> };
@@ -64,6 +69,11 @@ export class TraceFacts {
   readonly config: SimulationConfig;
   readonly settings: DeliverySettings;
   readonly topology: Topology;
+  /**
+   * Set when the run kept only the first part of its trace (a long run keeps TRACE_KEPT_MAX records): how many
+   * records it kept and the time of the last one. What happened after that is not in these facts.
+   */
+  readonly cut: { readonly kept: number; readonly untilUs: number } | undefined;
   /** The DB effects of the group these facts are about (every effect with one group). */
   readonly effects: readonly AppliedEffect[];
   /**
@@ -95,7 +105,9 @@ export class TraceFacts {
     this.settings = run.config.settings;
     this.topology = buildTopology(run.config.topology);
     const scoped = group !== undefined && this.topology.groups.length > 1;
-    this.records = scoped ? run.trace.filter((record) => belongsTo(record, group)) : run.trace;
+    const trace = run.trace;
+    this.cut = run.stats !== undefined && run.stats.traceRecords > trace.length ? { kept: trace.length, untilUs: trace.at(-1)?.t ?? 0 } : undefined;
+    this.records = scoped ? trace.filter((record) => belongsTo(record, group)) : trace;
     this.effects = scoped ? run.effects.filter((effect) => effect.group === group) : run.effects;
     this.messages = new Map(run.workload.map((message) => [message.id, message]));
     const records = this.records;

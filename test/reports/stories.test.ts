@@ -3,7 +3,7 @@
  * right message, the right window and the right cause, with times and offsets read from the same trace.
  */
 import { describe, expect, it } from 'vitest';
-import { INVARIANT_NAMES, MODE_NAMES, SCENARIOS, simulate } from '../../index.js';
+import { INVARIANT_NAMES, MODE_NAMES, SCENARIOS, resolveConfig, runSimulation, simulate, toFaultSource } from '../../index.js';
 import type { Fault, FaultPlan, InvariantName, ModeName, SimulationInput, SimulationResult } from '../../index.js';
 import type { LooseRecord } from '../helpers/model-run.js';
 import { at } from '../../reports/format.js';
@@ -227,5 +227,37 @@ describe('liveness and fallbacks', () => {
       }
     }
     expect(told).toBeGreaterThan(40);
+  });
+});
+
+describe('stories of a run that kept only the first part of its trace', () => {
+  // A long run keeps its first TRACE_KEPT_MAX records; here a short run keeps its first 300, to the same effect.
+  const config = resolveConfig({ mode: 'at-most-once', seed: 1, workload: { messages: 200, keys: 2, partitions: 1 } });
+  const faults = toFaultSource([
+    { kind: 'request-lost', message: 'm2', attempt: 1 },
+    { kind: 'request-lost', message: 'm180', attempt: 1 },
+  ]);
+  const whole = runSimulation(config, faults);
+  const cut = runSimulation(config, faults, { trace: { keepMax: 300 } });
+
+  it('keeps the same witnesses and tells an early witness from the kept part, saying so', () => {
+    expect(cut.trace).toHaveLength(300);
+    expect(cut.stats.traceRecords).toBe(whole.stats.traceRecords);
+    expect(cut.invariants.loss.witnesses.map((witness) => witness.msg)).toEqual(['m2', 'm180']);
+    const early = storyOf(cut, 'loss', 'm2');
+    expect(early.mechanism).toBe(storyOf(whole, 'loss', 'm2').mechanism);
+    expect(early.text).toContain(`(Told from the first 300 trace records this run kept, which end at ${at(cut.trace[299].t)}: what came later is not read.)`);
+    expect(storyOf(whole, 'loss', 'm2').text).not.toContain('Told from');
+  });
+
+  it('does not invent a story for a witness whose records all come after the kept part', () => {
+    const told = storyOf(whole, 'loss', 'm180');
+    expect(told.mechanism).toBe('produce request lost with acks=0: no retry');
+    const late = storyOf(cut, 'loss', 'm180');
+    expect(late.mechanism).toBe('not told: after the part of the trace this run kept');
+    expect(late.text).toContain('Faults injected on it: the produce request for m180 (attempt 1) is lost before reaching the broker.');
+    expect(late.text).toContain('--trace FILE');
+    expect(late.text).not.toMatch(/never handed over/);
+    expect(late.records).toEqual([]);
   });
 });
