@@ -158,6 +158,12 @@ export interface TraceKeeping {
 export const TRACE_KEPT_MAX = 1_000_000;
 
 export function runSimulation(config: SimulationConfig, source: FaultSource, observers?: RunObservers): SimulationResult {
+  validateConfig(config);
+  return runValidated(config, source, observers);
+}
+
+/** runSimulation of a config already validated (resolveConfig validates what it returns; a re-run, its first run's). */
+function runValidated(config: SimulationConfig, source: FaultSource, observers?: RunObservers): SimulationResult {
   const run = deployRun(config, source, undefined, observers);
   return run.judge(run.world.run());
 }
@@ -192,6 +198,7 @@ export const HANDLER_TURNS_MAX = 10_000;
  */
 export async function runSimulationAsync(config: SimulationConfig, source: FaultSource, handler: HandlerModule, observers?: RunObservers): Promise<SimulationResult> {
   // A handler's run keeps its trace whole: it cannot be re-run synchronously when a reader asks for it.
+  validateConfig(config);
   const run = deployRun(handlerConfig(config), source, handler, observers, { keepMax: Number.POSITIVE_INFINITY });
   const result = await run.world.runAsync(async () => {
     for (let turn = 0; turn < HANDLER_TURNS_MAX && !run.deployment.handlersSettled(); turn++) await Promise.resolve();
@@ -218,8 +225,8 @@ interface DeployedRun {
   judge(run: WorldRunResult): SimulationResult;
 }
 
+/** Deploys a validated config (its callers validate it once: a config of resolveConfig's, or given to a public entry). */
 function deployRun(config: SimulationConfig, source: FaultSource, handler: HandlerModule | undefined, observers?: RunObservers, traceOptions?: TraceOptions<TraceEvent>): DeployedRun {
-  validateConfig(config);
   const topology = buildTopology(config.topology);
   const family = familyOf(config);
   if ('plan' in source) {
@@ -347,7 +354,7 @@ function judgeRun(config: SimulationConfig, source: FaultSource, { topology, wor
 
 /** The library's one-call API: preset + overrides + faults (preset name, rates or plan) -> result. */
 export function simulate(input: SimulationInput & { faults?: FaultsInput }): SimulationResult {
-  return runSimulation(resolveConfig(input), toFaultSource(input.faults));
+  return runValidated(resolveConfig(input), toFaultSource(input.faults));
 }
 
 export { resolveConfig } from './resolve.js';
