@@ -10,7 +10,7 @@ import { crashMoment } from './fault-words.js';
 import { timesWord, trimNumber } from './format.js';
 import { attemptFate, resendReason } from './story-producer.js';
 import { abortedCopy } from './story-transactions.js';
-import { Citations } from './story-types.js';
+import { Citations, TOLD_MAX, untoldApplications } from './story-types.js';
 import type { Story } from './story-types.js';
 import type { Fault } from '../models/faults/catalog.js';
 import { is } from './trace-facts.js';
@@ -36,7 +36,7 @@ export function duplicateStory(facts: TraceFacts, msg: string): Story | undefine
   const commits = facts.aboutKind(msg, 'db-commit');
   if (commits.length < 2) return undefined;
   const cite = new Citations(facts);
-  const applications = commits.map((commit) => application(facts, msg, commit));
+  const applications = commits.slice(0, TOLD_MAX + 1).map((commit) => application(facts, msg, commit));
   const causes: string[] = [];
   const mechanisms: string[] = [];
   for (let index = 1; index < applications.length; index++) {
@@ -49,7 +49,7 @@ export function duplicateStory(facts: TraceFacts, msg: string): Story | undefine
     causes.push(cause.text);
     if (!mechanisms.includes(cause.mechanism)) mechanisms.push(cause.mechanism);
   }
-  const text = `${msg} was applied to the DB ${timesWord(commits.length)}: ${causes.join('; then ')}.`;
+  const text = `${msg} was applied to the DB ${timesWord(commits.length)}: ${causes.join('; then ')}${untoldApplications(commits.length)}.`;
   return { invariant: 'duplicates', msg, mechanism: mechanisms.join('; '), text, records: cite.list(), msgs: [msg] };
 }
 
@@ -62,11 +62,13 @@ function logDuplicate(facts: TraceFacts, cite: Citations, msg: string, earlier: 
   const secondAttempt = secondAppend?.attempt ?? firstAttempt + 1;
   const fate = attemptFate(facts, cite, msg, firstAttempt);
   const steps: string[] = [`its produce request (attempt ${firstAttempt}${cite.step(facts.aboutKind(msg, 'send', { attempt: firstAttempt })[0])}) ${fate}`];
-  // Every attempt between the two appends explains itself too (a retry can be lost as well).
-  for (let attempt = firstAttempt; attempt < secondAttempt; attempt++) {
+  // Every attempt between the two appends explains itself too (a retry can be lost as well), the first few of them.
+  const toldUntil = Math.min(secondAttempt, firstAttempt + TOLD_MAX);
+  for (let attempt = firstAttempt; attempt < toldUntil; attempt++) {
     steps.push(resendReason(facts, cite, msg, attempt));
-    if (attempt + 1 < secondAttempt) steps.push(`attempt ${attempt + 1} ${attemptFate(facts, cite, msg, attempt + 1)}`);
+    if (attempt + 1 < toldUntil) steps.push(`attempt ${attempt + 1} ${attemptFate(facts, cite, msg, attempt + 1)}`);
   }
+  if (toldUntil < secondAttempt) steps.push(toldUntil === secondAttempt - 1 ? `what became of attempt ${toldUntil} is not told here` : `what became of attempts ${toldUntil} to ${secondAttempt - 1} is not told here`);
   const sessionChange = producerSessionChanged(facts, msg, firstAttempt, secondAttempt);
   const why = facts.settings.enableIdempotence
     ? sessionChange

@@ -8,7 +8,7 @@
 import type { EventOf } from '../models/events.js';
 import { crashMoment } from './fault-words.js';
 import { listWords, timesWord } from './format.js';
-import { Citations } from './story-types.js';
+import { Citations, TOLD_MAX, untoldApplications } from './story-types.js';
 import type { Story } from './story-types.js';
 import { is } from './trace-facts.js';
 import type { TraceFacts } from './trace-facts.js';
@@ -98,7 +98,7 @@ export function rabbitDuplicateStory(facts: TraceFacts, msg: string): Story | un
   const commits = facts.aboutKind(msg, 'db-commit');
   if (commits.length < 2) return undefined;
   const cite = new Citations(facts);
-  const applications: Application[] = commits.map((commit) => ({ commit, deliver: facts.previous(commit, is('deliver', { msg })) }));
+  const applications: Application[] = commits.slice(0, TOLD_MAX + 1).map((commit) => ({ commit, deliver: facts.previous(commit, is('deliver', { msg })) }));
   const causes: Told[] = [];
   for (let index = 1; index < applications.length; index++) {
     const [earlier, later] = [applications[index - 1], applications[index]];
@@ -109,7 +109,7 @@ export function rabbitDuplicateStory(facts: TraceFacts, msg: string): Story | un
     causes.push(cause);
   }
   const mechanism = [...new Set(causes.map((cause) => cause.mechanism))].join('; ');
-  return { invariant: 'duplicates', msg, mechanism, text: `${msg} was applied to the DB ${timesWord(commits.length)}: ${causes.map((cause) => cause.text).join('; then ')}.`, records: cite.list(), msgs: [msg] };
+  return { invariant: 'duplicates', msg, mechanism, text: `${msg} was applied to the DB ${timesWord(commits.length)}: ${causes.map((cause) => cause.text).join('; then ')}${untoldApplications(commits.length)}.`, records: cite.list(), msgs: [msg] };
 }
 
 function republished(facts: TraceFacts, cite: Citations, msg: string): Told {

@@ -4,6 +4,19 @@ import type { InvariantName } from '../models/modes.js';
 import { at } from './format.js';
 import type { TraceFacts } from './trace-facts.js';
 
+/**
+ * Re-applications (or attempts) a story tells one by one; more are counted, not told. A message applied thousands of
+ * times (a request timeout shorter than the network's latency re-sends it endlessly) made a story of thousands of
+ * clauses whose searches took minutes.
+ */
+export const TOLD_MAX = 5;
+
+/** "", or "; then N more times, not told here" after the told re-applications of a message applied `times` times. */
+export function untoldApplications(times: number): string {
+  const untold = times - 1 - TOLD_MAX;
+  return untold > 0 ? `; then ${untold} more time${untold === 1 ? '' : 's'}, not told here` : '';
+}
+
 export interface Story {
   /** The invariant it explains a break of, or `parked` for a record the failure policy dead-lettered. */
   invariant: InvariantName | 'parked';

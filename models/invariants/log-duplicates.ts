@@ -25,8 +25,17 @@ export function checkLogDuplicates(workload: readonly WorkloadMessage[], trace: 
   const { positionOf, last } = workloadIndex(workload);
   const witnesses = duplicated.slice(0, MAX_WITNESSES).map((entry) => {
     const position = positionOf(entry.msgId);
-    const summary = `${entry.msgId} (key ${position >= 0 ? workload[last[position]].key : '?'}) is in partition ${entry.partition}'s log ${entry.offsets.length} times (offsets ${entry.offsets.join(', ')})`;
+    const summary = `${entry.msgId} (key ${position >= 0 ? workload[last[position]].key : '?'}) is in partition ${entry.partition}'s log ${entry.offsets.length} times (offsets ${offsetsWords(entry.offsets)})`;
     return witness(entry.msgId, summary, trace, [entry.msgId]);
   });
   return { count: duplicated.length, witnesses };
+}
+
+/** Offsets listed in a summary at most; a message re-sent endlessly is in its log thousands of times. */
+const OFFSETS_LISTED_MAX = 10;
+
+/** "0, 1, 4", or the first OFFSETS_LISTED_MAX and how many more. */
+function offsetsWords(offsets: readonly number[]): string {
+  if (offsets.length <= OFFSETS_LISTED_MAX) return offsets.join(', ');
+  return `${offsets.slice(0, OFFSETS_LISTED_MAX).join(', ')} and ${offsets.length - OFFSETS_LISTED_MAX} more`;
 }

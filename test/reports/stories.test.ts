@@ -261,3 +261,23 @@ describe('stories of a run that kept only the first part of its trace', () => {
     expect(late.records).toEqual([]);
   });
 });
+
+describe('stories of a message applied thousands of times', () => {
+  // A request timeout shorter than the network's latency: every message is re-sent until the run's limit. Its story
+  // told each of the 6,000 re-applications, with searches of its own, and took minutes; it tells the first few.
+  const result = simulate({ mode: 'at-least-once', seed: 1, settings: { requestTimeoutMs: 0.1 }, workload: { messages: 5 } });
+
+  it('tells the first re-applications and counts the rest', () => {
+    const applied = result.effects.filter((effect) => effect.msgId === 'm1').length;
+    expect(applied).toBeGreaterThan(1000);
+    const story = storyOf(result, 'duplicates', 'm1');
+    expect(story.text).toMatch(new RegExp(`^m1 was applied to the DB ${applied} times: `));
+    expect(story.text).toContain(`; then ${applied - 6} more times, not told here.`);
+    expect(story.text.split('; then ')).toHaveLength(6); // five re-applications told, then the count
+  });
+
+  it('lists ten of the offsets of a message its log holds thousands of times', () => {
+    const summary = result.stats.logDuplicates.witnesses[0].summary;
+    expect(summary).toMatch(/^m1 \(key k\d\) is in partition \d's log \d+ times \(offsets (\d+, ){9}\d+ and \d+ more\)$/);
+  });
+});
