@@ -16,11 +16,13 @@ import { UsageError } from './usage-error.js';
 
 /** The folder must be a folder (it is created when missing). */
 export function checkCorpusTarget(dir: string): void {
+  if (dir.trim() === '') throw new UsageError('invalid --emit-corpus "": expected a folder');
   try {
     if (!statSync(dir).isDirectory()) throw new UsageError(`invalid --emit-corpus ${JSON.stringify(dir)}: not a folder`);
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    // Missing: created when there is something to write.
+    // Missing: created when there is something to write, unless a part of its path is a file.
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw new UsageError(`invalid --emit-corpus ${JSON.stringify(dir)}: a part of that path is a file, not a folder`);
   }
 }
 
@@ -33,7 +35,11 @@ export function corpusName(found: ExploreBreak, mode: string): string {
 /** Writes one file per cause and returns their paths. */
 export function emitCorpus(dir: string, spec: RunSpec, result: ExploreResult, force: boolean): string[] {
   if (!result.breaks.some((found) => found.plan.faults.length > 0)) return [];
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new UsageError(`invalid --emit-corpus ${JSON.stringify(dir)}: cannot create that folder (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
   const overrides = worldOverrides(spec.config);
   const flags = spec.worldArgs.filter((_, index, args) => args[index] !== '--mode' && args[index - 1] !== '--mode').join(' ');
   const written: string[] = [];

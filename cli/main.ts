@@ -18,6 +18,9 @@ function fail(message: string): void {
   process.exitCode = EXIT_USAGE;
 }
 
+/** True once main has returned or failed: the process exiting before that means something it awaited never settled. */
+let finished = false;
+
 /** Parse the line and run the command; every failure becomes its exit code and at most one line on stderr. */
 async function main(): Promise<void> {
   try {
@@ -38,8 +41,18 @@ async function main(): Promise<void> {
       process.stderr.write(`simulate: internal error: ${boundedLine(String((error as Error).message).split('\n')[0])} (a bug in simulate; please report it with the command)\n`);
       process.exitCode = EXIT_INTERNAL;
     }
+  } finally {
+    finished = true;
   }
 }
+
+// Node exits (with 0) when nothing is left to wait for, even if main is still awaiting: a handler module whose
+// top-level await never settles. That is the user's module: one line, exit 2, not a silent success.
+process.on('exit', () => {
+  if (finished) return;
+  process.stderr.write('simulate: stopped before the command finished: a promise it awaited can never settle (a --handler module whose top-level await waits on nothing?)\n');
+  process.exitCode = EXIT_USAGE;
+});
 
 guardStandardStreams();
 // Not a top-level await: the shipped bin is a CommonJS bundle (scripts/bundle-cli.mjs), which cannot have one.

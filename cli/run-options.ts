@@ -10,9 +10,9 @@ import { FAMILIES } from '../models/families.js';
 import { settingSpecs } from '../models/resolve.js';
 import { FAULT_PRESETS, RATE_NAMES } from '../models/faults/catalog.js';
 import type { FaultRates, FaultSource, RateName } from '../models/faults/catalog.js';
-import { PlanError, checkPlanInstances, checkPlanKinds, planOnly } from '../models/faults/plan.js';
+import { PlanError, planOnly } from '../models/faults/plan.js';
+import { checkPlanFits } from '../models/plan-fit.js';
 import type { FaultPlan } from '../models/faults/catalog.js';
-import { buildTopology } from '../models/topology.js';
 import type { PlanMeta } from '../models/faults/plan.js';
 import { resolveConfig } from '../models/engine.js';
 import type { SimulationInput } from '../models/engine.js';
@@ -222,9 +222,7 @@ function otherFamilies(key: string, except: FamilyName): string {
 /** A plan naming an instance the world does not have is bad input: one line, exit 2. */
 function checkPlanWorld(plan: FaultPlan, config: SimulationConfig, option: string): void {
   try {
-    checkPlanInstances(plan, buildTopology(config.topology));
-    checkPlanKinds(plan, FAMILIES[config.family]);
-    FAMILIES[config.family].checkPlan?.(plan, config.settings);
+    checkPlanFits(plan, config);
   } catch (error) {
     if (error instanceof PlanError) throw new UsageError(`invalid ${option}: ${error.message}`);
     throw error;

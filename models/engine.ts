@@ -23,7 +23,8 @@ import { FAULT_PRESETS, RATE_NAMES, countByKind } from './faults/catalog.js';
 import type { Fault, FaultKind, FaultPlan, FaultRates, FaultSource, RateName } from './faults/catalog.js';
 import { FaultInjector } from './faults/injector.js';
 import type { CandidateObserver } from './faults/injector.js';
-import { checkPlanInstances, checkPlanKinds, parsePlan, planOnly } from './faults/plan.js';
+import { parsePlan, planOnly } from './faults/plan.js';
+import { checkPlanFits } from './plan-fit.js';
 import { checkGroups, checkLogDuplicates } from './invariants/index.js';
 import type { InvariantResult, LogDuplicates, ParkedResult, Verdicts } from './invariants/index.js';
 import { returnedOf } from './invariants/returned.js';
@@ -229,11 +230,7 @@ interface DeployedRun {
 function deployRun(config: SimulationConfig, source: FaultSource, handler: HandlerModule | undefined, observers?: RunObservers, traceOptions?: TraceOptions<TraceEvent>): DeployedRun {
   const topology = buildTopology(config.topology);
   const family = familyOf(config);
-  if ('plan' in source) {
-    checkPlanInstances(source.plan, topology);
-    checkPlanKinds(source.plan, family);
-    family.checkPlan?.(source.plan, config.settings);
-  }
+  if ('plan' in source) checkPlanFits(source.plan, config, topology);
   const healAtUs = msToUs(config.timing.faultyPhaseMs);
   const world = worldFor(config, traceOptions ?? traceOptionsOf(observers?.trace));
   const injector = new FaultInjector(source, world.streams, observers?.candidate);

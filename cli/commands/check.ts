@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { FAULT_KINDS } from '../../models/faults/catalog.js';
 import { FAMILIES, isKafkaCluster, kindsFor } from '../../models/families.js';
+import { CLUSTER_FAULT_KINDS } from '../../models/kafka/cluster-faults.js';
 import type { FamilyName } from '../../models/config.js';
 import type { Fault, FaultKind } from '../../models/faults/catalog.js';
 import { CoverageTally, countsReached, samplingTally } from '../../properties/coverage.js';
@@ -123,6 +124,15 @@ export function parseKinds(raw: string | undefined, family: FamilyName = 'kafka'
   if (unknown !== undefined) throw new UsageError(`invalid --kinds ${quoteInput(raw)}: unknown kind ${quoteInput(unknown)}; expected some of ${own.join(', ')}`);
   const foreign = kinds.find((kind) => !own.includes(kind as FaultKind));
   if (foreign !== undefined) throw new UsageError(`invalid --kinds ${quoteInput(raw)}: ${quoteInput(foreign)} is not a ${family} fault kind; expected some of ${own.join(', ')}`);
+  const twice = kinds.find((kind, index) => kinds.indexOf(kind) !== index);
+  if (twice !== undefined) throw new UsageError(`invalid --kinds ${quoteInput(raw)}: ${quoteInput(twice)} is listed twice`);
+  // A kind this world has no decision point for would never fire (and a plan of it is refused by the run).
+  const world = kindsFor(family, transactions, cluster);
+  const absent = kinds.find((kind) => !world.includes(kind as FaultKind));
+  if (absent !== undefined) {
+    const needs = (CLUSTER_FAULT_KINDS as readonly string[]).includes(absent) ? 'a broker cluster (--nodes N)' : '--transactions true';
+    throw new UsageError(`invalid --kinds ${quoteInput(raw)}: ${quoteInput(absent)} needs ${needs}; this world's kinds are ${world.join(', ')}`);
+  }
   return kinds as FaultKind[];
 }
 

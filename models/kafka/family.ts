@@ -3,6 +3,7 @@ import type { Family } from '../family.js';
 import { APPLICATION_SETTINGS } from '../settings/common.js';
 import { deployKafka } from './deployment.js';
 import { checkClusterPlan } from './cluster/deploy-cluster.js';
+import { checkTransactionPlan } from './transaction-faults.js';
 import { KAFKA_MODES } from './modes.js';
 import { KAFKA_SETTINGS, checkKafkaCombinations } from './settings.js';
 
@@ -21,6 +22,9 @@ export const KAFKA: Family = {
   modes: KAFKA_MODES,
   faultKinds: ['request-lost', 'ack-lost', 'request-delayed', 'fetch-duplicated', 'fetch-lost', 'commit-lost', 'db-reply-lost', 'partition', 'consumer-crash', 'producer-crash', 'leader-failover', 'processing-error', 'transaction-abort', 'end-txn-response-lost', 'transaction-coordinator-failover', 'zombie-producer', 'broker-crash', 'controller-partition', 'inter-broker-partition'],
   checkCombinations: checkKafkaCombinations,
-  checkPlan: (plan, settings) => checkClusterPlan(plan, settings.nodes),
+  checkPlan: (plan, settings) => {
+    checkClusterPlan(plan, settings.nodes);
+    checkTransactionPlan(plan, settings.transactions);
+  },
   deploy: deployKafka,
 };

@@ -4,6 +4,9 @@
  * transaction's last record (the one after which the producer sends EndTxn).
  */
 import { messageArb, messageId } from '../faults/spec.js';
+import { TRANSACTION_CRASH_POINTS } from '../faults/common.js';
+import { PlanError } from '../faults/plan.js';
+import type { FaultPlan } from '../faults/catalog.js';
 import type { FaultSpec } from '../faults/spec.js';
 
 export type TransactionFault =
@@ -74,3 +77,17 @@ export const ZOMBIE_PRODUCER: FaultSpec<Of<'zombie-producer'>> = {
 };
 
 export const TRANSACTION_FAULT_KINDS = ['transaction-abort', 'end-txn-response-lost', 'transaction-coordinator-failover', 'zombie-producer'] as const;
+
+/**
+ * Transaction faults strike a transactional producer (and a producer crash at a transaction's end needs one): in a
+ * world without --transactions true they could never fire, so a plan of them is refused, as check --kinds refuses them.
+ */
+export function checkTransactionPlan(plan: FaultPlan, transactions: boolean): void {
+  if (transactions) return;
+  plan.faults.forEach((fault, index) => {
+    const point = fault.kind === 'producer-crash' && (TRANSACTION_CRASH_POINTS as readonly string[]).includes(fault.point);
+    if (!(TRANSACTION_FAULT_KINDS as readonly string[]).includes(fault.kind) && !point) return;
+    const what = point ? `${fault.kind} at point "${(fault as { point: string }).point}"` : fault.kind;
+    throw new PlanError(`fault #${index + 1} (${what}) needs a transactional producer: give --transactions true (with --idempotence true)`, index + 1, point ? 'point' : 'kind');
+  });
+}

@@ -122,6 +122,14 @@ const BAD_INPUTS: [string[], string][] = [
   [['list', '--bogus'], "unknown option '--bogus'"],
   [['--trace'], "'--trace <file>' argument missing"],
   [['--trace', ''], 'invalid --trace "": expected a file path'],
+  // search kinds and plans the world has no place for (these exited 3, or searched nothing and passed)
+  [['check', '--mode', 'at-least-once', '--messages', '5', '--runs', '3', '--kinds', 'broker-crash'], 'invalid --kinds "broker-crash": "broker-crash" needs a broker cluster (--nodes N)'],
+  [['check', '--mode', 'at-least-once', '--messages', '5', '--runs', '3', '--kinds', 'transaction-abort'], 'invalid --kinds "transaction-abort": "transaction-abort" needs --transactions true'],
+  [['explore', '--mode', 'at-least-once', '--messages', '3', '--kinds', 'ack-lost,ack-lost'], 'invalid --kinds "ack-lost,ack-lost": "ack-lost" is listed twice'],
+  [['explore', '--mode', 'at-least-once', '--messages', '3', '--max-runs', '5', '--emit-corpus', ''], 'invalid --emit-corpus "": expected a folder'],
+  [['explore', '--mode', 'at-least-once', '--messages', '3', '--max-runs', '5', '--emit-corpus', 'package.json/corpus'], 'invalid --emit-corpus "package.json/corpus": a part of that path is a file, not a folder'],
+  [['--messages', '5', '--plan', '{"version":1,"faults":[{"kind":"transaction-abort","message":"m3"}]}'], 'fault #1 (transaction-abort) needs a transactional producer: give --transactions true'],
+  [['--messages', '5', '--plan', '{"version":1,"faults":[{"kind":"producer-crash","message":"m3","point":"before-commit"}]}'], 'fault #1 (producer-crash at point "before-commit") needs a transactional producer'],
 ];
 
 describe.concurrent('bad input: one line, exit 2, no stack trace', () => {

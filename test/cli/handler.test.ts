@@ -25,6 +25,7 @@ beforeAll(() => {
   writeFileSync(file('sleepy.mjs'), `export async function handler(record, db) {\n  await new Promise((resolve) => setTimeout(resolve, 1));\n  await db.put('ledger', record.id, 1);\n}\nexport const effects = ['ledger'];\n`);
   writeFileSync(file('no-effects.mjs'), `export async function handler() {}\n`);
   writeFileSync(file('broken.mjs'), `export async function handler(\n`);
+  writeFileSync(file('never-loads.mjs'), `await new Promise(() => {});\nexport async function handler() {}\nexport const effects = ['ledger'];\n`);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -66,6 +67,8 @@ describe('simulate --handler', () => {
     expectOneLineError(await runCli(['--handler', file('broken.mjs')]), ['cannot load --handler', 'SyntaxError']);
     expectOneLineError(await runCli(['--handler', file('no-effects.mjs')]), ['"effects" must be a non-empty list']);
     expectOneLineError(await runCli(['--handler', file('sleepy.mjs')]), ['awaited something other than its db calls', 'before its first DB call']);
+    // Node exits with 0 when nothing is left to wait for: a top-level await on nothing ended the CLI silently, exit 0.
+    expectOneLineError(await runCli(['--handler', file('never-loads.mjs')]), ['stopped before the command finished', 'top-level await']);
   });
 
   it('sweep --handler: the check outside the transaction breaks exactly-once in some seeds; the printed replay reproduces one', async () => {
