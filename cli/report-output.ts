@@ -11,6 +11,7 @@ import type { Finding } from './finding.js';
 import type { RunSpec } from './run-options.js';
 import { checkOutputTargets, writeFileAtomic } from './files.js';
 import { replayCommand } from './shell-quote.js';
+import { UsageError } from './usage-error.js';
 
 export interface ReportOptions {
   report?: string;
@@ -29,6 +30,8 @@ export function addReportOptions(command: Command, wallTime = true): Command {
  * unwritable folder, an existing file without --force, or two options naming one file is exit 2.
  */
 export function checkOutputFiles(values: ReportOptions & { trace?: string; emitPlan?: string; force?: boolean }): void {
+  // A flag about a report nobody asked for would be dropped silently.
+  if (values.reportWallTime === true && values.report === undefined) throw new UsageError('--report-wall-time adds figures to a report: give --report <file.md> too');
   checkOutputTargets({ '--trace': values.trace, '--emit-plan': values.emitPlan, '--report': values.report }, values.force === true);
 }
 

@@ -6,9 +6,9 @@
 import type { Command } from 'commander';
 import { ConfigError, FAMILY_NAMES, MODE_NAMES } from '../models/config.js';
 import type { DeliverySettings, FamilyName, Limits, ModeName, SimulationConfig, TimingSettings, WorkloadSettings } from '../models/config.js';
-import { FAMILIES } from '../models/families.js';
+import { FAMILIES, worldKinds } from '../models/families.js';
 import { settingSpecs } from '../models/resolve.js';
-import { FAULT_PRESETS, RATE_NAMES } from '../models/faults/catalog.js';
+import { FAULT_PRESETS, RATE_NAMES, specOf } from '../models/faults/catalog.js';
 import type { FaultRates, FaultSource, RateName } from '../models/faults/catalog.js';
 import { PlanError, planOnly } from '../models/faults/plan.js';
 import { checkPlanFits } from '../models/plan-fit.js';
@@ -118,11 +118,18 @@ export function parseSeed(raw: string | undefined): number {
   return raw === undefined ? DEFAULT_SEED : parseInteger('--seed', raw, 0, Number.MAX_SAFE_INTEGER);
 }
 
-/** `default`, `none`, `drop=0.05,ack-loss=0.05`, or `chaos,dup=0` (a preset, then overrides). */
-export function parseFaultRates(spec: string): FaultRates {
+/**
+ * `default`, `none`, `drop=0.05,ack-loss=0.05`, or `chaos,dup=0` (a preset, then overrides). A rate named twice is
+ * refused; with `family`, so is a rate named above 0 that none of the family's fault kinds draws on (unroutable on
+ * Kafka), which would read as a fault the world survived.
+ */
+export function parseFaultRates(spec: string, world?: { family: FamilyName; settings: Partial<DeliverySettings> }): FaultRates {
+  const kinds = world === undefined ? undefined : worldKinds(world);
+  const drawn = (rate: string): boolean => kinds === undefined || kinds.some((kind) => specOf(kind).rate === rate);
   const parts = spec.split(',').map((part) => part.trim());
   if (parts.some((part) => part === '')) throw new UsageError(`invalid --faults ${quoteInput(spec)}: empty item; expected a preset (${Object.keys(FAULT_PRESETS).join(', ')}) or name=rate items`);
   let rates: FaultRates = { ...FAULT_PRESETS.none };
+  const named = new Set<string>();
   parts.forEach((part, index) => {
     if (!part.includes('=')) {
       // hasOwn: `constructor` or `toString` would otherwise find Object.prototype's members.
@@ -135,7 +142,12 @@ export function parseFaultRates(spec: string): FaultRates {
     const name = part.slice(0, part.indexOf('='));
     const value = part.slice(part.indexOf('=') + 1);
     if (!RATE_NAMES.includes(name as RateName)) throw new UsageError(`invalid --faults ${quoteInput(spec)}: unknown fault ${quoteInput(name)}; expected one of ${RATE_NAMES.join(', ')}`);
+    if (named.has(name)) throw new UsageError(`invalid --faults ${quoteInput(spec)}: ${quoteInput(name)} is given twice`);
+    named.add(name);
     rates[name as RateName] = parseDecimal(`--faults ${name}`, value, 0, 1);
+    if (rates[name as RateName] > 0 && !drawn(name)) {
+      throw new UsageError(`invalid --faults ${quoteInput(spec)}: no fault of this world draws on the rate ${quoteInput(name)} (${name === 'transaction' ? 'it needs --transactions true' : `it is not a ${world?.family} rate`}); this world's rates are ${RATE_NAMES.filter(drawn).join(', ')}`);
+    }
   });
   return rates;
 }
@@ -188,7 +200,7 @@ export function buildRunSpec(given: RunOptionValues, options: RunSpecOptions = {
     planMeta = option.plan.meta;
     replayArgs.push('--plan', values.plan);
   } else if (values.faults !== undefined) {
-    faults = { rates: parseFaultRates(values.faults) };
+    faults = { rates: parseFaultRates(values.faults, { family, settings: input.settings ?? {} }) };
     faultsLabel = values.faults;
     replayArgs.push('--faults', values.faults);
   } else if (scenario !== undefined && typeof scenario.faults !== 'string') {

@@ -64,7 +64,11 @@ export function registerSweep(program: Command): void {
   command.option('--seeds <range>', `seeds to run: from..to (inclusive) or a count n meaning 1..n (default ${DEFAULT_SWEEP_SEEDS})`);
   command
     .option('--shard <k/n>', 'run only the k-th of n equal pieces of the seed range (join the pieces\' --json with simulate merge)')
-    .option('--vary <name=from..to:step>', 'repeat the sweep for each value of a fault rate or numeric setting, e.g. drop=0..0.2:0.02 or max-in-flight=1..5:1')
+    .option('--vary <name=from..to:step>', 'repeat the sweep for each value of a fault rate or numeric setting, e.g. drop=0..0.2:0.02 or max-in-flight=1..5:1', (value: string, previous: string | undefined) => {
+      // A sweep varies one value: a second --vary would silently replace the first.
+      if (previous !== undefined) throw new UsageError(`--vary given twice (${quoteInput(previous)} and ${quoteInput(value)}): a sweep varies one rate or setting`);
+      return value;
+    })
     .option('--report <file.md>', 'write a markdown report: how often each invariant broke (table and chart), first failing seeds with replay commands, fault kinds that fired');
   addWorkersOption(command);
   addHandlerOption(command);

@@ -41,7 +41,14 @@ export function mergeShards(inputs: readonly ShardInput[]): Json {
     next = shard.to + 1;
   }
   if (next <= first.whole.to) throw new UsageError(`cannot merge: seeds ${next}..${first.whole.to} of ${rangeText(first.whole)} are in no file (a shard is missing)`);
-
+  // The seeds tile the range; a shard's k/n must agree with that (a file edited by hand might not).
+  const split = (shard: ReadShard): { index: number; count: number } => shard.json.shard as { index: number; count: number };
+  const count = split(first).count;
+  const odd = shards.find((shard) => split(shard).count !== count);
+  if (odd !== undefined) throw new UsageError(`cannot merge ${odd.name} with ${first.name}: one is a shard of ${split(odd).count}, the other of ${count}`);
+  if (shards.length !== count) throw new UsageError(`cannot merge: the shards are of ${count} (--shard k/${count}), and ${shards.length} file${shards.length === 1 ? ' was' : 's were'} given`);
+  const twice = shards.find((shard, at) => shards.findIndex((other) => split(other).index === split(shard).index) !== at);
+  if (twice !== undefined) throw new UsageError(`cannot merge: two files are shard ${split(twice).index}/${count}`);
   const merged = mergeSweepResults(shards.map((shard) => shard.result));
   const { shard: _shard, ...rest } = first.json;
   const stats = (json: Json): Json => json.stats as Json;
@@ -89,6 +96,7 @@ function readShard(input: ShardInput): ReadShard {
   if (json.shard !== undefined) {
     const shard = json.shard;
     if (!isObject(shard) || !isObject(shard.seeds) || !isCount(shard.seeds.from) || !isCount(shard.seeds.to)) return bad('a malformed shard field');
+    if (!isCount(shard.count) || !isCount(shard.index) || shard.index < 1 || shard.index > shard.count) return bad('a malformed shard.index or shard.count (expected k and n of --shard k/n)');
     whole = { from: shard.seeds.from, to: shard.seeds.to };
   }
   const invariants = json.invariants;
@@ -129,7 +137,7 @@ function readWindows(shard: unknown, bad: (why: string) => never): WindowsFaulte
   if (!isObject(faulted) || !Array.isArray(faulted.keys) || !Array.isArray(faulted.runs)) return bad('no shard.faulted: merge joins the outputs of sweep --shard k/n --json');
   const keys = faulted.keys as unknown[];
   const runs = faulted.runs as unknown[];
-  if (!keys.every((list) => Array.isArray(list) && list.every((key) => typeof key === 'string')) || !runs.every(isCount)) return bad('a malformed shard.faulted');
+  if (!keys.every((list) => Array.isArray(list) && list.every((key) => typeof key === 'string')) || !runs.every(isCount) || keys.length !== runs.length) return bad('a malformed shard.faulted');
   return { keys: keys, runs: runs };
 }
 

@@ -130,6 +130,13 @@ const BAD_INPUTS: [string[], string][] = [
   [['explore', '--mode', 'at-least-once', '--messages', '3', '--max-runs', '5', '--emit-corpus', 'package.json/corpus'], 'invalid --emit-corpus "package.json/corpus": a part of that path is a file, not a folder'],
   [['--messages', '5', '--plan', '{"version":1,"faults":[{"kind":"transaction-abort","message":"m3"}]}'], 'fault #1 (transaction-abort) needs a transactional producer: give --transactions true'],
   [['--messages', '5', '--plan', '{"version":1,"faults":[{"kind":"producer-crash","message":"m3","point":"before-commit"}]}'], 'fault #1 (producer-crash at point "before-commit") needs a transactional producer'],
+  // rates named twice or that no fault of the world draws on, flags that would be dropped silently
+  [['--faults', 'drop=0.1,drop=0.2'], 'invalid --faults "drop=0.1,drop=0.2": "drop" is given twice'],
+  [['--faults', 'unroutable=0.5'], 'invalid --faults "unroutable=0.5": no fault of this world draws on the rate "unroutable" (it is not a kafka rate)'],
+  [['--faults', 'default,transaction=0.5'], 'no fault of this world draws on the rate "transaction" (it needs --transactions true)'],
+  [['--broker', 'rabbitmq', '--faults', 'transaction=0.5'], 'no fault of this world draws on the rate "transaction"'],
+  [['--report-wall-time'], '--report-wall-time adds figures to a report: give --report <file.md> too'],
+  [['sweep', '--seeds', '2', '--vary', 'drop=0..0.1:0.05', '--vary', 'dup=0..0.1:0.05'], '--vary given twice ("drop=0..0.1:0.05" and "dup=0..0.1:0.05")'],
 ];
 
 describe.concurrent('bad input: one line, exit 2, no stack trace', () => {

@@ -85,6 +85,14 @@ describe('shards and merge', () => {
     writeFileSync(empty, '{}');
     const text = join(dir, 'text.json');
     writeFileSync(text, 'simulate sweep · at-least-once');
+    // Shard fields edited by hand: the seeds still tile the range, but k/n do not agree.
+    const edited = (name: string, edit: (shard: { index: unknown; count: unknown }) => void): string => {
+      const json = JSON.parse(readFileSync(shards[1], 'utf8')) as { shard: { index: unknown; count: unknown } };
+      edit(json.shard);
+      const path = join(dir, name);
+      writeFileSync(path, JSON.stringify(json));
+      return path;
+    };
     const cases: [string[], string][] = [
       [[shards[0], shards[0], shards[1], shards[2]], 'overlaps'],
       [[shards[0], shards[2]], 'seeds 31..60 of 1..90 are in no file'],
@@ -93,6 +101,10 @@ describe('shards and merge', () => {
       [[shards[0], empty], 'not a sweep --json object'],
       [[shards[0], text], 'not JSON'],
       [[join(dir, 'missing.json')], 'cannot read shard'],
+      [[shards[0], edited('of-four.json', (shard) => (shard.count = 4)), shards[2]], 'one is a shard of 4, the other of 3'],
+      [[shards[0], edited('index-half.json', (shard) => (shard.index = 2.5)), shards[2]], 'a malformed shard.index or shard.count'],
+      [[shards[0], edited('index-text.json', (shard) => (shard.index = 'x')), shards[2]], 'a malformed shard.index or shard.count'],
+      [[shards[0], edited('index-one.json', (shard) => (shard.index = 1)), shards[2]], 'two files are shard 1/3'],
     ];
     const runs = await Promise.all(cases.map(([files]) => runCli(['merge', ...files])));
     runs.forEach((run, index) => expectOneLineError(run, [cases[index][1]]));
