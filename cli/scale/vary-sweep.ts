@@ -18,6 +18,8 @@ import { sweepOn } from './parallel-sweep.js';
 import type { TaskRunner } from './pool.js';
 import { valuesAt } from './vary.js';
 import type { Vary } from './vary.js';
+import { UsageError } from '../usage-error.js';
+import { quoteInput } from '../../models/quote.js';
 
 export interface VaryPoint {
   value: number;
@@ -37,7 +39,14 @@ export interface VarySweep {
 /** The spec at every value of the varied rate or setting, in order. */
 export function varySpecs(values: RunOptionValues, vary: Vary, range: SeedRange): RunSpec[] {
   const seedSpec = { ...values, seed: String(range.fromSeed) };
-  return vary.values.map((value) => buildRunSpec(valuesAt(seedSpec, vary, value), { fixedSeed: true }));
+  try {
+    return vary.values.map((value) => buildRunSpec(valuesAt(seedSpec, vary, value), { fixedSeed: true }));
+  } catch (error) {
+    // A rate this world never draws on is refused by the --faults it becomes: say it of --vary, which the user wrote.
+    const refused = error instanceof UsageError ? / no fault of this world draws on the rate .*/.exec(error.message) : null;
+    if (refused !== null) throw new UsageError(`invalid --vary ${quoteInput(values.vary ?? vary.name)}:${refused[0]}`);
+    throw error;
+  }
 }
 
 /** Every point's spec first (bad input is refused before any work), then all points' chunks on one runner. */

@@ -57,7 +57,9 @@ export function valuesAt<Values extends RunOptionValues>(values: Values, vary: V
   if (values.plan !== undefined) throw new UsageError(`--vary ${vary.name} varies a fault rate, but --plan replays an explicit plan: drop --plan or vary a setting`);
   const scenarioFaults = values.scenario === undefined ? undefined : findScenario(values.scenario)?.faults;
   if (values.faults === undefined && scenarioFaults !== undefined && typeof scenarioFaults !== 'string') throw new UsageError(`--vary ${vary.name} varies a fault rate, but scenario ${values.scenario} injects an explicit plan: give --faults too, or vary a setting`);
-  // A later name=rate overrides an earlier one (and the preset), so the base rates stay as given.
-  const base = values.faults ?? (typeof scenarioFaults === 'string' ? scenarioFaults : 'default');
-  return { ...values, faults: `${base},${vary.name}=${value}` };
+  // The varied rate replaces the one --faults names (a rate may be named once), on top of the preset as given.
+  const base = (values.faults ?? (typeof scenarioFaults === 'string' ? scenarioFaults : 'default'))
+    .split(',')
+    .filter((item) => item.split('=')[0].trim() !== vary.name);
+  return { ...values, faults: [...base, `${vary.name}=${value}`].join(',') };
 }

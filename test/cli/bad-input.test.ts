@@ -137,6 +137,7 @@ const BAD_INPUTS: [string[], string][] = [
   [['--broker', 'rabbitmq', '--faults', 'transaction=0.5'], 'no fault of this world draws on the rate "transaction"'],
   [['--report-wall-time'], '--report-wall-time adds figures to a report: give --report <file.md> too'],
   [['sweep', '--seeds', '2', '--vary', 'drop=0..0.1:0.05', '--vary', 'dup=0..0.1:0.05'], '--vary given twice ("drop=0..0.1:0.05" and "dup=0..0.1:0.05")'],
+  [['sweep', '--seeds', '2', '--vary', 'unroutable=0..0.1:0.05'], 'invalid --vary "unroutable=0..0.1:0.05": no fault of this world draws on the rate "unroutable"'],
 ];
 
 describe.concurrent('bad input: one line, exit 2, no stack trace', () => {

@@ -12,10 +12,12 @@ describe('--vary', () => {
     expect(parseVary('ack-loss=0.1..0.1:1')).toMatchObject({ target: 'fault rate', values: [0.1] });
   });
 
-  it('sets the flag of a setting, and appends a rate to the faults given (or the default preset)', () => {
+  it('sets the flag of a setting, and sets a rate in the faults given (or the default preset)', () => {
     const drop = parseVary('drop=0..0.1:0.1');
     expect(valuesAt<RunOptionValues>({}, drop, 0.1).faults).toBe('default,drop=0.1');
     expect(valuesAt({ faults: 'none,dup=0.2' }, drop, 0).faults).toBe('none,dup=0.2,drop=0');
+    // The varied rate replaces the one --faults names: --faults refuses a rate named twice.
+    expect(valuesAt({ faults: 'chaos,drop=0.5,dup=0.2' }, drop, 0.1).faults).toBe('chaos,dup=0.2,drop=0.1');
     expect(valuesAt({}, parseVary('max-in-flight=1..2:1'), 2)).toEqual({ maxInFlight: '2' });
   });
 
