@@ -120,8 +120,8 @@ export function parseSeed(raw: string | undefined): number {
 
 /**
  * `default`, `none`, `drop=0.05,ack-loss=0.05`, or `chaos,dup=0` (a preset, then overrides). A rate named twice is
- * refused; with `family`, so is a rate named above 0 that none of the family's fault kinds draws on (unroutable on
- * Kafka), which would read as a fault the world survived.
+ * refused; with `world`, so is a rate named above 0 that none of the world's fault kinds draws on (unroutable on
+ * Kafka, transaction without --transactions true), which would read as a fault the world survived.
  */
 export function parseFaultRates(spec: string, world?: { family: FamilyName; settings: Partial<DeliverySettings> }): FaultRates {
   const kinds = world === undefined ? undefined : worldKinds(world);
@@ -146,7 +146,7 @@ export function parseFaultRates(spec: string, world?: { family: FamilyName; sett
     named.add(name);
     rates[name as RateName] = parseDecimal(`--faults ${name}`, value, 0, 1);
     if (rates[name as RateName] > 0 && !drawn(name)) {
-      throw new UsageError(`invalid --faults ${quoteInput(spec)}: no fault of this world draws on the rate ${quoteInput(name)} (${name === 'transaction' ? 'it needs --transactions true' : `it is not a ${world?.family} rate`}); this world's rates are ${RATE_NAMES.filter(drawn).join(', ')}`);
+      throw new UsageError(`invalid --faults ${quoteInput(spec)}: no fault of this world draws on the rate ${quoteInput(name)} (${name === 'transaction' && world?.family === 'kafka' ? 'it needs --transactions true' : `it is not a ${world?.family} rate`}); this world's rates are ${RATE_NAMES.filter(drawn).join(', ')}`);
     }
   });
   return rates;

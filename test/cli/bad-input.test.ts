@@ -134,7 +134,7 @@ const BAD_INPUTS: [string[], string][] = [
   [['--faults', 'drop=0.1,drop=0.2'], 'invalid --faults "drop=0.1,drop=0.2": "drop" is given twice'],
   [['--faults', 'unroutable=0.5'], 'invalid --faults "unroutable=0.5": no fault of this world draws on the rate "unroutable" (it is not a kafka rate)'],
   [['--faults', 'default,transaction=0.5'], 'no fault of this world draws on the rate "transaction" (it needs --transactions true)'],
-  [['--broker', 'rabbitmq', '--faults', 'transaction=0.5'], 'no fault of this world draws on the rate "transaction"'],
+  [['--broker', 'rabbitmq', '--faults', 'transaction=0.5'], 'no fault of this world draws on the rate "transaction" (it is not a rabbitmq rate)'],
   [['--report-wall-time'], '--report-wall-time adds figures to a report: give --report <file.md> too'],
   [['sweep', '--seeds', '2', '--vary', 'drop=0..0.1:0.05', '--vary', 'dup=0..0.1:0.05'], '--vary given twice ("drop=0..0.1:0.05" and "dup=0..0.1:0.05")'],
   [['sweep', '--seeds', '2', '--vary', 'unroutable=0..0.1:0.05'], 'invalid --vary "unroutable=0..0.1:0.05": no fault of this world draws on the rate "unroutable"'],
