@@ -118,14 +118,29 @@ export function parseSeed(raw: string | undefined): number {
   return raw === undefined ? DEFAULT_SEED : parseInteger('--seed', raw, 0, Number.MAX_SAFE_INTEGER);
 }
 
+/** What decides which fault rates a world draws on: its family, and settings such as --transactions and --nodes. */
+export interface RateWorld {
+  family: FamilyName;
+  settings: Partial<DeliverySettings>;
+}
+
+/** True when some fault kind of this world draws on the rate (unroutable is RabbitMQ's; transaction needs --transactions true). */
+export function drawsOnRate(world: RateWorld, rate: string): boolean {
+  return worldKinds(world).some((kind) => specOf(kind).rate === rate);
+}
+
+/** Why a world draws nothing on a rate, in words: what the user would have to give. */
+export function rateAbsence(world: RateWorld, rate: string): string {
+  return rate === 'transaction' && world.family === 'kafka' ? 'it needs --transactions true' : `it is not a ${world.family} rate`;
+}
+
 /**
  * `default`, `none`, `drop=0.05,ack-loss=0.05`, or `chaos,dup=0` (a preset, then overrides). A rate named twice is
  * refused; with `world`, so is a rate named above 0 that none of the world's fault kinds draws on (unroutable on
  * Kafka, transaction without --transactions true), which would read as a fault the world survived.
  */
-export function parseFaultRates(spec: string, world?: { family: FamilyName; settings: Partial<DeliverySettings> }): FaultRates {
-  const kinds = world === undefined ? undefined : worldKinds(world);
-  const drawn = (rate: string): boolean => kinds === undefined || kinds.some((kind) => specOf(kind).rate === rate);
+export function parseFaultRates(spec: string, world?: RateWorld): FaultRates {
+  const drawn = (rate: string): boolean => world === undefined || drawsOnRate(world, rate);
   const parts = spec.split(',').map((part) => part.trim());
   if (parts.some((part) => part === '')) throw new UsageError(`invalid --faults ${quoteInput(spec)}: empty item; expected a preset (${Object.keys(FAULT_PRESETS).join(', ')}) or name=rate items`);
   let rates: FaultRates = { ...FAULT_PRESETS.none };
@@ -145,8 +160,8 @@ export function parseFaultRates(spec: string, world?: { family: FamilyName; sett
     if (named.has(name)) throw new UsageError(`invalid --faults ${quoteInput(spec)}: ${quoteInput(name)} is given twice`);
     named.add(name);
     rates[name as RateName] = parseDecimal(`--faults ${name}`, value, 0, 1);
-    if (rates[name as RateName] > 0 && !drawn(name)) {
-      throw new UsageError(`invalid --faults ${quoteInput(spec)}: no fault of this world draws on the rate ${quoteInput(name)} (${name === 'transaction' && world?.family === 'kafka' ? 'it needs --transactions true' : `it is not a ${world?.family} rate`}); this world's rates are ${RATE_NAMES.filter(drawn).join(', ')}`);
+    if (world !== undefined && rates[name as RateName] > 0 && !drawn(name)) {
+      throw new UsageError(`invalid --faults ${quoteInput(spec)}: no fault of this world draws on the rate ${quoteInput(name)} (${rateAbsence(world, name)}); this world's rates are ${RATE_NAMES.filter(drawn).join(', ')}`);
     }
   });
   return rates;

@@ -10,7 +10,7 @@ import type { SweepResult } from '../../properties/sweep.js';
 import type { makeColor } from '../color.js';
 import { envelope } from '../json-contract.js';
 import { faultSourceJson } from '../json-output.js';
-import { buildRunSpec } from '../run-options.js';
+import { buildRunSpec, drawsOnRate, rateAbsence } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { replayCommand } from '../shell-quote.js';
 import { layoutTable } from '../table.js';
@@ -39,14 +39,12 @@ export interface VarySweep {
 /** The spec at every value of the varied rate or setting, in order. */
 export function varySpecs(values: RunOptionValues, vary: Vary, range: SeedRange): RunSpec[] {
   const seedSpec = { ...values, seed: String(range.fromSeed) };
-  try {
-    return vary.values.map((value) => buildRunSpec(valuesAt(seedSpec, vary, value), { fixedSeed: true }));
-  } catch (error) {
-    // A rate this world never draws on is refused by the --faults it becomes: say it of --vary, which the user wrote.
-    const refused = error instanceof UsageError ? / no fault of this world draws on the rate .*/.exec(error.message) : null;
-    if (refused !== null) throw new UsageError(`invalid --vary ${quoteInput(values.vary ?? vary.name)}:${refused[0]}`);
-    throw error;
+  if (vary.target === 'fault rate') {
+    // Checked here, against the world without the varied value, so the refusal names --vary, which the user wrote.
+    const world = buildRunSpec(seedSpec, { fixedSeed: true }).config;
+    if (!drawsOnRate(world, vary.name)) throw new UsageError(`invalid --vary ${quoteInput(values.vary ?? vary.name)}: no fault of this world draws on the rate ${quoteInput(vary.name)} (${rateAbsence(world, vary.name)})`);
   }
+  return vary.values.map((value) => buildRunSpec(valuesAt(seedSpec, vary, value), { fixedSeed: true }));
 }
 
 /** Every point's spec first (bad input is refused before any work), then all points' chunks on one runner. */
