@@ -90,7 +90,7 @@ export function workloadIndex(workload: readonly WorkloadMessage[]): WorkloadInd
 }
 
 /** The number in `m<n>` (n >= 1), or -1 for any other id: no string is built, no map is asked. */
-function idNumber(msgId: string): number {
+export function idNumber(msgId: string): number {
   if (msgId.length < 2 || msgId.length > 16 || msgId.charCodeAt(0) !== 109 /* m */ || msgId.charCodeAt(1) === 48 /* no leading 0 */) return -1;
   let n = 0;
   for (let at = 1; at < msgId.length; at++) {

@@ -12,8 +12,10 @@ import type { AppliedEffect } from '../models/db/database.js';
 import { specOf } from '../models/faults/catalog.js';
 import { buildTopology, groupOf } from '../models/topology.js';
 import type { Topology } from '../models/topology.js';
-import type { WorkloadMessage } from '../models/workload.js';
+import type { WorkloadIndex, WorkloadMessage } from '../models/workload.js';
+import { workloadIndex } from '../models/workload.js';
 import { partitionPoint } from '../sim/bisect.js';
+import { MessagePositions } from './message-positions.js';
 
 /** A test on records that narrows the record's type when it passes. */
 export type RecordTest<E extends TraceEvent = TraceEvent> = (record: TraceEvent) => record is E;
@@ -81,19 +83,27 @@ export class TraceFacts {
    * records was a tenth of a long `--json` run, and every trace the kernel writes is in time order.
    */
   private position: Map<TraceEvent, number> | undefined;
-  private readonly byMsg = new Map<string, TraceEvent[]>();
-  private readonly messages: Map<string, WorkloadMessage>;
+  /** Per message, the positions of the records naming it (see `about`), built with the kinds' in one pass. */
+  private readonly mentions: MessagePositions;
+  /** The records `about` listed, per message asked about. */
+  private readonly byMsg = new Map<string, readonly TraceEvent[]>();
+  /**
+   * The workload's id index, built on the first look-up (shared with the checkers: no map of ids is built for a
+   * generated workload; a map of a million ids, and the pairs it was built from, were a tenth of a long run's peak).
+   */
+  private workloadIds?: WorkloadIndex;
   private readonly scopes = new Map<string, TraceFacts>();
   private runPositions?: Map<TraceEvent, number>;
   /** The fault records by fault kind, in trace order: faultRecord searches these, not the whole trace. */
   private readonly faults = new Map<FaultKind, FaultEvent[]>();
   private readonly faultsByMessage = new Map<FaultKind, Map<string, FaultEvent[]>>();
   /**
-   * Per record kind, the positions of its records, built on the first search for that kind: a story's search for
-   * the next leader election visits the elections, not a million records (a witness of a long run took tens of ms).
+   * Per record kind, the positions of its records: a story's search for the next leader election visits the
+   * elections, not a million records. Built for every kind in the one pass over the records (a pass per kind searched,
+   * a dozen of them, was a quarter of the time a long run's stories took).
    */
   private readonly kindPositions = new Map<TraceKind, number[]>();
-  /** Per message, the positions of the records about it (see `about`), built on the first search naming it. */
+  /** Per message, the positions of the records about it, listed on the first search naming it. */
   private readonly msgPositions = new Map<string, number[]>();
 
   /** With `group`, the facts of that consumer group only (what the others did is left out). */
@@ -109,19 +119,24 @@ export class TraceFacts {
     this.cut = run.stats !== undefined && run.stats.traceRecords > trace.length ? { kept: trace.length, untilUs: trace.at(-1)?.t ?? 0 } : undefined;
     this.records = scoped ? trace.filter((record) => belongsTo(record, group)) : trace;
     this.effects = scoped ? run.effects.filter((effect) => effect.group === group) : run.effects;
-    this.messages = new Map(run.workload.map((message) => [message.id, message]));
     const records = this.records;
+    const mentions = (this.mentions = new MessagePositions(run.workload.length, records.length));
+    const kindPositions = this.kindPositions;
     let ordered = true;
     let previousT = Number.NEGATIVE_INFINITY;
     for (let index = 0; index < records.length; index++) {
       const record = records[index];
       if (!(record.t >= previousT)) ordered = false;
       previousT = record.t;
-      if (record.kind === 'fault') this.noteFault(record);
+      const kind = record.kind;
+      let positions = kindPositions.get(kind);
+      if (positions === undefined) kindPositions.set(kind, (positions = []));
+      positions.push(index);
+      if (kind === 'fault') this.noteFault(record);
       const msg = (record as { readonly msg?: unknown }).msg;
       // The common record names one message or none: indexed without building its list of ids.
-      if ('msgs' in record || record.kind === 'leader-failed') for (const id of mentionedMessages(record)) this.note(id, record);
-      else if (typeof msg === 'string' && msg !== '') this.note(msg, record);
+      if ('msgs' in record || kind === 'leader-failed') for (const id of mentionedMessages(record)) mentions.add(id, index);
+      else if (typeof msg === 'string' && msg !== '') mentions.add(msg, index);
     }
     if (!ordered) {
       const position = new Map<TraceEvent, number>();
@@ -136,12 +151,6 @@ export class TraceFacts {
     list.push(record);
   }
 
-  private note(id: string, record: TraceEvent): void {
-    let list = this.byMsg.get(id);
-    if (list === undefined) this.byMsg.set(id, (list = []));
-    list.push(record);
-  }
-
   /** The facts of one consumer group (these facts themselves when the run has one group, or they are that group's). */
   scoped(group: string | undefined): TraceFacts {
     if (group === undefined || group === this.group || this.topology.groups.length === 1) return this;
@@ -150,8 +159,11 @@ export class TraceFacts {
     return facts;
   }
 
+  /** The workload message with this id (the last one, should a hand-built workload repeat it). */
   message(id: string): WorkloadMessage | undefined {
-    return this.messages.get(id);
+    const index = (this.workloadIds ??= workloadIndex(this.run.workload));
+    const position = index.positionOf(id);
+    return position < 0 ? undefined : this.run.workload[index.last[position]];
   }
 
   /** The producer instance that sends a message (the first one when the message is unknown). */
@@ -187,7 +199,16 @@ export class TraceFacts {
 
   /** Records naming the message (its `msg`, or a `msgs` list that contains it), in trace order. */
   about(id: string): readonly TraceEvent[] {
-    return this.byMsg.get(id) ?? [];
+    let about = this.byMsg.get(id);
+    if (about === undefined) this.byMsg.set(id, (about = this.messagePositions(id).map((position) => this.records[position])));
+    return about;
+  }
+
+  /** The positions of the records naming a message, ascending. */
+  private messagePositions(id: string): number[] {
+    let positions = this.msgPositions.get(id);
+    if (positions === undefined) this.msgPositions.set(id, (positions = this.mentions.positions(id)));
+    return positions;
   }
 
   /** Records of one kind about a message, optionally narrowed by more field values. */
@@ -275,25 +296,8 @@ export class TraceFacts {
   private candidates(test: RecordTest<TraceEvent>): readonly number[] | undefined {
     const scope = TEST_SCOPES.get(test);
     if (scope === undefined) return undefined;
-    if (scope.msg !== undefined) {
-      let positions = this.msgPositions.get(scope.msg);
-      if (positions === undefined) {
-        // `about` lists records in trace order; a record listed twice (it names the message twice) is visited once.
-        const listed = this.about(scope.msg).map((record) => this.indexOf(record));
-        positions = listed.filter((position, at) => position >= 0 && (at === 0 || position > listed[at - 1]));
-        this.msgPositions.set(scope.msg, positions);
-      }
-      return positions;
-    }
-    const kind = scope.kind;
-    let positions = this.kindPositions.get(kind);
-    if (positions === undefined) {
-      positions = [];
-      const records = this.records;
-      for (let index = 0; index < records.length; index++) if (records[index].kind === kind) positions.push(index);
-      this.kindPositions.set(kind, positions);
-    }
-    return positions;
+    if (scope.msg !== undefined) return this.messagePositions(scope.msg);
+    return this.kindPositions.get(scope.kind) ?? [];
   }
 
   /**
