@@ -28,9 +28,13 @@ export function defaultInWords(spec: SettingSpec, family: Family = FAMILIES.kafk
   return values.every((value) => value === values[0]) ? settingText(values[0]) : values.map(settingText).join(' · ');
 }
 
-/** One setting per row, grouped by component: `--flag`, real name, accepted values, default, what it does. */
-export function settingsReference(family: Family = FAMILIES.kafka): string {
-  const rows = settingSpecs(family).map((spec) => [spec.component, raw(code(`--${spec.flag}`)), spec.realName, allowedText(spec), defaultInWords(spec, family), spec.doc]);
+/**
+ * One setting per row, grouped by component: `--flag`, real name, accepted values, default, what it does. With
+ * `ownOnly`, only the settings the Kafka family does not share (RabbitMQ's own, below the Kafka table).
+ */
+export function settingsReference(family: Family = FAMILIES.kafka, ownOnly = false): string {
+  const shared = new Set(ownOnly ? settingSpecs(FAMILIES.kafka).map((spec) => spec.key) : []);
+  const rows = settingSpecs(family).filter((spec) => !shared.has(spec.key)).map((spec) => [spec.component, raw(code(`--${spec.flag}`)), spec.realName, allowedText(spec), defaultInWords(spec, family), spec.doc]);
   return table(['component', 'flag', 'real name', 'accepts', `default (${MODE_NAMES.join(' · ')})`, 'what it does'], rows, undefined, true);
 }
 
@@ -65,7 +69,7 @@ export function scenariosReference(): string {
 
 /** The generated blocks of README.md, by marker name (`<!-- generated:NAME -->` ... `<!-- /generated:NAME -->`). */
 export function readmeBlocks(): Record<string, string> {
-  return { settings: settingsReference(), 'fault-kinds': faultKindsReference(), scenarios: scenariosReference() };
+  return { settings: settingsReference(), 'rabbitmq-settings': settingsReference(FAMILIES.rabbitmq, true), 'fault-kinds': faultKindsReference(), scenarios: scenariosReference() };
 }
 
 /** README text with every generated block replaced by its current content (blocks without markers are left out). */

@@ -26,7 +26,7 @@ describe('README.md reference tables', () => {
   });
 
   it('lists every setting flag, fault kind and scenario', () => {
-    for (const spec of settingSpecs(FAMILIES.kafka)) expect(readme).toContain(`\`--${spec.flag}\``);
+    for (const family of [FAMILIES.kafka, FAMILIES.rabbitmq]) for (const spec of settingSpecs(family)) expect(readme).toContain(`\`--${spec.flag}\``);
     for (const kind of FAULT_KINDS) expect(readme).toContain(`\`${kind}\``);
     for (const scenario of SCENARIOS) expect(readme).toContain(`\`${scenario.name}\``);
   });
@@ -39,6 +39,13 @@ describe('reference table contents', () => {
     expect(text).toContain('| `--retry-backoff-ms` | retry.backoff.ms | a number from 0 to 60000 | 2 |');
     expect(text).toContain('| `--messages` | messages handed to the producer | an integer from 1 to 10000000 | 40 |');
     expect(text).toContain("the workload's duration + 50 ms");
+  });
+
+  it("RabbitMQ's own table lists its settings with their RabbitMQ names and presets, and none the Kafka table already has", () => {
+    const text = settingsReference(FAMILIES.rabbitmq, true);
+    expect(text).toContain('| `--prefetch` | basic.qos prefetch_count | an integer from 0 to 65535 | 0 · 10 · 1 |');
+    expect(text).toContain('| `--queue-type` | x-queue-type | classic, quorum | classic · quorum · quorum |');
+    for (const spec of settingSpecs(FAMILIES.kafka)) expect(text).not.toContain(`\`--${spec.flag}\``);
   });
 
   it('a scenario expectation: VIOLATED when the mode promises the invariant', () => {

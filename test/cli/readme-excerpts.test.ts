@@ -1,0 +1,95 @@
+/**
+ * Every excerpt of real output in the README (a fenced block that starts with `$ npx simulate ...` or
+ * `$ simulate ...`, `...` marking what it leaves out) is what that command prints today: each shown line appears in
+ * the real output, in the same order. The first example is checked byte for byte in readme-example.test.ts.
+ */
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/build.js';
+import { requireBuiltCli, runCli } from '../helpers/cli.js';
+
+beforeAll(requireBuiltCli);
+
+const readme = readFileSync(`${ROOT}/README.md`, 'utf8');
+
+interface Excerpt {
+  readonly line: number;
+  readonly command: string;
+  readonly shown: readonly string[];
+}
+
+/** The README's excerpts: a command (continued over `\` line ends), then the output lines it shows. */
+function excerpts(): Excerpt[] {
+  const lines = readme.split('\n');
+  const found: Excerpt[] = [];
+  for (let at = 0; at < lines.length; at++) {
+    const start = /^\$ (?:npx )?simulate (.*)$/.exec(lines[at]);
+    if (start === null || !lines[at - 1].startsWith('```')) continue;
+    let command = start[1];
+    const line = at + 1;
+    while (command.endsWith('\\')) command = `${command.slice(0, -1).trimEnd()} ${lines[++at].trim()}`;
+    // A block of several commands (`$ ...  # comment` lines) shows no output of its own.
+    const shown: string[] = [];
+    while (!lines[++at].startsWith('```') && !lines[at].startsWith('$ ')) shown.push(lines[at]);
+    if (shown.some((text) => text.trim() !== '' && text.trim() !== '...')) found.push({ line, command, shown });
+  }
+  return found;
+}
+
+/** Words of a shell command line: spaces split, single and double quotes group (no expansions are used). */
+function words(command: string): string[] {
+  const out: string[] = [];
+  let word: string | undefined;
+  let quote: string | undefined;
+  for (const char of command) {
+    if (quote !== undefined) {
+      if (char === quote) quote = undefined;
+      else word += char;
+    } else if (char === "'" || char === '"') {
+      quote = char;
+      word ??= '';
+    } else if (char === ' ') {
+      if (word !== undefined) out.push(word);
+      word = undefined;
+    } else word = (word ?? '') + char;
+  }
+  if (word !== undefined) out.push(word);
+  return out;
+}
+
+/** A replay's program is the install's (`npx simulate` in a project, `simulate` globally): compared without it. */
+const withoutProgram = (text: string): string => text.trimEnd().replace(/(?:npx )?simulate --/g, '<simulate> --');
+
+let workDir: string;
+beforeAll(() => {
+  // Commands that write files (--emit-plan min.json) write them here; examples/ is reachable as in the project.
+  workDir = mkdtempSync(join(tmpdir(), 'readme-excerpts-'));
+  symlinkSync(join(ROOT, 'examples'), join(workDir, 'examples'));
+});
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+describe('README excerpts', () => {
+  const all = excerpts().filter((excerpt) => excerpt.command !== 'simulate --mode at-least-once --seed 42'.slice('simulate '.length));
+
+  it('finds the excerpts it checks', () => {
+    expect(all.length).toBeGreaterThanOrEqual(10);
+  });
+
+  for (const excerpt of all) {
+    it(`line ${excerpt.line}: simulate ${excerpt.command}`, { timeout: 60_000 }, async () => {
+      const run = await runCli([...words(excerpt.command), '--no-color', '--force'], { cwd: workDir });
+      expect(run.status, run.stderr).toBeLessThanOrEqual(1);
+      const real = run.stdout.split('\n').map(withoutProgram);
+      let from = 0;
+      for (const shown of excerpt.shown.map(withoutProgram)) {
+        if (shown.trim() === '' || shown.trim() === '...') continue;
+        const found = real.indexOf(shown, from);
+        expect(found, `README line ${excerpt.line}'s excerpt shows a line the command does not print (in this order):\n${shown}`).toBeGreaterThanOrEqual(0);
+        from = found + 1;
+      }
+    });
+  }
+});
