@@ -83,7 +83,7 @@ export class TraceFacts {
    * records was a tenth of a long `--json` run, and every trace the kernel writes is in time order.
    */
   private position: Map<TraceEvent, number> | undefined;
-  /** Per message, the positions of the records naming it (see `about`), built with the kinds' in one pass. */
+  /** Per message, the positions of the records naming it (see `about`), built in the pass that finds the kinds'. */
   private readonly mentions: MessagePositions;
   /** The records `about` listed, per message asked about. */
   private readonly byMsg = new Map<string, readonly TraceEvent[]>();
