@@ -38,6 +38,24 @@ function sweep(workers: number): SweepRun {
   return { ms, json: child.stdout.replace(/"wallMs": [\d.e+-]+/g, ''), cpu };
 }
 
+/**
+ * The reference for the speed-up: the same seeds as `processes` independent one-worker sweeps started together
+ * (no pool, no threads: separate processes through a shell), each with its share of the range. Their wall clock is
+ * what this machine's cores give this work, shared caches and memory bandwidth included; the pool can only approach it.
+ */
+function independentSweeps(processes: number): number {
+  const share = Math.ceil(SEEDS / processes);
+  const commands = Array.from({ length: processes }, (_, index) => {
+    const from = index * share + 1;
+    const to = Math.min(SEEDS, (index + 1) * share);
+    return `"${process.execPath}" "${BIN}" sweep --seeds ${from}..${to} --json --workers 1 > /dev/null`;
+  });
+  const started = performance.now();
+  const child = spawnSync('sh', ['-c', `${commands.map((command) => `${command} &`).join(' ')} wait`], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`the independent sweeps exited ${child.status}: ${child.stderr}`);
+  return performance.now() - started;
+}
+
 const perSeed = (seconds: number): string => `${Math.round((seconds * 1e6) / SEEDS)}`;
 
 function cpuLine(label: string, cpu: ThreadCpuReport): string {
@@ -56,6 +74,10 @@ export function benchWorkerPool(): string[] {
   const lines = [
     `worker pool, sweep of ${SEEDS.toLocaleString('en-US')} seeds through the shipped bin: 1 worker ${rate(one.ms)} runs/s (${(one.ms / 1000).toFixed(1)} s), ${cores} workers ${rate(all.ms)} runs/s (${(all.ms / 1000).toFixed(1)} s): ${(one.ms / all.ms).toFixed(2)}x wall clock (target >= 1.8x on 2 cores; load average ${load} on ${cores} cores)${one.json === all.json ? '' : ' — JSON DIFFERS'}`,
   ];
+  if (cores > 1) {
+    const independent = independentSweeps(cores);
+    lines.push(`  reference: the same seeds as ${cores} independent one-worker processes started together (no pool): ${(independent / 1000).toFixed(1)} s, ${(one.ms / independent).toFixed(2)}x the one worker: what ${cores} cores give this work here`);
+  }
   if (one.cpu !== undefined && all.cpu !== undefined && cores > 1) {
     const idleOne = one.cpu.mainS;
     const idleAll = Math.max(all.cpu.totalS / cores, ...all.cpu.workersS);
