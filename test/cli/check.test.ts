@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePlanText } from '../../index.js';
 import { CLI_INVOCATION, requireBuiltCli, runCli, withoutInvocation } from '../helpers/cli.js';
+import { shellWords } from '../helpers/shell-words.js';
 import type { CliRun } from '../helpers/cli.js';
 
 let dir = '';
@@ -19,36 +20,6 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const file = (name: string): string => join(dir, name);
-
-/** Split a printed command the way a POSIX shell would (it only uses plain words and '...' quoting). */
-function shellWords(command: string): string[] {
-  const words: string[] = [];
-  let current = '';
-  let quoted = false;
-  let started = false;
-  for (let index = 0; index < command.length; index++) {
-    const char = command[index];
-    if (quoted) {
-      if (char === "'") quoted = false;
-      else current += char;
-    } else if (char === "'") {
-      quoted = true;
-      started = true;
-    } else if (char === '\\') {
-      current += command[++index];
-      started = true;
-    } else if (char === ' ') {
-      if (started) words.push(current);
-      current = '';
-      started = false;
-    } else {
-      current += char;
-      started = true;
-    }
-  }
-  if (started) words.push(current);
-  return words;
-}
 
 /** Run a printed replay command (`simulate ...`) with --json; returns the parsed output. */
 async function replay(command: string): Promise<{ traceHash: string; invariants: Record<string, { status: string }>; verdict: string }> {

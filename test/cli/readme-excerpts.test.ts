@@ -3,13 +3,13 @@
  * `$ simulate ...`, `...` marking what it leaves out) is what that command prints today: each shown line appears in
  * the real output, in the same order. The first example is checked byte for byte in readme-example.test.ts.
  */
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/build.js';
 import { requireBuiltCli, runCli } from '../helpers/cli.js';
+import { shellWords } from '../helpers/shell-words.js';
 
 beforeAll(requireBuiltCli);
 
@@ -39,27 +39,6 @@ function excerpts(): Excerpt[] {
   return found;
 }
 
-/** Words of a shell command line: spaces split, single and double quotes group (no expansions are used). */
-function words(command: string): string[] {
-  const out: string[] = [];
-  let word: string | undefined;
-  let quote: string | undefined;
-  for (const char of command) {
-    if (quote !== undefined) {
-      if (char === quote) quote = undefined;
-      else word += char;
-    } else if (char === "'" || char === '"') {
-      quote = char;
-      word ??= '';
-    } else if (char === ' ') {
-      if (word !== undefined) out.push(word);
-      word = undefined;
-    } else word = (word ?? '') + char;
-  }
-  if (word !== undefined) out.push(word);
-  return out;
-}
-
 /** A replay's program is the install's (`npx simulate` in a project, `simulate` globally): compared without it. */
 const withoutProgram = (text: string): string => text.trimEnd().replace(/(?:npx )?simulate --/g, '<simulate> --');
 
@@ -72,7 +51,7 @@ beforeAll(() => {
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 describe('README excerpts', () => {
-  const all = excerpts().filter((excerpt) => excerpt.command !== 'simulate --mode at-least-once --seed 42'.slice('simulate '.length));
+  const all = excerpts().filter((excerpt) => excerpt.command !== '--mode at-least-once --seed 42');
 
   it('finds the excerpts it checks', () => {
     expect(all.length).toBeGreaterThanOrEqual(10);
@@ -80,7 +59,7 @@ describe('README excerpts', () => {
 
   for (const excerpt of all) {
     it(`line ${excerpt.line}: simulate ${excerpt.command}`, { timeout: 60_000 }, async () => {
-      const run = await runCli([...words(excerpt.command), '--no-color', '--force'], { cwd: workDir });
+      const run = await runCli([...shellWords(excerpt.command), '--no-color', '--force'], { cwd: workDir });
       expect(run.status, run.stderr).toBeLessThanOrEqual(1);
       const real = run.stdout.split('\n').map(withoutProgram);
       let from = 0;

@@ -14,17 +14,9 @@ import { compareReportMeta, findingReportMeta } from '../../cli/report-output.js
 import { buildRunSpec } from '../../cli/run-options.js';
 import { optionProperty } from '../../cli/setting-flags.js';
 import { runSimulation } from '../../index.js';
+import { shellWords } from '../helpers/shell-words.js';
 import { renderCompareReport, renderRunReport } from '../../reports/index.js';
 import { mermaidBlocks, parseMermaid } from './mermaid-parser.js';
-
-/** POSIX shell words of a printed command: plain words and '...' quoting (how shell-quote.ts quotes). */
-function shellWords(command: string): string[] {
-  const words: string[] = [];
-  for (const match of command.matchAll(/(?:[^\s']+|'(?:[^']|'\\'')*')+/g)) {
-    words.push(match[0].replace(/'((?:[^']|'\\'')*)'/g, (_, inner: string) => inner.replace(/'\\''/g, "'")));
-  }
-  return words;
-}
 
 /** Replays a printed `simulate --mode ... --plan '...'` command in-process, through the CLI's own option parsing. */
 function replay(command: string): ReturnType<typeof runSimulation> {
