@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import type { SimulationConfig } from '../models/config.js';
 import { handlerConfig, runSimulationAsync } from '../models/engine.js';
-import type { SimulationResult } from '../models/engine.js';
+import type { RunObservers, SimulationResult } from '../models/engine.js';
 import type { FaultSource } from '../models/faults/catalog.js';
 import { HandlerError, checkHandlerModule } from '../models/handler/contract.js';
 import type { RunSpec } from './run-options.js';
@@ -54,9 +54,9 @@ export function withHandler(spec: RunSpec, path: string): RunSpec {
 }
 
 /** One run with the handler; its misuse of the contract (a real timer, parallel calls) is the user's input: exit 2. */
-export async function runWithHandler(config: SimulationConfig, faults: FaultSource, handler: HandlerModule): Promise<SimulationResult> {
+export async function runWithHandler(config: SimulationConfig, faults: FaultSource, handler: HandlerModule, observers?: RunObservers): Promise<SimulationResult> {
   try {
-    return await runSimulationAsync(config, faults, handler);
+    return await runSimulationAsync(config, faults, handler, observers);
   } catch (error) {
     if (error instanceof HandlerError) throw new UsageError(`--handler ${handler.source ?? ''}: ${error.message}`);
     throw error;

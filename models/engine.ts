@@ -137,7 +137,28 @@ export interface RunObservers {
   candidate?: CandidateObserver;
   /** What the run keeps of its trace, and where it streams it (default: the first TRACE_KEPT_MAX records kept). */
   trace?: TraceKeeping;
+  /** Told how far the run has come as it goes (a long run's progress line). It only reads: the run is the same. */
+  progress?: ProgressObserver;
 }
+
+/** How far a run has come. */
+export interface RunProgress {
+  events: number;
+  virtualTimeMs: number;
+  /** Messages applied so far, each counted once per consumer group. */
+  applied: number;
+  /** What `applied` reaches when every group has applied every message: messages x groups. */
+  total: number;
+}
+
+export interface ProgressObserver {
+  /** Told every this many events (default PROGRESS_EVERY_EVENTS). */
+  everyEvents?: number;
+  report(progress: RunProgress): void;
+}
+
+/** Events between two progress reports by default: a few a second at a long run's rate, a negligible cost. */
+export const PROGRESS_EVERY_EVENTS = 65_536;
 
 /**
  * How much of its trace a run keeps. A trace not kept whole is hashed as it goes; reading `result.trace` of a run
@@ -257,6 +278,11 @@ function deployRun(config: SimulationConfig, source: FaultSource, handler: Handl
   };
   const deployment = family.deploy({ config, topology, world, env, workload });
   world.setHooks(deployment.hooks);
+  const progress = observers?.progress;
+  if (progress !== undefined) {
+    const total = config.workload.messages * config.topology.groups;
+    world.watch(progress.everyEvents ?? PROGRESS_EVERY_EVENTS, (events, nowUs) => progress.report({ events, virtualTimeMs: nowUs / 1000, applied: deployment.messagesApplied(), total }));
+  }
   for (const window of injector.partitions(config.timing.faultyPhaseMs, topology)) {
     const [a, b] = deployment.linkEnds(window.link, window.producer ?? window.consumer);
     world.partition({ a, b, fromUs: msToUs(window.fromMs), toUs: msToUs(window.fromMs + window.durationMs) });

@@ -191,6 +191,10 @@ export class World<P extends Protocol> {
   private started = false;
   /** True after an event whose actor asked for a host turn (requestHostTurn), until the run resumes. */
   hostTurnRequested = false;
+  /** The event count at which `watcher` is next called (never, without one). */
+  private nextWatchAt = Number.POSITIVE_INFINITY;
+  private watchEveryEvents = 0;
+  private watcher: ((events: number, nowUs: number) => void) | undefined;
 
   constructor(readonly options: WorldOptions) {
     for (const key of ['healAtUs', 'maxEvents', 'maxVirtualTimeUs'] as const) {
@@ -207,6 +211,17 @@ export class World<P extends Protocol> {
 
   setHooks(hooks: WorldHooks<P>): void {
     this.hooks = hooks;
+  }
+
+  /**
+   * Calls `watcher` after every `everyEvents` events (with the events so far and the virtual time): how a host shows a
+   * long run's progress. The watcher only reads; what it is told is the same on every run of the same seed.
+   */
+  watch(everyEvents: number, watcher: (events: number, nowUs: number) => void): void {
+    if (!(Number.isInteger(everyEvents) && everyEvents > 0)) throw new RangeError(`everyEvents must be a positive integer, got ${everyEvents}`);
+    this.watchEveryEvents = everyEvents;
+    this.watcher = watcher;
+    this.nextWatchAt = this.events + everyEvents;
   }
 
   addActor(actor: Actor<P>): void {
@@ -306,8 +321,14 @@ export class World<P extends Protocol> {
       this.dispatch(event);
       event.payload = undefined;
       this.freeEvents.push(event);
+      if (this.events >= this.nextWatchAt) this.callWatcher();
       if (this.hostTurnRequested) return undefined;
     }
+  }
+
+  private callWatcher(): void {
+    this.nextWatchAt = this.events + this.watchEveryEvents;
+    this.watcher?.(this.events, this.now);
   }
 
   /** True once the model's progress has stood still for longer than the timeout (heal phase only). */

@@ -2,7 +2,9 @@
 import type { Command } from 'commander';
 import { runSimulation } from '../../models/engine.js';
 import { addHandlerOption, loadHandlerOption, runWithHandler } from '../handler-option.js';
-import type { SimulationResult } from '../../models/engine.js';
+import type { ProgressObserver, RunObservers, SimulationResult } from '../../models/engine.js';
+import type { TraceEvent } from '../../models/events.js';
+import { startRunProgress } from '../scale/progress.js';
 import { traceLine } from '../../sim/trace.js';
 import { makeColor } from '../color.js';
 import { addOutputOptions } from '../output-options.js';
@@ -47,12 +49,17 @@ export async function runCommand(values: RunOptionValues & OutputOptions & EmitP
   // The trace file is written as the run goes: a long run's trace is never held whole in memory.
   const traceFile = values.trace === undefined ? undefined : new StreamedOutput('--trace', values.trace);
   const started = performance.now();
+  const progress = startRunProgress({ json: values.json });
   let result: SimulationResult;
   try {
-    result = handler === undefined ? runSimulation(spec.config, spec.faults, traceFile === undefined ? undefined : { trace: { sink: (record) => traceFile.write(traceLine(record) + '\n') } }) : await runWithHandler(spec.config, spec.faults, handler);
+    // A handler's run keeps its trace whole and writes it after (below): only the built-in run streams it.
+    result = handler === undefined ? runSimulation(spec.config, spec.faults, runObservers(traceFile, progress.observer)) : await runWithHandler(spec.config, spec.faults, handler, runObservers(undefined, progress.observer));
   } catch (error) {
     traceFile?.abandon();
     throw error;
+  } finally {
+    // Cleared before anything else is written: the run's output never lands on the progress line.
+    progress.stop();
   }
   // A handler's run keeps its trace whole (it is not re-run): written from there.
   if (handler !== undefined && traceFile !== undefined) for (const record of result.trace) traceFile.write(traceLine(record) + '\n');
@@ -65,6 +72,15 @@ export async function runCommand(values: RunOptionValues & OutputOptions & EmitP
   writeFilesThenPrint(files, () => printRun(result, spec, values, wallMs));
   if (traceFile?.followsText === true) traceFile.finish();
   return result.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;
+}
+
+/** What the run is watched by: the trace file it streams to, the progress line; undefined for neither. */
+function runObservers(traceFile: StreamedOutput | undefined, progress: ProgressObserver | undefined): RunObservers | undefined {
+  if (traceFile === undefined && progress === undefined) return undefined;
+  return {
+    ...(traceFile !== undefined ? { trace: { sink: (record: TraceEvent) => traceFile.write(traceLine(record) + '\n') } } : {}),
+    ...(progress !== undefined ? { progress } : {}),
+  };
 }
 
 function printRun(result: SimulationResult, spec: RunSpec, values: OutputOptions, wallMs: number): void {

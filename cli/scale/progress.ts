@@ -4,6 +4,7 @@
  * so scripts and logs read exactly what they read before.
  */
 import cliProgress from 'cli-progress';
+import type { ProgressObserver } from '../../models/engine.js';
 
 export interface Progress {
   /** `done` of the total so far, and a short summary of the breaks found so far. */
@@ -30,8 +31,16 @@ export function progressWanted(when: ProgressWhen): boolean {
   return when.json !== true && (when.isTTY ?? process.stderr.isTTY === true) && !underCi(when.env ?? process.env);
 }
 
+/** Where a progress line starts: nothing done and no breaks yet, unless the work was under way before it was drawn. */
+export interface ProgressStart {
+  done: number;
+  note: string;
+}
+
+const FROM_NOTHING: ProgressStart = { done: 0, note: 'no breaks yet' };
+
 /** A progress line over `total` `unit`s (e.g. "seeds"), or a silent one when nobody is watching. */
-export function startProgress(label: string, total: number, unit: string, when: ProgressWhen): Progress {
+export function startProgress(label: string, total: number, unit: string, when: ProgressWhen, from: ProgressStart = FROM_NOTHING): Progress {
   if (!progressWanted(when)) return SILENT;
   const bar = new cliProgress.SingleBar(
     {
@@ -46,13 +55,53 @@ export function startProgress(label: string, total: number, unit: string, when: 
     cliProgress.Presets.shades_classic,
   );
   const started = performance.now();
+  // Measured from where the line starts, so work done before it was drawn does not inflate the rate.
   const rate = (done: number): string => {
     const seconds = (performance.now() - started) / 1000;
-    return seconds <= 0 ? '0' : Math.round(done / seconds).toLocaleString('en-US');
+    return seconds <= 0 ? '0' : Math.round((done - from.done) / seconds).toLocaleString('en-US');
   };
-  bar.start(total, 0, { rate: '0', breaks: 'no breaks yet' });
+  bar.start(total, from.done, { rate: '0', breaks: from.note });
   return {
     update: (done, breaks) => bar.update(done, { rate: rate(done), breaks }),
     stop: () => bar.stop(),
   };
+}
+
+/** A single run draws its line only once it has taken this long: a run of the default 40 messages prints nothing new. */
+export const RUN_PROGRESS_DELAY_MS = 1000;
+
+/** A single run's progress line, and what ends it (before the run's own output is printed). */
+export interface RunProgressLine {
+  /** Undefined when nobody is watching: the run is not even told to report. */
+  readonly observer: ProgressObserver | undefined;
+  stop(): void;
+}
+
+/**
+ * A long single run's progress (a million messages take half a minute, ten million several minutes): messages
+ * applied of messages x groups, rate, ETA and the events so far, drawn once the run has taken `delayMs`.
+ */
+export function startRunProgress(when: ProgressWhen, delayMs = RUN_PROGRESS_DELAY_MS): RunProgressLine {
+  if (!progressWanted(when)) return { observer: undefined, stop: () => {} };
+  const started = performance.now();
+  let line: Progress | undefined;
+  return {
+    observer: {
+      report: ({ events, applied, total }) => {
+        const done = Math.min(applied, total);
+        const note = `${eventsWords(events)} events`;
+        if (line === undefined) {
+          if (performance.now() - started >= delayMs) line = startProgress('simulate', total, 'messages applied', when, { done, note });
+          return;
+        }
+        line.update(done, note);
+      },
+    },
+    stop: () => line?.stop(),
+  };
+}
+
+/** 45.2 M, or 812,000 below a million. */
+function eventsWords(events: number): string {
+  return events >= 1e6 ? `${(events / 1e6).toFixed(1)} M` : events.toLocaleString('en-US');
 }

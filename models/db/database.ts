@@ -7,6 +7,8 @@
 import type { Actor, ActorContext } from '../../sim/world.js';
 import type { DbResult, TraceEvent } from '../events.js';
 import { HandlerTables } from '../handler/tables.js';
+import { IndexBits } from '../index-bits.js';
+import { idNumber } from '../workload.js';
 import type { CommittedWrite, OpResult, TableOp } from '../handler/tables.js';
 import type { DbMessage } from './protocol.js';
 
@@ -34,6 +36,8 @@ export interface AppliedEffect {
 interface GroupTables {
   readonly seen: Set<string>;
   readonly offsets: number[];
+  /** The messages (by workload position) with an effect in this group: for `messagesApplied`. */
+  readonly applied: IndexBits;
 }
 
 export class Database implements Actor<DbProtocol> {
@@ -49,6 +53,7 @@ export class Database implements Actor<DbProtocol> {
    * over every group's tables: the World asks for it after every event of the heal phase.
    */
   private progressTotal = 0;
+  private appliedCount = 0;
 
   constructor(
     readonly id: string,
@@ -58,10 +63,15 @@ export class Database implements Actor<DbProtocol> {
     this.effectTables = new Set(effectTables);
   }
 
+  /** Messages with at least one effect, counted once per group: how far a long run has come (its progress line). */
+  get messagesApplied(): number {
+    return this.appliedCount;
+  }
+
   /** A group's tables, created on first use (every group starts with no effects and offsets 0). */
   private group(name: string): GroupTables {
     let tables = this.tables.get(name);
-    if (tables === undefined) this.tables.set(name, (tables = { seen: new Set(), offsets: new Array<number>(this.partitions).fill(0) }));
+    if (tables === undefined) this.tables.set(name, (tables = { seen: new Set(), offsets: new Array<number>(this.partitions).fill(0), applied: new IndexBits() }));
     return tables;
   }
 
@@ -72,6 +82,13 @@ export class Database implements Actor<DbProtocol> {
   progress(): number {
     // A handler's committed writes move it too (its effects are among them).
     return this.progressTotal + this.handlerTables.writes;
+  }
+
+  /** An effect applied: kept in commit order, and its message counted once per group (messages m1..mN only). */
+  private addEffect(tables: GroupTables, effect: AppliedEffect): void {
+    this.effects.push(effect);
+    const position = idNumber(effect.msgId) - 1;
+    if (position >= 0 && tables.applied.add(position)) this.appliedCount++;
   }
 
   private markSeen(tables: GroupTables, msgId: string): void {
@@ -127,7 +144,7 @@ export class Database implements Actor<DbProtocol> {
     const handling = `${message.group}\u0000${message.msgId}\u0000${message.delivery}`;
     if (effect && !this.effectHandlings.has(handling)) {
       this.effectHandlings.add(handling);
-      this.effects.push({ msgId: message.msgId, key: message.key, partition: message.partition, offset: message.offset, t: ctx.now, group: message.group, consumer: from });
+      this.addEffect(this.group(message.group), { msgId: message.msgId, key: message.key, partition: message.partition, offset: message.offset, t: ctx.now, group: message.group, consumer: from });
     }
     const answer = message.type === 'db-op' && message.operation.op === 'get' && outcome.result.ok && outcome.result.value === undefined ? 'absent' : resultText(outcome.result);
     ctx.record({ t: ctx.now, actor: this.id, kind: 'db-op', msg: message.msgId, call: message.call, group: message.group, text: `${text} → ${answer}`, effect });
@@ -155,7 +172,7 @@ export class Database implements Actor<DbProtocol> {
     } else if (message.dedup && tables.seen.has(message.msgId)) {
       result = 'duplicate-skipped';
     } else {
-      this.effects.push({ msgId: message.msgId, key: message.key, partition: message.partition, offset: message.offset, t: ctx.now, group: message.group, consumer: from });
+      this.addEffect(tables, { msgId: message.msgId, key: message.key, partition: message.partition, offset: message.offset, t: ctx.now, group: message.group, consumer: from });
       this.progressTotal++;
       if (message.dedup) this.markSeen(tables, message.msgId);
     }

@@ -67,6 +67,7 @@ function deployOneBroker({ config, topology, world, env, workload }: DeployInput
       return [instance ?? FIRST_INSTANCE.consumer, link === 'consumer-broker' ? BROKER : DB];
     },
     handlersSettled: () => consumers.every((consumer) => consumer.handlerSettled()),
+    messagesApplied: () => db.messagesApplied,
     afterHostTurn: () => {
       for (const consumer of consumers) consumer.checkAfterHostTurn();
     },

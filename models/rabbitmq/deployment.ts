@@ -78,6 +78,7 @@ export function deployRabbitMq({ config, topology, world, env, workload }: Deplo
       });
     },
     handlersSettled: () => consumers.every((consumer) => consumer.handlerSettled()),
+    messagesApplied: () => db.messagesApplied,
     afterHostTurn: () => {
       for (const consumer of consumers) consumer.checkAfterHostTurn();
     },

@@ -394,6 +394,23 @@ describe('World: determinism', () => {
     expect(drawn).toEqual(Array.from({ length: 5 }, () => reference.uint32()));
   });
 
+  it('a watcher is told the events and virtual time every N events, and changes nothing in the run', () => {
+    const unwatched = build(5);
+    const plain = unwatched.run();
+    const watched = build(5);
+    const told: [number, number][] = [];
+    watched.watch(7, (events, nowUs) => told.push([events, nowUs]));
+    const result = watched.run();
+    expect(result).toEqual(plain);
+    expect(watched.trace.records).toEqual(unwatched.trace.records);
+    expect(told.map(([events]) => events)).toEqual(Array.from({ length: Math.floor(plain.events / 7) }, (_, index) => 7 * (index + 1)));
+    // Virtual time as it stood after that event: never backwards, never past the end.
+    for (let index = 1; index < told.length; index++) expect(told[index][1]).toBeGreaterThanOrEqual(told[index - 1][1]);
+    expect(told.at(-1)?.[1]).toBeLessThanOrEqual(plain.virtualTimeUs);
+    expect(() => watched.watch(0, () => {})).toThrow(RangeError);
+    expect(() => watched.watch(1.5, () => {})).toThrow(RangeError);
+  });
+
   it('isUp and contextOf reflect the actors', () => {
     const world = toyWorld([new Toy('x')]);
     expect(world.isUp('x')).toBe(true);

@@ -150,6 +150,7 @@ function clusterViews({ config, topology, world, env, workload }: DeployInput, c
       return [instance ?? FIRST_INSTANCE.consumer, link === 'consumer-broker' ? CONTROLLER : DB];
     },
     handlersSettled: () => consumers.every((consumer) => consumer.handlerSettled()),
+    messagesApplied: () => db.messagesApplied,
     afterHostTurn: () => {
       for (const consumer of consumers) consumer.checkAfterHostTurn();
     },
