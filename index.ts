@@ -3,7 +3,7 @@
  * the fault plan format, the checkers, and the scenarios.
  */
 export { runSimulation, runSimulationAsync, resolveConfig, toFaultSource } from './models/engine.js';
-export type { SimulationInput, SimulationResult, FaultsInput } from './models/engine.js';
+export type { SimulationInput, SimulationResult, FaultsInput, RunObservers, RunProgress, ProgressObserver, TraceKeeping } from './models/engine.js';
 // simulate() with or without a team's own handler (models/handler/contract.ts).
 export { simulate, simulateModule } from './library/simulate.js';
 export type { LibraryInput, HandlerInput } from './library/simulate.js';

@@ -281,7 +281,7 @@ function deployRun(config: SimulationConfig, source: FaultSource, handler: Handl
   const progress = observers?.progress;
   if (progress !== undefined) {
     const total = config.workload.messages * config.topology.groups;
-    world.watch(progress.everyEvents ?? PROGRESS_EVERY_EVENTS, (events, nowUs) => progress.report({ events, virtualTimeMs: nowUs / 1000, applied: deployment.messagesApplied(), total }));
+    world.watch(progress.everyEvents ?? PROGRESS_EVERY_EVENTS, (events, nowUs) => progress.report({ events, virtualTimeMs: nowUs / 1000, applied: deployment.messagesApplied?.() ?? 0, total }));
   }
   for (const window of injector.partitions(config.timing.faultyPhaseMs, topology)) {
     const [a, b] = deployment.linkEnds(window.link, window.producer ?? window.consumer);

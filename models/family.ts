@@ -43,8 +43,8 @@ export interface Deployment {
   afterCrash(actor: string): void;
   /** True when every woken handler has sent its next DB call or returned (see runSimulationAsync). */
   handlersSettled(): boolean;
-  /** Messages applied so far, each counted once per consumer group: a long run's progress. */
-  messagesApplied(): number;
+  /** Messages applied so far, each counted once per consumer group: a long run's progress (0 when not told). */
+  messagesApplied?(): number;
   /** After the handlers' turns (World.runAsync): refuse a handler awaiting anything else. */
   afterHostTurn(): void;
   /** After the run: what the checkers read. */
