@@ -183,7 +183,7 @@ describe('progress', () => {
       underTerminal('--messages 60000 --json'),
       underTerminal('--messages 60000', { CI: 'true' }),
     ]);
-    expect(long).toMatch(/simulate \[.*\] \d+\/60000 messages applied · \d[\d,]*\/s · ETA \d+s · [\d.,]+( M)? events/);
+    expect(long).toMatch(/simulate \[.*\] \d+\/60000 messages applied · \d[\d,]*\/s · ETA [\dhms]+ · [\d.,]+( M)? events/);
     // The line is cleared when the run ends (the printed run follows on a clean line).
     expect(long).toContain('\u001b[2K');
     for (const quiet of [short, json, ci]) expect(quiet).not.toContain('messages applied');
