@@ -17,7 +17,8 @@ import type { InvariantStatus } from '../../models/invariants/index.js';
 import { INVARIANT_NAMES } from '../../models/modes.js';
 import { addHandlerOption } from '../handler-option.js';
 import { runnerFor } from '../handler-sync/runner.js';
-import type { SimulationResult } from '../../models/engine.js';
+import type { SimulationResult, SimulationRunner } from '../../models/engine.js';
+import { withRunProgress } from '../scale/progress.js';
 import { makeColor } from '../color.js';
 import { addOutputOptions } from '../output-options.js';
 import type { FindingOutputOptions } from '../finding.js';
@@ -91,7 +92,7 @@ function specForMode(values: CompareValues, mode: ModeName, readPlan: PlanOption
 export function collectCompare(values: CompareValues, now: () => number): CompareRun {
   if (values.broker?.includes(',') === true) return collectFamilies(values, now);
   const spec = buildRunSpec(values, { takesHandler: true });
-  const run = runnerFor(spec);
+  const run = withRunProgress(runnerFor(spec), { json: values.json }, (config, source) => `compare ${config.mode}${'plan' in source ? '' : ' (drawing the faults)'}`);
   checkEmitTarget(values.emitPlan, values.force === true);
   // The other modes replay the plan already read (with its recorded world): reading `--plan <(…)` (a pipe) again would wait forever.
   const specs = MODE_NAMES.map((mode) => (mode === spec.config.mode ? spec : specForMode(values, mode, spec.planOption)));
@@ -144,7 +145,8 @@ function collectFamilies(values: CompareValues, now: () => number): CompareRun {
   const specs = [spec, ...others];
   guardHeap(specs.map((each) => each.config), specs.length - 1);
   const started = now();
-  const plan = 'plan' in spec.faults ? spec.faults.plan : runnerFor(spec)(spec.config, spec.faults).injected;
+  const runner = (familySpec: RunSpec): SimulationRunner => withRunProgress(runnerFor(familySpec), { json: values.json }, (config) => `compare ${config.family}`);
+  const plan = 'plan' in spec.faults ? spec.faults.plan : runner(spec)(spec.config, spec.faults).injected;
   const planSource = 'plan' in spec.faults ? spec.faultsLabel : `the faults the ${families[0]} ${spec.config.mode} run of seed ${spec.config.seed} drew from rates ${spec.faultsLabel}`;
   const columns = specs.map((familySpec): CompareColumn => {
     const translated: FaultPlan = { version: 1, faults: plan.faults.flatMap((fault) => translateFault(fault, familySpec.config.family) ?? []) };
@@ -152,7 +154,7 @@ function collectFamilies(values: CompareValues, now: () => number): CompareRun {
       mode: familySpec.config.mode,
       label: familySpec.config.family,
       spec: familySpec,
-      result: runnerFor(familySpec)(familySpec.config, { plan: translated }),
+      result: runner(familySpec)(familySpec.config, { plan: translated }),
       replay: replayCommand([...familySpec.worldArgs, '--plan', inlinePlan(translated)]),
     };
   });

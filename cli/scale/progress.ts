@@ -4,7 +4,9 @@
  * so scripts and logs read exactly what they read before.
  */
 import cliProgress from 'cli-progress';
-import type { ProgressObserver } from '../../models/engine.js';
+import type { ProgressObserver, SimulationRunner } from '../../models/engine.js';
+import type { SimulationConfig } from '../../models/config.js';
+import type { FaultSource } from '../../models/faults/catalog.js';
 
 export interface Progress {
   /** `done` of the total so far, and a short summary of the breaks found so far. */
@@ -81,7 +83,7 @@ export interface RunProgressLine {
  * A long single run's progress (a million messages take half a minute, ten million several minutes): messages
  * applied of messages x groups, rate, ETA and the events so far, drawn once the run has taken `delayMs`.
  */
-export function startRunProgress(when: ProgressWhen, delayMs = RUN_PROGRESS_DELAY_MS): RunProgressLine {
+export function startRunProgress(when: ProgressWhen, delayMs = RUN_PROGRESS_DELAY_MS, label = 'simulate'): RunProgressLine {
   if (!progressWanted(when)) return { observer: undefined, stop: () => {} };
   const started = performance.now();
   let line: Progress | undefined;
@@ -91,13 +93,29 @@ export function startRunProgress(when: ProgressWhen, delayMs = RUN_PROGRESS_DELA
         const done = Math.min(applied, total);
         const note = `${eventsWords(events)} events`;
         if (line === undefined) {
-          if (performance.now() - started >= delayMs) line = startProgress('simulate', total, 'messages applied', when, { done, note });
+          if (performance.now() - started >= delayMs) line = startProgress(label, total, 'messages applied', when, { done, note });
           return;
         }
         line.update(done, note);
       },
     },
     stop: () => line?.stop(),
+  };
+}
+
+/**
+ * A runner each of whose long runs draws its own line, labelled by `label` (a command that runs a few whole runs in
+ * turn, like compare). A runner that runs elsewhere (a handler's, in a worker thread) is not told and draws nothing.
+ */
+export function withRunProgress(runner: SimulationRunner, when: ProgressWhen, label: (config: SimulationConfig, source: FaultSource) => string): SimulationRunner {
+  if (!progressWanted(when)) return runner;
+  return (config, source, observers) => {
+    const line = startRunProgress(when, RUN_PROGRESS_DELAY_MS, label(config, source));
+    try {
+      return runner(config, source, line.observer === undefined ? observers : { ...observers, progress: line.observer });
+    } finally {
+      line.stop();
+    }
   };
 }
 
