@@ -9,6 +9,7 @@ import { INVARIANT_NAMES, PROMISES } from '../../models/modes.js';
 import type { InvariantName } from '../../models/modes.js';
 import { addHandlerOption } from '../handler-option.js';
 import { runnerFor } from '../handler-sync/runner.js';
+import { withRunProgress } from '../scale/progress.js';
 import type { SimulationResult } from '../../models/engine.js';
 import { brokenInvariants } from '../../properties/breaks.js';
 import { shrinkPlan } from '../../properties/shrink.js';
@@ -73,7 +74,8 @@ export function collectShrink(values: ShrinkValues, now: () => number): ShrinkRu
   const spec = buildRunSpec(values, { modeRequired: true, takesHandler: true });
   // The original run's result is kept beside the shrinking runs and the minimal one.
   guardHeap([spec.config], 2);
-  const run = runnerFor(spec);
+  // Each run long enough to be waited for draws its own progress line (shrink has no line of its own to share).
+  const run = withRunProgress(runnerFor(spec), { json: values.json }, (_config, source) => (source === spec.faults ? 'shrink (the original run)' : 'shrink (a smaller plan)'));
   const only = parseInvariant(values.invariant);
   checkEmitTarget(values.emitPlan, values.force === true);
 
