@@ -2,9 +2,9 @@
 import type { Command } from 'commander';
 import { runSimulation } from '../../models/engine.js';
 import { addHandlerOption, loadHandlerOption, runWithHandler } from '../handler-option.js';
-import type { ProgressObserver, RunObservers, SimulationResult } from '../../models/engine.js';
+import type { SimulationResult } from '../../models/engine.js';
 import type { TraceEvent } from '../../models/events.js';
-import { startRunProgress } from '../scale/progress.js';
+import { startRunProgress, watchedBy } from '../scale/progress.js';
 import { traceLine } from '../../sim/trace.js';
 import { makeColor } from '../color.js';
 import { addOutputOptions } from '../output-options.js';
@@ -53,7 +53,8 @@ export async function runCommand(values: RunOptionValues & OutputOptions & EmitP
   let result: SimulationResult;
   try {
     // A handler's run keeps its trace whole and writes it after (below): only the built-in run streams it.
-    result = handler === undefined ? runSimulation(spec.config, spec.faults, runObservers(traceFile, progress.observer)) : await runWithHandler(spec.config, spec.faults, handler, runObservers(undefined, progress.observer));
+    const streamed = traceFile === undefined ? undefined : { trace: { sink: (record: TraceEvent) => traceFile.write(traceLine(record) + '\n') } };
+    result = handler === undefined ? runSimulation(spec.config, spec.faults, watchedBy(streamed, progress.observer)) : await runWithHandler(spec.config, spec.faults, handler, watchedBy(undefined, progress.observer));
   } catch (error) {
     traceFile?.abandon();
     throw error;
@@ -72,15 +73,6 @@ export async function runCommand(values: RunOptionValues & OutputOptions & EmitP
   writeFilesThenPrint(files, () => printRun(result, spec, values, wallMs));
   if (traceFile?.followsText === true) traceFile.finish();
   return result.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;
-}
-
-/** What the run is watched by: the trace file it streams to, the progress line; undefined for neither. */
-function runObservers(traceFile: StreamedOutput | undefined, progress: ProgressObserver | undefined): RunObservers | undefined {
-  if (traceFile === undefined && progress === undefined) return undefined;
-  return {
-    ...(traceFile !== undefined ? { trace: { sink: (record: TraceEvent) => traceFile.write(traceLine(record) + '\n') } } : {}),
-    ...(progress !== undefined ? { progress } : {}),
-  };
 }
 
 function printRun(result: SimulationResult, spec: RunSpec, values: OutputOptions, wallMs: number): void {

@@ -4,7 +4,7 @@
  * so scripts and logs read exactly what they read before.
  */
 import cliProgress from 'cli-progress';
-import type { ProgressObserver, SimulationRunner } from '../../models/engine.js';
+import type { ProgressObserver, RunObservers, SimulationRunner } from '../../models/engine.js';
 import type { SimulationConfig } from '../../models/config.js';
 import type { FaultSource } from '../../models/faults/catalog.js';
 
@@ -103,6 +103,11 @@ export function startRunProgress(when: ProgressWhen, delayMs = RUN_PROGRESS_DELA
   };
 }
 
+/** A run's observers with its progress line's added (as they are when nobody watches). */
+export function watchedBy(observers: RunObservers | undefined, progress: ProgressObserver | undefined): RunObservers | undefined {
+  return progress === undefined ? observers : { ...observers, progress };
+}
+
 /**
  * A runner each of whose long runs draws its own line, labelled by `label` (a command that runs a few whole runs in
  * turn, like compare). A runner that runs elsewhere (a handler's, in a worker thread) is not told and draws nothing.
@@ -112,7 +117,7 @@ export function withRunProgress(runner: SimulationRunner, when: ProgressWhen, la
   return (config, source, observers) => {
     const line = startRunProgress(when, RUN_PROGRESS_DELAY_MS, label(config, source));
     try {
-      return runner(config, source, line.observer === undefined ? observers : { ...observers, progress: line.observer });
+      return runner(config, source, watchedBy(observers, line.observer));
     } finally {
       line.stop();
     }

@@ -36,8 +36,6 @@ export interface AppliedEffect {
 interface GroupTables {
   readonly seen: Set<string>;
   readonly offsets: number[];
-  /** The messages (by workload position) with an effect in this group: for `messagesApplied`. */
-  readonly applied: IndexBits;
 }
 
 export class Database implements Actor<DbProtocol> {
@@ -53,6 +51,12 @@ export class Database implements Actor<DbProtocol> {
    * over every group's tables: the World asks for it after every event of the heal phase.
    */
   private progressTotal = 0;
+  /**
+   * `messagesApplied`, counted from the effects when asked (only a watched run asks): the effects counted so far, the
+   * messages with an effect per group, and how many those are.
+   */
+  private effectsCounted = 0;
+  private readonly appliedByGroup = new Map<string, IndexBits>();
   private appliedCount = 0;
 
   constructor(
@@ -63,15 +67,23 @@ export class Database implements Actor<DbProtocol> {
     this.effectTables = new Set(effectTables);
   }
 
-  /** Messages with at least one effect, counted once per group: how far a long run has come (its progress line). */
+  /** Messages with at least one effect, counted once per group (ids m1..mN): how far a long run has come (its progress line). */
   get messagesApplied(): number {
+    for (; this.effectsCounted < this.effects.length; this.effectsCounted++) {
+      const effect = this.effects[this.effectsCounted];
+      const position = idNumber(effect.msgId) - 1;
+      if (position < 0) continue;
+      let applied = this.appliedByGroup.get(effect.group);
+      if (applied === undefined) this.appliedByGroup.set(effect.group, (applied = new IndexBits()));
+      if (applied.add(position)) this.appliedCount++;
+    }
     return this.appliedCount;
   }
 
   /** A group's tables, created on first use (every group starts with no effects and offsets 0). */
   private group(name: string): GroupTables {
     let tables = this.tables.get(name);
-    if (tables === undefined) this.tables.set(name, (tables = { seen: new Set(), offsets: new Array<number>(this.partitions).fill(0), applied: new IndexBits() }));
+    if (tables === undefined) this.tables.set(name, (tables = { seen: new Set(), offsets: new Array<number>(this.partitions).fill(0) }));
     return tables;
   }
 
@@ -82,13 +94,6 @@ export class Database implements Actor<DbProtocol> {
   progress(): number {
     // A handler's committed writes move it too (its effects are among them).
     return this.progressTotal + this.handlerTables.writes;
-  }
-
-  /** An effect applied: kept in commit order, and its message counted once per group (messages m1..mN only). */
-  private addEffect(tables: GroupTables, effect: AppliedEffect): void {
-    this.effects.push(effect);
-    const position = idNumber(effect.msgId) - 1;
-    if (position >= 0 && tables.applied.add(position)) this.appliedCount++;
   }
 
   private markSeen(tables: GroupTables, msgId: string): void {
@@ -144,7 +149,7 @@ export class Database implements Actor<DbProtocol> {
     const handling = `${message.group}\u0000${message.msgId}\u0000${message.delivery}`;
     if (effect && !this.effectHandlings.has(handling)) {
       this.effectHandlings.add(handling);
-      this.addEffect(this.group(message.group), { msgId: message.msgId, key: message.key, partition: message.partition, offset: message.offset, t: ctx.now, group: message.group, consumer: from });
+      this.effects.push({ msgId: message.msgId, key: message.key, partition: message.partition, offset: message.offset, t: ctx.now, group: message.group, consumer: from });
     }
     const answer = message.type === 'db-op' && message.operation.op === 'get' && outcome.result.ok && outcome.result.value === undefined ? 'absent' : resultText(outcome.result);
     ctx.record({ t: ctx.now, actor: this.id, kind: 'db-op', msg: message.msgId, call: message.call, group: message.group, text: `${text} → ${answer}`, effect });
@@ -172,7 +177,7 @@ export class Database implements Actor<DbProtocol> {
     } else if (message.dedup && tables.seen.has(message.msgId)) {
       result = 'duplicate-skipped';
     } else {
-      this.addEffect(tables, { msgId: message.msgId, key: message.key, partition: message.partition, offset: message.offset, t: ctx.now, group: message.group, consumer: from });
+      this.effects.push({ msgId: message.msgId, key: message.key, partition: message.partition, offset: message.offset, t: ctx.now, group: message.group, consumer: from });
       this.progressTotal++;
       if (message.dedup) this.markSeen(tables, message.msgId);
     }

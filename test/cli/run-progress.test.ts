@@ -23,10 +23,9 @@ describe('progress of whole runs', () => {
       seen.push(observers);
       return runSimulation(config, source, observers);
     };
-    const label = (config: { mode: string }, source: object): string => `compare ${config.mode}${'plan' in source ? '' : ' (drawing the faults)'}`;
     const runner = withRunProgress(inner, WATCHED, (config, source) => {
-      labels.push(label(config, source));
-      return label(config, source);
+      labels.push(`compare ${config.mode}${'plan' in source ? '' : ' (drawing the faults)'}`);
+      return labels.at(-1) ?? '';
     });
     const config = resolveConfig({ mode: 'at-least-once', seed: 2 });
     const candidate = (): void => {};
