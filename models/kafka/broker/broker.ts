@@ -23,7 +23,8 @@ import type { MarkerWriter } from './transaction-coordinator.js';
 import { TransactionIndex } from './transaction-index.js';
 import { arrayOf } from '../../arrays.js';
 import { IndexCounts } from '../../index-counts.js';
-import { findLastIn, lastSeqOf, logDuplicatesOf, recordOf, sequenceVerdict } from './partition-log.js';
+import { findLastIn, lastSeqOf, logDuplicatesOf, sequenceVerdict } from './partition-log.js';
+import { PartitionRecords, ReplicaLog } from './replica-log.js';
 
 type Ctx = KafkaContext;
 type ReplicateTimer = Extract<BrokerTimer, { tag: 'replicate' }>;
@@ -32,7 +33,7 @@ interface Replica {
   alive: boolean;
   /** Member of the ISR: caught up with the leader. A restarted replica re-joins once it has caught up. */
   inSync: boolean;
-  log: LogRecord[];
+  readonly log: ReplicaLog;
 }
 
 interface WaitingAck {
@@ -44,6 +45,8 @@ interface WaitingAck {
 }
 
 interface PartitionState {
+  /** Every record appended to the partition; the replicas' logs hold their numbers. */
+  readonly records: PartitionRecords;
   replicas: Replica[];
   /** Index of the leader replica, -1 while offline. */
   leader: number;
@@ -76,16 +79,20 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
   ) {
     this.settings = env.config.settings;
     const { partitions } = env.config.workload;
-    this.partitions = arrayOf(partitions, () => ({
-      replicas: arrayOf(this.settings.replicationFactor, () => ({ alive: true, inSync: true, log: [] })),
-      leader: 0,
-      epoch: 0,
-      hw: 0,
-      lastSeq: new Map(),
-      pids: new Set(),
-      waiting: [],
-      txns: new TransactionIndex(),
-    }));
+    this.partitions = arrayOf(partitions, (partition) => {
+      const records = new PartitionRecords(partition);
+      return {
+        records,
+        replicas: arrayOf(this.settings.replicationFactor, () => ({ alive: true, inSync: true, log: new ReplicaLog(records) })),
+        leader: 0,
+        epoch: 0,
+        hw: 0,
+        lastSeq: new Map(),
+        pids: new Set(),
+        waiting: [],
+        txns: new TransactionIndex(),
+      };
+    });
     this.coordinator = new GroupCoordinator(id, this.settings, partitions, groups);
     this.transactions = new TransactionCoordinator(id, env, this);
     this.replicateTimers = arrayOf(partitions, () => new Array<ReplicateTimer | undefined>(this.settings.replicationFactor).fill(undefined));
@@ -101,10 +108,9 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
     return (this.replicateTimers[partition][replica] = { tag: 'replicate', partition, replica, epoch });
   }
 
-  /** The log the consumer reads: the current leader's, or the longest surviving one while offline. */
-  leaderLog(partition: number): LogRecord[] {
-    const state = this.partitions[partition];
-    return state.leader >= 0 ? state.replicas[state.leader].log : [];
+  /** The log the consumer reads: the current leader's, or an empty one while the partition is offline. */
+  private leaderLog(state: PartitionState): ReplicaLog {
+    return state.leader >= 0 ? state.replicas[state.leader].log : new ReplicaLog(state.records);
   }
 
   /**
@@ -197,8 +203,8 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
       if (epoch !== state.epoch || state.leader < 0 || !state.replicas[replica].alive || replica === state.leader) return;
       const leaderLog = state.replicas[state.leader].log;
       const follower = state.replicas[replica];
-      // Copy whatever the follower misses (records are immutable; sharing them is safe).
-      for (let offset = follower.log.length; offset < leaderLog.length; offset++) follower.log.push(leaderLog[offset]);
+      // Copy whatever the follower misses (the records themselves are shared: the log holds their numbers).
+      follower.log.catchUpWith(leaderLog);
       if (!follower.inSync) {
         follower.inSync = true;
         ctx.record({ t: ctx.now, actor: this.id, kind: 'isr-joined', partition, replica });
@@ -243,8 +249,8 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
       if (verdict === 'duplicate') {
         // A retry of something already in the log: answer with its offset, append nothing.
         const existing = findLastIn(log, request.pid, request.seq);
-        ctx.record({ t: ctx.now, actor: this.id, kind: 'duplicate-dropped', msg: request.msgId, attempt: request.attempt, partition: request.partition, offset: existing?.offset });
-        return this.answerWhenReplicated(ctx, state, request.partition, from, request, existing?.offset ?? -1);
+        ctx.record({ t: ctx.now, actor: this.id, kind: 'duplicate-dropped', msg: request.msgId, attempt: request.attempt, partition: request.partition, offset: existing });
+        return this.answerWhenReplicated(ctx, state, request.partition, from, request, existing ?? -1);
       }
       if (verdict === 'out-of-order') {
         ctx.record({ t: ctx.now, actor: this.id, kind: 'produce-refused', msg: request.msgId, attempt: request.attempt, partition: request.partition, error: 'OUT_OF_ORDER_SEQUENCE_NUMBER', expectedSeq: (state.lastSeq.get(request.pid) ?? -1) + 1, seq: request.seq });
@@ -254,7 +260,7 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
       state.pids.add(request.pid);
     }
     const offset = log.length;
-    log.push(recordOf(request, offset));
+    log.push(state.records.add(request, offset));
     if (request.epoch !== undefined) {
       state.txns.appended(request.pid, offset);
       this.transactions.addPartition(request.pid, request.partition);
@@ -281,7 +287,7 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
 
   /** Messages a partition's log holds more than once (after the run: one pass over the leaders' logs), in workload order. */
   logDuplicates(): LogCopies[] {
-    return logDuplicatesOf(this.partitions.map((_state, partition) => this.leaderLog(partition)));
+    return logDuplicatesOf(this.partitions.map((state) => this.leaderLog(state)));
   }
 
   /** A metadata answer: which partitions have a leader now. */
@@ -351,7 +357,7 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
   /** True when the record at `offset` of `partition` (in the current leader's log) belongs to an aborted transaction. */
   isAbortedRecord(partition: number, offset: number): boolean {
     const state = this.partitions[partition];
-    const record = state.leader >= 0 ? state.replicas[state.leader].log[offset] : undefined;
+    const record = state.leader >= 0 ? state.replicas[state.leader].log.at(offset) : undefined;
     return record !== undefined && state.txns.isAborted(record);
   }
 
@@ -361,7 +367,9 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
     const twice = new Set<string>();
     for (const state of this.partitions) {
       if (state.leader < 0) continue;
-      for (const record of state.replicas[state.leader].log) {
+      const log = state.replicas[state.leader].log;
+      for (let offset = 0; offset < log.length; offset++) {
+        const record = log.at(offset) as LogRecord;
         if (state.txns.isAborted(record)) continue;
         if (seen.has(record.msgId)) twice.add(record.msgId);
         seen.add(record.msgId);
@@ -418,7 +426,7 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
     for (const replica of state.replicas) if (replica.alive) this.truncateTo(ctx, partition, replica, leaderLog);
     state.hw = Math.min(state.hw, leaderLog.length);
     // A transactional producer's sequence numbers restart at every epoch: only its current epoch's count.
-    state.lastSeq = lastSeqOf(leaderLog, state.pids, (record) => record.epoch === undefined || record.epoch === this.transactions.epochOf(record.pid));
+    state.lastSeq = lastSeqOf(leaderLog, state.pids, (pid, epoch) => epoch === undefined || epoch === this.transactions.epochOf(pid));
     this.leaderLogTotal += leaderLog.length;
     ctx.record({ t: ctx.now, actor: this.id, kind: 'leader-elected', partition, replica: candidate, logEnd: leaderLog.length });
     this.scheduleCatchUp(ctx, partition);
@@ -441,16 +449,15 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
   }
 
   /** Cut a replica's log back to the longest prefix it shares with the leader's (Kafka's leader-epoch truncation). */
-  private truncateTo(ctx: Ctx, partition: number, replica: Replica, leaderLog: LogRecord[]): void {
+  private truncateTo(ctx: Ctx, partition: number, replica: Replica, leaderLog: ReplicaLog): void {
     if (replica.log === leaderLog) return;
     // From the end, not the start: a replica's log is a prefix of its leader's up to where it diverged, at the end
     // (truncation at every election and restart keeps it so), so the work is what is cut, not the whole log.
     let common = Math.min(replica.log.length, leaderLog.length);
-    while (common > 0 && replica.log[common - 1] !== leaderLog[common - 1]) common--;
+    while (common > 0 && !replica.log.sameAt(common - 1, leaderLog)) common--;
     if (common < replica.log.length) {
-      const removed = replica.log.slice(common);
-      replica.log.length = common;
-      ctx.record({ t: ctx.now, actor: this.id, kind: 'truncated', partition, replica: this.partitions[partition].replicas.indexOf(replica), fromOffset: common, msgs: removed.map((record) => record.msgId) });
+      const removed = replica.log.truncate(common);
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'truncated', partition, replica: this.partitions[partition].replicas.indexOf(replica), fromOffset: common, msgs: removed });
     }
   }
 

@@ -26,45 +26,77 @@ export function recordOf(request: Produce, offset: number): LogRecord {
   return { offset, partition: request.partition, msgId: request.msgId, index: request.index, key: request.key, pid: request.pid, seq: request.seq, attempt: request.attempt, epoch: request.epoch };
 }
 
-/** The record of (pid, seq) in a log: each is appended once, and a retry is usually of something recent. */
-export function findLastIn(log: readonly LogRecord[], pid: number, seq: number): LogRecord | undefined {
-  for (let offset = log.length - 1; offset >= 0; offset--) if (log[offset].pid === pid && log[offset].seq === seq) return log[offset];
+/**
+ * What the functions below read of a log, offset by offset: the one-actor broker's logs of record numbers
+ * (replica-log.ts) and a cluster replica's array of records (`arrayLog`) alike.
+ */
+export interface LogView {
+  readonly length: number;
+  offsetAt(offset: number): number;
+  indexAt(offset: number): number;
+  msgIdAt(offset: number): string;
+  pidAt(offset: number): number;
+  seqAt(offset: number): number;
+  epochAt(offset: number): number | undefined;
+}
+
+/** An array of records seen as a LogView. */
+export function arrayLog(log: readonly LogRecord[]): LogView {
+  return {
+    get length() {
+      return log.length;
+    },
+    offsetAt: (offset) => log[offset].offset,
+    indexAt: (offset) => log[offset].index,
+    msgIdAt: (offset) => log[offset].msgId,
+    pidAt: (offset) => log[offset].pid,
+    seqAt: (offset) => log[offset].seq,
+    epochAt: (offset) => log[offset].epoch,
+  };
+}
+
+/** The offset of the record of (pid, seq) in a log: each is appended once, and a retry is usually of something recent. */
+export function findLastIn(log: LogView, pid: number, seq: number): number | undefined {
+  for (let at = log.length - 1; at >= 0; at--) if (log.pidAt(at) === pid && log.seqAt(at) === seq) return log.offsetAt(at);
   return undefined;
 }
 
 /**
  * The last sequence number per producer id in a log, read from its end until every producer id is found: without
  * idempotence (no ids) nothing is read, so an election costs what it changes, not the length of the log.
+ * `current(pid, epoch)`: whether a record of that producer id and epoch counts.
  */
-export function lastSeqOf(log: readonly LogRecord[], pids: ReadonlySet<number>, current: (record: LogRecord) => boolean): Map<number, number> {
+export function lastSeqOf(log: LogView, pids: ReadonlySet<number>, current: (pid: number, epoch: number | undefined) => boolean): Map<number, number> {
   const lastSeq = new Map<number, number>();
-  for (let offset = log.length - 1; offset >= 0 && lastSeq.size < pids.size; offset--) {
-    const record = log[offset];
-    if (record.seq >= 0 && !lastSeq.has(record.pid) && current(record)) lastSeq.set(record.pid, record.seq);
+  for (let at = log.length - 1; at >= 0 && lastSeq.size < pids.size; at--) {
+    const pid = log.pidAt(at);
+    const seq = log.seqAt(at);
+    if (seq >= 0 && !lastSeq.has(pid) && current(pid, log.epochAt(at))) lastSeq.set(pid, seq);
   }
   return lastSeq;
 }
 
 /** Messages the partition logs hold more than once (one pass over them after the run), in workload order. */
-export function logDuplicatesOf(logs: readonly (readonly LogRecord[])[]): LogCopies[] {
+export function logDuplicatesOf(logs: readonly LogView[]): LogCopies[] {
   // Count first: most runs duplicate nothing, and a list per record would be a million arrays at 1,000,000 messages.
   // In an array sized by the largest index (one pass to find it; an index is a workload position, >= 0) and filled,
   // not one grown by index: the logs hold the indexes out of order, so that array grew with holes at every step.
   // (Not a typed array: its buffer outside the heap cost a short run more than the counting.)
   let size = 0;
-  for (const log of logs) for (const record of log) if (record.index >= size) size = record.index + 1;
+  for (const log of logs) for (let at = 0; at < log.length; at++) if (log.indexAt(at) >= size) size = log.indexAt(at) + 1;
   const counts = new Array<number>(size).fill(0);
   let duplicated = false;
-  for (const log of logs) for (const record of log) if (++counts[record.index] > 1) duplicated = true;
+  for (const log of logs) for (let at = 0; at < log.length; at++) if (++counts[log.indexAt(at)] > 1) duplicated = true;
   if (!duplicated) return [];
   const byIndex = new Map<number, { msgId: string; partition: number; offsets: number[] }>();
   logs.forEach((log, partition) => {
-    for (const record of log) {
-      if (counts[record.index] < 2) continue;
-      let entry = byIndex.get(record.index);
-      if (entry === undefined) byIndex.set(record.index, (entry = { msgId: record.msgId, partition, offsets: [] }));
+    for (let at = 0; at < log.length; at++) {
+      const index = log.indexAt(at);
+      if (counts[index] < 2) continue;
+      let entry = byIndex.get(index);
+      if (entry === undefined) byIndex.set(index, (entry = { msgId: log.msgIdAt(at), partition, offsets: [] }));
       entry.partition = partition;
-      entry.offsets.push(record.offset);
+      entry.offsets.push(log.offsetAt(at));
     }
   });
   return [...byIndex.keys()].sort((a, b) => a - b).map((index) => byIndex.get(index) as LogCopies);

@@ -16,7 +16,7 @@
 import type { Actor } from '../../../sim/world.js';
 import { msToUs } from '../../config.js';
 import type { ModelEnv } from '../../env.js';
-import { lastSeqOf, recordOf, sequenceVerdict, findLastIn } from '../broker/partition-log.js';
+import { arrayLog, lastSeqOf, recordOf, sequenceVerdict, findLastIn } from '../broker/partition-log.js';
 import type { ClusterBrokerTimer, KafkaMessage, PartitionView, ProduceError } from '../protocol.js';
 import type { KafkaSettings } from '../settings.js';
 import type { KafkaContext, KafkaProtocol } from '../world.js';
@@ -159,7 +159,7 @@ export class BrokerNode implements Actor<KafkaProtocol> {
     this.fetchTokens[replica.partition]++;
     replica.startEpoch(view.leaderEpoch, replica.log.length);
     replica.followers = new Map(replica.replicas.filter((broker) => broker !== this.id).map((broker) => [broker, newFollower(ctx.now)]));
-    replica.lastSeq = lastSeqOf(replica.log, replica.pids, () => true);
+    replica.lastSeq = lastSeqOf(arrayLog(replica.log), replica.pids, () => true);
     if (replica.hw > replica.log.length) replica.hw = replica.log.length;
     if (!quiet) ctx.record({ t: ctx.now, actor: this.id, kind: 'leader-elected', partition: replica.partition, replica: replica.replicas.indexOf(this.id), logEnd: replica.log.length, epoch: view.leaderEpoch });
     this.advanceHighWatermark(ctx, replica);
@@ -291,9 +291,9 @@ export class BrokerNode implements Actor<KafkaProtocol> {
     if (request.seq >= 0) {
       const verdict = sequenceVerdict(replica.lastSeq, request.pid, request.seq);
       if (verdict === 'duplicate') {
-        const existing = findLastIn(replica.log, request.pid, request.seq);
-        ctx.record({ t: ctx.now, actor: this.id, kind: 'duplicate-dropped', msg: request.msgId, attempt: request.attempt, partition: request.partition, offset: existing?.offset });
-        return this.answerWhenReplicated(ctx, replica, from, request, existing?.offset ?? -1);
+        const existing = findLastIn(arrayLog(replica.log), request.pid, request.seq);
+        ctx.record({ t: ctx.now, actor: this.id, kind: 'duplicate-dropped', msg: request.msgId, attempt: request.attempt, partition: request.partition, offset: existing });
+        return this.answerWhenReplicated(ctx, replica, from, request, existing ?? -1);
       }
       if (verdict === 'out-of-order') {
         ctx.record({ t: ctx.now, actor: this.id, kind: 'produce-refused', msg: request.msgId, attempt: request.attempt, partition: request.partition, error: 'OUT_OF_ORDER_SEQUENCE_NUMBER', expectedSeq: (replica.lastSeq.get(request.pid) ?? -1) + 1, seq: request.seq });

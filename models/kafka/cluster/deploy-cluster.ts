@@ -14,7 +14,7 @@ import { GroupLedger } from '../../consumer/ledger.js';
 import { FIRST_INSTANCE, groupOf } from '../../topology.js';
 import type { WorkloadMessage } from '../../workload.js';
 import type { Phase } from '../../../sim/world.js';
-import { logDuplicatesOf } from '../broker/partition-log.js';
+import { arrayLog, logDuplicatesOf } from '../broker/partition-log.js';
 import { KafkaConsumer } from '../consumer/consumer.js';
 import { DB, networkFaultHook } from '../deployment.js';
 import { Producer } from '../producer.js';
@@ -162,7 +162,7 @@ function clusterViews({ config, topology, world, env, workload }: DeployInput, c
       const { acknowledged, handedAtUs } = handoverObservations(workload, producers.map((producer) => producer.ledger));
       const parked = controller.deadLetters.map((record) => ({ msgId: record.msgId, group: record.group, t: record.t }));
       const logs = Array.from({ length: config.workload.partitions }, (_unused, partition) => leaderLog(partition));
-      return { effects: db.effects, acknowledged, handedAtUs, parked, groups: topology.groups.map((group) => group.name), logDuplicates: logDuplicatesOf(logs), abortedApplied: 0, ...(env.handler !== undefined ? { finalDb: db.handlerTables } : {}) };
+      return { effects: db.effects, acknowledged, handedAtUs, parked, groups: topology.groups.map((group) => group.name), logDuplicates: logDuplicatesOf(logs.map(arrayLog)), abortedApplied: 0, ...(env.handler !== undefined ? { finalDb: db.handlerTables } : {}) };
     },
   };
 }
