@@ -59,6 +59,14 @@ export function generateWorkload(workload: WorkloadSettings, streams: RandomStre
   return messages;
 }
 
+/**
+ * The messages one producer hands over, in workload order: the workload itself when they are all its own (one
+ * producer: no copy of a million-message array).
+ */
+export function shareOf(workload: readonly WorkloadMessage[], producer: string): readonly WorkloadMessage[] {
+  return workload.every((message) => message.producer === producer) ? workload : workload.filter((message) => message.producer === producer);
+}
+
 /** Per workload: each id's first position, and per position the first position holding the same id. */
 export interface WorkloadIndex {
   /** The first position of the message with this id, or -1. */

@@ -20,7 +20,7 @@ import { KafkaConsumer } from './consumer/consumer.js';
 import { Producer } from './producer.js';
 import { TransactionalProducer } from './transactional-producer.js';
 import type { KafkaMessage } from './protocol.js';
-import type { WorkloadMessage } from '../workload.js';
+import { shareOf } from '../workload.js';
 import { handoverObservations } from '../observations.js';
 import { deployKafkaCluster } from './cluster/deploy-cluster.js';
 
@@ -34,9 +34,8 @@ export function deployKafka(input: DeployInput): Deployment {
 }
 
 function deployOneBroker({ config, topology, world, env, workload }: DeployInput): Deployment {
-  const shareOf = (id: string): WorkloadMessage[] => workload.filter((message) => message.producer === id);
   // With transactions each producer is a consume-transform-produce stage reading its share as its input topic.
-  const producers = topology.producers.map((id, index) => (config.settings.transactions ? new TransactionalProducer(id, BROKER, env, shareOf(id)) : new Producer(id, BROKER, env, shareOf(id), index, topology.producers.length)));
+  const producers = topology.producers.map((id, index) => (config.settings.transactions ? new TransactionalProducer(id, BROKER, env, shareOf(workload, id)) : new Producer(id, BROKER, env, shareOf(workload, id), index, topology.producers.length)));
   const broker = new Broker(BROKER, env, topology.groups.map((group) => group.name));
   const ledgers = new Map(topology.groups.map((group) => [group.name, new GroupLedger(group.name)]));
   const consumers = topology.consumers.map((id) => new KafkaConsumer(id, BROKER, DB, env, ledgers.get(groupOf(id)) as GroupLedger));

@@ -20,6 +20,7 @@ import { RabbitConsumer } from './consumer.js';
 import { dueTimes } from './delays.js';
 import type { RabbitMqMessage } from './protocol.js';
 import { Publisher } from './publisher.js';
+import { shareOf } from '../workload.js';
 import { handoverObservations } from '../observations.js';
 import type { RabbitMqSettings } from './settings.js';
 
@@ -29,7 +30,7 @@ export const DB = 'db';
 export function deployRabbitMq({ config, topology, world, env, workload }: DeployInput): Deployment {
   const settings = config.settings as unknown as RabbitMqSettings;
   const due = dueTimes(workload, settings);
-  const publishers = topology.producers.map((id) => new Publisher(id, BROKER, env, workload.filter((message) => message.producer === id), due));
+  const publishers = topology.producers.map((id) => new Publisher(id, BROKER, env, shareOf(workload, id), due));
   const restartNode = (downMs: number): void => {
     const healAtUs = msToUs(config.timing.faultyPhaseMs);
     const downUs = msToUs(downMs);

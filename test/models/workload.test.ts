@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { simulate } from '../../models/engine.js';
 import { workloadDurationMs } from '../../models/settings/common.js';
 import type { WorkloadSettings } from '../../models/settings/common.js';
-import { generateWorkload, workloadIndex } from '../../models/workload.js';
+import { generateWorkload, shareOf, workloadIndex } from '../../models/workload.js';
 import type { WorkloadMessage } from '../../models/workload.js';
 import { RandomStreams } from '../../sim/random.js';
 
@@ -29,6 +29,14 @@ describe('ids, producers and order keys', () => {
     const messages = workloadOf({ messages: 10 }, 1, 3);
     expect(messages.map((message) => message.producer)).toEqual(['p1', 'p2', 'p3', 'p1', 'p2', 'p3', 'p1', 'p2', 'p3', 'p1']);
     expect(workloadOf({ messages: 5 }).every((message) => message.producer === 'p1')).toBe(true);
+  });
+
+  it("gives each producer its share in workload order, and a lone producer the workload itself (not a copy)", () => {
+    const three = workloadOf({ messages: 10 }, 1, 3);
+    expect(shareOf(three, 'p2').map((message) => message.id)).toEqual(['m2', 'm5', 'm8']);
+    expect(shareOf(three, 'p4')).toEqual([]);
+    const one = workloadOf({ messages: 10 });
+    expect(shareOf(one, 'p1')).toBe(one);
   });
 
   it('with one producer the order key is the key, and keySeq counts each key from 0', () => {

@@ -12,6 +12,7 @@ import type { LinkName } from '../../faults/common.js';
 import { PlanError } from '../../faults/plan.js';
 import { GroupLedger } from '../../consumer/ledger.js';
 import { FIRST_INSTANCE, groupOf } from '../../topology.js';
+import { shareOf } from '../../workload.js';
 import type { WorkloadMessage } from '../../workload.js';
 import type { Phase } from '../../../sim/world.js';
 import { arrayLog, logDuplicatesOf } from '../broker/partition-log.js';
@@ -53,8 +54,7 @@ interface ClusterActors {
 function deployActors({ config, topology, world, env, workload }: DeployInput): ClusterActors {
   const ids = brokerIds(config.settings.nodes);
   const controller = new Controller(CONTROLLER, env, topology.groups.map((group) => group.name));
-  const shareOf = (id: string): WorkloadMessage[] => workload.filter((message) => message.producer === id);
-  const producers = topology.producers.map((id, index) => new Producer(id, CONTROLLER, env, shareOf(id), index, topology.producers.length));
+  const producers = topology.producers.map((id, index) => new Producer(id, CONTROLLER, env, shareOf(workload, id), index, topology.producers.length));
   const initialLeaders = controller.views().map((view) => view.leader);
   for (const producer of producers) producer.routeByLeader(initialLeaders);
   const reachable = (broker: string, up: boolean): void => {
