@@ -29,9 +29,12 @@ const EPOCH = 5;
  */
 const TYPED_FROM = 4096;
 
-/** `values` with room to write up to position `end` (excluded): itself, or a copy in a larger Int32Array. */
-function withRoom(values: number[] | Int32Array, end: number): number[] | Int32Array {
-  if (Array.isArray(values) ? end <= TYPED_FROM : end <= values.length) return values;
+/**
+ * `values` as an Int32Array with room to write up to position `end` (excluded): itself, or a copy in a larger one.
+ * (Writers take the plain array and the Int32Array on separate paths, so each path's stores see one kind of array.)
+ */
+function typedWithRoom(values: number[] | Int32Array, end: number): Int32Array {
+  if (!Array.isArray(values) && end <= values.length) return values;
   const grown = new Int32Array(Math.max(end, values.length * 2, TYPED_FROM));
   grown.set(values);
   return grown;
@@ -51,13 +54,19 @@ export class PartitionRecords {
   add(request: Produce, offset: number): number {
     const number = this.count++;
     const at = number * FIELDS;
-    const rows = (this.rows = withRoom(this.rows, at + FIELDS));
-    rows[at + OFFSET] = offset;
-    rows[at + INDEX] = request.index;
-    rows[at + PID] = request.pid;
-    rows[at + SEQ] = request.seq;
-    rows[at + ATTEMPT] = request.attempt;
-    rows[at + EPOCH] = request.epoch ?? -1;
+    const epoch = request.epoch ?? -1;
+    const rows = this.rows;
+    // In the order OFFSET, INDEX, PID, SEQ, ATTEMPT, EPOCH.
+    if (Array.isArray(rows) && at + FIELDS <= TYPED_FROM) rows.push(offset, request.index, request.pid, request.seq, request.attempt, epoch);
+    else {
+      const typed = (this.rows = typedWithRoom(rows, at + FIELDS));
+      typed[at + OFFSET] = offset;
+      typed[at + INDEX] = request.index;
+      typed[at + PID] = request.pid;
+      typed[at + SEQ] = request.seq;
+      typed[at + ATTEMPT] = request.attempt;
+      typed[at + EPOCH] = epoch;
+    }
     this.msgIds.push(request.msgId);
     this.keys.push(request.key);
     return number;
@@ -112,8 +121,9 @@ export class ReplicaLog implements LogView {
 
   /** Appends the record numbered `number`. */
   push(number: number): void {
-    const numbers = (this.numbers = withRoom(this.numbers, this.size + 1));
-    numbers[this.size++] = number;
+    const numbers = this.numbers;
+    if (Array.isArray(numbers) && this.size < TYPED_FROM) numbers[this.size++] = number;
+    else (this.numbers = typedWithRoom(numbers, this.size + 1))[this.size++] = number;
   }
 
   /** Copies the records `leader` holds past this log's end (a follower catching up: the records are shared). */
