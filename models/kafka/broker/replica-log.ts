@@ -24,10 +24,12 @@ const ATTEMPT = 4;
 const EPOCH = 5;
 
 /**
- * Numbers past which a column moves from a plain array to an Int32Array: a typed array's buffer costs a short run
- * its allocation, a plain array 8 bytes a number where an Int32Array takes 4.
+ * Numbers past which a column moves from a plain array to an Int32Array. A typed array's buffer costs a short run
+ * its allocation (about 0.6 µs, against 0.1 for a small plain array); a plain array takes 8 bytes a number where an
+ * Int32Array takes 4, and the young generation's GC copies it again at every growth, where a buffer outside the heap
+ * is never copied (at 4,096 a 1,000-message seed spent a quarter more in the GC than with record objects).
  */
-const TYPED_FROM = 4096;
+const TYPED_FROM = 256;
 
 /**
  * `values` as an Int32Array with room to write up to position `end` (excluded): itself, or a copy in a larger one.
