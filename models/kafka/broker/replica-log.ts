@@ -111,7 +111,7 @@ export class PartitionRecords {
 
 /** One replica's log of a partition: at each offset, the number of the record it holds there. */
 export class ReplicaLog implements LogView {
-  /** A plain array while short, an Int32Array once long (see withRoom); past `size`, numbers a truncation cut. */
+  /** A plain array while short, an Int32Array once long (see TYPED_FROM); past `size`, numbers a truncation cut. */
   private numbers: number[] | Int32Array = [];
   private size = 0;
 
