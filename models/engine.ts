@@ -10,6 +10,8 @@ import type { RunOutcome, WorldRunResult } from '../sim/world.js';
 import { msToUs } from './config.js';
 import type { SimulationConfig } from './config.js';
 import type { AppliedEffect } from './db/database.js';
+import { effectsArray } from './db/effect-log.js';
+import type { Effects } from './db/effect-log.js';
 import type { ModelEnv } from './env.js';
 import type { TraceEvent } from './events.js';
 import { familyOf } from './families.js';
@@ -71,7 +73,10 @@ export interface SimulationResult {
   unusedPlanFaults: Fault[];
   faultCounts: Record<FaultKind, number>;
   trace: TraceEvent[];
+  /** The DB's effects in commit order, as objects (built on first read: a run keeps them in columns). */
   effects: readonly AppliedEffect[];
+  /** The same effects read where they are kept, without an object each: what a long run's readers take. */
+  appliedEffects: Effects;
   /** Ids of the messages the broker acknowledged to their producer (acks >= 1, or a publisher confirm), in workload order. */
   brokerAcked: string[];
   /** Per invariant, over every group: counts and witnesses summed, the worst status. */
@@ -343,8 +348,13 @@ function judgeRun(config: SimulationConfig, source: FaultSource, { topology, wor
   const handlerInvariants = judgeHandlerInvariants(handler, observed.finalDb, workload);
   const violated = Object.values(invariants).some((invariant) => invariant.status === 'VIOLATED') || Object.values(handlerInvariants).some((invariant) => !invariant.holds) || schedule?.status === 'VIOLATED';
   const appliedByConsumer: Record<string, number> = Object.fromEntries(topology.consumers.map((consumer) => [consumer, 0]));
-  for (const effect of observed.effects) appliedByConsumer[effect.consumer] = (appliedByConsumer[effect.consumer] ?? 0) + 1;
+  const effects = observed.effects;
+  for (let index = 0; index < effects.length; index++) {
+    const consumer = effects.consumerAt(index);
+    appliedByConsumer[consumer] = (appliedByConsumer[consumer] ?? 0) + 1;
+  }
   let hash: string | undefined;
+  let effectObjects: AppliedEffect[] | undefined;
   let brokerAcked: string[] | undefined;
   return {
     config,
@@ -359,7 +369,10 @@ function judgeRun(config: SimulationConfig, source: FaultSource, { topology, wor
     get trace(): TraceEvent[] {
       return recordsOf();
     },
-    effects: observed.effects,
+    get effects(): AppliedEffect[] {
+      return (effectObjects ??= effectsArray(effects));
+    },
+    appliedEffects: effects,
     // Read by a witness's story only: not copied per run (a search never reads it).
     get brokerAcked(): string[] {
       return (brokerAcked ??= workload.filter((message) => observed.acknowledged.has(message.id)).map((message) => message.id));

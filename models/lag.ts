@@ -5,8 +5,9 @@
  * counts as waiting until the end of the run.
  */
 import type { AppliedEffect } from './db/database.js';
+import { effectsOf, effectsWhere, groupOfEffect } from './db/effect-log.js';
+import type { Effects } from './db/effect-log.js';
 import type { ParkedRecord } from './observations.js';
-import { FIRST_INSTANCE } from './topology.js';
 import { workloadIndex } from './workload.js';
 import type { WorkloadMessage } from './workload.js';
 
@@ -48,7 +49,7 @@ function sortPrefix(values: Float64Array, count: number): void {
   }
 }
 
-export function lagOf(workload: readonly WorkloadMessage[], handedAtUs: ArrayLike<number>, effects: readonly AppliedEffect[], parked: readonly ParkedRecord[] = [], endUs = 0): Lag {
+export function lagOf(workload: readonly WorkloadMessage[], handedAtUs: ArrayLike<number>, applied: readonly AppliedEffect[] | Effects, parked: readonly ParkedRecord[] = [], endUs = 0): Lag {
   const { positionOf } = workloadIndex(workload);
   ensureScratch(workload.length);
   const processedAtUs = processedScratch;
@@ -58,7 +59,8 @@ export function lagOf(workload: readonly WorkloadMessage[], handedAtUs: ArrayLik
     const index = positionOf(msgId);
     if (index >= 0 && (processedAtUs[index] < 0 || t < processedAtUs[index])) processedAtUs[index] = t;
   };
-  for (const effect of effects) done(effect.msgId, effect.t);
+  const effects = effectsOf(applied);
+  for (let index = 0; index < effects.length; index++) done(effects.msgIdAt(index), effects.tAt(index));
   for (const record of parked) done(record.msgId, record.t);
   // Hand-overs (+1) and first processings (-1), each sorted by time, merged; a hand-over first at the same instant.
   const hands = handedScratch;
@@ -96,10 +98,11 @@ export function lagOf(workload: readonly WorkloadMessage[], handedAtUs: ArrayLik
 }
 
 /** Per group, each on its own effects (`endUs`: the end of the run, see Lag.maxMs). */
-export function lagByGroup(workload: readonly WorkloadMessage[], handedAtUs: ArrayLike<number>, effects: readonly AppliedEffect[], groups: readonly string[], parked: readonly ParkedRecord[] = [], endUs = 0): Record<string, Lag> {
+export function lagByGroup(workload: readonly WorkloadMessage[], handedAtUs: ArrayLike<number>, applied: readonly AppliedEffect[] | Effects, groups: readonly string[], parked: readonly ParkedRecord[] = [], endUs = 0): Record<string, Lag> {
   const lags: Record<string, Lag> = {};
+  const effects = effectsOf(applied);
   for (const group of groups) {
-    const own = groups.length === 1 ? effects : effects.filter((effect) => (effect.group ?? FIRST_INSTANCE.group) === group);
+    const own = groups.length === 1 ? effects : effectsWhere(effects, (all, index) => groupOfEffect(all, index) === group);
     lags[group] = lagOf(workload, handedAtUs, own, parked.filter((record) => record.group === group), endUs);
   }
   return lags;

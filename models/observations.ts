@@ -1,5 +1,5 @@
 /** What the invariant checkers read of a run, besides its workload, outcome and trace. */
-import type { AppliedEffect } from './db/database.js';
+import type { Effects } from './db/effect-log.js';
 import type { FinalDb } from './handler/contract.js';
 import { IndexCounts } from './index-counts.js';
 import { IndexTimes } from './index-times.js';
@@ -29,7 +29,7 @@ export interface TransactionStats {
 
 export interface Observations {
   /** The effects the DB applied, in commit order. */
-  effects: readonly AppliedEffect[];
+  effects: Effects;
   /** Ids of messages the broker acknowledged to the producer (acks >= 1): losing one is an acknowledged loss. */
   acknowledged: AcknowledgedIds;
   /** When each message was handed over (virtual µs, by workload index; -1 if never). */

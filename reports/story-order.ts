@@ -15,13 +15,15 @@ import type { TraceFacts } from './trace-facts.js';
 export function appliedBefore(facts: TraceFacts, late: string): string | undefined {
   const seen = new Set<string>();
   const latestPerKey = new Map<string, { id: string; keySeq: number }>();
-  for (const effect of facts.effects) {
-    if (seen.has(effect.msgId)) continue;
-    seen.add(effect.msgId);
-    const message = facts.message(effect.msgId);
+  const effects = facts.effects;
+  for (let index = 0; index < effects.length; index++) {
+    const msgId = effects.msgIdAt(index);
+    if (seen.has(msgId)) continue;
+    seen.add(msgId);
+    const message = facts.message(msgId);
     if (message === undefined) continue;
     const latest = latestPerKey.get(message.orderKey);
-    if (effect.msgId === late) return latest !== undefined && latest.keySeq > message.keySeq ? latest.id : undefined;
+    if (msgId === late) return latest !== undefined && latest.keySeq > message.keySeq ? latest.id : undefined;
     if (latest === undefined || latest.keySeq < message.keySeq) latestPerKey.set(message.orderKey, { id: message.id, keySeq: message.keySeq });
   }
   return undefined;

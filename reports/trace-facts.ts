@@ -8,7 +8,8 @@ import type { DeliverySettings, SimulationConfig } from '../models/config.js';
 import type { SimulationResult } from '../models/engine.js';
 import type { EventOf, FaultEvent, TraceEvent, TraceKind } from '../models/events.js';
 import type { Fault, FaultKind } from '../models/faults/catalog.js';
-import type { AppliedEffect } from '../models/db/database.js';
+import { effectsOf, effectsWhere } from '../models/db/effect-log.js';
+import type { Effects } from '../models/db/effect-log.js';
 import { specOf } from '../models/faults/catalog.js';
 import { buildTopology, groupOf } from '../models/topology.js';
 import type { Topology } from '../models/topology.js';
@@ -39,6 +40,8 @@ export function roleOf(actor: string): Role | undefined {
 
 /** What the stories need of a run: its config, workload, trace and final DB effects. */
 export type RunFacts = Pick<SimulationResult, 'config' | 'workload' | 'trace' | 'effects' | 'outcome' | 'brokerAcked'> & {
+  /** The effects where a run keeps them (read in place of `effects`, which builds an object per effect). */
+  readonly appliedEffects?: Effects;
   /** The run's statistics: with them, the facts know whether `trace` holds every record or only the first ones. */
   readonly stats?: Pick<SimulationResult['stats'], 'traceRecords'>;
   /** The faults injected: what a story of a message beyond the kept trace can still name. */
@@ -77,7 +80,7 @@ export class TraceFacts {
    */
   readonly cut: { readonly kept: number; readonly untilUs: number } | undefined;
   /** The DB effects of the group these facts are about (every effect with one group). */
-  readonly effects: readonly AppliedEffect[];
+  readonly effects: Effects;
   /**
    * Record -> position, only for a trace whose times go backwards somewhere (see indexOf): a map of a million
    * records was a tenth of a long `--json` run, and every trace the kernel writes is in time order.
@@ -118,7 +121,8 @@ export class TraceFacts {
     const trace = run.trace;
     this.cut = run.stats !== undefined && run.stats.traceRecords > trace.length ? { kept: trace.length, untilUs: trace.at(-1)?.t ?? 0 } : undefined;
     this.records = scoped ? trace.filter((record) => belongsTo(record, group)) : trace;
-    this.effects = scoped ? run.effects.filter((effect) => effect.group === group) : run.effects;
+    const effects = run.appliedEffects ?? effectsOf(run.effects);
+    this.effects = scoped ? effectsWhere(effects, (all, index) => all.groupAt(index) === group) : effects;
     const records = this.records;
     const mentions = (this.mentions = new MessagePositions(run.workload.length, records.length));
     const kindPositions = this.kindPositions;

@@ -8,6 +8,7 @@ import type { Actor, ActorContext } from '../../sim/world.js';
 import type { DbResult, TraceEvent } from '../events.js';
 import { HandlerTables } from '../handler/tables.js';
 import { IndexBits } from '../index-bits.js';
+import { EffectLog } from './effect-log.js';
 import { idNumber } from '../workload.js';
 import type { CommittedWrite, OpResult, TableOp } from '../handler/tables.js';
 import type { DbMessage } from './protocol.js';
@@ -39,7 +40,8 @@ interface GroupTables {
 }
 
 export class Database implements Actor<DbProtocol> {
-  readonly effects: AppliedEffect[] = [];
+  /** The effects applied, in commit order (columns: see effect-log.ts). */
+  readonly effects = new EffectLog();
   private readonly tables = new Map<string, GroupTables>();
   /** A user handler's tables (only when one runs), and which of them hold a message's effect. */
   readonly handlerTables = new HandlerTables();
@@ -70,11 +72,11 @@ export class Database implements Actor<DbProtocol> {
   /** Messages with at least one effect, counted once per group (ids m1..mN): how far a long run has come (its progress line). */
   get messagesApplied(): number {
     for (; this.effectsCounted < this.effects.length; this.effectsCounted++) {
-      const effect = this.effects[this.effectsCounted];
-      const position = idNumber(effect.msgId) - 1;
+      const position = idNumber(this.effects.msgIdAt(this.effectsCounted)) - 1;
       if (position < 0) continue;
-      let applied = this.appliedByGroup.get(effect.group);
-      if (applied === undefined) this.appliedByGroup.set(effect.group, (applied = new IndexBits()));
+      const group = this.effects.groupAt(this.effectsCounted);
+      let applied = this.appliedByGroup.get(group);
+      if (applied === undefined) this.appliedByGroup.set(group, (applied = new IndexBits()));
       if (applied.add(position)) this.appliedCount++;
     }
     return this.appliedCount;
@@ -149,7 +151,7 @@ export class Database implements Actor<DbProtocol> {
     const handling = `${message.group}\u0000${message.msgId}\u0000${message.delivery}`;
     if (effect && !this.effectHandlings.has(handling)) {
       this.effectHandlings.add(handling);
-      this.effects.push({ msgId: message.msgId, key: message.key, partition: message.partition, offset: message.offset, t: ctx.now, group: message.group, consumer: from });
+      this.effects.push(message.msgId, message.key, message.partition, message.offset, ctx.now, message.group, from);
     }
     const answer = message.type === 'db-op' && message.operation.op === 'get' && outcome.result.ok && outcome.result.value === undefined ? 'absent' : resultText(outcome.result);
     ctx.record({ t: ctx.now, actor: this.id, kind: 'db-op', msg: message.msgId, call: message.call, group: message.group, text: `${text} → ${answer}`, effect });
@@ -177,7 +179,7 @@ export class Database implements Actor<DbProtocol> {
     } else if (message.dedup && tables.seen.has(message.msgId)) {
       result = 'duplicate-skipped';
     } else {
-      this.effects.push({ msgId: message.msgId, key: message.key, partition: message.partition, offset: message.offset, t: ctx.now, group: message.group, consumer: from });
+      this.effects.push(message.msgId, message.key, message.partition, message.offset, ctx.now, message.group, from);
       this.progressTotal++;
       if (message.dedup) this.markSeen(tables, message.msgId);
     }

@@ -2,6 +2,7 @@
  * Which workload messages the effects applied, computed in one pass and shared by the loss, duplicates and
  * order checkers (each used to build its own sets and maps of message ids, a large share of the checking).
  */
+import { effectsOf } from '../db/effect-log.js';
 import { workloadIndex } from '../workload.js';
 import type { CheckInput } from './input.js';
 
@@ -17,12 +18,13 @@ export interface Applications {
 }
 
 export function applications(input: Pick<CheckInput, 'workload' | 'effects'>): Applications {
-  const { workload, effects } = input;
+  const workload = input.workload;
+  const effects = effectsOf(input.effects);
   const { positionOf, canon, last } = workloadIndex(workload);
   const counts = new Int32Array(workload.length);
   const effectPositions = new Int32Array(effects.length);
   for (let index = 0; index < effects.length; index++) {
-    const position = positionOf(effects[index].msgId);
+    const position = positionOf(effects.msgIdAt(index));
     effectPositions[index] = position;
     if (position >= 0) counts[position]++;
   }

@@ -3,7 +3,7 @@
  * duplicates and order are judged per group on that group's effects; the run's result per invariant sums the
  * groups (counts and witnesses) and its verdict is the worst. Liveness is the run's.
  */
-import type { AppliedEffect } from '../db/database.js';
+import { effectsOf, effectsWhere, groupOfEffect } from '../db/effect-log.js';
 import { INVARIANT_NAMES } from '../modes.js';
 import type { InvariantName } from '../modes.js';
 import { FIRST_INSTANCE } from '../topology.js';
@@ -30,17 +30,15 @@ export interface GroupedVerdicts {
   parkedByGroup: Record<string, ParkedResult>;
 }
 
-/** The group an effect belongs to (effects written before groups existed belong to the first). */
-const groupOfEffect = (effect: AppliedEffect): string => effect.group ?? FIRST_INSTANCE.group;
-
 export function checkGroups(input: CheckInput, promises: Record<InvariantName, boolean>): GroupedVerdicts {
   const names = input.groups ?? [FIRST_INSTANCE.group];
   const liveness = checkLiveness(input, promises.liveness);
+  const effects = effectsOf(input.effects);
   const groups: Record<string, Verdicts> = {};
   const parkedByGroup: Record<string, ParkedResult> = {};
   for (const group of names) {
     // One group takes every effect: the input as it is, not a copy of it per run.
-    const scoped: CheckInput = names.length === 1 ? input : { ...input, effects: input.effects.filter((effect) => groupOfEffect(effect) === group) };
+    const scoped: CheckInput = names.length === 1 ? input : { ...input, effects: effectsWhere(effects, (all, index) => groupOfEffect(all, index) === group) };
     const applied = applications(scoped);
     // With one group the witnesses read as before; with several, each says which group it is about.
     const scope = { group, where: names.length === 1 ? '' : ` in group ${group}` };

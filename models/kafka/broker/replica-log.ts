@@ -10,6 +10,7 @@
  */
 import type { KafkaMessage, LogRecord } from '../protocol.js';
 import type { LogView } from './partition-log.js';
+import { TYPED_FROM, int32WithRoom } from '../../columns.js';
 
 type Produce = Extract<KafkaMessage, { type: 'produce' }>;
 
@@ -22,25 +23,6 @@ const SEQ = 3;
 const ATTEMPT = 4;
 /** A transactional producer's epoch, or -1 when the record has none (epochs start at 0). */
 const EPOCH = 5;
-
-/**
- * Numbers past which a column moves from a plain array to an Int32Array. A typed array's buffer costs a short run
- * its allocation (about 0.6 µs, against 0.1 for a small plain array); a plain array takes 8 bytes a number where an
- * Int32Array takes 4, and the young generation's GC copies it again at every growth, where a buffer outside the heap
- * is never copied (at 4,096 a 1,000-message seed spent a quarter more in the GC than with record objects).
- */
-const TYPED_FROM = 256;
-
-/**
- * `values` as an Int32Array with room to write up to position `end` (excluded): itself, or a copy in a larger one.
- * (Writers take the plain array and the Int32Array on separate paths, so each path's stores see one kind of array.)
- */
-function typedWithRoom(values: number[] | Int32Array, end: number): Int32Array {
-  if (!Array.isArray(values) && end <= values.length) return values;
-  const grown = new Int32Array(Math.max(end, values.length * 2, TYPED_FROM));
-  grown.set(values);
-  return grown;
-}
 
 /** Every record ever appended to one partition (by any leader), numbered from 0 in append order. */
 export class PartitionRecords {
@@ -61,7 +43,7 @@ export class PartitionRecords {
     // In the order OFFSET, INDEX, PID, SEQ, ATTEMPT, EPOCH.
     if (Array.isArray(rows) && at + FIELDS <= TYPED_FROM) rows.push(offset, request.index, request.pid, request.seq, request.attempt, epoch);
     else {
-      const typed = (this.rows = typedWithRoom(rows, at + FIELDS));
+      const typed = (this.rows = int32WithRoom(rows, at + FIELDS));
       typed[at + OFFSET] = offset;
       typed[at + INDEX] = request.index;
       typed[at + PID] = request.pid;
@@ -125,7 +107,7 @@ export class ReplicaLog implements LogView {
   push(number: number): void {
     const numbers = this.numbers;
     if (Array.isArray(numbers) && this.size < TYPED_FROM) numbers[this.size++] = number;
-    else (this.numbers = typedWithRoom(numbers, this.size + 1))[this.size++] = number;
+    else (this.numbers = int32WithRoom(numbers, this.size + 1))[this.size++] = number;
   }
 
   /** Copies the records `leader` holds past this log's end (a follower catching up: the records are shared). */

@@ -1,0 +1,31 @@
+/**
+ * Growing columns of numbers: a plain array while short, a typed array that doubles once long. The Kafka replica
+ * logs and the DB's effects keep a long run's rows in them.
+ */
+
+/**
+ * Numbers past which a column moves from a plain array to a typed array. A typed array's buffer costs a short run
+ * its allocation (about 0.6 µs, against 0.1 for a small plain array); a plain array takes 8 bytes a number where an
+ * Int32Array takes 4, and the young generation's GC copies it again at every growth, where a buffer outside the heap
+ * is never copied (at 4,096 a 1,000-message seed spent a quarter more in the GC than with record objects).
+ */
+export const TYPED_FROM = 256;
+
+/**
+ * `values` as an Int32Array with room to write up to position `end` (excluded): itself, or a copy in a larger one.
+ * (Writers take the plain array and the typed array on separate paths, so each path's stores see one kind of array.)
+ */
+export function int32WithRoom(values: number[] | Int32Array, end: number): Int32Array {
+  if (!Array.isArray(values) && end <= values.length) return values;
+  const grown = new Int32Array(Math.max(end, values.length * 2, TYPED_FROM));
+  grown.set(values);
+  return grown;
+}
+
+/** As int32WithRoom, for float64 numbers (times). */
+export function float64WithRoom(values: number[] | Float64Array, end: number): Float64Array {
+  if (!Array.isArray(values) && end <= values.length) return values;
+  const grown = new Float64Array(Math.max(end, values.length * 2, TYPED_FROM));
+  grown.set(values);
+  return grown;
+}
