@@ -11,6 +11,8 @@ import { msToUs } from './config.js';
 import type { SimulationConfig } from './config.js';
 import type { AppliedEffect } from './db/database.js';
 import { effectsArray } from './db/effect-log.js';
+import { withLazyFields } from './lazy-fields.js';
+import type { LazyComputations } from './lazy-fields.js';
 import type { Effects } from './db/effect-log.js';
 import type { ModelEnv } from './env.js';
 import type { TraceEvent } from './events.js';
@@ -356,7 +358,14 @@ function judgeRun(config: SimulationConfig, source: FaultSource, { topology, wor
   let hash: string | undefined;
   let effectObjects: AppliedEffect[] | undefined;
   let brokerAcked: string[] | undefined;
-  return {
+  // The trace, the effects as objects and the acknowledged ids are computed on first read (a search reads none).
+  const computed: LazyComputations = {
+    trace: recordsOf,
+    effects: () => (effectObjects ??= effectsArray(effects)),
+    // Read by a witness's story only: not copied per run.
+    brokerAcked: () => (brokerAcked ??= workload.filter((message) => observed.acknowledged.has(message.id)).map((message) => message.id)),
+  };
+  return withLazyFields<SimulationResult>({
     config,
     faultSource: source,
     workload,
@@ -366,17 +375,10 @@ function judgeRun(config: SimulationConfig, source: FaultSource, { topology, wor
     injected: { version: 1, faults: injector.injected },
     unusedPlanFaults: injector.unused(),
     faultCounts: countByKind(injector.injected, familyOf(config).faultKinds),
-    get trace(): TraceEvent[] {
-      return recordsOf();
-    },
-    get effects(): AppliedEffect[] {
-      return (effectObjects ??= effectsArray(effects));
-    },
+    trace: [],
+    effects: [],
     appliedEffects: effects,
-    // Read by a witness's story only: not copied per run (a search never reads it).
-    get brokerAcked(): string[] {
-      return (brokerAcked ??= workload.filter((message) => observed.acknowledged.has(message.id)).map((message) => message.id));
-    },
+    brokerAcked: [],
     invariants,
     parked: judged.parked,
     ...(observed.returned !== undefined ? { returned: returnedOf(observed.returned, records ?? lazy) } : {}),
@@ -385,7 +387,7 @@ function judgeRun(config: SimulationConfig, source: FaultSource, { topology, wor
     handlerInvariants,
     verdict: violated ? 'violated' : 'ok',
     traceHash: () => (hash ??= trace.hash() ?? rerunHash(config, source)),
-  };
+  }, computed);
 }
 
 /** The library's one-call API: preset + overrides + faults (preset name, rates or plan) -> result. */

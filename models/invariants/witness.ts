@@ -6,6 +6,7 @@ import type { TraceRecord } from '../../sim/trace.js';
 import { traceRecords } from './input.js';
 import type { CheckInput } from './input.js';
 import type { InvariantName } from '../modes.js';
+import { withLazyFields } from '../lazy-fields.js';
 
 export type InvariantStatus = 'holds' | 'broken, as expected' | 'VIOLATED';
 
@@ -142,16 +143,9 @@ function recordsAbout(trace: readonly TraceRecord[], ids: readonly string[], wan
 export function witness(msg: string, summary: string, trace: CheckInput['trace'], ids: readonly string[], group: string = SINGLE_GROUP.group): Witness {
   let records: TraceRecord[] | undefined;
   const wanted = want(trace, ids);
-  return {
-    msg,
-    summary,
-    group,
-    get records(): TraceRecord[] {
-      if (wantedTrace === trace) wantedTrace = undefined;
-      return (records ??= recordsAbout(traceRecords(trace), ids, wanted));
-    },
-    set records(value: TraceRecord[]) {
-      records = value;
-    },
+  const lookUp = (): TraceRecord[] => {
+    if (wantedTrace === trace) wantedTrace = undefined;
+    return (records ??= recordsAbout(traceRecords(trace), ids, wanted));
   };
+  return withLazyFields<Witness>({ msg, summary, group, records: [] }, { records: lookUp });
 }

@@ -40,19 +40,45 @@ export interface LogView {
   epochAt(offset: number): number | undefined;
 }
 
-/** An array of records seen as a LogView. */
+/**
+ * An array of records seen as a LogView. (A class, not an object literal with a getter: a literal's getter lives in
+ * an accessor pair in the old generation, which kept each log it was made for from the young-generation GC; see
+ * models/lazy-fields.ts.)
+ */
+class ArrayLog implements LogView {
+  constructor(private readonly log: readonly LogRecord[]) {}
+
+  get length(): number {
+    return this.log.length;
+  }
+
+  offsetAt(offset: number): number {
+    return this.log[offset].offset;
+  }
+
+  indexAt(offset: number): number {
+    return this.log[offset].index;
+  }
+
+  msgIdAt(offset: number): string {
+    return this.log[offset].msgId;
+  }
+
+  pidAt(offset: number): number {
+    return this.log[offset].pid;
+  }
+
+  seqAt(offset: number): number {
+    return this.log[offset].seq;
+  }
+
+  epochAt(offset: number): number | undefined {
+    return this.log[offset].epoch;
+  }
+}
+
 export function arrayLog(log: readonly LogRecord[]): LogView {
-  return {
-    get length() {
-      return log.length;
-    },
-    offsetAt: (offset) => log[offset].offset,
-    indexAt: (offset) => log[offset].index,
-    msgIdAt: (offset) => log[offset].msgId,
-    pidAt: (offset) => log[offset].pid,
-    seqAt: (offset) => log[offset].seq,
-    epochAt: (offset) => log[offset].epoch,
-  };
+  return new ArrayLog(log);
 }
 
 /** The offset of the record of (pid, seq) in a log: each is appended once, and a retry is usually of something recent. */
