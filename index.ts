@@ -34,6 +34,7 @@ export type { WorkloadMessage } from './models/workload.js';
 export { World } from './sim/world.js';
 export type { Actor, ActorContext, Protocol, WorldHooks, WorldOptions, RunOutcome, Phase } from './sim/world.js';
 export type { AppliedEffect } from './models/db/database.js';
+export type { Effects } from './models/db/effect-log.js';
 export { SCENARIOS, findScenario } from './scenarios/scenarios.js';
 export type { Scenario, Expectation } from './scenarios/scenarios.js';
 export { traceHash, traceLine } from './sim/trace.js';
