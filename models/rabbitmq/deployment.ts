@@ -40,11 +40,10 @@ export function deployRabbitMq({ config, topology, world, env, workload }: Deplo
   };
   const broker = new RabbitBroker(BROKER, env, topology.groups.map((group) => group.name), restartNode);
   const ledgers = new Map(topology.groups.map((group) => [group.name, new GroupLedger(group.name)]));
-  const consumers = topology.consumers.map((id) => new RabbitConsumer(id, BROKER, DB, env, ledgers.get(groupOf(id)) as GroupLedger));
   const closeOnBroker = (consumer: string, channel: number | undefined): void => {
     if (world.isUp(BROKER)) broker.closeChannel(world.contextOf(BROKER), consumer, channel);
   };
-  for (const consumer of consumers) consumer.onConnectionClosed = (_ctx, id, channel) => closeOnBroker(id, channel);
+  const consumers = topology.consumers.map((id) => new RabbitConsumer(id, BROKER, DB, env, ledgers.get(groupOf(id)) as GroupLedger, closeOnBroker));
   const db = new Database(DB, 1, env.handler?.module.effects);
   for (const actor of [...publishers, broker, ...consumers, db]) world.addActor(actor);
   return {

@@ -34,6 +34,8 @@ const MAX_REPLICA_FETCH_RECORDS = 500;
 /** What a broker asks of its deployment: the fault decision points at a message's first append. */
 export interface BrokerHooks {
   firstAppend(ctx: Ctx, broker: string, request: Produce): void;
+  /** After every start, the first and each restart (a restarted broker accepts connections again). */
+  started(broker: string): void;
 }
 
 export class BrokerNode implements Actor<KafkaProtocol> {
@@ -66,6 +68,7 @@ export class BrokerNode implements Actor<KafkaProtocol> {
     if (first) for (const replica of this.replicas) if (replica !== undefined) this.apply(ctx, replica, this.views[replica.partition], true);
     this.heartbeat(ctx);
     ctx.setTimer(msToUs(this.settings.replicaLagTimeMaxMs / 2), ISR_CHECK);
+    this.hooks.started(this.id);
   }
 
   crash(): void {

@@ -83,22 +83,14 @@ function deployActors({ config, topology, world, env, workload }: DeployInput): 
       appendedOnce.set(request.index, 1);
       firstAppendFaults(ctx, broker, request, tools);
     },
+    started: (broker) => reachable(broker, true),
   };
   const brokers = new Map(ids.map((id) => [id, new BrokerNode(id, env, controller.views(), hooks)]));
   const ledgers = new Map(topology.groups.map((group) => [group.name, new GroupLedger(group.name)]));
-  const consumers = topology.consumers.map((id) => new KafkaConsumer(id, CONTROLLER, DB, env, ledgers.get(groupOf(id)) as GroupLedger));
   const fetchRoute = (partition: number): string => controller.leaderOf(partition) ?? CONTROLLER;
-  for (const consumer of consumers) consumer.fetchRoute = fetchRoute;
+  const consumers = topology.consumers.map((id) => new KafkaConsumer(id, CONTROLLER, DB, env, ledgers.get(groupOf(id)) as GroupLedger, fetchRoute));
   const db = new Database(DB, config.workload.partitions, env.handler?.module.effects);
   for (const actor of [...producers, ...brokers.values(), controller, ...consumers, db]) world.addActor(actor);
-  for (const [id, broker] of brokers) {
-    // A restarted broker accepts connections again.
-    const start = broker.start.bind(broker);
-    broker.start = (ctx: KafkaContext) => {
-      start(ctx);
-      reachable(id, true);
-    };
-  }
   const leaderReplica = (partition: number): PartitionReplica | undefined => {
     const leader = controller.leaderOf(partition);
     return leader === undefined ? undefined : brokers.get(leader)?.replicas[partition];

@@ -100,6 +100,13 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     private readonly db: string,
     env: ModelEnv,
     ledger: GroupLedger,
+    /**
+     * In a broker cluster: where a partition's fetches go (its leader, from the controller's metadata; the client's
+     * metadata refresh is abstracted to always be current). Without: everything goes to the one broker actor.
+     * (Given here, not set after construction: a field set afterwards made the young-generation GC keep every
+     * earlier run's objects; see models/lazy-fields.ts.)
+     */
+    private readonly fetchRoute?: (partition: number) => string,
   ) {
     this.group = groupOf(id);
     this.settings = env.config.settings;
@@ -119,12 +126,6 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
   }
 
   /** See RecordApplication.settled. */
-  /**
-   * In a broker cluster: where a partition's fetches go (its leader, from the controller's metadata; the client's
-   * metadata refresh is abstracted to always be current). Unset: everything goes to the one broker actor.
-   */
-  fetchRoute: ((partition: number) => string) | undefined = undefined;
-
   handlerSettled(): boolean {
     return this.application.settled ?? true;
   }
