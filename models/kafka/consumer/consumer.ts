@@ -103,8 +103,8 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     /**
      * In a broker cluster: where a partition's fetches go (its leader, from the controller's metadata; the client's
      * metadata refresh is abstracted to always be current). Without: everything goes to the one broker actor.
-     * (Given here, not set after construction: a field set afterwards made the young-generation GC keep every
-     * earlier run's objects; see models/lazy-fields.ts.)
+     * (Given here, not set after construction: set afterwards, every earlier cluster run's objects survived the
+     * young-generation GC; see the RabbitMQ consumer's onConnectionClosed.)
      */
     private readonly fetchRoute?: (partition: number) => string,
   ) {
