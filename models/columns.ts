@@ -12,20 +12,13 @@
 export const TYPED_FROM = 256;
 
 /**
- * `values` as an Int32Array with room to write up to position `end` (excluded): itself, or a copy in a larger one.
- * (Writers take the plain array and the typed array on separate paths, so each path's stores see one kind of array.)
+ * `values` as a typed array (`Typed`: Int32Array, Float64Array) with room to write up to position `end` (excluded):
+ * itself, or a copy in a larger one. (Writers take the plain array and the typed array on separate paths, so each
+ * path's stores see one kind of array; this runs only when a column grows.)
  */
-export function int32WithRoom(values: number[] | Int32Array, end: number): Int32Array {
+export function typedWithRoom<T extends Int32Array | Float64Array>(values: number[] | T, end: number, Typed: new (length: number) => T): T {
   if (!Array.isArray(values) && end <= values.length) return values;
-  const grown = new Int32Array(Math.max(end, values.length * 2, TYPED_FROM));
-  grown.set(values);
-  return grown;
-}
-
-/** As int32WithRoom, for float64 numbers (times). */
-export function float64WithRoom(values: number[] | Float64Array, end: number): Float64Array {
-  if (!Array.isArray(values) && end <= values.length) return values;
-  const grown = new Float64Array(Math.max(end, values.length * 2, TYPED_FROM));
+  const grown = new Typed(Math.max(end, values.length * 2, TYPED_FROM));
   grown.set(values);
   return grown;
 }

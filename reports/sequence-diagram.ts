@@ -15,7 +15,7 @@
  */
 import type { EventOf, TraceEvent, TraceKind } from '../models/events.js';
 import { msToUs } from '../models/config.js';
-import { effectsWhere } from '../models/db/effect-log.js';
+import { countEffects } from '../models/db/effect-log.js';
 import { specOf } from '../models/faults/catalog.js';
 import type { Fault, FaultKind } from '../models/faults/catalog.js';
 import type { DiagramRole } from '../models/faults/spec.js';
@@ -417,7 +417,7 @@ class Drawer {
         // The group whose effects the story is about: the one of the effects it cites.
         const group = this.story.records.find((record): record is EventOf<'db-commit' | 'db-op'> => record.kind === 'db-commit' || record.kind === 'db-op')?.group;
         // Effects, as the checker counts them: the built-in processing's commits, or a handler's handlings with an effect.
-        return `${msg} applied ${timesWord(effectsWhere(facts.effects, (effects, index) => effects.msgIdAt(index) === msg && (group === undefined || effects.groupAt(index) === group)).length)}`;
+        return `${msg} applied ${timesWord(countEffects(facts.effects, (effects, index) => effects.msgIdAt(index) === msg && (group === undefined || effects.groupAt(index) === group)))}`;
       }
       case 'loss':
         return `${msg} lost: ${facts.run.brokerAcked.includes(msg) ? 'acknowledged, ' : ''}never applied`;

@@ -7,7 +7,7 @@
  * offset, and its group and consumer as numbers in a names table) and a float64 time: about 40 bytes. An effect is
  * built as an object (`AppliedEffect`) only when one is asked for (`at`, `effectsArray`).
  */
-import { TYPED_FROM, float64WithRoom, int32WithRoom } from '../columns.js';
+import { TYPED_FROM, typedWithRoom } from '../columns.js';
 import { FIRST_INSTANCE } from '../topology.js';
 import type { AppliedEffect } from './database.js';
 
@@ -73,7 +73,7 @@ export class EffectLog implements Effects {
     // In the order PARTITION, OFFSET, GROUP, CONSUMER. Plain and typed arrays on separate paths: each store sees one kind.
     if (Array.isArray(rows) && at + FIELDS <= TYPED_FROM) rows.push(partition, offset, groupNumber, consumerNumber);
     else {
-      const typed = (this.rows = int32WithRoom(rows, at + FIELDS));
+      const typed = (this.rows = typedWithRoom(rows, at + FIELDS, Int32Array));
       typed[at + PARTITION] = partition;
       typed[at + OFFSET] = offset;
       typed[at + GROUP] = groupNumber;
@@ -81,7 +81,7 @@ export class EffectLog implements Effects {
     }
     const times = this.times;
     if (Array.isArray(times) && index < TYPED_FROM) times.push(t);
-    else (this.times = float64WithRoom(times, index + 1))[index] = t;
+    else (this.times = typedWithRoom(times, index + 1, Float64Array))[index] = t;
     this.msgIds.push(msgId);
     this.keys.push(key);
   }
@@ -197,6 +197,13 @@ class EffectSubset implements Effects {
 /** Effects as the view readers take: an EffectLog (or any view) as it is, an array of objects wrapped. */
 export function effectsOf(effects: readonly AppliedEffect[] | Effects): Effects {
   return Array.isArray(effects) ? new EffectArray(effects as readonly AppliedEffect[]) : (effects as Effects);
+}
+
+/** How many of the effects `test` keeps. */
+export function countEffects(effects: Effects, test: (effects: Effects, index: number) => boolean): number {
+  let count = 0;
+  for (let index = 0; index < effects.length; index++) if (test(effects, index)) count++;
+  return count;
 }
 
 /** The effects `test` keeps, in order: a view over them, nothing copied. */

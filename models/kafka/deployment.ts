@@ -6,7 +6,7 @@
 import type { Phase } from '../../sim/world.js';
 import { msToUs } from '../config.js';
 import { Database } from '../db/database.js';
-import { effectsWhere } from '../db/effect-log.js';
+import { countEffects } from '../db/effect-log.js';
 import type { DbMessage } from '../db/protocol.js';
 import type { DeployInput, Deployment } from '../family.js';
 import type { ModelEnv } from '../env.js';
@@ -79,7 +79,7 @@ function deployOneBroker({ config, topology, world, env, workload }: DeployInput
       const { acknowledged, handedAtUs } = handoverObservations(workload, producers.map((producer) => producer.ledger));
       const parked = broker.deadLetters.map((record) => ({ msgId: record.msgId, group: record.group, t: record.t }));
       // Effects of records whose transaction was aborted (read_uncommitted shows them; read_committed must not).
-      const abortedApplied = config.settings.transactions ? effectsWhere(db.effects, (effects, index) => broker.isAbortedRecord(effects.partitionAt(index), effects.offsetAt(index))).length : 0;
+      const abortedApplied = config.settings.transactions ? countEffects(db.effects, (effects, index) => broker.isAbortedRecord(effects.partitionAt(index), effects.offsetAt(index))) : 0;
       return { effects: db.effects, acknowledged, handedAtUs, parked, groups: topology.groups.map((group) => group.name), logDuplicates: broker.logDuplicates(), abortedApplied, ...(config.settings.transactions ? { transactions: broker.transactionStats() } : {}), ...(env.handler !== undefined ? { finalDb: db.handlerTables } : {}) };
     },
   };

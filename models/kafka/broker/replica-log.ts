@@ -10,7 +10,7 @@
  */
 import type { KafkaMessage, LogRecord } from '../protocol.js';
 import type { LogView } from './partition-log.js';
-import { TYPED_FROM, int32WithRoom } from '../../columns.js';
+import { TYPED_FROM, typedWithRoom } from '../../columns.js';
 
 type Produce = Extract<KafkaMessage, { type: 'produce' }>;
 
@@ -43,7 +43,7 @@ export class PartitionRecords {
     // In the order OFFSET, INDEX, PID, SEQ, ATTEMPT, EPOCH.
     if (Array.isArray(rows) && at + FIELDS <= TYPED_FROM) rows.push(offset, request.index, request.pid, request.seq, request.attempt, epoch);
     else {
-      const typed = (this.rows = int32WithRoom(rows, at + FIELDS));
+      const typed = (this.rows = typedWithRoom(rows, at + FIELDS, Int32Array));
       typed[at + OFFSET] = offset;
       typed[at + INDEX] = request.index;
       typed[at + PID] = request.pid;
@@ -107,7 +107,7 @@ export class ReplicaLog implements LogView {
   push(number: number): void {
     const numbers = this.numbers;
     if (Array.isArray(numbers) && this.size < TYPED_FROM) numbers[this.size++] = number;
-    else (this.numbers = int32WithRoom(numbers, this.size + 1))[this.size++] = number;
+    else (this.numbers = typedWithRoom(numbers, this.size + 1, Int32Array))[this.size++] = number;
   }
 
   /** Copies the records `leader` holds past this log's end (a follower catching up: the records are shared). */

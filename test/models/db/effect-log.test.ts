@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AppliedEffect } from '../../../models/db/database.js';
-import { EffectLog, effectsArray, effectsOf, effectsWhere, groupOfEffect } from '../../../models/db/effect-log.js';
+import { EffectLog, countEffects, effectsArray, effectsOf, effectsWhere, groupOfEffect } from '../../../models/db/effect-log.js';
 import type { Effects } from '../../../models/db/effect-log.js';
 import { simulate } from '../../../models/engine.js';
 import { SEED_TAG, fcParams } from '../../properties/fc-config.js';
@@ -43,7 +43,11 @@ describe('EffectLog', () => {
         const log = logOf(effects);
         expectReadsAs(log, effects);
         expectReadsAs(effectsOf(effects), effects);
-        for (const group of ['g1', 'g2']) expectReadsAs(effectsWhere(log, (all, index) => all.groupAt(index) === group), effects.filter((effect) => effect.group === group));
+        for (const group of ['g1', 'g2']) {
+          const ofGroup = effects.filter((effect) => effect.group === group);
+          expectReadsAs(effectsWhere(log, (all, index) => all.groupAt(index) === group), ofGroup);
+          expect(countEffects(log, (all, index) => all.groupAt(index) === group)).toBe(ofGroup.length);
+        }
       }),
       fcParams({ numRuns: 60 }),
     );
