@@ -6,9 +6,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { totalmem } from 'node:os';
-import { getHeapStatistics } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import type { SimulationConfig } from '../models/config.js';
-import { gb, heapNeededBytes, heapPlan, workersThatFit } from './heap-budget.js';
+import { gb, heapGrowthFlag, heapNeededBytes, heapPlan, workersThatFit } from './heap-budget.js';
 import { EXIT_INTERNAL, UsageError } from './usage-error.js';
 
 /** Set in a process started by the guard: it never starts another. */
@@ -33,11 +33,23 @@ export function guardHeap(configs: readonly SimulationConfig[], resultsKept = 0)
   const largest = largestRun(configs);
   const plan = heapPlan(largest, { heapLimitBytes: getHeapStatistics().heap_size_limit, totalMemBytes: totalmem(), raised: process.env[HEAP_RAISED] === '1' }, resultsKept);
   if (plan.action === 'refuse') throw new UsageError(plan.message);
-  if (plan.action === 'run') return;
+  if (plan.action === 'run') {
+    capHeapGrowth(largest);
+    return;
+  }
   process.stderr.write(`simulate: this run needs a larger heap than this process may have: running it again with --max-old-space-size=${plan.heapMb}\n`);
   const child = spawnSync(process.execPath, [...process.execArgv, `--max-old-space-size=${plan.heapMb}`, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, [HEAP_RAISED]: '1' } });
   if (child.error !== undefined) throw new UsageError(`could not start a process with a larger heap: ${child.error.message}`);
   throw new RanWithLargerHeap(child.status ?? EXIT_INTERNAL);
+}
+
+/**
+ * A long run: cap V8's heap growing factor in this process (see heapGrowthFlag). V8 reads the flag at every full GC,
+ * so setting it before the run takes effect; worker threads share the process's flags.
+ */
+function capHeapGrowth(config: SimulationConfig): void {
+  const flag = heapGrowthFlag(config.workload.messages, [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)]);
+  if (flag !== undefined) setFlagsFromString(flag);
 }
 
 /**

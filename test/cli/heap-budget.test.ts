@@ -1,12 +1,22 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { heapNeededBytes, heapPlan, workersThatFit } from '../../cli/heap-budget.js';
+import { HEAP_GROWTH_CAPPED_FROM_MESSAGES, heapGrowthFlag, heapNeededBytes, heapPlan, workersThatFit } from '../../cli/heap-budget.js';
 import { resolveConfig } from '../../models/engine.js';
 import { CLI_MAIN } from '../helpers/build.js';
 import { expectOneLineError, requireBuiltCli } from '../helpers/cli.js';
 
 const GB = 2 ** 30;
 const config = (messages: number, groups = 1) => resolveConfig({ mode: 'at-least-once', seed: 1, workload: { messages }, topology: { groups } });
+
+describe('heapGrowthFlag', () => {
+  it("caps V8's heap growing factor from half a million messages, unless node was given its own value", () => {
+    expect(heapGrowthFlag(HEAP_GROWTH_CAPPED_FROM_MESSAGES - 1, [])).toBeUndefined();
+    expect(heapGrowthFlag(HEAP_GROWTH_CAPPED_FROM_MESSAGES, [])).toBe('--heap-growing-percent=60');
+    expect(heapGrowthFlag(10_000_000, ['--max-old-space-size=8192', ''])).toBe('--heap-growing-percent=60');
+    expect(heapGrowthFlag(10_000_000, ['--heap-growing-percent=20'])).toBeUndefined();
+    expect(heapGrowthFlag(10_000_000, ['--heap_growing_percent=20'])).toBeUndefined();
+  });
+});
 
 describe('heapPlan', () => {
   it('runs what fits the heap, more groups needing more', () => {
