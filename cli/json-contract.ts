@@ -82,10 +82,10 @@ export class WitnessWriter {
    * index of the workload: a map of 100,000 ids was a tenth of a long run's JSON.
    */
   private keyOf(msg: string): string | null {
-    const workload = this.result.workload;
+    const workload = this.result.messages;
     const index = workloadIndex(workload);
     const position = index.positionOf(msg);
-    return position < 0 ? null : workload[index.last[position]].key;
+    return position < 0 ? null : workload.keyAt(index.last[position]);
   }
 
   private factsOf(): TraceFacts {

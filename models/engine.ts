@@ -42,14 +42,17 @@ import { resolveConfig, validateConfig } from './resolve.js';
 import type { SimulationInput } from './resolve.js';
 import { buildTopology } from './topology.js';
 import type { Topology } from './topology.js';
-import { generateWorkload } from './workload.js';
-import type { WorkloadMessage } from './workload.js';
+import { generateWorkload, messagesOf } from './workload.js';
+import type { Workload, WorkloadMessage } from './workload.js';
 
 export interface SimulationResult {
   config: SimulationConfig;
   /** Where the faults came from. */
   faultSource: FaultSource;
+  /** The workload's messages as objects, in hand-over order (built on first read: a run keeps them in columns). */
   workload: WorkloadMessage[];
+  /** The same messages read where they are kept, without an object each: what a long run's readers take. */
+  messages: Workload;
   outcome: RunOutcome;
   topology: Topology;
   stats: {
@@ -325,7 +328,7 @@ function worldFor(config: SimulationConfig, trace: TraceOptions<TraceEvent>): Wo
 /** What a finished run leaves to judge. */
 interface FinishedRun {
   topology: Topology;
-  workload: WorkloadMessage[];
+  workload: Workload;
   injector: FaultInjector;
   run: WorldRunResult;
   observed: Observations;
@@ -358,17 +361,20 @@ function judgeRun(config: SimulationConfig, source: FaultSource, { topology, wor
   let hash: string | undefined;
   let effectObjects: AppliedEffect[] | undefined;
   let brokerAcked: string[] | undefined;
+  let messageObjects: WorkloadMessage[] | undefined;
   // The trace, the effects as objects and the acknowledged ids are computed on first read (a search reads none).
   const computed: LazyComputations = {
+    workload: () => (messageObjects ??= messagesOf(workload)),
     trace: recordsOf,
     effects: () => (effectObjects ??= effectsArray(effects)),
     // Read by a witness's story only: not copied per run.
-    brokerAcked: () => (brokerAcked ??= workload.filter((message) => observed.acknowledged.has(message.id)).map((message) => message.id)),
+    brokerAcked: () => (brokerAcked ??= ackedIds(workload, observed.acknowledged)),
   };
   return withLazyFields<SimulationResult>({
     config,
     faultSource: source,
-    workload,
+    workload: [],
+    messages: workload,
     outcome: run.outcome,
     topology,
     stats: { events: run.events, virtualTimeMs: run.virtualTimeUs / 1000, traceRecords: trace.length, appliedByConsumer, lag: worstLag(lags), logDuplicates: checkLogDuplicates(workload, records ?? lazy, observed.logDuplicates ?? []), abortedApplied: observed.abortedApplied ?? 0, ...(observed.transactions !== undefined ? { transactions: observed.transactions } : {}), ...(observed.maxQueueLength !== undefined ? { maxQueueLength: observed.maxQueueLength } : {}) },
@@ -388,6 +394,16 @@ function judgeRun(config: SimulationConfig, source: FaultSource, { topology, wor
     verdict: violated ? 'violated' : 'ok',
     traceHash: () => (hash ??= trace.hash() ?? rerunHash(config, source)),
   }, computed);
+}
+
+/** Ids of the messages the broker acknowledged, in workload order. */
+function ackedIds(workload: Workload, acknowledged: Observations['acknowledged']): string[] {
+  const ids: string[] = [];
+  for (let position = 0; position < workload.length; position++) {
+    const id = workload.idAt(position);
+    if (acknowledged.has(id)) ids.push(id);
+  }
+  return ids;
 }
 
 /** The library's one-call API: preset + overrides + faults (preset name, rates or plan) -> result. */

@@ -5,7 +5,7 @@ import type { TraceEvent } from './events.js';
 import type { Fault } from './faults/catalog.js';
 import type { FaultInjector } from './faults/injector.js';
 import type { HandlerModule } from './handler/contract.js';
-import type { WorkloadMessage } from './workload.js';
+import type { Workload } from './workload.js';
 
 export interface ModelEnv {
   config: SimulationConfig;
@@ -15,7 +15,7 @@ export interface ModelEnv {
   /** Record an injected fault in the trace, in domain words. */
   traceFault(ctx: { readonly now: number }, fault: Fault): void;
   /** A user's handler, in place of the built-in processing and dedup (and the workload it reads values from). */
-  handler?: { readonly module: HandlerModule; readonly workload: readonly WorkloadMessage[] };
+  handler?: { readonly module: HandlerModule; readonly workload: Workload };
 }
 
 /** The context shape every model actor records through (its messages and timers are its family's). */

@@ -14,7 +14,7 @@ import type { ModeName, ModePreset } from './modes.js';
 import type { Observations } from './observations.js';
 import type { SettingSpec } from './settings/spec.js';
 import type { Topology } from './topology.js';
-import type { WorkloadMessage } from './workload.js';
+import type { Workload } from './workload.js';
 
 /** The world every family's actors live in: its messages and timers are the family's, its trace the shared union. */
 export interface ModelProtocol extends Protocol {
@@ -27,7 +27,7 @@ export interface DeployInput {
   readonly topology: Topology;
   readonly world: World<ModelProtocol>;
   readonly env: ModelEnv;
-  readonly workload: readonly WorkloadMessage[];
+  readonly workload: Workload;
 }
 
 export interface Deployment {

@@ -8,8 +8,8 @@ import type { AppliedEffect } from './db/database.js';
 import { effectsOf, effectsWhere, groupOfEffect } from './db/effect-log.js';
 import type { Effects } from './db/effect-log.js';
 import type { ParkedRecord } from './observations.js';
-import { workloadIndex } from './workload.js';
-import type { WorkloadMessage } from './workload.js';
+import { workloadIndex, workloadOf } from './workload.js';
+import type { Workload, WorkloadMessage } from './workload.js';
 
 export interface Lag {
   /** The most records handed over and not yet processed at one time. */
@@ -49,7 +49,8 @@ function sortPrefix(values: Float64Array, count: number): void {
   }
 }
 
-export function lagOf(workload: readonly WorkloadMessage[], handedAtUs: ArrayLike<number>, applied: readonly AppliedEffect[] | Effects, parked: readonly ParkedRecord[] = [], endUs = 0): Lag {
+export function lagOf(given: readonly WorkloadMessage[] | Workload, handedAtUs: ArrayLike<number>, applied: readonly AppliedEffect[] | Effects, parked: readonly ParkedRecord[] = [], endUs = 0): Lag {
+  const workload = workloadOf(given);
   const { positionOf } = workloadIndex(workload);
   ensureScratch(workload.length);
   const processedAtUs = processedScratch;
@@ -98,7 +99,7 @@ export function lagOf(workload: readonly WorkloadMessage[], handedAtUs: ArrayLik
 }
 
 /** Per group, each on its own effects (`endUs`: the end of the run, see Lag.maxMs). */
-export function lagByGroup(workload: readonly WorkloadMessage[], handedAtUs: ArrayLike<number>, applied: readonly AppliedEffect[] | Effects, groups: readonly string[], parked: readonly ParkedRecord[] = [], endUs = 0): Record<string, Lag> {
+export function lagByGroup(workload: readonly WorkloadMessage[] | Workload, handedAtUs: ArrayLike<number>, applied: readonly AppliedEffect[] | Effects, groups: readonly string[], parked: readonly ParkedRecord[] = [], endUs = 0): Record<string, Lag> {
   const lags: Record<string, Lag> = {};
   const effects = effectsOf(applied);
   for (const group of groups) {

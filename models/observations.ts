@@ -3,8 +3,8 @@ import type { Effects } from './db/effect-log.js';
 import type { FinalDb } from './handler/contract.js';
 import { IndexCounts } from './index-counts.js';
 import { IndexTimes } from './index-times.js';
-import { workloadIndex } from './workload.js';
-import type { WorkloadMessage } from './workload.js';
+import { workloadIndex, workloadOf } from './workload.js';
+import type { Workload, WorkloadMessage } from './workload.js';
 
 export interface ParkedRecord {
   readonly msgId: string;
@@ -82,7 +82,12 @@ export class HandoverLedger {
   }
 
   brokerAcknowledged(message: WorkloadMessage): boolean {
-    return this.acknowledged.get(message.index) === 1;
+    return this.acknowledgedAt(message.index);
+  }
+
+  /** True when the broker acknowledged the message at this workload index. */
+  acknowledgedAt(index: number): boolean {
+    return this.acknowledged.get(index) === 1;
   }
 }
 
@@ -90,13 +95,14 @@ export class HandoverLedger {
  * The producers' part of the observations: hand-over times merged into one array by workload index, and the
  * acknowledged ids as a lookup over the producers' own bookkeeping, not a set of a million ids built per run.
  */
-export function handoverObservations(workload: readonly WorkloadMessage[], ledgers: readonly HandoverLedger[]): Pick<Observations, 'acknowledged' | 'handedAtUs'> {
+export function handoverObservations(given: readonly WorkloadMessage[] | Workload, ledgers: readonly HandoverLedger[]): Pick<Observations, 'acknowledged' | 'handedAtUs'> {
+  const workload = workloadOf(given);
   const handedAtUs = new Array<number>(workload.length).fill(-1);
   for (const ledger of ledgers) ledger.handedAtUs.copyInto(handedAtUs);
   const acknowledged: AcknowledgedIds = {
     has: (msgId) => {
       const position = workloadIndex(workload).positionOf(msgId);
-      return position >= 0 && ledgers.some((ledger) => ledger.brokerAcknowledged(workload[position]));
+      return position >= 0 && ledgers.some((ledger) => ledger.acknowledgedAt(workload.indexAt(position)));
     },
   };
   return { acknowledged, handedAtUs };

@@ -13,8 +13,8 @@ import type { Effects } from '../models/db/effect-log.js';
 import { specOf } from '../models/faults/catalog.js';
 import { buildTopology, groupOf } from '../models/topology.js';
 import type { Topology } from '../models/topology.js';
-import type { WorkloadIndex, WorkloadMessage } from '../models/workload.js';
-import { workloadIndex } from '../models/workload.js';
+import type { Workload, WorkloadIndex, WorkloadMessage } from '../models/workload.js';
+import { workloadIndex, workloadOf } from '../models/workload.js';
 import { partitionPoint } from '../sim/bisect.js';
 import { MessagePositions } from './message-positions.js';
 
@@ -42,6 +42,8 @@ export function roleOf(actor: string): Role | undefined {
 export type RunFacts = Pick<SimulationResult, 'config' | 'workload' | 'trace' | 'effects' | 'outcome' | 'brokerAcked'> & {
   /** The effects where a run keeps them (read in place of `effects`, which builds an object per effect). */
   readonly appliedEffects?: Effects;
+  /** The messages where a run keeps them (read in place of `workload`, which builds an object per message). */
+  readonly messages?: Workload;
   /** The run's statistics: with them, the facts know whether `trace` holds every record or only the first ones. */
   readonly stats?: Pick<SimulationResult['stats'], 'traceRecords'>;
   /** The faults injected: what a story of a message beyond the kept trace can still name. */
@@ -95,6 +97,8 @@ export class TraceFacts {
    * generated workload; a map of a million ids, and the pairs it was built from, were a tenth of a long run's peak).
    */
   private workloadIds?: WorkloadIndex;
+  /** The run's messages, read where it keeps them. */
+  private readonly messages: Workload;
   private readonly scopes = new Map<string, TraceFacts>();
   private runPositions?: Map<TraceEvent, number>;
   /** The fault records by fault kind, in trace order: faultRecord searches these, not the whole trace. */
@@ -115,6 +119,7 @@ export class TraceFacts {
     readonly group?: string,
   ) {
     this.config = run.config;
+    this.messages = run.messages ?? workloadOf(run.workload);
     this.settings = run.config.settings;
     this.topology = buildTopology(run.config.topology);
     const scoped = group !== undefined && this.topology.groups.length > 1;
@@ -124,7 +129,7 @@ export class TraceFacts {
     const effects = run.appliedEffects ?? effectsOf(run.effects);
     this.effects = scoped ? effectsWhere(effects, (all, index) => all.groupAt(index) === group) : effects;
     const records = this.records;
-    const mentions = (this.mentions = new MessagePositions(run.workload.length, records.length));
+    const mentions = (this.mentions = new MessagePositions(this.messages.length, records.length));
     const kindPositions = this.kindPositions;
     let ordered = true;
     let previousT = Number.NEGATIVE_INFINITY;
@@ -165,9 +170,9 @@ export class TraceFacts {
 
   /** The workload message with this id (the last one, should a hand-built workload repeat it). */
   message(id: string): WorkloadMessage | undefined {
-    const index = (this.workloadIds ??= workloadIndex(this.run.workload));
+    const index = (this.workloadIds ??= workloadIndex(this.messages));
     const position = index.positionOf(id);
-    return position < 0 ? undefined : this.run.workload[index.last[position]];
+    return position < 0 ? undefined : this.messages.at(index.last[position]);
   }
 
   /** The producer instance that sends a message (the first one when the message is unknown). */

@@ -12,6 +12,8 @@ import { runSimulation } from '../../models/engine.js';
 import type { SimulationRunner } from '../../models/engine.js';
 import type { RunSpec } from '../run-options.js';
 import { traceHash } from '../../sim/trace.js';
+import { effectsOf } from '../../models/db/effect-log.js';
+import { workloadOf } from '../../models/workload.js';
 import { UsageError } from '../usage-error.js';
 import type { runWithHandlerInWorker } from './worker.js';
 
@@ -25,7 +27,8 @@ export function handlerRunner(path: string): SimulationRunner {
     if ('error' in answer) throw new UsageError(`--handler ${path}: ${answer.error}`);
     if (observers?.candidate !== undefined) for (const candidate of answer.candidates) observers.candidate(candidate);
     let hash: string | undefined;
-    return { ...answer.result, traceHash: () => (hash ??= traceHash(answer.result.trace)) };
+    const data = answer.result;
+    return { ...data, appliedEffects: effectsOf(data.effects), messages: workloadOf(data.workload), traceHash: () => (hash ??= traceHash(data.trace)) };
   };
 }
 

@@ -12,8 +12,11 @@ import type { Fault, FaultSource } from '../../models/faults/catalog.js';
 import { HandlerError, checkHandlerModule } from '../../models/handler/contract.js';
 import type { HandlerModule } from '../../models/handler/contract.js';
 
-/** A result without its traceHash method (functions do not cross threads). */
-export type ResultData = Omit<SimulationResult, 'traceHash'>;
+/**
+ * A result without its traceHash method (functions do not cross threads), and without its views of the effects and
+ * the messages (class instances arrive as plain objects): the runner rebuilds them over `effects` and `workload`.
+ */
+export type ResultData = Omit<SimulationResult, 'traceHash' | 'appliedEffects' | 'messages'>;
 
 export type WorkerAnswer = { result: ResultData; candidates: Fault[] } | { error: string };
 
@@ -39,6 +42,8 @@ export async function runWithHandlerInWorker(path: string, label: string, config
     const result = await runSimulationAsync(config, source, module, collect ? { candidate: (candidate) => candidates.push(candidate) } : undefined);
     const data: Partial<SimulationResult> = { ...result };
     delete data.traceHash;
+    delete data.appliedEffects;
+    delete data.messages;
     return { result: data as ResultData, candidates };
   } catch (error) {
     if (error instanceof HandlerError) return { error: error.message };

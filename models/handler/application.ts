@@ -20,7 +20,7 @@ import { FIRST_INSTANCE } from '../topology.js';
 import { HANDLER_OUTCOMES, HandlerError } from './contract.js';
 import type { DbValue, HandlerDb, HandlerModule, HandlerOutcome, HandlerRecord, HandlerTx } from './contract.js';
 import type { OpResult, TableOp } from './tables.js';
-import type { WorkloadMessage } from '../workload.js';
+import type { Workload } from '../workload.js';
 
 /** One delivery being handled. */
 interface Invocation {
@@ -58,7 +58,7 @@ export class HandlerApplication implements RecordApplication {
   constructor(
     private readonly options: ApplicationOptions,
     private readonly module: HandlerModule,
-    private readonly workload: readonly WorkloadMessage[],
+    private readonly workload: Workload,
   ) {}
 
   get idle(): boolean {
@@ -149,7 +149,7 @@ export class HandlerApplication implements RecordApplication {
     const view: HandlerRecord = {
       id: record.msgId,
       key: record.key,
-      value: { seq: record.index + 1, producer: this.workload[record.index]?.producer ?? FIRST_INSTANCE.producer },
+      value: { seq: record.index + 1, producer: record.index < this.workload.length ? this.workload.producerAt(record.index) : FIRST_INSTANCE.producer },
       partition: record.partition,
       offset: record.offset,
       delivery,

@@ -3,7 +3,7 @@
  * the final tables and the workload in hand-over order, reported beside loss, duplicates and order, and promised
  * in every mode. An invariant that throws is a bug in the user's code: one line naming it.
  */
-import type { WorkloadMessage } from '../workload.js';
+import type { Workload } from '../workload.js';
 import { HandlerError } from './contract.js';
 import type { FinalDb, HandlerModule, WorkloadEntry } from './contract.js';
 
@@ -19,9 +19,10 @@ export interface HandlerInvariantResult {
   witnesses: string[];
 }
 
-export function judgeHandlerInvariants(module: HandlerModule | undefined, db: FinalDb | undefined, workload: readonly WorkloadMessage[]): Record<string, HandlerInvariantResult> {
+export function judgeHandlerInvariants(module: HandlerModule | undefined, db: FinalDb | undefined, workload: Workload): Record<string, HandlerInvariantResult> {
   if (module?.invariants === undefined || db === undefined) return {};
-  const entries: WorkloadEntry[] = workload.map((message) => ({ id: message.id, key: message.key, value: { seq: message.index + 1, producer: message.producer } }));
+  const entries: WorkloadEntry[] = [];
+  for (let position = 0; position < workload.length; position++) entries.push({ id: workload.idAt(position), key: workload.keyAt(position), value: { seq: workload.indexAt(position) + 1, producer: workload.producerAt(position) } });
   const results: Record<string, HandlerInvariantResult> = {};
   for (const [name, check] of Object.entries(module.invariants)) {
     let outcome: ReturnType<typeof check>;

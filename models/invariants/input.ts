@@ -4,10 +4,11 @@ import type { RunOutcome } from '../../sim/world.js';
 import type { AppliedEffect } from '../db/database.js';
 import type { Effects } from '../db/effect-log.js';
 import type { AcknowledgedIds, ParkedRecord } from '../observations.js';
-import type { WorkloadMessage } from '../workload.js';
+import type { Workload, WorkloadMessage } from '../workload.js';
 
 export interface CheckInput {
-  workload: readonly WorkloadMessage[];
+  /** The messages: objects, or a run's columns (a Workload) read as they are. */
+  workload: readonly WorkloadMessage[] | Workload;
   /** The DB's effects in commit order: objects, or a run's columns (an EffectLog) read as they are. */
   effects: readonly AppliedEffect[] | Effects;
   /** Ids of messages the broker acknowledged to the producer (acks >= 1): a Set of ids, or any lookup. */

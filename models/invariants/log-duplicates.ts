@@ -5,8 +5,8 @@
  */
 import type { CheckInput } from './input.js';
 import type { LogCopies } from '../observations.js';
-import { workloadIndex } from '../workload.js';
-import type { WorkloadMessage } from '../workload.js';
+import { workloadIndex, workloadOf } from '../workload.js';
+import type { Workload, WorkloadMessage } from '../workload.js';
 import { MAX_WITNESSES, witness } from './witness.js';
 import type { Witness } from './witness.js';
 
@@ -17,15 +17,16 @@ export interface LogDuplicates {
   witnesses: Witness[];
 }
 
-export function checkLogDuplicates(workload: readonly WorkloadMessage[], trace: CheckInput['trace'], copies: readonly LogCopies[]): LogDuplicates {
+export function checkLogDuplicates(given: readonly WorkloadMessage[] | Workload, trace: CheckInput['trace'], copies: readonly LogCopies[]): LogDuplicates {
   const duplicated = copies.filter((entry) => entry.offsets.length > 1);
   // Most runs duplicate nothing in the log: no map of the whole workload for them.
   if (duplicated.length === 0) return { count: 0, witnesses: [] };
   // The workload's shared id index, not a map of every message per run: many short runs duplicate something.
+  const workload = workloadOf(given);
   const { positionOf, last } = workloadIndex(workload);
   const witnesses = duplicated.slice(0, MAX_WITNESSES).map((entry) => {
     const position = positionOf(entry.msgId);
-    const summary = `${entry.msgId} (key ${position >= 0 ? workload[last[position]].key : '?'}) is in partition ${entry.partition}'s log ${entry.offsets.length} times (offsets ${offsetsWords(entry.offsets)})`;
+    const summary = `${entry.msgId} (key ${position >= 0 ? workload.keyAt(last[position]) : '?'}) is in partition ${entry.partition}'s log ${entry.offsets.length} times (offsets ${offsetsWords(entry.offsets)})`;
     return witness(entry.msgId, summary, trace, [entry.msgId]);
   });
   return { count: duplicated.length, witnesses };

@@ -1,4 +1,5 @@
 /** Loss: a message handed to the producer that the DB never applied (and whether the broker had acknowledged it). */
+import { workloadOf } from '../workload.js';
 import { applications } from './applications.js';
 import type { Applications } from './applications.js';
 import type { CheckInput } from './input.js';
@@ -21,12 +22,16 @@ export function lossOf(input: CheckInput, promised: boolean, applied: Applicatio
   const stoppedByLimit = input.outcome.kind === 'limit';
   let notProduced = 0;
   let inFlight = 0;
-  const lost = input.workload.filter((message, position) => {
-    if (applied.counts[applied.canon[position]] !== 0 || parked.has(message.id)) return false;
-    if (handedAtUs !== undefined && !(handedAtUs[position] >= 0)) return notProduced++, false;
-    if (stoppedByLimit) return inFlight++, false;
-    return true;
-  });
+  const workload = workloadOf(input.workload);
+  // Positions of the lost messages: only they are built as objects (a workload keeps columns).
+  const lostPositions: number[] = [];
+  for (let position = 0; position < workload.length; position++) {
+    if (applied.counts[applied.canon[position]] !== 0 || parked.has(workload.idAt(position))) continue;
+    if (handedAtUs !== undefined && !(handedAtUs[position] >= 0)) notProduced++;
+    else if (stoppedByLimit) inFlight++;
+    else lostPositions.push(position);
+  }
+  const lost = lostPositions.map((position) => workload.at(position));
   const acknowledged = lost.filter((message) => input.brokerAcked.has(message.id));
   const witnesses = lost
     .slice(0, MAX_WITNESSES)

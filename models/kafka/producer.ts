@@ -13,7 +13,7 @@
 import type { Actor } from '../../sim/world.js';
 import { msToUs } from '../config.js';
 import type { ModelEnv } from '../env.js';
-import type { WorkloadMessage } from '../workload.js';
+import type { Workload, WorkloadMessage } from '../workload.js';
 import type { KafkaMessage, ProducerTimer } from './protocol.js';
 import type { KafkaSettings } from './settings.js';
 import type { KafkaContext, KafkaProtocol } from './world.js';
@@ -86,7 +86,7 @@ export class Producer implements Actor<KafkaProtocol> {
     private readonly broker: string,
     private readonly env: ModelEnv,
     /** The messages this producer's application hands over, in hand-over order. */
-    private readonly workload: readonly WorkloadMessage[],
+    private readonly workload: Workload,
     /** This producer's place among `producers` (producer ids must differ between producers and sessions). */
     private readonly producerIndex = 0,
     private readonly producers = 1,
@@ -230,8 +230,9 @@ export class Producer implements Actor<KafkaProtocol> {
 
   /** Hand over every message whose time has come (those due while the producer was down come now). */
   private catchUpHandovers(ctx: Ctx): void {
-    while (this.handed < this.workload.length && this.workload[this.handed].handoverUs <= ctx.now) {
-      const message = this.workload[this.handed++];
+    while (this.handed < this.workload.length && this.workload.handoverUsAt(this.handed) <= ctx.now) {
+      // Built here, as it is handed over: the producer holds it until it settles (a workload keeps no objects).
+      const message = this.workload.at(this.handed++);
       ctx.record({ t: ctx.now, actor: this.id, kind: 'handover', msg: message.id, key: message.key, partition: message.partition });
       this.ledger.handedOver(message, ctx.now);
       if (this.settings.producerBuffer === 'outbox') {
@@ -243,7 +244,7 @@ export class Producer implements Actor<KafkaProtocol> {
       if (crash !== undefined) return this.env.crash(this.id, crash);
       if (this.pump(ctx, message.partition)) return;
     }
-    if (this.handed < this.workload.length) ctx.setTimer(this.workload[this.handed].handoverUs - ctx.now, HANDOVER);
+    if (this.handed < this.workload.length) ctx.setTimer(this.workload.handoverUsAt(this.handed) - ctx.now, HANDOVER);
   }
 
   /** Send what the in-flight window allows. Returns true if the producer crashed meanwhile. */

@@ -18,7 +18,8 @@ import { msToUs } from '../config.js';
 import type { ModelEnv } from '../env.js';
 import type { Fault } from '../faults/catalog.js';
 import { HandoverLedger } from '../observations.js';
-import type { WorkloadMessage } from '../workload.js';
+import { sliceOf } from '../workload.js';
+import type { Workload, WorkloadMessage } from '../workload.js';
 import type { KafkaMessage, TransactionalProducerTimer, TxnMarker } from './protocol.js';
 import type { KafkaSettings } from './settings.js';
 import type { KafkaContext, KafkaProtocol } from './world.js';
@@ -70,7 +71,7 @@ export class TransactionalProducer implements Actor<KafkaProtocol> {
     readonly id: string,
     private readonly broker: string,
     private readonly env: ModelEnv,
-    private readonly workload: readonly WorkloadMessage[],
+    private readonly workload: Workload,
   ) {
     this.settings = env.config.settings;
   }
@@ -165,9 +166,9 @@ export class TransactionalProducer implements Actor<KafkaProtocol> {
   /** beginTransaction over the next input records, once the first of them can be read. */
   private begin(ctx: Ctx): void {
     if (this.state !== 'idle' || this.inputPos >= this.workload.length) return;
-    const first = this.workload[this.inputPos];
-    if (first.handoverUs > ctx.now) return ctx.setTimer(first.handoverUs - ctx.now, INPUT);
-    const msgs = this.workload.slice(this.inputPos, this.inputPos + this.settings.transactionMessages);
+    const firstDueUs = this.workload.handoverUsAt(this.inputPos);
+    if (firstDueUs > ctx.now) return ctx.setTimer(firstDueUs - ctx.now, INPUT);
+    const msgs = sliceOf(this.workload, this.inputPos, this.inputPos + this.settings.transactionMessages);
     this.txn = { no: ++this.txnCount, msgs, next: 0, attempt: 0, retriesUsed: 0, seq: -1, abort: undefined, marker: undefined, endAttempt: 0, commitSent: false };
     this.state = 'sending';
     ctx.record({ t: ctx.now, actor: this.id, kind: 'txn-begin', txn: this.txn.no, epoch: this.epoch, msgs: msgs.map((message) => message.id) });

@@ -4,14 +4,19 @@
  * TTL queued behind a long one). -1: not delayed.
  */
 import { msToUs } from '../config.js';
-import type { WorkloadMessage } from '../workload.js';
+import type { Workload } from '../workload.js';
 import type { RabbitMqSettings } from './settings.js';
 
-export function dueTimes(workload: readonly WorkloadMessage[], settings: Pick<RabbitMqSettings, 'delayedEvery' | 'delayMs'>): number[] {
+export function dueTimes(workload: Workload, settings: Pick<RabbitMqSettings, 'delayedEvery' | 'delayMs'>): number[] {
   const every = settings.delayedEvery;
-  return workload.map((message) => {
-    if (every === 0 || (message.index + 1) % every !== 0) return -1;
-    const nth = (message.index + 1) / every;
-    return message.handoverUs + msToUs(nth % 2 === 1 ? settings.delayMs : settings.delayMs / 10);
-  });
+  const due = new Array<number>(workload.length);
+  for (let position = 0; position < workload.length; position++) {
+    const index = workload.indexAt(position);
+    if (every === 0 || (index + 1) % every !== 0) due[position] = -1;
+    else {
+      const nth = (index + 1) / every;
+      due[position] = workload.handoverUsAt(position) + msToUs(nth % 2 === 1 ? settings.delayMs : settings.delayMs / 10);
+    }
+  }
+  return due;
 }

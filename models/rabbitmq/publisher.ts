@@ -15,7 +15,7 @@ import { partitionPoint } from '../../sim/bisect.js';
 import { Fifo } from '../fifo.js';
 import { OutboxTable } from '../outbox-table.js';
 import { HandoverLedger } from '../observations.js';
-import type { WorkloadMessage } from '../workload.js';
+import type { Workload, WorkloadMessage } from '../workload.js';
 import type { PublisherTimer, RabbitMqMessage } from './protocol.js';
 import type { RabbitMqSettings } from './settings.js';
 import type { RabbitMqContext, RabbitMqProtocol } from './world.js';
@@ -55,7 +55,7 @@ export class Publisher implements Actor<RabbitMqProtocol> {
     readonly id: string,
     private readonly broker: string,
     private readonly env: ModelEnv,
-    private readonly workload: readonly WorkloadMessage[],
+    private readonly workload: Workload,
     /** Each message's due time (virtual µs, by workload index; -1: not delayed). */
     private readonly dueUs: readonly number[],
   ) {
@@ -139,8 +139,9 @@ export class Publisher implements Actor<RabbitMqProtocol> {
   }
 
   private catchUpHandovers(ctx: Ctx): void {
-    while (this.handed < this.workload.length && this.workload[this.handed].handoverUs <= ctx.now) {
-      const message = this.workload[this.handed++];
+    while (this.handed < this.workload.length && this.workload.handoverUsAt(this.handed) <= ctx.now) {
+      // Built here, as it is handed over: the publisher holds it until it settles (a workload keeps no objects).
+      const message = this.workload.at(this.handed++);
       ctx.record({ t: ctx.now, actor: this.id, kind: 'handover', msg: message.id, key: message.key, partition: 0 });
       this.ledger.handedOver(message, ctx.now);
       if (this.settings.producerBuffer === 'outbox') {
@@ -152,7 +153,7 @@ export class Publisher implements Actor<RabbitMqProtocol> {
       if (crash !== undefined) return this.env.crash(this.id, crash);
       if (this.pump(ctx)) return;
     }
-    if (this.handed < this.workload.length) ctx.setTimer(this.workload[this.handed].handoverUs - ctx.now, HANDOVER);
+    if (this.handed < this.workload.length) ctx.setTimer(this.workload.handoverUsAt(this.handed) - ctx.now, HANDOVER);
   }
 
   /** Publish what the unconfirmed window allows. Returns true if the publisher crashed meanwhile. */
@@ -232,7 +233,7 @@ export class Publisher implements Actor<RabbitMqProtocol> {
   /** This publisher's message with this workload index: its workload is in index order (a search by id was linear). */
   private messageAt(index: number): WorkloadMessage {
     const workload = this.workload;
-    return workload[partitionPoint(0, workload.length - 1, (at) => workload[at].index < index)];
+    return workload.at(partitionPoint(0, workload.length - 1, (at) => workload.indexAt(at) < index));
   }
 
   private settle(message: WorkloadMessage): void {

@@ -114,6 +114,16 @@ describe('simulate --handler', () => {
     expect(duplicates.replay).toContain(`--handler ${file('outside.mjs')}`);
   });
 
+  it("check --handler --report: the finding's diagram counts the applications the handler made (its run came back from a worker thread)", async () => {
+    const report = file('outside-check-report.md');
+    const run = await runCli(['check', '--mode', 'exactly-once', '--runs', '300', '--messages', '8', '--handler', file('outside.mjs'), '--report', report]);
+    expect(run.status, run.stderr).toBe(1);
+    const text = readFileSync(report, 'utf8');
+    // The effects and messages are views rebuilt on this side of the thread: before, the outcome said "applied 0 times".
+    expect(text).toMatch(/Note over .*: outcome: m\d+ applied twice/);
+    expect(text).not.toMatch(/applied 0 times/);
+  });
+
   it('check --handler: an insert in the effect\'s transaction holds exactly-once over 500 generated plans', async () => {
     writeFileSync(
       file('in-transaction.mjs'),

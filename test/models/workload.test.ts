@@ -2,13 +2,20 @@
  * The producer applications' messages: which producer hands each over and when, its key, partition, order key and
  * position among its order key's messages — and that simulate() runs exactly the workload generateWorkload makes.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../models/engine.js';
 import { workloadDurationMs } from '../../models/settings/common.js';
 import type { WorkloadSettings } from '../../models/settings/common.js';
-import { generateWorkload, shareOf, workloadIndex } from '../../models/workload.js';
-import type { WorkloadMessage } from '../../models/workload.js';
+import { arrayOf } from '../../models/arrays.js';
+import { producerId } from '../../models/topology.js';
+import { generateWorkload as generateColumns, messagesOf, shareOf, sliceOf, workloadIndex, workloadOf as viewOf } from '../../models/workload.js';
+import type { Workload, WorkloadMessage } from '../../models/workload.js';
 import { RandomStreams } from '../../sim/random.js';
+import { SEED_TAG, fcParams } from '../properties/fc-config.js';
+
+/** The workload as objects (the columns' messages, built). */
+const generateWorkload = (settings: WorkloadSettings, streams: RandomStreams, producers = 1): WorkloadMessage[] => messagesOf(generateColumns(settings, streams, producers));
 
 const BASE: WorkloadSettings = { messages: 40, keys: 4, partitions: 2, produceIntervalMs: 2, burst: 0 };
 
@@ -32,11 +39,16 @@ describe('ids, producers and order keys', () => {
   });
 
   it("gives each producer its share in workload order, and a lone producer the workload itself (not a copy)", () => {
-    const three = workloadOf({ messages: 10 }, 1, 3);
-    expect(shareOf(three, 'p2').map((message) => message.id)).toEqual(['m2', 'm5', 'm8']);
-    expect(shareOf(three, 'p4')).toEqual([]);
-    const one = workloadOf({ messages: 10 });
+    const three = generateColumns({ ...BASE, messages: 10 }, new RandomStreams(1), 3);
+    const share = shareOf(three, 'p2');
+    expect(messagesOf(share)).toEqual(messagesOf(three).filter((message) => message.producer === 'p2'));
+    expect(messagesOf(share).map((message) => message.id)).toEqual(['m2', 'm5', 'm8']);
+    expect([share.idAt(1), share.indexAt(1), share.keyAt(1), share.partitionAt(1), share.producerAt(1), share.orderKeyAt(1), share.keySeqAt(1), share.handoverUsAt(1)]).toEqual(Object.values(three.at(4)));
+    expect(() => share.at(3)).toThrow(RangeError);
+    expect(shareOf(three, 'p4').length).toBe(0);
+    const one = generateColumns({ ...BASE, messages: 10 }, new RandomStreams(1));
     expect(shareOf(one, 'p1')).toBe(one);
+    expect(sliceOf(one, 8, 20).map((message) => message.id)).toEqual(['m9', 'm10']);
   });
 
   it('with one producer the order key is the key, and keySeq counts each key from 0', () => {
@@ -105,8 +117,8 @@ describe('hand-over times', () => {
   it("the workload's duration is one interval past the last hand-over", () => {
     for (const settings of [{ messages: 40, burst: 0, produceIntervalMs: 2 }, { messages: 40, burst: 10, produceIntervalMs: 2 }, { messages: 7, burst: 7, produceIntervalMs: 5 }]) {
       const workload = { ...BASE, ...settings };
-      const messages = generateWorkload(workload, new RandomStreams(1));
-      expect(workloadDurationMs(workload)).toBe(messages[messages.length - 1].handoverUs / 1000 + settings.produceIntervalMs);
+      const messages = generateColumns(workload, new RandomStreams(1));
+      expect(workloadDurationMs(workload)).toBe(messages.handoverUsAt(messages.length - 1) / 1000 + settings.produceIntervalMs);
     }
   });
 });
@@ -176,8 +188,13 @@ describe('workloadIndex: message id -> first position', () => {
   const message = (id: string, index: number): WorkloadMessage => ({ id, index, key: 'k0', partition: 0, producer: 'p1', orderKey: 'k0', keySeq: index, handoverUs: 0 });
 
   it('a generated workload: m<n> is at n - 1, anything else is nowhere', () => {
-    const workload = generateWorkload({ messages: 12, keys: 3, partitions: 2, produceIntervalMs: 1, burst: 0 }, new RandomStreams(1));
-    const index = workloadIndex(workload);
+    const columns = generateColumns({ messages: 12, keys: 3, partitions: 2, produceIntervalMs: 1, burst: 0 }, new RandomStreams(1));
+    const workload = messagesOf(columns);
+    expect(workloadIndex(columns)).toBe(workloadIndex(columns));
+    // The same index whether the workload is read as columns or as the objects built from them.
+    const fromObjects = workloadIndex(workload);
+    expect([[...fromObjects.canon], [...fromObjects.last], fromObjects.positionOf('m5'), fromObjects.positionOf('m13')]).toEqual([[...workloadIndex(columns).canon], [...workloadIndex(columns).last], 4, -1]);
+    const index = workloadIndex(columns);
     for (const item of workload) expect(index.positionOf(item.id)).toBe(item.index);
     for (const id of ['m0', 'm13', 'm01', 'x1', 'm', 'm1a', '', 'm99999999999999999']) expect(index.positionOf(id), id).toBe(-1);
     expect([...index.canon]).toEqual(workload.map((item) => item.index));
@@ -197,5 +214,73 @@ describe('workloadIndex: message id -> first position', () => {
     const workload = [message('m1', 0), message('m2', 1)];
     expect(workloadIndex(workload)).toBe(workloadIndex(workload));
     expect(workloadIndex([...workload])).not.toBe(workloadIndex(workload));
+  });
+});
+
+/** The generator as it was when a workload was an array of objects: the columns must give exactly its messages. */
+function referenceWorkload(workload: WorkloadSettings, streams: RandomStreams, producers: number): WorkloadMessage[] {
+  const rng = streams.stream('workload');
+  const seen = new Array<number>(producers * workload.keys).fill(0);
+  const messages: WorkloadMessage[] = [];
+  const producerNames = arrayOf(producers, producerId);
+  const burst = Math.max(workload.burst, 1);
+  for (let index = 0; index < workload.messages; index++) {
+    const keyIndex = rng.intBetween(0, workload.keys - 1);
+    const key = `k${keyIndex}`;
+    const producer = producerNames[index % producers];
+    const slot = (index % producers) * workload.keys + keyIndex;
+    messages.push({
+      id: `m${index + 1}`,
+      index,
+      key,
+      partition: workload.keys >= workload.partitions ? keyIndex % workload.partitions : Math.floor((keyIndex * workload.partitions) / workload.keys),
+      producer,
+      orderKey: producers === 1 ? key : `${producer}/${key}`,
+      keySeq: seen[slot]++,
+      handoverUs: index < burst ? 0 : Math.round((index - burst + 1) * workload.produceIntervalMs * 1000),
+    });
+  }
+  return messages;
+}
+
+/** Every accessor of a workload, as one object per position. */
+function readEach(workload: Workload): WorkloadMessage[] {
+  return Array.from({ length: workload.length }, (_, at) => ({ id: workload.idAt(at), index: workload.indexAt(at), key: workload.keyAt(at), partition: workload.partitionAt(at), producer: workload.producerAt(at), orderKey: workload.orderKeyAt(at), keySeq: workload.keySeqAt(at), handoverUs: workload.handoverUsAt(at) }));
+}
+
+describe('a workload in columns', () => {
+  it(`gives exactly the messages the object generator gave, through every accessor and as objects ${SEED_TAG}`, () => {
+    const settingsArb = fc.record({
+      messages: fc.integer({ min: 0, max: 300 }),
+      keys: fc.integer({ min: 1, max: 12 }),
+      partitions: fc.integer({ min: 1, max: 8 }),
+      produceIntervalMs: fc.oneof(fc.integer({ min: 0, max: 50 }), fc.double({ min: 0, max: 5000, noNaN: true })),
+      burst: fc.integer({ min: 0, max: 320 }),
+    });
+    fc.assert(
+      fc.property(settingsArb, fc.integer({ min: 1, max: 4 }), fc.nat(), (settings, producers, seed) => {
+        const expected = referenceWorkload(settings, new RandomStreams(seed), producers);
+        const columns = generateColumns(settings, new RandomStreams(seed), producers);
+        expect(columns.length).toBe(expected.length);
+        expect(messagesOf(columns)).toEqual(expected);
+        expect(readEach(columns)).toEqual(expected);
+        // An array of objects read as a Workload answers the same.
+        expect(readEach(viewOf(expected))).toEqual(expected);
+        for (const producer of arrayOf(producers, producerId)) expect(messagesOf(shareOf(columns, producer))).toEqual(expected.filter((message) => message.producer === producer));
+      }),
+      fcParams(),
+    );
+  });
+
+  it('refuses a position it does not have', () => {
+    const columns = generateColumns({ ...BASE, messages: 3 }, new RandomStreams(1));
+    expect(() => columns.at(3)).toThrow(RangeError);
+    expect(() => columns.at(-1)).toThrow(RangeError);
+    expect(() => viewOf(messagesOf(columns)).at(3)).toThrow(RangeError);
+  });
+
+  it("reads a hand-written message without an order key by its key, as the order checker always did", () => {
+    const legacy = { id: 'm1', index: 0, key: 'k3', partition: 0, producer: 'p1', keySeq: 0, handoverUs: 0 } as unknown as WorkloadMessage;
+    expect(viewOf([legacy]).orderKeyAt(0)).toBe('k3');
   });
 });

@@ -13,7 +13,7 @@ import { PlanError } from '../../faults/plan.js';
 import { GroupLedger } from '../../consumer/ledger.js';
 import { FIRST_INSTANCE, groupOf } from '../../topology.js';
 import { shareOf } from '../../workload.js';
-import type { WorkloadMessage } from '../../workload.js';
+import type { Workload } from '../../workload.js';
 import type { Phase } from '../../../sim/world.js';
 import { arrayLog, logDuplicatesOf } from '../broker/partition-log.js';
 import { KafkaConsumer } from '../consumer/consumer.js';
@@ -206,17 +206,19 @@ function handoverFaults(now: { readonly now: number }, phase: Phase, message: st
 }
 
 /** Walk the hand-overs in time order with one pending control event, drawing their faults until the heal. */
-function scheduleHandoverFaults(world: DeployInput['world'], workload: readonly WorkloadMessage[], healAtUs: number, tools: FaultTools): void {
-  const order = [...workload].sort((a, b) => a.handoverUs - b.handoverUs || a.index - b.index);
+function scheduleHandoverFaults(world: DeployInput['world'], workload: Workload, healAtUs: number, tools: FaultTools): void {
+  // Positions in hand-over order (a generated workload is in that order already: the sort only checks it).
+  const order = Array.from({ length: workload.length }, (_, position) => position).sort((a, b) => workload.handoverUsAt(a) - workload.handoverUsAt(b) || workload.indexAt(a) - workload.indexAt(b));
+  const dueUs = (at: number): number => workload.handoverUsAt(order[at]);
   let next = 0;
   const step = (): void => {
-    while (next < order.length && order[next].handoverUs <= world.now) {
-      if (world.phase === 'faulty') handoverFaults(world, world.phase, order[next].id, tools);
+    while (next < order.length && dueUs(next) <= world.now) {
+      if (world.phase === 'faulty') handoverFaults(world, world.phase, workload.idAt(order[next]), tools);
       next++;
     }
-    if (next < order.length && order[next].handoverUs < healAtUs) world.at(order[next].handoverUs, step);
+    if (next < order.length && dueUs(next) < healAtUs) world.at(dueUs(next), step);
   };
-  if (order.length > 0 && order[0].handoverUs < healAtUs) world.at(order[0].handoverUs, step);
+  if (order.length > 0 && dueUs(0) < healAtUs) world.at(dueUs(0), step);
 }
 
 /**
