@@ -3,11 +3,12 @@
  *
  * An effect as an object took about 90 bytes (a 7-field object and its pointer, and a boxed time once a run passes
  * 2^31 µs): at a million messages, 80–100 MB that every major GC marks, and the young generation copied on the way.
- * Here an effect is its message id and key (pointers to the workload's strings), four int32 numbers (partition,
- * offset, and its group and consumer as numbers in a names table) and a float64 time: about 40 bytes. An effect is
- * built as an object (`AppliedEffect`) only when one is asked for (`at`, `effectsArray`).
+ * Here an effect is six int32 numbers (its message id's and key's numbers, see NameColumn; partition, offset, and
+ * its group and consumer as numbers in a names table) and a float64 time: 32 bytes. An effect is built as an object
+ * (`AppliedEffect`) only when one is asked for (`at`, `effectsArray`).
  */
-import { TYPED_FROM, typedWithRoom } from '../columns.js';
+import { TYPED_FROM, TYPED_FROM_ROWS, typedWithRoom } from '../columns.js';
+import { keyColumn, messageIdColumn } from '../name-column.js';
 import { FIRST_INSTANCE } from '../topology.js';
 import type { AppliedEffect } from './database.js';
 
@@ -26,12 +27,14 @@ export interface Effects {
   at(index: number): AppliedEffect;
 }
 
-/** Int32 fields an effect has in `rows`: partition, offset, group number, consumer number. */
-const FIELDS = 4;
+/** Int32 fields an effect has in `rows`: partition, offset, group number, consumer number, message id, key. */
+const FIELDS = 6;
 const PARTITION = 0;
 const OFFSET = 1;
 const GROUP = 2;
 const CONSUMER = 3;
+const MSG = 4;
+const KEY = 5;
 
 /** Names (groups, consumers) as numbers: a run has a handful, and a push mostly names the one before. */
 class Names {
@@ -54,8 +57,8 @@ class Names {
 export class EffectLog implements Effects {
   private rows: number[] | Int32Array = [];
   private times: number[] | Float64Array = [];
-  private readonly msgIds: string[] = [];
-  private readonly keys: string[] = [];
+  private readonly msgIds = messageIdColumn();
+  private readonly keys = keyColumn();
   private readonly groups = new Names();
   private readonly consumers = new Names();
   private count = 0;
@@ -69,25 +72,31 @@ export class EffectLog implements Effects {
     const at = index * FIELDS;
     const groupNumber = this.groups.numberOf(group);
     const consumerNumber = this.consumers.numberOf(consumer);
+    const msgNumber = this.msgIds.encode(index, msgId);
+    const keyNumber = this.keys.encode(index, key);
     const rows = this.rows;
-    // In the order PARTITION, OFFSET, GROUP, CONSUMER. Plain and typed arrays on separate paths: each store sees one kind.
-    if (Array.isArray(rows) && at + FIELDS <= TYPED_FROM) rows.push(partition, offset, groupNumber, consumerNumber);
+    // In the order PARTITION, OFFSET, GROUP, CONSUMER, MSG, KEY. Plain and typed arrays on separate paths: each store sees one kind.
+    if (Array.isArray(rows) && index < TYPED_FROM_ROWS) rows.push(partition, offset, groupNumber, consumerNumber, msgNumber, keyNumber);
     else {
       const typed = (this.rows = typedWithRoom(rows, at + FIELDS, Int32Array));
       typed[at + PARTITION] = partition;
       typed[at + OFFSET] = offset;
       typed[at + GROUP] = groupNumber;
       typed[at + CONSUMER] = consumerNumber;
+      typed[at + MSG] = msgNumber;
+      typed[at + KEY] = keyNumber;
     }
     const times = this.times;
     if (Array.isArray(times) && index < TYPED_FROM) times.push(t);
     else (this.times = typedWithRoom(times, index + 1, Float64Array))[index] = t;
-    this.msgIds.push(msgId);
-    this.keys.push(key);
   }
 
   msgIdAt(index: number): string {
-    return this.msgIds[index];
+    return this.msgIds.decode(index, this.rows[index * FIELDS + MSG]);
+  }
+
+  keyAt(index: number): string {
+    return this.keys.decode(index, this.rows[index * FIELDS + KEY]);
   }
 
   tAt(index: number): number {
@@ -112,7 +121,7 @@ export class EffectLog implements Effects {
 
   /** The effect as an object, in the key order the DB always wrote it. */
   at(index: number): AppliedEffect {
-    return { msgId: this.msgIds[index], key: this.keys[index], partition: this.partitionAt(index), offset: this.offsetAt(index), t: this.times[index], group: this.groupAt(index), consumer: this.consumerAt(index) };
+    return { msgId: this.msgIdAt(index), key: this.keyAt(index), partition: this.partitionAt(index), offset: this.offsetAt(index), t: this.times[index], group: this.groupAt(index), consumer: this.consumerAt(index) };
   }
 }
 

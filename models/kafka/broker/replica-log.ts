@@ -3,19 +3,20 @@
  *
  * A log record as an object took about 100 bytes, and each of the three replicas' logs 8 more a record for its
  * pointer: at a million messages, a quarter of a run's memory. Here a record is a row of typed columns plus its
- * message id and key (pointers to the workload's strings), about 40 bytes, and a replica holds 4 bytes a record.
+ * message id's and key's numbers (see NameColumn), 32 bytes, and a replica holds 4 bytes a record.
  * Replicas still share records: a follower copies the leader's record numbers, and two logs hold the same record at
  * an offset when they hold the same number there (what truncation compares). A record is built as an object only
  * when one leaves the broker (a fetch answer) or is asked for.
  */
 import type { KafkaMessage, LogRecord } from '../protocol.js';
 import type { LogView } from './partition-log.js';
-import { TYPED_FROM, typedWithRoom } from '../../columns.js';
+import { TYPED_FROM, TYPED_FROM_ROWS, typedWithRoom } from '../../columns.js';
+import { keyColumn, messageIdColumn } from '../../name-column.js';
 
 type Produce = Extract<KafkaMessage, { type: 'produce' }>;
 
-/** Int32 fields a record has in `rows`: offset, workload index, producer id, sequence number, attempt, epoch. */
-const FIELDS = 6;
+/** Int32 fields a record has in `rows`: offset, workload index, producer id, sequence number, attempt, epoch, message id, key. */
+const FIELDS = 8;
 const OFFSET = 0;
 const INDEX = 1;
 const PID = 2;
@@ -23,13 +24,15 @@ const SEQ = 3;
 const ATTEMPT = 4;
 /** A transactional producer's epoch, or -1 when the record has none (epochs start at 0). */
 const EPOCH = 5;
+const MSG = 6;
+const KEY = 7;
 
 /** Every record ever appended to one partition (by any leader), numbered from 0 in append order. */
 export class PartitionRecords {
   /** FIELDS numbers a record, record after record: a plain array while short, an Int32Array that doubles once long. */
   private rows: number[] | Int32Array = [];
-  private readonly msgIds: string[] = [];
-  private readonly keys: string[] = [];
+  private readonly msgIds = messageIdColumn();
+  private readonly keys = keyColumn();
   private count = 0;
 
   constructor(readonly partition: number) {}
@@ -39,9 +42,11 @@ export class PartitionRecords {
     const number = this.count++;
     const at = number * FIELDS;
     const epoch = request.epoch ?? -1;
+    const msgNumber = this.msgIds.encode(number, request.msgId);
+    const keyNumber = this.keys.encode(number, request.key);
     const rows = this.rows;
-    // In the order OFFSET, INDEX, PID, SEQ, ATTEMPT, EPOCH.
-    if (Array.isArray(rows) && at + FIELDS <= TYPED_FROM) rows.push(offset, request.index, request.pid, request.seq, request.attempt, epoch);
+    // In the order OFFSET, INDEX, PID, SEQ, ATTEMPT, EPOCH, MSG, KEY.
+    if (Array.isArray(rows) && number < TYPED_FROM_ROWS) rows.push(offset, request.index, request.pid, request.seq, request.attempt, epoch, msgNumber, keyNumber);
     else {
       const typed = (this.rows = typedWithRoom(rows, at + FIELDS, Int32Array));
       typed[at + OFFSET] = offset;
@@ -50,9 +55,9 @@ export class PartitionRecords {
       typed[at + SEQ] = request.seq;
       typed[at + ATTEMPT] = request.attempt;
       typed[at + EPOCH] = epoch;
+      typed[at + MSG] = msgNumber;
+      typed[at + KEY] = keyNumber;
     }
-    this.msgIds.push(request.msgId);
-    this.keys.push(request.key);
     return number;
   }
 
@@ -61,8 +66,10 @@ export class PartitionRecords {
     const rows = this.rows;
     const at = number * FIELDS;
     const epoch = rows[at + EPOCH];
-    if (epoch < 0) return { offset: rows[at + OFFSET], partition: this.partition, msgId: this.msgIds[number], index: rows[at + INDEX], key: this.keys[number], pid: rows[at + PID], seq: rows[at + SEQ], attempt: rows[at + ATTEMPT] };
-    return { offset: rows[at + OFFSET], partition: this.partition, msgId: this.msgIds[number], index: rows[at + INDEX], key: this.keys[number], pid: rows[at + PID], seq: rows[at + SEQ], attempt: rows[at + ATTEMPT], epoch };
+    const msgId = this.msgIdOf(number);
+    const key = this.keys.decode(number, rows[at + KEY]);
+    if (epoch < 0) return { offset: rows[at + OFFSET], partition: this.partition, msgId, index: rows[at + INDEX], key, pid: rows[at + PID], seq: rows[at + SEQ], attempt: rows[at + ATTEMPT] };
+    return { offset: rows[at + OFFSET], partition: this.partition, msgId, index: rows[at + INDEX], key, pid: rows[at + PID], seq: rows[at + SEQ], attempt: rows[at + ATTEMPT], epoch };
   }
 
   offsetOf(number: number): number {
@@ -74,7 +81,7 @@ export class PartitionRecords {
   }
 
   msgIdOf(number: number): string {
-    return this.msgIds[number];
+    return this.msgIds.decode(number, this.rows[number * FIELDS + MSG]);
   }
 
   pidOf(number: number): number {
