@@ -29,7 +29,7 @@ export type { FaultSpec, PlanSpace } from './models/faults/spec.js';
 export type { TraceEvent, TraceKind, EventOf } from './models/events.js';
 export { checkInvariants, checkLoss, checkDuplicates, checkOrder, checkLiveness, judge } from './models/invariants/index.js';
 export type { CheckInput, InvariantResult, InvariantStatus, Witness } from './models/invariants/index.js';
-export type { WorkloadMessage } from './models/workload.js';
+export type { Workload, WorkloadMessage } from './models/workload.js';
 // The deterministic kernel, for anyone building a world of their own.
 export { World } from './sim/world.js';
 export type { Actor, ActorContext, Protocol, WorldHooks, WorldOptions, RunOutcome, Phase } from './sim/world.js';
