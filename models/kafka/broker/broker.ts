@@ -23,7 +23,7 @@ import type { MarkerWriter } from './transaction-coordinator.js';
 import { TransactionIndex } from './transaction-index.js';
 import { arrayOf } from '../../arrays.js';
 import { IndexCounts } from '../../index-counts.js';
-import { findLastIn, lastSeqOf, logDuplicatesOf, sequenceVerdict } from './partition-log.js';
+import { findLastIn, logDuplicatesOf, sequenceVerdict } from './partition-log.js';
 import { PartitionRecords, ReplicaLog } from './replica-log.js';
 
 type Ctx = KafkaContext;
@@ -426,7 +426,7 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
     for (const replica of state.replicas) if (replica.alive) this.truncateTo(ctx, partition, replica, leaderLog);
     state.hw = Math.min(state.hw, leaderLog.length);
     // A transactional producer's sequence numbers restart at every epoch: only its current epoch's count.
-    state.lastSeq = lastSeqOf(leaderLog, state.pids, (pid, epoch) => epoch === undefined || epoch === this.transactions.epochOf(pid));
+    state.lastSeq = leaderLog.lastSeqs(state.pids, (pid, epoch) => epoch === undefined || epoch === this.transactions.epochOf(pid));
     this.leaderLogTotal += leaderLog.length;
     ctx.record({ t: ctx.now, actor: this.id, kind: 'leader-elected', partition, replica: candidate, logEnd: leaderLog.length });
     this.scheduleCatchUp(ctx, partition);

@@ -15,6 +15,8 @@ import { keyColumn, messageIdColumn } from '../../name-column.js';
 
 type Produce = Extract<KafkaMessage, { type: 'produce' }>;
 
+const NONE: readonly number[] = [];
+
 /** Int32 fields a record has in `rows`: offset, workload index, producer id, sequence number, attempt, epoch, message id, key. */
 const FIELDS = 8;
 const OFFSET = 0;
@@ -33,6 +35,8 @@ export class PartitionRecords {
   private rows: number[] | Int32Array = [];
   private readonly msgIds = messageIdColumn();
   private readonly keys = keyColumn();
+  /** Per producer id: the numbers of its sequenced records (idempotent producers'), in append order. */
+  private readonly sequenced = new Map<number, number[]>();
   private count = 0;
 
   constructor(readonly partition: number) {}
@@ -58,6 +62,11 @@ export class PartitionRecords {
       typed[at + MSG] = msgNumber;
       typed[at + KEY] = keyNumber;
     }
+    if (request.seq >= 0) {
+      const numbers = this.sequenced.get(request.pid);
+      if (numbers === undefined) this.sequenced.set(request.pid, [number]);
+      else numbers.push(number);
+    }
     return number;
   }
 
@@ -70,6 +79,11 @@ export class PartitionRecords {
     const key = this.keys.decode(number, rows[at + KEY]);
     if (epoch < 0) return { offset: rows[at + OFFSET], partition: this.partition, msgId, index: rows[at + INDEX], key, pid: rows[at + PID], seq: rows[at + SEQ], attempt: rows[at + ATTEMPT] };
     return { offset: rows[at + OFFSET], partition: this.partition, msgId, index: rows[at + INDEX], key, pid: rows[at + PID], seq: rows[at + SEQ], attempt: rows[at + ATTEMPT], epoch };
+  }
+
+  /** The numbers of this producer id's sequenced records, in append order. */
+  sequencedBy(pid: number): readonly number[] {
+    return this.sequenced.get(pid) ?? NONE;
   }
 
   offsetOf(number: number): number {
@@ -125,6 +139,34 @@ export class ReplicaLog implements LogView {
   /** True when both logs hold the same record at `offset` (both must reach it). */
   sameAt(offset: number, other: ReplicaLog): boolean {
     return this.numbers[offset] === other.numbers[offset];
+  }
+
+  /** True when this log holds the record numbered `number` (at the offset it was appended at). */
+  holds(number: number): boolean {
+    const offset = this.records.offsetOf(number);
+    return offset < this.size && this.numbers[offset] === number;
+  }
+
+  /**
+   * What lastSeqOf (partition-log.ts) reads from this log, found per producer id instead of by a scan from the log's
+   * end: the scan went back to the last record of the oldest producer id, so with producers restarting (a new id
+   * each) every election read nearly the whole log, 44% of a 1,000,000-message exactly-once run. A log's record
+   * numbers grow with the offset (a leader appends new numbers at its end, a follower copies a prefix of a leader's,
+   * a truncation keeps a prefix), so an id's records in this log are in the order of their numbers: its latest number
+   * this log holds, of a counted epoch, is its last record here. (The map is only looked up: its order is not lastSeqOf's.)
+   */
+  lastSeqs(pids: ReadonlySet<number>, current: (pid: number, epoch: number | undefined) => boolean): Map<number, number> {
+    const lastSeq = new Map<number, number>();
+    for (const pid of pids) {
+      const numbers = this.records.sequencedBy(pid);
+      for (let at = numbers.length - 1; at >= 0; at--) {
+        const number = numbers[at];
+        if (!this.holds(number) || !current(pid, this.records.epochOf(number))) continue;
+        lastSeq.set(pid, this.records.seqOf(number));
+        break;
+      }
+    }
+    return lastSeq;
   }
 
   /** Cuts the log to its first `length` records; returns the message ids of the records cut, in log order. */
