@@ -44,7 +44,7 @@ interface WaitingAck {
   offset: number;
 }
 
-interface PartitionState {
+export interface PartitionState {
   /** Every record appended to the partition; the replicas' logs hold their numbers. */
   readonly records: PartitionRecords;
   replicas: Replica[];
@@ -57,6 +57,15 @@ interface PartitionState {
   lastSeq: Map<number, number>;
   /** Every producer id ever appended with a sequence number: what an election looks for at the end of the new leader's log. */
   pids: Set<number>;
+  /**
+   * The log `lastSeq` matches (its leader's at the last election, grown by every append since), with its length and
+   * last record then. An election updates `lastSeq` only for the producer ids of the records where the new leader's
+   * log and this one differ: looking at every producer id made elections grow with the run, since a restarting
+   * idempotent producer takes a new id (a million-message exactly-once run has thousands).
+   */
+  lastSeqOf: { log: ReplicaLog; length: number; last: number };
+  /** True once a record with a transactional epoch was appended: epochs decide which records count, so an election recomputes `lastSeq` whole. */
+  epochs: boolean;
   waiting: WaitingAck[];
   /** Open transactions and the aborted transaction index (transactional producers only). */
   readonly txns: TransactionIndex;
@@ -81,14 +90,17 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
     const { partitions } = env.config.workload;
     this.partitions = arrayOf(partitions, (partition) => {
       const records = new PartitionRecords(partition);
+      const replicas = arrayOf(this.settings.replicationFactor, () => ({ alive: true, inSync: true, log: new ReplicaLog(records) }));
       return {
         records,
-        replicas: arrayOf(this.settings.replicationFactor, () => ({ alive: true, inSync: true, log: new ReplicaLog(records) })),
+        replicas,
         leader: 0,
         epoch: 0,
         hw: 0,
         lastSeq: new Map(),
         pids: new Set(),
+        lastSeqOf: { log: replicas[0].log, length: 0, last: -1 },
+        epochs: false,
         waiting: [],
         txns: new TransactionIndex(),
       };
@@ -260,8 +272,14 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
       state.pids.add(request.pid);
     }
     const offset = log.length;
-    log.push(state.records.add(request, offset));
+    const number = state.records.add(request, offset);
+    log.push(number);
+    if (state.lastSeqOf.log === log) {
+      state.lastSeqOf.length = log.length;
+      state.lastSeqOf.last = number;
+    }
     if (request.epoch !== undefined) {
+      state.epochs = true;
       state.txns.appended(request.pid, offset);
       this.transactions.addPartition(request.pid, request.partition);
     }
@@ -410,6 +428,31 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
     if (ctx.phase === 'faulty') ctx.setTimer(msToUs(this.env.config.timing.brokerRestartDelayMs), { tag: 'replica-restart', ...data });
   }
 
+  /**
+   * The new leader's last sequence number per producer id (what lastSeqOf in partition-log.ts reads from the end of
+   * its log). Without epochs, `lastSeq` matched the log `state.lastSeqOf` names, if that log is unchanged since: only
+   * the producer ids of records past the two logs' common prefix can differ, and only they are looked up again.
+   */
+  private lastSeqAfterElection(state: PartitionState, leaderLog: ReplicaLog): Map<number, number> {
+    const current = (pid: number, epoch: number | undefined): boolean => epoch === undefined || epoch === this.transactions.epochOf(pid);
+    const before = state.lastSeqOf;
+    state.lastSeqOf = { log: leaderLog, length: leaderLog.length, last: leaderLog.lastNumber() };
+    if (state.epochs || before.log.length !== before.length || before.log.lastNumber() !== before.last) return leaderLog.lastSeqs(state.pids, current);
+    // From the end, as truncateTo: the logs share a prefix (the same record at an offset means the same records before it).
+    let common = Math.min(before.log.length, leaderLog.length);
+    while (common > 0 && !before.log.sameAt(common - 1, leaderLog)) common--;
+    const changed = new Set<number>();
+    before.log.sequencedPidsFrom(common, changed);
+    leaderLog.sequencedPidsFrom(common, changed);
+    const lastSeq = state.lastSeq;
+    for (const pid of changed) {
+      const seq = leaderLog.lastSeqOf(pid, current);
+      if (seq === undefined) lastSeq.delete(pid);
+      else lastSeq.set(pid, seq);
+    }
+    return lastSeq;
+  }
+
   private elect(ctx: Ctx, partition: number): void {
     const state = this.partitions[partition];
     if (state.leader >= 0) return;
@@ -426,7 +469,7 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
     for (const replica of state.replicas) if (replica.alive) this.truncateTo(ctx, partition, replica, leaderLog);
     state.hw = Math.min(state.hw, leaderLog.length);
     // A transactional producer's sequence numbers restart at every epoch: only its current epoch's count.
-    state.lastSeq = leaderLog.lastSeqs(state.pids, (pid, epoch) => epoch === undefined || epoch === this.transactions.epochOf(pid));
+    state.lastSeq = this.lastSeqAfterElection(state, leaderLog);
     this.leaderLogTotal += leaderLog.length;
     ctx.record({ t: ctx.now, actor: this.id, kind: 'leader-elected', partition, replica: candidate, logEnd: leaderLog.length });
     this.scheduleCatchUp(ctx, partition);

@@ -158,15 +158,33 @@ export class ReplicaLog implements LogView {
   lastSeqs(pids: ReadonlySet<number>, current: (pid: number, epoch: number | undefined) => boolean): Map<number, number> {
     const lastSeq = new Map<number, number>();
     for (const pid of pids) {
-      const numbers = this.records.sequencedBy(pid);
-      for (let at = numbers.length - 1; at >= 0; at--) {
-        const number = numbers[at];
-        if (!this.holds(number) || !current(pid, this.records.epochOf(number))) continue;
-        lastSeq.set(pid, this.records.seqOf(number));
-        break;
-      }
+      const seq = this.lastSeqOf(pid, current);
+      if (seq !== undefined) lastSeq.set(pid, seq);
     }
     return lastSeq;
+  }
+
+  /** One producer id's entry of lastSeqs: the sequence number of its last counted record in this log, if any. */
+  lastSeqOf(pid: number, current: (pid: number, epoch: number | undefined) => boolean): number | undefined {
+    const numbers = this.records.sequencedBy(pid);
+    for (let at = numbers.length - 1; at >= 0; at--) {
+      const number = numbers[at];
+      if (this.holds(number) && current(pid, this.records.epochOf(number))) return this.records.seqOf(number);
+    }
+    return undefined;
+  }
+
+  /** Adds to `pids` the producer id of every sequenced record from `offset` to the end. */
+  sequencedPidsFrom(offset: number, pids: Set<number>): void {
+    for (let at = offset; at < this.size; at++) {
+      const number = this.numbers[at];
+      if (this.records.seqOf(number) >= 0) pids.add(this.records.pidOf(number));
+    }
+  }
+
+  /** The number of the record at the log's end, or -1 for an empty log. */
+  lastNumber(): number {
+    return this.size > 0 ? this.numbers[this.size - 1] : -1;
   }
 
   /** Cuts the log to its first `length` records; returns the message ids of the records cut, in log order. */
