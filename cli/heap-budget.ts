@@ -34,8 +34,10 @@ const MACHINE_SHARE = 0.75;
  * From this many messages, the CLI caps V8's heap growing factor. Between two full GCs V8 lets the heap grow to a
  * factor of what the last one left live, up to 4x on a machine with a large heap limit: a 1,000,000-message CLI run
  * left 242-285 MB live and grew to 724-810 MB before the next full GC, a 1.08 GB peak. Capped at 1.6x
- * (HEAP_GROWING_PERCENT) it peaks at 726 MB, 6% slower (more full GCs). Below about half a million messages V8 picks
- * a smaller factor itself: at 100,000 and 300,000 the cap saved 7-10% of the peak for 5-8% of the time, so it is off.
+ * (HEAP_GROWING_PERCENT) it peaked at 726 MB, 6% slower (more full GCs). With the workload and the ids in columns
+ * since, the same run peaks at 560 MB capped against 730 MB uncapped, 4% slower. Below about half a million
+ * messages V8 picks a smaller factor itself: at 100,000 and 300,000 the cap saved 7-10% of the peak for 5-8% of the
+ * time, so it is off.
  */
 export const HEAP_GROWTH_CAPPED_FROM_MESSAGES = 500_000;
 /** The cap: V8's `--heap-growing-percent`, the factor as (1 + percent / 100). */
