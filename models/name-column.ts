@@ -1,7 +1,7 @@
 /**
  * Message ids and keys kept as numbers in a column's rows. A run's ids are m1..mN and its keys k0..k(K-1)
- * (generateWorkload), so a row keeps the number, and the string is read from a table of the first names given (a
- * short run's every id, a run's every key) or built when asked (the ids of a long run). A pointer to a shared string took 8 bytes a row and kept every id string
+ * (generateWorkload), so a row keeps the number, and the string is read from a table of the names given (a short
+ * run's every row, a run's every key) or built when asked (the ids of a long run). A pointer to a shared string took 8 bytes a row and kept every id string
  * alive: at a million messages, the Kafka logs' and the DB's id and key pointers and the ids they held were about 60
  * MB of a run's heap. Any other string (a hand-built input) is kept whole beside the rows, so every name comes back
  * exactly as it was given.
@@ -23,7 +23,7 @@ const OTHER = -1;
  * The number `n` when `name` is exactly `${prefix}${n}` (n written without leading zeros, at most NUMBER_MAX, and
  * at least `min`), else -1. No string is built.
  */
-function canonicalNumber(name: string, prefixCode: number, min: number): number {
+export function canonicalNumber(name: string, prefixCode: number, min: number): number {
   const length = name.length;
   if (length < 2 || length > 11 || name.charCodeAt(0) !== prefixCode) return -1;
   if (name.charCodeAt(1) === 48 /* 0 */ && length > 2) return -1;
@@ -82,8 +82,8 @@ export class NameColumn {
 }
 
 /**
- * Message ids: past the first rows, the ids numbered below 4,096 are kept as given, the rest built when read (a
- * long run's). Keys: a run has a few, all kept (up to 65,536).
+ * Message ids: past the first rows, built when read (a row past the first 4,096 holds an id past them, but for a
+ * retry's). Keys: a run has a few, all kept (up to 65,536).
  */
-export const messageIdColumn = (): NameColumn => new NameColumn('m', 1, 4096);
+export const messageIdColumn = (): NameColumn => new NameColumn('m', 1, 0);
 export const keyColumn = (): NameColumn => new NameColumn('k', 0, 65_536);

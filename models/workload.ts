@@ -6,6 +6,7 @@ import type { RandomStreams } from '../sim/random.js';
 import type { WorkloadSettings } from './settings/common.js';
 import { producerId } from './topology.js';
 import { arrayOf } from './arrays.js';
+import { canonicalNumber } from './name-column.js';
 
 export interface WorkloadMessage {
   /** m1, m2, ... in hand-over order. */
@@ -294,16 +295,9 @@ export function workloadIndex(given: readonly WorkloadMessage[] | Workload): Wor
   return index;
 }
 
-/** The number in `m<n>` (n >= 1), or -1 for any other id: no string is built, no map is asked. */
+/** The number in `m<n>` (n >= 1, at most 2^31 - 1), or -1 for any other id: no string is built, no map is asked. */
 export function idNumber(msgId: string): number {
-  if (msgId.length < 2 || msgId.length > 16 || msgId.charCodeAt(0) !== 109 /* m */ || msgId.charCodeAt(1) === 48 /* no leading 0 */) return -1;
-  let n = 0;
-  for (let at = 1; at < msgId.length; at++) {
-    const digit = msgId.charCodeAt(at) - 48;
-    if (digit < 0 || digit > 9) return -1;
-    n = n * 10 + digit;
-  }
-  return n;
+  return canonicalNumber(msgId, 109 /* m */, 1);
 }
 
 /** Ids m1..mN in order, as generateWorkload makes them: a message's position is its number less one. */

@@ -63,7 +63,7 @@ export interface PartitionState {
    * log and this one differ: looking at every producer id made elections grow with the run, since a restarting
    * idempotent producer takes a new id (a million-message exactly-once run has thousands).
    */
-  lastSeqOf: { log: ReplicaLog; length: number; last: number };
+  lastSeqLog: { log: ReplicaLog; length: number; last: number };
   /** True once a record with a transactional epoch was appended: epochs decide which records count, so an election recomputes `lastSeq` whole. */
   epochs: boolean;
   waiting: WaitingAck[];
@@ -99,7 +99,7 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
         hw: 0,
         lastSeq: new Map(),
         pids: new Set(),
-        lastSeqOf: { log: replicas[0].log, length: 0, last: -1 },
+        lastSeqLog: { log: replicas[0].log, length: 0, last: -1 },
         epochs: false,
         waiting: [],
         txns: new TransactionIndex(),
@@ -274,9 +274,9 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
     const offset = log.length;
     const number = state.records.add(request, offset);
     log.push(number);
-    if (state.lastSeqOf.log === log) {
-      state.lastSeqOf.length = log.length;
-      state.lastSeqOf.last = number;
+    if (state.lastSeqLog.log === log) {
+      state.lastSeqLog.length = log.length;
+      state.lastSeqLog.last = number;
     }
     if (request.epoch !== undefined) {
       state.epochs = true;
@@ -430,17 +430,15 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
 
   /**
    * The new leader's last sequence number per producer id (what lastSeqOf in partition-log.ts reads from the end of
-   * its log). Without epochs, `lastSeq` matched the log `state.lastSeqOf` names, if that log is unchanged since: only
+   * its log). Without epochs, `lastSeq` matched the log `state.lastSeqLog` names, if that log is unchanged since: only
    * the producer ids of records past the two logs' common prefix can differ, and only they are looked up again.
    */
   private lastSeqAfterElection(state: PartitionState, leaderLog: ReplicaLog): Map<number, number> {
     const current = (pid: number, epoch: number | undefined): boolean => epoch === undefined || epoch === this.transactions.epochOf(pid);
-    const before = state.lastSeqOf;
-    state.lastSeqOf = { log: leaderLog, length: leaderLog.length, last: leaderLog.lastNumber() };
+    const before = state.lastSeqLog;
+    state.lastSeqLog = { log: leaderLog, length: leaderLog.length, last: leaderLog.lastNumber() };
     if (state.epochs || before.log.length !== before.length || before.log.lastNumber() !== before.last) return leaderLog.lastSeqs(state.pids, current);
-    // From the end, as truncateTo: the logs share a prefix (the same record at an offset means the same records before it).
-    let common = Math.min(before.log.length, leaderLog.length);
-    while (common > 0 && !before.log.sameAt(common - 1, leaderLog)) common--;
+    const common = before.log.commonPrefix(leaderLog);
     const changed = new Set<number>();
     before.log.sequencedPidsFrom(common, changed);
     leaderLog.sequencedPidsFrom(common, changed);
@@ -494,10 +492,9 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
   /** Cut a replica's log back to the longest prefix it shares with the leader's (Kafka's leader-epoch truncation). */
   private truncateTo(ctx: Ctx, partition: number, replica: Replica, leaderLog: ReplicaLog): void {
     if (replica.log === leaderLog) return;
-    // From the end, not the start: a replica's log is a prefix of its leader's up to where it diverged, at the end
-    // (truncation at every election and restart keeps it so), so the work is what is cut, not the whole log.
-    let common = Math.min(replica.log.length, leaderLog.length);
-    while (common > 0 && !replica.log.sameAt(common - 1, leaderLog)) common--;
+    // A replica's log is a prefix of its leader's up to where it diverged (truncation at every election and restart
+    // keeps it so): the work is what is cut, not the whole log.
+    const common = replica.log.commonPrefix(leaderLog);
     if (common < replica.log.length) {
       const removed = replica.log.truncate(common);
       ctx.record({ t: ctx.now, actor: this.id, kind: 'truncated', partition, replica: this.partitions[partition].replicas.indexOf(replica), fromOffset: common, msgs: removed });

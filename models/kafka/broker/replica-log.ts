@@ -141,6 +141,16 @@ export class ReplicaLog implements LogView {
     return this.numbers[offset] === other.numbers[offset];
   }
 
+  /**
+   * How many first records this log shares with `other`. From the end: two logs share a prefix up to where they
+   * diverged (the same record at an offset means the same records before it), so the work is what differs.
+   */
+  commonPrefix(other: ReplicaLog): number {
+    let common = Math.min(this.size, other.size);
+    while (common > 0 && !this.sameAt(common - 1, other)) common--;
+    return common;
+  }
+
   /** True when this log holds the record numbered `number` (at the offset it was appended at). */
   holds(number: number): boolean {
     const offset = this.records.offsetOf(number);
