@@ -43,17 +43,21 @@ function requireOneOf<T>(option: string, value: unknown, allowed: readonly T[]):
 }
 
 /** An override naming a setting the config does not have is refused, not dropped silently. */
-function refuseUnknown(group: SettingGroup, values: object | undefined, specs: readonly SettingSpec[]): void {
+function refuseUnknown(group: SettingGroup, values: object | undefined, facts: FamilyFacts): void {
   if (values === undefined) return;
   if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new ConfigError(group, values, `an object of ${group} overrides`);
-  const known = specs.filter((spec) => spec.group === group).map((spec) => spec.key);
+  const known = facts.keys[group];
   for (const key of Object.keys(values)) if (!known.includes(key)) throw new ConfigError(key, (values as Record<string, unknown>)[key], `a known ${group} setting: ${known.join(', ')}`);
 }
 
-/** Looked up once per family (resolveConfig runs once per seed): its settings with a derived default, its durations. */
+/**
+ * Looked up once per family (resolveConfig runs once per seed): its settings with a derived default, its durations,
+ * the setting keys of each group (building those lists per call was most of a 40-message run's resolveConfig).
+ */
 interface FamilyFacts {
   readonly derived: readonly SettingSpec[];
   readonly durations: DurationKeys;
+  readonly keys: Readonly<Record<SettingGroup, readonly string[]>>;
 }
 const facts = new WeakMap<Family, FamilyFacts>();
 
@@ -62,7 +66,9 @@ function factsOf(family: Family): FamilyFacts {
   if (found === undefined) {
     const derived = family.settings.filter((spec) => typeof spec.default === 'object');
     const durations = { settings: durationKeysOf(family.settings.filter((spec) => spec.deadline !== true).map((spec) => spec.key)), timing: durationKeysOf(TIMING_SETTINGS.map((spec) => spec.key)) };
-    facts.set(family, (found = { derived, durations }));
+    const keys: Record<SettingGroup, string[]> = { settings: [], workload: [], topology: [], timing: [], limits: [] };
+    for (const spec of settingSpecs(family)) keys[spec.group].push(spec.key);
+    facts.set(family, (found = { derived, durations, keys }));
   }
   return found;
 }
@@ -75,12 +81,12 @@ export function resolveConfig(input: SimulationInput): SimulationConfig {
   const preset = family.modes[input.mode];
   // Untyped callers (JSON, other people's suites) can pass any string; say which modes exist.
   if (preset === undefined) throw new ConfigError('mode', input.mode, MODE_NAMES.join(', '));
-  const specs = settingSpecs(family);
-  refuseUnknown('settings', input.settings, specs);
-  refuseUnknown('workload', input.workload, specs);
-  refuseUnknown('topology', input.topology, specs);
-  refuseUnknown('timing', input.timing, specs);
-  refuseUnknown('limits', input.limits, specs);
+  const known = factsOf(family);
+  refuseUnknown('settings', input.settings, known);
+  refuseUnknown('workload', input.workload, known);
+  refuseUnknown('topology', input.topology, known);
+  refuseUnknown('timing', input.timing, known);
+  refuseUnknown('limits', input.limits, known);
   const workload = { ...DEFAULT_WORKLOAD, ...input.workload };
   const topology = { ...DEFAULT_TOPOLOGY, ...input.topology };
   const timing = { ...defaultTiming(workload), ...input.timing };
@@ -90,7 +96,7 @@ export function resolveConfig(input: SimulationInput): SimulationConfig {
   const settings = Object.assign({}, preset.settings, input.settings) as Record<string, SettingValue>;
   // Settings no preset sets are derived from the rest of the config, as their specs say.
   const groups = { settings, workload: workload as unknown as Record<string, SettingValue>, topology: topology as unknown as Record<string, SettingValue>, timing: timing as unknown as Record<string, SettingValue>, limits: {} };
-  for (const spec of factsOf(family).derived) {
+  for (const spec of known.derived) {
     if (settings[spec.key] === undefined) settings[spec.key] = (spec.default as DerivedDefault).derive(groups);
   }
   const config: SimulationConfig = {
@@ -101,7 +107,7 @@ export function resolveConfig(input: SimulationInput): SimulationConfig {
     workload,
     topology,
     timing,
-    limits: defaultLimits({ settings, timing, workload, topology }, input.limits, factsOf(family).durations),
+    limits: defaultLimits({ settings, timing, workload, topology }, input.limits, known.durations),
   };
   validateConfig(config);
   return config;
