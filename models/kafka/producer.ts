@@ -40,6 +40,8 @@ interface Pending {
   order: number;
   /** Names the one resend timer that counts: a sequence reset takes the record over and voids the one outstanding. */
   resendToken: number;
+  /** A numbered retry whose backoff is over, waiting for the records numbered before it (see releaseRetry). */
+  retryDue: boolean;
 }
 
 export class Producer implements Actor<KafkaProtocol> {
@@ -64,6 +66,11 @@ export class Producer implements Actor<KafkaProtocol> {
   private leaderKnown: boolean[] = [];
   /** Per partition: pending retries waiting for a leader, in their send order. */
   private held: Pending[][] = [];
+  /**
+   * Per partition with idempotence: the numbered records sent and not yet settled, in sequence order (settled ones
+   * are dropped from the front as they are met): the first is the one a numbered retry waits behind.
+   */
+  private numbered: Pending[][] = [];
   /** When each message entered this session's accumulator, by workload index: delivery.timeout.ms runs from there. */
   private readonly enqueuedAtUs = new IndexTimes();
   private refreshing = false;
@@ -131,6 +138,7 @@ export class Producer implements Actor<KafkaProtocol> {
     this.nextSeq = new Array<number>(partitions).fill(0);
     this.leaderKnown = new Array<boolean>(partitions).fill(true);
     this.held = arrayOf(partitions, () => []);
+    this.numbered = arrayOf(partitions, () => []);
     this.resetDue = new Array<boolean>(partitions).fill(false);
     this.awaiting = new Array<number>(partitions).fill(0);
     this.refreshing = false;
@@ -180,6 +188,7 @@ export class Producer implements Actor<KafkaProtocol> {
     this.lostOnCrash = lost;
     this.queues = [];
     this.held = [];
+    this.numbered = [];
     this.pending = [];
     this.pendingCount = 0;
   }
@@ -223,8 +232,10 @@ export class Producer implements Actor<KafkaProtocol> {
       if (this.routes !== undefined) this.leaderLost(ctx, pending.message.partition);
       this.retry(ctx, pending, 'timeout');
     } else if (timer.tag === 'resend' && !pending.awaiting && pending.resendToken === timer.token && !this.resetDue[pending.message.partition]) {
-      if (this.leaderKnown[pending.message.partition]) this.send(ctx, pending);
-      else this.held[pending.message.partition].push(pending);
+      const partition = pending.message.partition;
+      if (!this.leaderKnown[partition]) this.held[partition].push(pending);
+      else if (this.mustWaitItsTurn(pending)) pending.retryDue = true;
+      else this.send(ctx, pending);
     }
   }
 
@@ -251,14 +262,20 @@ export class Producer implements Actor<KafkaProtocol> {
   private pump(ctx: Ctx, partition: number): boolean {
     // A sequence reset due sends nothing new until it is done (and it pumps when it is).
     if (this.resetDue[partition]) return this.maybeResetSequence(ctx, partition);
+    if (this.numbered.length > partition && this.numbered[partition].length > 0) {
+      if (this.releaseRetry(ctx, partition)) return true;
+      // Retried records go before new ones, as the Java producer re-enqueues them at the head of the partition's deque.
+      if (this.retryWaiting(partition)) return false;
+    }
     const queue = this.queues[partition];
     while (queue.length > 0 && this.leaderKnown[partition] && (this.settings.acks === 0 || this.inFlight[partition] < this.settings.maxInFlight)) {
       const message = queue.shift() as WorkloadMessage;
-      const pending: Pending = { message, attempt: 0, retriesUsed: 0, seq: this.pids[partition] >= 0 ? this.nextSeq[partition]++ : -1, awaiting: false, order: this.pendingOrder++, resendToken: 0 };
+      const pending: Pending = { message, attempt: 0, retriesUsed: 0, seq: this.pids[partition] >= 0 ? this.nextSeq[partition]++ : -1, awaiting: false, order: this.pendingOrder++, resendToken: 0, retryDue: false };
       if (this.settings.acks !== 0) {
         this.pending[message.index] = pending;
         this.pendingCount++;
         this.inFlight[partition]++;
+        if (pending.seq >= 0) this.numbered[partition].push(pending);
       }
       if (this.send(ctx, pending)) return true;
       if (this.settings.acks === 0) {
@@ -273,6 +290,7 @@ export class Producer implements Actor<KafkaProtocol> {
     const message = pending.message;
     const attempt = this.attempts.increment(message.index);
     pending.attempt = attempt;
+    pending.retryDue = false;
     pending.awaiting = this.settings.acks !== 0;
     if (pending.awaiting) this.awaiting[message.partition]++;
     const pid = this.pids[message.partition];
@@ -301,6 +319,10 @@ export class Producer implements Actor<KafkaProtocol> {
       this.pump(ctx, partition);
       return;
     }
+    // A gap before the first record in flight (the broker lost records it had acknowledged: acks=1, an unclean
+    // election) never closes by waiting: the Java producer (TransactionManager.canRetry, Kafka 2.5+) bumps its epoch
+    // for the partition and retries from sequence 0, as after a record given up (KIP-360).
+    if (reason === 'OUT_OF_ORDER_SEQUENCE_NUMBER' && this.firstNumbered(partition) === pending) this.resetDue[partition] = true;
     pending.retriesUsed++;
     const backoffMs = Math.min(this.settings.retryBackoffMs * 2 ** (pending.retriesUsed - 1), this.settings.retryBackoffMaxMs);
     ctx.record({ t: ctx.now, actor: this.id, kind: 'retry-scheduled', msg: pending.message.id, retry: pending.retriesUsed, backoffMs, reason });
@@ -324,16 +346,52 @@ export class Producer implements Actor<KafkaProtocol> {
     waiting.forEach((pending, seq) => {
       pending.seq = seq;
       pending.resendToken++;
+      pending.retryDue = false;
     });
     this.nextSeq[partition] = waiting.length;
+    this.numbered[partition] = [...waiting];
     ctx.record({ t: ctx.now, actor: this.id, kind: 'sequence-reset', partition, pid, msgs: waiting.map((pending) => pending.message.id) });
     if (!this.leaderKnown[partition]) {
       this.held[partition] = waiting;
       return false;
     }
     this.held[partition] = [];
-    for (const pending of waiting) if (this.send(ctx, pending)) return true;
+    // Renumbered, they are retries all the same: the first goes now, each next one once the one before is settled.
+    for (const pending of waiting.slice(1)) pending.retryDue = true;
+    if (waiting.length > 0 && this.send(ctx, waiting[0])) return true;
     return this.pump(ctx, partition);
+  }
+
+  /**
+   * The Java producer (RecordAccumulator.shouldStopDrainBatchesForPartition, Kafka 1.0+ with idempotence) sends a
+   * retried batch only when its sequence is the first still in flight for its partition: "this effectively reduces
+   * our in flight request count to 1" until the retries are through. Sent as they came, retries would reach the
+   * broker out of sequence and be refused with OUT_OF_ORDER_SEQUENCE_NUMBER again and again.
+   */
+  private mustWaitItsTurn(pending: Pending): boolean {
+    return pending.seq >= 0 && this.firstNumbered(pending.message.partition) !== pending;
+  }
+
+  /** The partition's first numbered record not yet settled. */
+  private firstNumbered(partition: number): Pending | undefined {
+    const numbered = this.numbered[partition];
+    let first = 0;
+    while (first < numbered.length && this.pending[numbered[first].message.index] !== numbered[first]) first++;
+    if (first > 0) numbered.splice(0, first);
+    return numbered[0];
+  }
+
+  /** Sends the partition's first numbered record if it is a retry waiting for its turn. Returns true if the producer crashed. */
+  private releaseRetry(ctx: Ctx, partition: number): boolean {
+    const first = this.firstNumbered(partition);
+    if (first === undefined || !first.retryDue || !this.leaderKnown[partition]) return false;
+    return this.send(ctx, first);
+  }
+
+  /** True while a numbered record of the partition waits to be sent again (its backoff, its turn, or a leader). */
+  private retryWaiting(partition: number): boolean {
+    for (const pending of this.numbered[partition]) if (!pending.awaiting && pending.attempt > 0 && this.pending[pending.message.index] === pending) return true;
+    return false;
   }
 
   /** A producer id no session or sequence reset of any producer has had. */
@@ -350,6 +408,12 @@ export class Producer implements Actor<KafkaProtocol> {
   private leaderLost(ctx: Ctx, partition: number): void {
     if (!this.leaderKnown[partition]) return;
     this.leaderKnown[partition] = false;
+    // Retries waiting for their turn wait for the leader now (and can expire meanwhile, as held records do).
+    for (const pending of this.numbered[partition] ?? []) {
+      if (!pending.retryDue || this.pending[pending.message.index] !== pending) continue;
+      pending.retryDue = false;
+      this.held[partition].push(pending);
+    }
     ctx.record({ t: ctx.now, actor: this.id, kind: 'leader-unknown', partition });
     if (this.refreshing) return;
     this.refreshing = true;
@@ -385,7 +449,11 @@ export class Producer implements Actor<KafkaProtocol> {
       this.held[partition] = [];
       const waiting = [...held.map((pending) => pending.message.id), ...this.queues[partition].map((message) => message.id)];
       ctx.record({ t: ctx.now, actor: this.id, kind: 'leader-known', partition, waited: waiting });
-      for (const pending of held) if (this.pending[pending.message.index] === pending && !pending.awaiting && this.send(ctx, pending)) return;
+      for (const pending of held) {
+        if (this.pending[pending.message.index] !== pending || pending.awaiting) continue;
+        if (this.mustWaitItsTurn(pending)) pending.retryDue = true;
+        else if (this.send(ctx, pending)) return;
+      }
       if (this.pump(ctx, partition)) return;
     }
   }

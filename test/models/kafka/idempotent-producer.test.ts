@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Fault } from '../../../models/faults/catalog.js';
 import { simulate } from '../../../models/engine.js';
+import type { SimulationResult } from '../../../models/engine.js';
+import { findScenario } from '../../../scenarios/scenarios.js';
 import { recordsOf, runPlan } from '../../helpers/model-run.js';
 
 describe('request timeouts', () => {
@@ -78,5 +80,89 @@ describe('KIP-360: a numbered record given up restarts its partition\'s sequence
     const applied = new Set(result.effects.map((effect) => effect.msgId));
     for (let index = lastGivenUp + 1; index <= 20; index++) expect(applied.has(`m${index}`), `m${index}`).toBe(true);
     expect(result.invariants.loss.count).toBe(gaveUp.size);
+  });
+});
+
+/**
+ * Sends that break the Java producer's rule for retries (RecordAccumulator.shouldStopDrainBatchesForPartition): a
+ * numbered record is sent again only when its sequence is the first not yet settled for its producer id and
+ * partition. Read from the trace: a record is unsettled from its first send under a producer id until it is acked,
+ * given up, renumbered by a sequence reset, or its producer restarts.
+ */
+function retriesOutOfTurn(result: SimulationResult): string[] {
+  const unsettled = new Map<string, Map<number, string>>();
+  const placeOf = new Map<string, { key: string; seq: number }>();
+  const settle = (msg: string): void => {
+    const place = placeOf.get(msg);
+    if (place !== undefined) unsettled.get(place.key)?.delete(place.seq);
+    placeOf.delete(msg);
+  };
+  const broken: string[] = [];
+  for (const record of result.trace) {
+    if (record.kind === 'session-start' || record.kind === 'sequence-reset') {
+      const partition = record.kind === 'sequence-reset' ? record.partition : undefined;
+      for (const [msg, place] of [...placeOf]) if (place.key.startsWith(`${record.actor}/`) && (partition === undefined || place.key.endsWith(`/${partition}`))) settle(msg);
+    } else if (record.kind === 'acked' || record.kind === 'gave-up') settle(record.msg);
+    else if (record.kind === 'send' && record.seq !== undefined && record.seq >= 0) {
+      const key = `${record.actor}/${record.pid}/${record.partition}`;
+      const place = placeOf.get(record.msg);
+      const seqs = unsettled.get(key) ?? new Map<number, string>();
+      unsettled.set(key, seqs);
+      if (place === undefined || place.key !== key) {
+        seqs.set(record.seq, record.msg);
+        placeOf.set(record.msg, { key, seq: record.seq });
+        continue;
+      }
+      const first = Math.min(...seqs.keys());
+      if (first !== record.seq) broken.push(`${record.msg} (seq ${record.seq}) sent again at ${record.t} while ${seqs.get(first)} (seq ${first}) was unsettled`);
+    }
+  }
+  return broken;
+}
+
+describe('idempotent retries go in sequence order, one at a time (Kafka 1.0+)', () => {
+  it('a numbered record is sent again only as the first unsettled one of its partition, over default and chaos faults, one broker or three', () => {
+    let retries = 0;
+    for (const faults of ['default', 'chaos']) {
+      for (const nodes of [0, 3]) {
+        for (let seed = 1; seed <= 25; seed++) {
+          const result = simulate({ mode: 'exactly-once', seed, faults, settings: { nodes }, workload: { messages: 200 } });
+          retries += recordsOf(result, 'retry-scheduled').length;
+          expect(retriesOutOfTurn(result).slice(0, 3), `${faults} nodes ${nodes} seed ${seed}`).toEqual([]);
+        }
+      }
+    }
+    expect(retries).toBeGreaterThan(100);
+  });
+
+  it('a lost request costs the requests behind it one OUT_OF_ORDER_SEQUENCE_NUMBER refusal each, not a storm of them', () => {
+    // Sent again as their own backoffs ran out, the records behind a gap were refused again and again: 8,892
+    // refusals for 10,000 messages, a producer too busy to keep up with its workload.
+    const result = simulate({ mode: 'exactly-once', seed: 1, faults: 'default', workload: { messages: 5000 } });
+    const refused = recordsOf(result, 'produce-refused').filter((record) => record.error === 'OUT_OF_ORDER_SEQUENCE_NUMBER').length;
+    const lost = recordsOf(result, 'fault').filter((record) => record.fault.kind === 'request-lost').length;
+    expect(lost).toBeGreaterThan(20);
+    expect(refused).toBeLessThanOrEqual(lost * result.config.settings.maxInFlight);
+    expect(result.verdict).toBe('ok');
+  });
+
+  it('an OUT_OF_ORDER_SEQUENCE_NUMBER on the first record in flight (acknowledged records lost) bumps the epoch: the record goes on from sequence 0, in order', () => {
+    // The unclean election loses records B1 had acknowledged, so the new leader waits for a sequence the producer
+    // will never send again. Retrying the same sequence could not close the gap: the partition was stuck until the
+    // record was given up, and the outbox relay then published it behind later records of its key.
+    const scenario = findScenario('kafka-unclean-election');
+    if (scenario === undefined) throw new Error('scenario kafka-unclean-election is missing');
+    for (const seed of [1, 2, 3]) {
+      const result = simulate({ mode: 'exactly-once', seed, faults: scenario.faults, settings: scenario.settings, workload: scenario.workload });
+      const refused = recordsOf(result, 'produce-refused').filter((record) => record.error === 'OUT_OF_ORDER_SEQUENCE_NUMBER');
+      expect(refused.length, `seed ${seed}`).toBeGreaterThan(0);
+      const first = refused[0];
+      const reset = recordsOf(result, 'sequence-reset').find((record) => record.t >= first.t && record.msgs.includes(first.msg));
+      expect(reset, `seed ${seed}: ${first.msg} refused out of order at ${first.t} is renumbered`).toBeDefined();
+      expect(recordsOf(result, 'gave-up'), `seed ${seed}`).toEqual([]);
+      expect(refused.length, `seed ${seed}`).toBeLessThan(10);
+      expect(result.invariants.order.status, `seed ${seed}`).toBe('holds');
+      expect(result.invariants.loss.status, `seed ${seed}: the unclean election still loses what only B1 had`).toBe('VIOLATED');
+    }
   });
 });
