@@ -9,11 +9,11 @@ import type { SimulationConfig } from '../models/config.js';
 
 /**
  * Memory a run needs per message: the growth of a whole `simulate --json` run's peak RSS (garbage, the typed-array
- * columns and the code included) from 1,000,000 to 2,000,000 messages, Kafka with default faults: at-least-once 270
+ * columns and the code included) from 1,000,000 to 2,000,000 messages with default faults: Kafka at-least-once 270
  * bytes, exactly-once 296, transactions 327, 62 more per further group, 13 per further producer, 366 more with a
- * 3-broker cluster, RabbitMQ 339 (the workload, logs and effects in columns since; at 200,000 messages before them it was 685,
- * 820 and 529 for RabbitMQ). Rounded up, as a generous estimate only raises the limit further; not so far up that a
- * 10,000,000-message run (2.5 GB at-least-once, 3.6 GB exactly-once) is refused on an 8 GB machine.
+ * 3-broker cluster; RabbitMQ 339. (Before the workload, logs and effects went into columns: 685, 820 and 529 at
+ * 200,000 messages.) Rounded up, as a generous estimate only raises the limit further; not so far up that a
+ * 10,000,000-message run (2.5 GB at-least-once, 3.4 GB exactly-once) is refused on an 8 GB machine.
  */
 const BYTES_PER_MESSAGE = 400;
 const BYTES_PER_EXTRA_GROUP = 100;

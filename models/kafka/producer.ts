@@ -1,7 +1,8 @@
 /**
  * The producer and its application. The application hands over messages on a schedule; the producer sends
  * one produce request per message to the partition's leader, with Kafka's acks / retries / backoff /
- * request timeout / idempotence (producer id + per-partition sequence) / max in-flight semantics.
+ * request timeout / idempotence (producer id + per-partition sequence) / max in-flight semantics. With idempotence a
+ * retry waits its turn, as the Java producer's does: it is sent only as the partition's first unsettled record.
  * A partition without a leader is not written into the void: once the producer learns of it (a NOT_LEADER_OR_FOLLOWER
  * answer, or with acks=0 its connection to the failed leader breaking) its records wait in the accumulator, as the
  * Java producer's do (Kafka 3.x RecordAccumulator.ready skips partitions whose leader is unknown and asks for a
