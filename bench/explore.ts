@@ -13,9 +13,10 @@ import { explore } from '../properties/explore.js';
 
 const SMALL = { messages: 3, partitions: 1 };
 
-function exploreCliMs(workers: number): { ms: number; json: string; plans: number } {
+/** `workers` undefined: the CLI's own choice (a thread per PLANS_PER_DEFAULT_WORKER_MIN plans of a level). */
+function exploreCliMs(workers: number | undefined): { ms: number; json: string; plans: number } {
   const main = fileURLToPath(new URL('../cli/main.js', import.meta.url));
-  const args = ['explore', '--mode', 'exactly-once', '--messages', String(SMALL.messages), '--partitions', String(SMALL.partitions), '--max-faults', '2', '--json', '--workers', String(workers)];
+  const args = ['explore', '--mode', 'exactly-once', '--messages', String(SMALL.messages), '--partitions', String(SMALL.partitions), '--max-faults', '2', '--json', ...(workers === undefined ? [] : ['--workers', String(workers)])];
   const started = performance.now();
   const child = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const ms = performance.now() - started;
@@ -36,7 +37,9 @@ export function benchExplore(): string[] {
   const load = loadavg()[0].toFixed(1);
   const one = exploreCliMs(1);
   const two = exploreCliMs(2);
+  const chosen = exploreCliMs(undefined);
   const rate = (run: { ms: number; plans: number }): string => `${Math.round((run.plans * 1000) / run.ms).toLocaleString('en-US')} plans/s (${(run.ms / 1000).toFixed(1)} s)`;
-  lines.push(`explore exactly-once K=2 through the CLI: 1 worker ${rate(one)}, 2 workers ${rate(two)}: ${(one.ms / two.ms).toFixed(2)}x (load average ${load})${one.json === two.json ? '' : ' — JSON DIFFERS'}`);
+  const same = one.json === two.json && one.json === chosen.json;
+  lines.push(`explore exactly-once K=2 through the CLI: 1 worker ${rate(one)}, 2 workers ${rate(two)}: ${(one.ms / two.ms).toFixed(2)}x; without --workers (a job this small stays in one thread) ${rate(chosen)} (load average ${load})${same ? '' : ' — JSON DIFFERS'}`);
   return lines;
 }

@@ -32,7 +32,7 @@ import { openRunner } from '../scale/pool.js';
 import type { TaskRunner } from '../scale/pool.js';
 import { startProgress } from '../scale/progress.js';
 import type { Progress } from '../scale/progress.js';
-import { addWorkersOption, workersFor } from '../scale/workers-option.js';
+import { PLANS_PER_DEFAULT_WORKER_MIN, addWorkersOption, workersFor } from '../scale/workers-option.js';
 
 export const DEFAULT_EXPLORE_FAULTS = 2;
 
@@ -195,7 +195,7 @@ async function exploreOnWorkers(options: Parameters<typeof exploreOn>[0], values
   let pool: TaskRunner | undefined;
   let progress: Progress | undefined;
   const runnerFor = (plans: number): TaskRunner | undefined => {
-    if (handler || workersFor(values.workers, plans) <= 1) return undefined;
+    if (handler || workersFor(values.workers, plans, PLANS_PER_DEFAULT_WORKER_MIN) <= 1) return undefined;
     pool ??= openRunner(workersWithinMemory([options.config], workersFor(values.workers, Number.MAX_SAFE_INTEGER)));
     return pool;
   };

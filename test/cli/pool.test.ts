@@ -3,7 +3,8 @@
  * and a sweep or a batch of plan verdicts spread over them equals the one-thread answer.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openRunner, workerFile } from '../../cli/scale/pool.js';
+import { defaultWorkers, openRunner, workerFile } from '../../cli/scale/pool.js';
+import { PLANS_PER_DEFAULT_WORKER_MIN, RUNS_PER_DEFAULT_WORKER_MIN, workersFor } from '../../cli/scale/workers-option.js';
 import { sweepOn } from '../../cli/scale/parallel-sweep.js';
 import { exploreOn } from '../../cli/scale/parallel-explore.js';
 import { explore } from '../../properties/explore.js';
@@ -73,5 +74,19 @@ describe('worker pool', () => {
     expect(withVerdicts.found).toBe(false);
     expect(misses).toEqual([]);
     expect(withVerdicts).toEqual(checkInvariant({ config, invariant: 'loss', numRuns: 40, plans }));
+  });
+});
+
+describe('the default number of threads', () => {
+  it('starts a thread only for a job large enough to pay its warm-up, never more than the cores; --workers is taken as given', () => {
+    const cores = defaultWorkers();
+    expect(workersFor(undefined, RUNS_PER_DEFAULT_WORKER_MIN * 2 - 1)).toBe(1);
+    expect(workersFor(undefined, RUNS_PER_DEFAULT_WORKER_MIN * 2)).toBe(Math.min(cores, 2));
+    expect(workersFor(undefined, 1_000_000)).toBe(cores);
+    // Explore's plans are cheaper than sweep's runs: the 6,090 plans of exactly-once K=2 on 3 messages stay in one thread.
+    expect(workersFor(undefined, 6090, PLANS_PER_DEFAULT_WORKER_MIN)).toBe(1);
+    expect(workersFor(undefined, 42_331, PLANS_PER_DEFAULT_WORKER_MIN)).toBe(Math.min(cores, 5));
+    expect(workersFor('2', 6090, PLANS_PER_DEFAULT_WORKER_MIN)).toBe(2);
+    expect(workersFor('8', 3)).toBe(3);
   });
 });
