@@ -1,8 +1,9 @@
 /**
  * The producer and its application. The application hands over messages on a schedule; the producer sends
  * one produce request per message to the partition's leader, with Kafka's acks / retries / backoff /
- * request timeout / idempotence (producer id + per-partition sequence) / max in-flight semantics. With idempotence a
- * retry waits its turn, as the Java producer's does: it is sent only as the partition's first unsettled record.
+ * request timeout / idempotence (producer id + per-partition sequence) / max in-flight semantics. As in the Java
+ * producer, a retry goes before anything new to its partition, and with idempotence it is sent only as the
+ * partition's first unsettled record.
  * A partition without a leader is not written into the void: once the producer learns of it (a NOT_LEADER_OR_FOLLOWER
  * answer, or with acks=0 its connection to the failed leader breaking) its records wait in the accumulator, as the
  * Java producer's do (Kafka 3.x RecordAccumulator.ready skips partitions whose leader is unknown and asks for a
@@ -41,7 +42,7 @@ interface Pending {
   order: number;
   /** Names the one resend timer that counts: a sequence reset takes the record over and voids the one outstanding. */
   resendToken: number;
-  /** A numbered retry whose backoff is over, waiting for the records numbered before it (see releaseRetry). */
+  /** A numbered retry whose backoff is over, waiting for the records numbered before it (pump sends it when its turn comes). */
   retryDue: boolean;
 }
 
@@ -69,7 +70,7 @@ export class Producer implements Actor<KafkaProtocol> {
   private held: Pending[][] = [];
   /**
    * Per partition with idempotence: the numbered records sent and not yet settled, in sequence order (settled ones
-   * are dropped from the front as they are met): the first is the one a numbered retry waits behind.
+   * are dropped as they are met): the first is the one a numbered retry waits behind.
    */
   private numbered: Pending[][] = [];
   /** When each message entered this session's accumulator, by workload index: delivery.timeout.ms runs from there. */
@@ -263,10 +264,14 @@ export class Producer implements Actor<KafkaProtocol> {
   private pump(ctx: Ctx, partition: number): boolean {
     // A sequence reset due sends nothing new until it is done (and it pumps when it is).
     if (this.resetDue[partition]) return this.maybeResetSequence(ctx, partition);
-    if (this.numbered.length > partition && this.numbered[partition].length > 0) {
-      if (this.releaseRetry(ctx, partition)) return true;
-      // Retried records go before new ones, as the Java producer re-enqueues them at the head of the partition's deque.
-      if (this.retryWaiting(partition)) return false;
+    // Records of the partition not settled and not awaiting an answer wait to be sent again (a backoff, a turn, a leader).
+    if (this.inFlight[partition] > this.awaiting[partition]) {
+      // A numbered retry whose turn has come (the records numbered before it are settled) goes now.
+      const first = this.firstNumbered(partition);
+      if (first !== undefined && first.retryDue && this.leaderKnown[partition] && this.send(ctx, first)) return true;
+      // Retried records go before new ones: the Java producer re-enqueues a retried batch at the head of its
+      // partition's deque (RecordAccumulator.reenqueue), and drains nothing from the partition during its backoff.
+      if (this.inFlight[partition] > this.awaiting[partition]) return false;
     }
     const queue = this.queues[partition];
     while (queue.length > 0 && this.leaderKnown[partition] && (this.settings.acks === 0 || this.inFlight[partition] < this.settings.maxInFlight)) {
@@ -373,26 +378,13 @@ export class Producer implements Actor<KafkaProtocol> {
     return pending.seq >= 0 && this.firstNumbered(pending.message.partition) !== pending;
   }
 
-  /** The partition's first numbered record not yet settled. */
+  /** The partition's first numbered record not yet settled (settled ones are dropped from the list here). */
   private firstNumbered(partition: number): Pending | undefined {
     const numbered = this.numbered[partition];
     let first = 0;
     while (first < numbered.length && this.pending[numbered[first].message.index] !== numbered[first]) first++;
     if (first > 0) numbered.splice(0, first);
     return numbered[0];
-  }
-
-  /** Sends the partition's first numbered record if it is a retry waiting for its turn. Returns true if the producer crashed. */
-  private releaseRetry(ctx: Ctx, partition: number): boolean {
-    const first = this.firstNumbered(partition);
-    if (first === undefined || !first.retryDue || !this.leaderKnown[partition]) return false;
-    return this.send(ctx, first);
-  }
-
-  /** True while a numbered record of the partition waits to be sent again (its backoff, its turn, or a leader). */
-  private retryWaiting(partition: number): boolean {
-    for (const pending of this.numbered[partition]) if (!pending.awaiting && pending.attempt > 0 && this.pending[pending.message.index] === pending) return true;
-    return false;
   }
 
   /** A producer id no session or sequence reset of any producer has had. */

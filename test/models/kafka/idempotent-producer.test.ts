@@ -1,7 +1,8 @@
 /**
- * The idempotent producer's own bookkeeping: a request times out only when its own attempt went unanswered for
- * request.timeout.ms, and after a numbered record is given up the partition's sequence restarts (KIP-360) instead
- * of every later record being refused as OUT_OF_ORDER_SEQUENCE_NUMBER.
+ * The producer's retries and the idempotent producer's own bookkeeping: a request times out only when its own attempt
+ * went unanswered for request.timeout.ms; after a numbered record is given up the partition's sequence restarts
+ * (KIP-360) instead of every later record being refused as OUT_OF_ORDER_SEQUENCE_NUMBER; retries go in sequence
+ * order, and before anything new.
  */
 import { describe, expect, it } from 'vitest';
 import type { Fault } from '../../../models/faults/catalog.js';
@@ -164,5 +165,55 @@ describe('idempotent retries go in sequence order, one at a time (Kafka 1.0+)', 
       expect(result.invariants.order.status, `seed ${seed}`).toBe('holds');
       expect(result.invariants.loss.status, `seed ${seed}: the unclean election still loses what only B1 had`).toBe('VIOLATED');
     }
+  });
+});
+
+/**
+ * Sends that break the Java producer's rule for a retried batch (RecordAccumulator.reenqueue puts it back at the
+ * head of its partition's deque, and drain skips the partition during its backoff): while a record of a partition
+ * waits to be sent again, the producer sends that partition nothing else.
+ */
+function sendsPastAWaitingRetry(result: SimulationResult): string[] {
+  const partitionOf = new Map<string, number>();
+  const waiting = new Map<string, Set<string>>();
+  const waitingOn = (actor: string, partition: number): Set<string> => {
+    const key = `${actor}/${partition}`;
+    let set = waiting.get(key);
+    if (set === undefined) waiting.set(key, (set = new Set()));
+    return set;
+  };
+  const broken: string[] = [];
+  for (const record of result.trace) {
+    if (record.kind === 'session-start') {
+      for (const [key, set] of waiting) if (key.startsWith(`${record.actor}/`)) set.clear();
+    } else if (record.kind === 'retry-scheduled') {
+      const partition = partitionOf.get(record.msg);
+      if (partition !== undefined) waitingOn(record.actor, partition).add(record.msg);
+    } else if (record.kind === 'acked' || record.kind === 'gave-up') {
+      const partition = partitionOf.get(record.msg);
+      if (partition !== undefined) waitingOn(record.actor, partition).delete(record.msg);
+    } else if (record.kind === 'send') {
+      partitionOf.set(record.msg, record.partition);
+      const set = waitingOn(record.actor, record.partition);
+      if (set.delete(record.msg)) continue;
+      if (set.size > 0) broken.push(`${record.msg} sent at ${record.t} while ${[...set].join(', ')} waited to be sent again`);
+    }
+  }
+  return broken;
+}
+
+describe('a retried record goes before new ones (any producer, Kafka 2.x+ RecordAccumulator.reenqueue)', () => {
+  it('nothing new is sent to a partition while one of its records waits to be sent again, in every mode that retries', () => {
+    let retries = 0;
+    for (const mode of ['at-least-once', 'exactly-once'] as const) {
+      for (const faults of ['default', 'chaos']) {
+        for (let seed = 1; seed <= 25; seed++) {
+          const result = simulate({ mode, seed, faults, workload: { messages: 200 } });
+          retries += recordsOf(result, 'retry-scheduled').length;
+          expect(sendsPastAWaitingRetry(result).slice(0, 3), `${mode} ${faults} seed ${seed}`).toEqual([]);
+        }
+      }
+    }
+    expect(retries).toBeGreaterThan(100);
   });
 });
