@@ -325,9 +325,10 @@ export class Producer implements Actor<KafkaProtocol> {
       this.pump(ctx, partition);
       return;
     }
-    // A gap before the first record in flight (the broker lost records it had acknowledged: acks=1, an unclean
-    // election) never closes by waiting: the Java producer (TransactionManager.canRetry, Kafka 2.5+) bumps its epoch
-    // for the partition and retries from sequence 0, as after a record given up (KIP-360).
+    // A gap before the first record in flight (the broker lost records it had acknowledged: an unclean election,
+    // min.insync.replicas=1 with a lagging follower) never closes by waiting: the Java producer
+    // (TransactionManager.canRetry, Kafka 2.5+) bumps its epoch for the partition and retries from sequence 0, as
+    // after a record given up (KIP-360).
     if (reason === 'OUT_OF_ORDER_SEQUENCE_NUMBER' && this.firstNumbered(partition) === pending) this.resetDue[partition] = true;
     pending.retriesUsed++;
     const backoffMs = Math.min(this.settings.retryBackoffMs * 2 ** (pending.retriesUsed - 1), this.settings.retryBackoffMaxMs);
