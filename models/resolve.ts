@@ -14,7 +14,7 @@ import type { RabbitMqSettings } from './rabbitmq/settings.js';
 import { LIMIT_SETTINGS, TIMING_SETTINGS, TOPOLOGY_SETTINGS, WORKLOAD_SETTINGS, defaultMaxEvents, defaultMaxVirtualTimeMs, defaultProgressTimeoutMs, durationKeysOf } from './settings/common.js';
 import type { DurationKeys } from './settings/common.js';
 import { DEFAULT_TOPOLOGY } from './topology.js';
-import { acceptsValue, allowedText } from './settings/spec.js';
+import { SETTING_GROUPS, acceptsValue, allowedText } from './settings/spec.js';
 import type { DerivedDefault, SettingGroup, SettingSpec, SettingValue } from './settings/spec.js';
 
 export interface SimulationInput {
@@ -81,12 +81,8 @@ export function resolveConfig(input: SimulationInput): SimulationConfig {
   const preset = family.modes[input.mode];
   // Untyped callers (JSON, other people's suites) can pass any string; say which modes exist.
   if (preset === undefined) throw new ConfigError('mode', input.mode, MODE_NAMES.join(', '));
-  const known = factsOf(family);
-  refuseUnknown('settings', input.settings, known);
-  refuseUnknown('workload', input.workload, known);
-  refuseUnknown('topology', input.topology, known);
-  refuseUnknown('timing', input.timing, known);
-  refuseUnknown('limits', input.limits, known);
+  const familyFacts = factsOf(family);
+  for (const group of SETTING_GROUPS) refuseUnknown(group, input[group], familyFacts);
   const workload = { ...DEFAULT_WORKLOAD, ...input.workload };
   const topology = { ...DEFAULT_TOPOLOGY, ...input.topology };
   const timing = { ...defaultTiming(workload), ...input.timing };
@@ -96,7 +92,7 @@ export function resolveConfig(input: SimulationInput): SimulationConfig {
   const settings = Object.assign({}, preset.settings, input.settings) as Record<string, SettingValue>;
   // Settings no preset sets are derived from the rest of the config, as their specs say.
   const groups = { settings, workload: workload as unknown as Record<string, SettingValue>, topology: topology as unknown as Record<string, SettingValue>, timing: timing as unknown as Record<string, SettingValue>, limits: {} };
-  for (const spec of known.derived) {
+  for (const spec of familyFacts.derived) {
     if (settings[spec.key] === undefined) settings[spec.key] = (spec.default as DerivedDefault).derive(groups);
   }
   const config: SimulationConfig = {
@@ -107,7 +103,7 @@ export function resolveConfig(input: SimulationInput): SimulationConfig {
     workload,
     topology,
     timing,
-    limits: defaultLimits({ settings, timing, workload, topology }, input.limits, known.durations),
+    limits: defaultLimits({ settings, timing, workload, topology }, input.limits, familyFacts.durations),
   };
   validateConfig(config);
   return config;
