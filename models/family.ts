@@ -9,6 +9,7 @@ import type { DeliverySettings, FamilyName, SimulationConfig } from './config.js
 import type { ModelEnv } from './env.js';
 import type { TraceEvent } from './events.js';
 import type { FaultKind, FaultPlan } from './faults/catalog.js';
+import type { SettingValue } from './settings/spec.js';
 import type { LinkName } from './faults/common.js';
 import type { ModeName, ModePreset } from './modes.js';
 import type { Observations } from './observations.js';
@@ -74,6 +75,11 @@ export interface Family {
   readonly faultKinds: readonly FaultKind[];
   /** Throws ConfigError on a combination the real clients refuse. */
   checkCombinations(settings: DeliverySettings): void;
+  /**
+   * Optional: raises a preset value the real client raises when the user left it at its default (Kafka: delivery.timeout.ms
+   * below request.timeout.ms). `given`: the user's own overrides, which are refused instead (checkCombinations).
+   */
+  fitDefaults?(settings: Record<string, SettingValue>, given: Readonly<Record<string, unknown>>): void;
   /** Optional: throws PlanError on a plan the world cannot strike (Kafka: a broker its cluster does not have; RabbitMQ: a node it does not have). */
   checkPlan?(plan: FaultPlan, settings: DeliverySettings): void;
   deploy(input: DeployInput): Deployment;

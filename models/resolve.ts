@@ -90,6 +90,7 @@ export function resolveConfig(input: SimulationInput): SimulationConfig {
   // spread from another and then extended a hidden class of its own, a new one per config. Every model read of a
   // setting then went megamorphic: ~10% of a 40-message run.
   const settings = Object.assign({}, preset.settings, input.settings) as Record<string, SettingValue>;
+  family.fitDefaults?.(settings, input.settings ?? {});
   // Settings no preset sets are derived from the rest of the config, as their specs say.
   const groups = { settings, workload: workload as unknown as Record<string, SettingValue>, topology: topology as unknown as Record<string, SettingValue>, timing: timing as unknown as Record<string, SettingValue>, limits: {} };
   for (const spec of familyFacts.derived) {

@@ -19,6 +19,7 @@ import { countEffects } from '../models/db/effect-log.js';
 import { specOf } from '../models/faults/catalog.js';
 import type { Fault, FaultKind } from '../models/faults/catalog.js';
 import type { DiagramRole } from '../models/faults/spec.js';
+import { expiryDiagramNote } from './expiry-words.js';
 import { crashMoment } from './fault-words.js';
 import { ordinal, timesWord, trimNumber } from './format.js';
 import { escapeMermaidLabel } from './mermaid-escape.js';
@@ -157,7 +158,7 @@ const RENDERERS: { readonly [K in TraceKind]: Renderer<K> } = {
   acked: (drawer, record) => drawer.acked(record),
   'request-timeout': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `no answer for ${record.msg} (attempt ${record.attempt}): timeout`),
   'gave-up': (drawer, record) =>
-    drawer.local(drawer.at(record.actor, record), record, record.reason === 'delivery.timeout.ms' ? `give up on ${record.msg}: no leader within delivery.timeout.ms` : `give up on ${record.msg} after ${record.attempts} attempt(s)`),
+    drawer.local(drawer.at(record.actor, record), record, record.reason === 'delivery.timeout.ms' ? expiryDiagramNote(record) : `give up on ${record.msg} after ${record.attempts} attempt(s)`),
   'retry-scheduled': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `retry ${record.msg} in ${trimNumber(record.backoffMs)} ms`),
   'leader-unknown': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `partition ${record.partition} has no leader: hold its records, refresh metadata`),
   'leader-known': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `partition ${record.partition} has a leader again${record.waited.length > 0 ? `: send ${record.waited.join(', ')}` : ''}`),

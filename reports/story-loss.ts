@@ -6,6 +6,7 @@
  * was processed, then a crash), or dropped by the consumer after DB failures.
  */
 import type { EventOf } from '../models/events.js';
+import { expiryMechanism, expiryOf, expiryWords } from './expiry-words.js';
 import { crashMoment } from './fault-words.js';
 import { at, listWords, trimNumber } from './format.js';
 import { blockedStory, poisonStory, skippedStory } from './story-failures.js';
@@ -30,6 +31,12 @@ export function lossStory(facts: TraceFacts, msg: string): Story | undefined {
     blockedStory(facts, cite, msg) ??
     skippedByConsumer(facts, cite, msg);
   if (told === undefined) return undefined;
+  // A record the producer failed (delivery.timeout.ms) after what the story tells (a truncated append): why it was not sent again.
+  const expired = expiryOf(facts.aboutKind(msg, 'gave-up'));
+  if (expired !== undefined && !told.text.includes('delivery.timeout.ms')) {
+    told.text += `; ${expiryWords(expired, cite, facts.settings.deliveryTimeoutMs)}`;
+    told.mechanism += `, then ${expiryMechanism(expired)}`;
+  }
   const acked = facts.run.brokerAcked.includes(msg);
   const headline = `${msg} was never applied to the DB${acked ? ', although the broker had acknowledged it to the producer' : ''}`;
   return { invariant: 'loss', msg, mechanism: told.mechanism, text: `${headline}: ${told.text}.`, records: cite.list(), msgs: [msg] };
@@ -43,11 +50,8 @@ function neverSent(facts: TraceFacts, cite: Citations, msg: string): Told | unde
   if (bufferLost === undefined) {
     if (handover === undefined) return { text: 'the producer application never handed it over before the run stopped', mechanism: 'never handed over' };
     cite.add(handover);
-    const expired = facts.aboutKind(msg, 'gave-up').find((record) => record.reason === 'delivery.timeout.ms');
-    if (expired !== undefined) {
-      cite.add(expired);
-      return { text: `the producer was handed it at ${cite.at(handover)}, held it while its partition had no leader, and failed it at ${cite.at(expired)} once delivery.timeout.ms (${trimNumber(facts.settings.deliveryTimeoutMs)} ms) had passed`, mechanism: 'no leader within delivery.timeout.ms' };
-    }
+    const expired = expiryOf(facts.aboutKind(msg, 'gave-up'));
+    if (expired !== undefined) return { text: `the producer was handed it at ${cite.at(handover)}, and ${expiryWords(expired, cite, facts.settings.deliveryTimeoutMs)}`, mechanism: expiryMechanism(expired) };
     return { text: `the producer was handed it at ${cite.at(handover)} but never sent it`, mechanism: 'never sent' };
   }
   const crash = facts.previous(bufferLost, crashOf('producer'));
@@ -83,7 +87,9 @@ function neverStored(facts: TraceFacts, cite: Citations, msg: string): Told | un
   }
   const first = steps[0];
   const what = first.includes('lost on the way') ? 'produce request lost' : first.includes('dropped') ? 'produce request dropped by a network partition' : first.includes('refused') ? 'produce request refused' : 'never stored by the broker';
-  const end = bufferLost !== undefined ? ', then a producer crash with an in-memory buffer' : facts.settings.acks === 0 ? ' with acks=0: no retry' : facts.aboutKind(msg, 'gave-up').some((record) => record.reason === 'delivery.timeout.ms') ? ', then no leader within delivery.timeout.ms' : facts.aboutKind(msg, 'gave-up').length > 0 ? ', retries exhausted' : '';
+  const gaveUp = facts.aboutKind(msg, 'gave-up');
+  const expired = expiryOf(gaveUp);
+  const end = bufferLost !== undefined ? ', then a producer crash with an in-memory buffer' : facts.settings.acks === 0 ? ' with acks=0: no retry' : expired !== undefined ? `, then ${expiryMechanism(expired)}` : gaveUp.length > 0 ? ', retries exhausted' : '';
   const mechanism = `${what}${end}`;
   return { text: steps.filter((step) => !step.endsWith('never sent it again')).join('; '), mechanism };
 }

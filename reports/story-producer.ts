@@ -4,6 +4,7 @@
  * crash) or gave up. Shared by the duplicate, loss and order stories.
  */
 import type { EventOf, TraceEvent } from '../models/events.js';
+import { expiryOf, expiryWords } from './expiry-words.js';
 import { crashMoment, produceErrorWords } from './fault-words.js';
 import { at, trimNumber } from './format.js';
 import type { Citations } from './story-types.js';
@@ -163,14 +164,18 @@ export function resendReason(facts: TraceFacts, cite: Citations, msg: string, at
     const when = fault === undefined ? '' : `, ${crashMoment(fault)}`;
     return `the producer crashed${crash === undefined ? '' : ` at ${cite.at(crash)}`}${when}; after restarting${restart === undefined ? '' : ` at ${cite.at(restart)}`} it re-sent everything still in its outbox (producerBuffer=outbox), ${msg} included${next === undefined ? '' : ` (attempt ${attempt + 1}${cite.step(next)})`}`;
   }
+  const gaveUps = facts.aboutKind(msg, 'gave-up');
+  // The last attempt before delivery.timeout.ms ran out: what became of it, then the expiry.
+  const expired = next === undefined ? expiryOf(gaveUps) : undefined;
+  const thenExpired = expired === undefined ? '' : `; ${expiryWords(expired, cite, facts.settings.deliveryTimeoutMs)}`;
   const timeout = facts.aboutKind(msg, 'request-timeout', { attempt })[0];
   if (timeout !== undefined) {
     cite.add(timeout);
-    return `the producer timed out at ${cite.at(timeout)} (request.timeout.ms=${trimNumber(facts.settings.requestTimeoutMs)})${again}`;
+    return `the producer timed out at ${cite.at(timeout)} (request.timeout.ms=${trimNumber(facts.settings.requestTimeoutMs)})${again}${thenExpired}`;
   }
   const error = facts.aboutKind(msg, 'produce-error', { attempt })[0];
   const retry = error === undefined ? undefined : facts.sameInstantAfter(error, is('retry-scheduled', { msg }));
-  const gaveUp = facts.aboutKind(msg, 'gave-up')[0];
+  const gaveUp = gaveUps[0];
   if (error !== undefined && retry === undefined && gaveUp !== undefined) {
     cite.add(error, gaveUp);
     return `the producer gave up on ${msg} at once (retries=${facts.settings.retries})`;
@@ -178,8 +183,9 @@ export function resendReason(facts: TraceFacts, cite: Citations, msg: string, at
   if (error !== undefined) {
     cite.add(error);
     const backoff = retry?.backoffMs;
-    return `on that error the producer backed off${backoff === undefined ? '' : ` ${trimNumber(backoff)} ms`}${again}`;
+    return `on that error the producer backed off${backoff === undefined ? '' : ` ${trimNumber(backoff)} ms`}${again}${thenExpired}`;
   }
+  if (expired !== undefined) return thenExpired.slice(2);
   if (gaveUp !== undefined) {
     cite.add(gaveUp);
     return `the producer gave up on ${msg} after ${gaveUp.attempts} attempt${gaveUp.attempts === 1 ? '' : 's'} (retries=${facts.settings.retries})`;

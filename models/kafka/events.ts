@@ -9,6 +9,13 @@ interface At {
   readonly actor: string;
 }
 
+/**
+ * Where a record was when its delivery.timeout.ms ran out: waiting for its partition to have a leader, queued
+ * unsent behind earlier records, backing off before a retry, waiting its turn to be retried (idempotence), or in
+ * flight (its request unanswered).
+ */
+export type ExpiryStage = 'no-leader' | 'queued' | 'backoff' | 'turn' | 'in-flight';
+
 export type ProducerEvent = At &
   (
     | { readonly kind: 'session-start'; readonly session: number; readonly pid: number }
@@ -20,7 +27,8 @@ export type ProducerEvent = At &
     | { readonly kind: 'produce-error'; readonly msg: string; readonly attempt: number; readonly error: ProduceError }
     | { readonly kind: 'acked'; readonly msg: string; readonly attempt: number; readonly offset: number | undefined }
     | { readonly kind: 'request-timeout'; readonly msg: string; readonly attempt: number }
-    | { readonly kind: 'gave-up'; readonly msg: string; readonly attempts: number; readonly reason: string; readonly retries: number }
+    /** `stage`: with reason delivery.timeout.ms, where the record was when its time ran out. */
+    | { readonly kind: 'gave-up'; readonly msg: string; readonly attempts: number; readonly reason: string; readonly retries: number; readonly stage?: ExpiryStage }
     | { readonly kind: 'retry-scheduled'; readonly msg: string; readonly retry: number; readonly backoffMs: number; readonly reason: string }
     /** The producer learnt that a partition has no leader: its records wait in the accumulator (up to delivery.timeout.ms). */
     | { readonly kind: 'leader-unknown'; readonly partition: number }

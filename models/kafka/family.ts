@@ -5,7 +5,7 @@ import { deployKafka } from './deployment.js';
 import { checkClusterPlan } from './cluster/deploy-cluster.js';
 import { checkTransactionPlan } from './transaction-faults.js';
 import { KAFKA_MODES } from './modes.js';
-import { KAFKA_SETTINGS, checkKafkaCombinations } from './settings.js';
+import { KAFKA_SETTINGS, checkKafkaCombinations, fitKafkaDefaults } from './settings.js';
 
 export const KAFKA: Family = {
   name: 'kafka',
@@ -22,6 +22,7 @@ export const KAFKA: Family = {
   modes: KAFKA_MODES,
   faultKinds: ['request-lost', 'ack-lost', 'request-delayed', 'fetch-duplicated', 'fetch-lost', 'commit-lost', 'db-reply-lost', 'partition', 'consumer-crash', 'producer-crash', 'leader-failover', 'processing-error', 'transaction-abort', 'end-txn-response-lost', 'transaction-coordinator-failover', 'zombie-producer', 'broker-crash', 'controller-partition', 'inter-broker-partition'],
   checkCombinations: checkKafkaCombinations,
+  fitDefaults: fitKafkaDefaults,
   checkPlan: (plan, settings) => {
     checkClusterPlan(plan, settings.nodes);
     checkTransactionPlan(plan, settings.transactions);

@@ -7,8 +7,10 @@
  * A partition without a leader is not written into the void: once the producer learns of it (a NOT_LEADER_OR_FOLLOWER
  * answer, or with acks=0 its connection to the failed leader breaking) its records wait in the accumulator, as the
  * Java producer's do (Kafka 3.x RecordAccumulator.ready skips partitions whose leader is unknown and asks for a
- * metadata update), refreshing metadata every retry.backoff.ms until a leader is named, or failing a record with a
- * TimeoutException once it has waited delivery.timeout.ms.
+ * metadata update), refreshing metadata every retry.backoff.ms until a leader is named.
+ * delivery.timeout.ms (Kafka 2.1+, KIP-91) bounds the whole time from a record's hand-over to its outcome: wherever
+ * the record is then (waiting for a leader, queued, backing off, in flight), the producer fails it with a
+ * TimeoutException ("Expiring 1 record(s) ... ms has passed since batch creation"), as the Java Sender does.
  * Durable: how many messages the application handed over, and with producerBuffer=outbox the outbox table
  * (handed-over, not yet acknowledged). Volatile: the in-memory buffer, in-flight requests, the producer id.
  */
@@ -16,6 +18,7 @@ import type { Actor } from '../../sim/world.js';
 import { msToUs } from '../config.js';
 import type { ModelEnv } from '../env.js';
 import type { Workload, WorkloadMessage } from '../workload.js';
+import type { ExpiryStage } from './events.js';
 import type { KafkaMessage, ProducerTimer } from './protocol.js';
 import type { KafkaSettings } from './settings.js';
 import type { KafkaContext, KafkaProtocol } from './world.js';
@@ -27,8 +30,9 @@ import { HandoverLedger } from '../observations.js';
 
 type Ctx = KafkaContext;
 
-/** The handover timer carries nothing: one object serves every instance. */
+/** The handover and delivery-timeout timers carry nothing: one object each serves every instance. */
 const HANDOVER: ProducerTimer = { tag: 'handover' };
+const DELIVERY_TIMEOUT: ProducerTimer = { tag: 'delivery-timeout' };
 
 interface Pending {
   message: WorkloadMessage;
@@ -73,8 +77,24 @@ export class Producer implements Actor<KafkaProtocol> {
    * are dropped as they are met): the first is the one a numbered retry waits behind.
    */
   private numbered: Pending[][] = [];
-  /** When each message entered this session's accumulator, by workload index: delivery.timeout.ms runs from there. */
+  /** When each unsettled message entered this session's accumulator, by workload index (-1 once settled): delivery.timeout.ms runs from there. */
   private readonly enqueuedAtUs = new IndexTimes();
+  /**
+   * The messages in the order they entered the accumulator, with that time: the first one still unsettled there
+   * (its time still in enqueuedAtUs) is the next to expire. Settled ones are dropped as they are met; `expiryHead`
+   * is the first entry not yet dropped.
+   */
+  private expiryOrder: WorkloadMessage[] = [];
+  private expiryTimesUs: number[] = [];
+  private expiryHead = 0;
+  /** A delivery-timeout timer is set for the first entry of expiryOrder (one at a time, for the oldest record). */
+  private expiryArmed = false;
+  /**
+   * Requests of records that expired in flight, by workload index (the Pending they were), and their count per
+   * partition: a sequence reset waits for their answers or timeouts too, as the broker's epoch bump would fence them.
+   */
+  private readonly expiredInFlight = new Map<number, Pending>();
+  private expiredAwaiting: number[] = [];
   private refreshing = false;
   /** Per partition: the producer id its sequence numbers belong to (-1 without idempotence). */
   private pids: number[] = [];
@@ -143,11 +163,17 @@ export class Producer implements Actor<KafkaProtocol> {
     this.numbered = arrayOf(partitions, () => []);
     this.resetDue = new Array<boolean>(partitions).fill(false);
     this.awaiting = new Array<number>(partitions).fill(0);
+    this.expiredAwaiting = new Array<number>(partitions).fill(0);
     this.refreshing = false;
     // New connections: a broker that is down shows again when they break.
     this.unreachable.clear();
     this.pending = [];
     this.pendingCount = 0;
+    this.expiryOrder = [];
+    this.expiryTimesUs = [];
+    this.expiryHead = 0;
+    this.expiryArmed = false;
+    this.expiredInFlight.clear();
     this.sessions++;
     // A new session gets a new producer id: idempotence only de-duplicates within one session.
     const pid = this.settings.enableIdempotence ? this.newProducerId() : -1;
@@ -205,6 +231,7 @@ export class Producer implements Actor<KafkaProtocol> {
     // A late answer to an older attempt, or to a message already settled: nothing to do.
     if (pending === undefined || !pending.awaiting || pending.attempt !== message.attempt) {
       ctx.record({ t: ctx.now, actor: this.id, kind: 'late-response-ignored', msg: message.msgId, attempt: message.attempt });
+      this.expiredRequestDone(ctx, message.index, message.attempt);
       return;
     }
     if (message.error !== undefined) {
@@ -226,6 +253,8 @@ export class Producer implements Actor<KafkaProtocol> {
     }
     if (timer.tag === 'metadata-refresh') return this.refreshMetadata(ctx);
     if (timer.tag === 'outbox-relay') return this.relayOutboxRow(ctx, timer.index);
+    if (timer.tag === 'delivery-timeout') return this.expire(ctx);
+    if (timer.tag === 'timeout' && this.expiredInFlight.size > 0 && this.expiredRequestDone(ctx, timer.index, timer.attempt)) return;
     const pending = this.pending[timer.index];
     if (pending === undefined) return;
     if (timer.tag === 'timeout' && pending.awaiting && pending.attempt === timer.attempt) {
@@ -346,7 +375,7 @@ export class Producer implements Actor<KafkaProtocol> {
    * producer crashed meanwhile.
    */
   private maybeResetSequence(ctx: Ctx, partition: number): boolean {
-    if (!this.resetDue[partition] || this.awaiting[partition] > 0) return false;
+    if (!this.resetDue[partition] || this.awaiting[partition] > 0 || this.expiredAwaiting[partition] > 0) return false;
     this.resetDue[partition] = false;
     const pid = (this.pids[partition] = this.newProducerId());
     const waiting = this.pending.filter((pending): pending is Pending => pending !== undefined && pending.message.partition === partition).sort((a, b) => a.order - b.order);
@@ -396,6 +425,86 @@ export class Producer implements Actor<KafkaProtocol> {
   private enqueue(ctx: Ctx, message: WorkloadMessage): void {
     this.enqueuedAtUs.set(message.index, ctx.now);
     this.queues[message.partition].push(message);
+    this.expiryOrder.push(message);
+    this.expiryTimesUs.push(ctx.now);
+    if (!this.expiryArmed) {
+      this.expiryArmed = true;
+      ctx.setTimer(msToUs(this.settings.deliveryTimeoutMs), DELIVERY_TIMEOUT);
+    }
+  }
+
+  /**
+   * The delivery-timeout timer: fail every record whose delivery.timeout.ms has passed since it was handed over
+   * (entered the accumulator), wherever it is, then set the timer for the next oldest unsettled record.
+   */
+  private expire(ctx: Ctx): void {
+    this.expiryArmed = false;
+    const timeoutUs = msToUs(this.settings.deliveryTimeoutMs);
+    const touched = new Set<number>();
+    while (this.expiryHead < this.expiryOrder.length) {
+      const message = this.expiryOrder[this.expiryHead];
+      const enqueuedUs = this.expiryTimesUs[this.expiryHead];
+      // Settled since, or entered again later (the relay or a restart re-sent it): a later entry stands for it.
+      if (this.enqueuedAtUs.get(message.index) !== enqueuedUs) {
+        this.expiryHead++;
+        continue;
+      }
+      if (enqueuedUs + timeoutUs > ctx.now) {
+        this.expiryArmed = true;
+        ctx.setTimer(enqueuedUs + timeoutUs - ctx.now, DELIVERY_TIMEOUT);
+        break;
+      }
+      this.expiryHead++;
+      this.expireRecord(ctx, message);
+      touched.add(message.partition);
+    }
+    // Dropped entries go in bulk, not one shift at a time.
+    if (this.expiryHead > 1024 && this.expiryHead * 2 > this.expiryOrder.length) {
+      this.expiryOrder = this.expiryOrder.slice(this.expiryHead);
+      this.expiryTimesUs = this.expiryTimesUs.slice(this.expiryHead);
+      this.expiryHead = 0;
+    }
+    // Expired records free the in-flight window, and a numbered one makes a sequence reset due (pump does it).
+    for (const partition of touched) if (this.pump(ctx, partition)) return;
+  }
+
+  /** Fail one record past its delivery.timeout.ms, wherever it is. */
+  private expireRecord(ctx: Ctx, message: WorkloadMessage): void {
+    const partition = message.partition;
+    const pending = this.pending[message.index];
+    if (pending === undefined) {
+      // Not sent yet: queued (a partition's unsent records leave in the order they came, so it is the first).
+      const queue = this.queues[partition];
+      const at = queue.indexOf(message);
+      if (at < 0) throw new Error(`delivery timeout: ${message.id} is neither queued nor pending`);
+      queue.splice(at, 1);
+      this.giveUp(ctx, message, 0, 'delivery.timeout.ms', false, this.leaderKnown[partition] ? 'queued' : 'no-leader');
+      return;
+    }
+    let stage: ExpiryStage;
+    if (pending.awaiting) {
+      // Its request is still out there until an answer comes or it times out. An earlier expired request of the
+      // same record still unanswered (a request timeout far above the delivery timeout) is counted done now.
+      stage = 'in-flight';
+      if (this.expiredInFlight.has(message.index)) this.expiredAwaiting[partition]--;
+      this.expiredInFlight.set(message.index, pending);
+      this.expiredAwaiting[partition]++;
+    } else {
+      const held = this.held[partition].indexOf(pending);
+      if (held >= 0) this.held[partition].splice(held, 1);
+      stage = held >= 0 ? 'no-leader' : pending.retryDue ? 'turn' : 'backoff';
+    }
+    this.giveUp(ctx, message, pending.attempt, 'delivery.timeout.ms', pending.seq >= 0, stage);
+  }
+
+  /** An answer to, or the timeout of, a request whose record expired in flight: no longer awaited. Returns true if it was one. */
+  private expiredRequestDone(ctx: Ctx, index: number, attempt: number): boolean {
+    const expired = this.expiredInFlight.get(index);
+    if (expired?.attempt !== attempt) return false;
+    this.expiredInFlight.delete(index);
+    this.expiredAwaiting[expired.message.partition]--;
+    this.pump(ctx, expired.message.partition);
+    return true;
   }
 
   /** A sign that the partition has no leader: hold its records and refresh metadata until one is named. */
@@ -417,7 +526,6 @@ export class Producer implements Actor<KafkaProtocol> {
   private refreshMetadata(ctx: Ctx): void {
     this.refreshing = false;
     if (this.leaderKnown.every(Boolean)) return;
-    this.expireWaiting(ctx);
     ctx.sendBackground(this.broker, { type: 'metadata' });
     this.refreshing = true;
     // Kafka refreshes metadata no faster than retry.backoff.ms; an unanswered request is simply asked again.
@@ -452,23 +560,10 @@ export class Producer implements Actor<KafkaProtocol> {
     }
   }
 
-  /** Fail the records that waited for a leader longer than delivery.timeout.ms (Kafka's TimeoutException: "Expiring N record(s) ..."). */
-  private expireWaiting(ctx: Ctx): void {
-    const deadlineUs = ctx.now - msToUs(this.settings.deliveryTimeoutMs);
-    for (let partition = 0; partition < this.leaderKnown.length; partition++) {
-      if (this.leaderKnown[partition]) continue;
-      const expiredHeld = this.held[partition].filter((pending) => this.enqueuedAtUs.get(pending.message.index) <= deadlineUs);
-      this.held[partition] = this.held[partition].filter((pending) => !expiredHeld.includes(pending));
-      for (const pending of expiredHeld) this.giveUp(ctx, pending.message, pending.attempt, 'delivery.timeout.ms', pending.seq >= 0);
-      const queue = this.queues[partition];
-      while (queue.length > 0 && this.enqueuedAtUs.get(queue[0].index) <= deadlineUs) this.giveUp(ctx, queue.shift() as WorkloadMessage, 0, 'delivery.timeout.ms', false);
-      if (this.maybeResetSequence(ctx, partition)) return;
-    }
-  }
-
   /** `numbered`: the record had a sequence number, so giving it up leaves a gap the partition must be reset over. */
-  private giveUp(ctx: Ctx, message: WorkloadMessage, attempts: number, reason: string, numbered: boolean): void {
-    ctx.record({ t: ctx.now, actor: this.id, kind: 'gave-up', msg: message.id, attempts, reason, retries: this.settings.retries });
+  private giveUp(ctx: Ctx, message: WorkloadMessage, attempts: number, reason: string, numbered: boolean, stage?: ExpiryStage): void {
+    if (stage === undefined) ctx.record({ t: ctx.now, actor: this.id, kind: 'gave-up', msg: message.id, attempts, reason, retries: this.settings.retries });
+    else ctx.record({ t: ctx.now, actor: this.id, kind: 'gave-up', msg: message.id, attempts, reason, retries: this.settings.retries, stage });
     this.gaveUp.add(message.id);
     if (numbered) this.resetDue[message.partition] = true;
     this.settle(ctx, message);
@@ -483,6 +578,7 @@ export class Producer implements Actor<KafkaProtocol> {
       this.pendingCount--;
       this.inFlight[message.partition]--;
     }
+    this.enqueuedAtUs.set(message.index, -1);
     if (!this.gaveUp.has(message.id)) this.outbox.delete(message.index);
   }
 }

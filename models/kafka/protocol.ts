@@ -113,8 +113,10 @@ export type ProducerTimer =
   | { readonly tag: 'timeout'; readonly index: number; readonly attempt: number }
   /** `token`: see the producer's Pending.resendToken (a sequence reset voids an outstanding resend). */
   | { readonly tag: 'resend'; readonly index: number; readonly token: number }
-  /** While a partition has no known leader: ask for metadata again, and expire records past delivery.timeout.ms. */
+  /** While a partition has no known leader: ask for metadata again. */
   | { readonly tag: 'metadata-refresh' }
+  /** The oldest unsettled record's delivery.timeout.ms runs out (KIP-91): fail what is past it. */
+  | { readonly tag: 'delivery-timeout' }
   /** The outbox relay's next look at a row the producer gave up. */
   | { readonly tag: 'outbox-relay'; readonly index: number };
 

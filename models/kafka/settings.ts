@@ -6,7 +6,7 @@
 import { ConfigError } from '../config-error.js';
 import type { ApplicationSettings } from '../settings/common.js';
 import { nodesRow, specsOf } from '../settings/common.js';
-import type { SettingSpec } from '../settings/spec.js';
+import type { SettingSpec, SettingValue } from '../settings/spec.js';
 
 export type Acks = 0 | 1 | 'all';
 export type CommitStrategy = 'before-process' | 'after-process' | 'auto' | 'with-db-transaction';
@@ -50,9 +50,9 @@ export interface KafkaClientSettings {
   /** Producer `max.in.flight.requests.per.connection` (per partition here): > 1 with retries can reorder. */
   maxInFlight: number;
   /**
-   * Producer `delivery.timeout.ms`, as far as the model has it: how long a record may wait in the producer's
-   * accumulator for its partition to have a leader again (Kafka then fails it with a TimeoutException). Retries stay
-   * bounded by `retries`.
+   * Producer `delivery.timeout.ms` (Kafka 2.1+, KIP-91): the most time from a record's hand-over to its outcome.
+   * A record not acknowledged by then, wherever it is (waiting for a leader, queued, backing off, in flight), fails
+   * with a TimeoutException, whatever retries are left. At least `requestTimeoutMs` (Kafka refuses less).
    */
   deliveryTimeoutMs: number;
   /** Where handed-over messages wait: `memory` (lost when the producer crashes) or a durable `outbox` table, re-published until sent. */
@@ -131,9 +131,9 @@ export const KAFKA_SETTINGS: readonly SettingSpec[] = specsOf<KafkaClientSetting
   deliveryTimeoutMs: {
     component: 'producer',
     flag: 'delivery-timeout-ms',
-    realName: 'delivery.timeout.ms (the wait for a partition leader)',
+    realName: 'delivery.timeout.ms',
     kind: { type: 'number', min: 0.1, max: 3_600_000 },
-    doc: 'how long a record waits in the producer for its partition to have a leader again before the send fails (TimeoutException); retries stay bounded by --retries',
+    doc: 'the most time from hand-over to a send\'s outcome (Kafka 2.1+): a record not acknowledged by then (waiting for a leader, queued, backing off, in flight) fails with a TimeoutException; at least --request-timeout-ms',
     deadline: true,
   },
   maxInFlight: { component: 'producer', flag: 'max-in-flight', realName: 'max.in.flight.requests.per.connection', kind: { type: 'int', min: 1, max: 100 }, doc: 'unanswered produce requests per partition (> 1 with retries can reorder)' },
@@ -235,6 +235,16 @@ export const KAFKA_SETTINGS: readonly SettingSpec[] = specsOf<KafkaClientSetting
 });
 
 /**
+ * KafkaProducer.configureDeliveryTimeout (Kafka 2.1+): a delivery.timeout.ms left at its default but below
+ * linger.ms + request.timeout.ms is raised to that sum (with a warning); one the user set is refused
+ * (checkKafkaCombinations). The presets' value stands for the default here.
+ */
+export function fitKafkaDefaults(settings: Record<string, SettingValue>, given: Readonly<Record<string, unknown>>): void {
+  const requestTimeoutMs = settings.requestTimeoutMs;
+  if (given.deliveryTimeoutMs === undefined && typeof requestTimeoutMs === 'number' && (settings.deliveryTimeoutMs as number) < requestTimeoutMs) settings.deliveryTimeoutMs = requestTimeoutMs;
+}
+
+/**
  * Kafka refuses these combinations when the producer is built; so do we, with Kafka's reason. Kafka 3.x
  * (ProducerConfig.postProcessAndValidateIdempotenceConfigs, 3.2 on) throws a ConfigException for an idempotent
  * producer the user configured with retries=0, acks other than all, or more than 5 requests in flight. Every preset
@@ -248,6 +258,8 @@ export function checkKafkaCombinations(settings: KafkaSettings): void {
   if (settings.nodes > 0 && settings.transactions) throw new ConfigError('transactions', true, 'false with --nodes (transactions over a broker cluster are not modelled yet: the transaction coordinator writes its markers in the one-actor broker)');
   // KafkaProducer: "Cannot set a transactional.id without also enabling idempotence."
   if (settings.transactions && !settings.enableIdempotence) throw new ConfigError('transactions', true, 'false unless idempotence is on (Kafka: "Cannot set a transactional.id without also enabling idempotence.")');
+  // KafkaProducer.configureDeliveryTimeout (2.1+, KIP-91); the model has no linger.ms (0, Kafka's default before 4.0).
+  if (settings.deliveryTimeoutMs < settings.requestTimeoutMs) throw new ConfigError('deliveryTimeoutMs', settings.deliveryTimeoutMs, `at least --request-timeout-ms ${settings.requestTimeoutMs} (Kafka: "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms")`);
   if (!settings.enableIdempotence) return;
   if (settings.retries === 0) throw new ConfigError('retries', 0, `at least 1 with enable.idempotence=true (Kafka: "Must set retries to non-zero when using the idempotent producer.")`);
   if (settings.acks !== 'all') throw new ConfigError('acks', settings.acks, `all with enable.idempotence=true (Kafka: "Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.")`);

@@ -104,6 +104,9 @@ const BAD_INPUTS: [string[], string][] = [
   [['--mode', 'exactly-once', '--max-in-flight', '6'], 'invalid --max-in-flight 6: expected at most 5 with enable.idempotence=true (Kafka: "Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.")'],
   [['--auto-commit-style', 'sometimes'], 'invalid --auto-commit-style'],
   [['--delivery-timeout-ms', '0'], 'invalid --delivery-timeout-ms'],
+  // KafkaProducer.configureDeliveryTimeout (2.1+) refuses a delivery.timeout.ms set below request.timeout.ms (+ linger.ms)
+  [['--delivery-timeout-ms', '10'], 'invalid --delivery-timeout-ms 10: expected at least --request-timeout-ms 15 (Kafka: "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms")'],
+  [['--mode', 'exactly-once', '--request-timeout-ms', '200', '--delivery-timeout-ms', '150'], 'invalid --delivery-timeout-ms 150: expected at least --request-timeout-ms 200'],
   // Kafka transactions: a transactional.id needs idempotence (KafkaProducer refuses it otherwise)
   [['--transactions', 'true'], 'invalid --transactions true: expected false unless idempotence is on (Kafka: "Cannot set a transactional.id without also enabling idempotence.")'],
   [['--transactions', 'yes'], 'invalid --transactions "yes"'],

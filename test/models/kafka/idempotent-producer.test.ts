@@ -35,7 +35,7 @@ describe('request timeouts', () => {
 describe('KIP-360: a numbered record given up restarts its partition\'s sequence', () => {
   // m3's leader fails; records wait for a new leader longer than delivery.timeout.ms and are given up (numbered).
   const plan: Fault[] = [{ kind: 'leader-failover', message: 'm3' }];
-  const options = { workload: { messages: 20, keys: 2, partitions: 1 }, settings: { retries: 1, leaderElectionMs: 30, deliveryTimeoutMs: 10, producerBuffer: 'memory' as const } };
+  const options = { workload: { messages: 20, keys: 2, partitions: 1 }, settings: { retries: 1, leaderElectionMs: 30, requestTimeoutMs: 10, deliveryTimeoutMs: 10, producerBuffer: 'memory' as const } };
 
   for (const seed of [1, 2, 3, 4]) {
     it(`seed ${seed}: loses exactly the records given up, and sends the rest under a new producer id from sequence 0`, () => {

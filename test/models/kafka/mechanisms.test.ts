@@ -435,7 +435,7 @@ describe('the producer waits for a leader instead of writing into the void', () 
   });
 
   it('a record that waits longer than delivery.timeout.ms fails with a timeout, and with an in-memory buffer the loss story says so', () => {
-    forSeeds('at-least-once', plan, { workload, settings: { retries: 1, leaderElectionMs: 30, deliveryTimeoutMs: 10, producerBuffer: 'memory' } }, (result) => {
+    forSeeds('at-least-once', plan, { workload, settings: { retries: 1, leaderElectionMs: 30, requestTimeoutMs: 10, deliveryTimeoutMs: 10, producerBuffer: 'memory' } }, (result) => {
       const expired = recordsOf(result, 'gave-up').filter((record) => record.reason === 'delivery.timeout.ms');
       expect(expired.length).toBeGreaterThan(0);
       const lost = result.invariants.loss.witnesses.map((witness) => witness.msg);
@@ -446,7 +446,7 @@ describe('the producer waits for a leader instead of writing into the void', () 
   });
 
   it('with the outbox, the relay re-publishes every record the producer gave up, retry.backoff.max.ms later: nothing is lost', () => {
-    forSeeds('at-least-once', plan, { workload, settings: { retries: 1, leaderElectionMs: 30, deliveryTimeoutMs: 10, producerBuffer: 'outbox' } }, (result) => {
+    forSeeds('at-least-once', plan, { workload, settings: { retries: 1, leaderElectionMs: 30, requestTimeoutMs: 10, deliveryTimeoutMs: 10, producerBuffer: 'outbox' } }, (result) => {
       const expired = recordsOf(result, 'gave-up').filter((record) => record.reason === 'delivery.timeout.ms');
       expect(expired.length).toBeGreaterThan(0);
       const relayed = recordsOf(result, 'outbox-resend');
