@@ -11,7 +11,9 @@ import type { TraceFacts } from './trace-facts.js';
 function abortOf(facts: TraceFacts, begin: EventOf<'txn-begin'>): { words: string; record: TraceEvent } | undefined {
   const aborted = facts.between(begin, undefined, is('txn-aborted', { txn: begin.txn }, (record) => record.actor === begin.actor))[0];
   if (aborted !== undefined) {
-    const words = { application: 'the application aborted it', 'send-failed': 'a send ran out of retries and the application aborted it', fenced: 'a new instance with its transactional.id aborted it and fenced the old one' }[aborted.reason];
+    const gaveUp = facts.between(begin, aborted, is('gave-up', {}, (record) => record.actor === begin.actor))[0];
+    const failed = gaveUp?.reason === 'delivery.timeout.ms' ? `a send of ${gaveUp.msg} ran out of delivery.timeout.ms` : 'a send ran out of retries';
+    const words = { application: 'the application aborted it', 'send-failed': `${failed} and the application aborted it`, fenced: 'a new instance with its transactional.id aborted it and fenced the old one' }[aborted.reason];
     return { words, record: aborted };
   }
   // A crashed producer never ends its transaction: the next initTransactions of its transactional.id aborts it.

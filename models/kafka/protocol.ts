@@ -125,6 +125,8 @@ export type TransactionalProducerTimer =
   | { readonly tag: 'input' }
   | { readonly tag: 'txn-produce-timeout'; readonly index: number; readonly attempt: number }
   | { readonly tag: 'txn-produce-resend'; readonly index: number }
+  /** The record's delivery.timeout.ms runs out (set only when a retry or an attempt reaches past it). */
+  | { readonly tag: 'txn-delivery-timeout'; readonly index: number; readonly txn: number }
   /** InitProducerId or EndTxn went unanswered (`token` names the call). */
   | { readonly tag: 'txn-call-timeout'; readonly token: number }
   /** Retry an InitProducerId or EndTxn after a backoff. */

@@ -3,10 +3,11 @@
  * producer when `--transactions true`. Its input topic is the producer's share of the workload: durable, read in
  * order, a record readable from its hand-over time. For every `transactionMessages` input records it
  * - begins a transaction and sends each record (idempotent: producer id, epoch, per-partition sequence), one at a
- *   time, retrying as the plain producer does;
+ *   time, retrying as the plain producer does, within delivery.timeout.ms of its send() (Kafka 2.1+, KIP-91);
  * - once all are acknowledged, sends EndTxn(COMMIT) with the input offset past them (sendOffsetsToTransaction):
  *   the records become visible to read_committed consumers and the input offset committed, atomically;
- * - on an abort (the application's, or a send that ran out of retries) sends EndTxn(ABORT) and rewinds its input to
+ * - on an abort (the application's, or a send that ran out of retries or of delivery.timeout.ms: an abortable error)
+ *   sends EndTxn(ABORT) and rewinds its input to
  *   the last committed offset, so the same records are written again in a later transaction.
  * initTransactions at every start bumps the epoch (fencing older instances) and hands back the committed input
  * offset, where the stage resumes. A zombie (injected) is an older instance still running after a new one with the
@@ -38,6 +39,15 @@ interface OpenTxn {
   /** The outstanding produce request's attempt and retries (0: none outstanding). */
   attempt: number;
   retriesUsed: number;
+  /** When the application called send() for the record being sent: its delivery.timeout.ms runs from there. */
+  sentAtUs: number;
+  /**
+   * The record's delivery.timeout.ms ran out while its request was out: it is failed (gave-up is traced), and the
+   * abort waits for that request's answer or timeout, so no write of it can land after the abort marker.
+   */
+  expired: boolean;
+  /** A send failed for good (retries or delivery.timeout.ms ran out): the epoch is bumped after the abort. */
+  sendFailed: boolean;
   seq: number;
   abort: AbortReason | undefined;
   marker: TxnMarker | undefined;
@@ -104,9 +114,13 @@ export class TransactionalProducer implements Actor<KafkaProtocol> {
         return this.pump(ctx);
       case 'txn-produce-timeout':
         if (this.state === 'sending' && this.txn?.attempt === timer.attempt && this.txn.msgs[this.txn.next]?.index === timer.index) {
+          if (this.txn.expired) return this.abortExpired(ctx, this.txn);
           ctx.record({ t: ctx.now, actor: this.id, kind: 'request-timeout', msg: this.txn.msgs[this.txn.next].id, attempt: timer.attempt });
           this.retry(ctx, this.txn, 'timeout');
         }
+        return;
+      case 'txn-delivery-timeout':
+        if (this.state === 'sending' && this.txn?.no === timer.txn && !this.txn.expired && this.txn.msgs[this.txn.next]?.index === timer.index) this.expire(ctx, this.txn);
         return;
       case 'txn-produce-resend':
         if (this.state === 'sending' && this.txn !== undefined && this.txn.attempt === 0 && this.txn.msgs[this.txn.next]?.index === timer.index) this.send(ctx, this.txn);
@@ -169,7 +183,7 @@ export class TransactionalProducer implements Actor<KafkaProtocol> {
     const firstDueUs = this.workload.handoverUsAt(this.inputPos);
     if (firstDueUs > ctx.now) return ctx.setTimer(firstDueUs - ctx.now, INPUT);
     const msgs = sliceOf(this.workload, this.inputPos, this.inputPos + this.settings.transactionMessages);
-    this.txn = { no: ++this.txnCount, msgs, next: 0, attempt: 0, retriesUsed: 0, seq: -1, abort: undefined, marker: undefined, endAttempt: 0, commitSent: false };
+    this.txn = { no: ++this.txnCount, msgs, next: 0, attempt: 0, retriesUsed: 0, sentAtUs: 0, expired: false, sendFailed: false, seq: -1, abort: undefined, marker: undefined, endAttempt: 0, commitSent: false };
     this.state = 'sending';
     ctx.record({ t: ctx.now, actor: this.id, kind: 'txn-begin', txn: this.txn.no, epoch: this.epoch, msgs: msgs.map((message) => message.id) });
     this.pump(ctx);
@@ -191,6 +205,7 @@ export class TransactionalProducer implements Actor<KafkaProtocol> {
     }
     txn.seq = this.nextSeq[message.partition]++;
     txn.retriesUsed = 0;
+    txn.sentAtUs = ctx.now;
     this.send(ctx, txn);
   }
 
@@ -202,6 +217,8 @@ export class TransactionalProducer implements Actor<KafkaProtocol> {
     ctx.record({ t: ctx.now, actor: this.id, kind: 'send', msg: message.id, attempt, partition: message.partition, pid: this.pid, seq: txn.seq });
     ctx.send(this.broker, { type: 'produce', msgId: message.id, index: message.index, key: message.key, partition: message.partition, attempt, waitForAck: true, pid: this.pid, seq: txn.seq, epoch: this.epoch });
     ctx.setTimer(msToUs(this.settings.requestTimeoutMs), { tag: 'txn-produce-timeout', index: message.index, attempt });
+    // Only an attempt whose request timeout reaches past the record's deadline can expire in flight.
+    this.expireBy(ctx, txn, msToUs(this.settings.requestTimeoutMs));
     if (attempt === 1 && this.crashAt(ctx, { kind: 'producer-crash', message: message.id, point: 'after-send' })) return;
     const faults = this.env.faults;
     const abort = txn.abort === undefined && faults.draw('transaction-abort', ctx.phase) ? faults.inject({ kind: 'transaction-abort', message: message.id }) : undefined;
@@ -227,6 +244,11 @@ export class TransactionalProducer implements Actor<KafkaProtocol> {
       return;
     }
     if (message.error === 'PRODUCER_FENCED') return this.fenced(ctx, 'produce');
+    if (txn.expired) {
+      // Failed already (delivery.timeout.ms): the answer is ignored, and the abort can go now.
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'late-response-ignored', msg: message.msgId, attempt: message.attempt });
+      return this.abortExpired(ctx, txn);
+    }
     if (message.error !== undefined) {
       ctx.record({ t: ctx.now, actor: this.id, kind: 'produce-error', msg: message.msgId, attempt: message.attempt, error: message.error });
       return this.retry(ctx, txn, message.error);
@@ -240,9 +262,13 @@ export class TransactionalProducer implements Actor<KafkaProtocol> {
   private retry(ctx: Ctx, txn: OpenTxn, reason: string): void {
     const message = txn.msgs[txn.next];
     txn.attempt = 0;
-    if (txn.retriesUsed >= this.settings.retries) {
+    // Kafka's Sender.canRetry: not past delivery.timeout.ms, and retries left.
+    const expired = ctx.now >= txn.sentAtUs + msToUs(this.settings.deliveryTimeoutMs);
+    if (expired || txn.retriesUsed >= this.settings.retries) {
       // The send failed for good: commitTransaction would throw, so the application aborts.
-      ctx.record({ t: ctx.now, actor: this.id, kind: 'gave-up', msg: message.id, attempts: this.attempts[message.index], reason, retries: this.settings.retries });
+      if (expired) ctx.record({ t: ctx.now, actor: this.id, kind: 'gave-up', msg: message.id, attempts: this.attempts[message.index], reason: 'delivery.timeout.ms', retries: this.settings.retries, stage: 'in-flight' });
+      else ctx.record({ t: ctx.now, actor: this.id, kind: 'gave-up', msg: message.id, attempts: this.attempts[message.index], reason, retries: this.settings.retries });
+      txn.sendFailed = true;
       txn.abort = 'send-failed';
       return this.endTxn(ctx, txn, 'ABORT');
     }
@@ -250,6 +276,32 @@ export class TransactionalProducer implements Actor<KafkaProtocol> {
     const backoffMs = Math.min(this.settings.retryBackoffMs * 2 ** (txn.retriesUsed - 1), this.settings.retryBackoffMaxMs);
     ctx.record({ t: ctx.now, actor: this.id, kind: 'retry-scheduled', msg: message.id, retry: txn.retriesUsed, backoffMs, reason });
     ctx.setTimer(msToUs(backoffMs), { tag: 'txn-produce-resend', index: message.index });
+    this.expireBy(ctx, txn, msToUs(backoffMs));
+  }
+
+  /** Sets the delivery-timeout timer when the record's deadline falls within the next `withinUs` (a backoff, an attempt's request timeout). */
+  private expireBy(ctx: Ctx, txn: OpenTxn, withinUs: number): void {
+    const leftUs = txn.sentAtUs + msToUs(this.settings.deliveryTimeoutMs) - ctx.now;
+    if (leftUs < withinUs) ctx.setTimer(Math.max(0, leftUs), { tag: 'txn-delivery-timeout', index: txn.msgs[txn.next].index, txn: txn.no });
+  }
+
+  /**
+   * delivery.timeout.ms ran out (Kafka 2.1+): the record fails with a TimeoutException, an abortable error, so the
+   * application aborts. In a backoff the abort goes now; in flight it waits for the request's answer or timeout.
+   */
+  private expire(ctx: Ctx, txn: OpenTxn): void {
+    const message = txn.msgs[txn.next];
+    const inFlight = txn.attempt !== 0;
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'gave-up', msg: message.id, attempts: this.attempts[message.index], reason: 'delivery.timeout.ms', retries: this.settings.retries, stage: inFlight ? 'in-flight' : 'backoff' });
+    txn.expired = true;
+    txn.sendFailed = true;
+    if (!inFlight) this.abortExpired(ctx, txn);
+  }
+
+  private abortExpired(ctx: Ctx, txn: OpenTxn): void {
+    txn.attempt = 0;
+    txn.abort ??= 'send-failed';
+    this.endTxn(ctx, txn, 'ABORT');
   }
 
   /** Every record appended and acknowledged: the windows before EndTxn, then commitTransaction. */
@@ -301,6 +353,13 @@ export class TransactionalProducer implements Actor<KafkaProtocol> {
     } else {
       // Rewind: the input is read again from the last committed offset, which this transaction did not move.
       ctx.record({ t: ctx.now, actor: this.id, kind: 'txn-aborted', txn: txn.no, msgs, reason: txn.abort ?? 'application' });
+      // A send that failed leaves its sequence number unresolved: the broker may never have written it, and would
+      // refuse every later one out of sequence. The Java client (Kafka 2.5+, KIP-360) bumps its epoch after the
+      // abort (InitProducerId with its producer id) and numbers from 0 again; initTransactions does the same here.
+      if (txn.sendFailed) {
+        this.txn = undefined;
+        return this.initTransactions(ctx, false);
+      }
     }
     this.txn = undefined;
     this.state = 'idle';
