@@ -6,6 +6,8 @@ import type { EventOf } from '../models/events.js';
 import type { ExpiryStage } from '../models/kafka/events.js';
 import { trimNumber } from './format.js';
 import type { Citations } from './story-types.js';
+import { is } from './trace-facts.js';
+import type { TraceFacts } from './trace-facts.js';
 
 type GaveUp = EventOf<'gave-up'>;
 
@@ -49,10 +51,15 @@ export function expiryMechanism(record: GaveUp): string {
   return MECHANISM[stageOf(record)];
 }
 
-/** "the producer failed it at t=139 ms (step 12): delivery.timeout.ms (120 ms) had passed since it was handed over, while ...". */
-export function expiryWords(record: GaveUp, cite: Citations, deliveryTimeoutMs: number): string {
-  cite.add(record);
-  return `the producer failed it at ${cite.at(record)}: delivery.timeout.ms (${trimNumber(deliveryTimeoutMs)} ms) had passed since it was handed over, ${WHERE[stageOf(record)]}`;
+/**
+ * "the producer failed it at t=139 ms (step 12): delivery.timeout.ms (120 ms) had passed since it was handed over,
+ * while ...". The clock runs from its latest send(): its hand-over, or the outbox re-sending it.
+ */
+export function expiryWords(facts: TraceFacts, cite: Citations, record: GaveUp): string {
+  const handover = facts.previous(record, is('handover', { msg: record.msg }));
+  const resent = facts.previous(record, is('outbox-resend', {}, (resend) => resend.msgs.includes(record.msg)));
+  const since = resent !== undefined && (handover === undefined || facts.indexOf(resent) > facts.indexOf(handover)) ? 'the outbox re-sent it' : 'it was handed over';
+  return `the producer failed it at ${cite.at(record)}: delivery.timeout.ms (${trimNumber(facts.settings.deliveryTimeoutMs)} ms) had passed since ${since}, ${WHERE[stageOf(record)]}`;
 }
 
 export function expiryDiagramNote(record: GaveUp): string {

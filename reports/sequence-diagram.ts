@@ -20,6 +20,7 @@ import { specOf } from '../models/faults/catalog.js';
 import type { Fault, FaultKind } from '../models/faults/catalog.js';
 import type { DiagramRole } from '../models/faults/spec.js';
 import { expiryDiagramNote } from './expiry-words.js';
+import { isRelayResend } from './story-producer.js';
 import { crashMoment } from './fault-words.js';
 import { ordinal, timesWord, trimNumber } from './format.js';
 import { escapeMermaidLabel } from './mermaid-escape.js';
@@ -145,7 +146,7 @@ const RENDERERS: { readonly [K in TraceKind]: Renderer<K> } = {
   'handler-threw': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `handler throws on ${record.msg} (delivery ${record.delivery}): ${record.error}`, { fault: true }),
   // The Kafka producer.
   'session-start': none,
-  'outbox-resend': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `re-send the outbox: ${record.msgs.join(', ')}`),
+  'outbox-resend': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, isRelayResend(drawer.facts, record) ? `outbox relay re-publishes ${record.msgs.join(', ')}` : `re-send the outbox: ${record.msgs.join(', ')}`),
   'buffer-lost': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `in-memory buffer lost: ${record.msgs.join(', ')}`, { fault: true }),
   handover: (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `handed ${record.msg} by the application`),
   send: (drawer, record) => drawer.send(record),

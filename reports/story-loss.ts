@@ -34,7 +34,7 @@ export function lossStory(facts: TraceFacts, msg: string): Story | undefined {
   // A record the producer failed (delivery.timeout.ms) after what the story tells (a truncated append): why it was not sent again.
   const expired = expiryOf(facts.aboutKind(msg, 'gave-up'));
   if (expired !== undefined && !told.text.includes('delivery.timeout.ms')) {
-    told.text += `; ${expiryWords(expired, cite, facts.settings.deliveryTimeoutMs)}`;
+    told.text += `; ${expiryWords(facts, cite, expired)}`;
     told.mechanism += `, then ${expiryMechanism(expired)}`;
   }
   const acked = facts.run.brokerAcked.includes(msg);
@@ -51,7 +51,7 @@ function neverSent(facts: TraceFacts, cite: Citations, msg: string): Told | unde
     if (handover === undefined) return { text: 'the producer application never handed it over before the run stopped', mechanism: 'never handed over' };
     cite.add(handover);
     const expired = expiryOf(facts.aboutKind(msg, 'gave-up'));
-    if (expired !== undefined) return { text: `the producer was handed it at ${cite.at(handover)}, and ${expiryWords(expired, cite, facts.settings.deliveryTimeoutMs)}`, mechanism: expiryMechanism(expired) };
+    if (expired !== undefined) return { text: `the producer was handed it at ${cite.at(handover)}, and ${expiryWords(facts, cite, expired)}`, mechanism: expiryMechanism(expired) };
     return { text: `the producer was handed it at ${cite.at(handover)} but never sent it`, mechanism: 'never sent' };
   }
   const crash = facts.previous(bufferLost, crashOf('producer'));

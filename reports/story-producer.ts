@@ -156,6 +156,13 @@ export function resendReason(facts: TraceFacts, cite: Citations, msg: string, at
   const again = next === undefined ? '' : ` and sent it again at ${cite.at(next)} (attempt ${attempt + 1})`;
   const resend = next === undefined ? undefined : facts.previous(next, is('outbox-resend', {}, (record) => record.msgs.includes(msg)));
   const previousSend = sendRecord(facts, msg, attempt);
+  if (resend !== undefined && (previousSend === undefined || facts.indexOf(resend) > facts.indexOf(previousSend)) && isRelayResend(facts, resend)) {
+    // The producer gave the record up, and the outbox relay published its row again.
+    const gaveUp = facts.previous(resend, is('gave-up', { msg }));
+    const why = gaveUp === undefined ? '' : gaveUp.reason === 'delivery.timeout.ms' ? `${expiryWords(facts, cite, gaveUp)}; ` : `the producer gave up on ${msg} after ${gaveUp.attempts} attempt${gaveUp.attempts === 1 ? '' : 's'} (retries=${facts.settings.retries})${cite.step(gaveUp)}; `;
+    cite.add(gaveUp, resend);
+    return `${why}its row was still in the outbox (producerBuffer=outbox), so the outbox relay published it again at ${cite.at(resend)}${next === undefined ? '' : ` (attempt ${attempt + 1}${cite.step(next)})`}`;
+  }
   if (resend !== undefined && (previousSend === undefined || facts.indexOf(resend) > facts.indexOf(previousSend))) {
     const crash = facts.previous(resend, crashOf('producer'));
     const restart = facts.previous(resend, restartOf('producer'));
@@ -167,7 +174,7 @@ export function resendReason(facts: TraceFacts, cite: Citations, msg: string, at
   const gaveUps = facts.aboutKind(msg, 'gave-up');
   // The last attempt before delivery.timeout.ms ran out: what became of it, then the expiry.
   const expired = next === undefined ? expiryOf(gaveUps) : undefined;
-  const thenExpired = expired === undefined ? '' : `; ${expiryWords(expired, cite, facts.settings.deliveryTimeoutMs)}`;
+  const thenExpired = expired === undefined ? '' : `; ${expiryWords(facts, cite, expired)}`;
   const timeout = facts.aboutKind(msg, 'request-timeout', { attempt })[0];
   if (timeout !== undefined) {
     cite.add(timeout);
@@ -191,6 +198,11 @@ export function resendReason(facts: TraceFacts, cite: Citations, msg: string, at
     return `the producer gave up on ${msg} after ${gaveUp.attempts} attempt${gaveUp.attempts === 1 ? '' : 's'} (retries=${facts.settings.retries})`;
   }
   return next === undefined ? 'the producer never sent it again' : `the producer sent it again at ${cite.at(next)} (attempt ${attempt + 1})`;
+}
+
+/** An outbox-resend by the relay (one row the producer gave up), not by a restarted producer re-sending its whole outbox. */
+export function isRelayResend(facts: TraceFacts, resend: EventOf<'outbox-resend'>): boolean {
+  return facts.previous(resend, is('session-start', {}, (record) => record.actor === resend.actor))?.t !== resend.t;
 }
 
 /** "with acks=0 the producer never waits for an answer, so it never learns of a loss and never retries". */

@@ -111,6 +111,28 @@ describe('delivery.timeout.ms bounds the whole send (KIP-91)', () => {
     expect(told.size).toBeGreaterThanOrEqual(4);
   });
 
+  it('with the outbox, the relay publishes an expired record again, and a duplicate story says so (not a restart)', () => {
+    let told = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const result = simulate({ mode: 'at-least-once', seed, faults: 'chaos', settings: { deliveryTimeoutMs: 20 }, workload: { messages: 40 } });
+      const starts = new Set(result.trace.filter((record) => record.kind === 'session-start').map((record) => `${record.actor}@${record.t}`));
+      for (const story of explainInvariant(result, 'duplicates')) {
+        // Attempts that the relay sent: the first send after an outbox-resend of this record that no restart made.
+        const relayed = result.trace.filter((record) => record.kind === 'outbox-resend' && record.msgs.includes(story.msg) && !starts.has(`${record.actor}@${record.t}`));
+        const sentByRelay = relayed.filter((resend) => result.trace.some((record) => record.kind === 'send' && record.msg === story.msg && record.t === resend.t));
+        if (sentByRelay.length === 0 || !story.text.includes(`(attempt`)) continue;
+        const attempts = sentByRelay.map((resend) => recordsOf(result, 'send', story.msg).find((send) => send.t === resend.t)?.attempt);
+        for (const attempt of attempts) {
+          // A story that tells the attempt before the relay's says how the relay's came to be sent.
+          if (attempt === undefined || !story.text.includes(`(attempt ${attempt}`) || !story.text.includes(`attempt ${attempt - 1}`)) continue;
+          told++;
+          expect(story.text, `seed ${seed}: ${story.msg}`).toMatch(new RegExp(`the outbox relay published it again at t=[0-9.]+ ms[^;]*\\(attempt ${attempt}`));
+        }
+      }
+    }
+    expect(told).toBeGreaterThan(0);
+  });
+
   it('an expired request still out there is waited for before a sequence reset (its epoch would be fenced)', () => {
     let resetsAfterInFlight = 0;
     for (let seed = 1; seed <= 30; seed++) {
