@@ -45,14 +45,14 @@ describe('delivery.timeout.ms bounds the whole send (KIP-91)', () => {
   });
 
   // A short deadline under chaos reaches every stage; each is checked against what the trace says of the record.
-  const stageOf = (mode: 'at-least-once' | 'exactly-once', seed: number): SimulationResult =>
+  const shortDeadlineRun = (mode: 'at-least-once' | 'exactly-once', seed: number): SimulationResult =>
     simulate({ mode, seed, faults: 'chaos', settings: { deliveryTimeoutMs: 20, producerBuffer: 'memory' }, workload: { messages: 40 } });
 
   it('fails a record wherever it is, and the gave-up record says where: each stage as the trace shows it', () => {
     const seen = new Set<ExpiryStage>();
     for (const mode of ['at-least-once', 'exactly-once'] as const) {
       for (let seed = 1; seed <= 30; seed++) {
-        const result = stageOf(mode, seed);
+        const result = shortDeadlineRun(mode, seed);
         const timeoutUs = result.config.settings.deliveryTimeoutMs * 1000;
         for (const expired of recordsOf(result, 'gave-up').filter((record) => record.reason === 'delivery.timeout.ms')) {
           const where = `${mode} seed ${seed}: ${expired.msg} (${expired.stage})`;
@@ -96,7 +96,7 @@ describe('delivery.timeout.ms bounds the whole send (KIP-91)', () => {
     const told = new Set<ExpiryStage>();
     for (const mode of ['at-least-once', 'exactly-once'] as const) {
       for (let seed = 1; seed <= 30; seed++) {
-        const result = stageOf(mode, seed);
+        const result = shortDeadlineRun(mode, seed);
         const stories = explainInvariant(result, 'loss');
         for (const story of stories) {
           const expiries = recordsOf(result, 'gave-up', story.msg).filter((record) => record.reason === 'delivery.timeout.ms');
@@ -136,7 +136,7 @@ describe('delivery.timeout.ms bounds the whole send (KIP-91)', () => {
   it('an expired request still out there is waited for before a sequence reset (its epoch would be fenced)', () => {
     let resetsAfterInFlight = 0;
     for (let seed = 1; seed <= 30; seed++) {
-      const result = stageOf('exactly-once', seed);
+      const result = shortDeadlineRun('exactly-once', seed);
       for (const expired of recordsOf(result, 'gave-up').filter((record) => record.stage === 'in-flight')) {
         const send = recordsOf(result, 'send', expired.msg).find((record) => record.attempt === expired.attempts);
         const after = result.trace.slice(result.trace.indexOf(expired));
