@@ -70,7 +70,8 @@ export function workloadArb(constraints: WorkloadConstraints = {}): Arbitrary<Wo
 
 /**
  * Make overrides valid on top of `mode`'s preset: Kafka refuses idempotence without acks=all or with retries=0
- * (max-in-flight is drawn at most 5 here), and min.insync.replicas above the replication factor. Returns a fresh object.
+ * (max-in-flight is drawn at most 5 here), min.insync.replicas above the replication factor, and a
+ * delivery.timeout.ms set below request.timeout.ms. Returns a fresh object.
  */
 export function fitSettings(mode: ModeName, overrides: Partial<DeliverySettings>): Partial<DeliverySettings> {
   const fixed: Partial<DeliverySettings> = { ...overrides };
@@ -78,6 +79,9 @@ export function fitSettings(mode: ModeName, overrides: Partial<DeliverySettings>
   if ((fixed.enableIdempotence ?? preset.enableIdempotence) && ((fixed.acks ?? preset.acks) !== 'all' || (fixed.retries ?? preset.retries) === 0)) fixed.enableIdempotence = false;
   const replicationFactor = fixed.replicationFactor ?? preset.replicationFactor;
   if ((fixed.minInsyncReplicas ?? preset.minInsyncReplicas) > replicationFactor) fixed.minInsyncReplicas = replicationFactor;
+  // A given delivery.timeout.ms only (a preset's is raised by resolveConfig itself, as Kafka raises its default).
+  const requestTimeoutMs = fixed.requestTimeoutMs ?? preset.requestTimeoutMs;
+  if (fixed.deliveryTimeoutMs !== undefined && fixed.deliveryTimeoutMs < requestTimeoutMs) fixed.deliveryTimeoutMs = requestTimeoutMs;
   return fixed;
 }
 

@@ -143,6 +143,9 @@ describe('config arbitraries produce valid configurations', () => {
     expect(fitSettings('at-most-once', { enableIdempotence: true })).toEqual({ enableIdempotence: false });
     expect(fitSettings('at-least-once', { replicationFactor: 1 })).toEqual({ replicationFactor: 1, minInsyncReplicas: 1 });
     expect(fitSettings('exactly-once', { acks: 'all', retries: 2 })).toEqual({ acks: 'all', retries: 2 });
+    expect(fitSettings('at-least-once', { requestTimeoutMs: 50, deliveryTimeoutMs: 20 })).toEqual({ requestTimeoutMs: 50, deliveryTimeoutMs: 50 });
+    expect(fitSettings('at-least-once', { deliveryTimeoutMs: 10 })).toEqual({ deliveryTimeoutMs: 15 });
+    expect(fitSettings('at-least-once', { requestTimeoutMs: 200 })).toEqual({ requestTimeoutMs: 200 });
     expect(fitSettings('exactly-once', { retries: 0 })).toEqual({ retries: 0, enableIdempotence: false });
   });
 
