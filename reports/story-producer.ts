@@ -161,7 +161,7 @@ export function resendReason(facts: TraceFacts, cite: Citations, msg: string, at
     const gaveUp = facts.previous(resend, is('gave-up', { msg }));
     const why = gaveUp === undefined ? '' : gaveUp.reason === 'delivery.timeout.ms' ? `${expiryWords(facts, cite, gaveUp)}; ` : `the producer gave up on ${msg} after ${gaveUp.attempts} attempt${gaveUp.attempts === 1 ? '' : 's'} (retries=${facts.settings.retries})${cite.step(gaveUp)}; `;
     cite.add(gaveUp, resend);
-    return `${why}its row was still in the outbox (producerBuffer=outbox), so the outbox relay published it again at ${cite.at(resend)}${next === undefined ? '' : ` (attempt ${attempt + 1}${cite.step(next)})`}`;
+    return `${why}its row was still in the outbox (producerBuffer=outbox), so the outbox relay published it again at ${cite.at(resend)}${resentAttempt(cite, resend, next, attempt + 1)}`;
   }
   if (resend !== undefined && (previousSend === undefined || facts.indexOf(resend) > facts.indexOf(previousSend))) {
     const crash = facts.previous(resend, crashOf('producer'));
@@ -169,7 +169,7 @@ export function resendReason(facts: TraceFacts, cite: Citations, msg: string, at
     const fault = crash === undefined ? undefined : facts.faultBehind(crash);
     cite.add(crash, crash === undefined ? undefined : facts.faultRecordBehind(crash), restart, resend);
     const when = fault === undefined ? '' : `, ${crashMoment(fault)}`;
-    return `the producer crashed${crash === undefined ? '' : ` at ${cite.at(crash)}`}${when}; after restarting${restart === undefined ? '' : ` at ${cite.at(restart)}`} it re-sent everything still in its outbox (producerBuffer=outbox), ${msg} included${next === undefined ? '' : ` (attempt ${attempt + 1}${cite.step(next)})`}`;
+    return `the producer crashed${crash === undefined ? '' : ` at ${cite.at(crash)}`}${when}; after restarting${restart === undefined ? '' : ` at ${cite.at(restart)}`} it re-sent everything still in its outbox (producerBuffer=outbox), ${msg} included${resentAttempt(cite, resend, next, attempt + 1)}`;
   }
   const gaveUps = facts.aboutKind(msg, 'gave-up');
   // The last attempt before delivery.timeout.ms ran out: what became of it, then the expiry.
@@ -198,6 +198,15 @@ export function resendReason(facts: TraceFacts, cite: Citations, msg: string, at
     return `the producer gave up on ${msg} after ${gaveUp.attempts} attempt${gaveUp.attempts === 1 ? '' : 's'} (retries=${facts.settings.retries})`;
   }
   return next === undefined ? 'the producer never sent it again' : `the producer sent it again at ${cite.at(next)} (attempt ${attempt + 1})`;
+}
+
+/**
+ * " (attempt 3)" for the send an outbox re-send queued, with its time when it did not go at once (it waited in the
+ * queue: the in-flight window, a leader).
+ */
+function resentAttempt(cite: Citations, resend: EventOf<'outbox-resend'>, next: EventOf<'send'> | undefined, attempt: number): string {
+  if (next === undefined) return '';
+  return next.t === resend.t ? ` (attempt ${attempt}${cite.step(next)})` : ` (attempt ${attempt}, sent at ${cite.at(next)})`;
 }
 
 /** An outbox-resend by the relay (one row the producer gave up), not by a restarted producer re-sending its whole outbox. */

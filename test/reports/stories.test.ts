@@ -189,6 +189,30 @@ describe('order stories', () => {
   });
 });
 
+describe('outbox re-sends', () => {
+  it('a restart re-sends the outbox: the attempt it queued is told with the time it was really sent', () => {
+    // Short deadlines under chaos: re-sent records often wait in the queue (the in-flight window, a leader).
+    let claims = 0;
+    let delayed = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const result = simulate({ mode: 'at-least-once', seed, faults: 'chaos', settings: { deliveryTimeoutMs: 20 } });
+      for (const invariant of ['duplicates', 'order'] as const) {
+        for (const story of explainInvariant(result, invariant)) {
+          for (const claim of story.text.matchAll(/after restarting at t=([0-9.]+) ms[^;]*?re-sent everything still in its outbox \(producerBuffer=outbox\), (m\d+) included \(attempt (\d+)(?:, sent at t=([0-9.]+) ms)?/g)) {
+            claims++;
+            const [, restartMs, msg, attempt, sentMs] = claim;
+            if (sentMs !== undefined) delayed++;
+            const send = (result.trace as LooseRecord[]).find((record) => record.kind === 'send' && record.msg === msg && record.attempt === Number(attempt));
+            expect(send?.t, `seed ${seed}: ${msg} attempt ${attempt}`).toBe(Math.round(Number(sentMs ?? restartMs) * 1000));
+          }
+        }
+      }
+    }
+    expect(claims).toBeGreaterThan(20);
+    expect(delayed).toBeGreaterThan(0);
+  });
+});
+
 describe('liveness and fallbacks', () => {
   it('a run stopped by a limit tells which limit', () => {
     const result = simulate({ mode: 'at-least-once', seed: 1, limits: { maxEvents: 50 } });
