@@ -25,7 +25,7 @@ interface Application {
   attempt: number;
 }
 
-function application(facts: TraceFacts, msg: string, commit: EventOf<'db-commit'>): Application {
+export function application(facts: TraceFacts, msg: string, commit: EventOf<'db-commit'>): Application {
   const attempt = commit.attempt;
   const write = facts.previous(commit, is('db-write', { msg, attempt }));
   const deliver = facts.previous(write ?? commit, is('deliver', { msg }));
@@ -169,8 +169,8 @@ function movedStory(facts: TraceFacts, cite: Citations, told: Retold & { crash: 
   return { text, mechanism: 'rebalance: the partition moved, and its new owner re-processed from the committed offset' };
 }
 
-/** Same delivery, another DB attempt: the consumer retried a write the DB had already committed. */
-function rewrite(facts: TraceFacts, cite: Citations, msg: string, earlier: Application, later: Application): { text: string; mechanism: string } {
+/** Same delivery, another DB attempt: the consumer retried a write the DB had already committed (any family). */
+export function rewrite(facts: TraceFacts, cite: Citations, msg: string, earlier: Application, later: Application): { text: string; mechanism: string } {
   const replyLost = facts.faultRecord('db-reply-lost', { message: msg, attempt: earlier.attempt });
   const timeout = facts.next(earlier.commit, is('timeout', { msg, attempt: earlier.attempt }));
   const drop = facts.next(earlier.commit, is('partition-drop', { from: earlier.commit.actor, to: earlier.write?.actor ?? later.write?.actor }), later.write);

@@ -209,9 +209,13 @@ function resentAttempt(cite: Citations, resend: EventOf<'outbox-resend'>, next: 
   return next.t === resend.t ? ` (attempt ${attempt}${cite.step(next)})` : ` (attempt ${attempt}, sent at ${cite.at(next)})`;
 }
 
-/** An outbox-resend by the relay (one row the producer gave up), not by a restarted producer re-sending its whole outbox. */
+/**
+ * An outbox-resend by the relay (one row the producer gave up), not by a restarted producer re-sending its whole
+ * outbox (a Kafka producer's new session, a RabbitMQ publisher's restart, at the same instant).
+ */
 export function isRelayResend(facts: TraceFacts, resend: EventOf<'outbox-resend'>): boolean {
-  return facts.previous(resend, is('session-start', {}, (record) => record.actor === resend.actor))?.t !== resend.t;
+  const restarted = facts.previous(resend, is('session-start', {}, (record) => record.actor === resend.actor)) ?? facts.previous(resend, is('restart', {}, (record) => record.actor === resend.actor));
+  return restarted?.t !== resend.t;
 }
 
 /** "with acks=0 the producer never waits for an answer, so it never learns of a loss and never retries". */

@@ -6,7 +6,10 @@
  * Undefined when none of these fits: the shared stories are asked next.
  */
 import type { EventOf } from '../models/events.js';
+import type { Fault } from '../models/faults/catalog.js';
 import { crashMoment } from './fault-words.js';
+import { application, rewrite } from './story-duplicates.js';
+import { isRelayResend } from './story-producer.js';
 import { listWords, timesWord } from './format.js';
 import { Citations, TOLD_MAX, untoldApplications } from './story-types.js';
 import type { Story } from './story-types.js';
@@ -104,22 +107,48 @@ export function rabbitDuplicateStory(facts: TraceFacts, msg: string): Story | un
     const [earlier, later] = [applications[index - 1], applications[index]];
     const sent = (application: Application) => (application.deliver === undefined ? undefined : facts.previous(application.deliver, is('basic-deliver', { msg, actor: application.deliver.actor })));
     cite.add(sent(earlier), earlier.deliver, earlier.commit, sent(later), later.deliver, later.commit);
-    const cause = earlier.commit.offset !== later.commit.offset ? republished(facts, cite, msg) : later.deliver?.delivery !== earlier.deliver?.delivery ? redelivered(facts, cite, msg, earlier, later) : undefined;
-    if (cause === undefined) return undefined;
+    // Another copy in the queue, another delivery of the same copy, or the same delivery written twice to the DB.
+    const cause = earlier.commit.offset !== later.commit.offset ? republished(facts, cite, msg, later.commit) : later.deliver?.delivery !== earlier.deliver?.delivery ? redelivered(facts, cite, msg, earlier, later) : rewrite(facts, cite, msg, application(facts, msg, earlier.commit), application(facts, msg, later.commit));
     causes.push(cause);
   }
   const mechanism = [...new Set(causes.map((cause) => cause.mechanism))].join('; ');
   return { invariant: 'duplicates', msg, mechanism, text: `${msg} was applied to the DB ${timesWord(commits.length)}: ${causes.map((cause) => cause.text).join('; then ')}${untoldApplications(commits.length)}.`, records: cite.list(), msgs: [msg] };
 }
 
-function republished(facts: TraceFacts, cite: Citations, msg: string): Told {
-  const enqueued = facts.aboutKind(msg, 'enqueued');
-  cite.add(...enqueued);
-  const confirmLost = facts.aboutKind(msg, 'fault').find((record) => record.fault.kind === 'confirm-lost');
-  const timeout = facts.aboutKind(msg, 'confirm-timeout')[0];
-  cite.add(confirmLost, timeout);
-  const why = confirmLost !== undefined ? `the broker's confirm for it was lost (${cite.at(confirmLost)})` : timeout !== undefined ? `no confirm came within confirm-timeout-ms (${cite.at(timeout)})` : 'the publisher published it again';
-  return { text: `the queue held it twice: ${why}, so the publisher re-published it and the broker enqueued it again (RabbitMQ has no idempotent publisher)`, mechanism: 'confirm lost or late, then a re-publish: duplicate in the queue' };
+/** The later copy's publish, and what made the publisher publish it again: the latest of those before it. */
+function republished(facts: TraceFacts, cite: Citations, msg: string, later: EventOf<'db-commit'>): Told {
+  const copy = facts.aboutKind(msg, 'enqueued').find((record) => record.seq === later.offset);
+  const publish = copy === undefined ? undefined : facts.aboutKind(msg, 'basic-publish').find((record) => record.attempt === copy.attempt);
+  cite.add(copy, publish);
+  const confirmLost = facts.previous(publish, is('fault', { msg }, (record) => record.fault.kind === 'confirm-lost'));
+  const timeout = facts.previous(publish, is('confirm-timeout', { msg }));
+  const resend = facts.previous(publish, is('outbox-resend', {}, (record) => record.msgs.includes(msg)));
+  const latest = [confirmLost, timeout, resend].filter((record) => record !== undefined).sort((a, b) => facts.indexOf(b) - facts.indexOf(a))[0];
+  const twice = 'the broker enqueued it again (RabbitMQ has no idempotent publisher)';
+  if (latest !== undefined && latest === confirmLost) return { text: `the queue held it twice: the broker's confirm for it was lost (${cite.at(confirmLost)}), so the publisher re-published it and ${twice}`, mechanism: 'confirm lost or late, then a re-publish: duplicate in the queue' };
+  if (latest !== undefined && latest === timeout) {
+    // The confirm of that very attempt lost on its way: say so before the timeout it caused.
+    const lost = confirmLost?.kind === 'fault' && 'attempt' in confirmLost.fault && confirmLost.fault.attempt === timeout.attempt ? `the broker's confirm for it was lost (${cite.at(confirmLost)}) and ` : '';
+    return { text: `the queue held it twice: ${lost}no confirm came within confirm-timeout-ms (${cite.at(timeout)}), so the publisher re-published it and ${twice}`, mechanism: 'confirm lost or late, then a re-publish: duplicate in the queue' };
+  }
+  if (resend !== undefined && isRelayResend(facts, resend)) {
+    return { text: `the queue held it twice: the publisher gave it up, its outbox row stayed, and the outbox relay published it again (${cite.at(resend)}), so ${twice}`, mechanism: 'outbox relay re-publish: duplicate in the queue' };
+  }
+  if (resend !== undefined) {
+    const crash = facts.previous(resend, is('crash', { actor: resend.actor }));
+    cite.add(crash === undefined ? undefined : facts.faultRecordBehind(crash), crash);
+    return { text: `the queue held it twice: the publisher crashed${crash === undefined ? '' : ` at ${cite.at(crash)}`} before the broker's confirm reached it, and after restarting it re-published every row still in its outbox (${cite.at(resend)}), so ${twice}`, mechanism: 'publisher crash, outbox re-publish: duplicate in the queue' };
+  }
+  return { text: `the queue held it twice: the publisher published it again, and ${twice}`, mechanism: 're-publish: duplicate in the queue' };
+}
+
+/** A consumer crash's moment in RabbitMQ's words (the shared fault words speak of Kafka's fetch and offset commit). */
+function consumerCrashWords(fault: Fault | undefined): string {
+  if (fault?.kind !== 'consumer-crash' || fault.point === undefined) return fault === undefined ? '' : crashMoment(fault);
+  const nth = fault.delivery > 1 ? ` (delivery ${fault.delivery})` : '';
+  if (fault.point === 'after-fetch') return `right after ${fault.message}${nth} was delivered, before processing it`;
+  if (fault.point === 'mid-process') return `in the middle of processing ${fault.message}${nth}`;
+  return `right after the DB commit of ${fault.message}${nth}`;
 }
 
 function redelivered(facts: TraceFacts, cite: Citations, msg: string, earlier: Application, later: Application): Told {
@@ -127,7 +156,8 @@ function redelivered(facts: TraceFacts, cite: Citations, msg: string, earlier: A
   const closed = requeued === undefined ? undefined : facts.previous(requeued, is('channel-closed', {}, (record) => record.requeued.includes(msg)), earlier.commit);
   const crash = facts.previous(requeued, is('crash', {}, (record) => record.actor === earlier.deliver?.actor), earlier.deliver);
   cite.add(crash === undefined ? undefined : facts.faultRecordBehind(crash), crash, closed, requeued);
-  const cause = crash !== undefined ? `the consumer crashed at ${cite.at(crash)}${(() => { const fault = facts.faultBehind(crash); return fault === undefined ? '' : `, ${crashMoment(fault)},`; })()} before its basic.ack` : closed !== undefined ? `its channel closed at ${cite.at(closed)} before the basic.ack arrived` : 'its basic.ack never settled it';
+  const moment = crash === undefined ? '' : consumerCrashWords(facts.faultBehind(crash));
+  const cause = crash !== undefined ? `the consumer crashed at ${cite.at(crash)}${moment === '' ? '' : `, ${moment},`} before its basic.ack` : closed !== undefined ? `its channel closed at ${cite.at(closed)} before the basic.ack arrived` : 'its basic.ack never settled it';
   return { text: `${cause}, so the broker requeued it${requeued === undefined ? '' : ` (${cite.at(requeued)})`} and delivered it again with redelivered=true; without an idempotent consumer it was applied again`, mechanism: 'unacked at a closed channel: redelivered' };
 }
 
