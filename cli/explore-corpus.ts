@@ -57,7 +57,7 @@ export function emitCorpus(dir: string, spec: RunSpec, result: ExploreResult, fo
     );
     const entry = {
       name,
-      why: `Found by simulate explore (${spec.config.mode}, every plan of at most ${result.maxFaults} fault(s)): ${found.plan.faults.map(describeFault).join(', then ')}. That breaks ${found.invariant}; no smaller plan does. One of ${found.equivalentPlans} minimal plan(s) of this cause (${found.cause}).`,
+      why: `Found by simulate explore (${spec.config.mode}, every plan of at most ${result.maxFaults} fault(s)): ${found.plan.faults.map((fault) => describeFault(fault, spec.config.family)).join(', then ')}. That breaks ${found.invariant}; no smaller plan does. One of ${found.equivalentPlans} minimal plan(s) of this cause (${found.cause}).`,
       seed: spec.config.seed,
       workload: overrides.workload ?? {},
       settings: overrides.settings ?? {},

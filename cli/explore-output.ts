@@ -60,7 +60,7 @@ function statusWords(found: ExploreBreak, color: ChalkInstance): string {
 export function renderBreak(found: ExploreBreak, replay: string, color: ChalkInstance): string[] {
   const others = found.equivalentPlans - 1;
   const lines = [`  ${color.bold(found.invariant)} · ${statusWords(found, color)} · ${found.cause} · ${found.equivalentPlans} minimal plan${found.equivalentPlans === 1 ? '' : 's'}${others > 0 ? ` (this one and ${others} equivalent)` : ''}`];
-  found.plan.faults.forEach((fault, index) => lines.push(`      ${index + 1}. ${describeFault(fault)}`));
+  found.plan.faults.forEach((fault, index) => lines.push(`      ${index + 1}. ${describeFault(fault, found.result.config.family)}`));
   const witness = found.result.invariants[found.invariant].witnesses[0];
   if (witness !== undefined) lines.push(color.dim(`      what broke: ${witness.summary}`));
   lines.push(`      replay: ${replay}`);

@@ -94,7 +94,7 @@ export function renderFinding(finding: Finding, color: ChalkInstance): string[] 
   const lines = [
     `${color.bold(finding.invariant)} · ${statusText(invariant.status, color)} (${promiseText(finding)})`,
     `  minimal plan: ${count} fault${count === 1 ? '' : 's'} — ${finding.provenance}`,
-    ...finding.plan.faults.map((fault, index) => `    ${index + 1}. ${describeFault(fault)}`),
+    ...finding.plan.faults.map((fault, index) => `    ${index + 1}. ${describeFault(fault, finding.result.config.family)}`),
   ];
   for (const witness of invariant.witnesses.slice(0, 3)) lines.push(color.dim(`  what broke: ${witness.summary}`));
   if (invariant.count > 3) lines.push(color.dim(`  … ${invariant.count - 3} more`));
@@ -114,7 +114,7 @@ export function findingJson(finding: Finding): Record<string, unknown> {
     count: invariant.count,
     witnesses: invariant.witnesses.map((witness) => witnesses.witness(invariant, witness)),
     plan: { version: finding.plan.version, faults: finding.plan.faults },
-    inWords: finding.plan.faults.map(describeFault),
+    inWords: finding.plan.faults.map((fault) => describeFault(fault, finding.result.config.family)),
     originalFaults: finding.originalFaults,
     shrinkSteps: finding.shrinkSteps,
     simulationRuns: finding.simulationRuns,

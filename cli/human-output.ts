@@ -51,7 +51,7 @@ export function renderHeader(config: SimulationConfig, spec: RunSpec, color: Cha
 function faultLines(result: SimulationResult, color: ChalkInstance): string[] {
   const counts = FAULT_KINDS.filter((kind) => result.faultCounts[kind] > 0).map((kind) => `${kind} ${result.faultCounts[kind]}`);
   const lines = [`${color.bold('faults injected')}  ${result.injected.faults.length}${counts.length > 0 ? ` — ${counts.join(', ')}` : ''}`];
-  for (const fault of result.injected.faults.slice(0, 8)) lines.push(color.dim(`  · ${describeFault(fault)}`));
+  for (const fault of result.injected.faults.slice(0, 8)) lines.push(color.dim(`  · ${describeFault(fault, result.config.family)}`));
   if (result.injected.faults.length > 8) lines.push(color.dim(`  · … ${result.injected.faults.length - 8} more (--json lists them all)`));
   if (result.unusedPlanFaults.length > 0) lines.push(color.yellow(`  ! ${result.unusedPlanFaults.length} fault(s) of the plan never matched anything in this run`));
   return lines;
@@ -92,7 +92,7 @@ export function renderVerdictTable(result: SimulationResult, color: ChalkInstanc
       const story = explainWitness(facts, invariant, witness);
       const how = storyHow(story);
       if (how !== null) lines.push(color.dim(`        how: ${how}`));
-      for (const cause of storyFaults(story).slice(0, 3)) lines.push(color.dim(`        because ${cause}`));
+      for (const cause of storyFaults(story, result.config.family).slice(0, 3)) lines.push(color.dim(`        because ${cause}`));
     });
     if (invariant.count > invariant.witnesses.length && invariant.witnesses.length > 0) lines.push(color.dim(`    · … ${invariant.count - invariant.witnesses.length} more`));
   });

@@ -4,6 +4,7 @@
  * in schemas/ describe it (cli/json-schemas.ts generates them); see README "JSON output" for the compatibility rule.
  */
 import { describeFault } from '../models/faults/catalog.js';
+import type { FamilyName } from '../models/config.js';
 import { workloadIndex } from '../models/workload.js';
 import type { InvariantResult, Witness } from '../models/invariants/index.js';
 import type { SimulationResult } from '../models/engine.js';
@@ -25,9 +26,9 @@ export function envelope(command: CommandName, body: Record<string, unknown>): R
   return { schemaVersion: SCHEMA_VERSION, tool: { name: 'delivery-sim', version: toolVersion() }, command, ...body };
 }
 
-/** Faults a story cites, in words: once each, in trace order. */
-export function storyFaults(story: Story): string[] {
-  const words = story.records.flatMap((record) => (record.kind === 'fault' ? [describeFault(record.fault)] : []));
+/** Faults a story cites, in words (`family`'s): once each, in trace order. */
+export function storyFaults(story: Story, family?: FamilyName): string[] {
+  const words = story.records.flatMap((record) => (record.kind === 'fault' ? [describeFault(record.fault, family)] : []));
   return words.filter((text, index) => words.indexOf(text) === index);
 }
 
@@ -72,7 +73,7 @@ export class WitnessWriter {
       ...(witness.group !== undefined ? { group: witness.group } : {}),
       summary: witness.summary,
       how: story === undefined ? null : storyHow(story),
-      because: story === undefined ? [] : storyFaults(story),
+      because: story === undefined ? [] : storyFaults(story, this.result.config.family),
       records: witness.records,
     };
   }

@@ -76,7 +76,7 @@ export async function checkHandler(input: CheckHandlerInput): Promise<CheckHandl
     simulationRuns += outcome.simulationRuns;
     if (!outcome.found) continue;
     const replay = `await simulate({ ...${JSON.stringify(world)}, faults: ${JSON.stringify(outcome.plan)}, handler, effects: ${JSON.stringify(module.effects)} })`;
-    findings.push({ invariant: name, promised: outcome.promised, plan: outcome.plan, inWords: outcome.plan.faults.map(describeFault), result: outcome.result, replay });
+    findings.push({ invariant: name, promised: outcome.promised, plan: outcome.plan, inWords: outcome.plan.faults.map((fault) => describeFault(fault, outcome.result.config.family)), result: outcome.result, replay });
   }
   return { verdict: findings.some((finding) => finding.promised) ? 'violated' : 'ok', findings, plansTried, simulationRuns };
 }

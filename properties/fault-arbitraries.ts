@@ -160,7 +160,7 @@ function faultArbFromResolved(c: ResolvedPlanConstraints): Arbitrary<Fault> {
  * m3 (attempt 1) is lost ...]"): fast-check's toStringMethod, as a non-enumerable key JSON and equality ignore.
  */
 function inWords(plan: FaultPlan): FaultPlan {
-  const words = plan.faults.length === 0 ? 'no faults' : `${plan.faults.length} fault${plan.faults.length === 1 ? '' : 's'}: ${plan.faults.map(describeFault).join('; ')}`;
+  const words = plan.faults.length === 0 ? 'no faults' : `${plan.faults.length} fault${plan.faults.length === 1 ? '' : 's'}: ${plan.faults.map((fault) => describeFault(fault)).join('; ')}`;
   Object.defineProperty(plan, fc.toStringMethod, { value: () => `${words} ${JSON.stringify(plan)}`, enumerable: false });
   return plan;
 }

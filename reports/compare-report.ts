@@ -96,7 +96,7 @@ function planSection(results: readonly SimulationResult[]): string[] {
   const shared = given.every((plan) => plan !== undefined && plan === given[0]) ? { source: results[0].faultSource, words: 'given to every mode' } : injected.every((plan) => plan === injected[0]) ? { words: 'the same in every mode' } : undefined;
   if (shared !== undefined) {
     const plan = 'source' in shared && shared.source !== undefined && 'plan' in shared.source ? shared.source.plan : results[0].injected;
-    return [`## Fault plan (${plural(plan.faults.length, 'fault')}, ${shared.words})`, '', ...(plan.faults.length > 0 ? [faultPlanTable(plan, stories), ''] : []), faultPlanBlock(plan), ''];
+    return [`## Fault plan (${plural(plan.faults.length, 'fault')}, ${shared.words})`, '', ...(plan.faults.length > 0 ? [faultPlanTable(plan, stories, results[0].config.family), ''] : []), faultPlanBlock(plan), ''];
   }
   const out = ['## Fault plans', '', 'Each mode drew or reached different faults; every mode\'s own, as a replayable plan:', ''];
   for (const result of results) {

@@ -66,7 +66,7 @@ export function renderExploreReport(result: ExploreReportData, meta: ExploreRepo
   if (result.breaks.length === 0) out.push('No plan broke any invariant.', '');
   else {
     out.push('Each cause once, with its first minimal plan (no smaller plan that was run breaks the same invariant) and how many minimal plans share the cause.', '');
-    const rows = result.breaks.map((found, index) => [found.invariant, found.promised ? raw('**VIOLATED**') : 'broken, as expected', found.cause, String(found.equivalentPlans), found.plan.faults.map(describeFault).join('; '), raw(code(meta.replays[index]))]);
+    const rows = result.breaks.map((found, index) => [found.invariant, found.promised ? raw('**VIOLATED**') : 'broken, as expected', found.cause, String(found.equivalentPlans), found.plan.faults.map((fault) => describeFault(fault, config.family)).join('; '), raw(code(meta.replays[index]))]);
     out.push(table(['invariant', 'status', 'cause', 'minimal plans', 'first minimal plan', 'replay'], rows), '');
     const headline = result.breaks.find((found) => found.promised) ?? result.breaks[0];
     const index = result.breaks.indexOf(headline);

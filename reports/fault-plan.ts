@@ -5,6 +5,7 @@
  * plan to `--emit-plan` (a million-message run's report was 23 MB, nearly all of it the plan, twice over).
  */
 import { describeFault, faultKey } from '../models/faults/catalog.js';
+import type { FamilyName } from '../models/config.js';
 import type { FaultPlan } from '../models/faults/catalog.js';
 import { fenced, table } from './markdown.js';
 import type { Story } from './story-types.js';
@@ -30,12 +31,13 @@ export const PLAN_ROWS_MAX = 50;
 /** Faults a report embeds as a replayable JSON plan; a longer one is left to `--emit-plan`. */
 export const PLAN_JSON_FAULTS_MAX = 200;
 
-export function faultPlanTable(plan: FaultPlan, stories: readonly Story[]): string {
+/** `family`: the broker family whose words describe the faults (Kafka's without it). */
+export function faultPlanTable(plan: FaultPlan, stories: readonly Story[], family?: FamilyName): string {
   const cited = citations(stories);
   const rows: string[][] = [];
   plan.faults.forEach((fault, index) => {
     const cites = cited.get(faultKey(fault));
-    if (index < PLAN_ROWS_MAX || cites !== undefined) rows.push([String(index + 1), fault.kind, describeFault(fault), cites?.join(', ') ?? '—']);
+    if (index < PLAN_ROWS_MAX || cites !== undefined) rows.push([String(index + 1), fault.kind, describeFault(fault, family), cites?.join(', ') ?? '—']);
   });
   const shown = table(['#', 'fault', 'in words', 'explains'], rows, ['r', 'l', 'l', 'l']);
   const left = plan.faults.length - rows.length;

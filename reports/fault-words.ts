@@ -5,10 +5,11 @@
  */
 import { specOf } from '../models/faults/catalog.js';
 import type { Fault } from '../models/faults/catalog.js';
+import type { FamilyName } from '../models/config.js';
 
 /** When a crash struck, relative to the message it names: "right after the DB commit of m3 (delivery 1) ...". */
-export function crashMoment(fault: Fault): string {
-  return specOf(fault.kind).moment?.(fault) ?? '';
+export function crashMoment(fault: Fault, family?: FamilyName): string {
+  return specOf(fault.kind).moment?.(fault, family) ?? '';
 }
 
 /** A broker's produce error in words. */

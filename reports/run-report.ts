@@ -137,7 +137,7 @@ function planSection(result: SimulationResult, meta: RunReportMeta, stories: Par
     intro = `The fewest faults that still break the invariant${from}${steps}${searched}. The shrinker could not remove any one of them and keep the break.`;
   }
   const out = [heading, '', intro, ''];
-  if (plan.faults.length > 0) out.push(faultPlanTable(plan, stories), '');
+  if (plan.faults.length > 0) out.push(faultPlanTable(plan, stories, result.config.family), '');
   out.push(faultPlanBlock(plan), '');
   if (result.unusedPlanFaults.length > 0) {
     out.push(`${plural(result.unusedPlanFaults.length, 'fault')} of the given plan never matched anything in this run (the run never reached that point, or reached it after healing):`, '', faultPlanBlock({ version: 1, faults: result.unusedPlanFaults }), '');

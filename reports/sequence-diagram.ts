@@ -659,13 +659,13 @@ class Drawer {
     const faultRecord = this.facts.faultRecordBehind(record);
     if (faultRecord !== undefined) this.fold(faultRecord, record);
     const who = this.at(record.actor, record);
-    return this.local(who, record, `CRASH${fault === undefined ? '' : ` ${crashMoment(fault)}`}`, { fault: true, style: '-x' });
+    return this.local(who, record, `CRASH${fault === undefined ? '' : ` ${crashMoment(fault, this.facts.config.family)}`}`, { fault: true, style: '-x' });
   }
 
   /** An injected fault on a line of its own, as its spec draws it (roles become participants here). */
   fault(record: EventOf<'fault'>): Line | undefined {
     const fault = record.fault;
-    const drawing = specOf(fault.kind).drawing(fault);
+    const drawing = specOf(fault.kind).drawing(fault, this.facts.config.family);
     if (drawing === undefined) return undefined;
     const participant = (role: DiagramRole): Participant => this.faultParticipant(record, role);
     if ('note' in drawing) return this.local(participant(drawing.note), record, drawing.text, { fault: true, style: drawing.text.startsWith('CRASH') ? '-x' : '->>' });

@@ -6,7 +6,6 @@
  * Undefined when none of these fits: the shared stories are asked next.
  */
 import type { EventOf } from '../models/events.js';
-import type { Fault } from '../models/faults/catalog.js';
 import { crashMoment } from './fault-words.js';
 import { application, rewrite } from './story-duplicates.js';
 import { isRelayResend } from './story-producer.js';
@@ -142,22 +141,17 @@ function republished(facts: TraceFacts, cite: Citations, msg: string, later: Eve
   return { text: `the queue held it twice: the publisher published it again, and ${twice}`, mechanism: 're-publish: duplicate in the queue' };
 }
 
-/** A consumer crash's moment in RabbitMQ's words (the shared fault words speak of Kafka's fetch and offset commit). */
-function consumerCrashWords(fault: Fault | undefined): string {
-  if (fault?.kind !== 'consumer-crash' || fault.point === undefined) return fault === undefined ? '' : crashMoment(fault);
-  const nth = fault.delivery > 1 ? ` (delivery ${fault.delivery})` : '';
-  if (fault.point === 'after-fetch') return `right after ${fault.message}${nth} was delivered, before processing it`;
-  if (fault.point === 'mid-process') return `in the middle of processing ${fault.message}${nth}`;
-  return `right after the DB commit of ${fault.message}${nth}`;
-}
+
 
 function redelivered(facts: TraceFacts, cite: Citations, msg: string, earlier: Application, later: Application): Told {
   const requeued = facts.previous(later.deliver, is('requeued', { msg }), earlier.commit);
   const closed = requeued === undefined ? undefined : facts.previous(requeued, is('channel-closed', {}, (record) => record.requeued.includes(msg)), earlier.commit);
   const crash = facts.previous(requeued, is('crash', {}, (record) => record.actor === earlier.deliver?.actor), earlier.deliver);
   cite.add(crash === undefined ? undefined : facts.faultRecordBehind(crash), crash, closed, requeued);
-  const moment = crash === undefined ? '' : consumerCrashWords(facts.faultBehind(crash));
-  const cause = crash !== undefined ? `the consumer crashed at ${cite.at(crash)}${moment === '' ? '' : `, ${moment},`} before its basic.ack` : closed !== undefined ? `its channel closed at ${cite.at(closed)} before the basic.ack arrived` : 'its basic.ack never settled it';
+  const fault = crash === undefined ? undefined : facts.faultBehind(crash);
+  const moment = fault === undefined ? '' : crashMoment(fault, 'rabbitmq');
+  // A crash right after the DB commit says "before its basic.ack" itself.
+  const cause = crash !== undefined ? `the consumer crashed at ${cite.at(crash)}${moment === '' ? '' : `, ${moment}`}${moment.endsWith('basic.ack') ? '' : ', before its basic.ack'}` : closed !== undefined ? `its channel closed at ${cite.at(closed)} before the basic.ack arrived` : 'its basic.ack never settled it';
   return { text: `${cause}, so the broker requeued it${requeued === undefined ? '' : ` (${cite.at(requeued)})`} and delivered it again with redelivered=true; without an idempotent consumer it was applied again`, mechanism: 'unacked at a closed channel: redelivered' };
 }
 

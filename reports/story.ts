@@ -6,6 +6,7 @@
 import { rabbitDuplicateStory, rabbitLossStory, rabbitOrderStory } from './story-rabbitmq.js';
 import type { TraceEvent } from '../models/events.js';
 import { describeFault } from '../models/faults/catalog.js';
+import type { FamilyName } from '../models/config.js';
 import type { InvariantResult, Witness } from '../models/invariants/index.js';
 import type { InvariantName } from '../models/modes.js';
 import type { EventOf } from '../models/events.js';
@@ -44,7 +45,7 @@ function toldFromCut(facts: TraceFacts, cut: NonNullable<TraceFacts['cut']>, inv
   const part = `the first ${cut.kept.toLocaleString('en-US')} trace records this run kept, which end at ${at(cut.untilUs)}`;
   if (witness.msg !== '' && facts.about(witness.msg).length === 0) {
     // The injected plan is kept whole: the faults that struck the message can still be named, without their times.
-    const faults = (facts.run.injected?.faults ?? []).filter((fault) => 'message' in fault && fault.message === witness.msg).map(describeFault);
+    const faults = (facts.run.injected?.faults ?? []).filter((fault) => 'message' in fault && fault.message === witness.msg).map((fault) => describeFault(fault, facts.config.family));
     const struck = faults.length > 0 ? ` Faults injected on it: ${faults.join('; ')}.` : '';
     const text = `${witness.summary}.${struck} Its story is not told: its records all come after ${part}; the replay command with --trace FILE writes every record to a file.`;
     return { invariant: invariant.name, msg: witness.msg, mechanism: 'not told: after the part of the trace this run kept', text, records: [], msgs: [witness.msg] };
@@ -71,7 +72,7 @@ function toldFromTrace(facts: TraceFacts, invariant: InvariantResult, witness: W
   }
   // A team's handler: its own steps, when no mechanism of the built-in processing explains the break.
   if (story === undefined && witness.msg !== '') story = handlerStory(facts, invariant.name, witness.msg, witness.summary);
-  return story ?? fallbackStory(invariant.name, witness);
+  return story ?? fallbackStory(invariant.name, witness, facts.config.family);
 }
 
 function livenessStory(facts: TraceFacts, witness: Witness): Story {
@@ -109,10 +110,10 @@ function standstillStory(facts: TraceFacts, witness: Witness, idleSinceUs: numbe
   return { invariant: 'liveness', msg: '', mechanism: 'stalled: a poison message retried forever blocks its partition', text, records, msgs: [poison.msg] };
 }
 
-/** The checker's own summary, and in words every fault whose trace record names the message. */
-export function fallbackStory(name: InvariantName, witness: Witness): Story {
+/** The checker's own summary, and in words (`family`'s) every fault whose trace record names the message. */
+export function fallbackStory(name: InvariantName, witness: Witness, family?: FamilyName): Story {
   const faultRecords = (witness.records as TraceEvent[]).filter(is('fault'));
-  const faults = faultRecords.map((record) => `${describeFault(record.fault)} (${at(record.t)})`);
+  const faults = faultRecords.map((record) => `${describeFault(record.fault, family)} (${at(record.t)})`);
   const because = faults.length > 0 ? `; faults that touched it: ${faults.join('; ')}` : '';
   return { invariant: name, msg: witness.msg, mechanism: 'see the trace', text: `${witness.summary}${because}.`, records: faultRecords, msgs: witness.msg === '' ? [] : [witness.msg] };
 }

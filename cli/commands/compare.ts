@@ -193,7 +193,7 @@ export function renderCompare(run: CompareRun, color: ReturnType<typeof makeColo
     color.bold(`simulate compare · seed ${config.seed}`) + (run.spec.scenario ? color.dim(` · scenario ${run.spec.scenario.name}`) : ''),
     `  workload    ${workloadWords(config)}`,
     `  faults      ${faults.length}: ${run.planSource}`,
-    ...faults.slice(0, 12).map((fault, index) => color.dim(`    ${index + 1}. ${describeFault(fault)}`)),
+    ...faults.slice(0, 12).map((fault, index) => color.dim(`    ${index + 1}. ${describeFault(fault, config.family)}`)),
     ...(faults.length > 12 ? [color.dim(`    … ${faults.length - 12} more (--json or --emit-plan lists them all)`)] : []),
     '',
     color.bold(table[0]),

@@ -14,6 +14,7 @@ import type { RabbitMqFault } from '../rabbitmq/faults.js';
 import { CONSUMER_CRASH, DB_REPLY_LOST, PARTITION, PROCESSING_ERROR, PRODUCER_CRASH } from './common.js';
 import type { CommonFault } from './common.js';
 import type { FaultSpec, RateName } from './spec.js';
+import type { FamilyName } from '../config.js';
 
 export type Fault = CommonFault | KafkaFault | TransactionFault | ClusterFault | RabbitMqFault;
 export type FaultKind = Fault['kind'];
@@ -78,9 +79,12 @@ export function faultKey(fault: Fault): string {
   return instance === undefined ? key : `${key}|${instance.name}`;
 }
 
-/** "the broker's ack for m7 (attempt 1) is lost" — one line of domain words per fault, for humans and reports. */
-export function describeFault(fault: Fault): string {
-  return specOf(fault.kind).describe(fault);
+/**
+ * "the broker's ack for m7 (attempt 1) is lost" — one line of domain words per fault, for humans and reports, in
+ * `family`'s words (Kafka's without it).
+ */
+export function describeFault(fault: Fault, family?: FamilyName): string {
+  return specOf(fault.kind).describe(fault, family);
 }
 
 /** Counts per kind: of `kinds` (a family's, in the catalog's order), or of every kind. */

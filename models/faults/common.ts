@@ -6,6 +6,7 @@ import { FIRST_INSTANCE } from '../topology.js';
 import { ordinal } from '../words.js';
 import { exactlyOne, instanceArb, instanceName, integerAtLeast, messageArb, messageId, msAtLeast, oneOf, optional, withInstance } from './spec.js';
 import type { FaultSpec } from './spec.js';
+import type { FamilyName } from '../config.js';
 
 export type LinkName = 'producer-broker' | 'consumer-broker' | 'consumer-db';
 export const LINK_NAMES: readonly LinkName[] = ['producer-broker', 'consumer-broker', 'consumer-db'];
@@ -109,13 +110,18 @@ export const PARTITION: FaultSpec<Of<'partition'>> = {
   },
 };
 
-function consumerCrashMoment(fault: Of<'consumer-crash'>): string {
+/** How the consumer acknowledges a record, in the family's words: the step a crash after the DB commit comes before. */
+function acknowledging(family: FamilyName | undefined): string {
+  return family === 'rabbitmq' ? 'before its basic.ack' : 'before committing its offset';
+}
+
+function consumerCrashMoment(fault: Of<'consumer-crash'>, family?: FamilyName): string {
   // The delivery number only matters when the message was delivered before.
   const nth = fault.delivery > 1 ? ` (its ${ordinal(fault.delivery)} delivery)` : '';
   if (fault.afterCall !== undefined) return fault.afterCall === 0 ? `right after ${fault.message}${nth} was delivered, before the handler's first DB call` : `right after call ${fault.afterCall} of the handler for ${fault.message}${nth} was answered`;
-  if (fault.point === 'after-fetch') return `right after fetching ${fault.message}${nth}, before processing it`;
+  if (fault.point === 'after-fetch') return family === 'rabbitmq' ? `right after ${fault.message}${nth} was delivered, before processing it` : `right after fetching ${fault.message}${nth}, before processing it`;
   if (fault.point === 'mid-process') return `in the middle of processing ${fault.message}${nth}`;
-  return `right after the DB commit of ${fault.message}${nth} and before committing its offset`;
+  return `right after the DB commit of ${fault.message}${nth} and ${acknowledging(family)}`;
 }
 
 export const CONSUMER_CRASH: FaultSpec<Of<'consumer-crash'>> = {
@@ -127,14 +133,14 @@ export const CONSUMER_CRASH: FaultSpec<Of<'consumer-crash'>> = {
   fields: { message: messageId, delivery: integerAtLeast(1), point: optional(oneOf(CONSUMER_CRASH_POINTS)), afterCall: optional(integerAtLeast(0)), consumer: instanceName('consumer') },
   instance: consumerInstance,
   validate: (fault) => exactlyOne(fault, 'point', 'afterCall', 'a crash point of the built-in processing', 'a handler step'),
-  describe: (fault) => {
-    if (fault.point === undefined) return `${consumerWords(fault.consumer)} crashes ${consumerCrashMoment(fault)}`;
-    const where = { 'after-fetch': 'after fetching', 'mid-process': 'while processing', 'after-db-commit': 'after the DB commit of' }[fault.point];
-    const suffix = fault.point === 'after-db-commit' ? ' and before committing its offset' : '';
+  describe: (fault, family) => {
+    if (fault.point === undefined) return `${consumerWords(fault.consumer)} crashes ${consumerCrashMoment(fault, family)}`;
+    const where = { 'after-fetch': family === 'rabbitmq' ? 'after receiving' : 'after fetching', 'mid-process': 'while processing', 'after-db-commit': 'after the DB commit of' }[fault.point];
+    const suffix = fault.point === 'after-db-commit' ? ` and ${acknowledging(family)}` : '';
     return `${consumerWords(fault.consumer)} crashes ${where} ${fault.message} (delivery ${fault.delivery})${suffix}`;
   },
   moment: consumerCrashMoment,
-  drawing: (fault) => ({ note: 'consumer', text: `CRASH ${consumerCrashMoment(fault)}` }),
+  drawing: (fault, family) => ({ note: 'consumer', text: `CRASH ${consumerCrashMoment(fault, family)}` }),
   arbitrary: (fc, space) =>
     space.handlerCalls === undefined
       ? fc.record(

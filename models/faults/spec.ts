@@ -10,6 +10,7 @@
 import type { Arbitrary } from 'fast-check';
 import type fcModule from 'fast-check';
 import type { RandomStream } from '../../sim/random.js';
+import type { FamilyName } from '../config.js';
 import type { InstanceKind } from '../topology.js';
 
 /** fast-check itself, handed in by the caller: plain runs never load it. */
@@ -82,12 +83,15 @@ export interface FaultSpec<F extends { readonly kind: string } = { readonly kind
   readonly drawn?: readonly Exclude<keyof F & string, 'kind'>[];
   /** Fill in the drawn fields from the rate's stream (rate mode only). */
   draw?(fault: F, stream: RandomStream): F;
-  /** The fault as a plan entry, in domain words. */
-  describe(fault: F): string;
+  /**
+   * The fault as a plan entry, in domain words; `family`: the broker family's words where a shared kind differs
+   * (a consumer acknowledges by committing its offset in Kafka, by basic.ack in RabbitMQ). Kafka's without it.
+   */
+  describe(fault: F, family?: FamilyName): string;
   /** For faults that strike a process: when it struck, as a clause ("right after the DB commit of m3 ..."). */
-  moment?(fault: F): string;
+  moment?(fault: F, family?: FamilyName): string;
   /** How a sequence diagram draws the fault on its own, or undefined when the line it hits shows it. */
-  drawing(fault: F): FaultDrawing | undefined;
+  drawing(fault: F, family?: FamilyName): FaultDrawing | undefined;
   /** Instances of this kind within a plan space, shrinking toward the simplest. */
   arbitrary(fc: FastCheck, space: PlanSpace): Arbitrary<F>;
 }

@@ -8,6 +8,8 @@ import type { Fault, FaultPlan, InvariantName, ModeName, SimulationInput, Simula
 import type { LooseRecord } from '../helpers/model-run.js';
 import { at } from '../../reports/format.js';
 import { explainInvariant, explainWitness, fallbackStory } from '../../reports/story.js';
+import { renderRunReport } from '../../reports/run-report.js';
+import { describeFault } from '../../models/faults/catalog.js';
 import type { Story } from '../../reports/story.js';
 import { TraceFacts } from '../../reports/trace-facts.js';
 
@@ -240,6 +242,18 @@ describe('RabbitMQ stories', () => {
     expect(story.text).toContain(`after restarting it re-published every row still in its outbox (${at(restart.t)}`);
     expect(story.mechanism).toBe('publisher crash, outbox re-publish: duplicate in the queue; confirm lost or late, then a re-publish: duplicate in the queue');
     expect(story.text).not.toContain('outbox relay');
+  });
+
+  it('a consumer crash after the DB commit comes before its basic.ack, in the story, the fault list, the report and the diagram', () => {
+    const crash: Fault = { kind: 'consumer-crash', message: 'm3', delivery: 1, point: 'after-db-commit' };
+    expect(describeFault(crash)).toBe('the consumer crashes after the DB commit of m3 (delivery 1) and before committing its offset');
+    expect(describeFault(crash, 'rabbitmq')).toBe('the consumer crashes after the DB commit of m3 (delivery 1) and before its basic.ack');
+    const result = simulate({ family: 'rabbitmq', mode: 'at-least-once', seed: 1, faults: { version: 1, faults: [crash] } });
+    const story = storyOf(result, 'duplicates', 'm3');
+    expect(story.text).toContain('right after the DB commit of m3 and before its basic.ack, so the broker requeued it');
+    const report = renderRunReport(result, { kind: 'run', toolVersion: '0.1.0', replayCommand: 'simulate --broker rabbitmq --mode at-least-once --seed 1' });
+    expect(report).toContain('before its basic.ack');
+    expect(report).not.toMatch(/offset commit|committing its offset/);
   });
 });
 
