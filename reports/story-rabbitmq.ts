@@ -144,14 +144,38 @@ function republished(facts: TraceFacts, cite: Citations, msg: string, later: Eve
 
 
 function redelivered(facts: TraceFacts, cite: Citations, msg: string, earlier: Application, later: Application): Told {
-  const requeued = facts.previous(later.deliver, is('requeued', { msg }), earlier.commit);
-  const closed = requeued === undefined ? undefined : facts.previous(requeued, is('channel-closed', {}, (record) => record.requeued.includes(msg)), earlier.commit);
-  const crash = facts.previous(requeued, is('crash', {}, (record) => record.actor === earlier.deliver?.actor), earlier.deliver);
+  // Requeued after the earlier delivery: its channel may have closed while that delivery was still being processed.
+  const since = earlier.deliver ?? earlier.commit;
+  const requeued = facts.previous(later.deliver, is('requeued', { msg }), since);
+  // The broker traces the requeues, then the channel's close that made them.
+  const closed = requeued === undefined ? undefined : facts.previous(later.deliver, is('channel-closed', {}, (record) => record.requeued.includes(msg) && record.t === requeued.t), since);
+  const crash = requeued === undefined ? undefined : facts.previous(later.deliver, is('crash', {}, (record) => record.actor === earlier.deliver?.actor && record.t <= requeued.t), since);
+  // A basic.ack lost with its connection (any message's): the channel closed at that instant (the fault is traced first).
+  const ackLost = closed === undefined ? undefined : facts.previous(closed, is('fault', {}, (record) => record.fault.kind === 'consumer-ack-lost' && record.t === closed.t));
   cite.add(crash === undefined ? undefined : facts.faultRecordBehind(crash), crash, closed, requeued);
   const fault = crash === undefined ? undefined : facts.faultBehind(crash);
   const moment = fault === undefined ? '' : crashMoment(fault, 'rabbitmq');
+  const lostFor = ackLost?.fault.kind === 'consumer-ack-lost' ? ackLost.fault.message : undefined;
+  if (requeued === undefined && crash === undefined) {
+    // No requeue: the broker itself went down while the delivery was unacked, and delivered it again once back.
+    const brokerCrash = facts.previous(later.deliver, is('crash', {}, (record) => record.actor === 'broker'), since);
+    if (brokerCrash !== undefined) {
+      const restart = facts.next(brokerCrash, is('restart', {}, (record) => record.actor === 'broker'));
+      const brokerFault = facts.faultBehind(brokerCrash);
+      cite.add(facts.faultRecordBehind(brokerCrash), brokerCrash, restart);
+      const when = brokerFault === undefined ? '' : ` ${crashMoment(brokerFault, 'rabbitmq')}`;
+      return { text: `the broker node crashed at ${cite.at(brokerCrash)}${when} while ${msg} was delivered and not yet acked; ${restart === undefined ? 'once back' : `back at ${cite.at(restart)}`}, it delivered it again with redelivered=true; without an idempotent consumer it was applied again`, mechanism: 'broker restart with an unacked delivery: redelivered' };
+    }
+  }
   // A crash right after the DB commit says "before its basic.ack" itself.
-  const cause = crash !== undefined ? `the consumer crashed at ${cite.at(crash)}${moment === '' ? '' : `, ${moment}`}${moment.endsWith('basic.ack') ? '' : ', before its basic.ack'}` : closed !== undefined ? `its channel closed at ${cite.at(closed)} before the basic.ack arrived` : 'its basic.ack never settled it';
+  const cause =
+    crash !== undefined
+      ? `the consumer crashed at ${cite.at(crash)}${moment === '' ? '' : `, ${moment}`}${moment.endsWith('basic.ack') ? '' : ', before its basic.ack'}`
+      : ackLost !== undefined && closed !== undefined
+        ? `${lostFor === msg ? 'its basic.ack' : `the consumer's basic.ack for ${lostFor}`} was lost with its connection (${cite.at(ackLost)}), which closed its channel${cite.step(closed)}${lostFor === msg ? '' : ` while ${msg} was still unacked`}`
+        : closed !== undefined
+          ? `its channel closed at ${cite.at(closed)} before the basic.ack arrived`
+          : 'its basic.ack never settled it';
   return { text: `${cause}, so the broker requeued it${requeued === undefined ? '' : ` (${cite.at(requeued)})`} and delivered it again with redelivered=true; without an idempotent consumer it was applied again`, mechanism: 'unacked at a closed channel: redelivered' };
 }
 
