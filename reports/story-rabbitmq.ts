@@ -185,7 +185,8 @@ export function rabbitOrderStory(facts: TraceFacts, msg: string): Story | undefi
   if (commit === undefined) return undefined;
   const cite = new Citations(facts);
   const publishes = facts.aboutKind(msg, 'basic-publish');
-  const enqueued = facts.aboutKind(msg, 'enqueued')[0];
+  // The copy that was applied (the queue's sequence number is the offset the DB records), not the first one.
+  const enqueued = facts.aboutKind(msg, 'enqueued').find((record) => record.seq === commit.offset) ?? facts.aboutKind(msg, 'enqueued')[0];
   const requeued = facts.aboutKind(msg, 'requeued')[0];
   const deliver = facts.previous(commit, is('deliver', { msg }));
   const sent = deliver === undefined ? undefined : facts.previous(deliver, is('basic-deliver', { msg, actor: deliver.actor }));
@@ -193,6 +194,7 @@ export function rabbitOrderStory(facts: TraceFacts, msg: string): Story | undefi
   let told: Told;
   if (enqueued !== undefined && enqueued.attempt > 1) told = { text: `its basic.publish went unconfirmed and the publisher re-published it (attempt ${enqueued.attempt}), so the queue got it at ${cite.at(enqueued)}, behind messages published after it (more than one unconfirmed publish in flight)`, mechanism: 're-published behind later messages' };
   else if (requeued !== undefined) told = { text: `it was requeued at ${cite.at(requeued)} while later messages were already delivered (prefetch > 1), so they were processed first`, mechanism: 'requeued behind later deliveries' };
-  else told = { text: 'competing consumers took later messages of its key in parallel', mechanism: 'competing consumers' };
+  else if (facts.topology.consumers.length > facts.topology.groups.length) told = { text: 'competing consumers took later messages of its key in parallel', mechanism: 'competing consumers' };
+  else told = { text: `its copy reached the queue at ${enqueued === undefined ? 'a later point' : cite.at(enqueued)}, behind a later message of its key`, mechanism: 'enqueued behind a later message' };
   return { invariant: 'order', msg, mechanism: told.mechanism, text: `${msg} was applied out of its key's order: ${told.text}.`, records: cite.list(), msgs: [msg] };
 }
