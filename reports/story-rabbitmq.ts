@@ -141,8 +141,6 @@ function republished(facts: TraceFacts, cite: Citations, msg: string, later: Eve
   return { text: `the queue held it twice: the publisher published it again, and ${twice}`, mechanism: 're-publish: duplicate in the queue' };
 }
 
-
-
 function redelivered(facts: TraceFacts, cite: Citations, msg: string, earlier: Application, later: Application): Told {
   // Requeued after the earlier delivery: its channel may have closed while that delivery was still being processed.
   const since = earlier.deliver ?? earlier.commit;
