@@ -4,7 +4,7 @@
  * crash) or gave up. Shared by the duplicate, loss and order stories.
  */
 import type { EventOf, TraceEvent } from '../models/events.js';
-import { expiryOf, expiryWords } from './expiry-words.js';
+import { expiryWords } from './expiry-words.js';
 import { crashMoment, produceErrorWords } from './fault-words.js';
 import { at, trimNumber } from './format.js';
 import type { Citations } from './story-types.js';
@@ -154,16 +154,17 @@ export function resendReason(facts: TraceFacts, cite: Citations, msg: string, at
   const next = sendRecord(facts, msg, attempt + 1);
   cite.add(next);
   const again = next === undefined ? '' : ` and sent it again at ${cite.at(next)} (attempt ${attempt + 1})`;
-  const resend = next === undefined ? undefined : facts.previous(next, is('outbox-resend', {}, (record) => record.msgs.includes(msg)));
   const previousSend = sendRecord(facts, msg, attempt);
-  if (resend !== undefined && (previousSend === undefined || facts.indexOf(resend) > facts.indexOf(previousSend)) && isRelayResend(facts, resend)) {
+  // An outbox re-send between this attempt and the next: the relay's, or a restarted producer's.
+  const resend = next === undefined ? undefined : facts.previous(next, is('outbox-resend', {}, (record) => record.msgs.includes(msg)), previousSend);
+  if (resend !== undefined && isRelayResend(facts, resend)) {
     // The producer gave the record up, and the outbox relay published its row again.
     const gaveUp = facts.previous(resend, is('gave-up', { msg }));
     const why = gaveUp === undefined ? '' : gaveUp.reason === 'delivery.timeout.ms' ? `${expiryWords(facts, cite, gaveUp)}; ` : `the producer gave up on ${msg} after ${gaveUp.attempts} attempt${gaveUp.attempts === 1 ? '' : 's'} (retries=${facts.settings.retries})${cite.step(gaveUp)}; `;
     cite.add(gaveUp, resend);
     return `${why}its row was still in the outbox (producerBuffer=outbox), so the outbox relay published it again at ${cite.at(resend)}${resentAttempt(cite, resend, next, attempt + 1)}`;
   }
-  if (resend !== undefined && (previousSend === undefined || facts.indexOf(resend) > facts.indexOf(previousSend))) {
+  if (resend !== undefined) {
     const crash = facts.previous(resend, crashOf('producer'));
     const restart = facts.previous(resend, restartOf('producer'));
     const fault = crash === undefined ? undefined : facts.faultBehind(crash);
@@ -171,10 +172,10 @@ export function resendReason(facts: TraceFacts, cite: Citations, msg: string, at
     const when = fault === undefined ? '' : `, ${crashMoment(fault)}`;
     return `the producer crashed${crash === undefined ? '' : ` at ${cite.at(crash)}`}${when}; after restarting${restart === undefined ? '' : ` at ${cite.at(restart)}`} it re-sent everything still in its outbox (producerBuffer=outbox), ${msg} included${resentAttempt(cite, resend, next, attempt + 1)}`;
   }
-  const gaveUps = facts.aboutKind(msg, 'gave-up');
-  // The last attempt before delivery.timeout.ms ran out: what became of it, then the expiry.
-  const expired = next === undefined ? expiryOf(gaveUps) : undefined;
-  const thenExpired = expired === undefined ? '' : `; ${expiryWords(facts, cite, expired)}`;
+  // The give-up after this attempt, if any; with no attempt after it, a delivery.timeout.ms expiry is told last.
+  const gaveUp = facts.next(previousSend, is('gave-up', { msg }));
+  const expiry = next === undefined && gaveUp?.reason === 'delivery.timeout.ms' ? expiryWords(facts, cite, gaveUp) : undefined;
+  const thenExpired = expiry === undefined ? '' : `; ${expiry}`;
   const timeout = facts.aboutKind(msg, 'request-timeout', { attempt })[0];
   if (timeout !== undefined) {
     cite.add(timeout);
@@ -182,7 +183,6 @@ export function resendReason(facts: TraceFacts, cite: Citations, msg: string, at
   }
   const error = facts.aboutKind(msg, 'produce-error', { attempt })[0];
   const retry = error === undefined ? undefined : facts.sameInstantAfter(error, is('retry-scheduled', { msg }));
-  const gaveUp = gaveUps[0];
   if (error !== undefined && retry === undefined && gaveUp !== undefined) {
     cite.add(error, gaveUp);
     return `the producer gave up on ${msg} at once (retries=${facts.settings.retries})`;
@@ -192,7 +192,7 @@ export function resendReason(facts: TraceFacts, cite: Citations, msg: string, at
     const backoff = retry?.backoffMs;
     return `on that error the producer backed off${backoff === undefined ? '' : ` ${trimNumber(backoff)} ms`}${again}${thenExpired}`;
   }
-  if (expired !== undefined) return thenExpired.slice(2);
+  if (expiry !== undefined) return expiry;
   if (gaveUp !== undefined) {
     cite.add(gaveUp);
     return `the producer gave up on ${msg} after ${gaveUp.attempts} attempt${gaveUp.attempts === 1 ? '' : 's'} (retries=${facts.settings.retries})`;
