@@ -11,31 +11,16 @@ import type { TraceFacts } from './trace-facts.js';
 
 type GaveUp = EventOf<'gave-up'>;
 
-/** Where it was, as the end of a sentence: "..., while its request was still unanswered". */
-const WHERE: Record<ExpiryStage, string> = {
-  'no-leader': 'while its partition had no leader',
-  queued: 'while it was still queued, unsent, behind earlier records',
-  backoff: 'while it backed off before a retry',
-  turn: 'while its retry waited for the records numbered before it',
-  'in-flight': 'while its request was still unanswered',
-};
-
-/** Mechanism names (a loss story's, explore's causes). */
-const MECHANISM: Record<ExpiryStage, string> = {
-  'no-leader': 'no leader within delivery.timeout.ms',
-  queued: 'not sent within delivery.timeout.ms',
-  backoff: 'not acknowledged within delivery.timeout.ms',
-  turn: 'not acknowledged within delivery.timeout.ms',
-  'in-flight': 'not acknowledged within delivery.timeout.ms',
-};
-
-/** The diagram's note, after "give up on m3: delivery.timeout.ms ran out". */
-const DIAGRAM: Record<ExpiryStage, string> = {
-  'no-leader': 'with no leader',
-  queued: 'before it was sent',
-  backoff: 'in a retry backoff',
-  turn: 'waiting to be retried',
-  'in-flight': 'in flight',
+/**
+ * Per stage: where the record was, as the end of a sentence ("…, while its request was still unanswered"); the
+ * mechanism name (a loss story's, explore's causes); the diagram's note after "give up on m3: delivery.timeout.ms ran out".
+ */
+const STAGE_WORDS: Record<ExpiryStage, { readonly where: string; readonly mechanism: string; readonly diagram: string }> = {
+  'no-leader': { where: 'while its partition had no leader', mechanism: 'no leader within delivery.timeout.ms', diagram: 'with no leader' },
+  queued: { where: 'while it was still queued, unsent, behind earlier records', mechanism: 'not sent within delivery.timeout.ms', diagram: 'before it was sent' },
+  backoff: { where: 'while it backed off before a retry', mechanism: 'not acknowledged within delivery.timeout.ms', diagram: 'in a retry backoff' },
+  turn: { where: 'while its retry waited for the records numbered before it', mechanism: 'not acknowledged within delivery.timeout.ms', diagram: 'waiting to be retried' },
+  'in-flight': { where: 'while its request was still unanswered', mechanism: 'not acknowledged within delivery.timeout.ms', diagram: 'in flight' },
 };
 
 /** The producer's delivery.timeout.ms expiry among `records`, if it has one. */
@@ -48,7 +33,7 @@ function stageOf(record: GaveUp): ExpiryStage {
 }
 
 export function expiryMechanism(record: GaveUp): string {
-  return MECHANISM[stageOf(record)];
+  return STAGE_WORDS[stageOf(record)].mechanism;
 }
 
 /**
@@ -57,11 +42,10 @@ export function expiryMechanism(record: GaveUp): string {
  */
 export function expiryWords(facts: TraceFacts, cite: Citations, record: GaveUp): string {
   const handover = facts.previous(record, is('handover', { msg: record.msg }));
-  const resent = facts.previous(record, is('outbox-resend', {}, (resend) => resend.msgs.includes(record.msg)));
-  const since = resent !== undefined && (handover === undefined || facts.indexOf(resent) > facts.indexOf(handover)) ? 'the outbox re-sent it' : 'it was handed over';
-  return `the producer failed it at ${cite.at(record)}: delivery.timeout.ms (${trimNumber(facts.settings.deliveryTimeoutMs)} ms) had passed since ${since}, ${WHERE[stageOf(record)]}`;
+  const resent = facts.previous(record, is('outbox-resend', {}, (resend) => resend.msgs.includes(record.msg)), handover);
+  return `the producer failed it at ${cite.at(record)}: delivery.timeout.ms (${trimNumber(facts.settings.deliveryTimeoutMs)} ms) had passed since ${resent === undefined ? 'it was handed over' : 'the outbox re-sent it'}, ${STAGE_WORDS[stageOf(record)].where}`;
 }
 
 export function expiryDiagramNote(record: GaveUp): string {
-  return `give up on ${record.msg}: delivery.timeout.ms ran out ${DIAGRAM[stageOf(record)]}`;
+  return `give up on ${record.msg}: delivery.timeout.ms ran out ${STAGE_WORDS[stageOf(record)].diagram}`;
 }
