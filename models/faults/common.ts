@@ -110,18 +110,21 @@ export const PARTITION: FaultSpec<Of<'partition'>> = {
   },
 };
 
-/** How the consumer acknowledges a record, in the family's words: the step a crash after the DB commit comes before. */
-function acknowledging(family: FamilyName | undefined): string {
-  return family === 'rabbitmq' ? 'before its basic.ack' : 'before committing its offset';
+/**
+ * The consumer's steps in the family's words: how it gets a record (Kafka's consumer fetches, RabbitMQ's receives a
+ * push), and how it acknowledges one (the step a crash after the DB commit comes before).
+ */
+function consumerStepWords(family: FamilyName | undefined): { readonly receiving: string; readonly acknowledging: string } {
+  return family === 'rabbitmq' ? { receiving: 'receiving', acknowledging: 'before its basic.ack' } : { receiving: 'fetching', acknowledging: 'before committing its offset' };
 }
 
 function consumerCrashMoment(fault: Of<'consumer-crash'>, family?: FamilyName): string {
   // The delivery number only matters when the message was delivered before.
   const nth = fault.delivery > 1 ? ` (its ${ordinal(fault.delivery)} delivery)` : '';
   if (fault.afterCall !== undefined) return fault.afterCall === 0 ? `right after ${fault.message}${nth} was delivered, before the handler's first DB call` : `right after call ${fault.afterCall} of the handler for ${fault.message}${nth} was answered`;
-  if (fault.point === 'after-fetch') return family === 'rabbitmq' ? `right after ${fault.message}${nth} was delivered, before processing it` : `right after fetching ${fault.message}${nth}, before processing it`;
+  if (fault.point === 'after-fetch') return `right after ${consumerStepWords(family).receiving} ${fault.message}${nth}, before processing it`;
   if (fault.point === 'mid-process') return `in the middle of processing ${fault.message}${nth}`;
-  return `right after the DB commit of ${fault.message}${nth} and ${acknowledging(family)}`;
+  return `right after the DB commit of ${fault.message}${nth} and ${consumerStepWords(family).acknowledging}`;
 }
 
 export const CONSUMER_CRASH: FaultSpec<Of<'consumer-crash'>> = {
@@ -135,8 +138,9 @@ export const CONSUMER_CRASH: FaultSpec<Of<'consumer-crash'>> = {
   validate: (fault) => exactlyOne(fault, 'point', 'afterCall', 'a crash point of the built-in processing', 'a handler step'),
   describe: (fault, family) => {
     if (fault.point === undefined) return `${consumerWords(fault.consumer)} crashes ${consumerCrashMoment(fault, family)}`;
-    const where = { 'after-fetch': family === 'rabbitmq' ? 'after receiving' : 'after fetching', 'mid-process': 'while processing', 'after-db-commit': 'after the DB commit of' }[fault.point];
-    const suffix = fault.point === 'after-db-commit' ? ` and ${acknowledging(family)}` : '';
+    const words = consumerStepWords(family);
+    const where = { 'after-fetch': `after ${words.receiving}`, 'mid-process': 'while processing', 'after-db-commit': 'after the DB commit of' }[fault.point];
+    const suffix = fault.point === 'after-db-commit' ? ` and ${words.acknowledging}` : '';
     return `${consumerWords(fault.consumer)} crashes ${where} ${fault.message} (delivery ${fault.delivery})${suffix}`;
   },
   moment: consumerCrashMoment,
