@@ -21,6 +21,7 @@ import type { Fault } from '../faults/catalog.js';
 import { HandoverLedger } from '../observations.js';
 import { sliceOf } from '../workload.js';
 import type { Workload, WorkloadMessage } from '../workload.js';
+import type { ExpiryStage } from './events.js';
 import type { KafkaMessage, TransactionalProducerTimer, TxnMarker } from './protocol.js';
 import type { KafkaSettings } from './settings.js';
 import type { KafkaContext, KafkaProtocol } from './world.js';
@@ -266,8 +267,8 @@ export class TransactionalProducer implements Actor<KafkaProtocol> {
     const expired = ctx.now >= txn.sentAtUs + msToUs(this.settings.deliveryTimeoutMs);
     if (expired || txn.retriesUsed >= this.settings.retries) {
       // The send failed for good: commitTransaction would throw, so the application aborts.
-      if (expired) ctx.record({ t: ctx.now, actor: this.id, kind: 'gave-up', msg: message.id, attempts: this.attempts[message.index], reason: 'delivery.timeout.ms', retries: this.settings.retries, stage: 'in-flight' });
-      else ctx.record({ t: ctx.now, actor: this.id, kind: 'gave-up', msg: message.id, attempts: this.attempts[message.index], reason, retries: this.settings.retries });
+      if (expired) this.traceGaveUp(ctx, message, 'delivery.timeout.ms', 'in-flight');
+      else this.traceGaveUp(ctx, message, reason);
       txn.sendFailed = true;
       txn.abort = 'send-failed';
       return this.endTxn(ctx, txn, 'ABORT');
@@ -292,10 +293,17 @@ export class TransactionalProducer implements Actor<KafkaProtocol> {
   private expire(ctx: Ctx, txn: OpenTxn): void {
     const message = txn.msgs[txn.next];
     const inFlight = txn.attempt !== 0;
-    ctx.record({ t: ctx.now, actor: this.id, kind: 'gave-up', msg: message.id, attempts: this.attempts[message.index], reason: 'delivery.timeout.ms', retries: this.settings.retries, stage: inFlight ? 'in-flight' : 'backoff' });
+    this.traceGaveUp(ctx, message, 'delivery.timeout.ms', inFlight ? 'in-flight' : 'backoff');
     txn.expired = true;
     txn.sendFailed = true;
     if (!inFlight) this.abortExpired(ctx, txn);
+  }
+
+  /** `stage`: with reason delivery.timeout.ms, where the record was (the record is built whole, stage last). */
+  private traceGaveUp(ctx: Ctx, message: WorkloadMessage, reason: string, stage?: ExpiryStage): void {
+    const attempts = this.attempts[message.index];
+    if (stage === undefined) ctx.record({ t: ctx.now, actor: this.id, kind: 'gave-up', msg: message.id, attempts, reason, retries: this.settings.retries });
+    else ctx.record({ t: ctx.now, actor: this.id, kind: 'gave-up', msg: message.id, attempts, reason, retries: this.settings.retries, stage });
   }
 
   private abortExpired(ctx: Ctx, txn: OpenTxn): void {
