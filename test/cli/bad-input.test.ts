@@ -4,14 +4,18 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI_MAIN } from '../helpers/build.js';
 import { expectOneLineError, requireBuiltCli, runCli } from '../helpers/cli.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 
 beforeAll(requireBuiltCli);
+
+const badDir = tempDirs('simulate-bad-');
+const planDir = tempDirs('simulate-plan-edge-');
+const epipeDir = tempDirs('simulate-epipe-');
 
 /** [arguments, a fragment the one stderr line must contain]. */
 const BAD_INPUTS: [string[], string][] = [
@@ -153,7 +157,7 @@ describe.concurrent('bad input: one line, exit 2, no stack trace', () => {
 
 describe('bad input is refused before anything runs or is written', () => {
   it('a bad option after a good --trace leaves no file behind', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'simulate-bad-'));
+    const dir = badDir();
     const run = await runCli(['--trace', join(dir, 'trace.ndjson'), '--acks', 'two']);
     expect(run.status).toBe(2);
     expect(existsSync(join(dir, 'trace.ndjson'))).toBe(false);
@@ -163,7 +167,7 @@ describe('bad input is refused before anything runs or is written', () => {
 
 describe.concurrent('plan files at the edges', () => {
   const planFile = (name: string, text: string | Buffer): string => {
-    const path = join(mkdtempSync(join(tmpdir(), 'simulate-plan-edge-')), name);
+    const path = join(planDir(), name);
     writeFileSync(path, text);
     return path;
   };
@@ -234,7 +238,7 @@ describe('standard output that cannot be written', () => {
 
   // A guard, not a fix: the CLI was quiet on EPIPE before too; its stdout handler is new, so keep it so.
   it('a reader that stops early (| head) is no error: quiet, the files are written, the exit code is the run\'s', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'simulate-epipe-'));
+    const dir = epipeDir();
     const report = join(dir, 'report.md');
     // The trace goes to stdout after the printed run: far more than a pipe holds, so the writer meets the closed pipe.
     const child = spawn(process.execPath, [CLI_MAIN, '--seed', '1', '--messages', '300', '--trace', '/dev/stdout', '--report', report], { stdio: ['ignore', 'pipe', 'pipe'] });

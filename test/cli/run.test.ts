@@ -1,12 +1,14 @@
 /** The built CLI end to end: exit codes, --json, determinism across processes, colour, list/help/version. */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../models/engine.js';
 import { CLI_INVOCATION, requireBuiltCli, runCli, withoutInvocation } from '../helpers/cli.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 
 beforeAll(requireBuiltCli);
+
+const freshDir = tempDirs('simulate-value-');
 
 // The escape character, written without a control character in a regex literal (eslint no-control-regex).
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[`);
@@ -240,7 +242,7 @@ describe.concurrent('list, --help, --version', () => {
     const compare = await runCli(['--no-color', 'compare', '--seed', '2', '--messages', '6']);
     expect(compare.status).toBe(0);
     expect(compare.stdout).toContain('exactly-once');
-    const dir = mkdtempSync(join(tmpdir(), 'simulate-value-'));
+    const dir = freshDir();
     const traced = await runCli(['--seed', '4', '--trace', 'list', '--json'], { cwd: dir });
     expect(traced.status).toBe(0);
     expect(JSON.parse(traced.stdout)).toMatchObject({ seed: 4 });

@@ -3,15 +3,15 @@
  * (processing errors, the failure policy): every new flag and plan field refused with one line and exit 2,
  * and the good cases end to end (--json groups, parked records, per-member work, scenarios, --trace).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectOneLineError, requireBuiltCli, runCli } from '../helpers/cli.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 
 beforeAll(requireBuiltCli);
 
-const freshDir = (): string => mkdtempSync(join(tmpdir(), 'simulate-topology-'));
+const freshDir = tempDirs('simulate-topology-');
 
 /** [arguments, fragments the one stderr line must contain]. */
 const BAD_FLAGS: [string[], string[]][] = [

@@ -1,19 +1,20 @@
 /** `--trace <file>`: NDJSON written atomically, never over an existing file without --force. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, constants, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, constants, existsSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { traceHash } from '../../sim/trace.js';
 import type { TraceRecord } from '../../sim/trace.js';
 import { expectOneLineError, requireBuiltCli, runCli } from '../helpers/cli.js';
 import type { CliRun } from '../helpers/cli.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 
 beforeAll(requireBuiltCli);
 
-const freshDir = (): string => mkdtempSync(join(tmpdir(), 'simulate-trace-'));
+const freshDir = tempDirs('simulate-trace-');
+const freshShmDir = tempDirs('simulate-', '/dev/shm');
 
 describe.concurrent('--trace', () => {
   it('writes one JSON record per line, the records the trace hash is computed over', async () => {
@@ -265,7 +266,7 @@ describe.concurrent('output files at the edges', () => {
 
   const shm = existsSync('/dev/shm') && lstatSync('/dev/shm').isDirectory();
   it.skipIf(!shm)(`a regular file under /dev (/dev/shm) needs --force like any other${shm ? '' : ' (skipped: no /dev/shm here)'}`, async () => {
-    const file = join(mkdtempSync('/dev/shm/simulate-'), 'kept.ndjson');
+    const file = join(freshShmDir(), 'kept.ndjson');
     writeFileSync(file, 'keep me\n');
     expectOneLineError(await runCli([...tiny, '--trace', file]), ['refusing to overwrite']);
     expect(readFileSync(file, 'utf8')).toBe('keep me\n');

@@ -3,16 +3,16 @@
  * file left, parent folders created), bad targets fail fast with one line and exit 2, two processes write
  * byte-identical reports, and the replay command printed inside the report regenerates that exact report.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { requireBuiltCli, runCli, withoutInvocation } from '../helpers/cli.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 import { mermaidBlocks, parseMermaid } from './mermaid-parser.js';
 
 beforeAll(requireBuiltCli);
 
-const freshDir = (): string => mkdtempSync(join(tmpdir(), 'simulate-report-'));
+const freshDir = tempDirs('simulate-report-');
 
 /** The ```sh block under "## Replay", as arguments (the commands here need no shell quoting). */
 function replayArgs(markdown: string): string[] {
