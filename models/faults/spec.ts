@@ -12,6 +12,7 @@ import type fcModule from 'fast-check';
 import type { RandomStream } from '../../sim/random.js';
 import type { FamilyName } from '../config.js';
 import type { InstanceKind } from '../topology.js';
+import { MAX_MESSAGES } from '../settings/common.js';
 
 /** fast-check itself, handed in by the caller: plain runs never load it. */
 export type FastCheck = typeof fcModule;
@@ -100,11 +101,17 @@ const MAX_COUNT = 1_000_000;
 const MAX_MS = 3_600_000;
 
 export const integerAtLeast =
-  (min: number): FieldCheck =>
+  (min: number, max: number = MAX_COUNT): FieldCheck =>
   (value) => {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min) return `must be an integer >= ${min}`;
-    return value <= MAX_COUNT ? undefined : `must be at most ${MAX_COUNT}`;
+    return value <= max ? undefined : `must be at most ${max}`;
   };
+
+/**
+ * A partition log offset: any safe integer >= 0. Offsets grow with the run (10,000,000 messages on one partition,
+ * plus duplicates and transaction markers), so the count cap would refuse what a long run's emitted plan names.
+ */
+export const logOffset: FieldCheck = integerAtLeast(0, Number.MAX_SAFE_INTEGER);
 
 export const msAtLeast =
   (min: number, inclusive: boolean): FieldCheck =>
@@ -154,8 +161,12 @@ export function withInstance<T extends object>(model: T, field: string, arbitrar
   return arbitrary === undefined ? model : { ...model, [field]: arbitrary };
 }
 
-/** Message ids are the workload's: m1, m2, ... (hand-over order). */
-export const messageId: FieldCheck = (value) => (typeof value === 'string' && /^m[1-9]\d{0,5}$/.test(value) ? undefined : 'must be a message id like "m3" (m1 is the first message handed over)');
+/**
+ * Message ids are the workload's: m1, m2, ... (hand-over order), up to the most messages a workload has. (It stopped
+ * at m999999, so the plan a run of more messages emitted could name a message its replay refused.)
+ */
+export const messageId: FieldCheck = (value) =>
+  typeof value === 'string' && /^m[1-9]\d*$/.test(value) && Number(value.slice(1)) <= MAX_MESSAGES ? undefined : `must be a message id from "m1" (the first message handed over) to "m${MAX_MESSAGES}"`;
 
 /** The arbitrary of a message id m1..m<messages>, shrinking toward m1. */
 export function messageArb(fc: FastCheck, space: PlanSpace): Arbitrary<string> {

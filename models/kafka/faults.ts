@@ -2,7 +2,7 @@
  * The Kafka family's own fault kinds: produce requests and their answers lost or held up, fetch responses lost or
  * delivered twice, offset commits lost, and a partition leader failing right after an append.
  */
-import { instanceArb, instanceName, integerAtLeast, messageArb, messageId, msAtLeast, withInstance } from '../faults/spec.js';
+import { instanceArb, instanceName, integerAtLeast, logOffset, messageArb, messageId, msAtLeast, withInstance } from '../faults/spec.js';
 import type { FaultSpec } from '../faults/spec.js';
 import { FIRST_INSTANCE } from '../topology.js';
 import { trimNumber } from '../words.js';
@@ -90,7 +90,7 @@ export const FETCH_DUPLICATED: FaultSpec<Of<'fetch-duplicated'>> = {
   rate: 'dup',
   summary: 'a fetch response is delivered twice (the consumer discards the stale copy, as Kafka does)',
   example: { kind: 'fetch-duplicated', partition: 0, fromOffset: 2, attempt: 1 },
-  fields: { partition: integerAtLeast(0), fromOffset: integerAtLeast(0), attempt: integerAtLeast(1), consumer: instanceName('consumer') },
+  fields: { partition: integerAtLeast(0), fromOffset: logOffset, attempt: integerAtLeast(1), consumer: instanceName('consumer') },
   instance: consumerInstance,
   describe: (fault) => `the fetch response for partition ${fault.partition} from offset ${fault.fromOffset} (fetch ${fault.attempt})${toConsumer(fault)} is delivered twice`,
   drawing: (fault) => ({ note: 'consumer', text: `fetch response from offset ${fault.fromOffset} arrives twice` }),
@@ -103,7 +103,7 @@ export const FETCH_LOST: FaultSpec<Of<'fetch-lost'>> = {
   rate: 'drop',
   summary: 'a fetch response is lost on the way to the consumer',
   example: { kind: 'fetch-lost', partition: 0, fromOffset: 2, attempt: 1 },
-  fields: { partition: integerAtLeast(0), fromOffset: integerAtLeast(0), attempt: integerAtLeast(1), consumer: instanceName('consumer') },
+  fields: { partition: integerAtLeast(0), fromOffset: logOffset, attempt: integerAtLeast(1), consumer: instanceName('consumer') },
   instance: consumerInstance,
   describe: (fault) => `the fetch response for partition ${fault.partition} from offset ${fault.fromOffset} (fetch ${fault.attempt})${toConsumer(fault)} is lost`,
   drawing: (fault) => ({ arrow: { from: 'broker', to: 'consumer', reply: true }, text: `fetch response from offset ${fault.fromOffset} LOST` }),
@@ -116,7 +116,7 @@ export const COMMIT_LOST: FaultSpec<Of<'commit-lost'>> = {
   rate: 'drop',
   summary: "the consumer's offset commit is lost on the way to the broker",
   example: { kind: 'commit-lost', partition: 0, offset: 3, attempt: 1 },
-  fields: { partition: integerAtLeast(0), offset: integerAtLeast(0), attempt: integerAtLeast(1), consumer: instanceName('consumer') },
+  fields: { partition: integerAtLeast(0), offset: logOffset, attempt: integerAtLeast(1), consumer: instanceName('consumer') },
   instance: consumerInstance,
   describe: (fault) => `${fault.consumer === undefined ? "the consumer's" : `${fault.consumer}'s`} commit of offset ${fault.offset} on partition ${fault.partition} (attempt ${fault.attempt}) is lost`,
   drawing: (fault) => ({ arrow: { from: 'consumer', to: 'broker', reply: false }, text: `commit offset ${fault.offset} LOST` }),

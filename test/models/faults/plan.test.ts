@@ -39,6 +39,17 @@ describe('parsePlan accepts every fault kind in domain terms', () => {
     expect(parsed.faults[0]).not.toBe(faults[0]);
     expect(parsePlan(plan())).toEqual({ version: 1, faults: [] });
   });
+
+  it('names any message and log offset of the largest workload (--messages 10000000), not only the first 999,999', () => {
+    const faults = [
+      { kind: 'leader-failover', message: 'm1000000' },
+      { kind: 'request-lost', message: 'm10000000', attempt: 1 },
+      // One partition holds every message of such a run, and its duplicates: offsets past a million.
+      { kind: 'fetch-lost', partition: 0, fromOffset: 12_000_000, attempt: 1 },
+      { kind: 'commit-lost', partition: 0, offset: 12_000_001, attempt: 1 },
+    ];
+    expect(parsePlan({ version: 1, faults })).toEqual({ version: 1, faults });
+  });
 });
 
 describe('parsePlan rejects bad plans with one line naming fault, kind and field', () => {
@@ -46,8 +57,10 @@ describe('parsePlan rejects bad plans with one line naming fault, kind and field
     [plan({ kind: 'ack-lost', message: 'm3', attempt: 0 }), 'fault #1 (ack-lost): "attempt" must be an integer >= 1; got 0'],
     [plan({ kind: 'ack-lost', message: 'm3', attempt: 1 }, { kind: 'ack-lost', message: 'm3', attempt: 1.5 }), 'fault #2 (ack-lost): "attempt" must be an integer >= 1; got 1.5'],
     [plan({ kind: 'request-lost', message: 'm3' }), 'fault #1 (request-lost): "attempt" must be an integer >= 1; missing'],
-    [plan({ kind: 'request-lost', message: 3, attempt: 1 }), 'fault #1 (request-lost): "message" must be a message id like "m3" (m1 is the first message handed over); got 3'],
+    [plan({ kind: 'request-lost', message: 3, attempt: 1 }), 'fault #1 (request-lost): "message" must be a message id from "m1" (the first message handed over) to "m10000000"; got 3'],
     [plan({ kind: 'request-lost', message: 'm0', attempt: 1 }), 'fault #1 (request-lost): "message" must be a message id'],
+    [plan({ kind: 'request-lost', message: 'm01', attempt: 1 }), 'fault #1 (request-lost): "message" must be a message id'],
+    [plan({ kind: 'request-lost', message: 'm10000001', attempt: 1 }), 'fault #1 (request-lost): "message" must be a message id from "m1" (the first message handed over) to "m10000000"; got "m10000001"'],
     [plan({ kind: 'request-delayed', message: 'm1', attempt: 1, delayMs: 0 }), 'fault #1 (request-delayed): "delayMs" must be a number of virtual ms > 0; got 0'],
     [plan({ kind: 'partition', link: 'producer-db', fromMs: 0, durationMs: 5 }), 'fault #1 (partition): "link" must be one of producer-broker, consumer-broker, consumer-db; got "producer-db"'],
     [plan({ kind: 'partition', link: 'consumer-db', fromMs: -1, durationMs: 5 }), 'fault #1 (partition): "fromMs" must be a number of virtual ms >= 0; got -1'],
