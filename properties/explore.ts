@@ -236,7 +236,7 @@ export class ExploreSearch {
   private readonly outOfTime: () => boolean;
   private readonly baselineRun: SimulationResult;
   private readonly windows: Fault[];
-  private readonly coverage = new CoverageTally();
+  private readonly coverage: CoverageTally;
   private readonly pointsByKind = new Map<FaultKind, Set<string>>(FAULT_KINDS.map((kind) => [kind, new Set<string>()]));
   private readonly alternativesSeen = new Set<string>();
   private readonly outcomes = new Map<string, number>();
@@ -256,6 +256,7 @@ export class ExploreSearch {
     const messages = options.config.workload.messages;
     if (messages > EXPLORE_MESSAGES_MAX) throw new RangeError(`explore takes worlds of at most ${EXPLORE_MESSAGES_MAX} messages, got ${messages}`);
     this.config = options.config;
+    this.coverage = new CoverageTally(this.config.family);
     this.maxFaults = options.maxFaults;
     // Only the config's family's kinds: another family's never match a decision point.
     this.kinds = options.kinds?.filter((kind) => familyOf(this.config).faultKinds.includes(kind)) ?? worldKinds(this.config);

@@ -201,7 +201,7 @@ export function collectCheck(values: CheckValues, now: () => number, verdicts?: 
   for (const search of searches) search.finding = emitted.find((finding) => finding.invariant === search.invariant);
   const wallMs = Math.round((now() - started) * 1000) / 1000;
   // A handler's points are not the built-in run's: with one, only the points the plans faulted are counted.
-  const tally = spec.handler === undefined ? samplingTally(config) : new CoverageTally();
+  const tally = spec.handler === undefined ? samplingTally(config) : new CoverageTally(config.family);
   for (const key of cache.keys()) tally.run(JSON.parse(key) as Fault[]);
   return { spec, baseline, runs, maxFaults, kinds, searches, coverage: tally.result(), findings: emitted, headline: headlineFinding(emitted), ...(values.emitPlan !== undefined ? { emitPlan: values.emitPlan } : {}), simulationRuns, wallMs };
 }

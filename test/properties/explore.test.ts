@@ -188,6 +188,28 @@ describe('explore', () => {
     expect(keys.size).toBeGreaterThan(0);
   });
 
+  it('RabbitMQ coverage lists its own windows (confirms, basic.ack, the broker node, the quorum queue, routing) in its own words, and no Kafka-only window', () => {
+    const config = resolveConfig({ family: 'rabbitmq', mode: 'at-least-once', seed: 1, workload: { messages: 10 } });
+    const tally = samplingTally(config);
+    const injected: Fault[] = [];
+    sweepSeeds({ config, faults: { rates: FAULT_PRESETS.chaos }, fromSeed: 1, toSeed: 40, onRun: (result) => {
+      tally.run(result.injected.faults);
+      injected.push(...result.injected.faults);
+    } });
+    const windows = tally.result();
+    const ids = windows.map((window) => window.id);
+    for (const id of ['publish-lost', 'confirm-lost', 'consumer-ack-lost', 'connection-closed', 'broker-restart', 'quorum-member-failure', 'unroutable']) expect(ids).toContain(id);
+    for (const id of ['ack-lost', 'request-lost', 'leader-failover', 'fetch-lost', 'commit-lost', 'transaction-abort']) expect(ids).not.toContain(id);
+    expect(windows.find((window) => window.id === 'consumer-crash-after-db-commit')?.words).toBe('consumer crash between the DB commit and the basic.ack');
+    expect(windows.map((window) => window.words).join('\n')).not.toMatch(/offset commit|fetch/);
+    // Each RabbitMQ window counts the points its kind's faults hit, as the Kafka windows do.
+    const confirm = windows.find((window) => window.id === 'confirm-lost');
+    expect(confirm?.reached).toBe(10);
+    const keys = new Set(injected.filter((fault) => fault.kind === 'confirm-lost' && fault.attempt === 1).map(faultKey));
+    expect(keys.size).toBeGreaterThan(0);
+    expect(confirm?.faulted).toBe(keys.size);
+  });
+
   it('sweep coverage of a workload too large to remember its points counts the points faulted only', () => {
     // About eleven points a message: a larger run's keys would outgrow the memory the run itself is budgeted.
     const large = samplingTally(resolveConfig({ mode: 'at-least-once', seed: 1, workload: { messages: REACH_MESSAGES_MAX + 1 } }));
