@@ -1,8 +1,9 @@
+/** The terminal rendering of one run: header with every effective option, faults, verdict table, groups, replay. */
+import type { ChalkInstance } from 'chalk';
 import { FAMILIES } from '../models/families.js';
 import type { FamilyName } from '../models/config.js';
 import { specOf } from '../models/faults/catalog.js';
-/** The terminal rendering of one run: header with every effective option, faults, verdict table, groups, replay. */
-import type { ChalkInstance } from 'chalk';
+import { outsideWorld } from '../models/plan-fit.js';
 import { plural, trimNumber } from '../reports/format.js';
 import type { SimulationConfig } from '../models/config.js';
 import { describeFault, FAULT_KINDS } from '../models/faults/catalog.js';
@@ -53,7 +54,19 @@ function faultLines(result: SimulationResult, color: ChalkInstance): string[] {
   const lines = [`${color.bold('faults injected')}  ${result.injected.faults.length}${counts.length > 0 ? ` — ${counts.join(', ')}` : ''}`];
   for (const fault of result.injected.faults.slice(0, 8)) lines.push(color.dim(`  · ${describeFault(fault, result.config.family)}`));
   if (result.injected.faults.length > 8) lines.push(color.dim(`  · … ${result.injected.faults.length - 8} more (--json lists them all)`));
-  if (result.unusedPlanFaults.length > 0) lines.push(color.yellow(`  ! ${result.unusedPlanFaults.length} fault(s) of the plan never matched anything in this run`));
+  return [...lines, ...unusedPlanLines(result, color)];
+}
+
+/** The plan's faults that never matched, the first few in words, each with the reason when the world alone gives it. */
+function unusedPlanLines(result: SimulationResult, color: ChalkInstance): string[] {
+  const unused = result.unusedPlanFaults;
+  if (unused.length === 0) return [];
+  const lines = [color.yellow(`  ! ${plural(unused.length, 'fault')} of the plan never matched anything in this run (the run never reached that point, or reached it after healing):`)];
+  for (const fault of unused.slice(0, 8)) {
+    const outside = outsideWorld(fault, result.config);
+    lines.push(color.yellow(`    · ${describeFault(fault, result.config.family)}${outside === undefined ? '' : ` — never here: ${outside}`}`));
+  }
+  if (unused.length > 8) lines.push(color.yellow(`    · … ${unused.length - 8} more (--json lists them all as unusedPlanFaults)`));
   return lines;
 }
 

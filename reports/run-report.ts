@@ -5,6 +5,8 @@
  * a plan file, and the command that reproduces this exact report. Pure: the same inputs give the same bytes.
  */
 import { modePreset } from '../models/families.js';
+import { describeFault } from '../models/faults/catalog.js';
+import { outsideWorld } from '../models/plan-fit.js';
 import { presetSettings } from '../models/resolve.js';
 import { INVARIANT_NAMES } from '../models/modes.js';
 import type { InvariantName } from '../models/modes.js';
@@ -140,7 +142,12 @@ function planSection(result: SimulationResult, meta: RunReportMeta, stories: Par
   if (plan.faults.length > 0) out.push(faultPlanTable(plan, stories, result.config.family), '');
   out.push(faultPlanBlock(plan), '');
   if (result.unusedPlanFaults.length > 0) {
+    const outside = result.unusedPlanFaults.flatMap((fault) => {
+      const why = outsideWorld(fault, result.config);
+      return why === undefined ? [] : [`- ${escapeText(`${describeFault(fault, result.config.family)}: never here, ${why}`)}`];
+    });
     out.push(`${plural(result.unusedPlanFaults.length, 'fault')} of the given plan never matched anything in this run (the run never reached that point, or reached it after healing):`, '', faultPlanBlock({ version: 1, faults: result.unusedPlanFaults }), '');
+    if (outside.length > 0) out.push(`${outside.length === 1 ? 'One of them names' : `${outside.length} of them name`} what this world does not have:`, '', ...outside.slice(0, 20), ...(outside.length > 20 ? [`- … ${outside.length - 20} more`] : []), '');
   }
   return out;
 }

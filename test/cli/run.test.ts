@@ -71,6 +71,19 @@ describe.concurrent('exit codes', () => {
   });
 });
 
+describe.concurrent('a plan whose faults never matched', () => {
+  it('lists them in words, with the reason when the world lacks what they name', async () => {
+    const plan = { version: 1, faults: [{ kind: 'leader-failover', message: 'm99999' }, { kind: 'fetch-lost', partition: 5, fromOffset: 0, attempt: 1 }, { kind: 'request-lost', message: 'm3', attempt: 7 }] };
+    const run = await runCli(['--no-color', '--messages', '20', '--plan', JSON.stringify(plan)]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('! 3 faults of the plan never matched anything in this run');
+    expect(run.stdout).toContain("· the leader of m99999's partition fails right after appending m99999 — never here: the workload hands over m1..m20 only");
+    expect(run.stdout).toContain('· the fetch response for partition 5 from offset 0 (fetch 1) is lost — never here: the topic has partitions 0..1 only');
+    // m3 exists: only the run could say why its seventh attempt never came.
+    expect(run.stdout).toMatch(/· the produce request for m3 \(attempt 7\) is lost before reaching the broker\n/);
+  });
+});
+
 describe.concurrent('--json', () => {
   it('prints one object with the documented fields', async () => {
     const run = await runCli(['--mode', 'at-least-once', '--seed', '42', '--json']);

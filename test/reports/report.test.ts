@@ -145,6 +145,15 @@ describe('run reports', () => {
     expectTablesWellFormed(markdown);
   });
 
+  it('lists the plan\'s faults that never matched, and says which name what the world does not have', () => {
+    const plan: FaultPlan = { version: 1, faults: [{ kind: 'leader-failover', message: 'm99' }, { kind: 'request-lost', message: 'm3', attempt: 7 }, { kind: 'fetch-lost', partition: 4, fromOffset: 0, attempt: 1 }] };
+    const result = simulate({ mode: 'at-least-once', seed: 1, workload: { messages: 10 }, faults: plan });
+    const markdown = renderRunReport(result, { kind: 'run', toolVersion: '0.1.0', replayCommand: 'simulate --messages 10 --plan p.json --report r.md' });
+    expect(markdown).toContain('3 faults of the given plan never matched anything in this run');
+    expect(markdown).toContain("2 of them name what this world does not have:\n\n- the leader of m99's partition fails right after appending m99: never here, the workload hands over m1..m10 only\n- the fetch response for partition 4 from offset 0 (fetch 1) is lost: never here, the topic has partitions 0..1 only\n");
+    expectTablesWellFormed(markdown);
+  });
+
   it('says every invariant holds when nothing broke, with no story and no diagram', () => {
     const markdown = scenarioReport('lost-ack-retry', 'exactly-once');
     expect(markdown.split('\n')[0]).toBe('# exactly-once · seed 1 · every invariant holds');
