@@ -39,6 +39,16 @@ export async function loadHandlerOption(raw: string): Promise<HandlerModule> {
   }
 }
 
+/**
+ * The handler as pool threads take it: checked in this thread first (a module that does not load, or breaks the
+ * contract's shape, is one line before any thread starts), then named by its absolute path for each thread to load.
+ */
+export async function handlerTask(raw: string | undefined): Promise<{ path: string; label: string } | undefined> {
+  if (raw === undefined) return undefined;
+  await loadHandlerOption(raw);
+  return { path: resolve(raw), label: raw };
+}
+
 /** `--handler <module>` on a command. */
 export function addHandlerOption(command: Command): Command {
   return command.option('--handler <module>', 'run your own handler (an ES module exporting handler and effects) in place of the built-in processing and dedup');

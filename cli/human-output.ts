@@ -39,6 +39,8 @@ export function renderHeader(config: SimulationConfig, spec: RunSpec, color: Cha
   const rows: [string, string][] = [
     ['mode', modePreset(config).summary],
     ['topology', topologyWords(config)],
+    // The mode's summary tells the built-in processing: say what runs in its place.
+    ...(spec.handler === undefined ? [] : [['handler', `${spec.handler} (your handler, in place of the built-in processing and dedup)`] as [string, string]]),
     ['workload', workloadLine(config)],
     ...components.map((component): [string, string] => [component, componentLine(config, component)]),
     ['timing', `faulty phase 0..${t.faultyPhaseMs}ms, latency ${t.latencyMsMin}..${t.latencyMsMax}ms, restart after ${t.restartDelayMs}ms (broker ${t.brokerRestartDelayMs}ms)`],

@@ -304,16 +304,18 @@ function sweepSchema(): Schema {
   const { seed: _seed, ...configProperties } = (definitions().config as { properties: Record<string, Schema> }).properties;
   const range = object({ from: integer(0), to: integer(0) });
   const faultKindsFired = { ...each(FAULT_KINDS, integer(0)), description: 'per fault kind, the seeds in which it fired' };
+  const handlerInvariants = { type: 'object', description: "--handler only: the handler's own invariants, promised in every mode", additionalProperties: object({ seedsBroken: integer(0), examples: array(integer(0)) }) };
   const point = object(
     {
       value: number,
       invariants: each(INVARIANT_NAMES, invariant),
+      handlerInvariants,
       faultKindsFired,
       unsettled: integer(0),
       verdict: ref('verdict'),
       firstViolationReplay: nullable(string),
     },
-    [],
+    ['handlerInvariants'],
     'the sweep at one value of the varied rate or setting',
   );
   const plain = ['invariants', 'faultKindsFired', 'unsettled', 'parked', 'lag', 'firstViolationReplay', 'coverage'];
@@ -324,7 +326,7 @@ function sweepSchema(): Schema {
       mode: ref('mode'),
       seeds: { ...range, description: 'the seeds this output covers (with --shard, the shard\'s piece)' },
       handler: { ...string, description: '--handler only: the module that ran in place of the built-in processing' },
-      handlerInvariants: { type: 'object', description: "--handler only: the handler's own invariants, promised in every mode", additionalProperties: object({ seedsBroken: integer(0), examples: array(integer(0)) }) },
+      handlerInvariants,
       shard: { ...object({ index: integer(1), count: integer(1), seeds: range, faulted: { ...object({ keys: array(array(string)), runs: array(integer(0)) }), description: 'per dangerous window, the points this piece\'s faults hit: merge joins them into the whole sweep\'s coverage' } }), description: '--shard only: this is piece index of count of the seeds range (simulate merge joins the pieces)' },
       scenario: nullable(string),
       config: object(configProperties),

@@ -69,6 +69,25 @@ export interface HandlerInvariantSweep {
   examples: number[];
 }
 
+/**
+ * One invariant's row of a sweep: a built-in one (promised or not by the mode), or a handler's own (promised in
+ * every mode), so tables, charts and replays treat both alike.
+ */
+export interface SweepSeries {
+  name: string;
+  promised: boolean;
+  seedsBroken: number;
+  status: InvariantStatus;
+  examples: number[];
+}
+
+/** The built-in invariants in INVARIANT_NAMES order, then a handler's own in the order it declares them. */
+export function sweepSeries(sweep: SweepResult): SweepSeries[] {
+  const builtIn = INVARIANT_NAMES.map((name) => ({ name, promised: sweep.invariants[name].promised, seedsBroken: sweep.invariants[name].seedsBroken, status: sweep.invariants[name].status, examples: sweep.invariants[name].examples }));
+  const own = Object.entries(sweep.handlerInvariants ?? {}).map(([name, invariant]): SweepSeries => ({ name, promised: true, seedsBroken: invariant.seedsBroken, status: invariant.seedsBroken > 0 ? 'VIOLATED' : 'holds', examples: invariant.examples }));
+  return [...builtIn, ...own];
+}
+
 export function sweepSeeds(options: SweepOptions): SweepResult {
   const sweep = new SweepAccumulator(options);
   for (let seed = options.fromSeed; seed <= options.toSeed; seed++) {

@@ -38,7 +38,7 @@ await build({
   outfile: path(new URL('cli.cjs', out)),
   format: 'cjs',
   external: ['tinypool', 'synckit', 'fast-check', 'cli-progress'],
-  define: { ...common.define, 'import.meta.url': '__bundleUrl', SIMULATE_IMPORT: '__simulateImport' },
+  define: { ...common.define, 'import.meta.url': '__bundleUrl', SIMULATE_IMPORT: '__simulateImport', SIMULATE_LAUNCHER_IMPORT: 'true' },
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 

@@ -5,13 +5,12 @@
  * repeats the sweep over the values of one rate or setting, `--report` writes a markdown report. Exit 1 when
  * any seed broke a promised invariant, 0 otherwise, 2 on bad input.
  */
-import type { InvariantName } from '../../models/modes.js';
 import type { Command } from 'commander';
 import { FAULT_KINDS } from '../../models/faults/catalog.js';
 import { INVARIANT_NAMES } from '../../models/modes.js';
-import { MAX_SWEEP_SEEDS, sweepSeedsAsync } from '../../properties/sweep.js';
-import { addHandlerOption, loadHandlerOption, runWithHandler } from '../handler-option.js';
-import type { SweepResult } from '../../properties/sweep.js';
+import { MAX_SWEEP_SEEDS, sweepSeries } from '../../properties/sweep.js';
+import { addHandlerOption, handlerTask } from '../handler-option.js';
+import type { SweepResult, SweepSeries } from '../../properties/sweep.js';
 import { makeColor } from '../color.js';
 import { addOutputOptions } from '../output-options.js';
 import { renderHeader, statusCell } from '../human-output.js';
@@ -102,7 +101,6 @@ export async function sweepCommand(values: SweepValues): Promise<number> {
   const range = shard === undefined ? whole : shardSeeds(whole, shard);
   const vary = values.vary === undefined ? undefined : parseVary(values.vary);
   if (vary !== undefined && shard !== undefined) throw new UsageError('--vary and --shard do not combine: shard a plain sweep, or give each machine its own --vary range');
-  if (vary !== undefined && values.handler !== undefined) throw new UsageError('--vary does not take --handler yet: sweep one value at a time');
   checkOutputFiles(values);
   const seeds = range.toSeed - range.fromSeed + 1;
   const started = performance.now();
@@ -121,7 +119,7 @@ export async function sweepCommand(values: SweepValues): Promise<number> {
   }
   const spec = buildRunSpec({ ...values, seed: String(range.fromSeed) }, { fixedSeed: true, takesHandler: true });
   guardHeap([spec.config]);
-  const sweep = spec.handler === undefined ? await sweepOnWorkers(spec, range, values) : await sweepHandler(spec, range, values, spec.handler);
+  const sweep = await sweepOnWorkers(spec, range, values);
   const wallMs = elapsedMs();
   if (values.report !== undefined) writeReport(values.report, sweepReport(reportInput(spec, range, values), sweep));
   if (values.json === true) process.stdout.write(JSON.stringify(sweepJson(spec, sweep, range.fromSeed, range.toSeed, wallMs, shard === undefined ? undefined : { ...shard, whole }, spec.handler), null, 2) + '\n');
@@ -132,22 +130,10 @@ export async function sweepCommand(values: SweepValues): Promise<number> {
   return sweep.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;
 }
 
-function sweepOnWorkers(spec: RunSpec, range: SeedRange, values: SweepValues): Promise<SweepResult> {
+async function sweepOnWorkers(spec: RunSpec, range: SeedRange, values: SweepValues): Promise<SweepResult> {
+  const handler = await handlerTask(spec.handler);
   const runner = openRunner(workersWithinMemory([spec.config], workersFor(values.workers, range.toSeed - range.fromSeed + 1)));
-  return withProgress(runner, 'sweep', range.toSeed - range.fromSeed + 1, values, (update) => sweepOn(runner, { config: spec.config, faults: spec.faults, ...range }, update));
-}
-
-/** A handler runs in this thread, seed after seed (it is a module of the user's, loaded here). */
-async function sweepHandler(spec: RunSpec, range: SeedRange, values: SweepValues, path: string): Promise<SweepResult> {
-  if (values.workers !== undefined && values.workers !== '1') throw new UsageError('--handler runs in this thread: --workers does not apply');
-  const handler = await loadHandlerOption(path);
-  const progress = startProgress('sweep', range.toSeed - range.fromSeed + 1, 'seeds', { json: values.json });
-  let done = 0;
-  try {
-    return await sweepSeedsAsync({ config: spec.config, faults: spec.faults, ...range, onRun: () => progress.update(++done, '') }, (config) => runWithHandler(config, spec.faults, handler));
-  } finally {
-    progress.stop();
-  }
+  return withProgress(runner, 'sweep', range.toSeed - range.fromSeed + 1, values, (update) => sweepOn(runner, { config: spec.config, faults: spec.faults, ...range }, update, handler));
 }
 
 /** Run `work` with a progress line (when someone watches stderr), then stop the line and the threads. */
@@ -167,14 +153,13 @@ function reportInput(spec: RunSpec, range: SeedRange, values: SweepValues): Para
 }
 
 function firstViolation(spec: RunSpec, sweep: SweepResult): string | undefined {
-  const seeds = violatedNames(sweep).map((name) => (sweep.handlerInvariants?.[name] ?? sweep.invariants[name as InvariantName]).examples[0]);
+  const seeds = violated(sweep).map((invariant) => invariant.examples[0]);
   return seeds.length === 0 ? undefined : replayForSeed(spec, Math.min(...seeds));
 }
 
 /** The promised invariants that broke in some seed: the built-in ones, then a handler's own. */
-function violatedNames(sweep: SweepResult): string[] {
-  const own = Object.entries(sweep.handlerInvariants ?? {}).filter(([, invariant]) => invariant.seedsBroken > 0).map(([name]) => name);
-  return [...INVARIANT_NAMES.filter((name) => sweep.invariants[name].status === 'VIOLATED'), ...own];
+function violated(sweep: SweepResult): SweepSeries[] {
+  return sweepSeries(sweep).filter((invariant) => invariant.status === 'VIOLATED');
 }
 
 /** The shard a `--shard` sweep ran, and the whole range it is a piece of (what `simulate merge` checks). */
@@ -213,12 +198,8 @@ export function renderSweep(spec: RunSpec, sweep: SweepResult, fromSeed: number,
   const lines = [color.bold(`simulate sweep · ${spec.config.mode} · seeds ${fromSeed}..${toSeed}${shardText}`) + (spec.scenario ? color.dim(` · scenario ${spec.scenario.name}`) : ''), ...header, ''];
   const table = layoutTable([
     ['invariant', 'promised', 'seeds broken', 'status', 'first seeds'],
-    ...INVARIANT_NAMES.map((name) => {
-      const invariant = sweep.invariants[name];
-      return [name, invariant.promised ? 'yes' : 'no', `${invariant.seedsBroken} of ${sweep.runs}`, statusCell(invariant.status, color), invariant.examples.join(', ')];
-    }),
-    // A handler's own invariants, promised in every mode.
-    ...Object.entries(sweep.handlerInvariants ?? {}).map(([name, invariant]) => [name, 'yes', `${invariant.seedsBroken} of ${sweep.runs}`, statusCell(invariant.seedsBroken > 0 ? 'VIOLATED' : 'holds', color), invariant.examples.join(', ')]),
+    // A handler's own invariants follow the built-in ones, promised in every mode.
+    ...sweepSeries(sweep).map((invariant) => [invariant.name, invariant.promised ? 'yes' : 'no', `${invariant.seedsBroken} of ${sweep.runs}`, statusCell(invariant.status, color), invariant.examples.join(', ')]),
   ]);
   lines.push(color.bold(table[0]), ...table.slice(1));
   const fired = FAULT_KINDS.filter((kind) => sweep.faultKindsFired[kind] > 0).map((kind) => `${kind} ${sweep.faultKindsFired[kind]}`);
@@ -233,8 +214,8 @@ export function renderSweep(spec: RunSpec, sweep: SweepResult, fromSeed: number,
     const example = INVARIANT_NAMES.find((name) => sweep.invariants[name].examples.length > 0);
     if (example !== undefined) lines.push(`see a break: ${replayForSeed(spec, sweep.invariants[example].examples[0])}`);
   } else {
-    const violated = violatedNames(sweep);
-    lines.push(color.red.bold(`verdict: VIOLATED — ${violated.join(', ')} broke in some seeds although ${spec.config.mode} promises ${violated.length === 1 ? 'it' : 'them'} (exit 1)`));
+    const names = violated(sweep).map((invariant) => invariant.name);
+    lines.push(color.red.bold(`verdict: VIOLATED — ${names.join(', ')} broke in some seeds although ${spec.config.mode} promises ${names.length === 1 ? 'it' : 'them'} (exit 1)`));
     lines.push(`replay the first violation: ${replay}`);
   }
   return lines.join('\n') + '\n';

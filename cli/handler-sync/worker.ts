@@ -3,14 +3,13 @@
  * path) and hands back the result as plain data, with the decision points reached when asked. A misuse of the
  * handler contract comes back as an error message, not a thrown object, so it keeps its one line.
  */
-import { pathToFileURL } from 'node:url';
 import { runAsWorker } from 'synckit';
 import { runSimulationAsync } from '../../models/engine.js';
 import type { SimulationResult } from '../../models/engine.js';
 import type { SimulationConfig } from '../../models/config.js';
 import type { Fault, FaultSource } from '../../models/faults/catalog.js';
-import { HandlerError, checkHandlerModule } from '../../models/handler/contract.js';
-import type { HandlerModule } from '../../models/handler/contract.js';
+import { HandlerError } from '../../models/handler/contract.js';
+import { handlerModuleAt } from '../handler-module-cache.js';
 
 /**
  * A result without its traceHash method (functions do not cross threads), and without its views of the effects and
@@ -20,25 +19,10 @@ export type ResultData = Omit<SimulationResult, 'traceHash' | 'appliedEffects' |
 
 export type WorkerAnswer = { result: ResultData; candidates: Fault[] } | { error: string };
 
-const modules = new Map<string, Promise<HandlerModule>>();
-
-/** The module, loaded once; a module that does not load is the user's input, in one line like any other. */
-function moduleAt(path: string, label: string): Promise<HandlerModule> {
-  let module = modules.get(path);
-  if (module === undefined) {
-    const loading = import(pathToFileURL(path).href).catch((error: unknown) => {
-      const text = error instanceof Error ? `${error.name}: ${error.message}` : 'it threw while loading';
-      throw new HandlerError(`cannot load it: ${text.split('\n')[0]}`);
-    });
-    modules.set(path, (module = loading.then((loaded: unknown) => checkHandlerModule(loaded, label))));
-  }
-  return module;
-}
-
 export async function runWithHandlerInWorker(path: string, label: string, config: SimulationConfig, source: FaultSource, collect: boolean): Promise<WorkerAnswer> {
   const candidates: Fault[] = [];
   try {
-    const module = await moduleAt(path, label);
+    const module = await handlerModuleAt(path, label);
     const result = await runSimulationAsync(config, source, module, collect ? { candidate: (candidate) => candidates.push(candidate) } : undefined);
     const data: Partial<SimulationResult> = { ...result };
     delete data.traceHash;

@@ -7,7 +7,8 @@ import { chunkSeedRange } from '../../properties/seed-ranges.js';
 import { mergeSweepResults } from '../../properties/sweep-merge.js';
 import type { SweepResult } from '../../properties/sweep.js';
 import type { TaskRunner } from './pool.js';
-import type { SweepChunkTask } from './worker.js';
+import { UsageError } from '../usage-error.js';
+import type { HandlerSweepChunkTask, SweepChunkTask } from './worker.js';
 
 /** How far a sweep has got: seeds done, and seeds broken per invariant among them. */
 export type SweepProgressListener = (done: number, breaks: string) => void;
@@ -20,14 +21,24 @@ export function sweepChunkSize(seeds: number, workers: number): number {
   return Math.max(25, Math.min(2500, Math.ceil(seeds / (workers * 16))));
 }
 
-export async function sweepOn(runner: TaskRunner, job: SweepChunkTask, onProgress?: SweepProgressListener): Promise<SweepResult> {
+/**
+ * `handler`: a team's handler module (its absolute path, and the path as written), which each thread loads itself;
+ * a misuse of its contract in any chunk is one line, exit 2 (a UsageError), as in a single run.
+ */
+export async function sweepOn(runner: TaskRunner, job: SweepChunkTask, onProgress?: SweepProgressListener, handler?: HandlerSweepChunkTask['handler']): Promise<SweepResult> {
   const total = job.toSeed - job.fromSeed + 1;
   const chunks = chunkSeedRange(job, sweepChunkSize(total, runner.workers));
   const done: SweepResult[] = [];
   let seedsDone = 0;
+  const runChunk = async (task: SweepChunkTask): Promise<SweepResult> => {
+    if (handler === undefined) return runner.run('sweepChunk', task);
+    const answer = await runner.run('handlerSweepChunk', { ...task, handler });
+    if ('error' in answer) throw new UsageError(`--handler ${handler.label}: ${answer.error}`);
+    return answer.sweep;
+  };
   const parts = await Promise.all(
     chunks.map(async (chunk) => {
-      const part = await runner.run('sweepChunk', { ...job, ...chunk });
+      const part = await runChunk({ ...job, ...chunk });
       done.push(part);
       seedsDone += part.runs;
       onProgress?.(seedsDone, breaksSoFar(done));

@@ -8,12 +8,14 @@ import { importModule } from '../import-module.js';
 import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import type { Tinypool } from 'tinypool';
-import { explorePlans, planVerdicts, sweepChunk } from './worker.js';
+import { explorePlans, handlerSweepChunk, planVerdicts, sweepChunk } from './worker.js';
 
-const TASKS = { sweepChunk, planVerdicts, explorePlans };
+const TASKS = { sweepChunk, handlerSweepChunk, planVerdicts, explorePlans };
 export type TaskName = keyof typeof TASKS;
 type TaskInput<Name extends TaskName> = Parameters<(typeof TASKS)[Name]>[0];
-type TaskOutput<Name extends TaskName> = ReturnType<(typeof TASKS)[Name]>;
+/** What each task resolves to (handlerSweepChunk is async: a handler's runs are). */
+type TaskOutputs = { [Name in TaskName]: Awaited<ReturnType<(typeof TASKS)[Name]>> };
+type TaskOutput<Name extends TaskName> = TaskOutputs[Name];
 
 export interface TaskRunner {
   readonly workers: number;
@@ -50,7 +52,7 @@ export function openRunner(workers: number): TaskRunner {
   const pool = (importModule('tinypool') as Promise<{ Tinypool: typeof Tinypool }>).then((tinypool) => new tinypool.Tinypool({ filename: workerFile(), minThreads: workers, maxThreads: workers }));
   return {
     workers,
-    run: async (name, task) => (await pool).run(task, { name }) as Promise<TaskOutput<typeof name>>,
+    run: async (name, task) => (await (await pool).run(task, { name })) as TaskOutput<typeof name>,
     close: async () => (await pool).destroy(),
   };
 }
@@ -61,7 +63,7 @@ function inThread(): TaskRunner {
     run: async (name, task) => {
       // Give timers (the progress bar) a turn between tasks: this thread does the work itself.
       await new Promise((resolve) => setImmediate(resolve));
-      return (TASKS[name] as (input: typeof task) => TaskOutput<typeof name>)(task);
+      return (await (TASKS[name] as (input: typeof task) => unknown)(task)) as TaskOutput<typeof name>;
     },
     close: async () => {},
   };

@@ -4,13 +4,12 @@
  * them, and the fault kinds that fired. Pure: the sweep command writes it (atomically) where --report says.
  */
 import { FAULT_KINDS } from '../../models/faults/catalog.js';
-import { INVARIANT_NAMES } from '../../models/modes.js';
-import type { InvariantName } from '../../models/modes.js';
 import type { SeedRange } from '../../properties/seed-ranges.js';
+import { sweepSeries } from '../../properties/sweep.js';
 import type { SweepResult } from '../../properties/sweep.js';
 import { code, escapeText, fenced, raw, table } from '../../reports/markdown.js';
 import type { RunSpec } from '../run-options.js';
-import { percent, replayAt } from './vary-sweep.js';
+import { brokenAnywhere, percent, replayAt, seedsBrokenOf } from './vary-sweep.js';
 import type { VarySweep } from './vary-sweep.js';
 
 /** Examples listed per broken invariant, each with its replay command (one per value with --vary). */
@@ -46,22 +45,21 @@ function heading(input: SweepReportInput, extra: string): string[] {
 }
 
 function firstSeeds(spec: RunSpec, sweep: SweepResult, label: string | undefined, perInvariant: number): string[][] {
-  return INVARIANT_NAMES.filter((name) => sweep.invariants[name].seedsBroken > 0).flatMap((name) =>
-    sweep.invariants[name].examples.slice(0, perInvariant).map((seed) => [...(label === undefined ? [] : [label]), name, sweep.invariants[name].status, String(seed), raw(code(replayAt(spec, seed))).markdown]),
-  );
+  return sweepSeries(sweep)
+    .filter((series) => series.seedsBroken > 0)
+    .flatMap((series) => series.examples.slice(0, perInvariant).map((seed) => [...(label === undefined ? [] : [label]), series.name, series.status, String(seed), raw(code(replayAt(spec, seed))).markdown]));
 }
 
 export function sweepReport(input: SweepReportInput, sweep: SweepResult): string {
   const lines = heading(input, '');
   lines.push(`**Verdict: ${sweep.verdict === 'violated' ? 'VIOLATED' : 'ok'}**: ${sweep.verdict === 'violated' ? `a promised invariant broke in some of the ${sweep.runs} seeds` : `every invariant ${escapeText(input.spec.config.mode)} promises held in all ${sweep.runs} seeds`}.`, '');
   lines.push('## How often each invariant broke', '');
+  // A handler's own invariants follow the built-in ones, promised in every mode.
+  const series = sweepSeries(sweep);
   lines.push(
     table(
       ['invariant', 'promised', 'seeds broken', 'share', 'status', 'first seeds'],
-      INVARIANT_NAMES.map((name) => {
-        const invariant = sweep.invariants[name];
-        return [name, invariant.promised ? 'yes' : 'no', `${invariant.seedsBroken} of ${sweep.runs}`, percent(invariant.seedsBroken, sweep.runs), invariant.status, invariant.examples.join(', ')];
-      }),
+      series.map((invariant) => [invariant.name, invariant.promised ? 'yes' : 'no', `${invariant.seedsBroken} of ${sweep.runs}`, percent(invariant.seedsBroken, sweep.runs), invariant.status, invariant.examples.join(', ')]),
       ['l', 'l', 'r', 'r', 'l', 'l'],
     ),
     '',
@@ -69,9 +67,9 @@ export function sweepReport(input: SweepReportInput, sweep: SweepResult): string
   const chart = [
     'xychart-beta',
     `    title ${chartText(`Share of ${sweep.runs} seeds that broke each invariant`)}`,
-    `    x-axis [${INVARIANT_NAMES.map(chartText).join(', ')}]`,
+    `    x-axis [${series.map((invariant) => chartText(invariant.name)).join(', ')}]`,
     `    y-axis ${chartText('seeds broken (%)')} 0 --> 100`,
-    `    bar [${INVARIANT_NAMES.map((name) => share(sweep.invariants[name].seedsBroken, sweep.runs)).join(', ')}]`,
+    `    bar [${series.map((invariant) => share(invariant.seedsBroken, sweep.runs)).join(', ')}]`,
   ];
   lines.push(fenced('mermaid', chart.join('\n')), '');
   lines.push(...firstSeedsSection(firstSeeds(input.spec, sweep, undefined, FIRST_SEEDS), false));
@@ -86,15 +84,16 @@ export function varyReport(input: SweepReportInput, run: VarySweep): string {
   lines.push(`**Verdict: ${violatedAt.length > 0 ? 'VIOLATED' : 'ok'}**: ${violatedAt.length > 0 ? `a promised invariant broke at ${escapeText(vary.name)} = ${violatedAt.join(', ')}` : 'every promised invariant held at every value'}.`, '');
   lines.push(`## Seeds broken as ${escapeText(vary.name)} grows`, '');
   const runs = run.range.toSeed - run.range.fromSeed + 1;
+  const points = run.points.map((point) => sweepSeries(point.sweep));
   lines.push(
     table(
-      [vary.name, ...INVARIANT_NAMES.map((name) => `${name}${run.points[0].sweep.invariants[name].promised ? ' (promised)' : ''}`), 'verdict'],
-      run.points.map((point) => [String(point.value), ...INVARIANT_NAMES.map((name) => `${point.sweep.invariants[name].seedsBroken} (${percent(point.sweep.invariants[name].seedsBroken, runs)})`), point.sweep.verdict === 'violated' ? 'VIOLATED' : 'ok']),
-      ['r', ...INVARIANT_NAMES.map(() => 'r' as const), 'l'],
+      [vary.name, ...points[0].map((invariant) => `${invariant.name}${invariant.promised ? ' (promised)' : ''}`), 'verdict'],
+      run.points.map((point, index) => [String(point.value), ...points[index].map((invariant) => `${invariant.seedsBroken} (${percent(invariant.seedsBroken, runs)})`), point.sweep.verdict === 'violated' ? 'VIOLATED' : 'ok']),
+      ['r', ...points[0].map(() => 'r' as const), 'l'],
     ),
     '',
   );
-  const broken: InvariantName[] = INVARIANT_NAMES.filter((name) => run.points.some((point) => point.sweep.invariants[name].seedsBroken > 0));
+  const broken = brokenAnywhere(run);
   if (broken.length === 0) lines.push(`No invariant broke at any value of ${escapeText(vary.name)}.`, '');
   // One chart per invariant: xychart-beta draws several lines without a legend, which would not say which is which.
   for (const name of broken) {
@@ -103,7 +102,7 @@ export function varyReport(input: SweepReportInput, run: VarySweep): string {
       `    title ${chartText(`${name}: share of ${runs} seeds broken`)}`,
       `    x-axis ${chartText(vary.name)} [${run.points.map((point) => chartText(String(point.value))).join(', ')}]`,
       `    y-axis ${chartText('seeds broken (%)')} 0 --> 100`,
-      `    line [${run.points.map((point) => share(point.sweep.invariants[name].seedsBroken, runs)).join(', ')}]`,
+      `    line [${points.map((series) => share(seedsBrokenOf(series, name), runs)).join(', ')}]`,
     ];
     lines.push(fenced('mermaid', chart.join('\n')), '');
   }

@@ -3,11 +3,11 @@
  * often each invariant broke at each value, and the JSON (`points`, ordered by value).
  */
 import { FAULT_KINDS } from '../../models/faults/catalog.js';
-import { INVARIANT_NAMES } from '../../models/modes.js';
-import type { InvariantName } from '../../models/modes.js';
 import type { SeedRange } from '../../properties/seed-ranges.js';
-import type { SweepResult } from '../../properties/sweep.js';
+import { sweepSeries } from '../../properties/sweep.js';
+import type { SweepResult, SweepSeries } from '../../properties/sweep.js';
 import type { makeColor } from '../color.js';
+import { handlerTask } from '../handler-option.js';
 import { envelope } from '../json-contract.js';
 import { faultSourceJson } from '../json-output.js';
 import { buildRunSpec, drawsOnRate, rateAbsence } from '../run-options.js';
@@ -41,16 +41,17 @@ export function varySpecs(values: RunOptionValues, vary: Vary, range: SeedRange)
   const seedSpec = { ...values, seed: String(range.fromSeed) };
   if (vary.target === 'fault rate') {
     // Checked here, against the world without the varied value, so the refusal names --vary, which the user wrote.
-    const world = buildRunSpec(seedSpec, { fixedSeed: true }).config;
+    const world = buildRunSpec(seedSpec, { fixedSeed: true, takesHandler: true }).config;
     if (!drawsOnRate(world, vary.name)) throw new UsageError(`invalid --vary ${quoteInput(values.vary ?? vary.name)}: no fault of this world draws on the rate ${quoteInput(vary.name)} (${rateAbsence(world, vary.name)})`);
   }
-  return vary.values.map((value) => buildRunSpec(valuesAt(seedSpec, vary, value), { fixedSeed: true }));
+  return vary.values.map((value) => buildRunSpec(valuesAt(seedSpec, vary, value), { fixedSeed: true, takesHandler: true }));
 }
 
 /** Every point's spec first (bad input is refused before any work), then all points' chunks on one runner. */
 export async function runVary(values: RunOptionValues, vary: Vary, range: SeedRange, runner: TaskRunner, onProgress?: (done: number, breaks: string) => void): Promise<VarySweep> {
-  const spec = buildRunSpec({ ...values, seed: String(range.fromSeed) }, { fixedSeed: true });
+  const spec = buildRunSpec({ ...values, seed: String(range.fromSeed) }, { fixedSeed: true, takesHandler: true });
   const specs = varySpecs(values, vary, range);
+  const handler = await handlerTask(spec.handler);
   const done = new Array<number>(specs.length).fill(0);
   const breaks = new Array<string>(specs.length).fill('');
   const sweeps = await Promise.all(
@@ -59,16 +60,22 @@ export async function runVary(values: RunOptionValues, vary: Vary, range: SeedRa
         done[index] = pointDone;
         breaks[index] = pointBreaks;
         onProgress?.(done.reduce((total, count) => total + count, 0), `at ${vary.name}=${vary.values[index]}: ${pointBreaks}`);
-      }),
+      }, handler),
     ),
   );
   const points = sweeps.map((sweep, index) => ({ value: vary.values[index], spec: specs[index], sweep }));
   return { vary, range, spec, points, verdict: points.some((point) => point.sweep.verdict === 'violated') ? 'violated' : 'ok' };
 }
 
-/** Invariants that broke at some value, in INVARIANT_NAMES order. */
-export function brokenAnywhere(run: VarySweep): InvariantName[] {
-  return INVARIANT_NAMES.filter((name) => run.points.some((point) => point.sweep.invariants[name].seedsBroken > 0));
+/** Invariants that broke at some value: the built-in ones in INVARIANT_NAMES order, then a handler's own. */
+export function brokenAnywhere(run: VarySweep): string[] {
+  const points = run.points.map((point) => sweepSeries(point.sweep));
+  return points[0].map((series) => series.name).filter((name) => points.some((series) => seedsBrokenOf(series, name) > 0));
+}
+
+/** Seeds that broke the invariant `name` in one point's series. */
+export function seedsBrokenOf(series: readonly SweepSeries[], name: string): number {
+  return series.find((invariant) => invariant.name === name)?.seedsBroken ?? 0;
 }
 
 export function replayAt(spec: RunSpec, seed: number): string {
@@ -79,7 +86,9 @@ export function replayAt(spec: RunSpec, seed: number): string {
 
 /** The first violation's replay at each value (none where every promise held). */
 function firstViolationAt(point: VaryPoint): string | null {
-  const seeds = INVARIANT_NAMES.filter((name) => point.sweep.invariants[name].status === 'VIOLATED').map((name) => point.sweep.invariants[name].examples[0]);
+  const seeds = sweepSeries(point.sweep)
+    .filter((invariant) => invariant.status === 'VIOLATED')
+    .map((invariant) => invariant.examples[0]);
   return seeds.length === 0 ? null : replayAt(point.spec, Math.min(...seeds));
 }
 
@@ -91,10 +100,12 @@ export function varyJson(run: VarySweep, wallMs: number): Record<string, unknown
     scenario: run.spec.scenario?.name ?? null,
     config,
     faultSource: faultSourceJson(run.spec),
+    ...(run.spec.handler !== undefined ? { handler: run.spec.handler } : {}),
     vary: { name: run.vary.name, target: run.vary.target, from: run.vary.from, to: run.vary.to, step: run.vary.step },
     points: run.points.map((point) => ({
       value: point.value,
       invariants: point.sweep.invariants,
+      ...(point.sweep.handlerInvariants !== undefined ? { handlerInvariants: point.sweep.handlerInvariants } : {}),
       faultKindsFired: point.sweep.faultKindsFired,
       unsettled: point.sweep.unsettled,
       verdict: point.sweep.verdict,
@@ -115,10 +126,10 @@ export function percent(broken: number, runs: number): string {
 export function renderVary(run: VarySweep, header: readonly string[], color: ReturnType<typeof makeColor>): string {
   const { vary, range } = run;
   const lines = [color.bold(`simulate sweep · ${run.spec.config.mode} · seeds ${range.fromSeed}..${range.toSeed} · ${vary.name} from ${vary.from} to ${vary.to} by ${vary.step}`), ...header, ''];
-  const names = INVARIANT_NAMES;
+  const points = run.points.map((point) => sweepSeries(point.sweep));
   const table = layoutTable([
-    [vary.name, ...names.map((name) => `${name}${run.points[0].sweep.invariants[name].promised ? ' *' : ''}`), 'verdict'],
-    ...run.points.map((point) => [String(point.value), ...names.map((name) => `${point.sweep.invariants[name].seedsBroken} (${percent(point.sweep.invariants[name].seedsBroken, point.sweep.runs)})`), point.sweep.verdict === 'violated' ? color.red('VIOLATED') : color.green('ok')]),
+    [vary.name, ...points[0].map((invariant) => `${invariant.name}${invariant.promised ? ' *' : ''}`), 'verdict'],
+    ...run.points.map((point, index) => [String(point.value), ...points[index].map((invariant) => `${invariant.seedsBroken} (${percent(invariant.seedsBroken, point.sweep.runs)})`), point.sweep.verdict === 'violated' ? color.red('VIOLATED') : color.green('ok')]),
   ]);
   lines.push(color.dim(`seeds broken of ${range.toSeed - range.fromSeed + 1} at each value (* promised by ${run.spec.config.mode})`), color.bold(table[0]), ...table.slice(1), '');
   const broken = brokenAnywhere(run);
@@ -128,9 +139,9 @@ export function renderVary(run: VarySweep, header: readonly string[], color: Ret
     const labels = run.points.map((point) => String(point.value));
     const labelWidth = Math.max(...labels.map((label) => label.length));
     run.points.forEach((point, index) => {
-      const share = point.sweep.invariants[name].seedsBroken / point.sweep.runs;
-      const bar = '█'.repeat(Math.round(share * CHART_WIDTH));
-      lines.push(`  ${labels[index].padStart(labelWidth)} │${bar}${bar === '' ? '' : ' '}${percent(point.sweep.invariants[name].seedsBroken, point.sweep.runs)}`);
+      const broken = seedsBrokenOf(points[index], name);
+      const bar = '█'.repeat(Math.round((broken / point.sweep.runs) * CHART_WIDTH));
+      lines.push(`  ${labels[index].padStart(labelWidth)} │${bar}${bar === '' ? '' : ' '}${percent(broken, point.sweep.runs)}`);
     });
     lines.push('');
   }

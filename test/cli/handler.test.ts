@@ -23,6 +23,11 @@ beforeAll(() => {
     `export async function handler(record, db) {\n  if (await db.get('processed', record.id)) return 'ack';\n  await db.increment('ledger', record.key, 1);\n  await db.put('processed', record.id, true);\n}\nexport const effects = ['ledger'];\n`,
   );
   writeFileSync(file('sleepy.mjs'), `export async function handler(record, db) {\n  await new Promise((resolve) => setTimeout(resolve, 1));\n  await db.put('ledger', record.id, 1);\n}\nexport const effects = ['ledger'];\n`);
+  // A naive increment, and its own invariant: the ledger counts each message once.
+  writeFileSync(
+    file('counted.mjs'),
+    `export async function handler(record, db) {\n  await db.increment('ledger', record.key, 1);\n}\nexport const effects = ['ledger'];\nexport const invariants = {\n  ledgerCountsEachMessageOnce(db, workload) {\n    const counted = db.keys('ledger').reduce((total, key) => total + db.get('ledger', key), 0);\n    return { holds: counted <= workload.length, witnesses: counted <= workload.length ? [] : [\`\${counted} counted for \${workload.length} messages\`] };\n  },\n};\n`,
+  );
   writeFileSync(file('no-effects.mjs'), `export async function handler() {}\n`);
   writeFileSync(file('broken.mjs'), `export async function handler(\n`);
   writeFileSync(file('never-loads.mjs'), `await new Promise(() => {});\nexport async function handler() {}\nexport const effects = ['ledger'];\n`);
@@ -83,9 +88,49 @@ describe('simulate --handler', () => {
     expect(replay.stdout).toMatch(/duplicates\s+yes\s+\d+\s+VIOLATED/);
   });
 
-  it('sweep --handler refuses what it cannot do yet, in one line', async () => {
-    expectOneLineError(await runCli(['sweep', '--seeds', '5', '--workers', '2', '--handler', file('naive.mjs')]), ['--workers does not apply']);
-    expectOneLineError(await runCli(['sweep', '--seeds', '5', '--vary', 'drop=0..0.1:0.05', '--handler', file('naive.mjs')]), ['--vary does not take --handler']);
+  it('sweep --handler --workers 2: each thread loads the handler, and the JSON is the one thread\'s', async () => {
+    const args = ['sweep', '--mode', 'exactly-once', '--seeds', '1..40', '--faults', 'chaos', '--handler', file('counted.mjs'), '--json'];
+    const [one, two] = await Promise.all([runCli([...args, '--workers', '1']), runCli([...args, '--workers', '2'])]);
+    expect(one.status, one.stderr).toBe(1);
+    expect(two.status, two.stderr).toBe(1);
+    const withoutWallClock = (stdout: string): unknown => {
+      const output = JSON.parse(stdout) as { stats: { wallMs?: number } };
+      delete output.stats.wallMs;
+      return output;
+    };
+    expect(withoutWallClock(two.stdout)).toEqual(withoutWallClock(one.stdout));
+    const output = JSON.parse(one.stdout) as { handlerInvariants: Record<string, { seedsBroken: number }>; invariants: { duplicates: { seedsBroken: number } } };
+    expect(output.invariants.duplicates.seedsBroken).toBeGreaterThan(0);
+    expect(output.handlerInvariants.ledgerCountsEachMessageOnce.seedsBroken).toBeGreaterThan(0);
+  });
+
+  it('sweep --handler --workers 2: a handler that breaks the contract in a thread is one line, exit 2, as in one run', async () => {
+    expectOneLineError(await runCli(['sweep', '--seeds', '1..6', '--workers', '2', '--handler', file('sleepy.mjs')]), ['--handler', 'awaited something other than its db calls']);
+  });
+
+  it('sweep --vary --handler: the handler\'s own invariant is a column, a chart and a first violation per value', async () => {
+    const args = ['sweep', '--mode', 'at-least-once', '--seeds', '1..20', '--faults', 'none', '--vary', 'db-reply-loss=0..0.2:0.2', '--handler', file('counted.mjs')];
+    const text = await runCli(['--no-color', ...args]);
+    expect(text.status, text.stderr).toBe(1);
+    expect(text.stdout).toMatch(/db-reply-loss +loss \* +duplicates +order +liveness \* +ledgerCountsEachMessageOnce \* +verdict/);
+    expect(text.stdout).toMatch(/^0 +0 \(0%\) +0 \(0%\) +0 \(0%\) +0 \(0%\) +0 \(0%\) +ok$/m);
+    expect(text.stdout).toContain('ledgerCountsEachMessageOnce: share of seeds broken as db-reply-loss grows');
+    expect(text.stdout).toContain('verdict: VIOLATED — a promised invariant broke at db-reply-loss = 0.2 (exit 1)');
+    const json = await runCli([...args, '--json']);
+    const output = JSON.parse(json.stdout) as { handler: string; points: { value: number; handlerInvariants: Record<string, { seedsBroken: number }>; firstViolationReplay: string | null }[] };
+    expect(output.handler).toBe(file('counted.mjs'));
+    expect(output.points.map((point) => point.handlerInvariants.ledgerCountsEachMessageOnce.seedsBroken > 0)).toEqual([false, true]);
+    expect(output.points[0].firstViolationReplay).toBeNull();
+    // The replay of the first violation at 0.2 runs with the handler and breaks its invariant.
+    const replay = await runCli((output.points[1].firstViolationReplay ?? '').split(' ').slice(CLI_INVOCATION.split(' ').length));
+    expect(replay.status, replay.stderr).toBe(1);
+    expect(replay.stdout).toMatch(/ledgerCountsEachMessageOnce\s+yes\s+\d+\s+VIOLATED/);
+    const report = file('vary-report.md');
+    expect((await runCli([...args, '--report', report])).status).toBe(1);
+    const markdown = readFileSync(report, 'utf8');
+    expect(markdown).toContain('| ledgerCountsEachMessageOnce (promised) |');
+    expect(markdown).toContain('title "ledgerCountsEachMessageOnce: share of 20 seeds broken"');
+    expect(markdown).toMatch(/^\| +0\.2 +\| ledgerCountsEachMessageOnce +\| VIOLATED +\|/m);
   });
 
   it('a plan carries its handler: --plan alone replays with it, in a run and in shrink', async () => {
