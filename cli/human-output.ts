@@ -72,6 +72,15 @@ function unusedPlanLines(result: SimulationResult, color: ChalkInstance): string
   return lines;
 }
 
+/** What became of the parked records: their own outcome, unless a redelivery after the publish applied some too. */
+function parkedOutcome(parked: SimulationResult['parked']): string {
+  const also = parked.alsoApplied ?? 0;
+  if (also === 0) return ': neither applied nor lost';
+  const twice = `(processing the dead letters again would apply ${also === 1 ? 'it' : 'them'} twice)`;
+  if (also === parked.count) return `, ${also === 1 ? 'which' : 'all of which'} a later redelivery applied too ${twice}`;
+  return `: neither applied nor lost, but a later redelivery applied ${also} of them too ${twice}`;
+}
+
 /** An invariant's status as a table cell, in its colour. */
 export function statusCell(status: InvariantStatus, color: ChalkInstance): Cell {
   if (status === 'holds') return { text: 'holds', paint: color.green };
@@ -129,7 +138,7 @@ export function renderGroups(result: SimulationResult, color: ChalkInstance): st
     }
   }
   if (result.parked.count > 0) {
-    lines.push(`${color.bold('parked')}  ${plural(result.parked.count, 'record')} in ${deadLetterWords(result.config)}: neither applied nor lost`);
+    lines.push(`${color.bold('parked')}  ${plural(result.parked.count, 'record')} in ${deadLetterWords(result.config)}${parkedOutcome(result.parked)}`);
     for (const witness of result.parked.witnesses) lines.push(color.dim(`    · ${witness.summary}`));
   }
   lines.push(`${color.bold('lag')}  ${lagWords(result.stats.lag)}${groups.length > 1 ? ' (the worst group)' : ''}`);

@@ -192,7 +192,11 @@ function withSchedule(invariants: Schema): Schema {
   return { ...invariants, properties: { ...base.properties, schedule } };
 }
 
-const parked = object({ count: integer(0), witnesses: array(ref('witness')) }, [], 'records parked (Kafka: the dead-letter topic; RabbitMQ: the dead-letter queue): neither applied nor lost');
+const parked = object(
+  { count: integer(0), witnesses: array(ref('witness')), alsoApplied: { ...integer(1), description: 'of count, the records a later redelivery applied as well (absent when none)' } },
+  ['alsoApplied'],
+  'records parked (Kafka: the dead-letter topic; RabbitMQ: the dead-letter queue): neither applied nor lost, unless a later redelivery applied them (alsoApplied)',
+);
 
 function runSchema(): Schema {
   return commandSchema(

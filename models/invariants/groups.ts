@@ -42,7 +42,7 @@ export function checkGroups(input: CheckInput, promises: Record<InvariantName, b
     const applied = applications(scoped);
     // With one group the witnesses read as before; with several, each says which group it is about.
     const scope = { group, where: names.length === 1 ? '' : ` in group ${group}` };
-    const parked = parkedIn(input, group, names.length);
+    const parked = parkedIn(input, group, names.length, applied);
     parkedByGroup[group] = parked.result;
     groups[group] = {
       loss: lossOf(scoped, promises.loss, applied, scope, parked.ids),
