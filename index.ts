@@ -47,7 +47,8 @@ export type { FaultActor, FaultPlanConstraints, ResolvedPlanConstraints } from '
 export { workloadArb, settingsArb, simulationInputArb, topologyArb, fitSettings } from './properties/config-arbitraries.js';
 export type { WorkloadConstraints, SimulationInputConstraints, TopologyConstraints } from './properties/config-arbitraries.js';
 export type { TopologySettings } from './models/topology.js';
-export { runPlan, breaks, brokenInvariants } from './properties/breaks.js';
+export { runPlan, breaks, brokenInvariants, isBuiltInInvariant } from './properties/breaks.js';
+export type { SearchedInvariant } from './properties/breaks.js';
 export { checkInvariant } from './properties/check.js';
 export type { CheckOptions, CheckOutcome, CheckFound, CheckNotFound, PlanVerdictCache } from './properties/check.js';
 export { shrinkPlan } from './properties/shrink.js';

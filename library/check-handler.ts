@@ -10,7 +10,7 @@ import { FAULT_KINDS, describeFault } from '../models/faults/catalog.js';
 import type { FaultKind, FaultPlan, FaultSource } from '../models/faults/catalog.js';
 import { checkHandlerModule } from '../models/handler/contract.js';
 import { INVARIANT_NAMES } from '../models/modes.js';
-import type { InvariantName } from '../models/modes.js';
+import type { SearchedInvariant } from '../properties/breaks.js';
 import { resolveConfig } from '../models/resolve.js';
 import { checkInvariantAsync } from '../properties/check.js';
 import type { PlanVerdictCache } from '../properties/check.js';
@@ -19,8 +19,8 @@ import { checkInputKeys } from './simulate.js';
 import type { HandlerInput } from './simulate.js';
 
 export type CheckHandlerInput = Omit<HandlerInput, 'faults'> & {
-  /** Only this invariant (default: every one). */
-  invariant?: InvariantName;
+  /** Only this invariant: a built-in one or one of the handler's own `invariants` (default: every one, built-in first). */
+  invariant?: SearchedInvariant;
   /** Generated plans per invariant. Default 300. */
   runs?: number;
   /** Most faults in a plan. Default 4. */
@@ -30,7 +30,8 @@ export type CheckHandlerInput = Omit<HandlerInput, 'faults'> & {
 };
 
 export interface HandlerFinding {
-  invariant: InvariantName;
+  /** A built-in invariant, or one of the handler's own (promised in every mode). */
+  invariant: SearchedInvariant;
   /** Whether the mode promises it (a break of a promised invariant is a violation). */
   promised: boolean;
   /** The minimal plan: remove any fault and the invariant holds again. */
@@ -48,7 +49,7 @@ export interface CheckHandlerResult {
   verdict: 'ok' | 'violated';
   findings: HandlerFinding[];
   /** Plans generated per invariant searched. */
-  plansTried: Partial<Record<InvariantName, number>>;
+  plansTried: Partial<Record<SearchedInvariant, number>>;
   simulationRuns: number;
 }
 
@@ -58,7 +59,8 @@ export async function checkHandler(input: CheckHandlerInput): Promise<CheckHandl
   checkInputKeys(input, SEARCH_KEYS);
   if ('faults' in input) throw new ConfigError('faults', (input as { faults: unknown }).faults, 'nothing: checkHandler generates its own fault plans');
   const { invariant, runs, maxFaults, kinds, handler, effects, invariants, ...world } = input;
-  if (invariant !== undefined && !INVARIANT_NAMES.includes(invariant)) throw new ConfigError('invariant', invariant, INVARIANT_NAMES.join(', '));
+  const searchable: SearchedInvariant[] = [...INVARIANT_NAMES, ...Object.keys(invariants ?? {})];
+  if (invariant !== undefined && !searchable.includes(invariant)) throw new ConfigError('invariant', invariant, searchable.join(', '));
   if (kinds !== undefined && (!Array.isArray(kinds) || (kinds as readonly unknown[]).some((kind) => !FAULT_KINDS.includes(kind as FaultKind)))) throw new ConfigError('kinds', kinds, `some of ${FAULT_KINDS.join(', ')}`);
   const module = checkHandlerModule({ handler, effects, invariants });
   const config = resolveConfig(world);
@@ -68,14 +70,15 @@ export async function checkHandler(input: CheckHandlerInput): Promise<CheckHandl
   // Every invariant's search uses the same seed, so it generates the same plans: run each once.
   const cache: PlanVerdictCache = new Map();
   const findings: HandlerFinding[] = [];
-  const plansTried: Partial<Record<InvariantName, number>> = {};
+  const plansTried: Partial<Record<SearchedInvariant, number>> = {};
   let simulationRuns = 1;
-  for (const name of invariant === undefined ? INVARIANT_NAMES : [invariant]) {
+  for (const name of invariant === undefined ? searchable : [invariant]) {
     const outcome = await checkInvariantAsync({ config, invariant: name, seed: config.seed, cache, plans, ...(runs !== undefined ? { numRuns: runs } : {}) }, run);
     plansTried[name] = outcome.runs;
     simulationRuns += outcome.simulationRuns;
     if (!outcome.found) continue;
-    const replay = `await simulate({ ...${JSON.stringify(world)}, faults: ${JSON.stringify(outcome.plan)}, handler, effects: ${JSON.stringify(module.effects)} })`;
+    // Your invariants are judged in the replay too when you pass them (the finding may be about one of them).
+    const replay = `await simulate({ ...${JSON.stringify(world)}, faults: ${JSON.stringify(outcome.plan)}, handler, effects: ${JSON.stringify(module.effects)}${module.invariants === undefined ? '' : ', invariants'} })`;
     findings.push({ invariant: name, promised: outcome.promised, plan: outcome.plan, inWords: outcome.plan.faults.map((fault) => describeFault(fault, outcome.result.config.family)), result: outcome.result, replay });
   }
   return { verdict: findings.some((finding) => finding.promised) ? 'violated' : 'ok', findings, plansTried, simulationRuns };

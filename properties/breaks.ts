@@ -4,8 +4,8 @@
  */
 import type { SimulationConfig } from '../models/config.js';
 import type { FaultPlan } from '../models/faults/catalog.js';
-import { INVARIANT_NAMES } from '../models/modes.js';
-import type { InvariantName } from '../models/modes.js';
+import { INVARIANT_NAMES, PROMISES } from '../models/modes.js';
+import type { InvariantName, ModeName } from '../models/modes.js';
 import { runSimulation } from '../models/engine.js';
 import type { RunObservers, SimulationResult, SimulationRunner } from '../models/engine.js';
 
@@ -23,12 +23,28 @@ export function runPlan(config: SimulationConfig, plan: FaultPlan, run: Simulati
   return run(config, { plan }, observers);
 }
 
-/** True when the invariant broke in this run (whether or not the mode promises it). */
-export function breaks(result: SimulationResult, invariant: InvariantName): boolean {
-  return !result.invariants[invariant].holds;
+/**
+ * An invariant a search aims at: a built-in one, or a team's handler's own, by the name its module exports it under
+ * (promised in every mode).
+ */
+export type SearchedInvariant = InvariantName | (string & {});
+
+export function isBuiltInInvariant(invariant: SearchedInvariant): invariant is InvariantName {
+  return (INVARIANT_NAMES as readonly string[]).includes(invariant);
 }
 
-/** The invariants a run broke, in INVARIANT_NAMES order. */
-export function brokenInvariants(result: SimulationResult): InvariantName[] {
-  return INVARIANT_NAMES.filter((name) => breaks(result, name));
+/** True when the invariant broke in this run (whether or not the mode promises it). */
+export function breaks(result: SimulationResult, invariant: SearchedInvariant): boolean {
+  return isBuiltInInvariant(invariant) ? !result.invariants[invariant].holds : result.handlerInvariants[invariant]?.holds === false;
+}
+
+/** Whether the mode promises it: a handler's own invariants are promised in every mode. */
+export function promisedIn(mode: ModeName, invariant: SearchedInvariant): boolean {
+  return isBuiltInInvariant(invariant) ? PROMISES[mode][invariant] : true;
+}
+
+/** The invariants a run broke: the built-in ones in INVARIANT_NAMES order, then a handler's own. */
+export function brokenInvariants(result: SimulationResult): SearchedInvariant[] {
+  const own = Object.entries(result.handlerInvariants).filter(([, invariant]) => !invariant.holds).map(([name]) => name);
+  return [...INVARIANT_NAMES.filter((name) => breaks(result, name)), ...own];
 }

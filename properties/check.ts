@@ -8,10 +8,9 @@ import type { SimulationRunner } from '../models/engine.js';
 import fc from 'fast-check';
 import type { SimulationConfig } from '../models/config.js';
 import type { FaultPlan } from '../models/faults/catalog.js';
-import { PROMISES } from '../models/modes.js';
-import type { InvariantName } from '../models/modes.js';
 import type { SimulationResult } from '../models/engine.js';
-import { VERDICTS_ONLY, brokenInvariants, runPlan } from './breaks.js';
+import { VERDICTS_ONLY, brokenInvariants, promisedIn, runPlan } from './breaks.js';
+import type { SearchedInvariant } from './breaks.js';
 import { faultPlanArb } from './fault-arbitraries.js';
 import { familyOf, isKafkaCluster, worldKinds } from '../models/families.js';
 import type { FaultPlanConstraints } from './fault-arbitraries.js';
@@ -21,7 +20,8 @@ import type { AsyncRunner, ShrinkOutcome } from './shrink.js';
 export interface CheckOptions {
   /** The world every generated plan runs in. */
   config: SimulationConfig;
-  invariant: InvariantName;
+  /** A built-in invariant, or a handler's own (its runs must be a handler's). */
+  invariant: SearchedInvariant;
   /** Generated plans to try before concluding the invariant holds. Default 300. */
   numRuns?: number;
   /** fast-check's seed. Default: the simulation seed (config.seed), so one number pins the whole search. */
@@ -37,16 +37,16 @@ export interface CheckOptions {
    * Broken invariants of plans already run elsewhere (worker threads) in this same config. A plan found here is
    * not simulated again, but counts as the simulation run it stands for, so counts match a search without it.
    */
-  verdicts?: ReadonlyMap<string, readonly InvariantName[]>;
+  verdicts?: ReadonlyMap<string, readonly SearchedInvariant[]>;
   /** How each plan runs (default runSimulation; a team's handler: cli/handler-sync/runner.ts). */
   run?: SimulationRunner;
 }
 
 /** Plan (as JSON of its faults) -> the invariants it broke. Only valid for one config. */
-export type PlanVerdictCache = Map<string, readonly InvariantName[]>;
+export type PlanVerdictCache = Map<string, readonly SearchedInvariant[]>;
 
 interface CheckCommon {
-  invariant: InvariantName;
+  invariant: SearchedInvariant;
   /** Whether the config's mode promises the invariant (a break is then a violation). */
   promised: boolean;
   /** fast-check seed used. */
@@ -140,16 +140,16 @@ class SearchTally {
   private readonly cache: PlanVerdictCache;
 
   constructor(private readonly options: Pick<CheckOptions, 'cache' | 'invariant'>) {
-    this.cache = options.cache ?? new Map<string, readonly InvariantName[]>();
+    this.cache = options.cache ?? new Map<string, readonly SearchedInvariant[]>();
   }
 
   /** The plan's verdict if it was simulated already (the caller simulates it otherwise). */
-  known(plan: FaultPlan): readonly InvariantName[] | undefined {
+  known(plan: FaultPlan): readonly SearchedInvariant[] | undefined {
     return this.cache.get(planKey(plan));
   }
 
   /** The property: records a new verdict, and holds unless the plan broke the invariant searched. */
-  holds(plan: FaultPlan, broken: readonly InvariantName[]): boolean {
+  holds(plan: FaultPlan, broken: readonly SearchedInvariant[]): boolean {
     const key = planKey(plan);
     if (!this.cache.has(key)) {
       this.simulationRuns++;
@@ -168,7 +168,7 @@ function searchBounds(options: Pick<CheckOptions, 'config' | 'numRuns' | 'seed'>
 }
 
 function commonOf(options: Pick<CheckOptions, 'config' | 'invariant'>, details: fc.RunDetails<[FaultPlan]>): Omit<CheckCommon, 'simulationRuns'> {
-  return { invariant: options.invariant, promised: PROMISES[options.config.mode][options.invariant], seed: details.seed };
+  return { invariant: options.invariant, promised: promisedIn(options.config.mode, options.invariant), seed: details.seed };
 }
 
 /** fast-check's shrunk counterexample, or undefined when the search found none. */

@@ -7,7 +7,7 @@ import type { SimulationRunner } from '../models/engine.js';
 import type { SimulationConfig } from '../models/config.js';
 import { faultKey } from '../models/faults/catalog.js';
 import type { Fault, FaultPlan, FaultSource } from '../models/faults/catalog.js';
-import type { InvariantName } from '../models/modes.js';
+import type { SearchedInvariant } from './breaks.js';
 import type { SimulationResult } from '../models/engine.js';
 import { VERDICTS_ONLY, breaks, runPlan } from './breaks.js';
 import { deltaDebug, deltaDebugAsync } from './delta-debug.js';
@@ -21,7 +21,7 @@ export interface ShrinkOptions {
 }
 
 export interface ShrinkOutcome {
-  invariant: InvariantName;
+  invariant: SearchedInvariant;
   /** The minimal plan. */
   plan: FaultPlan;
   /** Faults in the plan given. */
@@ -41,7 +41,7 @@ export interface ShrinkOutcome {
 }
 
 /** Throws RangeError when `plan` does not break `invariant` in `config` (there is nothing to shrink). */
-export function shrinkPlan(config: SimulationConfig, plan: FaultPlan, invariant: InvariantName, options: ShrinkOptions = {}): ShrinkOutcome {
+export function shrinkPlan(config: SimulationConfig, plan: FaultPlan, invariant: SearchedInvariant, options: ShrinkOptions = {}): ShrinkOutcome {
   // The search reads verdicts only; the minimal plan's replay below keeps its trace for the witnesses.
   const fired = firedFaults(runPlan(config, plan, options.run, VERDICTS_ONLY), plan, invariant);
   const search = deltaDebug(fired, (faults) => breaks(runPlan(config, { version: 1, faults }, options.run, VERDICTS_ONLY), invariant), { maxTests: options.maxRuns });
@@ -49,7 +49,7 @@ export function shrinkPlan(config: SimulationConfig, plan: FaultPlan, invariant:
 }
 
 /** shrinkPlan with runs that are asynchronous (a team's handler driven on the host's promises). */
-export async function shrinkPlanAsync(config: SimulationConfig, plan: FaultPlan, invariant: InvariantName, run: AsyncRunner, options: Omit<ShrinkOptions, 'run'> = {}): Promise<ShrinkOutcome> {
+export async function shrinkPlanAsync(config: SimulationConfig, plan: FaultPlan, invariant: SearchedInvariant, run: AsyncRunner, options: Omit<ShrinkOptions, 'run'> = {}): Promise<ShrinkOutcome> {
   const fired = firedFaults(await run(config, { plan }), plan, invariant);
   const search = await deltaDebugAsync(fired, async (faults) => breaks(await run(config, { plan: { version: 1, faults } }), invariant), { maxTests: options.maxRuns });
   return outcomeOf(invariant, plan, fired, search, await run(config, { plan: { version: 1, faults: search.items } }));
@@ -59,13 +59,13 @@ export async function shrinkPlanAsync(config: SimulationConfig, plan: FaultPlan,
 export type AsyncRunner = (config: SimulationConfig, source: FaultSource) => Promise<SimulationResult>;
 
 /** The plan's faults that fired in its run (the others cannot matter); throws when the run did not break. */
-function firedFaults(first: SimulationResult, plan: FaultPlan, invariant: InvariantName): Fault[] {
+function firedFaults(first: SimulationResult, plan: FaultPlan, invariant: SearchedInvariant): Fault[] {
   if (!breaks(first, invariant)) throw new RangeError(`the plan does not break ${invariant} in this configuration; nothing to shrink`);
   const unused = new Set(first.unusedPlanFaults.map(faultKey));
   return plan.faults.filter((fault) => !unused.has(faultKey(fault)));
 }
 
-function outcomeOf(invariant: InvariantName, plan: FaultPlan, fired: readonly Fault[], search: DeltaDebugResult<Fault>, result: SimulationResult): ShrinkOutcome {
+function outcomeOf(invariant: SearchedInvariant, plan: FaultPlan, fired: readonly Fault[], search: DeltaDebugResult<Fault>, result: SimulationResult): ShrinkOutcome {
   const sizes = [plan.faults.length];
   if (fired.length < plan.faults.length) sizes.push(fired.length);
   sizes.push(...search.sizes.slice(1));

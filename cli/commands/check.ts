@@ -17,6 +17,7 @@ import { INVARIANT_NAMES } from '../../models/modes.js';
 import type { InvariantName } from '../../models/modes.js';
 import type { SimulationResult } from '../../models/engine.js';
 import { runPlan } from '../../properties/breaks.js';
+import type { SearchedInvariant } from '../../properties/breaks.js';
 import { checkInvariant } from '../../properties/check.js';
 import type { PlanVerdictCache } from '../../properties/check.js';
 import { makeColor } from '../color.js';
@@ -160,7 +161,7 @@ export function parseCheck(values: CheckValues): CheckSetup {
 }
 
 /** `verdicts`: plans already run on worker threads (see cli/scale/check-prefetch.ts); the result is the same without. */
-export function collectCheck(values: CheckValues, now: () => number, verdicts?: ReadonlyMap<string, readonly InvariantName[]>): CheckRun {
+export function collectCheck(values: CheckValues, now: () => number, verdicts?: ReadonlyMap<string, readonly SearchedInvariant[]>): CheckRun {
   const { spec, invariant, runs, maxFaults, kinds } = parseCheck(values);
 
   const started = now();
@@ -270,7 +271,7 @@ export function checkJson(run: CheckRun): Record<string, unknown> {
  * The plans the search will try, run ahead on every core (or in this thread, to show progress). Skipped when it
  * would not pay: one thread and nobody watching, or so many plans that their verdicts would crowd memory.
  */
-async function runPlansAhead(values: CheckValues): Promise<ReadonlyMap<string, readonly InvariantName[]> | undefined> {
+async function runPlansAhead(values: CheckValues): Promise<ReadonlyMap<string, readonly SearchedInvariant[]> | undefined> {
   const setup = parseCheck(values);
   // A handler is a module of the user's: its plans run through its own worker (cli/handler-sync), not the pool.
   if (setup.spec.handler !== undefined) return undefined;

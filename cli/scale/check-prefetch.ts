@@ -4,7 +4,7 @@
  * counts are then exactly those of a one-thread run; only the simulations moved.
  */
 import type { SimulationConfig } from '../../models/config.js';
-import type { InvariantName } from '../../models/modes.js';
+import type { SearchedInvariant } from '../../properties/breaks.js';
 import { planKey, searchPlans } from '../../properties/check.js';
 import type { CheckOptions } from '../../properties/check.js';
 import type { TaskRunner } from './pool.js';
@@ -15,7 +15,7 @@ export const PREFETCH_RUNS_MAX = 200_000;
 export interface PrefetchJob {
   config: SimulationConfig;
   /** The invariants searched; drawing stops once each has broken (each search stops at its first break). */
-  invariants: readonly InvariantName[];
+  invariants: readonly SearchedInvariant[];
   runs: number;
   plans: CheckOptions['plans'];
 }
@@ -24,10 +24,10 @@ export function prefetchChunkSize(runs: number, workers: number): number {
   return Math.max(8, Math.min(250, Math.ceil(runs / (workers * 16))));
 }
 
-export async function prefetchVerdicts(runner: TaskRunner, job: PrefetchJob, onProgress?: (done: number, breaks: string) => void): Promise<Map<string, readonly InvariantName[]>> {
+export async function prefetchVerdicts(runner: TaskRunner, job: PrefetchJob, onProgress?: (done: number, breaks: string) => void): Promise<Map<string, readonly SearchedInvariant[]>> {
   const plans = searchPlans({ config: job.config, plans: job.plans, seed: job.config.seed }, job.runs);
-  const verdicts = new Map<string, readonly InvariantName[]>();
-  const broken = new Set<InvariantName>();
+  const verdicts = new Map<string, readonly SearchedInvariant[]>();
+  const broken = new Set<SearchedInvariant>();
   const size = prefetchChunkSize(job.runs, runner.workers);
   // Waves of a few chunks per worker: after each, stop if every search has met its first break (they stop there).
   const wave = size * runner.workers * 4;

@@ -5,8 +5,8 @@
  */
 import type { SimulationConfig } from '../../models/config.js';
 import type { Fault, FaultKind, FaultPlan, FaultSource } from '../../models/faults/catalog.js';
-import type { InvariantName } from '../../models/modes.js';
 import { VERDICTS_ONLY, brokenInvariants, runPlan } from '../../properties/breaks.js';
+import type { SearchedInvariant } from '../../properties/breaks.js';
 import { runSimulation, runSimulationAsync } from '../../models/engine.js';
 import { HandlerError } from '../../models/handler/contract.js';
 import { handlerModuleAt } from '../handler-module-cache.js';
@@ -51,7 +51,7 @@ export interface PlanVerdictsTask {
 }
 
 /** For each plan, the invariants its run broke (keeping no trace, as check's own search runs do). */
-export function planVerdicts(task: PlanVerdictsTask): (readonly InvariantName[])[] {
+export function planVerdicts(task: PlanVerdictsTask): (readonly SearchedInvariant[])[] {
   return task.plans.map((plan) => brokenInvariants(runPlan(task.config, plan, runSimulation, VERDICTS_ONLY)));
 }
 

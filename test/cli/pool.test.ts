@@ -12,7 +12,7 @@ import { resolveConfig } from '../../models/engine.js';
 import { FAULT_PRESETS } from '../../models/faults/catalog.js';
 import { brokenInvariants, runPlan } from '../../properties/breaks.js';
 import { checkInvariant, planKey, searchPlans } from '../../properties/check.js';
-import type { InvariantName } from '../../models/modes.js';
+import type { SearchedInvariant } from '../../properties/breaks.js';
 import { sweepSeeds } from '../../properties/sweep.js';
 import { requireBuiltCli } from '../helpers/cli.js';
 
@@ -62,8 +62,8 @@ describe('worker pool', () => {
     const plans = { maxFaults: 3 };
     const ahead = searchPlans({ config, plans }, 40);
     const misses: string[] = [];
-    class Verdicts extends Map<string, readonly InvariantName[]> {
-      override get(key: string): readonly InvariantName[] | undefined {
+    class Verdicts extends Map<string, readonly SearchedInvariant[]> {
+      override get(key: string): readonly SearchedInvariant[] | undefined {
         const found = super.get(key);
         if (found === undefined) misses.push(key);
         return found;

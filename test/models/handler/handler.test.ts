@@ -156,8 +156,35 @@ describe('checkHandler: the library\'s search over a handler function', () => {
     const outcome = await checkHandler({ mode: 'exactly-once', seed: 1, runs: 150, handler: insertInTransaction, effects: ['ledger'] });
     expect(outcome).toMatchObject({ verdict: 'ok', findings: [] });
     expect(outcome.plansTried.duplicates).toBe(150);
-    await expect(checkHandler({ mode: 'exactly-once', seed: 1, invariant: 'dupes' as never, handler: naive, effects: ['ledger'] })).rejects.toThrow(/invalid invariant/);
+    await expect(checkHandler({ mode: 'exactly-once', seed: 1, invariant: 'dupes', handler: naive, effects: ['ledger'] })).rejects.toThrow(/invalid invariant/);
     await expect(checkHandler({ mode: 'exactly-once', seed: 1, handler: naive, effects: ['ledger'], faults: 'chaos' } as never)).rejects.toThrow(/checkHandler generates its own fault plans/);
     await expect(checkHandler({ mode: 'exactly-once', seed: 1, handler: naive, effects: ['ledger'], runz: 3 } as never)).rejects.toThrow(/invalid runz/);
+  });
+
+  it('searches the handler\'s own invariants too (promised in every mode), shrinks a break of one, and replays it with them', async () => {
+    // A naive increment under at-least-once: duplicates are allowed by the mode, but this team promises a ledger that
+    // counts each message once.
+    const invariants = {
+      ledgerCountsEachMessageOnce: (db: { keys(table: string): string[]; get(table: string, key: string): unknown }, workload: readonly unknown[]) => {
+        const counted = db.keys('ledger').reduce((total, key) => total + Number(db.get('ledger', key)), 0);
+        return { holds: counted <= workload.length, witnesses: counted <= workload.length ? [] : [`${counted} counted for ${workload.length} messages`] };
+      },
+    };
+    const world = { mode: 'at-least-once' as const, seed: 1, workload: { messages: 6 } };
+    const outcome = await checkHandler({ ...world, runs: 200, handler: naive, effects: ['ledger'], invariants });
+    expect(Object.keys(outcome.plansTried)).toEqual(['loss', 'duplicates', 'order', 'liveness', 'ledgerCountsEachMessageOnce']);
+    expect(outcome.verdict).toBe('violated');
+    const own = outcome.findings.find((finding) => finding.invariant === 'ledgerCountsEachMessageOnce');
+    expect(own).toMatchObject({ promised: true });
+    expect(own?.plan.faults).toHaveLength(1);
+    expect(own?.result.handlerInvariants.ledgerCountsEachMessageOnce.holds).toBe(false);
+    expect(own?.replay).toMatch(/handler, effects: \["ledger"\], invariants \}\)$/);
+    const replayed = await simulate({ ...world, faults: own?.plan, handler: naive, effects: ['ledger'], invariants });
+    expect(replayed.handlerInvariants.ledgerCountsEachMessageOnce.holds).toBe(false);
+    expect(replayed.traceHash()).toBe(own?.result.traceHash());
+    // Only that one, by name; a name neither built in nor the handler's is refused, listing both kinds.
+    const only = await checkHandler({ ...world, runs: 100, invariant: 'ledgerCountsEachMessageOnce', handler: naive, effects: ['ledger'], invariants });
+    expect(Object.keys(only.plansTried)).toEqual(['ledgerCountsEachMessageOnce']);
+    await expect(checkHandler({ ...world, invariant: 'ledgerCount', handler: naive, effects: ['ledger'], invariants })).rejects.toThrow(/invalid invariant.*loss, duplicates, order, liveness, ledgerCountsEachMessageOnce/);
   });
 });
