@@ -6,7 +6,10 @@
 import type { ChalkInstance } from 'chalk';
 import { describeFault } from '../models/faults/catalog.js';
 import type { FaultPlan } from '../models/faults/catalog.js';
-import type { InvariantStatus } from '../models/invariants/index.js';
+import type { InvariantResult, InvariantStatus } from '../models/invariants/index.js';
+import type { HandlerInvariantResult } from '../models/handler/invariants.js';
+import { isBuiltInInvariant } from '../properties/breaks.js';
+import type { SearchedInvariant } from '../properties/breaks.js';
 import { PROMISES } from '../models/modes.js';
 import type { InvariantName } from '../models/modes.js';
 import type { SimulationResult } from '../models/engine.js';
@@ -16,7 +19,8 @@ import type { PlanWorldSource } from './plan-file.js';
 import { replayCommand } from './shell-quote.js';
 
 export interface Finding {
-  invariant: InvariantName;
+  /** A built-in invariant, or (check --handler) one of the handler's own. */
+  invariant: SearchedInvariant;
   /** The replay of the minimal plan: what reports render. */
   result: SimulationResult;
   /** The minimal plan. */
@@ -44,7 +48,16 @@ export interface FindingOutputOptions {
 
 /** check and shrink are about one mode's promises: the mode is never implied. */
 export function findingStatus(finding: Finding): InvariantStatus {
-  return finding.result.invariants[finding.invariant].status;
+  return ownInvariant(finding)?.status ?? builtInInvariant(finding).status;
+}
+
+/** The finding's invariant when it is one of the handler's own (promised in every mode; its witnesses are lines). */
+function ownInvariant(finding: Finding): HandlerInvariantResult | undefined {
+  return isBuiltInInvariant(finding.invariant) ? undefined : finding.result.handlerInvariants[finding.invariant];
+}
+
+function builtInInvariant(finding: Finding): InvariantResult {
+  return finding.result.invariants[finding.invariant as InvariantName];
 }
 
 /** The finding a single-plan output (--emit-plan, a report) should show: the first violation, else the first break. */
@@ -85,19 +98,22 @@ const PROMISE_WORDS: Record<InvariantName, string> = { loss: 'no loss', duplicat
 /** "at-least-once does not promise no duplicates" / "exactly-once promises no loss". */
 export function promiseText(finding: Finding): string {
   const mode = finding.result.config.mode;
+  if (!isBuiltInInvariant(finding.invariant)) return "your handler's own invariant, promised in every mode";
   return `${mode} ${PROMISES[mode][finding.invariant] ? 'promises' : 'does not promise'} ${PROMISE_WORDS[finding.invariant]}`;
 }
 
 export function renderFinding(finding: Finding, color: ChalkInstance): string[] {
-  const invariant = finding.result.invariants[finding.invariant];
-  const count = finding.plan.faults.length;
+  const own = ownInvariant(finding);
+  const summaries = own?.witnesses ?? builtInInvariant(finding).witnesses.map((witness) => witness.summary);
+  const count = own?.count ?? builtInInvariant(finding).count;
+  const faults = finding.plan.faults.length;
   const lines = [
-    `${color.bold(finding.invariant)} · ${statusText(invariant.status, color)} (${promiseText(finding)})`,
-    `  minimal plan: ${count} fault${count === 1 ? '' : 's'} — ${finding.provenance}`,
+    `${color.bold(finding.invariant)} · ${statusText(findingStatus(finding), color)} (${promiseText(finding)})`,
+    `  minimal plan: ${faults} fault${faults === 1 ? '' : 's'} — ${finding.provenance}`,
     ...finding.plan.faults.map((fault, index) => `    ${index + 1}. ${describeFault(fault, finding.result.config.family)}`),
   ];
-  for (const witness of invariant.witnesses.slice(0, 3)) lines.push(color.dim(`  what broke: ${witness.summary}`));
-  if (invariant.count > 3) lines.push(color.dim(`  … ${invariant.count - 3} more`));
+  for (const summary of summaries.slice(0, 3)) lines.push(color.dim(`  what broke: ${summary}`));
+  if (count > 3) lines.push(color.dim(`  … ${count - 3} more`));
   lines.push(`  plan JSON: ${inlinePlan(finding.plan)}`);
   if (finding.planFile !== undefined) lines.push(`  plan file: ${finding.planFile}`);
   lines.push(`  replay (trace hash ${finding.result.traceHash()}): ${finding.replay}`);
@@ -105,14 +121,17 @@ export function renderFinding(finding: Finding, color: ChalkInstance): string[] 
 }
 
 export function findingJson(finding: Finding): Record<string, unknown> {
-  const invariant = finding.result.invariants[finding.invariant];
-  const witnesses = new WitnessWriter(finding.result);
+  const own = ownInvariant(finding);
+  const invariant = own ?? builtInInvariant(finding);
+  const writer = new WitnessWriter(finding.result);
+  // A handler's own invariant gives lines, not messages: each is a witness with its summary only.
+  const witnesses = own !== undefined ? own.witnesses.map((summary) => ({ msg: null, key: null, summary, how: null, because: [], records: [] })) : builtInInvariant(finding).witnesses.map((witness) => writer.witness(builtInInvariant(finding), witness));
   return {
     invariant: finding.invariant,
     promised: invariant.promised,
     status: invariant.status,
     count: invariant.count,
-    witnesses: invariant.witnesses.map((witness) => witnesses.witness(invariant, witness)),
+    witnesses,
     plan: { version: finding.plan.version, faults: finding.plan.faults },
     inWords: finding.plan.faults.map((fault) => describeFault(fault, finding.result.config.family)),
     originalFaults: finding.originalFaults,

@@ -10,6 +10,8 @@ import { describeFault, FAULT_KINDS } from '../models/faults/catalog.js';
 import type { InvariantResult, InvariantStatus } from '../models/invariants/index.js';
 import { familyOf, modePreset } from '../models/families.js';
 import { INVARIANT_NAMES } from '../models/modes.js';
+import type { ModeName } from '../models/modes.js';
+import { isBuiltInInvariant } from '../properties/breaks.js';
 import type { SimulationResult } from '../models/engine.js';
 import { settingText } from '../models/settings/spec.js';
 import { TraceFacts, explainWitness } from '../reports/index.js';
@@ -157,6 +159,16 @@ function lagWords(lag: SimulationResult['stats']['lag']): string {
   return `at most ${plural(lag.maxRecords, 'record')} waiting, the longest wait ${trimNumber(lag.maxMs)} ms`;
 }
 
+/**
+ * "verdict: VIOLATED — … broke although …": the mode promises the built-in invariants; a handler's own ones are the
+ * team's promise, made in every mode.
+ */
+export function violatedVerdict(mode: ModeName, violated: readonly string[], where = ''): string {
+  const promise = violated.every(isBuiltInInvariant) ? `${mode} promises ${violated.length === 1 ? 'it' : 'them'}` : `${violated.length === 1 ? 'it is' : 'they are'} promised`;
+  const names = violated.map((name) => (isBuiltInInvariant(name) ? name : `${name} (your handler's own)`));
+  return `verdict: VIOLATED — ${names.join(', ')} broke${where} although ${promise} (exit 1)`;
+}
+
 export function renderRun(result: SimulationResult, spec: RunSpec, color: ChalkInstance, replay: string): string {
   const outcome =
     result.outcome.kind === 'quiescent'
@@ -164,11 +176,9 @@ export function renderRun(result: SimulationResult, spec: RunSpec, color: ChalkI
       : result.outcome.kind === 'stalled'
         ? color.red(result.outcome.idleSinceUs === undefined ? 'stalled (nothing left to run, yet not settled)' : `stalled (no progress after t=${trimNumber(result.outcome.idleSinceUs / 1000)} ms, yet not settled)`)
         : color.red(`stopped at the ${result.outcome.limit} limit (${result.outcome.value})`);
-  const violated = INVARIANT_NAMES.filter((name) => result.invariants[name].status === 'VIOLATED');
-  const verdict =
-    violated.length === 0
-      ? color.green(`verdict: ok — every invariant ${result.config.mode} promises held (exit 0)`)
-      : color.red.bold(`verdict: VIOLATED — ${violated.join(', ')} broke although ${result.config.mode} promises ${violated.length === 1 ? 'it' : 'them'} (exit 1)`);
+  // A handler's own invariants count too (the exit code always did).
+  const violated = [...INVARIANT_NAMES.filter((name) => result.invariants[name].status === 'VIOLATED'), ...Object.entries(result.handlerInvariants).filter(([, invariant]) => !invariant.holds).map(([name]) => name)];
+  const verdict = violated.length === 0 ? color.green(`verdict: ok — every invariant ${result.config.mode} promises held (exit 0)`) : color.red.bold(violatedVerdict(result.config.mode, violated));
   return [
     ...renderHeader(result.config, spec, color),
     '',

@@ -83,7 +83,7 @@ const TRACE_RECORD = { ...object({ t: { ...number, description: 'virtual time in
 /** What check and shrink say about the minimal plan that breaks one invariant. */
 function findingProperties(): Record<string, Schema> {
   return {
-      invariant: { enum: [...INVARIANT_NAMES] },
+      invariant: { ...string, description: `a built-in invariant (${INVARIANT_NAMES.join(', ')}), or with --handler one of the handler's own` },
       promised: boolean,
       status: ref('invariantStatus'),
       count: integer(0),
@@ -251,11 +251,12 @@ function checkSchema(): Schema {
     config: ref('config'),
     search: object({ runsPerInvariant: integer(1), maxFaults: integer(1), kinds: array({ enum: [...FAULT_KINDS] }), fastCheckSeed: integer(0) }),
     invariants: { type: 'object', propertyNames: { enum: [...INVARIANT_NAMES] }, additionalProperties: search },
+    handlerInvariants: { type: 'object', description: "--handler only: the search of each of the handler's own invariants (promised in every mode)", additionalProperties: search },
     emittedPlan: nullable(string),
     verdict: ref('verdict'),
     stats: object({ simulationRuns: integer(0), wallMs: number }),
     coverage: ref('coverage'),
-  });
+  }, ['handlerInvariants']);
 }
 
 function shrinkSchema(): Schema {
@@ -265,7 +266,10 @@ function shrinkSchema(): Schema {
     seed: integer(0),
     scenario: nullable(string),
     config: ref('config'),
-    original: object({ faultSource: ref('faultSource'), plan: ref('plan'), traceHash: ref('traceHash'), replay: string, invariants: each(INVARIANT_NAMES, originalInvariant) }),
+    original: object(
+      { faultSource: ref('faultSource'), plan: ref('plan'), traceHash: ref('traceHash'), replay: string, invariants: each(INVARIANT_NAMES, originalInvariant), handlerInvariants: { type: 'object', description: "--handler only: the handler's own invariants in the original run (promised in every mode)", additionalProperties: originalInvariant } },
+      ['handlerInvariants'],
+    ),
     nothingToShrink: nullable(string),
     findings: array(ref('finding')),
     emittedPlan: nullable(string),

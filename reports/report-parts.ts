@@ -3,6 +3,7 @@
  * broken invariant with their sequence diagram, and the figures.
  */
 import type { InvariantResult } from '../models/invariants/index.js';
+import type { HandlerInvariantResult } from '../models/handler/invariants.js';
 import { INVARIANT_NAMES } from '../models/modes.js';
 import type { InvariantName } from '../models/modes.js';
 import type { SimulationResult } from '../models/engine.js';
@@ -26,11 +27,19 @@ export function brokenInvariants(result: Pick<SimulationResult, 'invariants'>): 
   return [...broken.filter((invariant) => invariant.status === 'VIOLATED'), ...broken.filter((invariant) => invariant.status !== 'VIOLATED')];
 }
 
-/** "loss: VIOLATED; duplicates: broken, as expected", or "every invariant holds". */
-export function outcomeWords(result: Pick<SimulationResult, 'invariants'>, separator = ': '): string {
+/** A handler's own invariants that broke, by name (each promised in every mode: VIOLATED). */
+export function brokenOwnInvariants(result: Pick<SimulationResult, 'handlerInvariants'>): [string, HandlerInvariantResult][] {
+  return Object.entries(result.handlerInvariants).filter(([, invariant]) => !invariant.holds);
+}
+
+/** "loss: VIOLATED; duplicates: broken, as expected", or "every invariant holds"; a handler's own after the violations. */
+export function outcomeWords(result: Pick<SimulationResult, 'invariants' | 'handlerInvariants'>, separator = ': '): string {
   const broken = brokenInvariants(result);
-  if (broken.length === 0) return 'every invariant holds';
-  return broken.map((invariant) => `${invariant.name}${separator}${invariant.status}`).join('; ');
+  const words = broken.map((invariant) => `${invariant.name}${separator}${invariant.status}`);
+  const own = brokenOwnInvariants(result).map(([name, invariant]) => `${name}${separator}${invariant.status}`);
+  const violated = broken.filter((invariant) => invariant.status === 'VIOLATED').length;
+  const all = [...words.slice(0, violated), ...own, ...words.slice(violated)];
+  return all.length === 0 ? 'every invariant holds' : all.join('; ');
 }
 
 export function observed(invariant: InvariantResult): string {
@@ -49,16 +58,21 @@ export function verdictTable(result: SimulationResult): string {
     const invariant = result.invariants[name];
     return [name, invariant.promised ? 'yes' : 'no', observed(invariant), raw(statusMarkdown(invariant))];
   });
-  return table(['invariant', `promised by ${result.config.mode}`, 'observed (count)', 'status'], rows, ['l', 'l', 'r', 'l']);
+  // A handler's own invariants: the team's promise, in every mode.
+  const own = Object.entries(result.handlerInvariants).map(([name, invariant]) => [name, "yes (your handler's own)", String(invariant.count), raw(invariant.holds ? 'holds' : '**VIOLATED**')]);
+  return table(['invariant', `promised by ${result.config.mode}`, 'observed (count)', 'status'], [...rows, ...own], ['l', 'l', 'r', 'l']);
 }
 
 /** What a verdict means for the user, in one sentence. */
 export function verdictSentence(result: SimulationResult): string {
   const violated = INVARIANT_NAMES.filter((name) => result.invariants[name].status === 'VIOLATED');
   const expected = INVARIANT_NAMES.filter((name) => result.invariants[name].status === 'broken, as expected');
+  const own = brokenOwnInvariants(result).map(([name]) => name);
   if (violated.length > 0) {
-    return `**VIOLATED**: ${violated.join(', ')} broke although ${result.config.mode} promises ${violated.length === 1 ? 'it' : 'them'} — a misconfiguration or a bug in the model (exit code 1).`;
+    const alsoOwn = own.length === 0 ? '' : `, and your handler's own ${own.join(', ')} broke`;
+    return `**VIOLATED**: ${violated.join(', ')} broke although ${result.config.mode} promises ${violated.length === 1 ? 'it' : 'them'}${alsoOwn} — a misconfiguration or a bug in the model (exit code 1).`;
   }
+  if (own.length > 0) return `**VIOLATED**: your handler's own ${own.length === 1 ? 'invariant' : 'invariants'} ${own.join(', ')} broke (promised in every mode; exit code 1).`;
   if (expected.length > 0) {
     return `**ok**: every invariant ${result.config.mode} promises held; ${expected.join(', ')} broke, which ${result.config.mode} does not promise.`;
   }
@@ -83,6 +97,13 @@ export function allStories(result: SimulationResult, facts: TraceFacts = new Tra
  * One broken invariant: each witness's story (the checker lists at most a few; the count is complete),
  * then the sequence diagram of the first witness.
  */
+/** A handler's own invariant that broke: what its check said, line by line (it names no message the stories could tell). */
+export function ownInvariantSection(name: string, invariant: HandlerInvariantResult, headingLevel: number): string[] {
+  const lines = invariant.witnesses.slice(0, 10).map((witness) => `- ${escapeText(witness)}`);
+  const more = invariant.count > lines.length ? [`- … and ${invariant.count - lines.length} more (\`--json\` has every line)`] : [];
+  return [`${'#'.repeat(headingLevel)} ${escapeText(name)}: VIOLATED (your handler's own invariant, promised in every mode)`, '', 'What its check said about the final tables:', '', ...lines, ...more, ''];
+}
+
 export function invariantSection(result: SimulationResult, invariant: InvariantResult, stories: readonly Story[], facts: TraceFacts, headingLevel: number): string[] {
   const noun = invariant.name === 'liveness' ? 'run' : 'message';
   const heading = `${'#'.repeat(headingLevel)} ${invariant.name}: ${invariant.status} (${plural(invariant.count, noun)})`;

@@ -9,12 +9,11 @@ import { describeFault } from '../models/faults/catalog.js';
 import { outsideWorld } from '../models/plan-fit.js';
 import { presetSettings } from '../models/resolve.js';
 import { INVARIANT_NAMES } from '../models/modes.js';
-import type { InvariantName } from '../models/modes.js';
 import type { SimulationResult } from '../models/engine.js';
 import { embedsPlan, faultPlanBlock, faultPlanTable } from './fault-plan.js';
 import { plural, trimNumber } from './format.js';
 import { code, escapeText, fenced, raw, table } from './markdown.js';
-import { allStories, brokenInvariants, figuresTable, invariantSection, observed, outcomeSentence, outcomeWords, statusMarkdown, verdictSentence, verdictTable } from './report-parts.js';
+import { allStories, brokenInvariants, brokenOwnInvariants, figuresTable, invariantSection, ownInvariantSection, observed, outcomeSentence, outcomeWords, statusMarkdown, verdictSentence, verdictTable } from './report-parts.js';
 import { parkedStory } from './story-failures.js';
 import type { WallFigures } from './report-parts.js';
 import { settingRows, settingValue } from './settings-table.js';
@@ -25,7 +24,8 @@ export type ReportKind = 'run' | 'check' | 'shrink';
 
 /** One invariant's search in `simulate check`: how many plans were tried and, if it broke, the plan's size. */
 export interface SearchSummary {
-  invariant: InvariantName;
+  /** A built-in invariant, or (check --handler) one of the handler's own. */
+  invariant: string;
   promised: boolean;
   plansTried: number;
   /** Faults in the minimal plan, when the search found a break. */
@@ -95,6 +95,7 @@ export function renderRunReport(result: SimulationResult, meta: RunReportMeta): 
   out.push('## Verdict', '', verdictTable(result), '');
   out.push(...groupsSection(result));
   for (const invariant of brokenInvariants(result)) out.push(...invariantSection(result, invariant, stories.get(invariant.name) ?? [], facts, 2));
+  for (const [name, invariant] of brokenOwnInvariants(result)) out.push(...ownInvariantSection(name, invariant, 2));
   out.push(...parkedSection(result, facts));
 
   out.push(...planSection(result, meta, [...stories.values()].flat()));

@@ -16,7 +16,7 @@ import { coverageJson, coverageLines } from '../search-coverage.js';
 import { INVARIANT_NAMES } from '../../models/modes.js';
 import type { InvariantName } from '../../models/modes.js';
 import type { SimulationResult } from '../../models/engine.js';
-import { runPlan } from '../../properties/breaks.js';
+import { isBuiltInInvariant, runPlan } from '../../properties/breaks.js';
 import type { SearchedInvariant } from '../../properties/breaks.js';
 import { checkInvariant } from '../../properties/check.js';
 import type { PlanVerdictCache } from '../../properties/check.js';
@@ -24,7 +24,7 @@ import { makeColor } from '../color.js';
 import { addOutputOptions } from '../output-options.js';
 import { emitHeadline, emitSkippedLine, findingJson, findingStatus, headlineFinding, renderFinding, replayFor } from '../finding.js';
 import type { Finding, FindingOutputOptions } from '../finding.js';
-import { renderHeader } from '../human-output.js';
+import { renderHeader, violatedVerdict } from '../human-output.js';
 import { checkEmitTarget } from '../plan-file.js';
 import { addReportOptions, checkOutputFiles, findingReportMeta, writeReport } from '../report-output.js';
 import type { ReportOptions } from '../report-output.js';
@@ -59,7 +59,8 @@ export interface CheckValues extends RunOptionValues, FindingOutputOptions, Repo
 
 /** What one invariant's search came to. */
 export interface InvariantSearch {
-  invariant: InvariantName;
+  /** A built-in invariant, or (--handler) one of the handler's own. */
+  invariant: SearchedInvariant;
   promised: boolean;
   /** Generated plans tried (until the first break, when there was one). */
   plansTried: number;
@@ -113,6 +114,14 @@ export function parseInvariant(raw: string | undefined): InvariantName | undefin
 }
 
 /**
+ * check's --invariant: a built-in one, or with --handler one of the handler's own (known once its module ran: `own`
+ * is checked after the fault-free run). Undefined: every one, built-in first.
+ */
+export function parseSearchedInvariant(raw: string | undefined, handler: string | undefined): SearchedInvariant | undefined {
+  return handler === undefined || raw === undefined || INVARIANT_NAMES.includes(raw as InvariantName) ? parseInvariant(raw) : raw;
+}
+
+/**
  * `--kinds`: some of the family's fault kinds (default: every kind the world has decision points for, the
  * transaction kinds only with --transactions true); another family's kind is refused.
  */
@@ -137,10 +146,20 @@ export function parseKinds(raw: string | undefined, family: FamilyName = 'kafka'
   return kinds as FaultKind[];
 }
 
+/**
+ * The invariants a run can be searched or shrunk for: the built-in ones, then its handler's own (its module is known
+ * once a run judged them); `only`, when given, must be one of them.
+ */
+export function searchableInvariants(run: SimulationResult, only: SearchedInvariant | undefined): SearchedInvariant[] {
+  const searchable: SearchedInvariant[] = [...INVARIANT_NAMES, ...Object.keys(run.handlerInvariants)];
+  if (only !== undefined && !searchable.includes(only)) throw new UsageError(`invalid --invariant ${quoteInput(only)}: expected one of ${searchable.join(', ')}`);
+  return searchable;
+}
+
 /** check's flags, validated: what the search runs in and over. */
 export interface CheckSetup {
   spec: RunSpec;
-  invariant: InvariantName | undefined;
+  invariant: SearchedInvariant | undefined;
   runs: number;
   maxFaults: number;
   kinds: readonly FaultKind[];
@@ -152,7 +171,7 @@ export function parseCheck(values: CheckValues): CheckSetup {
   // The baseline's result and one finding's per invariant are kept beside the search's runs.
   guardHeap([spec.config], 1 + INVARIANT_NAMES.length);
   if (spec.handler !== undefined && values.workers !== undefined && values.workers !== '1') throw new UsageError('--handler runs in one worker thread of its own: --workers does not apply');
-  const invariant = parseInvariant(values.invariant);
+  const invariant = parseSearchedInvariant(values.invariant, spec.handler);
   const runs = values.runs === undefined ? DEFAULT_CHECK_RUNS : parseInteger('--runs', values.runs, 1, 10_000_000);
   const maxFaults = values.maxFaults === undefined ? DEFAULT_MAX_FAULTS : parseInteger('--max-faults', values.maxFaults, 1, 100);
   const kinds = parseKinds(values.kinds, spec.config.family, spec.config.settings.transactions, isKafkaCluster(spec.config));
@@ -170,11 +189,13 @@ export function collectCheck(values: CheckValues, now: () => number, verdicts?: 
   const baseline = runPlan(config, { version: 1, faults: [] }, run);
   // With a handler, faults are named by its steps: as many as the most calls one delivery made without faults.
   const handlerCalls = spec.handler === undefined ? undefined : handlerCallsOf(baseline);
+  // A handler's own invariants are searched after the built-in ones (every run judges them).
+  const searchable = searchableInvariants(baseline, invariant);
   // Every invariant's search uses the same seed, so it generates the same plans: simulate each once.
   const cache: PlanVerdictCache = new Map();
   let simulationRuns = 1;
   const searches: InvariantSearch[] = [];
-  for (const name of invariant === undefined ? INVARIANT_NAMES : [invariant]) {
+  for (const name of invariant === undefined ? searchable : [invariant]) {
     const outcome = checkInvariant({ config, invariant: name, numRuns: runs, seed: config.seed, plans: { maxFaults, kinds, ...(handlerCalls !== undefined ? { handlerCalls } : {}) }, cache, run, ...(verdicts !== undefined ? { verdicts } : {}) });
     simulationRuns += outcome.simulationRuns;
     const search: InvariantSearch = { invariant: name, promised: outcome.promised, plansTried: outcome.runs };
@@ -241,9 +262,15 @@ export function renderCheck(run: CheckRun, color: ReturnType<typeof makeColor>):
 function verdictLine(run: CheckRun, color: ReturnType<typeof makeColor>): string {
   const mode = run.spec.config.mode;
   const violated = run.findings.filter((finding) => findingStatus(finding) === 'VIOLATED').map((finding) => finding.invariant);
-  if (violated.length > 0) return color.red.bold(`verdict: VIOLATED — ${violated.join(', ')} broke although ${mode} promises ${violated.length === 1 ? 'it' : 'them'} (exit 1)`);
+  if (violated.length > 0) return color.red.bold(violatedVerdict(mode, violated));
   if (run.findings.length > 0) return color.green(`verdict: ok — every break found is one ${mode} does not promise (exit 0)`);
   return color.green(`verdict: ok — no generated plan broke ${run.searches.length === 1 ? run.searches[0].invariant : 'any invariant'} (exit 0)`);
+}
+
+function searchesJson(searches: readonly InvariantSearch[]): Record<string, unknown> {
+  return Object.fromEntries(
+    searches.map((search) => [search.invariant, { promised: search.promised, found: search.finding !== undefined, plansTried: search.plansTried, ...(search.finding !== undefined ? findingJson(search.finding) : {}) }]),
+  );
 }
 
 export function checkJson(run: CheckRun): Record<string, unknown> {
@@ -254,12 +281,9 @@ export function checkJson(run: CheckRun): Record<string, unknown> {
     scenario: run.spec.scenario?.name ?? null,
     config,
     search: { runsPerInvariant: run.runs, maxFaults: run.maxFaults, kinds: run.kinds, fastCheckSeed: config.seed },
-    invariants: Object.fromEntries(
-      run.searches.map((search) => [
-        search.invariant,
-        { promised: search.promised, found: search.finding !== undefined, plansTried: search.plansTried, ...(search.finding !== undefined ? findingJson(search.finding) : {}) },
-      ]),
-    ),
+    invariants: searchesJson(run.searches.filter((search) => isBuiltInInvariant(search.invariant))),
+    // --handler only: the search of each of the handler's own invariants, shaped like the built-in ones'.
+    ...(run.spec.handler !== undefined ? { handlerInvariants: searchesJson(run.searches.filter((search) => !isBuiltInInvariant(search.invariant))) } : {}),
     emittedPlan: run.findings.find((finding) => finding.planFile !== undefined)?.planFile ?? null,
     verdict: checkExitCode(run) === EXIT_VIOLATED ? 'violated' : 'ok',
     stats: { simulationRuns: run.simulationRuns, wallMs: run.wallMs },

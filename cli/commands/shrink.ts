@@ -6,18 +6,18 @@
  */
 import type { Command } from 'commander';
 import { INVARIANT_NAMES, PROMISES } from '../../models/modes.js';
-import type { InvariantName } from '../../models/modes.js';
 import { addHandlerOption } from '../handler-option.js';
 import { runnerFor } from '../handler-sync/runner.js';
 import { withRunProgress } from '../scale/progress.js';
 import type { SimulationResult } from '../../models/engine.js';
-import { brokenInvariants, isBuiltInInvariant } from '../../properties/breaks.js';
+import { brokenInvariants } from '../../properties/breaks.js';
+import type { SearchedInvariant } from '../../properties/breaks.js';
 import { shrinkPlan } from '../../properties/shrink.js';
 import { makeColor } from '../color.js';
 import { addOutputOptions } from '../output-options.js';
 import { emitHeadline, emitSkippedLine, findingJson, headlineFinding, renderFinding, replayFor } from '../finding.js';
 import type { Finding, FindingOutputOptions } from '../finding.js';
-import { renderHeader, renderVerdictTable } from '../human-output.js';
+import { renderHeader, renderVerdictTable, violatedVerdict } from '../human-output.js';
 import { checkEmitTarget } from '../plan-file.js';
 import { addReportOptions, checkOutputFiles, findingReportMeta, writeReport } from '../report-output.js';
 import type { ReportOptions } from '../report-output.js';
@@ -29,7 +29,7 @@ import { replayCommand } from '../shell-quote.js';
 import { envelope } from '../json-contract.js';
 import { faultSourceJson } from '../json-output.js';
 import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
-import { parseInvariant } from './check.js';
+import { parseSearchedInvariant, searchableInvariants } from './check.js';
 
 export interface ShrinkValues extends RunOptionValues, FindingOutputOptions, ReportOptions {
   invariant?: string;
@@ -41,7 +41,7 @@ export interface ShrinkRun {
   /** The run whose recorded faults were shrunk. */
   original: SimulationResult;
   /** The invariants shrunk (broken in the original run, or the one asked for). */
-  targets: InvariantName[];
+  targets: SearchedInvariant[];
   findings: Finding[];
   headline?: Finding;
   /** Why nothing was shrunk, when nothing was. */
@@ -76,15 +76,16 @@ export function collectShrink(values: ShrinkValues, now: () => number): ShrinkRu
   guardHeap([spec.config], 2);
   // Each run long enough to be waited for draws its own progress line (shrink has no line of its own to share).
   const run = withRunProgress(runnerFor(spec), { json: values.json }, (_config, source) => (source === spec.faults ? 'shrink (the original run)' : 'shrink (a smaller plan)'));
-  const only = parseInvariant(values.invariant);
+  const only = parseSearchedInvariant(values.invariant, spec.handler);
   checkEmitTarget(values.emitPlan, values.force === true);
 
   const started = now();
   const config = spec.config;
   const original = run(config, spec.faults);
   let simulationRuns = 1;
-  // The built-in invariants: shrink does not aim at a handler's own yet (checkHandler does).
-  const broken = brokenInvariants(original).filter(isBuiltInInvariant);
+  searchableInvariants(original, only);
+  // The built-in invariants, then a handler's own.
+  const broken = brokenInvariants(original);
   const targets = only === undefined ? broken : broken.filter((name) => name === only);
   let nothingToShrink: string | undefined;
   if (targets.length === 0) {
@@ -150,8 +151,9 @@ function withoutWitnesses(result: SimulationResult): SimulationResult['invariant
 
 function verdictLine(run: ShrinkRun, color: ReturnType<typeof makeColor>): string {
   const mode = run.spec.config.mode;
-  const violated = INVARIANT_NAMES.filter((name) => run.original.invariants[name].status === 'VIOLATED');
-  if (violated.length > 0) return color.red.bold(`verdict: VIOLATED — ${violated.join(', ')} broke although ${mode} promises ${violated.length === 1 ? 'it' : 'them'} (exit 1)`);
+  const own = Object.entries(run.original.handlerInvariants).filter(([, invariant]) => !invariant.holds).map(([name]) => name);
+  const violated = [...INVARIANT_NAMES.filter((name) => run.original.invariants[name].status === 'VIOLATED'), ...own];
+  if (violated.length > 0) return color.red.bold(violatedVerdict(mode, violated));
   if (run.findings.length > 0) return color.green(`verdict: ok — every break shrunk is one ${mode} does not promise (exit 0)`);
   return color.green(`verdict: ok — nothing broke that ${mode} promises (exit 0)`);
 }
@@ -170,6 +172,8 @@ export function shrinkJson(run: ShrinkRun): Record<string, unknown> {
       traceHash: run.original.traceHash(),
       replay: replayCommand(run.spec.replayArgs),
       invariants: Object.fromEntries(INVARIANT_NAMES.map((name) => [name, { promised: promises[name], status: run.original.invariants[name].status, count: run.original.invariants[name].count }])),
+      // --handler only: its own invariants, each promised in every mode.
+      ...(run.spec.handler !== undefined ? { handlerInvariants: Object.fromEntries(Object.entries(run.original.handlerInvariants).map(([name, invariant]) => [name, { promised: true, status: invariant.status, count: invariant.count }])) } : {}),
     },
     nothingToShrink: run.nothingToShrink ?? null,
     findings: run.findings.map(findingJson),

@@ -13,7 +13,7 @@ import { addHandlerOption, handlerTask } from '../handler-option.js';
 import type { SweepResult, SweepSeries } from '../../properties/sweep.js';
 import { makeColor } from '../color.js';
 import { addOutputOptions } from '../output-options.js';
-import { renderHeader, statusCell } from '../human-output.js';
+import { renderHeader, statusCell, violatedVerdict } from '../human-output.js';
 import { addModeAndSeedOptions, addPlanOption, addWorldOptions, buildRunSpec } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { parseInteger } from '../setting-flags.js';
@@ -214,8 +214,7 @@ export function renderSweep(spec: RunSpec, sweep: SweepResult, fromSeed: number,
     const example = INVARIANT_NAMES.find((name) => sweep.invariants[name].examples.length > 0);
     if (example !== undefined) lines.push(`see a break: ${replayForSeed(spec, sweep.invariants[example].examples[0])}`);
   } else {
-    const names = violated(sweep).map((invariant) => invariant.name);
-    lines.push(color.red.bold(`verdict: VIOLATED — ${names.join(', ')} broke in some seeds although ${spec.config.mode} promises ${names.length === 1 ? 'it' : 'them'} (exit 1)`));
+    lines.push(color.red.bold(violatedVerdict(spec.config.mode, violated(sweep).map((invariant) => invariant.name), ' in some seeds')));
     lines.push(`replay the first violation: ${replay}`);
   }
   return lines.join('\n') + '\n';

@@ -133,6 +133,37 @@ describe('simulate --handler', () => {
     expect(markdown).toMatch(/^\| +0\.2 +\| ledgerCountsEachMessageOnce +\| VIOLATED +\|/m);
   });
 
+  it('check --handler searches the handler\'s own invariants too: a row, a shrunk finding, the verdict, JSON and an emitted plan that replays the break', async () => {
+    const plan = file('own-invariant.json');
+    const args = ['check', '--mode', 'at-least-once', '--messages', '8', '--runs', '200', '--handler', file('counted.mjs')];
+    const text = await runCli(['--no-color', ...args, '--emit-plan', plan]);
+    expect(text.status, text.stderr).toBe(1);
+    expect(text.stdout).toMatch(/^ledgerCountsEachMessageOnce +yes +VIOLATED · minimal plan of 1 fault$/m);
+    expect(text.stdout).toContain("ledgerCountsEachMessageOnce · VIOLATED (your handler's own invariant, promised in every mode)");
+    expect(text.stdout).toMatch(/what broke: 9 counted for 8 messages/);
+    expect(text.stdout).toContain("verdict: VIOLATED — ledgerCountsEachMessageOnce (your handler's own) broke although it is promised (exit 1)");
+    // The emitted plan names the invariant and replays the break, whose run says so in its verdict (it said "ok").
+    expect(JSON.parse(readFileSync(plan, 'utf8'))).toMatchObject({ meta: { invariant: 'ledgerCountsEachMessageOnce', handler: file('counted.mjs') } });
+    const replay = await runCli(['--no-color', '--plan', plan]);
+    expect(replay.status).toBe(1);
+    expect(replay.stdout).toContain("verdict: VIOLATED — ledgerCountsEachMessageOnce (your handler's own) broke although it is promised (exit 1)");
+    const json = JSON.parse((await runCli([...args, '--invariant', 'ledgerCountsEachMessageOnce', '--json'])).stdout) as { invariants: object; handlerInvariants: Record<string, { found: boolean; promised: boolean; plan: { faults: unknown[] } }> };
+    expect(json.invariants).toEqual({});
+    expect(json.handlerInvariants.ledgerCountsEachMessageOnce).toMatchObject({ found: true, promised: true });
+    expect(json.handlerInvariants.ledgerCountsEachMessageOnce.plan.faults).toHaveLength(1);
+    expectOneLineError(await runCli([...args, '--invariant', 'ledgerCount']), ['invalid --invariant "ledgerCount"', 'loss, duplicates, order, liveness, ledgerCountsEachMessageOnce']);
+    expectOneLineError(await runCli(['check', '--mode', 'at-least-once', '--invariant', 'ledgerCountsEachMessageOnce']), ['invalid --invariant', 'expected one of loss, duplicates, order, liveness']);
+  });
+
+  it('shrink --handler shrinks a break of the handler\'s own invariant too', async () => {
+    const run = await runCli(['shrink', '--mode', 'at-least-once', '--seed', '3', '--faults', 'chaos', '--messages', '10', '--handler', file('counted.mjs'), '--invariant', 'ledgerCountsEachMessageOnce', '--json']);
+    expect(run.status, run.stderr).toBe(1);
+    const output = JSON.parse(run.stdout) as { original: { handlerInvariants: Record<string, { status: string }> }; findings: { invariant: string; plan: { faults: unknown[] } }[] };
+    expect(output.original.handlerInvariants.ledgerCountsEachMessageOnce.status).toBe('VIOLATED');
+    expect(output.findings.map((finding) => finding.invariant)).toEqual(['ledgerCountsEachMessageOnce']);
+    expect(output.findings[0].plan.faults.length).toBeLessThan(3);
+  });
+
   it('a plan carries its handler: --plan alone replays with it, in a run and in shrink', async () => {
     const plan = file('with-handler.json');
     const recorded = await runCli(['--mode', 'exactly-once', '--seed', '6', '--faults', 'chaos', '--handler', file('outside.mjs'), '--json', '--emit-plan', plan]);

@@ -134,6 +134,12 @@ describe('JSON Schemas', () => {
     const sweep = await jsonOf(['sweep', '--mode', 'at-least-once', '--seeds', '1..5', '--handler', example]);
     expect(sweep.handlerInvariants).toBeDefined();
     expectValid('sweep.schema.json', sweep);
+    const check = await jsonOf(['check', '--mode', 'at-least-once', '--messages', '6', '--runs', '40', '--handler', example]);
+    expect(Object.keys(check.handlerInvariants as object)).toEqual(['newestVersionWins']);
+    expectValid('check.schema.json', check);
+    const shrink = await jsonOf(['shrink', '--mode', 'at-least-once', '--seed', '3', '--faults', 'chaos', '--handler', example]);
+    expect(shrink.original).toHaveProperty('handlerInvariants.newestVersionWins');
+    expectValid('shrink.schema.json', shrink);
   });
 
   it('sweep counts acknowledged loss: seeds and messages', async () => {

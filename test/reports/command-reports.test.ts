@@ -14,6 +14,7 @@ import { compareReportMeta, findingReportMeta } from '../../cli/report-output.js
 import { buildRunSpec } from '../../cli/run-options.js';
 import { optionProperty } from '../../cli/setting-flags.js';
 import { runSimulation } from '../../index.js';
+import type { InvariantName } from '../../models/modes.js';
 import { shellWords } from '../helpers/shell-words.js';
 import { renderCompareReport, renderRunReport } from '../../reports/index.js';
 import { mermaidBlocks, parseMermaid } from './mermaid-parser.js';
@@ -29,7 +30,7 @@ function replay(command: string): ReturnType<typeof runSimulation> {
 }
 
 async function expectFindingReport(markdown: string, finding: Finding): Promise<void> {
-  const invariant = finding.result.invariants[finding.invariant];
+  const invariant = finding.result.invariants[finding.invariant as InvariantName];
   expect(markdown.split('\n')[0]).toContain(`${finding.invariant}: ${invariant.status}`);
   expect(markdown).toContain(`## Minimal fault plan (${finding.plan.faults.length} fault`);
   expect(markdown).toContain(`**${invariant.witnesses[0].msg}**`);
@@ -42,7 +43,7 @@ async function expectFindingReport(markdown: string, finding: Finding): Promise<
   expect(counterexample?.[1]).toBe(finding.replay);
   const replayed = replay(finding.replay);
   expect(replayed.traceHash()).toBe(finding.result.traceHash());
-  expect(replayed.invariants[finding.invariant].status).toBe(invariant.status);
+  expect(replayed.invariants[finding.invariant as InvariantName].status).toBe(invariant.status);
 }
 
 describe('reports of check, shrink and compare', () => {

@@ -154,6 +154,27 @@ describe('run reports', () => {
     expectTablesWellFormed(markdown);
   });
 
+  it('a handler\'s own invariant that broke is in the title, the verdict, the verdict table and a section of its own (the report said "ok")', async () => {
+    const handler = async (record: { key: string }, db: { increment(table: string, key: string, by: number): Promise<number> }): Promise<void> => {
+      await db.increment('ledger', record.key, 1);
+    };
+    const invariants = {
+      ledgerCountsEachMessageOnce: (db: { keys(table: string): string[]; get(table: string, key: string): unknown }, workload: readonly unknown[]) => {
+        const counted = db.keys('ledger').reduce((total, key) => total + Number(db.get('ledger', key)), 0);
+        return { holds: counted <= workload.length, witnesses: counted <= workload.length ? [] : [`${counted} counted for ${workload.length} messages`] };
+      },
+    };
+    const plan: FaultPlan = { version: 1, faults: [{ kind: 'producer-crash', message: 'm1', point: 'after-send' }] };
+    const result = await simulate({ mode: 'at-least-once', seed: 1, workload: { messages: 8 }, faults: plan, handler, effects: ['ledger'], invariants });
+    expect(result.verdict).toBe('violated');
+    const markdown = renderRunReport(result, { kind: 'run', toolVersion: '0.1.0', replayCommand: 'simulate --messages 8 --handler h.mjs --report r.md' });
+    expect(markdown.split('\n')[0]).toBe('# at-least-once · seed 1 · ledgerCountsEachMessageOnce: VIOLATED; duplicates: broken, as expected');
+    expect(markdown).toContain("Verdict — **VIOLATED**: your handler's own invariant ledgerCountsEachMessageOnce broke (promised in every mode; exit code 1).");
+    expect(markdown).toMatch(/^\| ledgerCountsEachMessageOnce +\| yes \(your handler's own\) +\| +1 \| \*\*VIOLATED\*\* +\|$/m);
+    expect(markdown).toContain("## ledgerCountsEachMessageOnce: VIOLATED (your handler's own invariant, promised in every mode)\n\nWhat its check said about the final tables:\n\n- 9 counted for 8 messages\n");
+    expectTablesWellFormed(markdown);
+  });
+
   it('says every invariant holds when nothing broke, with no story and no diagram', () => {
     const markdown = scenarioReport('lost-ack-retry', 'exactly-once');
     expect(markdown.split('\n')[0]).toBe('# exactly-once · seed 1 · every invariant holds');
