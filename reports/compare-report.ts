@@ -47,6 +47,10 @@ export function renderCompareReport(results: readonly SimulationResult[], meta: 
     const promise = invariant.promised ? 'promised' : 'not promised';
     return raw(invariant.holds ? `holds (${promise})` : `${statusMarkdown(invariant)} (${observed(invariant)})`);
   })]);
+  // A handler's own invariants, promised in every mode: a row each, so a VIOLATED verdict always has its reason.
+  for (const name of Object.keys(results[0]?.handlerInvariants ?? {})) {
+    rows.push([name, ...results.map((result) => raw(result.handlerInvariants[name].holds ? "holds (your handler's own)" : `**VIOLATED** (${result.handlerInvariants[name].count})`))]);
+  }
   rows.push(['verdict', ...results.map((result) => raw(result.verdict === 'violated' ? '**VIOLATED** (exit 1)' : 'ok'))]);
   rows.push(['parked (dead-lettered)', ...results.map((result) => String(result.parked.count))]);
   rows.push(['faults injected', ...results.map((result) => `${result.injected.faults.length}${result.unusedPlanFaults.length > 0 ? ` (${result.unusedPlanFaults.length} never matched)` : ''}`)]);

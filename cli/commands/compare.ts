@@ -186,6 +186,14 @@ export function renderCompare(run: CompareRun, color: ReturnType<typeof makeColo
         return statusCell(invariant.status, cellText(invariant.status, invariant.count, invariant.promised));
       }),
     ]),
+    // A handler's own invariants: promised in every mode (a row each, so a VIOLATED verdict always has its reason).
+    ...Object.keys(run.columns[0]?.result.handlerInvariants ?? {}).map((name) => [
+      name,
+      ...run.columns.map((column) => {
+        const invariant = column.result.handlerInvariants[name];
+        return statusCell(invariant.status, cellText(invariant.status, invariant.count, true));
+      }),
+    ]),
     ['faults fired', ...run.columns.map((column) => `${faults.length - column.result.unusedPlanFaults.length} of ${faults.length}`)],
     ['verdict', ...run.columns.map((column): Cell => (column.result.verdict === 'violated' ? { text: 'VIOLATED', paint: color.red.bold } : { text: 'ok', paint: color.green }))],
   ]);
@@ -199,7 +207,8 @@ export function renderCompare(run: CompareRun, color: ReturnType<typeof makeColo
     color.bold(table[0]),
     ...table.slice(1),
   ];
-  lines.push(color.dim('* promised by the mode; (n) messages affected'), '');
+  const own = Object.keys(run.columns[0]?.result.handlerInvariants ?? {}).length > 0 ? " (your handler's own invariants: in every mode)" : '';
+  lines.push(color.dim(`* promised by the mode${own}; (n) messages affected`), '');
   // A long inline plan drowns the table; point at a file instead (the JSON output keeps the full command).
   const long = run.columns.some((column) => column.replay.length > 200);
   const replays = run.columns.map((column) => [column.label ?? column.mode, `trace hash ${column.result.traceHash()}  replay: ${long ? replayCommand([...column.spec.worldArgs, '--plan', 'plan.json']) : column.replay}`]);

@@ -155,6 +155,16 @@ describe('simulate --handler', () => {
     expectOneLineError(await runCli(['check', '--mode', 'at-least-once', '--invariant', 'ledgerCountsEachMessageOnce']), ['invalid --invariant', 'expected one of loss, duplicates, order, liveness']);
   });
 
+  it('compare --handler shows a row per own invariant, so a VIOLATED column says why', async () => {
+    const run = await runCli(['--no-color', 'compare', '--seed', '3', '--messages', '10', '--faults', 'chaos', '--handler', file('counted.mjs')]);
+    expect(run.status, run.stderr).toBe(1);
+    expect(run.stdout).toMatch(/^ledgerCountsEachMessageOnce +holds \* +VIOLATED \(1\) \* +VIOLATED \(1\) \*$/m);
+    expect(run.stdout).toContain("* promised by the mode (your handler's own invariants: in every mode); (n) messages affected");
+    const report = file('compare-report.md');
+    await runCli(['compare', '--seed', '3', '--messages', '10', '--faults', 'chaos', '--handler', file('counted.mjs'), '--report', report]);
+    expect(readFileSync(report, 'utf8')).toMatch(/^\| ledgerCountsEachMessageOnce \| holds \(your handler's own\) +\| \*\*VIOLATED\*\* \(1\) +\| \*\*VIOLATED\*\* \(1\) +\|$/m);
+  });
+
   it('shrink --handler shrinks a break of the handler\'s own invariant too', async () => {
     const run = await runCli(['shrink', '--mode', 'at-least-once', '--seed', '3', '--faults', 'chaos', '--messages', '10', '--handler', file('counted.mjs'), '--invariant', 'ledgerCountsEachMessageOnce', '--json']);
     expect(run.status, run.stderr).toBe(1);
