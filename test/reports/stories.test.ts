@@ -191,10 +191,12 @@ describe('order stories', () => {
   });
 
   it('dead-lettered, then redelivered by a crash before the offset commit, and applied behind later records: parked and applied', () => {
-    // m1 fails its 4 deliveries (processing-retries=3) and is dead-lettered; the consumer crashes after applying m2,
-    // before committing past m1, so the restart delivers m1 again, which now succeeds.
+    // m1 fails its 4 deliveries (processing-retries=3) and is dead-lettered; the commit of its offset is lost and the
+    // consumer crashes after applying m2, before any commit moved past m1: the restart delivers m1 again, which
+    // now succeeds.
     const faults: Fault[] = [
       { kind: 'processing-error', message: 'm1', deliveries: 4 },
+      { kind: 'commit-lost', partition: 0, offset: 1, attempt: 1 },
       { kind: 'consumer-crash', message: 'm2', delivery: 1, point: 'after-db-commit' },
     ];
     const result = simulate({ mode: 'at-least-once', seed: 1, workload: { messages: 8, keys: 2, partitions: 1 }, faults: { version: 1, faults } });
@@ -204,15 +206,15 @@ describe('order stories', () => {
     expect(story.mechanism).toBe('dead-lettered, then redelivered and applied behind later records');
     expect(story.text).toMatch(/^m1 and m2 share key k0 .*: m1 sits before m2 in the log \(offsets 0 and 1\), but its processing kept failing: after processing-retries=3 the consumer published it to events\.DLT at t=[\d.]+ ms \(on-error=dead-letter\) and went on to the records behind it, m2 among them \(applied at t=[\d.]+ ms\)/);
     expect(story.text).toMatch(/m1 was then delivered again at t=[\d.]+ ms \(delivery 5: the group's committed offset had not moved past it\) and applied at t=[\d.]+ ms, behind m2\. It is now both in events\.DLT and applied\.$/);
-    // Without the crash m1 stays parked only: neither applied nor lost.
-    const parkedOnly = simulate({ mode: 'at-least-once', seed: 1, workload: { messages: 8, keys: 2, partitions: 1 }, faults: { version: 1, faults: faults.slice(0, 1) } });
+    // With its offset committed (as Spring commits a recovered record's), the same crash leaves m1 parked only.
+    const parkedOnly = simulate({ mode: 'at-least-once', seed: 1, workload: { messages: 8, keys: 2, partitions: 1 }, faults: { version: 1, faults: [faults[0], faults[2]] } });
     expect(parkedOnly.parked).toEqual({ count: 1, witnesses: [expect.objectContaining({ summary: 'm1 (key k0) was parked in the dead-letter topic: its processing kept failing' })] });
   });
 
   it('a handler run\'s order story reads the applications off the DB effects (it said t=0 ms and offsets -1)', async () => {
-    // The handler throws on m1's first 4 deliveries (a poison message, then fixed); the consumer crashes once m2's
-    // increment was answered, before committing past m1.
-    const plan: FaultPlan = { version: 1, faults: [{ kind: 'consumer-crash', message: 'm2', delivery: 1, afterCall: 1 }] };
+    // The handler throws on m1's first 4 deliveries (a poison message, then fixed); the commit of m1's offset is
+    // lost and the consumer crashes once m2's increment was answered.
+    const plan: FaultPlan = { version: 1, faults: [{ kind: 'commit-lost', partition: 0, offset: 1, attempt: 1 }, { kind: 'consumer-crash', message: 'm2', delivery: 1, afterCall: 1 }] };
     const handler = async (record: { id: string; key: string; delivery: number }, db: { increment(table: string, key: string, by: number): Promise<number> }): Promise<void> => {
       if (record.id === 'm1' && record.delivery <= 4) throw new Error('poison');
       await db.increment('ledger', record.key, 1);

@@ -42,7 +42,7 @@ import { arrayOf } from '../../arrays.js';
 import { IndexCounts } from '../../index-counts.js';
 
 type Ctx = KafkaContext;
-type State = 'down' | 'joining' | 'recovering' | 'fetching' | 'poll-wait' | 'committing-before' | 'in-application' | 'committing-after' | 'committing-revoke' | 'retry-backoff' | 'dead-lettering';
+type State = 'down' | 'joining' | 'recovering' | 'fetching' | 'poll-wait' | 'committing-before' | 'in-application' | 'committing-after' | 'committing-recovered' | 'committing-revoke' | 'retry-backoff' | 'dead-lettering';
 type RejoinReason = 'rebalance' | 'unknown-member' | 'commit-failed' | 'poll-timeout';
 
 /** The call the client waits for; replies and timeouts about another call are stale. */
@@ -85,6 +85,8 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
   private committedKnown: number[] = [];
   private batch: LogRecord[] = [];
   private batchIndex = 0;
+  /** The record just published to the dead-letter topic, whose offset is committed once the application let it go. */
+  private recovered: LogRecord | undefined;
   /** Round-robin over the assigned partitions (kept across restarts: only where to look first). */
   private nextPartition = 0;
   /** Identifies the outstanding call's timeout; other timeouts are stale. */
@@ -168,6 +170,7 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
   crash(): void {
     this.state = 'down';
     this.batch = [];
+    this.recovered = undefined;
     this.outstanding = undefined;
     this.application.crash();
   }
@@ -325,7 +328,7 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
   }
 
   private onCommitted(ctx: Ctx, message: Extract<KafkaMessage, { type: 'commit-response' }>): void {
-    const answered = (this.state === 'committing-before' || this.state === 'committing-after' || this.state === 'committing-revoke') && this.isOutstanding(message.partition, message.offset, message.attempt);
+    const answered = (this.state === 'committing-before' || this.state === 'committing-after' || this.state === 'committing-recovered' || this.state === 'committing-revoke') && this.isOutstanding(message.partition, message.offset, message.attempt);
     if (message.error !== undefined) {
       ctx.record({ t: ctx.now, actor: this.id, kind: 'commit-failed', partition: message.partition, offset: message.offset, attempt: message.attempt, error: message.error });
       this.needRejoin(ctx, 'commit-failed');
@@ -338,6 +341,8 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     if (!answered) return;
     this.outstanding = undefined;
     if (this.state === 'committing-revoke') return this.rejoin(ctx);
+    // The recovered record's offset committed (or refused: the rejoin takes over at the next poll): on with the batch.
+    if (this.state === 'committing-recovered') return this.nextRecord(ctx);
     // A refused commit before processing: the batch is not this member's to process any more.
     if (this.state === 'committing-before' && message.error === undefined) return this.processNext(ctx);
     this.batch = [];
@@ -429,8 +434,7 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     ctx.setTimer(msToUs(this.settings.pollIntervalMs), POLL);
   }
 
-  private commit(ctx: Ctx, partition: number): void {
-    const offset = this.positions[partition];
+  private commit(ctx: Ctx, partition: number, offset = this.positions[partition]): void {
     const attempt = this.commitAttempts[partition].increment(offset);
     ctx.record({ t: ctx.now, actor: this.id, kind: 'commit-sent', partition, offset, attempt });
     this.call(ctx, this.broker, { type: 'commit', group: this.group, member: this.memberId, generation: this.generation, partition, offset, attempt }, { partition, offset, attempt });
@@ -450,6 +454,8 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
   }
 
   private processNext(ctx: Ctx): void {
+    // A recovery interrupted (a rebalance emptied the batch) commits nothing for a record handled later.
+    this.recovered = undefined;
     if (this.batchIndex >= this.batch.length) return this.batchDone(ctx);
     this.state = 'in-application';
     this.application.handle(ctx, this.batch[this.batchIndex]);
@@ -465,6 +471,8 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     const record = this.batch[this.batchIndex];
     switch (disposition.kind) {
       case 'processed':
+        if (this.recovered === record) return this.commitRecovered(ctx, record);
+        return this.nextRecord(ctx);
       case 'skip':
         return this.nextRecord(ctx);
       case 'retry':
@@ -500,8 +508,20 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     this.outstanding = undefined;
     ctx.record({ t: ctx.now, actor: this.id, kind: 'dead-lettered', msg: record.msgId, partition: record.partition, offset: record.offset, topic: DEAD_LETTER_TOPIC });
     // Back to the application, which stores the offset past the parked record when offsets live in the DB.
+    if (this.settings.commit === 'after-process') this.recovered = record;
     this.state = 'in-application';
     this.application.giveUp(ctx, record, { kind: 'processed' });
+  }
+
+  /**
+   * Spring Kafka's container commits a recovered record's offset once its error handler has published it to the
+   * dead-letter topic (DefaultErrorHandler: "If the record is recovered, its offset is committed"; isAckAfterHandle),
+   * not only with the batch: a crash or rebalance behind it then does not deliver it again (and apply it after all).
+   */
+  private commitRecovered(ctx: Ctx, record: LogRecord): void {
+    this.recovered = undefined;
+    this.state = 'committing-recovered';
+    this.commit(ctx, record.partition, record.offset + 1);
   }
 
   private batchDone(ctx: Ctx): void {
@@ -535,6 +555,10 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
         // Move on; the commit is retried when the consumer is next idle.
         ctx.record({ t: ctx.now, actor: this.id, kind: 'timeout', call: 'commit', partition: out.partition, offset: out.offset, attempt: out.attempt });
         return this.poll(ctx);
+      case 'committing-recovered':
+        // On with the batch; the batch's own commit covers the recovered record too.
+        ctx.record({ t: ctx.now, actor: this.id, kind: 'timeout', call: 'commit', partition: out.partition, offset: out.offset, attempt: out.attempt });
+        return this.nextRecord(ctx);
       case 'committing-revoke':
         // The partitions are being given up: rejoin without the commit (what it covered will be redelivered).
         ctx.record({ t: ctx.now, actor: this.id, kind: 'timeout', call: 'commit', partition: out.partition, offset: out.offset, attempt: out.attempt });

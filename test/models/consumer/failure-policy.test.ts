@@ -65,6 +65,25 @@ describe('dead-letter (at-least-once preset): a poison message is parked after i
     });
   }
 
+  it('the recovered record\'s offset is committed once it is published (Spring\'s DefaultErrorHandler), before the next record', () => {
+    const result = run('at-least-once', [POISON]);
+    const dead = recordsOf(result, 'dead-lettered', 'm3')[0] as { t: number; partition: number; offset: number };
+    const records = result.trace as { t: number; actor: string; kind: string; msg?: string; partition?: number; offset?: number }[];
+    const after = records.slice(records.indexOf(dead as never) + 1).filter((record) => record.actor === 'g1/c1');
+    // The consumer's next step is that commit, of the offset past m3; the next delivery waits for its answer.
+    expect(after[0]).toMatchObject({ kind: 'commit-sent', partition: dead.partition, offset: dead.offset + 1 });
+    const nextDelivery = after.find((record) => record.kind === 'deliver');
+    const answer = records.find((record) => record.actor === 'broker' && record.kind === 'offset-committed' && record.partition === dead.partition && record.offset === dead.offset + 1);
+    expect(nextDelivery).toBeDefined();
+    expect(answer).toBeDefined();
+    expect(answer?.t).toBeLessThanOrEqual(nextDelivery?.t ?? 0);
+    // A crash right after the next record's DB commit then redelivers from past m3: it stays parked, never applied.
+    const crashed = run('at-least-once', [POISON, { kind: 'consumer-crash', message: 'm4', delivery: 1, point: 'after-db-commit' }]);
+    expect(deliveries(crashed, 'm3')).toHaveLength(4);
+    expect(crashed.parked).toEqual(expect.objectContaining({ count: 1 }));
+    expect(crashed.parked.alsoApplied).toBeUndefined();
+  });
+
   it('the gaps between redeliveries grow: backoffs double from 1 ms up to the 10 ms cap', () => {
     const result = run('at-least-once', [POISON], { settings: { processingRetries: 5 } });
     expect(backoffs(result)).toEqual([1, 2, 4, 8, 10]);
