@@ -474,6 +474,8 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
         if (this.recovered === record) return this.commitRecovered(ctx, record);
         return this.nextRecord(ctx);
       case 'skip':
+        // Skipped by the error handler (its recoverer only logs): recovered too, so its offset is committed the same way.
+        if (this.settings.commit === 'after-process') return this.commitRecovered(ctx, record);
         return this.nextRecord(ctx);
       case 'retry':
         return this.seekBack(ctx, record, disposition.backoffMs);
@@ -514,9 +516,10 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
   }
 
   /**
-   * Spring Kafka's container commits a recovered record's offset once its error handler has published it to the
-   * dead-letter topic (DefaultErrorHandler: "If the record is recovered, its offset is committed"; isAckAfterHandle),
-   * not only with the batch: a crash or rebalance behind it then does not deliver it again (and apply it after all).
+   * Spring Kafka's container commits a recovered record's offset once its error handler let it go (published it to the
+   * dead-letter topic, or skipped it; DefaultErrorHandler: "If the record is recovered, its offset is committed";
+   * isAckAfterHandle), not only with the batch: a crash or rebalance behind it then does not deliver it again (and
+   * apply it after all).
    */
   private commitRecovered(ctx: Ctx, record: LogRecord): void {
     this.recovered = undefined;

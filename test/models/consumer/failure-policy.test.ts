@@ -120,6 +120,15 @@ describe('skip: giving a poison message up loses it', () => {
     expect(result.verdict).toBe('violated');
   });
 
+  it('the skipped record\'s offset is committed at once too (recovered by a recoverer that only logs)', () => {
+    const result = run('at-least-once', [POISON], { settings: { onError: 'skip' } });
+    const skipped = recordsOf(result, 'skipped', 'm3')[0];
+    const records = result.trace as { actor: string; kind: string; partition?: number; offset?: number }[];
+    const next = records.slice(records.indexOf(skipped as never) + 1).find((record) => record.actor === 'g1/c1');
+    const deliver = recordsOf(result, 'deliver', 'm3')[0];
+    expect(next).toMatchObject({ kind: 'commit-sent', partition: deliver.partition, offset: deliver.offset + 1 });
+  });
+
   it('with 0 retries it is skipped at its first delivery', () => {
     const result = run('at-least-once', [POISON], { settings: { onError: 'skip', processingRetries: 0 } });
     expect(deliveries(result, 'm3')).toHaveLength(1);
