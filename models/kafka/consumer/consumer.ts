@@ -341,8 +341,9 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     if (!answered) return;
     this.outstanding = undefined;
     if (this.state === 'committing-revoke') return this.rejoin(ctx);
-    // The recovered record's offset committed (or refused: the rejoin takes over at the next poll): on with the batch.
-    if (this.state === 'committing-recovered') return this.nextRecord(ctx);
+    // The recovered record's offset committed: on with the batch. Refused (no longer a member), the batch is dropped
+    // and the rejoin takes over, as after any refused commit.
+    if (this.state === 'committing-recovered' && message.error === undefined) return this.nextRecord(ctx);
     // A refused commit before processing: the batch is not this member's to process any more.
     if (this.state === 'committing-before' && message.error === undefined) return this.processNext(ctx);
     this.batch = [];
