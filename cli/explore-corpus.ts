@@ -5,6 +5,7 @@
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { isBuiltInInvariant } from '../properties/breaks.js';
 import { describeFault } from '../models/faults/catalog.js';
 import { INVARIANT_NAMES, MODE_NAMES } from '../models/modes.js';
 import { resolveConfig, runSimulation } from '../models/engine.js';
@@ -44,7 +45,8 @@ export function emitCorpus(dir: string, spec: RunSpec, result: ExploreResult, fo
   const flags = spec.worldArgs.filter((_, index, args) => args[index] !== '--mode' && args[index - 1] !== '--mode').join(' ');
   const written: string[] = [];
   // A break of the fault-free run has no plan to keep: the corpus holds plans that cause a break.
-  for (const found of result.breaks.filter((item) => item.plan.faults.length > 0)) {
+  // A handler's own invariant cannot be judged without it, and the corpus replays the built-in processing.
+  for (const found of result.breaks.filter((item) => item.plan.faults.length > 0 && isBuiltInInvariant(item.invariant))) {
     const name = corpusName(found, spec.config.mode);
     const path = join(dir, `${name}.json`);
     checkWritableTarget('--emit-corpus', path, force);

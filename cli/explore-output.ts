@@ -5,6 +5,7 @@
 import type { ChalkInstance } from 'chalk';
 import { describeFault } from '../models/faults/catalog.js';
 import type { ModeName } from '../models/modes.js';
+import { isBuiltInInvariant, summariesIn } from '../properties/breaks.js';
 import type { ExploreBreak, ExploreResult } from '../properties/explore.js';
 import { SHORT_PARTITION_MS } from '../properties/explore-choices.js';
 import { renderExploreReport } from '../reports/explore-report.js';
@@ -29,7 +30,11 @@ export function exploreVerdict(result: ExploreResult, mode: ModeName): string {
   const violated = [...new Set(result.breaks.filter((found) => found.promised).map((found) => found.invariant))];
   const unpromised = [...new Set(result.breaks.filter((found) => !found.promised).map((found) => found.invariant))];
   const scope = result.exhaustive ? `exhaustive for K=${k}: ${over}` : `NOT exhaustive: stopped by ${result.stoppedBy === 'time' ? 'the time limit' : '--max-runs'} after ${over}; every plan of at most ${result.completeUpTo} fault${result.completeUpTo === 1 ? '' : 's'} was run`;
-  if (violated.length > 0) return `${scope}, VIOLATED — ${violated.join(', ')} broke although ${mode} promises ${violated.length === 1 ? 'it' : 'them'}`;
+  if (violated.length > 0) {
+    // A handler's own invariants are its team's promise, in every mode.
+    const promise = violated.every(isBuiltInInvariant) ? `${mode} promises ${violated.length === 1 ? 'it' : 'them'}` : `${violated.length === 1 ? 'it is' : 'they are'} promised`;
+    return `${scope}, VIOLATED — ${violated.map((name) => (isBuiltInInvariant(name) ? name : `${name} (your handler's own)`)).join(', ')} broke although ${promise}`;
+  }
   const aside = unpromised.length > 0 ? ` (${unpromised.join(', ')} broke, which ${mode} does not promise)` : '';
   if (!result.exhaustive) return `${scope}, no promised invariant broke in the plans run${aside}`;
   return `${scope}, ${unpromised.length > 0 ? 'no promised break' : 'no break'} — ${mode} holds for every plan of at most ${k} fault${k === 1 ? '' : 's'} in this world${aside}`;
@@ -61,8 +66,8 @@ export function renderBreak(found: ExploreBreak, replay: string, color: ChalkIns
   const others = found.equivalentPlans - 1;
   const lines = [`  ${color.bold(found.invariant)} · ${statusWords(found, color)} · ${found.cause} · ${found.equivalentPlans} minimal plan${found.equivalentPlans === 1 ? '' : 's'}${others > 0 ? ` (this one and ${others} equivalent)` : ''}`];
   found.plan.faults.forEach((fault, index) => lines.push(`      ${index + 1}. ${describeFault(fault, found.result.config.family)}`));
-  const witness = found.result.invariants[found.invariant].witnesses[0];
-  if (witness !== undefined) lines.push(color.dim(`      what broke: ${witness.summary}`));
+  const witness = summariesIn(found.result, found.invariant)[0];
+  if (witness !== undefined) lines.push(color.dim(`      what broke: ${witness}`));
   lines.push(`      replay: ${replay}`);
   return lines;
 }

@@ -359,7 +359,7 @@ function sweepSchema(): Schema {
 
 function exploreSchema(): Schema {
   const found = object({
-    invariant: { enum: [...INVARIANT_NAMES] },
+    invariant: { ...string, description: `a built-in invariant (${INVARIANT_NAMES.join(', ')}), or with --handler one of the handler's own` },
     promised: boolean,
     status: ref('invariantStatus'),
     cause: { ...string, description: 'each fault of the plan by kind and point or named choice, e.g. "consumer-crash after-db-commit"' },

@@ -8,6 +8,7 @@ import { INVARIANT_NAMES, PROMISES } from '../models/modes.js';
 import type { InvariantName, ModeName } from '../models/modes.js';
 import { runSimulation } from '../models/engine.js';
 import type { RunObservers, SimulationResult, SimulationRunner } from '../models/engine.js';
+import type { InvariantStatus } from '../models/invariants/index.js';
 
 /**
  * What a search's run keeps of its trace: nothing, neither kept nor hashed, as it reads only the verdicts. A result
@@ -36,6 +37,16 @@ export function isBuiltInInvariant(invariant: SearchedInvariant): invariant is I
 /** True when the invariant broke in this run (whether or not the mode promises it). */
 export function breaks(result: SimulationResult, invariant: SearchedInvariant): boolean {
   return isBuiltInInvariant(invariant) ? !result.invariants[invariant].holds : result.handlerInvariants[invariant]?.holds === false;
+}
+
+/** A searched invariant's status in a run: a built-in one's, or a handler's own (promised: VIOLATED when broken). */
+export function statusIn(result: SimulationResult, invariant: SearchedInvariant): InvariantStatus {
+  return isBuiltInInvariant(invariant) ? result.invariants[invariant].status : (result.handlerInvariants[invariant]?.status ?? 'holds');
+}
+
+/** What broke, a line each: a built-in invariant's witnesses' summaries, or what a handler's own check said. */
+export function summariesIn(result: SimulationResult, invariant: SearchedInvariant): string[] {
+  return isBuiltInInvariant(invariant) ? result.invariants[invariant].witnesses.map((witness) => witness.summary) : (result.handlerInvariants[invariant]?.witnesses ?? []);
 }
 
 /** Whether the mode promises it: a handler's own invariants are promised in every mode. */

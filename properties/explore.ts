@@ -18,8 +18,9 @@ import { familyOf, kindsFor, worldKinds } from '../models/families.js';
 import type { SimulationConfig } from '../models/config.js';
 import { FAULT_KINDS, faultKey, specOf } from '../models/faults/catalog.js';
 import type { Fault, FaultKind, FaultPlan } from '../models/faults/catalog.js';
-import { INVARIANT_NAMES, PROMISES } from '../models/modes.js';
-import type { InvariantName } from '../models/modes.js';
+import { INVARIANT_NAMES } from '../models/modes.js';
+import { promisedIn } from './breaks.js';
+import type { SearchedInvariant } from './breaks.js';
 import { runSimulation } from '../models/engine.js';
 import type { SimulationResult, SimulationRunner } from '../models/engine.js';
 import { buildTopology } from '../models/topology.js';
@@ -56,7 +57,8 @@ export const EXPLORE_MESSAGES_MAX = 10_000;
 
 /** One cause of a break: the minimal plans breaking one invariant that differ only in which message or attempt they hit. */
 export interface ExploreBreak {
-  invariant: InvariantName;
+  /** A built-in invariant, or (with a handler) one of its own, promised in every mode. */
+  invariant: SearchedInvariant;
   promised: boolean;
   /** The cause in words: each fault's kind and the named choice or point it took, e.g. "consumer-crash after-db-commit". */
   cause: string;
@@ -110,12 +112,24 @@ function planKey(faults: readonly Fault[]): string {
   return faults.map(exactKey).sort().join(';');
 }
 
+/** The most invariants a break mask holds: the built-in ones, then a handler's own (the rest are not searched). */
+const MASK_BITS = 31;
+
+/** One bit per invariant of `invariantsOf(result)`: the built-in ones, then a handler's own, in its module's order. */
 function brokenMask(result: SimulationResult): number {
   let mask = 0;
   INVARIANT_NAMES.forEach((name, index) => {
     if (!result.invariants[name].holds) mask |= 1 << index;
   });
+  Object.values(result.handlerInvariants).forEach((invariant, index) => {
+    if (!invariant.holds && INVARIANT_NAMES.length + index < MASK_BITS) mask |= 1 << (INVARIANT_NAMES.length + index);
+  });
   return mask;
+}
+
+/** The invariants a search of this world looks for breaks of, in mask order (see brokenMask). */
+function invariantsOf(run: SimulationResult): SearchedInvariant[] {
+  return [...INVARIANT_NAMES, ...Object.keys(run.handlerInvariants)].slice(0, MASK_BITS);
 }
 
 /** C(n, k) summed for k = 0..K, as a float (it only ever gets printed). */
@@ -157,7 +171,7 @@ function* subsets<T>(items: readonly T[], k: number, from = 0, prefix: T[] = [])
 export interface PlanOutcome {
   /** The faults that fired (result.injected.faults). */
   injected: Fault[];
-  /** The invariants broken, one bit per INVARIANT_NAMES entry. */
+  /** The invariants broken: one bit per INVARIANT_NAMES entry, then one per handler's own invariant. */
   mask: number;
   /** The trace's hash, fault records aside: plans with the same one reached the same world. */
   runHash: string;
@@ -379,7 +393,7 @@ export class ExploreSearch {
       distinctRuns: this.runHashes.size,
       naivePlans: plansUpTo(this.alternativesSeen.size, this.maxFaults),
       choices: this.choices,
-      breaks: minimalBreaks(this.breaking, this.outcomes, this.config, this.choices, PROMISES[this.config.mode], this.simulate),
+      breaks: minimalBreaks(this.breaking, this.outcomes, this.config, this.choices, invariantsOf(this.baselineRun), this.simulate),
       coverage: this.coverage.result(),
       baseline: this.baseline ?? this.baselineRun,
     };
@@ -432,11 +446,12 @@ function causeOf(faults: readonly Fault[], choices: ExploreChoices, faultyPhaseM
  * The breaking plans no smaller plan explains: a plan is minimal for an invariant when no proper subset of it that
  * was run breaks that invariant (subsets that were never run cannot fire on their own). Grouped by cause.
  */
-function minimalBreaks(breaking: readonly { faults: Fault[]; mask: number }[], outcomes: ReadonlyMap<string, number>, config: SimulationConfig, choices: ExploreChoices, promises: Record<InvariantName, boolean>, simulate: SimulationRunner): ExploreBreak[] {
-  const groups = new Map<string, { invariant: InvariantName; cause: string; plan: Fault[]; count: number }>();
+function minimalBreaks(breaking: readonly { faults: Fault[]; mask: number }[], outcomes: ReadonlyMap<string, number>, config: SimulationConfig, choices: ExploreChoices, names: readonly SearchedInvariant[], simulate: SimulationRunner): ExploreBreak[] {
+  const groups = new Map<string, { invariant: SearchedInvariant; cause: string; plan: Fault[]; count: number }>();
+  const promised = (invariant: SearchedInvariant): boolean => promisedIn(config.mode, invariant);
   for (const { faults, mask } of breaking) {
     const subsetMasks = properSubsetKeys(faults).map((key) => outcomes.get(key) ?? 0);
-    INVARIANT_NAMES.forEach((invariant, index) => {
+    names.forEach((invariant, index) => {
       const bit = 1 << index;
       if ((mask & bit) === 0 || subsetMasks.some((subset) => (subset & bit) !== 0)) return;
       const cause = causeOf(faults, choices, config.timing.faultyPhaseMs);
@@ -447,10 +462,10 @@ function minimalBreaks(breaking: readonly { faults: Fault[]; mask: number }[], o
     });
   }
   // Promised invariants first, then by invariant, fewest faults, and search order.
-  const ordered = [...groups.values()].sort((a, b) => Number(promises[b.invariant]) - Number(promises[a.invariant]) || INVARIANT_NAMES.indexOf(a.invariant) - INVARIANT_NAMES.indexOf(b.invariant) || a.plan.length - b.plan.length);
+  const ordered = [...groups.values()].sort((a, b) => Number(promised(b.invariant)) - Number(promised(a.invariant)) || names.indexOf(a.invariant) - names.indexOf(b.invariant) || a.plan.length - b.plan.length);
   return ordered.map((group) => ({
     invariant: group.invariant,
-    promised: promises[group.invariant],
+    promised: promised(group.invariant),
     cause: group.cause,
     plan: { version: 1, faults: group.plan },
     equivalentPlans: group.count,

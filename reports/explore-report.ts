@@ -10,7 +10,8 @@ import type { SimulationResult } from '../models/engine.js';
 import type { InvariantName } from '../models/modes.js';
 import { plural } from './format.js';
 import { code, escapeText, fenced, raw, table } from './markdown.js';
-import { allStories, invariantSection, verdictTable } from './report-parts.js';
+import { allStories, invariantSection, ownInvariantSection, verdictTable } from './report-parts.js';
+import type { HandlerInvariantResult } from '../models/handler/invariants.js';
 import { TraceFacts } from './trace-facts.js';
 
 /** What the report shows of an exploration (properties/explore.ts's ExploreResult has this shape). */
@@ -23,7 +24,8 @@ export interface ExploreReportData {
   decisionPoints: Record<FaultKind, number>;
   decisionPointsTotal: number;
   coverage: readonly { words: string; reached: number | null; faulted: number; runsFaulted: number }[];
-  breaks: readonly { invariant: InvariantName; promised: boolean; cause: string; plan: FaultPlan; equivalentPlans: number; result: SimulationResult }[];
+  /** Each break's invariant: a built-in one, or a handler's own. */
+  breaks: readonly { invariant: string; promised: boolean; cause: string; plan: FaultPlan; equivalentPlans: number; result: SimulationResult }[];
   baseline: SimulationResult;
 }
 
@@ -73,8 +75,9 @@ export function renderExploreReport(result: ExploreReportData, meta: ExploreRepo
     const facts = new TraceFacts(headline.result);
     const stories = allStories(headline.result, facts);
     out.push(`## The first ${headline.promised ? 'violation' : 'break'}: ${escapeText(headline.cause)}`, '', verdictTable(headline.result), '');
-    const invariant = headline.result.invariants[headline.invariant];
-    out.push(...invariantSection(headline.result, invariant, stories.get(headline.invariant) ?? [], facts, 3));
+    const own = headline.result.handlerInvariants[headline.invariant] as HandlerInvariantResult | undefined;
+    if (own !== undefined) out.push(...ownInvariantSection(headline.invariant, own, 3));
+    else out.push(...invariantSection(headline.result, headline.result.invariants[headline.invariant as InvariantName], stories.get(headline.invariant as InvariantName) ?? [], facts, 3));
     out.push('Its plan:', '', fenced('json', meta.plans[index]), '');
   }
   out.push('## Replay', '', 'This command reproduces this exact report (add `--force` to replace an existing file):', '', fenced('sh', meta.replayCommand), '');

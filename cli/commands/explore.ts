@@ -16,6 +16,7 @@ import { envelope } from '../json-contract.js';
 import { addReportOptions, checkOutputFiles, writeReport } from '../report-output.js';
 import type { ReportOptions } from '../report-output.js';
 import { addHandlerOption } from '../handler-option.js';
+import { statusIn } from '../../properties/breaks.js';
 import { runnerFor } from '../handler-sync/runner.js';
 import { addModeAndSeedOptions, addWorldOptions, buildRunSpec } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
@@ -178,7 +179,7 @@ function breakJson(found: ExploreBreak, replay: string): Record<string, unknown>
   return {
     invariant: found.invariant,
     promised: found.promised,
-    status: found.result.invariants[found.invariant].status,
+    status: statusIn(found.result, found.invariant),
     cause: found.cause,
     plan: found.plan,
     equivalentPlans: found.equivalentPlans,

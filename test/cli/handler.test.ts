@@ -165,6 +165,23 @@ describe('simulate --handler', () => {
     expect(readFileSync(report, 'utf8')).toMatch(/^\| ledgerCountsEachMessageOnce \| holds \(your handler's own\) +\| \*\*VIOLATED\*\* \(1\) +\| \*\*VIOLATED\*\* \(1\) +\|$/m);
   });
 
+  it('explore --handler enumerates the breaks of the handler\'s own invariants too (the corpus keeps only the built-in ones)', async () => {
+    const corpus = file('corpus');
+    const args = ['explore', '--mode', 'at-least-once', '--messages', '3', '--max-faults', '1', '--handler', file('counted.mjs')];
+    const text = await runCli(['--no-color', ...args]);
+    expect(text.status, text.stderr).toBe(1);
+    expect(text.stdout).toMatch(/ledgerCountsEachMessageOnce · VIOLATED · ack-lost · \d+ minimal plans?/);
+    expect(text.stdout).toContain("VIOLATED — ledgerCountsEachMessageOnce (your handler's own) broke although it is promised (exit 1)");
+    const json = JSON.parse((await runCli([...args, '--json', '--emit-corpus', corpus])).stdout) as { breaks: { invariant: string; status: string; promised: boolean }[]; corpusFiles: string[] };
+    const own = json.breaks.filter((found) => found.invariant === 'ledgerCountsEachMessageOnce');
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.every((found) => found.promised && found.status === 'VIOLATED')).toBe(true);
+    // Promised breaks come first: the handler's own before the duplicates at-least-once allows.
+    expect(json.breaks[0].invariant).toBe('ledgerCountsEachMessageOnce');
+    expect(json.corpusFiles.length).toBeGreaterThan(0);
+    expect(json.corpusFiles.some((path) => path.includes('ledgercounts'))).toBe(false);
+  });
+
   it('shrink --handler shrinks a break of the handler\'s own invariant too', async () => {
     const run = await runCli(['shrink', '--mode', 'at-least-once', '--seed', '3', '--faults', 'chaos', '--messages', '10', '--handler', file('counted.mjs'), '--invariant', 'ledgerCountsEachMessageOnce', '--json']);
     expect(run.status, run.stderr).toBe(1);

@@ -140,6 +140,7 @@ describe('JSON Schemas', () => {
     const shrink = await jsonOf(['shrink', '--mode', 'at-least-once', '--seed', '3', '--faults', 'chaos', '--handler', example]);
     expect(shrink.original).toHaveProperty('handlerInvariants.newestVersionWins');
     expectValid('shrink.schema.json', shrink);
+    expectValid('explore.schema.json', await jsonOf(['explore', '--mode', 'at-least-once', '--messages', '3', '--max-faults', '1', '--handler', example]));
   });
 
   it('sweep counts acknowledged loss: seeds and messages', async () => {
