@@ -5,7 +5,8 @@
 import type { ChalkInstance } from 'chalk';
 import { describeFault } from '../models/faults/catalog.js';
 import type { ModeName } from '../models/modes.js';
-import { isBuiltInInvariant, summariesIn } from '../properties/breaks.js';
+import { summariesIn } from '../properties/breaks.js';
+import { brokeAlthoughPromised } from './human-output.js';
 import type { ExploreBreak, ExploreResult } from '../properties/explore.js';
 import { SHORT_PARTITION_MS } from '../properties/explore-choices.js';
 import { renderExploreReport } from '../reports/explore-report.js';
@@ -30,11 +31,7 @@ export function exploreVerdict(result: ExploreResult, mode: ModeName): string {
   const violated = [...new Set(result.breaks.filter((found) => found.promised).map((found) => found.invariant))];
   const unpromised = [...new Set(result.breaks.filter((found) => !found.promised).map((found) => found.invariant))];
   const scope = result.exhaustive ? `exhaustive for K=${k}: ${over}` : `NOT exhaustive: stopped by ${result.stoppedBy === 'time' ? 'the time limit' : '--max-runs'} after ${over}; every plan of at most ${result.completeUpTo} fault${result.completeUpTo === 1 ? '' : 's'} was run`;
-  if (violated.length > 0) {
-    // A handler's own invariants are its team's promise, in every mode.
-    const promise = violated.every(isBuiltInInvariant) ? `${mode} promises ${violated.length === 1 ? 'it' : 'them'}` : `${violated.length === 1 ? 'it is' : 'they are'} promised`;
-    return `${scope}, VIOLATED — ${violated.map((name) => (isBuiltInInvariant(name) ? name : `${name} (your handler's own)`)).join(', ')} broke although ${promise}`;
-  }
+  if (violated.length > 0) return `${scope}, VIOLATED — ${brokeAlthoughPromised(mode, violated)}`;
   const aside = unpromised.length > 0 ? ` (${unpromised.join(', ')} broke, which ${mode} does not promise)` : '';
   if (!result.exhaustive) return `${scope}, no promised invariant broke in the plans run${aside}`;
   return `${scope}, ${unpromised.length > 0 ? 'no promised break' : 'no break'} — ${mode} holds for every plan of at most ${k} fault${k === 1 ? '' : 's'} in this world${aside}`;

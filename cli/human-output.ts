@@ -164,9 +164,14 @@ function lagWords(lag: SimulationResult['stats']['lag']): string {
  * team's promise, made in every mode.
  */
 export function violatedVerdict(mode: ModeName, violated: readonly string[], where = ''): string {
+  return `verdict: VIOLATED — ${brokeAlthoughPromised(mode, violated, where)} (exit 1)`;
+}
+
+/** "loss, myInvariant (your handler's own) broke although they are promised". */
+export function brokeAlthoughPromised(mode: ModeName, violated: readonly string[], where = ''): string {
   const promise = violated.every(isBuiltInInvariant) ? `${mode} promises ${violated.length === 1 ? 'it' : 'them'}` : `${violated.length === 1 ? 'it is' : 'they are'} promised`;
   const names = violated.map((name) => (isBuiltInInvariant(name) ? name : `${name} (your handler's own)`));
-  return `verdict: VIOLATED — ${names.join(', ')} broke${where} although ${promise} (exit 1)`;
+  return `${names.join(', ')} broke${where} although ${promise}`;
 }
 
 export function renderRun(result: SimulationResult, spec: RunSpec, color: ChalkInstance, replay: string): string {
