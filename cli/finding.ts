@@ -8,7 +8,7 @@ import { describeFault } from '../models/faults/catalog.js';
 import type { FaultPlan } from '../models/faults/catalog.js';
 import type { InvariantResult, InvariantStatus } from '../models/invariants/index.js';
 import type { HandlerInvariantResult } from '../models/handler/invariants.js';
-import { isBuiltInInvariant } from '../properties/breaks.js';
+import { isBuiltInInvariant, statusIn, summariesIn } from '../properties/breaks.js';
 import type { SearchedInvariant } from '../properties/breaks.js';
 import { PROMISES } from '../models/modes.js';
 import type { InvariantName } from '../models/modes.js';
@@ -48,7 +48,7 @@ export interface FindingOutputOptions {
 
 /** check and shrink are about one mode's promises: the mode is never implied. */
 export function findingStatus(finding: Finding): InvariantStatus {
-  return ownInvariant(finding)?.status ?? builtInInvariant(finding).status;
+  return statusIn(finding.result, finding.invariant);
 }
 
 /** The finding's invariant when it is one of the handler's own (promised in every mode; its witnesses are lines). */
@@ -103,9 +103,8 @@ export function promiseText(finding: Finding): string {
 }
 
 export function renderFinding(finding: Finding, color: ChalkInstance): string[] {
-  const own = ownInvariant(finding);
-  const summaries = own?.witnesses ?? builtInInvariant(finding).witnesses.map((witness) => witness.summary);
-  const count = own?.count ?? builtInInvariant(finding).count;
+  const summaries = summariesIn(finding.result, finding.invariant);
+  const count = (ownInvariant(finding) ?? builtInInvariant(finding)).count;
   const faults = finding.plan.faults.length;
   const lines = [
     `${color.bold(finding.invariant)} · ${statusText(findingStatus(finding), color)} (${promiseText(finding)})`,

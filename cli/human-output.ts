@@ -11,7 +11,7 @@ import type { InvariantResult, InvariantStatus } from '../models/invariants/inde
 import { familyOf, modePreset } from '../models/families.js';
 import { INVARIANT_NAMES } from '../models/modes.js';
 import type { ModeName } from '../models/modes.js';
-import { isBuiltInInvariant } from '../properties/breaks.js';
+import { isBuiltInInvariant, violatedInvariants } from '../properties/breaks.js';
 import type { SimulationResult } from '../models/engine.js';
 import { settingText } from '../models/settings/spec.js';
 import { TraceFacts, explainWitness } from '../reports/index.js';
@@ -182,7 +182,7 @@ export function renderRun(result: SimulationResult, spec: RunSpec, color: ChalkI
         ? color.red(result.outcome.idleSinceUs === undefined ? 'stalled (nothing left to run, yet not settled)' : `stalled (no progress after t=${trimNumber(result.outcome.idleSinceUs / 1000)} ms, yet not settled)`)
         : color.red(`stopped at the ${result.outcome.limit} limit (${result.outcome.value})`);
   // A handler's own invariants count too (the exit code always did).
-  const violated = [...INVARIANT_NAMES.filter((name) => result.invariants[name].status === 'VIOLATED'), ...Object.entries(result.handlerInvariants).filter(([, invariant]) => !invariant.holds).map(([name]) => name)];
+  const violated = violatedInvariants(result);
   const verdict = violated.length === 0 ? color.green(`verdict: ok — every invariant ${result.config.mode} promises held (exit 0)`) : color.red.bold(violatedVerdict(result.config.mode, violated));
   return [
     ...renderHeader(result.config, spec, color),

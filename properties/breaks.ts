@@ -54,8 +54,17 @@ export function promisedIn(mode: ModeName, invariant: SearchedInvariant): boolea
   return isBuiltInInvariant(invariant) ? PROMISES[mode][invariant] : true;
 }
 
-/** The invariants a run broke: the built-in ones in INVARIANT_NAMES order, then a handler's own. */
+/** The invariants a run is judged on: the built-in ones in INVARIANT_NAMES order, then a handler's own, in its module's. */
+export function invariantsOf(result: SimulationResult): SearchedInvariant[] {
+  return [...INVARIANT_NAMES, ...Object.keys(result.handlerInvariants)];
+}
+
+/** The invariants a run broke, in invariantsOf order. */
 export function brokenInvariants(result: SimulationResult): SearchedInvariant[] {
-  const own = Object.entries(result.handlerInvariants).filter(([, invariant]) => !invariant.holds).map(([name]) => name);
-  return [...INVARIANT_NAMES.filter((name) => breaks(result, name)), ...own];
+  return invariantsOf(result).filter((name) => breaks(result, name));
+}
+
+/** The invariants a run broke although they were promised (its verdict's reasons), in invariantsOf order. */
+export function violatedInvariants(result: SimulationResult): SearchedInvariant[] {
+  return invariantsOf(result).filter((name) => statusIn(result, name) === 'VIOLATED');
 }

@@ -19,7 +19,7 @@ import type { SimulationConfig } from '../models/config.js';
 import { FAULT_KINDS, faultKey, specOf } from '../models/faults/catalog.js';
 import type { Fault, FaultKind, FaultPlan } from '../models/faults/catalog.js';
 import { INVARIANT_NAMES } from '../models/modes.js';
-import { promisedIn } from './breaks.js';
+import { invariantsOf, promisedIn } from './breaks.js';
 import type { SearchedInvariant } from './breaks.js';
 import { runSimulation } from '../models/engine.js';
 import type { SimulationResult, SimulationRunner } from '../models/engine.js';
@@ -115,7 +115,7 @@ function planKey(faults: readonly Fault[]): string {
 /** The most invariants a break mask holds: the built-in ones, then a handler's own (the rest are not searched). */
 const MASK_BITS = 31;
 
-/** One bit per invariant of `invariantsOf(result)`: the built-in ones, then a handler's own, in its module's order. */
+/** One bit per invariant of `invariantsOf(result)` (the first MASK_BITS): the built-in ones, then a handler's own. */
 function brokenMask(result: SimulationResult): number {
   let mask = 0;
   INVARIANT_NAMES.forEach((name, index) => {
@@ -127,10 +127,7 @@ function brokenMask(result: SimulationResult): number {
   return mask;
 }
 
-/** The invariants a search of this world looks for breaks of, in mask order (see brokenMask). */
-function invariantsOf(run: SimulationResult): SearchedInvariant[] {
-  return [...INVARIANT_NAMES, ...Object.keys(run.handlerInvariants)].slice(0, MASK_BITS);
-}
+
 
 /** C(n, k) summed for k = 0..K, as a float (it only ever gets printed). */
 function plansUpTo(points: number, maxFaults: number): number {
@@ -393,7 +390,7 @@ export class ExploreSearch {
       distinctRuns: this.runHashes.size,
       naivePlans: plansUpTo(this.alternativesSeen.size, this.maxFaults),
       choices: this.choices,
-      breaks: minimalBreaks(this.breaking, this.outcomes, this.config, this.choices, invariantsOf(this.baselineRun), this.simulate),
+      breaks: minimalBreaks(this.breaking, this.outcomes, this.config, this.choices, invariantsOf(this.baselineRun).slice(0, MASK_BITS), this.simulate),
       coverage: this.coverage.result(),
       baseline: this.baseline ?? this.baselineRun,
     };

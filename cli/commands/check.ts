@@ -16,7 +16,7 @@ import { coverageJson, coverageLines } from '../search-coverage.js';
 import { INVARIANT_NAMES } from '../../models/modes.js';
 import type { InvariantName } from '../../models/modes.js';
 import type { SimulationResult } from '../../models/engine.js';
-import { isBuiltInInvariant, runPlan } from '../../properties/breaks.js';
+import { invariantsOf, isBuiltInInvariant, runPlan } from '../../properties/breaks.js';
 import type { SearchedInvariant } from '../../properties/breaks.js';
 import { checkInvariant } from '../../properties/check.js';
 import type { PlanVerdictCache } from '../../properties/check.js';
@@ -151,7 +151,7 @@ export function parseKinds(raw: string | undefined, family: FamilyName = 'kafka'
  * once a run judged them); `only`, when given, must be one of them.
  */
 export function searchableInvariants(run: SimulationResult, only: SearchedInvariant | undefined): SearchedInvariant[] {
-  const searchable: SearchedInvariant[] = [...INVARIANT_NAMES, ...Object.keys(run.handlerInvariants)];
+  const searchable = invariantsOf(run);
   if (only !== undefined && !searchable.includes(only)) throw new UsageError(`invalid --invariant ${quoteInput(only)}: expected one of ${searchable.join(', ')}`);
   return searchable;
 }

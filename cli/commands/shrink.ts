@@ -10,7 +10,7 @@ import { addHandlerOption } from '../handler-option.js';
 import { runnerFor } from '../handler-sync/runner.js';
 import { withRunProgress } from '../scale/progress.js';
 import type { SimulationResult } from '../../models/engine.js';
-import { brokenInvariants } from '../../properties/breaks.js';
+import { brokenInvariants, violatedInvariants } from '../../properties/breaks.js';
 import type { SearchedInvariant } from '../../properties/breaks.js';
 import { shrinkPlan } from '../../properties/shrink.js';
 import { makeColor } from '../color.js';
@@ -151,8 +151,7 @@ function withoutWitnesses(result: SimulationResult): SimulationResult['invariant
 
 function verdictLine(run: ShrinkRun, color: ReturnType<typeof makeColor>): string {
   const mode = run.spec.config.mode;
-  const own = Object.entries(run.original.handlerInvariants).filter(([, invariant]) => !invariant.holds).map(([name]) => name);
-  const violated = [...INVARIANT_NAMES.filter((name) => run.original.invariants[name].status === 'VIOLATED'), ...own];
+  const violated = violatedInvariants(run.original);
   if (violated.length > 0) return color.red.bold(violatedVerdict(mode, violated));
   if (run.findings.length > 0) return color.green(`verdict: ok — every break shrunk is one ${mode} does not promise (exit 0)`);
   return color.green(`verdict: ok — nothing broke that ${mode} promises (exit 0)`);
