@@ -8,7 +8,7 @@
 import type { EventOf } from '../models/events.js';
 import { crashMoment } from './fault-words.js';
 import { timesWord, trimNumber } from './format.js';
-import { attemptFate, resendReason } from './story-producer.js';
+import { OUTBOX_RELAY_PUBLISHED, OUTBOX_RESENT_AFTER_RESTART, attemptFate, resendReason } from './story-producer.js';
 import { abortedCopy } from './story-transactions.js';
 import { Citations, TOLD_MAX, untoldApplications } from './story-types.js';
 import type { Story } from './story-types.js';
@@ -76,11 +76,19 @@ function logDuplicate(facts: TraceFacts, cite: Citations, msg: string, earlier: 
       : ''
     : ' — without enable.idempotence the broker cannot tell a retry from a new record';
   steps.push(`the broker appended ${msg} again at offset ${later.offset}${secondAppend === undefined ? '' : ` (${cite.at(secondAppend)})`}${why}`);
-  const mechanism = steps.some((step) => step.includes('outbox')) ? 'producer crash, outbox re-send: duplicate in the log' : fate.includes('ack was lost') ? 'lost ack, then a retry: duplicate in the log' : 'produce retry: duplicate in the log';
-  return {
-    text: `${steps.join('; ')}; the consumer processed both copies (offsets ${earlier.offset} and ${later.offset}), so the DB applied ${msg} at ${cite.at(earlier.commit)} and again at ${cite.at(later.commit)}`,
-    mechanism,
-  };
+  return { text: `${steps.join('; ')}; the consumer processed both copies (offsets ${earlier.offset} and ${later.offset}), so the DB applied ${msg} at ${cite.at(earlier.commit)} and again at ${cite.at(later.commit)}`, mechanism: logDuplicateMechanism(steps, fate) };
+}
+
+/**
+ * The mechanism behind a second append, from the steps told: a restarted producer re-sending its outbox, the outbox
+ * relay publishing a row the producer gave up (no crash at all), a lost ack, or a plain retry.
+ */
+function logDuplicateMechanism(steps: readonly string[], fate: string): string {
+  const mechanisms: string[] = [];
+  if (steps.some((step) => step.includes(OUTBOX_RESENT_AFTER_RESTART))) mechanisms.push('producer crash, outbox re-send: duplicate in the log');
+  if (steps.some((step) => step.includes(OUTBOX_RELAY_PUBLISHED))) mechanisms.push('producer gave up, outbox relay re-send: duplicate in the log');
+  if (mechanisms.length > 0) return mechanisms.join('; ');
+  return fate.includes('ack was lost') ? 'lost ack, then a retry: duplicate in the log' : 'produce retry: duplicate in the log';
 }
 
 function producerSessionChanged(facts: TraceFacts, msg: string, first: number, second: number): boolean {

@@ -146,6 +146,10 @@ export function attemptFate(facts: TraceFacts, cite: Citations, msg: string, att
   return `${appended}, but no answer reached the producer in time`;
 }
 
+/** How resendReason tells the two outbox re-sends apart, words the duplicates story reads its mechanism from. */
+export const OUTBOX_RELAY_PUBLISHED = 'the outbox relay published it again';
+export const OUTBOX_RESENT_AFTER_RESTART = 're-sent everything still in its outbox (producerBuffer=outbox)';
+
 /**
  * Why the producer sent attempt `attempt + 1` (or never did), as a clause: "the producer timed out after
  * request.timeout.ms=15 (t=19 ms) and sent it again at t=21 ms (attempt 2)".
@@ -162,7 +166,7 @@ export function resendReason(facts: TraceFacts, cite: Citations, msg: string, at
     const gaveUp = facts.previous(resend, is('gave-up', { msg }));
     const why = gaveUp === undefined ? '' : gaveUp.reason === 'delivery.timeout.ms' ? `${expiryWords(facts, cite, gaveUp)}; ` : `the producer gave up on ${msg} after ${gaveUp.attempts} attempt${gaveUp.attempts === 1 ? '' : 's'} (retries=${facts.settings.retries})${cite.step(gaveUp)}; `;
     cite.add(gaveUp, resend);
-    return `${why}its row was still in the outbox (producerBuffer=outbox), so the outbox relay published it again at ${cite.at(resend)}${resentAttempt(cite, resend, next, attempt + 1)}`;
+    return `${why}its row was still in the outbox (producerBuffer=outbox), so ${OUTBOX_RELAY_PUBLISHED} at ${cite.at(resend)}${resentAttempt(cite, resend, next, attempt + 1)}`;
   }
   if (resend !== undefined) {
     const crash = facts.previous(resend, crashOf('producer'));
@@ -170,7 +174,7 @@ export function resendReason(facts: TraceFacts, cite: Citations, msg: string, at
     const fault = crash === undefined ? undefined : facts.faultBehind(crash);
     cite.add(crash, crash === undefined ? undefined : facts.faultRecordBehind(crash), restart, resend);
     const when = fault === undefined ? '' : `, ${crashMoment(fault)}`;
-    return `the producer crashed${crash === undefined ? '' : ` at ${cite.at(crash)}`}${when}; after restarting${restart === undefined ? '' : ` at ${cite.at(restart)}`} it re-sent everything still in its outbox (producerBuffer=outbox), ${msg} included${resentAttempt(cite, resend, next, attempt + 1)}`;
+    return `the producer crashed${crash === undefined ? '' : ` at ${cite.at(crash)}`}${when}; after restarting${restart === undefined ? '' : ` at ${cite.at(restart)}`} it ${OUTBOX_RESENT_AFTER_RESTART}, ${msg} included${resentAttempt(cite, resend, next, attempt + 1)}`;
   }
   // The give-up after this attempt, if any; with no attempt after it, a delivery.timeout.ms expiry is told last.
   const gaveUp = facts.next(previousSend, is('gave-up', { msg }));

@@ -81,6 +81,23 @@ describe('duplicate stories', () => {
     expect(story.text).toContain('re-sent everything still in its outbox (producerBuffer=outbox), m1 included');
   });
 
+  it('producer gives up → outbox relay re-send → duplicate append, no crash named', () => {
+    // retries=1: after two lost acks the producer gives m2 up; its outbox row stays and the relay publishes it again.
+    const result = planRun(
+      'at-least-once',
+      [
+        { kind: 'ack-lost', message: 'm2', attempt: 1 },
+        { kind: 'ack-lost', message: 'm2', attempt: 2 },
+      ],
+      { settings: { retries: 1 } },
+    );
+    expect(result.trace.some((record) => record.kind === 'crash')).toBe(false);
+    const story = storyOf(result, 'duplicates', 'm2');
+    expect(story.mechanism).toBe('lost ack, then a retry: duplicate in the log; producer gave up, outbox relay re-send: duplicate in the log');
+    expect(story.mechanism).not.toContain('crash');
+    expect(story.text).toContain('so the outbox relay published it again');
+  });
+
   it('dedup key outside the transaction → redelivery passes the check', () => {
     const result = scenarioRun('dedup-outside-transaction', 'exactly-once');
     const story = storyOf(result, 'duplicates', 'm3');
