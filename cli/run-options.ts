@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { ConfigError, FAMILY_NAMES, MODE_NAMES } from '../models/config.js';
 import type { DeliverySettings, FamilyName, Limits, ModeName, SimulationConfig, TimingSettings, WorkloadSettings } from '../models/config.js';
-import { FAMILIES, worldKinds } from '../models/families.js';
+import { FAMILIES, hopelessTimeouts, worldKinds } from '../models/families.js';
 import { settingSpecs } from '../models/resolve.js';
 import { FAULT_PRESETS, RATE_NAMES, specOf } from '../models/faults/catalog.js';
 import type { FaultRates, FaultSource, RateName } from '../models/faults/catalog.js';
@@ -167,6 +167,11 @@ export function parseFaultRates(spec: string, world?: RateWorld): FaultRates {
   return rates;
 }
 
+/** A spec's notes (a plan's recorded world overridden, a timeout no answer can meet), one line each on stderr. */
+export function printNotes(notes: readonly string[]): void {
+  for (const note of notes) process.stderr.write(`simulate: ${note}\n`);
+}
+
 export function buildRunSpec(given: RunOptionValues, options: RunSpecOptions = {}): RunSpec {
   if (given.plan !== undefined && given.faults !== undefined) throw new UsageError('--plan and --faults both given: a run takes its faults from one plan or from rates, not both');
   // A plan is read first: the world it recorded fills in every flag the command line leaves out.
@@ -227,6 +232,7 @@ export function buildRunSpec(given: RunOptionValues, options: RunSpecOptions = {
     faultsLabel = preset;
   }
   const config = resolveOrExplain(input);
+  for (const words of hopelessTimeouts(config)) notes.push(`note: ${words}`);
   if ('plan' in faults) checkPlanWorld(faults.plan, config, values.plan === undefined ? `--scenario ${scenario?.name ?? ''}` : planOptionLabel(values.plan));
   const spec: RunSpec = { config, faults, faultsLabel, scenario, replayArgs, worldArgs, notes, ...(planMeta !== undefined ? { planMeta } : {}), ...(planOption !== undefined ? { planOption } : {}) };
   return typeof values.handler === 'string' ? withHandler(spec, values.handler) : spec;

@@ -1,5 +1,6 @@
 /** Every broker family, by name. */
-import type { DeliverySettings, FamilyName } from './config.js';
+import { hopelessWaits } from './answer-waits.js';
+import type { DeliverySettings, FamilyName, SimulationConfig } from './config.js';
 import type { Family } from './family.js';
 import { FAULT_KINDS } from './faults/catalog.js';
 import type { FaultKind } from './faults/catalog.js';
@@ -13,6 +14,15 @@ export const FAMILIES: Record<FamilyName, Family> = { kafka: KAFKA, rabbitmq: RA
 
 export function familyOf(config: { family: FamilyName }): Family {
   return FAMILIES[config.family];
+}
+
+/**
+ * The config's timeouts that can never be met, in words (see models/answer-waits.ts): a run with one never settles,
+ * and the CLI says so before it starts; the liveness witness of a run that did not settle names them too.
+ */
+export function hopelessTimeouts(config: SimulationConfig): string[] {
+  const family = familyOf(config);
+  return hopelessWaits(config, family.answerWaits(config), family.settings);
 }
 
 /** The preset a config's family gives its mode. */

@@ -6,6 +6,7 @@
  */
 import type { Protocol, World, WorldHooks } from '../sim/world.js';
 import type { DeliverySettings, FamilyName, SimulationConfig } from './config.js';
+import type { AnswerWait } from './answer-waits.js';
 import type { ModelEnv } from './env.js';
 import type { TraceEvent } from './events.js';
 import type { FaultKind, FaultPlan } from './faults/catalog.js';
@@ -82,5 +83,7 @@ export interface Family {
   fitDefaults?(settings: Record<string, SettingValue>, given: Readonly<Record<string, unknown>>): void;
   /** Optional: throws PlanError on a plan the world cannot strike (Kafka: a broker its cluster does not have; RabbitMQ: a node it does not have). */
   checkPlan?(plan: FaultPlan, settings: DeliverySettings): void;
+  /** Its timeouts that wait for an answer, with the quickest that answer can come in `config` (see models/answer-waits.ts). */
+  answerWaits(config: SimulationConfig): readonly AnswerWait[];
   deploy(input: DeployInput): Deployment;
 }

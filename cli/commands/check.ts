@@ -29,7 +29,7 @@ import { checkEmitTarget } from '../plan-file.js';
 import { addReportOptions, checkOutputFiles, findingReportMeta, writeReport } from '../report-output.js';
 import type { ReportOptions } from '../report-output.js';
 import { renderRunReport } from '../../reports/index.js';
-import { addEmitPlanOption, addModeAndSeedOptions, addWorldOptions, buildRunSpec } from '../run-options.js';
+import { addEmitPlanOption, addModeAndSeedOptions, addWorldOptions, buildRunSpec, printNotes } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { parseInteger } from '../setting-flags.js';
 import { envelope } from '../json-contract.js';
@@ -335,6 +335,7 @@ export async function checkCommand(values: CheckValues): Promise<number> {
   // The plans run ahead are part of the search: wallMs is the whole of it.
   run.wallMs = Math.round((performance.now() - started) * 1000) / 1000;
   if (values.report !== undefined) writeReport(values.report, checkReport(run, values));
+  printNotes(run.spec.notes);
   if (values.json === true) process.stdout.write(JSON.stringify(checkJson(run), null, 2) + '\n');
   else process.stdout.write(renderCheck(run, makeColor(values.color)));
   return checkExitCode(run);

@@ -28,7 +28,7 @@ import type { PlanOption } from '../plan-file.js';
 import type { ReportOptions } from '../report-output.js';
 import { renderCompareReport } from '../../reports/index.js';
 import { guardHeap } from '../heap-guard.js';
-import { addEmitPlanOption, addModeAndSeedOptions, addPlanOption, addWorldOptions, buildRunSpec } from '../run-options.js';
+import { addEmitPlanOption, addModeAndSeedOptions, addPlanOption, addWorldOptions, buildRunSpec, printNotes } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { replayCommand } from '../shell-quote.js';
 import { WitnessWriter, envelope } from '../json-contract.js';
@@ -274,7 +274,7 @@ export function compareCommand(values: CompareValues): number {
   checkOutputFiles(values);
   const run = collectCompare(values, () => performance.now());
   if (values.report !== undefined) writeReport(values.report, compareReport(run, values));
-  for (const note of run.notes) process.stderr.write(`simulate: ${note}\n`);
+  printNotes(run.notes);
   if (values.json === true) process.stdout.write(JSON.stringify(compareJson(run), null, 2) + '\n');
   else process.stdout.write(renderCompare(run, makeColor(values.color)));
   return compareExitCode(run);

@@ -18,7 +18,7 @@ import type { ReportOptions } from '../report-output.js';
 import { addHandlerOption } from '../handler-option.js';
 import { statusIn } from '../../properties/breaks.js';
 import { runnerFor } from '../handler-sync/runner.js';
-import { addModeAndSeedOptions, addWorldOptions, buildRunSpec } from '../run-options.js';
+import { addModeAndSeedOptions, addWorldOptions, buildRunSpec, printNotes } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { parseDecimal, parseInteger } from '../setting-flags.js';
 import { EXIT_OK, EXIT_VIOLATED, UsageError } from '../usage-error.js';
@@ -219,6 +219,7 @@ export async function exploreCommand(values: ExploreValues): Promise<number> {
   checkOutputFiles(values);
   const run = await collectExplore(values, () => performance.now());
   if (values.report !== undefined) writeReport(values.report, exploreReport(run, values));
+  printNotes(run.spec.notes);
   if (values.json === true) process.stdout.write(JSON.stringify(exploreJson(run), null, 2) + '\n');
   else process.stdout.write(renderExplore(run, makeColor(values.color)));
   return exploreExitCode(run);

@@ -16,7 +16,7 @@ import { runPlanText } from '../plan-file.js';
 import type { EmitPlanOption } from '../plan-file.js';
 import { addReportOptions, checkOutputFiles, reportReplayCommand, toolVersion, wallFigures } from '../report-output.js';
 import type { ReportOptions } from '../report-output.js';
-import { addEmitPlanOption, addPlanOption, addRunOptions, buildRunSpec } from '../run-options.js';
+import { addEmitPlanOption, addPlanOption, addRunOptions, buildRunSpec, printNotes } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { replayCommand } from '../shell-quote.js';
 import { guardHeap } from '../heap-guard.js';
@@ -45,7 +45,7 @@ export async function runCommand(values: RunOptionValues & OutputOptions & EmitP
   const spec = buildRunSpec(values, { takesHandler: true });
   guardHeap([spec.config]);
   const handler = spec.handler === undefined ? undefined : await loadHandlerOption(spec.handler);
-  for (const note of spec.notes) process.stderr.write(`simulate: ${note}\n`);
+  printNotes(spec.notes);
   // The trace file is written as the run goes: a long run's trace is never held whole in memory.
   const traceFile = values.trace === undefined ? undefined : new StreamedOutput('--trace', values.trace);
   const started = performance.now();

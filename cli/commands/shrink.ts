@@ -23,7 +23,7 @@ import { addReportOptions, checkOutputFiles, findingReportMeta, writeReport } fr
 import type { ReportOptions } from '../report-output.js';
 import { renderRunReport } from '../../reports/index.js';
 import { guardHeap } from '../heap-guard.js';
-import { addEmitPlanOption, addModeAndSeedOptions, addPlanOption, addWorldOptions, buildRunSpec } from '../run-options.js';
+import { addEmitPlanOption, addModeAndSeedOptions, addPlanOption, addWorldOptions, buildRunSpec, printNotes } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { replayCommand } from '../shell-quote.js';
 import { envelope } from '../json-contract.js';
@@ -195,7 +195,7 @@ export function shrinkCommand(values: ShrinkValues): number {
   checkOutputFiles(values);
   const run = collectShrink(values, () => performance.now());
   if (values.report !== undefined) writeReport(values.report, shrinkReport(run, values));
-  for (const note of run.notes) process.stderr.write(`simulate: ${note}\n`);
+  printNotes(run.notes);
   if (values.json === true) process.stdout.write(JSON.stringify(shrinkJson(run), null, 2) + '\n');
   else process.stdout.write(renderShrink(run, makeColor(values.color)));
   return shrinkExitCode(run);

@@ -14,7 +14,7 @@ import type { SweepResult, SweepSeries } from '../../properties/sweep.js';
 import { makeColor } from '../color.js';
 import { addOutputOptions } from '../output-options.js';
 import { renderHeader, statusCell, violatedVerdict } from '../human-output.js';
-import { addModeAndSeedOptions, addPlanOption, addWorldOptions, buildRunSpec } from '../run-options.js';
+import { addModeAndSeedOptions, addPlanOption, addWorldOptions, buildRunSpec, printNotes } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
 import { parseInteger } from '../setting-flags.js';
 import { replayCommand } from '../shell-quote.js';
@@ -118,6 +118,7 @@ export async function sweepCommand(values: SweepValues): Promise<number> {
     return run.verdict === 'violated' ? EXIT_VIOLATED : EXIT_OK;
   }
   const spec = buildRunSpec({ ...values, seed: String(range.fromSeed) }, { fixedSeed: true, takesHandler: true });
+  printNotes(spec.notes);
   guardHeap([spec.config]);
   const sweep = await sweepOnWorkers(spec, range, values);
   const wallMs = elapsedMs();

@@ -29,6 +29,8 @@ export interface CheckInput {
   parked?: readonly ParkedRecord[];
   /** Workload positions the order check skips (delayed messages: due later on purpose). */
   unordered?: ReadonlySet<number>;
+  /** What in the config keeps a run from settling (timeouts no answer can meet): the liveness witness names it. */
+  unsettledBecause?: readonly string[];
 }
 
 /**

@@ -1,6 +1,7 @@
 /** The Kafka family: its settings, mode presets, fault kinds and deployment, behind the family seam. */
 import type { Family } from '../family.js';
 import { APPLICATION_SETTINGS } from '../settings/common.js';
+import { kafkaAnswerWaits } from './answer-waits.js';
 import { deployKafka } from './deployment.js';
 import { checkClusterPlan } from './cluster/deploy-cluster.js';
 import { checkTransactionPlan } from './transaction-faults.js';
@@ -27,5 +28,6 @@ export const KAFKA: Family = {
     checkClusterPlan(plan, settings.nodes);
     checkTransactionPlan(plan, settings.transactions);
   },
+  answerWaits: kafkaAnswerWaits,
   deploy: deployKafka,
 };

@@ -1,6 +1,7 @@
 /** The RabbitMQ family: its settings, mode presets, fault kinds and deployment, behind the family seam. */
 import type { Family } from '../family.js';
 import { APPLICATION_SETTINGS } from '../settings/common.js';
+import { rabbitMqAnswerWaits } from './answer-waits.js';
 import { deployRabbitMq } from './deployment.js';
 import { RABBITMQ_MODES } from './modes.js';
 import type { FaultPlan } from '../faults/catalog.js';
@@ -24,6 +25,7 @@ export const RABBITMQ: Family = {
   faultKinds: ['publish-lost', 'confirm-lost', 'unroutable', 'consumer-ack-lost', 'connection-closed', 'db-reply-lost', 'partition', 'consumer-crash', 'producer-crash', 'broker-restart', 'quorum-member-failure', 'processing-error'],
   checkCombinations: (settings) => checkRabbitMqCombinations(settings as unknown as RabbitMqSettings),
   checkPlan: (plan, settings) => checkRabbitMqPlan(plan, settings as unknown as RabbitMqSettings),
+  answerWaits: rabbitMqAnswerWaits,
   deploy: deployRabbitMq,
 };
 

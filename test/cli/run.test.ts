@@ -55,6 +55,19 @@ describe.concurrent('exit codes', () => {
     expect(run.stdout).toContain(`replay: ${CLI_INVOCATION} --mode at-least-once --seed 1 --scenario crash-after-early-commit --commit before-process`);
   });
 
+  it('1 when a timeout no answer can meet keeps the run from settling: a note says so first, and the liveness witness names it', async () => {
+    const hopeless = ['--mode', 'at-least-once', '--faults', 'none', '--messages', '4', '--request-timeout-ms', '0.1', '--max-virtual-time-ms', '300', '--no-color'];
+    const run = await runCli(hopeless);
+    expect(run.status).toBe(1);
+    const note = "--request-timeout-ms 0.1 is shorter than the quickest produce request's acknowledgement can come (0.4 ms: twice --latency-ms-min), so every produce request times out before its acknowledgement arrives and is sent again";
+    expect(run.stderr).toBe(`simulate: note: ${note}\n`);
+    expect(run.stdout).toContain(`it hit the limit of 300 ms of virtual time (limits.maxVirtualTimeMs, --max-virtual-time-ms raises it); ${note}`);
+    // A sweep of the same world says so once, before its seeds run.
+    const sweep = await runCli(['sweep', '--seeds', '1..3', ...hopeless]);
+    expect(sweep.status).toBe(1);
+    expect(sweep.stderr).toBe(`simulate: note: ${note}\n`);
+  });
+
   it('1 for acks=1 with a leader failover under at-least-once (acknowledged loss)', async () => {
     const run = await runCli(['--mode', 'at-least-once', '--scenario', 'leader-failover-acks-1', '--no-color']);
     expect(run.status).toBe(1);
