@@ -11,6 +11,8 @@ export interface ParkedRecord {
   readonly group: string;
   /** When it was parked (virtual µs). */
   readonly t: number;
+  /** Why, in words, when not because its processing kept failing (RabbitMQ: it expired, the full queue dropped it, ...). */
+  readonly why?: string;
 }
 
 /** A message the partition log holds more than once at the end of a run, with every offset it sits at. */

@@ -24,7 +24,10 @@ const NONE: ReadonlySet<string> = new Set();
 export function parkedIn(input: CheckInput, group: string, groups: number, applied: Applications): { ids: ReadonlySet<string>; result: ParkedResult } {
   // Most runs park nothing: no filtering of the workload for them.
   if (input.parked === undefined || input.parked.length === 0) return { ids: NONE, result: { count: 0, witnesses: [] } };
-  const ids = new Set((input.parked ?? []).filter((record) => record.group === group).map((record) => record.msgId));
+  // Why each was parked, the first time (a record parked again by a redelivery keeps its first reason).
+  const why = new Map<string, string>();
+  for (const record of input.parked) if (record.group === group && !why.has(record.msgId)) why.set(record.msgId, record.why ?? 'its processing kept failing');
+  const ids: ReadonlySet<string> = new Set(why.keys());
   const where = groups === 1 ? '' : ` by group ${group}`;
   const workload = workloadOf(input.workload);
   const messages: WorkloadMessage[] = [];
@@ -37,7 +40,7 @@ export function parkedIn(input: CheckInput, group: string, groups: number, appli
   }
   const witnesses = messages.slice(0, MAX_WITNESSES).map((message: WorkloadMessage) => {
     const after = alsoApplied.has(message.id) ? ', and a later redelivery applied it too' : '';
-    return witness(message.id, `${message.id} (key ${message.key}) was parked in ${input.deadLetter ?? 'the dead-letter topic'}${where}: its processing kept failing${after}`, input.trace, [message.id], group);
+    return witness(message.id, `${message.id} (key ${message.key}) was parked in ${input.deadLetter ?? 'the dead-letter topic'}${where}: ${why.get(message.id) ?? ''}${after}`, input.trace, [message.id], group);
   });
   return { ids, result: { count: messages.length, witnesses, ...(alsoApplied.size > 0 ? { alsoApplied: alsoApplied.size } : {}) } };
 }

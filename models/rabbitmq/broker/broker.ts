@@ -376,7 +376,20 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
     const dlx = this.settings.deadLetterExchange;
     ctx.record({ t: ctx.now, actor: this.id, kind: 'queue-dead-letter', msg: message.msgId, queue: queue.name, reason, dlx });
     this.moved++;
-    if (dlx) this.parked.push({ msgId: message.msgId, group: queue.name, t: ctx.now });
+    if (dlx) this.parked.push({ msgId: message.msgId, group: queue.name, t: ctx.now, ...(reason === 'rejected' ? {} : { why: this.deadLetterWhy(reason) }) });
+  }
+
+  /** Why a message was dead-lettered, in words, for a reason other than a reject (its processing kept failing). */
+  private deadLetterWhy(reason: Exclude<DeadLetterReason, 'rejected'>): string {
+    const settings = this.settings;
+    switch (reason) {
+      case 'expired':
+        return `it expired in the queue (x-message-ttl ${settings.messageTtlMs} ms)`;
+      case 'maxlen':
+        return `the full queue dropped it from its head (x-max-length ${settings.maxLength}, x-overflow=drop-head)`;
+      case 'delivery_limit':
+        return `it was returned to the queue more than x-delivery-limit ${settings.deliveryLimit} times (nacked with requeue=true, or unacknowledged when its channel closed)`;
+    }
   }
 
   /** Deliver ready messages to consumers with room, round-robin; expired ones at the head are dead-lettered first. */

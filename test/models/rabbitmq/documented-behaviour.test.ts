@@ -21,11 +21,15 @@ describe('RabbitMQ documented behaviour', () => {
     const deadLettered = result.trace.filter((record): record is EventOf<'queue-dead-letter'> => record.kind === 'queue-dead-letter');
     expect(deadLettered.map((record) => [record.msg, record.reason, record.dlx])).toEqual([['m3', 'delivery_limit', true]]);
     expect(result.parked.count).toBe(1);
+    // Parked for its delivery count, not for a reject: the witness says which.
+    expect(result.parked.witnesses[0].summary).toBe('m3 (key k0) was parked in the dead-letter queue (by the dead-letter exchange): it was returned to the queue more than x-delivery-limit 3 times (nacked with requeue=true, or unacknowledged when its channel closed)');
     expect(result.trace.filter((record) => record.kind === 'deliver' && record.msg === 'm3').map((record) => ('redelivered' in record ? record.redelivered : undefined))).toEqual([false, true, true, true]);
   });
 
   it('reject requeue=false dead-letters with a DLX and drops without one', () => {
-    expect(run('at-least-once', {}, poison).parked.count).toBe(1);
+    const parked = run('at-least-once', {}, poison).parked;
+    expect(parked.count).toBe(1);
+    expect(parked.witnesses[0].summary).toBe('m3 (key k0) was parked in the dead-letter queue (by the dead-letter exchange): its processing kept failing');
     const dropped = run('at-least-once', { deadLetterExchange: false }, poison);
     expect(dropped.parked.count).toBe(0);
     expect(dropped.invariants.loss.status).toBe('VIOLATED');
@@ -42,6 +46,15 @@ describe('RabbitMQ documented behaviour', () => {
     expect(run('at-least-once', {}, 'none').schedule).toBeUndefined();
   });
 
+  it('x-message-ttl expires messages waiting at the head behind a slow consumer; with a DLX they are parked as expired', () => {
+    const burst = { messages: 12, keys: 2, burst: 12 };
+    const expired = run('at-least-once', { messageTtlMs: 1, processingMs: 5, prefetch: 1 }, 'none', burst);
+    const reasons = new Set(expired.trace.filter((record): record is EventOf<'queue-dead-letter'> => record.kind === 'queue-dead-letter').map((record) => record.reason));
+    expect([...reasons]).toEqual(['expired']);
+    expect(expired.parked.count).toBeGreaterThan(0);
+    for (const witness of expired.parked.witnesses) expect(witness.summary).toMatch(/: it expired in the queue \(x-message-ttl 1 ms\)$/);
+  });
+
   it('x-max-length 5 under a burst of 20: drop-head loses confirmed messages, reject-publish with confirms loses none', () => {
     const burst = { messages: 20, keys: 2, burst: 20 };
     const slow = { maxLength: 5, processingMs: 5, prefetch: 1 };
@@ -49,6 +62,10 @@ describe('RabbitMQ documented behaviour', () => {
     expect(dropHead.invariants.loss.count).toBeGreaterThan(0);
     expect(dropHead.invariants.loss.acknowledgedCount).toBe(dropHead.invariants.loss.count);
     expect(dropHead.stats.maxQueueLength).toBe(5);
+    // With a dead-letter exchange the dropped heads are parked, each saying why.
+    const parkedHeads = run('at-least-once', { ...slow, overflow: 'drop-head' }, 'none', burst).parked;
+    expect(parkedHeads.count).toBe(dropHead.invariants.loss.count);
+    for (const witness of parkedHeads.witnesses) expect(witness.summary).toMatch(/: the full queue dropped it from its head \(x-max-length 5, x-overflow=drop-head\)$/);
     const rejectPublish = run('at-least-once', { ...slow, overflow: 'reject-publish' }, 'none', burst);
     expect(rejectPublish.invariants.loss.count).toBe(0);
     expect(rejectPublish.trace.some((record) => record.kind === 'publish-nacked')).toBe(true);
