@@ -26,16 +26,42 @@ function failures(facts: TraceFacts, cite: Citations, msg: string): { clause: st
   const first = failed[0];
   const backoffs = retries.slice(0, 5).map((retry) => `${trimNumber(retry.backoffMs)} ms`);
   const more = retries.length > 5 ? ', ...' : '';
-  const why = fault === undefined ? 'its business logic threw' : `its business logic threw ${failingDeliveries(fault.fault.deliveries)}`;
+  const why = fault === undefined ? (handlerFailure(facts, cite, msg) ?? 'its business logic threw') : `its business logic threw ${failingDeliveries(fault.fault.deliveries)}`;
   const times = `${failed.length} deliver${failed.length === 1 ? 'y' : 'ies'}${first === undefined ? '' : `, the first at ${cite.at(first)}`}`;
   const waits = backoffs.length === 0 ? '' : `; it was redelivered after ${listWords(backoffs)}${more} (processing-backoff-ms=${trimNumber(facts.settings.processingBackoffMs)}, doubling up to ${trimNumber(facts.settings.processingBackoffMaxMs)})`;
   return { clause: `${why} (${times})${waits}`, deliveries: failed.length };
 }
 
-/** Lost because the failure policy skipped it (onError: skip). */
+/**
+ * A team's handler's own failure, in its words: what it threw (the first time), or that it returned retry;
+ * undefined when no handler ran or it did neither.
+ */
+function handlerFailure(facts: TraceFacts, cite: Citations, msg: string): string | undefined {
+  const threw = facts.aboutKind(msg, 'handler-threw')[0];
+  if (threw !== undefined) {
+    cite.add(threw);
+    return `the handler threw ${JSON.stringify(threw.error)}`;
+  }
+  const refused = handlerChose(facts, msg, 'retry');
+  if (refused === undefined) return undefined;
+  cite.add(refused);
+  return 'the handler returned retry';
+}
+
+/** The first delivery for which the handler returned `outcome`. */
+function handlerChose(facts: TraceFacts, msg: string, outcome: EventOf<'handler-done'>['outcome']): EventOf<'handler-done'> | undefined {
+  return facts.aboutKind(msg, 'handler-done').find((record) => record.outcome === outcome);
+}
+
+/** Lost because the failure policy skipped it (onError: skip), or the handler returned skip. */
 export function skippedStory(facts: TraceFacts, cite: Citations, msg: string): Told | undefined {
   const skipped = facts.aboutKind(msg, 'skipped')[0];
   if (skipped === undefined) return undefined;
+  const chose = handlerChose(facts, msg, 'skip');
+  if (chose !== undefined) {
+    cite.add(chose, skipped);
+    return { text: `the handler returned skip for it (delivery ${chose.delivery}, ${cite.at(chose)}), so the consumer let it go at ${cite.at(skipped)} without applying it`, mechanism: 'the handler returned skip' };
+  }
   const { clause } = failures(facts, cite, msg);
   cite.add(skipped);
   return {
@@ -77,8 +103,14 @@ export function parkedStory(facts: TraceFacts, msg: string): Story | undefined {
   const published = facts.aboutKind(msg, 'dead-lettered')[0];
   if (published === undefined) return undefined;
   const cite = new Citations(facts);
-  const { clause } = failures(facts, cite, msg);
   const appended = facts.next(published, is('dlt-append', { msg }));
+  const chose = handlerChose(facts, msg, 'dead-letter');
+  if (chose !== undefined) {
+    cite.add(chose, published, appended);
+    const text = `${msg} was parked, neither applied nor lost: the handler returned dead-letter for it (delivery ${chose.delivery}, ${cite.at(chose)}), so the consumer published it to ${published.topic} at ${cite.at(published)} and moved on to the records behind it.`;
+    return finished({ invariant: 'parked', msg, mechanism: 'the handler returned dead-letter', text, records: cite.list(), msgs: [msg] });
+  }
+  const { clause } = failures(facts, cite, msg);
   cite.add(published, appended);
   const retries = String(facts.settings.processingRetries);
   const text = `${msg} was parked, neither applied nor lost: ${clause}; after processing-retries=${retries} the consumer published it to ${published.topic} at ${cite.at(published)} (on-error=dead-letter) and moved on to the records behind it.`;

@@ -151,6 +151,23 @@ function truncated(facts: TraceFacts, cite: Citations, msg: string): Told | unde
   };
 }
 
+/**
+ * A team's handler finished the message without an effect: it returned skip, or ack without writing to any of
+ * its effects tables (a write to another table is not an effect), so the offset moved past it.
+ */
+function handlerLetGo(facts: TraceFacts, cite: Citations, msg: string, fetch: EventOf<'fetched'>): Told | undefined {
+  const done = facts.aboutKind(msg, 'handler-done').find((record) => record.outcome === 'ack' || record.outcome === 'skip');
+  if (done === undefined) return undefined;
+  cite.add(done);
+  const calls = facts.aboutKind(msg, 'handler-call', { delivery: done.delivery }).map((call) => call.text);
+  const made = calls.length === 0 ? 'without a DB call' : `after ${calls.join(', ')}, none of them a write to its effects tables`;
+  const returned = done.outcome === 'skip' ? 'returned skip for it' : `returned ack for it ${made}`;
+  return {
+    text: `the consumer fetched it at ${cite.at(fetch)}, and the handler ${returned} (delivery ${done.delivery}, ${cite.at(done)}), so the consumer moved on past it`,
+    mechanism: done.outcome === 'skip' ? 'the handler returned skip' : 'the handler returned ack without an effect',
+  };
+}
+
 /** In the log and fetched, but never applied: skipped by a committed offset, or dropped after DB failures. */
 function skippedByConsumer(facts: TraceFacts, cite: Citations, msg: string): Told | undefined {
   const fetches = facts.aboutKind(msg, 'fetched');
@@ -169,7 +186,7 @@ function skippedByConsumer(facts: TraceFacts, cite: Citations, msg: string): Tol
   const resumed = crash === undefined ? undefined : facts.next(crash, is('resumed'));
   if (crash === undefined || resumed === undefined) {
     cite.add(fetch);
-    return { text: `the consumer fetched it at ${cite.at(fetch)} but never applied it`, mechanism: 'fetched, never applied' };
+    return handlerLetGo(facts, cite, msg, fetch) ?? { text: `the consumer fetched it at ${cite.at(fetch)} but never applied it`, mechanism: 'fetched, never applied' };
   }
   const covering = facts.previous(resumed, is('offset-committed', { partition }, (record) => offset !== undefined && record.offset > offset));
   const sent = covering === undefined ? undefined : facts.previous(covering, (record): record is EventOf<'commit-sent' | 'auto-commit-sent'> => (record.kind === 'commit-sent' || record.kind === 'auto-commit-sent') && record.partition === partition && record.offset === covering.offset);

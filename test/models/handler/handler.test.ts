@@ -6,6 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { HandlerError, checkHandler, resolveConfig, simulate } from '../../../index.js';
 import type { Fault, Handler, HandlerDb, HandlerRecord, SimulationResult } from '../../../index.js';
+import { explainInvariant } from '../../../reports/story.js';
+import { parkedStory } from '../../../reports/story-failures.js';
+import { TraceFacts } from '../../../reports/trace-facts.js';
 
 const naive: Handler = async (record: HandlerRecord, db: HandlerDb) => {
   await db.increment('ledger', record.key, 1);
@@ -186,5 +189,40 @@ describe('checkHandler: the library\'s search over a handler function', () => {
     const only = await checkHandler({ ...world, runs: 100, invariant: 'ledgerCountsEachMessageOnce', handler: naive, effects: ['ledger'], invariants });
     expect(Object.keys(only.plansTried)).toEqual(['ledgerCountsEachMessageOnce']);
     await expect(checkHandler({ ...world, invariant: 'ledgerCount', handler: naive, effects: ['ledger'], invariants })).rejects.toThrow(/invalid invariant.*loss, duplicates, order, liveness, ledgerCountsEachMessageOnce/);
+  });
+});
+
+describe("a loss a handler made itself is told in the handler's words", () => {
+  it('ack without writing to an effects table, and skip, each name what the handler did', async () => {
+    const wrongTable: Handler = async (record, db) => {
+      await db.increment('audit', record.key, 1);
+    };
+    const lost = await run(wrongTable, 'at-least-once', 'none');
+    expect(lost.invariants.loss.count).toBe(12);
+    const story = explainInvariant(lost, 'loss')[0];
+    expect(story.mechanism).toBe('the handler returned ack without an effect');
+    expect(story.text).toMatch(/the handler returned ack for it after increment audit\[k\d\] by 1, none of them a write to its effects tables \(delivery 1, t=[\d.]+ ms\), so the consumer moved on past it/);
+  });
+
+  it('skip, dead-letter, retry and a throw are told as what the handler did, not as an injected processing error', async () => {
+    const choosing: Handler = async (record, db) => {
+      if (record.id === 'm2') return 'skip';
+      if (record.id === 'm3') return 'dead-letter';
+      if (record.id === 'm4') return 'retry';
+      if (record.id === 'm5') throw new TypeError('no such column');
+      await db.increment('ledger', record.key, 1);
+      return 'ack';
+    };
+    const result = await run(choosing, 'at-least-once', 'none');
+    const skipped = explainInvariant(result, 'loss').find((item) => item.msg === 'm2');
+    expect(skipped?.mechanism).toBe('the handler returned skip');
+    expect(skipped?.text).toMatch(/the handler returned skip for it \(delivery 1, t=[\d.]+ ms\), so the consumer let it go/);
+    const parked = new Map(result.parked.witnesses.map((witness) => [witness.msg, parkedStory(new TraceFacts(result).scoped(witness.group), witness.msg)]));
+    expect([...parked.keys()]).toEqual(['m3', 'm4', 'm5']);
+    expect(parked.get('m3')?.mechanism).toBe('the handler returned dead-letter');
+    expect(parked.get('m3')?.text).toContain('the handler returned dead-letter for it (delivery 1, ');
+    expect(parked.get('m3')?.text).not.toContain('processing-retries');
+    expect(parked.get('m4')?.text).toContain('the handler returned retry (4 deliveries, ');
+    expect(parked.get('m5')?.text).toContain('the handler threw "no such column" (4 deliveries, ');
   });
 });
