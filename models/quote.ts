@@ -39,6 +39,8 @@ function render(value: unknown, depth: number, out: string[], budget: { chars: n
   };
   if (value === undefined) return push('undefined');
   if (typeof value === 'string') return push(quoteString(value, Math.max(budget.chars, 8)));
+  // A number too large for a double (JSON's 1e400) is Infinity, which JSON would show as null.
+  if (typeof value === 'number' && !Number.isFinite(value)) return push(String(value));
   if (typeof value !== 'object' || value === null) return push(String(JSON.stringify(value)));
   if (depth >= QUOTE_DEPTH_MAX) return push('…');
   const array = Array.isArray(value);

@@ -8,6 +8,11 @@ describe('quoteInput', () => {
     expect(quoteInput(undefined)).toBe('undefined');
   });
 
+  it('shows a number past a double (1e400 in a plan parses as Infinity) as Infinity, not as null', () => {
+    expect(quoteInput(JSON.parse('1e400'))).toBe('Infinity');
+    expect(quoteInput(JSON.parse('{"attempt":-1e400}'))).toBe('{"attempt":-Infinity}');
+  });
+
   it('keeps the start and the end of a long string, and says how long it was', () => {
     const text = `${'a'.repeat(50_000_000)}/file.json`;
     const quoted = quoteInput(text);
