@@ -61,6 +61,9 @@ export async function checkHandler(input: CheckHandlerInput): Promise<CheckHandl
   const { invariant, runs, maxFaults, kinds, handler, effects, invariants, ...world } = input;
   const searchable: SearchedInvariant[] = [...INVARIANT_NAMES, ...Object.keys(invariants ?? {})];
   if (invariant !== undefined && !searchable.includes(invariant)) throw new ConfigError('invariant', invariant, searchable.join(', '));
+  // The bounds `simulate check` takes (--runs, --max-faults).
+  if (runs !== undefined && !(Number.isInteger(runs) && runs >= 1 && runs <= 10_000_000)) throw new ConfigError('runs', runs, 'an integer from 1 to 10000000');
+  if (maxFaults !== undefined && !(Number.isInteger(maxFaults) && maxFaults >= 1 && maxFaults <= 100)) throw new ConfigError('maxFaults', maxFaults, 'an integer from 1 to 100');
   if (kinds !== undefined && (!Array.isArray(kinds) || (kinds as readonly unknown[]).some((kind) => !FAULT_KINDS.includes(kind as FaultKind)))) throw new ConfigError('kinds', kinds, `some of ${FAULT_KINDS.join(', ')}`);
   const module = checkHandlerModule({ handler, effects, invariants });
   const config = resolveConfig(world);

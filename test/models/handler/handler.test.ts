@@ -162,6 +162,9 @@ describe('checkHandler: the library\'s search over a handler function', () => {
     await expect(checkHandler({ mode: 'exactly-once', seed: 1, invariant: 'dupes', handler: naive, effects: ['ledger'] })).rejects.toThrow(/invalid invariant/);
     await expect(checkHandler({ mode: 'exactly-once', seed: 1, handler: naive, effects: ['ledger'], faults: 'chaos' } as never)).rejects.toThrow(/checkHandler generates its own fault plans/);
     await expect(checkHandler({ mode: 'exactly-once', seed: 1, handler: naive, effects: ['ledger'], runz: 3 } as never)).rejects.toThrow(/invalid runz/);
+    // The search's bounds are named as the caller wrote them (not as fast-check's numRuns), with simulate check's ranges.
+    await expect(checkHandler({ mode: 'exactly-once', seed: 1, handler: naive, effects: ['ledger'], runs: -3 })).rejects.toThrow('invalid runs: -3 (allowed: an integer from 1 to 10000000)');
+    await expect(checkHandler({ mode: 'exactly-once', seed: 1, handler: naive, effects: ['ledger'], maxFaults: 0 })).rejects.toThrow('invalid maxFaults: 0 (allowed: an integer from 1 to 100)');
   });
 
   it('searches the handler\'s own invariants too (promised in every mode), shrinks a break of one, and replays it with them', async () => {
