@@ -12,7 +12,7 @@ import { SHORT_PARTITION_MS } from '../properties/explore-choices.js';
 import { renderExploreReport } from '../reports/explore-report.js';
 import { replayFor } from './finding.js';
 import { inlinePlan } from './plan-file.js';
-import { reportReplayCommand, toolVersion } from './report-output.js';
+import { reportReplayCommand, scenarioMeta, toolVersion } from './report-output.js';
 import type { ReportOptions } from './report-output.js';
 import type { RunSpec } from './run-options.js';
 
@@ -80,6 +80,6 @@ export function exploreReport(run: { spec: RunSpec; result: ExploreResult; repla
     choices: choicesLines(run.result),
     replays: run.replays,
     plans: run.result.breaks.map((found) => inlinePlan(found.plan)),
-    ...(run.spec.scenario !== undefined ? { scenario: { name: run.spec.scenario.name, summary: run.spec.scenario.summary } } : {}),
+    ...scenarioMeta(run.spec.scenario),
   });
 }

@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import type { CompareReportMeta, RunReportMeta, WallFigures } from '../reports/index.js';
 import type { Finding } from './finding.js';
 import type { RunSpec } from './run-options.js';
+import type { Scenario } from '../scenarios/scenarios.js';
 import { checkOutputTargets, writeFileAtomic } from './files.js';
 import { replayCommand } from './shell-quote.js';
 import { UsageError } from './usage-error.js';
@@ -53,6 +54,11 @@ export function writeReport(path: string, markdown: string): void {
   writeFileAtomic('--report', path, markdown);
 }
 
+/** A report's `scenario` entry: the named setup's name, summary and mechanism (nothing without a scenario). */
+export function scenarioMeta(scenario: Scenario | undefined): { scenario?: { name: string; summary: string; mechanism: string } } {
+  return scenario === undefined ? {} : { scenario: { name: scenario.name, summary: scenario.summary, mechanism: scenario.mechanism } };
+}
+
 let cachedVersion: string | undefined;
 
 /** The package version, from package.json beside the sources (tests) or beside dist/ (the built CLI). */
@@ -79,7 +85,7 @@ export function findingReportMeta(kind: 'check' | 'shrink', finding: Finding | u
     kind,
     toolVersion: toolVersion(),
     replayCommand: reportReplayCommand(args, values),
-    ...(spec.scenario !== undefined ? { scenario: { name: spec.scenario.name, summary: spec.scenario.summary } } : {}),
+    ...scenarioMeta(spec.scenario),
     ...(finding !== undefined
       ? {
           originalFaultCount: finding.originalFaults,
@@ -99,7 +105,7 @@ export function compareReportMeta(spec: RunSpec, values: ReportOptions, args: re
     toolVersion: toolVersion(),
     replayCommand: reportReplayCommand(args, values),
     faultsLabel: planSource,
-    ...(spec.scenario !== undefined ? { scenario: { name: spec.scenario.name, summary: spec.scenario.summary } } : {}),
+    ...scenarioMeta(spec.scenario),
     ...(planFile !== undefined ? { planFile } : {}),
     ...(wall !== undefined ? { wall } : {}),
   };

@@ -11,7 +11,7 @@ import { faultPlanBlock, faultPlanJson, faultPlanTable } from './fault-plan.js';
 import { plural, trimNumber } from './format.js';
 import { code, escapeText, fenced, raw, table } from './markdown.js';
 import type { RawCell } from './markdown.js';
-import { allStories, brokenInvariants, figuresTable, invariantSection, observed, outcomeWords, statusMarkdown } from './report-parts.js';
+import { allStories, scenarioMechanism, brokenInvariants, figuresTable, invariantSection, observed, outcomeWords, statusMarkdown } from './report-parts.js';
 import type { WallFigures } from './report-parts.js';
 import { differingSettings } from './settings-table.js';
 import { TraceFacts } from './trace-facts.js';
@@ -21,7 +21,8 @@ export interface CompareReportMeta {
   /** The exact command line that reproduces this report (including its `--report` flag). */
   replayCommand: string;
   planFile?: string;
-  scenario?: { name: string; summary: string };
+  /** The named setup: its summary, and the mechanism it shows (in every mode's terms). */
+  scenario?: { name: string; summary: string; mechanism?: string };
   faultsLabel?: string;
   /** Wall-clock figures for the whole comparison, only when asked for. */
   wall?: WallFigures;
@@ -36,7 +37,7 @@ export function compareTitle(results: readonly SimulationResult[]): string {
 export function renderCompareReport(results: readonly SimulationResult[], meta: CompareReportMeta): string {
   if (results.length === 0) throw new RangeError('renderCompareReport needs at least one result');
   const out: string[] = [`# ${compareTitle(results)}`, ''];
-  const scenario = meta.scenario === undefined ? '' : ` Scenario ${code(meta.scenario.name)}: ${escapeText(meta.scenario.summary)}.`;
+  const scenario = meta.scenario === undefined ? '' : ` Scenario ${code(meta.scenario.name)}: ${escapeText(meta.scenario.summary)}.${scenarioMechanism(meta.scenario)}`;
   const first = results[0];
   out.push(`The same workload (${plural(first.config.workload.messages, 'message')}, ${plural(first.config.workload.keys, 'key')}, ${plural(first.config.workload.partitions, 'partition')}) and the same faults${meta.faultsLabel === undefined ? '' : ` (${escapeText(meta.faultsLabel)})`} under every mode, with delivery-sim ${escapeText(meta.toolVersion)}.${scenario}`, '');
 

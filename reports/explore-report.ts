@@ -10,7 +10,7 @@ import type { SimulationResult } from '../models/engine.js';
 import type { InvariantName } from '../models/modes.js';
 import { plural } from './format.js';
 import { code, escapeText, fenced, raw, table } from './markdown.js';
-import { allStories, invariantSection, ownInvariantSection, verdictTable } from './report-parts.js';
+import { allStories, scenarioMechanism, invariantSection, ownInvariantSection, verdictTable } from './report-parts.js';
 import type { HandlerInvariantResult } from '../models/handler/invariants.js';
 import { TraceFacts } from './trace-facts.js';
 
@@ -40,14 +40,15 @@ export interface ExploreReportMeta {
   /** Per break (same order): the command that replays its plan, and the plan as one line of JSON. */
   replays: readonly string[];
   plans: readonly string[];
-  scenario?: { name: string; summary: string };
+  /** The named setup: its summary, and the mechanism it shows (in every mode's terms). */
+  scenario?: { name: string; summary: string; mechanism?: string };
 }
 
 export function renderExploreReport(result: ExploreReportData, meta: ExploreReportMeta): string {
   const config = result.baseline.config;
   const scenario = meta.scenario === undefined ? '' : `, scenario ${code(meta.scenario.name)} (${escapeText(meta.scenario.summary)})`;
   const out: string[] = [`# explore · ${config.mode} · seed ${config.seed} · K=${result.maxFaults}`, ''];
-  out.push(`Every fault plan of at most ${plural(result.maxFaults, 'fault')} over every decision point this world reaches, with delivery-sim ${escapeText(meta.toolVersion)}${scenario}.`, '');
+  out.push(`Every fault plan of at most ${plural(result.maxFaults, 'fault')} over every decision point this world reaches, with delivery-sim ${escapeText(meta.toolVersion)}${scenario}.${scenarioMechanism(meta.scenario)}`, '');
   out.push(`Verdict — ${escapeText(meta.verdict)}.`, '');
 
   out.push('## What was explored', '');

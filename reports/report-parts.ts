@@ -143,3 +143,8 @@ export function figuresTable(rows: readonly { label?: string; result: Simulation
   ]);
   return table(header, body);
 }
+
+/** " The scenario's mechanism: …." — what the setup shows, worded for every mode (its summary may speak of one). */
+export function scenarioMechanism(scenario: { mechanism?: string } | undefined): string {
+  return scenario?.mechanism === undefined ? '' : ` The scenario's mechanism: ${escapeText(scenario.mechanism)}.`;
+}

@@ -13,7 +13,7 @@ import type { SimulationResult } from '../models/engine.js';
 import { embedsPlan, faultPlanBlock, faultPlanTable } from './fault-plan.js';
 import { plural, trimNumber } from './format.js';
 import { code, escapeText, fenced, raw, table } from './markdown.js';
-import { allStories, brokenInvariants, brokenOwnInvariants, figuresTable, invariantSection, ownInvariantSection, observed, outcomeSentence, outcomeWords, statusMarkdown, verdictSentence, verdictTable } from './report-parts.js';
+import { allStories, brokenInvariants, scenarioMechanism, brokenOwnInvariants, figuresTable, invariantSection, ownInvariantSection, observed, outcomeSentence, outcomeWords, statusMarkdown, verdictSentence, verdictTable } from './report-parts.js';
 import { parkedStory } from './story-failures.js';
 import type { WallFigures } from './report-parts.js';
 import { settingRows, settingValue } from './settings-table.js';
@@ -42,7 +42,8 @@ export interface RunReportMeta {
   /** The plan file the command wrote or read, when there is one. */
   planFile?: string;
   /** The named scenario the run used, if any. */
-  scenario?: { name: string; summary: string };
+  /** The named setup: its summary, and the mechanism it shows (in every mode's terms). */
+  scenario?: { name: string; summary: string; mechanism?: string };
   /** How the faults were given (a preset, rates, a plan file), for the header. */
   faultsLabel?: string;
   /** check/shrink: how many faults the failing plan had before shrinking. */
@@ -79,7 +80,7 @@ export function renderRunReport(result: SimulationResult, meta: RunReportMeta): 
   const scenario = meta.scenario === undefined ? '' : `, scenario ${code(meta.scenario.name)} (${escapeText(meta.scenario.summary)})`;
   // A check that found nothing reports the search and the fault-free run it searched around.
   const intro = meta.kind === 'check' && brokenInvariants(result).length === 0 ? 'A search by `simulate check` that found no counterexample; below, the run without faults' : INTRO[meta.kind];
-  out.push(`${intro}, with delivery-sim ${escapeText(meta.toolVersion)}${scenario}.`, '', `Verdict — ${verdictSentence(result)}`, '');
+  out.push(`${intro}, with delivery-sim ${escapeText(meta.toolVersion)}${scenario}.${scenarioMechanism(meta.scenario)}`, '', `Verdict — ${verdictSentence(result)}`, '');
   const rows = settingRows(result.config);
   const overrides = rows.filter((row) => row.note !== '');
   if (overrides.length > 0) {

@@ -14,7 +14,7 @@ import { renderRun } from '../human-output.js';
 import { runJson } from '../json-output.js';
 import { runPlanText } from '../plan-file.js';
 import type { EmitPlanOption } from '../plan-file.js';
-import { addReportOptions, checkOutputFiles, reportReplayCommand, toolVersion, wallFigures } from '../report-output.js';
+import { addReportOptions, checkOutputFiles, reportReplayCommand, scenarioMeta, toolVersion, wallFigures } from '../report-output.js';
 import type { ReportOptions } from '../report-output.js';
 import { addEmitPlanOption, addPlanOption, addRunOptions, buildRunSpec, printNotes } from '../run-options.js';
 import type { RunOptionValues, RunSpec } from '../run-options.js';
@@ -93,7 +93,7 @@ async function runReport(result: SimulationResult, spec: RunSpec, values: EmitPl
     toolVersion: toolVersion(),
     replayCommand: reportReplayCommand(spec.replayArgs, values, emit),
     faultsLabel: spec.faultsLabel,
-    ...(spec.scenario !== undefined ? { scenario: { name: spec.scenario.name, summary: spec.scenario.summary } } : {}),
+    ...scenarioMeta(spec.scenario),
     ...(values.emitPlan !== undefined ? { planFile: values.emitPlan } : {}),
     ...(wall !== undefined ? { wall } : {}),
   });

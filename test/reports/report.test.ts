@@ -4,6 +4,7 @@
  * and a fault-plan JSON block that parses back to the plan the run injected.
  */
 import { describe, expect, it } from 'vitest';
+import { scenarioMeta } from '../../cli/report-output.js';
 import { MODE_NAMES, SCENARIOS, simulate } from '../../index.js';
 import type { FaultPlan, ModeName, SimulationResult } from '../../index.js';
 import { renderCompareReport, renderRunReport } from '../../reports/index.js';
@@ -24,7 +25,7 @@ function runMeta(name: string, mode: ModeName): RunReportMeta {
     toolVersion: '0.1.0',
     replayCommand: `simulate --mode ${mode} --seed 1 --scenario ${name} --report report.md`,
     faultsLabel: `scenario ${name} (explicit plan)`,
-    ...(scenario === undefined ? {} : { scenario: { name: scenario.name, summary: scenario.summary } }),
+    ...scenarioMeta(scenario),
   };
 }
 
@@ -190,7 +191,7 @@ describe('compare reports', () => {
     const markdown = renderCompareReport(results, {
       toolVersion: '0.1.0',
       replayCommand: `simulate compare --seed 1 --scenario ${name} --report compare.md`,
-      ...(scenario === undefined ? {} : { scenario: { name: scenario.name, summary: scenario.summary } }),
+      ...scenarioMeta(scenario),
     });
     return { results, markdown };
   };
