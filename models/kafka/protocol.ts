@@ -23,7 +23,11 @@ export interface LogRecord {
 
 /** PRODUCER_FENCED: the producer's epoch is older than its transactional id's (a zombie; the client throws ProducerFencedException). */
 /** NOT_ENOUGH_REPLICAS_AFTER_APPEND (a broker cluster): appended, but the ISR shrank below min.insync.replicas before the HW reached it. */
-export type ProduceError = 'NOT_LEADER_OR_FOLLOWER' | 'NOT_ENOUGH_REPLICAS' | 'NOT_ENOUGH_REPLICAS_AFTER_APPEND' | 'OUT_OF_ORDER_SEQUENCE_NUMBER' | 'PRODUCER_FENCED';
+/**
+ * CONCURRENT_TRANSACTIONS (retriable): the producer's previous transaction still has a marker to write on this
+ * partition (a broker cluster's partition without a leader when it completed), so a new one cannot use it yet.
+ */
+export type ProduceError = 'NOT_LEADER_OR_FOLLOWER' | 'NOT_ENOUGH_REPLICAS' | 'NOT_ENOUGH_REPLICAS_AFTER_APPEND' | 'OUT_OF_ORDER_SEQUENCE_NUMBER' | 'PRODUCER_FENCED' | 'CONCURRENT_TRANSACTIONS';
 
 /** Why the transaction coordinator refuses EndTxn: a fenced epoch, or it is failing over (the client retries). */
 export type EndTxnError = 'PRODUCER_FENCED' | 'NOT_COORDINATOR';

@@ -255,7 +255,6 @@ export function fitKafkaDefaults(settings: Record<string, SettingValue>, given: 
 export function checkKafkaCombinations(settings: KafkaSettings): void {
   // Kafka's InvalidReplicationFactorException when the topic is created (CreateTopics).
   if (settings.nodes > 0 && settings.replicationFactor > settings.nodes) throw new ConfigError('replicationFactor', settings.replicationFactor, `at most --nodes ${settings.nodes} (Kafka: "Replication factor: ${settings.replicationFactor} larger than available brokers: ${settings.nodes}.")`);
-  if (settings.nodes > 0 && settings.transactions) throw new ConfigError('transactions', true, 'false with --nodes (transactions over a broker cluster are not modelled yet: the transaction coordinator writes its markers in the one-actor broker)');
   // KafkaProducer: "Cannot set a transactional.id without also enabling idempotence."
   if (settings.transactions && !settings.enableIdempotence) throw new ConfigError('transactions', true, 'false unless idempotence is on (Kafka: "Cannot set a transactional.id without also enabling idempotence.")');
   // KafkaProducer.configureDeliveryTimeout (2.1+, KIP-91); the model has no linger.ms (0, Kafka's default before 4.0).

@@ -77,6 +77,11 @@ export class TransactionalProducer implements Actor<KafkaProtocol> {
   private token = 0;
   private replacement: Extract<KafkaMessage, { type: 'init-producer-id-response' }> | undefined;
   private readonly settings: KafkaSettings;
+  /**
+   * In a broker cluster: each partition's leader as metadata last named it (the topic's creation at first); the
+   * coordinator calls go to `broker` (the controller). Unset: one broker actor takes everything.
+   */
+  private routes: (string | undefined)[] | undefined = undefined;
 
   constructor(
     readonly id: string,
@@ -85,6 +90,11 @@ export class TransactionalProducer implements Actor<KafkaProtocol> {
     private readonly workload: Workload,
   ) {
     this.settings = env.config.settings;
+  }
+
+  /** Route produce requests by partition leader (a broker cluster); `leaders` is the topic's initial metadata. */
+  routeByLeader(leaders: readonly (string | undefined)[]): void {
+    this.routes = [...leaders];
   }
 
   isIdle(): boolean {
@@ -107,6 +117,12 @@ export class TransactionalProducer implements Actor<KafkaProtocol> {
     if (message.type === 'init-producer-id-response') return this.onInit(ctx, message);
     if (message.type === 'end-txn-response') return this.onEndTxn(ctx, message);
     if (message.type === 'produce-response') return this.onProduced(ctx, message);
+    if (message.type === 'metadata-response' && this.routes !== undefined && message.leaderIds !== undefined) this.routes = [...message.leaderIds];
+  }
+
+  /** In a cluster, a failed or unanswered produce may mean the leader moved: ask the controller before the retry. */
+  private refreshRoutes(ctx: Ctx): void {
+    if (this.routes !== undefined) ctx.sendBackground(this.broker, { type: 'metadata' });
   }
 
   timer(ctx: Ctx, timer: TransactionalProducerTimer): void {
@@ -117,6 +133,7 @@ export class TransactionalProducer implements Actor<KafkaProtocol> {
         if (this.state === 'sending' && this.txn?.attempt === timer.attempt && this.txn.msgs[this.txn.next]?.index === timer.index) {
           if (this.txn.expired) return this.abortExpired(ctx, this.txn);
           ctx.record({ t: ctx.now, actor: this.id, kind: 'request-timeout', msg: this.txn.msgs[this.txn.next].id, attempt: timer.attempt });
+          this.refreshRoutes(ctx);
           this.retry(ctx, this.txn, 'timeout');
         }
         return;
@@ -216,7 +233,7 @@ export class TransactionalProducer implements Actor<KafkaProtocol> {
     this.attempts[message.index] = attempt;
     txn.attempt = attempt;
     ctx.record({ t: ctx.now, actor: this.id, kind: 'send', msg: message.id, attempt, partition: message.partition, pid: this.pid, seq: txn.seq });
-    ctx.send(this.broker, { type: 'produce', msgId: message.id, index: message.index, key: message.key, partition: message.partition, attempt, waitForAck: true, pid: this.pid, seq: txn.seq, epoch: this.epoch });
+    ctx.send(this.routes?.[message.partition] ?? this.broker, { type: 'produce', msgId: message.id, index: message.index, key: message.key, partition: message.partition, attempt, waitForAck: true, pid: this.pid, seq: txn.seq, epoch: this.epoch });
     ctx.setTimer(msToUs(this.settings.requestTimeoutMs), { tag: 'txn-produce-timeout', index: message.index, attempt });
     // Only an attempt whose request timeout reaches past the record's deadline can expire in flight.
     this.expireBy(ctx, txn, msToUs(this.settings.requestTimeoutMs));
@@ -252,6 +269,7 @@ export class TransactionalProducer implements Actor<KafkaProtocol> {
     }
     if (message.error !== undefined) {
       ctx.record({ t: ctx.now, actor: this.id, kind: 'produce-error', msg: message.msgId, attempt: message.attempt, error: message.error });
+      if (message.error === 'NOT_LEADER_OR_FOLLOWER') this.refreshRoutes(ctx);
       return this.retry(ctx, txn, message.error);
     }
     ctx.record({ t: ctx.now, actor: this.id, kind: 'acked', msg: message.msgId, attempt: message.attempt, offset: message.offset });

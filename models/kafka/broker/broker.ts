@@ -466,6 +466,7 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
     // Followers and the HW follow the new leader: anything it lacks is gone.
     for (const replica of state.replicas) if (replica.alive) this.truncateTo(ctx, partition, replica, leaderLog);
     state.hw = Math.min(state.hw, leaderLog.length);
+    state.txns.truncated(leaderLog.length);
     // A transactional producer's sequence numbers restart at every epoch: only its current epoch's count.
     state.lastSeq = this.lastSeqAfterElection(state, leaderLog);
     this.leaderLogTotal += leaderLog.length;

@@ -43,6 +43,23 @@ export class TransactionIndex {
     ranges.push({ firstOffset: first, lastOffset: logEnd - 1 });
   }
 
+  /**
+   * A new leader's log ends at `logEnd`: what lay beyond is gone from the partition, and offsets from there are
+   * written again. An aborted range is cut back to it (in Kafka the abort marker, a record past those, went with them,
+   * and the coordinator wrote it again at the new leader's end), and an open transaction whose records are all gone
+   * opens again at its next record (its retry). Without this, the next transaction's records at those offsets read
+   * as aborted.
+   */
+  truncated(logEnd: number): void {
+    for (const [pid, first] of this.open) if (first >= logEnd) this.open.delete(pid);
+    for (const [pid, ranges] of this.aborted) {
+      if (ranges.every((range) => range.lastOffset < logEnd)) continue;
+      const cut = ranges.filter((range) => range.firstOffset < logEnd).map((range) => (range.lastOffset < logEnd ? range : { firstOffset: range.firstOffset, lastOffset: logEnd - 1 }));
+      if (cut.length === 0) this.aborted.delete(pid);
+      else this.aborted.set(pid, cut);
+    }
+  }
+
   /** The last stable offset: below it every transaction is decided (at most the high watermark). */
   lastStableOffset(hw: number): number {
     let lso = hw;

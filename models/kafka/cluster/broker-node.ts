@@ -22,6 +22,7 @@ import type { KafkaSettings } from '../settings.js';
 import type { KafkaContext, KafkaProtocol } from '../world.js';
 import { CONTROLLER } from './names.js';
 import { PartitionReplica } from './replica.js';
+import type { TransactionIndex } from '../broker/transaction-index.js';
 import type { FollowerState } from './replica.js';
 
 type Ctx = KafkaContext;
@@ -36,6 +37,25 @@ export interface BrokerHooks {
   firstAppend(ctx: Ctx, broker: string, request: Produce): void;
   /** After every start, the first and each restart (a restarted broker accepts connections again). */
   started(broker: string): void;
+  /** With --transactions true: what a partition leader learns of the transactions (see ClusterTransactions). */
+  readonly transactions?: ClusterTransactions;
+}
+
+/**
+ * A partition leader's view of the transactions, kept by the transaction coordinator (on the controller): a
+ * producer's current epoch (an older one is fenced, as the coordinator's verification of a partition joining a
+ * transaction fences it, KIP-890), a transactional record appended (the partition joins the transaction), and the
+ * partition's transaction index (open transactions, aborted ranges). The index is one per partition, shared by its
+ * replicas: markers are not log records here (see TransactionIndex), so a leader failover cannot lose one. It takes
+ * only the appends of the partition's current leader in the controller's current epoch: a deposed leader that has
+ * not heard yet appends to a log the next election truncates, and no consumer reads from it.
+ */
+export interface ClusterTransactions {
+  epochOf(pid: number): number | undefined;
+  appended(broker: string, leaderEpoch: number, pid: number, partition: number, offset: number): void;
+  index(partition: number): TransactionIndex;
+  /** True while `pid`'s previous transaction has a marker to write on `partition` (it has had no leader since). */
+  markerPending(pid: number, partition: number): boolean;
 }
 
 export class BrokerNode implements Actor<KafkaProtocol> {
@@ -162,7 +182,9 @@ export class BrokerNode implements Actor<KafkaProtocol> {
     this.fetchTokens[replica.partition]++;
     replica.startEpoch(view.leaderEpoch, replica.log.length);
     replica.followers = new Map(replica.replicas.filter((broker) => broker !== this.id).map((broker) => [broker, newFollower(ctx.now)]));
-    replica.lastSeq = lastSeqOf(arrayLog(replica.log), replica.pids, () => true);
+    // A transactional producer's sequence numbers restart at every epoch: only its current epoch's count.
+    const transactions = this.hooks.transactions;
+    replica.lastSeq = lastSeqOf(arrayLog(replica.log), replica.pids, transactions === undefined ? () => true : (pid, epoch) => epoch === undefined || epoch === transactions.epochOf(pid));
     if (replica.hw > replica.log.length) replica.hw = replica.log.length;
     if (!quiet) ctx.record({ t: ctx.now, actor: this.id, kind: 'leader-elected', partition: replica.partition, replica: replica.replicas.indexOf(this.id), logEnd: replica.log.length, epoch: view.leaderEpoch });
     this.advanceHighWatermark(ctx, replica);
@@ -275,8 +297,22 @@ export class BrokerNode implements Actor<KafkaProtocol> {
       ctx.send(from, { type: 'fetch-out-of-range', partition: fetch.partition, fromOffset: fetch.fromOffset, attempt: fetch.attempt, resetTo: replica.hw });
       return;
     }
+    const index = fetch.readCommitted === true ? this.hooks.transactions?.index(fetch.partition) : undefined;
+    if (index !== undefined) {
+      // read_committed: below the last stable offset, with the offsets aborted transactions wrote (the client drops them).
+      const records = replica.log.slice(fetch.fromOffset, Math.max(fetch.fromOffset, Math.min(index.lastStableOffset(replica.hw), fetch.fromOffset + fetch.maxRecords)));
+      const aborted = index.abortedAmong(records);
+      const base = { type: 'fetch-response' as const, partition: fetch.partition, fromOffset: fetch.fromOffset, attempt: fetch.attempt, records };
+      ctx.send(from, aborted === undefined ? base : { ...base, aborted });
+      return;
+    }
     const records = replica.log.slice(fetch.fromOffset, Math.min(replica.hw, fetch.fromOffset + fetch.maxRecords));
     ctx.send(from, { type: 'fetch-response', partition: fetch.partition, fromOffset: fetch.fromOffset, attempt: fetch.attempt, records });
+  }
+
+  /** A producer's new epoch (InitProducerId): its sequence numbers restart at 0 on every partition. */
+  resetSequences(pid: number): void {
+    for (const replica of this.replicas) replica?.lastSeq.delete(pid);
   }
 
   private produce(ctx: Ctx, from: string, request: Produce): void {
@@ -290,6 +326,16 @@ export class BrokerNode implements Actor<KafkaProtocol> {
     if (this.settings.acks === 'all' && request.waitForAck && replica.isr.length < this.settings.minInsyncReplicas) {
       ctx.record({ t: ctx.now, actor: this.id, kind: 'produce-refused', msg: request.msgId, attempt: request.attempt, partition: request.partition, error: 'NOT_ENOUGH_REPLICAS', isr: replica.isr.length });
       return this.refuse(ctx, from, request, 'NOT_ENOUGH_REPLICAS');
+    }
+    const transactions = this.hooks.transactions;
+    if (request.epoch !== undefined && transactions !== undefined && request.epoch < (transactions.epochOf(request.pid) ?? request.epoch)) {
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'produce-refused', msg: request.msgId, attempt: request.attempt, partition: request.partition, error: 'PRODUCER_FENCED' });
+      return this.refuse(ctx, from, request, 'PRODUCER_FENCED');
+    }
+    if (request.epoch !== undefined && transactions?.markerPending(request.pid, request.partition) === true) {
+      // Kafka's AddPartitionsToTxn verification (KIP-890): the previous transaction is not complete here yet.
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'produce-refused', msg: request.msgId, attempt: request.attempt, partition: request.partition, error: 'CONCURRENT_TRANSACTIONS' });
+      return this.refuse(ctx, from, request, 'CONCURRENT_TRANSACTIONS');
     }
     if (request.seq >= 0) {
       const verdict = sequenceVerdict(replica.lastSeq, request.pid, request.seq);
@@ -307,6 +353,7 @@ export class BrokerNode implements Actor<KafkaProtocol> {
     }
     const offset = replica.log.length;
     replica.log.push(recordOf(request, offset));
+    if (request.epoch !== undefined && transactions !== undefined) transactions.appended(this.id, replica.leaderEpoch, request.pid, request.partition, offset);
     ctx.record({ t: ctx.now, actor: this.id, kind: 'append', msg: request.msgId, attempt: request.attempt, partition: request.partition, offset, replica: replica.replicas.indexOf(this.id) });
     if (request.waitForAck) this.answerWhenReplicated(ctx, replica, from, request, offset);
     else this.advanceHighWatermark(ctx, replica);

@@ -7,13 +7,16 @@
  * alone). Each election bumps the leader epoch. Leaders change their ISR by AlterPartition, refused from a stale
  * epoch. Brokers learn all this from their heartbeats' answers.
  *
- * Abstracted: the group coordinator and the dead-letter topic run here too (their own partitions' failover is not
- * what the cluster faults are about), and so do metadata answers (always the controller's current view).
+ * Abstracted: the group coordinator, the transaction coordinator and the dead-letter topic run here too (their own
+ * partitions' failover is not what the cluster faults are about: the transaction coordinator's has its own fault,
+ * transaction-coordinator-failover), and so do metadata answers (always the controller's current view).
  */
 import type { Actor } from '../../../sim/world.js';
 import { msToUs } from '../../config.js';
 import type { ModelEnv } from '../../env.js';
 import { GroupCoordinator } from '../broker/group-coordinator.js';
+import { TransactionCoordinator } from '../broker/transaction-coordinator.js';
+import type { MarkerWriter } from '../broker/transaction-coordinator.js';
 import { DEAD_LETTER_TOPIC } from '../protocol.js';
 import type { BrokerTimer, ControllerTimer, KafkaMessage, PartitionView } from '../protocol.js';
 import type { KafkaSettings } from '../settings.js';
@@ -24,6 +27,13 @@ import { brokerIds, replicasOf } from './names.js';
 type Ctx = KafkaContext;
 type Of<T extends KafkaMessage['type']> = Extract<KafkaMessage, { type: T }>;
 
+/** With --transactions true: where the transaction coordinator's markers go, and who hears of every election. */
+export interface ControllerTransactions {
+  readonly markers: MarkerWriter;
+  /** A partition got a leader (`leader`) or went offline (undefined) in a new leader epoch. */
+  leaderChosen(this: void, ctx: Ctx, partition: number, leader: string | undefined): void;
+}
+
 interface BrokerSession {
   lastHeartbeatUs: number;
   fenced: boolean;
@@ -31,15 +41,19 @@ interface BrokerSession {
 
 export class Controller implements Actor<KafkaProtocol> {
   readonly coordinator: GroupCoordinator;
+  /** With --transactions true: the transaction coordinator (its markers go where `markers` writes them). */
+  readonly transactions: TransactionCoordinator | undefined;
   readonly deadLetters: { readonly msgId: string; readonly index: number; readonly group: string; readonly t: number }[] = [];
   private readonly partitions: PartitionView[];
   private readonly sessions = new Map<string, BrokerSession>();
   private readonly settings: KafkaSettings;
+  private readonly leaderChosen: ControllerTransactions['leaderChosen'] | undefined;
 
   constructor(
     readonly id: string,
     env: ModelEnv,
     groups: readonly string[],
+    transactions?: ControllerTransactions,
   ) {
     this.settings = env.config.settings;
     const { nodes, replicationFactor } = this.settings;
@@ -49,6 +63,8 @@ export class Controller implements Actor<KafkaProtocol> {
     });
     for (const broker of brokerIds(nodes)) this.sessions.set(broker, { lastHeartbeatUs: 0, fenced: false });
     this.coordinator = new GroupCoordinator(id, this.settings, env.config.workload.partitions, groups);
+    this.transactions = transactions === undefined ? undefined : new TransactionCoordinator(id, env, transactions.markers);
+    this.leaderChosen = transactions?.leaderChosen;
   }
 
   /** The partitions as the controller knows them now (the topic's creation before the run). */
@@ -85,6 +101,10 @@ export class Controller implements Actor<KafkaProtocol> {
         return this.coordinator.heartbeat(ctx, from, message);
       case 'leave-group':
         return this.coordinator.leave(ctx, message);
+      case 'init-producer-id':
+        return this.transactions?.initProducerId(ctx, from, message);
+      case 'end-txn':
+        return this.transactions?.endTxn(ctx, from, message);
       case 'dead-letter': {
         const offset = this.deadLetters.length;
         this.deadLetters.push({ msgId: message.msgId, index: message.index, group: message.group, t: ctx.now });
@@ -99,6 +119,7 @@ export class Controller implements Actor<KafkaProtocol> {
   timer(ctx: Ctx, timer: ControllerTimer | BrokerTimer): void {
     if (timer.tag === 'group-check') return this.coordinator.check(ctx, timer.group);
     if (timer.tag === 'initial-rebalance') return this.coordinator.initialDelayOver(ctx, timer.group);
+    if (timer.tag === 'txn-coordinator-loaded') return this.transactions?.loaded(ctx);
     if (timer.tag !== 'session-check') return;
     const timeoutUs = msToUs(this.settings.brokerSessionTimeoutMs);
     for (const [broker, session] of this.sessions) if (!session.fenced && ctx.now - session.lastHeartbeatUs > timeoutUs) this.fence(ctx, broker, session);
@@ -157,6 +178,7 @@ export class Controller implements Actor<KafkaProtocol> {
     this.partitions[partition] = { replicas: view.replicas, leader, leaderEpoch, isr };
     ctx.record({ t: ctx.now, actor: this.id, kind: 'leader-chosen', partition, broker: leader, epoch: leaderEpoch, isr, unclean: unclean && leader !== undefined });
     if (leader === undefined) ctx.record({ t: ctx.now, actor: this.id, kind: 'partition-offline', partition });
+    this.leaderChosen?.(ctx, partition, leader);
   }
 
   private alterPartition(ctx: Ctx, from: string, request: Of<'alter-partition'>): void {

@@ -6,6 +6,7 @@
  */
 import { msToUs } from '../../config.js';
 import { Database } from '../../db/database.js';
+import { countEffects } from '../../db/effect-log.js';
 import type { DeployInput, Deployment } from '../../family.js';
 import type { Fault, FaultPlan } from '../../faults/catalog.js';
 import type { LinkName } from '../../faults/common.js';
@@ -19,10 +20,14 @@ import { arrayLog, logDuplicatesOf } from '../broker/partition-log.js';
 import { KafkaConsumer } from '../consumer/consumer.js';
 import { DB, networkFaultHook } from '../deployment.js';
 import { Producer } from '../producer.js';
-import type { KafkaMessage, LogRecord } from '../protocol.js';
+import type { KafkaMessage, LogRecord, TxnMarker } from '../protocol.js';
 import type { KafkaContext } from '../world.js';
 import { BrokerNode } from './broker-node.js';
-import type { BrokerHooks } from './broker-node.js';
+import type { BrokerHooks, ClusterTransactions } from './broker-node.js';
+import { TransactionIndex } from '../broker/transaction-index.js';
+import type { TransactionCoordinator } from '../broker/transaction-coordinator.js';
+import type { ControllerTransactions } from './controller.js';
+import { TransactionalProducer } from '../transactional-producer.js';
 import { Controller } from './controller.js';
 import { handoverObservations } from '../../observations.js';
 import type { PartitionReplica } from './replica.js';
@@ -39,7 +44,7 @@ export function deployKafkaCluster(input: DeployInput): Deployment {
 /** The actors of a cluster world, as deployActors put them together. */
 interface ClusterActors {
   readonly controller: Controller;
-  readonly producers: readonly Producer[];
+  readonly producers: readonly (Producer | TransactionalProducer)[];
   readonly brokers: ReadonlyMap<string, BrokerNode>;
   readonly consumers: readonly KafkaConsumer[];
   readonly db: Database;
@@ -48,17 +53,56 @@ interface ClusterActors {
   /** A partition's log on its current leader (empty while it has none). */
   readonly leaderLog: (partition: number) => readonly LogRecord[];
   readonly leaderReplica: (partition: number) => PartitionReplica | undefined;
+  /** With --transactions true: each partition's transaction index (shared by its replicas; see ClusterTransactions). */
+  readonly txnIndexes: readonly TransactionIndex[] | undefined;
+  /** Markers waiting for their partition to have a leader again. */
+  readonly pendingMarkers: readonly PendingMarker[];
 }
 
 /** Create and add every actor, and schedule the hand-over faults (in this order: it fixes the events' sequence). */
 function deployActors({ config, topology, world, env, workload }: DeployInput): ClusterActors {
   const ids = brokerIds(config.settings.nodes);
-  const controller = new Controller(CONTROLLER, env, topology.groups.map((group) => group.name));
-  const producers = topology.producers.map((id, index) => new Producer(id, CONTROLLER, env, shareOf(workload, id), index, topology.producers.length));
+  const transactional = config.settings.transactions;
+  const txnIndexes = transactional ? Array.from({ length: config.workload.partitions }, () => new TransactionIndex()) : undefined;
+  // The transaction coordinator's markers go into the partition's index at its leader's log end (see
+  // ClusterTransactions). A partition without a leader gets its markers once it has one, as Kafka's coordinator
+  // retries WriteTxnMarkers until a leader takes them (its read_committed readers wait meanwhile: the LSO holds).
+  const pendingMarkers: PendingMarker[] = [];
+  const writeMarker = (ctx: KafkaContext, partition: number, pid: number, marker: TxnMarker): void => {
+    const index = (txnIndexes as TransactionIndex[])[partition];
+    const leader = leaderReplica(partition);
+    if (leader === undefined) {
+      pendingMarkers.push({ partition, pid, marker });
+      return;
+    }
+    index.mark(pid, marker, leader.log.length);
+    ctx.record({ t: ctx.now, actor: ctx.self, kind: 'txn-marker', partition, pid, marker, lastStableOffset: index.lastStableOffset(leader.hw) });
+  };
+  const transactions: ControllerTransactions = {
+    markers: {
+      writeMarker,
+      resetSequences: (pid) => {
+        for (const broker of brokers.values()) broker.resetSequences(pid);
+      },
+    },
+    leaderChosen: (ctx, partition, leader) => {
+      if (leader === undefined) return;
+      // What the new leader lacks is gone: aborted ranges and open transactions past its log end are cut back.
+      (txnIndexes as TransactionIndex[])[partition].truncated(brokers.get(leader)?.replicas[partition]?.log.length ?? 0);
+      const waiting = pendingMarkers.filter((pending) => pending.partition === partition);
+      if (waiting.length === 0) return;
+      pendingMarkers.splice(0, pendingMarkers.length, ...pendingMarkers.filter((pending) => pending.partition !== partition));
+      for (const pending of waiting) writeMarker(ctx, pending.partition, pending.pid, pending.marker);
+    },
+  };
+  const controller = new Controller(CONTROLLER, env, topology.groups.map((group) => group.name), transactional ? transactions : undefined);
+  // With transactions each producer is a consume-transform-produce stage; its coordinator calls go to the controller.
+  const producers = topology.producers.map((id, index) => (transactional ? new TransactionalProducer(id, CONTROLLER, env, shareOf(workload, id)) : new Producer(id, CONTROLLER, env, shareOf(workload, id), index, topology.producers.length)));
   const initialLeaders = controller.views().map((view) => view.leader);
   for (const producer of producers) producer.routeByLeader(initialLeaders);
   const reachable = (broker: string, up: boolean): void => {
-    for (const producer of producers) if (world.isUp(producer.id)) producer.brokerReachable(world.contextOf(producer.id), broker, up);
+    // A transactional stage finds a moved leader by its request timeout and a metadata refresh.
+    for (const producer of producers) if (producer instanceof Producer && world.isUp(producer.id)) producer.brokerReachable(world.contextOf(producer.id), broker, up);
   };
 
   const healAtUs = msToUs(config.timing.faultyPhaseMs);
@@ -84,6 +128,7 @@ function deployActors({ config, topology, world, env, workload }: DeployInput): 
       firstAppendFaults(ctx, broker, request, tools);
     },
     started: (broker) => reachable(broker, true),
+    ...(controller.transactions !== undefined && txnIndexes !== undefined ? { transactions: clusterTransactions(controller, controller.transactions, txnIndexes, pendingMarkers) } : {}),
   };
   const brokers = new Map(ids.map((id) => [id, new BrokerNode(id, env, controller.views(), hooks)]));
   const ledgers = new Map(topology.groups.map((group) => [group.name, new GroupLedger(group.name)]));
@@ -96,7 +141,28 @@ function deployActors({ config, topology, world, env, workload }: DeployInput): 
     return leader === undefined ? undefined : brokers.get(leader)?.replicas[partition];
   };
   const leaderLog = (partition: number): readonly LogRecord[] => leaderReplica(partition)?.log ?? [];
-  return { controller, producers, brokers, consumers, db, initialLeaders, leaderLog, leaderReplica };
+  return { controller, producers, brokers, consumers, db, initialLeaders, leaderLog, leaderReplica, txnIndexes, pendingMarkers };
+}
+
+function clusterTransactions(controller: Controller, coordinator: TransactionCoordinator, indexes: readonly TransactionIndex[], pendingMarkers: readonly PendingMarker[]): ClusterTransactions {
+  return {
+    epochOf: (pid) => coordinator.epochOf(pid),
+    appended: (broker, leaderEpoch, pid, partition, offset) => {
+      const view = controller.views()[partition];
+      if (view.leader !== broker || view.leaderEpoch !== leaderEpoch) return;
+      indexes[partition].appended(pid, offset);
+      coordinator.addPartition(pid, partition);
+    },
+    index: (partition) => indexes[partition],
+    markerPending: (pid, partition) => pendingMarkers.some((pending) => pending.pid === pid && pending.partition === partition),
+  };
+}
+
+/** A marker the coordinator wrote while its partition had no leader: written once one is chosen. */
+interface PendingMarker {
+  readonly partition: number;
+  readonly pid: number;
+  readonly marker: TxnMarker;
 }
 
 /** The engine's hooks: network faults, progress, and quiescence (every partition led, every replica caught up and in the ISR). */
@@ -126,15 +192,21 @@ function clusterHooks({ config, world, env }: DeployInput, cluster: ClusterActor
     progress: () => {
       let progressOfLogs = 0;
       for (let partition = 0; partition < partitions; partition++) progressOfLogs += leaderLog(partition).length;
-      return db.progress() + coordinator.committedTotal() + controller.deadLetters.length + progressOfLogs;
+      const transactions = controller.transactions === undefined ? 0 : controller.transactions.committedCount + controller.transactions.abortedCount;
+      return db.progress() + coordinator.committedTotal() + controller.deadLetters.length + progressOfLogs + transactions;
     },
-    isQuiescent: () => consumersCaughtUp() && producers.every((producer) => producer.isIdle()) && clusterSettled(),
+    isQuiescent: () => consumersCaughtUp() && producers.every((producer) => producer.isIdle()) && clusterSettled() && (controller.transactions?.isIdle() ?? true) && cluster.pendingMarkers.length === 0,
   };
 }
 
 /** What the engine reads of the world besides its hooks: link ends for plans, settled handlers, crashes, observations. */
 function clusterViews({ config, topology, world, env, workload }: DeployInput, cluster: ClusterActors): Omit<Deployment, 'hooks'> {
-  const { controller, producers, consumers, db, initialLeaders, leaderLog } = cluster;
+  const { controller, producers, consumers, db, initialLeaders, leaderLog, txnIndexes } = cluster;
+  // Whether the record at `offset` of a partition's leader log belongs to an aborted transaction.
+  const aborted = (partition: number, offset: number): boolean => {
+    const record = leaderLog(partition)[offset];
+    return txnIndexes !== undefined && record !== undefined && txnIndexes[partition].isAborted(record);
+  };
   return {
     linkEnds: (link: LinkName, instance: string | undefined) => {
       // The producer's link goes to partition 0's first leader; a member's to its group coordinator (on the controller).
@@ -154,9 +226,26 @@ function clusterViews({ config, topology, world, env, workload }: DeployInput, c
       const { acknowledged, handedAtUs } = handoverObservations(workload, producers.map((producer) => producer.ledger));
       const parked = controller.deadLetters.map((record) => ({ msgId: record.msgId, group: record.group, t: record.t }));
       const logs = Array.from({ length: config.workload.partitions }, (_unused, partition) => leaderLog(partition));
-      return { effects: db.effects, acknowledged, handedAtUs, parked, groups: topology.groups.map((group) => group.name), logDuplicates: logDuplicatesOf(logs.map(arrayLog)), abortedApplied: 0, ...(env.handler !== undefined ? { finalDb: db.handlerTables } : {}) };
+      // Effects of records whose transaction was aborted (read_uncommitted shows them; read_committed must not).
+      const abortedApplied = txnIndexes === undefined ? 0 : countEffects(db.effects, (effects, index) => aborted(effects.partitionAt(index), effects.offsetAt(index)));
+      const transactions = controller.transactions === undefined ? undefined : { committed: controller.transactions.committedCount, aborted: controller.transactions.abortedCount, committedDuplicates: committedDuplicates(logs, aborted) };
+      return { effects: db.effects, acknowledged, handedAtUs, parked, groups: topology.groups.map((group) => group.name), logDuplicates: logDuplicatesOf(logs.map(arrayLog)), abortedApplied, ...(transactions !== undefined ? { transactions } : {}), ...(env.handler !== undefined ? { finalDb: db.handlerTables } : {}) };
     },
   };
+}
+
+/** Messages the committed records of the leaders' logs hold more than once (a transaction's output written twice). */
+function committedDuplicates(logs: readonly (readonly LogRecord[])[], aborted: (partition: number, offset: number) => boolean): number {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  logs.forEach((log, partition) => {
+    for (const record of log) {
+      if (aborted(partition, record.offset)) continue;
+      if (seen.has(record.msgId)) twice.add(record.msgId);
+      seen.add(record.msgId);
+    }
+  });
+  return twice.size;
 }
 
 /** A cut's length as a decision point proposes it (a plan's own, or a rate's drawn one, replaces it). */

@@ -43,3 +43,29 @@ describe('TransactionIndex', () => {
     }
   });
 });
+
+describe('TransactionIndex after a leader change', () => {
+  it("cuts aborted ranges and open transactions back to the new leader's log end, so the offsets written again are not read as aborted", () => {
+    const index = new TransactionIndex();
+    // pid 1 aborts a transaction over offsets 2..5 on a leader whose tail (4, 5) no follower had copied.
+    for (let offset = 2; offset <= 5; offset++) index.appended(1, offset);
+    index.mark(1, 'ABORT', 6);
+    // pid 2's open transaction started at offset 5: gone with that tail.
+    index.appended(2, 5);
+    expect(index.lastStableOffset(10)).toBe(5);
+    index.truncated(4);
+    expect([2, 3].map((offset) => index.isAborted(record(1, offset)))).toEqual([true, true]);
+    // The new leader writes pid 1's next transaction at 4 and 5: committed records, not aborted ones.
+    expect([4, 5].map((offset) => index.isAborted(record(1, offset)))).toEqual([false, false]);
+    expect(index.lastStableOffset(10)).toBe(10);
+    // pid 2's retry opens its transaction again where it lands.
+    index.appended(2, 6);
+    expect(index.lastStableOffset(10)).toBe(6);
+    // A range wholly past the cut goes; one wholly before it stays.
+    index.appended(3, 7);
+    index.mark(3, 'ABORT', 8);
+    index.truncated(7);
+    expect(index.isAborted(record(3, 7))).toBe(false);
+    expect(index.isAborted(record(1, 2))).toBe(true);
+  });
+});
