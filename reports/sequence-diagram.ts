@@ -242,7 +242,7 @@ const RENDERERS: { readonly [K in TraceKind]: Renderer<K> } = {
     return drawer.arrow(drawer.broker(rejected ?? record), drawer.at(record.actor, record), '-->>', record, `commit of offset ${record.offset} refused: ${record.error}`, rejected === undefined ? { bound: true } : { sentBy: rejected });
   },
   // A fetch response is traced when it arrives: the diagram can only say it was sent by then.
-  fetched: (drawer, record) => drawer.arrow(drawer.broker(record), drawer.at(record.actor, record), '->>', record, `deliver ${record.msgs.join(', ')} (fetch from offset ${record.fromOffset})`, { bound: true }),
+  fetched: (drawer, record) => drawer.arrow(drawer.fetchedFrom(record), drawer.at(record.actor, record), '->>', record, `deliver ${record.msgs.join(', ')} (fetch from offset ${record.fromOffset})`, { bound: true }),
   'commit-sent': (drawer, record) => drawer.commit(record),
   'auto-commit-sent': (drawer, record) => drawer.commit(record),
   // The RabbitMQ publisher, in AMQP words.
@@ -510,6 +510,18 @@ class Drawer {
     if (replica !== undefined) return `B${replica}`;
     const leader = this.leaderAt(record);
     return leader < 0 ? 'B' : `B${leader}`;
+  }
+
+  /**
+   * Who served a fetch: in a broker cluster the partition's leader then (the last leader-chosen before it, else the
+   * topic's first replica, B(p mod N + 1)); the consumer's records name only themselves. Elsewhere the broker.
+   */
+  fetchedFrom(record: EventOf<'fetched'>): Participant {
+    const nodes = this.facts.config.family === 'kafka' ? ((this.facts.settings as { nodes?: number }).nodes ?? 0) : 0;
+    if (nodes === 0) return this.broker(record);
+    const chosen = this.facts.previous(record, is('leader-chosen', { partition: record.partition }));
+    const leader = chosen === undefined ? `B${(record.partition % nodes) + 1}` : chosen.broker;
+    return this.at(leader ?? CONTROLLER, record);
   }
 
   /** The partition's leader when `record` happened (-1 between a failure and the next election). */

@@ -161,3 +161,27 @@ describe('sequence diagrams', () => {
     await expect(parseMermaid(text)).resolves.toBe('sequence');
   });
 });
+
+describe('a broker cluster diagram', () => {
+  it("draws each fetch from the partition's leader then, not from the controller", async () => {
+    let checked = 0;
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const result = simulate({ mode: 'at-least-once', seed, faults: 'chaos', settings: { nodes: 3 } });
+      const facts = new TraceFacts(result);
+      for (const name of INVARIANT_NAMES) {
+        for (const story of explainInvariant(result, name)) {
+          const text = sequenceDiagram(facts, story);
+          const deliveries = text.split('\n').filter((line) => line.includes(': deliver '));
+          for (const line of deliveries) {
+            const from = /^\s+(\w+)->>/.exec(line)?.[1];
+            // The consumer fetched from a broker of the cluster (the controller answers a fetch only without records).
+            expect(from, line).toMatch(/^B\d$/);
+            checked++;
+          }
+          await expect(parseMermaid(text)).resolves.toBe('sequence');
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(5);
+  });
+});
