@@ -346,7 +346,7 @@ function judgeRun(config: SimulationConfig, source: FaultSource, { topology, wor
   const unordered = observed.dueUs === undefined ? undefined : new Set(observed.dueUs.flatMap((due, index) => (due >= 0 ? [index] : [])));
   const lazy = { tail, records: recordsOf };
   // One literal of one shape (no conditional spread): checkers read it per group and per witness.
-  const judged = checkGroups({ workload, effects: observed.effects, brokerAcked: observed.acknowledged, outcome: run.outcome, trace: records ?? lazy, groups: observed.groups, parked: observed.parked, deadLetter: familyOf(config).words.deadLetter, handedAtUs: observed.handedAtUs, unordered, ...(run.outcome.kind === 'quiescent' ? {} : { unsettledBecause: hopelessTimeouts(config) }) }, PROMISES[config.mode]);
+  const judged = checkGroups({ workload, effects: observed.effects, brokerAcked: observed.acknowledged, outcome: run.outcome, trace: records ?? lazy, groups: observed.groups, parked: observed.parked, deadLetter: familyOf(config).words.deadLetter, handedAtUs: observed.handedAtUs, unordered, ...(run.outcome.kind === 'quiescent' ? {} : { unsettledBecause: hopelessTimeouts(config, true) }) }, PROMISES[config.mode]);
   const invariants = judged.invariants;
   const schedule = observed.dueUs === undefined ? undefined : checkSchedule(observed.dueUs, recordsOf()); // the first deliveries: read from the trace (kept, or the seed run again)
   const lags = lagByGroup(workload, observed.handedAtUs, observed.effects, observed.groups, observed.parked, run.virtualTimeUs);

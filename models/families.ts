@@ -18,11 +18,12 @@ export function familyOf(config: { family: FamilyName }): Family {
 
 /**
  * The config's timeouts that can never be met, in words (see models/answer-waits.ts): a run with one never settles,
- * and the CLI says so before it starts; the liveness witness of a run that did not settle names them too.
+ * and the CLI says so before it starts. With `likely`, also those most answers miss: the liveness witness of a run
+ * that did not settle names both.
  */
-export function hopelessTimeouts(config: SimulationConfig): string[] {
+export function hopelessTimeouts(config: SimulationConfig, likely = false): string[] {
   const family = familyOf(config);
-  return hopelessWaits(config, family.answerWaits(config), family.settings);
+  return hopelessWaits(config, family.answerWaits(config), family.settings, likely);
 }
 
 /** The preset a config's family gives its mode. */

@@ -1,5 +1,5 @@
 /** The Kafka family's timeouts that wait for an answer (see models/answer-waits.ts). */
-import { ROUND_TRIP_WORDS, consumerCallWait, roundTripMs } from '../answer-waits.js';
+import { CONSUMER_CALL_WAIT } from '../answer-waits.js';
 import type { AnswerWait } from '../answer-waits.js';
 import type { SimulationConfig } from '../config.js';
 
@@ -11,8 +11,13 @@ import type { SimulationConfig } from '../config.js';
 export function kafkaAnswerWaits(config: SimulationConfig): AnswerWait[] {
   const waits: AnswerWait[] = [];
   if (config.settings.acks !== 0) {
-    waits.push({ key: 'requestTimeoutMs', answer: "produce request's acknowledgement", quickestMs: roundTripMs(config), quickestWords: ROUND_TRIP_WORDS, consequence: 'every produce request times out before its acknowledgement arrives and is sent again' });
+    waits.push({
+      key: 'requestTimeoutMs',
+      answer: "produce request's acknowledgement",
+      every: 'every produce request times out before its acknowledgement arrives and is sent again',
+      most: 'most produce requests time out before their acknowledgement arrives and are sent again',
+    });
   }
-  waits.push(consumerCallWait(config));
+  waits.push(CONSUMER_CALL_WAIT);
   return waits;
 }

@@ -1,5 +1,5 @@
 /** The RabbitMQ family's timeouts that wait for an answer (see models/answer-waits.ts). */
-import { ROUND_TRIP_WORDS, consumerCallWait, roundTripMs } from '../answer-waits.js';
+import { CONSUMER_CALL_WAIT } from '../answer-waits.js';
 import type { AnswerWait } from '../answer-waits.js';
 import type { SimulationConfig } from '../config.js';
 import type { RabbitMqSettings } from './settings.js';
@@ -17,12 +17,12 @@ export function rabbitMqAnswerWaits(config: SimulationConfig): AnswerWait[] {
     waits.push({
       key: 'confirmTimeoutMs',
       answer: 'publisher confirm',
-      quickestMs: roundTripMs(config) + (write?.ms ?? 0),
-      quickestWords: write === undefined ? ROUND_TRIP_WORDS : `${ROUND_TRIP_WORDS}, plus ${write.words}`,
-      consequence: 'every publish times out before its confirm arrives and is published again',
+      ...(write === undefined ? {} : { extraMs: write.ms, extraWords: write.words }),
+      every: 'every publish times out before its confirm arrives and is published again',
+      most: 'most publishes time out before their confirm arrives and are published again',
     });
   }
-  waits.push(consumerCallWait(config));
+  waits.push(CONSUMER_CALL_WAIT);
   return waits;
 }
 

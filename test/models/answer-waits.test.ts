@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, runSimulation, toFaultSource } from '../../index.js';
 import type { SimulationInput } from '../../index.js';
+import { quickestMs } from '../../models/answer-waits.js';
 import { familyOf, hopelessTimeouts } from '../../models/families.js';
 
 const under = (ms: number): number => Math.round((ms - 0.05) * 1000) / 1000;
@@ -14,11 +15,11 @@ function config(input: Partial<SimulationInput>) {
   return resolveConfig({ mode: 'at-least-once', seed: 1, workload: { messages: 8 }, limits: { maxVirtualTimeMs: 400 }, ...input });
 }
 
-function quickestMs(input: Partial<SimulationInput>, key: string): number {
+function quickest(input: Partial<SimulationInput>, key: string): number {
   const resolved = config(input);
   const wait = familyOf(resolved).answerWaits(resolved).find((item) => item.key === key);
   if (wait === undefined) throw new Error(`no wait on ${key}`);
-  return wait.quickestMs;
+  return quickestMs(resolved, wait);
 }
 
 /** Answers that came in time: a produce acknowledgement (Kafka's 'acked') or a confirm (RabbitMQ's 'publish-confirmed'). */
@@ -37,16 +38,16 @@ describe('timeouts no answer can meet', () => {
   ];
   for (const { name, input, key, flag } of cases) {
     it(`${name}: just under the quickest answer, none comes in time; the words name --${flag}`, () => {
-      const timeout = under(quickestMs(input, key));
+      const timeout = under(quickest(input, key));
       const withTimeout = { ...input, settings: { ...input.settings, [key]: timeout } };
       for (const seed of [1, 2, 3]) expect(answered(withTimeout, seed)).toBe(0);
       // With the preset's timeout the same world's answers do come (what `answered` counts is there to count).
       expect(answered(input, 1)).toBeGreaterThan(0);
       const words = hopelessTimeouts(config(withTimeout));
       expect(words).toHaveLength(1);
-      expect(words[0]).toMatch(new RegExp(`^--${flag} ${timeout} is shorter than the quickest .* can come \\(${quickestMs(input, key)} ms: twice --latency-ms-min`));
+      expect(words[0]).toMatch(new RegExp(`^--${flag} ${timeout} is shorter than the quickest .* can come \\(${quickest(input, key)} ms: twice --latency-ms-min`));
       // At the bound itself nothing is named.
-      expect(hopelessTimeouts(config({ ...input, settings: { ...input.settings, [key]: quickestMs(input, key) } }))).toEqual([]);
+      expect(hopelessTimeouts(config({ ...input, settings: { ...input.settings, [key]: quickest(input, key) } }))).toEqual([]);
     });
   }
 
@@ -67,6 +68,19 @@ describe('timeouts no answer can meet', () => {
       const words = hopelessTimeouts(config({ family, settings: { consumerTimeoutMs: 0.3 } }));
       expect(words).toEqual(['--consumer-timeout-ms 0.3 is shorter than the quickest broker or DB reply can come (0.4 ms: twice --latency-ms-min), so every call the consumer makes times out before its reply arrives']);
     }
+  });
+
+  it('a timeout most answers miss is named only when a run did not settle, never as a note before it', () => {
+    // RabbitMQ with a 36.4 ms latency ceiling: confirms take 37.6 ms on average against a 15 ms timeout.
+    const slow = config({ family: 'rabbitmq', mode: 'at-least-once', timing: { latencyMsMax: 36.4 }, workload: { messages: 6 }, limits: { maxVirtualTimeMs: 2000 } });
+    expect(hopelessTimeouts(slow)).toEqual([]);
+    expect(hopelessTimeouts(slow, true)).toEqual([
+      '--confirm-timeout-ms 15 is shorter than the average publisher confirm takes (37.6 ms: --latency-ms-min + --latency-ms-max, plus --replication-delay-ms to reach a majority of the quorum queue), so most publishes time out before their confirm arrives and are published again',
+      '--consumer-timeout-ms 10 is shorter than the average broker or DB reply takes (36.6 ms: --latency-ms-min + --latency-ms-max), so most calls the consumer makes time out before their reply arrives',
+    ]);
+    const stuck = runSimulation(slow, toFaultSource('none'));
+    expect(stuck.invariants.liveness.status).toBe('VIOLATED');
+    expect(stuck.invariants.liveness.witnesses[0].summary).toContain('; --confirm-timeout-ms 15 is shorter than the average publisher confirm takes');
   });
 
   it("a run that did not settle names the timeout in its liveness witness; a settled run's verdicts are untouched", () => {
