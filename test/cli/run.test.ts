@@ -196,6 +196,8 @@ describe.concurrent('determinism across processes', () => {
     for (const args of [
       ['--mode', 'at-least-once', '--seed', '42'],
       ['--mode', 'at-most-once', '--seed', '9', '--faults', 'chaos', '--messages', '80'],
+      // A transactional broker cluster: coordinator on the controller, markers waiting for leaders.
+      ['--mode', 'exactly-once', '--seed', '22', '--faults', 'chaos', '--nodes', '3', '--transactions', 'true', '--isolation-level', 'read_committed'],
     ]) {
       const [first, second] = await Promise.all([runCli(args), runCli(args)]);
       expect(first.status).toBe(second.status);
