@@ -2,7 +2,8 @@
  * Scenarios after the published chaos tests of Kafka clusters (Jepsen's Kafka analysis, 2013; Jack Vanlightly's
  * "RabbitMQ vs Kafka Part 6: Fault Tolerance and High Availability with Kafka", 2018): a leader killed or cut off
  * from the controller under acks=0, 1 and all; an unclean election; min.insync.replicas 1 vs 2 with a lagging
- * follower. Each runs a broker cluster (--nodes), where brokers are actors and a controller elects leaders.
+ * follower; and Kafka transactions through a leader's crash. Each runs a broker cluster (--nodes), where brokers are
+ * actors and a controller elects leaders.
  */
 import type { FaultPlan } from '../models/faults/catalog.js';
 import type { Scenario } from './scenarios.js';
@@ -119,5 +120,15 @@ export const KAFKA_CLUSTER_SCENARIOS: readonly Scenario[] = [
       'at-least-once': { loss: 'holds', duplicates: 'may-break', order: 'may-break' },
       'exactly-once': allHold,
     },
+  },
+  {
+    name: 'kafka-eos-cluster-leader-crash',
+    summary: "Kafka transactions on three brokers: m2's leader B1 crashes right after appending it, inside an open transaction",
+    mechanism:
+      "the transaction coordinator runs on the controller and the records go to the partition leaders: m2 was not acknowledged, so the stage's retry (the same sequence number) lands on B2, elected from the ISR, the transaction commits with its input offsets, and its COMMIT marker goes to the partition's new leader; read_committed readers see every record once, in every mode",
+    workload: { messages: 6, keys: 2, partitions: 1 },
+    settings: { ...CLUSTER, transactions: true, enableIdempotence: true, acks: 'all', retries: 100, isolationLevel: 'read_committed' },
+    faults: plan({ kind: 'leader-failover', message: 'm2' }),
+    expected: { 'at-most-once': allHold, 'at-least-once': allHold, 'exactly-once': allHold },
   },
 ];
