@@ -24,6 +24,8 @@ export class TransactionIndex {
    */
   private readonly aborted = new Map<number, AbortedRange[]>();
   private readonly scanned = new Set<number>();
+  /** Producer id -> the log end when its last marker was written here: its records from there are undecided. */
+  private readonly decidedEnd = new Map<number, number>();
 
   /** A transactional record was appended at `offset`: the producer's transaction is open here from its first one. */
   appended(pid: number, offset: number): void {
@@ -32,6 +34,7 @@ export class TransactionIndex {
 
   /** The coordinator's marker for `pid`'s transaction; `logEnd` is the leader's log length when it is written. */
   mark(pid: number, marker: TxnMarker, logEnd: number): void {
+    this.decidedEnd.set(pid, logEnd);
     const first = this.open.get(pid);
     if (first === undefined) return;
     this.open.delete(pid);
@@ -57,6 +60,24 @@ export class TransactionIndex {
       const cut = ranges.filter((range) => range.firstOffset < logEnd).map((range) => (range.lastOffset < logEnd ? range : { firstOffset: range.firstOffset, lastOffset: logEnd - 1 }));
       if (cut.length === 0) this.aborted.delete(pid);
       else this.aborted.set(pid, cut);
+    }
+  }
+
+  /**
+   * A new leader's log (a broker cluster's): its transactional records past their producer's last marker are an open
+   * transaction, as a Kafka leader rebuilds its producer state from its log. A deposed leader's appends, which this
+   * index did not take, reach the new leader when it copied them before it heard of its election. Reads the log
+   * from the earliest last marker only, not from its start.
+   */
+  reopen(log: readonly Pick<LogRecord, 'offset' | 'pid' | 'epoch'>[]): void {
+    let from = log.length;
+    for (const end of this.decidedEnd.values()) from = Math.min(from, end);
+    if (this.decidedEnd.size === 0) from = 0;
+    for (let offset = from; offset < log.length; offset++) {
+      const record = log[offset];
+      if (record.epoch === undefined || record.offset < (this.decidedEnd.get(record.pid) ?? 0)) continue;
+      const first = this.open.get(record.pid);
+      if (first === undefined || record.offset < first) this.open.set(record.pid, record.offset);
     }
   }
 

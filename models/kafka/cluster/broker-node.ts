@@ -17,7 +17,7 @@ import type { Actor } from '../../../sim/world.js';
 import { msToUs } from '../../config.js';
 import type { ModelEnv } from '../../env.js';
 import { arrayLog, lastSeqOf, recordOf, sequenceVerdict, findLastIn } from '../broker/partition-log.js';
-import type { ClusterBrokerTimer, KafkaMessage, PartitionView, ProduceError } from '../protocol.js';
+import type { ClusterBrokerTimer, KafkaMessage, LogRecord, PartitionView, ProduceError } from '../protocol.js';
 import type { KafkaSettings } from '../settings.js';
 import type { KafkaContext, KafkaProtocol } from '../world.js';
 import { CONTROLLER } from './names.js';
@@ -47,8 +47,9 @@ export interface BrokerHooks {
  * transaction fences it, KIP-890), a transactional record appended (the partition joins the transaction), and the
  * partition's transaction index (open transactions, aborted ranges). The index is one per partition, shared by its
  * replicas: markers are not log records here (see TransactionIndex), so a leader failover cannot lose one. It takes
- * only the appends of the partition's current leader in the controller's current epoch: a deposed leader that has
- * not heard yet appends to a log the next election truncates, and no consumer reads from it.
+ * only the appends of the partition's current leader in the controller's current epoch; when a leader starts, its
+ * log's records past their producers' last markers are open again (what it copied from a deposed leader before it
+ * heard of its election included), as a Kafka leader rebuilds its producer state from its log.
  */
 export interface ClusterTransactions {
   epochOf(pid: number): number | undefined;
@@ -56,6 +57,8 @@ export interface ClusterTransactions {
   index(partition: number): TransactionIndex;
   /** True while `pid`'s previous transaction has a marker to write on `partition` (it has had no leader since). */
   markerPending(pid: number, partition: number): boolean;
+  /** `broker` starts leading `partition` in `leaderEpoch` with `log` (what stays of the partition). */
+  leaderStarted(ctx: Ctx, broker: string, partition: number, leaderEpoch: number, log: readonly LogRecord[]): void;
 }
 
 export class BrokerNode implements Actor<KafkaProtocol> {
@@ -187,6 +190,7 @@ export class BrokerNode implements Actor<KafkaProtocol> {
     replica.lastSeq = lastSeqOf(arrayLog(replica.log), replica.pids, transactions === undefined ? () => true : (pid, epoch) => epoch === undefined || epoch === transactions.epochOf(pid));
     if (replica.hw > replica.log.length) replica.hw = replica.log.length;
     if (!quiet) ctx.record({ t: ctx.now, actor: this.id, kind: 'leader-elected', partition: replica.partition, replica: replica.replicas.indexOf(this.id), logEnd: replica.log.length, epoch: view.leaderEpoch });
+    if (!quiet) transactions?.leaderStarted(ctx, this.id, replica.partition, view.leaderEpoch, replica.log);
     this.advanceHighWatermark(ctx, replica);
   }
 

@@ -27,13 +27,6 @@ import { brokerIds, replicasOf } from './names.js';
 type Ctx = KafkaContext;
 type Of<T extends KafkaMessage['type']> = Extract<KafkaMessage, { type: T }>;
 
-/** With --transactions true: where the transaction coordinator's markers go, and who hears of every election. */
-export interface ControllerTransactions {
-  readonly markers: MarkerWriter;
-  /** A partition got a leader (`leader`) or went offline (undefined) in a new leader epoch. */
-  leaderChosen(this: void, ctx: Ctx, partition: number, leader: string | undefined): void;
-}
-
 interface BrokerSession {
   lastHeartbeatUs: number;
   fenced: boolean;
@@ -47,13 +40,12 @@ export class Controller implements Actor<KafkaProtocol> {
   private readonly partitions: PartitionView[];
   private readonly sessions = new Map<string, BrokerSession>();
   private readonly settings: KafkaSettings;
-  private readonly leaderChosen: ControllerTransactions['leaderChosen'] | undefined;
 
   constructor(
     readonly id: string,
     env: ModelEnv,
     groups: readonly string[],
-    transactions?: ControllerTransactions,
+    markers?: MarkerWriter,
   ) {
     this.settings = env.config.settings;
     const { nodes, replicationFactor } = this.settings;
@@ -63,8 +55,7 @@ export class Controller implements Actor<KafkaProtocol> {
     });
     for (const broker of brokerIds(nodes)) this.sessions.set(broker, { lastHeartbeatUs: 0, fenced: false });
     this.coordinator = new GroupCoordinator(id, this.settings, env.config.workload.partitions, groups);
-    this.transactions = transactions === undefined ? undefined : new TransactionCoordinator(id, env, transactions.markers);
-    this.leaderChosen = transactions?.leaderChosen;
+    this.transactions = markers === undefined ? undefined : new TransactionCoordinator(id, env, markers);
   }
 
   /** The partitions as the controller knows them now (the topic's creation before the run). */
@@ -178,7 +169,6 @@ export class Controller implements Actor<KafkaProtocol> {
     this.partitions[partition] = { replicas: view.replicas, leader, leaderEpoch, isr };
     ctx.record({ t: ctx.now, actor: this.id, kind: 'leader-chosen', partition, broker: leader, epoch: leaderEpoch, isr, unclean: unclean && leader !== undefined });
     if (leader === undefined) ctx.record({ t: ctx.now, actor: this.id, kind: 'partition-offline', partition });
-    this.leaderChosen?.(ctx, partition, leader);
   }
 
   private alterPartition(ctx: Ctx, from: string, request: Of<'alter-partition'>): void {

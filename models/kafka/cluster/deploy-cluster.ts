@@ -26,7 +26,7 @@ import { BrokerNode } from './broker-node.js';
 import type { BrokerHooks, ClusterTransactions } from './broker-node.js';
 import { TransactionIndex } from '../broker/transaction-index.js';
 import type { TransactionCoordinator } from '../broker/transaction-coordinator.js';
-import type { ControllerTransactions } from './controller.js';
+import type { MarkerWriter } from '../broker/transaction-coordinator.js';
 import { TransactionalProducer } from '../transactional-producer.js';
 import { Controller } from './controller.js';
 import { handoverObservations } from '../../observations.js';
@@ -65,37 +65,45 @@ function deployActors({ config, topology, world, env, workload }: DeployInput): 
   const transactional = config.settings.transactions;
   const txnIndexes = transactional ? Array.from({ length: config.workload.partitions }, () => new TransactionIndex()) : undefined;
   // The transaction coordinator's markers go into the partition's index at its leader's log end (see
-  // ClusterTransactions). A partition without a leader gets its markers once it has one, as Kafka's coordinator
-  // retries WriteTxnMarkers until a leader takes them (its read_committed readers wait meanwhile: the LSO holds).
+  // ClusterTransactions), once that leader has started leading in the controller's current epoch. Until then (no
+  // leader, or one that has not heard yet and may still copy the old leader's records) they wait, as Kafka's
+  // coordinator retries WriteTxnMarkers until a leader takes them; read_committed readers wait meanwhile (the LSO holds).
   const pendingMarkers: PendingMarker[] = [];
+  const startedLeader = (partition: number): PartitionReplica | undefined => {
+    const view = controller.views()[partition];
+    const replica = view.leader === undefined ? undefined : brokers.get(view.leader)?.replicas[partition];
+    return replica !== undefined && replica.leader === view.leader && replica.leaderEpoch === view.leaderEpoch ? replica : undefined;
+  };
   const writeMarker = (ctx: KafkaContext, partition: number, pid: number, marker: TxnMarker): void => {
-    const index = (txnIndexes as TransactionIndex[])[partition];
-    const leader = leaderReplica(partition);
+    const leader = startedLeader(partition);
     if (leader === undefined) {
       pendingMarkers.push({ partition, pid, marker });
       return;
     }
+    const index = (txnIndexes as TransactionIndex[])[partition];
     index.mark(pid, marker, leader.log.length);
-    ctx.record({ t: ctx.now, actor: ctx.self, kind: 'txn-marker', partition, pid, marker, lastStableOffset: index.lastStableOffset(leader.hw) });
+    ctx.record({ t: ctx.now, actor: CONTROLLER, kind: 'txn-marker', partition, pid, marker, lastStableOffset: index.lastStableOffset(leader.hw) });
   };
-  const transactions: ControllerTransactions = {
-    markers: {
-      writeMarker,
-      resetSequences: (pid) => {
-        for (const broker of brokers.values()) broker.resetSequences(pid);
-      },
-    },
-    leaderChosen: (ctx, partition, leader) => {
-      if (leader === undefined) return;
-      // What the new leader lacks is gone: aborted ranges and open transactions past its log end are cut back.
-      (txnIndexes as TransactionIndex[])[partition].truncated(brokers.get(leader)?.replicas[partition]?.log.length ?? 0);
-      const waiting = pendingMarkers.filter((pending) => pending.partition === partition);
-      if (waiting.length === 0) return;
-      pendingMarkers.splice(0, pendingMarkers.length, ...pendingMarkers.filter((pending) => pending.partition !== partition));
-      for (const pending of waiting) writeMarker(ctx, pending.partition, pending.pid, pending.marker);
+  const markers: MarkerWriter = {
+    writeMarker,
+    resetSequences: (pid) => {
+      for (const broker of brokers.values()) broker.resetSequences(pid);
     },
   };
-  const controller = new Controller(CONTROLLER, env, topology.groups.map((group) => group.name), transactional ? transactions : undefined);
+  /**
+   * A leader took over: what it lacks is gone (the index is cut back to its log end), what it has past its producers'
+   * last markers is open, and waiting markers go in.
+   */
+  const leaderStarted = (ctx: KafkaContext, partition: number, log: readonly LogRecord[]): void => {
+    const index = (txnIndexes as TransactionIndex[])[partition];
+    index.truncated(log.length);
+    index.reopen(log);
+    const waiting = pendingMarkers.filter((pending) => pending.partition === partition);
+    if (waiting.length === 0 || startedLeader(partition) === undefined) return;
+    pendingMarkers.splice(0, pendingMarkers.length, ...pendingMarkers.filter((pending) => pending.partition !== partition));
+    for (const pending of waiting) writeMarker(ctx, pending.partition, pending.pid, pending.marker);
+  };
+  const controller = new Controller(CONTROLLER, env, topology.groups.map((group) => group.name), transactional ? markers : undefined);
   // With transactions each producer is a consume-transform-produce stage; its coordinator calls go to the controller.
   const producers = topology.producers.map((id, index) => (transactional ? new TransactionalProducer(id, CONTROLLER, env, shareOf(workload, id)) : new Producer(id, CONTROLLER, env, shareOf(workload, id), index, topology.producers.length)));
   const initialLeaders = controller.views().map((view) => view.leader);
@@ -128,7 +136,7 @@ function deployActors({ config, topology, world, env, workload }: DeployInput): 
       firstAppendFaults(ctx, broker, request, tools);
     },
     started: (broker) => reachable(broker, true),
-    ...(controller.transactions !== undefined && txnIndexes !== undefined ? { transactions: clusterTransactions(controller, controller.transactions, txnIndexes, pendingMarkers) } : {}),
+    ...(controller.transactions !== undefined && txnIndexes !== undefined ? { transactions: clusterTransactions(controller, controller.transactions, txnIndexes, pendingMarkers, leaderStarted) } : {}),
   };
   const brokers = new Map(ids.map((id) => [id, new BrokerNode(id, env, controller.views(), hooks)]));
   const ledgers = new Map(topology.groups.map((group) => [group.name, new GroupLedger(group.name)]));
@@ -144,17 +152,29 @@ function deployActors({ config, topology, world, env, workload }: DeployInput): 
   return { controller, producers, brokers, consumers, db, initialLeaders, leaderLog, leaderReplica, txnIndexes, pendingMarkers };
 }
 
-function clusterTransactions(controller: Controller, coordinator: TransactionCoordinator, indexes: readonly TransactionIndex[], pendingMarkers: readonly PendingMarker[]): ClusterTransactions {
+function clusterTransactions(
+  controller: Controller,
+  coordinator: TransactionCoordinator,
+  indexes: readonly TransactionIndex[],
+  pendingMarkers: readonly PendingMarker[],
+  leaderStarted: (ctx: KafkaContext, partition: number, log: readonly LogRecord[]) => void,
+): ClusterTransactions {
   return {
     epochOf: (pid) => coordinator.epochOf(pid),
     appended: (broker, leaderEpoch, pid, partition, offset) => {
-      const view = controller.views()[partition];
-      if (view.leader !== broker || view.leaderEpoch !== leaderEpoch) return;
-      indexes[partition].appended(pid, offset);
+      // The partition is in the transaction whichever broker took the record (the producer added it); the index
+      // takes the current leader's append only (a deposed leader's reaches it through reopen, if it survives).
       coordinator.addPartition(pid, partition);
+      const view = controller.views()[partition];
+      if (view.leader === broker && view.leaderEpoch === leaderEpoch) indexes[partition].appended(pid, offset);
     },
     index: (partition) => indexes[partition],
     markerPending: (pid, partition) => pendingMarkers.some((pending) => pending.pid === pid && pending.partition === partition),
+    leaderStarted: (ctx, broker, partition, leaderEpoch, log) => {
+      // A leader the controller has already replaced starts for nothing: the current one will.
+      const view = controller.views()[partition];
+      if (view.leader === broker && view.leaderEpoch === leaderEpoch) leaderStarted(ctx, partition, log);
+    },
   };
 }
 

@@ -3,8 +3,10 @@
  * controller, markers into each partition's index at its leader's end (deferred while it has no leader, with
  * CONCURRENT_TRANSACTIONS for the next transaction meanwhile), produce requests routed to partition leaders.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FAULT_PRESETS, simulate } from '../../../index.js';
+import { FAULT_PRESETS, faultPlanArb, resolveConfig, runPlan, simulate } from '../../../index.js';
+import { FC_SEED } from '../../properties/fc-config.js';
 import type { DeliverySettings, Fault, ModeName, SimulationResult } from '../../../index.js';
 import { recordsOf } from '../../helpers/model-run.js';
 
@@ -15,7 +17,23 @@ function run(mode: ModeName, seed: number, faults: Fault[] | typeof FAULT_PRESET
   return simulate({ mode, seed, faults: Array.isArray(faults) ? { version: 1, faults } : faults, settings: { ...TRANSACTIONAL, ...settings }, workload: { messages } });
 }
 
+const RUNS = Number(process.env.FC_NUM_RUNS ?? 60);
+const TAG = `(fc seed ${FC_SEED}, ${RUNS} runs)`;
+const WORKLOAD = { messages: 9, keys: 3, partitions: 2 };
+
 describe('transactions over a broker cluster', () => {
+  it(`read_committed never shows an aborted record nor a record twice, whatever plan of broker and transaction faults ${TAG}`, () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100_000 }), faultPlanArb({ transactions: true, nodes: 3, workload: WORKLOAD, maxFaults: 5 }), (seed, plan) => {
+        const result = runPlan(resolveConfig({ mode: 'exactly-once', seed, settings: { ...TRANSACTIONAL, isolationLevel: 'read_committed' }, workload: WORKLOAD }), plan);
+        expect(result.stats.abortedApplied, `seed ${seed}`).toBe(0);
+        expect(result.stats.transactions?.committedDuplicates, `seed ${seed}`).toBe(0);
+        expect(result.verdict, `seed ${seed}`).toBe('ok');
+      }),
+      { seed: FC_SEED, numRuns: RUNS },
+    );
+  });
+
   it('exactly-once with read_committed holds under chaos, through broker crashes, cut-off leaders and aborts', () => {
     let aborted = 0;
     let failovers = 0;

@@ -69,3 +69,25 @@ describe('TransactionIndex after a leader change', () => {
     expect(index.isAborted(record(1, 2))).toBe(true);
   });
 });
+
+describe('TransactionIndex.reopen, when a leader starts', () => {
+  it("opens each producer's transaction at its first record past its last marker, as a Kafka leader rebuilds its producer state", () => {
+    const index = new TransactionIndex();
+    // pid 1 committed offsets 0..1 (its marker at log end 2); pid 2 has written nothing decided yet.
+    index.appended(1, 0);
+    index.appended(1, 1);
+    index.mark(1, 'COMMIT', 2);
+    // The new leader copied, before it heard of its election, pid 1's offset 3 and pid 2's offset 2 from a deposed
+    // leader, whose appends this index did not take; offset 4 is not transactional.
+    const log = [record(1, 0), record(1, 1), record(2, 2), record(1, 3), record(3, 4, false)];
+    expect(index.lastStableOffset(5)).toBe(5);
+    index.reopen(log);
+    expect(index.lastStableOffset(5)).toBe(2);
+    // Aborting pid 1's transaction covers its open record only, not its committed ones.
+    index.mark(1, 'ABORT', 5);
+    expect([0, 1, 3].map((offset) => index.isAborted(record(1, offset)))).toEqual([false, false, true]);
+    expect(index.lastStableOffset(5)).toBe(2);
+    index.mark(2, 'COMMIT', 5);
+    expect(index.lastStableOffset(5)).toBe(5);
+  });
+});
