@@ -42,14 +42,10 @@ export interface BrokerHooks {
 }
 
 /**
- * A partition leader's view of the transactions, kept by the transaction coordinator (on the controller): a
- * producer's current epoch (an older one is fenced, as the coordinator's verification of a partition joining a
- * transaction fences it, KIP-890), a transactional record appended (the partition joins the transaction), and the
- * partition's transaction index (open transactions, aborted ranges). The index is one per partition, shared by its
- * replicas: markers are not log records here (see TransactionIndex), so a leader failover cannot lose one. It takes
- * only the appends of the partition's current leader in the controller's current epoch; when a leader starts, its
- * log's records past their producers' last markers are open again (what it copied from a deposed leader before it
- * heard of its election included), as a Kafka leader rebuilds its producer state from its log.
+ * A partition leader's view of the transactions (implemented by cluster-transactions.ts): a producer's current
+ * epoch (an older one is fenced, as the coordinator's verification of a partition joining a transaction fences it,
+ * KIP-890), a transactional record appended, the partition's transaction index, a marker still waiting, and a
+ * leader starting.
  */
 export interface ClusterTransactions {
   epochOf(pid: number): number | undefined;

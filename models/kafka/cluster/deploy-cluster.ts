@@ -20,13 +20,11 @@ import { arrayLog, logDuplicatesOf } from '../broker/partition-log.js';
 import { KafkaConsumer } from '../consumer/consumer.js';
 import { DB, networkFaultHook } from '../deployment.js';
 import { Producer } from '../producer.js';
-import type { KafkaMessage, LogRecord, TxnMarker } from '../protocol.js';
+import type { KafkaMessage, LogRecord, PartitionView } from '../protocol.js';
 import type { KafkaContext } from '../world.js';
 import { BrokerNode } from './broker-node.js';
-import type { BrokerHooks, ClusterTransactions } from './broker-node.js';
-import { TransactionIndex } from '../broker/transaction-index.js';
-import type { TransactionCoordinator } from '../broker/transaction-coordinator.js';
-import type { MarkerWriter } from '../broker/transaction-coordinator.js';
+import type { BrokerHooks } from './broker-node.js';
+import { ClusterTransactionIndexes } from './cluster-transactions.js';
 import { TransactionalProducer } from '../transactional-producer.js';
 import { Controller } from './controller.js';
 import { handoverObservations } from '../../observations.js';
@@ -53,57 +51,26 @@ interface ClusterActors {
   /** A partition's log on its current leader (empty while it has none). */
   readonly leaderLog: (partition: number) => readonly LogRecord[];
   readonly leaderReplica: (partition: number) => PartitionReplica | undefined;
-  /** With --transactions true: each partition's transaction index (shared by its replicas; see ClusterTransactions). */
-  readonly txnIndexes: readonly TransactionIndex[] | undefined;
-  /** Markers waiting for their partition to have a leader again. */
-  readonly pendingMarkers: readonly PendingMarker[];
+  /** With --transactions true: the partitions' transaction indexes and the markers waiting for a leader. */
+  readonly transactions: ClusterTransactionIndexes | undefined;
 }
 
 /** Create and add every actor, and schedule the hand-over faults (in this order: it fixes the events' sequence). */
 function deployActors({ config, topology, world, env, workload }: DeployInput): ClusterActors {
   const ids = brokerIds(config.settings.nodes);
   const transactional = config.settings.transactions;
-  const txnIndexes = transactional ? Array.from({ length: config.workload.partitions }, () => new TransactionIndex()) : undefined;
-  // The transaction coordinator's markers go into the partition's index at its leader's log end (see
-  // ClusterTransactions), once that leader has started leading in the controller's current epoch. Until then (no
-  // leader, or one that has not heard yet and may still copy the old leader's records) they wait, as Kafka's
-  // coordinator retries WriteTxnMarkers until a leader takes them; read_committed readers wait meanwhile (the LSO holds).
-  const pendingMarkers: PendingMarker[] = [];
-  const startedLeader = (partition: number): PartitionReplica | undefined => {
-    const view = controller.views()[partition];
-    const replica = view.leader === undefined ? undefined : brokers.get(view.leader)?.replicas[partition];
-    return replica !== undefined && replica.leader === view.leader && replica.leaderEpoch === view.leaderEpoch ? replica : undefined;
-  };
-  const writeMarker = (ctx: KafkaContext, partition: number, pid: number, marker: TxnMarker): void => {
-    const leader = startedLeader(partition);
-    if (leader === undefined) {
-      pendingMarkers.push({ partition, pid, marker });
-      return;
-    }
-    const index = (txnIndexes as TransactionIndex[])[partition];
-    index.mark(pid, marker, leader.log.length);
-    ctx.record({ t: ctx.now, actor: CONTROLLER, kind: 'txn-marker', partition, pid, marker, lastStableOffset: index.lastStableOffset(leader.hw) });
-  };
-  const markers: MarkerWriter = {
-    writeMarker,
-    resetSequences: (pid) => {
-      for (const broker of brokers.values()) broker.resetSequences(pid);
-    },
-  };
-  /**
-   * A leader took over: what it lacks is gone (the index is cut back to its log end), what it has past its producers'
-   * last markers is open, and waiting markers go in.
-   */
-  const leaderStarted = (ctx: KafkaContext, partition: number, log: readonly LogRecord[]): void => {
-    const index = (txnIndexes as TransactionIndex[])[partition];
-    index.truncated(log.length);
-    index.reopen(log);
-    const waiting = pendingMarkers.filter((pending) => pending.partition === partition);
-    if (waiting.length === 0 || startedLeader(partition) === undefined) return;
-    pendingMarkers.splice(0, pendingMarkers.length, ...pendingMarkers.filter((pending) => pending.partition !== partition));
-    for (const pending of waiting) writeMarker(ctx, pending.partition, pending.pid, pending.marker);
-  };
-  const controller = new Controller(CONTROLLER, env, topology.groups.map((group) => group.name), transactional ? markers : undefined);
+  // The transactions' side of the cluster reads the controller and the brokers once they exist (see ClusterView).
+  const transactions: ClusterTransactionIndexes | undefined = transactional
+    ? new ClusterTransactionIndexes(config.workload.partitions, {
+        views: (): readonly PartitionView[] => controller.views(),
+        replicaOf: (broker: string, partition: number): PartitionReplica | undefined => brokers.get(broker)?.replicas[partition],
+        resetSequences: (pid: number): void => {
+          for (const broker of brokers.values()) broker.resetSequences(pid);
+        },
+      })
+    : undefined;
+  const controller = new Controller(CONTROLLER, env, topology.groups.map((group) => group.name), transactions);
+  if (transactions !== undefined && controller.transactions !== undefined) transactions.attach(controller.transactions);
   // With transactions each producer is a consume-transform-produce stage; its coordinator calls go to the controller.
   const producers = topology.producers.map((id, index) => (transactional ? new TransactionalProducer(id, CONTROLLER, env, shareOf(workload, id)) : new Producer(id, CONTROLLER, env, shareOf(workload, id), index, topology.producers.length)));
   const initialLeaders = controller.views().map((view) => view.leader);
@@ -136,7 +103,7 @@ function deployActors({ config, topology, world, env, workload }: DeployInput): 
       firstAppendFaults(ctx, broker, request, tools);
     },
     started: (broker) => reachable(broker, true),
-    ...(controller.transactions !== undefined && txnIndexes !== undefined ? { transactions: clusterTransactions(controller, controller.transactions, txnIndexes, pendingMarkers, leaderStarted) } : {}),
+    ...(transactions !== undefined ? { transactions } : {}),
   };
   const brokers = new Map(ids.map((id) => [id, new BrokerNode(id, env, controller.views(), hooks)]));
   const ledgers = new Map(topology.groups.map((group) => [group.name, new GroupLedger(group.name)]));
@@ -149,40 +116,7 @@ function deployActors({ config, topology, world, env, workload }: DeployInput): 
     return leader === undefined ? undefined : brokers.get(leader)?.replicas[partition];
   };
   const leaderLog = (partition: number): readonly LogRecord[] => leaderReplica(partition)?.log ?? [];
-  return { controller, producers, brokers, consumers, db, initialLeaders, leaderLog, leaderReplica, txnIndexes, pendingMarkers };
-}
-
-function clusterTransactions(
-  controller: Controller,
-  coordinator: TransactionCoordinator,
-  indexes: readonly TransactionIndex[],
-  pendingMarkers: readonly PendingMarker[],
-  leaderStarted: (ctx: KafkaContext, partition: number, log: readonly LogRecord[]) => void,
-): ClusterTransactions {
-  return {
-    epochOf: (pid) => coordinator.epochOf(pid),
-    appended: (broker, leaderEpoch, pid, partition, offset) => {
-      // The partition is in the transaction whichever broker took the record (the producer added it); the index
-      // takes the current leader's append only (a deposed leader's reaches it through reopen, if it survives).
-      coordinator.addPartition(pid, partition);
-      const view = controller.views()[partition];
-      if (view.leader === broker && view.leaderEpoch === leaderEpoch) indexes[partition].appended(pid, offset);
-    },
-    index: (partition) => indexes[partition],
-    markerPending: (pid, partition) => pendingMarkers.some((pending) => pending.pid === pid && pending.partition === partition),
-    leaderStarted: (ctx, broker, partition, leaderEpoch, log) => {
-      // A leader the controller has already replaced starts for nothing: the current one will.
-      const view = controller.views()[partition];
-      if (view.leader === broker && view.leaderEpoch === leaderEpoch) leaderStarted(ctx, partition, log);
-    },
-  };
-}
-
-/** A marker the coordinator wrote while its partition had no leader: written once one is chosen. */
-interface PendingMarker {
-  readonly partition: number;
-  readonly pid: number;
-  readonly marker: TxnMarker;
+  return { controller, producers, brokers, consumers, db, initialLeaders, leaderLog, leaderReplica, transactions };
 }
 
 /** The engine's hooks: network faults, progress, and quiescence (every partition led, every replica caught up and in the ISR). */
@@ -215,18 +149,13 @@ function clusterHooks({ config, world, env }: DeployInput, cluster: ClusterActor
       const transactions = controller.transactions === undefined ? 0 : controller.transactions.committedCount + controller.transactions.abortedCount;
       return db.progress() + coordinator.committedTotal() + controller.deadLetters.length + progressOfLogs + transactions;
     },
-    isQuiescent: () => consumersCaughtUp() && producers.every((producer) => producer.isIdle()) && clusterSettled() && (controller.transactions?.isIdle() ?? true) && cluster.pendingMarkers.length === 0,
+    isQuiescent: () => consumersCaughtUp() && producers.every((producer) => producer.isIdle()) && clusterSettled() && (controller.transactions?.isIdle() ?? true) && (cluster.transactions?.isIdle() ?? true),
   };
 }
 
 /** What the engine reads of the world besides its hooks: link ends for plans, settled handlers, crashes, observations. */
 function clusterViews({ config, topology, world, env, workload }: DeployInput, cluster: ClusterActors): Omit<Deployment, 'hooks'> {
-  const { controller, producers, consumers, db, initialLeaders, leaderLog, txnIndexes } = cluster;
-  // Whether the record at `offset` of a partition's leader log belongs to an aborted transaction.
-  const aborted = (partition: number, offset: number): boolean => {
-    const record = leaderLog(partition)[offset];
-    return txnIndexes !== undefined && record !== undefined && txnIndexes[partition].isAborted(record);
-  };
+  const { controller, producers, consumers, db, initialLeaders, leaderLog, transactions: txns } = cluster;
   return {
     linkEnds: (link: LinkName, instance: string | undefined) => {
       // The producer's link goes to partition 0's first leader; a member's to its group coordinator (on the controller).
@@ -247,25 +176,11 @@ function clusterViews({ config, topology, world, env, workload }: DeployInput, c
       const parked = controller.deadLetters.map((record) => ({ msgId: record.msgId, group: record.group, t: record.t }));
       const logs = Array.from({ length: config.workload.partitions }, (_unused, partition) => leaderLog(partition));
       // Effects of records whose transaction was aborted (read_uncommitted shows them; read_committed must not).
-      const abortedApplied = txnIndexes === undefined ? 0 : countEffects(db.effects, (effects, index) => aborted(effects.partitionAt(index), effects.offsetAt(index)));
-      const transactions = controller.transactions === undefined ? undefined : { committed: controller.transactions.committedCount, aborted: controller.transactions.abortedCount, committedDuplicates: committedDuplicates(logs, aborted) };
+      const abortedApplied = txns === undefined ? 0 : countEffects(db.effects, (effects, index) => txns.isAborted(effects.partitionAt(index), logs[effects.partitionAt(index)], effects.offsetAt(index)));
+      const transactions = controller.transactions === undefined || txns === undefined ? undefined : { committed: controller.transactions.committedCount, aborted: controller.transactions.abortedCount, committedDuplicates: txns.committedDuplicates(logs) };
       return { effects: db.effects, acknowledged, handedAtUs, parked, groups: topology.groups.map((group) => group.name), logDuplicates: logDuplicatesOf(logs.map(arrayLog)), abortedApplied, ...(transactions !== undefined ? { transactions } : {}), ...(env.handler !== undefined ? { finalDb: db.handlerTables } : {}) };
     },
   };
-}
-
-/** Messages the committed records of the leaders' logs hold more than once (a transaction's output written twice). */
-function committedDuplicates(logs: readonly (readonly LogRecord[])[], aborted: (partition: number, offset: number) => boolean): number {
-  const seen = new Set<string>();
-  const twice = new Set<string>();
-  logs.forEach((log, partition) => {
-    for (const record of log) {
-      if (aborted(partition, record.offset)) continue;
-      if (seen.has(record.msgId)) twice.add(record.msgId);
-      seen.add(record.msgId);
-    }
-  });
-  return twice.size;
 }
 
 /** A cut's length as a decision point proposes it (a plan's own, or a rate's drawn one, replaces it). */
