@@ -7,7 +7,7 @@ import type { InvariantResult } from './witness.js';
 export function checkLiveness(input: Pick<CheckInput, 'outcome' | 'trace' | 'unsettledBecause'>, promised: boolean): InvariantResult {
   const outcome = input.outcome;
   if (outcome.kind === 'quiescent') return result('liveness', promised, 0, []);
-  // A timeout no answer can meet is why, whatever the limit: raising it would not help.
+  // A timeout no answer (or most answers) can meet is why, whatever the limit: raising the limit would not help.
   const because = input.unsettledBecause === undefined || input.unsettledBecause.length === 0 ? '' : `; ${input.unsettledBecause.join('; ')}`;
   if (outcome.kind === 'stalled') {
     const summary =
