@@ -49,7 +49,7 @@ function handlerFailure(facts: TraceFacts, cite: Citations, msg: string): string
 }
 
 /** The first delivery for which the handler returned `outcome`. */
-function handlerChose(facts: TraceFacts, msg: string, outcome: EventOf<'handler-done'>['outcome']): EventOf<'handler-done'> | undefined {
+export function handlerChose(facts: TraceFacts, msg: string, outcome: EventOf<'handler-done'>['outcome']): EventOf<'handler-done'> | undefined {
   return facts.aboutKind(msg, 'handler-done').find((record) => record.outcome === outcome);
 }
 

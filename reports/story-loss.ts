@@ -9,7 +9,7 @@ import type { EventOf } from '../models/events.js';
 import { expiryMechanism, expiryOf, expiryWords } from './expiry-words.js';
 import { crashMoment } from './fault-words.js';
 import { at, listWords, trimNumber } from './format.js';
-import { blockedStory, poisonStory, skippedStory } from './story-failures.js';
+import { blockedStory, handlerChose, poisonStory, skippedStory } from './story-failures.js';
 import type { Told } from './story-failures.js';
 import { attemptFate, electionWords, fireAndForgetWords, resendReason } from './story-producer.js';
 import { Citations } from './story-types.js';
@@ -152,19 +152,18 @@ function truncated(facts: TraceFacts, cite: Citations, msg: string): Told | unde
 }
 
 /**
- * A team's handler finished the message without an effect: it returned skip, or ack without writing to any of
- * its effects tables (a write to another table is not an effect), so the offset moved past it.
+ * A team's handler returned ack without writing to any of its effects tables (a write to another table is not an
+ * effect), so the offset moved past it. (A returned skip is skippedStory's: the consumer records the skip.)
  */
 function handlerLetGo(facts: TraceFacts, cite: Citations, msg: string, fetch: EventOf<'fetched'>): Told | undefined {
-  const done = facts.aboutKind(msg, 'handler-done').find((record) => record.outcome === 'ack' || record.outcome === 'skip');
+  const done = handlerChose(facts, msg, 'ack');
   if (done === undefined) return undefined;
   cite.add(done);
   const calls = facts.aboutKind(msg, 'handler-call', { delivery: done.delivery }).map((call) => call.text);
   const made = calls.length === 0 ? 'without a DB call' : `after ${calls.join(', ')}, none of them a write to its effects tables`;
-  const returned = done.outcome === 'skip' ? 'returned skip for it' : `returned ack for it ${made}`;
   return {
-    text: `the consumer fetched it at ${cite.at(fetch)}, and the handler ${returned} (delivery ${done.delivery}, ${cite.at(done)}), so the consumer moved on past it`,
-    mechanism: done.outcome === 'skip' ? 'the handler returned skip' : 'the handler returned ack without an effect',
+    text: `the consumer fetched it at ${cite.at(fetch)}, and the handler returned ack for it ${made} (delivery ${done.delivery}, ${cite.at(done)}), so the consumer moved on past it`,
+    mechanism: 'the handler returned ack without an effect',
   };
 }
 

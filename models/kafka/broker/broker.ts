@@ -14,13 +14,13 @@ import { msToUs } from '../../config.js';
 import type { ModelEnv } from '../../env.js';
 import type { LogCopies, TransactionStats } from '../../observations.js';
 import { DEAD_LETTER_TOPIC } from '../protocol.js';
-import type { BrokerTimer, KafkaMessage, LogRecord, ProduceError, ReplicaTimerData, TxnMarker } from '../protocol.js';
+import type { BrokerTimer, KafkaMessage, ProduceError, ReplicaTimerData, TxnMarker } from '../protocol.js';
 import type { KafkaSettings } from '../settings.js';
 import type { KafkaContext, KafkaProtocol } from '../world.js';
 import { GroupCoordinator } from './group-coordinator.js';
 import { TransactionCoordinator } from './transaction-coordinator.js';
 import type { MarkerWriter } from './transaction-coordinator.js';
-import { TransactionIndex } from './transaction-index.js';
+import { TransactionIndex, committedDuplicates, committedFetchResponse } from './transaction-index.js';
 import { arrayOf } from '../../arrays.js';
 import { IndexCounts } from '../../index-counts.js';
 import { findLastIn, logDuplicatesOf, sequenceVerdict } from './partition-log.js';
@@ -359,11 +359,7 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
    */
   private fetchCommitted(ctx: Ctx, from: string, message: Extract<KafkaMessage, { type: 'fetch' }>): void {
     const state = this.partitions[message.partition];
-    const end = Math.min(state.txns.lastStableOffset(state.hw), message.fromOffset + message.maxRecords);
-    const records = state.replicas[state.leader].log.slice(message.fromOffset, Math.max(message.fromOffset, end));
-    const aborted = state.txns.abortedAmong(records);
-    const base = { type: 'fetch-response' as const, partition: message.partition, fromOffset: message.fromOffset, attempt: message.attempt, records };
-    ctx.send(from, aborted === undefined ? base : { ...base, aborted });
+    ctx.send(from, committedFetchResponse(message, state.replicas[state.leader].log, state.txns, state.hw));
   }
 
   /** The last stable offset of a partition (the high watermark when no transaction is open there). */
@@ -381,19 +377,8 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
 
   /** Transactions committed and aborted, and messages the committed records of the leaders' logs hold more than once. */
   transactionStats(): TransactionStats {
-    const seen = new Set<string>();
-    const twice = new Set<string>();
-    for (const state of this.partitions) {
-      if (state.leader < 0) continue;
-      const log = state.replicas[state.leader].log;
-      for (let offset = 0; offset < log.length; offset++) {
-        const record = log.at(offset) as LogRecord;
-        if (state.txns.isAborted(record)) continue;
-        if (seen.has(record.msgId)) twice.add(record.msgId);
-        seen.add(record.msgId);
-      }
-    }
-    return { committed: this.transactions.committedCount, aborted: this.transactions.abortedCount, committedDuplicates: twice.size };
+    const logs = this.partitions.map((state) => (state.leader < 0 ? undefined : state.replicas[state.leader].log));
+    return { committed: this.transactions.committedCount, aborted: this.transactions.abortedCount, committedDuplicates: committedDuplicates(logs, (partition) => this.partitions[partition].txns) };
   }
 
   /** MarkerWriter: the partition leader appends the coordinator's marker (see TransactionIndex on its offset). */

@@ -6,7 +6,7 @@
  * offsets stay the workload's, and a marker cannot be truncated away by a leader failover.
  */
 import { partitionPoint } from '../../../sim/bisect.js';
-import type { LogRecord, TxnMarker } from '../protocol.js';
+import type { KafkaMessage, LogRecord, TxnMarker } from '../protocol.js';
 
 interface AbortedRange {
   readonly firstOffset: number;
@@ -108,4 +108,39 @@ export class TransactionIndex {
     const offsets = records.filter((record) => this.isAborted(record)).map((record) => record.offset);
     return offsets.length > 0 ? offsets : undefined;
   }
+}
+
+/** What the functions below read of a leader's log: the one-actor broker's ReplicaLog and a cluster replica's array alike. */
+interface RecordsView {
+  readonly length: number;
+  at(offset: number): LogRecord | undefined;
+  slice(start: number, end: number): LogRecord[];
+}
+
+/**
+ * The answer to a read_committed fetch from a leader's log: records below the last stable offset, with the offsets
+ * aborted transactions wrote (Kafka sends the aborted transaction index; the client drops them).
+ */
+export function committedFetchResponse(fetch: Extract<KafkaMessage, { type: 'fetch' }>, log: RecordsView, index: TransactionIndex, hw: number): KafkaMessage {
+  const end = Math.min(index.lastStableOffset(hw), fetch.fromOffset + fetch.maxRecords);
+  const records = log.slice(fetch.fromOffset, Math.max(fetch.fromOffset, end));
+  const aborted = index.abortedAmong(records);
+  const base = { type: 'fetch-response' as const, partition: fetch.partition, fromOffset: fetch.fromOffset, attempt: fetch.attempt, records };
+  return aborted === undefined ? base : { ...base, aborted };
+}
+
+/** Messages the committed records of the partitions' leader logs hold more than once (a transaction's output written twice); `index` of a partition, undefined without a leader. */
+export function committedDuplicates(logs: readonly (RecordsView | undefined)[], index: (partition: number) => TransactionIndex): number {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  logs.forEach((log, partition) => {
+    if (log === undefined) return;
+    for (let offset = 0; offset < log.length; offset++) {
+      const record = log.at(offset) as LogRecord;
+      if (index(partition).isAborted(record)) continue;
+      if (seen.has(record.msgId)) twice.add(record.msgId);
+      seen.add(record.msgId);
+    }
+  });
+  return twice.size;
 }

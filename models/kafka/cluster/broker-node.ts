@@ -22,6 +22,7 @@ import type { KafkaSettings } from '../settings.js';
 import type { KafkaContext, KafkaProtocol } from '../world.js';
 import { CONTROLLER } from './names.js';
 import { PartitionReplica } from './replica.js';
+import { committedFetchResponse } from '../broker/transaction-index.js';
 import type { TransactionIndex } from '../broker/transaction-index.js';
 import type { FollowerState } from './replica.js';
 
@@ -298,14 +299,7 @@ export class BrokerNode implements Actor<KafkaProtocol> {
       return;
     }
     const index = fetch.readCommitted === true ? this.hooks.transactions?.index(fetch.partition) : undefined;
-    if (index !== undefined) {
-      // read_committed: below the last stable offset, with the offsets aborted transactions wrote (the client drops them).
-      const records = replica.log.slice(fetch.fromOffset, Math.max(fetch.fromOffset, Math.min(index.lastStableOffset(replica.hw), fetch.fromOffset + fetch.maxRecords)));
-      const aborted = index.abortedAmong(records);
-      const base = { type: 'fetch-response' as const, partition: fetch.partition, fromOffset: fetch.fromOffset, attempt: fetch.attempt, records };
-      ctx.send(from, aborted === undefined ? base : { ...base, aborted });
-      return;
-    }
+    if (index !== undefined) return ctx.send(from, committedFetchResponse(fetch, replica.log, index, replica.hw));
     const records = replica.log.slice(fetch.fromOffset, Math.min(replica.hw, fetch.fromOffset + fetch.maxRecords));
     ctx.send(from, { type: 'fetch-response', partition: fetch.partition, fromOffset: fetch.fromOffset, attempt: fetch.attempt, records });
   }

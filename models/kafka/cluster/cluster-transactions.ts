@@ -12,7 +12,7 @@
  *   producer's last marker are open again, as a Kafka leader rebuilds its producer state from its log.
  */
 import type { MarkerWriter, TransactionCoordinator } from '../broker/transaction-coordinator.js';
-import { TransactionIndex } from '../broker/transaction-index.js';
+import { TransactionIndex, committedDuplicates } from '../broker/transaction-index.js';
 import type { LogRecord, PartitionView, TxnMarker } from '../protocol.js';
 import type { KafkaContext } from '../world.js';
 import type { ClusterTransactions } from './broker-node.js';
@@ -114,16 +114,7 @@ export class ClusterTransactionIndexes implements MarkerWriter, ClusterTransacti
 
   /** Messages the committed records of the leaders' logs hold more than once (a transaction's output written twice). */
   committedDuplicates(logs: readonly (readonly LogRecord[])[]): number {
-    const seen = new Set<string>();
-    const twice = new Set<string>();
-    logs.forEach((log, partition) => {
-      for (const record of log) {
-        if (this.isAborted(partition, log, record.offset)) continue;
-        if (seen.has(record.msgId)) twice.add(record.msgId);
-        seen.add(record.msgId);
-      }
-    });
-    return twice.size;
+    return committedDuplicates(logs, (partition) => this.indexes[partition]);
   }
 
   /** The partition's leader in the controller's current epoch, if it has started leading (heard of its election). */
