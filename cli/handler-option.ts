@@ -12,6 +12,7 @@ import { handlerConfig, runSimulationAsync } from '../models/engine.js';
 import type { RunObservers, SimulationResult } from '../models/engine.js';
 import type { FaultSource } from '../models/faults/catalog.js';
 import { HandlerError, checkHandlerModule } from '../models/handler/contract.js';
+import { assertReplayed, probeConfig } from '../properties/determinism-probe.js';
 import type { RunSpec } from './run-options.js';
 import type { HandlerModule } from '../models/handler/contract.js';
 import { quoteInput } from '../models/quote.js';
@@ -40,12 +41,14 @@ export async function loadHandlerOption(raw: string): Promise<HandlerModule> {
 }
 
 /**
- * The handler as pool threads take it: checked in this thread first (a module that does not load, or breaks the
- * contract's shape, is one line before any thread starts), then named by its absolute path for each thread to load.
+ * The handler as pool threads take it: checked in this thread first (a module that does not load, breaks the
+ * contract's shape, or does not replay the start of `probe`'s run, is one line before any thread starts), then named
+ * by its absolute path for each thread to load.
  */
-export async function handlerTask(raw: string | undefined): Promise<{ path: string; label: string } | undefined> {
+export async function handlerTask(raw: string | undefined, probe: { config: SimulationConfig; faults: FaultSource }): Promise<{ path: string; label: string } | undefined> {
   if (raw === undefined) return undefined;
-  await loadHandlerOption(raw);
+  const module = await loadHandlerOption(raw);
+  await runWithHandler(probeConfig(probe.config), probe.faults, module);
   return { path: resolve(raw), label: raw };
 }
 
@@ -63,10 +66,15 @@ export function withHandler(spec: RunSpec, path: string): RunSpec {
   return { ...spec, handler: path, config: handlerConfig(spec.config), replayArgs: [...spec.replayArgs, ...args], worldArgs: [...spec.worldArgs, ...args] };
 }
 
-/** One run with the handler; its misuse of the contract (a real timer, parallel calls) is the user's input: exit 2. */
+/**
+ * One run with the handler, then the start of it again (properties/determinism-probe.ts): its misuse of the contract
+ * (a real timer, parallel calls, a run that does not replay) is the user's input: exit 2.
+ */
 export async function runWithHandler(config: SimulationConfig, faults: FaultSource, handler: HandlerModule, observers?: RunObservers): Promise<SimulationResult> {
   try {
-    return await runSimulationAsync(config, faults, handler, observers);
+    const result = await runSimulationAsync(config, faults, handler, observers);
+    assertReplayed(result, await runSimulationAsync(probeConfig(config), faults, handler));
+    return result;
   } catch (error) {
     if (error instanceof HandlerError) throw new UsageError(`--handler ${handler.source ?? ''}: ${error.message}`);
     throw error;

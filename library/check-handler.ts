@@ -13,6 +13,7 @@ import { INVARIANT_NAMES } from '../models/modes.js';
 import type { SearchedInvariant } from '../properties/breaks.js';
 import { resolveConfig } from '../models/resolve.js';
 import { checkInvariantAsync } from '../properties/check.js';
+import { assertReplayed, probeConfig } from '../properties/determinism-probe.js';
 import type { PlanVerdictCache } from '../properties/check.js';
 import { handlerCallsOf } from '../properties/handler-calls.js';
 import { checkInputKeys } from './simulate.js';
@@ -50,6 +51,7 @@ export interface CheckHandlerResult {
   findings: HandlerFinding[];
   /** Plans generated per invariant searched. */
   plansTried: Partial<Record<SearchedInvariant, number>>;
+  /** Runs made, the fault-free run and its replay (the determinism probe) included. */
   simulationRuns: number;
 }
 
@@ -69,12 +71,14 @@ export async function checkHandler(input: CheckHandlerInput): Promise<CheckHandl
   const config = resolveConfig(world);
   const run = (runConfig: typeof config, source: FaultSource): Promise<SimulationResult> => runSimulationAsync(runConfig, source, module);
   const baseline = await run(config, { plan: { version: 1, faults: [] } });
+  // A handler that does not replay would make every break below unreproducible: refused first.
+  assertReplayed(baseline, await run(probeConfig(config), { plan: { version: 1, faults: [] } }));
   const plans = { ...(maxFaults !== undefined ? { maxFaults } : {}), ...(kinds !== undefined ? { kinds } : {}), handlerCalls: handlerCallsOf(baseline) };
   // Every invariant's search uses the same seed, so it generates the same plans: run each once.
   const cache: PlanVerdictCache = new Map();
   const findings: HandlerFinding[] = [];
   const plansTried: Partial<Record<SearchedInvariant, number>> = {};
-  let simulationRuns = 1;
+  let simulationRuns = 2;
   for (const name of invariant === undefined ? searchable : [invariant]) {
     const outcome = await checkInvariantAsync({ config, invariant: name, seed: config.seed, cache, plans, ...(runs !== undefined ? { numRuns: runs } : {}) }, run);
     plansTried[name] = outcome.runs;

@@ -132,7 +132,7 @@ export async function sweepCommand(values: SweepValues): Promise<number> {
 }
 
 async function sweepOnWorkers(spec: RunSpec, range: SeedRange, values: SweepValues): Promise<SweepResult> {
-  const handler = await handlerTask(spec.handler);
+  const handler = await handlerTask(spec.handler, { config: spec.config, faults: spec.faults });
   const runner = openRunner(workersWithinMemory([spec.config], workersFor(values.workers, range.toSeed - range.fromSeed + 1)));
   return withProgress(runner, 'sweep', range.toSeed - range.fromSeed + 1, values, (update) => sweepOn(runner, { config: spec.config, faults: spec.faults, ...range }, update, handler));
 }

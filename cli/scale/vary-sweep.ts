@@ -51,7 +51,7 @@ export function varySpecs(values: RunOptionValues, vary: Vary, range: SeedRange)
 export async function runVary(values: RunOptionValues, vary: Vary, range: SeedRange, runner: TaskRunner, onProgress?: (done: number, breaks: string) => void): Promise<VarySweep> {
   const spec = buildRunSpec({ ...values, seed: String(range.fromSeed) }, { fixedSeed: true, takesHandler: true });
   const specs = varySpecs(values, vary, range);
-  const handler = await handlerTask(spec.handler);
+  const handler = await handlerTask(spec.handler, { config: spec.config, faults: spec.faults });
   const done = new Array<number>(specs.length).fill(0);
   const breaks = new Array<string>(specs.length).fill('');
   const sweeps = await Promise.all(

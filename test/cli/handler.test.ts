@@ -29,6 +29,12 @@ beforeAll(() => {
     `export async function handler(record, db) {\n  await db.increment('ledger', record.key, 1);\n}\nexport const effects = ['ledger'];\nexport const invariants = {\n  ledgerCountsEachMessageOnce(db, workload) {\n    const counted = db.keys('ledger').reduce((total, key) => total + db.get('ledger', key), 0);\n    return { holds: counted <= workload.length, witnesses: counted <= workload.length ? [] : [\`\${counted} counted for \${workload.length} messages\`] };\n  },\n};\n`,
   );
   writeFileSync(file('no-effects.mjs'), `export async function handler() {}\n`);
+  // Not deterministic: a value drawn from Math.random, and a set of ids kept in the module from run to run.
+  writeFileSync(file('random.mjs'), `export async function handler(record, db) {\n  await db.put('ledger', record.key, Math.random());\n}\nexport const effects = ['ledger'];\n`);
+  writeFileSync(
+    file('remembers.mjs'),
+    `const seen = new Set();\nexport async function handler(record, db) {\n  if (seen.has(record.id)) return 'ack';\n  seen.add(record.id);\n  await db.increment('ledger', record.key, 1);\n}\nexport const effects = ['ledger'];\n`,
+  );
   writeFileSync(file('broken.mjs'), `export async function handler(\n`);
   writeFileSync(file('never-loads.mjs'), `await new Promise(() => {});\nexport async function handler() {}\nexport const effects = ['ledger'];\n`);
 });
@@ -74,6 +80,22 @@ describe('simulate --handler', () => {
     expectOneLineError(await runCli(['--handler', file('sleepy.mjs')]), ['awaited something other than its db calls', 'before its first DB call']);
     // Node exits with 0 when nothing is left to wait for: a top-level await on nothing ended the CLI silently, exit 0.
     expectOneLineError(await runCli(['--handler', file('never-loads.mjs')]), ['stopped before the command finished', 'top-level await']);
+  });
+
+  it('a handler that does not replay is refused by every command before its runs are trusted: one line naming where two runs parted, exit 2', async () => {
+    // In one process the set of seen ids survived the first run: check reported a loss with no fault, which its own
+    // replay command (a fresh process) did not show.
+    const remembers = file('remembers.mjs');
+    const parted = ['the handler is not deterministic: the same run, played twice, parted at trace record', 'handler-call m1): kind "handler-call" the first time, "handler-done" the second', 'Math.random(), Date.now(), module state kept between runs'];
+    for (const args of [[], ['check', '--runs', '20'], ['shrink'], ['compare'], ['explore', '--max-faults', '1', '--messages', '3'], ['sweep', '--seeds', '1..3'], ['sweep', '--seeds', '1..3', '--vary', 'drop=0..0.1:0.1']]) {
+      const seed = args[0] === 'sweep' ? [] : ['--seed', '4'];
+      expectOneLineError(await runCli([...args, '--mode', 'at-least-once', ...seed, '--handler', remembers]), [`--handler ${remembers}: `, ...parted]);
+    }
+    expectOneLineError(await runCli(['--seed', '4', '--handler', file('random.mjs')]), ['parted at trace record', 'handler-call m1): text "put ledger[k', 'the first time, "put ledger[k', 'the second']);
+    // A deterministic handler is untouched by the probe, also a run longer than the replay (the replay is its start).
+    const long = await runCli(['--mode', 'at-least-once', '--seed', '4', '--messages', '2000', '--handler', file('naive.mjs'), '--faults', 'none', '--json']);
+    expect(long.status, long.stderr).toBe(0);
+    expect((JSON.parse(long.stdout) as { stats: { events: number } }).stats.events).toBeGreaterThan(20_000);
   });
 
   it('sweep --handler: the check outside the transaction breaks exactly-once in some seeds; the printed replay reproduces one', async () => {

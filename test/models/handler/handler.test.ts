@@ -167,6 +167,22 @@ describe('checkHandler: the library\'s search over a handler function', () => {
     await expect(checkHandler({ mode: 'exactly-once', seed: 1, handler: naive, effects: ['ledger'], maxFaults: 0 })).rejects.toThrow('invalid maxFaults: 0 (allowed: an integer from 1 to 100)');
   });
 
+  it('refuses a handler that does not replay (ids remembered across runs), naming where its two runs parted', async () => {
+    const seen = new Set<string>();
+    const remembers: Handler = async (record, db) => {
+      if (seen.has(record.id)) return 'ack';
+      seen.add(record.id);
+      await db.increment('ledger', record.key, 1);
+      return 'ack';
+    };
+    const outcome = checkHandler({ mode: 'at-least-once', seed: 4, runs: 20, handler: remembers, effects: ['ledger'] });
+    await expect(outcome).rejects.toThrow(HandlerError);
+    seen.clear();
+    await expect(checkHandler({ mode: 'at-least-once', seed: 4, runs: 20, handler: remembers, effects: ['ledger'] })).rejects.toThrow(
+      /^the handler is not deterministic: the same run, played twice, parted at trace record \d+ \([\d.]+ ms, g1\/c1 handler-call m1\): kind "handler-call" the first time, "handler-done" the second\./,
+    );
+  });
+
   it('searches the handler\'s own invariants too (promised in every mode), shrinks a break of one, and replays it with them', async () => {
     // A naive increment under at-least-once: duplicates are allowed by the mode, but this team promises a ledger that
     // counts each message once.
