@@ -44,7 +44,7 @@ export { parsePlan, parsePlanText, parseFault, formatPlan, planOnly, PlanError, 
 export type { PlanFile, PlanMeta } from './models/faults/plan.js';
 export { faultArb, faultPlanArb, resolvePlanConstraints, ACTOR_OF_KIND, FAULT_ACTORS } from './properties/fault-arbitraries.js';
 export type { FaultActor, FaultPlanConstraints, ResolvedPlanConstraints } from './properties/fault-arbitraries.js';
-export { workloadArb, settingsArb, simulationInputArb, topologyArb, fitSettings } from './properties/config-arbitraries.js';
+export { workloadArb, settingsArb, rabbitMqSettingsArb, simulationInputArb, topologyArb, fitSettings, fitRabbitMqSettings } from './properties/config-arbitraries.js';
 export type { WorkloadConstraints, SimulationInputConstraints, TopologyConstraints } from './properties/config-arbitraries.js';
 export type { TopologySettings } from './models/topology.js';
 export { runPlan, breaks, brokenInvariants, isBuiltInInvariant } from './properties/breaks.js';

@@ -1,12 +1,18 @@
 /**
- * fast-check arbitraries of workloads, settings overrides and whole simulation inputs. Every value they
- * produce passes validateConfig (the combinations Kafka rejects, like idempotence without acks=all, are
- * never generated), and they shrink toward small workloads and the mode's own preset.
+ * fast-check arbitraries of workloads, settings overrides and whole simulation inputs, for either broker family.
+ * Every value they produce passes validateConfig (the combinations Kafka and RabbitMQ refuse, like idempotence
+ * without acks=all or a non-durable quorum queue, are never generated), and they shrink toward small workloads and
+ * the mode's own preset.
  */
 import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
 import { COMMIT_STRATEGIES, DEDUP_STRATEGIES, MODE_NAMES, PRODUCER_BUFFERS } from '../models/config.js';
-import { ASSIGNORS, MEMBERSHIPS } from '../models/kafka/settings.js';
+import { ASSIGNORS, ISOLATION_LEVELS, MEMBERSHIPS } from '../models/kafka/settings.js';
+import { OVERFLOWS, QUEUE_TYPES } from '../models/rabbitmq/settings.js';
+import type { RabbitMqSettings } from '../models/rabbitmq/settings.js';
+import { RABBITMQ_MODES } from '../models/rabbitmq/modes.js';
+import { FAMILY_NAMES } from '../models/config.js';
+import type { FamilyName } from '../models/config.js';
 import { ON_ERROR } from '../models/settings/common.js';
 import type { Acks, DeliverySettings, ModeName, TopologySettings, WorkloadSettings } from '../models/config.js';
 import { KAFKA_MODES } from '../models/kafka/modes.js';
@@ -70,26 +76,55 @@ export function workloadArb(constraints: WorkloadConstraints = {}): Arbitrary<Wo
 
 /**
  * Make overrides valid on top of `mode`'s preset: Kafka refuses idempotence without acks=all or with retries=0
- * (max-in-flight is drawn at most 5 here), min.insync.replicas above the replication factor, and a
- * delivery.timeout.ms set below request.timeout.ms. Returns a fresh object.
+ * (max-in-flight is drawn at most 5 here), a transactional.id without idempotence, a replication factor above the
+ * brokers of a cluster (--nodes), min.insync.replicas above the replication factor, and a delivery.timeout.ms set
+ * below request.timeout.ms. Returns a fresh object.
  */
 export function fitSettings(mode: ModeName, overrides: Partial<DeliverySettings>): Partial<DeliverySettings> {
   const fixed: Partial<DeliverySettings> = { ...overrides };
-  const preset = KAFKA_MODES[mode].settings;
-  if ((fixed.enableIdempotence ?? preset.enableIdempotence) && ((fixed.acks ?? preset.acks) !== 'all' || (fixed.retries ?? preset.retries) === 0)) fixed.enableIdempotence = false;
-  const replicationFactor = fixed.replicationFactor ?? preset.replicationFactor;
-  if ((fixed.minInsyncReplicas ?? preset.minInsyncReplicas) > replicationFactor) fixed.minInsyncReplicas = replicationFactor;
+  const preset = KAFKA_MODES[mode].settings as Partial<DeliverySettings>;
+  const idempotence = (fixed.enableIdempotence ?? preset.enableIdempotence) === true;
+  if (idempotence && ((fixed.acks ?? preset.acks) !== 'all' || (fixed.retries ?? preset.retries) === 0)) fixed.enableIdempotence = false;
+  if (fixed.transactions === true && (fixed.enableIdempotence ?? preset.enableIdempotence) !== true) fixed.transactions = false;
+  let replicationFactor = fixed.replicationFactor ?? preset.replicationFactor ?? 1;
+  const nodes = fixed.nodes ?? preset.nodes ?? 0;
+  if (nodes > 0 && replicationFactor > nodes) fixed.replicationFactor = replicationFactor = nodes;
+  if ((fixed.minInsyncReplicas ?? preset.minInsyncReplicas ?? 1) > replicationFactor) fixed.minInsyncReplicas = replicationFactor;
   // A given delivery.timeout.ms only (a preset's is raised by resolveConfig itself, as Kafka raises its default).
-  const requestTimeoutMs = fixed.requestTimeoutMs ?? preset.requestTimeoutMs;
+  const requestTimeoutMs = fixed.requestTimeoutMs ?? preset.requestTimeoutMs ?? 0;
   if (fixed.deliveryTimeoutMs !== undefined && fixed.deliveryTimeoutMs < requestTimeoutMs) fixed.deliveryTimeoutMs = requestTimeoutMs;
   return fixed;
 }
 
 /**
- * Overrides of the delivery settings that decide guarantees (acks, retries, idempotence, in-flight,
- * buffer, replication, commit strategy, DB retries, dedup), valid on top of `mode`'s preset (default
- * at-least-once). Each key is present or absent independently; absent keys keep the preset's value, so it
- * shrinks toward the plain preset.
+ * Make RabbitMQ overrides valid on top of `mode`'s preset: a quorum queue is always durable, x-delivery-limit is a
+ * quorum queue argument (a classic queue keeps its derived "unlimited"), and a publisher without confirms learns of no
+ * refused publish to re-publish from a full reject-publish queue. Returns a fresh object.
+ */
+export function fitRabbitMqSettings(mode: ModeName, overrides: Partial<RabbitMqSettings>): Partial<RabbitMqSettings> {
+  const fixed: Partial<RabbitMqSettings> = { ...overrides };
+  const preset = RABBITMQ_MODES[mode].settings as Partial<RabbitMqSettings>;
+  const quorum = (fixed.queueType ?? preset.queueType) === 'quorum';
+  if (quorum && (fixed.durable ?? preset.durable) === false) fixed.durable = true;
+  if (!quorum && fixed.deliveryLimit !== undefined) delete fixed.deliveryLimit;
+  const rejectsPublish = (fixed.maxLength ?? preset.maxLength ?? 0) > 0 && (fixed.overflow ?? preset.overflow) === 'reject-publish';
+  if (rejectsPublish && (fixed.publisherConfirms ?? preset.publisherConfirms) === false && (fixed.publishRetries ?? preset.publishRetries ?? 0) > 0) fixed.publishRetries = 0;
+  return fixed;
+}
+
+/** The consumer application's settings every family shares: DB retries, dedup, the failure policy. */
+const APPLICATION_ARBS = {
+  dbRetries: fc.integer({ min: 0, max: 5 }),
+  dedup: fc.constantFrom(...DEDUP_STRATEGIES),
+  onError: fc.constantFrom(...ON_ERROR),
+  processingRetries: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.constant('unlimited' as const)),
+};
+
+/**
+ * Kafka overrides of the delivery settings that decide guarantees (acks, retries, idempotence, in-flight,
+ * buffer, replication, a broker cluster of --nodes, transactions and isolation.level, commit strategy, DB retries,
+ * dedup, the failure policy, assignor, membership), valid on top of `mode`'s preset (default at-least-once). Each key
+ * is present or absent independently; absent keys keep the preset's value, so it shrinks toward the plain preset.
  */
 export function settingsArb(mode: ModeName = 'at-least-once'): Arbitrary<Partial<DeliverySettings>> {
   return fc
@@ -102,11 +137,13 @@ export function settingsArb(mode: ModeName = 'at-least-once'): Arbitrary<Partial
         producerBuffer: fc.constantFrom(...PRODUCER_BUFFERS),
         replicationFactor: fc.integer({ min: 1, max: 3 }),
         minInsyncReplicas: fc.integer({ min: 1, max: 3 }),
+        // 0: the brokers abstracted into one actor; else a cluster of broker actors and a controller.
+        nodes: fc.constantFrom(0, 3, 1),
+        uncleanLeaderElection: fc.boolean(),
+        transactions: fc.boolean(),
+        isolationLevel: fc.constantFrom(...ISOLATION_LEVELS),
         commit: fc.constantFrom(...COMMIT_STRATEGIES),
-        dbRetries: fc.integer({ min: 0, max: 5 }),
-        dedup: fc.constantFrom(...DEDUP_STRATEGIES),
-        onError: fc.constantFrom(...ON_ERROR),
-        processingRetries: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.constant('unlimited' as const)),
+        ...APPLICATION_ARBS,
         assignor: fc.constantFrom(...ASSIGNORS),
         membership: fc.constantFrom(...MEMBERSHIPS),
       },
@@ -115,7 +152,41 @@ export function settingsArb(mode: ModeName = 'at-least-once'): Arbitrary<Partial
     .map((settings) => fitSettings(mode, settings));
 }
 
+/**
+ * RabbitMQ overrides of the settings that decide guarantees (publisher confirms, re-publishes, unconfirmed in
+ * flight, mandatory, persistent, the publisher's buffer, queue type, durability, quorum nodes, x-delivery-limit, a
+ * dead-letter exchange, x-max-length and x-overflow, autoAck, prefetch, DB retries, dedup, the failure policy),
+ * valid on top of `mode`'s preset; absent keys keep the preset's value, so it shrinks toward the plain preset.
+ */
+export function rabbitMqSettingsArb(mode: ModeName = 'at-least-once'): Arbitrary<Partial<RabbitMqSettings>> {
+  return fc
+    .record(
+      {
+        publisherConfirms: fc.boolean(),
+        publishRetries: fc.integer({ min: 0, max: 5 }),
+        maxUnconfirmed: fc.integer({ min: 1, max: 5 }),
+        mandatory: fc.boolean(),
+        persistent: fc.boolean(),
+        producerBuffer: fc.constantFrom<RabbitMqSettings['producerBuffer']>('memory', 'outbox'),
+        queueType: fc.constantFrom(...QUEUE_TYPES),
+        durable: fc.boolean(),
+        nodes: fc.integer({ min: 1, max: 3 }),
+        deliveryLimit: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.constant('unlimited' as const)),
+        deadLetterExchange: fc.boolean(),
+        maxLength: fc.integer({ min: 0, max: 8 }),
+        overflow: fc.constantFrom(...OVERFLOWS),
+        autoAck: fc.boolean(),
+        prefetch: fc.integer({ min: 0, max: 5 }),
+        ...APPLICATION_ARBS,
+      },
+      { requiredKeys: [] },
+    )
+    .map((settings) => fitRabbitMqSettings(mode, settings));
+}
+
 export interface SimulationInputConstraints {
+  /** The broker family of every input (its settings are drawn with `withSettings`). Default 'kafka'. */
+  family?: FamilyName;
   /** Modes to draw from. Default: every mode. */
   modes?: readonly ModeName[];
   /** A fixed simulation seed, or undefined to draw one (0..2^31-1, shrinking toward 0). */
@@ -128,20 +199,21 @@ export interface SimulationInputConstraints {
 }
 
 /**
- * A SimulationInput (mode, seed, workload, optionally settings overrides) for `simulate` / `resolveConfig`.
- * Pair it with faultPlanArb({ workload: { messages: maxMessages } }) for the faults.
+ * A SimulationInput (family, mode, seed, workload, optionally settings overrides and a topology) for `simulate` /
+ * `resolveConfig`. Pair it with faultPlanArb({ family, workload: { messages: maxMessages } }) for the faults.
  */
 export function simulationInputArb(constraints: SimulationInputConstraints = {}): Arbitrary<SimulationInput> {
   const modes = constraints.modes ?? MODE_NAMES;
   if (modes.length === 0 || modes.some((mode) => !MODE_NAMES.includes(mode))) throw new RangeError(`modes: must be a non-empty list of ${MODE_NAMES.join(', ')}`);
+  const family = constraints.family ?? 'kafka';
+  if (!FAMILY_NAMES.includes(family)) throw new RangeError(`family: must be one of ${FAMILY_NAMES.join(', ')}, got ${JSON.stringify(family)}`);
   const seed = constraints.seed === undefined ? fc.integer({ min: 0, max: 0x7fffffff }) : fc.constant(requireInteger('seed', constraints.seed, 0, Number.MAX_SAFE_INTEGER));
-  return fc
-    .record({
-      mode: fc.constantFrom(...modes),
-      seed,
-      workload: workloadArb(constraints.workload),
-      settings: constraints.withSettings === true ? settingsArb() : fc.constant({}),
-      topology: constraints.topology === undefined ? fc.constant({}) : topologyArb(constraints.topology),
-    })
-    .map((input): SimulationInput => ({ ...input, settings: fitSettings(input.mode, input.settings) }));
+  const topology = constraints.topology === undefined ? fc.constant({}) : topologyArb(constraints.topology);
+  const input = <S extends object>(settings: Arbitrary<S>) => fc.record({ mode: fc.constantFrom(...modes), seed, workload: workloadArb(constraints.workload), settings, topology });
+  // The family names itself only when it is not the default, so a Kafka input stays what it always was.
+  if (family === 'rabbitmq') {
+    return input(constraints.withSettings === true ? rabbitMqSettingsArb() : fc.constant({})).map((drawn): SimulationInput => ({ family, ...drawn, settings: fitRabbitMqSettings(drawn.mode, drawn.settings) }));
+  }
+  return input(constraints.withSettings === true ? settingsArb() : fc.constant({}))
+    .map((drawn): SimulationInput => ({ ...drawn, settings: fitSettings(drawn.mode, drawn.settings) }));
 }

@@ -6,7 +6,7 @@ import { KAFKA } from '../../models/kafka/family.js';
 import { RABBITMQ } from '../../models/rabbitmq/family.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ACTOR_OF_KIND, FAULT_KINDS, MODE_NAMES, kindsFor, faultArb, faultKey, faultPlanArb, fitSettings, parsePlan, resolveConfig, resolvePlanConstraints, settingsArb, simulate, simulationInputArb, workloadArb } from '../../index.js';
+import { ACTOR_OF_KIND, FAULT_KINDS, MODE_NAMES, kindsFor, faultArb, faultKey, faultPlanArb, fitRabbitMqSettings, fitSettings, parsePlan, rabbitMqSettingsArb, resolveConfig, resolvePlanConstraints, settingsArb, simulate, simulationInputArb, workloadArb } from '../../index.js';
 import type { Fault, FaultPlan } from '../../index.js';
 import { FC_SEED, SEED_TAG, fcParams } from './fc-config.js';
 
@@ -139,6 +139,45 @@ describe('config arbitraries produce valid configurations', () => {
     );
   });
 
+  it(`rabbitMqSettingsArb(mode) and simulationInputArb({ family: 'rabbitmq' }) are valid on top of that mode's preset ${SEED_TAG}`, () => {
+    const modeAndSettings = fc.constantFrom(...MODE_NAMES).chain((mode) => rabbitMqSettingsArb(mode).map((settings) => ({ mode, settings })));
+    fc.assert(
+      fc.property(modeAndSettings, ({ mode, settings }) => {
+        expect(() => resolveConfig({ family: 'rabbitmq', mode, seed: 1, settings })).not.toThrow();
+      }),
+      fcParams(),
+    );
+    fc.assert(
+      fc.property(simulationInputArb({ family: 'rabbitmq', withSettings: true, topology: {} }), (input) => {
+        expect(resolveConfig(input).family).toBe('rabbitmq');
+      }),
+      fcParams(),
+    );
+    expect(() => simulationInputArb({ family: 'pulsar' as never })).toThrow('family: must be one of kafka, rabbitmq, got "pulsar"');
+  });
+
+  it('the settings arbitraries reach every setting they name, a Kafka cluster with transactions, and a RabbitMQ quorum queue with a delivery limit', () => {
+    const kafka = fc.sample(settingsArb('exactly-once'), { seed: FC_SEED, numRuns: 400 });
+    const rabbit = fc.sample(rabbitMqSettingsArb('at-least-once'), { seed: FC_SEED, numRuns: 400 });
+    const keysSeen = (samples: readonly object[]): string[] => [...new Set(samples.flatMap((sample) => Object.keys(sample)))].sort();
+    expect(keysSeen(kafka)).toEqual(['acks', 'assignor', 'commit', 'dbRetries', 'dedup', 'enableIdempotence', 'isolationLevel', 'maxInFlight', 'membership', 'minInsyncReplicas', 'nodes', 'onError', 'processingRetries', 'producerBuffer', 'replicationFactor', 'retries', 'transactions', 'uncleanLeaderElection']);
+    expect(keysSeen(rabbit)).toEqual(['autoAck', 'dbRetries', 'deadLetterExchange', 'dedup', 'deliveryLimit', 'durable', 'mandatory', 'maxLength', 'maxUnconfirmed', 'nodes', 'onError', 'overflow', 'persistent', 'prefetch', 'processingRetries', 'producerBuffer', 'publishRetries', 'publisherConfirms', 'queueType']);
+    const kafkaConfigs = kafka.map((settings) => resolveConfig({ mode: 'exactly-once', seed: 1, settings }).settings);
+    expect(kafkaConfigs.some((settings) => settings.nodes === 3 && settings.transactions)).toBe(true);
+    const rabbitConfigs = rabbit.map((settings) => resolveConfig({ family: 'rabbitmq', mode: 'at-least-once', seed: 1, settings }).settings as unknown as { queueType: string; deliveryLimit: unknown });
+    expect(rabbitConfigs.some((settings) => settings.queueType === 'quorum' && typeof settings.deliveryLimit === 'number')).toBe(true);
+  });
+
+  it('fitRabbitMqSettings repairs the combinations RabbitMQ refuses, and leaves the rest alone', () => {
+    expect(fitRabbitMqSettings('at-least-once', { queueType: 'quorum', durable: false })).toEqual({ queueType: 'quorum', durable: true });
+    expect(fitRabbitMqSettings('at-least-once', { queueType: 'classic', deliveryLimit: 2 })).toEqual({ queueType: 'classic' });
+    expect(fitRabbitMqSettings('at-least-once', { maxLength: 3, overflow: 'reject-publish', publisherConfirms: false, publishRetries: 2 })).toEqual({ maxLength: 3, overflow: 'reject-publish', publisherConfirms: false, publishRetries: 0 });
+    expect(fitRabbitMqSettings('at-least-once', { maxLength: 3, overflow: 'drop-head', publisherConfirms: false, publishRetries: 2 })).toEqual({ maxLength: 3, overflow: 'drop-head', publisherConfirms: false, publishRetries: 2 });
+    for (const broken of [{ queueType: 'quorum' as const, durable: false }, { queueType: 'classic' as const, deliveryLimit: 2 }, { maxLength: 3, overflow: 'reject-publish' as const, publisherConfirms: false, publishRetries: 2 }]) {
+      expect(() => resolveConfig({ family: 'rabbitmq', mode: 'at-least-once', seed: 1, settings: broken })).toThrow();
+    }
+  });
+
   it('fitSettings repairs the combinations Kafka refuses, and leaves the rest alone', () => {
     expect(fitSettings('at-most-once', { enableIdempotence: true })).toEqual({ enableIdempotence: false });
     expect(fitSettings('at-least-once', { replicationFactor: 1 })).toEqual({ replicationFactor: 1, minInsyncReplicas: 1 });
@@ -147,6 +186,11 @@ describe('config arbitraries produce valid configurations', () => {
     expect(fitSettings('at-least-once', { deliveryTimeoutMs: 10 })).toEqual({ deliveryTimeoutMs: 15 });
     expect(fitSettings('at-least-once', { requestTimeoutMs: 200 })).toEqual({ requestTimeoutMs: 200 });
     expect(fitSettings('exactly-once', { retries: 0 })).toEqual({ retries: 0, enableIdempotence: false });
+    expect(fitSettings('exactly-once', { retries: 0, transactions: true })).toEqual({ retries: 0, enableIdempotence: false, transactions: false });
+    expect(fitSettings('at-least-once', { nodes: 1 })).toEqual({ nodes: 1, replicationFactor: 1, minInsyncReplicas: 1 });
+    expect(fitSettings('exactly-once', { nodes: 3, transactions: true })).toEqual({ nodes: 3, transactions: true });
+    // The at-least-once preset's producer is not idempotent.
+    expect(fitSettings('at-least-once', { nodes: 3, transactions: true })).toEqual({ nodes: 3, transactions: false });
   });
 
   it('workloadArb respects its maxima and shrinks toward one message', () => {

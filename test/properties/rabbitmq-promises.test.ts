@@ -1,0 +1,36 @@
+/**
+ * RabbitMQ's "promised => holds", with worlds drawn by the exported arbitraries a user would use: a RabbitMQ
+ * simulation input (seed, workload, topology) from simulationInputArb({ family: 'rabbitmq' }) and a plan of its own
+ * fault kinds from faultPlanArb({ family: 'rabbitmq' }) over that workload and topology.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { INVARIANT_NAMES, MODE_NAMES, MODES, faultPlanArb, resolveConfig, runPlan, simulationInputArb } from '../../index.js';
+import type { ModeName } from '../../index.js';
+import { SEED_TAG, fcParams } from './fc-config.js';
+import { explain } from './world.js';
+
+/** A RabbitMQ world of the mode's preset, and a plan for it. */
+function rabbitCaseArb(mode: ModeName) {
+  return simulationInputArb({ family: 'rabbitmq', modes: [mode], workload: { maxMessages: 8, maxPartitions: 1, withBurst: true }, topology: { maxProducers: 2, maxGroups: 2, maxConsumers: 2 } }).chain((input) =>
+    fc.record({ input: fc.constant(input), plan: faultPlanArb({ family: 'rabbitmq', maxFaults: 5, workload: input.workload, topology: input.topology }) }),
+  );
+}
+
+describe('RabbitMQ: promised invariants hold for every generated world and plan', () => {
+  for (const mode of MODE_NAMES) {
+    const promised = INVARIANT_NAMES.filter((name) => MODES[mode].promises[name]);
+    it(`${mode} keeps ${promised.join(', ')} ${SEED_TAG}`, () => {
+      fc.assert(
+        fc.property(rabbitCaseArb(mode), ({ input, plan }) => {
+          const result = runPlan(resolveConfig(input), plan);
+          for (const invariant of promised) {
+            if (invariant === 'order' && result.topology.consumers.length > result.topology.groups.length) continue;
+            expect(result.invariants[invariant].status, explain(result, invariant)).toBe('holds');
+          }
+        }),
+        fcParams(),
+      );
+    });
+  }
+});
