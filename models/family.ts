@@ -59,8 +59,8 @@ export interface FamilyWords {
   readonly deadLetter: string;
   /** The workload's partitions mean something (Kafka's topic partitions; RabbitMQ has one queue per group). */
   readonly partitioned: boolean;
-  /** The topology of groups and members in words, e.g. "1 consumer group of 2 members". */
-  groups(groups: number, consumers: number): string;
+  /** The topology of groups and members in words, e.g. "1 consumer group of 2 members" (with the settings that shape it). */
+  groups(groups: number, consumers: number, settings: DeliverySettings): string;
 }
 
 export interface Family {

@@ -155,7 +155,8 @@ export function settingsArb(mode: ModeName = 'at-least-once'): Arbitrary<Partial
 /**
  * RabbitMQ overrides of the settings that decide guarantees (publisher confirms, re-publishes, unconfirmed in
  * flight, mandatory, persistent, the publisher's buffer, queue type, durability, quorum nodes, x-delivery-limit, a
- * dead-letter exchange, x-max-length and x-overflow, autoAck, prefetch, DB retries, dedup, the failure policy),
+ * dead-letter exchange, x-max-length and x-overflow, autoAck, prefetch, a single active consumer, DB retries, dedup, the
+ * failure policy),
  * valid on top of `mode`'s preset; absent keys keep the preset's value, so it shrinks toward the plain preset.
  */
 export function rabbitMqSettingsArb(mode: ModeName = 'at-least-once'): Arbitrary<Partial<RabbitMqSettings>> {
@@ -177,6 +178,7 @@ export function rabbitMqSettingsArb(mode: ModeName = 'at-least-once'): Arbitrary
         overflow: fc.constantFrom(...OVERFLOWS),
         autoAck: fc.boolean(),
         prefetch: fc.integer({ min: 0, max: 5 }),
+        singleActiveConsumer: fc.boolean(),
         ...APPLICATION_ARBS,
       },
       { requiredKeys: [] },

@@ -259,6 +259,7 @@ const RENDERERS: { readonly [K in TraceKind]: Renderer<K> } = {
   'queue-dead-letter': (drawer, record) =>
     drawer.local(drawer.broker(record), record, `${record.msg} ${{ rejected: 'rejected', expired: 'expired (TTL)', delivery_limit: 'over x-delivery-limit', maxlen: 'dropped from the head (x-max-length)' }[record.reason]}: ${record.dlx ? 'dead-lettered to the DLX' : 'dropped, no dead-letter exchange'}`, { fault: !record.dlx }),
   'channel-closed': (drawer, record) => drawer.local(drawer.broker(record), record, `channel ${record.channel} of ${record.consumer} closed${record.requeued.length === 0 ? '' : `: requeue ${record.requeued.join(', ')} (redelivered)`}`),
+  'consumer-activated': (drawer, record) => drawer.local(drawer.broker(record), record, `${record.consumer} is the single active consumer of queue ${record.queue}`),
   'node-restarted': (drawer, record) => drawer.local(drawer.broker(record), record, `node restarted${record.lost.length === 0 ? '' : `: lost ${record.lost.join(', ')}`}${record.queuesLost.length === 0 ? '' : `; queue ${record.queuesLost.join(', ')} gone`}`, { fault: record.lost.length > 0 }),
   'quorum-member-down': (drawer, record) =>
     drawer.local(drawer.broker(record), record, `quorum ${record.leader ? 'leader' : 'member'} on node ${record.node} down: ${record.up} member${record.up === 1 ? '' : 's'} up, ${record.majority ? 'a majority' : 'no majority: the queue stalls'}`, { fault: !record.majority }),

@@ -5,6 +5,7 @@
  * re-publish after a lost confirm (the queue held it twice), a redelivery (redelivered=true) after a closed channel.
  * Undefined when none of these fits: the shared stories are asked next.
  */
+import type { RabbitMqSettings } from '../models/rabbitmq/settings.js';
 import type { EventOf } from '../models/events.js';
 import { crashMoment } from './fault-words.js';
 import { application, rewrite } from './story-duplicates.js';
@@ -189,10 +190,15 @@ export function rabbitOrderStory(facts: TraceFacts, msg: string): Story | undefi
   const deliver = facts.previous(commit, is('deliver', { msg }));
   const sent = deliver === undefined ? undefined : facts.previous(deliver, is('basic-deliver', { msg, actor: deliver.actor }));
   cite.add(...publishes, enqueued, requeued, sent, deliver, facts.previous(commit, is('db-write', { msg })), commit);
+  // Competing consumers of one queue take its messages in parallel; a single active consumer does not.
+  const settings = facts.settings as unknown as RabbitMqSettings;
+  const competing = facts.topology.consumers.length > facts.topology.groups.length && !settings.singleActiveConsumer;
   let told: Told;
   if (enqueued !== undefined && enqueued.attempt > 1) told = { text: `its basic.publish went unconfirmed and the publisher re-published it (attempt ${enqueued.attempt}), so the queue got it at ${cite.at(enqueued)}, behind messages published after it (more than one unconfirmed publish in flight)`, mechanism: 're-published behind later messages' };
-  else if (requeued !== undefined) told = { text: `it was requeued at ${cite.at(requeued)} while later messages were already delivered (prefetch > 1), so they were processed first`, mechanism: 'requeued behind later deliveries' };
-  else if (facts.topology.consumers.length > facts.topology.groups.length) told = { text: 'competing consumers took later messages of its key in parallel', mechanism: 'competing consumers' };
+  else if (requeued !== undefined && competing) {
+    told = { text: `it was requeued at ${cite.at(requeued)} and, redelivered${sent === undefined ? '' : ` to ${facts.name(sent.actor)}`}, processed in parallel with a later message of its key that a competing consumer had taken (x-single-active-consumer keeps one consumer at a time)`, mechanism: 'requeued, then competing consumers in parallel' };
+  } else if (requeued !== undefined) told = { text: `it was requeued at ${cite.at(requeued)} while later messages were already delivered (prefetch > 1), so they were processed first`, mechanism: 'requeued behind later deliveries' };
+  else if (competing) told = { text: 'competing consumers took later messages of its key in parallel (x-single-active-consumer keeps one consumer at a time)', mechanism: 'competing consumers' };
   else told = { text: `its copy reached the queue at ${enqueued === undefined ? 'a later point' : cite.at(enqueued)}, behind a later message of its key`, mechanism: 'enqueued behind a later message' };
   return { invariant: 'order', msg, mechanism: told.mechanism, text: `${msg} was applied out of its key's order: ${told.text}.`, records: cite.list(), msgs: [msg] };
 }

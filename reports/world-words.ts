@@ -16,7 +16,7 @@ export function workloadWords(config: SimulationConfig): string {
 /** "1 producer; 1 consumer group of 1 member" (Kafka), "1 producer; 1 queue with 2 competing consumers" (RabbitMQ). */
 export function topologyWords(config: SimulationConfig): string {
   const { producers, groups, consumers } = config.topology;
-  return `${plural(producers, 'producer')}; ${familyOf(config).words.groups(groups, consumers)}`;
+  return `${plural(producers, 'producer')}; ${familyOf(config).words.groups(groups, consumers, config.settings)}`;
 }
 
 /** Where the failure policy parks a record it gives up. */

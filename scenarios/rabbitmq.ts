@@ -129,4 +129,26 @@ export const RABBITMQ_SCENARIOS: readonly Scenario[] = [
     faults: 'none',
     expected: { 'at-most-once': allHold, 'at-least-once': allHold, 'exactly-once': allHold },
   },
+  {
+    name: 'competing-consumers-reorder',
+    family: 'rabbitmq',
+    summary: 'two competing consumers on one queue: m1 fails once and is requeued while the other consumer already takes m2 of the same key',
+    mechanism: 'competing consumers => the queue hands out messages round-robin and they are processed in parallel => a requeued (or merely slower) message is applied after a later one of its key; prefetch 1 and the dedup key do not prevent it, x-single-active-consumer does (single-active-consumer-keeps-order)',
+    workload: { messages: 3, keys: 1, partitions: 1, burst: 2 },
+    topology: { consumers: 2 },
+    faults: plan({ kind: 'processing-error', message: 'm1', deliveries: 1 }),
+    // exactly-once breaks when the parallel commits race the wrong way: seeds 2 to 5 of the scenario test, not seed 1.
+    expected: { 'at-most-once': { loss: 'breaks', duplicates: 'holds', order: 'may-break' }, 'at-least-once': { loss: 'holds', duplicates: 'holds', order: 'breaks' }, 'exactly-once': { loss: 'holds', duplicates: 'holds', order: 'may-break' } },
+  },
+  {
+    name: 'single-active-consumer-keeps-order',
+    family: 'rabbitmq',
+    summary: 'the same two consumers with x-single-active-consumer: one of them gets every delivery, the other stands by, and exactly-once keeps the key\'s order',
+    mechanism: 'x-single-active-consumer (RabbitMQ 3.8+) => only the first registered consumer gets deliveries, the next takes over when its channel closes => one consumer at a time, so with prefetch 1 the requeued m1 comes back before m2; at-least-once still reorders (prefetch 10 lets later messages pass a requeued one)',
+    workload: { messages: 3, keys: 1, partitions: 1, burst: 2 },
+    topology: { consumers: 2 },
+    settings: { singleActiveConsumer: true },
+    faults: plan({ kind: 'processing-error', message: 'm1', deliveries: 1 }),
+    expected: { 'at-most-once': { loss: 'breaks', duplicates: 'holds', order: 'holds' }, 'at-least-once': { loss: 'holds', duplicates: 'holds', order: 'breaks' }, 'exactly-once': allHold },
+  },
 ];

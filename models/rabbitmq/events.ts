@@ -28,6 +28,8 @@ export type RabbitBrokerEvent = At &
     | { readonly kind: 'requeued'; readonly msg: string; readonly queue: string; readonly deliveryCount: number }
     | { readonly kind: 'queue-dead-letter'; readonly msg: string; readonly queue: string; readonly reason: DeadLetterReason; readonly dlx: boolean }
     | { readonly kind: 'channel-closed'; readonly consumer: string; readonly channel: number; readonly requeued: readonly string[] }
+    /** x-single-active-consumer: `consumer` (its channel) is now the one consumer of `queue` that gets deliveries. */
+    | { readonly kind: 'consumer-activated'; readonly queue: string; readonly consumer: string; readonly channel: number }
     | { readonly kind: 'node-restarted'; readonly lost: readonly string[]; readonly queuesLost: readonly string[] }
     /** A quorum queue member's node failed (`leader`: the leader's); `majority`: a majority of members is still up. */
     | { readonly kind: 'quorum-member-down'; readonly node: number; readonly leader: boolean; readonly up: number; readonly majority: boolean; readonly backAtUs: number }

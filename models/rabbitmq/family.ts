@@ -15,7 +15,11 @@ export const RABBITMQ: Family = {
   words: {
     deadLetter: 'the dead-letter queue (by the dead-letter exchange)',
     partitioned: false,
-    groups: (groups, consumers) => {
+    groups: (groups, consumers, settings) => {
+      if (consumers > 1 && (settings as unknown as RabbitMqSettings).singleActiveConsumer) {
+        const members = `${consumers} consumers, one active at a time (x-single-active-consumer)`;
+        return groups === 1 ? `1 queue with ${members}` : `a fanout exchange to ${groups} queues (pub/sub), each with ${members}`;
+      }
       const members = `${consumers} competing consumer${consumers === 1 ? '' : 's'}`;
       return groups === 1 ? `1 queue with ${members}` : `a fanout exchange to ${groups} queues (pub/sub), ${members} each`;
     },

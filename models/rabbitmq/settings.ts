@@ -62,6 +62,8 @@ export interface RabbitMqClientSettings {
   autoAck: boolean;
   /** `basic.qos` prefetch count (0: unlimited): unacknowledged deliveries per consumer. */
   prefetch: number;
+  /** `x-single-active-consumer`: one registered consumer of the queue at a time gets deliveries; the next takes over. */
+  singleActiveConsumer: boolean;
   /** AMQP heartbeat timeout: a connection silent this long is closed (its unacked deliveries requeued). */
   heartbeatMs: number;
   /** Every k-th message is delayed (0: none). */
@@ -73,7 +75,7 @@ export interface RabbitMqClientSettings {
 }
 
 /** Settings no preset sets: derived from the rest of the config (their specs say how). */
-export type DerivedRabbitMqSetting = 'deliveryLimit';
+export type DerivedRabbitMqSetting = 'deliveryLimit' | 'singleActiveConsumer';
 
 /** Every setting of a RabbitMQ run: the clients' and broker's, and the consumer application's. */
 export type RabbitMqSettings = RabbitMqClientSettings & ApplicationSettings;
@@ -111,6 +113,15 @@ export const RABBITMQ_SETTINGS: readonly SettingSpec[] = specsOf<RabbitMqClientS
   overflow: { component: 'queue', flag: 'overflow', realName: 'x-overflow', kind: { type: 'enum', values: OVERFLOWS }, doc: 'a full queue drops (or dead-letters) its oldest message (drop-head), or refuses the publish with basic.nack (reject-publish)' },
   autoAck: { component: 'consumer', flag: 'auto-ack', realName: 'basic.consume no-ack (autoAck)', kind: { type: 'bool' }, doc: 'a delivery counts as acknowledged once sent: a crash or an exception loses it; false: basic.ack after processing' },
   prefetch: { component: 'consumer', flag: 'prefetch', realName: 'basic.qos prefetch_count', kind: { type: 'int', min: 0, max: 65_535 }, doc: 'unacknowledged deliveries per consumer (0: unlimited)' },
+  singleActiveConsumer: {
+    component: 'queue',
+    flag: 'single-active-consumer',
+    realName: 'x-single-active-consumer (RabbitMQ 3.8+)',
+    kind: { type: 'bool' },
+    doc: "only the first registered consumer of a queue gets deliveries; when its channel closes the next one in registration order takes over, with the closed channel's unacked messages requeued: competing consumers then keep the queue's order",
+    // Derived, not preset: a queue argument the presets leave off, as RabbitMQ does.
+    default: { text: 'false', derive: () => false },
+  },
   heartbeatMs: { component: 'consumer', flag: 'heartbeat-ms', realName: 'AMQP heartbeat timeout', kind: { type: 'number', min: 1, max: 3_600_000 }, doc: 'a connection silent this long (a cut link, a dead node) is closed and its unacked deliveries requeued' },
   delayedEvery: { component: 'delayed delivery', flag: 'delayed-every', realName: 'every k-th message is delayed', kind: { type: 'int', min: 0, max: 100_000 }, doc: 'every k-th handed-over message is due only after a delay (0: none); the schedule invariant is then judged' },
   delayMs: { component: 'delayed delivery', flag: 'delay-ms', realName: 'x-delay / per-message expiration', kind: { type: 'number', min: 0, max: 3_600_000 }, doc: 'delay of a delayed message after its hand-over: alternately this and a tenth of it' },

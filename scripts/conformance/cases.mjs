@@ -46,6 +46,17 @@ async function consumeAfterRestart(ctx, queue, rec) {
   }
 }
 
+/** Two consumers (prefetch 10) on one durable queue with these arguments, c1 registered first; m1..m6 published. */
+async function twoConsumers(ctx, rec, args) {
+  const q = await ctx.queue('q', { durable: true, arguments: args });
+  const c1 = await consume(ctx.conn, q, rec, { prefetch: 10, consumer: 'c1' });
+  const c2 = await consume(await ctx.connection(), q, rec, { prefetch: 10, consumer: 'c2' });
+  await publish(ctx.conn, rec, ids(6), toQueue(q), () => ({ persistent: true }));
+  await until(() => rec.processed.length >= 6, 5000, 'm1..m6 processed').catch(() => {});
+  await c1.close();
+  await c2.close();
+}
+
 const KEPT = { lost: [], processed: ['m1'] };
 const GONE = { lost: ['m1'], processed: [] };
 const classicAtLeastOnce = { publisherConfirms: true, persistent: true, durable: true, queueType: 'classic', autoAck: false, prefetch: 1 };
@@ -325,14 +336,32 @@ export const CASES = [
     claim: 'two consumers on one queue (prefetch 10): round-robin, one gets m1 m3 m5 and the other m2 m4 m6 (compared as a split: which one the broker serves first is a registration race)',
     compare: ['lost', 'byConsumer'],
     sim: { settings: { ...classicAtLeastOnce, prefetch: 10 }, topology: { consumers: 2 }, workload: { messages: 6 } },
+    real: (ctx, rec) => twoConsumers(ctx, rec, {}),
+  },
+  {
+    name: 'single-active-consumer',
+    expect: { lost: [], byConsumer: { c1: ids(6), c2: [] }, processed: ids(6) },
+    claim: 'x-single-active-consumer with two consumers (prefetch 10): the first registered gets every message, in order; the other stands by',
+    compare: ['lost', 'byConsumer', 'processed'],
+    sim: { settings: { ...classicAtLeastOnce, prefetch: 10, singleActiveConsumer: true }, topology: { consumers: 2 }, workload: { messages: 6 } },
+    real: (ctx, rec) => twoConsumers(ctx, rec, { 'x-single-active-consumer': true }),
+  },
+  {
+    name: 'single-active-consumer-failover',
+    expect: { lost: [], redelivered: { m1: [false], m2: [false, true], m3: [false], m4: [false] }, processed: ids(4) },
+    claim: 'x-single-active-consumer: the active consumer is SIGKILLed while processing m2; the standby one takes over, gets m2 back with redelivered=true, then m3 and m4: nothing lost, the order kept',
+    compare: ['lost', 'redelivered', 'processed'],
+    // Seed 1's first registered consumer (the active one) is g1/c2: the crash strikes it.
+    sim: { settings: { ...classicAtLeastOnce, singleActiveConsumer: true }, topology: { consumers: 2 }, workload: { messages: 4 }, faults: [{ kind: 'consumer-crash', consumer: 'g1/c2', message: 'm2', delivery: 1, point: 'mid-process' }] },
     async real(ctx, rec) {
-      const q = await ctx.queue('q', { durable: true });
-      const c1 = await consume(ctx.conn, q, rec, { prefetch: 10, consumer: 'c1' });
-      const c2 = await consume(await ctx.connection(), q, rec, { prefetch: 10, consumer: 'c2' });
-      await publish(ctx.conn, rec, ids(6), toQueue(q), () => ({ persistent: true }));
-      await until(() => rec.processed.length >= 6, 5000, 'm1..m6 processed').catch(() => {});
-      await c1.close();
-      await c2.close();
+      const q = await ctx.queue('q', { durable: true, arguments: { 'x-single-active-consumer': true } });
+      // The child registers first: it is the active consumer; the one here stands by until the child dies.
+      const child = await childConsumer(q, rec, { prefetch: 1, processingMs: 300 });
+      const standby = await consume(await ctx.connection(), q, rec, { consumer: 'c2' });
+      await publish(ctx.conn, rec, ids(4), toQueue(q), () => ({ persistent: true }));
+      await child.killAt('m2');
+      await until(() => rec.processed.length >= 4, 10_000, 'm1..m4 processed').catch(() => {});
+      await standby.close();
     },
   },
   {

@@ -120,7 +120,7 @@ beforeAll(requireBuiltCli);
 describe('the simulator side of a case agrees with what RabbitMQ documents for it', () => {
   // The real side needs a broker (npm run conformance); the simulator's side of a case runs anywhere.
   const byName = new Map(CASES.flatMap(subCases).map((s) => [s.name, s]));
-  for (const name of ['consumer-killed-holding-prefetch', 'consumer-killed-mid-processing', 'competing-consumers', 'unroutable-mandatory-returned', 'unroutable-silently-dropped']) {
+  for (const name of ['consumer-killed-holding-prefetch', 'consumer-killed-mid-processing', 'competing-consumers', 'single-active-consumer', 'single-active-consumer-failover', 'unroutable-mandatory-returned', 'unroutable-silently-dropped']) {
     it(name, () => {
       const s = byName.get(name);
       if (s === undefined) throw new Error(`no case ${name}`);

@@ -7,13 +7,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { INVARIANT_NAMES, MODE_NAMES, MODES, faultPlanArb, resolveConfig, runPlan, simulationInputArb } from '../../index.js';
 import type { ModeName } from '../../index.js';
+import type { RabbitMqSettings } from '../../models/rabbitmq/settings.js';
 import { SEED_TAG, fcParams } from './fc-config.js';
 import { explain } from './world.js';
 
-/** A RabbitMQ world of the mode's preset, and a plan for it. */
-function rabbitCaseArb(mode: ModeName) {
-  return simulationInputArb({ family: 'rabbitmq', modes: [mode], workload: { maxMessages: 8, maxPartitions: 1, withBurst: true }, topology: { maxProducers: 2, maxGroups: 2, maxConsumers: 2 } }).chain((input) =>
-    fc.record({ input: fc.constant(input), plan: faultPlanArb({ family: 'rabbitmq', maxFaults: 5, workload: input.workload, topology: input.topology }) }),
+/** A RabbitMQ world of the mode's preset (plus `settings`), and a plan for it. */
+function rabbitCaseArb(mode: ModeName, settings: Partial<RabbitMqSettings> = {}, maxConsumers = 2) {
+  return simulationInputArb({ family: 'rabbitmq', modes: [mode], workload: { maxMessages: 8, maxPartitions: 1, withBurst: true }, topology: { maxProducers: 2, maxGroups: 2, maxConsumers } }).chain((input) =>
+    fc.record({ input: fc.constant({ ...input, settings }), plan: faultPlanArb({ family: 'rabbitmq', maxFaults: 5, workload: input.workload, topology: input.topology }) }),
   );
 }
 
@@ -33,4 +34,14 @@ describe('RabbitMQ: promised invariants hold for every generated world and plan'
       );
     });
   }
+
+  it(`exactly-once with x-single-active-consumer keeps every promise, order included, with up to 3 consumers per queue ${SEED_TAG}`, () => {
+    fc.assert(
+      fc.property(rabbitCaseArb('exactly-once', { singleActiveConsumer: true }, 3), ({ input, plan }) => {
+        const result = runPlan(resolveConfig(input), plan);
+        for (const invariant of INVARIANT_NAMES) expect(result.invariants[invariant].status, explain(result, invariant)).toBe('holds');
+      }),
+      fcParams(),
+    );
+  });
 });

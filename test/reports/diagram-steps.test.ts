@@ -68,6 +68,7 @@ const WORD_OF_KIND: Partial<Record<TraceEvent['kind'], RegExp>> = {
   assigned: /joined/,
   'node-restarted': /node restarted/,
   'channel-closed': /channel \d+ of \S+ closed/,
+  'consumer-activated': /\S+ is the single active consumer of queue \S+/,
   'connection-lost': /connection lost/,
   'basic-consume': /basic\.consume/,
   // A Kafka broker cluster's controller and replication.

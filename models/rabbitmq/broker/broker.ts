@@ -1,6 +1,7 @@
 /**
  * The RabbitMQ broker: the exchange (direct to one queue, or fanout to one queue per consumer group), its queues
- * (classic or quorum, durable or not), publisher confirms, mandatory returns, consumers with prefetch and autoAck,
+ * (classic or quorum, durable or not), publisher confirms, mandatory returns, consumers with prefetch and autoAck
+ * (competing round-robin, or one at a time with x-single-active-consumer),
  * acks, nacks and rejects, requeue on a closed channel, dead-lettering (rejected, expired, over the delivery limit,
  * dropped from the head of a full queue), x-max-length with x-overflow, x-message-ttl, and delayed messages (the
  * delayed-message exchange, or a wait queue with per-message TTL dead-lettered into the exchange).
@@ -102,6 +103,7 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
       queue.requeueAll([...queue.unacked.values()].map((entry) => entry.message).sort((a, b) => a.seq - b.seq));
       queue.unacked.clear();
       queue.consumers = [];
+      queue.activeTraced = '';
       queue.expiryTimerUs = Number.POSITIVE_INFINITY;
       if (!quorum && !this.settings.durable) {
         this.queues.delete(queue.name);
@@ -177,6 +179,7 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
       }
       queue.requeueAll(returned);
       for (const consumer of gone) ctx.record({ t: ctx.now, actor: this.id, kind: 'channel-closed', consumer: actor, channel: consumer.channel, requeued });
+      this.traceActive(ctx, queue);
       this.dispatch(ctx, queue);
     }
   }
@@ -340,7 +343,21 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
     this.closeChannel(ctx, from, undefined);
     queue.consumers.push({ actor: from, channel, unacked: 0, lastHeardUs: ctx.now });
     ctx.send(from, { type: 'consume-ok', channel });
+    this.traceActive(ctx, queue);
     this.dispatch(ctx, queue);
+  }
+
+  /**
+   * x-single-active-consumer: the queue's active consumer is its first registered one; a change (the first
+   * registration, or a take-over when the active one's channel closed) is traced once.
+   */
+  private traceActive(ctx: Ctx, queue: Queue): void {
+    if (!this.settings.singleActiveConsumer) return;
+    const active = queue.consumers.at(0);
+    const key = active === undefined ? '' : `${active.actor}#${active.channel}`;
+    if (key === queue.activeTraced) return;
+    queue.activeTraced = key;
+    if (active !== undefined) ctx.record({ t: ctx.now, actor: this.id, kind: 'consumer-activated', queue: queue.name, consumer: active.actor, channel: active.channel });
   }
 
   private onSettle(ctx: Ctx, from: string, name: string, channel: number, tag: number, how: 'ack' | 'requeue' | 'reject'): void {
@@ -395,11 +412,11 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
   /** Deliver ready messages to consumers with room, round-robin; expired ones at the head are dead-lettered first. */
   private dispatch(ctx: Ctx, queue: Queue): void {
     if (this.withoutMajority(ctx)) return;
-    const { prefetch, autoAck } = this.settings;
+    const { prefetch, autoAck, singleActiveConsumer } = this.settings;
     for (;;) {
       while (queue.readyCount > 0 && (queue.peek() as QueuedMessage).expiresUs <= ctx.now) this.deadLetter(ctx, queue, queue.take() as QueuedMessage, 'expired');
       if (queue.readyCount === 0) break;
-      const consumer = queue.nextWithCapacity(prefetch, autoAck);
+      const consumer = queue.nextWithCapacity(prefetch, autoAck, singleActiveConsumer);
       if (consumer === undefined) break;
       const message = queue.take() as QueuedMessage;
       const tag = ++this.tags;

@@ -37,6 +37,11 @@ export interface QueueConsumer {
   lastHeardUs: number;
 }
 
+/** A consumer may take one more delivery: autoAck and prefetch 0 set no bound, else its unacked ones must be fewer. */
+function hasRoom(consumer: QueueConsumer, prefetch: number, autoAck: boolean): boolean {
+  return autoAck || prefetch === 0 || consumer.unacked < prefetch;
+}
+
 /** At most this many messages are put back or removed one by one (a binary search each); more in one pass. */
 const FEW = 16;
 
@@ -51,6 +56,8 @@ export class Queue {
   private appendedSinceRestart: QueuedMessage[] = [];
   /** When the pending expiry timer fires (Infinity: none set). */
   expiryTimerUs = Number.POSITIVE_INFINITY;
+  /** With x-single-active-consumer: the active consumer last traced (`actor#channel`), to trace each change once. */
+  activeTraced = '';
 
   constructor(
     /** The queue's name: its consumer group's (`g1`), one queue per group behind a fanout exchange. */
@@ -145,11 +152,18 @@ export class Queue {
     this.ready.replace(merged);
   }
 
-  /** The next consumer (round-robin) that may take one more delivery, or undefined. */
-  nextWithCapacity(prefetch: number, autoAck: boolean): QueueConsumer | undefined {
+  /**
+   * The next consumer (round-robin) that may take one more delivery, or undefined. With a single active consumer only
+   * the first registered one (consumers are kept in registration order) takes deliveries.
+   */
+  nextWithCapacity(prefetch: number, autoAck: boolean, singleActive: boolean): QueueConsumer | undefined {
+    if (singleActive) {
+      const active = this.consumers.at(0);
+      return active !== undefined && hasRoom(active, prefetch, autoAck) ? active : undefined;
+    }
     for (let tried = 0; tried < this.consumers.length; tried++) {
       const consumer = this.consumers[(this.nextConsumer + tried) % this.consumers.length];
-      if (autoAck || prefetch === 0 || consumer.unacked < prefetch) {
+      if (hasRoom(consumer, prefetch, autoAck)) {
         this.nextConsumer = (this.nextConsumer + tried + 1) % this.consumers.length;
         return consumer;
       }

@@ -139,4 +139,29 @@ describe('RabbitMQ documented behaviour', () => {
     const fanout = simulate({ family: 'rabbitmq', mode: 'at-least-once', seed: 1, faults: 'none', topology: { groups: 2 } });
     expect(fanout.effects.length).toBe(80);
   });
+
+  it('x-single-active-consumer: the first registered consumer gets every delivery; when it crashes the next takes over with its unacked messages, and order holds', () => {
+    const activations = (result: SimulationResult): string[] => result.trace.filter((record): record is EventOf<'consumer-activated'> => record.kind === 'consumer-activated').map((record) => `${record.t}:${record.consumer}`);
+    const quiet = simulate({ family: 'rabbitmq', mode: 'exactly-once', seed: 1, faults: 'none', topology: { consumers: 3 }, settings: { singleActiveConsumer: true } });
+    const applied = Object.entries(quiet.stats.appliedByConsumer).filter(([, count]) => count > 0);
+    expect(applied).toHaveLength(1);
+    expect(applied[0][1]).toBe(40);
+    const active = applied[0][0];
+    // Activated once: the first basic.consume to reach the broker.
+    expect(activations(quiet)).toEqual([expect.stringMatching(new RegExp(`:${active}$`))]);
+    // The active consumer crashes mid-processing: the broker closes its channel, requeues what it held, and the next registered consumer takes over.
+    const crash = simulate({ family: 'rabbitmq', mode: 'exactly-once', seed: 1, topology: { consumers: 3 }, settings: { singleActiveConsumer: true }, faults: { version: 1, faults: [{ kind: 'consumer-crash', consumer: active, message: 'm5', delivery: 1, point: 'mid-process' }] } });
+    expect(crash.unusedPlanFaults).toEqual([]);
+    expect(crash.verdict).toBe('ok');
+    const takeOvers = activations(crash);
+    expect(takeOvers.length).toBeGreaterThanOrEqual(2);
+    const closed = crash.trace.find((record): record is EventOf<'channel-closed'> => record.kind === 'channel-closed' && record.consumer === active);
+    expect(closed?.requeued).toContain('m5');
+    expect(takeOvers[1]).toBe(`${closed?.t}:${takeOvers[1].split(':')[1]}`);
+    expect(takeOvers[1].endsWith(active)).toBe(false);
+    // Without it, the three consumers share the queue round-robin.
+    const competing = simulate({ family: 'rabbitmq', mode: 'exactly-once', seed: 1, faults: 'none', topology: { consumers: 3 } });
+    expect(Object.values(competing.stats.appliedByConsumer).filter((count) => count > 0)).toHaveLength(3);
+    expect(activations(competing)).toEqual([]);
+  });
 });
