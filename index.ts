@@ -5,7 +5,7 @@
 export { runSimulation, runSimulationAsync, resolveConfig, toFaultSource } from './models/engine.js';
 export type { SimulationInput, SimulationResult, FaultsInput, RunObservers, RunProgress, ProgressObserver, TraceKeeping } from './models/engine.js';
 // simulate() with or without a team's own handler (models/handler/contract.ts).
-export { simulate, simulateModule } from './library/simulate.js';
+export { checkDeterministic, simulate, simulateModule } from './library/simulate.js';
 export type { LibraryInput, HandlerInput } from './library/simulate.js';
 export { checkHandler } from './library/check-handler.js';
 export type { CheckHandlerInput, CheckHandlerResult, HandlerFinding } from './library/check-handler.js';

@@ -10,6 +10,7 @@ import type { FaultsInput, SimulationResult } from '../models/engine.js';
 import { checkHandlerModule } from '../models/handler/contract.js';
 import type { Handler, HandlerInvariant, HandlerModule } from '../models/handler/contract.js';
 import { resolveConfig } from '../models/resolve.js';
+import { assertReplayed, probeConfig } from '../properties/determinism-probe.js';
 import { LIMIT_SETTINGS, TIMING_SETTINGS } from '../models/settings/common.js';
 import type { SimulationInput } from '../models/resolve.js';
 
@@ -57,6 +58,19 @@ export function simulate(input: LibraryInput | HandlerInput): SimulationResult |
   }
   const module: HandlerModule = checkHandlerModule({ handler: input.handler, effects: input.effects, invariants: input.invariants });
   return runSimulationAsync(config, source, module);
+}
+
+/**
+ * Throws HandlerError when the handler does not replay: the run of `input` and its replay (its first events, see
+ * properties/determinism-probe.ts) part somewhere. For a team's own property suite, once before it trusts the
+ * handler's runs (`checkHandler` and every CLI command check this themselves).
+ */
+export async function checkDeterministic(input: HandlerInput): Promise<void> {
+  checkInputKeys(input);
+  const config = resolveConfig(input);
+  const source = toFaultSource(input.faults);
+  const module: HandlerModule = checkHandlerModule({ handler: input.handler, effects: input.effects, invariants: input.invariants });
+  assertReplayed(await runSimulationAsync(config, source, module), await runSimulationAsync(probeConfig(config), source, module));
 }
 
 /** A handler module given whole (as `import * as module from './handler.mjs'` gives it). */

@@ -4,7 +4,7 @@
  * Written only against the contract (models/handler/contract.ts), as a user would.
  */
 import { describe, expect, it } from 'vitest';
-import { HandlerError, checkHandler, resolveConfig, simulate } from '../../../index.js';
+import { HandlerError, checkDeterministic, checkHandler, resolveConfig, simulate } from '../../../index.js';
 import type { Fault, Handler, HandlerDb, HandlerRecord, SimulationResult } from '../../../index.js';
 import { explainInvariant } from '../../../reports/story.js';
 import { parkedStory } from '../../../reports/story-failures.js';
@@ -181,6 +181,15 @@ describe('checkHandler: the library\'s search over a handler function', () => {
     await expect(checkHandler({ mode: 'at-least-once', seed: 4, runs: 20, handler: remembers, effects: ['ledger'] })).rejects.toThrow(
       /^the handler is not deterministic: the same run, played twice, parted at trace record \d+ \([\d.]+ ms, g1\/c1 handler-call m1\): kind "handler-call" the first time, "handler-done" the second\./,
     );
+    // The same check for a team's own suite; a handler that replays passes it.
+    seen.clear();
+    await expect(checkDeterministic({ mode: 'at-least-once', seed: 4, faults: 'chaos', handler: remembers, effects: ['ledger'] })).rejects.toThrow(/^the handler is not deterministic/);
+    const drawsRandom: Handler = async (record, db) => {
+      await db.put('ledger', record.key, Math.random());
+      return 'ack';
+    };
+    await expect(checkDeterministic({ mode: 'exactly-once', seed: 2, handler: drawsRandom, effects: ['ledger'] })).rejects.toThrow(/: text "put ledger\[k\d\] = 0\.\d+" the first time, "put ledger\[k\d\] = 0\.\d+" the second/);
+    await expect(checkDeterministic({ mode: 'at-least-once', seed: 4, faults: 'chaos', handler: naive, effects: ['ledger'] })).resolves.toBeUndefined();
   });
 
   it('searches the handler\'s own invariants too (promised in every mode), shrinks a break of one, and replays it with them', async () => {
