@@ -8,6 +8,7 @@
 import type { RabbitMqSettings } from '../models/rabbitmq/settings.js';
 import type { EventOf } from '../models/events.js';
 import { crashMoment } from './fault-words.js';
+import { appliedBefore } from './story-order.js';
 import { application, rewrite } from './story-duplicates.js';
 import { isRelayResend } from './story-producer.js';
 import { listWords, timesWord } from './format.js';
@@ -178,6 +179,27 @@ function redelivered(facts: TraceFacts, cite: Citations, msg: string, earlier: A
   return { text: `${cause}, so the broker requeued it${requeued === undefined ? '' : ` (${cite.at(requeued)})`} and delivered it again with redelivered=true; without an idempotent consumer it was applied again`, mechanism: 'unacked at a closed channel: redelivered' };
 }
 
+/**
+ * Competing consumers of one queue: the later message of the key `msg` was applied after went to another consumer
+ * and was processed alongside `msg` (requeued first, when its delivery failed or its channel closed).
+ */
+function inParallel(facts: TraceFacts, cite: Citations, msg: string, requeued: EventOf<'requeued'> | undefined, sent: EventOf<'basic-deliver'> | undefined): Told {
+  const early = appliedBefore(facts, msg);
+  const earlySent = early === undefined ? undefined : facts.aboutKind(early, 'basic-deliver')[0];
+  const earlyCommit = early === undefined ? undefined : facts.aboutKind(early, 'db-commit')[0];
+  const nacked = requeued === undefined ? undefined : facts.previous(requeued, is('basic-nack', { msg }, (record) => record.requeue));
+  // The injected processing error behind the nack, when there was one: the fault the story stands on.
+  const threw = nacked === undefined ? undefined : facts.previous(nacked, is('fault', { msg }, (record) => record.fault.kind === 'processing-error'));
+  cite.add(threw, nacked, earlySent, earlyCommit);
+  const failed = threw === undefined ? 'its delivery failed' : `the business logic threw on it (${cite.at(threw)})`;
+  const why = nacked === undefined ? '' : `${failed} and ${facts.name(nacked.actor)} nacked it with requeue=true (${cite.at(nacked)}); `;
+  const back = requeued === undefined ? '' : `${why}it was requeued at ${cite.at(requeued)} and redelivered${sent === undefined ? '' : ` to ${facts.name(sent.actor)}`}, while `;
+  const taker = earlySent === undefined ? 'a competing consumer' : facts.name(earlySent.actor);
+  const other = early === undefined ? `${taker} had taken a later message of its key` : `${taker} had taken ${early} of the same key${earlySent === undefined ? '' : ` (${cite.at(earlySent)})`} and committed it first${earlyCommit === undefined ? '' : ` (${cite.at(earlyCommit)})`}`;
+  const text = `${back}${other}: competing consumers process a queue's messages in parallel (x-single-active-consumer keeps one consumer at a time)`;
+  return { text, mechanism: requeued === undefined ? 'competing consumers' : 'requeued, then competing consumers in parallel' };
+}
+
 /** Why `msg` was applied after a later message of its key: re-published behind it, or requeued behind it. */
 export function rabbitOrderStory(facts: TraceFacts, msg: string): Story | undefined {
   const commit = facts.aboutKind(msg, 'db-commit')[0];
@@ -195,10 +217,8 @@ export function rabbitOrderStory(facts: TraceFacts, msg: string): Story | undefi
   const competing = facts.topology.consumers.length > facts.topology.groups.length && !settings.singleActiveConsumer;
   let told: Told;
   if (enqueued !== undefined && enqueued.attempt > 1) told = { text: `its basic.publish went unconfirmed and the publisher re-published it (attempt ${enqueued.attempt}), so the queue got it at ${cite.at(enqueued)}, behind messages published after it (more than one unconfirmed publish in flight)`, mechanism: 're-published behind later messages' };
-  else if (requeued !== undefined && competing) {
-    told = { text: `it was requeued at ${cite.at(requeued)} and, redelivered${sent === undefined ? '' : ` to ${facts.name(sent.actor)}`}, processed in parallel with a later message of its key that a competing consumer had taken (x-single-active-consumer keeps one consumer at a time)`, mechanism: 'requeued, then competing consumers in parallel' };
-  } else if (requeued !== undefined) told = { text: `it was requeued at ${cite.at(requeued)} while later messages were already delivered (prefetch > 1), so they were processed first`, mechanism: 'requeued behind later deliveries' };
-  else if (competing) told = { text: 'competing consumers took later messages of its key in parallel (x-single-active-consumer keeps one consumer at a time)', mechanism: 'competing consumers' };
+  else if (competing) told = inParallel(facts, cite, msg, requeued, sent);
+  else if (requeued !== undefined) told = { text: `it was requeued at ${cite.at(requeued)} while later messages were already delivered (prefetch > 1), so they were processed first`, mechanism: 'requeued behind later deliveries' };
   else told = { text: `its copy reached the queue at ${enqueued === undefined ? 'a later point' : cite.at(enqueued)}, behind a later message of its key`, mechanism: 'enqueued behind a later message' };
   return { invariant: 'order', msg, mechanism: told.mechanism, text: `${msg} was applied out of its key's order: ${told.text}.`, records: cite.list(), msgs: [msg] };
 }

@@ -58,12 +58,12 @@ export interface RabbitMqClientSettings {
   maxLength: number;
   /** `x-overflow`: drop-head or reject-publish. */
   overflow: Overflow;
+  /** `x-single-active-consumer`: one registered consumer of the queue at a time gets deliveries; the next takes over. */
+  singleActiveConsumer: boolean;
   /** `basic.consume` with `no-ack` (autoAck): a message counts as acknowledged once sent. */
   autoAck: boolean;
   /** `basic.qos` prefetch count (0: unlimited): unacknowledged deliveries per consumer. */
   prefetch: number;
-  /** `x-single-active-consumer`: one registered consumer of the queue at a time gets deliveries; the next takes over. */
-  singleActiveConsumer: boolean;
   /** AMQP heartbeat timeout: a connection silent this long is closed (its unacked deliveries requeued). */
   heartbeatMs: number;
   /** Every k-th message is delayed (0: none). */
@@ -111,8 +111,6 @@ export const RABBITMQ_SETTINGS: readonly SettingSpec[] = specsOf<RabbitMqClientS
   messageTtlMs: { component: 'queue', flag: 'message-ttl-ms', realName: 'x-message-ttl', kind: { type: 'int', min: 0, max: 3_600_000 }, doc: 'a message that waited this long expires at the head of the queue (dead-lettered or dropped); 0: no TTL' },
   maxLength: { component: 'queue', flag: 'max-length', realName: 'x-max-length', kind: { type: 'int', min: 0, max: 100_000 }, doc: 'ready messages the queue holds (0: no limit); see --overflow' },
   overflow: { component: 'queue', flag: 'overflow', realName: 'x-overflow', kind: { type: 'enum', values: OVERFLOWS }, doc: 'a full queue drops (or dead-letters) its oldest message (drop-head), or refuses the publish with basic.nack (reject-publish)' },
-  autoAck: { component: 'consumer', flag: 'auto-ack', realName: 'basic.consume no-ack (autoAck)', kind: { type: 'bool' }, doc: 'a delivery counts as acknowledged once sent: a crash or an exception loses it; false: basic.ack after processing' },
-  prefetch: { component: 'consumer', flag: 'prefetch', realName: 'basic.qos prefetch_count', kind: { type: 'int', min: 0, max: 65_535 }, doc: 'unacknowledged deliveries per consumer (0: unlimited)' },
   singleActiveConsumer: {
     component: 'queue',
     flag: 'single-active-consumer',
@@ -122,6 +120,8 @@ export const RABBITMQ_SETTINGS: readonly SettingSpec[] = specsOf<RabbitMqClientS
     // Derived, not preset: a queue argument the presets leave off, as RabbitMQ does.
     default: { text: 'false', derive: () => false },
   },
+  autoAck: { component: 'consumer', flag: 'auto-ack', realName: 'basic.consume no-ack (autoAck)', kind: { type: 'bool' }, doc: 'a delivery counts as acknowledged once sent: a crash or an exception loses it; false: basic.ack after processing' },
+  prefetch: { component: 'consumer', flag: 'prefetch', realName: 'basic.qos prefetch_count', kind: { type: 'int', min: 0, max: 65_535 }, doc: 'unacknowledged deliveries per consumer (0: unlimited)' },
   heartbeatMs: { component: 'consumer', flag: 'heartbeat-ms', realName: 'AMQP heartbeat timeout', kind: { type: 'number', min: 1, max: 3_600_000 }, doc: 'a connection silent this long (a cut link, a dead node) is closed and its unacked deliveries requeued' },
   delayedEvery: { component: 'delayed delivery', flag: 'delayed-every', realName: 'every k-th message is delayed', kind: { type: 'int', min: 0, max: 100_000 }, doc: 'every k-th handed-over message is due only after a delay (0: none); the schedule invariant is then judged' },
   delayMs: { component: 'delayed delivery', flag: 'delay-ms', realName: 'x-delay / per-message expiration', kind: { type: 'number', min: 0, max: 3_600_000 }, doc: 'delay of a delayed message after its hand-over: alternately this and a tenth of it' },

@@ -313,6 +313,19 @@ describe('RabbitMQ stories', () => {
     expect(seed1.text).toContain('the publisher re-published it (attempt 8)');
   });
 
+  it('competing consumers: the requeued message and the later one another consumer took are both named; with a single active consumer the order holds', () => {
+    const scenario = SCENARIOS.find((item) => item.name === 'competing-consumers-reorder');
+    if (scenario === undefined) throw new Error('no scenario competing-consumers-reorder');
+    const input = { family: 'rabbitmq' as const, mode: 'exactly-once' as const, seed: 2, workload: scenario.workload, topology: scenario.topology, faults: scenario.faults };
+    const story = storyOf(simulate(input), 'order', 'm1');
+    expect(story.mechanism).toBe('requeued, then competing consumers in parallel');
+    expect(story.text).toMatch(/^m1 was applied out of its key's order: the business logic threw on it \(t=[\d.]+ ms\) and g1\/c(\d) nacked it with requeue=true \(t=[\d.]+ ms\); it was requeued at t=[\d.]+ ms and redelivered to g1\/c\d, while g1\/c\d had taken m2 of the same key \(t=[\d.]+ ms\) and committed it first \(t=[\d.]+ ms\): competing consumers process a queue's messages in parallel \(x-single-active-consumer keeps one consumer at a time\)\.$/);
+    const taker = /while (g1\/c\d) had taken m2/.exec(story.text)?.[1];
+    const redelivered = /redelivered to (g1\/c\d)/.exec(story.text)?.[1];
+    expect(taker).not.toBe(redelivered);
+    expect(simulate({ ...input, settings: { singleActiveConsumer: true } }).invariants.order.status).toBe('holds');
+  });
+
   it('a consumer crash after the DB commit comes before its basic.ack, in the story, the fault list, the report and the diagram', () => {
     const crash: Fault = { kind: 'consumer-crash', message: 'm3', delivery: 1, point: 'after-db-commit' };
     expect(describeFault(crash)).toBe('the consumer crashes after the DB commit of m3 (delivery 1) and before committing its offset');
