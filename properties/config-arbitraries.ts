@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
 import { COMMIT_STRATEGIES, DEDUP_STRATEGIES, MODE_NAMES, PRODUCER_BUFFERS } from '../models/config.js';
-import { ASSIGNORS, ISOLATION_LEVELS, MEMBERSHIPS } from '../models/kafka/settings.js';
+import { ASSIGNORS, AUTO_OFFSET_RESETS, ISOLATION_LEVELS, MEMBERSHIPS } from '../models/kafka/settings.js';
 import { OVERFLOWS, QUEUE_TYPES } from '../models/rabbitmq/settings.js';
 import type { RabbitMqSettings } from '../models/rabbitmq/settings.js';
 import { RABBITMQ_MODES } from '../models/rabbitmq/modes.js';
@@ -122,7 +122,7 @@ const APPLICATION_ARBS = {
 
 /**
  * Kafka overrides of the delivery settings that decide guarantees (acks, retries, idempotence, in-flight,
- * buffer, replication, a broker cluster of --nodes, transactions and isolation.level, commit strategy, DB retries,
+ * buffer, replication, a broker cluster of --nodes, transactions, isolation.level and auto.offset.reset, commit strategy, DB retries,
  * dedup, the failure policy, assignor, membership), valid on top of `mode`'s preset (default at-least-once). Each key
  * is present or absent independently; absent keys keep the preset's value, so it shrinks toward the plain preset.
  */
@@ -142,6 +142,7 @@ export function settingsArb(mode: ModeName = 'at-least-once'): Arbitrary<Partial
         uncleanLeaderElection: fc.boolean(),
         transactions: fc.boolean(),
         isolationLevel: fc.constantFrom(...ISOLATION_LEVELS),
+        autoOffsetReset: fc.constantFrom(...AUTO_OFFSET_RESETS),
         commit: fc.constantFrom(...COMMIT_STRATEGIES),
         ...APPLICATION_ARBS,
         assignor: fc.constantFrom(...ASSIGNORS),

@@ -13,6 +13,7 @@
  * Each trace kind has its own renderer in one table keyed by kind, so the compiler checks that every kind is
  * drawn (or deliberately left out).
  */
+import { RESET_TO_LATEST } from '../models/kafka/protocol.js';
 import type { EventOf, TraceEvent, TraceKind } from '../models/events.js';
 import { msToUs } from '../models/config.js';
 import { countEffects } from '../models/db/effect-log.js';
@@ -189,7 +190,15 @@ const RENDERERS: { readonly [K in TraceKind]: Renderer<K> } = {
   'isr-shrunk': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `partition ${record.partition}: ${record.broker} lagged ${trimNumber(record.lagMs)} ms, out of the ISR (now ${record.isr.join(', ')})`),
   'isr-expanded': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `partition ${record.partition}: ${record.broker} caught up, back in the ISR (now ${record.isr.join(', ')})`),
   'became-follower': none,
-  'offset-reset': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `offset ${record.fromOffset} out of range on partition ${record.partition}: reset to ${record.resetTo} (auto.offset.reset=latest)`, { fault: true }),
+  'offset-reset': (drawer, record) =>
+    drawer.local(
+      drawer.at(record.actor, record),
+      record,
+      record.fromOffset === RESET_TO_LATEST
+        ? `no committed offset on partition ${record.partition}: auto.offset.reset=latest starts at its end, offset ${record.resetTo}`
+        : `offset ${record.fromOffset} out of range on partition ${record.partition}: reset to the leader's end, ${record.resetTo}`,
+      { fault: true },
+    ),
   'epoch-end-answered': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `OffsetsForLeaderEpoch: epoch ${record.lastEpoch} ends at offset ${record.endOffset} on the leader (log ends at ${record.logEnd})`),
   // The group coordinator.
   'rebalance-started': (drawer, record) => drawer.local(drawer.broker(record), record, `group ${record.group} rebalances: ${record.reason}`),

@@ -13,6 +13,7 @@ import { blockedStory, handlerChose, poisonStory, skippedStory } from './story-f
 import type { Told } from './story-failures.js';
 import { attemptFate, electionWords, fireAndForgetWords, resendReason } from './story-producer.js';
 import { Citations } from './story-types.js';
+import { RESET_TO_LATEST } from '../models/kafka/protocol.js';
 import type { Story } from './story-types.js';
 import { crashOf, is, restartOf, roleOf } from './trace-facts.js';
 import { isClusterActor } from '../models/kafka/cluster/names.js';
@@ -167,6 +168,21 @@ function handlerLetGo(facts: TraceFacts, cite: Citations, msg: string, fetch: Ev
   };
 }
 
+/**
+ * Never fetched because the group started past it: no committed offset for its partition and auto.offset.reset=latest,
+ * so the consumer began at the partition's end, which was already beyond the record.
+ */
+function startedPast(facts: TraceFacts, cite: Citations, msg: string, partition: number, append: EventOf<'append'> | undefined): Told | undefined {
+  if (append === undefined) return undefined;
+  const reset = facts.next(append, is('offset-reset', { partition }, (record) => record.fromOffset === RESET_TO_LATEST && record.resetTo > append.offset));
+  if (reset === undefined) return undefined;
+  cite.add(reset);
+  return {
+    text: `it was stored at offset ${append.offset} of partition ${partition}${cite.step(append)}; ${facts.who(reset.actor)}'s group had no committed offset there and, with auto.offset.reset=latest, ${facts.who(reset.actor)} started at the partition's end, offset ${reset.resetTo} (${cite.at(reset)}), past it`,
+    mechanism: 'auto.offset.reset=latest: the group started past it',
+  };
+}
+
 /** In the log and fetched, but never applied: skipped by a committed offset, or dropped after DB failures. */
 function skippedByConsumer(facts: TraceFacts, cite: Citations, msg: string): Told | undefined {
   const fetches = facts.aboutKind(msg, 'fetched');
@@ -175,7 +191,7 @@ function skippedByConsumer(facts: TraceFacts, cite: Citations, msg: string): Tol
   if (fetches.length === 0) {
     const append = facts.aboutKind(msg, 'append')[0];
     cite.add(append);
-    return { text: `it was stored at offset ${append?.offset} of partition ${partition}${cite.step(append)}, but the consumer never fetched it before the run ended`, mechanism: 'never fetched' };
+    return startedPast(facts, cite, msg, partition, append) ?? { text: `it was stored at offset ${append?.offset} of partition ${partition}${cite.step(append)}, but the consumer never fetched it before the run ended`, mechanism: 'never fetched' };
   }
   const gaveUp = facts.aboutKind(msg, 'db-gave-up')[0];
   if (gaveUp !== undefined) return droppedAfterDbFailures(facts, cite, msg, gaveUp);

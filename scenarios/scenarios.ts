@@ -265,6 +265,20 @@ export const SCENARIOS: readonly Scenario[] = [
       'exactly-once': { loss: 'holds', duplicates: 'breaks', order: 'holds' },
     },
   },
+  {
+    name: 'kafka-auto-offset-reset-latest',
+    summary: 'no fault at all, but the consumer group has no committed offset and auto.offset.reset=latest (Kafka\'s own default): m1, appended before the consumer first looked, is never read',
+    mechanism:
+      'a group with no committed offset for a partition starts where auto.offset.reset says: latest puts it at the partition\'s end when the consumer first fetches, past every record appended before (a group deployed after its producer); earliest, the presets\' choice, starts at the log\'s start',
+    workload: { messages: 6, keys: 2, partitions: 1 },
+    settings: { autoOffsetReset: 'latest' },
+    faults: 'none',
+    expected: {
+      'at-most-once': { loss: 'breaks', duplicates: 'holds', order: 'holds' },
+      'at-least-once': { loss: 'breaks', duplicates: 'holds', order: 'holds' },
+      'exactly-once': { loss: 'breaks', duplicates: 'holds', order: 'holds' },
+    },
+  },
   ...KAFKA_CLUSTER_SCENARIOS,
   ...RABBITMQ_SCENARIOS,
 ];

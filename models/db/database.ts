@@ -11,6 +11,7 @@ import { IndexBits } from '../index-bits.js';
 import { EffectLog } from './effect-log.js';
 import { idNumber } from '../workload.js';
 import type { CommittedWrite, OpResult, TableOp } from '../handler/tables.js';
+import { NO_STORED_OFFSET } from './protocol.js';
 import type { DbMessage } from './protocol.js';
 
 interface DbProtocol {
@@ -37,6 +38,13 @@ export interface AppliedEffect {
 interface GroupTables {
   readonly seen: Set<string>;
   readonly offsets: number[];
+  /** Partitions an offset was stored for (read back as NO_STORED_OFFSET until then). */
+  readonly stored: boolean[];
+}
+
+/** A group's stored offsets as read back: NO_STORED_OFFSET for a partition nothing was stored for. */
+function storedOffsets(tables: GroupTables): number[] {
+  return tables.offsets.map((offset, partition) => (tables.stored[partition] ? offset : NO_STORED_OFFSET));
 }
 
 export class Database implements Actor<DbProtocol> {
@@ -85,7 +93,7 @@ export class Database implements Actor<DbProtocol> {
   /** A group's tables, created on first use (every group starts with no effects and offsets 0). */
   private group(name: string): GroupTables {
     let tables = this.tables.get(name);
-    if (tables === undefined) this.tables.set(name, (tables = { seen: new Set(), offsets: new Array<number>(this.partitions).fill(0) }));
+    if (tables === undefined) this.tables.set(name, (tables = { seen: new Set(), offsets: new Array<number>(this.partitions).fill(0), stored: new Array<boolean>(this.partitions).fill(false) }));
     return tables;
   }
 
@@ -107,6 +115,7 @@ export class Database implements Actor<DbProtocol> {
   private storeOffset(tables: GroupTables, partition: number, offset: number): void {
     this.progressTotal += offset - tables.offsets[partition];
     tables.offsets[partition] = offset;
+    tables.stored[partition] = true;
   }
 
   start(): void {}
@@ -126,7 +135,7 @@ export class Database implements Actor<DbProtocol> {
         ctx.send(from, { type: 'db-marked', msgId: message.msgId, attempt: message.attempt });
         return;
       case 'db-read-offsets':
-        ctx.send(from, { type: 'db-offsets', attempt: message.attempt, offsets: [...this.group(message.group).offsets] });
+        ctx.send(from, { type: 'db-offsets', attempt: message.attempt, offsets: storedOffsets(this.group(message.group)) });
         return;
       case 'db-give-up':
         return this.giveUp(ctx, from, message);

@@ -28,6 +28,7 @@ export type DbMessage =
    * transaction, so neither a restart nor a duplicate copy of it in the log applies it later, behind its successors.
    */
   | { type: 'db-give-up'; msgId: string; partition: number; offset: number; attempt: number; group: string; dedup: boolean; storeOffset: boolean }
+  /** `offsets`: the group's stored offset per partition, NO_STORED_OFFSET where none was stored. */
   | { type: 'db-offsets'; attempt: number; offsets: number[] }
   /** A handler's table operation; inside a transaction when `txn` is set (buffered until its commit). */
   | (HandlerCall & { type: 'db-op'; operation: TableOp; txn?: string })
@@ -39,3 +40,6 @@ export type DbMessage =
 
 /** The DB answers the consumer application sees. */
 export type DbAnswer = Extract<DbMessage, { type: 'db-reply' | 'db-seen' | 'db-marked' | 'db-op-reply' }>;
+
+/** A partition no offset was stored for: the consumer then starts where its reset policy says. */
+export const NO_STORED_OFFSET = -1;

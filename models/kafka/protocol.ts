@@ -65,6 +65,7 @@ export type KafkaMessage =
    * is done, with the member's partitions and the group's committed offsets (by partition).
    */
   | { type: 'join-group'; group: string; member: string; attempt: number }
+  /** `offsets`: the group's committed offset per partition, NO_COMMITTED_OFFSET where it has none (OffsetFetch's -1). */
   | { type: 'join-response'; attempt: number; generation: number; partitions: number[]; offsets: number[] }
   // The heartbeat thread's, sent as background traffic (ActorContext.sendBackground: own links and latency
   // stream, never faulted, never traced).
@@ -165,3 +166,12 @@ export type ConsumerTimer =
   | { readonly tag: 'call-timeout'; readonly token: number }
   /** A failed record's backoff is over: fetch its partition again (from the failed record). */
   | { readonly tag: 'redeliver'; readonly partition: number; readonly token: number };
+
+/** OffsetFetch's answer for a partition the group never committed: the consumer then applies auto.offset.reset. */
+export const NO_COMMITTED_OFFSET = -1;
+
+/**
+ * A fetch position "the partition's end, once asked" (auto.offset.reset=latest with no committed offset): the leader
+ * answers a fetch from it with OFFSET_OUT_OF_RANGE and its end, as its ListOffsets answer would.
+ */
+export const RESET_TO_LATEST = -2;

@@ -32,6 +32,9 @@ export const AUTO_COMMIT_STYLES: readonly AutoCommitStyle[] = ['poll', 'backgrou
 /** Consumer `isolation.level`: read_committed reads up to the last stable offset and skips aborted records. */
 export type IsolationLevel = 'read_committed' | 'read_uncommitted';
 export const ISOLATION_LEVELS: readonly IsolationLevel[] = ['read_uncommitted', 'read_committed'];
+/** `auto.offset.reset` (`none`, which throws to the application, is not modelled). */
+export type AutoOffsetReset = 'earliest' | 'latest';
+export const AUTO_OFFSET_RESETS: readonly AutoOffsetReset[] = ['earliest', 'latest'];
 
 /** The Kafka client and broker knobs that decide a delivery guarantee. Times are virtual milliseconds. */
 export interface KafkaClientSettings {
@@ -113,13 +116,15 @@ export interface KafkaClientSettings {
   transactionMessages: number;
   /** Consumer `isolation.level`. */
   isolationLevel: IsolationLevel;
+  /** Consumer `auto.offset.reset`: where a group with no committed offset for a partition starts reading. */
+  autoOffsetReset: AutoOffsetReset;
 }
 
 /** Every setting of a Kafka run: the clients' and the consumer application's. */
 export type KafkaSettings = KafkaClientSettings & ApplicationSettings;
 
 /** Settings derived from the rest of the config when not given (their spec says how), so no preset sets them. */
-export type DerivedKafkaSetting = 'initialRebalanceDelayMs' | 'transactions' | 'transactionMessages' | 'isolationLevel' | 'nodes' | 'uncleanLeaderElection' | 'replicaLagTimeMaxMs' | 'brokerSessionTimeoutMs' | 'brokerHeartbeatIntervalMs';
+export type DerivedKafkaSetting = 'initialRebalanceDelayMs' | 'transactions' | 'transactionMessages' | 'isolationLevel' | 'autoOffsetReset' | 'nodes' | 'uncleanLeaderElection' | 'replicaLagTimeMaxMs' | 'brokerSessionTimeoutMs' | 'brokerHeartbeatIntervalMs';
 
 export const KAFKA_SETTINGS: readonly SettingSpec[] = specsOf<KafkaClientSettings>('settings', {
   acks: { component: 'producer', flag: 'acks', realName: 'acks', kind: { type: 'acks' }, doc: 'how many replicas must have a record before the producer hears "stored": 0 (none, no answer), 1 (the leader), all (every in-sync replica)' },
@@ -215,6 +220,15 @@ export const KAFKA_SETTINGS: readonly SettingSpec[] = specsOf<KafkaClientSetting
     kind: { type: 'enum', values: ISOLATION_LEVELS },
     doc: 'read_committed: read up to the last stable offset, skipping aborted records; read_uncommitted (Kafka\'s default): everything up to the high watermark',
     default: { text: 'read_uncommitted', derive: () => 'read_uncommitted' },
+  },
+  autoOffsetReset: {
+    component: 'consumer',
+    flag: 'auto-offset-reset',
+    realName: 'auto.offset.reset',
+    kind: { type: 'enum', values: AUTO_OFFSET_RESETS },
+    doc: "where a group starts on a partition it has no committed offset for: earliest (the log's start) or latest (its end when the consumer first fetches: what was appended before is skipped, so a group that starts after its producer never reads it; the consumer commits the position it reset to at once). A position past a new leader's log end resets to that leader's end either way (KIP-320's truncation handling)",
+    // Derived, not preset: the presets start a group at the log's start, as delivery-minded consumers configure.
+    default: { text: "earliest (Kafka's own default is latest)", derive: () => 'earliest' },
   },
   commit: { component: 'consumer', flag: 'commit', realName: 'offset commit strategy (enable.auto.commit, commit before/after processing, offsets in the DB)', kind: { type: 'enum', values: COMMIT_STRATEGIES }, doc: 'when the consumer commits its offsets: before processing, after processing, auto (enable.auto.commit), or in the DB transaction of the effect' },
   autoCommitIntervalMs: { component: 'consumer', flag: 'auto-commit-interval-ms', realName: 'auto.commit.interval.ms', kind: { type: 'number', min: 0.1, max: 60_000 }, doc: 'auto-commit interval (with --commit auto)' },

@@ -163,7 +163,7 @@ describe('config arbitraries produce valid configurations', () => {
     const kafka = fc.sample(settingsArb('exactly-once'), { seed: FC_SEED, numRuns: 400 });
     const rabbit = fc.sample(rabbitMqSettingsArb('at-least-once'), { seed: FC_SEED, numRuns: 400 });
     const keysSeen = (samples: readonly object[]): string[] => [...new Set(samples.flatMap((sample) => Object.keys(sample)))].sort();
-    expect(keysSeen(kafka)).toEqual(['acks', 'assignor', 'commit', 'dbRetries', 'dedup', 'enableIdempotence', 'isolationLevel', 'maxInFlight', 'membership', 'minInsyncReplicas', 'nodes', 'onError', 'processingRetries', 'producerBuffer', 'replicationFactor', 'retries', 'transactions', 'uncleanLeaderElection']);
+    expect(keysSeen(kafka)).toEqual(['acks', 'assignor', 'autoOffsetReset', 'commit', 'dbRetries', 'dedup', 'enableIdempotence', 'isolationLevel', 'maxInFlight', 'membership', 'minInsyncReplicas', 'nodes', 'onError', 'processingRetries', 'producerBuffer', 'replicationFactor', 'retries', 'transactions', 'uncleanLeaderElection']);
     expect(keysSeen(rabbit)).toEqual(['autoAck', 'dbRetries', 'deadLetterExchange', 'dedup', 'deliveryLimit', 'durable', 'mandatory', 'maxLength', 'maxUnconfirmed', 'nodes', 'onError', 'overflow', 'persistent', 'prefetch', 'processingRetries', 'producerBuffer', 'publishRetries', 'publisherConfirms', 'queueType', 'singleActiveConsumer']);
     const kafkaConfigs = kafka.map((settings) => resolveConfig({ mode: 'exactly-once', seed: 1, settings }).settings);
     expect(kafkaConfigs.some((settings) => settings.nodes === 3 && settings.transactions)).toBe(true);

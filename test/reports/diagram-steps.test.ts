@@ -77,6 +77,7 @@ const WORD_OF_KIND: Partial<Record<TraceEvent['kind'], RegExp>> = {
   'isr-shrunk': /out of the ISR/,
   'isr-expanded': /back in the ISR/,
   'epoch-end-answered': /OffsetsForLeaderEpoch/,
+  'offset-reset': /auto\.offset\.reset=latest starts at its end|out of range .*: reset to the leader's end/,
 };
 
 describe('diagram steps', () => {

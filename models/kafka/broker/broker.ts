@@ -179,6 +179,12 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
           ctx.send(from, { type: 'fetch-response', partition: message.partition, fromOffset: message.fromOffset, attempt: message.attempt, records: [], error: 'NOT_LEADER_OR_FOLLOWER' });
           return;
         }
+        // A position at RESET_TO_LATEST (auto.offset.reset=latest): the end a read_committed reader may read to, or the HW.
+        if (message.fromOffset < 0) {
+          const resetTo = message.readCommitted === true ? state.txns.lastStableOffset(state.hw) : state.hw;
+          ctx.send(from, { type: 'fetch-out-of-range', partition: message.partition, fromOffset: message.fromOffset, attempt: message.attempt, resetTo });
+          return;
+        }
         if (message.readCommitted === true) return this.fetchCommitted(ctx, from, message);
         const records = state.replicas[state.leader].log.slice(message.fromOffset, Math.min(state.hw, message.fromOffset + message.maxRecords));
         ctx.send(from, { type: 'fetch-response', partition: message.partition, fromOffset: message.fromOffset, attempt: message.attempt, records });

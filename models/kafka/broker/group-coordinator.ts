@@ -15,6 +15,7 @@
  */
 import { msToUs } from '../../config.js';
 import { assign } from '../consumer/assignor.js';
+import { NO_COMMITTED_OFFSET } from '../protocol.js';
 import type { CommitError, KafkaMessage } from '../protocol.js';
 import type { KafkaSettings } from '../settings.js';
 import type { KafkaContext } from '../world.js';
@@ -41,6 +42,8 @@ interface GroupState {
   readonly members: Map<string, Member>;
   assignment: Map<string, number[]>;
   readonly committed: number[];
+  /** Partitions the group has committed an offset for (a group with none starts where auto.offset.reset says). */
+  readonly everCommitted: boolean[];
   checkScheduled: boolean;
 }
 
@@ -56,7 +59,7 @@ export class GroupCoordinator {
     groups: readonly string[],
   ) {
     for (const name of groups) {
-      this.groups.set(name, { name, generation: 0, rebalancing: false, rebalanceDeadlineUs: 0, initialUntilUs: 0, members: new Map(), assignment: new Map(), committed: new Array<number>(partitions).fill(0), checkScheduled: false });
+      this.groups.set(name, { name, generation: 0, rebalancing: false, rebalanceDeadlineUs: 0, initialUntilUs: 0, members: new Map(), assignment: new Map(), committed: new Array<number>(partitions).fill(0), everCommitted: new Array<boolean>(partitions).fill(false), checkScheduled: false });
     }
   }
 
@@ -137,6 +140,7 @@ export class GroupCoordinator {
     }
     this.committedSum += offset - state.committed[partition];
     state.committed[partition] = offset;
+    state.everCommitted[partition] = true;
     ctx.record({ t: ctx.now, actor: this.broker, kind: 'offset-committed', partition, offset, attempt, group: state.name });
     ctx.send(from, { type: 'commit-response', partition, offset, attempt });
   }
@@ -212,7 +216,7 @@ export class GroupCoordinator {
   }
 
   private answerJoin(ctx: Ctx, to: string, state: GroupState, member: string, attempt: number): void {
-    ctx.send(to, { type: 'join-response', attempt, generation: state.generation, partitions: [...(state.assignment.get(member) ?? [])], offsets: [...state.committed] });
+    ctx.send(to, { type: 'join-response', attempt, generation: state.generation, partitions: [...(state.assignment.get(member) ?? [])], offsets: state.committed.map((offset, partition) => (state.everCommitted[partition] ? offset : NO_COMMITTED_OFFSET)) });
   }
 
   private scheduleCheck(ctx: Ctx, state: GroupState): void {

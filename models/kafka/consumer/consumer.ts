@@ -34,7 +34,7 @@ import type { GroupLedger } from '../../consumer/ledger.js';
 import type { DbMessage } from '../../db/protocol.js';
 import type { ModelEnv } from '../../env.js';
 import { groupOf } from '../../topology.js';
-import { DEAD_LETTER_TOPIC } from '../protocol.js';
+import { DEAD_LETTER_TOPIC, RESET_TO_LATEST } from '../protocol.js';
 import type { ConsumerTimer, KafkaMessage, LogRecord } from '../protocol.js';
 import type { KafkaSettings } from '../settings.js';
 import type { KafkaContext, KafkaProtocol } from '../world.js';
@@ -63,6 +63,8 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
   // Bookkeeping for fault names (not behaviour): survives crashes.
   /** Attempts per [partition][offset]: arrays, not a `${partition}:${offset}` string map (built per fetch and commit). */
   private readonly fetchAttempts: IndexCounts[];
+  /** Fetches from RESET_TO_LATEST per partition (IndexCounts counts real offsets only). */
+  private readonly resetFetches: number[];
   private readonly commitAttempts: IndexCounts[];
   // Volatile.
   private state: State = 'down';
@@ -114,6 +116,7 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     this.settings = env.config.settings;
     this.partitions = env.config.workload.partitions;
     this.fetchAttempts = arrayOf(this.partitions, () => new IndexCounts());
+    this.resetFetches = new Array<number>(this.partitions).fill(0);
     this.commitAttempts = arrayOf(this.partitions, () => new IndexCounts());
     const options: ApplicationOptions = {
       actor: id,
@@ -264,10 +267,15 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
     this.resume(ctx, message.offsets, 'db');
   }
 
-  /** Positions of the assigned partitions from the offsets given (-1 for the others), then poll. */
+  /**
+   * Positions of the assigned partitions from the offsets given (-1 for the others), then poll. A partition with no
+   * offset committed (or stored) starts where auto.offset.reset says: 0, or RESET_TO_LATEST, which the first fetch
+   * turns into the leader's end (its OFFSET_OUT_OF_RANGE answer, as ListOffsets would give).
+   */
   private resume(ctx: Ctx, offsets: readonly number[], from: 'broker' | 'db'): void {
     const positions = new Array<number>(this.partitions).fill(-1);
-    for (const partition of this.assigned) positions[partition] = offsets[partition];
+    const none = this.settings.autoOffsetReset === 'latest' ? RESET_TO_LATEST : 0;
+    for (const partition of this.assigned) positions[partition] = offsets[partition] >= 0 ? offsets[partition] : none;
     this.positions = positions;
     this.committedKnown = [...positions];
     ctx.record({ t: ctx.now, actor: this.id, kind: 'resumed', positions: [...positions], from });
@@ -372,14 +380,17 @@ export class KafkaConsumer implements Actor<KafkaProtocol> {
       this.nextPartition = (this.nextPartition + 1) % this.assigned.length;
     }
     const fromOffset = this.positions[partition];
-    const attempt = this.fetchAttempts[partition].increment(fromOffset);
+    const attempt = fromOffset === RESET_TO_LATEST ? ++this.resetFetches[partition] : this.fetchAttempts[partition].increment(fromOffset);
     this.state = 'fetching';
     const fetch: KafkaMessage =
       this.settings.isolationLevel === 'read_committed' ? { type: 'fetch', partition, fromOffset, attempt, maxRecords: this.settings.maxPollRecords, readCommitted: true } : { type: 'fetch', partition, fromOffset, attempt, maxRecords: this.settings.maxPollRecords };
     this.call(ctx, this.fetchRoute === undefined ? this.broker : this.fetchRoute(partition), fetch, { partition, offset: fromOffset, attempt });
   }
 
-  /** OFFSET_OUT_OF_RANGE (a broker cluster, after an unclean election): reset to the HW, then poll on. */
+  /**
+   * OFFSET_OUT_OF_RANGE: a position past a new leader's log end (a broker cluster, after an unclean election), or
+   * RESET_TO_LATEST (auto.offset.reset=latest, no committed offset): on from the leader's end, then poll on.
+   */
   private onOutOfRange(ctx: Ctx, response: Extract<KafkaMessage, { type: 'fetch-out-of-range' }>): void {
     if (this.state !== 'fetching' || !this.isOutstanding(response.partition, response.fromOffset, response.attempt)) return;
     this.outstanding = undefined;
