@@ -110,12 +110,12 @@ describe('faultPlanArb shrinks toward fewer, earlier, simpler faults', () => {
     const shrunk = shrunkTo((plan) => plan.faults.length >= 2);
     expect(shrunk).toHaveLength(2);
     // Shrinking is greedy: where the simplest kind would put both faults at one decision point (request-lost m1
-    // attempt 1 twice), a plan may stop at the next simplest (FC_SEED=101 ends at request-lost + ack-lost of m1).
+    // attempt 1 twice), the other may keep its kind (FC_SEED=101 ends at request-lost + ack-lost of m1, 707 at a
+    // producer crash after m1's hand-over + request-lost of m1); one is always the simplest, all on m1-m2, first attempts.
     expect(shrunk.map((fault) => fault.kind)).toContain('request-lost');
     for (const fault of shrunk) {
-      expect(FAULT_KINDS.indexOf(fault.kind)).toBeLessThanOrEqual(1);
       expect(messageNumber(fault)).toBeLessThanOrEqual(2);
-      expect((fault as Extract<Fault, { kind: 'request-lost' | 'ack-lost' }>).attempt).toBeLessThanOrEqual(2);
+      if ('attempt' in fault) expect(fault.attempt).toBeLessThanOrEqual(2);
     }
   });
 });
