@@ -27,7 +27,11 @@ export interface LogRecord {
  * CONCURRENT_TRANSACTIONS (retriable): the producer's previous transaction still has a marker to write on this
  * partition (a broker cluster's partition without a leader when it completed), so a new one cannot use it yet.
  */
-export type ProduceError = 'NOT_LEADER_OR_FOLLOWER' | 'NOT_ENOUGH_REPLICAS' | 'NOT_ENOUGH_REPLICAS_AFTER_APPEND' | 'OUT_OF_ORDER_SEQUENCE_NUMBER' | 'PRODUCER_FENCED' | 'CONCURRENT_TRANSACTIONS';
+/**
+ * INVALID_TXN_STATE: the record's transaction is already over (a produce request held past its EndTxn): the
+ * leader's verification with the coordinator (KIP-890, Kafka 3.6+) finds no ongoing transaction to add it to.
+ */
+export type ProduceError = 'NOT_LEADER_OR_FOLLOWER' | 'NOT_ENOUGH_REPLICAS' | 'NOT_ENOUGH_REPLICAS_AFTER_APPEND' | 'OUT_OF_ORDER_SEQUENCE_NUMBER' | 'PRODUCER_FENCED' | 'CONCURRENT_TRANSACTIONS' | 'INVALID_TXN_STATE';
 
 /** Why the transaction coordinator refuses EndTxn: a fenced epoch, or it is failing over (the client retries). */
 export type EndTxnError = 'PRODUCER_FENCED' | 'NOT_COORDINATOR';
@@ -39,7 +43,8 @@ export type TxnMarker = 'COMMIT' | 'ABORT';
 export type CommitError = 'ILLEGAL_GENERATION' | 'UNKNOWN_MEMBER_ID';
 
 export type KafkaMessage =
-  | { type: 'produce'; msgId: string; index: number; key: string; partition: number; attempt: number; waitForAck: boolean; pid: number; seq: number; epoch?: number }
+  /** `epoch` and `txn`: a transactional producer's epoch and the number of the transaction the record belongs to. */
+  | { type: 'produce'; msgId: string; index: number; key: string; partition: number; attempt: number; waitForAck: boolean; pid: number; seq: number; epoch?: number; txn?: number }
   | { type: 'produce-response'; msgId: string; index: number; partition: number; attempt: number; error?: ProduceError; offset?: number }
   | { type: 'fetch'; partition: number; fromOffset: number; attempt: number; maxRecords: number; readCommitted?: boolean }
   /** `aborted`: read_committed only, the offsets among `records` that aborted transactions wrote (the client drops them). */

@@ -233,7 +233,7 @@ export class TransactionalProducer implements Actor<KafkaProtocol> {
     this.attempts[message.index] = attempt;
     txn.attempt = attempt;
     ctx.record({ t: ctx.now, actor: this.id, kind: 'send', msg: message.id, attempt, partition: message.partition, pid: this.pid, seq: txn.seq });
-    ctx.send(this.routes?.[message.partition] ?? this.broker, { type: 'produce', msgId: message.id, index: message.index, key: message.key, partition: message.partition, attempt, waitForAck: true, pid: this.pid, seq: txn.seq, epoch: this.epoch });
+    ctx.send(this.routes?.[message.partition] ?? this.broker, { type: 'produce', msgId: message.id, index: message.index, key: message.key, partition: message.partition, attempt, waitForAck: true, pid: this.pid, seq: txn.seq, epoch: this.epoch, txn: txn.no });
     ctx.setTimer(msToUs(this.settings.requestTimeoutMs), { tag: 'txn-produce-timeout', index: message.index, attempt });
     // Only an attempt whose request timeout reaches past the record's deadline can expire in flight.
     this.expireBy(ctx, txn, msToUs(this.settings.requestTimeoutMs));

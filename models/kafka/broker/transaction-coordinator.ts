@@ -58,6 +58,16 @@ export class TransactionCoordinator {
     return this.byPid.get(pid)?.epoch;
   }
 
+  /**
+   * True when transaction `txn` of `pid`'s epoch `epoch` is over (its EndTxn completed it): a record of it still
+   * arriving is a request held past the end, which KIP-890's verification refuses rather than open a transaction
+   * that nobody would end.
+   */
+  transactionOver(pid: number, epoch: number, txn: number): boolean {
+    const done = this.byPid.get(pid)?.completed;
+    return done !== undefined && done.epoch === epoch && done.txn >= txn;
+  }
+
   /** A transactional record from `pid` was appended to `partition`: the partition joins its open transaction. */
   addPartition(pid: number, partition: number): void {
     const state = this.byPid.get(pid);

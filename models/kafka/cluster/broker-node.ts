@@ -54,6 +54,8 @@ export interface ClusterTransactions {
   index(partition: number): TransactionIndex;
   /** True while `pid`'s previous transaction has a marker to write on `partition` (it has had no leader since). */
   markerPending(pid: number, partition: number): boolean;
+  /** True when transaction `txn` of `pid` in `epoch` is already over (KIP-890's verification finds nothing to add to). */
+  transactionOver(pid: number, epoch: number, txn: number): boolean;
   /** `broker` starts leading `partition` in `leaderEpoch` with `log` (what stays of the partition). */
   leaderStarted(ctx: Ctx, broker: string, partition: number, leaderEpoch: number, log: readonly LogRecord[]): void;
 }
@@ -332,6 +334,12 @@ export class BrokerNode implements Actor<KafkaProtocol> {
       // Kafka's AddPartitionsToTxn verification (KIP-890): the previous transaction is not complete here yet.
       ctx.record({ t: ctx.now, actor: this.id, kind: 'produce-refused', msg: request.msgId, attempt: request.attempt, partition: request.partition, error: 'CONCURRENT_TRANSACTIONS' });
       return this.refuse(ctx, from, request, 'CONCURRENT_TRANSACTIONS');
+    }
+    if (request.epoch !== undefined && request.txn !== undefined && transactions?.transactionOver(request.pid, request.epoch, request.txn) === true) {
+      // A request held past its transaction's end (the producer retried it elsewhere and committed): appending it
+      // would open a transaction nobody ends, a hanging transaction (what KIP-890 closed).
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'produce-refused', msg: request.msgId, attempt: request.attempt, partition: request.partition, error: 'INVALID_TXN_STATE' });
+      return this.refuse(ctx, from, request, 'INVALID_TXN_STATE');
     }
     if (request.seq >= 0) {
       const verdict = sequenceVerdict(replica.lastSeq, request.pid, request.seq);

@@ -67,14 +67,16 @@ export class ClusterTransactionIndexes implements MarkerWriter, ClusterTransacti
   }
 
   appended(broker: string, leaderEpoch: number, pid: number, partition: number, offset: number): void {
-    // Only the current leader's append counts: a deposed leader's is a write the controller has already moved past
-    // (it reaches the index through reopen, if it survives). Adding its partition to the producer's transaction let
-    // a produce request delayed past the transaction's commit, appended by a deposed leader and truncated soon after,
-    // open a transaction nobody would end: the coordinator never went idle and the run stalled.
-    const view = this.cluster.views()[partition];
-    if (view.leader !== broker || view.leaderEpoch !== leaderEpoch) return;
+    // The partition is in the transaction whichever broker took the record (a deposed leader's append may survive:
+    // its followers can copy it before they hear of the new leader); the index takes the current leader's append only
+    // (a deposed leader's reaches it through reopen, if it survives).
     this.coordinator?.addPartition(pid, partition);
-    this.indexes[partition].appended(pid, offset);
+    const view = this.cluster.views()[partition];
+    if (view.leader === broker && view.leaderEpoch === leaderEpoch) this.indexes[partition].appended(pid, offset);
+  }
+
+  transactionOver(pid: number, epoch: number, txn: number): boolean {
+    return this.coordinator?.transactionOver(pid, epoch, txn) ?? false;
   }
 
   markerPending(pid: number, partition: number): boolean {

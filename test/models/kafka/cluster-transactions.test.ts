@@ -53,6 +53,30 @@ describe('transactions over a broker cluster', () => {
     expect(failovers).toBeGreaterThan(60);
   });
 
+  it("a deposed leader's transactional append: one that survives gets its transaction's marker, one held past the transaction's end is refused (INVALID_TXN_STATE)", () => {
+    // Seeds where a leader the controller had replaced appended a record its followers copied before they heard of
+    // the new leader: its partition must join the transaction, or the next transaction's COMMIT committed it too.
+    for (const seed of [67, 90, 225, 232, 263, 278]) {
+      const result = simulate({ mode: 'exactly-once', seed, faults: FAULT_PRESETS.chaos, settings: { transactions: true, enableIdempotence: true, nodes: 3, isolationLevel: 'read_committed' }, workload: { partitions: 4 } });
+      expect(result.stats.transactions?.committedDuplicates, `seed ${seed}`).toBe(0);
+      expect(result.verdict, `seed ${seed}`).toBe('ok');
+    }
+    // m1's first request held 29 ms while B1, its leader, was cut off from the controller: the retry committed on the
+    // new leader, then the held request reached B1, which refused it instead of opening a transaction nobody would end.
+    const held = simulate({
+      mode: 'exactly-once',
+      seed: 25,
+      workload: { messages: 3, keys: 2, partitions: 1, produceIntervalMs: 0.1, burst: 1 },
+      settings: { nodes: 3, transactions: true },
+      faults: { version: 1, faults: [{ kind: 'request-delayed', message: 'm1', attempt: 1, delayMs: 29 }, { kind: 'controller-partition', broker: 'B1', message: 'm2', durationMs: 28 }] },
+    });
+    expect(held.outcome).toEqual({ kind: 'quiescent' });
+    const refused = recordsOf(held, 'produce-refused').filter((record) => record.error === 'INVALID_TXN_STATE');
+    expect(refused.map((record) => [record.actor, record.msg, record.attempt])).toEqual([['B1', 'm1', 1]]);
+    const committed = recordsOf(held, 'txn-committed')[0];
+    expect(refused[0].t).toBeGreaterThan(committed.t);
+  });
+
   it('read_uncommitted applies records of aborted transactions (at-least-once allows the duplicates)', () => {
     const results = range(1, 12).map((seed) => run('at-least-once', seed, FAULT_PRESETS.chaos, { isolationLevel: 'read_uncommitted' }));
     expect(results.some((result) => result.stats.abortedApplied > 0)).toBe(true);
