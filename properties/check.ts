@@ -111,8 +111,40 @@ export function checkInvariant(options: CheckOptions): CheckOutcome {
   );
   const shrunk = counterexampleOf(options, details, search.firstPlan);
   if (shrunk === undefined) return { ...commonOf(options, details), found: false, runs: details.numRuns, simulationRuns: search.simulationRuns };
-  const polished = shrinkPlan(config, shrunk, invariant, options.run === undefined ? {} : { run: options.run });
+  const shrinkOptions = options.run === undefined ? {} : { run: options.run };
+  let polished = shrinkPlan(config, shrunk, invariant, shrinkOptions);
+  // Greedy shrinking can end at a 1-minimal plan of several faults where one fault of those kinds would do.
+  for (const plan of singleFaultPlans(options, polished.plan)) {
+    const broken = search.known(plan) ?? search.recorded(plan, brokenInvariants(runPlan(config, plan, options.run, VERDICTS_ONLY)));
+    if (!broken.includes(invariant)) continue;
+    polished = withSteps(shrinkPlan(config, plan, invariant, shrinkOptions), polished);
+    break;
+  }
   return foundOutcome(options, details, search.firstPlan as FaultPlan, polished, search.simulationRuns);
+}
+
+/** Single-fault plans tried after a shrink that ended at several faults. */
+const SINGLE_FAULT_TRIES = 200;
+
+/**
+ * When the shrunk plan has several faults: single-fault plans of its kinds, drawn from the search's own arbitrary and
+ * seed, for a smaller counterexample than greedy shrinking reached (none otherwise).
+ */
+function singleFaultPlans(options: Pick<CheckOptions, 'config' | 'plans' | 'seed'>, shrunk: FaultPlan): FaultPlan[] {
+  if (shrunk.faults.length < 2) return [];
+  const kinds = [...new Set(shrunk.faults.map((fault) => fault.kind))];
+  const seen = new Set<string>();
+  return searchPlans({ ...options, plans: { ...options.plans, kinds, maxFaults: 1 } }, SINGLE_FAULT_TRIES).filter((plan) => {
+    const key = planKey(plan);
+    if (plan.faults.length !== 1 || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** `better`, counting the steps and runs it took to get `before` too. */
+function withSteps(better: ShrinkOutcome, before: ShrinkOutcome): ShrinkOutcome {
+  return { ...better, steps: better.steps + before.steps + 1, runs: better.runs + before.runs };
 }
 
 /**
@@ -129,7 +161,13 @@ export async function checkInvariantAsync(options: Omit<CheckOptions, 'run' | 'v
   );
   const shrunk = counterexampleOf(options, details, search.firstPlan);
   if (shrunk === undefined) return { ...commonOf(options, details), found: false, runs: details.numRuns, simulationRuns: search.simulationRuns };
-  const polished = await shrinkPlanAsync(config, shrunk, invariant, run);
+  let polished = await shrinkPlanAsync(config, shrunk, invariant, run);
+  for (const plan of singleFaultPlans(options, polished.plan)) {
+    const broken = search.known(plan) ?? search.recorded(plan, brokenInvariants(await run(config, { plan })));
+    if (!broken.includes(invariant)) continue;
+    polished = withSteps(await shrinkPlanAsync(config, plan, invariant, run), polished);
+    break;
+  }
   return foundOutcome(options, details, search.firstPlan as FaultPlan, polished, search.simulationRuns);
 }
 
@@ -148,13 +186,19 @@ class SearchTally {
     return this.cache.get(planKey(plan));
   }
 
-  /** The property: records a new verdict, and holds unless the plan broke the invariant searched. */
-  holds(plan: FaultPlan, broken: readonly SearchedInvariant[]): boolean {
+  /** Records a new verdict (each plan counted as one simulation run) and returns it. */
+  recorded(plan: FaultPlan, broken: readonly SearchedInvariant[]): readonly SearchedInvariant[] {
     const key = planKey(plan);
     if (!this.cache.has(key)) {
       this.simulationRuns++;
       this.cache.set(key, broken);
     }
+    return broken;
+  }
+
+  /** The property: records a new verdict, and holds unless the plan broke the invariant searched. */
+  holds(plan: FaultPlan, broken: readonly SearchedInvariant[]): boolean {
+    this.recorded(plan, broken);
     const broke = broken.includes(this.options.invariant);
     if (broke && this.firstPlan === undefined) this.firstPlan = plan;
     return !broke;
