@@ -12,7 +12,7 @@ import { handlerConfig, runSimulationAsync } from '../models/engine.js';
 import type { RunObservers, SimulationResult } from '../models/engine.js';
 import type { FaultSource } from '../models/faults/catalog.js';
 import { HandlerError, checkHandlerModule } from '../models/handler/contract.js';
-import { assertReplayed, probeConfig } from '../properties/determinism-probe.js';
+import { assertHandlerReplays, probeConfig } from '../properties/determinism-probe.js';
 import type { RunSpec } from './run-options.js';
 import type { HandlerModule } from '../models/handler/contract.js';
 import { quoteInput } from '../models/quote.js';
@@ -73,7 +73,7 @@ export function withHandler(spec: RunSpec, path: string): RunSpec {
 export async function runWithHandler(config: SimulationConfig, faults: FaultSource, handler: HandlerModule, observers?: RunObservers): Promise<SimulationResult> {
   try {
     const result = await runSimulationAsync(config, faults, handler, observers);
-    assertReplayed(result, await runSimulationAsync(probeConfig(config), faults, handler));
+    await assertHandlerReplays(result, faults, handler);
     return result;
   } catch (error) {
     if (error instanceof HandlerError) throw new UsageError(`--handler ${handler.source ?? ''}: ${error.message}`);

@@ -13,7 +13,7 @@ import { INVARIANT_NAMES } from '../models/modes.js';
 import type { SearchedInvariant } from '../properties/breaks.js';
 import { resolveConfig } from '../models/resolve.js';
 import { checkInvariantAsync } from '../properties/check.js';
-import { assertReplayed, probeConfig } from '../properties/determinism-probe.js';
+import { assertHandlerReplays } from '../properties/determinism-probe.js';
 import type { PlanVerdictCache } from '../properties/check.js';
 import { handlerCallsOf } from '../properties/handler-calls.js';
 import { checkInputKeys } from './simulate.js';
@@ -72,7 +72,7 @@ export async function checkHandler(input: CheckHandlerInput): Promise<CheckHandl
   const run = (runConfig: typeof config, source: FaultSource): Promise<SimulationResult> => runSimulationAsync(runConfig, source, module);
   const baseline = await run(config, { plan: { version: 1, faults: [] } });
   // A handler that does not replay would make every break below unreproducible: refused first.
-  assertReplayed(baseline, await run(probeConfig(config), { plan: { version: 1, faults: [] } }));
+  await assertHandlerReplays(baseline, { plan: { version: 1, faults: [] } }, module);
   const plans = { ...(maxFaults !== undefined ? { maxFaults } : {}), ...(kinds !== undefined ? { kinds } : {}), handlerCalls: handlerCallsOf(baseline) };
   // Every invariant's search uses the same seed, so it generates the same plans: run each once.
   const cache: PlanVerdictCache = new Map();

@@ -10,7 +10,7 @@ import type { FaultsInput, SimulationResult } from '../models/engine.js';
 import { checkHandlerModule } from '../models/handler/contract.js';
 import type { Handler, HandlerInvariant, HandlerModule } from '../models/handler/contract.js';
 import { resolveConfig } from '../models/resolve.js';
-import { assertReplayed, probeConfig } from '../properties/determinism-probe.js';
+import { assertHandlerReplays } from '../properties/determinism-probe.js';
 import { LIMIT_SETTINGS, TIMING_SETTINGS } from '../models/settings/common.js';
 import type { SimulationInput } from '../models/resolve.js';
 
@@ -70,7 +70,7 @@ export async function checkDeterministic(input: HandlerInput): Promise<void> {
   const config = resolveConfig(input);
   const source = toFaultSource(input.faults);
   const module: HandlerModule = checkHandlerModule({ handler: input.handler, effects: input.effects, invariants: input.invariants });
-  assertReplayed(await runSimulationAsync(config, source, module), await runSimulationAsync(probeConfig(config), source, module));
+  await assertHandlerReplays(await runSimulationAsync(config, source, module), source, module);
 }
 
 /** A handler module given whole (as `import * as module from './handler.mjs'` gives it). */

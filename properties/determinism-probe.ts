@@ -7,7 +7,10 @@
  * record; where they part is named in one line.
  */
 import type { SimulationConfig } from '../models/config.js';
+import { runSimulationAsync } from '../models/engine.js';
 import type { SimulationResult } from '../models/engine.js';
+import type { FaultSource } from '../models/faults/catalog.js';
+import type { HandlerModule } from '../models/handler/contract.js';
 import type { TraceEvent } from '../models/events.js';
 import { HandlerError } from '../models/handler/contract.js';
 import { quoteInput } from '../models/quote.js';
@@ -80,4 +83,9 @@ export function notDeterministic(parted: string): HandlerError {
 export function assertReplayed(run: RunTrace, replay: RunTrace): void {
   const parted = partedAt(run, replay);
   if (parted !== undefined) throw notDeterministic(parted);
+}
+
+/** Plays the start of a handler's run again (same config, faults and handler) and throws notDeterministic where they part. */
+export async function assertHandlerReplays(run: SimulationResult, source: FaultSource, handler: HandlerModule): Promise<void> {
+  assertReplayed(run, await runSimulationAsync(probeConfig(run.config), source, handler));
 }

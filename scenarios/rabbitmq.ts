@@ -9,6 +9,8 @@ const plan = (...faults: FaultPlan['faults']): FaultPlan => ({ version: 1, fault
 const allHold = { loss: 'holds', duplicates: 'holds', order: 'holds' } as const;
 const lossBreaks = { loss: 'breaks', duplicates: 'holds', order: 'holds' } as const;
 const small = { messages: 6, keys: 2, partitions: 1 };
+/** Two consumers on one queue, m2 handed over with m1, and m1's first delivery failing: what their order depends on. */
+const twoConsumersOneFailure = { workload: { messages: 3, keys: 1, partitions: 1, burst: 2 }, topology: { consumers: 2 }, faults: plan({ kind: 'processing-error', message: 'm1', deliveries: 1 }) };
 
 export const RABBITMQ_SCENARIOS: readonly Scenario[] = [
   {
@@ -134,9 +136,7 @@ export const RABBITMQ_SCENARIOS: readonly Scenario[] = [
     family: 'rabbitmq',
     summary: 'two competing consumers on one queue: m1 fails once and is requeued while the other consumer already takes m2 of the same key',
     mechanism: 'competing consumers => the queue hands out messages round-robin and they are processed in parallel => a requeued (or merely slower) message is applied after a later one of its key; prefetch 1 and the dedup key do not prevent it, x-single-active-consumer does (single-active-consumer-keeps-order)',
-    workload: { messages: 3, keys: 1, partitions: 1, burst: 2 },
-    topology: { consumers: 2 },
-    faults: plan({ kind: 'processing-error', message: 'm1', deliveries: 1 }),
+    ...twoConsumersOneFailure,
     // exactly-once breaks when the parallel commits race the wrong way: seeds 2 to 5 of the scenario test, not seed 1.
     expected: { 'at-most-once': { loss: 'breaks', duplicates: 'holds', order: 'may-break' }, 'at-least-once': { loss: 'holds', duplicates: 'holds', order: 'breaks' }, 'exactly-once': { loss: 'holds', duplicates: 'holds', order: 'may-break' } },
   },
@@ -145,10 +145,8 @@ export const RABBITMQ_SCENARIOS: readonly Scenario[] = [
     family: 'rabbitmq',
     summary: 'the same two consumers with x-single-active-consumer: one of them gets every delivery, the other stands by, and exactly-once keeps the key\'s order',
     mechanism: 'x-single-active-consumer (RabbitMQ 3.8+) => only the first registered consumer gets deliveries, the next takes over when its channel closes => one consumer at a time, so with prefetch 1 the requeued m1 comes back before m2; at-least-once still reorders (prefetch 10 lets later messages pass a requeued one)',
-    workload: { messages: 3, keys: 1, partitions: 1, burst: 2 },
-    topology: { consumers: 2 },
+    ...twoConsumersOneFailure,
     settings: { singleActiveConsumer: true },
-    faults: plan({ kind: 'processing-error', message: 'm1', deliveries: 1 }),
     expected: { 'at-most-once': { loss: 'breaks', duplicates: 'holds', order: 'holds' }, 'at-least-once': { loss: 'holds', duplicates: 'holds', order: 'breaks' }, 'exactly-once': allHold },
   },
 ];

@@ -20,7 +20,7 @@ import type { KafkaContext, KafkaProtocol } from '../world.js';
 import { GroupCoordinator } from './group-coordinator.js';
 import { TransactionCoordinator } from './transaction-coordinator.js';
 import type { MarkerWriter } from './transaction-coordinator.js';
-import { TransactionIndex, committedDuplicates, committedFetchResponse } from './transaction-index.js';
+import { TransactionIndex, committedDuplicates, committedFetchResponse, latestOffsetResponse } from './transaction-index.js';
 import { arrayOf } from '../../arrays.js';
 import { IndexCounts } from '../../index-counts.js';
 import { findLastIn, logDuplicatesOf, sequenceVerdict } from './partition-log.js';
@@ -179,12 +179,7 @@ export class Broker implements Actor<KafkaProtocol>, MarkerWriter {
           ctx.send(from, { type: 'fetch-response', partition: message.partition, fromOffset: message.fromOffset, attempt: message.attempt, records: [], error: 'NOT_LEADER_OR_FOLLOWER' });
           return;
         }
-        // A position at RESET_TO_LATEST (auto.offset.reset=latest): the end a read_committed reader may read to, or the HW.
-        if (message.fromOffset < 0) {
-          const resetTo = message.readCommitted === true ? state.txns.lastStableOffset(state.hw) : state.hw;
-          ctx.send(from, { type: 'fetch-out-of-range', partition: message.partition, fromOffset: message.fromOffset, attempt: message.attempt, resetTo });
-          return;
-        }
+        if (message.fromOffset < 0) return ctx.send(from, latestOffsetResponse(message, message.readCommitted === true ? state.txns : undefined, state.hw));
         if (message.readCommitted === true) return this.fetchCommitted(ctx, from, message);
         const records = state.replicas[state.leader].log.slice(message.fromOffset, Math.min(state.hw, message.fromOffset + message.maxRecords));
         ctx.send(from, { type: 'fetch-response', partition: message.partition, fromOffset: message.fromOffset, attempt: message.attempt, records });

@@ -129,6 +129,15 @@ export function committedFetchResponse(fetch: Extract<KafkaMessage, { type: 'fet
   return aborted === undefined ? base : { ...base, aborted };
 }
 
+/**
+ * The answer to a fetch from RESET_TO_LATEST (auto.offset.reset=latest, no committed offset): OFFSET_OUT_OF_RANGE with
+ * the partition's end, as ListOffsets gives it: the last stable offset for a read_committed reader (`index` given),
+ * the high watermark otherwise.
+ */
+export function latestOffsetResponse(fetch: Extract<KafkaMessage, { type: 'fetch' }>, index: TransactionIndex | undefined, hw: number): KafkaMessage {
+  return { type: 'fetch-out-of-range', partition: fetch.partition, fromOffset: fetch.fromOffset, attempt: fetch.attempt, resetTo: index === undefined ? hw : index.lastStableOffset(hw) };
+}
+
 /** Messages the committed records of the partitions' leader logs hold more than once (a transaction's output written twice); `index` of a partition, undefined without a leader. */
 export function committedDuplicates(logs: readonly (RecordsView | undefined)[], index: (partition: number) => TransactionIndex): number {
   const seen = new Set<string>();

@@ -22,7 +22,7 @@ import type { KafkaSettings } from '../settings.js';
 import type { KafkaContext, KafkaProtocol } from '../world.js';
 import { CONTROLLER } from './names.js';
 import { PartitionReplica } from './replica.js';
-import { committedFetchResponse } from '../broker/transaction-index.js';
+import { committedFetchResponse, latestOffsetResponse } from '../broker/transaction-index.js';
 import type { TransactionIndex } from '../broker/transaction-index.js';
 import type { FollowerState } from './replica.js';
 
@@ -296,13 +296,12 @@ export class BrokerNode implements Actor<KafkaProtocol> {
       ctx.send(from, { type: 'fetch-response', partition: fetch.partition, fromOffset: fetch.fromOffset, attempt: fetch.attempt, records: [], error: 'NOT_LEADER_OR_FOLLOWER' });
       return;
     }
-    const index = fetch.readCommitted === true ? this.hooks.transactions?.index(fetch.partition) : undefined;
-    // Past the log's end (after an unclean election), or at RESET_TO_LATEST (auto.offset.reset=latest): from the end.
-    if (fetch.fromOffset > replica.log.length || fetch.fromOffset < 0) {
-      const resetTo = fetch.fromOffset < 0 && index !== undefined ? index.lastStableOffset(replica.hw) : replica.hw;
-      ctx.send(from, { type: 'fetch-out-of-range', partition: fetch.partition, fromOffset: fetch.fromOffset, attempt: fetch.attempt, resetTo });
+    if (fetch.fromOffset > replica.log.length) {
+      ctx.send(from, { type: 'fetch-out-of-range', partition: fetch.partition, fromOffset: fetch.fromOffset, attempt: fetch.attempt, resetTo: replica.hw });
       return;
     }
+    const index = fetch.readCommitted === true ? this.hooks.transactions?.index(fetch.partition) : undefined;
+    if (fetch.fromOffset < 0) return ctx.send(from, latestOffsetResponse(fetch, index, replica.hw));
     if (index !== undefined) return ctx.send(from, committedFetchResponse(fetch, replica.log, index, replica.hw));
     const records = replica.log.slice(fetch.fromOffset, Math.min(replica.hw, fetch.fromOffset + fetch.maxRecords));
     ctx.send(from, { type: 'fetch-response', partition: fetch.partition, fromOffset: fetch.fromOffset, attempt: fetch.attempt, records });

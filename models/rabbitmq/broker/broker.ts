@@ -103,7 +103,7 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
       queue.requeueAll([...queue.unacked.values()].map((entry) => entry.message).sort((a, b) => a.seq - b.seq));
       queue.unacked.clear();
       queue.consumers = [];
-      queue.activeTraced = '';
+      queue.activeTraced = undefined;
       queue.expiryTimerUs = Number.POSITIVE_INFINITY;
       if (!quorum && !this.settings.durable) {
         this.queues.delete(queue.name);
@@ -354,9 +354,8 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
   private traceActive(ctx: Ctx, queue: Queue): void {
     if (!this.settings.singleActiveConsumer) return;
     const active = queue.consumers.at(0);
-    const key = active === undefined ? '' : `${active.actor}#${active.channel}`;
-    if (key === queue.activeTraced) return;
-    queue.activeTraced = key;
+    if (active === queue.activeTraced) return;
+    queue.activeTraced = active;
     if (active !== undefined) ctx.record({ t: ctx.now, actor: this.id, kind: 'consumer-activated', queue: queue.name, consumer: active.actor, channel: active.channel });
   }
 

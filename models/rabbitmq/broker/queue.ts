@@ -56,8 +56,8 @@ export class Queue {
   private appendedSinceRestart: QueuedMessage[] = [];
   /** When the pending expiry timer fires (Infinity: none set). */
   expiryTimerUs = Number.POSITIVE_INFINITY;
-  /** With x-single-active-consumer: the active consumer last traced (`actor#channel`), to trace each change once. */
-  activeTraced = '';
+  /** With x-single-active-consumer: the active consumer last traced, to trace each change once. */
+  activeTraced: QueueConsumer | undefined;
 
   constructor(
     /** The queue's name: its consumer group's (`g1`), one queue per group behind a fanout exchange. */
