@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
 import { COMMIT_STRATEGIES, DEDUP_STRATEGIES, MODE_NAMES, PRODUCER_BUFFERS } from '../models/config.js';
 import { ASSIGNORS, AUTO_OFFSET_RESETS, ISOLATION_LEVELS, MEMBERSHIPS } from '../models/kafka/settings.js';
-import { OVERFLOWS, QUEUE_TYPES } from '../models/rabbitmq/settings.js';
+import { OVERFLOWS, QUEUE_TYPES, RABBITMQ_VERSIONS, REQUEUE_METHODS } from '../models/rabbitmq/settings.js';
 import type { RabbitMqSettings } from '../models/rabbitmq/settings.js';
 import { RABBITMQ_MODES } from '../models/rabbitmq/modes.js';
 import { FAMILY_NAMES } from '../models/config.js';
@@ -156,8 +156,8 @@ export function settingsArb(mode: ModeName = 'at-least-once'): Arbitrary<Partial
 /**
  * RabbitMQ overrides of the settings that decide guarantees (publisher confirms, re-publishes, unconfirmed in
  * flight, mandatory, persistent, the publisher's buffer, queue type, durability, quorum nodes, x-delivery-limit, a
- * dead-letter exchange, x-max-length and x-overflow, autoAck, prefetch, a single active consumer, DB retries, dedup, the
- * failure policy),
+ * dead-letter exchange, x-max-length and x-overflow, autoAck, prefetch, a single active consumer, nack or reject for a
+ * requeue, the RabbitMQ release, DB retries, dedup, the failure policy),
  * valid on top of `mode`'s preset; absent keys keep the preset's value, so it shrinks toward the plain preset.
  */
 export function rabbitMqSettingsArb(mode: ModeName = 'at-least-once'): Arbitrary<Partial<RabbitMqSettings>> {
@@ -180,6 +180,8 @@ export function rabbitMqSettingsArb(mode: ModeName = 'at-least-once'): Arbitrary
         autoAck: fc.boolean(),
         prefetch: fc.integer({ min: 0, max: 5 }),
         singleActiveConsumer: fc.boolean(),
+        requeueMethod: fc.constantFrom(...REQUEUE_METHODS),
+        rabbitmqVersion: fc.constantFrom(...RABBITMQ_VERSIONS),
         ...APPLICATION_ARBS,
       },
       { requiredKeys: [] },

@@ -278,7 +278,7 @@ const RENDERERS: { readonly [K in TraceKind]: Renderer<K> } = {
   'basic-consume': (drawer, record) => drawer.arrow(drawer.at(record.actor, record), drawer.broker(record), '->>', record, `basic.consume ${record.queue} (channel ${record.channel})`),
   'basic-deliver': (drawer, record) => drawer.arrow(drawer.broker(record), drawer.at(record.actor, record), '->>', record, `deliver ${record.msg} (basic.deliver${record.redelivered ? ', redelivered' : ''}${record.deliveryCount > 0 ? `, x-delivery-count ${record.deliveryCount}` : ''})`, { bound: true }),
   'basic-ack': (drawer, record) => drawer.arrow(drawer.at(record.actor, record), drawer.broker(record), '->>', record, `basic.ack ${record.msg}`),
-  'basic-nack': (drawer, record) => drawer.arrow(drawer.at(record.actor, record), drawer.broker(record), '->>', record, record.requeue ? `basic.nack ${record.msg} requeue=true` : `basic.reject ${record.msg} requeue=false`),
+  'basic-nack': (drawer, record) => drawer.arrow(drawer.at(record.actor, record), drawer.broker(record), '->>', record, `${record.requeue && record.method !== 'reject' ? 'basic.nack' : 'basic.reject'} ${record.msg} requeue=${record.requeue}`),
   'connection-lost': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `connection lost (${record.reason === 'heartbeat' ? 'missed heartbeats' : 'closed'}): open a new channel`, { fault: true }),
   'autoack-lost': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `${record.msg} failed under autoAck: nothing to requeue, lost`, { fault: true }),
 };

@@ -5,6 +5,7 @@
  * re-publish after a lost confirm (the queue held it twice), a redelivery (redelivered=true) after a closed channel.
  * Undefined when none of these fits: the shared stories are asked next.
  */
+import { countsOnlyFailedDeliveries, hasDefaultDeliveryLimit } from '../models/rabbitmq/settings.js';
 import type { RabbitMqSettings } from '../models/rabbitmq/settings.js';
 import type { EventOf } from '../models/events.js';
 import { crashMoment } from './fault-words.js';
@@ -26,7 +27,7 @@ const DEAD_LETTER_WORDS = { rejected: 'rejected (basic.reject requeue=false)', e
 
 export function rabbitLossStory(facts: TraceFacts, msg: string): Story | undefined {
   const cite = new Citations(facts);
-  const told = unroutable(facts, cite, msg) ?? neverEnqueued(facts, cite, msg) ?? lostInRestart(facts, cite, msg) ?? droppedByQueue(facts, cite, msg) ?? lostUnderAutoAck(facts, cite, msg);
+  const told = unroutable(facts, cite, msg) ?? neverEnqueued(facts, cite, msg) ?? lostInRestart(facts, cite, msg) ?? droppedByQueue(facts, cite, msg) ?? lostUnderAutoAck(facts, cite, msg) ?? requeuedUntilTheEnd(facts, cite, msg) ?? neverDelivered(facts, cite, msg);
   if (told === undefined) return undefined;
   const acked = facts.run.brokerAcked.includes(msg);
   const headline = `${msg} was never applied to the DB${acked ? ', although the broker had confirmed it to the publisher' : ''}`;
@@ -91,6 +92,62 @@ function lostUnderAutoAck(facts: TraceFacts, cite: Citations, msg: string): Told
   cite.add(delivered, failed, crash === undefined ? undefined : facts.faultRecordBehind(crash), crash);
   const cause = failed !== undefined ? `its processing failed at ${cite.at(failed)}, and nothing could hand it back` : crash !== undefined ? `the consumer crashed at ${cite.at(crash)} before applying it` : 'the consumer never applied it';
   return { text: `the broker sent it at ${cite.at(delivered)} with autoAck, which counts a delivery as acknowledged once sent (the queue forgot it); ${cause}`, mechanism: 'autoAck: delivered means deleted, then a crash or an exception' };
+}
+
+/**
+ * Enqueued, handed back again and again, and still in the queue when the run stopped: a poison message a consumer
+ * requeues (--on-error retry) with nothing to end the loop. Says why nothing did: no x-delivery-limit (a classic
+ * queue, 3.x, or `unlimited`), or RabbitMQ 4.3, whose limit ignores basic.nack requeue=true.
+ */
+function requeuedUntilTheEnd(facts: TraceFacts, cite: Citations, msg: string): Told | undefined {
+  const requeued = facts.aboutKind(msg, 'requeued');
+  if (requeued.length === 0 || facts.aboutKind(msg, 'queue-dead-letter').length > 0) return undefined;
+  const deliveries = facts.aboutKind(msg, 'basic-deliver');
+  const failures = facts.aboutKind(msg, 'processing-failed');
+  const nacks = facts.aboutKind(msg, 'basic-nack', { requeue: true });
+  cite.add(facts.aboutKind(msg, 'enqueued')[0], deliveries[0], failures[0], nacks[0], requeued[0], requeued.at(-1));
+  const settings = facts.settings as unknown as RabbitMqSettings;
+  const method = nacks.some((record) => record.method === 'reject') ? 'basic.reject' : 'basic.nack';
+  const failed = failures.length === deliveries.length ? 'its processing failed on every one' : `its processing failed ${timesWord(failures.length)}`;
+  const handedBack = nacks.length > 0 ? `; the consumer handed it back each time with ${method} requeue=true (on-error=${settings.onError}${settings.onError === 'retry' ? '' : `, ${settings.processingRetries} retries`}), and the queue put it back with redelivered=true` : '; it went back to the queue with redelivered=true';
+  const why = whyRequeuedForever(settings, method === 'basic.nack', requeued.at(-1)?.deliveryCount ?? 0);
+  return { text: `the broker delivered it ${timesWord(deliveries.length)} and ${failed}${handedBack}; ${why.text}; it was still in the queue, never applied, when the run stopped`, mechanism: why.mechanism };
+}
+
+/**
+ * Enqueued and never delivered before the run stopped. Usually it waited behind a message that went back to the
+ * head of the queue again and again: with prefetch 1 that message took the consumer's one delivery at a time.
+ */
+function neverDelivered(facts: TraceFacts, cite: Citations, msg: string): Told | undefined {
+  const enqueued = facts.aboutKind(msg, 'enqueued')[0];
+  if (enqueued === undefined || facts.aboutKind(msg, 'basic-deliver').length > 0) return undefined;
+  cite.add(enqueued);
+  const looping = facts.previous(undefined, is('requeued', { queue: enqueued.queue }, (record) => record.msg !== msg), enqueued);
+  if (looping === undefined) return { text: `it was enqueued at ${cite.at(enqueued)} and still waiting in the queue, never delivered, when the run stopped`, mechanism: 'never delivered before the run stopped' };
+  cite.add(looping);
+  const prefetch = (facts.settings as unknown as RabbitMqSettings).prefetch;
+  const slot = prefetch === 1 ? `with prefetch 1 it took the consumer's one unacknowledged delivery every time, so the queue never got past it` : `the queue never delivered ${msg} meanwhile (prefetch ${prefetch})`;
+  return { text: `it was enqueued at ${cite.at(enqueued)} and never delivered: ${looping.msg}, ahead of it, went back to the head of the queue again and again (the last time at ${cite.at(looping)}), and ${slot}`, mechanism: 'stuck behind a message requeued forever' };
+}
+
+/**
+ * Why no delivery limit ended a message's requeue loop: there is none (a classic queue, 3.x, `unlimited`), or
+ * RabbitMQ 4.3 does not count a basic.nack requeue=true (`nacked`) toward it. `count`: its last x-delivery-count.
+ */
+export function whyRequeuedForever(settings: RabbitMqSettings, nacked: boolean, count: number): Told {
+  const limit = settings.deliveryLimit;
+  if (settings.queueType !== 'quorum') return { text: 'a classic queue has no x-delivery-limit, so nothing ever took it out of the loop', mechanism: 'requeued forever: a classic queue has no delivery limit' };
+  if (limit === 'unlimited') {
+    const version = hasDefaultDeliveryLimit(settings.rabbitmqVersion) ? '' : `, RabbitMQ ${settings.rabbitmqVersion}'s default`;
+    return { text: `the quorum queue has no x-delivery-limit (--delivery-limit unlimited${version}), so nothing ever took it out of the loop`, mechanism: 'requeued forever: no x-delivery-limit' };
+  }
+  if (countsOnlyFailedDeliveries(settings.rabbitmqVersion) && nacked && count <= limit) {
+    return {
+      text: `RabbitMQ ${settings.rabbitmqVersion} counts only failed deliveries toward x-delivery-limit ${limit} (basic.reject requeue=true, a lost connection), and a basic.nack requeue=true is not one: x-delivery-count stayed at ${count}, so the limit never dead-lettered it (--requeue-method reject would have, after ${limit + 1} deliveries)`,
+      mechanism: 'basic.nack requeue=true on RabbitMQ 4.3: never counted toward x-delivery-limit, redelivered forever',
+    };
+  }
+  return { text: `x-delivery-count was ${count} of x-delivery-limit ${limit} when the run stopped`, mechanism: 'requeued again and again: still in the queue when the run stopped' };
 }
 
 interface Application {

@@ -3,7 +3,8 @@
  * and the trace records it rests on (which the sequence diagram draws). A mechanism the builders do not
  * recognise still gets a story: the checker's summary plus every fault that touched the message.
  */
-import { rabbitDuplicateStory, rabbitLossStory, rabbitOrderStory } from './story-rabbitmq.js';
+import { rabbitDuplicateStory, rabbitLossStory, rabbitOrderStory, whyRequeuedForever } from './story-rabbitmq.js';
+import type { RabbitMqSettings } from '../models/rabbitmq/settings.js';
 import type { TraceEvent } from '../models/events.js';
 import { describeFault } from '../models/faults/catalog.js';
 import type { FamilyName } from '../models/config.js';
@@ -105,8 +106,17 @@ function standstillStory(facts: TraceFacts, witness: Witness, idleSinceUs: numbe
     return { invariant: 'liveness', msg: '', mechanism: 'stalled: no progress after healing', text: `${base}; something kept waiting or retrying without effect, so the remaining messages were never processed.`, records: (witness.records as TraceEvent[]).slice(-5), msgs: [] };
   }
   const deliveries = facts.aboutKind(poison.msg, 'processing-failed').length;
-  const text = `${base}: ${facts.who(poison.actor)} kept retrying ${poison.msg}, whose business logic threw on every one of its ${deliveries} deliveries (on-error=${facts.settings.onError}), so its partition never moved past it and the records behind it were never processed.`;
   const records = [...facts.aboutKind(poison.msg, 'processing-failed').slice(0, 3), ...(last === undefined ? [] : [last])];
+  const retrying = `${base}: ${facts.who(poison.actor)} kept retrying ${poison.msg}, whose business logic threw on every one of its ${deliveries} deliveries (on-error=${facts.settings.onError})`;
+  if (facts.config.family === 'rabbitmq') {
+    // A queue is not a partition: the requeued message goes back and the consumer takes others meanwhile; what never ends is the loop.
+    const nacks = facts.aboutKind(poison.msg, 'basic-nack', { requeue: true });
+    const method = nacks.some((record) => record.method === 'reject') ? 'basic.reject' : 'basic.nack';
+    const why = whyRequeuedForever(facts.settings as unknown as RabbitMqSettings, method === 'basic.nack', facts.aboutKind(poison.msg, 'requeued').at(-1)?.deliveryCount ?? 0);
+    const text = `${retrying}, handing it back with ${method} requeue=true each time, so the queue redelivered it again and again: ${why.text}.`;
+    return { invariant: 'liveness', msg: '', mechanism: `stalled: ${why.mechanism}`, text, records: [...nacks.slice(0, 1), ...records], msgs: [poison.msg] };
+  }
+  const text = `${retrying}, so its partition never moved past it and the records behind it were never processed.`;
   return { invariant: 'liveness', msg: '', mechanism: 'stalled: a poison message retried forever blocks its partition', text, records, msgs: [poison.msg] };
 }
 

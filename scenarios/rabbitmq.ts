@@ -122,6 +122,16 @@ export const RABBITMQ_SCENARIOS: readonly Scenario[] = [
     expected: { 'at-most-once': lossBreaks, 'at-least-once': { ...allHold, parked: 'some' }, 'exactly-once': { ...allHold, parked: 'some' } },
   },
   {
+    name: 'delivery-limit-ignores-nack-4-3',
+    family: 'rabbitmq',
+    summary: 'the same poison message and x-delivery-limit 3 on RabbitMQ 4.3: a basic.nack requeue=true no longer counts toward the limit, so m3 is redelivered forever (--requeue-method reject dead-letters it)',
+    mechanism: 'RabbitMQ 4.3 evaluates x-delivery-limit against delivery-count, which only failed deliveries raise (basic.reject requeue=true, a lost connection) => basic.nack requeue=true never reaches the limit => liveness is broken, as Spring AMQP users found after upgrading',
+    workload: small,
+    settings: { onError: 'retry', queueType: 'quorum', durable: true, deliveryLimit: 3, rabbitmqVersion: '4.3' },
+    faults: plan({ kind: 'processing-error', message: 'm3', deliveries: 'always' }),
+    expected: { 'at-most-once': lossBreaks, 'at-least-once': { ...lossBreaks, liveness: 'breaks' }, 'exactly-once': { ...lossBreaks, liveness: 'breaks' } },
+  },
+  {
     name: 'ttl-dlx-delay-head-of-line',
     family: 'rabbitmq',
     summary: 'every 2nd message is delayed through a TTL wait queue + dead-lettering: a short TTL behind a long one is released late',

@@ -3,7 +3,8 @@
  * basic.qos prefetch, basic.consume), hands each basic.deliver to the consumer application in turn, and settles
  * it by what the application made of it:
  * - processed: basic.ack (with autoAck nothing: the broker forgot the message when it sent it);
- * - retry (on-error retry, or retries left): basic.nack requeue=true after the backoff; redelivered, possibly forever;
+ * - retry (on-error retry, or retries left): basic.nack requeue=true (or basic.reject requeue=true, --requeue-method)
+ *   after the backoff; redelivered, possibly forever;
  * - dead-letter: basic.reject requeue=false, to the dead-letter exchange (dropped without one);
  * - skip: basic.ack (the message is lost).
  * With autoAck a failed message cannot be handed back: it is lost. Heartbeats find a dead connection; then (or when
@@ -192,7 +193,7 @@ export class RabbitConsumer implements Actor<RabbitMqProtocol> {
     }
   }
 
-  /** basic.ack, basic.nack requeue=true, or basic.reject requeue=false, on the channel the delivery came on. */
+  /** basic.ack, basic.nack or basic.reject requeue=true, or basic.reject requeue=false, on the channel the delivery came on. */
   private settle(ctx: Ctx, how: 'ack' | 'requeue' | 'reject'): void {
     const delivery = this.inHand as Deliver;
     this.nackPending = false;
@@ -203,8 +204,11 @@ export class RabbitConsumer implements Actor<RabbitMqProtocol> {
         ctx.record({ t: ctx.now, actor: this.id, kind: 'basic-ack', msg: msgId, tag });
         ctx.send(this.broker, { type: 'basic-ack', queue, channel, tag, msgId, delivery: this.ledger.deliveryOf(delivery.index) });
       } else {
-        ctx.record({ t: ctx.now, actor: this.id, kind: 'basic-nack', msg: msgId, tag, requeue: how === 'requeue' });
-        ctx.send(this.broker, { type: 'basic-nack', queue, channel, tag, msgId, requeue: how === 'requeue' });
+        const requeue = how === 'requeue';
+        const method = this.settings.requeueMethod;
+        // The method is traced only for a basic.reject requeue=true: every other settlement reads as it always did.
+        ctx.record({ t: ctx.now, actor: this.id, kind: 'basic-nack', msg: msgId, tag, requeue, ...(requeue && method === 'reject' ? { method } : {}) });
+        ctx.send(this.broker, { type: 'basic-nack', queue, channel, tag, msgId, requeue, method });
       }
     }
     this.done(ctx);

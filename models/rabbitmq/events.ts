@@ -43,7 +43,8 @@ export type RabbitConsumerEvent = At &
     | { readonly kind: 'basic-consume'; readonly queue: string; readonly channel: number }
     | { readonly kind: 'basic-deliver'; readonly msg: string; readonly queue: string; readonly tag: number; readonly redelivered: boolean; readonly deliveryCount: number }
     | { readonly kind: 'basic-ack'; readonly msg: string; readonly tag: number }
-    | { readonly kind: 'basic-nack'; readonly msg: string; readonly tag: number; readonly requeue: boolean }
+    /** basic.nack requeue=true, basic.reject requeue=true (`method: 'reject'`), or basic.reject requeue=false. */
+    | { readonly kind: 'basic-nack'; readonly msg: string; readonly tag: number; readonly requeue: boolean; readonly method?: 'reject' }
     | { readonly kind: 'connection-lost'; readonly channel: number; readonly reason: 'heartbeat' | 'closed' }
     /** With autoAck the broker already forgot the message: a failed processing cannot hand it back. */
     | { readonly kind: 'autoack-lost'; readonly msg: string }

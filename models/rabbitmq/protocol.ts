@@ -1,4 +1,5 @@
 /** What crosses the network between a RabbitMQ publisher, the broker and a consumer (AMQP 0-9-1 methods). */
+import type { RequeueMethod } from './settings.js';
 
 /** The exchange every publisher publishes to (direct with one queue, fanout with several). */
 export const EXCHANGE = 'events';
@@ -15,7 +16,8 @@ export type RabbitMqMessage =
   | { type: 'consume-ok'; channel: number }
   | { type: 'basic-deliver'; queue: string; channel: number; tag: number; msgId: string; index: number; key: string; seq: number; redelivered: boolean; deliveryCount: number }
   | { type: 'basic-ack'; queue: string; channel: number; tag: number; msgId: string; delivery: number }
-  | { type: 'basic-nack'; queue: string; channel: number; tag: number; msgId: string; requeue: boolean }
+  /** basic.nack or basic.reject: `method` says which, for a requeue (requeue=false is always basic.reject here). */
+  | { type: 'basic-nack'; queue: string; channel: number; tag: number; msgId: string; requeue: boolean; method: RequeueMethod }
   | { type: 'heartbeat'; channel: number }
   | { type: 'heartbeat-ok'; channel: number };
 

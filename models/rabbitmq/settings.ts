@@ -18,8 +18,33 @@ export const OVERFLOWS: readonly Overflow[] = ['drop-head', 'reject-publish'];
 export type DelayVia = 'plugin' | 'ttl-dlx';
 export const DELAY_VIAS: readonly DelayVia[] = ['plugin', 'ttl-dlx'];
 export type PublisherBuffer = 'memory' | 'outbox';
+/**
+ * The RabbitMQ release whose documented behaviour the broker follows, where releases differ: 3.x quorum queues have no
+ * default x-delivery-limit (4.0 made it 20), and up to 4.2 every return counts toward it, while 4.3 counts only failed
+ * deliveries (basic.reject requeue=true, a lost connection), not a basic.nack requeue=true ("Quorum Queues": "When is
+ * delivery count incremented?").
+ */
+export type RabbitMqVersion = '3.8' | '3.9' | '3.10' | '3.11' | '3.12' | '3.13' | '4.0' | '4.1' | '4.2' | '4.3';
+export const RABBITMQ_VERSIONS: readonly RabbitMqVersion[] = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13', '4.0', '4.1', '4.2', '4.3'];
+/** What these settings assume when no version is given: the behaviour every preset and scenario was written for. */
+export const DEFAULT_RABBITMQ_VERSION: RabbitMqVersion = '4.2';
+/** The AMQP 0-9-1 method a consumer hands a failed delivery back with for a retry (requeue=true). */
+export type RequeueMethod = 'nack' | 'reject';
+export const REQUEUE_METHODS: readonly RequeueMethod[] = ['nack', 'reject'];
+
+/** 4.0 and later: quorum queues get x-delivery-limit 20 unless the queue says otherwise. */
+export function hasDefaultDeliveryLimit(version: RabbitMqVersion): boolean {
+  return !version.startsWith('3.');
+}
+
+/** 4.3 and later: only a failed delivery (basic.reject requeue=true, a lost connection) counts toward x-delivery-limit. */
+export function countsOnlyFailedDeliveries(version: RabbitMqVersion): boolean {
+  return version === '4.3';
+}
 
 export interface RabbitMqClientSettings {
+  /** The RabbitMQ release whose behaviour the broker follows where releases differ. */
+  rabbitmqVersion: RabbitMqVersion;
   /** `confirm.select`: the broker confirms (basic.ack) or refuses (basic.nack) every publish. */
   publisherConfirms: boolean;
   /** Re-publishes of a message left unconfirmed after confirmTimeoutMs, nacked, or returned. */
@@ -64,6 +89,8 @@ export interface RabbitMqClientSettings {
   autoAck: boolean;
   /** `basic.qos` prefetch count (0: unlimited): unacknowledged deliveries per consumer. */
   prefetch: number;
+  /** basic.nack or basic.reject, with requeue=true: how a failed delivery goes back to the queue for a retry. */
+  requeueMethod: RequeueMethod;
   /** AMQP heartbeat timeout: a connection silent this long is closed (its unacked deliveries requeued). */
   heartbeatMs: number;
   /** Every k-th message is delayed (0: none). */
@@ -75,7 +102,7 @@ export interface RabbitMqClientSettings {
 }
 
 /** Settings no preset sets: derived from the rest of the config (their specs say how). */
-export type DerivedRabbitMqSetting = 'deliveryLimit' | 'singleActiveConsumer';
+export type DerivedRabbitMqSetting = 'rabbitmqVersion' | 'deliveryLimit' | 'singleActiveConsumer' | 'requeueMethod';
 
 /** Every setting of a RabbitMQ run: the clients' and broker's, and the consumer application's. */
 export type RabbitMqSettings = RabbitMqClientSettings & ApplicationSettings;
@@ -83,6 +110,15 @@ export type RabbitMqSettings = RabbitMqClientSettings & ApplicationSettings;
 const ms = (max: number) => ({ type: 'number' as const, min: 0, max });
 
 export const RABBITMQ_SETTINGS: readonly SettingSpec[] = specsOf<RabbitMqClientSettings>('settings', {
+  // First: the derived x-delivery-limit below reads it.
+  rabbitmqVersion: {
+    component: 'broker',
+    flag: 'rabbitmq-version',
+    realName: 'RabbitMQ release',
+    kind: { type: 'enum', values: RABBITMQ_VERSIONS },
+    doc: 'the release whose documented behaviour the broker follows where releases differ: 3.x quorum queues have no default x-delivery-limit (4.0+: 20); up to 4.2 every return counts toward it, 4.3 counts only basic.reject requeue=true and lost connections, not basic.nack requeue=true (so a consumer that nacks a poison message redelivers it forever). 4.3 also refuses a non-durable classic queue unless deprecated_features.permit.transient_nonexcl_queues is set; the model assumes it is, for --durable false',
+    default: { text: `${DEFAULT_RABBITMQ_VERSION} (what the presets and scenarios were written for)`, derive: () => DEFAULT_RABBITMQ_VERSION },
+  },
   publisherConfirms: { component: 'publisher', flag: 'publisher-confirms', realName: 'confirm.select (publisher confirms)', kind: { type: 'bool' }, doc: 'the broker confirms each publish once it is enqueued (persistent ones on a durable or quorum queue once written or replicated); without it a lost publish is silent' },
   publishRetries: { component: 'publisher', flag: 'publish-retries', realName: 're-publish of an unconfirmed, nacked or returned message', kind: { type: 'int', min: 0, max: 1000 }, doc: 're-publishes per message after a confirm timeout, a basic.nack or a basic.return' },
   confirmTimeoutMs: { component: 'publisher', flag: 'confirm-timeout-ms', realName: 'waitForConfirms timeout', kind: { type: 'number', min: 0.1, max: 60_000 }, doc: 'how long the publisher waits for a confirm before it re-publishes (which can duplicate)' },
@@ -102,10 +138,13 @@ export const RABBITMQ_SETTINGS: readonly SettingSpec[] = specsOf<RabbitMqClientS
     flag: 'delivery-limit',
     realName: 'x-delivery-limit (quorum queues)',
     kind: { type: 'count-or-unlimited', min: 0, max: 1000 },
-    doc: 'a message returned (nack requeue, channel closed) more often than this is dead-lettered; x-delivery-count counts the returns',
+    doc: 'a message returned more often than this is dead-lettered; what counts as a return depends on --rabbitmq-version (up to 4.2: every nack or reject with requeue=true and every closed channel; 4.3: basic.reject requeue=true and closed channels only)',
     // Derived, not preset: x-delivery-limit is a quorum queue argument, so `--queue-type classic` with any preset
-    // gets none. 20 is RabbitMQ 4.x's default for quorum queues (3.x had none: give --delivery-limit unlimited).
-    default: { text: '20 with --queue-type quorum (RabbitMQ 4.x), else unlimited', derive: (groups) => (groups.settings.queueType === 'quorum' ? 20 : 'unlimited') },
+    // gets none. 20 is RabbitMQ 4.x's default for quorum queues; 3.x had none.
+    default: {
+      text: '20 with --queue-type quorum on RabbitMQ 4.0+, else unlimited (3.x quorum queues have no default; classic queues have no such argument)',
+      derive: (groups) => (groups.settings.queueType === 'quorum' && hasDefaultDeliveryLimit(groups.settings.rabbitmqVersion as RabbitMqVersion) ? 20 : 'unlimited'),
+    },
   },
   deadLetterExchange: { component: 'queue', flag: 'dead-letter-exchange', realName: 'x-dead-letter-exchange', kind: { type: 'bool' }, doc: 'rejected (requeue=false), expired and over-limit messages go to a dead-letter queue (parked); false: they are dropped' },
   messageTtlMs: { component: 'queue', flag: 'message-ttl-ms', realName: 'x-message-ttl', kind: { type: 'int', min: 0, max: 3_600_000 }, doc: 'a message that waited this long expires at the head of the queue (dead-lettered or dropped); 0: no TTL' },
@@ -122,6 +161,15 @@ export const RABBITMQ_SETTINGS: readonly SettingSpec[] = specsOf<RabbitMqClientS
   },
   autoAck: { component: 'consumer', flag: 'auto-ack', realName: 'basic.consume no-ack (autoAck)', kind: { type: 'bool' }, doc: 'a delivery counts as acknowledged once sent: a crash or an exception loses it; false: basic.ack after processing' },
   prefetch: { component: 'consumer', flag: 'prefetch', realName: 'basic.qos prefetch_count', kind: { type: 'int', min: 0, max: 65_535 }, doc: 'unacknowledged deliveries per consumer (0: unlimited)' },
+  requeueMethod: {
+    component: 'consumer',
+    flag: 'requeue-method',
+    realName: 'basic.nack / basic.reject with requeue=true',
+    kind: { type: 'enum', values: REQUEUE_METHODS },
+    doc: "how the consumer hands a failed delivery back for a retry (--on-error retry, or retries left): nack (basic.nack requeue=true, as Spring AMQP's containers did before their RabbitMQ 4.3 fix) or reject (basic.reject requeue=true). Only reject counts toward x-delivery-limit on RabbitMQ 4.3",
+    // Derived, not preset: a client's choice the presets leave as the model always made it.
+    default: { text: 'nack', derive: () => 'nack' },
+  },
   heartbeatMs: { component: 'consumer', flag: 'heartbeat-ms', realName: 'AMQP heartbeat timeout', kind: { type: 'number', min: 1, max: 3_600_000 }, doc: 'a connection silent this long (a cut link, a dead node) is closed and its unacked deliveries requeued' },
   delayedEvery: { component: 'delayed delivery', flag: 'delayed-every', realName: 'every k-th message is delayed', kind: { type: 'int', min: 0, max: 100_000 }, doc: 'every k-th handed-over message is due only after a delay (0: none); the schedule invariant is then judged' },
   delayMs: { component: 'delayed delivery', flag: 'delay-ms', realName: 'x-delay / per-message expiration', kind: { type: 'number', min: 0, max: 3_600_000 }, doc: 'delay of a delayed message after its hand-over: alternately this and a tenth of it' },

@@ -18,5 +18,7 @@ export function witnessed(section: { count?: number; witnesses?: { msg?: string 
 export function simArgs(sim: SimSpec, traceFile: string): string[];
 export function flag(key: string): string;
 export function familyAvailable(): boolean;
+export function modelledRelease(serverVersion: string): string | undefined;
+export function asRelease(sim: SimSpec, release: string | undefined): SimSpec;
 export function runSimulator(sim: SimSpec): { outcome: Outcome; command: string };
 export function simOutcome(json: Record<string, unknown>, trace: Record<string, unknown>[], sim?: SimSpec): Outcome;

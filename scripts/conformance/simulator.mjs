@@ -60,6 +60,24 @@ export function familyAvailable() {
   return families !== null && /^\s+rabbitmq\s/m.test(families[1]);
 }
 
+/**
+ * The release this build of simulate models for a real broker's version ("3.10.8" -> "3.10"), read off the values
+ * `simulate list` gives --rabbitmq-version; undefined when it models no such release (or has no such flag).
+ */
+export function modelledRelease(serverVersion) {
+  const release = /^(\d+\.\d+)/.exec(String(serverVersion))?.[1];
+  if (release === undefined) return undefined;
+  const r = spawnSync(process.execPath, [CLI, 'list'], { encoding: 'utf8', timeout: SIM_TIMEOUT_MS });
+  const values = /^\s+--rabbitmq-version\s.*\[([^\];]+)/m.exec(r.stdout ?? '')?.[1];
+  return values?.split(', ').includes(release) ? release : undefined;
+}
+
+/** A case run as the real broker's release, unless the case names one itself. */
+export function asRelease(sim, release) {
+  if (release === undefined || sim.settings?.rabbitmqVersion !== undefined) return sim;
+  return { ...sim, settings: { ...sim.settings, rabbitmqVersion: release } };
+}
+
 /** Run one case in the simulator; returns { outcome, command } or throws one line. */
 export function runSimulator(sim) {
   const dir = mkdtempSync(join(tmpdir(), 'conformance-'));

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { requireBuiltCli } from '../helpers/cli.js';
 import { CASES, subCases } from '../../scripts/conformance/cases.mjs';
 import { FIELDS, compareOutcomes } from '../../scripts/conformance/outcome.mjs';
-import { runSimulator, simArgs, simOutcome, witnessed } from '../../scripts/conformance/simulator.mjs';
+import { asRelease, modelledRelease, runSimulator, simArgs, simOutcome, witnessed } from '../../scripts/conformance/simulator.mjs';
 
 describe('simArgs: a case for the simulator as CLI arguments (issue 12 flag names)', () => {
   it('passes settings as kebab-case flags and the faults as an inline plan', () => {
@@ -20,6 +20,17 @@ describe('simArgs: a case for the simulator as CLI arguments (issue 12 flag name
     expect(value('--trace')).toBe('/tmp/t.jsonl');
     expect(args).toContain('--json');
     expect(args).not.toContain('--faults');
+  });
+
+  it("runs a case as the real broker's release when the simulator models it, unless the case names one", () => {
+    requireBuiltCli();
+    expect(modelledRelease('3.10.8')).toBe('3.10');
+    expect(modelledRelease('4.3.0')).toBe('4.3');
+    expect(modelledRelease('3.7.28')).toBeUndefined();
+    expect(modelledRelease('unknown')).toBeUndefined();
+    expect(simArgs(asRelease({ settings: { prefetch: 1 } }, '3.10'), 't')).toEqual(expect.arrayContaining(['--prefetch', '1', '--rabbitmq-version', '3.10']));
+    expect(asRelease({ settings: { rabbitmqVersion: '4.3' } }, '3.10').settings).toEqual({ rabbitmqVersion: '4.3' });
+    expect(asRelease({ mode: 'exactly-once' }, undefined)).toEqual({ mode: 'exactly-once' });
   });
 
   it('turns fault rates off when a case has no faults, and leaves a scenario its own', () => {

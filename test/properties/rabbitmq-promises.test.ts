@@ -7,14 +7,21 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { INVARIANT_NAMES, MODE_NAMES, MODES, faultPlanArb, resolveConfig, runPlan, simulationInputArb } from '../../index.js';
 import type { ModeName } from '../../index.js';
+import { RABBITMQ_VERSIONS } from '../../models/rabbitmq/settings.js';
 import type { RabbitMqSettings } from '../../models/rabbitmq/settings.js';
 import { SEED_TAG, fcParams } from './fc-config.js';
 import { explain } from './world.js';
 
-/** A RabbitMQ world of the mode's preset (plus `settings`), and a plan for it. */
+/**
+ * A RabbitMQ world of the mode's preset (plus `settings`) on any release the model knows (a preset's promise must not
+ * rest on one release's delivery-limit rules), and a plan for it.
+ */
 function rabbitCaseArb(mode: ModeName, settings: Partial<RabbitMqSettings> = {}, maxConsumers = 2) {
   return simulationInputArb({ family: 'rabbitmq', modes: [mode], workload: { maxMessages: 8, maxPartitions: 1, withBurst: true }, topology: { maxProducers: 2, maxGroups: 2, maxConsumers } }).chain((input) =>
-    fc.record({ input: fc.constant({ ...input, settings }), plan: faultPlanArb({ family: 'rabbitmq', maxFaults: 5, workload: input.workload, topology: input.topology }) }),
+    fc.record({
+      input: fc.constantFrom(...RABBITMQ_VERSIONS).map((rabbitmqVersion) => ({ ...input, settings: { rabbitmqVersion, ...settings } })),
+      plan: faultPlanArb({ family: 'rabbitmq', maxFaults: 5, workload: input.workload, topology: input.topology }),
+    }),
   );
 }
 

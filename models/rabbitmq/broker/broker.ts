@@ -17,6 +17,7 @@ import type { Fault } from '../../faults/catalog.js';
 import type { ParkedRecord } from '../../observations.js';
 import type { DeadLetterReason } from '../events.js';
 import type { BrokerTimer, RabbitMqMessage } from '../protocol.js';
+import { countsOnlyFailedDeliveries } from '../settings.js';
 import type { RabbitMqSettings } from '../settings.js';
 import type { RabbitMqContext, RabbitMqProtocol } from '../world.js';
 import { DelayedMessages } from './delayed.js';
@@ -38,6 +39,8 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
   /** The most ready messages any queue held. */
   maxQueueLength = 0;
   private readonly settings: RabbitMqSettings;
+  /** RabbitMQ 4.3: x-delivery-limit reads delivery-count, which a basic.nack requeue=true leaves alone. */
+  private readonly onlyFailuresCount: boolean;
   private readonly delayed: DelayedMessages;
   private tags = 0;
   private pendingConfirms = 0;
@@ -64,6 +67,7 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
     private readonly restartNode: RestartNode,
   ) {
     this.settings = env.config.settings as unknown as RabbitMqSettings;
+    this.onlyFailuresCount = countsOnlyFailedDeliveries(this.settings.rabbitmqVersion);
     this.delayed = new DelayedMessages(this.settings.delayVia);
     this.members = this.settings.queueType === 'quorum' ? new QuorumMembers(this.settings.nodes) : undefined;
     // Declared before the run by the consumers' first connection (queue.declare is idempotent).
@@ -126,7 +130,7 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
       case 'basic-ack':
         return this.onSettle(ctx, from, message.queue, message.channel, message.tag, 'ack');
       case 'basic-nack':
-        return this.onSettle(ctx, from, message.queue, message.channel, message.tag, message.requeue ? 'requeue' : 'reject');
+        return this.onSettle(ctx, from, message.queue, message.channel, message.tag, message.requeue ? (message.method === 'reject' ? 'reject-requeue' : 'nack-requeue') : 'reject');
       case 'heartbeat':
         for (const queue of this.queues.values()) for (const consumer of queue.consumers) if (consumer.actor === from && consumer.channel === message.channel) consumer.lastHeardUs = ctx.now;
         ctx.sendBackground(from, { type: 'heartbeat-ok', channel: message.channel });
@@ -175,7 +179,8 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
       for (const [tag, entry] of closed.sort((a, b) => a[1].message.seq - b[1].message.seq)) {
         queue.unacked.delete(tag);
         requeued.push(entry.message.msgId);
-        this.returnToQueue(ctx, queue, entry.message, returned);
+        // A closed channel is a failed delivery in every release (4.3's table: "Client crash / Connection loss").
+        this.returnToQueue(ctx, queue, entry.message, true, returned);
       }
       queue.requeueAll(returned);
       for (const consumer of gone) ctx.record({ t: ctx.now, actor: this.id, kind: 'channel-closed', consumer: actor, channel: consumer.channel, requeued });
@@ -359,7 +364,7 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
     if (active !== undefined) ctx.record({ t: ctx.now, actor: this.id, kind: 'consumer-activated', queue: queue.name, consumer: active.actor, channel: active.channel });
   }
 
-  private onSettle(ctx: Ctx, from: string, name: string, channel: number, tag: number, how: 'ack' | 'requeue' | 'reject'): void {
+  private onSettle(ctx: Ctx, from: string, name: string, channel: number, tag: number, how: 'ack' | 'nack-requeue' | 'reject-requeue' | 'reject'): void {
     const queue = this.queues.get(name);
     const entry = queue?.unacked.get(tag);
     // A settlement on a channel that is closed (or of a tag it does not hold) is void, as in AMQP.
@@ -369,18 +374,20 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
     if (consumer !== undefined) consumer.unacked--;
     // A requeue is no progress: a message nacked forever must show up as stalled liveness.
     if (how === 'ack') this.moved++;
-    if (how === 'requeue') this.returnToQueue(ctx, queue, entry.message);
-    else if (how === 'reject') this.deadLetter(ctx, queue, entry.message, 'rejected');
+    if (how === 'reject') this.deadLetter(ctx, queue, entry.message, 'rejected');
+    else if (how !== 'ack') this.returnToQueue(ctx, queue, entry.message, how === 'reject-requeue');
     this.dispatch(ctx, queue);
   }
 
   /**
    * Back to the queue, redelivered=true; a quorum queue counts the return and dead-letters past x-delivery-limit.
-   * With `batch` it is collected there instead, for the caller to put back with the others in one requeueAll.
+   * `failed`: a failed delivery (basic.reject requeue=true, a closed channel), as opposed to a basic.nack
+   * requeue=true, which RabbitMQ 4.3 no longer counts. With `batch` the message is collected there instead, for the
+   * caller to put back with the others in one requeueAll.
    */
-  private returnToQueue(ctx: Ctx, queue: Queue, message: QueuedMessage, batch?: QueuedMessage[]): void {
+  private returnToQueue(ctx: Ctx, queue: Queue, message: QueuedMessage, failed: boolean, batch?: QueuedMessage[]): void {
     message.redelivered = true;
-    if (this.settings.queueType === 'quorum') message.deliveryCount++;
+    if (this.settings.queueType === 'quorum' && (failed || !this.onlyFailuresCount)) message.deliveryCount++;
     const limit = this.settings.deliveryLimit;
     if (limit !== 'unlimited' && this.settings.queueType === 'quorum' && message.deliveryCount > limit) return this.deadLetter(ctx, queue, message, 'delivery_limit');
     if (batch === undefined) queue.requeue(message);
@@ -404,7 +411,12 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
       case 'maxlen':
         return `the full queue dropped it from its head (x-max-length ${settings.maxLength}, x-overflow=drop-head)`;
       case 'delivery_limit':
-        return `it was returned to the queue more than x-delivery-limit ${settings.deliveryLimit} times (nacked with requeue=true, or unacknowledged when its channel closed)`;
+      {
+        const handedBack = settings.requeueMethod === 'reject' ? 'rejected with requeue=true' : 'nacked with requeue=true';
+        // RabbitMQ 4.3 counts a basic.nack requeue=true no more: only rejects and closed channels brought it here.
+        const counted = this.onlyFailuresCount ? (settings.requeueMethod === 'reject' ? `${handedBack}, or unacknowledged when its channel closed` : 'unacknowledged when its channel closed; RabbitMQ 4.3 does not count its nacks') : `${handedBack}, or unacknowledged when its channel closed`;
+        return `it was returned to the queue more than x-delivery-limit ${settings.deliveryLimit} times (${counted})`;
+      }
     }
   }
 

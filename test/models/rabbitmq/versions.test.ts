@@ -1,0 +1,89 @@
+/**
+ * Where RabbitMQ releases differ (--rabbitmq-version), as "Quorum Queues" documents it: 3.x quorum queues have no
+ * default x-delivery-limit and 4.0 made it 20; up to 4.2 every return counts toward it, while 4.3 counts only
+ * failed deliveries (basic.reject requeue=true, a lost connection), not a basic.nack requeue=true.
+ */
+import { describe, expect, it } from 'vitest';
+import { resolveConfig, simulate } from '../../../models/engine.js';
+import type { SimulationResult } from '../../../models/engine.js';
+import type { EventOf } from '../../../models/events.js';
+import type { RabbitMqSettings } from '../../../models/rabbitmq/settings.js';
+import { explainInvariant } from '../../../reports/story.js';
+
+const run = (settings: Partial<RabbitMqSettings>, faults: unknown, mode: 'at-least-once' | 'exactly-once' = 'at-least-once'): SimulationResult =>
+  simulate({ family: 'rabbitmq', mode, seed: 1, settings, workload: { messages: 6, keys: 2 }, faults: faults as never });
+
+const poison = { version: 1, faults: [{ kind: 'processing-error', message: 'm3', deliveries: 'always' }] };
+const limited = { onError: 'retry' as const, deliveryLimit: 3 };
+
+function deliveriesOf(result: SimulationResult, msg: string): [boolean, number][] {
+  return result.trace.filter((record): record is EventOf<'basic-deliver'> => record.kind === 'basic-deliver' && record.msg === msg).map((record) => [record.redelivered, record.deliveryCount]);
+}
+
+describe('--rabbitmq-version', () => {
+  it('defaults to 4.2, whose quorum queues have x-delivery-limit 20; 3.x has none; a classic queue never has one', () => {
+    const settingsOf = (input: Record<string, unknown>) => resolveConfig({ family: 'rabbitmq', mode: 'at-least-once', seed: 1, ...input } as never).settings as unknown as RabbitMqSettings;
+    expect(settingsOf({})).toMatchObject({ rabbitmqVersion: '4.2', deliveryLimit: 20, requeueMethod: 'nack' });
+    expect(settingsOf({ settings: { rabbitmqVersion: '4.0' } }).deliveryLimit).toBe(20);
+    expect(settingsOf({ settings: { rabbitmqVersion: '3.13' } }).deliveryLimit).toBe('unlimited');
+    expect(settingsOf({ settings: { rabbitmqVersion: '3.8', queueType: 'classic' } }).deliveryLimit).toBe('unlimited');
+    expect(settingsOf({ settings: { rabbitmqVersion: '4.3', queueType: 'classic' } }).deliveryLimit).toBe('unlimited');
+    expect(() => settingsOf({ settings: { rabbitmqVersion: '5.0' } })).toThrow(/rabbitmqVersion/);
+    expect(() => settingsOf({ settings: { requeueMethod: 'drop' } })).toThrow(/requeueMethod/);
+  });
+
+  it('up to 4.2 a basic.nack requeue=true counts: x-delivery-limit 3 dead-letters the poison message after 4 deliveries', () => {
+    for (const rabbitmqVersion of ['3.13', '4.2'] as const) {
+      const result = run({ ...limited, rabbitmqVersion }, poison);
+      expect(deliveriesOf(result, 'm3')).toEqual([[false, 0], [true, 1], [true, 2], [true, 3]]);
+      expect(result.parked.count).toBe(1);
+      expect(result.verdict).toBe('ok');
+    }
+  });
+
+  it('4.3 does not count a basic.nack requeue=true: x-delivery-count stays 0 and the message is redelivered until liveness breaks', () => {
+    const result = run({ ...limited, rabbitmqVersion: '4.3' }, poison);
+    const deliveries = deliveriesOf(result, 'm3');
+    expect(deliveries.length).toBeGreaterThan(100);
+    expect(new Set(deliveries.slice(1).map(([redelivered, count]) => `${redelivered}/${count}`))).toEqual(new Set(['true/0']));
+    expect(result.parked.count).toBe(0);
+    expect(result.invariants.liveness.status).toBe('VIOLATED');
+    expect(result.invariants.loss.witnesses.map((witness) => witness.msg)).toEqual(['m3']);
+    // The story names the release, the method and the remedy, not a partition or a producer that never sent it.
+    const [loss] = explainInvariant(result, 'loss');
+    expect(loss.mechanism).toBe('basic.nack requeue=true on RabbitMQ 4.3: never counted toward x-delivery-limit, redelivered forever');
+    expect(loss.text).toContain('x-delivery-count stayed at 0, so the limit never dead-lettered it (--requeue-method reject would have, after 4 deliveries)');
+    const [liveness] = explainInvariant(result, 'liveness');
+    expect(liveness.text).toContain('handing it back with basic.nack requeue=true each time, so the queue redelivered it again and again: RabbitMQ 4.3 counts only failed deliveries');
+    expect(liveness.text).not.toContain('partition');
+  });
+
+  it('4.3 counts a basic.reject requeue=true: --requeue-method reject dead-letters after 4 deliveries, traced and drawn as basic.reject', () => {
+    const result = run({ ...limited, rabbitmqVersion: '4.3', requeueMethod: 'reject' }, poison);
+    expect(deliveriesOf(result, 'm3')).toEqual([[false, 0], [true, 1], [true, 2], [true, 3]]);
+    const settled = result.trace.filter((record): record is EventOf<'basic-nack'> => record.kind === 'basic-nack' && record.msg === 'm3');
+    expect(settled.map((record) => [record.requeue, record.method])).toEqual([[true, 'reject'], [true, 'reject'], [true, 'reject'], [true, 'reject']]);
+    expect(result.parked.count).toBe(1);
+    expect(result.parked.witnesses[0].summary).toContain('more than x-delivery-limit 3 times (rejected with requeue=true, or unacknowledged when its channel closed)');
+    expect(result.verdict).toBe('ok');
+  });
+
+  it('4.3 still counts a return on a lost connection (a client crash or connection loss is a failed delivery)', () => {
+    const ackLost = { version: 1, faults: [{ kind: 'consumer-ack-lost', message: 'm3', delivery: 1 }] };
+    for (const rabbitmqVersion of ['4.2', '4.3'] as const) {
+      const result = run({ rabbitmqVersion }, ackLost);
+      expect(deliveriesOf(result, 'm3')).toEqual([[false, 0], [true, 1]]);
+    }
+  });
+
+  it('a message waiting behind a requeue loop with prefetch 1 is told as stuck behind it, not as never sent', () => {
+    const result = run({ ...limited, rabbitmqVersion: '4.3' }, poison, 'exactly-once');
+    const stories = explainInvariant(result, 'loss');
+    expect(stories.map((story) => story.msg)).toEqual(['m3', 'm4', 'm5', 'm6']);
+    for (const story of stories.slice(1)) {
+      expect(story.mechanism).toBe('stuck behind a message requeued forever');
+      expect(story.text).toContain("m3, ahead of it, went back to the head of the queue again and again");
+      expect(story.text).toContain("with prefetch 1 it took the consumer's one unacknowledged delivery every time");
+    }
+  });
+});
