@@ -224,7 +224,7 @@ function skippedByConsumer(facts: TraceFacts, cite: Citations, msg: string): Tol
   };
 }
 
-function droppedAfterDbFailures(facts: TraceFacts, cite: Citations, msg: string, gaveUp: EventOf<'db-gave-up'>): Told {
+export function droppedAfterDbFailures(facts: TraceFacts, cite: Citations, msg: string, gaveUp: EventOf<'db-gave-up'>): Told {
   const writes = facts.aboutKind(msg, 'db-write');
   const timeouts = facts.aboutKind(msg, 'timeout');
   const drops = writes.map((write) => facts.next(write, is('partition-drop', { from: write.actor, t: write.t }, (drop) => roleOf(drop.to) === 'db'))).filter((drop) => drop !== undefined);

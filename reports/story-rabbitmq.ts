@@ -10,6 +10,8 @@ import type { RabbitMqSettings } from '../models/rabbitmq/settings.js';
 import type { EventOf } from '../models/events.js';
 import { crashMoment } from './fault-words.js';
 import { appliedBefore } from './story-order.js';
+import { skippedStory } from './story-failures.js';
+import { droppedAfterDbFailures } from './story-loss.js';
 import { application, rewrite } from './story-duplicates.js';
 import { isRelayResend } from './story-producer.js';
 import { listWords, timesWord } from './format.js';
@@ -27,7 +29,7 @@ const DEAD_LETTER_WORDS = { rejected: 'rejected (basic.reject requeue=false)', e
 
 export function rabbitLossStory(facts: TraceFacts, msg: string): Story | undefined {
   const cite = new Citations(facts);
-  const told = unroutable(facts, cite, msg) ?? neverEnqueued(facts, cite, msg) ?? lostInRestart(facts, cite, msg) ?? droppedByQueue(facts, cite, msg) ?? lostUnderAutoAck(facts, cite, msg) ?? requeuedUntilTheEnd(facts, cite, msg) ?? neverDelivered(facts, cite, msg);
+  const told = unroutable(facts, cite, msg) ?? neverEnqueued(facts, cite, msg) ?? lostInRestart(facts, cite, msg) ?? droppedByQueue(facts, cite, msg) ?? lostUnderAutoAck(facts, cite, msg) ?? requeuedUntilTheEnd(facts, cite, msg) ?? neverDelivered(facts, cite, msg) ?? skippedStory(facts, cite, msg) ?? droppedByConsumer(facts, cite, msg);
   if (told === undefined) return undefined;
   const acked = facts.run.brokerAcked.includes(msg);
   const headline = `${msg} was never applied to the DB${acked ? ', although the broker had confirmed it to the publisher' : ''}`;
@@ -53,9 +55,20 @@ function neverEnqueued(facts: TraceFacts, cite: Citations, msg: string): Told | 
   cite.add(...publishes);
   const lost = publishes.map((publish) => facts.aboutKind(msg, 'fault', {}).find((record) => record.fault.kind === 'publish-lost' && 'attempt' in record.fault && record.fault.attempt === publish.attempt)).filter((record) => record !== undefined);
   cite.add(...lost);
-  const confirms = facts.settings as unknown as { publisherConfirms: boolean };
-  const how = lost.length > 0 ? `${lost.length === publishes.length ? 'every' : 'its'} basic.publish was lost on the way to the broker` : 'its basic.publish never reached a queue';
-  if (!confirms.publisherConfirms) return { text: `${how} (${cite.at(publishes[0])}); without publisher confirms the publisher never learned of it and never re-published`, mechanism: 'publish lost without publisher confirms: silent loss' };
+  const confirms = facts.settings as unknown as { publisherConfirms: boolean; maxLength: number };
+  // A full queue with x-overflow=reject-publish refused it (in this group's queue; another group's may have taken it).
+  const refused = facts.aboutKind(msg, 'publish-rejected');
+  cite.add(...refused);
+  const how =
+    refused.length > 0 && lost.length === 0
+      ? `the full queue refused ${refused.length === publishes.length ? 'every' : 'its'} basic.publish (x-max-length ${confirms.maxLength}, x-overflow=reject-publish, ${cite.at(refused[0])})`
+      : lost.length > 0
+        ? `${lost.length === publishes.length ? 'every' : 'its'} basic.publish was lost on the way to the broker`
+        : 'its basic.publish never reached a queue';
+  if (!confirms.publisherConfirms) {
+    if (refused.length > 0 && lost.length === 0) return { text: `${how}; without publisher confirms the broker tells the publisher nothing (no basic.nack), so it never re-published`, mechanism: 'refused by a full queue (reject-publish) without publisher confirms: silent loss' };
+    return { text: `${how} (${cite.at(publishes[0])}); without publisher confirms the publisher never learned of it and never re-published`, mechanism: 'publish lost without publisher confirms: silent loss' };
+  }
   const gaveUp = facts.aboutKind(msg, 'gave-up')[0];
   cite.add(gaveUp);
   return { text: `${how}, and the publisher ${gaveUp === undefined ? 'had not re-published it when the run stopped' : `gave up after ${gaveUp.attempts} attempt(s) at ${cite.at(gaveUp)}`}`, mechanism: 'publish lost, re-publishes used up' };
@@ -86,12 +99,36 @@ function droppedByQueue(facts: TraceFacts, cite: Citations, msg: string): Told |
 function lostUnderAutoAck(facts: TraceFacts, cite: Citations, msg: string): Told | undefined {
   const settings = facts.settings as unknown as { autoAck: boolean };
   const delivered = facts.aboutKind(msg, 'basic-deliver')[0];
-  if (!settings.autoAck || delivered === undefined) return undefined;
+  if (!settings.autoAck) return undefined;
+  if (delivered === undefined) return voidInFlight(facts, cite, msg);
   const failed = facts.aboutKind(msg, 'autoack-lost')[0];
   const crash = facts.next(delivered, is('crash', { actor: delivered.actor }));
   cite.add(delivered, failed, crash === undefined ? undefined : facts.faultRecordBehind(crash), crash);
   const cause = failed !== undefined ? `its processing failed at ${cite.at(failed)}, and nothing could hand it back` : crash !== undefined ? `the consumer crashed at ${cite.at(crash)} before applying it` : 'the consumer never applied it';
   return { text: `the broker sent it at ${cite.at(delivered)} with autoAck, which counts a delivery as acknowledged once sent (the queue forgot it); ${cause}`, mechanism: 'autoAck: delivered means deleted, then a crash or an exception' };
+}
+
+/** Delivered, its DB write never answered, and given up with dbRetries left at none: acknowledged unapplied. */
+function droppedByConsumer(facts: TraceFacts, cite: Citations, msg: string): Told | undefined {
+  const gaveUp = facts.aboutKind(msg, 'db-gave-up')[0];
+  if (gaveUp === undefined) return undefined;
+  const told = droppedAfterDbFailures(facts, cite, msg, gaveUp);
+  const acked = facts.next(gaveUp, is('basic-ack', { msg }));
+  cite.add(acked);
+  return acked === undefined ? told : { ...told, text: `${told.text}, acknowledging it (basic.ack, ${cite.at(acked)}) so the queue forgot it` };
+}
+
+/**
+ * With autoAck, enqueued, never received, and gone from the queue of a run that settled: the broker pushed it (and
+ * forgot it) as the consumer's connection closed, and a delivery arriving on a closed channel is void.
+ */
+function voidInFlight(facts: TraceFacts, cite: Citations, msg: string): Told | undefined {
+  const enqueued = facts.aboutKind(msg, 'enqueued').at(-1);
+  if (enqueued === undefined || facts.run.outcome.kind !== 'quiescent') return undefined;
+  const closed = facts.next(enqueued, is('connection-lost', {}, (record) => record.t >= enqueued.t));
+  cite.add(enqueued, closed);
+  const when = closed === undefined ? 'as its channel closed' : `as ${facts.who(closed.actor)}'s connection closed (${cite.at(closed)}${closed.reason === 'heartbeat' ? ', a missed heartbeat' : ''})`;
+  return { text: `it was enqueued at ${cite.at(enqueued)} and the broker pushed it with autoAck, forgetting it at once, ${when}; a delivery that arrives on a closed channel is void, so no consumer ever got it`, mechanism: 'autoAck: pushed as the connection closed, never received' };
 }
 
 /**
@@ -101,17 +138,19 @@ function lostUnderAutoAck(facts: TraceFacts, cite: Citations, msg: string): Told
  */
 function requeuedUntilTheEnd(facts: TraceFacts, cite: Citations, msg: string): Told | undefined {
   const requeued = facts.aboutKind(msg, 'requeued');
-  if (requeued.length === 0 || facts.aboutKind(msg, 'queue-dead-letter').length > 0) return undefined;
+  const last = requeued.at(-1);
+  // Still looping: no dead-lettering, and nothing settled it after its last return (a later basic.ack let it go).
+  if (last === undefined || facts.aboutKind(msg, 'queue-dead-letter').length > 0 || facts.next(last, is('basic-ack', { msg })) !== undefined) return undefined;
   const deliveries = facts.aboutKind(msg, 'basic-deliver');
   const failures = facts.aboutKind(msg, 'processing-failed');
   const nacks = facts.aboutKind(msg, 'basic-nack', { requeue: true });
   cite.add(facts.aboutKind(msg, 'enqueued')[0], deliveries[0], failures[0], nacks[0], requeued[0], requeued.at(-1));
   const settings = facts.settings as unknown as RabbitMqSettings;
   const method = nacks.some((record) => record.method === 'reject') ? 'basic.reject' : 'basic.nack';
-  const failed = failures.length === deliveries.length ? 'its processing failed on every one' : `its processing failed ${timesWord(failures.length)}`;
+  const failed = failures.length === 0 ? '' : failures.length === deliveries.length ? ' and its processing failed on every one' : ` and its processing failed ${timesWord(failures.length)}`;
   const handedBack = nacks.length > 0 ? `; the consumer handed it back each time with ${method} requeue=true (on-error=${settings.onError}${settings.onError === 'retry' ? '' : `, ${settings.processingRetries} retries`}), and the queue put it back with redelivered=true` : '; it went back to the queue with redelivered=true';
   const why = whyRequeuedForever(settings, method === 'basic.nack', requeued.at(-1)?.deliveryCount ?? 0);
-  return { text: `the broker delivered it ${timesWord(deliveries.length)} and ${failed}${handedBack}; ${why.text}; it was still in the queue, never applied, when the run stopped`, mechanism: why.mechanism };
+  return { text: `the broker delivered it ${timesWord(deliveries.length)}${failed}${handedBack}; ${why.text}; it was still in the queue, never applied, when the run stopped`, mechanism: why.mechanism };
 }
 
 /**

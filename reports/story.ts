@@ -62,7 +62,8 @@ function toldFromTrace(facts: TraceFacts, invariant: InvariantResult, witness: W
       story = (facts.config.family === 'rabbitmq' ? rabbitDuplicateStory(facts, witness.msg) : undefined) ?? duplicateStory(facts, witness.msg);
       break;
     case 'loss':
-      story = (facts.config.family === 'rabbitmq' ? rabbitLossStory(facts, witness.msg) : undefined) ?? lossStory(facts, witness.msg);
+      // Kafka's loss story reads produce requests, logs and offsets: a RabbitMQ loss it cannot tell gets the checker's own words.
+      story = facts.config.family === 'rabbitmq' ? rabbitLossStory(facts, witness.msg) : lossStory(facts, witness.msg);
       break;
     case 'order':
       story = (facts.config.family === 'rabbitmq' ? rabbitOrderStory(facts, witness.msg) : undefined) ?? orderStory(facts, witness.msg);

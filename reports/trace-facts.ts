@@ -60,6 +60,8 @@ export type FaultRecordOf<K extends FaultKind> = FaultEvent & { readonly fault: 
 export function belongsTo(record: TraceEvent, group: string): boolean {
   if (roleOf(record.actor) === 'consumer') return groupOf(record.actor) === group;
   if ('group' in record && typeof record.group === 'string') return record.group === group;
+  // A RabbitMQ queue is its group's (queue g2 feeds group g2): its records are that group's story alone.
+  if ('queue' in record && typeof record.queue === 'string') return record.queue === group;
   if (record.kind === 'fault') {
     const instance = specOf(record.fault.kind).instance?.(record.fault);
     if (instance?.kind === 'consumer') return groupOf(instance.name) === group;

@@ -3,7 +3,8 @@
  * right message, the right window and the right cause, with times and offsets read from the same trace.
  */
 import { describe, expect, it } from 'vitest';
-import { INVARIANT_NAMES, MODE_NAMES, SCENARIOS, resolveConfig, runSimulation, simulate, toFaultSource } from '../../index.js';
+import fc from 'fast-check';
+import { INVARIANT_NAMES, MODE_NAMES, SCENARIOS, rabbitMqSettingsArb, resolveConfig, runSimulation, simulate, toFaultSource } from '../../index.js';
 import type { Fault, FaultPlan, InvariantName, ModeName, SimulationInput, SimulationResult } from '../../index.js';
 import type { LooseRecord } from '../helpers/model-run.js';
 import { at } from '../../reports/format.js';
@@ -287,6 +288,45 @@ describe('RabbitMQ stories', () => {
       }
     }
     expect(stories).toBeGreaterThan(200);
+  });
+
+  it('speak RabbitMQ over drawn settings and topologies too: no Kafka step, no fallback, and a group told from its own queue alone', () => {
+    const kafkaWords = /produce request|offset commit|committed offset|appended|the log\b|never sent|partition stayed blocked|its partition/;
+    let stories = 0;
+    for (const mode of ['at-most-once', 'at-least-once', 'exactly-once'] as const) {
+      fc.sample(rabbitMqSettingsArb(mode), { seed: 7, numRuns: 40 }).forEach((settings, index) => {
+        const topology = index % 3 === 0 ? { consumers: 2 } : index % 3 === 1 ? { groups: 2, producers: 2 } : {};
+        const result = simulate({ family: 'rabbitmq', mode, seed: index + 1, settings, topology, workload: { messages: 15 }, faults: 'chaos' });
+        const facts = new TraceFacts(result);
+        for (const invariant of ['loss', 'duplicates', 'order', 'liveness'] as const) {
+          for (const witness of result.invariants[invariant].witnesses) {
+            const story = explainWitness(facts, result.invariants[invariant], witness);
+            stories++;
+            const where = `${mode} #${index} ${JSON.stringify(settings)} ${JSON.stringify(topology)}: ${story.msg}`;
+            expect(story.text, where).not.toMatch(kafkaWords);
+            expect(story.mechanism, where).not.toBe('see the trace');
+            if (witness.group !== undefined) for (const record of story.records) if ('queue' in record) expect(record.queue, where).toBe(witness.group);
+          }
+        }
+      });
+    }
+    expect(stories).toBeGreaterThan(300);
+  });
+
+  it('tells the RabbitMQ losses the shared stories got wrong: a push void on a closed channel, a DB write given up, a full queue refusing', () => {
+    const rabbit = (settings: Record<string, unknown>, workload: Record<string, number>, faults: Fault[]) => simulate({ family: 'rabbitmq', mode: 'at-most-once', seed: 1, settings, workload: { messages: 6, keys: 2, ...workload }, faults: { version: 1, faults } });
+    const restart = rabbit({}, { burst: 6 }, [{ kind: 'broker-restart', message: 'm3' }]);
+    const pushed = storyOf(restart, 'loss', 'm1');
+    expect(pushed.mechanism).toBe('autoAck: pushed as the connection closed, never received');
+    expect(pushed.text).toContain("the broker pushed it with autoAck, forgetting it at once, as the consumer's connection closed");
+    const cut = rabbit({ autoAck: false }, {}, [{ kind: 'partition', link: 'consumer-db', fromMs: 4, durationMs: 6 }]);
+    const gaveUp = storyOf(cut, 'loss', 'm2');
+    expect(gaveUp.mechanism).toBe('DB write failed, consumer gave up');
+    expect(gaveUp.text).toMatch(/with dbRetries=0 it gave up at t=[\d.]+ ms and moved on to the next record, acknowledging it \(basic\.ack, t=[\d.]+ ms\) so the queue forgot it/);
+    const full = rabbit({ autoAck: false, prefetch: 1, maxLength: 2, overflow: 'reject-publish' }, { burst: 6 }, []);
+    const refused = storyOf(full, 'loss', 'm6');
+    expect(refused.mechanism).toBe('refused by a full queue (reject-publish) without publisher confirms: silent loss');
+    expect(refused.text).toContain('the full queue refused every basic.publish (x-max-length 2, x-overflow=reject-publish');
   });
 
   it('each copy in the queue is told by the re-publish that made it: a restart re-sends the outbox, the relay a row given up', () => {
