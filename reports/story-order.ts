@@ -6,7 +6,7 @@
  * retry landed behind them.
  */
 import { at, trimNumber } from './format.js';
-import { appendRecord, attemptFate, resendReason, sendRecord } from './story-producer.js';
+import { appendRecord, attemptFate, isRelayResend, resendReason, sendRecord } from './story-producer.js';
 import { Citations } from './story-types.js';
 import type { Story } from './story-types.js';
 import { is } from './trace-facts.js';
@@ -80,7 +80,7 @@ export function orderStory(facts: TraceFacts, late: string): Story | undefined {
     steps.push(`${late}'s ${appendedAttempt > 1 ? `retry (attempt ${appendedAttempt})` : 'request'} was appended only at offset ${lateOffset}${lateAppend === undefined ? '' : ` (${cite.at(lateAppend)})`}, behind ${early}`);
     const guard = facts.settings.enableIdempotence ? '' : '; without enable.idempotence the broker does not check sequence numbers, so nothing refused the out-of-order append';
     const text = `${headline}: ${steps.join('; ')}${guard}; the consumer applies records in log order, so ${early} (offset ${earlyOffset}) was applied at ${earlyAt} and ${late} (offset ${lateOffset}) only at ${lateAt}.`;
-    const mechanism = appendedAttempt > 1 ? `retry overtaken by in-flight requests: reordered log (max.in.flight.requests=${trimNumber(facts.settings.maxInFlight)})` : 'requests reordered before reaching the broker';
+    const mechanism = appendedAttempt > 1 ? overtakenResend(facts, late, appendedAttempt) : 'requests reordered before reaching the broker';
     return { invariant: 'order', msg: late, mechanism, text, records: cite.list(), msgs: [late, early] };
   }
   const parked = facts.aboutKind(late, 'dead-lettered')[0];
@@ -94,4 +94,16 @@ export function orderStory(facts: TraceFacts, late: string): Story | undefined {
   }
   const text = `${headline}: ${late} sits before ${early} in the log (offsets ${lateOffset} and ${earlyOffset}), but its first application came only at ${lateAt}, after ${early}'s at ${earlyAt}.`;
   return { invariant: 'order', msg: late, mechanism: 'applied out of log order', text, records: cite.list(), msgs: [late, early] };
+}
+
+/**
+ * What sent the attempt that landed behind a later record: an outbox re-send (the relay's, after the producer gave
+ * the record up, or a restarted producer's) overtakes whatever max.in.flight.requests says; else a retry overtaken by
+ * the requests in flight beside it.
+ */
+function overtakenResend(facts: TraceFacts, msg: string, attempt: number): string {
+  const send = sendRecord(facts, msg, attempt);
+  const resend = send === undefined ? undefined : facts.previous(send, is('outbox-resend', {}, (record) => record.msgs.includes(msg)), sendRecord(facts, msg, attempt - 1));
+  if (resend !== undefined) return `${isRelayResend(facts, resend) ? 'outbox relay re-send' : 'outbox re-send after a producer restart'} overtaken by later records: reordered log`;
+  return `retry overtaken by in-flight requests: reordered log (max.in.flight.requests=${trimNumber(facts.settings.maxInFlight)})`;
 }

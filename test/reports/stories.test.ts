@@ -198,6 +198,16 @@ describe('order stories', () => {
     expect(story.text).toContain('max.in.flight.requests=5');
   });
 
+  it('an outbox relay re-send overtaken by later records is named for the relay, not for requests in flight', () => {
+    // max.in.flight.requests=1: no request ever overtakes another in flight; the relay's re-send comes after the rest.
+    const result = planRun('at-least-once', [{ kind: 'request-lost', message: 'm1', attempt: 1 }], { workload: { messages: 6, keys: 1, partitions: 1 }, settings: { retries: 0, maxInFlight: 1 } });
+    const story = storyOf(result, 'order', 'm1');
+    expect(story.mechanism).toBe('outbox relay re-send overtaken by later records: reordered log');
+    expect(story.text).toContain('so the outbox relay published it again at');
+    const inFlight = scenarioRun('retry-reorder', 'at-least-once');
+    expect(storyOf(inFlight, 'order', inFlight.invariants.order.witnesses[0].msg).mechanism).toBe('retry overtaken by in-flight requests: reordered log (max.in.flight.requests=5)');
+  });
+
   it('a refused request during a failover, overtaken by a later one', () => {
     // A short election: the producer learns the leader is back before the refused request's retry backoff is over.
     const plan: FaultPlan = { version: 1, faults: [{ kind: 'leader-failover', message: 'm3' }] };
