@@ -105,5 +105,6 @@ function overtakenResend(facts: TraceFacts, msg: string, attempt: number): strin
   const send = sendRecord(facts, msg, attempt);
   const resend = send === undefined ? undefined : facts.previous(send, is('outbox-resend', {}, (record) => record.msgs.includes(msg)), sendRecord(facts, msg, attempt - 1));
   if (resend !== undefined) return `${isRelayResend(facts, resend) ? 'outbox relay re-send' : 'outbox re-send after a producer restart'} overtaken by later records: reordered log`;
+  if (send !== undefined && facts.previous(send, is('txn-aborted', {}, (record) => record.msgs.includes(msg)), sendRecord(facts, msg, attempt - 1)) !== undefined) return 'aborted transaction sent again behind later records: reordered log';
   return `retry overtaken by in-flight requests: reordered log (max.in.flight.requests=${trimNumber(facts.settings.maxInFlight)})`;
 }

@@ -197,6 +197,14 @@ export function resendReason(facts: TraceFacts, cite: Citations, msg: string, at
     return `on that error the producer backed off${backoff === undefined ? '' : ` ${trimNumber(backoff)} ms`}${again}${thenExpired}`;
   }
   if (expiry !== undefined) return expiry;
+  // Kafka transactions: the transaction holding it was aborted, and the transform stage sent its records again in the next.
+  const aborted = next === undefined ? undefined : facts.previous(next, is('txn-aborted', {}, (record) => record.msgs.includes(msg)), previousSend);
+  if (aborted !== undefined) {
+    const begun = facts.next(aborted, is('txn-begin', {}, (record) => record.msgs.includes(msg)));
+    cite.add(aborted, begun);
+    const why = aborted.reason === 'application' ? 'the application aborted the transaction holding it' : aborted.reason === 'fenced' ? 'the transaction holding it was aborted when its producer was fenced' : 'the transaction holding it was aborted when a send in it failed';
+    return `${why} (transaction ${aborted.txn}, ${cite.at(aborted)}), so the transform stage sent it again in transaction ${begun?.txn ?? aborted.txn + 1} at ${cite.at(next as EventOf<'send'>)} (attempt ${attempt + 1})`;
+  }
   if (gaveUp !== undefined) {
     cite.add(gaveUp);
     return `the producer gave up on ${msg} after ${gaveUp.attempts} attempt${gaveUp.attempts === 1 ? '' : 's'} (retries=${facts.settings.retries})`;

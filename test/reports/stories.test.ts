@@ -208,6 +208,15 @@ describe('order stories', () => {
     expect(storyOf(inFlight, 'order', inFlight.invariants.order.witnesses[0].msg).mechanism).toBe('retry overtaken by in-flight requests: reordered log (max.in.flight.requests=5)');
   });
 
+  it('a record its aborted transaction sent again, overtaken meanwhile, is told by the abort', () => {
+    // A drawn world (a 3-broker cluster, transactions read uncommitted, two groups and producers) where it happens.
+    const settings = { maxInFlight: 1, producerBuffer: 'memory', nodes: 3, uncleanLeaderElection: true, transactions: true, isolationLevel: 'read_uncommitted', commit: 'before-process', dbRetries: 4, onError: 'retry', processingRetries: 'unlimited', assignor: 'round-robin' } as const;
+    const result = simulate({ mode: 'exactly-once', seed: 71, settings, faults: 'chaos', workload: { messages: 15 }, topology: { groups: 2, producers: 2 } });
+    const story = storyOf(result, 'order', 'm7');
+    expect(story.mechanism).toBe('aborted transaction sent again behind later records: reordered log');
+    expect(story.text).toMatch(/the application aborted the transaction holding it \(transaction 2, t=[\d.]+ ms\), so the transform stage sent it again in transaction 3 at t=[\d.]+ ms \(attempt 2\)/);
+  });
+
   it('a refused request during a failover, overtaken by a later one', () => {
     // A short election: the producer learns the leader is back before the refused request's retry backoff is over.
     const plan: FaultPlan = { version: 1, faults: [{ kind: 'leader-failover', message: 'm3' }] };
