@@ -315,7 +315,7 @@ function sweepSchema(): Schema {
   const handlerInvariants = { type: 'object', description: "--handler only: the handler's own invariants, promised in every mode", additionalProperties: object({ seedsBroken: integer(0), examples: array(integer(0)) }) };
   const point = object(
     {
-      value: number,
+      value: { type: ['number', 'string'], description: 'the value of the varied rate or setting (a word for a setting that takes words)' },
       invariants: each(INVARIANT_NAMES, invariant),
       handlerInvariants,
       faultKindsFired,
@@ -344,8 +344,8 @@ function sweepSchema(): Schema {
       unsettled: integer(0),
       parked: object({ seeds: integer(0), records: integer(0) }),
       lag: object({ maxRecords: integer(0), maxMs: number, seed: integer(0) }),
-      vary: { ...object({ name: string, target: { enum: ['fault rate', 'setting'] }, from: number, to: number, step: number }), description: '--vary only: the rate or setting varied, and its values' },
-      points: { ...array(point), description: '--vary only: one sweep per value, ordered by value' },
+      vary: { ...object({ name: string, target: { enum: ['fault rate', 'setting'] }, from: number, to: number, step: number, values: { ...array({ type: ['number', 'string'] }), description: 'a list name=a,b,...: the values, in the order given' } }, ['from', 'to', 'step', 'values']), oneOf: [{ required: ['from', 'to', 'step'], not: { required: ['values'] } }, { required: ['values'], not: { anyOf: [{ required: ['from'] }, { required: ['to'] }, { required: ['step'] }] } }], description: '--vary only: the rate or setting varied, and its values: a range (from, to, step) or a list (values)' },
+      points: { ...array(point), description: '--vary only: one sweep per value, ordered by value (a list: in the order given)' },
       verdict: ref('verdict'),
       firstViolationReplay: nullable(string),
       stats: object({ runs: integer(0), events: integer(0), wallMs: number }),

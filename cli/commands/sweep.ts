@@ -63,7 +63,7 @@ export function registerSweep(program: Command): void {
   command.option('--seeds <range>', `seeds to run: from..to (inclusive) or a count n meaning 1..n (default ${DEFAULT_SWEEP_SEEDS})`);
   command
     .option('--shard <k/n>', 'run only the k-th of n equal pieces of the seed range (join the pieces\' --json with simulate merge)')
-    .option('--vary <name=from..to:step>', 'repeat the sweep for each value of a fault rate or numeric setting, e.g. drop=0..0.2:0.02 or max-in-flight=1..5:1', (value: string, previous: string | undefined) => {
+    .option('--vary <name=from..to:step|name=a,b,...>', 'repeat the sweep for each value of a fault rate or a setting: a range of numbers (drop=0..0.2:0.02, max-in-flight=1..5:1) or values listed (acks=0,1,all, rabbitmq-version=4.2,4.3)', (value: string, previous: string | undefined) => {
       // A sweep varies one value: a second --vary would silently replace the first.
       if (previous !== undefined) throw new UsageError(`--vary given twice (${quoteInput(previous)} and ${quoteInput(value)}): a sweep varies one rate or setting`);
       return value;

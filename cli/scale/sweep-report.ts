@@ -9,7 +9,8 @@ import { sweepSeries } from '../../properties/sweep.js';
 import type { SweepResult } from '../../properties/sweep.js';
 import { code, escapeText, fenced, raw, table } from '../../reports/markdown.js';
 import type { RunSpec } from '../run-options.js';
-import { brokenAnywhere, percent, replayAt, seedsBrokenOf } from './vary-sweep.js';
+import { brokenAnywhere, growthWords, percent, replayAt, seedsBrokenOf } from './vary-sweep.js';
+import { varyWords } from './vary.js';
 import type { VarySweep } from './vary-sweep.js';
 
 /** Examples listed per broken invariant, each with its replay command (one per value with --vary). */
@@ -79,10 +80,10 @@ export function sweepReport(input: SweepReportInput, sweep: SweepResult): string
 
 export function varyReport(input: SweepReportInput, run: VarySweep): string {
   const { vary } = run;
-  const lines = heading(input, `, ${escapeText(vary.name)} from ${vary.from} to ${vary.to} by ${vary.step}`);
+  const lines = heading(input, `, ${escapeText(`${vary.name} ${varyWords(vary)}`)}`);
   const violatedAt = run.points.filter((point) => point.sweep.verdict === 'violated').map((point) => point.value);
   lines.push(`**Verdict: ${violatedAt.length > 0 ? 'VIOLATED' : 'ok'}**: ${violatedAt.length > 0 ? `a promised invariant broke at ${escapeText(vary.name)} = ${violatedAt.join(', ')}` : 'every promised invariant held at every value'}.`, '');
-  lines.push(`## Seeds broken as ${escapeText(vary.name)} grows`, '');
+  lines.push(`## Seeds broken ${escapeText(growthWords(vary))}`, '');
   const runs = run.range.toSeed - run.range.fromSeed + 1;
   const points = run.points.map((point) => sweepSeries(point.sweep));
   lines.push(
@@ -102,7 +103,8 @@ export function varyReport(input: SweepReportInput, run: VarySweep): string {
       `    title ${chartText(`${name}: share of ${runs} seeds broken`)}`,
       `    x-axis ${chartText(vary.name)} [${run.points.map((point) => chartText(String(point.value))).join(', ')}]`,
       `    y-axis ${chartText('seeds broken (%)')} 0 --> 100`,
-      `    line [${points.map((series) => share(seedsBrokenOf(series, name), runs)).join(', ')}]`,
+      // A range is a line over a growing value; a list's values are categories side by side: bars.
+      `    ${vary.range === undefined ? 'bar' : 'line'} [${points.map((series) => share(seedsBrokenOf(series, name), runs)).join(', ')}]`,
     ];
     lines.push(fenced('mermaid', chart.join('\n')), '');
   }

@@ -16,13 +16,13 @@ import { replayCommand } from '../shell-quote.js';
 import { layoutTable } from '../table.js';
 import { sweepOn } from './parallel-sweep.js';
 import type { TaskRunner } from './pool.js';
-import { valuesAt } from './vary.js';
-import type { Vary } from './vary.js';
+import { valuesAt, varyWords } from './vary.js';
+import type { Vary, VaryValue } from './vary.js';
 import { UsageError } from '../usage-error.js';
 import { quoteInput } from '../../models/quote.js';
 
 export interface VaryPoint {
-  value: number;
+  value: VaryValue;
   spec: RunSpec;
   sweep: SweepResult;
 }
@@ -67,6 +67,11 @@ export async function runVary(values: RunOptionValues, vary: Vary, range: SeedRa
   return { vary, range, spec, points, verdict: points.some((point) => point.sweep.verdict === 'violated') ? 'violated' : 'ok' };
 }
 
+/** "as drop grows" for a range; "at each value of acks" for a list, whose order says nothing. */
+export function growthWords(vary: Vary): string {
+  return vary.range === undefined ? `at each value of ${vary.name}` : `as ${vary.name} grows`;
+}
+
 /** Invariants that broke at some value: the built-in ones in INVARIANT_NAMES order, then a handler's own. */
 export function brokenAnywhere(run: VarySweep): string[] {
   const points = run.points.map((point) => sweepSeries(point.sweep));
@@ -101,7 +106,7 @@ export function varyJson(run: VarySweep, wallMs: number): Record<string, unknown
     config,
     faultSource: faultSourceJson(run.spec),
     ...(run.spec.handler !== undefined ? { handler: run.spec.handler } : {}),
-    vary: { name: run.vary.name, target: run.vary.target, from: run.vary.from, to: run.vary.to, step: run.vary.step },
+    vary: { name: run.vary.name, target: run.vary.target, ...(run.vary.range ?? { values: run.vary.values }) },
     points: run.points.map((point) => ({
       value: point.value,
       invariants: point.sweep.invariants,
@@ -125,7 +130,7 @@ export function percent(broken: number, runs: number): string {
 
 export function renderVary(run: VarySweep, header: readonly string[], color: ReturnType<typeof makeColor>): string {
   const { vary, range } = run;
-  const lines = [color.bold(`simulate sweep · ${run.spec.config.mode} · seeds ${range.fromSeed}..${range.toSeed} · ${vary.name} from ${vary.from} to ${vary.to} by ${vary.step}`), ...header, ''];
+  const lines = [color.bold(`simulate sweep · ${run.spec.config.mode} · seeds ${range.fromSeed}..${range.toSeed} · ${vary.name} ${varyWords(vary)}`), ...header, ''];
   const points = run.points.map((point) => sweepSeries(point.sweep));
   const table = layoutTable([
     [vary.name, ...points[0].map((invariant) => `${invariant.name}${invariant.promised ? ' *' : ''}`), 'verdict'],
@@ -135,7 +140,7 @@ export function renderVary(run: VarySweep, header: readonly string[], color: Ret
   const broken = brokenAnywhere(run);
   if (broken.length === 0) lines.push(`no invariant broke at any value of ${vary.name}`);
   for (const name of broken) {
-    lines.push(color.bold(`${name}: share of seeds broken as ${vary.name} grows`));
+    lines.push(color.bold(`${name}: share of seeds broken ${growthWords(vary)}`));
     const labels = run.points.map((point) => String(point.value));
     const labelWidth = Math.max(...labels.map((label) => label.length));
     run.points.forEach((point, index) => {

@@ -1,7 +1,8 @@
 /**
  * `sweep --vary drop=0..0.2:0.02`: one sweep per value of a fault rate or numeric setting, to see how often each
- * invariant breaks as that value grows. This module reads the flag and derives each point's command-line values;
- * every point is then an ordinary sweep, validated and replayed like one.
+ * invariant breaks as that value grows; or `--vary rabbitmq-version=4.2,4.3` (any setting, a rate too): one sweep per
+ * value listed, in the order given, to compare them. This module reads the flag and derives each point's
+ * command-line values; every point is then an ordinary sweep, validated and replayed like one.
  */
 import { RATE_NAMES } from '../../models/faults/catalog.js';
 import type { RateName } from '../../models/faults/catalog.js';
@@ -12,19 +13,24 @@ import { UsageError } from '../usage-error.js';
 
 export const MAX_VARY_POINTS = 101;
 
+/** One value of the varied rate or setting: a number, or a word of a setting that takes words (`4.3`, `reject`). */
+export type VaryValue = number | string;
+
 export interface Vary {
   /** As given: a fault rate (`drop`) or a setting flag without its dashes (`max-in-flight`). */
   name: string;
   target: 'fault rate' | 'setting';
-  from: number;
-  to: number;
-  step: number;
-  /** from, from+step, ... up to to, ascending, rounded to the decimals given. */
-  values: number[];
+  /** A range `from..to:step` (undefined for a list of values). */
+  range?: { from: number; to: number; step: number };
+  /** A range's from, from+step, ... up to to, ascending, rounded to the decimals given; or the values listed, in order. */
+  values: VaryValue[];
 }
 
 const NUMBER = '(-?(?:\\d+(?:\\.\\d*)?|\\.\\d+))';
 const SYNTAX = new RegExp(`^\\s*([a-z][a-z0-9-]*)\\s*=\\s*${NUMBER}\\s*\\.\\.\\s*${NUMBER}\\s*:\\s*${NUMBER}\\s*$`);
+/** `name=a,b,c`: two or more values, each a number or a word (`4.3`, `reject`, `read_committed`). */
+const LIST_SYNTAX = /^\s*([a-z][a-z0-9-]*)\s*=\s*([\w.-]+(?:\s*,\s*[\w.-]+)+)\s*$/;
+const USAGE = 'expected name=from..to:step or name=a,b,..., e.g. drop=0..0.2:0.02, max-in-flight=1..5:1 or acks=0,1,all';
 
 function numericFlags(): string[] {
   return SETTING_FLAGS.filter((spec) => spec.kind.type === 'int' || spec.kind.type === 'number' || spec.kind.type === 'count-or-unlimited').map((spec) => spec.flag);
@@ -36,8 +42,10 @@ function decimals(text: string): number {
 }
 
 export function parseVary(raw: string): Vary {
+  const list = LIST_SYNTAX.exec(raw);
+  if (list !== null) return parseList(raw, list[1], list[2].split(',').map((value) => value.trim()));
   const match = SYNTAX.exec(raw);
-  if (match === null) throw new UsageError(`invalid --vary ${JSON.stringify(raw)}: expected name=from..to:step, e.g. drop=0..0.2:0.02 or max-in-flight=1..5:1`);
+  if (match === null) throw new UsageError(`invalid --vary ${JSON.stringify(raw)}: ${USAGE}`);
   const [, name, fromText, toText, stepText] = match;
   const target = RATE_NAMES.includes(name as RateName) ? 'fault rate' : numericFlags().includes(name) ? 'setting' : undefined;
   if (target === undefined) throw new UsageError(`invalid --vary ${JSON.stringify(raw)}: ${JSON.stringify(name)} is neither a fault rate (${RATE_NAMES.join(', ')}) nor a numeric setting flag (see simulate list)`);
@@ -48,11 +56,30 @@ export function parseVary(raw: string): Vary {
   if (count > MAX_VARY_POINTS) throw new UsageError(`invalid --vary ${JSON.stringify(raw)}: ${count} values; at most ${MAX_VARY_POINTS} (take a larger step)`);
   const places = Math.max(decimals(fromText), decimals(stepText));
   const values = Array.from({ length: count }, (_, index) => Number((from + index * step).toFixed(places)));
-  return { name, target, from, to, step, values };
+  return { name, target, range: { from, to, step }, values };
+}
+
+/** `name=a,b,...`: a fault rate takes numbers, a setting any value its flag takes (each point checks its own). */
+function parseList(raw: string, name: string, texts: string[]): Vary {
+  const target = RATE_NAMES.includes(name as RateName) ? 'fault rate' : SETTING_FLAGS.some((spec) => spec.flag === name) ? 'setting' : undefined;
+  if (target === undefined) throw new UsageError(`invalid --vary ${JSON.stringify(raw)}: ${JSON.stringify(name)} is neither a fault rate (${RATE_NAMES.join(', ')}) nor a setting flag (see simulate list)`);
+  const duplicate = texts.find((text, index) => texts.indexOf(text) !== index);
+  if (duplicate !== undefined) throw new UsageError(`invalid --vary ${JSON.stringify(raw)}: ${JSON.stringify(duplicate)} is listed twice`);
+  if (texts.length > MAX_VARY_POINTS) throw new UsageError(`invalid --vary ${JSON.stringify(raw)}: ${texts.length} values; at most ${MAX_VARY_POINTS}`);
+  const numeric = texts.every((text) => /^-?(?:\d+(?:\.\d*)?|\.\d+)$/.test(text));
+  if (target === 'fault rate' && !numeric) throw new UsageError(`invalid --vary ${JSON.stringify(raw)}: a fault rate takes numbers, e.g. ${name}=0,0.05,0.1`);
+  // Numbers stay numbers (JSON points sort and chart them as such), except a setting's words that look like numbers: a release `4.10` is not `4.1`.
+  const words = target === 'setting' && SETTING_FLAGS.find((spec) => spec.flag === name)?.kind.type === 'enum';
+  return { name, target, values: texts.map((text) => (numeric && !words ? Number(text) : text)) };
+}
+
+/** "from 0 to 0.2 by 0.02", or "over 4.2, 4.3": the values a --vary sweep ran, in words. */
+export function varyWords(vary: Vary): string {
+  return vary.range === undefined ? `over ${vary.values.join(', ')}` : `from ${vary.range.from} to ${vary.range.to} by ${vary.range.step}`;
 }
 
 /** The command-line values of one point: the varied rate appended to the fault list, or the setting flag set. */
-export function valuesAt<Values extends RunOptionValues>(values: Values, vary: Vary, value: number): Values {
+export function valuesAt<Values extends RunOptionValues>(values: Values, vary: Vary, value: VaryValue): Values {
   if (vary.target === 'setting') return { ...values, [optionProperty(vary.name)]: String(value) };
   if (values.plan !== undefined) throw new UsageError(`--vary ${vary.name} varies a fault rate, but --plan replays an explicit plan: drop --plan or vary a setting`);
   const scenarioFaults = values.scenario === undefined ? undefined : findScenario(values.scenario)?.faults;

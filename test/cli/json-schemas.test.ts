@@ -124,6 +124,12 @@ describe('JSON Schemas', () => {
     const validate = validator('sweep.schema.json', false);
     expect(validate({ ...vary, invariants: shards[0].invariants })).toBe(false);
     expect(validate({ ...shards[0], points: [] })).toBe(false);
+    const listed = await jsonOf(['sweep', '--seeds', '5', '--vary', 'acks=0,1,all']);
+    expectValid('sweep.schema.json', listed);
+    // A vary is a range or a list, never both, never neither.
+    const range = vary.vary as Record<string, unknown>;
+    expect(validate({ ...listed, vary: { ...(listed.vary as object), from: 0, to: 1, step: 1 } })).toBe(false);
+    expect(validate({ ...vary, vary: { name: range.name, target: range.target } })).toBe(false);
   });
 
   it("a handler's run and sweep validate, its own invariants included", async () => {

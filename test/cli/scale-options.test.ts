@@ -21,8 +21,21 @@ describe('--vary', () => {
     expect(valuesAt({}, parseVary('max-in-flight=1..2:1'), 2)).toEqual({ maxInFlight: '2' });
   });
 
+  it('takes values listed, in the order given: numbers stay numbers, a word setting keeps its words (4.10 is not 4.1)', () => {
+    expect(parseVary('acks=0,1,all')).toEqual({ name: 'acks', target: 'setting', values: ['0', '1', 'all'] });
+    expect(parseVary('max-in-flight=5, 1')).toEqual({ name: 'max-in-flight', target: 'setting', values: [5, 1] });
+    expect(parseVary('rabbitmq-version=4.2,4.10')).toMatchObject({ values: ['4.2', '4.10'] });
+    expect(parseVary('drop=0.1,0')).toEqual({ name: 'drop', target: 'fault rate', values: [0.1, 0] });
+    expect(parseVary('requeue-method=nack,reject').range).toBeUndefined();
+    expect(valuesAt({}, parseVary('isolation-level=read_committed,read_uncommitted'), 'read_committed')).toEqual({ isolationLevel: 'read_committed' });
+    expect(valuesAt<RunOptionValues>({}, parseVary('drop=0,0.1'), 0.1).faults).toBe('default,drop=0.1');
+  });
+
   it.each([
     ['drop', 'expected name=from..to:step'],
+    ['acks=1,1', 'listed twice'],
+    ['drop=0,lots', 'a fault rate takes numbers'],
+    ['nonsense=a,b', 'neither a fault rate'],
     ['drop=0.2..0:0.1', 'from <= to'],
     ['drop=0..1:0', 'step above 0'],
     ['nonsense=0..1:0.5', 'neither a fault rate'],

@@ -127,6 +127,24 @@ describe.concurrent('sweeps that teach', () => {
     expect(text.stdout).toMatch(new RegExp(`0\\.03 │█+ ${Math.round((loss[3] / 40) * 1000) / 10}%`));
   });
 
+  it('--vary with values listed: RabbitMQ 4.3 keeps redelivering a nacked poison message that 4.2 dead-letters, in text, JSON and a bar chart', async () => {
+    const report = join(dir, 'releases.md');
+    const args = ['sweep', '--broker', 'rabbitmq', '--scenario', 'delivery-limit-dead-letters', '--seeds', '3', '--vary', 'rabbitmq-version=4.2,4.3'];
+    const [run, text] = await Promise.all([runCli([...args, '--json', '--report', report]), runCli([...args, '--no-color'])]);
+    expect(run.status, run.stderr).toBe(1);
+    const json = JSON.parse(run.stdout) as { vary: Record<string, unknown>; points: { value: string; verdict: string; invariants: Record<string, { seedsBroken: number }> }[] };
+    expect(json.vary).toEqual({ name: 'rabbitmq-version', target: 'setting', values: ['4.2', '4.3'] });
+    expect(json.points.map((point) => [point.value, point.verdict, point.invariants.liveness.seedsBroken])).toEqual([['4.2', 'ok', 0], ['4.3', 'violated', 3]]);
+    expect(text.stdout).toContain('· rabbitmq-version over 4.2, 4.3');
+    expect(text.stdout).toContain('liveness: share of seeds broken at each value of rabbitmq-version');
+    expect(text.stdout).toContain('replay the first violation (at rabbitmq-version=4.3)');
+    const markdown = readFileSync(report, 'utf8');
+    expect(markdown).toContain('## Seeds broken at each value of rabbitmq-version');
+    const blocks = mermaidBlocks(markdown);
+    expect(blocks.some((block) => block.includes('    bar [0, 100]'))).toBe(true);
+    for (const block of blocks) await expect(parseMermaid(block)).resolves.toBe('xychart');
+  });
+
   it('--report: a matrix, charts mermaid parses, replay commands, fault kinds', async () => {
     const plain = join(dir, 'plain.md');
     const varied = join(dir, 'varied.md');
