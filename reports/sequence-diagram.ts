@@ -267,6 +267,8 @@ const RENDERERS: { readonly [K in TraceKind]: Renderer<K> } = {
   requeued: (drawer, record) => drawer.local(drawer.broker(record), record, `requeue ${record.msg} in ${record.queue}${record.deliveryCount > 0 ? ` (x-delivery-count ${record.deliveryCount})` : ''}`),
   'queue-dead-letter': (drawer, record) =>
     drawer.local(drawer.broker(record), record, `${record.msg} ${{ rejected: 'rejected', expired: 'expired (TTL)', delivery_limit: 'over x-delivery-limit', maxlen: 'dropped from the head (x-max-length)' }[record.reason]}: ${record.dlx ? 'dead-lettered to the DLX' : 'dropped, no dead-letter exchange'}`, { fault: !record.dlx }),
+  'delivery-ack-timeout': (drawer, record) =>
+    drawer.arrow(drawer.broker(record), drawer.at(record.consumer, record), '-x', record, `${record.msg} unacked past consumer_timeout ${trimNumber(record.timeoutMs)} ms: ${record.cancelled ? 'basic.cancel' : 'channel.close PRECONDITION_FAILED'}`),
   'channel-closed': (drawer, record) => drawer.local(drawer.broker(record), record, `channel ${record.channel} of ${record.consumer} closed${record.requeued.length === 0 ? '' : `: requeue ${record.requeued.join(', ')} (redelivered)`}`),
   'consumer-activated': (drawer, record) => drawer.local(drawer.broker(record), record, `${record.consumer} is the single active consumer of queue ${record.queue}`),
   'node-restarted': (drawer, record) => drawer.local(drawer.broker(record), record, `node restarted${record.lost.length === 0 ? '' : `: lost ${record.lost.join(', ')}`}${record.queuesLost.length === 0 ? '' : `; queue ${record.queuesLost.join(', ')} gone`}`, { fault: record.lost.length > 0 }),
@@ -279,7 +281,7 @@ const RENDERERS: { readonly [K in TraceKind]: Renderer<K> } = {
   'basic-deliver': (drawer, record) => drawer.arrow(drawer.broker(record), drawer.at(record.actor, record), '->>', record, `deliver ${record.msg} (basic.deliver${record.redelivered ? ', redelivered' : ''}${record.deliveryCount > 0 ? `, x-delivery-count ${record.deliveryCount}` : ''})`, { bound: true }),
   'basic-ack': (drawer, record) => drawer.arrow(drawer.at(record.actor, record), drawer.broker(record), '->>', record, `basic.ack ${record.msg}`),
   'basic-nack': (drawer, record) => drawer.arrow(drawer.at(record.actor, record), drawer.broker(record), '->>', record, `${record.requeue && record.method !== 'reject' ? 'basic.nack' : 'basic.reject'} ${record.msg} requeue=${record.requeue}`),
-  'connection-lost': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `connection lost (${record.reason === 'heartbeat' ? 'missed heartbeats' : 'closed'}): open a new channel`, { fault: true }),
+  'connection-lost': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `${record.reason === 'ack-timeout' ? 'ended by the broker (consumer_timeout)' : `connection lost (${record.reason === 'heartbeat' ? 'missed heartbeats' : 'closed'})`}: open a new channel`, { fault: true }),
   'autoack-lost': (drawer, record) => drawer.local(drawer.at(record.actor, record), record, `${record.msg} failed under autoAck: nothing to requeue, lost`, { fault: true }),
 };
 

@@ -14,7 +14,7 @@ import { skippedStory } from './story-failures.js';
 import { droppedAfterDbFailures } from './story-loss.js';
 import { application, rewrite } from './story-duplicates.js';
 import { isRelayResend } from './story-producer.js';
-import { listWords, timesWord } from './format.js';
+import { listWords, timesWord, trimNumber } from './format.js';
 import { Citations, TOLD_MAX, untoldApplications } from './story-types.js';
 import type { Story } from './story-types.js';
 import { is } from './trace-facts.js';
@@ -248,7 +248,9 @@ function redelivered(facts: TraceFacts, cite: Citations, msg: string, earlier: A
   const crash = requeued === undefined ? undefined : facts.previous(later.deliver, is('crash', {}, (record) => record.actor === earlier.deliver?.actor && record.t <= requeued.t), since);
   // A basic.ack lost with its connection (any message's): the channel closed at that instant (the fault is traced first).
   const ackLost = closed === undefined ? undefined : facts.previous(closed, is('fault', {}, (record) => record.fault.kind === 'consumer-ack-lost' && record.t === closed.t));
-  cite.add(crash === undefined ? undefined : facts.faultRecordBehind(crash), crash, closed, requeued);
+  // consumer_timeout: the broker ended the consumer (traced just before the close it made).
+  const timedOut = closed === undefined ? undefined : facts.previous(closed, is('delivery-ack-timeout', {}, (record) => record.t === closed.t && record.consumer === closed.consumer && record.channel === closed.channel));
+  cite.add(crash === undefined ? undefined : facts.faultRecordBehind(crash), crash, timedOut, closed, requeued);
   const fault = crash === undefined ? undefined : facts.faultBehind(crash);
   const moment = fault === undefined ? '' : crashMoment(fault, 'rabbitmq');
   const lostFor = ackLost?.fault.kind === 'consumer-ack-lost' ? ackLost.fault.message : undefined;
@@ -267,12 +269,14 @@ function redelivered(facts: TraceFacts, cite: Citations, msg: string, earlier: A
   const cause =
     crash !== undefined
       ? `the consumer crashed at ${cite.at(crash)}${moment === '' ? '' : `, ${moment}`}${moment.endsWith('basic.ack') ? '' : ', before its basic.ack'}`
-      : ackLost !== undefined && closed !== undefined
+      : timedOut !== undefined
+        ? `${timedOut.msg === msg ? 'its delivery' : `the delivery of ${timedOut.msg} on the same channel`} stayed unacknowledged past consumer_timeout (${trimNumber(timedOut.timeoutMs)} ms, processing-ms=${trimNumber(facts.settings.processingMs)}), so the broker ${timedOut.cancelled ? 'cancelled the consumer' : 'closed its channel (PRECONDITION_FAILED)'} at ${cite.at(timedOut)} while the consumer was still working; its basic.ack came too late to count`
+        : ackLost !== undefined && closed !== undefined
         ? `${lostFor === msg ? 'its basic.ack' : `the consumer's basic.ack for ${lostFor}`} was lost with its connection (${cite.at(ackLost)}), which closed its channel${cite.step(closed)}${lostFor === msg ? '' : ` while ${msg} was still unacked`}`
         : closed !== undefined
           ? `its channel closed at ${cite.at(closed)} before the basic.ack arrived`
           : 'its basic.ack never settled it';
-  return { text: `${cause}, so the broker requeued it${requeued === undefined ? '' : ` (${cite.at(requeued)})`} and delivered it again with redelivered=true; without an idempotent consumer it was applied again`, mechanism: 'unacked at a closed channel: redelivered' };
+  return { text: `${cause}, so the broker requeued it${requeued === undefined ? '' : ` (${cite.at(requeued)})`} and delivered it again with redelivered=true; without an idempotent consumer it was applied again`, mechanism: timedOut !== undefined ? 'unacked past consumer_timeout: redelivered' : 'unacked at a closed channel: redelivered' };
 }
 
 /**

@@ -132,6 +132,16 @@ export const RABBITMQ_SCENARIOS: readonly Scenario[] = [
     expected: { 'at-most-once': lossBreaks, 'at-least-once': { ...lossBreaks, liveness: 'breaks' }, 'exactly-once': { ...lossBreaks, liveness: 'breaks' } },
   },
   {
+    name: 'consumer-timeout-redelivers',
+    family: 'rabbitmq',
+    summary: 'a slow consumer: processing takes 40 ms and consumer_timeout is 25 ms, so the broker ends the consumer while every delivery is still being processed and requeues it',
+    mechanism: 'delivery unacknowledged past consumer_timeout => channel.close PRECONDITION_FAILED (4.3: basic.cancel) => requeued, redelivered=true => processed again, the late basic.ack void => duplicates without an idempotent consumer; each return counts toward x-delivery-limit (up to 4.2), so the quorum queue dead-letters the messages after 20 returns, already applied',
+    workload: small,
+    settings: { processingMs: 40, deliveryAckTimeoutMs: 25, prefetch: 1 },
+    faults: 'none',
+    expected: { 'at-most-once': allHold, 'at-least-once': { loss: 'holds', duplicates: 'breaks', order: 'holds', parked: 'some' }, 'exactly-once': { ...allHold, parked: 'some' } },
+  },
+  {
     name: 'ttl-dlx-delay-head-of-line',
     family: 'rabbitmq',
     summary: 'every 2nd message is delayed through a TTL wait queue + dead-lettering: a short TTL behind a long one is released late',

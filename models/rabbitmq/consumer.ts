@@ -95,7 +95,7 @@ export class RabbitConsumer implements Actor<RabbitMqProtocol> {
   }
 
   /** The connection is gone (the node restarted, a heartbeat timed out, the connection failed): open a new channel. */
-  connectionLost(ctx: Ctx, reason: 'heartbeat' | 'closed'): void {
+  connectionLost(ctx: Ctx, reason: 'heartbeat' | 'closed' | 'ack-timeout'): void {
     if (this.state === 'down') return;
     ctx.record({ t: ctx.now, actor: this.id, kind: 'connection-lost', channel: this.channel, reason });
     // Prefetched deliveries die with the channel: the broker requeues them (with autoAck the client still has them).
@@ -116,6 +116,10 @@ export class RabbitConsumer implements Actor<RabbitMqProtocol> {
         return this.next(ctx);
       case 'heartbeat-ok':
         if (message.channel === this.channel) this.lastHeardUs = ctx.now;
+        return;
+      case 'consumer-timed-out':
+        // The delivery in hand goes on being processed; its basic.ack, on the closed channel, will be void.
+        if (message.channel === this.channel) this.connectionLost(ctx, 'ack-timeout');
         return;
       case 'db-reply':
       case 'db-seen':

@@ -28,6 +28,8 @@ export type RabbitBrokerEvent = At &
     | { readonly kind: 'requeued'; readonly msg: string; readonly queue: string; readonly deliveryCount: number }
     | { readonly kind: 'queue-dead-letter'; readonly msg: string; readonly queue: string; readonly reason: DeadLetterReason; readonly dlx: boolean }
     | { readonly kind: 'channel-closed'; readonly consumer: string; readonly channel: number; readonly requeued: readonly string[] }
+    /** `msg`'s delivery waited past consumer_timeout: the broker closes the consumer's channel (`cancelled`: 4.3 cancels the consumer). */
+    | { readonly kind: 'delivery-ack-timeout'; readonly msg: string; readonly queue: string; readonly consumer: string; readonly channel: number; readonly tag: number; readonly timeoutMs: number; readonly cancelled: boolean }
     /** x-single-active-consumer: `consumer` (its channel) is now the one consumer of `queue` that gets deliveries. */
     | { readonly kind: 'consumer-activated'; readonly queue: string; readonly consumer: string; readonly channel: number }
     | { readonly kind: 'node-restarted'; readonly lost: readonly string[]; readonly queuesLost: readonly string[] }
@@ -45,7 +47,7 @@ export type RabbitConsumerEvent = At &
     | { readonly kind: 'basic-ack'; readonly msg: string; readonly tag: number }
     /** basic.nack requeue=true, basic.reject requeue=true (`method: 'reject'`), or basic.reject requeue=false. */
     | { readonly kind: 'basic-nack'; readonly msg: string; readonly tag: number; readonly requeue: boolean; readonly method?: 'reject' }
-    | { readonly kind: 'connection-lost'; readonly channel: number; readonly reason: 'heartbeat' | 'closed' }
+    | { readonly kind: 'connection-lost'; readonly channel: number; readonly reason: 'heartbeat' | 'closed' | 'ack-timeout' }
     /** With autoAck the broker already forgot the message: a failed processing cannot hand it back. */
     | { readonly kind: 'autoack-lost'; readonly msg: string }
   );

@@ -18,6 +18,8 @@ export type RabbitMqMessage =
   | { type: 'basic-ack'; queue: string; channel: number; tag: number; msgId: string; delivery: number }
   /** basic.nack or basic.reject: `method` says which, for a requeue (requeue=false is always basic.reject here). */
   | { type: 'basic-nack'; queue: string; channel: number; tag: number; msgId: string; requeue: boolean; method: RequeueMethod }
+  /** The broker ends a consumer whose delivery waited past consumer_timeout: channel.close PRECONDITION_FAILED (4.3: basic.cancel). */
+  | { type: 'consumer-timed-out'; channel: number; tag: number }
   | { type: 'heartbeat'; channel: number }
   | { type: 'heartbeat-ok'; channel: number };
 

@@ -85,6 +85,8 @@ export interface RabbitMqClientSettings {
   overflow: Overflow;
   /** `x-single-active-consumer`: one registered consumer of the queue at a time gets deliveries; the next takes over. */
   singleActiveConsumer: boolean;
+  /** `consumer_timeout` (0: none): a delivery unacknowledged this long closes its channel (4.3: cancels the consumer). */
+  deliveryAckTimeoutMs: number;
   /** `basic.consume` with `no-ack` (autoAck): a message counts as acknowledged once sent. */
   autoAck: boolean;
   /** `basic.qos` prefetch count (0: unlimited): unacknowledged deliveries per consumer. */
@@ -102,7 +104,7 @@ export interface RabbitMqClientSettings {
 }
 
 /** Settings no preset sets: derived from the rest of the config (their specs say how). */
-export type DerivedRabbitMqSetting = 'rabbitmqVersion' | 'deliveryLimit' | 'singleActiveConsumer' | 'requeueMethod';
+export type DerivedRabbitMqSetting = 'rabbitmqVersion' | 'deliveryLimit' | 'singleActiveConsumer' | 'deliveryAckTimeoutMs' | 'requeueMethod';
 
 /** Every setting of a RabbitMQ run: the clients' and broker's, and the consumer application's. */
 export type RabbitMqSettings = RabbitMqClientSettings & ApplicationSettings;
@@ -158,6 +160,17 @@ export const RABBITMQ_SETTINGS: readonly SettingSpec[] = specsOf<RabbitMqClientS
     doc: "only the first registered consumer of a queue gets deliveries; when its channel closes the next one in registration order takes over, with the closed channel's unacked messages requeued: competing consumers then keep the queue's order",
     // Derived, not preset: a queue argument the presets leave off, as RabbitMQ does.
     default: { text: 'false', derive: () => false },
+  },
+  deliveryAckTimeoutMs: {
+    component: 'queue',
+    flag: 'delivery-ack-timeout-ms',
+    realName: 'consumer_timeout / x-consumer-timeout (delivery acknowledgement timeout)',
+    kind: { type: 'number', min: 0, max: 86_400_000 },
+    doc: "a delivery left unacknowledged this long (a slow or stuck consumer) ends its consumer: up to 4.2 the channel is closed (PRECONDITION_FAILED), on 4.3 the consumer is cancelled and only quorum queues enforce it; either way its unacked deliveries are requeued (redelivered=true), and a basic.ack sent after that is void. Checked at every heartbeat check (RabbitMQ checks once a minute); 0: no timeout",
+    // Derived, not preset: RabbitMQ's default of 30 minutes, scaled like the other times (1 s -> 1 ms).
+    default: { text: "1800 (RabbitMQ's 30 minutes, scaled)", derive: () => 1800 },
+    // A protection that fires on a stuck consumer, not a wait a healthy run sits through: it does not stretch the progress timeout.
+    deadline: true,
   },
   autoAck: { component: 'consumer', flag: 'auto-ack', realName: 'basic.consume no-ack (autoAck)', kind: { type: 'bool' }, doc: 'a delivery counts as acknowledged once sent: a crash or an exception loses it; false: basic.ack after processing' },
   prefetch: { component: 'consumer', flag: 'prefetch', realName: 'basic.qos prefetch_count', kind: { type: 'int', min: 0, max: 65_535 }, doc: 'unacknowledged deliveries per consumer (0: unlimited)' },

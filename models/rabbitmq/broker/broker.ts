@@ -24,7 +24,7 @@ import { DelayedMessages } from './delayed.js';
 import type { DelayedPublish } from './delayed.js';
 import { QuorumMembers } from './quorum.js';
 import { Queue } from './queue.js';
-import type { QueuedMessage } from './queue.js';
+import type { QueuedMessage, Unacked } from './queue.js';
 
 type Ctx = RabbitMqContext;
 type Publish = Extract<RabbitMqMessage, { type: 'basic-publish' }>;
@@ -154,7 +154,8 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
       }
       case 'heartbeat-check':
         ctx.setTimer(msToUs(this.settings.heartbeatMs / 2), HEARTBEAT_CHECK);
-        return this.checkHeartbeats(ctx);
+        this.checkHeartbeats(ctx);
+        return this.checkAckTimeouts(ctx);
       case 'due':
         for (const due of this.delayed.takeDue(ctx)) this.route(ctx, due, undefined);
         this.delayed.schedule(ctx);
@@ -166,8 +167,36 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
     }
   }
 
-  /** A consumer's connection closed (its process died, a heartbeat timed out, or the connection failed). */
-  closeChannel(ctx: Ctx, actor: string, channel: number | undefined): void {
+  /**
+   * consumer_timeout: a consumer whose oldest unacked delivery waited longer is ended and its deliveries requeued.
+   * Up to 4.2 any queue closes the channel (PRECONDITION_FAILED); 4.3 enforces it on quorum queues only, and cancels
+   * the consumer, whose returns it does not count toward x-delivery-limit (not a failed delivery).
+   */
+  private checkAckTimeouts(ctx: Ctx): void {
+    const timeoutMs = this.settings.deliveryAckTimeoutMs;
+    if (timeoutMs === 0 || (this.onlyFailuresCount && this.settings.queueType !== 'quorum')) return;
+    const deadlineUs = ctx.now - msToUs(timeoutMs);
+    for (const queue of [...this.queues.values()]) {
+      const overdue: [number, Unacked][] = [];
+      // Tags grow with time: the oldest deliveries come first, and the first young one ends the search.
+      for (const [tag, entry] of queue.unacked) {
+        if (entry.deliveredUs >= deadlineUs) break;
+        if (!overdue.some(([, other]) => other.consumer === entry.consumer && other.channel === entry.channel)) overdue.push([tag, entry]);
+      }
+      for (const [tag, entry] of overdue) {
+        ctx.record({ t: ctx.now, actor: this.id, kind: 'delivery-ack-timeout', msg: entry.message.msgId, queue: queue.name, consumer: entry.consumer, channel: entry.channel, tag, timeoutMs, cancelled: this.onlyFailuresCount });
+        ctx.send(entry.consumer, { type: 'consumer-timed-out', channel: entry.channel, tag });
+        this.closeChannel(ctx, entry.consumer, entry.channel, !this.onlyFailuresCount);
+      }
+    }
+  }
+
+  /**
+   * A consumer's connection closed (its process died, a heartbeat timed out, or the connection failed), or the
+   * broker ended it (consumer_timeout). `counted`: whether its returns count toward x-delivery-limit (a failed
+   * delivery; 4.3 does not count a consumer timeout).
+   */
+  closeChannel(ctx: Ctx, actor: string, channel: number | undefined, counted = true): void {
     for (const queue of this.queues.values()) {
       const gone = queue.consumers.filter((consumer) => consumer.actor === actor && (channel === undefined || consumer.channel === channel));
       if (gone.length === 0) continue;
@@ -180,7 +209,7 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
         queue.unacked.delete(tag);
         requeued.push(entry.message.msgId);
         // A closed channel is a failed delivery in every release (4.3's table: "Client crash / Connection loss").
-        this.returnToQueue(ctx, queue, entry.message, true, returned);
+        this.returnToQueue(ctx, queue, entry.message, counted, returned);
       }
       queue.requeueAll(returned);
       for (const consumer of gone) ctx.record({ t: ctx.now, actor: this.id, kind: 'channel-closed', consumer: actor, channel: consumer.channel, requeued });
@@ -432,7 +461,7 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
       const message = queue.take() as QueuedMessage;
       const tag = ++this.tags;
       if (!autoAck) {
-        queue.unacked.set(tag, { message, consumer: consumer.actor, channel: consumer.channel });
+        queue.unacked.set(tag, { message, consumer: consumer.actor, channel: consumer.channel, deliveredUs: ctx.now });
         consumer.unacked++;
       }
       ctx.send(consumer.actor, { type: 'basic-deliver', queue: queue.name, channel: consumer.channel, tag, msgId: message.msgId, index: message.index, key: message.key, seq: message.seq, redelivered: message.redelivered, deliveryCount: message.deliveryCount });

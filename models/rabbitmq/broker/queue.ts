@@ -28,6 +28,8 @@ export interface Unacked {
   readonly message: QueuedMessage;
   readonly consumer: string;
   readonly channel: number;
+  /** When it was sent: the delivery acknowledgement timeout counts from here. */
+  readonly deliveredUs: number;
 }
 
 export interface QueueConsumer {

@@ -87,3 +87,52 @@ describe('--rabbitmq-version', () => {
     }
   });
 });
+
+describe('consumer_timeout (--delivery-ack-timeout-ms)', () => {
+  const slow = { processingMs: 40, deliveryAckTimeoutMs: 25, prefetch: 1 };
+  const timeoutsOf = (result: SimulationResult) => result.trace.filter((record): record is EventOf<'delivery-ack-timeout'> => record.kind === 'delivery-ack-timeout');
+
+  it('defaults to 30 minutes (1800, scaled), which no healthy run comes near, and does not stretch the progress timeout', () => {
+    const config = resolveConfig({ family: 'rabbitmq', mode: 'at-least-once', seed: 1 });
+    expect((config.settings as unknown as RabbitMqSettings).deliveryAckTimeoutMs).toBe(1800);
+    expect(config.limits.progressTimeoutMs).toBe(5000);
+    expect(timeoutsOf(run({}, 'none'))).toEqual([]);
+  });
+
+  it('up to 4.2: a delivery unacknowledged past it closes the channel; the delivery is requeued, processed again, and its late basic.ack is void', () => {
+    const result = run(slow, 'none');
+    const [first] = timeoutsOf(result);
+    expect(first).toMatchObject({ msg: 'm1', consumer: 'g1/c1', channel: 1, timeoutMs: 25, cancelled: false });
+    // The close requeues m1 at once, the consumer opens a new channel, and gets m1 again with redelivered=true.
+    expect(result.trace.some((record) => record.kind === 'channel-closed' && record.t === first.t && record.channel === 1 && record.requeued.includes('m1'))).toBe(true);
+    expect(result.trace.some((record) => record.kind === 'connection-lost' && record.reason === 'ack-timeout' && record.channel === 1)).toBe(true);
+    expect(deliveriesOf(result, 'm1').slice(0, 3)).toEqual([[false, 0], [true, 1], [true, 2]]);
+    // The first processing finished after the close: applied, and no basic.ack was sent on the dead channel.
+    expect(result.effects.filter((effect) => effect.msgId === 'm1').length).toBeGreaterThan(1);
+    expect(result.trace.filter((record) => record.kind === 'basic-ack' && record.msg === 'm1' && record.t > first.t && record.t < first.t + 15_000)).toEqual([]);
+    expect(result.invariants.duplicates.status).toBe('broken, as expected');
+    const [story] = explainInvariant(result, 'duplicates');
+    expect(story.mechanism).toBe('unacked past consumer_timeout: redelivered');
+    expect(story.text).toContain('its delivery stayed unacknowledged past consumer_timeout (25 ms, processing-ms=40), so the broker closed its channel (PRECONDITION_FAILED)');
+    // An idempotent consumer absorbs it.
+    expect(run(slow, 'none', 'exactly-once').invariants.duplicates.status).toBe('holds');
+  });
+
+  it('4.3: only quorum queues enforce it, the consumer is cancelled, and its returns do not count toward x-delivery-limit', () => {
+    const quorum = run({ ...slow, rabbitmqVersion: '4.3', deliveryLimit: 3 }, 'none');
+    expect(timeoutsOf(quorum)[0]).toMatchObject({ msg: 'm1', cancelled: true });
+    const counts = deliveriesOf(quorum, 'm1').map(([, count]) => count);
+    expect(counts.length).toBeGreaterThan(4);
+    expect(new Set(counts)).toEqual(new Set([0]));
+    expect(quorum.parked.count).toBe(0);
+    // Up to 4.2 the same returns count: dead-lettered after 3 of them.
+    expect(deliveriesOf(run({ ...slow, rabbitmqVersion: '4.2', deliveryLimit: 3 }, 'none'), 'm1').map(([, count]) => count)).toEqual([0, 1, 2, 3]);
+    expect(timeoutsOf(run({ ...slow, rabbitmqVersion: '4.3', queueType: 'classic', durable: true, deliveryLimit: 'unlimited' }, 'none'))).toEqual([]);
+    expect(timeoutsOf(run({ ...slow, rabbitmqVersion: '4.2', queueType: 'classic', durable: true, deliveryLimit: 'unlimited' }, 'none')).length).toBeGreaterThan(0);
+  });
+
+  it('0 turns it off; autoAck has nothing unacknowledged to time out', () => {
+    expect(timeoutsOf(run({ ...slow, deliveryAckTimeoutMs: 0 }, 'none'))).toEqual([]);
+    expect(timeoutsOf(run({ ...slow, autoAck: true }, 'none'))).toEqual([]);
+  });
+});
