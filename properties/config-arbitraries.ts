@@ -157,7 +157,7 @@ export function settingsArb(mode: ModeName = 'at-least-once'): Arbitrary<Partial
  * RabbitMQ overrides of the settings that decide guarantees (publisher confirms, re-publishes, unconfirmed in
  * flight, mandatory, persistent, the publisher's buffer, queue type, durability, quorum nodes, x-delivery-limit, a
  * dead-letter exchange, x-max-length and x-overflow, autoAck, prefetch, a single active consumer, nack or reject for a
- * requeue, the RabbitMQ release, DB retries, dedup, the failure policy),
+ * requeue, consumer_timeout, the RabbitMQ release, DB retries, dedup, the failure policy),
  * valid on top of `mode`'s preset; absent keys keep the preset's value, so it shrinks toward the plain preset.
  */
 export function rabbitMqSettingsArb(mode: ModeName = 'at-least-once'): Arbitrary<Partial<RabbitMqSettings>> {
@@ -181,6 +181,8 @@ export function rabbitMqSettingsArb(mode: ModeName = 'at-least-once'): Arbitrary
         prefetch: fc.integer({ min: 0, max: 5 }),
         singleActiveConsumer: fc.boolean(),
         requeueMethod: fc.constantFrom(...REQUEUE_METHODS),
+        // Off, short enough that a consumer waiting on a lost DB reply trips it, or RabbitMQ's default (never here).
+        deliveryAckTimeoutMs: fc.constantFrom(0, 12, 1800),
         rabbitmqVersion: fc.constantFrom(...RABBITMQ_VERSIONS),
         ...APPLICATION_ARBS,
       },

@@ -250,7 +250,8 @@ function redelivered(facts: TraceFacts, cite: Citations, msg: string, earlier: A
   const ackLost = closed === undefined ? undefined : facts.previous(closed, is('fault', {}, (record) => record.fault.kind === 'consumer-ack-lost' && record.t === closed.t));
   // consumer_timeout: the broker ended the consumer (traced just before the close it made).
   const timedOut = closed === undefined ? undefined : facts.previous(closed, is('delivery-ack-timeout', {}, (record) => record.t === closed.t && record.consumer === closed.consumer && record.channel === closed.channel));
-  cite.add(crash === undefined ? undefined : facts.faultRecordBehind(crash), crash, timedOut, closed, requeued);
+  const timedOutSent = timedOut === undefined ? undefined : facts.previous(timedOut, is('basic-deliver', { msg: timedOut.msg, actor: timedOut.consumer }));
+  cite.add(crash === undefined ? undefined : facts.faultRecordBehind(crash), crash, timedOutSent, timedOut, closed, requeued);
   const fault = crash === undefined ? undefined : facts.faultBehind(crash);
   const moment = fault === undefined ? '' : crashMoment(fault, 'rabbitmq');
   const lostFor = ackLost?.fault.kind === 'consumer-ack-lost' ? ackLost.fault.message : undefined;
@@ -270,7 +271,7 @@ function redelivered(facts: TraceFacts, cite: Citations, msg: string, earlier: A
     crash !== undefined
       ? `the consumer crashed at ${cite.at(crash)}${moment === '' ? '' : `, ${moment}`}${moment.endsWith('basic.ack') ? '' : ', before its basic.ack'}`
       : timedOut !== undefined
-        ? `${timedOut.msg === msg ? 'its delivery' : `the delivery of ${timedOut.msg} on the same channel`} stayed unacknowledged past consumer_timeout (${trimNumber(timedOut.timeoutMs)} ms, processing-ms=${trimNumber(facts.settings.processingMs)}), so the broker ${timedOut.cancelled ? 'cancelled the consumer' : 'closed its channel (PRECONDITION_FAILED)'} at ${cite.at(timedOut)} while the consumer was still working; its basic.ack came too late to count`
+        ? `${timedOut.msg === msg ? 'its delivery' : `the delivery of ${timedOut.msg} on the same channel`}${timedOutSent === undefined ? '' : ` (received at ${cite.at(timedOutSent)})`} stayed unacknowledged past consumer_timeout (${trimNumber(timedOut.timeoutMs)} ms), so the broker ${timedOut.cancelled ? 'cancelled the consumer' : 'closed its channel (PRECONDITION_FAILED)'} at ${cite.at(timedOut)} while the consumer was still working; its basic.ack came too late to count`
         : ackLost !== undefined && closed !== undefined
         ? `${lostFor === msg ? 'its basic.ack' : `the consumer's basic.ack for ${lostFor}`} was lost with its connection (${cite.at(ackLost)}), which closed its channel${cite.step(closed)}${lostFor === msg ? '' : ` while ${msg} was still unacked`}`
         : closed !== undefined
