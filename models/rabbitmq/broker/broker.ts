@@ -208,7 +208,8 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
       for (const [tag, entry] of closed.sort((a, b) => a[1].message.seq - b[1].message.seq)) {
         queue.unacked.delete(tag);
         requeued.push(entry.message.msgId);
-        // A closed channel is a failed delivery in every release (4.3's table: "Client crash / Connection loss").
+        // A closed channel is a failed delivery in every release (4.3's table: "Client crash / Connection loss");
+        // a consumer timeout on 4.3 is not (`counted` false).
         this.returnToQueue(ctx, queue, entry.message, counted, returned);
       }
       queue.requeueAll(returned);
