@@ -68,6 +68,7 @@ export const DANGEROUS_WINDOWS: readonly DangerousWindow[] = [
   { id: 'broker-restart', words: 'the broker node restarting right after an enqueue', families: RABBITMQ, matches: (fault) => fault.kind === 'broker-restart' },
   { id: 'quorum-member-failure', words: 'a quorum queue member failing right after an enqueue', families: RABBITMQ, matches: (fault) => fault.kind === 'quorum-member-failure' },
   { id: 'unroutable', words: "a publish while the exchange has no binding to the queue", families: RABBITMQ, matches: (fault) => fault.kind === 'unroutable' },
+  { id: 'dead-letter-unavailable', words: 'a dead-lettering while the dead-letter queue cannot take it', families: RABBITMQ, matches: (fault) => fault.kind === 'dead-letter-unavailable' },
 ];
 
 /** A window's words in a family's terms. */

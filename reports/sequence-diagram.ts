@@ -269,6 +269,9 @@ const RENDERERS: { readonly [K in TraceKind]: Renderer<K> } = {
     drawer.local(drawer.broker(record), record, `${record.msg} ${{ rejected: 'rejected', expired: 'expired (TTL)', delivery_limit: 'over x-delivery-limit', maxlen: 'dropped from the head (x-max-length)' }[record.reason]}: ${record.dlx ? 'dead-lettered to the DLX' : 'dropped, no dead-letter exchange'}`, { fault: !record.dlx }),
   'delivery-ack-timeout': (drawer, record) =>
     drawer.arrow(drawer.broker(record), drawer.at(record.consumer, record), '-x', record, `${record.msg} unacked past consumer_timeout ${trimNumber(record.timeoutMs)} ms: ${record.cancelled ? 'basic.cancel' : 'channel.close PRECONDITION_FAILED'}`),
+  'dead-letter-lost': (drawer, record) => drawer.local(drawer.broker(record), record, `dead-letter queue cannot take ${record.msg}: lost (dead-letter-strategy=at-most-once)`, { fault: true }),
+  'dead-letter-retained': (drawer, record) => drawer.local(drawer.broker(record), record, `dead-letter queue cannot take ${record.msg}: kept in ${record.queue} until t=${trimNumber(record.untilUs / 1000)} ms (at-least-once)`),
+  'dead-letter-forwarded': (drawer, record) => drawer.local(drawer.broker(record), record, `${record.msg} reaches the dead-letter queue: parked`),
   'channel-closed': (drawer, record) => drawer.local(drawer.broker(record), record, `channel ${record.channel} of ${record.consumer} closed${record.requeued.length === 0 ? '' : `: requeue ${record.requeued.join(', ')} (redelivered)`}`),
   'consumer-activated': (drawer, record) => drawer.local(drawer.broker(record), record, `${record.consumer} is the single active consumer of queue ${record.queue}`),
   'node-restarted': (drawer, record) => drawer.local(drawer.broker(record), record, `node restarted${record.lost.length === 0 ? '' : `: lost ${record.lost.join(', ')}`}${record.queuesLost.length === 0 ? '' : `; queue ${record.queuesLost.join(', ')} gone`}`, { fault: record.lost.length > 0 }),

@@ -29,7 +29,7 @@ const DEAD_LETTER_WORDS = { rejected: 'rejected (basic.reject requeue=false)', e
 
 export function rabbitLossStory(facts: TraceFacts, msg: string): Story | undefined {
   const cite = new Citations(facts);
-  const told = unroutable(facts, cite, msg) ?? neverEnqueued(facts, cite, msg) ?? lostInRestart(facts, cite, msg) ?? droppedByQueue(facts, cite, msg) ?? lostUnderAutoAck(facts, cite, msg) ?? requeuedUntilTheEnd(facts, cite, msg) ?? neverDelivered(facts, cite, msg) ?? skippedStory(facts, cite, msg) ?? droppedByConsumer(facts, cite, msg);
+  const told = unroutable(facts, cite, msg) ?? neverEnqueued(facts, cite, msg) ?? lostInRestart(facts, cite, msg) ?? deadLetterLost(facts, cite, msg) ?? droppedByQueue(facts, cite, msg) ?? lostUnderAutoAck(facts, cite, msg) ?? requeuedUntilTheEnd(facts, cite, msg) ?? neverDelivered(facts, cite, msg) ?? skippedStory(facts, cite, msg) ?? droppedByConsumer(facts, cite, msg);
   if (told === undefined) return undefined;
   const acked = facts.run.brokerAcked.includes(msg);
   const headline = `${msg} was never applied to the DB${acked ? ', although the broker had confirmed it to the publisher' : ''}`;
@@ -86,6 +86,21 @@ function lostInRestart(facts: TraceFacts, cite: Citations, msg: string): Told | 
   return {
     text: `${restarted.kind === 'node-restarted' ? 'the broker node restarted' : "the quorum queue leader's node failed"}${fault === undefined ? '' : ` ${crashMoment(fault)}`}${crash === undefined ? '' : ` at ${cite.at(crash)}`} and ${msg} did not survive${cite.step(restarted)}${restarted.kind === 'node-restarted' ? '' : ` (the new leader on node ${restarted.node} never had it)`}: ${why}${others.length > 0 ? ` (${listWords(others)} went with it)` : ''}${facts.run.brokerAcked.includes(msg) ? ', yet it had been confirmed' : ''}`,
     mechanism: 'node restart: transient or unwritten message lost',
+  };
+}
+
+/** Dead-lettered, but the dead-letter queue could not take it, and at-most-once dead-lettering had already let it go. */
+function deadLetterLost(facts: TraceFacts, cite: Citations, msg: string): Told | undefined {
+  const lost = facts.aboutKind(msg, 'dead-letter-lost')[0];
+  if (lost === undefined) return undefined;
+  const deadLettered = facts.previous(lost, is('queue-dead-letter', { msg }));
+  const unavailable = facts.previous(lost, is('fault', {}, (record) => record.fault.kind === 'dead-letter-unavailable'));
+  cite.add(deadLettered, unavailable, lost);
+  const why = deadLettered === undefined ? 'dead-lettered' : DEAD_LETTER_WORDS[deadLettered.reason];
+  const down = unavailable === undefined ? 'the dead-letter queue could not take it' : `the dead-letter queue could not take messages from ${cite.at(unavailable)} on (not declared yet, or without a quorum)`;
+  return {
+    text: `it was ${why} at ${cite.at(deadLettered ?? lost)} and dead-lettered, but ${down}; with dead-letter-strategy=at-most-once (RabbitMQ's default) the queue had already forgotten it as it re-published it without confirms, so it was lost (dead-letter-strategy=at-least-once on a quorum queue with --overflow reject-publish keeps it until the dead-letter queue takes it)`,
+    mechanism: 'dead-lettered at most once: the dead-letter queue could not take it',
   };
 }
 

@@ -142,6 +142,16 @@ export const RABBITMQ_SCENARIOS: readonly Scenario[] = [
     expected: { 'at-most-once': allHold, 'at-least-once': { loss: 'holds', duplicates: 'breaks', order: 'holds', parked: 'some' }, 'exactly-once': { ...allHold, parked: 'some' } },
   },
   {
+    name: 'dead-letter-at-most-once-loses',
+    family: 'rabbitmq',
+    summary: 'm3 always fails and is dead-lettered while the dead-letter queue cannot take messages: with dead-letter-strategy=at-most-once (RabbitMQ\'s default) it is lost; at-least-once (the presets, on a quorum queue with x-overflow=reject-publish) keeps it until the queue is back',
+    mechanism: 'dead-lettering re-publishes without confirms and forgets the message at once => a dead-letter queue that cannot take it (not declared yet, no quorum) loses it, neither applied nor parked; the at-least-once strategy keeps it in the source queue until the dead-letter queue confirms it',
+    workload: small,
+    settings: { deadLetterStrategy: 'at-most-once' },
+    faults: plan({ kind: 'processing-error', message: 'm3', deliveries: 'always' }, { kind: 'dead-letter-unavailable', message: 'm3', durationMs: 20 }),
+    expected: { 'at-most-once': lossBreaks, 'at-least-once': { ...lossBreaks }, 'exactly-once': { ...lossBreaks } },
+  },
+  {
     name: 'ttl-dlx-delay-head-of-line',
     family: 'rabbitmq',
     summary: 'every 2nd message is delayed through a TTL wait queue + dead-lettering: a short TTL behind a long one is released late',

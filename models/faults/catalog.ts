@@ -9,7 +9,7 @@ import { BROKER_CRASH, CONTROLLER_PARTITION, INTER_BROKER_PARTITION } from '../k
 import type { ClusterFault } from '../kafka/cluster-faults.js';
 import { END_TXN_RESPONSE_LOST, TRANSACTION_ABORT, TRANSACTION_COORDINATOR_FAILOVER, ZOMBIE_PRODUCER } from '../kafka/transaction-faults.js';
 import type { TransactionFault } from '../kafka/transaction-faults.js';
-import { BROKER_RESTART, CONFIRM_LOST, CONNECTION_CLOSED, CONSUMER_ACK_LOST, PUBLISH_LOST, QUORUM_MEMBER_FAILURE, UNROUTABLE } from '../rabbitmq/faults.js';
+import { BROKER_RESTART, CONFIRM_LOST, CONNECTION_CLOSED, CONSUMER_ACK_LOST, DEAD_LETTER_UNAVAILABLE, PUBLISH_LOST, QUORUM_MEMBER_FAILURE, UNROUTABLE } from '../rabbitmq/faults.js';
 import type { RabbitMqFault } from '../rabbitmq/faults.js';
 import { CONSUMER_CRASH, DB_REPLY_LOST, PARTITION, PROCESSING_ERROR, PRODUCER_CRASH } from './common.js';
 import type { CommonFault } from './common.js';
@@ -52,6 +52,7 @@ export const FAULT_SPECS: { readonly [K in FaultKind]: FaultSpec<Extract<Fault, 
   'broker-restart': BROKER_RESTART,
   'quorum-member-failure': QUORUM_MEMBER_FAILURE,
   unroutable: UNROUTABLE,
+  'dead-letter-unavailable': DEAD_LETTER_UNAVAILABLE,
 };
 
 /** Every kind, in the canonical order above. */
@@ -96,7 +97,7 @@ export function countByKind(faults: readonly Fault[], kinds: readonly FaultKind[
 }
 
 export type { RateName };
-export const RATE_NAMES: readonly RateName[] = ['drop', 'ack-loss', 'dup', 'delay', 'partition', 'crash', 'producer-crash', 'failover', 'db-reply-loss', 'processing-error', 'transaction', 'unroutable'];
+export const RATE_NAMES: readonly RateName[] = ['drop', 'ack-loss', 'dup', 'delay', 'partition', 'crash', 'producer-crash', 'failover', 'db-reply-loss', 'processing-error', 'transaction', 'unroutable', 'dead-letter'];
 export type FaultRates = Record<RateName, number>;
 
 export const RATE_DESCRIPTIONS: Record<RateName, string> = {
@@ -112,18 +113,20 @@ export const RATE_DESCRIPTIONS: Record<RateName, string> = {
   unroutable: "a message's first publish matches no binding (RabbitMQ: returned with mandatory, else dropped; per message)",
   'processing-error': "the business logic throws on a message's first 1-5 deliveries in a group (per message and group; always-failing poison messages only in plans)",
   transaction: 'with --transactions true: the application aborts a transaction (per record sent), or an EndTxn answer is lost, the coordinator fails over or a zombie appears (per commit)',
+  'dead-letter': "RabbitMQ: the dead-letter queue cannot take a dead-lettered message for a window (per dead-lettering; in no preset)",
 };
 
-const zeroRates: FaultRates = { drop: 0, 'ack-loss': 0, dup: 0, delay: 0, partition: 0, crash: 0, 'producer-crash': 0, failover: 0, 'db-reply-loss': 0, 'processing-error': 0, transaction: 0, unroutable: 0 };
+const zeroRates: FaultRates = { drop: 0, 'ack-loss': 0, dup: 0, delay: 0, partition: 0, crash: 0, 'producer-crash': 0, failover: 0, 'db-reply-loss': 0, 'processing-error': 0, transaction: 0, unroutable: 0, 'dead-letter': 0 };
 
 /**
  * The default and chaos presets draw no processing errors: those are faults of the application's own code, not
- * of the infrastructure the modes are about; add them with `--faults default,processing-error=0.05`.
+ * of the infrastructure the modes are about; add them with `--faults default,processing-error=0.05`. Nor an
+ * unavailable dead-letter queue, which came after them (a new rate in them would change every seeded run).
  */
 export const FAULT_PRESETS: Record<string, FaultRates> = {
   none: zeroRates,
-  default: { drop: 0.02, 'ack-loss': 0.02, dup: 0.02, delay: 0.01, partition: 0.01, crash: 0.004, 'producer-crash': 0.004, failover: 0.006, 'db-reply-loss': 0.01, 'processing-error': 0, transaction: 0.02, unroutable: 0.01 },
-  chaos: { drop: 0.08, 'ack-loss': 0.08, dup: 0.05, delay: 0.04, partition: 0.04, crash: 0.02, 'producer-crash': 0.01, failover: 0.02, 'db-reply-loss': 0.04, 'processing-error': 0, transaction: 0.05, unroutable: 0.04 },
+  default: { drop: 0.02, 'ack-loss': 0.02, dup: 0.02, delay: 0.01, partition: 0.01, crash: 0.004, 'producer-crash': 0.004, failover: 0.006, 'db-reply-loss': 0.01, 'processing-error': 0, transaction: 0.02, unroutable: 0.01, 'dead-letter': 0 },
+  chaos: { drop: 0.08, 'ack-loss': 0.08, dup: 0.05, delay: 0.04, partition: 0.04, crash: 0.02, 'producer-crash': 0.01, failover: 0.02, 'db-reply-loss': 0.04, 'processing-error': 0, transaction: 0.05, unroutable: 0.04, 'dead-letter': 0 },
 };
 
 /** Where a run's faults come from: rates drawn from the seed, or an explicit plan replayed as written. */

@@ -26,6 +26,6 @@ export function translateFault(fault: Fault, to: FamilyName): Fault | undefined 
 }
 
 function isOwn(kind: Fault['kind'], family: FamilyName): boolean {
-  const rabbit: readonly Fault['kind'][] = ['publish-lost', 'confirm-lost', 'consumer-ack-lost', 'connection-closed', 'broker-restart', 'quorum-member-failure', 'unroutable'];
+  const rabbit: readonly Fault['kind'][] = ['publish-lost', 'confirm-lost', 'consumer-ack-lost', 'connection-closed', 'broker-restart', 'quorum-member-failure', 'unroutable', 'dead-letter-unavailable'];
   return family === 'rabbitmq' ? rabbit.includes(kind) : !rabbit.includes(kind);
 }

@@ -22,7 +22,7 @@ export type FaultActor = 'producer' | 'broker' | 'consumer' | 'db' | 'network';
 export const FAULT_ACTORS: readonly FaultActor[] = ['producer', 'broker', 'consumer', 'db', 'network'];
 
 /** The rate names users type (`--faults drop=0.05,ack-loss=0.05`), each drawing one or more fault kinds. */
-export type RateName = 'drop' | 'ack-loss' | 'dup' | 'delay' | 'partition' | 'crash' | 'producer-crash' | 'failover' | 'db-reply-loss' | 'processing-error' | 'transaction' | 'unroutable';
+export type RateName = 'drop' | 'ack-loss' | 'dup' | 'delay' | 'partition' | 'crash' | 'producer-crash' | 'failover' | 'db-reply-loss' | 'processing-error' | 'transaction' | 'unroutable' | 'dead-letter';
 
 /** A field check: undefined when the value is fine, else what it must be ("must be an integer >= 1"). */
 export type FieldCheck = (value: unknown) => string | undefined;

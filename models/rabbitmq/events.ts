@@ -28,6 +28,12 @@ export type RabbitBrokerEvent = At &
     | { readonly kind: 'requeued'; readonly msg: string; readonly queue: string; readonly deliveryCount: number }
     | { readonly kind: 'queue-dead-letter'; readonly msg: string; readonly queue: string; readonly reason: DeadLetterReason; readonly dlx: boolean }
     | { readonly kind: 'channel-closed'; readonly consumer: string; readonly channel: number; readonly requeued: readonly string[] }
+    /** dead-letter-strategy=at-most-once: the dead-letter queue could not take `msg`, and the source queue had already forgotten it. */
+    | { readonly kind: 'dead-letter-lost'; readonly msg: string; readonly queue: string }
+    /** dead-letter-strategy=at-least-once: the source queue keeps `msg` until the dead-letter queue can take it (`untilUs`). */
+    | { readonly kind: 'dead-letter-retained'; readonly msg: string; readonly queue: string; readonly untilUs: number }
+    /** The kept `msg` reached the dead-letter queue (confirmed), and is parked there now. */
+    | { readonly kind: 'dead-letter-forwarded'; readonly msg: string; readonly queue: string }
     /** `msg`'s delivery waited past consumer_timeout: the broker closes the consumer's channel (`cancelled`: 4.3 cancels the consumer). */
     | { readonly kind: 'delivery-ack-timeout'; readonly msg: string; readonly queue: string; readonly consumer: string; readonly channel: number; readonly tag: number; readonly timeoutMs: number; readonly cancelled: boolean }
     /** x-single-active-consumer: `consumer` (its channel) is now the one consumer of `queue` that gets deliveries. */

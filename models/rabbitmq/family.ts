@@ -26,7 +26,7 @@ export const RABBITMQ: Family = {
   },
   settings: [...RABBITMQ_SETTINGS, ...APPLICATION_SETTINGS],
   modes: RABBITMQ_MODES,
-  faultKinds: ['publish-lost', 'confirm-lost', 'unroutable', 'consumer-ack-lost', 'connection-closed', 'db-reply-lost', 'partition', 'consumer-crash', 'producer-crash', 'broker-restart', 'quorum-member-failure', 'processing-error'],
+  faultKinds: ['publish-lost', 'confirm-lost', 'unroutable', 'consumer-ack-lost', 'connection-closed', 'db-reply-lost', 'partition', 'consumer-crash', 'producer-crash', 'broker-restart', 'quorum-member-failure', 'processing-error', 'dead-letter-unavailable'],
   checkCombinations: (settings) => checkRabbitMqCombinations(settings as unknown as RabbitMqSettings),
   checkPlan: (plan, settings) => checkRabbitMqPlan(plan, settings as unknown as RabbitMqSettings),
   answerWaits: rabbitMqAnswerWaits,

@@ -28,7 +28,12 @@ export type RabbitMqFault =
    * `durationMs` (absent: --restart-delay-ms, the time a consumer takes to come back and declare it): every publish
    * routed in that window, of any message and any attempt, is unroutable.
    */
-  | { kind: 'unroutable'; message: string; durationMs?: number };
+  | { kind: 'unroutable'; message: string; durationMs?: number }
+  /**
+   * From `message`'s dead-lettering the dead-letter queue cannot take messages (not declared yet, a quorum queue
+   * without a quorum) for `durationMs` (absent: --restart-delay-ms): every dead-lettering in that window fails.
+   */
+  | { kind: 'dead-letter-unavailable'; message: string; durationMs?: number };
 
 type Of<K extends RabbitMqFault['kind']> = Extract<RabbitMqFault, { kind: K }>;
 
@@ -123,6 +128,20 @@ export const QUORUM_MEMBER_FAILURE: FaultSpec<Of<'quorum-member-failure'>> = {
   moment: (fault) => `right after enqueueing ${fault.message}`,
   drawing: (fault) => ({ note: 'broker', text: `${fault.node === undefined ? 'quorum leader' : `quorum member on node ${fault.node}`} fails after enqueueing ${fault.message} (injected)` }),
   arbitrary: (fc, space) => fc.record({ kind: fc.constant('quorum-member-failure' as const), message: messageArb(fc, space) }),
+};
+
+export const DEAD_LETTER_UNAVAILABLE: FaultSpec<Of<'dead-letter-unavailable'>> = {
+  kind: 'dead-letter-unavailable',
+  strikes: 'broker',
+  rate: 'dead-letter',
+  summary: 'from a message\'s dead-lettering the dead-letter queue cannot take messages (not declared yet, no quorum) for a window: with dead-letter-strategy=at-most-once they are lost, at-least-once keeps them in the source queue until it can',
+  example: { kind: 'dead-letter-unavailable', message: 'm3' },
+  fields: { message: messageId, durationMs: optional(msAtLeast(0, false)) },
+  // The window's length is part of what the plan says, not of the decision point (the dead-lettering of `message`).
+  drawn: ['durationMs'],
+  describe: (fault) => `from the dead-lettering of ${fault.message} the dead-letter queue cannot take messages for ${fault.durationMs === undefined ? 'the restart delay' : `${fault.durationMs} ms`}`,
+  drawing: (fault) => ({ note: 'broker', text: `dead-letter queue unavailable from ${fault.message} on (injected)` }),
+  arbitrary: (fc, space) => fc.record({ kind: fc.constant('dead-letter-unavailable' as const), message: messageArb(fc, space) }),
 };
 
 export const UNROUTABLE: FaultSpec<Of<'unroutable'>> = {

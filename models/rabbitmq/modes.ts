@@ -40,6 +40,9 @@ const safe = {
   dbRetries: 100,
   onError: 'dead-letter',
   processingRetries: 3,
+  // What RabbitMQ's at-least-once dead-lettering needs on a quorum queue (dead-letter-strategy, derived): a parked
+  // message is then kept until the dead-letter queue confirms it. With no x-max-length it refuses nothing.
+  overflow: 'reject-publish',
 } as const;
 
 export const RABBITMQ_MODES: Record<ModeName, ModePreset<Omit<RabbitMqSettings, DerivedRabbitMqSetting>>> = {

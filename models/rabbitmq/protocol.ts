@@ -31,6 +31,8 @@ export type BrokerTimer =
   | { readonly tag: 'expire'; readonly queue: string }
   | { readonly tag: 'heartbeat-check' }
   | { readonly tag: 'due' }
+  /** At-least-once dead-lettering: try the dead-letter queue again for the messages kept for it. */
+  | { readonly tag: 'dead-letter-retry' }
   /** A quorum queue's majority of members is up again: deliver what waited. */
   | { readonly tag: 'majority-back' };
 export type ConsumerTimer = { readonly tag: 'heartbeat' } | { readonly tag: 'consume-timeout'; readonly channel: number } | { readonly tag: 'nack'; readonly token: number };

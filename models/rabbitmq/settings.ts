@@ -17,6 +17,9 @@ export const OVERFLOWS: readonly Overflow[] = ['drop-head', 'reject-publish'];
 /** How delayed messages wait: the delayed-message exchange plugin (`x-delay`) or per-message TTL + dead-lettering. */
 export type DelayVia = 'plugin' | 'ttl-dlx';
 export const DELAY_VIAS: readonly DelayVia[] = ['plugin', 'ttl-dlx'];
+/** `dead-letter-strategy` (quorum queues, 3.10+): dead-lettering without confirms, or kept until the target confirms. */
+export type DeadLetterStrategy = 'at-most-once' | 'at-least-once';
+export const DEAD_LETTER_STRATEGIES: readonly DeadLetterStrategy[] = ['at-most-once', 'at-least-once'];
 export type PublisherBuffer = 'memory' | 'outbox';
 /**
  * The RabbitMQ release whose documented behaviour the broker follows, where releases differ: 3.x quorum queues have no
@@ -77,6 +80,8 @@ export interface RabbitMqClientSettings {
   deliveryLimit: number | 'unlimited';
   /** `x-dead-letter-exchange`: rejected, expired and over-limit messages go to a dead-letter queue (else dropped). */
   deadLetterExchange: boolean;
+  /** `x-dead-letter-strategy`: at-most-once (lost if the dead-letter queue cannot take it) or at-least-once. */
+  deadLetterStrategy: DeadLetterStrategy;
   /** `x-message-ttl` (0: none): a message waiting longer at the head of the queue expires. */
   messageTtlMs: number;
   /** `x-max-length` (0: no limit): ready messages the queue holds. */
@@ -104,7 +109,7 @@ export interface RabbitMqClientSettings {
 }
 
 /** Settings no preset sets: derived from the rest of the config (their specs say how). */
-export type DerivedRabbitMqSetting = 'rabbitmqVersion' | 'deliveryLimit' | 'singleActiveConsumer' | 'deliveryAckTimeoutMs' | 'requeueMethod';
+export type DerivedRabbitMqSetting = 'rabbitmqVersion' | 'deliveryLimit' | 'deadLetterStrategy' | 'singleActiveConsumer' | 'deliveryAckTimeoutMs' | 'requeueMethod';
 
 /** Every setting of a RabbitMQ run: the clients' and broker's, and the consumer application's. */
 export type RabbitMqSettings = RabbitMqClientSettings & ApplicationSettings;
@@ -152,6 +157,16 @@ export const RABBITMQ_SETTINGS: readonly SettingSpec[] = specsOf<RabbitMqClientS
   messageTtlMs: { component: 'queue', flag: 'message-ttl-ms', realName: 'x-message-ttl', kind: { type: 'int', min: 0, max: 3_600_000 }, doc: 'a message that waited this long expires at the head of the queue (dead-lettered or dropped); 0: no TTL' },
   maxLength: { component: 'queue', flag: 'max-length', realName: 'x-max-length', kind: { type: 'int', min: 0, max: 100_000 }, doc: 'ready messages the queue holds (0: no limit); see --overflow' },
   overflow: { component: 'queue', flag: 'overflow', realName: 'x-overflow', kind: { type: 'enum', values: OVERFLOWS }, doc: 'a full queue drops (or dead-letters) its oldest message (drop-head), or refuses the publish with basic.nack (reject-publish)' },
+  // After x-overflow and the queue type, which it reads.
+  deadLetterStrategy: {
+    component: 'queue',
+    flag: 'dead-letter-strategy',
+    realName: 'dead-letter-strategy (quorum queues, RabbitMQ 3.10+)',
+    kind: { type: 'enum', values: DEAD_LETTER_STRATEGIES },
+    doc: 'at-most-once: the source queue forgets a dead-lettered message as it re-publishes it, without confirms, so it is lost if the dead-letter queue cannot take it; at-least-once: the source queue keeps it until the dead-letter queue confirms it (needs a quorum queue, --overflow reject-publish and a dead-letter exchange)',
+    // Derived, not preset: RabbitMQ activates at-least-once only where it applies, so a classic queue gets at-most-once.
+    default: { text: 'at-least-once on a quorum queue with --overflow reject-publish and a dead-letter exchange (3.10+), else at-most-once', derive: (groups) => (atLeastOnceDeadLetteringApplies(groups.settings as unknown as RabbitMqSettings) ? 'at-least-once' : 'at-most-once') },
+  },
   singleActiveConsumer: {
     component: 'queue',
     flag: 'single-active-consumer',
@@ -189,9 +204,16 @@ export const RABBITMQ_SETTINGS: readonly SettingSpec[] = specsOf<RabbitMqClientS
   delayVia: { component: 'delayed delivery', flag: 'delay-via', realName: 'rabbitmq_delayed_message_exchange (x-delay) or TTL + dead-letter exchange', kind: { type: 'enum', values: DELAY_VIAS }, doc: 'plugin: delivered at its due time; ttl-dlx: a wait queue with per-message TTL whose head blocks (a message behind a longer TTL is late)' },
 });
 
+/** `dead-letter-strategy=at-least-once` applies: a quorum queue (3.10+) with x-overflow=reject-publish and a dead-letter exchange. */
+function atLeastOnceDeadLetteringApplies(settings: Pick<RabbitMqSettings, 'queueType' | 'overflow' | 'deadLetterExchange' | 'rabbitmqVersion'>): boolean {
+  return settings.queueType === 'quorum' && settings.overflow === 'reject-publish' && settings.deadLetterExchange && !['3.8', '3.9'].includes(settings.rabbitmqVersion);
+}
+
 /** RabbitMQ refuses these when the queue is declared or the channel opened; so do we. */
 export function checkRabbitMqCombinations(settings: RabbitMqSettings): void {
   if (settings.queueType === 'quorum' && !settings.durable) throw new ConfigError('durable', false, 'true with --queue-type quorum (quorum queues are always durable)');
   if (settings.deliveryLimit !== 'unlimited' && settings.queueType !== 'quorum') throw new ConfigError('deliveryLimit', settings.deliveryLimit, 'unlimited unless --queue-type quorum (x-delivery-limit is a quorum queue argument)');
+  // RabbitMQ falls back to at-most-once silently where at-least-once does not apply: refused here, so nobody relies on it.
+  if (settings.deadLetterStrategy === 'at-least-once' && !atLeastOnceDeadLetteringApplies(settings)) throw new ConfigError('deadLetterStrategy', settings.deadLetterStrategy, 'at-most-once unless --queue-type quorum, --overflow reject-publish, --dead-letter-exchange true and RabbitMQ 3.10+ (RabbitMQ would silently fall back to at-most-once)');
   if (settings.maxLength > 0 && settings.overflow === 'reject-publish' && !settings.publisherConfirms && settings.publishRetries > 0) throw new ConfigError('publishRetries', settings.publishRetries, '0 without --publisher-confirms (a publisher learns of nothing to re-publish)');
 }

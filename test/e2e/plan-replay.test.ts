@@ -8,7 +8,7 @@ import { MODE_NAMES, formatPlan, parsePlanText, runSimulation, simulate } from '
 import type { DeliverySettings, FaultRates, ModeName, WorkloadSettings } from '../../index.js';
 
 /** Every rate up: the densest fault mix, so decision points of every kind get recorded. */
-const EVERYTHING: FaultRates = { drop: 0.1, 'ack-loss': 0.1, dup: 0.1, delay: 0.1, partition: 0.05, crash: 0.05, 'producer-crash': 0.03, failover: 0.05, 'db-reply-loss': 0.1, 'processing-error': 0.1, transaction: 0.1, unroutable: 0.1 };
+const EVERYTHING: FaultRates = { drop: 0.1, 'ack-loss': 0.1, dup: 0.1, delay: 0.1, partition: 0.05, crash: 0.05, 'producer-crash': 0.03, failover: 0.05, 'db-reply-loss': 0.1, 'processing-error': 0.1, transaction: 0.1, unroutable: 0.1, 'dead-letter': 0.1 };
 
 function expectReplayMatches(mode: ModeName, seed: number, faults: string | FaultRates, settings: Partial<DeliverySettings> = {}, workload: Partial<WorkloadSettings> = {}): number {
   const recorded = simulate({ mode, seed, faults, settings, workload });

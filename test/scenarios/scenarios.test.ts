@@ -32,9 +32,11 @@ describe('scenarios', () => {
             if (expected.parked === 'some') expect(result.parked.count, `seed ${seed}: something should be parked`).toBeGreaterThan(0);
             if (expected.parked === 'none') expect(result.parked.count, `seed ${seed}: nothing should be parked`).toBe(0);
             // The scenario's plan must hit its window; the one exception is an ack to lose under acks=0, which sends none.
-            // Likewise a RabbitMQ confirm to lose without publisher confirms.
+            // Likewise a RabbitMQ confirm to lose without publisher confirms, and a dead-letter queue without a dead-letter exchange.
             const settings = result.config.settings as unknown as Record<string, unknown>;
-            const unhittable = result.unusedPlanFaults.filter((fault) => !(fault.kind === 'ack-lost' && settings.acks === 0) && !(fault.kind === 'confirm-lost' && settings.publisherConfirms === false));
+            const unhittable = result.unusedPlanFaults.filter(
+              (fault) => !(fault.kind === 'ack-lost' && settings.acks === 0) && !(fault.kind === 'confirm-lost' && settings.publisherConfirms === false) && !(fault.kind === 'dead-letter-unavailable' && settings.deadLetterExchange === false),
+            );
             expect(unhittable, `seed ${seed}: the scenario's plan must hit`).toEqual([]);
             for (const name of CHECKED) {
               const expectation = scenario.expected[mode][name];

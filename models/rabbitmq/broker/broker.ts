@@ -29,6 +29,7 @@ import type { QueuedMessage, Unacked } from './queue.js';
 type Ctx = RabbitMqContext;
 type Publish = Extract<RabbitMqMessage, { type: 'basic-publish' }>;
 const HEARTBEAT_CHECK: BrokerTimer = { tag: 'heartbeat-check' };
+const DEAD_LETTER_RETRY: BrokerTimer = { tag: 'dead-letter-retry' };
 
 /** How the deployment takes the queue's node down (a fault the broker decided and traced) for `downMs`, then start() again. */
 export type RestartNode = (downMs: number) => void;
@@ -56,6 +57,10 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
   private majorityTimerUs = Number.POSITIVE_INFINITY;
   /** Until when the exchange has no binding to the queues (the unroutable fault's window). */
   private unboundUntilUs = 0;
+  /** Until when the dead-letter queue cannot take messages (the dead-letter-unavailable fault's window). */
+  private deadLetterDownUntilUs = 0;
+  /** At-least-once dead-lettering: messages the source queue keeps until the dead-letter queue takes them. */
+  private readonly retained: ParkedRecord[] = [];
   /** Messages enqueued at least once, by workload index (restart faults strike a first enqueue). */
   private readonly enqueuedOnce: boolean[] = [];
   private moved = 0;
@@ -80,7 +85,7 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
   }
 
   isIdle(): boolean {
-    if (this.pendingConfirms > 0 || !this.delayed.empty) return false;
+    if (this.pendingConfirms > 0 || !this.delayed.empty || this.retained.length > 0) return false;
     for (const queue of this.queues.values()) if (!queue.idle) return false;
     return true;
   }
@@ -93,6 +98,8 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
     ctx.setTimer(msToUs(this.settings.heartbeatMs / 2), HEARTBEAT_CHECK);
     for (const queue of this.queues.values()) this.scheduleExpiry(ctx, queue);
     this.delayed.schedule(ctx);
+    // Kept for the dead-letter queue (a quorum queue keeps them through a restart): try again when it is back.
+    if (this.retained.length > 0) ctx.setTimer(Math.max(0, this.deadLetterDownUntilUs - ctx.now), DEAD_LETTER_RETRY);
   }
 
   /** A node restart: transient messages, non-durable queues, unconfirmed writes and every channel are gone. */
@@ -160,6 +167,8 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
         for (const due of this.delayed.takeDue(ctx)) this.route(ctx, due, undefined);
         this.delayed.schedule(ctx);
         return;
+      case 'dead-letter-retry':
+        return this.forwardRetained(ctx);
       case 'majority-back':
         this.majorityTimerUs = Number.POSITIVE_INFINITY;
         for (const queue of this.queues.values()) this.dispatch(ctx, queue);
@@ -429,7 +438,47 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
     const dlx = this.settings.deadLetterExchange;
     ctx.record({ t: ctx.now, actor: this.id, kind: 'queue-dead-letter', msg: message.msgId, queue: queue.name, reason, dlx });
     this.moved++;
-    if (dlx) this.parked.push({ msgId: message.msgId, group: queue.name, t: ctx.now, ...(reason === 'rejected' ? {} : { why: this.deadLetterWhy(reason) }) });
+    if (!dlx) return;
+    const parked: ParkedRecord = { msgId: message.msgId, group: queue.name, t: ctx.now, ...(reason === 'rejected' ? {} : { why: this.deadLetterWhy(reason) }) };
+    if (!this.deadLetterQueueDown(ctx, message.msgId)) {
+      this.parked.push(parked);
+      return;
+    }
+    if (this.settings.deadLetterStrategy === 'at-most-once') {
+      // Re-published without confirms and already gone from the source queue: nobody learns it never arrived.
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'dead-letter-lost', msg: message.msgId, queue: queue.name });
+      return;
+    }
+    // At-least-once: the source queue keeps it and its internal dead-letter consumer tries again once the target is back.
+    ctx.record({ t: ctx.now, actor: this.id, kind: 'dead-letter-retained', msg: message.msgId, queue: queue.name, untilUs: this.deadLetterDownUntilUs });
+    if (this.retained.length === 0) ctx.setTimer(this.deadLetterDownUntilUs - ctx.now, DEAD_LETTER_RETRY);
+    this.retained.push(parked);
+  }
+
+  /** Whether the dead-letter queue can take nothing now: inside the window a dead-letter-unavailable fault opened (at this dead-lettering, or before). */
+  private deadLetterQueueDown(ctx: Ctx, msgId: string): boolean {
+    if (ctx.now < this.deadLetterDownUntilUs) return true;
+    const faults = this.env.faults;
+    const fault = faults.draw('dead-letter-unavailable', ctx.phase) ? faults.inject<Extract<Fault, { kind: 'dead-letter-unavailable' }>>({ kind: 'dead-letter-unavailable', message: msgId }) : undefined;
+    if (fault === undefined) return false;
+    this.env.traceFault(ctx, fault);
+    // Back after the window (a quorum regained, the queue declared), never past the heal.
+    const timing = this.env.config.timing;
+    this.deadLetterDownUntilUs = Math.max(ctx.now + 1, Math.min(ctx.now + msToUs(fault.durationMs ?? timing.restartDelayMs), msToUs(timing.faultyPhaseMs)));
+    return true;
+  }
+
+  /** The dead-letter queue is back: the messages kept for it are parked there now (published with confirms). */
+  private forwardRetained(ctx: Ctx): void {
+    if (ctx.now < this.deadLetterDownUntilUs) {
+      ctx.setTimer(this.deadLetterDownUntilUs - ctx.now, DEAD_LETTER_RETRY);
+      return;
+    }
+    for (const parked of this.retained.splice(0)) {
+      ctx.record({ t: ctx.now, actor: this.id, kind: 'dead-letter-forwarded', msg: parked.msgId, queue: parked.group });
+      this.parked.push({ ...parked, t: ctx.now });
+      this.moved++;
+    }
   }
 
   /** Why a message was dead-lettered, in words, for a reason other than a reject (its processing kept failing). */

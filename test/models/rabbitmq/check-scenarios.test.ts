@@ -15,14 +15,20 @@ import { RABBITMQ_SCENARIOS } from '../../../scenarios/rabbitmq.js';
 
 const INVARIANTS: readonly InvariantName[] = ['loss', 'duplicates', 'order', 'liveness'];
 
-const expectedBreaks = RABBITMQ_SCENARIOS.flatMap((scenario) =>
+/**
+ * Breaks that need two faults on the same message (a poison message and the dead-letter queue down at its
+ * dead-lettering): a random search of 300, or 3,000, plans does not pair them; `explore` does (test/models/rabbitmq/versions.test.ts).
+ */
+const CORRELATED = new Set(['dead-letter-at-most-once-loses']);
+
+const expectedBreaks = RABBITMQ_SCENARIOS.filter((scenario) => !CORRELATED.has(scenario.name)).flatMap((scenario) =>
   MODE_NAMES.flatMap((mode) => INVARIANTS.filter((invariant) => (scenario.expected[mode] as Partial<Record<InvariantName, string>>)[invariant] === 'breaks').map((invariant) => ({ scenario, mode, invariant }))),
 );
 
 describe('check finds and shrinks the expected breaks of every RabbitMQ scenario', () => {
   it('covers every scenario that expects a break', () => {
     const named = new Set(expectedBreaks.map((entry) => entry.scenario.name));
-    expect([...named].sort()).toEqual(RABBITMQ_SCENARIOS.filter((scenario) => Object.values(scenario.expected).some((row) => Object.values(row).includes('breaks'))).map((scenario) => scenario.name).sort());
+    expect([...named].sort()).toEqual(RABBITMQ_SCENARIOS.filter((scenario) => !CORRELATED.has(scenario.name) && Object.values(scenario.expected).some((row) => Object.values(row).includes('breaks'))).map((scenario) => scenario.name).sort());
     expect(expectedBreaks.length).toBeGreaterThanOrEqual(12);
   });
 

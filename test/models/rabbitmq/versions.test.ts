@@ -9,6 +9,7 @@ import type { SimulationResult } from '../../../models/engine.js';
 import type { EventOf } from '../../../models/events.js';
 import type { RabbitMqSettings } from '../../../models/rabbitmq/settings.js';
 import { explainInvariant } from '../../../reports/story.js';
+import { explore } from '../../../properties/explore.js';
 
 const run = (settings: Partial<RabbitMqSettings>, faults: unknown, mode: 'at-least-once' | 'exactly-once' = 'at-least-once'): SimulationResult =>
   simulate({ family: 'rabbitmq', mode, seed: 1, settings, workload: { messages: 6, keys: 2 }, faults: faults as never });
@@ -134,5 +135,53 @@ describe('consumer_timeout (--delivery-ack-timeout-ms)', () => {
   it('0 turns it off; autoAck has nothing unacknowledged to time out', () => {
     expect(timeoutsOf(run({ ...slow, deliveryAckTimeoutMs: 0 }, 'none'))).toEqual([]);
     expect(timeoutsOf(run({ ...slow, autoAck: true }, 'none'))).toEqual([]);
+  });
+});
+
+describe('dead-letter-strategy and an unavailable dead-letter queue', () => {
+  const poisonWhileDown = { version: 1, faults: [{ kind: 'processing-error', message: 'm3', deliveries: 'always' }, { kind: 'dead-letter-unavailable', message: 'm3', durationMs: 20 }] };
+  const kinds = (result: SimulationResult) => result.trace.filter((record) => record.kind.startsWith('dead-letter-')).map((record) => record.kind);
+
+  it('the at-least-once and exactly-once presets dead-letter at least once (a quorum queue, x-overflow=reject-publish): m3 is kept until the queue is back, then parked', () => {
+    for (const mode of ['at-least-once', 'exactly-once'] as const) {
+      const config = resolveConfig({ family: 'rabbitmq', mode, seed: 1 });
+      expect(config.settings as unknown as RabbitMqSettings).toMatchObject({ overflow: 'reject-publish', deadLetterStrategy: 'at-least-once' });
+      const result = run({}, poisonWhileDown, mode);
+      expect(kinds(result)).toEqual(['dead-letter-retained', 'dead-letter-forwarded']);
+      const retained = result.trace.find((record): record is EventOf<'dead-letter-retained'> => record.kind === 'dead-letter-retained');
+      const forwarded = result.trace.find((record) => record.kind === 'dead-letter-forwarded');
+      expect(forwarded?.t).toBe(retained?.untilUs);
+      expect(result.parked.witnesses.map((witness) => witness.msg)).toEqual(['m3']);
+      expect(result.verdict).toBe('ok');
+    }
+  });
+
+  it("at-most-once (RabbitMQ's default, and the only strategy before 3.10) loses m3, and the story says why and what keeps it", () => {
+    const lost = run({ deadLetterStrategy: 'at-most-once' }, poisonWhileDown);
+    expect(kinds(lost)).toEqual(['dead-letter-lost']);
+    expect(lost.parked.count).toBe(0);
+    const [story] = explainInvariant(lost, 'loss');
+    expect(story.mechanism).toBe('dead-lettered at most once: the dead-letter queue could not take it');
+    expect(story.text).toContain('with dead-letter-strategy=at-most-once (RabbitMQ\'s default) the queue had already forgotten it');
+    const old = run({ rabbitmqVersion: '3.9' }, poisonWhileDown);
+    expect((old.config.settings as unknown as RabbitMqSettings).deadLetterStrategy).toBe('at-most-once');
+    expect(old.invariants.loss.status).toBe('VIOLATED');
+  });
+
+  it('explore pairs the two faults a random search does not: a poison message and the dead-letter queue down at its dead-lettering', () => {
+    const config = resolveConfig({ family: 'rabbitmq', mode: 'at-least-once', seed: 1, settings: { deadLetterStrategy: 'at-most-once' }, workload: { messages: 2 } } as never);
+    const losses = explore({ config, maxFaults: 2 }).breaks.filter((found) => found.invariant === 'loss');
+    expect(losses.map((found) => found.cause)).toEqual(expect.arrayContaining(['processing-error always + dead-letter-unavailable']));
+    for (const found of losses) expect(found.plan.faults.map((fault) => fault.kind)).toContain('dead-letter-unavailable');
+    // The presets' at-least-once strategy: the same search finds no loss at all.
+    expect(explore({ config: resolveConfig({ family: 'rabbitmq', mode: 'at-least-once', seed: 1, workload: { messages: 2 } } as never), maxFaults: 2 }).breaks.filter((found) => found.invariant === 'loss')).toEqual([]);
+  });
+
+  it('refuses at-least-once where RabbitMQ would silently fall back to at-most-once', () => {
+    const settingsOf = (settings: Record<string, unknown>) => resolveConfig({ family: 'rabbitmq', mode: 'at-least-once', seed: 1, settings } as never);
+    for (const settings of [{ queueType: 'classic', deliveryLimit: 'unlimited' }, { overflow: 'drop-head' }, { deadLetterExchange: false }, { rabbitmqVersion: '3.9' }]) {
+      expect(() => settingsOf({ ...settings, deadLetterStrategy: 'at-least-once' }), JSON.stringify(settings)).toThrow(/deadLetterStrategy/);
+      expect((settingsOf(settings).settings as unknown as RabbitMqSettings).deadLetterStrategy).toBe('at-most-once');
+    }
   });
 });
