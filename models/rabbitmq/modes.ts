@@ -72,7 +72,7 @@ export const RABBITMQ_MODES: Record<ModeName, ModePreset<Omit<RabbitMqSettings, 
   },
   'at-least-once': {
     name: 'at-least-once',
-    summary: 'publisher confirms with re-publish and an outbox, mandatory, persistent messages on a durable quorum queue; manual basic.ack after processing, basic.reject to the dead-letter exchange when processing keeps failing',
+    summary: 'publisher confirms with re-publish and an outbox, mandatory, persistent messages on a durable quorum queue; manual basic.ack after processing, basic.reject to the dead-letter exchange when processing keeps failing, dead-lettered at least once',
     settings: { ...safe, maxUnconfirmed: 10, prefetch: 10, dedup: 'none' },
     promises: PROMISES['at-least-once'],
   },
