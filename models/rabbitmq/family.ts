@@ -11,7 +11,7 @@ import type { RabbitMqSettings } from './settings.js';
 
 export const RABBITMQ: Family = {
   name: 'rabbitmq',
-  summary: 'RabbitMQ (3.13/4.x documented behaviour): publisher confirms and returns, classic and quorum queues, autoAck vs manual ack, nack/reject, dead-letter exchanges, TTL, length limits',
+  summary: 'RabbitMQ (3.8 to 4.3 documented behaviour, --rabbitmq-version, default 4.2): publisher confirms and returns, classic and quorum queues, autoAck vs manual ack, nack/reject, dead-letter exchanges, TTL, length limits',
   words: {
     deadLetter: 'the dead-letter queue (by the dead-letter exchange)',
     partitioned: false,
