@@ -179,6 +179,27 @@ export const CASES = [
     },
   },
   {
+    name: 'reject-requeue-delivery-limit',
+    expect: { lost: [], redelivered: { m1: [false, true, true, true], m2: [false] }, deliveryCount: { m1: [null, 1, 2, 3], m2: [null] }, deadLettered: ['m1'], processed: ['m2'] },
+    claim: 'the same with basic.reject requeue=true (--requeue-method reject): it counts toward x-delivery-limit as a nack does before 4.3 (and alone does on 4.3): 4 deliveries, then dead-lettered',
+    compare: ['lost', 'redelivered', 'deliveryCount', 'deadLettered', 'processed'],
+    sim: {
+      settings: { publisherConfirms: true, persistent: true, durable: true, queueType: 'quorum', deliveryLimit: 3, deadLetterExchange: true, autoAck: false, prefetch: 1, onError: 'retry', requeueMethod: 'reject' },
+      workload: { messages: 2 },
+      faults: [{ kind: 'processing-error', message: 'm1', deliveries: 'always' }],
+    },
+    async real(ctx, rec) {
+      const { dlq, args } = await deadLetterSetup(ctx);
+      const q = await ctx.queue('q', { durable: true, arguments: { 'x-queue-type': 'quorum', 'x-delivery-limit': 3, ...args } });
+      const dl = await watchDeadLetters(ctx.conn, dlq, rec);
+      const c = await consume(ctx.conn, q, rec, { decide: (id) => (id === 'm1' ? 'reject-requeue' : 'ack') });
+      await publish(ctx.conn, rec, ids(2), toQueue(q), () => ({ persistent: true }));
+      await until(() => rec.processed.length >= 1 && rec.deadLettered.length >= 1, 10_000, 'm2 processed and m1 dead-lettered').catch(() => {});
+      await c.close();
+      await dl.close();
+    },
+  },
+  {
     name: 'reject-to-dead-letter',
     expect: { lost: [], redelivered: { m1: [false], m2: [false], m3: [false] }, deadLettered: ['m2'], processed: ['m1', 'm3'] },
     claim: 'basic.reject requeue=false of m2 with a dead-letter exchange: m2 is dead-lettered, the others processed',

@@ -7,8 +7,8 @@ const CHILD = new URL('./consumer-child.mjs', import.meta.url).pathname;
 
 /**
  * Consume `queue` on a channel of its own, one message at a time in delivery order. decide(id, nth) says what to
- * do with the nth delivery of message id: 'ack' (processed), 'nack' (basic.nack requeue=true) or 'reject'
- * (basic.reject requeue=false). Returns { close }.
+ * do with the nth delivery of message id: 'ack' (processed), 'nack' (basic.nack requeue=true), 'reject-requeue'
+ * (basic.reject requeue=true) or 'reject' (basic.reject requeue=false). Returns { close }.
  */
 export async function consume(conn, queue, rec, { prefetch = 1, consumer = 'c1', group = 'g1', processingMs = 0, decide = () => 'ack' } = {}) {
   const ch = await conn.createChannel();
@@ -30,6 +30,7 @@ export async function consume(conn, queue, rec, { prefetch = 1, consumer = 'c1',
           ch.ack(m);
           rec.done(d.id, group);
         } else if (action === 'nack') ch.nack(m, false, true);
+        else if (action === 'reject-requeue') ch.reject(m, true);
         else ch.reject(m, false);
       } catch {
         // the channel closed under us: the broker requeues what it held
