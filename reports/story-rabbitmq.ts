@@ -158,13 +158,11 @@ function requeuedUntilTheEnd(facts: TraceFacts, cite: Citations, msg: string): T
   if (last === undefined || facts.aboutKind(msg, 'queue-dead-letter').length > 0 || facts.next(last, is('basic-ack', { msg })) !== undefined) return undefined;
   const deliveries = facts.aboutKind(msg, 'basic-deliver');
   const failures = facts.aboutKind(msg, 'processing-failed');
-  const nacks = facts.aboutKind(msg, 'basic-nack', { requeue: true });
+  const { nacks, method, why } = requeueLoop(facts, msg);
   cite.add(facts.aboutKind(msg, 'enqueued')[0], deliveries[0], failures[0], nacks[0], requeued[0], requeued.at(-1));
   const settings = facts.settings as unknown as RabbitMqSettings;
-  const method = nacks.some((record) => record.method === 'reject') ? 'basic.reject' : 'basic.nack';
   const failed = failures.length === 0 ? '' : failures.length === deliveries.length ? ' and its processing failed on every one' : ` and its processing failed ${timesWord(failures.length)}`;
   const handedBack = nacks.length > 0 ? `; the consumer handed it back each time with ${method} requeue=true (on-error=${settings.onError}${settings.onError === 'retry' ? '' : `, ${settings.processingRetries} retries`}), and the queue put it back with redelivered=true` : '; it went back to the queue with redelivered=true';
-  const why = whyRequeuedForever(settings, method === 'basic.nack', requeued.at(-1)?.deliveryCount ?? 0);
   return { text: `the broker delivered it ${timesWord(deliveries.length)}${failed}${handedBack}; ${why.text}; it was still in the queue, never applied, when the run stopped`, mechanism: why.mechanism };
 }
 
@@ -184,11 +182,19 @@ function neverDelivered(facts: TraceFacts, cite: Citations, msg: string): Told |
   return { text: `it was enqueued at ${cite.at(enqueued)} and never delivered: ${looping.msg}, ahead of it, went back to the head of the queue again and again (the last time at ${cite.at(looping)}), and ${slot}`, mechanism: 'stuck behind a message requeued forever' };
 }
 
+/** A message's requeue loop: its basic.nack (or basic.reject) requeue=true records, which method, and why no limit ended it. */
+export function requeueLoop(facts: TraceFacts, msg: string): { nacks: EventOf<'basic-nack'>[]; method: 'basic.nack' | 'basic.reject'; why: Told } {
+  const nacks = facts.aboutKind(msg, 'basic-nack', { requeue: true });
+  const method = nacks.some((record) => record.method === 'reject') ? 'basic.reject' : 'basic.nack';
+  const why = whyRequeuedForever(facts.settings as unknown as RabbitMqSettings, method === 'basic.nack', facts.aboutKind(msg, 'requeued').at(-1)?.deliveryCount ?? 0);
+  return { nacks, method, why };
+}
+
 /**
  * Why no delivery limit ended a message's requeue loop: there is none (a classic queue, 3.x, `unlimited`), or
  * RabbitMQ 4.3 does not count a basic.nack requeue=true (`nacked`) toward it. `count`: its last x-delivery-count.
  */
-export function whyRequeuedForever(settings: RabbitMqSettings, nacked: boolean, count: number): Told {
+function whyRequeuedForever(settings: RabbitMqSettings, nacked: boolean, count: number): Told {
   const limit = settings.deliveryLimit;
   if (settings.queueType !== 'quorum') return { text: 'a classic queue has no x-delivery-limit, so nothing ever took it out of the loop', mechanism: 'requeued forever: a classic queue has no delivery limit' };
   if (limit === 'unlimited') {

@@ -3,8 +3,7 @@
  * and the trace records it rests on (which the sequence diagram draws). A mechanism the builders do not
  * recognise still gets a story: the checker's summary plus every fault that touched the message.
  */
-import { rabbitDuplicateStory, rabbitLossStory, rabbitOrderStory, whyRequeuedForever } from './story-rabbitmq.js';
-import type { RabbitMqSettings } from '../models/rabbitmq/settings.js';
+import { rabbitDuplicateStory, rabbitLossStory, rabbitOrderStory, requeueLoop } from './story-rabbitmq.js';
 import type { TraceEvent } from '../models/events.js';
 import { describeFault } from '../models/faults/catalog.js';
 import type { FamilyName } from '../models/config.js';
@@ -111,9 +110,7 @@ function standstillStory(facts: TraceFacts, witness: Witness, idleSinceUs: numbe
   const retrying = `${base}: ${facts.who(poison.actor)} kept retrying ${poison.msg}, whose business logic threw on every one of its ${deliveries} deliveries (on-error=${facts.settings.onError})`;
   if (facts.config.family === 'rabbitmq') {
     // A queue is not a partition: the requeued message goes back and the consumer takes others meanwhile; what never ends is the loop.
-    const nacks = facts.aboutKind(poison.msg, 'basic-nack', { requeue: true });
-    const method = nacks.some((record) => record.method === 'reject') ? 'basic.reject' : 'basic.nack';
-    const why = whyRequeuedForever(facts.settings as unknown as RabbitMqSettings, method === 'basic.nack', facts.aboutKind(poison.msg, 'requeued').at(-1)?.deliveryCount ?? 0);
+    const { nacks, method, why } = requeueLoop(facts, poison.msg);
     const text = `${retrying}, handing it back with ${method} requeue=true each time, so the queue redelivered it again and again: ${why.text}.`;
     return { invariant: 'liveness', msg: '', mechanism: `stalled: ${why.mechanism}`, text, records: [...nacks.slice(0, 1), ...records], msgs: [poison.msg] };
   }

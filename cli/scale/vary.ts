@@ -61,7 +61,8 @@ export function parseVary(raw: string): Vary {
 
 /** `name=a,b,...`: a fault rate takes numbers, a setting any value its flag takes (each point checks its own). */
 function parseList(raw: string, name: string, texts: string[]): Vary {
-  const target = RATE_NAMES.includes(name as RateName) ? 'fault rate' : SETTING_FLAGS.some((spec) => spec.flag === name) ? 'setting' : undefined;
+  const setting = SETTING_FLAGS.find((spec) => spec.flag === name);
+  const target = RATE_NAMES.includes(name as RateName) ? 'fault rate' : setting !== undefined ? 'setting' : undefined;
   if (target === undefined) throw new UsageError(`invalid --vary ${JSON.stringify(raw)}: ${JSON.stringify(name)} is neither a fault rate (${RATE_NAMES.join(', ')}) nor a setting flag (see simulate list)`);
   const duplicate = texts.find((text, index) => texts.indexOf(text) !== index);
   if (duplicate !== undefined) throw new UsageError(`invalid --vary ${JSON.stringify(raw)}: ${JSON.stringify(duplicate)} is listed twice`);
@@ -69,7 +70,7 @@ function parseList(raw: string, name: string, texts: string[]): Vary {
   const numeric = texts.every((text) => /^-?(?:\d+(?:\.\d*)?|\.\d+)$/.test(text));
   if (target === 'fault rate' && !numeric) throw new UsageError(`invalid --vary ${JSON.stringify(raw)}: a fault rate takes numbers, e.g. ${name}=0,0.05,0.1`);
   // Numbers stay numbers (JSON points sort and chart them as such), except a setting's words that look like numbers: a release `4.10` is not `4.1`.
-  const words = target === 'setting' && SETTING_FLAGS.find((spec) => spec.flag === name)?.kind.type === 'enum';
+  const words = target === 'setting' && setting?.kind.type === 'enum';
   return { name, target, values: texts.map((text) => (numeric && !words ? Number(text) : text)) };
 }
 

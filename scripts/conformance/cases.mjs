@@ -46,6 +46,34 @@ async function consumeAfterRestart(ctx, queue, rec) {
   }
 }
 
+/**
+ * A quorum queue with x-delivery-limit 3 and a DLX, m1 handed back with requeue=true on every delivery by `method`
+ * (basic.nack or basic.reject): 4 deliveries, x-delivery-count 1, 2, 3 on the redeliveries, then dead-lettered.
+ */
+function deliveryLimitCase(name, method, claim) {
+  return {
+    name,
+    expect: { lost: [], redelivered: { m1: [false, true, true, true], m2: [false] }, deliveryCount: { m1: [null, 1, 2, 3], m2: [null] }, deadLettered: ['m1'], processed: ['m2'] },
+    claim,
+    compare: ['lost', 'redelivered', 'deliveryCount', 'deadLettered', 'processed'],
+    sim: {
+      settings: { publisherConfirms: true, persistent: true, durable: true, queueType: 'quorum', deliveryLimit: 3, deadLetterExchange: true, autoAck: false, prefetch: 1, onError: 'retry', ...(method === 'reject' ? { requeueMethod: 'reject' } : {}) },
+      workload: { messages: 2 },
+      faults: [{ kind: 'processing-error', message: 'm1', deliveries: 'always' }],
+    },
+    async real(ctx, rec) {
+      const { dlq, args } = await deadLetterSetup(ctx);
+      const q = await ctx.queue('q', { durable: true, arguments: { 'x-queue-type': 'quorum', 'x-delivery-limit': 3, ...args } });
+      const dl = await watchDeadLetters(ctx.conn, dlq, rec);
+      const c = await consume(ctx.conn, q, rec, { decide: (id) => (id !== 'm1' ? 'ack' : method === 'reject' ? 'reject-requeue' : 'nack') });
+      await publish(ctx.conn, rec, ids(2), toQueue(q), () => ({ persistent: true }));
+      await until(() => rec.processed.length >= 1 && rec.deadLettered.length >= 1, 10_000, 'm2 processed and m1 dead-lettered').catch(() => {});
+      await c.close();
+      await dl.close();
+    },
+  };
+}
+
 /** Two consumers (prefetch 10) on one durable queue with these arguments, c1 registered first; m1..m6 published. */
 async function twoConsumers(ctx, rec, args) {
   const q = await ctx.queue('q', { durable: true, arguments: args });
@@ -157,48 +185,8 @@ export const CASES = [
       await c.close();
     },
   },
-  {
-    name: 'nack-requeue-delivery-limit',
-    expect: { lost: [], redelivered: { m1: [false, true, true, true], m2: [false] }, deliveryCount: { m1: [null, 1, 2, 3], m2: [null] }, deadLettered: ['m1'], processed: ['m2'] },
-    claim: 'quorum queue, x-delivery-limit 3, m1 always nacked with requeue: 4 deliveries (redelivered false, then true x3; x-delivery-count 1,2,3), then dead-lettered',
-    compare: ['lost', 'redelivered', 'deliveryCount', 'deadLettered', 'processed'],
-    sim: {
-      settings: { publisherConfirms: true, persistent: true, durable: true, queueType: 'quorum', deliveryLimit: 3, deadLetterExchange: true, autoAck: false, prefetch: 1, onError: 'retry' },
-      workload: { messages: 2 },
-      faults: [{ kind: 'processing-error', message: 'm1', deliveries: 'always' }],
-    },
-    async real(ctx, rec) {
-      const { dlq, args } = await deadLetterSetup(ctx);
-      const q = await ctx.queue('q', { durable: true, arguments: { 'x-queue-type': 'quorum', 'x-delivery-limit': 3, ...args } });
-      const dl = await watchDeadLetters(ctx.conn, dlq, rec);
-      const c = await consume(ctx.conn, q, rec, { decide: (id) => (id === 'm1' ? 'nack' : 'ack') });
-      await publish(ctx.conn, rec, ids(2), toQueue(q), () => ({ persistent: true }));
-      await until(() => rec.processed.length >= 1 && rec.deadLettered.length >= 1, 10_000, 'm2 processed and m1 dead-lettered').catch(() => {});
-      await c.close();
-      await dl.close();
-    },
-  },
-  {
-    name: 'reject-requeue-delivery-limit',
-    expect: { lost: [], redelivered: { m1: [false, true, true, true], m2: [false] }, deliveryCount: { m1: [null, 1, 2, 3], m2: [null] }, deadLettered: ['m1'], processed: ['m2'] },
-    claim: 'the same with basic.reject requeue=true (--requeue-method reject): it counts toward x-delivery-limit as a nack does before 4.3 (and alone does on 4.3): 4 deliveries, then dead-lettered',
-    compare: ['lost', 'redelivered', 'deliveryCount', 'deadLettered', 'processed'],
-    sim: {
-      settings: { publisherConfirms: true, persistent: true, durable: true, queueType: 'quorum', deliveryLimit: 3, deadLetterExchange: true, autoAck: false, prefetch: 1, onError: 'retry', requeueMethod: 'reject' },
-      workload: { messages: 2 },
-      faults: [{ kind: 'processing-error', message: 'm1', deliveries: 'always' }],
-    },
-    async real(ctx, rec) {
-      const { dlq, args } = await deadLetterSetup(ctx);
-      const q = await ctx.queue('q', { durable: true, arguments: { 'x-queue-type': 'quorum', 'x-delivery-limit': 3, ...args } });
-      const dl = await watchDeadLetters(ctx.conn, dlq, rec);
-      const c = await consume(ctx.conn, q, rec, { decide: (id) => (id === 'm1' ? 'reject-requeue' : 'ack') });
-      await publish(ctx.conn, rec, ids(2), toQueue(q), () => ({ persistent: true }));
-      await until(() => rec.processed.length >= 1 && rec.deadLettered.length >= 1, 10_000, 'm2 processed and m1 dead-lettered').catch(() => {});
-      await c.close();
-      await dl.close();
-    },
-  },
+  deliveryLimitCase('nack-requeue-delivery-limit', 'nack', 'quorum queue, x-delivery-limit 3, m1 always nacked with requeue: 4 deliveries (redelivered false, then true x3; x-delivery-count 1,2,3), then dead-lettered'),
+  deliveryLimitCase('reject-requeue-delivery-limit', 'reject', 'the same with basic.reject requeue=true (--requeue-method reject): it counts toward x-delivery-limit as a nack does before 4.3 (and alone does on 4.3): 4 deliveries, then dead-lettered'),
   {
     name: 'reject-to-dead-letter',
     expect: { lost: [], redelivered: { m1: [false], m2: [false], m3: [false] }, deadLettered: ['m2'], processed: ['m1', 'm3'] },

@@ -249,10 +249,8 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
     const unroutable = publish.attempt === 1 && faults.draw('unroutable', ctx.phase) ? faults.inject<Extract<Fault, { kind: 'unroutable' }>>({ kind: 'unroutable', message: publish.msgId }) : undefined;
     if (unroutable !== undefined) {
       this.env.traceFault(ctx, unroutable);
-      // The binding is missing for a window (its queue is declared again by then), never past the heal.
-      const timing = this.env.config.timing;
-      const untilUs = Math.min(ctx.now + msToUs(unroutable.durationMs ?? timing.restartDelayMs), msToUs(timing.faultyPhaseMs));
-      this.unboundUntilUs = Math.max(this.unboundUntilUs, untilUs, ctx.now + 1);
+      // The binding is missing for a window (its queue is declared again by then).
+      this.unboundUntilUs = Math.max(this.unboundUntilUs, this.faultWindowEndUs(ctx, unroutable.durationMs));
     }
     const queues = ctx.now < this.unboundUntilUs ? [] : this.groups.map((group) => this.queues.get(group)).filter((queue): queue is Queue => queue !== undefined);
     if (queues.length === 0) {
@@ -462,10 +460,15 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
     const fault = faults.draw('dead-letter-unavailable', ctx.phase) ? faults.inject<Extract<Fault, { kind: 'dead-letter-unavailable' }>>({ kind: 'dead-letter-unavailable', message: msgId }) : undefined;
     if (fault === undefined) return false;
     this.env.traceFault(ctx, fault);
-    // Back after the window (a quorum regained, the queue declared), never past the heal.
-    const timing = this.env.config.timing;
-    this.deadLetterDownUntilUs = Math.max(ctx.now + 1, Math.min(ctx.now + msToUs(fault.durationMs ?? timing.restartDelayMs), msToUs(timing.faultyPhaseMs)));
+    // Back after the window (a quorum regained, the queue declared).
+    this.deadLetterDownUntilUs = this.faultWindowEndUs(ctx, fault.durationMs);
     return true;
+  }
+
+  /** The end of a window fault opened now: `durationMs` (default the restart delay) later, never past the heal, at least 1 µs. */
+  private faultWindowEndUs(ctx: Ctx, durationMs: number | undefined): number {
+    const timing = this.env.config.timing;
+    return Math.max(ctx.now + 1, Math.min(ctx.now + msToUs(durationMs ?? timing.restartDelayMs), msToUs(timing.faultyPhaseMs)));
   }
 
   /** The dead-letter queue is back: the messages kept for it are parked there now (published with confirms). */
@@ -492,8 +495,8 @@ export class RabbitBroker implements Actor<RabbitMqProtocol> {
       case 'delivery_limit':
       {
         const handedBack = settings.requeueMethod === 'reject' ? 'rejected with requeue=true' : 'nacked with requeue=true';
-        // RabbitMQ 4.3 counts a basic.nack requeue=true no more: only rejects and closed channels brought it here.
-        const counted = this.onlyFailuresCount ? (settings.requeueMethod === 'reject' ? `${handedBack}, or unacknowledged when its channel closed` : 'unacknowledged when its channel closed; RabbitMQ 4.3 does not count its nacks') : `${handedBack}, or unacknowledged when its channel closed`;
+        // RabbitMQ 4.3 counts a basic.nack requeue=true no more: only closed channels brought a nacked message here.
+        const counted = this.onlyFailuresCount && settings.requeueMethod === 'nack' ? 'unacknowledged when its channel closed; RabbitMQ 4.3 does not count its nacks' : `${handedBack}, or unacknowledged when its channel closed`;
         return `it was returned to the queue more than x-delivery-limit ${settings.deliveryLimit} times (${counted})`;
       }
     }
